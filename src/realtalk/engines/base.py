@@ -1,0 +1,74 @@
+"""The interfaces every speech engine implements.
+
+Engines are plain, blocking, CPU-bound objects. They are loaded once per process and shared by
+all sessions; the async runtime calls the slow ones (STT, TTS) in a worker thread. Per-session
+state (the VAD's recurrent state) lives in a separate stream object so the model itself is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+Float32Audio = NDArray[np.float32]
+"""Mono samples in [-1, 1]."""
+
+Int16Audio = NDArray[np.int16]
+"""Mono 16-bit PCM samples."""
+
+
+class VadStream(Protocol):
+    """One session's view of a voice activity detector (holds the recurrent state)."""
+
+    def speech_probability(self, frame: Float32Audio) -> float:
+        """Probability in [0, 1] that `frame` (exactly `frame_samples` long) contains speech."""
+        ...
+
+    def reset(self) -> None:
+        """Forget everything heard so far."""
+        ...
+
+
+class VoiceActivityDetector(Protocol):
+    """A shared VAD model; `stream()` makes per-session state."""
+
+    sample_rate: int
+    """Rate the frames must be at, in Hz."""
+    frame_samples: int
+    """Samples per frame given to `VadStream.speech_probability`."""
+
+    def stream(self) -> VadStream: ...
+
+
+@dataclass(frozen=True)
+class Transcription:
+    """What a speech-to-text engine heard."""
+
+    text: str
+    language: str = "en"
+    audio_seconds: float = 0.0
+
+
+class SpeechToText(Protocol):
+    """Turns one finished utterance into text. Blocking; called off the event loop."""
+
+    sample_rate: int
+    """Rate the audio must be at, in Hz."""
+    name: str
+
+    def transcribe(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None
+    ) -> Transcription: ...
+
+
+class TextToSpeech(Protocol):
+    """Speaks one sentence at a time. Blocking; called off the event loop."""
+
+    sample_rate: int
+    """Rate of the audio `synthesize` returns, in Hz."""
+    name: str
+
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Int16Audio: ...
