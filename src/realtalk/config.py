@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     engine_threads: int = 2
     """Threads for ONNX Runtime / CTranslate2 per engine."""
 
+    output_audio_lead_ms: int = 400
+    """How far reply audio is sent ahead of real time (smaller: crisper barge-in; larger: more
+    tolerance for network jitter)."""
+    preload_engines: bool = True
+    """Load and warm up models at start-up (health answers 503 until done)."""
+
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 

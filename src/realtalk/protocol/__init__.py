@@ -1,0 +1,1 @@
+"""The OpenAI Realtime wire protocol: client event parsing, error events, ids, the beta dialect."""

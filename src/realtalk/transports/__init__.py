@@ -1,0 +1,1 @@
+"""Thin adapters that connect a `SessionRuntime` to a wire: WebSocket today."""

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One-time (idempotent) set-up: Debian packages that are missing, then .venv with RealTalk.
+#   scripts/setup.sh          runtime only
+#   scripts/setup.sh --dev    plus test tools and the recorded speech the tests use
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+need_apt=()
+command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
+if [ "$dev" = 1 ]; then
+  [ -d /usr/share/pocketsphinx/test/data/librivox ] || need_apt+=(pocketsphinx-testdata)
+fi
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Reinstall only when the dependency list changed since the last set-up.
+stamp=".venv/.realtalk-setup-$dev-$(sha1sum pyproject.toml | cut -c1-12)"
+if [ -f "$stamp" ]; then
+  exit 0
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+extras=""; [ "$dev" = 1 ] && extras="[dev]"
+.venv/bin/python -m pip install -q -e ".$extras"
+# silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
+.venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+rm -f .venv/.realtalk-setup-"$dev"-*
+touch "$stamp"
+echo "setup: .venv ready"

@@ -1,0 +1,28 @@
+"""`realtalk serve`: run the server with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import uvicorn
+
+from .config import Settings
+from .server.app import create_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="realtalk", description="Self-hosted realtime voice agents.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the Realtime API server")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1, or REALTALK_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8080, or REALTALK_PORT)")
+    args = parser.parse_args(argv)
+
+    overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
+    settings = Settings(**overrides)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+        ws_ping_interval=20, ws_ping_timeout=20, ws_max_size=32 * 1024 * 1024,
+    )

@@ -1,0 +1,61 @@
+"""What every connection shares: settings, the loaded engines, the brain and the store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..brain.base import Brain
+from ..brain.loader import load_brain
+from ..config import Settings
+from ..engines.loader import SpeechEngines, load_speech_engines, warm_up
+from ..storage.store import ConversationStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    """Process-wide state. Engines load in the background; `ready` is set once they have."""
+
+    settings: Settings
+    api_keys: list[str]
+    store: ConversationStore
+    brain: Brain
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    load_error: str | None = None
+    _engines: SpeechEngines | None = None
+
+    @property
+    def engines(self) -> SpeechEngines:
+        if self._engines is None:
+            raise RuntimeError("engines are not loaded yet")
+        return self._engines
+
+    @classmethod
+    def create(cls, settings: Settings, api_keys: list[str]) -> AppState:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(settings=settings, api_keys=api_keys,
+                   store=ConversationStore(settings.resolved_database_url), brain=load_brain(settings))
+
+    async def load_engines(self) -> None:
+        """Load (and warm up) the speech models off the event loop."""
+        try:
+            engines = await asyncio.to_thread(load_speech_engines, self.settings)
+            await asyncio.to_thread(warm_up, engines)
+        except Exception as exc:
+            self.load_error = f"{type(exc).__name__}: {exc}"
+            log.exception("loading speech engines failed")
+            return
+        self._engines = engines
+        self.ready.set()
+        log.info("engines ready: vad=%s stt=%s tts=%s brain=%s", type(engines.vad).__name__,
+                 engines.stt.name, engines.tts.name, self.brain.name)
+
+    async def load_history(self, conversation_id: str) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.store.load_items, conversation_id)
+
+    async def has_conversation(self, conversation_id: str) -> bool:
+        return await asyncio.to_thread(self.store.has_conversation, conversation_id)

@@ -1,0 +1,118 @@
+"""A session's configuration, kept in the GA `session` shape and merged from `session.update`s."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_VOICE = "marin"
+
+# OpenAI's documented server_vad defaults.
+SERVER_VAD_DEFAULTS: dict[str, Any] = {
+    "type": "server_vad",
+    "threshold": 0.5,
+    "prefix_padding_ms": 300,
+    "silence_duration_ms": 500,
+    "idle_timeout_ms": None,
+    "create_response": True,
+    "interrupt_response": True,
+}
+
+# semantic_vad has no silence window on the wire; "eagerness" picks one. OpenAI's low waits up
+# to 8 s for a clearly finished thought; without a turn-end model we map eagerness to how long a
+# pause must last (auto = medium), which keeps the ordering the client asked for.
+SEMANTIC_SILENCE_MS = {"low": 1500, "medium": 800, "auto": 800, "high": 400}
+
+
+def default_config(model: str) -> dict[str, Any]:
+    """The session a client gets before its first `session.update` (OpenAI's defaults)."""
+    return {
+        "type": "realtime",
+        "model": model,
+        "output_modalities": ["audio"],
+        "instructions": "",
+        "tools": [],
+        "tool_choice": "auto",
+        "max_output_tokens": "inf",
+        "tracing": None,
+        "prompt": None,
+        "include": None,
+        "truncation": "auto",
+        "audio": {
+            "input": {
+                "format": {"type": "audio/pcm", "rate": 24000},
+                "transcription": None,
+                "noise_reduction": None,
+                "turn_detection": dict(SERVER_VAD_DEFAULTS),
+            },
+            "output": {
+                "format": {"type": "audio/pcm", "rate": 24000},
+                "voice": DEFAULT_VOICE,
+                "speed": 1.0,
+            },
+        },
+    }
+
+
+def merge_config(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Apply a validated, GA-shaped partial `session` to `current`; returns a new dict.
+
+    Nested objects merge key by key; an explicit `null` clears a field (e.g. turn_detection: null
+    switches to manual commits). A new turn_detection object replaces the old one, filled with the
+    defaults of its type, so switching between server and semantic VAD leaves no stale keys.
+    """
+    merged = copy.deepcopy(current)
+    _merge_into(merged, update)
+    audio_in = merged["audio"]["input"]
+    detection = (update.get("audio") or {}).get("input", {}).get("turn_detection")
+    if isinstance(detection, dict):
+        audio_in["turn_detection"] = _with_defaults(detection)
+    return merged
+
+
+def _with_defaults(detection: dict[str, Any]) -> dict[str, Any]:
+    if detection.get("type") == "semantic_vad":
+        base = {"type": "semantic_vad", "eagerness": "auto", "create_response": True,
+                "interrupt_response": True}
+    else:
+        base = dict(SERVER_VAD_DEFAULTS)
+    base.update({k: v for k, v in detection.items() if v is not None})
+    return base
+
+
+def _merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+@dataclass(frozen=True)
+class TurnDetectionSettings:
+    """The effective VAD parameters for either kind of turn detection."""
+
+    threshold: float
+    prefix_padding_ms: int
+    silence_duration_ms: int
+    idle_timeout_ms: int | None
+    create_response: bool
+    interrupt_response: bool
+
+    @classmethod
+    def from_config(cls, detection: dict[str, Any] | None) -> TurnDetectionSettings | None:
+        if not detection:
+            return None
+        if detection.get("type") == "semantic_vad":
+            silence = SEMANTIC_SILENCE_MS[detection.get("eagerness") or "auto"]
+            return cls(0.5, 300, silence, None, bool(detection.get("create_response", True)),
+                       bool(detection.get("interrupt_response", True)))
+        return cls(
+            threshold=float(detection.get("threshold", 0.5)),
+            prefix_padding_ms=int(detection.get("prefix_padding_ms", 300)),
+            silence_duration_ms=int(detection.get("silence_duration_ms", 500)),
+            idle_timeout_ms=detection.get("idle_timeout_ms"),
+            create_response=bool(detection.get("create_response", True)),
+            interrupt_response=bool(detection.get("interrupt_response", True)),
+        )

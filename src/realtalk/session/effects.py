@@ -1,0 +1,80 @@
+"""What the sans-I/O session asks its driver to do.
+
+The session never awaits anything: it returns a list of effects, in order, and the runtime carries
+them out (sending, saving, running engines) and reports results back through session methods.
+Order matters: a `SaveItem` comes before the event that tells the client the item exists, so an
+acknowledged item is always on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..audio.formats import AudioFormat
+from ..brain.base import BrainRequest
+from ..engines.base import Float32Audio
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this server event (GA form) to the client."""
+
+    event: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SaveItem:
+    """Persist this conversation item (insert or update)."""
+
+    item: dict[str, Any]
+    previous_item_id: str | None
+
+
+@dataclass(frozen=True)
+class DeleteItem:
+    item_id: str
+
+
+@dataclass(frozen=True)
+class Transcribe:
+    """Run speech-to-text on 16 kHz audio; report with `transcription_completed/failed`.
+
+    `speculative` transcriptions start during the end-of-turn silence window, before the turn is
+    over, so the transcript is ready when the endpoint is confirmed; `epoch` tells a stale one.
+    """
+
+    item_id: str
+    audio: Float32Audio
+    language: str | None = None
+    prompt: str | None = None
+    speculative: bool = False
+    epoch: int = 0
+
+
+@dataclass(frozen=True)
+class AudioPlan:
+    """How a response's audio must be produced."""
+
+    voice: str
+    speed: float
+    format: AudioFormat
+
+
+@dataclass(frozen=True)
+class Generate:
+    """Produce the response: ask the brain, speak it (when `audio` is set), report back."""
+
+    response_id: str
+    request: BrainRequest
+    audio: AudioPlan | None
+
+
+@dataclass(frozen=True)
+class StopGenerating:
+    """Abandon a response's generation and any unsent audio."""
+
+    response_id: str
+
+
+Effect = Send | SaveItem | DeleteItem | Transcribe | Generate | StopGenerating

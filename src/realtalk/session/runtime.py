@@ -1,0 +1,249 @@
+"""`SessionRuntime`: the async driver around one `RealtimeSession`.
+
+It carries out the session's effects in order on one worker task (so the wire order is the order
+the session decided), runs STT and TTS in worker threads, streams the brain, paces reply audio
+at real time plus a small lead (so barge-in cuts audio the client has not yet received, and the
+session knows what was sent), and saves items before the client hears of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import numpy as np
+
+from ..audio.convert import OutputEncoder
+from ..brain.base import Brain, BrainError, TextDelta, ToolCall
+from ..engines.base import SpeechToText, TextToSpeech, Transcription
+from ..storage.store import ConversationStore
+from .effects import DeleteItem, Effect, Generate, SaveItem, Send, StopGenerating, Transcribe
+from .sentences import SentenceSplitter
+from .session import RealtimeSession
+
+log = logging.getLogger(__name__)
+
+SendEvent = Callable[[dict[str, Any]], Awaitable[None]]
+
+AUDIO_CHUNK_MS = 100
+"""Size of one `response.output_audio.delta`."""
+DEFAULT_LEAD_MS = 400
+"""How far reply audio may run ahead of real time. Enough to ride out network jitter; small
+enough that a barge-in leaves little already-sent audio for the client to drop."""
+TICK_S = 0.1
+
+
+class SessionRuntime:
+    """Runs a `RealtimeSession` against real engines, a brain, a store and a send function."""
+
+    def __init__(
+        self,
+        session: RealtimeSession,
+        *,
+        stt: SpeechToText,
+        tts: TextToSpeech,
+        brain: Brain,
+        store: ConversationStore | None,
+        send: SendEvent,
+        lead_ms: float = DEFAULT_LEAD_MS,
+    ) -> None:
+        self.session = session
+        self._stt = stt
+        self._tts = tts
+        self._brain = brain
+        self._store = store
+        self._send = send
+        self._lead_ms = lead_ms
+        self._queue: asyncio.Queue[list[Effect]] = asyncio.Queue()
+        self._generations: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._worker: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
+
+    async def start(self, history: list[dict[str, Any]]) -> None:
+        """Begin: persist the conversation record, then send `session.created` (+ history)."""
+        if self._store is not None:
+            await asyncio.to_thread(self._store.ensure_conversation, self.session.conversation_id)
+        self._worker = asyncio.create_task(self._work(), name=f"effects-{self.session.id}")
+        self._ticker = asyncio.create_task(self._tick(), name=f"tick-{self.session.id}")
+        self.submit(self.session.start(history))
+
+    def submit(self, effects: list[Effect]) -> None:
+        """Queue effects for the worker, preserving order across all callers."""
+        if effects:
+            self._queue.put_nowait(effects)
+
+    async def drain(self) -> None:
+        """Wait until every queued effect has been carried out (tests and shutdown)."""
+        await self._queue.join()
+
+    async def close(self) -> None:
+        """Stop generating, finish saving what was decided, and stop the worker."""
+        for task in [*self._generations.values(), *self._tasks]:
+            task.cancel()
+        if self._ticker is not None:
+            self._ticker.cancel()
+        await self._flush_saves()
+        if self._worker is not None:
+            self._worker.cancel()
+        await asyncio.gather(*self._tasks, *self._generations.values(), return_exceptions=True)
+
+    # ------------------------------------------------------------------ the effect worker
+
+    async def _work(self) -> None:
+        while True:
+            effects = await self._queue.get()
+            try:
+                for effect in effects:
+                    await self._carry_out(effect)
+            except Exception:
+                log.exception("session %s: effect failed", self.session.id)
+            finally:
+                self._queue.task_done()
+
+    async def _flush_saves(self) -> None:
+        # On disconnect the client is gone, but anything it was told about must still be saved.
+        while not self._queue.empty():
+            for effect in self._queue.get_nowait():
+                if isinstance(effect, SaveItem | DeleteItem):
+                    await self._carry_out(effect)
+            self._queue.task_done()
+
+    async def _carry_out(self, effect: Effect) -> None:
+        if isinstance(effect, Send):
+            try:
+                await self._send(effect.event)
+            except Exception as exc:  # a closed socket must not stop saves and cancels
+                log.debug("session %s: send failed: %s", self.session.id, exc)
+        elif isinstance(effect, SaveItem):
+            if self._store is not None:
+                await asyncio.to_thread(
+                    self._store.save_item, self.session.conversation_id, effect.item, effect.previous_item_id
+                )
+        elif isinstance(effect, DeleteItem):
+            if self._store is not None:
+                await asyncio.to_thread(self._store.delete_item, self.session.conversation_id, effect.item_id)
+        elif isinstance(effect, Transcribe):
+            self._spawn(self._transcribe(effect))
+        elif isinstance(effect, Generate):
+            task = asyncio.create_task(self._generate(effect), name=f"generate-{effect.response_id}")
+            self._generations[effect.response_id] = task
+            task.add_done_callback(lambda _: self._generations.pop(effect.response_id, None))
+        elif isinstance(effect, StopGenerating):
+            task = self._generations.pop(effect.response_id, None)
+            if task is not None:
+                task.cancel()
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            self.submit(self.session.tick())
+
+    # ------------------------------------------------------------------ engines
+
+    async def _transcribe(self, job: Transcribe) -> None:
+        try:
+            if len(job.audio) == 0:
+                result = Transcription(text="", audio_seconds=0.0)
+            else:
+                result = await asyncio.to_thread(
+                    self._stt.transcribe, job.audio, language=job.language, prompt=job.prompt
+                )
+        except Exception as exc:
+            log.exception("session %s: transcription failed", self.session.id)
+            if not job.speculative:
+                self.submit(self.session.transcription_failed(job.item_id, f"Transcription failed: {exc}"))
+            return
+        self.submit(
+            self.session.transcription_completed(
+                job.item_id, result, speculative=job.speculative, epoch=job.epoch
+            )
+        )
+
+    async def _generate(self, job: Generate) -> None:
+        rid = job.response_id
+        try:
+            if job.audio is None:
+                await self._generate_text(job)
+            else:
+                await self._generate_audio(job)
+        except asyncio.CancelledError:
+            raise
+        except BrainError as exc:
+            log.warning("session %s: brain failed: %s", self.session.id, exc)
+            self.submit(self.session.response_failed(rid, str(exc)))
+        except Exception as exc:
+            log.exception("session %s: response %s failed", self.session.id, rid)
+            self.submit(self.session.response_failed(rid, f"Internal error: {type(exc).__name__}"))
+
+    async def _generate_text(self, job: Generate) -> None:
+        calls: list[ToolCall] = []
+        async for event in self._brain.stream(job.request):
+            if isinstance(event, TextDelta):
+                self.submit(self.session.response_text(job.response_id, event.text))
+            else:
+                calls.append(event)
+        self._finish(job.response_id, calls)
+
+    async def _generate_audio(self, job: Generate) -> None:
+        assert job.audio is not None
+        sentences: asyncio.Queue[str | None] = asyncio.Queue()
+        speaker = asyncio.create_task(self._speak(job, sentences))
+        splitter = SentenceSplitter()
+        calls: list[ToolCall] = []
+        try:
+            async for event in self._brain.stream(job.request):
+                if isinstance(event, TextDelta):
+                    for piece in splitter.push(event.text):
+                        sentences.put_nowait(piece)
+                else:
+                    calls.append(event)
+            rest = splitter.flush()
+            if rest:
+                sentences.put_nowait(rest)
+            sentences.put_nowait(None)
+            await speaker
+        finally:
+            speaker.cancel()
+        self._finish(job.response_id, calls)
+
+    def _finish(self, response_id: str, calls: list[ToolCall]) -> None:
+        for call in calls:
+            self.submit(self.session.response_tool_call(response_id, call))
+        self.submit(self.session.response_completed(response_id))
+
+    async def _speak(self, job: Generate, sentences: asyncio.Queue[str | None]) -> None:
+        """TTS each sentence as it arrives and send its audio paced at real time + lead."""
+        assert job.audio is not None
+        plan = job.audio
+        encoder = OutputEncoder(self._tts.sample_rate, plan.format)
+        bytes_per_ms = plan.format.rate * plan.format.bytes_per_sample / 1000
+        chunk = int(AUDIO_CHUNK_MS * bytes_per_ms)
+        chunk -= chunk % plan.format.bytes_per_sample
+        sent_ms = 0.0
+        started: float | None = None
+        while (text := await sentences.get()) is not None:
+            pcm = await asyncio.to_thread(self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed)
+            audio = encoder.feed(np.asarray(pcm, dtype=np.int16))
+            words: str = text
+            for offset in range(0, len(audio), chunk):
+                piece = audio[offset : offset + chunk]
+                if started is None:
+                    started = time.monotonic()
+                ahead = sent_ms - (time.monotonic() - started) * 1000
+                if ahead > self._lead_ms:
+                    await asyncio.sleep((ahead - self._lead_ms) / 1000)
+                self.submit(self.session.response_audio(job.response_id, piece, words))
+                words = ""
+                sent_ms += len(piece) / bytes_per_ms
+        tail = encoder.flush()
+        if tail:
+            self.submit(self.session.response_audio(job.response_id, tail))

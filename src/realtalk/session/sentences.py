@@ -1,0 +1,49 @@
+"""Cutting streamed reply text into pieces worth speaking on their own.
+
+TTS starts on the first piece while the brain is still writing the rest, so the first piece is
+cut early (at a comma once it has a few words): the time to first audio is the time to speak it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? ; or a newline followed by whitespace, unless the dot belongs to a
+# number ("3.5") or a short abbreviation ("Dr.", "e.g.").
+_END = re.compile(r"(?<!\b[A-Z][a-z]\.)(?<!\b[a-z]\.[a-z]\.)(?<=[.!?;:\n])[\"')\]]*\s+")
+_CLAUSE = re.compile(r"(?<=[,—–])\s+")
+FIRST_PIECE_MIN_WORDS = 4
+
+
+class SentenceSplitter:
+    """Feed text deltas with `push`; get back complete pieces; `flush` returns the remainder."""
+
+    def __init__(self) -> None:
+        self._pending = ""
+        self._first = True
+
+    def push(self, text: str) -> list[str]:
+        self._pending += text
+        pieces: list[str] = []
+        while True:
+            cut = self._cut_point()
+            if cut is None:
+                return pieces
+            piece, self._pending = self._pending[:cut], self._pending[cut:]
+            if piece.strip():
+                pieces.append(piece)
+                self._first = False
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return rest if rest.strip() else ""
+
+    def _cut_point(self) -> int | None:
+        match = _END.search(self._pending)
+        if match is not None:
+            return match.end()
+        if self._first:
+            for clause in _CLAUSE.finditer(self._pending):
+                if len(self._pending[: clause.start()].split()) >= FIRST_PIECE_MIN_WORDS:
+                    return clause.end()
+        return None

@@ -1,0 +1,87 @@
+"""A real RealTalk server process on loopback, for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+API_KEY = "test-key-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """`python -m realtalk serve` in a subprocess; `stop()`/`start()` restart it on the same data."""
+
+    data_dir: Path
+    port: int
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.http_url}/v1"
+
+    def start(self, timeout: float = 120.0) -> None:
+        env = {**os.environ, "REALTALK_API_KEYS": API_KEY, "REALTALK_DATA_DIR": str(self.data_dir),
+               "REALTALK_LOG_LEVEL": "warning", **self.env}
+        log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "realtalk", "serve", "--port", str(self.port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_tail()}")
+            try:
+                if httpx.get(f"{self.http_url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"server not healthy in {timeout}s: {self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+    def kill(self) -> None:
+        """Stop without a graceful shutdown (a crash)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def log_tail(self, chars: int = 3000) -> str:
+        path = self.data_dir / "server.log"
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+
+def start_server(data_dir: Path, **env: str) -> LiveServer:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = LiveServer(data_dir=data_dir, port=free_port(), env=env)
+    server.start()
+    return server

@@ -1,0 +1,76 @@
+"""A Realtime client for tests: the official `openai` SDK, with every server event validated."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from openai import AsyncOpenAI
+
+from .live_server import API_KEY, LiveServer
+from .realtime_schema import validate_server_event
+
+
+class Recorder:
+    """Wraps an SDK connection: reads raw frames, validates each strictly, keeps them all."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.events: list[dict[str, Any]] = []
+
+    async def send(self, event: dict[str, Any]) -> None:
+        await self.connection.send(event)
+
+    async def next(self, timeout: float = 30.0) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv_bytes(), timeout)
+        event = json.loads(raw)
+        validate_server_event(event)
+        parsed = self.connection.parse_event(raw)  # the SDK itself must accept it too
+        assert parsed.type == event["type"]
+        self.events.append(event)
+        return event
+
+    async def until(self, event_type: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Read events until one of `event_type` arrives; return it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            event = await self.next(max(0.01, deadline - loop.time()))
+            if event["type"] == event_type:
+                return event
+
+    async def collect_response(self, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """Events from now through the next `response.done`."""
+        start = len(self.events)
+        await self.until("response.done", timeout)
+        return self.events[start:]
+
+    def types(self, since: int = 0) -> list[str]:
+        return [e["type"] for e in self.events[since:]]
+
+    async def append_audio(self, pcm24k: bytes, chunk_ms: int = 100, pace: float = 0.0) -> None:
+        """Append 24 kHz PCM16 in chunks; `pace` > 0 sleeps chunk_ms * pace between chunks."""
+        step = 48 * chunk_ms
+        for offset in range(0, len(pcm24k), step):
+            await self.send({"type": "input_audio_buffer.append",
+                             "audio": base64.b64encode(pcm24k[offset:offset + step]).decode()})
+            if pace:
+                await asyncio.sleep(chunk_ms / 1000 * pace)
+
+
+@asynccontextmanager
+async def realtime(server: LiveServer, *, api_key: str = API_KEY, **query: str) -> AsyncIterator[Recorder]:
+    client = AsyncOpenAI(base_url=server.base_url, api_key=api_key)
+    async with client.realtime.connect(model="realtalk", extra_query=query or None) as connection:
+        recorder = Recorder(connection)
+        created = await recorder.next()
+        assert created["type"] == "session.created", created
+        yield recorder
+
+
+def audio_bytes(events: list[dict[str, Any]]) -> bytes:
+    return b"".join(base64.b64decode(e["delta"]) for e in events if e["type"] == "response.output_audio.delta")
