@@ -71,10 +71,23 @@ class Generate:
 
 
 @dataclass(frozen=True)
+class Prefetch:
+    """Speculatively prepare the reply to `request` (brain + first sentence of audio).
+
+    Sent when a speculative transcript arrives mid-pause. If the turn does end, the `Generate`
+    that follows carries an equal request and the runtime answers from what it prepared; if the
+    user keeps talking, nothing was sent and the work is dropped.
+    """
+
+    request: BrainRequest
+    audio: AudioPlan | None
+
+
+@dataclass(frozen=True)
 class StopGenerating:
     """Abandon a response's generation and any unsent audio."""
 
     response_id: str
 
 
-Effect = Send | SaveItem | DeleteItem | Transcribe | Generate | StopGenerating
+Effect = Send | SaveItem | DeleteItem | Transcribe | Prefetch | Generate | StopGenerating

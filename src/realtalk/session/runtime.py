@@ -11,16 +11,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import numpy as np
 
 from ..audio.convert import OutputEncoder
-from ..brain.base import Brain, BrainError, TextDelta, ToolCall
+from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
 from ..engines.base import SpeechToText, TextToSpeech, Transcription
 from ..storage.store import ConversationStore
-from .effects import DeleteItem, Effect, Generate, SaveItem, Send, StopGenerating, Transcribe
+from .effects import (
+    AudioPlan,
+    DeleteItem,
+    Effect,
+    Generate,
+    Prefetch,
+    SaveItem,
+    Send,
+    StopGenerating,
+    Transcribe,
+)
 from .sentences import SentenceSplitter
 from .session import RealtimeSession
 
@@ -62,6 +72,8 @@ class SessionRuntime:
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._prefetched: tuple[BrainRequest, AudioPlan | None, asyncio.Task[list[BrainEvent]]] | None = None
+        self._tts_cache: dict[tuple[str, str, float], Any] = {}
 
     async def start(self, history: list[dict[str, Any]]) -> None:
         """Begin: persist the conversation record, then send `session.created` (+ history)."""
@@ -82,6 +94,7 @@ class SessionRuntime:
 
     async def close(self) -> None:
         """Stop generating, finish saving what was decided, and stop the worker."""
+        self._drop_prefetch()
         for task in [*self._generations.values(), *self._tasks]:
             task.cancel()
         if self._ticker is not None:
@@ -128,6 +141,10 @@ class SessionRuntime:
                 await asyncio.to_thread(self._store.delete_item, self.session.conversation_id, effect.item_id)
         elif isinstance(effect, Transcribe):
             self._spawn(self._transcribe(effect))
+        elif isinstance(effect, Prefetch):
+            self._drop_prefetch()
+            task = asyncio.create_task(self._prepare(effect), name=f"prefetch-{self.session.id}")
+            self._prefetched = (effect.request, effect.audio, task)
         elif isinstance(effect, Generate):
             task = asyncio.create_task(self._generate(effect), name=f"generate-{effect.response_id}")
             self._generations[effect.response_id] = task
@@ -168,6 +185,44 @@ class SessionRuntime:
             )
         )
 
+    def _drop_prefetch(self) -> None:
+        if self._prefetched is not None:
+            self._prefetched[2].cancel()
+            self._prefetched = None
+        self._tts_cache.clear()
+
+    async def _prepare(self, job: Prefetch) -> list[BrainEvent]:
+        """A speculative reply: the brain's whole answer, and the first piece's audio."""
+        events = [event async for event in self._brain.stream(job.request)]
+        if job.audio is not None:
+            splitter = SentenceSplitter()
+            text = "".join(e.text for e in events if isinstance(e, TextDelta))
+            first = (splitter.push(text) or [splitter.flush()])[0].strip()
+            if first:
+                key = (first, job.audio.voice, job.audio.speed)
+                self._tts_cache[key] = await asyncio.to_thread(
+                    self._tts.synthesize, first, voice=job.audio.voice, speed=job.audio.speed
+                )
+        return events
+
+    async def _brain_events(self, job: Generate) -> AsyncIterator[BrainEvent]:
+        """The brain's reply, from a matching prefetch when there is one."""
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None:
+            request, plan, task = prefetched
+            if request == job.request and plan == job.audio:
+                try:
+                    events = await task
+                except (BrainError, asyncio.CancelledError):
+                    events = None  # ask again below
+                if events is not None:
+                    for event in events:
+                        yield event
+                    return
+            task.cancel()
+        async for event in self._brain.stream(job.request):
+            yield event
+
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id
         try:
@@ -186,7 +241,7 @@ class SessionRuntime:
 
     async def _generate_text(self, job: Generate) -> None:
         calls: list[ToolCall] = []
-        async for event in self._brain.stream(job.request):
+        async for event in self._brain_events(job):
             if isinstance(event, TextDelta):
                 self.submit(self.session.response_text(job.response_id, event.text))
             else:
@@ -200,7 +255,7 @@ class SessionRuntime:
         splitter = SentenceSplitter()
         calls: list[ToolCall] = []
         try:
-            async for event in self._brain.stream(job.request):
+            async for event in self._brain_events(job):
                 if isinstance(event, TextDelta):
                     for piece in splitter.push(event.text):
                         sentences.put_nowait(piece)
@@ -231,7 +286,9 @@ class SessionRuntime:
         sent_ms = 0.0
         started: float | None = None
         while (text := await sentences.get()) is not None:
-            pcm = await asyncio.to_thread(self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed)
+            pcm = self._tts_cache.pop((text.strip(), plan.voice, plan.speed), None)
+            if pcm is None:
+                pcm = await asyncio.to_thread(self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed)
             audio = encoder.feed(np.asarray(pcm, dtype=np.int16))
             words: str = text
             for offset in range(0, len(audio), chunk):

@@ -12,7 +12,7 @@ import base64
 import binascii
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from .effects import (
     DeleteItem,
     Effect,
     Generate,
+    Prefetch,
     SaveItem,
     Send,
     StopGenerating,
@@ -185,6 +186,8 @@ class RealtimeSession:
                 self._speculated[item_id] = (epoch, spec[1], result)
                 if item_id in self._waiting_transcripts:
                     self._finish_transcription(item_id, result)
+                elif self._speech_item_id == item_id:
+                    self._prefetch(result.text.strip())
             return self._drain()
         if item_id in self._waiting_transcripts:
             self._finish_transcription(item_id, result)
@@ -530,6 +533,17 @@ class RealtimeSession:
         self._out.append(Transcribe(item_id, self._utterance(speech_end_ms), *self._stt_hints(),
                                     speculative=True, epoch=self._epoch))
 
+    def _prefetch(self, text: str) -> None:
+        """Ask for the reply this turn would get if it ended now (see `Prefetch`)."""
+        detection = self._detection
+        if (not text or detection is None or not detection.create_response or self._response is not None
+                or self._waiting_transcripts):
+            return
+        response = self._plan_response({})
+        request = self._brain_request(response)
+        messages = [*request.messages, Message("user", text)]
+        self._out.append(Prefetch(replace(request, messages=messages), response.plan))
+
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
         audio = self._utterance(speech_end_ms)
         raw = self._raw_input
@@ -672,6 +686,14 @@ class RealtimeSession:
     # ------------------------------------------------------------------ responses
 
     def _create_response(self, params: dict[str, Any]) -> None:
+        response = self._plan_response(params)
+        self._response = response
+        self._idle_deadline = None
+        self._send({"type": "response.created", "response": dict(response.data)})
+        self._maybe_generate()
+
+    def _plan_response(self, params: dict[str, Any]) -> _Response:
+        """Resolve `response.create` parameters against the session config (no side effects)."""
         modalities = params.get("output_modalities") or self.config["output_modalities"]
         if modalities not in (["audio"], ["text"]):
             raise ProtocolError("output_modalities must be ['audio'] or ['text'].",
@@ -702,7 +724,7 @@ class RealtimeSession:
             "usage": None, "metadata": params.get("metadata"),
         }
         tools = params.get("tools")
-        self._response = _Response(
+        return _Response(
             id=response_id, data=data, context=context, in_conversation=in_conversation,
             plan=AudioPlan(voice, float(out_cfg.get("speed") or 1.0), fmt) if modalities == ["audio"] else None,
             instructions=params.get("instructions") if params.get("instructions") is not None
@@ -711,9 +733,6 @@ class RealtimeSession:
             tool_choice=params.get("tool_choice") or self.config.get("tool_choice") or "auto",
             max_output_tokens=None if limit in (None, "inf") else int(limit),
         )
-        self._idle_deadline = None
-        self._send({"type": "response.created", "response": dict(data)})
-        self._maybe_generate()
 
     def _resolve_input(self, item: dict[str, Any]) -> dict[str, Any]:
         if item.get("type") == "item_reference":

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from realtalk.session.sentences import SentenceSplitter
+
+
+def split(text: str, step: int = 3) -> list[str]:
+    splitter = SentenceSplitter()
+    pieces: list[str] = []
+    for start in range(0, len(text), step):
+        pieces += splitter.push(text[start:start + step])
+    rest = splitter.flush()
+    return [p.strip() for p in [*pieces, rest] if p.strip()]
+
+
+def test_sentences_and_early_first_clause() -> None:
+    assert split("Sure thing, my good friend, the price is 3.5 dollars. Dr. Smith agrees! Bye") == [
+        "Sure thing, my good friend,", "the price is 3.5 dollars.", "Dr. Smith agrees!", "Bye"]
+
+
+def test_short_first_clause_is_not_cut() -> None:
+    assert split("Yes, it is. Fine.") == ["Yes, it is.", "Fine."]
+
+
+def test_nothing_lost() -> None:
+    text = "One. Two, three, four, five, six. Seven? Eight; nine\nten"
+    assert " ".join(split(text, step=1)).split() == text.split()
