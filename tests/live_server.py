@@ -39,12 +39,19 @@ class LiveServer:
         return f"{self.http_url}/v1"
 
     def start(self, timeout: float = 120.0) -> None:
-        env = {**os.environ, "REALTALK_API_KEYS": API_KEY, "REALTALK_DATA_DIR": str(self.data_dir),
-               "REALTALK_LOG_LEVEL": "warning", **self.env}
+        env = {
+            **os.environ,
+            "REALTALK_API_KEYS": API_KEY,
+            "REALTALK_DATA_DIR": str(self.data_dir),
+            "REALTALK_LOG_LEVEL": "warning",
+            **self.env,
+        }
         log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.process = subprocess.Popen(
             [sys.executable, "-m", "realtalk", "serve", "--port", str(self.port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -18,8 +18,9 @@ from .realtime_schema import validate_server_event
 class Recorder:
     """Wraps an SDK connection: reads raw frames, validates each strictly, keeps them all."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, *, extensions: bool = False) -> None:
         self.connection = connection
+        self.extensions = extensions
         self.events: list[dict[str, Any]] = []
 
     async def send(self, event: dict[str, Any]) -> None:
@@ -28,6 +29,9 @@ class Recorder:
     async def next(self, timeout: float = 30.0) -> dict[str, Any]:
         raw = await asyncio.wait_for(self.connection.recv_bytes(), timeout)
         event = json.loads(raw)
+        if self.extensions and event["type"].startswith("realtalk."):
+            self.events.append(event)  # RealTalk's own events: documented in docs/protocol.md
+            return event
         validate_server_event(event)
         parsed = self.connection.parse_event(raw)  # the SDK itself must accept it too
         assert parsed.type == event["type"]
@@ -56,21 +60,42 @@ class Recorder:
         """Append 24 kHz PCM16 in chunks; `pace` > 0 sleeps chunk_ms * pace between chunks."""
         step = 48 * chunk_ms
         for offset in range(0, len(pcm24k), step):
-            await self.send({"type": "input_audio_buffer.append",
-                             "audio": base64.b64encode(pcm24k[offset:offset + step]).decode()})
+            await self.send(
+                {
+                    "type": "input_audio_buffer.append",
+                    "audio": base64.b64encode(pcm24k[offset : offset + step]).decode(),
+                }
+            )
             if pace:
                 await asyncio.sleep(chunk_ms / 1000 * pace)
 
 
 @asynccontextmanager
-async def realtime(server: LiveServer, *, api_key: str = API_KEY, **query: str) -> AsyncIterator[Recorder]:
+async def realtime(
+    server: LiveServer, *, api_key: str = API_KEY, extensions: bool = False, **query: str
+) -> AsyncIterator[Recorder]:
     client = AsyncOpenAI(base_url=server.base_url, api_key=api_key)
-    async with client.realtime.connect(model="realtalk", extra_query=query or None) as connection:
-        recorder = Recorder(connection)
+    async with client.realtime.connect(model="realtalk", extra_query=query or {}) as connection:
+        recorder = Recorder(connection, extensions=extensions)
         created = await recorder.next()
         assert created["type"] == "session.created", created
         yield recorder
 
 
+def pcm24k(samples16k: Any) -> bytes:
+    """16 kHz float speech as the Realtime default format (24 kHz PCM16)."""
+    import numpy as np
+    import soxr
+
+    resampled = soxr.resample(np.asarray(samples16k, dtype=np.float32), 16000, 24000)
+    return bytes((np.clip(resampled, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def silence(ms: int) -> bytes:
+    return b"\0\0" * (24 * ms)
+
+
 def audio_bytes(events: list[dict[str, Any]]) -> bytes:
-    return b"".join(base64.b64decode(e["delta"]) for e in events if e["type"] == "response.output_audio.delta")
+    return b"".join(
+        base64.b64decode(e["delta"]) for e in events if e["type"] == "response.output_audio.delta"
+    )

@@ -7,14 +7,18 @@ def split(text: str, step: int = 3) -> list[str]:
     splitter = SentenceSplitter()
     pieces: list[str] = []
     for start in range(0, len(text), step):
-        pieces += splitter.push(text[start:start + step])
+        pieces += splitter.push(text[start : start + step])
     rest = splitter.flush()
     return [p.strip() for p in [*pieces, rest] if p.strip()]
 
 
 def test_sentences_and_early_first_clause() -> None:
     assert split("Sure thing, my good friend, the price is 3.5 dollars. Dr. Smith agrees! Bye") == [
-        "Sure thing, my good friend,", "the price is 3.5 dollars.", "Dr. Smith agrees!", "Bye"]
+        "Sure thing, my good friend,",
+        "the price is 3.5 dollars.",
+        "Dr. Smith agrees!",
+        "Bye",
+    ]
 
 
 def test_short_first_clause_is_not_cut() -> None:

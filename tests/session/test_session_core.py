@@ -47,8 +47,12 @@ def session() -> RealtimeSession:
 
 
 def user_text(session: RealtimeSession, text: str) -> str:
-    effects = session.handle_event({"type": "conversation.item.create", "item": {
-        "type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}})
+    effects = session.handle_event(
+        {
+            "type": "conversation.item.create",
+            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
+        }
+    )
     assert isinstance(effects[0], SaveItem), "an item is saved before the client hears of it"
     added = events(effects)[0]
     assert added["type"] == "conversation.item.added"
@@ -56,9 +60,20 @@ def user_text(session: RealtimeSession, text: str) -> str:
 
 
 def test_session_update_merges_and_echoes(session: RealtimeSession) -> None:
-    out = events(session.handle_event({"type": "session.update", "session": {
-        "type": "realtime", "instructions": "Be brief.",
-        "audio": {"input": {"turn_detection": {"type": "server_vad", "silence_duration_ms": 300}}}}}))
+    out = events(
+        session.handle_event(
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "instructions": "Be brief.",
+                    "audio": {
+                        "input": {"turn_detection": {"type": "server_vad", "silence_duration_ms": 300}}
+                    },
+                },
+            }
+        )
+    )
     assert out[0]["type"] == "session.updated"
     detection = out[0]["session"]["audio"]["input"]["turn_detection"]
     assert detection["silence_duration_ms"] == 300 and detection["threshold"] == 0.5
@@ -67,9 +82,19 @@ def test_session_update_merges_and_echoes(session: RealtimeSession) -> None:
 
 def test_invalid_update_is_an_error_and_changes_nothing(session: RealtimeSession) -> None:
     before = json.dumps(session.config, sort_keys=True)
-    out = events(session.handle_event({"type": "session.update", "event_id": "c1", "session": {
-        "type": "realtime", "instructions": "x",
-        "audio": {"input": {"turn_detection": {"type": "server_vad", "threshold": "high"}}}}}))
+    out = events(
+        session.handle_event(
+            {
+                "type": "session.update",
+                "event_id": "c1",
+                "session": {
+                    "type": "realtime",
+                    "instructions": "x",
+                    "audio": {"input": {"turn_detection": {"type": "server_vad", "threshold": "high"}}},
+                },
+            }
+        )
+    )
     assert out[0]["type"] == "error"
     assert out[0]["error"]["param"] == "session.audio.input.turn_detection.threshold"
     assert out[0]["error"]["event_id"] == "c1"
@@ -85,11 +110,21 @@ def test_text_response_event_order(session: RealtimeSession) -> None:
     assert [(m.role, m.content) for m in generate.request.messages] == [("user", "hello")]
     rid = generate.response_id
     out = types(session.response_text(rid, "Hi ") + session.response_text(rid, "there."))
-    assert out == ["response.output_item.added", "conversation.item.added", "response.content_part.added",
-                   "response.output_text.delta", "response.output_text.delta"]
+    assert out == [
+        "response.output_item.added",
+        "conversation.item.added",
+        "response.content_part.added",
+        "response.output_text.delta",
+        "response.output_text.delta",
+    ]
     done = events(session.response_completed(rid))
-    assert [e["type"] for e in done] == ["response.output_text.done", "response.content_part.done",
-                                         "response.output_item.done", "conversation.item.done", "response.done"]
+    assert [e["type"] for e in done] == [
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "conversation.item.done",
+        "response.done",
+    ]
     assert done[0]["text"] == "Hi there."
     assert done[-1]["response"]["status"] == "completed"
     assert done[-1]["response"]["output"][0]["content"][0]["text"] == "Hi there."
@@ -98,41 +133,88 @@ def test_text_response_event_order(session: RealtimeSession) -> None:
 
 def test_audio_response_and_truncate(session: RealtimeSession) -> None:
     user_text(session, "tell me a story")
-    rid = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)).response_id
+    rid = next(
+        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
+    ).response_id
     second = np.zeros(24000, dtype=np.int16).tobytes()  # one second of 24 kHz PCM
-    out = types(session.response_audio(rid, second, "First sentence. ") + session.response_audio(rid, second, "Second one."))
+    out = types(
+        session.response_audio(rid, second, "First sentence. ")
+        + session.response_audio(rid, second, "Second one.")
+    )
     assert out[:3] == ["response.output_item.added", "conversation.item.added", "response.content_part.added"]
     assert out.count("response.output_audio.delta") == 2
     done = events(session.response_completed(rid))
     item_id = done[-1]["response"]["output"][0]["id"]
     assert done[-1]["response"]["output"][0]["content"][0]["transcript"] == "First sentence. Second one."
-    out = events(session.handle_event({"type": "conversation.item.truncate", "item_id": item_id,
-                                       "content_index": 0, "audio_end_ms": 1000}))
+    out = events(
+        session.handle_event(
+            {
+                "type": "conversation.item.truncate",
+                "item_id": item_id,
+                "content_index": 0,
+                "audio_end_ms": 1000,
+            }
+        )
+    )
     assert out[0] == {**out[0], "type": "conversation.item.truncated", "audio_end_ms": 1000}
     retrieved = events(session.handle_event({"type": "conversation.item.retrieve", "item_id": item_id}))[0]
     part = retrieved["item"]["content"][0]
     assert part["transcript"] == "First sentence."
     assert len(base64.b64decode(part["audio"])) == 48000
-    bad = events(session.handle_event({"type": "conversation.item.truncate", "item_id": item_id,
-                                       "content_index": 0, "audio_end_ms": 5000}))[0]
+    bad = events(
+        session.handle_event(
+            {
+                "type": "conversation.item.truncate",
+                "item_id": item_id,
+                "content_index": 0,
+                "audio_end_ms": 5000,
+            }
+        )
+    )[0]
     assert bad["type"] == "error" and bad["error"]["param"] == "audio_end_ms"
 
 
 def test_tool_call_round_trip(session: RealtimeSession) -> None:
-    session.handle_event({"type": "session.update", "session": {"type": "realtime", "tools": [
-        {"type": "function", "name": "get_weather", "description": "Weather for a city",
-         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}]}})
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {
+                "type": "realtime",
+                "tools": [
+                    {
+                        "type": "function",
+                        "name": "get_weather",
+                        "description": "Weather for a city",
+                        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+                    }
+                ],
+            },
+        }
+    )
     user_text(session, "weather in Paris?")
     generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
     assert [t.name for t in generate.request.tools] == ["get_weather"]
-    out = events(session.response_tool_call(generate.response_id, ToolCall("call_1", "get_weather", '{"city":"Paris"}')))
+    out = events(
+        session.response_tool_call(
+            generate.response_id, ToolCall("call_1", "get_weather", '{"city":"Paris"}')
+        )
+    )
     assert [e["type"] for e in out] == [
-        "response.output_item.added", "conversation.item.added", "response.function_call_arguments.delta",
-        "response.function_call_arguments.done", "response.output_item.done", "conversation.item.done"]
+        "response.output_item.added",
+        "conversation.item.added",
+        "response.function_call_arguments.delta",
+        "response.function_call_arguments.done",
+        "response.output_item.done",
+        "conversation.item.done",
+    ]
     assert out[3]["arguments"] == '{"city":"Paris"}' and out[3]["call_id"] == "call_1"
     events(session.response_completed(generate.response_id))
-    session.handle_event({"type": "conversation.item.create", "item": {
-        "type": "function_call_output", "call_id": "call_1", "output": '{"temp": 21}'}})
+    session.handle_event(
+        {
+            "type": "conversation.item.create",
+            "item": {"type": "function_call_output", "call_id": "call_1", "output": '{"temp": 21}'},
+        }
+    )
     generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
     roles = [(m.role, m.tool_call_id) for m in generate.request.messages]
     assert roles == [("user", None), ("assistant", None), ("tool", "call_1")]
@@ -141,7 +223,9 @@ def test_tool_call_round_trip(session: RealtimeSession) -> None:
 
 def test_cancel_and_second_response(session: RealtimeSession) -> None:
     user_text(session, "hi")
-    rid = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)).response_id
+    rid = next(
+        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
+    ).response_id
     busy = events(session.handle_event({"type": "response.create"}))[0]
     assert busy["error"]["code"] == "conversation_already_has_active_response"
     session.response_audio(rid, b"\0\0" * 2400, "Hello. ")
@@ -152,15 +236,32 @@ def test_cancel_and_second_response(session: RealtimeSession) -> None:
     assert done["response"]["status_details"]["reason"] == "client_cancelled"
     assert done["response"]["output"][0]["status"] == "incomplete"
     assert types(session.response_audio(rid, b"\0\0" * 2400, "late")) == [], "late audio is dropped"
-    assert events(session.handle_event({"type": "response.cancel"}))[0]["error"]["code"] == "response_cancel_not_active"
+    assert (
+        events(session.handle_event({"type": "response.cancel"}))[0]["error"]["code"]
+        == "response_cancel_not_active"
+    )
 
 
 def test_conversation_none_and_metadata(session: RealtimeSession) -> None:
     user_text(session, "hi")
-    effects = session.handle_event({"type": "response.create", "response": {
-        "conversation": "none", "metadata": {"topic": "x"}, "output_modalities": ["text"],
-        "instructions": "Classify.", "input": [
-            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "classify this"}]}]}})
+    effects = session.handle_event(
+        {
+            "type": "response.create",
+            "response": {
+                "conversation": "none",
+                "metadata": {"topic": "x"},
+                "output_modalities": ["text"],
+                "instructions": "Classify.",
+                "input": [
+                    {
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_text", "text": "classify this"}],
+                    }
+                ],
+            },
+        }
+    )
     generate = next(e for e in effects if isinstance(e, Generate))
     assert [m.content for m in generate.request.messages] == ["classify this"]
     assert generate.request.instructions == "Classify."
@@ -171,43 +272,81 @@ def test_conversation_none_and_metadata(session: RealtimeSession) -> None:
 
 
 def test_manual_commit_transcribes_then_generates(session: RealtimeSession) -> None:
-    session.handle_event({"type": "session.update", "session": {"type": "realtime", "audio": {"input": {
-        "turn_detection": None, "transcription": {"model": "whisper-1"}}}}})
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {
+                "type": "realtime",
+                "audio": {"input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}},
+            },
+        }
+    )
     too_short = events(session.handle_event({"type": "input_audio_buffer.commit"}))[0]
     assert too_short["error"]["code"] == "input_audio_buffer_commit_empty"
     pcm = np.zeros(24000, dtype=np.int16).tobytes()
     session.handle_event({"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()})
     effects = session.handle_event({"type": "input_audio_buffer.commit"})
-    assert types(effects) == ["input_audio_buffer.committed", "conversation.item.added", "conversation.item.done"]
+    assert types(effects) == [
+        "input_audio_buffer.committed",
+        "conversation.item.added",
+        "conversation.item.done",
+    ]
     job = next(e for e in effects if isinstance(e, Transcribe))
     assert abs(len(job.audio) - 16000) < 100, "one second at 16 kHz"
     effects = session.handle_event({"type": "response.create"})
     assert not any(isinstance(e, Generate) for e in effects), "waits for the transcript"
-    effects = session.transcription_completed(job.item_id, Transcription("what time is it", audio_seconds=1.0))
-    assert types(effects) == ["conversation.item.input_audio_transcription.delta",
-                              "conversation.item.input_audio_transcription.completed"]
+    effects = session.transcription_completed(
+        job.item_id, Transcription("what time is it", audio_seconds=1.0)
+    )
+    assert types(effects) == [
+        "conversation.item.input_audio_transcription.delta",
+        "conversation.item.input_audio_transcription.completed",
+    ]
     generate = next(e for e in effects if isinstance(e, Generate))
     assert generate.request.messages[-1].content == "what time is it"
 
 
-@pytest.mark.parametrize(("event", "code", "param"), [
-    ({"type": "conversation.item.delete", "item_id": "nope"}, "item_not_found", "item_id"),
-    ({"type": "conversation.item.retrieve", "item_id": "nope"}, "item_not_found", "item_id"),
-    ({"type": "conversation.item.truncate", "item_id": "nope", "content_index": 0, "audio_end_ms": 1},
-     "item_not_found", "item_id"),
-    ({"type": "input_audio_buffer.append", "audio": "###"}, "invalid_value", "audio"),
-    ({"type": "input_audio_buffer.append", "audio": base64.b64encode(b"\0\0\0").decode()},
-     "invalid_audio_format", "audio"),
-    ({"type": "input_audio_buffer.append"}, "missing_required_parameter", "audio"),
-    ({"type": "response.create", "response": {"output_modalities": ["video"]}}, "invalid_value",
-     "response.output_modalities[0]"),
-    ({"type": "session.update", "session": {"type": "realtime", "audio": {"input": {"format": {"type": "audio/flac"}}}}},
-     "invalid_value", None),
-    ({"type": "no.such.event"}, "invalid_value", "type"),
-    ({"type": "session.update", "session": {"type": "realtime", "colour": "blue"}}, "unknown_parameter",
-     "session.colour"),
-])
-def test_bad_events_are_errors(session: RealtimeSession, event: dict[str, Any], code: str, param: str | None) -> None:
+@pytest.mark.parametrize(
+    ("event", "code", "param"),
+    [
+        ({"type": "conversation.item.delete", "item_id": "nope"}, "item_not_found", "item_id"),
+        ({"type": "conversation.item.retrieve", "item_id": "nope"}, "item_not_found", "item_id"),
+        (
+            {"type": "conversation.item.truncate", "item_id": "nope", "content_index": 0, "audio_end_ms": 1},
+            "item_not_found",
+            "item_id",
+        ),
+        ({"type": "input_audio_buffer.append", "audio": "###"}, "invalid_value", "audio"),
+        (
+            {"type": "input_audio_buffer.append", "audio": base64.b64encode(b"\0\0\0").decode()},
+            "invalid_audio_format",
+            "audio",
+        ),
+        ({"type": "input_audio_buffer.append"}, "missing_required_parameter", "audio"),
+        (
+            {"type": "response.create", "response": {"output_modalities": ["video"]}},
+            "invalid_value",
+            "response.output_modalities[0]",
+        ),
+        (
+            {
+                "type": "session.update",
+                "session": {"type": "realtime", "audio": {"input": {"format": {"type": "audio/flac"}}}},
+            },
+            "invalid_value",
+            None,
+        ),
+        ({"type": "no.such.event"}, "invalid_value", "type"),
+        (
+            {"type": "session.update", "session": {"type": "realtime", "colour": "blue"}},
+            "unknown_parameter",
+            "session.colour",
+        ),
+    ],
+)
+def test_bad_events_are_errors(
+    session: RealtimeSession, event: dict[str, Any], code: str, param: str | None
+) -> None:
     out = events(session.handle_event({**event, "event_id": "evt_client"}))
     assert len(out) == 1 and out[0]["type"] == "error"
     assert out[0]["error"]["code"] == code
@@ -220,8 +359,11 @@ def test_bad_events_are_errors(session: RealtimeSession, event: dict[str, Any], 
 
 def test_append_over_limit_is_rejected() -> None:
     session = RealtimeSession(model="m", vad=QuietVad(), max_append_bytes=1000)
-    out = events(session.handle_event({"type": "input_audio_buffer.append",
-                                       "audio": base64.b64encode(b"\0" * 2000).decode()}))
+    out = events(
+        session.handle_event(
+            {"type": "input_audio_buffer.append", "audio": base64.b64encode(b"\0" * 2000).decode()}
+        )
+    )
     assert out[0]["error"]["code"] == "input_audio_buffer_too_large"
 
 

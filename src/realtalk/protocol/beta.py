@@ -152,7 +152,9 @@ def session_to_beta(session: dict[str, Any]) -> dict[str, Any]:
 
 def _response_to_beta(response: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in response.items() if k not in ("output_modalities", "audio")}
-    out["modalities"] = ["text", "audio"] if "audio" in (response.get("output_modalities") or []) else ["text"]
+    out["modalities"] = (
+        ["text", "audio"] if "audio" in (response.get("output_modalities") or []) else ["text"]
+    )
     out["output"] = [item_to_beta(i) for i in response.get("output") or []]
     return out
 

@@ -81,9 +81,7 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
         raise _from_validation_error(exc) from exc
     unknown = _first_unknown_key(parsed, "")
     if unknown is not None:
-        raise ProtocolError(
-            f"Unknown parameter: '{unknown}'.", code="unknown_parameter", param=unknown
-        )
+        raise ProtocolError(f"Unknown parameter: '{unknown}'.", code="unknown_parameter", param=unknown)
     return parsed
 
 
@@ -102,9 +100,7 @@ def _from_validation_error(exc: ValidationError) -> ProtocolError:
         return ProtocolError(
             f"Missing required parameter: '{path}'.", code="missing_required_parameter", param=path
         )
-    return ProtocolError(
-        f"Invalid value for '{path}': {error['msg']}.", code="invalid_value", param=path
-    )
+    return ProtocolError(f"Invalid value for '{path}': {error['msg']}.", code="invalid_value", param=path)
 
 
 def _first_unknown_key(value: object, path: str) -> str | None:

@@ -51,8 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = {
             "status": "ok" if state.ready.is_set() else ("error" if state.load_error else "loading"),
             "version": __version__,
-            "versions": {name: _version(name) for name in
-                         ("faster-whisper", "piper-tts", "onnxruntime", "openai")},
+            "versions": {
+                name: _version(name) for name in ("faster-whisper", "piper-tts", "onnxruntime", "openai")
+            },
             "engines": _engine_names(state),
         }
         if state.load_error:

@@ -44,7 +44,7 @@ def presented_key(conn: HTTPConnection) -> str | None:
     for proto in conn.headers.get("sec-websocket-protocol", "").split(","):
         proto = proto.strip()
         if proto.startswith(KEY_SUBPROTOCOL_PREFIX):
-            return proto[len(KEY_SUBPROTOCOL_PREFIX):]
+            return proto[len(KEY_SUBPROTOCOL_PREFIX) :]
     return None
 
 

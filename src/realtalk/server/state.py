@@ -37,8 +37,12 @@ class AppState:
     @classmethod
     def create(cls, settings: Settings, api_keys: list[str]) -> AppState:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return cls(settings=settings, api_keys=api_keys,
-                   store=ConversationStore(settings.resolved_database_url), brain=load_brain(settings))
+        return cls(
+            settings=settings,
+            api_keys=api_keys,
+            store=ConversationStore(settings.resolved_database_url),
+            brain=load_brain(settings),
+        )
 
     async def load_engines(self) -> None:
         """Load (and warm up) the speech models off the event loop."""
@@ -51,8 +55,13 @@ class AppState:
             return
         self._engines = engines
         self.ready.set()
-        log.info("engines ready: vad=%s stt=%s tts=%s brain=%s", type(engines.vad).__name__,
-                 engines.stt.name, engines.tts.name, self.brain.name)
+        log.info(
+            "engines ready: vad=%s stt=%s tts=%s brain=%s",
+            type(engines.vad).__name__,
+            engines.stt.name,
+            engines.tts.name,
+            self.brain.name,
+        )
 
     async def load_history(self, conversation_id: str) -> list[dict[str, Any]]:
         return await asyncio.to_thread(self.store.load_items, conversation_id)

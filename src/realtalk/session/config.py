@@ -73,8 +73,12 @@ def merge_config(current: dict[str, Any], update: dict[str, Any]) -> dict[str, A
 
 def _with_defaults(detection: dict[str, Any]) -> dict[str, Any]:
     if detection.get("type") == "semantic_vad":
-        base = {"type": "semantic_vad", "eagerness": "auto", "create_response": True,
-                "interrupt_response": True}
+        base = {
+            "type": "semantic_vad",
+            "eagerness": "auto",
+            "create_response": True,
+            "interrupt_response": True,
+        }
     else:
         base = dict(SERVER_VAD_DEFAULTS)
     base.update({k: v for k, v in detection.items() if v is not None})
@@ -106,8 +110,14 @@ class TurnDetectionSettings:
             return None
         if detection.get("type") == "semantic_vad":
             silence = SEMANTIC_SILENCE_MS[detection.get("eagerness") or "auto"]
-            return cls(0.5, 300, silence, None, bool(detection.get("create_response", True)),
-                       bool(detection.get("interrupt_response", True)))
+            return cls(
+                0.5,
+                300,
+                silence,
+                None,
+                bool(detection.get("create_response", True)),
+                bool(detection.get("interrupt_response", True)),
+            )
         return cls(
             threshold=float(detection.get("threshold", 0.5)),
             prefix_padding_ms=int(detection.get("prefix_padding_ms", 300)),

@@ -143,16 +143,17 @@ class SessionRuntime:
             self._spawn(self._transcribe(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
-            task = asyncio.create_task(self._prepare(effect), name=f"prefetch-{self.session.id}")
-            self._prefetched = (effect.request, effect.audio, task)
+            prepared = asyncio.create_task(self._prepare(effect), name=f"prefetch-{self.session.id}")
+            self._prefetched = (effect.request, effect.audio, prepared)
         elif isinstance(effect, Generate):
-            task = asyncio.create_task(self._generate(effect), name=f"generate-{effect.response_id}")
-            self._generations[effect.response_id] = task
-            task.add_done_callback(lambda _: self._generations.pop(effect.response_id, None))
+            rid = effect.response_id
+            generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
+            self._generations[rid] = generation
+            generation.add_done_callback(lambda _: self._generations.pop(rid, None))
         elif isinstance(effect, StopGenerating):
-            task = self._generations.pop(effect.response_id, None)
-            if task is not None:
-                task.cancel()
+            stopped = self._generations.pop(effect.response_id, None)
+            if stopped is not None:
+                stopped.cancel()
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
@@ -288,7 +289,9 @@ class SessionRuntime:
         while (text := await sentences.get()) is not None:
             pcm = self._tts_cache.pop((text.strip(), plan.voice, plan.speed), None)
             if pcm is None:
-                pcm = await asyncio.to_thread(self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed)
+                pcm = await asyncio.to_thread(
+                    self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed
+                )
             audio = encoder.feed(np.asarray(pcm, dtype=np.int16))
             words: str = text
             for offset in range(0, len(audio), chunk):

@@ -140,13 +140,24 @@ class RealtimeSession:
         Allowed while this session's own conversation is still empty, so nothing is orphaned.
         """
         if self._order:
-            return self.error(ProtocolError(
-                "A conversation can only be restored into a session with no items yet.",
-                code="conversation_not_empty", param="conversation_id"), client_event_id)
+            return self.error(
+                ProtocolError(
+                    "A conversation can only be restored into a session with no items yet.",
+                    code="conversation_not_empty",
+                    param="conversation_id",
+                ),
+                client_event_id,
+            )
         self.conversation_id = conversation_id
         self._restore(history)
-        self._send({"type": "realtalk.conversation.restored", "conversation_id": conversation_id,
-                    "item_count": len(self._order), "client_event_id": client_event_id})
+        self._send(
+            {
+                "type": "realtalk.conversation.restored",
+                "conversation_id": conversation_id,
+                "item_count": len(self._order),
+                "client_event_id": client_event_id,
+            }
+        )
         return self._drain()
 
     def handle_event(self, data: dict[str, Any]) -> list[Effect]:
@@ -202,13 +213,19 @@ class RealtimeSession:
         if item is not None:
             item.text = ""
         if self._transcription_enabled():
-            self._send({
-                "type": "conversation.item.input_audio_transcription.failed",
-                "item_id": item_id,
-                "content_index": 0,
-                "error": {"type": "transcription_error", "code": "transcription_failed",
-                          "message": message, "param": None},
-            })
+            self._send(
+                {
+                    "type": "conversation.item.input_audio_transcription.failed",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "error": {
+                        "type": "transcription_error",
+                        "code": "transcription_failed",
+                        "message": message,
+                        "param": None,
+                    },
+                }
+            )
         self._maybe_generate()
         return self._drain()
 
@@ -218,7 +235,9 @@ class RealtimeSession:
         if response is not None and text:
             item = self._open_message(response, "output_text")
             item.data["content"][0]["text"] += text
-            self._send(self._response_ref(response, item, {"type": "response.output_text.delta", "delta": text}))
+            self._send(
+                self._response_ref(response, item, {"type": "response.output_text.delta", "delta": text})
+            )
             self._count_output(response, estimate_text_tokens(text))
         return self._drain()
 
@@ -237,14 +256,22 @@ class RealtimeSession:
         if text:
             item.segments.append((start_ms, end_ms, text))
             item.data["content"][0]["transcript"] += text
-            self._send(self._response_ref(
-                response, item, {"type": "response.output_audio_transcript.delta", "delta": text}))
+            self._send(
+                self._response_ref(
+                    response, item, {"type": "response.output_audio_transcript.delta", "delta": text}
+                )
+            )
         elif item.segments:
             s_start, _, s_text = item.segments[-1]
             item.segments[-1] = (s_start, end_ms, s_text)
         if audio:
-            self._send(self._response_ref(response, item, {
-                "type": "response.output_audio.delta", "delta": base64.b64encode(audio).decode()}))
+            self._send(
+                self._response_ref(
+                    response,
+                    item,
+                    {"type": "response.output_audio.delta", "delta": base64.b64encode(audio).decode()},
+                )
+            )
         self._count_output(response, estimate_audio_tokens(end_ms - start_ms))
         return self._drain()
 
@@ -254,15 +281,35 @@ class RealtimeSession:
             return self._drain()
         self._close_message(response, "completed")
         item_id = new_id("item")
-        data = {"id": item_id, "type": "function_call", "object": "realtime.item", "status": "in_progress",
-                "name": call.name, "call_id": call.call_id, "arguments": ""}
+        data = {
+            "id": item_id,
+            "type": "function_call",
+            "object": "realtime.item",
+            "status": "in_progress",
+            "name": call.name,
+            "call_id": call.call_id,
+            "arguments": "",
+        }
         output_index = self._add_output(response, data)
         base = {"response_id": response.id, "item_id": item_id, "output_index": output_index}
-        self._send({"type": "response.function_call_arguments.delta", **base,
-                    "call_id": call.call_id, "delta": call.arguments})
+        self._send(
+            {
+                "type": "response.function_call_arguments.delta",
+                **base,
+                "call_id": call.call_id,
+                "delta": call.arguments,
+            }
+        )
         data["arguments"] = call.arguments
-        self._send({"type": "response.function_call_arguments.done", **base,
-                    "call_id": call.call_id, "name": call.name, "arguments": call.arguments})
+        self._send(
+            {
+                "type": "response.function_call_arguments.done",
+                **base,
+                "call_id": call.call_id,
+                "name": call.name,
+                "arguments": call.arguments,
+            }
+        )
         data["status"] = "completed"
         self._item_done(response, self._items.get(item_id) or _Item(data), output_index)
         self._count_output(response, estimate_text_tokens(call.arguments) + 5)
@@ -278,8 +325,14 @@ class RealtimeSession:
     def response_failed(self, response_id: str, message: str) -> list[Effect]:
         response = self._live(response_id)
         if response is not None:
-            self._finish_response(response, "failed", {
-                "type": "failed", "error": {"type": "server_error", "code": "response_failed", "message": message}})
+            self._finish_response(
+                response,
+                "failed",
+                {
+                    "type": "failed",
+                    "error": {"type": "server_error", "code": "response_failed", "message": message},
+                },
+            )
         return self._drain()
 
     # ------------------------------------------------------------------ client events
@@ -287,19 +340,26 @@ class RealtimeSession:
     def _on_session_update(self, event: dict[str, Any], _: str | None) -> None:
         update = event["session"]
         if update.get("type") not in (None, "realtime"):
-            raise ProtocolError("Only 'realtime' sessions are supported on this endpoint.",
-                                code="invalid_value", param="session.type")
+            raise ProtocolError(
+                "Only 'realtime' sessions are supported on this endpoint.",
+                code="invalid_value",
+                param="session.type",
+            )
         new_config = merge_config(self.config, update)
         audio = new_config["audio"]
         for direction in ("input", "output"):
             try:
                 AudioFormat.parse(audio[direction]["format"])
             except ValueError as exc:
-                raise ProtocolError(str(exc), code="invalid_value",
-                                    param=f"session.audio.{direction}.format") from exc
+                raise ProtocolError(
+                    str(exc), code="invalid_value", param=f"session.audio.{direction}.format"
+                ) from exc
         if new_config.get("output_modalities") not in (["audio"], ["text"]):
-            raise ProtocolError("output_modalities must be ['audio'] or ['text'].",
-                                code="invalid_value", param="session.output_modalities")
+            raise ProtocolError(
+                "output_modalities must be ['audio'] or ['text'].",
+                code="invalid_value",
+                param="session.output_modalities",
+            )
         self.config = new_config
         self._apply_audio_config()
         self._send({"type": "session.updated", "session": self.session_object()})
@@ -308,16 +368,22 @@ class RealtimeSession:
         try:
             audio = base64.b64decode(event["audio"], validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise ProtocolError("Invalid 'audio': expected base64-encoded audio bytes.",
-                                code="invalid_value", param="audio") from exc
+            raise ProtocolError(
+                "Invalid 'audio': expected base64-encoded audio bytes.", code="invalid_value", param="audio"
+            ) from exc
         if len(audio) > self._max_append_bytes:
             raise ProtocolError(
                 f"Audio chunk too large: {len(audio)} bytes; the limit is {self._max_append_bytes} bytes "
-                "per append.", code="input_audio_buffer_too_large", param="audio")
+                "per append.",
+                code="input_audio_buffer_too_large",
+                param="audio",
+            )
         if self._input_format.type == "audio/pcm" and len(audio) % 2:
             raise ProtocolError(
-                "Invalid 'audio': audio/pcm must be 16-bit little-endian samples (an even number of "
-                "bytes).", code="invalid_audio_format", param="audio")
+                "Invalid 'audio': audio/pcm must be 16-bit little-endian samples (an even number of bytes).",
+                code="invalid_audio_format",
+                param="audio",
+            )
         self.feed_audio(audio)
 
     def feed_audio(self, audio: bytes) -> list[Effect]:
@@ -335,7 +401,8 @@ class RealtimeSession:
             raise ProtocolError(
                 f"Error committing input audio buffer: buffer too small. Expected at least "
                 f"{MIN_COMMIT_MS}ms of audio, but buffer only has {ms:.2f}ms of audio.",
-                code="input_audio_buffer_commit_empty")
+                code="input_audio_buffer_commit_empty",
+            )
         item_id = self._speech_item_id or new_id("item")
         self._speech_item_id = None
         self._turns.reset()
@@ -360,15 +427,22 @@ class RealtimeSession:
         item = dict(event["item"])
         previous = event.get("previous_item_id")
         if previous is not None and previous != "root" and previous not in self._items:
-            raise ProtocolError(f"Previous item with id '{previous}' does not exist.",
-                                code="item_not_found", param="previous_item_id")
+            raise ProtocolError(
+                f"Previous item with id '{previous}' does not exist.",
+                code="item_not_found",
+                param="previous_item_id",
+            )
         item_id = item.get("id") or new_id("item")
         if item_id in self._items:
-            raise ProtocolError(f"Item with id '{item_id}' already exists.",
-                                code="duplicate_item_id", param="item.id")
+            raise ProtocolError(
+                f"Item with id '{item_id}' already exists.", code="duplicate_item_id", param="item.id"
+            )
         if item["type"] not in ("message", "function_call", "function_call_output"):
-            raise ProtocolError(f"Item type '{item['type']}' cannot be created by the client.",
-                                code="invalid_value", param="item.type")
+            raise ProtocolError(
+                f"Item type '{item['type']}' cannot be created by the client.",
+                code="invalid_value",
+                param="item.type",
+            )
         item.update({"id": item_id, "object": "realtime.item", "status": "completed"})
         record = _Item(item, text=self._item_text(item))
         audio_part = next((p for p in item.get("content") or [] if p.get("type") == "input_audio"), None)
@@ -400,18 +474,24 @@ class RealtimeSession:
         data = record.data
         index = event["content_index"]
         if data.get("role") != "assistant" or data.get("type") != "message":
-            raise ProtocolError("Only assistant message items can be truncated.",
-                                code="invalid_value", param="item_id")
+            raise ProtocolError(
+                "Only assistant message items can be truncated.", code="invalid_value", param="item_id"
+            )
         content = data.get("content") or []
         if index >= len(content) or content[index].get("type") != "output_audio":
-            raise ProtocolError(f"Content index {index} is not an audio part of item '{data['id']}'.",
-                                code="invalid_value", param="content_index")
+            raise ProtocolError(
+                f"Content index {index} is not an audio part of item '{data['id']}'.",
+                code="invalid_value",
+                param="content_index",
+            )
         audio_end_ms = event["audio_end_ms"]
         duration = len(record.audio) / record.audio_rate_bytes_per_ms
         if audio_end_ms < 0 or audio_end_ms > duration + 1:
             raise ProtocolError(
                 f"audio_end_ms {audio_end_ms} is beyond the item's audio duration of {int(duration)}ms.",
-                code="invalid_value", param="audio_end_ms")
+                code="invalid_value",
+                param="audio_end_ms",
+            )
         if self._response is not None and self._response.message is record:
             self._cancel(self._response, "client_cancelled")
         keep = int(audio_end_ms * record.audio_rate_bytes_per_ms)
@@ -421,23 +501,31 @@ class RealtimeSession:
         content[index]["transcript"] = transcript
         record.text = transcript
         self._out.append(SaveItem(self._wire_item(record), None))
-        self._send({"type": "conversation.item.truncated", "item_id": data["id"],
-                    "content_index": index, "audio_end_ms": audio_end_ms})
+        self._send(
+            {
+                "type": "conversation.item.truncated",
+                "item_id": data["id"],
+                "content_index": index,
+                "audio_end_ms": audio_end_ms,
+            }
+        )
 
     def _on_response_create(self, event: dict[str, Any], _: str | None) -> None:
         if self._response is not None:
             raise ProtocolError(
                 f"Conversation already has an active response in progress: {self._response.id}. "
                 "Wait until the response is finished before creating a new one.",
-                code="conversation_already_has_active_response")
+                code="conversation_already_has_active_response",
+            )
         self._create_response(event.get("response") or {})
 
     def _on_response_cancel(self, event: dict[str, Any], _: str | None) -> None:
         response = self._response
         wanted = event.get("response_id")
         if response is None or (wanted and wanted != response.id):
-            raise ProtocolError("Cancellation failed: no active response found.",
-                                code="response_cancel_not_active")
+            raise ProtocolError(
+                "Cancellation failed: no active response found.", code="response_cancel_not_active"
+            )
         self._cancel(response, "client_cancelled")
 
     # ------------------------------------------------------------------ input audio and turns
@@ -452,7 +540,9 @@ class RealtimeSession:
         if self._detection is None:
             self._turns = TurnDetector(0.5, 500, frame_ms)
         else:
-            self._turns = TurnDetector(self._detection.threshold, self._detection.silence_duration_ms, frame_ms)
+            self._turns = TurnDetector(
+                self._detection.threshold, self._detection.silence_duration_ms, frame_ms
+            )
 
     @property
     def _vad_frame(self) -> int:
@@ -474,7 +564,7 @@ class RealtimeSession:
         usable = len(pending) - len(pending) % frame
         for start in range(0, usable, frame):
             self._input_ms_total += frame / (SAMPLE_RATE / 1000)
-            probability = self._vad.speech_probability(pending[start:start + frame])
+            probability = self._vad.speech_probability(pending[start : start + frame])
             self._on_vad_frame(probability)
         self._vad_pending = pending[usable:]
         if not self._turns.speaking:
@@ -488,16 +578,23 @@ class RealtimeSession:
             self._speech_start_ms = event.at_ms
             self._epoch += 1
             self._idle_deadline = None
-            self._send({"type": "input_audio_buffer.speech_started",
-                        "audio_start_ms": max(int(self._buffer_start_ms), event.at_ms - self._detection.prefix_padding_ms),
-                        "item_id": self._speech_item_id})
+            self._send(
+                {
+                    "type": "input_audio_buffer.speech_started",
+                    "audio_start_ms": max(
+                        int(self._buffer_start_ms), event.at_ms - self._detection.prefix_padding_ms
+                    ),
+                    "item_id": self._speech_item_id,
+                }
+            )
             if self._response is not None and self._detection.interrupt_response:
                 self._cancel(self._response, "turn_detected")
         elif event is not None and event.kind == "speech_stopped" and self._speech_item_id:
             item_id = self._speech_item_id
             self._speech_item_id = None
-            self._send({"type": "input_audio_buffer.speech_stopped", "audio_end_ms": event.at_ms,
-                        "item_id": item_id})
+            self._send(
+                {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": event.at_ms, "item_id": item_id}
+            )
             self._commit(item_id, speech_end_ms=event.at_ms)
             if self._detection.create_response and self._response is None:
                 self._create_response({})
@@ -518,7 +615,9 @@ class RealtimeSession:
         self._chunks = [audio]
         self._buffer_samples = len(audio)
         self._buffer_start_ms += dropped / (SAMPLE_RATE / 1000)
-        raw_keep = int(len(audio) / SAMPLE_RATE * self._input_format.rate) * self._input_format.bytes_per_sample
+        raw_keep = (
+            int(len(audio) / SAMPLE_RATE * self._input_format.rate) * self._input_format.bytes_per_sample
+        )
         self._raw_input = self._raw_input[-raw_keep:] if raw_keep else b""
 
     def _utterance(self, speech_end_ms: float | None) -> Float32Audio:
@@ -530,14 +629,26 @@ class RealtimeSession:
 
     def _speculate(self, item_id: str, speech_end_ms: float) -> None:
         self._speculated[item_id] = (self._epoch, speech_end_ms, None)
-        self._out.append(Transcribe(item_id, self._utterance(speech_end_ms), *self._stt_hints(),
-                                    speculative=True, epoch=self._epoch))
+        self._out.append(
+            Transcribe(
+                item_id,
+                self._utterance(speech_end_ms),
+                *self._stt_hints(),
+                speculative=True,
+                epoch=self._epoch,
+            )
+        )
 
     def _prefetch(self, text: str) -> None:
         """Ask for the reply this turn would get if it ended now (see `Prefetch`)."""
         detection = self._detection
-        if (not text or detection is None or not detection.create_response or self._response is not None
-                or self._waiting_transcripts):
+        if (
+            not text
+            or detection is None
+            or not detection.create_response
+            or self._response is not None
+            or self._waiting_transcripts
+        ):
             return
         response = self._plan_response({})
         request = self._brain_request(response)
@@ -551,13 +662,28 @@ class RealtimeSession:
         self._buffer_start_ms = self._input_ms_total
         previous = self._order[-1] if self._order else None
         self._send({"type": "input_audio_buffer.committed", "item_id": item_id, "previous_item_id": previous})
-        data = {"id": item_id, "type": "message", "object": "realtime.item", "status": "completed",
-                "role": "user", "content": [{"type": "input_audio", "transcript": None}]}
-        record = _Item(data, audio=raw, audio_rate_bytes_per_ms=self._input_format.rate * self._input_format.bytes_per_sample / 1000)
+        data = {
+            "id": item_id,
+            "type": "message",
+            "object": "realtime.item",
+            "status": "completed",
+            "role": "user",
+            "content": [{"type": "input_audio", "transcript": None}],
+        }
+        record = _Item(
+            data,
+            audio=raw,
+            audio_rate_bytes_per_ms=self._input_format.rate * self._input_format.bytes_per_sample / 1000,
+        )
         spec = self._speculated.get(item_id)
         self._waiting_transcripts.add(item_id)
         self._insert(record, None)
-        if spec is not None and spec[0] == self._epoch and speech_end_ms is not None and spec[1] >= speech_end_ms - 1:
+        if (
+            spec is not None
+            and spec[0] == self._epoch
+            and speech_end_ms is not None
+            and spec[1] >= speech_end_ms - 1
+        ):
             if spec[2] is not None:
                 self._finish_transcription(item_id, spec[2])
         else:
@@ -575,8 +701,11 @@ class RealtimeSession:
         try:
             audio = base64.b64decode(part["audio"], validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise ProtocolError("Invalid 'audio' in input_audio content: expected base64.",
-                                code="invalid_value", param="item.content.audio") from exc
+            raise ProtocolError(
+                "Invalid 'audio' in input_audio content: expected base64.",
+                code="invalid_value",
+                param="item.content.audio",
+            ) from exc
         decoder = InputDecoder(self._input_format, target_rate=SAMPLE_RATE)
         record.audio = audio
         record.text = None
@@ -597,24 +726,44 @@ class RealtimeSession:
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(self._wire_item(record), None))
             if text:
-                self._send({"type": "conversation.item.input_audio_transcription.delta",
-                            "item_id": item_id, "content_index": 0, "delta": text})
-            self._send({
-                "type": "conversation.item.input_audio_transcription.completed",
-                "item_id": item_id, "content_index": 0, "transcript": text,
-                "usage": {"type": "duration", "seconds": round(result.audio_seconds, 3)},
-            })
+                self._send(
+                    {
+                        "type": "conversation.item.input_audio_transcription.delta",
+                        "item_id": item_id,
+                        "content_index": 0,
+                        "delta": text,
+                    }
+                )
+            self._send(
+                {
+                    "type": "conversation.item.input_audio_transcription.completed",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "transcript": text,
+                    "usage": {"type": "duration", "seconds": round(result.audio_seconds, 3)},
+                }
+            )
         else:
             # The transcript is still what the brain heard; keep it on disk for restores.
-            self._out.append(SaveItem({**self._wire_item(record), "content": [
-                {"type": "input_audio", "transcript": text}]}, None))
+            self._out.append(
+                SaveItem(
+                    {**self._wire_item(record), "content": [{"type": "input_audio", "transcript": text}]},
+                    None,
+                )
+            )
         self._maybe_generate()
 
     def _on_idle_timeout(self) -> None:
         item_id = new_id("item")
         now_ms = int(self._input_ms_total)
-        self._send({"type": "input_audio_buffer.timeout_triggered", "item_id": item_id,
-                    "audio_start_ms": int(self._buffer_start_ms), "audio_end_ms": now_ms})
+        self._send(
+            {
+                "type": "input_audio_buffer.timeout_triggered",
+                "item_id": item_id,
+                "audio_start_ms": int(self._buffer_start_ms),
+                "audio_end_ms": now_ms,
+            }
+        )
         self._commit(item_id, speech_end_ms=None)
         if self._waiting_transcripts:
             self._waiting_transcripts.discard(item_id)
@@ -632,8 +781,20 @@ class RealtimeSession:
             self._order.append(data["id"])
             self._items[data["id"]] = record
             previous = self._order[-2] if len(self._order) > 1 else None
-            self._send({"type": "conversation.item.added", "previous_item_id": previous, "item": self._wire_item(record)})
-            self._send({"type": "conversation.item.done", "previous_item_id": previous, "item": self._wire_item(record)})
+            self._send(
+                {
+                    "type": "conversation.item.added",
+                    "previous_item_id": previous,
+                    "item": self._wire_item(record),
+                }
+            )
+            self._send(
+                {
+                    "type": "conversation.item.done",
+                    "previous_item_id": previous,
+                    "item": self._wire_item(record),
+                }
+            )
 
     def _insert(self, record: _Item, previous_item_id: str | None, *, done: bool = True) -> None:
         item_id = record.data["id"]
@@ -647,16 +808,24 @@ class RealtimeSession:
         index = self._order.index(item_id)
         previous = self._order[index - 1] if index else None
         self._out.append(SaveItem(self._wire_item(record), previous_item_id))
-        self._send({"type": "conversation.item.added", "previous_item_id": previous, "item": self._wire_item(record)})
+        self._send(
+            {"type": "conversation.item.added", "previous_item_id": previous, "item": self._wire_item(record)}
+        )
         if done:
-            self._send({"type": "conversation.item.done", "previous_item_id": previous,
-                        "item": self._wire_item(record)})
+            self._send(
+                {
+                    "type": "conversation.item.done",
+                    "previous_item_id": previous,
+                    "item": self._wire_item(record),
+                }
+            )
 
     def _get_item(self, item_id: str) -> _Item:
         record = self._items.get(item_id)
         if record is None:
-            raise ProtocolError(f"Item with item_id '{item_id}' not found.", code="item_not_found",
-                                param="item_id")
+            raise ProtocolError(
+                f"Item with item_id '{item_id}' not found.", code="item_not_found", param="item_id"
+            )
         return record
 
     @staticmethod
@@ -696,8 +865,11 @@ class RealtimeSession:
         """Resolve `response.create` parameters against the session config (no side effects)."""
         modalities = params.get("output_modalities") or self.config["output_modalities"]
         if modalities not in (["audio"], ["text"]):
-            raise ProtocolError("output_modalities must be ['audio'] or ['text'].",
-                                code="invalid_value", param="response.output_modalities")
+            raise ProtocolError(
+                "output_modalities must be ['audio'] or ['text'].",
+                code="invalid_value",
+                param="response.output_modalities",
+            )
         out_cfg = self.config["audio"]["output"]
         response_audio = (params.get("audio") or {}).get("output") or {}
         voice = response_audio.get("voice") or out_cfg.get("voice") or "marin"
@@ -716,19 +888,32 @@ class RealtimeSession:
         limit = params.get("max_output_tokens", self.config.get("max_output_tokens"))
         response_id = new_id("resp")
         data = {
-            "id": response_id, "object": "realtime.response", "status": "in_progress",
-            "status_details": None, "output": [],
+            "id": response_id,
+            "object": "realtime.response",
+            "status": "in_progress",
+            "status_details": None,
+            "output": [],
             "conversation_id": self.conversation_id if in_conversation else None,
-            "output_modalities": modalities, "max_output_tokens": limit if limit is not None else "inf",
+            "output_modalities": modalities,
+            "max_output_tokens": limit if limit is not None else "inf",
             "audio": {"output": {"format": fmt.to_ga(), "voice": voice}},
-            "usage": None, "metadata": params.get("metadata"),
+            "usage": None,
+            "metadata": params.get("metadata"),
         }
         tools = params.get("tools")
         return _Response(
-            id=response_id, data=data, context=context, in_conversation=in_conversation,
-            plan=AudioPlan(voice, float(out_cfg.get("speed") or 1.0), fmt) if modalities == ["audio"] else None,
-            instructions=params.get("instructions") if params.get("instructions") is not None
-            else self.config.get("instructions") or "",
+            id=response_id,
+            data=data,
+            context=context,
+            in_conversation=in_conversation,
+            plan=AudioPlan(voice, float(out_cfg.get("speed") or 1.0), fmt)
+            if modalities == ["audio"]
+            else None,
+            instructions=str(
+                params["instructions"]
+                if params.get("instructions") is not None
+                else self.config.get("instructions") or ""
+            ),
             tools=tools if tools is not None else self.config.get("tools") or [],
             tool_choice=params.get("tool_choice") or self.config.get("tool_choice") or "auto",
             max_output_tokens=None if limit in (None, "inf") else int(limit),
@@ -750,8 +935,11 @@ class RealtimeSession:
         self._out.append(Generate(response.id, self._brain_request(response), response.plan))
 
     def _brain_request(self, response: _Response) -> BrainRequest:
-        items = [self._items[i].data if isinstance(i, str) else i for i in response.context
-                 if not isinstance(i, str) or i in self._items]
+        items = [
+            self._items[i].data if isinstance(i, str) else i
+            for i in response.context
+            if not isinstance(i, str) or i in self._items
+        ]
         texts = {i: self._items[i].text for i in response.context if isinstance(i, str) and i in self._items}
         messages: list[Message] = []
         for item in items:
@@ -760,8 +948,15 @@ class RealtimeSession:
                 text = self._item_text(item) or ""
             kind = item.get("type")
             if kind == "function_call":
-                call = ToolCall(str(item.get("call_id") or item.get("id")), item["name"], item.get("arguments") or "{}")
-                if messages and messages[-1].role == "assistant" and messages[-1].tool_calls and not messages[-1].content:
+                call = ToolCall(
+                    str(item.get("call_id") or item.get("id")), item["name"], item.get("arguments") or "{}"
+                )
+                if (
+                    messages
+                    and messages[-1].role == "assistant"
+                    and messages[-1].tool_calls
+                    and not messages[-1].content
+                ):
                     messages[-1] = Message("assistant", "", (*messages[-1].tool_calls, call))
                 else:
                     messages.append(Message("assistant", "", (call,)))
@@ -769,8 +964,11 @@ class RealtimeSession:
                 messages.append(Message("tool", text, tool_call_id=item.get("call_id")))
             elif kind == "message" and item.get("role") in ("user", "assistant", "system"):
                 messages.append(Message(item["role"], text))
-        tools = [ToolSpec(t["name"], t.get("description") or "", t.get("parameters") or {})
-                 for t in response.tools if t.get("type", "function") == "function" and t.get("name")]
+        tools = [
+            ToolSpec(t["name"], t.get("description") or "", t.get("parameters") or {})
+            for t in response.tools
+            if t.get("type", "function") == "function" and t.get("name")
+        ]
         choice = response.tool_choice
         return BrainRequest(response.instructions, messages, tools, choice, None, response.max_output_tokens)
 
@@ -781,8 +979,14 @@ class RealtimeSession:
     def _add_output(self, response: _Response, data: dict[str, Any]) -> int:
         output_index = len(response.data["output"])
         response.data["output"].append(data)
-        self._send({"type": "response.output_item.added", "response_id": response.id,
-                    "output_index": output_index, "item": dict(data)})
+        self._send(
+            {
+                "type": "response.output_item.added",
+                "response_id": response.id,
+                "output_index": output_index,
+                "item": dict(data),
+            }
+        )
         if response.in_conversation:
             record = _Item(data, text="", audio_rate_bytes_per_ms=_bytes_per_ms(response))
             self._insert(record, None, done=False)
@@ -792,17 +996,29 @@ class RealtimeSession:
         if response.message is not None:
             return response.message
         data: dict[str, Any] = {
-            "id": new_id("item"), "type": "message", "object": "realtime.item", "status": "in_progress",
-            "role": "assistant", "content": [],
+            "id": new_id("item"),
+            "type": "message",
+            "object": "realtime.item",
+            "status": "in_progress",
+            "role": "assistant",
+            "content": [],
         }
         self._add_output(response, data)
         record = self._items.get(data["id"])
         if record is None:
             record = _Item(data, text="", audio_rate_bytes_per_ms=_bytes_per_ms(response))
         response.message = record
-        part = {"type": "audio", "transcript": ""} if part_type == "output_audio" else {"type": "text", "text": ""}
-        data["content"].append({"type": part_type, **({"transcript": ""} if part_type == "output_audio" else {"text": ""})})
-        self._send(self._response_ref(response, record, {"type": "response.content_part.added", "part": part}))
+        part = (
+            {"type": "audio", "transcript": ""}
+            if part_type == "output_audio"
+            else {"type": "text", "text": ""}
+        )
+        data["content"].append(
+            {"type": part_type, **({"transcript": ""} if part_type == "output_audio" else {"text": ""})}
+        )
+        self._send(
+            self._response_ref(response, record, {"type": "response.content_part.added", "part": part})
+        )
         return record
 
     def _response_ref(self, response: _Response, record: _Item, event: dict[str, Any]) -> dict[str, Any]:
@@ -820,15 +1036,26 @@ class RealtimeSession:
         part = record.data["content"][0]
         if part["type"] == "output_audio":
             self._send(self._response_ref(response, record, {"type": "response.output_audio.done"}))
-            self._send(self._response_ref(response, record, {
-                "type": "response.output_audio_transcript.done", "transcript": part["transcript"]}))
+            self._send(
+                self._response_ref(
+                    response,
+                    record,
+                    {"type": "response.output_audio_transcript.done", "transcript": part["transcript"]},
+                )
+            )
             done_part = {"type": "audio", "transcript": part["transcript"]}
             record.text = part["transcript"]
         else:
-            self._send(self._response_ref(response, record, {"type": "response.output_text.done", "text": part["text"]}))
+            self._send(
+                self._response_ref(
+                    response, record, {"type": "response.output_text.done", "text": part["text"]}
+                )
+            )
             done_part = {"type": "text", "text": part["text"]}
             record.text = part["text"]
-        self._send(self._response_ref(response, record, {"type": "response.content_part.done", "part": done_part}))
+        self._send(
+            self._response_ref(response, record, {"type": "response.content_part.done", "part": done_part})
+        )
         record.data["status"] = status
         output_index = next(i for i, d in enumerate(response.data["output"]) if d["id"] == record.data["id"])
         self._item_done(response, record, output_index)
@@ -837,18 +1064,31 @@ class RealtimeSession:
         item = self._wire_item(record)
         if response.in_conversation:
             self._out.append(SaveItem(item, None))
-        self._send({"type": "response.output_item.done", "response_id": response.id,
-                    "output_index": output_index, "item": item})
+        self._send(
+            {
+                "type": "response.output_item.done",
+                "response_id": response.id,
+                "output_index": output_index,
+                "item": item,
+            }
+        )
         if response.in_conversation and record.data["id"] in self._items:
             index = self._order.index(record.data["id"])
-            self._send({"type": "conversation.item.done", "previous_item_id": self._order[index - 1] if index else None,
-                        "item": item})
+            self._send(
+                {
+                    "type": "conversation.item.done",
+                    "previous_item_id": self._order[index - 1] if index else None,
+                    "item": item,
+                }
+            )
 
     def _count_output(self, response: _Response, tokens: int) -> None:
         response.output_tokens += tokens
         if response.max_output_tokens is not None and response.output_tokens >= response.max_output_tokens:
             self._out.append(StopGenerating(response.id))
-            self._finish_response(response, "incomplete", {"type": "incomplete", "reason": "max_output_tokens"})
+            self._finish_response(
+                response, "incomplete", {"type": "incomplete", "reason": "max_output_tokens"}
+            )
 
     def _cancel(self, response: _Response, reason: str) -> None:
         self._out.append(StopGenerating(response.id))
@@ -861,17 +1101,23 @@ class RealtimeSession:
         input_tokens += estimate_text_tokens(response.instructions)
         audio_tokens = estimate_audio_tokens(response.audio_ms)
         text_tokens = max(0, response.output_tokens - audio_tokens)
-        response.data.update({
-            "status": status,
-            "status_details": details,
-            "usage": {
-                "total_tokens": input_tokens + response.output_tokens,
-                "input_tokens": input_tokens,
-                "output_tokens": response.output_tokens,
-                "input_token_details": {"text_tokens": input_tokens, "audio_tokens": 0, "cached_tokens": 0},
-                "output_token_details": {"text_tokens": text_tokens, "audio_tokens": audio_tokens},
-            },
-        })
+        response.data.update(
+            {
+                "status": status,
+                "status_details": details,
+                "usage": {
+                    "total_tokens": input_tokens + response.output_tokens,
+                    "input_tokens": input_tokens,
+                    "output_tokens": response.output_tokens,
+                    "input_token_details": {
+                        "text_tokens": input_tokens,
+                        "audio_tokens": 0,
+                        "cached_tokens": 0,
+                    },
+                    "output_token_details": {"text_tokens": text_tokens, "audio_tokens": audio_tokens},
+                },
+            }
+        )
         self._send({"type": "response.done", "response": response.data})
         detection = self._detection
         if detection is not None and detection.idle_timeout_ms:
@@ -882,8 +1128,12 @@ class RealtimeSession:
 
     def session_object(self) -> dict[str, Any]:
         """The GA `session` object as sent in `session.created` / `session.updated`."""
-        return {"object": "realtime.session", "id": self.id,
-                "expires_at": self.created_at + 3600, **self.config}
+        return {
+            "object": "realtime.session",
+            "id": self.id,
+            "expires_at": self.created_at + 3600,
+            **self.config,
+        }
 
     def _event(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"event_id": new_id("event"), **body}

@@ -16,9 +16,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ..protocol import beta
 from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event
 from ..protocol.errors import ProtocolError
+from ..server.state import AppState
 from ..session.runtime import SessionRuntime
 from ..session.session import RealtimeSession
-from ..server.state import AppState
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,21 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
             await websocket.send_text(json.dumps(wire, separators=(",", ":")))
 
     runtime = SessionRuntime(
-        session, stt=state.engines.stt, tts=state.engines.tts, brain=state.brain,
-        store=state.store, send=send, lead_ms=state.settings.output_audio_lead_ms,
+        session,
+        stt=state.engines.stt,
+        tts=state.engines.tts,
+        brain=state.brain,
+        store=state.store,
+        send=send,
+        lead_ms=state.settings.output_audio_lead_ms,
     )
     await runtime.start(history)
-    log.info("session %s connected (conversation %s, %s dialect)", session.id,
-             session.conversation_id, "beta" if is_beta else "GA")
+    log.info(
+        "session %s connected (conversation %s, %s dialect)",
+        session.id,
+        session.conversation_id,
+        "beta" if is_beta else "GA",
+    )
     try:
         while True:
             message = await websocket.receive()
@@ -76,9 +85,14 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
                 break
             text = message.get("text")
             if text is None:
-                runtime.submit(session.error(ProtocolError(
-                    "Binary frames are not supported; send JSON client events as text frames.",
-                    code="invalid_frame")))
+                runtime.submit(
+                    session.error(
+                        ProtocolError(
+                            "Binary frames are not supported; send JSON client events as text frames.",
+                            code="invalid_frame",
+                        )
+                    )
+                )
                 continue
             await _handle_text(text, session, runtime, state, is_beta)
     except WebSocketDisconnect:
@@ -110,20 +124,39 @@ async def _handle_extension(
     """RealTalk's namespaced extensions (docs/protocol.md): only clients that send them see them."""
     client_event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
     if event["type"] != "realtalk.conversation.restore":
-        runtime.submit(session.error(ProtocolError(
-            f"Unknown RealTalk extension event '{event['type']}'.", code="invalid_value", param="type"),
-            client_event_id))
+        runtime.submit(
+            session.error(
+                ProtocolError(
+                    f"Unknown RealTalk extension event '{event['type']}'.", code="invalid_value", param="type"
+                ),
+                client_event_id,
+            )
+        )
         return
     conversation_id = event.get("conversation_id")
     if not isinstance(conversation_id, str) or not conversation_id:
-        runtime.submit(session.error(ProtocolError(
-            "Missing required parameter: 'conversation_id'.", code="missing_required_parameter",
-            param="conversation_id"), client_event_id))
+        runtime.submit(
+            session.error(
+                ProtocolError(
+                    "Missing required parameter: 'conversation_id'.",
+                    code="missing_required_parameter",
+                    param="conversation_id",
+                ),
+                client_event_id,
+            )
+        )
         return
     if not await state.has_conversation(conversation_id):
-        runtime.submit(session.error(ProtocolError(
-            f"Conversation '{conversation_id}' not found.", code="conversation_not_found",
-            param="conversation_id"), client_event_id))
+        runtime.submit(
+            session.error(
+                ProtocolError(
+                    f"Conversation '{conversation_id}' not found.",
+                    code="conversation_not_found",
+                    param="conversation_id",
+                ),
+                client_event_id,
+            )
+        )
         return
     history = await state.load_history(conversation_id)
     runtime.submit(session.restore_conversation(conversation_id, history, client_event_id))
