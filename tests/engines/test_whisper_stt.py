@@ -1,0 +1,136 @@
+"""Whisper on real recorded speech, in both the trimmed and the full 30 s modes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from realtalk.engines import whisper_stt
+from realtalk.engines.whisper_stt import WhisperStt, looks_looped
+from tests.speech_data import (
+    all_clips,
+    cards_clips,
+    librivox_clips,
+    load_wav_16k,
+    normalize_text,
+    silence_16k,
+    word_error_rate,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ten of clubs ten of clubs",
+        "five five five five",
+        "Go forward 10 meters. Go forward 10 meters. Go forward",
+        "he might even have been made amiable himself he might even have been made amiable himself",
+    ],
+)
+def test_loops_are_detected(text: str) -> None:
+    assert looks_looped(text.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "five five",
+        "no no no",
+        "eight of spades four of clubs seven of hearts",
+        "and mister john dashwood had then leisure to consider how much there might be prudently",
+    ],
+)
+def test_ordinary_speech_is_not_a_loop(text: str) -> None:
+    assert not looks_looped(text.split())
+
+
+@pytest.mark.slow
+def test_corpus_word_error_rate(stt: WhisperStt) -> None:
+    clips = all_clips()
+    hypotheses = [stt.transcribe(load_wav_16k(path)).text for path, _ in clips]
+    assert word_error_rate([ref for _, ref in clips], hypotheses) < 0.15, hypotheses
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(5))
+def test_librivox_sentence(stt: WhisperStt, index: int) -> None:
+    path, reference = librivox_clips()[index]
+    audio = load_wav_16k(path)
+    result = stt.transcribe(audio)
+    assert word_error_rate(reference, result.text) < 0.35, result.text
+    assert result.text == result.text.strip() and "<|" not in result.text and "  " not in result.text
+    assert result.language == "en"
+    assert result.audio_seconds == pytest.approx(len(audio) / 16_000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lead, trail", [(0.0, 0.0), (0.3, 0.5), (0.5, 1.0)])
+def test_one_second_clip_does_not_loop(stt: WhisperStt, lead: float, trail: float) -> None:
+    path, reference = cards_clips()[0]  # "ten of clubs", 1.1 s
+    audio = np.concatenate([silence_16k(lead), load_wav_16k(path), silence_16k(trail)])
+    text = stt.transcribe(audio).text
+    words = normalize_text(text).split()
+    assert not looks_looped(words) and len(words) <= 5, text
+    assert word_error_rate(reference, text) <= 0.34, text
+
+
+@pytest.mark.slow
+def test_short_clips_stay_on_the_fast_path(stt_trimmed: WhisperStt) -> None:
+    """The trimmed window is shaped so that short clips rarely need the 30 s fallback."""
+    before = stt_trimmed.stats.fallbacks
+    for path, _ in cards_clips():
+        stt_trimmed.transcribe(load_wav_16k(path))
+        assert stt_trimmed.stats.last_path == "trimmed"
+    assert stt_trimmed.stats.fallbacks == before
+
+
+@pytest.mark.slow
+def test_guard_falls_back_to_the_full_window(
+    monkeypatch: pytest.MonkeyPatch, stt_trimmed: WhisperStt
+) -> None:
+    # A token budget too small for the sentence looks exactly like a loop to the guard.
+    monkeypatch.setattr(whisper_stt, "MAX_TOKENS_PER_SECOND", 0.5)
+    monkeypatch.setattr(whisper_stt, "EXTRA_TOKENS", 1)
+    path, reference = librivox_clips()[1]
+    text = stt_trimmed.transcribe(load_wav_16k(path)).text
+    assert stt_trimmed.stats.last_path == "fallback"
+    assert word_error_rate(reference, text) < 0.35, text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seconds", [0.5, 1.0, 3.0])
+def test_silence_gives_no_text(stt: WhisperStt, seconds: float) -> None:
+    assert len(stt.transcribe(silence_16k(seconds)).text.split()) <= 1
+
+
+@pytest.mark.slow
+def test_quiet_noise_gives_no_loop(stt: WhisperStt) -> None:
+    noise = (np.random.default_rng(0).standard_normal(2 * 16_000) * 0.01).astype(np.float32)
+    text = stt.transcribe(noise).text
+    assert len(text.split()) <= 2, text
+
+
+@pytest.mark.slow
+def test_empty_audio(stt: WhisperStt) -> None:
+    result = stt.transcribe(np.zeros(0, dtype=np.float32))
+    assert (result.text, result.audio_seconds) == ("", 0.0)
+
+
+@pytest.mark.slow
+def test_prompt_and_language_are_accepted(stt: WhisperStt) -> None:
+    path, reference = librivox_clips()[4]
+    result = stt.transcribe(load_wav_16k(path), language="fr", prompt="Sense and Sensibility, Jane Austen.")
+    assert result.language == "en"  # tiny.en only speaks English
+    assert word_error_rate(reference, result.text) < 0.35, result.text
+
+
+@pytest.mark.slow
+def test_concurrent_calls_give_the_same_text(stt: WhisperStt) -> None:
+    clips = [load_wav_16k(path) for path, _ in librivox_clips()[:3]] * 2
+    sequential = [stt.transcribe(audio).text for audio in clips]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(lambda audio: stt.transcribe(audio).text, clips))
+    assert concurrent == sequential
