@@ -9,6 +9,7 @@ session knows what was sent), and saves items before the client hears of them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -212,10 +213,11 @@ class SessionRuntime:
         if prefetched is not None:
             request, plan, task = prefetched
             if request == job.request and plan == job.audio:
-                try:
-                    events = await task
-                except (BrainError, asyncio.CancelledError):
-                    events = None  # ask again below
+                events = None
+                if not task.cancelled():
+                    # A cancelled *generation* must propagate, so only BrainError is absorbed.
+                    with contextlib.suppress(BrainError):
+                        events = await task
                 if events is not None:
                     for event in events:
                         yield event
