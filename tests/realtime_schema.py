@@ -10,6 +10,7 @@ import typing
 from typing import Any
 
 from openai.types.realtime import realtime_server_event
+from openai.types.beta.realtime.realtime_server_event import RealtimeServerEvent as BetaRealtimeServerEvent
 from openai.types.realtime.realtime_server_event import RealtimeServerEvent
 from pydantic import BaseModel
 
@@ -17,8 +18,8 @@ from pydantic import BaseModel
 _SESSION_EXTRAS = {"id", "object", "expires_at"}
 
 
-def _event_models() -> dict[str, type[BaseModel]]:
-    union = typing.get_args(RealtimeServerEvent)[0]
+def _event_models(union_alias: Any = RealtimeServerEvent) -> dict[str, type[BaseModel]]:
+    union = typing.get_args(union_alias)[0]
     models: dict[str, type[BaseModel]] = {}
     for model in typing.get_args(union):
         literal = model.model_fields["type"].annotation
@@ -27,14 +28,15 @@ def _event_models() -> dict[str, type[BaseModel]]:
 
 
 EVENT_MODELS = _event_models()
+BETA_EVENT_MODELS = _event_models(BetaRealtimeServerEvent)
 assert "conversation.item.retrieved" in EVENT_MODELS
 assert realtime_server_event.OutputAudioBufferCleared in EVENT_MODELS.values()
 
 
-def validate_server_event(event: dict[str, Any]) -> BaseModel:
-    """Validate one GA server event strictly; raise AssertionError/ValidationError otherwise."""
+def validate_server_event(event: dict[str, Any], *, beta: bool = False) -> BaseModel:
+    """Validate one server event strictly; raise AssertionError/ValidationError otherwise."""
     assert isinstance(event.get("event_id"), str) and event["event_id"], f"no event_id: {event}"
-    model = EVENT_MODELS.get(event.get("type", ""))
+    model = (BETA_EVENT_MODELS if beta else EVENT_MODELS).get(event.get("type", ""))
     assert model is not None, f"unknown server event type: {event.get('type')}"
     parsed = model.model_validate(event)
     extra = _extras(parsed, event["type"])

@@ -12,6 +12,7 @@ import websockets
 
 from tests.live_server import API_KEY, LiveServer
 from tests.realtime_client import Recorder, audio_bytes, realtime
+from tests.realtime_schema import validate_server_event
 
 pytestmark = pytest.mark.slow
 
@@ -213,18 +214,18 @@ async def test_bad_input_gets_errors_and_the_session_lives(server: LiveServer) -
 
 async def test_beta_dialect(server: LiveServer) -> None:
     from openai import AsyncOpenAI
-    from openai.types.beta.realtime import RealtimeServerEvent as BetaEvent
-    from pydantic import TypeAdapter
 
-    beta_events = TypeAdapter(BetaEvent)
-    client = AsyncOpenAI(base_url=server.base_url, api_key=API_KEY)
-    async with client.beta.realtime.connect(model="realtalk") as conn:
+    # The beta client always dials wss:// unless told the WebSocket base URL.
+    client = AsyncOpenAI(
+        base_url=server.base_url, api_key=API_KEY, websocket_base_url=server.base_url.replace("http", "ws", 1)
+    )
+    async with client.beta.realtime.connect(model="gpt-4o-realtime-preview") as conn:
         seen: list[dict[str, Any]] = []
 
         async def until(kind: str) -> dict[str, Any]:
             while True:
                 event = json.loads(await conn.recv_bytes())
-                beta_events.validate_python(event)
+                validate_server_event(event, beta=True)
                 seen.append(event)
                 if event["type"] == kind:
                     return event

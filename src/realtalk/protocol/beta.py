@@ -138,8 +138,8 @@ def session_to_beta(session: dict[str, Any]) -> dict[str, Any]:
         "voice": audio_out.get("voice"),
         "input_audio_format": format_to_beta(audio_in.get("format")),
         "output_audio_format": format_to_beta(audio_out.get("format")),
-        "input_audio_transcription": audio_in.get("transcription"),
-        "turn_detection": audio_in.get("turn_detection"),
+        "input_audio_transcription": _only(audio_in.get("transcription"), {"model", "language", "prompt"}),
+        "turn_detection": _only(audio_in.get("turn_detection"), _BETA_TURN_DETECTION_KEYS),
         "input_audio_noise_reduction": audio_in.get("noise_reduction"),
         "tools": session.get("tools") or [],
         "tool_choice": session.get("tool_choice"),
@@ -148,6 +148,22 @@ def session_to_beta(session: dict[str, Any]) -> dict[str, Any]:
         "speed": audio_out.get("speed"),
         "tracing": session.get("tracing"),
     }
+
+
+# Beta's turn_detection predates idle_timeout_ms.
+_BETA_TURN_DETECTION_KEYS = {
+    "type",
+    "threshold",
+    "prefix_padding_ms",
+    "silence_duration_ms",
+    "create_response",
+    "interrupt_response",
+    "eagerness",
+}
+
+
+def _only(value: dict[str, Any] | None, keys: set[str]) -> dict[str, Any] | None:
+    return None if value is None else {k: v for k, v in value.items() if k in keys}
 
 
 def _response_to_beta(response: dict[str, Any]) -> dict[str, Any]:

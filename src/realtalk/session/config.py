@@ -85,9 +85,14 @@ def _with_defaults(detection: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
+# Objects that describe one thing as a whole: a new value replaces the old one instead of being
+# merged into it ({"type": "audio/pcmu"} must not inherit the old PCM "rate").
+_WHOLE_OBJECTS = {"format", "transcription", "noise_reduction", "tool_choice", "prompt", "tracing"}
+
+
 def _merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:
     for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
+        if isinstance(value, dict) and isinstance(target.get(key), dict) and key not in _WHOLE_OBJECTS:
             _merge_into(target[key], value)
         else:
             target[key] = copy.deepcopy(value)

@@ -384,16 +384,19 @@ class RealtimeSession:
                 code="invalid_audio_format",
                 param="audio",
             )
-        self.feed_audio(audio)
+        self._feed(audio)
 
     def feed_audio(self, audio: bytes) -> list[Effect]:
-        """Input audio in the session's input format (from `append`, or a media track)."""
+        """Input audio in the session's input format (from a media track, e.g. WebRTC)."""
+        self._feed(audio)
+        return self._drain()
+
+    def _feed(self, audio: bytes) -> None:
         samples = self._decoder.feed(audio)
         self._raw_input += audio
         self._chunks.append(samples)
         self._buffer_samples += len(samples)
         self._run_vad(samples)
-        return self._drain()
 
     def _on_input_audio_buffer_commit(self, _: dict[str, Any], __: str | None) -> None:
         ms = self._buffer_samples / (SAMPLE_RATE / 1000)

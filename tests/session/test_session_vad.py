@@ -1,0 +1,96 @@
+"""The session's turn-taking driven by the real Silero VAD on recorded speech (no sockets)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from realtalk.engines.base import Transcription
+from realtalk.engines.silero_vad import SileroVad
+from realtalk.session.effects import Generate, Prefetch, Send, StopGenerating, Transcribe
+from realtalk.session.session import RealtimeSession
+from tests.realtime_client import pcm24k, silence
+from tests.speech_data import librivox_clips, load_wav_16k
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def vad() -> SileroVad:
+    return SileroVad()
+
+
+def append(session: RealtimeSession, pcm: bytes) -> list[object]:
+    effects: list[object] = []
+    for offset in range(0, len(pcm), 4800):  # 100 ms appends, like a typical client
+        chunk = base64.b64encode(pcm[offset : offset + 4800]).decode()
+        effects += session.handle_event({"type": "input_audio_buffer.append", "audio": chunk})
+    return effects
+
+
+def kinds(effects: list[object]) -> list[str]:
+    return [e.event["type"] for e in effects if isinstance(e, Send)]
+
+
+def test_turn_is_detected_committed_and_answered(vad: SileroVad) -> None:
+    session = RealtimeSession(model="m", vad=vad.stream())
+    session.start()
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, silence(300) + speech + silence(900))
+    assert kinds(effects)[:3] == [
+        "input_audio_buffer.speech_started",
+        "input_audio_buffer.speech_stopped",
+        "input_audio_buffer.committed",
+    ]
+    assert kinds(effects)[-1] == "response.created"
+    jobs = [e for e in effects if isinstance(e, Transcribe)]
+    speculative = [j for j in jobs if j.speculative]
+    assert len(speculative) == 1 and len(jobs) == 1, "the speculative transcript is reused at commit"
+    assert not any(isinstance(e, Generate) for e in effects), "no reply before the transcript"
+    job = speculative[0]
+    text = "he was not an ill disposed young man"
+    effects = session.transcription_completed(
+        job.item_id, Transcription(text), speculative=True, epoch=job.epoch
+    )
+    generate = next(e for e in effects if isinstance(e, Generate))
+    assert generate.request.messages[-1].content == text
+
+
+def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
+    session = RealtimeSession(model="m", vad=vad.stream())
+    session.start()
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, speech + silence(200))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    effects = session.transcription_completed(
+        job.item_id, Transcription("hello there"), speculative=True, epoch=job.epoch
+    )
+    prefetch = next(e for e in effects if isinstance(e, Prefetch))
+    effects = append(session, silence(700))
+    generate = next(e for e in effects if isinstance(e, Generate))
+    assert generate.request == prefetch.request and generate.audio == prefetch.audio
+
+
+def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:
+    session = RealtimeSession(model="m", vad=vad.stream())
+    session.start()
+    session.handle_event(
+        {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_text", "text": "tell me a story"}],
+            },
+        }
+    )
+    rid = next(
+        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
+    ).response_id
+    session.response_audio(rid, silence(500), "Once upon a time. ")
+    effects = append(session, pcm24k(load_wav_16k(librivox_clips()[4][0])))
+    assert "input_audio_buffer.speech_started" in kinds(effects)
+    assert any(isinstance(e, StopGenerating) and e.response_id == rid for e in effects)
+    done = next(e.event for e in effects if isinstance(e, Send) and e.event["type"] == "response.done")
+    assert done["response"]["status_details"]["reason"] == "turn_detected"
