@@ -9,8 +9,8 @@ from __future__ import annotations
 import typing
 from typing import Any
 
-from openai.types.realtime import realtime_server_event
 from openai.types.beta.realtime.realtime_server_event import RealtimeServerEvent as BetaRealtimeServerEvent
+from openai.types.realtime import realtime_server_event
 from openai.types.realtime.realtime_server_event import RealtimeServerEvent
 from pydantic import BaseModel
 

@@ -8,7 +8,9 @@ from typing import Any
 import jiwer
 import numpy as np
 import pytest
+import soxr
 
+from realtalk.audio import g711
 from tests.live_server import LiveServer
 from tests.realtime_client import Recorder, audio_bytes, pcm24k, realtime, silence
 from tests.speech_data import librivox_clips, load_wav_16k
@@ -104,11 +106,9 @@ async def test_barge_in_cancels_the_reply(server: LiveServer) -> None:
 
 
 async def test_g711_ulaw_in_and_out(server: LiveServer) -> None:
-    import audioop
-
     speech, reference = clip(4)  # "he might even have been made amiable himself"
-    pcm8k = audioop.ratecv(speech, 2, 1, 24000, 8000, None)[0]
-    ulaw = audioop.lin2ulaw(pcm8k, 2)
+    pcm8k = soxr.resample(np.frombuffer(speech, dtype="<i2"), 24000, 8000)
+    ulaw = g711.ulaw_encode(pcm8k.astype(np.int16))
     async with realtime(server) as conn:
         await enable_transcription(conn, format={"type": "audio/pcmu"})
         await conn.send(
@@ -128,7 +128,7 @@ async def test_g711_ulaw_in_and_out(server: LiveServer) -> None:
         ]
         events = await conn.collect_response()
         reply = audio_bytes(events)
-        decoded = np.frombuffer(audioop.ulaw2lin(reply, 2), dtype=np.int16)
+        decoded = g711.ulaw_decode(reply)
         assert len(reply) > 4000 and np.abs(decoded).max() > 1000, "audible μ-law at 8 kHz"
 
 

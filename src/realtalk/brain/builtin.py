@@ -19,7 +19,62 @@ from . import extract
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _STOPWORDS = set(
-    ["a", "an", "the", "to", "of", "for", "in", "on", "at", "by", "with", "and", "or", "is", "are", "be", "it", "this", "that", "my", "me", "i", "you", "your", "can", "could", "would", "please", "what", "whats", "what's", "how", "do", "does", "get", "set", "tell", "give", "show", "let", "from", "about", "up", "into", "some", "any", "as", "was", "will", "just", "want", "like", "need", "know"]
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "be",
+        "it",
+        "this",
+        "that",
+        "my",
+        "me",
+        "i",
+        "you",
+        "your",
+        "can",
+        "could",
+        "would",
+        "please",
+        "what",
+        "whats",
+        "what's",
+        "how",
+        "do",
+        "does",
+        "get",
+        "set",
+        "tell",
+        "give",
+        "show",
+        "let",
+        "from",
+        "about",
+        "up",
+        "into",
+        "some",
+        "any",
+        "as",
+        "was",
+        "will",
+        "just",
+        "want",
+        "like",
+        "need",
+        "know",
+    ]
 )
 # Words people say for the words tools are named with.
 _SYNONYMS = {
@@ -50,7 +105,8 @@ _CAPABILITIES = re.compile(
 _WHO = re.compile(r"\b(?:who are you|what(?:'s| is) your name|your name)\b")
 _HOW_ARE_YOU = re.compile(r"\bhow are you\b")
 
-_TEXT_FIELDS = {"title", "text", "query", "message", "note", "notes", "description", "content", "task", "item",
+_TEXT_FIELDS = {"title", "text", "query", "message", "note", "notes", "description", "content", "task",
+                "item",
                 "subject", "body", "topic", "question", "request"}  # fmt: skip
 _CHUNK_WORDS = 4
 
@@ -341,7 +397,8 @@ def _small_talk(lowered: str, persona: Persona, tools: list[ToolSpec]) -> str | 
 def _capabilities(tools: list[ToolSpec]) -> str:
     if not tools:
         return (
-            "I'm running offline without a language model, so I can chat a little and repeat back what I hear. "
+            "I'm running offline without a language model, so I can chat a little "
+            "and repeat back what I hear. "
             "Connect me to a language model for real conversations."
         )
     things = [t.description.rstrip(".").lower() if t.description else humanize(t.name) for t in tools[:6]]

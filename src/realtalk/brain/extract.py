@@ -48,7 +48,8 @@ _PLACE = [
 _NOT_PLACE = {
     "today", "tomorrow", "tonight", "now", "please", "right", "this", "next", "the", "a", "an", "me", "and",
     "at", "on", "for", "with", "is", "like", "be", "will", "it", "there", "what", "how", "weather", "time",
-    "morning", "evening", "afternoon", "week", "weekend", "pm", "am", "o'clock", "people", "person", "minutes",
+    "morning", "evening", "afternoon", "week", "weekend", "pm", "am", "o'clock", "people", "person",
+    "minutes",
     "hours", "days", "my", "your", "our", "their", "some", "of", "by", "from", "to", "in",
 }  # fmt: skip
 _NOT_NAME = {"you", "me", "it", "them", "him", "her", "us", "the", "a", "an", "my", "your", "this", "that",
