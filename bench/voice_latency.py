@@ -3,7 +3,8 @@
 Streams real recorded speech (Debian's pocketsphinx-testdata) at real-time pace over the Realtime
 WebSocket, exactly as a client would, and prints p50/p95 of:
 
-- voice-to-voice: end of the user's speech (found offline in the clip) -> first reply audio received;
+- voice-to-voice: end of the user's speech (found offline in the clip: the last 20 ms window within
+  30 dB of the clip's loudest) -> first reply audio received;
 - endpoint -> first audio: `input_audio_buffer.speech_stopped` received -> first reply audio received;
 - barge-in: onset of speech streamed over a reply -> that reply's `response.done` (cancelled),
   after which no more of its audio arrives;
@@ -27,7 +28,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import jiwer
 import numpy as np
 import websockets
 
@@ -35,18 +35,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.live_server import API_KEY, start_server
 from tests.realtime_client import pcm24k
-from tests.speech_data import cards_clips, librivox_clips, load_wav_16k
+from tests.speech_data import cards_clips, librivox_clips, load_wav_16k, word_error_rate
 
 CHUNK_MS = 20
 LEAD_IN_MS = 300
 
 
 def speech_bounds_ms(samples: np.ndarray, rate: int = 16000) -> tuple[float, float]:
-    """First and last 20 ms window louder than -35 dBFS relative to the clip's peak window."""
+    """Acoustic onset and end of speech: first and last 20 ms window within 30 dB of the loudest."""
     window = rate // 50
     frames = samples[: len(samples) // window * window].reshape(-1, window)
     energy = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-    loud = np.flatnonzero(energy > energy.max() - 35)
+    loud = np.flatnonzero(energy > energy.max() - 30)
     return float(loud[0] * 20), float((loud[-1] + 1) * 20)
 
 
@@ -208,13 +208,17 @@ async def main() -> None:
     parser.add_argument("--url", help="http://host:port of a running server (default: start one)")
     parser.add_argument("--key", default=API_KEY)
     parser.add_argument("--rounds", type=int, default=2, help="passes over the clips")
+    parser.add_argument(
+        "--no-speculation", action="store_true", help="start the server with speculative replies off"
+    )
     args = parser.parse_args()
 
     server = None
     if args.url:
         base = args.url.rstrip("/")
     else:
-        server = start_server(Path(tempfile.mkdtemp(prefix="realtalk-bench-")))
+        env = {"REALTALK_SPECULATIVE_REPLIES": "false"} if args.no_speculation else {}
+        server = start_server(Path(tempfile.mkdtemp(prefix="realtalk-bench-")), **env)
         base = server.http_url
     url = base.replace("http", "ws", 1) + "/v1/realtime?model=bench"
     try:
@@ -234,19 +238,10 @@ async def main() -> None:
                 print(
                     f"  {Path(path).name:48s} v2v {row['voice_to_voice_ms']:6.0f} ms  "
                     f"endpoint->audio {row['endpoint_to_audio_ms']:6.0f} ms  "
-                    f"barge-in {row.get('barge_in_ms', float('nan')):6.0f} ms",
+                    f"barge-in {row.get('barge_in_ms', float('nan')):6.0f} ms  heard {row['transcript']!r}",
                     flush=True,
                 )
-        normalize = jiwer.Compose(
-            [
-                jiwer.ToLowerCase(),
-                jiwer.RemovePunctuation(),
-                jiwer.RemoveMultipleSpaces(),
-                jiwer.Strip(),
-                jiwer.ReduceToListOfListOfWords(),
-            ]
-        )
-        wer = jiwer.wer(references, hypotheses, reference_transform=normalize, hypothesis_transform=normalize)
+        wer = word_error_rate(references, hypotheses)
         v2v = [r["voice_to_voice_ms"] for r in rows]
         ep = [r["endpoint_to_audio_ms"] for r in rows]
         barge = [r["barge_in_ms"] for r in rows if "barge_in_ms" in r]

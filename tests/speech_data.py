@@ -96,8 +96,8 @@ def silence_16k(seconds: float) -> NDArray[np.float32]:
 def normalize_text(text: str) -> str:
     """Lower case, digits 0-20 spelled out, hyphens to spaces, other punctuation dropped.
 
-    Whisper writes "10 of clubs" and "ill-disposed" where the references say "ten of clubs" and
-    "ill disposed"; this keeps WER about the words, not the formatting.
+    Whisper writes "10 of clubs", "ill-disposed" and "Mr." where the references say "ten of clubs",
+    "ill disposed" and "mister"; this keeps WER about the words, not the formatting.
     """
 
     numbers = _NUMBER_WORDS.split()
@@ -107,6 +107,7 @@ def normalize_text(text: str) -> str:
         return numbers[value] if value < len(numbers) else match[0]
 
     text = re.sub(r"\b\d+\b", spell, text.lower().replace("-", " "))
+    text = re.sub(r"\bmr\.?(?=\s)", "mister", re.sub(r"\bmrs\.?(?=\s)", "missus", text))
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
 
 

@@ -50,8 +50,10 @@ class Settings(BaseSettings):
     output_audio_lead_ms: int = 400
     """How far reply audio is sent ahead of real time (smaller: crisper barge-in; larger: more
     tolerance for network jitter)."""
-    preload_engines: bool = True
-    """Load and warm up models at start-up (health answers 503 until done)."""
+    speculative_replies: bool = True
+    """Prepare the reply (brain + first sentence of audio) during the end-of-turn pause, so it is
+    ready when the silence window confirms the turn. Costs an extra brain call on pauses that turn
+    out not to end the turn; switch off to save LLM calls."""
 
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""

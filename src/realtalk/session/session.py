@@ -99,12 +99,14 @@ class RealtimeSession:
         conversation_id: str | None = None,
         base_config: dict[str, Any] | None = None,
         max_append_bytes: int = MAX_APPEND_BYTES,
+        speculative_replies: bool = True,
     ) -> None:
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
         self._clock = clock
         self._vad = vad
         self._max_append_bytes = max_append_bytes
+        self._speculative_replies = speculative_replies
         self.config = default_config(model)
         if base_config:
             self.config = merge_config(self.config, base_config)
@@ -646,7 +648,8 @@ class RealtimeSession:
         """Ask for the reply this turn would get if it ended now (see `Prefetch`)."""
         detection = self._detection
         if (
-            not text
+            not self._speculative_replies
+            or not text
             or detection is None
             or not detection.create_response
             or self._response is not None

@@ -51,6 +51,7 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
         vad=state.engines.vad.stream(),
         conversation_id=conversation_id,
         max_append_bytes=state.settings.max_input_buffer_bytes,
+        speculative_replies=state.settings.speculative_replies,
     )
     await websocket.accept(
         subprotocol=chosen_subprotocol(websocket),
