@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> None:
 
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
     settings = Settings(**overrides)
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # it logs every utterance at INFO
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

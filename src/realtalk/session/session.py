@@ -100,6 +100,7 @@ class RealtimeSession:
         base_config: dict[str, Any] | None = None,
         max_append_bytes: int = MAX_APPEND_BYTES,
         speculative_replies: bool = True,
+        vad_frame_samples: int = 512,
     ) -> None:
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
@@ -107,6 +108,8 @@ class RealtimeSession:
         self._vad = vad
         self._max_append_bytes = max_append_bytes
         self._speculative_replies = speculative_replies
+        self._vad_frame_samples = vad_frame_samples
+        self._input_ms_total = 0.0
         self.config = default_config(model)
         if base_config:
             self.config = merge_config(self.config, base_config)
@@ -118,10 +121,7 @@ class RealtimeSession:
         self._out: list[Effect] = []
         self._apply_audio_config()
         self._reset_input()
-        self._input_ms_total = 0.0
         self._speech_item_id: str | None = None
-        self._speech_start_ms = 0.0
-        self._speculation: tuple[str, int, float] | None = None
         self._speculated: dict[str, tuple[int, float, Transcription | None]] = {}
         self._epoch = 0
         self._idle_deadline: float | None = None
@@ -541,7 +541,7 @@ class RealtimeSession:
         self._output_format = AudioFormat.parse(audio["output"]["format"])
         self._decoder = InputDecoder(self._input_format, target_rate=SAMPLE_RATE)
         self._detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
-        frame_ms = 1000 * self._vad_frame / SAMPLE_RATE
+        frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
         if self._detection is None:
             self._turns = TurnDetector(0.5, 500, frame_ms)
         else:
@@ -549,23 +549,19 @@ class RealtimeSession:
                 self._detection.threshold, self._detection.silence_duration_ms, frame_ms
             )
 
-    @property
-    def _vad_frame(self) -> int:
-        return 512
-
     def _reset_input(self) -> None:
         self._chunks: list[Float32Audio] = []
         self._raw_input = b""
         self._buffer_samples = 0
         self._vad_pending = np.zeros(0, dtype=np.float32)
-        self._buffer_start_ms = getattr(self, "_input_ms_total", 0.0)
+        self._buffer_start_ms = self._input_ms_total
 
     def _run_vad(self, samples: Float32Audio) -> None:
         if self._detection is None:
             self._input_ms_total += len(samples) / (SAMPLE_RATE / 1000)
             return
         pending = np.concatenate([self._vad_pending, samples])
-        frame = self._vad_frame
+        frame = self._vad_frame_samples
         usable = len(pending) - len(pending) % frame
         for start in range(0, usable, frame):
             self._input_ms_total += frame / (SAMPLE_RATE / 1000)
@@ -580,7 +576,6 @@ class RealtimeSession:
         event = self._turns.update(probability, self._input_ms_total)
         if event is not None and event.kind == "speech_started":
             self._speech_item_id = new_id("item")
-            self._speech_start_ms = event.at_ms
             self._epoch += 1
             self._idle_deadline = None
             self._send(
@@ -781,28 +776,12 @@ class RealtimeSession:
 
     def _restore(self, history: Iterable[dict[str, Any]]) -> None:
         for data in history:
-            if data.get("id") in self._items:
-                continue
-            record = _Item(dict(data), text=self._item_text(data))
-            self._order.append(data["id"])
-            self._items[data["id"]] = record
-            previous = self._order[-2] if len(self._order) > 1 else None
-            self._send(
-                {
-                    "type": "conversation.item.added",
-                    "previous_item_id": previous,
-                    "item": self._wire_item(record),
-                }
-            )
-            self._send(
-                {
-                    "type": "conversation.item.done",
-                    "previous_item_id": previous,
-                    "item": self._wire_item(record),
-                }
-            )
+            if data.get("id") not in self._items:
+                self._insert(_Item(dict(data), text=self._item_text(data)), None, save=False)
 
-    def _insert(self, record: _Item, previous_item_id: str | None, *, done: bool = True) -> None:
+    def _insert(
+        self, record: _Item, previous_item_id: str | None, *, done: bool = True, save: bool = True
+    ) -> None:
         item_id = record.data["id"]
         if previous_item_id == "root":
             self._order.insert(0, item_id)
@@ -813,7 +792,8 @@ class RealtimeSession:
         self._items[item_id] = record
         index = self._order.index(item_id)
         previous = self._order[index - 1] if index else None
-        self._out.append(SaveItem(self._wire_item(record), previous_item_id))
+        if save:
+            self._out.append(SaveItem(self._wire_item(record), previous_item_id))
         self._send(
             {"type": "conversation.item.added", "previous_item_id": previous, "item": self._wire_item(record)}
         )

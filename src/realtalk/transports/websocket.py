@@ -52,6 +52,7 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
         conversation_id=conversation_id,
         max_append_bytes=state.settings.max_input_buffer_bytes,
         speculative_replies=state.settings.speculative_replies,
+        vad_frame_samples=state.engines.vad.frame_samples,
     )
     await websocket.accept(
         subprotocol=chosen_subprotocol(websocket),
