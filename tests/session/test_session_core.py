@@ -373,3 +373,18 @@ def test_invalid_json_is_a_protocol_error() -> None:
     assert info.value.code == "invalid_json"
     with pytest.raises(ProtocolError):
         decode_json_event("[1, 2]")
+
+
+def test_output_audio_buffer_clear_cuts_the_reply(session: RealtimeSession) -> None:
+    empty = events(session.handle_event({"type": "output_audio_buffer.clear"}))[0]
+    assert empty["error"]["code"] == "output_audio_buffer_empty"
+    user_text(session, "hi")
+    rid = next(
+        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
+    ).response_id
+    session.response_audio(rid, b"\0\0" * 2400, "Hello. ")
+    effects = session.handle_event({"type": "output_audio_buffer.clear"})
+    assert any(isinstance(e, StopGenerating) for e in effects)
+    out = events(effects)
+    assert out[-2]["response"]["status"] == "cancelled"
+    assert out[-1] == {**out[-1], "type": "output_audio_buffer.cleared", "response_id": rid}

@@ -117,6 +117,7 @@ class RealtimeSession:
         self._items: dict[str, _Item] = {}
         self._order: list[str] = []
         self._response: _Response | None = None
+        self._last_response_id: str | None = None
         self._waiting_transcripts: set[str] = set()
         self._out: list[Effect] = []
         self._apply_audio_config()
@@ -424,9 +425,12 @@ class RealtimeSession:
 
     def _on_output_audio_buffer_clear(self, _: dict[str, Any], __: str | None) -> None:
         # Over WebSocket the client owns playback; cutting our unsent audio is what we can do.
+        response_id = self._response.id if self._response is not None else self._last_response_id
+        if response_id is None:
+            raise ProtocolError("There is no output audio to clear yet.", code="output_audio_buffer_empty")
         if self._response is not None:
             self._cancel(self._response, "client_cancelled")
-        self._send({"type": "output_audio_buffer.cleared", "response_id": None})
+        self._send({"type": "output_audio_buffer.cleared", "response_id": response_id})
 
     def _on_conversation_item_create(self, event: dict[str, Any], _: str | None) -> None:
         item = dict(event["item"])
@@ -1083,6 +1087,7 @@ class RealtimeSession:
     def _finish_response(self, response: _Response, status: str, details: dict[str, Any] | None) -> None:
         self._close_message(response, "completed" if status == "completed" else "incomplete")
         self._response = None
+        self._last_response_id = response.id
         input_tokens = sum(estimate_text_tokens(m.content) for m in self._brain_request(response).messages)
         input_tokens += estimate_text_tokens(response.instructions)
         audio_tokens = estimate_audio_tokens(response.audio_ms)
