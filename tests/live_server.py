@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -28,6 +28,7 @@ class LiveServer:
     data_dir: Path
     port: int
     env: dict[str, str]
+    extra_args: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -48,7 +49,7 @@ class LiveServer:
         }
         log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "realtalk", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "realtalk", "serve", "--port", str(self.port), *self.extra_args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 
 import uvicorn
 
 from .config import Settings
 from .server.app import create_app
+from .tools.registry import ToolRegistry
+
+
+def load_tools(target: str) -> ToolRegistry:
+    """Import `module:name` and check it is a ToolRegistry."""
+    module_name, _, attribute = target.partition(":")
+    registry = getattr(importlib.import_module(module_name), attribute or "tools")
+    if not isinstance(registry, ToolRegistry):
+        raise SystemExit(f"{target} is a {type(registry).__name__}, not a realtalk.tools.ToolRegistry")
+    return registry
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,6 +28,9 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="run the Realtime API server")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1, or REALTALK_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8080, or REALTALK_PORT)")
+    serve.add_argument(
+        "--tools", metavar="MODULE:NAME", help="a realtalk.tools.ToolRegistry of server-side tools to load"
+    )
     args = parser.parse_args(argv)
 
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
@@ -26,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, tools=load_tools(args.tools) if args.tools else None),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

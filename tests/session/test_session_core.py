@@ -388,3 +388,51 @@ def test_output_audio_buffer_clear_cuts_the_reply(session: RealtimeSession) -> N
     out = events(effects)
     assert out[-2]["response"]["status"] == "cancelled"
     assert out[-1] == {**out[-1], "type": "output_audio_buffer.cleared", "response_id": rid}
+
+
+def test_server_tool_runs_and_the_result_is_spoken_in_a_follow_up() -> None:
+    from realtalk.brain.base import ToolSpec
+    from realtalk.session.effects import RunTool
+
+    weather = ToolSpec("get_weather", "Weather for a city", {"type": "object", "properties": {}})
+    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[weather])
+    session.start()
+    user_text(session, "weather in paris")
+    generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
+    assert [t.name for t in generate.request.tools] == ["get_weather"], (
+        "server tools are offered to the brain"
+    )
+    rid = generate.response_id
+    effects = session.response_tool_call(rid, ToolCall("call_1", "get_weather", '{"city": "Paris"}'))
+    run = next(e for e in effects if isinstance(e, RunTool))
+    assert run.call.call_id == "call_1"
+    assert "response.done" not in types(session.response_completed(rid)), "waits for the tool"
+    effects = session.tool_result(rid, "call_1", '{"temperature": 21}')
+    out = events(effects)
+    kinds = [e["type"] for e in out]
+    assert kinds[:3] == ["conversation.item.added", "conversation.item.done", "response.done"]
+    assert out[0]["item"] == {**out[0]["item"], "type": "function_call_output", "call_id": "call_1"}
+    assert kinds[3] == "response.created" and out[3]["response"]["id"] != rid
+    follow_up = next(e for e in effects if isinstance(e, Generate))
+    assert (
+        follow_up.request.messages[-1].role == "tool"
+        and follow_up.request.messages[-1].content == '{"temperature": 21}'
+    )
+
+
+def test_tool_result_after_cancel_is_dropped() -> None:
+    from realtalk.brain.base import ToolSpec
+    from realtalk.session.effects import RunTool
+
+    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[ToolSpec("slow", "", {})])
+    session.start()
+    user_text(session, "do the slow thing")
+    rid = next(
+        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
+    ).response_id
+    assert any(isinstance(e, RunTool) for e in session.response_tool_call(rid, ToolCall("c1", "slow", "{}")))
+    cancelled = session.handle_event({"type": "response.cancel"})
+    assert any(isinstance(e, StopGenerating) for e in cancelled)
+    assert session.tool_result(rid, "c1", '"late"') == []
+    # ...and a tool call from the cancelled response is never run.
+    assert session.response_tool_call(rid, ToolCall("c2", "slow", "{}")) == []

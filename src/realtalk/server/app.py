@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..config import Settings
+from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime
 from .auth import key_is_valid, load_or_create_keys, presented_key
 from .state import AppState
@@ -30,10 +31,13 @@ _UNAUTHORIZED = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the RealTalk server. Engines load in the background after start-up."""
+def create_app(settings: Settings | None = None, *, tools: ToolRegistry | None = None) -> FastAPI:
+    """Build the RealTalk server. Engines load in the background after start-up.
+
+    `tools` are server-side tools every session's agent may call (see `realtalk.tools`).
+    """
     settings = settings or Settings()
-    state = AppState.create(settings, load_or_create_keys(settings.api_keys, settings.data_dir))
+    state = AppState.create(settings, load_or_create_keys(settings.api_keys, settings.data_dir), tools)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -12,6 +12,7 @@ from ..brain.loader import load_brain
 from ..config import Settings
 from ..engines.loader import SpeechEngines, load_speech_engines, warm_up
 from ..storage.store import ConversationStore
+from ..tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ class AppState:
     api_keys: list[str]
     store: ConversationStore
     brain: Brain
+    tools: ToolRegistry = field(default_factory=ToolRegistry)
+    """Server-side tools every session can use (an app registers them)."""
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     load_error: str | None = None
     _engines: SpeechEngines | None = None
@@ -35,9 +38,10 @@ class AppState:
         return self._engines
 
     @classmethod
-    def create(cls, settings: Settings, api_keys: list[str]) -> AppState:
+    def create(cls, settings: Settings, api_keys: list[str], tools: ToolRegistry | None = None) -> AppState:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return cls(
+            tools=tools or ToolRegistry(),
             settings=settings,
             api_keys=api_keys,
             store=ConversationStore(settings.resolved_database_url),

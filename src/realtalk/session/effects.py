@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..audio.formats import AudioFormat
-from ..brain.base import BrainRequest
+from ..brain.base import BrainRequest, ToolCall
 from ..engines.base import Float32Audio
 
 
@@ -84,10 +84,22 @@ class Prefetch:
 
 
 @dataclass(frozen=True)
+class RunTool:
+    """Run a server-side tool the brain called; report with `tool_result`.
+
+    `audio` is how to speak a filler line if the tool is slow (None: text replies).
+    """
+
+    response_id: str
+    call: ToolCall
+    audio: AudioPlan | None
+
+
+@dataclass(frozen=True)
 class StopGenerating:
     """Abandon a response's generation and any unsent audio."""
 
     response_id: str
 
 
-Effect = Send | SaveItem | DeleteItem | Transcribe | Prefetch | Generate | StopGenerating
+Effect = Send | SaveItem | DeleteItem | Transcribe | Prefetch | Generate | RunTool | StopGenerating

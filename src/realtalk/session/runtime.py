@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -21,12 +22,14 @@ from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
 from ..engines.base import SpeechToText, TextToSpeech, Transcription
 from ..storage.store import ConversationStore
+from ..tools.registry import ToolError, ToolRegistry
 from .effects import (
     AudioPlan,
     DeleteItem,
     Effect,
     Generate,
     Prefetch,
+    RunTool,
     SaveItem,
     Send,
     StopGenerating,
@@ -45,6 +48,9 @@ DEFAULT_LEAD_MS = 400
 """How far reply audio may run ahead of real time. Enough to ride out network jitter; small
 enough that a barge-in leaves little already-sent audio for the client to drop."""
 TICK_S = 0.1
+FILLER_AFTER_S = 0.7
+"""A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
+FILLER = "One moment, let me check that. "
 
 
 class SessionRuntime:
@@ -60,6 +66,7 @@ class SessionRuntime:
         store: ConversationStore | None,
         send: SendEvent,
         lead_ms: float = DEFAULT_LEAD_MS,
+        tools: ToolRegistry | None = None,
     ) -> None:
         self.session = session
         self._stt = stt
@@ -75,6 +82,8 @@ class SessionRuntime:
         self._ticker: asyncio.Task[None] | None = None
         self._prefetched: tuple[BrainRequest, AudioPlan | None, asyncio.Task[list[BrainEvent]]] | None = None
         self._tts_cache: dict[tuple[str, str, float], Any] = {}
+        self._tools = tools or ToolRegistry()
+        self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
 
     async def start(self, history: list[dict[str, Any]]) -> None:
         """Begin: persist the conversation record, then send `session.created` (+ history)."""
@@ -96,7 +105,8 @@ class SessionRuntime:
     async def close(self) -> None:
         """Stop generating, finish saving what was decided, and stop the worker."""
         self._drop_prefetch()
-        for task in [*self._generations.values(), *self._tasks]:
+        tool_tasks = [t for tasks in self._tool_tasks.values() for t in tasks]
+        for task in [*self._generations.values(), *self._tasks, *tool_tasks]:
             task.cancel()
         if self._ticker is not None:
             self._ticker.cancel()
@@ -151,10 +161,17 @@ class SessionRuntime:
             generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
             self._generations[rid] = generation
             generation.add_done_callback(lambda _: self._generations.pop(rid, None))
+        elif isinstance(effect, RunTool):
+            tool_task = asyncio.create_task(self._run_tool(effect), name=f"tool-{effect.call.name}")
+            self._tool_tasks.setdefault(effect.response_id, set()).add(tool_task)
+            tool_task.add_done_callback(self._tool_tasks.get(effect.response_id, set()).discard)
         elif isinstance(effect, StopGenerating):
             stopped = self._generations.pop(effect.response_id, None)
             if stopped is not None:
                 stopped.cancel()
+            # A result that arrives after a barge-in or cancel is never spoken.
+            for tool_task in self._tool_tasks.pop(effect.response_id, set()):
+                tool_task.cancel()
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
@@ -186,6 +203,38 @@ class SessionRuntime:
                 job.item_id, result, speculative=job.speculative, epoch=job.epoch
             )
         )
+
+    async def _run_tool(self, job: RunTool) -> None:
+        """Run a server tool; say a filler line if it is slow; report the result (or the error)."""
+        call = job.call
+        work = asyncio.create_task(self._tools.call(call.name, call.arguments))
+        filler: asyncio.Task[None] | None = None
+        try:
+            done, _ = await asyncio.wait({work}, timeout=FILLER_AFTER_S)
+            if not done:
+                tool = self._tools.tools.get(call.name)
+                filler = asyncio.create_task(self._say(job, (tool.filler if tool else None) or FILLER))
+            try:
+                output = await work
+            except ToolError as exc:
+                log.error("session %s: tool %s failed: %s", self.session.id, call.name, exc)
+                output = json.dumps({"error": str(exc)})
+            if filler is not None:
+                await filler  # the filler's audio goes out before the answer's
+        finally:
+            work.cancel()
+            if filler is not None:
+                filler.cancel()
+        self.submit(self.session.tool_result(job.response_id, call.call_id, output))
+
+    async def _say(self, job: RunTool, text: str) -> None:
+        if job.audio is None:
+            self.submit(self.session.response_text(job.response_id, text))
+            return
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        lines.put_nowait(text)
+        lines.put_nowait(None)
+        await self._speak(job.response_id, job.audio, lines)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
@@ -254,7 +303,7 @@ class SessionRuntime:
     async def _generate_audio(self, job: Generate) -> None:
         assert job.audio is not None
         sentences: asyncio.Queue[str | None] = asyncio.Queue()
-        speaker = asyncio.create_task(self._speak(job, sentences))
+        speaker = asyncio.create_task(self._speak(job.response_id, job.audio, sentences))
         splitter = SentenceSplitter()
         calls: list[ToolCall] = []
         try:
@@ -278,10 +327,8 @@ class SessionRuntime:
             self.submit(self.session.response_tool_call(response_id, call))
         self.submit(self.session.response_completed(response_id))
 
-    async def _speak(self, job: Generate, sentences: asyncio.Queue[str | None]) -> None:
+    async def _speak(self, response_id: str, plan: AudioPlan, sentences: asyncio.Queue[str | None]) -> None:
         """TTS each sentence as it arrives and send its audio paced at real time + lead."""
-        assert job.audio is not None
-        plan = job.audio
         encoder = OutputEncoder(self._tts.sample_rate, plan.format)
         bytes_per_ms = plan.format.rate * plan.format.bytes_per_sample / 1000
         chunk = int(AUDIO_CHUNK_MS * bytes_per_ms)
@@ -303,9 +350,9 @@ class SessionRuntime:
                 ahead = sent_ms - (time.monotonic() - started) * 1000
                 if ahead > self._lead_ms:
                     await asyncio.sleep((ahead - self._lead_ms) / 1000)
-                self.submit(self.session.response_audio(job.response_id, piece, words))
+                self.submit(self.session.response_audio(response_id, piece, words))
                 words = ""
                 sent_ms += len(piece) / bytes_per_ms
         tail = encoder.flush()
         if tail:
-            self.submit(self.session.response_audio(job.response_id, tail))
+            self.submit(self.session.response_audio(response_id, tail))

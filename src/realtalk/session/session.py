@@ -31,6 +31,7 @@ from .effects import (
     Effect,
     Generate,
     Prefetch,
+    RunTool,
     SaveItem,
     Send,
     StopGenerating,
@@ -49,6 +50,8 @@ MAX_APPEND_BYTES = 15 * 1024 * 1024
 # Start transcribing this long into the end-of-turn silence: by the time the silence window
 # (500 ms by default) confirms the turn is over, the transcript is usually ready.
 SPECULATE_AFTER_MS = 160
+# Server tools may call more tools; past this many rounds in a row the agent stops and answers.
+MAX_TOOL_ROUNDS = 4
 # Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
 STT_TAIL_MS = 250
 
@@ -71,7 +74,7 @@ class _Item:
 class _Response:
     id: str
     data: dict[str, Any]
-    context: list[str] | list[dict[str, Any]]
+    context: list[str | dict[str, Any]]
     """Item ids from the conversation, or explicit `input` items for this response only."""
     in_conversation: bool
     plan: AudioPlan | None
@@ -84,6 +87,11 @@ class _Response:
     output_tokens: int = 0
     audio_ms: float = 0.0
     first_audio_at: float | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    """The `response.create` parameters, reused for the follow-up after server tools."""
+    running_tools: int = 0
+    brain_done: bool = False
+    tool_round: int = 0
 
 
 class RealtimeSession:
@@ -101,6 +109,7 @@ class RealtimeSession:
         max_append_bytes: int = MAX_APPEND_BYTES,
         speculative_replies: bool = True,
         vad_frame_samples: int = 512,
+        server_tools: Iterable[ToolSpec] = (),
     ) -> None:
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
@@ -109,6 +118,7 @@ class RealtimeSession:
         self._max_append_bytes = max_append_bytes
         self._speculative_replies = speculative_replies
         self._vad_frame_samples = vad_frame_samples
+        self._server_tools = {tool.name: tool for tool in server_tools}
         self._input_ms_total = 0.0
         self.config = default_config(model)
         if base_config:
@@ -316,13 +326,44 @@ class RealtimeSession:
         data["status"] = "completed"
         self._item_done(response, self._items.get(item_id) or _Item(data), output_index)
         self._count_output(response, estimate_text_tokens(call.arguments) + 5)
+        if call.name in self._server_tools and not self._client_defines(response, call.name):
+            response.running_tools += 1
+            self._out.append(RunTool(response.id, call, response.plan))
         return self._drain()
 
     def response_completed(self, response_id: str) -> list[Effect]:
         """The brain (and TTS) finished the response."""
         response = self._live(response_id)
         if response is not None:
+            response.brain_done = True
+            if not response.running_tools:
+                self._finish_response(response, "completed", None)
+        return self._drain()
+
+    def tool_result(self, response_id: str, call_id: str, output: str) -> list[Effect]:
+        """A server tool finished. Dropped if its response was cancelled meanwhile.
+
+        The result becomes a `function_call_output` item; when the last tool of the response is
+        done, the response completes and a follow-up response speaks the result.
+        """
+        response = self._live(response_id)
+        if response is None:
+            return self._drain()
+        self._close_message(response, "completed")  # a filler line, if one was spoken
+        data = {"id": new_id("item"), "type": "function_call_output", "object": "realtime.item",
+                "status": "completed", "call_id": call_id, "output": output}  # fmt: skip
+        if response.in_conversation:
+            self._insert(_Item(data, text=output), None)
+        else:
+            response.context.append(data)
+        response.running_tools -= 1
+        if response.running_tools == 0 and response.brain_done:
             self._finish_response(response, "completed", None)
+            if response.tool_round < MAX_TOOL_ROUNDS:
+                follow_up = self._plan_response(response.params, tool_round=response.tool_round + 1)
+                if not response.in_conversation:
+                    follow_up.context = [*response.context]
+                self._start_response(follow_up)
         return self._drain()
 
     def response_failed(self, response_id: str, message: str) -> list[Effect]:
@@ -845,13 +886,19 @@ class RealtimeSession:
     # ------------------------------------------------------------------ responses
 
     def _create_response(self, params: dict[str, Any]) -> None:
-        response = self._plan_response(params)
+        self._start_response(self._plan_response(params))
+
+    def _start_response(self, response: _Response) -> None:
         self._response = response
         self._idle_deadline = None
         self._send({"type": "response.created", "response": dict(response.data)})
         self._maybe_generate()
 
-    def _plan_response(self, params: dict[str, Any]) -> _Response:
+    def _client_defines(self, response: _Response, name: str) -> bool:
+        # A client tool of the same name wins: the client asked to run it itself.
+        return any(t.get("name") == name for t in response.tools)
+
+    def _plan_response(self, params: dict[str, Any], *, tool_round: int = 0) -> _Response:
         """Resolve `response.create` parameters against the session config (no side effects)."""
         modalities = params.get("output_modalities") or self.config["output_modalities"]
         if modalities not in (["audio"], ["text"]):
@@ -870,7 +917,7 @@ class RealtimeSession:
             raise ProtocolError(str(exc), code="invalid_value", param="response.audio.output.format") from exc
         conversation = params.get("conversation") or "auto"
         in_conversation = conversation != "none"
-        context: list[str] | list[dict[str, Any]]
+        context: list[str | dict[str, Any]]
         if params.get("input") is not None:
             context = [self._resolve_input(i) for i in params["input"]]
         else:
@@ -907,6 +954,8 @@ class RealtimeSession:
             tools=tools if tools is not None else self.config.get("tools") or [],
             tool_choice=params.get("tool_choice") or self.config.get("tool_choice") or "auto",
             max_output_tokens=None if limit in (None, "inf") else int(limit),
+            params=params,
+            tool_round=tool_round,
         )
 
     def _resolve_input(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -959,6 +1008,7 @@ class RealtimeSession:
             for t in response.tools
             if t.get("type", "function") == "function" and t.get("name")
         ]
+        tools += [spec for name, spec in self._server_tools.items() if all(t.name != name for t in tools)]
         choice = response.tool_choice
         return BrainRequest(response.instructions, messages, tools, choice, None, response.max_output_tokens)
 

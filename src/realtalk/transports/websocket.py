@@ -53,6 +53,7 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
         max_append_bytes=state.settings.max_input_buffer_bytes,
         speculative_replies=state.settings.speculative_replies,
         vad_frame_samples=state.engines.vad.frame_samples,
+        server_tools=state.tools.specs(),
     )
     await websocket.accept(
         subprotocol=chosen_subprotocol(websocket),
@@ -72,6 +73,7 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
         store=state.store,
         send=send,
         lead_ms=state.settings.output_audio_lead_ms,
+        tools=state.tools,
     )
     await runtime.start(history)
     log.info(
