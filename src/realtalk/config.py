@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     ready when the silence window confirms the turn. Costs an extra brain call on pauses that turn
     out not to end the turn; switch off to save LLM calls."""
 
+    mcp_servers: list[str] = Field(default_factory=list)
+    """MCP servers whose tools the agent may call: a JSON list of `http(s)://…/mcp` URLs (Streamable
+    HTTP) and/or command lines started over stdio, e.g. `["python -m my_tools"]`."""
+
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI, Request, WebSocket
@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..config import Settings
+from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime
 from .auth import key_is_valid, load_or_create_keys, presented_key
@@ -41,10 +42,12 @@ def create_app(settings: Settings | None = None, *, tools: ToolRegistry | None =
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        loader = asyncio.create_task(state.load_engines())
-        yield
-        loader.cancel()
-        state.store.close()
+        async with AsyncExitStack() as stack:
+            state.mcp_status = await connect_mcp_servers(settings.mcp_servers, state.tools, stack)
+            loader = asyncio.create_task(state.load_engines())
+            yield
+            loader.cancel()
+            state.store.close()
 
     app = FastAPI(title="RealTalk", version=__version__, lifespan=lifespan)
     app.state.realtalk = state
@@ -52,7 +55,7 @@ def create_app(settings: Settings | None = None, *, tools: ToolRegistry | None =
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         """Unauthenticated: 200 once the models are loaded, 503 while loading or on failure."""
-        body = {
+        body: dict[str, object] = {
             "status": "ok" if state.ready.is_set() else ("error" if state.load_error else "loading"),
             "version": __version__,
             "versions": {
@@ -62,6 +65,8 @@ def create_app(settings: Settings | None = None, *, tools: ToolRegistry | None =
         }
         if state.load_error:
             body["error"] = state.load_error
+        if state.mcp_status:
+            body["mcp_servers"] = state.mcp_status
         return JSONResponse(body, status_code=200 if state.ready.is_set() else 503)
 
     @app.websocket("/v1/realtime")
@@ -95,4 +100,5 @@ def _engine_names(state: AppState) -> dict[str, str | None]:
         "stt": engines.stt.name if engines else None,
         "tts": engines.tts.name if engines else None,
         "brain": state.brain.name,
+        "server_tools": ", ".join(state.tools.tools) or None,
     }

@@ -29,6 +29,7 @@ class AppState:
     """Server-side tools every session can use (an app registers them)."""
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     load_error: str | None = None
+    mcp_status: dict[str, str] = field(default_factory=dict)
     _engines: SpeechEngines | None = None
 
     @property

@@ -48,7 +48,8 @@ class ServerTool:
     description: str
     parameters: dict[str, Any]
     function: Callable[..., Any]
-    arguments_model: type[BaseModel]
+    arguments_model: type[BaseModel] | None
+    """Validates arguments before the call; None when the tool validates its own (MCP)."""
     timeout_s: float = DEFAULT_TIMEOUT_S
     filler: str | None = None
     """What the agent says if the call is slow (None: the registry's default)."""
@@ -74,11 +75,14 @@ class ToolRegistry:
         filler: str | None = None,
     ) -> Any:
         def add(func: Callable[..., Any]) -> Callable[..., Any]:
-            tool = build_tool(func, name=name, description=description, timeout_s=timeout_s, filler=filler)
-            self.tools[tool.name] = tool
+            self.add(build_tool(func, name=name, description=description, timeout_s=timeout_s, filler=filler))
             return func
 
         return add(function) if function is not None else add
+
+    def add(self, tool: ServerTool) -> None:
+        """Register an already described tool (e.g. one an MCP server offers)."""
+        self.tools[tool.name] = tool
 
     def specs(self) -> list[ToolSpec]:
         return [tool.spec for tool in self.tools.values()]
@@ -92,11 +96,14 @@ class ToolRegistry:
         if tool is None:
             raise ToolError(f"there is no tool called {name}")
         try:
-            raw = json.loads(arguments or "{}")
-            values = tool.arguments_model.model_validate(raw)
+            kwargs = json.loads(arguments or "{}")
+            if not isinstance(kwargs, dict):
+                raise ValueError("arguments must be a JSON object")
+            if tool.arguments_model is not None:
+                values = tool.arguments_model.model_validate(kwargs)
+                kwargs = {key: getattr(values, key) for key in type(values).model_fields}
         except (ValueError, ValidationError) as exc:
             raise ToolError(f"invalid arguments for {name}: {_first_error(exc)}") from exc
-        kwargs = {key: getattr(values, key) for key in type(values).model_fields}
         try:
             if inspect.iscoroutinefunction(tool.function):
                 result = await asyncio.wait_for(tool.function(**kwargs), tool.timeout_s)
