@@ -8,6 +8,7 @@ import logging
 
 import uvicorn
 
+from .apps import builtin_apps
 from .config import Settings
 from .server.app import create_app
 from .tools.registry import ToolRegistry
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="run the Realtime API server")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1, or REALTALK_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8080, or REALTALK_PORT)")
+    serve.add_argument("--app", choices=sorted(builtin_apps()), help="run one of the example apps")
     serve.add_argument(
         "--tools", metavar="MODULE:NAME", help="a realtalk.tools.ToolRegistry of server-side tools to load"
     )
@@ -35,12 +37,17 @@ def main(argv: list[str] | None = None) -> None:
 
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
     settings = Settings(**overrides)
+    app = builtin_apps()[args.app] if args.app else None
+    tools = app.tools if app else ToolRegistry()
+    if args.tools:
+        for tool in load_tools(args.tools).tools.values():
+            tools.add(tool)
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # it logs every utterance at INFO
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     uvicorn.run(
-        create_app(settings, tools=load_tools(args.tools) if args.tools else None),
+        create_app(settings, tools=tools, session_defaults=app.session if app else None),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -148,7 +148,7 @@ class Persona:
             re.IGNORECASE,
         )
         greeting = re.search(
-            r"\b(?:greet\w*(?:\s+the\s+user)?\s+with|always\s+(?:start|begin)\s+(?:by\s+saying|with)|say)\s+"
+            r"\b(?:greet\w*(?:\s+the\s+\w+)?\s+with|always\s+(?:start|begin)\s+(?:by\s+saying|with)|say)\s+"
             r"[\"“']([^\"”']+)[\"”']",
             instructions,
             re.IGNORECASE,

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
@@ -32,13 +33,20 @@ _UNAUTHORIZED = {
 }
 
 
-def create_app(settings: Settings | None = None, *, tools: ToolRegistry | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    tools: ToolRegistry | None = None,
+    session_defaults: dict[str, Any] | None = None,
+) -> FastAPI:
     """Build the RealTalk server. Engines load in the background after start-up.
 
-    `tools` are server-side tools every session's agent may call (see `realtalk.tools`).
+    `tools` are server-side tools every session's agent may call (see `realtalk.tools`);
+    `session_defaults` is a partial GA `session` every connection starts with (an app's persona).
     """
     settings = settings or Settings()
     state = AppState.create(settings, load_or_create_keys(settings.api_keys, settings.data_dir), tools)
+    state.session_defaults = session_defaults or {}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

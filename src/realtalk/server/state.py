@@ -27,6 +27,8 @@ class AppState:
     brain: Brain
     tools: ToolRegistry = field(default_factory=ToolRegistry)
     """Server-side tools every session can use (an app registers them)."""
+    session_defaults: dict[str, Any] = field(default_factory=dict)
+    """A partial GA `session` applied to every new session before the client's updates."""
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     load_error: str | None = None
     mcp_status: dict[str, str] = field(default_factory=dict)

@@ -22,7 +22,7 @@ from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
 from ..engines.base import SpeechToText, TextToSpeech, Transcription
 from ..storage.store import ConversationStore
-from ..tools.registry import ToolError, ToolRegistry
+from ..tools.registry import ToolContext, ToolError, ToolRegistry
 from .effects import (
     AudioPlan,
     DeleteItem,
@@ -207,7 +207,8 @@ class SessionRuntime:
     async def _run_tool(self, job: RunTool) -> None:
         """Run a server tool; say a filler line if it is slow; report the result (or the error)."""
         call = job.call
-        work = asyncio.create_task(self._tools.call(call.name, call.arguments))
+        context = ToolContext(self.session.id, self.session.conversation_id)
+        work = asyncio.create_task(self._tools.call(call.name, call.arguments, context))
         filler: asyncio.Task[None] | None = None
         try:
             done, _ = await asyncio.wait({work}, timeout=FILLER_AFTER_S)

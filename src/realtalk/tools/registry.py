@@ -36,6 +36,15 @@ from ..brain.base import ToolSpec
 DEFAULT_TIMEOUT_S = 10.0
 
 
+@dataclass(frozen=True)
+class ToolContext:
+    """Who is calling. A tool that declares a parameter of this type gets it injected (it is not
+    part of the schema the agent sees), e.g. to keep per-session state."""
+
+    session_id: str
+    conversation_id: str
+
+
 class ToolError(Exception):
     """A tool could not produce a result; the message is safe to show the agent (and the user)."""
 
@@ -53,6 +62,8 @@ class ServerTool:
     timeout_s: float = DEFAULT_TIMEOUT_S
     filler: str | None = None
     """What the agent says if the call is slow (None: the registry's default)."""
+    context_parameter: str | None = None
+    """The parameter that receives the `ToolContext`, if the function has one."""
 
     @property
     def spec(self) -> ToolSpec:
@@ -90,7 +101,7 @@ class ToolRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self.tools
 
-    async def call(self, name: str, arguments: str) -> str:
+    async def call(self, name: str, arguments: str, context: ToolContext | None = None) -> str:
         """Run a tool with JSON `arguments`; the result as JSON text. Raises `ToolError`."""
         tool = self.tools.get(name)
         if tool is None:
@@ -104,6 +115,10 @@ class ToolRegistry:
                 kwargs = {key: getattr(values, key) for key in type(values).model_fields}
         except (ValueError, ValidationError) as exc:
             raise ToolError(f"invalid arguments for {name}: {_first_error(exc)}") from exc
+        if tool.context_parameter is not None:
+            if context is None:
+                raise ToolError(f"{name} needs a session context")
+            kwargs[tool.context_parameter] = context
         try:
             if inspect.iscoroutinefunction(tool.function):
                 result = await asyncio.wait_for(tool.function(**kwargs), tool.timeout_s)
@@ -130,10 +145,14 @@ def build_tool(
     summary, arg_docs = parse_docstring(inspect.getdoc(function) or "")
     hints = get_type_hints(function, include_extras=True)
     fields: dict[str, Any] = {}
+    context_parameter = None
     for param in inspect.signature(function).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         annotation = hints.get(param.name, Any)
+        if annotation is ToolContext:
+            context_parameter = param.name
+            continue
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, default)
     model = create_model(f"{function.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
@@ -153,6 +172,7 @@ def build_tool(
         arguments_model=model,
         timeout_s=timeout_s,
         filler=filler,
+        context_parameter=context_parameter,
     )
 
 

@@ -54,6 +54,7 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
         speculative_replies=state.settings.speculative_replies,
         vad_frame_samples=state.engines.vad.frame_samples,
         server_tools=state.tools.specs(),
+        base_config=state.session_defaults,
     )
     await websocket.accept(
         subprotocol=chosen_subprotocol(websocket),
