@@ -46,8 +46,11 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    server = create_app(settings, tools=tools, session_defaults=app.session if app else None)
+    if app is not None and app.attach is not None:
+        app.attach(server, settings)
     uvicorn.run(
-        create_app(settings, tools=tools, session_defaults=app.session if app else None),
+        server,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -156,7 +156,7 @@ def build_tool(
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, default)
     model = create_model(f"{function.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
-    schema = model.model_json_schema()
+    schema = _inline_refs(model.model_json_schema())
     schema.pop("title", None)
     for pname, prop in schema.get("properties", {}).items():
         prop.pop("title", None)
@@ -174,6 +174,31 @@ def build_tool(
         filler=filler,
         context_parameter=context_parameter,
     )
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A flatter schema that brains (and many LLM servers) read more reliably: `$ref`s replaced by
+    their definitions (an enum's choices in place), and `Optional[X] = None` stated as plain X."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            options = node.get("anyOf")
+            if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+                # Optional[X] = None: the parameter is optional already; say just X.
+                kept = next(o for o in options if o != {"type": "null"})
+                node = {**kept, **{k: v for k, v in node.items() if k not in ("anyOf", "default")}}
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                target = {k: v for k, v in definitions[ref.removeprefix("#/$defs/")].items() if k != "title"}
+                return resolve({**target, **{k: v for k, v in node.items() if k != "$ref"}})
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
 
 
 def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:

@@ -1,0 +1,89 @@
+"""`TaskStore`: tasks in any SQLAlchemy database (SQLite by default)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlmodel import Session, SQLModel, col, select
+
+from .models import Status, Task, TaskCreate, TaskUpdate, utc_now
+
+
+class TaskStore:
+    """CRUD and the filters the voice tools need. Each call is its own transaction."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+        self.engine = create_engine(url, connect_args=connect_args)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", lambda conn, _: conn.execute("PRAGMA journal_mode=WAL"))
+        # New tables are created; columns are only ever added in new tables, so create_all is the
+        # whole migration story until a released schema has to change.
+        SQLModel.metadata.create_all(self.engine, tables=[Task.__table__])  # type: ignore[attr-defined]
+
+    def create(self, fields: TaskCreate) -> Task:
+        with Session(self.engine) as session:
+            task = Task.model_validate(fields)
+            session.add(task)
+            session.commit()
+            session.refresh(task)
+            return task
+
+    def get(self, task_id: int) -> Task | None:
+        with Session(self.engine) as session:
+            return session.get(Task, task_id)
+
+    def update(self, task_id: int, changes: TaskUpdate) -> Task | None:
+        with Session(self.engine) as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                return None
+            for key, value in changes.model_dump(exclude_unset=True).items():
+                setattr(task, key, value)
+            task.updated_at = utc_now()
+            session.add(task)
+            session.commit()
+            session.refresh(task)
+            return task
+
+    def delete(self, task_id: int) -> bool:
+        with Session(self.engine) as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                return False
+            session.delete(task)
+            session.commit()
+            return True
+
+    def list(
+        self,
+        *,
+        status: Status | None = None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        tag: str | None = None,
+    ) -> list[Task]:
+        with Session(self.engine) as session:
+            query = select(Task)
+            if status is not None:
+                query = query.where(Task.status == status)
+            if due_from is not None:
+                query = query.where(col(Task.due) >= due_from)
+            if due_before is not None:
+                query = query.where(col(Task.due) < due_before)
+            tasks = list(session.exec(query.order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))))
+        return [t for t in tasks if tag is None or tag in t.tags]
+
+    def find(self, words: str, *, status: Status | None = None) -> Task | None:
+        """The task whose title shares the most words with `words` (ties: the oldest)."""
+        wanted = set(words.lower().split())
+        best, best_score = None, 0
+        for task in self.list(status=status):
+            score = len(wanted & set(task.title.lower().split()))
+            if score > best_score:
+                best, best_score = task, score
+        return best

@@ -1,0 +1,93 @@
+"""The Voice Task Manager: its REST API, and the same list driven by talking to the agent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live_server import API_KEY, LiveServer, free_port
+from tests.realtime_client import Recorder, realtime
+
+pytestmark = pytest.mark.slow
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
+
+
+@pytest.fixture(scope="module")
+def task_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(data_dir=Path(tmp_path_factory.mktemp("tasks")), port=free_port(), env={},
+                      extra_args=["--app", "task-manager"])  # fmt: skip
+    live.start()
+    yield live
+    live.stop()
+
+
+def api(server: LiveServer) -> httpx.Client:
+    return httpx.Client(base_url=f"{server.http_url}/apps/tasks/api", headers=AUTH)
+
+
+def test_rest_crud(task_server: LiveServer) -> None:
+    with api(task_server) as client:
+        assert httpx.get(f"{task_server.http_url}/apps/tasks/api/tasks").status_code == 401
+        created = client.post(
+            "/tasks",
+            json={"title": "file taxes", "priority": "high", "tags": ["home"], "due": "2030-04-15T09:00:00"},
+        )
+        assert created.status_code == 201
+        task = created.json()
+        assert task["status"] == "open" and task["tags"] == ["home"]
+        assert client.get(f"/tasks/{task['id']}").json()["title"] == "file taxes"
+        patched = client.patch(f"/tasks/{task['id']}", json={"status": "done"}).json()
+        assert patched["status"] == "done" and patched["priority"] == "high"
+        assert [t["id"] for t in client.get("/tasks", params={"tag": "home"}).json()] == [task["id"]]
+        assert client.post("/tasks", json={"title": ""}).status_code == 422
+        assert client.post("/tasks", json={"title": "x", "priority": "urgent"}).status_code == 422
+        assert client.delete(f"/tasks/{task['id']}").status_code == 204
+        assert client.get(f"/tasks/{task['id']}").status_code == 404
+        assert client.delete(f"/tasks/{task['id']}").status_code == 404
+        paths = httpx.get(f"{task_server.http_url}/openapi.json", headers=AUTH).json()["paths"]
+        assert "/apps/tasks/api/tasks/{task_id}" in paths
+
+
+async def say(conn: Recorder, text: str) -> str:
+    """One user turn; returns what the agent finally says (after any tool round trips)."""
+    await conn.send(
+        {
+            "type": "conversation.item.create",
+            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
+        }
+    )
+    await conn.send({"type": "response.create"})
+    while True:
+        events = await conn.collect_response()
+        spoken = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
+        if not any(e["type"] == "response.function_call_arguments.done" for e in events):
+            return spoken
+
+
+async def test_voice_tools_share_the_list(task_server: LiveServer) -> None:
+    async with realtime(task_server) as conn:
+        await conn.send(
+            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
+        )
+        await conn.until("session.updated")
+        assert "Tasha" in await say(conn, "hello")
+        assert "buy milk" in await say(conn, "add a task to buy milk tomorrow at 3pm")
+        with api(task_server) as client:
+            tasks = client.get("/tasks").json()
+        milk = next(t for t in tasks if t["title"] == "buy milk")
+        assert milk["due"].endswith("15:00:00")
+        assert "buy milk" in await say(conn, "what's due tomorrow")
+        assert "done" in await say(conn, "mark buy milk as complete")
+        with api(task_server) as client:
+            assert client.get(f"/tasks/{milk['id']}").json()["status"] == "done"
+        await say(conn, "add a task to call the bank on friday")
+        answer = await say(conn, "delete the task call the bank")
+        assert "really want to delete" in answer
+        with api(task_server) as client:
+            assert any(t["title"] == "call the bank" for t in client.get("/tasks").json())
+        assert "Deleted" in await say(conn, "yes delete call the bank")
+        with api(task_server) as client:
+            assert not any(t["title"] == "call the bank" for t in client.get("/tasks").json())
