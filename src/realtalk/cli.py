@@ -46,7 +46,12 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    server = create_app(settings, tools=tools, session_defaults=app.session if app else None)
+    server = create_app(
+        settings,
+        tools=tools,
+        session_defaults=app.session if app else None,
+        handoffs=[agent.handoff() for agent in app.agents] if app else None,
+    )
     if app is not None and app.attach is not None:
         app.attach(server, settings)
     uvicorn.run(

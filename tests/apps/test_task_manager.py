@@ -91,3 +91,18 @@ async def test_voice_tools_share_the_list(task_server: LiveServer) -> None:
         assert "Deleted" in await say(conn, "yes delete call the bank")
         with api(task_server) as client:
             assert not any(t["title"] == "call the bank" for t in client.get("/tasks").json())
+
+
+async def test_handoff_to_the_coach_and_back(task_server: LiveServer) -> None:
+    async with realtime(task_server) as conn:
+        await conn.send(
+            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
+        )
+        await conn.until("session.updated")
+        await say(conn, "add a task to water the plants")
+        assert "I am Max" in await say(conn, "can i talk to the focus coach")
+        updated = [e for e in conn.events if e["type"] == "session.updated"][-1]
+        assert updated["session"]["instructions"].startswith("You are Max")
+        assert updated["session"]["audio"]["output"]["voice"] == "cedar"
+        assert "Tasha" in await say(conn, "transfer me back to tasha for the task list please")
+        assert "water the plants" in await say(conn, "list my tasks")

@@ -436,3 +436,24 @@ def test_tool_result_after_cancel_is_dropped() -> None:
     assert session.tool_result(rid, "c1", '"late"') == []
     # ...and a tool call from the cancelled response is never run.
     assert session.response_tool_call(rid, ToolCall("c2", "slow", "{}")) == []
+
+
+def test_handoff_switches_agent_and_keeps_the_conversation() -> None:
+    from realtalk.apps import Agent
+
+    max_agent = Agent("Max", "focus coaching", "You are Max, a focus coach.", "Hi, I am Max.", voice="cedar")
+    session = RealtimeSession(model="m", vad=QuietVad(), handoffs=[max_agent.handoff()])
+    session.start()
+    first = user_text(session, "can i talk to the coach")
+    generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
+    assert "transfer_to_max" in [t.name for t in generate.request.tools]
+    out = events(session.response_tool_call(generate.response_id, ToolCall("c1", "transfer_to_max", "{}")))
+    updated = next(e for e in out if e["type"] == "session.updated")
+    assert updated["session"]["instructions"] == "You are Max, a focus coach."
+    assert updated["session"]["audio"]["output"]["voice"] == "cedar"
+    effects = session.response_completed(generate.response_id)
+    follow_up = next(e for e in effects if isinstance(e, Generate))
+    assert follow_up.request.instructions == "You are Max, a focus coach."
+    assert follow_up.request.messages[0].content == "can i talk to the coach", "context is preserved"
+    assert "transfer_to_max" not in [t.name for t in follow_up.request.tools], "no handoff to itself"
+    assert first

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..config import Settings
+from ..session.session import Handoff
 from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime
@@ -38,15 +39,18 @@ def create_app(
     *,
     tools: ToolRegistry | None = None,
     session_defaults: dict[str, Any] | None = None,
+    handoffs: list[Handoff] | None = None,
 ) -> FastAPI:
     """Build the RealTalk server. Engines load in the background after start-up.
 
     `tools` are server-side tools every session's agent may call (see `realtalk.tools`);
-    `session_defaults` is a partial GA `session` every connection starts with (an app's persona).
+    `session_defaults` is a partial GA `session` every connection starts with (an app's persona);
+    `handoffs` let the agent hand the conversation to other agents.
     """
     settings = settings or Settings()
     state = AppState.create(settings, load_or_create_keys(settings.api_keys, settings.data_dir), tools)
     state.session_defaults = session_defaults or {}
+    state.handoffs = handoffs or []
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -11,6 +11,7 @@ from ..brain.base import Brain
 from ..brain.loader import load_brain
 from ..config import Settings
 from ..engines.loader import SpeechEngines, load_speech_engines, warm_up
+from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
 
@@ -29,6 +30,7 @@ class AppState:
     """Server-side tools every session can use (an app registers them)."""
     session_defaults: dict[str, Any] = field(default_factory=dict)
     """A partial GA `session` applied to every new session before the client's updates."""
+    handoffs: list[Handoff] = field(default_factory=list)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     load_error: str | None = None
     mcp_status: dict[str, str] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -56,6 +57,18 @@ MAX_TOOL_ROUNDS = 4
 STT_TAIL_MS = 250
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """A tool that hands the conversation to another agent (see `realtalk.apps.Agent`)."""
+
+    agent: str
+    tool: ToolSpec
+    session_update: dict[str, Any]
+    """Partial GA `session`: the agent's instructions, voice…"""
+    message: str
+    """The function_call_output the brain sees (and the built-in brain speaks)."""
+
+
 @dataclass
 class _Item:
     """A conversation item plus what the wire form does not carry."""
@@ -90,6 +103,7 @@ class _Response:
     params: dict[str, Any] = field(default_factory=dict)
     """The `response.create` parameters, reused for the follow-up after server tools."""
     running_tools: int = 0
+    tool_outputs: int = 0
     brain_done: bool = False
     tool_round: int = 0
 
@@ -110,6 +124,7 @@ class RealtimeSession:
         speculative_replies: bool = True,
         vad_frame_samples: int = 512,
         server_tools: Iterable[ToolSpec] = (),
+        handoffs: Iterable[Handoff] = (),
     ) -> None:
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
@@ -119,6 +134,8 @@ class RealtimeSession:
         self._speculative_replies = speculative_replies
         self._vad_frame_samples = vad_frame_samples
         self._server_tools = {tool.name: tool for tool in server_tools}
+        self._handoffs = {handoff.tool.name: handoff for handoff in handoffs}
+        self._agent: str | None = None
         self._input_ms_total = 0.0
         self.config = default_config(model)
         if base_config:
@@ -326,7 +343,11 @@ class RealtimeSession:
         data["status"] = "completed"
         self._item_done(response, self._items.get(item_id) or _Item(data), output_index)
         self._count_output(response, estimate_text_tokens(call.arguments) + 5)
-        if call.name in self._server_tools and not self._client_defines(response, call.name):
+        if self._client_defines(response, call.name):
+            pass  # the client runs it and answers with a function_call_output item
+        elif call.name in self._handoffs:
+            self._hand_off(response, call)
+        elif call.name in self._server_tools:
             response.running_tools += 1
             self._out.append(RunTool(response.id, call, response.plan))
         return self._drain()
@@ -337,7 +358,7 @@ class RealtimeSession:
         if response is not None:
             response.brain_done = True
             if not response.running_tools:
-                self._finish_response(response, "completed", None)
+                self._complete_with_tools(response)
         return self._drain()
 
     def tool_result(self, response_id: str, call_id: str, output: str) -> list[Effect]:
@@ -347,8 +368,11 @@ class RealtimeSession:
         done, the response completes and a follow-up response speaks the result.
         """
         response = self._live(response_id)
-        if response is None:
-            return self._drain()
+        if response is not None:
+            self._tool_done(response, call_id, output)
+        return self._drain()
+
+    def _tool_done(self, response: _Response, call_id: str, output: str) -> None:
         self._close_message(response, "completed")  # a filler line, if one was spoken
         data = {"id": new_id("item"), "type": "function_call_output", "object": "realtime.item",
                 "status": "completed", "call_id": call_id, "output": output}  # fmt: skip
@@ -357,14 +381,29 @@ class RealtimeSession:
         else:
             response.context.append(data)
         response.running_tools -= 1
+        response.tool_outputs += 1
         if response.running_tools == 0 and response.brain_done:
-            self._finish_response(response, "completed", None)
-            if response.tool_round < MAX_TOOL_ROUNDS:
-                follow_up = self._plan_response(response.params, tool_round=response.tool_round + 1)
-                if not response.in_conversation:
-                    follow_up.context = [*response.context]
-                self._start_response(follow_up)
-        return self._drain()
+            self._complete_with_tools(response)
+
+    def _complete_with_tools(self, response: _Response) -> None:
+        """Complete the response; if server tools answered in it, a follow-up speaks the answer."""
+        self._finish_response(response, "completed", None)
+        if response.tool_outputs and response.tool_round < MAX_TOOL_ROUNDS:
+            follow_up = self._plan_response(response.params, tool_round=response.tool_round + 1)
+            if not response.in_conversation:
+                follow_up.context = [*response.context]
+            self._start_response(follow_up)
+
+    def _hand_off(self, response: _Response, call: ToolCall) -> None:
+        """Switch to another agent: its instructions (and voice) from now on, same conversation."""
+        handoff = self._handoffs[call.name]
+        self.config = merge_config(self.config, handoff.session_update)
+        self._agent = handoff.agent
+        self._send({"type": "session.updated", "session": self.session_object()})
+        response.running_tools += 1
+        self._tool_done(
+            response, call.call_id, json.dumps({"message": handoff.message, "agent": handoff.agent})
+        )
 
     def response_failed(self, response_id: str, message: str) -> list[Effect]:
         response = self._live(response_id)
@@ -1008,7 +1047,11 @@ class RealtimeSession:
             for t in response.tools
             if t.get("type", "function") == "function" and t.get("name")
         ]
-        tools += [spec for name, spec in self._server_tools.items() if all(t.name != name for t in tools)]
+        offered = [
+            *self._server_tools.values(),
+            *(h.tool for h in self._handoffs.values() if h.agent != self._agent),
+        ]
+        tools += [spec for spec in offered if all(t.name != spec.name for t in tools)]
         choice = response.tool_choice
         return BrainRequest(response.instructions, messages, tools, choice, None, response.max_output_tokens)
 

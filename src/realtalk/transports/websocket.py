@@ -55,6 +55,7 @@ async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
         vad_frame_samples=state.engines.vad.frame_samples,
         server_tools=state.tools.specs(),
         base_config=state.session_defaults,
+        handoffs=state.handoffs,
     )
     await websocket.accept(
         subprotocol=chosen_subprotocol(websocket),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ...config import Settings
-from .. import App
+from .. import Agent, App
 from .api import task_router
 from .store import TaskStore
 from .voice import attach_store, tools
@@ -24,9 +24,29 @@ def attach(server: FastAPI, settings: Settings) -> None:
     server.include_router(task_router(store))
 
 
+AGENTS = (
+    Agent(
+        name="Tasha",
+        description="the task list: adding, listing, completing and moving tasks",
+        instructions=INSTRUCTIONS,
+        greeting="Tasha here again. What should I do with your list?",
+    ),
+    Agent(
+        name="Max",
+        description="planning and focus coaching: how to get through the day",
+        instructions=(
+            "You are Max, a calm focus coach. Help the user plan their day. "
+            "Greet the user with 'Hi, I am Max, your focus coach. What is on your mind?'"
+        ),
+        greeting="Hi, I am Max, your focus coach. What is on your mind?",
+        voice="cedar",
+    ),
+)
+
 app = App(
     name="task-manager",
     tools=tools,
     session={"type": "realtime", "instructions": INSTRUCTIONS},
+    agents=AGENTS,
     attach=attach,
 )
