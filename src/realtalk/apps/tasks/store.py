@@ -79,11 +79,24 @@ class TaskStore:
         return [t for t in tasks if tag is None or tag in t.tags]
 
     def find(self, words: str, *, status: Status | None = None) -> Task | None:
-        """The task whose title shares the most words with `words` (ties: the oldest)."""
-        wanted = set(words.lower().split())
+        """The task whose title shares the most meaningful words with `words` (ties: the oldest).
+
+        Small words ("the", "to") don't count, so "fly to the moon" matches nothing rather than
+        the first task with "the" in it.
+        """
+        wanted = _content_words(words)
         best, best_score = None, 0
         for task in self.list(status=status):
-            score = len(wanted & set(task.title.lower().split()))
+            score = len(wanted & _content_words(task.title))
             if score > best_score:
                 best, best_score = task, score
         return best
+
+
+_SMALL_WORDS = frozenset(
+    "a an the to of for on in at my me i it is be and or with by from up this that task tasks".split()  # noqa: SIM905
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in text.lower().replace(",", " ").replace(".", " ").split() if w not in _SMALL_WORDS}
