@@ -53,6 +53,21 @@ class Recorder:
         await self.until("response.done", timeout)
         return self.events[start:]
 
+    async def turn(self, text: str) -> str:
+        """One typed user turn; what the agent finally says, after any server-tool round trips."""
+        content = [{"type": "input_text", "text": text}]
+        await self.send(
+            {
+                "type": "conversation.item.create",
+                "item": {"type": "message", "role": "user", "content": content},
+            }
+        )
+        await self.send({"type": "response.create"})
+        while True:
+            events = await self.collect_response()
+            if not any(e["type"] == "response.function_call_arguments.done" for e in events):
+                return "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
+
     def types(self, since: int = 0) -> list[str]:
         return [e["type"] for e in self.events[since:]]
 

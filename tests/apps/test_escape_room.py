@@ -13,7 +13,7 @@ from realtalk.apps.escape_room import rooms
 from realtalk.apps.escape_room import tools as room_tools
 from realtalk.tools import ToolContext
 from tests.live_server import LiveServer, free_port
-from tests.realtime_client import Recorder, realtime
+from tests.realtime_client import realtime
 
 DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
@@ -46,22 +46,6 @@ def room_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     live.stop()
 
 
-async def say(conn: Recorder, text: str) -> str:
-    await conn.send(
-        {
-            "type": "conversation.item.create",
-            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-        }
-    )
-    await conn.send({"type": "response.create"})
-    spoken = ""
-    while True:
-        events = await conn.collect_response()
-        spoken = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
-        if not any(e["type"] == "response.function_call_arguments.done" for e in events):
-            return spoken  # a reply without a tool call ends the turn
-
-
 @pytest.mark.slow
 async def test_escape_room_solved_end_to_end(room_server: LiveServer) -> None:
     async with realtime(room_server) as conn:
@@ -71,17 +55,17 @@ async def test_escape_room_solved_end_to_end(room_server: LiveServer) -> None:
         created = conn.events[0]
         assert "Enigma" in created["session"]["instructions"]
         await conn.until("session.updated")
-        assert "I am Enigma" in await say(conn, "hello")
+        assert "I am Enigma" in await conn.turn("hello")
         digits = []
         for _ in range(4):
-            hint = await say(conn, "can i have a hint please")
+            hint = await conn.turn("can i have a hint please")
             digits.append(re.search(r"digit is (\d)", hint).group(1))  # type: ignore[union-attr]
         wrong = [str((int(d) + 1) % 10) for d in digits]
-        assert "not the code" in await say(
-            conn, "try the code " + " ".join(DIGIT_WORDS[int(d)] for d in wrong)
+        assert "not the code" in await conn.turn(
+            "try the code " + " ".join(DIGIT_WORDS[int(d)] for d in wrong)
         )
-        assert "You escaped" in await say(
-            conn, "try the code " + " ".join(DIGIT_WORDS[int(d)] for d in digits)
+        assert "You escaped" in await conn.turn(
+            "try the code " + " ".join(DIGIT_WORDS[int(d)] for d in digits)
         )
         outputs = [
             e["item"]["output"]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.live_server import API_KEY, LiveServer, free_port
-from tests.realtime_client import Recorder, realtime
+from tests.realtime_client import realtime
 
 pytestmark = pytest.mark.slow
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
@@ -51,44 +51,28 @@ def test_rest_crud(task_server: LiveServer) -> None:
         assert "/apps/tasks/api/tasks/{task_id}" in paths
 
 
-async def say(conn: Recorder, text: str) -> str:
-    """One user turn; returns what the agent finally says (after any tool round trips)."""
-    await conn.send(
-        {
-            "type": "conversation.item.create",
-            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-        }
-    )
-    await conn.send({"type": "response.create"})
-    while True:
-        events = await conn.collect_response()
-        spoken = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
-        if not any(e["type"] == "response.function_call_arguments.done" for e in events):
-            return spoken
-
-
 async def test_voice_tools_share_the_list(task_server: LiveServer) -> None:
     async with realtime(task_server) as conn:
         await conn.send(
             {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
         )
         await conn.until("session.updated")
-        assert "Tasha" in await say(conn, "hello")
-        assert "buy milk" in await say(conn, "add a task to buy milk tomorrow at 3pm")
+        assert "Tasha" in await conn.turn("hello")
+        assert "buy milk" in await conn.turn("add a task to buy milk tomorrow at 3pm")
         with api(task_server) as client:
             tasks = client.get("/tasks").json()
         milk = next(t for t in tasks if t["title"] == "buy milk")
         assert milk["due"].endswith("15:00:00")
-        assert "buy milk" in await say(conn, "what's due tomorrow")
-        assert "done" in await say(conn, "mark buy milk as complete")
+        assert "buy milk" in await conn.turn("what's due tomorrow")
+        assert "done" in await conn.turn("mark buy milk as complete")
         with api(task_server) as client:
             assert client.get(f"/tasks/{milk['id']}").json()["status"] == "done"
-        await say(conn, "add a task to call the bank on friday")
-        answer = await say(conn, "delete the task call the bank")
+        await conn.turn("add a task to call the bank on friday")
+        answer = await conn.turn("delete the task call the bank")
         assert "really want to delete" in answer
         with api(task_server) as client:
             assert any(t["title"] == "call the bank" for t in client.get("/tasks").json())
-        assert "Deleted" in await say(conn, "yes delete call the bank")
+        assert "Deleted" in await conn.turn("yes delete call the bank")
         with api(task_server) as client:
             assert not any(t["title"] == "call the bank" for t in client.get("/tasks").json())
 
@@ -99,10 +83,10 @@ async def test_handoff_to_the_coach_and_back(task_server: LiveServer) -> None:
             {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
         )
         await conn.until("session.updated")
-        await say(conn, "add a task to water the plants")
-        assert "I am Max" in await say(conn, "can i talk to the focus coach")
+        await conn.turn("add a task to water the plants")
+        assert "I am Max" in await conn.turn("can i talk to the focus coach")
         updated = [e for e in conn.events if e["type"] == "session.updated"][-1]
         assert updated["session"]["instructions"].startswith("You are Max")
         assert updated["session"]["audio"]["output"]["voice"] == "cedar"
-        assert "Tasha" in await say(conn, "transfer me back to tasha for the task list please")
-        assert "water the plants" in await say(conn, "list my tasks")
+        assert "Tasha" in await conn.turn("transfer me back to tasha for the task list please")
+        assert "water the plants" in await conn.turn("list my tasks")
