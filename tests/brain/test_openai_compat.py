@@ -1,34 +1,54 @@
-"""The OpenAI-compatible brain against a real HTTP server speaking Chat Completions."""
+"""The OpenAI-compatible brain against a real HTTP server speaking Chat Completions on loopback."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from collections.abc import Iterator
 
 import pytest
 
-from realtalk.brain.base import BrainError, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
-from realtalk.brain.builtin import BuiltinBrain
-from realtalk.brain.fallback import FallbackBrain
+from realtalk.brain.base import (
+    Brain,
+    BrainError,
+    BrainEvent,
+    BrainRequest,
+    Message,
+    TextDelta,
+    ToolCall,
+    ToolSpec,
+)
 from realtalk.brain.openai_compat import OpenAICompatibleBrain
 from tests.chat_server import ChatServer, Scripted
 from tests.live_server import free_port
 
 WEATHER = ToolSpec(
-    "get_weather", "Weather for a city", {"type": "object", "properties": {"city": {"type": "string"}}}
+    "get_weather",
+    "Weather for a city",
+    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 )
+TIME = ToolSpec(
+    "get_time", "The time in a time zone", {"type": "object", "properties": {"tz": {"type": "string"}}}
+)
+HELLO = BrainRequest("", [Message("user", "hi")])
 
 
-async def collect(brain: object, request: BrainRequest) -> list[object]:
-    return [event async for event in brain.stream(request)]  # type: ignore[attr-defined]
+async def collect(brain: Brain, request: BrainRequest) -> list[BrainEvent]:
+    return [event async for event in brain.stream(request)]
+
+
+def text_of(events: list[BrainEvent]) -> str:
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
 
 
 @pytest.fixture
-def chat() -> ChatServer:
+def chat() -> Iterator[ChatServer]:
     with ChatServer() as server:
         yield server
 
 
-async def test_streams_text_and_sends_the_conversation(chat: ChatServer) -> None:
+async def test_streams_text_and_sends_the_conversation_as_chat_messages(chat: ChatServer) -> None:
     chat.replies.append(Scripted(text=["Hello", " there", "!"]))
     brain = OpenAICompatibleBrain(base_url=chat.base_url, model="llama3", api_key="sk-local")
     call = ToolCall("call_9", "get_weather", '{"city":"Oslo"}')
@@ -38,6 +58,8 @@ async def test_streams_text_and_sends_the_conversation(chat: ChatServer) -> None
             Message("user", "weather in Oslo?"),
             Message("assistant", "", (call,)),
             Message("tool", '{"temp": 3}', tool_call_id="call_9"),
+            Message("assistant", "It's 3 degrees."),
+            Message("user", "thanks"),
         ],
         [WEATHER],
         "auto",
@@ -47,55 +69,150 @@ async def test_streams_text_and_sends_the_conversation(chat: ChatServer) -> None
     events = await collect(brain, request)
     assert events == [TextDelta("Hello"), TextDelta(" there"), TextDelta("!")]
     sent = chat.requests[0]
-    assert sent["model"] == "llama3" and sent["stream"] is True and sent["max_tokens"] == 50
-    assert sent["messages"][0] == {"role": "system", "content": "Be brief."}
-    assert sent["messages"][2]["tool_calls"][0]["function"] == {
-        "name": "get_weather",
-        "arguments": '{"city":"Oslo"}',
-    }
-    assert sent["messages"][3] == {"role": "tool", "tool_call_id": "call_9", "content": '{"temp": 3}'}
-    assert sent["tools"][0]["function"]["name"] == "get_weather"
+    assert sent["model"] == "llama3" and sent["stream"] is True
+    assert sent["temperature"] == 0.3 and sent["max_tokens"] == 50
+    assert sent["messages"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "weather in Oslo?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_9",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city":"Oslo"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_9", "content": '{"temp": 3}'},
+        {"role": "assistant", "content": "It's 3 degrees."},
+        {"role": "user", "content": "thanks"},
+    ]
+    assert sent["tools"] == [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Weather for a city",
+                "parameters": WEATHER.parameters,
+            },
+        }
+    ]
+    assert sent["tool_choice"] == "auto"
     assert chat.headers[0]["authorization"] == "Bearer sk-local"
 
 
-async def test_tool_call_fragments_are_joined(chat: ChatServer) -> None:
-    chat.replies.append(Scripted(tool_calls=[("get_weather", ['{"ci', 'ty": "Pa', 'ris"}'])]))
+async def test_no_tools_means_no_tool_fields_and_no_instructions_no_system_message(chat: ChatServer) -> None:
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m")
+    assert text_of(await collect(brain, HELLO)) == "OK."
+    sent = chat.requests[0]
+    assert "tools" not in sent and "tool_choice" not in sent and "temperature" not in sent
+    assert sent["messages"] == [{"role": "user", "content": "hi"}]
+    assert chat.headers[0]["authorization"].startswith("Bearer "), "a placeholder key for local servers"
+
+
+async def test_streamed_tool_call_fragments_are_joined_per_call(chat: ChatServer) -> None:
+    chat.replies.append(
+        Scripted(
+            text=["Checking."],
+            tool_calls=[
+                ("get_weather", ['{"ci', 'ty": "Pa', 'ris"}']),
+                ("get_time", ["{", '"tz": "CET"', "}"]),
+            ],
+        )
+    )
     brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m")
     events = await collect(
-        brain,
-        BrainRequest(
-            "", [Message("user", "weather in Paris")], [WEATHER], {"type": "function", "name": "get_weather"}
-        ),
+        brain, BrainRequest("", [Message("user", "weather and time in Paris")], [WEATHER, TIME])
     )
-    assert len(events) == 1 and isinstance(events[0], ToolCall)
-    assert events[0].name == "get_weather" and json.loads(events[0].arguments) == {"city": "Paris"}
-    assert chat.requests[0]["tool_choice"] == {"type": "function", "function": {"name": "get_weather"}}
+    assert events[0] == TextDelta("Checking.")
+    calls = events[1:]
+    assert [type(c) for c in calls] == [ToolCall, ToolCall]
+    assert isinstance(calls[0], ToolCall) and isinstance(calls[1], ToolCall)
+    assert (calls[0].call_id, calls[0].name, json.loads(calls[0].arguments)) == (
+        "call_0",
+        "get_weather",
+        {"city": "Paris"},
+    )
+    assert (calls[1].call_id, calls[1].name, json.loads(calls[1].arguments)) == (
+        "call_1",
+        "get_time",
+        {"tz": "CET"},
+    )
 
 
-async def test_http_error_and_timeout_are_brain_errors(chat: ChatServer) -> None:
-    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m", api_key="sk-secret-value", timeout_s=0.5)
+@pytest.mark.parametrize(
+    ("choice", "sent"),
+    [
+        (
+            {"type": "function", "name": "get_weather"},
+            {"type": "function", "function": {"name": "get_weather"}},
+        ),
+        ("required", "required"),
+        ("none", "none"),
+    ],
+)
+async def test_tool_choice_is_mapped(chat: ChatServer, choice: object, sent: object) -> None:
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m")
+    await collect(brain, BrainRequest("", [Message("user", "weather")], [WEATHER], choice))  # type: ignore[arg-type]
+    assert chat.requests[0]["tool_choice"] == sent
+
+
+async def test_a_leading_think_block_is_not_spoken(chat: ChatServer) -> None:
+    chat.replies.append(
+        Scripted(text=["<thi", "nk>The user greets me.", " Answer briefly.</think>", "\n\nHi!", " Bye."])
+    )
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="qwen3")
+    assert text_of(await collect(brain, HELLO)) == "Hi! Bye."
+
+
+async def test_http_error_is_a_brain_error_without_the_key(chat: ChatServer) -> None:
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m", api_key="sk-secret-value")
     chat.replies.append(Scripted(status=500))
     with pytest.raises(BrainError) as info:
-        await collect(brain, BrainRequest("", [Message("user", "hi")]))
-    assert "500" in str(info.value) and "sk-secret-value" not in str(info.value)
-    chat.replies.append(Scripted(hang_s=2.0))
-    with pytest.raises(BrainError, match="within"):
-        await collect(brain, BrainRequest("", [Message("user", "hi")]))
+        await collect(brain, HELLO)
+    message = str(info.value)
+    assert "HTTP 500" in message and "scripted failure" in message and chat.base_url in message
+    assert "sk-secret-value" not in message
 
 
-async def test_fallback_when_endpoint_is_down_or_hangs(chat: ChatServer) -> None:
-    request = BrainRequest("You are Ada.", [Message("user", "hello")])
-    down = FallbackBrain(
-        OpenAICompatibleBrain(base_url=f"http://127.0.0.1:{free_port()}/v1", model="m"), BuiltinBrain()
+async def test_first_token_timeout_is_a_brain_error(chat: ChatServer) -> None:
+    chat.replies.append(Scripted(hang_s=3.0))
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m", timeout_s=0.4)
+    started = time.monotonic()
+    with pytest.raises(BrainError, match=r"no reply from the LLM endpoint within 0\.4 s"):
+        await collect(brain, HELLO)
+    assert time.monotonic() - started < 2.0
+
+
+async def test_a_stall_mid_reply_is_a_brain_error_after_the_text(chat: ChatServer) -> None:
+    chat.replies.append(Scripted(text=["Let me", " think"], stall_s=3.0))
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m", timeout_s=0.4)
+    events: list[BrainEvent] = []
+    with pytest.raises(BrainError, match="stalled"):
+        async for event in brain.stream(HELLO):
+            events.append(event)
+    assert text_of(events) == "Let me think"
+
+
+async def test_unreachable_endpoint_is_a_brain_error() -> None:
+    brain = OpenAICompatibleBrain(
+        base_url=f"http://user:pw@127.0.0.1:{free_port()}/v1", model="m", api_key="sk-abc", timeout_s=2
     )
-    text = "".join(e.text for e in await collect(down, request) if isinstance(e, TextDelta))
-    assert "Ada" in text
-    chat.replies.append(Scripted(hang_s=2.0))
-    slow = FallbackBrain(
-        OpenAICompatibleBrain(base_url=chat.base_url, model="m", timeout_s=0.3), BuiltinBrain()
-    )
-    text = "".join(e.text for e in await collect(slow, request) if isinstance(e, TextDelta))
-    assert "Ada" in text
-    chat.replies.append(Scripted(text=["From the LLM."]))
-    text = "".join(e.text for e in await collect(slow, request) if isinstance(e, TextDelta))
-    assert text == "From the LLM."
+    with pytest.raises(BrainError, match="cannot reach the LLM endpoint") as info:
+        await collect(brain, HELLO)
+    assert "pw" not in str(info.value) and "sk-abc" not in str(info.value)
+
+
+async def test_closing_the_stream_early_disconnects_from_the_endpoint(chat: ChatServer) -> None:
+    chat.replies.append(Scripted(text=["One.", " Two."], stall_s=5.0))
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m")
+    events = brain.stream(HELLO)
+    assert await anext(events) == TextDelta("One.")
+    await events.aclose()  # type: ignore[attr-defined]  # what a barge-in does
+    for _ in range(40):
+        if chat.outcomes != ["streaming"]:
+            break
+        await asyncio.sleep(0.05)
+    assert chat.outcomes == ["client left"], "the server stopped generating well before its 5 s stall ended"

@@ -1,237 +1,504 @@
-"""Pulling typed values out of spoken words: numbers, digit codes, dates, times, places, names.
+"""Typed values from spoken words: numbers, codes, dates and times, emails, places, names, enums.
 
 Input comes from speech recognition, so numbers may be spelled out ("twenty five"), codes spoken
-digit by digit ("four one nine two"), and punctuation and capitals may be missing.
+digit by digit ("four one nine two"), and punctuation and capitals may be missing. An `Utterance`
+normalises the words once and remembers which stretches already filled a parameter, so "at 7 pm"
+cannot also become a party size and "tomorrow" stays out of a task's title.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 import dateparser
 
-_UNITS = {
-    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
+from . import lexicon
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}  # fmt: skip
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-_DIGIT_WORDS = {k: v for k, v in _UNITS.items() if v < 10}
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join([*_UNITS, *_TENS, *_SCALES, "and", "a"]) + r")\b")
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.:'][a-z0-9]+)*")
-
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS}
+# "the blue one", "which one": a pronoun, not the number 1.
+_BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no", "another", "other",
+                       "last", "next", "some", "a", "big", "small", "new", "old", "same"}  # fmt: skip
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+             "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+             "nineteenth": 19, "twentieth": 20, "thirtieth": 30}  # fmt: skip
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DATE_PHRASE = re.compile(
-    r"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today|tonight|tomorrow|yesterday"
-    r"|(?:next|this|last)\s+(?:week|month|year|" + "|".join(WEEKDAYS) + r")"
-    r"|(?:on\s+)?(?:" + "|".join(WEEKDAYS) + r")"
-    r"|in\s+\w+\s+(?:days?|weeks?|months?)"
-    r"|(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-    r"\s+\d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:january|february|march|april|may|june|july|august"
-    r"|september|october|november|december)"
-    r"|\d{4}-\d{2}-\d{2})\b"
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")  # fmt: skip
+_MONTH = "|".join(MONTHS)
+_WEEKDAY = "|".join(WEEKDAYS)
+_DAYPARTS = {"morning": 9, "afternoon": 15, "evening": 19, "tonight": 20, "night": 21}
+_PM_HINTS = {"afternoon", "evening", "tonight", "night", "dinner", "supper", "pm"}
+_AM_HINTS = {"morning", "breakfast", "am"}
+# Words that are about when, never part of a place or a name.
+WHEN_WORDS = frozenset(
+    {*WEEKDAYS, *_DAYPARTS, "today", "tomorrow", "yesterday", "week", "weekend", "month", "year", "noon",
+     "midnight", "am", "pm", "o'clock", "oclock", "minute", "minutes", "hour", "hours", "day", "days"}
+)  # fmt: skip
+
+
+def _ordinal_words() -> str:
+    units = "|".join(w for w, n in _ORDINALS.items() if n < 10)
+    return rf"(?:(?:twenty|thirty)[\s-]+(?:{units})|{'|'.join(_ORDINALS)})"
+
+
+_ORDINAL = re.compile(
+    rf"\b(?:(?P<before>(?:{_MONTH}|the)\s+)(?P<after_word>{_ordinal_words()})"
+    rf"|(?P<before_month>{_ordinal_words()})(?=\s+(?:of\s+)?(?:{_MONTH})\b))\b",
+    re.IGNORECASE,
 )
-_TIME_PHRASE = re.compile(
-    r"\b(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}:\d{2}|noon|midnight"
-    r"|at\s+\d{1,2}(?:\s+o'?clock)?)\b"
-)
-_PLACE_PREPOSITIONS = ("in|at|near|from", "to|for")  # "going to rain in Paris": "in" wins over "to"
-_PLACE = [
-    re.compile(rf"\b(?:{p})\s+([A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){{0,3}})") for p in _PLACE_PREPOSITIONS
-]
-# Words that end a place name: "weather in new york today" stops at "today".
-_NOT_PLACE = {
-    "today", "tomorrow", "tonight", "now", "please", "right", "this", "next", "the", "a", "an", "me", "and",
-    "at", "on", "for", "with", "is", "like", "be", "will", "it", "there", "what", "how", "weather", "time",
-    "morning", "evening", "afternoon", "week", "weekend", "pm", "am", "o'clock", "people", "person",
-    "minutes",
-    "hours", "days", "my", "your", "our", "their", "some", "of", "by", "from", "to", "in",
-}  # fmt: skip
-_NOT_NAME = {"you", "me", "it", "them", "him", "her", "us", "the", "a", "an", "my", "your", "this", "that",
-             "today", "tomorrow", "tonight", "people", "person", "dinner", "lunch"}  # fmt: skip
+
+
+def _ordinal_to_digits(match: re.Match[str]) -> str:
+    """ "december third" -> "december 3rd" (only next to a month or "the", where it is a date)."""
+    spoken = match.group("after_word") or match.group("before_month")
+    words = spoken.lower().replace("-", " ").split()
+    value = sum(_TENS.get(w, 0) + _ORDINALS.get(w, 0) for w in words)
+    suffix = "th" if 10 < value % 100 < 14 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{match.group('before') or ''}{value}{suffix}"
+
+
+def normalize(raw: str) -> str:
+    """Spoken text with numbers in digits and punctuation reduced to what carries meaning."""
+    text = raw.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text, flags=re.IGNORECASE)  # p.m. -> pm
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 55,123 -> 55123
+    text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
+    text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
+    text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
+    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", text)  # twenty-five, to-do
+    text = _ORDINAL.sub(_ordinal_to_digits, text)
+    text = words_to_numbers(text)
+    text = re.sub(
+        r"\b(double|triple)\s+(\d)\b",
+        lambda m: " ".join(m.group(2) * (2 if m.group(1).lower() == "double" else 3)),
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"(?:^|(?<=\s))(?:minus|negative)\s+(?=\d)", "-", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
 
 
 def words_to_numbers(text: str) -> str:
-    """Replace spelled-out numbers with digits: "twenty five people" -> "25 people"."""
+    """Spelled-out numbers as digits: "twenty five" -> "25"; digit by digit "one two" -> "1 2"."""
+    words = text.split()
     out: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        value = _parse_number_words(run)
-        if value is None:
-            out.extend(run)
+    i = 0
+    while i < len(words):
+        previous = out[-1].lower() if out else ""
+        read = _read_number(words, i, previous)
+        if read is None:
+            out.append(words[i])
+            i += 1
         else:
-            trailing = [w for w in reversed(run) if w in ("and", "a")]
-            out.append(str(value))
-            out.extend(reversed(trailing[: len(trailing) if run[-1] in ("and", "a") else 0]))
-        run.clear()
-
-    for word in text.split():
-        bare = word.lower().strip(",.!?")
-        if bare in _UNITS or bare in _TENS or bare in _SCALES or (run and bare in ("and", "a")):
-            run.append(bare)
-        else:
-            if run:
-                flush()
-            out.append(word)
-    if run:
-        flush()
+            out.append(read[0])
+            i += read[1]
     return " ".join(out)
 
 
-def _parse_number_words(words: list[str]) -> int | None:
-    total, current, seen = 0, 0, False
-    for word in words:
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word in _SCALES:
-            current = max(current, 1) * _SCALES[word]
-            if _SCALES[word] >= 1000:
-                total, current = total + current, 0
-        elif word in ("and", "a"):
+def _read_number(words: list[str], start: int, previous: str) -> tuple[str, int] | None:
+    """The number spelled from `words[start]` on, as (digits, words used)."""
+    total, current, last, decimals = 0, 0, "", ""
+    i = start
+    while i < len(words):
+        word = words[i].lower()
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if word == "oh" and not last and (previous.isdigit() or following in _UNITS or following.isdigit()):
+            current, last = 0, "unit"
+        elif word == "a" and not last and following in _SCALES:
+            current, last = 1, "unit"
+        elif word in _UNITS and (last in ("", "hundred", "big") or (last == "tens" and _UNITS[word])):
+            current, last = current + _UNITS[word], "unit"
+        elif word in _TEENS and last in ("", "hundred", "big"):
+            current, last = current + _TEENS[word], "teen"
+        elif word in _TENS and last in ("", "hundred", "big"):
+            current, last = current + _TENS[word], "tens"
+        elif word == "hundred" and last in ("unit", "teen", "tens") and current < 100:
+            current, last = current * 100, "hundred"
+        elif word in _SCALES and word != "hundred" and last in ("unit", "teen", "tens", "hundred"):
+            total, current, last = total + current * _SCALES[word], 0, "big"
+        elif word == "and" and last in ("hundred", "big") and following in _NUMBER_WORDS:
+            pass
+        elif word == "point" and last in ("unit", "teen", "tens", "hundred") and following in _UNITS:
+            i += 1
+            while i < len(words) and words[i].lower() in _UNITS:
+                decimals += str(_UNITS[words[i].lower()])
+                i += 1
+            break
+        else:
+            break
+        i += 1
+    used = i - start
+    if used == 0 or (used == 1 and words[start].lower() == "one" and previous in _BEFORE_PRONOUN_ONE):
+        return None
+    return str(total + current) + (f".{decimals}" if decimals else ""), used
+
+
+# ---------------------------------------------------------------- the utterance and its spans
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value and the stretches of the normalised text it came from."""
+
+    value: Any
+    spans: tuple[tuple[int, int], ...]
+
+
+class Utterance:
+    """One user utterance, normalised, with the stretches already used by a parameter."""
+
+    def __init__(self, raw: str, now: datetime) -> None:
+        self.text = normalize(raw)
+        self.now = now
+        self._taken: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether no used word lies between `start` and `end`."""
+        return all(end <= s or start >= e for s, e in self._taken)
+
+    def take(self, found: Found) -> Any:
+        """Mark the value's words as used and return the value."""
+        self._taken.extend(found.spans)
+        return found.value
+
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Matches of `pattern` that touch no used words."""
+        return (m for m in pattern.finditer(self.text) if self.free(m.start(), m.end()))
+
+    def words(self, start: int = 0) -> Iterator[tuple[str, int, int]]:
+        """(word, start, end) from `start` on, ending at the first used word."""
+        for match in re.finditer(r"\S+", self.text[start:]):
+            begin, end = start + match.start(), start + match.end()
+            if not self.free(begin, end):
+                return
+            yield match.group(0), begin, end
+
+    def free_words(self) -> Iterator[tuple[str, int, int]]:
+        """(word, start, end) for every unused word."""
+        for match in re.finditer(r"\S+", self.text):
+            if self.free(match.start(), match.end()):
+                yield match.group(0), match.start(), match.end()
+
+    def rest(self) -> str:
+        """The text without the used words."""
+        kept, position = [], 0
+        for start, end in sorted(self._taken):
+            kept.append(self.text[position:start])
+            position = max(position, end)
+        kept.append(self.text[position:])
+        return " ".join(" ".join(kept).split())
+
+
+# ---------------------------------------------------------------- numbers and codes
+
+_NUMBER = re.compile(r"(?<![\w.:/$-])(-?)\$?(\d+(?:\.\d+)?)%?(?![\w:/]|\.\d)")
+
+
+def numbers(utterance: Utterance) -> list[Found]:
+    """Every unused number, in order."""
+    return [
+        Found(float(m.group(1) + m.group(2)), ((m.start(), m.end()),)) for m in utterance.matches(_NUMBER)
+    ]
+
+
+_CODE_TOKEN = re.compile(r"[a-z0-9]*\d[a-z0-9]*(?:-[a-z0-9]+)*|[a-z]", re.IGNORECASE)
+
+
+def code(utterance: Utterance, min_length: int = 3) -> Found | None:
+    """A code spoken in pieces: "four one nine two" -> "4192", "a b c 1 2 3" -> "ABC123"."""
+    best: list[tuple[str, int, int]] = []
+    run: list[tuple[str, int, int]] = []
+    for match in [*re.finditer(r"\S+", utterance.text), None]:
+        if (
+            match is not None
+            and _CODE_TOKEN.fullmatch(match.group(0))
+            and utterance.free(match.start(), match.end())
+        ):
+            run.append((match.group(0), match.start(), match.end()))
             continue
-        else:
+        if _code_value(run) and len(_code_value(run)) > len(_code_value(best)):
+            best = run
+        run = []
+    value = _code_value(best)
+    if len(value) < min_length:
+        return None
+    return Found(value, ((best[0][1], best[-1][2]),))
+
+
+def _code_value(run: list[tuple[str, int, int]]) -> str:
+    value = "".join(token for token, _, _ in run).replace("-", "").upper()
+    # Single letters alone are words ("a", "i"), not a code.
+    return value if any(c.isdigit() for c in value) or len(run) >= 3 else ""
+
+
+# ---------------------------------------------------------------- dates and times
+
+_TIME_PATTERNS = [
+    re.compile(r"\b(?:(?:at|by|around|from|until|till)\s+)?(\d{1,2})(?:[:\s](\d{2}))?\s*(am|pm)\b", re.I),
+    re.compile(r"\b(?:(?:at|by|around)\s+)?(half|quarter)\s+(past|to)\s+(\d{1,2})(?:\s*(am|pm))?\b", re.I),
+    re.compile(r"\b(?:(?:at|by|around)\s+)?(\d{1,2}):(\d{2})\b", re.I),
+    re.compile(r"\b(?:(?:at|by|around)\s+)?(noon|midday|midnight)\b", re.I),
+    re.compile(r"\b(\d{1,2})\s+o'?clock\b", re.I),
+    re.compile(
+        r"\b(?:at|by|around)\s+(\d{1,2})(?:\s+(\d{2}))?(?:\s+o'?clock)?\b"
+        r"(?!\s*(?:[%$]|people|persons|guests|percent|degrees|dollars|euros|items|[a-z]+\s+(?:street|road)))",
+        re.I,
+    ),
+]
+_DAYPART = re.compile(r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b", re.I)
+_RELATIVE_TIME = re.compile(r"\bin\s+(\d+|an?|half\s+an)\s+(minutes?|mins?|hours?)\b", re.I)
+_DATE_PATTERNS = [
+    re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I),
+    re.compile(r"\b(?:today|tonight|tomorrow|tmrw|yesterday)\b", re.I),
+    re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\s+(?:next|this)\s+week\b", re.I),
+    re.compile(rf"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year|{_WEEKDAY})\b", re.I),
+    re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+)?weekend\b", re.I),
+    re.compile(r"\bin\s+(?:\d+|an?)\s+(?:days?|weeks?|months?|years?)\b", re.I),
+    re.compile(r"\b(?:\d+|an?)\s+(?:days?|weeks?)\s+from\s+(?:now|today)\b", re.I),
+    re.compile(
+        rf"\b(?:on\s+)?(?:the\s+)?(?:{_MONTH})\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+\d{{4}})?\b", re.I
+    ),
+    re.compile(
+        rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})(?:\s+\d{{4}})?\b", re.I
+    ),
+    re.compile(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.I),
+    re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\b", re.I),
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.I),
+]
+
+
+def when(utterance: Utterance, part: str) -> Found | None:
+    """A date and/or time as ISO text; `part` is "datetime", "date" or "time"."""
+    relative = next(utterance.matches(_RELATIVE_TIME), None) if part != "date" else None
+    found: tuple[datetime, tuple[tuple[int, int], ...]] | None
+    if relative is not None:
+        moment = _parse(_relative_phrase(relative.group(0)), utterance.now)
+        found = (moment, (relative.span(),)) if moment else None
+    else:
+        found = _calendar(utterance, part)
+    if found is None:
+        return None
+    moment, spans = found
+    if part == "date":
+        return Found(moment.date().isoformat(), spans)
+    return Found(moment.strftime("%H:%M") if part == "time" else moment.isoformat(timespec="seconds"), spans)
+
+
+def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...]] | None:
+    """The moment a day phrase and/or a time phrase name ("next friday at 7 pm")."""
+    day = _first(utterance, _DATE_PATTERNS)
+    clock = _first(utterance, _TIME_PATTERNS) if part != "date" else None
+    daypart = next(utterance.matches(_DAYPART), None) if part != "date" else None
+    hour_minute = _clock(clock, set(lexicon.tokens(utterance.text))) if clock else None
+    if hour_minute is None and daypart is not None:
+        hour_minute = (_DAYPARTS[daypart.group(1).lower()], 0)
+    on = _day(day.group(0), utterance.now) if day else None
+    if (part == "time" and hour_minute is None) or (on is None and hour_minute is None):
+        return None
+    if on is None:
+        # A time alone means its next occurrence.
+        now = utterance.now
+        on = now.date() + timedelta(days=hour_minute is not None and hour_minute <= (now.hour, now.minute))
+    hour, minute = hour_minute or (9, 0)  # a day alone: the start of the working day
+    spans = tuple(m.span() for m in (day, clock, daypart) if m is not None)
+    return datetime.combine(on, time(hour, minute)), spans
+
+
+def _first(utterance: Utterance, patterns: Sequence[re.Pattern[str]]) -> re.Match[str] | None:
+    return next((m for p in patterns for m in utterance.matches(p)), None)
+
+
+def _clock(match: re.Match[str], hints: set[str]) -> tuple[int, int]:
+    words = [g.lower() for g in match.groups() if g]
+    if words[0] in ("noon", "midday"):
+        return 12, 0
+    if words[0] == "midnight":
+        return 0, 0
+    if words[0] in ("half", "quarter"):
+        hour = int(words[2])
+        minute = 30 if words[0] == "half" else 15
+        if words[1] == "to":
+            hour, minute = hour - 1, 45
+        words = [str(hour % 12 or 12), str(minute), *words[3:]]
+    hour = int(words[0])
+    minute = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+    meridiem = words[-1] if words[-1] in ("am", "pm") else None
+    if meridiem is None and hour <= 12:
+        # No am/pm: the day part or the meal says which; otherwise 1 to 6 are afternoon hours.
+        meridiem = "pm" if hints & _PM_HINTS else "am" if hints & _AM_HINTS else ("pm" if hour <= 6 else None)
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    return min(hour, 23), min(minute, 59)
+
+
+def _day(phrase: str, now: datetime) -> date | None:
+    phrase = re.sub(r"^(?:on|at)\s+", "", phrase.lower())
+    day_of_month = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
+    if day_of_month:
+        # "the 5th" is this month's 5th, or next month's once it has passed.
+        day = int(day_of_month.group(1))
+        year, month = now.year, now.month
+        if day < now.day:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        try:
+            return date(year, month, day)
+        except ValueError:
             return None
-        seen = True
-    return total + current if seen else None
+    if "weekend" in phrase:
+        return now.date() + timedelta(days=(5 - now.weekday()) % 7)
+    phrase = re.sub(r"\b(?:coming|this)\s+(?=" + _WEEKDAY + ")", "next ", phrase)
+    phrase = re.sub(r"\b(" + _WEEKDAY + r")\s+(?:next|this)\s+week\b", r"next \1", phrase)
+    phrase = phrase.replace("tonight", "today").replace("tmrw", "tomorrow")
+    phrase = re.sub(r"\b(\d+|an?)\s+(days?|weeks?)\s+from\s+(?:now|today)", r"in \1 \2", phrase)
+    parsed = _parse(phrase, now)
+    return parsed.date() if parsed else None
 
 
-def numbers(text: str) -> list[float]:
-    """Every number in the text, spelled out or in digits, in order."""
-    found = re.findall(r"-?\d+(?:\.\d+)?", words_to_numbers(text).replace(",", ""))
-    return [float(n) for n in found]
+def _relative_phrase(phrase: str) -> str:
+    return re.sub(r"half\s+an\s+hour", "30 minutes", phrase.lower()).replace("mins", "minutes")
 
 
-def digit_code(text: str, min_digits: int = 3) -> str | None:
-    """A code spoken digit by digit ("four one nine two" or "4 1 9 2" or "4192") -> "4192"."""
-    tokens = re.findall(r"[a-z]+|\d+", text.lower())
-    best, run = "", ""
-    for token in [*tokens, "."]:
-        if token in _DIGIT_WORDS:
-            run += str(_DIGIT_WORDS[token])
-        elif token.isdigit():
-            run += token
-        else:
-            best = max(best, run, key=len)
-            run = ""
-    return best if len(best) >= min_digits else None
-
-
-def date_in(text: str, now: datetime | None = None) -> str | None:
-    """An ISO date ("2026-11-27") for the first date phrase in the text, if any."""
-    match = _DATE_PHRASE.search(text.lower())
-    if match is None:
-        return None
-    parsed = _parse_when(match.group(0).removeprefix("on "), now)
-    return parsed.date().isoformat() if parsed else None
-
-
-def time_in(text: str, now: datetime | None = None) -> str | None:
-    """A 24-hour "HH:MM" for the first time phrase in the text, if any."""
-    match = _TIME_PHRASE.search(words_to_numbers(text.lower()))
-    if match is None:
-        return None
-    phrase = match.group(0).removeprefix("at ").replace("o'clock", "").replace("oclock", "").strip()
-    if phrase.isdigit():
-        hour = int(phrase)
-        return f"{hour if hour > 7 or hour == 0 else hour + 12:02d}:00"  # "at 3" means 3 pm
-    parsed = _parse_when(phrase, now)
-    return parsed.strftime("%H:%M") if parsed else None
-
-
-def datetime_in(text: str, now: datetime | None = None) -> str | None:
-    """ISO date-time from a date and/or a time phrase ("tomorrow at 3pm")."""
-    day, hour = date_in(text, now), time_in(text, now)
-    if day is None and hour is None:
-        return None
-    base = now or datetime.now()
-    return f"{day or base.date().isoformat()}T{hour or '09:00'}:00"
-
-
-def _parse_when(phrase: str, now: datetime | None) -> datetime | None:
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "future"}
-    if now is not None:
-        settings["RELATIVE_BASE"] = now
+def _parse(phrase: str, now: datetime) -> datetime | None:
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now}
     parsed: datetime | None = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed
 
 
-def place_in(text: str) -> str | None:
-    """The place after "in/at/to/for/from/near": "weather in new york today" -> "New York"."""
-    for match in (m for pattern in _PLACE for m in pattern.finditer(text)):
-        words = []
-        for word in match.group(1).split():
-            bare = word.lower().strip(".,")
-            if (
-                bare in _NOT_PLACE
-                or bare in WEEKDAYS
-                or bare in _UNITS
-                or bare in _TENS
-                or bare[:1].isdigit()
-            ):
-                break
-            words.append(word.strip(".,"))
-        if words:
-            return " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
+@cache
+def warm_up() -> None:
+    """Load dateparser's language data now rather than during the first reply (~0.2 s)."""
+    _parse("tomorrow", datetime.now())
+
+
+# ---------------------------------------------------------------- words: emails, places, names, enums
+
+_DOTTED = r"[\w+-]+(?:(?:\.|\s+dot\s+)[\w+-]+)*"
+_EMAIL_AT = re.compile(r"\s*@\s*|\s+at\s+", re.I)
+_EMAIL_LOCAL = re.compile(rf"{_DOTTED}$", re.I)
+_EMAIL_DOMAIN = re.compile(r"[\w-]+(?:(?:\.|\s+dot\s+)[\w-]+)+\b", re.I)
+
+
+def email(utterance: Utterance) -> Found | None:
+    """ "bob at example dot com" -> "bob@example.com"."""
+    text = utterance.text
+    # The last "at" that joins two dotted names: "reach me at jo dot smith at mail dot com".
+    for at in reversed(list(_EMAIL_AT.finditer(text))):
+        local = _EMAIL_LOCAL.search(text[: at.start()])
+        domain = _EMAIL_DOMAIN.match(text, at.end())
+        if local and domain and utterance.free(local.start(), domain.end()):
+            address = f"{local.group(0)}@{domain.group(0)}".lower()
+            return Found(re.sub(r"\s+dot\s+", ".", address), ((local.start(), domain.end()),))
     return None
 
 
-def name_in(text: str) -> str | None:
-    """A person's name after "name is", "I'm", "called", "named", "for" or "with"."""
-    pattern = (
-        r"\b(?:name\s+is|i\s+am|i'm|called|named|for|with|call)\s+([A-Za-z][a-z'-]+(?:\s+[A-Za-z][a-z'-]+)?)"
-    )
-    for match in re.finditer(pattern, text, re.IGNORECASE):
-        name = match.group(1).split()
-        first = name[0].lower()
-        if first in _NOT_NAME or first in _NOT_PLACE or first in _UNITS or first in _TENS:
-            continue
-        if len(name) > 1 and (name[1].lower() in _NOT_PLACE or name[1].lower() in _NOT_NAME):
-            name = name[:1]
-        return " ".join(w.capitalize() for w in name)
+def ends_place(word: str) -> bool:
+    """Whether `word` cannot be part of a place: "new york today" ends before "today"."""
+    bare = word.lower()
+    return bare in lexicon.STOPWORDS or bare in WHEN_WORDS or bare[0].isdigit() or bare[0] in "-$"
+
+
+def ends_name(word: str) -> bool:
+    """Like `ends_place`, and a name is never a word with a meaning we know ("john smith outside")."""
+    return ends_place(word) or bool(lexicon.concepts(lexicon.stem(word)))
+
+
+def phrase_after(
+    utterance: Utterance, markers: Sequence[str], stop: Callable[[str], bool], max_words: int = 4
+) -> Found | None:
+    """The words after the first of `markers` that is followed by some ("in new york today" -> "new york")."""
+    for marker in markers:
+        pattern = re.compile(rf"\b{marker}\s+(?:the\s+)?", re.IGNORECASE)
+        for match in utterance.matches(pattern):
+            words: list[tuple[str, int]] = []
+            for word, _, end in utterance.words(match.end()):
+                if stop(word) or len(words) == max_words:
+                    break
+                words.append((word, end))
+            if words:
+                return Found(" ".join(w for w, _ in words), ((match.start(), words[-1][1]),))
     return None
 
 
-def strip_when(text: str) -> str:
-    """The text without its date and time phrases ("buy milk tomorrow at 3pm" -> "buy milk")."""
-    text = _DATE_PHRASE.sub("", text.lower() if text.islower() else text)
-    text = _TIME_PHRASE.sub("", text)
-    return " ".join(text.split())
+PLACE_MARKERS = ("in", "at", "near", "around")
+NAME_MARKERS = ("my name is", "name is", "name's", "under the name of", "under the name", "under",
+                "named", "called", "this is", "i am", "i'm")  # fmt: skip
 
 
-def email_in(text: str) -> str | None:
-    spoken = re.sub(r"\s+at\s+", "@", text.lower())
-    spoken = re.sub(r"\s+dot\s+", ".", spoken)
-    match = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", spoken)
-    return match.group(0) if match else None
-
-
-def boolean_in(text: str) -> bool | None:
-    lowered = f" {text.lower()} "
-    if re.search(r"\b(?:no|not|don't|off|false|disable|never)\b", lowered):
-        return False
-    if re.search(r"\b(?:yes|yeah|sure|on|true|enable|please do|ok|okay)\b", lowered):
-        return True
-    return None
-
-
-def enum_in(text: str, options: list[Any]) -> Any | None:
-    lowered = text.lower()
+def enum(utterance: Utterance, options: Sequence[Any]) -> Found | None:
+    """The option that is said: "with high priority" -> "high"; "in celsius" -> "C" for ["C", "F"]."""
+    if options and all(isinstance(o, int | float) and not isinstance(o, bool) for o in options):
+        return next((Found(n.value, n.spans) for n in numbers(utterance) if n.value in options), None)
     for option in sorted(options, key=lambda o: -len(str(o))):
-        spoken = str(option).lower().replace("_", " ").replace("-", " ")
-        if re.search(rf"\b{re.escape(spoken)}\b", lowered) or re.search(
-            rf"\b{re.escape(str(option).lower())}\b", lowered
-        ):
-            return option
+        for spoken in _spoken_forms(str(option)):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(spoken)}(?:s|es)?(?![\w-])", re.IGNORECASE)
+            match = next(utterance.matches(pattern), None)
+            if match is not None:
+                return Found(option, (match.span(),))
     return None
 
 
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+# Single-letter and short unit options are said as words: ["C", "F"] is "celsius" or "fahrenheit".
+_UNIT_NAMES = {"c": "celsius", "f": "fahrenheit", "k": "kelvin", "km": "kilometer", "mi": "mile",
+               "kg": "kilogram", "lb": "pound", "usd": "dollar", "eur": "euro", "gbp": "pound"}  # fmt: skip
+
+
+def _spoken_forms(option: str) -> list[str]:
+    plain = option.lower().replace("_", " ").replace("-", " ").strip()
+    forms = [plain] if len(plain) > 1 else []  # a lone letter is too easily an article or a mishearing
+    if plain in _UNIT_NAMES:
+        forms.append(_UNIT_NAMES[plain])
+    return forms
+
+
+_ON = re.compile(r"\b(?:on|enable|enabled|activate|start|yes|yeah|true)\b", re.I)
+_OFF = re.compile(r"\b(?:off|disable|disabled|deactivate|stop|no|false)\b", re.I)
+_NEGATION = re.compile(r"\b(?:no|not|don't|dont|without|never|non|skip)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def switch(utterance: Utterance) -> Found | None:
+    """On or off: "turn the lights off" -> False."""
+    match = next(utterance.matches(_OFF), None) or next(utterance.matches(_ON), None)
+    if match is None:
+        return None
+    return Found(_OFF.fullmatch(match.group(0)) is None, (match.span(),))
+
+
+def flag(utterance: Utterance, about: set[str]) -> Found | None:
+    """True when a word in `about` (stems) is said, False when it is negated ("not outside")."""
+    about_concepts = {c for s in about for c in lexicon.concepts(s)}
+    for word, start, end in utterance.free_words():
+        word_stem = lexicon.stem(word)
+        if word_stem in about or lexicon.concepts(word_stem) & about_concepts:
+            negated = _NEGATION.search(utterance.text[:start]) is not None
+            return Found(not negated, ((start, end),))
+    return None
+
+
+_NO = re.compile(r"\b(?:no|nope|nah|don't|do\s+not|negative)\b", re.I)
+# Only clear agreement: a "please" or an "ok" in passing must not confirm a deletion.
+_YES = re.compile(
+    r"\b(?:yes|yeah|yep|yup|sure|correct|affirmative|confirm(?:ed)?|go\s+ahead|do\s+it)\b", re.I
+)
+
+
+def yes_no(utterance: Utterance) -> Found | None:
+    """A spoken yes or no: "yes delete it" -> True."""
+    match = next(utterance.matches(_NO), None) or next(utterance.matches(_YES), None)
+    if match is None:
+        return None
+    return Found(_NO.fullmatch(match.group(0)) is None, (match.span(),))

@@ -24,15 +24,26 @@ class FallbackBrain:
 
     async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
         started = False
+        events = self.primary.stream(request)
         try:
-            async for event in self.primary.stream(request):
+            async for event in events:
                 started = True
                 yield event
             return
-        except BrainError as exc:
+        except (BrainError, TimeoutError) as exc:
+            reason = str(exc) or type(exc).__name__
             if started:
-                log.warning("LLM endpoint failed mid-reply (%s); ending the reply there", exc)
+                log.warning("LLM endpoint failed mid-reply: %s; ending the reply there", reason)
                 return
-            log.warning("LLM endpoint failed: %s; answering with the %s brain", exc, self.fallback.name)
+            log.warning("LLM endpoint failed: %s; answering with the %s brain", reason, self.fallback.name)
+        finally:
+            await _close(events)
         async for event in self.fallback.stream(request):
             yield event
+
+
+async def _close(events: AsyncIterator[BrainEvent]) -> None:
+    """Close a stream left early (barge-in), so an LLM endpoint stops generating at once."""
+    close = getattr(events, "aclose", None)
+    if close is not None:
+        await close()

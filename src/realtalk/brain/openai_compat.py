@@ -1,24 +1,34 @@
-"""`OpenAICompatibleBrain`: any Chat Completions endpoint (vLLM, Ollama, llama.cpp, OpenAI).
+"""`OpenAICompatibleBrain`: any Chat Completions endpoint (vLLM, Ollama, llama.cpp server, OpenAI).
 
-Streams the reply with the official `openai` client. Tool-call fragments are accumulated per
-index until the stream ends, because endpoints split a call's arguments across many chunks.
+Streams the reply with the official `openai` client. Endpoints split a tool call's arguments
+across many chunks, so fragments are joined per call index and each call is emitted whole when
+the stream ends. Every failure becomes a `BrainError` whose message names the endpoint but never
+the API key, so `FallbackBrain` can log it and answer with the built-in brain.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import openai
 from openai import AsyncOpenAI
 
-from .base import BrainError, BrainEvent, BrainRequest, Message, TextDelta, ToolCall
+from .base import BrainError, BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolChoice, ToolSpec
 
 
 class OpenAICompatibleBrain:
-    """Talks to `base_url` as an OpenAI Chat Completions server."""
+    """Talks to `base_url` as an OpenAI Chat Completions server.
+
+    `timeout_s` bounds the wait for the first token (connecting included) and, after that, any
+    silence between two chunks.
+    """
 
     def __init__(
         self, *, base_url: str, model: str, api_key: str | None = None, timeout_s: float = 10.0
@@ -26,75 +36,92 @@ class OpenAICompatibleBrain:
         self.name = f"openai-compatible:{model}"
         self.model = model
         self.timeout_s = timeout_s
-        # Local servers accept any key; the client library insists on one.
+        self._api_key = api_key
+        self._where = _without_credentials(base_url)
+        # Local servers accept any key, but the client insists on one. Retries would only delay
+        # the fallback, so there are none.
         self._client = AsyncOpenAI(
             base_url=base_url, api_key=api_key or "not-needed", max_retries=0, timeout=timeout_s
         )
 
     async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
-        kwargs: dict[str, Any] = {"model": self.model, "messages": chat_messages(request), "stream": True}
-        if request.tools:
-            kwargs["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": t.name,
-                        "description": t.description,
-                        "parameters": t.parameters or {"type": "object", "properties": {}},
-                    },
-                }
-                for t in request.tools
-            ]
-            kwargs["tool_choice"] = chat_tool_choice(request.tool_choice)
-        if request.temperature is not None:
-            kwargs["temperature"] = request.temperature
-        if request.max_output_tokens is not None:
-            kwargs["max_tokens"] = request.max_output_tokens
-        calls: dict[int, dict[str, str]] = {}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        calls = _ToolCalls()
+        hidden = _HiddenReasoning()
+        started = False
         try:
-            stream = await asyncio.wait_for(self._client.chat.completions.create(**kwargs), self.timeout_s)
-            chunks = aiter(stream)
-            while True:
-                try:
-                    # The first token bounds the wait; later gaps get the same allowance each.
-                    chunk = await asyncio.wait_for(anext(chunks), self.timeout_s)
-                except StopAsyncIteration:
-                    break
-                for choice in chunk.choices:
-                    delta = choice.delta
-                    if delta.content:
-                        yield TextDelta(delta.content)
-                    for fragment in delta.tool_calls or []:
-                        call = calls.setdefault(fragment.index, {"id": "", "name": "", "arguments": ""})
-                        if fragment.id:
-                            call["id"] = fragment.id
-                        if fragment.function and fragment.function.name:
-                            call["name"] += fragment.function.name
-                        if fragment.function and fragment.function.arguments:
-                            call["arguments"] += fragment.function.arguments
+            chunks = await asyncio.wait_for(
+                self._client.chat.completions.create(**chat_request(self.model, request)), self.timeout_s
+            )
+            try:
+                iterator = aiter(chunks)
+                while True:
+                    wait = self.timeout_s if started else deadline - loop.time()
+                    try:
+                        chunk = await asyncio.wait_for(anext(iterator), max(wait, 0.0))
+                    except StopAsyncIteration:
+                        break
+                    for choice in chunk.choices:
+                        delta = choice.delta
+                        extra = delta.model_extra or {}
+                        # Reasoning tokens show the endpoint is working; they are never spoken.
+                        thinking = extra.get("reasoning_content") or extra.get("reasoning")
+                        started = started or bool(delta.content or delta.tool_calls or thinking)
+                        text = hidden.feed(delta.content or "")
+                        if text:
+                            yield TextDelta(text)
+                        for fragment in delta.tool_calls or []:
+                            calls.add(fragment)
+                rest = hidden.flush()
+                if rest:
+                    yield TextDelta(rest)
+            finally:
+                await chunks.close()  # stop the server generating when the reply is cut short
         except TimeoutError as exc:
+            if started:
+                raise BrainError(f"the LLM endpoint stalled for {self.timeout_s:g} s mid-reply") from exc
             raise BrainError(f"no reply from the LLM endpoint within {self.timeout_s:g} s") from exc
         except openai.APIStatusError as exc:
-            raise BrainError(f"LLM endpoint answered HTTP {exc.status_code}: {_short(exc.message)}") from exc
+            raise self._error(f"the LLM endpoint answered HTTP {exc.status_code}: {exc.message}") from exc
+        except openai.APIConnectionError as exc:
+            cause = exc.__cause__ or exc
+            raise self._error(f"cannot reach the LLM endpoint: {type(cause).__name__}: {cause}") from exc
         except openai.APIError as exc:
-            raise BrainError(f"LLM endpoint error: {type(exc).__name__}: {_short(str(exc))}") from exc
-        for index in sorted(calls):
-            call = calls[index]
-            arguments = call["arguments"] or "{}"
-            try:
-                json.loads(arguments)
-            except ValueError as exc:
-                raise BrainError(f"LLM returned invalid JSON arguments for {call['name']}") from exc
-            yield ToolCall(call["id"] or f"call_{index}", call["name"], arguments)
+            raise self._error(f"the LLM endpoint failed: {exc.message}") from exc
+        except (httpx.HTTPError, ValueError) as exc:
+            raise self._error(f"broken stream from the LLM endpoint: {type(exc).__name__}: {exc}") from exc
+        for call in calls.complete():
+            yield call
+
+    def _error(self, message: str) -> BrainError:
+        if self._api_key:
+            message = message.replace(self._api_key, "***")
+        if len(message) > 300:
+            message = message[:300] + "…"
+        return BrainError(f"{message} ({self._where})")
+
+
+def chat_request(model: str, request: BrainRequest) -> dict[str, Any]:
+    """The keyword arguments of `chat.completions.create` for a request."""
+    body: dict[str, Any] = {"model": model, "messages": chat_messages(request), "stream": True}
+    if request.tools:
+        body["tools"] = [chat_tool(t) for t in request.tools]
+        body["tool_choice"] = chat_tool_choice(request.tool_choice)
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.max_output_tokens is not None:
+        # `max_tokens` rather than `max_completion_tokens`: every compatible server knows it.
+        body["max_tokens"] = request.max_output_tokens
+    return body
 
 
 def chat_messages(request: BrainRequest) -> list[dict[str, Any]]:
-    """The request's conversation as Chat Completions messages, instructions first."""
+    """The conversation as Chat Completions messages, instructions first as the system message."""
     messages: list[dict[str, Any]] = []
     if request.instructions:
         messages.append({"role": "system", "content": request.instructions})
-    for message in request.messages:
-        messages.append(_chat_message(message))
+    messages += [_chat_message(m) for m in request.messages if m.content or m.tool_calls or m.role == "tool"]
     return messages
 
 
@@ -113,12 +140,107 @@ def _chat_message(message: Message) -> dict[str, Any]:
     return {"role": message.role, "content": message.content}
 
 
-def chat_tool_choice(choice: Any) -> Any:
-    """Realtime's `{"type": "function", "name": …}` is Chat Completions' nested form."""
-    if isinstance(choice, dict) and choice.get("name"):
-        return {"type": "function", "function": {"name": choice["name"]}}
+def chat_tool(tool: ToolSpec) -> dict[str, Any]:
+    """A Realtime function tool as a Chat Completions tool."""
+    return {
+        "type": "function",
+        "function": {
+            "name": tool.name,
+            "description": tool.description,
+            "parameters": tool.parameters or {"type": "object", "properties": {}},
+        },
+    }
+
+
+def chat_tool_choice(choice: ToolChoice) -> Any:
+    """Realtime's `{"type": "function", "name": ...}` is Chat Completions' nested form."""
+    if isinstance(choice, dict):
+        name = choice.get("name") or (choice.get("function") or {}).get("name")
+        return {"type": "function", "function": {"name": name}} if name else "auto"
     return choice if choice in ("auto", "none", "required") else "auto"
 
 
-def _short(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
+@dataclass
+class _Fragments:
+    call_id: str = ""
+    name: str = ""
+    arguments: str = ""
+
+
+class _ToolCalls:
+    """Tool-call fragments joined per call."""
+
+    def __init__(self) -> None:
+        self._calls: dict[int | str, _Fragments] = {}
+
+    def add(self, fragment: Any) -> None:
+        # Servers that omit the index send each call whole, or at least with its id each time.
+        key = fragment.index if fragment.index is not None else (fragment.id or len(self._calls) - 1)
+        call = self._calls.setdefault(key, _Fragments())
+        call.call_id = fragment.id or call.call_id
+        if fragment.function is not None:
+            call.name += fragment.function.name or ""
+            call.arguments += fragment.function.arguments or ""
+
+    def complete(self) -> Sequence[ToolCall]:
+        done = []
+        for call in self._calls.values():
+            if not call.name:
+                continue
+            arguments = call.arguments.strip() or "{}"
+            try:
+                json.loads(arguments)
+            except ValueError as exc:
+                raise BrainError(f"the LLM sent invalid JSON arguments for {call.name}") from exc
+            done.append(ToolCall(call.call_id or f"call_{secrets.token_hex(12)}", call.name, arguments))
+        return done
+
+
+class _HiddenReasoning:
+    """Drops the `<think>…</think>` block some reasoning models put at the start of the content."""
+
+    _OPEN, _CLOSE = "<think>", "</think>"
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._state = "undecided"  # then "speaking", or "thinking" and "resuming" and "speaking"
+
+    def feed(self, text: str) -> str:
+        """The part of `text` to speak."""
+        if self._state == "speaking":
+            return text
+        self._buffer += text
+        if self._state == "undecided":
+            head = self._buffer.lstrip()
+            if self._OPEN.startswith(head):
+                return ""  # too little yet to tell
+            if not head.startswith(self._OPEN):
+                self._state = "speaking"
+                return self._take(self._buffer)
+            self._state = "thinking"
+        if self._state == "thinking":
+            end = self._buffer.find(self._CLOSE)
+            if end < 0:
+                return ""
+            self._buffer = self._buffer[end + len(self._CLOSE) :]
+            self._state = "resuming"
+        # The answer proper starts at its first word, not at the blank lines after the thought.
+        spoken = self._take(self._buffer.lstrip())
+        if spoken:
+            self._state = "speaking"
+        return spoken
+
+    def flush(self) -> str:
+        """What is left to speak when the stream ends (an unfinished thought is not)."""
+        return self._take(self._buffer) if self._state == "undecided" else ""
+
+    def _take(self, text: str) -> str:
+        self._buffer = ""
+        return text
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -1,0 +1,476 @@
+"""A tool's arguments from an utterance, by each parameter's JSON-schema type, name and description.
+
+Each parameter gets a kind (a date, a code, a place, free text, ...) and its value is taken from
+the words in a fixed order, most specific kinds first: once "tomorrow at 3pm" has filled a due
+date, it is no longer part of the task's title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import extract, lexicon
+from .base import ToolSpec
+from .extract import Found, Utterance
+
+# Kinds in the order they are filled ("unsupported", e.g. objects, is never filled).
+KINDS = ("enum", "boolean", "email", "datetime", "date", "time", "code", "number", "list", "name", "place",
+         "entity", "text")  # fmt: skip
+TYPED_KINDS = frozenset({"enum", "boolean", "email", "datetime", "date", "time", "code", "number"})
+"""Kinds whose value the words carry unmistakably (unlike a place or free text)."""
+_DATE_WORDS = {"date", "day", "birthday", "dob", "checkin", "checkout"}
+_TIME_WORDS = {"time", "hour"}
+_DATETIME_WORDS = {"datetime", "timestamp", "when", "due", "deadline", "scheduled"}
+_HINTS: tuple[tuple[str, set[str]], ...] = (
+    ("email", {"email", "mail"}),
+    ("code", {"code", "pin", "id", "number", "no", "otp", "zip", "postcode", "postal", "phone", "mobile",
+              "account", "reference", "ref", "confirmation", "tracking", "serial", "sku", "passcode",
+              "digits", "extension"}),
+    ("place", {"city", "location", "place", "destination", "origin", "country", "address", "where",
+               "town", "region", "venue", "airport", "station", "room", "area", "zone", "street",
+               "neighborhood", "neighbourhood"}),
+    ("name", {"name", "person", "contact", "guest", "customer", "recipient", "who", "caller", "attendee",
+              "user", "username", "firstname", "lastname", "surname"}),
+    ("text", {"title", "text", "query", "message", "note", "content", "description", "task", "item",
+              "subject", "body", "topic", "question", "request", "prompt", "search", "keyword", "term",
+              "comment", "reason", "summary", "details", "memo", "value", "input", "sentence", "phrase",
+              "caption", "key"}),
+)  # fmt: skip
+_PROPER_PLACES = {"city", "location", "place", "destination", "origin", "country", "address", "town",
+                  "region", "venue", "airport", "station", "street"}  # fmt: skip
+_ORIGIN = {"origin", "from", "departure", "source", "start"}
+_DESTINATION = {"destination", "to", "arrival", "target"}
+_SWITCHES = {"on", "enabled", "enable", "active", "state", "power", "status", "toggle", "switch"}
+_CONFIRMATIONS = {"confirm", "confirmed", "confirmation", "approve", "approved", "agree", "consent",
+                  "proceed", "accept", "accepted", "sure"}  # fmt: skip
+_BODY = {"body", "message", "text", "content", "note", "description", "details"}
+_BODY_MARKER = re.compile(r"\b(?:saying|that says|which says|to say|with the message|message)\s+", re.I)
+_SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
+# What people say before the request proper: "okay so could you please ...".
+_LEAD_IN = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|please|yes|yeah|well|and|also|now|then|just)\s+"
+    r"|(?:can|could|would|will)\s+you\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
+    r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
+    re.I,
+)
+_REQUEST_VERBS = {"add", "create", "make", "put", "set", "send", "write", "search", "find", "look", "tell",
+                  "remind", "note", "save", "remember", "schedule", "book", "get", "give", "show", "post",
+                  "log", "record", "ask", "check", "start", "open", "call", "text", "email"}  # fmt: skip
+_OBJECT_WORDS = {"a", "an", "the", "my", "new", "another", "this", "some", "me", "up", "us"}
+_CONNECTORS = {"to", "for", "about", "that", "saying", "called", "named", "titled", "on", "with", "of",
+               "in", "at", "by", "and", "into", "onto", "as", "please", "is", "from"}  # fmt: skip
+_ANSWER_LEAD_IN = re.compile(
+    r"^(?:(?:um+|uh+|h?mm+|erm?|ok(?:ay)?|sure|yes|yeah|well|so|please|it's|it\s+is|its|that's|that\s+is|it'll\s+be"
+    r"|let's\s+say|make\s+it|call\s+it|my\s+\w+\s+is|the\s+\w+\s+is|i'm|i\s+am|in|at|for|to|the|my)(?:\s+|$))+",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a tool, with what the brain makes of it."""
+
+    name: str
+    spec: dict[str, Any]
+    kind: str
+    required: bool
+    words: frozenset[str]
+    """Stems of the parameter's name words (what a number next to it would be called)."""
+    hints: frozenset[str]
+    """Stems of its name and description words."""
+
+    @property
+    def label(self) -> str:
+        """How to ask for it: a short description when there is one ("number of guests"), else the name."""
+        description = str(self.spec.get("description", "")).strip().rstrip(".")
+        if 0 < len(description.split()) <= 4 and re.fullmatch(r"[\w\s-]+", description):
+            return re.sub(r"^(?:the|a|an)\s+", "", description, flags=re.I).lower()
+        return lexicon.humanize(self.name)
+
+
+@dataclass
+class Filled:
+    """The arguments found, and the required parameters still missing (in schema order)."""
+
+    arguments: dict[str, Any] = field(default_factory=dict)
+    missing: list[Param] = field(default_factory=list)
+
+
+def params_of(tool: ToolSpec) -> list[Param]:
+    """The tool's parameters, in schema order."""
+    properties = properties_of(tool)
+    required = set((tool.parameters or {}).get("required") or [])
+    params = []
+    for name, spec in properties.items():
+        spec = spec if isinstance(spec, dict) else {}
+        words = frozenset(lexicon.stem(w) for w in lexicon.name_words(name))
+        hints = words | set(lexicon.content_stems(str(spec.get("description", ""))))
+        params.append(Param(name, spec, _kind(name, spec), name in required, words, frozenset(hints)))
+    return params
+
+
+def properties_of(tool: ToolSpec) -> dict[str, Any]:
+    """The tool's parameter schemas by name ({} when its schema has none, or a malformed one)."""
+    properties = (tool.parameters or {}).get("properties")
+    return properties if isinstance(properties, dict) else {}
+
+
+def _kind(name: str, spec: dict[str, Any]) -> str:
+    kind = spec.get("type")
+    if isinstance(kind, list):  # ["string", "null"]
+        kind = next((k for k in kind if k != "null"), None)
+    if "enum" in spec:
+        return "enum"
+    if kind == "array":
+        return "list"
+    if kind == "boolean":
+        return "boolean"
+    fmt = spec.get("format")
+    if fmt in ("date-time", "date", "time", "email"):
+        return "datetime" if fmt == "date-time" else str(fmt)
+    name_words = set(lexicon.name_words(name))
+    description_words = set(lexicon.tokens(str(spec.get("description", ""))))
+    if kind in ("integer", "number"):
+        return "code" if kind == "integer" and name_words & {"pin", "code", "otp", "zip"} else "number"
+    if kind not in (None, "string"):
+        return "unsupported"  # objects: too structured to fill from words
+    for words in (name_words, description_words):
+        found = _when_kind(words) or next((k for k, hints in _HINTS if words & hints), None)
+        if found:
+            return found
+    return "entity"
+
+
+def _when_kind(words: set[str]) -> str | None:
+    has_date, has_time = bool(words & _DATE_WORDS), bool(words & _TIME_WORDS)
+    if (has_date and has_time) or words & {"datetime", "timestamp", "iso"}:
+        return "datetime"
+    if has_date or has_time:
+        return "date" if has_date else "time"
+    return "datetime" if words & _DATETIME_WORDS else None
+
+
+def fill(tool: ToolSpec, text: str, now: datetime) -> Filled:
+    """The arguments `text` gives for `tool`."""
+    return _fill(tool, params_of(tool), Utterance(text, now), {})
+
+
+def fill_answer(tool: ToolSpec, asked: str, answer: str, arguments: dict[str, Any], now: datetime) -> Filled:
+    """`arguments` plus what `answer` says, the reply to our question for the parameter `asked`."""
+    return _fill(tool, params_of(tool), Utterance(answer, now), dict(arguments), answering=asked)
+
+
+def _fill(
+    tool: ToolSpec, params: list[Param], utterance: Utterance, arguments: dict[str, Any], answering: str = ""
+) -> Filled:
+    vocabulary = _vocabulary(tool)
+    asked = next((p for p in params if p.name == answering), None)
+    if asked is not None and asked.name not in arguments:
+        # The whole answer is about the asked parameter: take it first and most leniently.
+        value = _value(asked, utterance, vocabulary, params, answer=True)
+        if value is not None:
+            arguments[asked.name] = value
+    for param in sorted(params, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS else len(KINDS)):
+        if param.name not in arguments and param.kind != "text":
+            value = _value(param, utterance, vocabulary, params)
+            if value is not None:
+                arguments[param.name] = value
+    if not answering:  # an answer is about the question, not a new request's free text
+        arguments.update(_texts(params, utterance, vocabulary, arguments))
+    ordered = {p.name: arguments[p.name] for p in params if p.name in arguments}  # schema order
+    return Filled(ordered, [p for p in params if p.required and p.name not in arguments])
+
+
+def _vocabulary(tool: ToolSpec) -> frozenset[str]:
+    """Stems of the tool's name and description words: the request's words, not its values."""
+    return frozenset({lexicon.stem(w) for w in lexicon.name_words(tool.name)}) | frozenset(
+        lexicon.content_stems(tool.description)
+    )
+
+
+def _in_vocabulary(word: str, vocabulary: frozenset[str]) -> bool:
+    word_stem = lexicon.stem(word)
+    if word_stem in vocabulary:
+        return True
+    groups = lexicon.concepts(word_stem)
+    return bool(groups) and any(lexicon.concepts(v) & groups for v in vocabulary)
+
+
+def _value(
+    param: Param, utterance: Utterance, vocabulary: frozenset[str], params: list[Param], answer: bool = False
+) -> Any:
+    kind = param.kind
+    if kind == "enum":
+        return _take(utterance, extract.enum(utterance, list(param.spec["enum"])), param)
+    if kind == "boolean":
+        return _boolean(param, utterance, answer)
+    if kind == "email":
+        return _take(utterance, extract.email(utterance), param)
+    if kind in ("datetime", "date", "time"):
+        found = extract.when(utterance, kind)
+        if found is None and answer and kind != "date":
+            # A bare "three thirty" answers "At what time?".
+            found = extract.when(Utterance(f"at {utterance.text}", utterance.now), kind)
+            found = found and Found(found.value, ((0, len(utterance.text)),))
+        return _take(utterance, found, param)
+    if kind == "code":
+        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3), param)
+        if value is not None and param.spec.get("type") == "integer":
+            return int(value) if value.isdigit() else None
+        return value
+    if kind == "number":
+        return _number(param, utterance, params)
+    if kind == "list":
+        return _list(param, utterance)
+    if kind in ("name", "place", "entity"):
+        found = _phrase(param, utterance, vocabulary, params)
+        if found is None and answer:
+            found = _whole_answer(utterance)
+        if found is None and kind != "name":
+            found = _leftover(utterance, vocabulary)
+        value = _take(utterance, found, param)
+        return _cased(param, value) if value else None
+    if kind == "text" and answer:
+        return _take(utterance, _whole_answer(utterance), param)
+    return None
+
+
+def _take(utterance: Utterance, found: Found | None, param: Param) -> Any:
+    """Use the value's words, and the parameter's own words beside them ("with high priority")."""
+    if found is None:
+        return None
+    spans = [_widen(utterance, span, param.hints) for span in found.spans]
+    return utterance.take(Found(found.value, tuple(spans)))
+
+
+def _widen(utterance: Utterance, span: tuple[int, int], hints: frozenset[str]) -> tuple[int, int]:
+    text = utterance.text
+    start, end = span
+    while True:
+        after = re.match(r"\s+(\S+)", text[end:])
+        if after is None or lexicon.stem(after.group(1)) not in hints:
+            break
+        end += after.end()
+    while True:
+        before = re.search(r"(\S+)\s+$", text[:start])
+        if before is None:
+            break
+        word = before.group(1).lower()
+        if lexicon.stem(word) not in hints and word not in ("with", "at", "in", "on", "of", "as", "to"):
+            break
+        start = before.start()
+    return start, end
+
+
+def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
+    words = {w for w in lexicon.name_words(param.name) if w not in ("is", "has", "use", "include", "allow")}
+    if not words or words <= _SWITCHES:
+        found = extract.switch(utterance)
+    elif words & _CONFIRMATIONS or "yes" in param.hints:  # "confirm": "true once the user said yes"
+        found = extract.yes_no(utterance)
+    else:
+        found = extract.flag(utterance, {lexicon.stem(w) for w in words})
+    if found is None and answer:
+        found = extract.yes_no(utterance)  # the answer to "Do you want it outdoor, yes or no?"
+    value = utterance.take(found) if found else None
+    return value if isinstance(value, bool) else None
+
+
+def _number(param: Param, utterance: Utterance, params: list[Param]) -> int | float | None:
+    words = [(m.group(0), m.start()) for m in re.finditer(r"\S+", utterance.text)]
+
+    def nearness(found: Found, to: Param) -> int:
+        # A number beside the parameter's words or their synonyms ("4 people" for a party size),
+        # the nearer the better: two words away counts half as much as the next word.
+        at = next(i for i, (_, start) in enumerate(words) if start >= found.spans[0][0])
+        return sum(
+            3 - abs(i - at)
+            for i in range(max(0, at - 2), min(len(words), at + 3))
+            if i != at and _in_vocabulary(words[i][0], to.hints)
+        )
+
+    rivals = [p for p in params if p.kind == "number" and p is not param]
+    candidates = [
+        n for n in extract.numbers(utterance) if all(nearness(n, r) <= nearness(n, param) for r in rivals)
+    ]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda n: nearness(n, param))  # the first of equals: the earliest
+    return _numeric(_take(utterance, best, param), param.spec.get("type") == "integer")
+
+
+def _numeric(value: float, integer: bool) -> int | float:
+    return round(value) if integer or value.is_integer() else value
+
+
+def _list(param: Param, utterance: Utterance) -> list[Any] | None:
+    items = param.spec.get("items")
+    items = items if isinstance(items, dict) else {}
+    values: list[Any] = []
+    if "enum" in items:
+        said = []
+        while (found := extract.enum(utterance, list(items["enum"]))) is not None:
+            utterance.take(found)
+            said.append(found)
+        values = [f.value for f in sorted(said, key=lambda f: f.spans[0])]  # in the order said
+    elif items.get("type") in ("integer", "number"):
+        integer = items.get("type") == "integer"
+        values = [_numeric(utterance.take(n), integer) for n in extract.numbers(utterance)]
+    elif items.get("type") in (None, "string"):
+        # Only when named ("tagged work and home"): otherwise the words belong to other parameters.
+        markers = [*lexicon.name_words(param.name), "tagged", "labelled", "labeled"]
+        found = extract.phrase_after(
+            utterance, markers, lambda w: w.lower() != "and" and extract.ends_place(w), max_words=8
+        )
+        text = str(utterance.take(found)) if found else ""
+        values = [v for v in re.split(r"\s*,\s*|\s+and\s+", text) if v]
+    return values or None
+
+
+def _phrase(
+    param: Param, utterance: Utterance, vocabulary: frozenset[str], params: list[Param]
+) -> Found | None:
+    vocabulary = vocabulary - param.words  # "in the living room" for a room parameter
+
+    def ends_place(word: str) -> bool:
+        return extract.ends_place(word) or lexicon.stem(word) in vocabulary
+
+    def ends_name(word: str) -> bool:
+        return extract.ends_name(word) or lexicon.stem(word) in vocabulary
+
+    if param.kind == "name":
+        recipient = bool(param.hints & {"recipient", "to", "contact"})
+        markers = [*extract.NAME_MARKERS, "for", "with", *(["to"] if recipient else [])]
+        return extract.phrase_after(utterance, markers, ends_name, max_words=3)
+    if param.kind == "place":
+        if param.words & _ORIGIN:
+            return extract.phrase_after(utterance, ["from"], ends_place)
+        if param.words & _DESTINATION:
+            return extract.phrase_after(utterance, ["to", "for"], ends_place)
+        # "to"/"from" belong to a destination or origin parameter when the tool has one.
+        spare = ["for"] + [m for m, kind in (("to", _DESTINATION), ("from", _ORIGIN))
+                           if not any(p.words & kind for p in params)]  # fmt: skip
+        return extract.phrase_after(utterance, [*extract.PLACE_MARKERS, *spare], ends_place)
+    return extract.phrase_after(utterance, ["for", "about", "of", "on", "called", "named"], ends_place)
+
+
+def _leftover(utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
+    """What is left once the request's words are set aside: "paris weather" -> "paris"."""
+    kept = [
+        (w, start, end)
+        for w, start, end in utterance.free_words()
+        if not extract.ends_place(w) and not _in_vocabulary(w, vocabulary) and w.lower() not in _REQUEST_VERBS
+    ]
+    if not 0 < len(kept) <= 3:
+        return None
+    return Found(" ".join(w for w, _, _ in kept), tuple((s, e) for _, s, e in kept))
+
+
+def _whole_answer(utterance: Utterance) -> Found | None:
+    text = utterance.rest()
+    text = _ANSWER_LEAD_IN.sub("", text)
+    text = re.sub(r"\s+(?:please|thanks|thank you)$", "", text, flags=re.I).strip()
+    return Found(text, ((0, len(utterance.text)),)) if text else None
+
+
+def _cased(param: Param, value: str) -> str:
+    if param.kind == "name" or (param.kind == "place" and param.words & _PROPER_PLACES):
+        return " ".join(w if w[:1].isupper() else w.capitalize() for w in value.split())
+    if param.words & {"symbol", "ticker"}:
+        return value.upper()
+    return value
+
+
+def _texts(
+    params: list[Param], utterance: Utterance, vocabulary: frozenset[str], filled: dict[str, Any]
+) -> dict[str, Any]:
+    """Free-text parameters: the rest of the words, split at "saying"/"about" when there are several."""
+    texts = [p for p in params if p.kind == "text" and p.name not in filled]
+    if not texts:
+        return {}
+    rest = utterance.rest()
+    names = {p.name for p in texts}
+    if {"key", "value"} <= names:
+        pair = re.match(r"(.+?)\s+(?:is|are|=|equals|to)\s+(.+)", _clean_text(rest, vocabulary), re.I)
+        if pair is None:
+            return {}
+        key = re.sub(r"^(?:my|the|our|your)\s+", "", pair.group(1).lower())
+        return {"key": "_".join(lexicon.tokens(key)), "value": pair.group(2)}
+    if len(texts) == 1:
+        text = _clean_text(rest, vocabulary)
+        return {texts[0].name: text} if text else {}
+    values: dict[str, Any] = {}
+    body = _BODY_MARKER.search(rest)
+    if body is not None:
+        target = next((p for p in texts if p.words & _BODY), None)
+        if target is not None:
+            values[target.name] = rest[body.end() :].strip()
+            rest = rest[: body.start()]
+    subject = _SUBJECT_MARKER.search(rest)
+    if subject is not None:
+        target = next((p for p in texts if p.name not in values and not p.words & _BODY), None)
+        if target is not None:
+            values[target.name] = _clean_text(rest[subject.end() :], vocabulary)
+            rest = rest[: subject.start()]
+    if not values:
+        first = next((p for p in texts if p.required), texts[0])
+        text = _clean_text(rest, vocabulary)
+        if text:
+            values[first.name] = text
+    return {k: v for k, v in values.items() if v}
+
+
+def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
+    """The request without its phrasing: "could you add a task to buy milk" -> "buy milk"."""
+    text = _LEAD_IN.sub("", text.strip())
+    words = text.split()
+    # "i (have) just finished X": the speaker reporting the request's verb.
+    subject = re.match(r"(?:i|i've|i\s+have)\s+(?:just\s+|already\s+)?", text, re.I)
+    if subject and len(text) > subject.end():
+        verb = text[subject.end() :].split()[0]
+        if verb.lower() in _REQUEST_VERBS or _in_vocabulary(verb, vocabulary):
+            words = text[subject.end() :].split()
+    if words and (words[0].lower() in _REQUEST_VERBS or _in_vocabulary(words[0], vocabulary)):
+        i = 1
+        while (
+            i < len(words)
+            and i <= 4
+            and (words[i].lower() in _OBJECT_WORDS or _in_vocabulary(words[i], vocabulary))
+        ):
+            i += 1
+        if i < len(words) and words[i].lower() in _CONNECTORS:
+            i += 1
+        words = words[i:] if i < len(words) else words[1:]
+    # "... to my to do list": a trailing phrase made only of the tool's words.
+    for i in range(1, len(words)):
+        if words[i - 1].lower() in _CONNECTORS and all(
+            w.lower() in lexicon.STOPWORDS or _in_vocabulary(w, vocabulary) for w in words[i:]
+        ):
+            words = words[: i - 1]
+            break
+    while words and words[-1].lower() in _CONNECTORS:
+        words.pop()
+    while words and words[0].lower() in _CONNECTORS - {"to"}:
+        words.pop(0)
+    return " ".join(words)
+
+
+def question(param: Param) -> str:
+    """How to ask for a missing parameter."""
+    label = param.label
+    if param.kind == "enum":
+        options = lexicon.join([str(o) for o in param.spec["enum"][:4]], "or")
+        return f"Which {label}: {options}?"
+    if param.kind == "boolean":
+        switch = set(lexicon.name_words(param.name)) <= _SWITCHES
+        return "Should it be on or off?" if switch else f"Do you want {label}, yes or no?"
+    if param.kind == "datetime":
+        return "When should it be?"
+    if param.kind == "date":
+        return "For which day?"
+    if param.kind == "time":
+        return "At what time?"
+    return f"What's the {label}?"

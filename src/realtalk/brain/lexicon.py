@@ -1,0 +1,149 @@
+"""Words as the built-in brain compares them: tokens, light stemming, stopwords and synonyms.
+
+Matching a spoken request against a tool's name and description needs more than equal strings:
+"booking" should meet "book", and "reserve" should meet "table". Stems make word forms meet;
+synonym groups make related words meet.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['.@:][a-z0-9]+)*")
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one string (easier to read and edit than a list of literals)."""
+    return frozenset(text.split())
+
+
+STOPWORDS = words(
+    """a an the to of for in on at by with and or but is are was were be been being am it its it's
+    this that these those there here my me i i'm i'd i'll i've you your you're we our us they them
+    their he she his her can could would should will shall may might must please what what's whats
+    how do does did get got set tell give show let from about up into out some any as just want
+    wanna like need know if so then than now right also too very really okay ok um uh hmm well oh
+    yeah hey hi hello thanks thank go going gonna one ones which who whom where's when's whose
+    not no don't dont never much many"""
+)
+
+# Related words, stemmed at import. Keep each group to one idea: a word in two groups links them.
+_GROUPS = """
+weather forecast temperature rain snow sunny cloudy hot cold degree humid humidity wind umbrella
+search find look lookup seek query browse
+add create make put insert save store record register
+remember memory memorize recall save store note
+task todo reminder remind chore errand
+delete remove cancel drop erase clear discard
+update change modify edit move reschedule adjust push postpone delay
+complete done finish tick mark
+book reserve reservation booking appointment table
+time clock hour
+unlock open lock door code entry
+order purchase buy package parcel delivery shipment ship track tracking
+call phone dial ring
+email mail send message text sms write
+play music song listen
+light lamp bulb lighting
+turn switch toggle power
+thermostat heating heater hvac aircon
+price cost pay fee quote
+stock share ticker market
+news headline
+calendar event meeting schedule agenda
+translate translation language
+calculate math plus minus divide sum
+timer alarm countdown wake
+volume louder quieter loud quiet mute
+direction route navigate distance map
+convert conversion
+flight plane airline fly airport
+hotel stay lodging
+balance account money bank
+transfer human agent representative operator escalate
+end hang bye goodbye
+help support assist
+status progress where
+location address where place located street
+hours opening close closing
+inventory stock available availability warehouse
+password reset login
+outdoor outside terrace patio garden
+people person guest party pax seat
+"""
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase word tokens; keeps "what's", "3:30", "example.com" and "bob@example.com" whole."""
+    return _TOKEN.findall(text.lower())
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude stem that makes common English word forms meet: booking/booked/books -> book."""
+    word = word.lower().removesuffix("'s")
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            break
+        word = word[: -len(suffix)]
+        if suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+            word = word[:-1]  # shipping -> ship
+        break
+    # create/created/creating all end up as "creat".
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _group_index() -> dict[str, frozenset[int]]:
+    index: dict[str, set[int]] = {}
+    for number, line in enumerate(line for line in _GROUPS.splitlines() if line.strip()):
+        for word in line.split():
+            index.setdefault(stem(word), set()).add(number)
+    return {word: frozenset(groups) for word, groups in index.items()}
+
+
+_CONCEPTS = _group_index()
+
+
+def concepts(word_stem: str) -> frozenset[int]:
+    """The synonym groups a stem belongs to (empty when none)."""
+    return _CONCEPTS.get(word_stem, frozenset())
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order, plus joined pairs ("look up" -> "lookup")."""
+    spoken = [w for w in tokens(text) if not w[0].isdigit()]
+    stems = [stem(w) for w in spoken if w not in STOPWORDS]
+    stems += [stem(a + b) for a, b in itertools.pairwise(spoken) if stem(a + b) in _CONCEPTS]
+    return stems
+
+
+def name_words(name: str) -> list[str]:
+    """`getWeather`, `get_weather` and `get-weather` all read as ["get", "weather"]."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w.lower() for w in re.split(r"[\s_\-.]+", spaced) if w]
+
+
+_ABBREVIATIONS = {"lat": "latitude", "lng": "longitude", "lon": "longitude", "qty": "quantity",
+                  "num": "number", "id": "ID", "dob": "date of birth", "addr": "address",
+                  "tz": "time zone", "temp": "temperature", "msg": "message", "desc": "description",
+                  "url": "link", "pct": "percent"}  # fmt: skip
+
+
+def humanize(name: str) -> str:
+    """A parameter or tool name as words to say: "order_id" -> "order ID"."""
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in name_words(name))
+
+
+def join(parts: Iterable[str], conjunction: str = "and") -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(parts)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

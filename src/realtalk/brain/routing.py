@@ -1,0 +1,104 @@
+"""Which tool an utterance asks for, and how to say what a tool does.
+
+Each content word of the utterance scores by its best match in the tool (a word of the tool's
+name counts most, then its description, then its parameters; a synonym a little less than the
+word itself), plus half of any other matches in the tool. No model, so it is deterministic and
+takes microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import arguments, lexicon
+from .base import ToolSpec
+
+THRESHOLD = 2.0
+"""The score a tool needs to be called unprompted: one word of its name, or two of its description."""
+
+# (weight of the same stem, weight of a synonym) per part of the tool.
+_NAME, _DESCRIPTION, _PARAMETERS = (3.0, 2.0), (1.5, 1.0), (1.0, 0.5)
+
+
+@dataclass(frozen=True)
+class Match:
+    tool: ToolSpec
+    score: float
+
+
+def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
+    """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
+    stems = set(lexicon.content_stems(text))
+    matches = [Match(tool, score(tool, stems)) for tool in tools]
+    return sorted(matches, key=lambda m: -m.score)
+
+
+def score(tool: ToolSpec, stems: set[str]) -> float:
+    parts = [
+        ({lexicon.stem(w) for w in lexicon.name_words(tool.name)}, _NAME),
+        (set(lexicon.content_stems(tool.description)), _DESCRIPTION),
+        (_parameter_stems(tool), _PARAMETERS),
+    ]
+    total = 0.0
+    for word in stems:
+        weights = sorted((_weight(word, part, *weight) for part, weight in parts), reverse=True)
+        # The best match counts; matches elsewhere in the tool count half, to break ties between
+        # tools that share a word ("task") by the one that also says "reminder".
+        total += weights[0] + sum(weights[1:]) / 2
+    return total
+
+
+def _weight(word: str, part: set[str], same: float, synonym: float) -> float:
+    if word in part:
+        return same
+    # Where stemming stops short, one word is the other's start: remind/reminder, print/printer.
+    if len(word) >= 5 and any(len(p) >= 5 and (p.startswith(word) or word.startswith(p)) for p in part):
+        return same
+    groups = lexicon.concepts(word)
+    return synonym if groups and any(lexicon.concepts(p) & groups for p in part) else 0.0
+
+
+def _parameter_stems(tool: ToolSpec) -> set[str]:
+    stems: set[str] = set()
+    for name, spec in arguments.properties_of(tool).items():
+        stems |= {lexicon.stem(w) for w in lexicon.name_words(name)}
+        if isinstance(spec, dict):
+            stems |= {lexicon.stem(str(v).lower()) for v in spec.get("enum") or [] if len(str(v)) > 1}
+    return stems
+
+
+# Verbs a tool's name or description starts with ("Gets the weather", "book_table").
+VERBS = lexicon.words(
+    """get set add create make book reserve find search look check send play turn switch toggle convert
+    calculate translate cancel delete remove update change schedule call order buy track unlock lock open
+    close start stop list show tell retrieve save store remember fetch query read write post reset transfer
+    end log record mark complete report compute estimate generate summarize explain recommend suggest move
+    give take try look-up lookup sell pay plan compare count measure notify remind email text message
+    dial ring connect"""
+)
+
+
+def describe(tool: ToolSpec) -> str:
+    """What the tool does, to finish "I can ...": "get the current weather for a city"."""
+    sentence = re.split(r"(?<=[.!?])\s|\n|[;:]", tool.description.strip(), maxsplit=1)[0]
+    sentence = re.sub(r"\s*\([^)]*\)", "", sentence).rstrip(".!? ")  # asides are not for speaking
+    words = sentence.split()
+    if not words:
+        return lexicon.humanize(tool.name)
+    first = _base_form(words[0].lower())
+    if first in VERBS or first.endswith(("ize", "ise", "ify")) or first == lexicon.name_words(tool.name)[0]:
+        return " ".join([first, *words[1:]])
+    return "help with " + sentence[0].lower() + sentence[1:]
+
+
+def _base_form(verb: str) -> str:
+    """ "retrieves" -> "retrieve", "fetches" -> "fetch", "gets" -> "get"."""
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(?:ch|sh|x|ss|z)es$", verb):
+        return verb[:-2]
+    if verb.endswith("s") and not verb.endswith(("ss", "us", "is")):
+        return verb[:-1]
+    return verb
