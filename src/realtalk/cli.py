@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sys
 
 import uvicorn
 
@@ -21,6 +22,21 @@ def load_tools(target: str) -> ToolRegistry:
     if not isinstance(registry, ToolRegistry):
         raise SystemExit(f"{target} is a {type(registry).__name__}, not a realtalk.tools.ToolRegistry")
     return registry
+
+
+def _announce_web_app(ui_token: str, settings: Settings) -> None:
+    """Tell the person at the terminal where the voice app is. The sign-in link holds the UI token,
+    so it goes only to an interactive terminal, never into logs."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    url = f"http://{host}:{settings.port}/"
+    if sys.stdout.isatty():
+        print(f"\n  RealTalk voice app: {url}#token={ui_token}\n", flush=True)
+    else:
+        logging.getLogger("realtalk").info(
+            "voice app at %s (sign in with REALTALK_UI_TOKEN or the token in %s)",
+            url,
+            settings.data_dir / "ui_token",
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -51,9 +67,12 @@ def main(argv: list[str] | None = None) -> None:
         tools=tools,
         session_defaults=app.session if app else None,
         handoffs=[agent.handoff() for agent in app.agents] if app else None,
+        app_name=app.name if app else None,
+        app_title=app.title if app else "RealTalk",
     )
     if app is not None and app.attach is not None:
         app.attach(server, settings)
+    _announce_web_app(server.state.realtalk.ui_token, settings)
     uvicorn.run(
         server,
         host=settings.host,

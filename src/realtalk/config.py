@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     port: int = 8080
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Accepted bearer keys. Empty means: generate one at start-up and print it once."""
+    ui_token: str | None = None
+    """The web app's sign-in token. Unset: generated once into `<data_dir>/ui_token`."""
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Origins (e.g. https://app.example.com) whose pages may call the API from a browser."""
     data_dir: Path = Path("data")
     database_url: str | None = None
     """SQLAlchemy URL; defaults to SQLite at `<data_dir>/realtalk.db`."""
@@ -62,7 +66,7 @@ class Settings(BaseSettings):
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

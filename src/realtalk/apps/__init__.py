@@ -48,6 +48,8 @@ class App:
 
     name: str
     tools: ToolRegistry
+    title: str = "RealTalk"
+    """Shown by the web app."""
     session: dict[str, Any] = field(default_factory=dict)
     """A GA `session` object (partial) applied before the client's own `session.update`s."""
     agents: tuple[Agent, ...] = ()

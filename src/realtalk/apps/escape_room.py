@@ -95,6 +95,7 @@ def unlock_door(code: str, context: ToolContext) -> dict[str, object]:
 
 app = App(
     name="escape-room",
+    title="Escape Room",
     tools=tools,
     session={"type": "realtime", "instructions": INSTRUCTIONS},
 )

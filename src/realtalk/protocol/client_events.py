@@ -117,3 +117,21 @@ def _first_unknown_key(value: object, path: str) -> str | None:
             if found:
                 return found
     return None
+
+
+def validate_session_config(session: object) -> dict[str, Any]:
+    """Validate a GA `session` object (client secrets, calls); return it as a plain partial dict."""
+    if not isinstance(session, dict):
+        raise ProtocolError(
+            "Invalid type for 'session': expected an object.", code="invalid_type", param="session"
+        )
+    session = {"type": "realtime", **session}
+    if session["type"] != "realtime":
+        raise ProtocolError(
+            "Only 'realtime' sessions are supported; transcription sessions are not.",
+            code="invalid_value",
+            param="session.type",
+        )
+    event = validate_client_event({"type": "session.update", "session": session})
+    config: dict[str, Any] = event.model_dump(exclude_unset=True)["session"]
+    return config

@@ -10,6 +10,7 @@ from importlib.metadata import version
 from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
@@ -18,20 +19,16 @@ from ..config import Settings
 from ..session.session import Handoff
 from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
-from ..transports.websocket import serve_realtime
-from .auth import key_is_valid, load_or_create_keys, presented_key
+from ..transports.websocket import serve_realtime, serve_sideband
+from .auth import AuthError, authenticate, load_or_create_keys, load_or_create_ui_token
+from .realtime_http import realtime_router
 from .state import AppState
+from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
 
 log = logging.getLogger(__name__)
 
-_UNAUTHORIZED = {
-    "error": {
-        "type": "invalid_request_error",
-        "code": "invalid_api_key",
-        "message": "Missing or invalid API key. Send 'Authorization: Bearer <key>'.",
-        "param": None,
-    }
-}
+EPHEMERAL_PATHS = ("/v1/realtime/calls", "/v1/realtalk/chat")
+"""What a client secret may open (plus the Realtime WebSocket): sessions, nothing else."""
 
 
 def create_app(
@@ -40,17 +37,22 @@ def create_app(
     tools: ToolRegistry | None = None,
     session_defaults: dict[str, Any] | None = None,
     handoffs: list[Handoff] | None = None,
+    app_name: str | None = None,
+    app_title: str = "RealTalk",
 ) -> FastAPI:
     """Build the RealTalk server. Engines load in the background after start-up.
 
     `tools` are server-side tools every session's agent may call (see `realtalk.tools`);
     `session_defaults` is a partial GA `session` every connection starts with (an app's persona);
-    `handoffs` let the agent hand the conversation to other agents.
+    `handoffs` let the agent hand the conversation to other agents; `app_name`/`app_title` tell
+    the web app which example app it fronts.
     """
     settings = settings or Settings()
     state = AppState.create(settings, load_or_create_keys(settings.api_keys, settings.data_dir), tools)
     state.session_defaults = session_defaults or {}
     state.handoffs = handoffs or []
+    state.ui_token = load_or_create_ui_token(settings.ui_token, settings.data_dir)
+    state.app_name, state.app_title = app_name, app_title
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -83,17 +85,55 @@ def create_app(
 
     @app.websocket("/v1/realtime")
     async def realtime(websocket: WebSocket) -> None:
-        if not key_is_valid(presented_key(websocket), state.api_keys):
-            await websocket.send_denial_response(JSONResponse(_UNAUTHORIZED, status_code=401))
+        try:
+            credential = authenticate(websocket, state.api_keys, state.client_secrets, state.ui_token)
+        except AuthError as exc:
+            await websocket.send_denial_response(JSONResponse(exc.to_json(), status_code=401))
             return
-        await serve_realtime(websocket, state)
+        call_id = websocket.query_params.get("call_id")
+        if call_id is None:
+            await serve_realtime(websocket, state, credential.secret.session if credential.secret else None)
+            return
+        call = state.calls.get(call_id)
+        if credential.kind != "master":
+            denial = AuthError("Joining a call by call_id needs the master API key.", "insufficient_scope")
+            await websocket.send_denial_response(JSONResponse(denial.to_json(), status_code=403))
+        elif call is None:
+            missing = AuthError(f"Call '{call_id}' not found (or already ended).", "call_not_found")
+            await websocket.send_denial_response(JSONResponse(missing.to_json(), status_code=404))
+        else:
+            await serve_sideband(websocket, call)
+
+    app.include_router(realtime_router(state))
+    app.include_router(web_router(state))
+    mount_static(app)
 
     @app.middleware("http")
     async def require_key(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if request.url.path != "/healthz" and not key_is_valid(presented_key(request), state.api_keys):
-            return JSONResponse(_UNAUTHORIZED, status_code=401)
+        path = request.url.path
+        if path in PUBLIC_PATHS or path.startswith((*PUBLIC_PREFIXES, *state.public_prefixes)):
+            return await call_next(request)
+        try:
+            credential = authenticate(request, state.api_keys, state.client_secrets, state.ui_token)
+        except AuthError as exc:
+            return JSONResponse(exc.to_json(), status_code=401)
+        if credential.kind == "ephemeral" and not path.startswith(EPHEMERAL_PATHS):
+            scope = AuthError("A client secret can only open Realtime sessions.", "insufficient_scope")
+            return JSONResponse(scope.to_json(), status_code=403)
+        request.state.credential = credential
         response: Response = await call_next(request)
         return response
+
+    if settings.cors_origins:
+        # Outermost, so preflights are answered before auth and errors carry CORS headers too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["authorization", "content-type", "openai-beta"],
+            expose_headers=["Location", "X-RealTalk-Conversation-Id"],
+            max_age=600,
+        )
 
     return app
 

@@ -1,14 +1,19 @@
-"""API keys: where they come from, and checking a request's key in constant time."""
+"""Who may call: API keys, ephemeral client secrets and the web app's sign-in cookie."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from starlette.requests import HTTPConnection
+
+from .client_secrets import ClientSecret, ClientSecrets
 
 log = logging.getLogger(__name__)
 
@@ -53,3 +58,79 @@ def key_is_valid(key: str | None, accepted: list[str]) -> bool:
         return False
     # Compare against every key so timing doesn't reveal which prefix matched.
     return any([hmac.compare_digest(key.encode(), ok.encode()) for ok in accepted])
+
+
+UI_COOKIE = "realtalk_ui"
+"""HttpOnly cookie that signs the web app in (see `load_or_create_ui_token`)."""
+
+
+def load_or_create_ui_token(configured: str | None, data_dir: Path) -> str:
+    """The web app's login token: configured, or generated once and kept in `<data_dir>/ui_token`.
+
+    It is a separate secret from the API keys so that the browser never holds a master key: the
+    page trades it for an HttpOnly cookie, and the cookie for short-lived client secrets.
+    """
+    if configured:
+        return configured
+    token_file = data_dir / "ui_token"
+    if token_file.exists():
+        return token_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(token + "\n")
+    return token
+
+
+def ui_cookie_value(ui_token: str) -> str:
+    """What the sign-in cookie holds: derived from the token, stable across restarts."""
+    return hmac.new(ui_token.encode(), b"realtalk-ui-cookie", hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Who is calling: the master key, an ephemeral client secret, or the signed-in web app."""
+
+    kind: Literal["master", "ephemeral", "browser"]
+    secret: ClientSecret | None = None
+
+
+class AuthError(Exception):
+    def __init__(self, message: str, code: str = "invalid_api_key") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "error": {
+                "type": "invalid_request_error",
+                "code": self.code,
+                "message": self.message,
+                "param": None,
+            }
+        }
+
+
+def authenticate(
+    conn: HTTPConnection, api_keys: list[str], client_secrets: ClientSecrets, ui_token: str
+) -> Credential:
+    """Identify the caller or raise `AuthError` with a reason the client can act on."""
+    key = presented_key(conn)
+    if key:
+        if key_is_valid(key, api_keys):
+            return Credential("master")
+        status, secret = client_secrets.check(key)
+        if status == "valid":
+            return Credential("ephemeral", secret)
+        if status == "expired":
+            raise AuthError(
+                "This client secret has expired. Mint a new one with POST /v1/realtime/client_secrets.",
+                "expired_client_secret",
+            )
+        raise AuthError("Invalid API key or client secret.")
+    cookie = conn.cookies.get(UI_COOKIE)
+    if cookie and ui_token and hmac.compare_digest(cookie, ui_cookie_value(ui_token)):
+        return Credential("browser")
+    raise AuthError("Missing API key. Send 'Authorization: Bearer <key>'.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..brain.base import Brain
 from ..brain.loader import load_brain
@@ -14,6 +14,10 @@ from ..engines.loader import SpeechEngines, load_speech_engines, warm_up
 from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
+from .client_secrets import ClientSecrets
+
+if TYPE_CHECKING:
+    from .calls import Call
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,15 @@ class AppState:
     session_defaults: dict[str, Any] = field(default_factory=dict)
     """A partial GA `session` applied to every new session before the client's updates."""
     handoffs: list[Handoff] = field(default_factory=list)
+    calls: dict[str, Call] = field(default_factory=dict)
+    """Live WebRTC calls by id, for sideband connections and hang-up."""
+    client_secrets: ClientSecrets = field(default_factory=ClientSecrets)
+    ui_token: str = ""
+    """The web app's sign-in token (see `auth.load_or_create_ui_token`)."""
+    app_name: str | None = None
+    app_title: str = "RealTalk"
+    public_prefixes: list[str] = field(default_factory=list)
+    """Paths an app serves without a key (its page shells), besides RealTalk's own."""
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     load_error: str | None = None
     mcp_status: dict[str, str] = field(default_factory=dict)

@@ -56,7 +56,7 @@ def default_config(model: str) -> dict[str, Any]:
 
 
 def merge_config(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    """Apply a validated, GA-shaped partial `session` to `current`; returns a new dict.
+    """Apply a validated, GA-shaped partial `session` to `current` (full or partial); returns a new dict.
 
     Nested objects merge key by key; an explicit `null` clears a field (e.g. turn_detection: null
     switches to manual commits). A new turn_detection object replaces the old one, filled with the
@@ -64,10 +64,9 @@ def merge_config(current: dict[str, Any], update: dict[str, Any]) -> dict[str, A
     """
     merged = copy.deepcopy(current)
     _merge_into(merged, update)
-    audio_in = merged["audio"]["input"]
     detection = (update.get("audio") or {}).get("input", {}).get("turn_detection")
-    if isinstance(detection, dict):
-        audio_in["turn_detection"] = _with_defaults(detection)
+    if isinstance(detection, dict):  # then `merged` has it too, at the same place
+        merged["audio"]["input"]["turn_detection"] = _with_defaults(detection)
     return merged
 
 

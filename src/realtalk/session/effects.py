@@ -102,4 +102,32 @@ class StopGenerating:
     response_id: str
 
 
-Effect = Send | SaveItem | DeleteItem | Transcribe | Prefetch | Generate | RunTool | StopGenerating
+@dataclass(frozen=True)
+class PlayAudio:
+    """Server-side playout (WebRTC): queue reply audio (PCM16, 24 kHz mono) on the outgoing track.
+
+    The player reports back with `playout_started` / `playout_drained` / `playout_cleared`.
+    """
+
+    response_id: str
+    item_id: str
+    audio: bytes
+
+
+@dataclass(frozen=True)
+class ClearPlayout:
+    """Server-side playout: drop the audio not yet played (barge-in, cancel, clear)."""
+
+
+Effect = (
+    Send
+    | SaveItem
+    | DeleteItem
+    | Transcribe
+    | Prefetch
+    | Generate
+    | RunTool
+    | StopGenerating
+    | PlayAudio
+    | ClearPlayout
+)

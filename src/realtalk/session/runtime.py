@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -25,9 +25,11 @@ from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
 from .effects import (
     AudioPlan,
+    ClearPlayout,
     DeleteItem,
     Effect,
     Generate,
+    PlayAudio,
     Prefetch,
     RunTool,
     SaveItem,
@@ -53,6 +55,18 @@ FILLER_AFTER_S = 0.7
 FILLER = "One moment, let me check that. "
 
 
+class AudioPlayer(Protocol):
+    """Plays reply audio on the server (a WebRTC track) and reports to the session what it played."""
+
+    def play(self, response_id: str, item_id: str, audio: bytes) -> None:
+        """Queue PCM16 24 kHz mono audio behind what is already queued."""
+        ...
+
+    def clear(self) -> None:
+        """Drop everything not yet played."""
+        ...
+
+
 class SessionRuntime:
     """Runs a `RealtimeSession` against real engines, a brain, a store and a send function."""
 
@@ -67,8 +81,11 @@ class SessionRuntime:
         send: SendEvent,
         lead_ms: float = DEFAULT_LEAD_MS,
         tools: ToolRegistry | None = None,
+        player: AudioPlayer | None = None,
     ) -> None:
         self.session = session
+        self.player = player
+        """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
         self._tts = tts
         self._brain = brain
@@ -165,6 +182,12 @@ class SessionRuntime:
             tool_task = asyncio.create_task(self._run_tool(effect), name=f"tool-{effect.call.name}")
             self._tool_tasks.setdefault(effect.response_id, set()).add(tool_task)
             tool_task.add_done_callback(self._tool_tasks.get(effect.response_id, set()).discard)
+        elif isinstance(effect, PlayAudio):
+            if self.player is not None:
+                self.player.play(effect.response_id, effect.item_id, effect.audio)
+        elif isinstance(effect, ClearPlayout):
+            if self.player is not None:
+                self.player.clear()
         elif isinstance(effect, StopGenerating):
             stopped = self._generations.pop(effect.response_id, None)
             if stopped is not None:

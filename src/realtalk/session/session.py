@@ -28,9 +28,11 @@ from ..protocol.ids import new_id
 from .config import TurnDetectionSettings, default_config, merge_config
 from .effects import (
     AudioPlan,
+    ClearPlayout,
     DeleteItem,
     Effect,
     Generate,
+    PlayAudio,
     Prefetch,
     RunTool,
     SaveItem,
@@ -108,6 +110,14 @@ class _Response:
     tool_round: int = 0
 
 
+@dataclass
+class _Playout:
+    """Server-side playout of one response's audio: chunks queued vs. chunks played."""
+
+    queued: int = 0
+    played: int = 0
+
+
 class RealtimeSession:
     """The protocol state of one Realtime session (see the module docstring)."""
 
@@ -125,7 +135,12 @@ class RealtimeSession:
         vad_frame_samples: int = 512,
         server_tools: Iterable[ToolSpec] = (),
         handoffs: Iterable[Handoff] = (),
+        server_playout: bool = False,
     ) -> None:
+        """`server_playout`: the transport plays reply audio itself (WebRTC). Audio then leaves as
+        `PlayAudio` effects (PCM16 24 kHz) instead of `response.output_audio.delta` events, input
+        arrives via `feed_audio` as PCM16 24 kHz, and barge-in truncates the reply at what was heard.
+        """
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
         self._clock = clock
@@ -136,6 +151,8 @@ class RealtimeSession:
         self._server_tools = {tool.name: tool for tool in server_tools}
         self._handoffs = {handoff.tool.name: handoff for handoff in handoffs}
         self._agent: str | None = None
+        self._server_playout = server_playout
+        self._playouts: dict[str, _Playout] = {}
         self._input_ms_total = 0.0
         self.config = default_config(model)
         if base_config:
@@ -294,7 +311,10 @@ class RealtimeSession:
         elif item.segments:
             s_start, _, s_text = item.segments[-1]
             item.segments[-1] = (s_start, end_ms, s_text)
-        if audio:
+        if audio and self._server_playout:
+            self._playouts.setdefault(response_id, _Playout()).queued += 1
+            self._out.append(PlayAudio(response_id, item.data["id"], audio))
+        elif audio:
             self._send(
                 self._response_ref(
                     response,
@@ -304,6 +324,40 @@ class RealtimeSession:
             )
         self._count_output(response, estimate_audio_tokens(end_ms - start_ms))
         return self._drain()
+
+    def playout_started(self, response_id: str) -> list[Effect]:
+        """Server-side playout: the first audio of `response_id` is going out."""
+        self._send({"type": "output_audio_buffer.started", "response_id": response_id})
+        return self._drain()
+
+    def playout_drained(self, response_id: str, chunks_played: int) -> list[Effect]:
+        """Server-side playout: the player ran out of queued audio after `chunks_played` chunks."""
+        playout = self._playouts.get(response_id)
+        if playout is not None:
+            playout.played = chunks_played
+            self._maybe_playout_stopped(response_id)
+        return self._drain()
+
+    def playout_cleared(self, response_id: str, item_id: str, played_ms: float) -> list[Effect]:
+        """Server-side playout: queued audio was dropped after `played_ms` of `item_id` was heard.
+
+        The assistant item is truncated to what was heard, as a client would do over WebSocket.
+        """
+        self._playouts.pop(response_id, None)
+        record = self._items.get(item_id)
+        if record is not None and record.audio:
+            duration = len(record.audio) / record.audio_rate_bytes_per_ms
+            if played_ms < duration:
+                self._truncate(record, 0, int(played_ms))
+        self._send({"type": "output_audio_buffer.cleared", "response_id": response_id})
+        return self._drain()
+
+    def _maybe_playout_stopped(self, response_id: str) -> None:
+        playout = self._playouts.get(response_id)
+        if playout is None or self._live(response_id) is not None or playout.played < playout.queued:
+            return
+        del self._playouts[response_id]
+        self._send({"type": "output_audio_buffer.stopped", "response_id": response_id})
 
     def response_tool_call(self, response_id: str, call: ToolCall) -> list[Effect]:
         response = self._live(response_id)
@@ -510,7 +564,10 @@ class RealtimeSession:
             raise ProtocolError("There is no output audio to clear yet.", code="output_audio_buffer_empty")
         if self._response is not None:
             self._cancel(self._response, "client_cancelled")
-        self._send({"type": "output_audio_buffer.cleared", "response_id": response_id})
+        if self._server_playout:
+            self._out.append(ClearPlayout())  # the player reports what was heard, then `cleared`
+        else:
+            self._send({"type": "output_audio_buffer.cleared", "response_id": response_id})
 
     def _on_conversation_item_create(self, event: dict[str, Any], _: str | None) -> None:
         item = dict(event["item"])
@@ -583,6 +640,11 @@ class RealtimeSession:
             )
         if self._response is not None and self._response.message is record:
             self._cancel(self._response, "client_cancelled")
+        self._truncate(record, index, audio_end_ms)
+
+    def _truncate(self, record: _Item, index: int, audio_end_ms: int) -> None:
+        data = record.data
+        content = data["content"]
         keep = int(audio_end_ms * record.audio_rate_bytes_per_ms)
         keep -= keep % self._output_format.bytes_per_sample
         record.audio = record.audio[:keep]
@@ -623,6 +685,8 @@ class RealtimeSession:
         audio = self.config["audio"]
         self._input_format = AudioFormat.parse(audio["input"]["format"])
         self._output_format = AudioFormat.parse(audio["output"]["format"])
+        if self._server_playout:  # the media track's codec decides; the session sees PCM16 24 kHz
+            self._input_format = self._output_format = PCM16_24K
         self._decoder = InputDecoder(self._input_format, target_rate=SAMPLE_RATE)
         self._detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
@@ -671,8 +735,11 @@ class RealtimeSession:
                     "item_id": self._speech_item_id,
                 }
             )
-            if self._response is not None and self._detection.interrupt_response:
-                self._cancel(self._response, "turn_detected")
+            if self._detection.interrupt_response:
+                if self._response is not None:
+                    self._cancel(self._response, "turn_detected")
+                elif self._server_playout and self._playouts:
+                    self._out.append(ClearPlayout())  # the reply is generated but still playing
         elif event is not None and event.kind == "speech_stopped" and self._speech_item_id:
             item_id = self._speech_item_id
             self._speech_item_id = None
@@ -951,7 +1018,7 @@ class RealtimeSession:
         voice = response_audio.get("voice") or out_cfg.get("voice") or "marin"
         fmt_wire = response_audio.get("format") or out_cfg["format"]
         try:
-            fmt = AudioFormat.parse(fmt_wire)
+            fmt = PCM16_24K if self._server_playout else AudioFormat.parse(fmt_wire)
         except ValueError as exc:
             raise ProtocolError(str(exc), code="invalid_value", param="response.audio.output.format") from exc
         conversation = params.get("conversation") or "auto"
@@ -1175,6 +1242,8 @@ class RealtimeSession:
 
     def _cancel(self, response: _Response, reason: str) -> None:
         self._out.append(StopGenerating(response.id))
+        if self._server_playout and response.id in self._playouts:
+            self._out.append(ClearPlayout())
         self._finish_response(response, "cancelled", {"type": "cancelled", "reason": reason})
 
     def _finish_response(self, response: _Response, status: str, details: dict[str, Any] | None) -> None:
@@ -1203,6 +1272,7 @@ class RealtimeSession:
             }
         )
         self._send({"type": "response.done", "response": response.data})
+        self._maybe_playout_stopped(response.id)
         detection = self._detection
         if detection is not None and detection.idle_timeout_ms:
             played_until = (response.first_audio_at or self._clock()) + response.audio_ms / 1000

@@ -1,24 +1,23 @@
-"""The Realtime API over WebSocket: `GET /v1/realtime?model=…`.
+"""The Realtime API over WebSocket: `GET /v1/realtime?model=…`, and sideband `?call_id=…`.
 
 Text frames carry JSON client events; everything else — validation, state, responses — belongs to
-the session. This adapter only decodes frames, applies the beta dialect at the edge and writes
-server events back.
+the session (`server.calls.Call`). This adapter only moves frames and picks the dialect.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from ..protocol import beta
-from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event
 from ..protocol.errors import ProtocolError
+from ..protocol.ids import new_id
+from ..server.calls import Call, Listener, open_call
 from ..server.state import AppState
-from ..session.runtime import SessionRuntime
-from ..session.session import RealtimeSession
 
 log = logging.getLogger(__name__)
 
@@ -37,132 +36,87 @@ def chosen_subprotocol(websocket: WebSocket) -> str | None:
     return "realtime" if "realtime" in offered else None
 
 
-async def serve_realtime(websocket: WebSocket, state: AppState) -> None:
-    """Run one Realtime session over an accepted-to-be WebSocket (auth already checked)."""
-    is_beta = wants_beta(websocket)
-    model = websocket.query_params.get("model") or state.settings.llm_model
-    conversation_id = websocket.query_params.get("conversation_id")
-    history: list[dict[str, Any]] = []
-    if conversation_id:
-        history = await state.load_history(conversation_id)
-    await state.ready.wait()
-    session = RealtimeSession(
-        model=model,
-        vad=state.engines.vad.stream(),
-        conversation_id=conversation_id,
-        max_append_bytes=state.settings.max_input_buffer_bytes,
-        speculative_replies=state.settings.speculative_replies,
-        vad_frame_samples=state.engines.vad.frame_samples,
-        server_tools=state.tools.specs(),
-        base_config=state.session_defaults,
-        handoffs=state.handoffs,
+def _sender(websocket: WebSocket) -> Any:
+    async def send(event: dict[str, Any]) -> None:
+        if websocket.application_state == WebSocketState.CONNECTED:
+            await websocket.send_text(json.dumps(event, separators=(",", ":")))
+
+    return send
+
+
+async def serve_realtime(
+    websocket: WebSocket, state: AppState, session_config: dict[str, Any] | None = None
+) -> None:
+    """Run one Realtime session over an accepted-to-be WebSocket (auth already checked).
+
+    `session_config`: the GA partial session an ephemeral key was minted for, if any.
+    """
+    call, history = await open_call(
+        state,
+        model=websocket.query_params.get("model"),
+        conversation_id=websocket.query_params.get("conversation_id"),
+        session_config=session_config,
     )
     await websocket.accept(
         subprotocol=chosen_subprotocol(websocket),
-        headers=[(b"x-realtalk-conversation-id", session.conversation_id.encode())],
+        headers=[(b"x-realtalk-conversation-id", call.session.conversation_id.encode())],
     )
-
-    async def send(event: dict[str, Any]) -> None:
-        wire = beta.server_event_to_beta(event) if is_beta else event
-        if wire is not None and websocket.application_state == WebSocketState.CONNECTED:
-            await websocket.send_text(json.dumps(wire, separators=(",", ":")))
-
-    runtime = SessionRuntime(
-        session,
-        stt=state.engines.stt,
-        tts=state.engines.tts,
-        brain=state.brain,
-        store=state.store,
-        send=send,
-        lead_ms=state.settings.output_audio_lead_ms,
-        tools=state.tools,
-    )
-    await runtime.start(history)
+    is_beta = wants_beta(websocket)
+    call.listeners.append(Listener(_sender(websocket), beta=is_beta))
+    await call.start(history)
     log.info(
         "session %s connected (conversation %s, %s dialect)",
-        session.id,
-        session.conversation_id,
+        call.session.id,
+        call.session.conversation_id,
         "beta" if is_beta else "GA",
     )
     try:
-        while True:
+        await _pump(websocket, call, is_beta)
+    finally:
+        await call.end()
+
+
+async def serve_sideband(websocket: WebSocket, call: Call) -> None:
+    """A backend joins a running call: it sees every event and may send client events."""
+    await websocket.accept(subprotocol=chosen_subprotocol(websocket))
+    listener = Listener(_sender(websocket), beta=wants_beta(websocket))
+    call.listeners.append(listener)
+    await call.send_to(
+        listener,
+        {"type": "session.created", "event_id": new_id("event"), "session": call.session.session_object()},
+    )
+    log.info("sideband joined call %s", call.id)
+    pump = asyncio.create_task(_pump(websocket, call, listener.beta))
+    ended = asyncio.create_task(call.ended.wait())
+    try:
+        await asyncio.wait({pump, ended}, return_when=asyncio.FIRST_COMPLETED)
+        if call.ended.is_set() and websocket.application_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(Exception):
+                await websocket.close(1000, "call ended")
+    finally:
+        pump.cancel()
+        ended.cancel()
+        if listener in call.listeners:
+            call.listeners.remove(listener)
+        log.info("sideband left call %s", call.id)
+
+
+async def _pump(websocket: WebSocket, call: Call, is_beta: bool) -> None:
+    """Feed text frames to the call until the socket or the call ends."""
+    try:
+        while not call.ended.is_set():
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
-                break
+                return
             text = message.get("text")
             if text is None:
-                runtime.submit(
-                    session.error(
-                        ProtocolError(
-                            "Binary frames are not supported; send JSON client events as text frames.",
-                            code="invalid_frame",
-                        )
+                call.error(
+                    ProtocolError(
+                        "Binary frames are not supported; send JSON client events as text frames.",
+                        code="invalid_frame",
                     )
                 )
                 continue
-            await _handle_text(text, session, runtime, state, is_beta)
+            await call.handle_text(text, is_beta=is_beta)
     except WebSocketDisconnect:
         pass
-    finally:
-        await runtime.close()
-        log.info("session %s closed", session.id)
-
-
-async def _handle_text(
-    text: str, session: RealtimeSession, runtime: SessionRuntime, state: AppState, is_beta: bool
-) -> None:
-    try:
-        event = decode_json_event(text)
-    except ProtocolError as exc:
-        runtime.submit(session.error(exc))
-        return
-    if event["type"].startswith(EXTENSION_PREFIX):
-        await _handle_extension(event, session, runtime, state)
-        return
-    if is_beta:
-        event = beta.client_event_to_ga(event)
-    runtime.submit(session.handle_event(event))
-
-
-async def _handle_extension(
-    event: dict[str, Any], session: RealtimeSession, runtime: SessionRuntime, state: AppState
-) -> None:
-    """RealTalk's namespaced extensions (docs/protocol.md): only clients that send them see them."""
-    client_event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
-    if event["type"] != "realtalk.conversation.restore":
-        runtime.submit(
-            session.error(
-                ProtocolError(
-                    f"Unknown RealTalk extension event '{event['type']}'.", code="invalid_value", param="type"
-                ),
-                client_event_id,
-            )
-        )
-        return
-    conversation_id = event.get("conversation_id")
-    if not isinstance(conversation_id, str) or not conversation_id:
-        runtime.submit(
-            session.error(
-                ProtocolError(
-                    "Missing required parameter: 'conversation_id'.",
-                    code="missing_required_parameter",
-                    param="conversation_id",
-                ),
-                client_event_id,
-            )
-        )
-        return
-    if not await state.has_conversation(conversation_id):
-        runtime.submit(
-            session.error(
-                ProtocolError(
-                    f"Conversation '{conversation_id}' not found.",
-                    code="conversation_not_found",
-                    param="conversation_id",
-                ),
-                client_event_id,
-            )
-        )
-        return
-    history = await state.load_history(conversation_id)
-    runtime.submit(session.restore_conversation(conversation_id, history, client_event_id))

@@ -1,0 +1,124 @@
+"""The voice app at `/`: its static shell, sign-in, and the ephemeral keys it talks with.
+
+The shell (HTML, JS, CSS, PWA files) holds no secrets and is served without a key. The page signs
+in once with the UI token (`POST /web/login` → HttpOnly cookie); with the cookie it gets its
+configuration and mints a short-lived client secret per connection, so no master key ever reaches
+the browser.
+"""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from ..protocol.errors import ProtocolError
+from ..session.config import default_config, merge_config
+from .auth import UI_COOKIE, key_is_valid, ui_cookie_value
+from .realtime_http import error_response, mint_client_secret
+from .state import AppState
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
+ROOT_FILES = ("manifest.webmanifest", "sw.js", "offline.html")
+"""Served at the site root: a service worker's scope is the folder it is served from."""
+PUBLIC_PATHS = frozenset({"/", "/healthz", "/web/login", *(f"/{name}" for name in ROOT_FILES)})
+PUBLIC_PREFIXES = ("/static/",)
+VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
+PAGE_KEY_TTL_S = 120
+"""The page mints a key right before each (re)connection, so a short life is enough."""
+COOKIE_MAX_AGE_S = 30 * 24 * 3600
+
+
+def mount_static(app: Any) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+
+
+def web_router(state: AppState) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    for name in ROOT_FILES:
+        router.add_api_route(f"/{name}", _file_endpoint(name), methods=["GET"], include_in_schema=False)
+
+    @router.post("/web/login")
+    async def login(request: Request) -> Response:
+        """Trade the UI token (or an API key) for the sign-in cookie."""
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        token = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            return error_response(
+                ProtocolError('Send {"token": "..."}.', code="missing_required_parameter", param="token")
+            )
+        if not (
+            hmac.compare_digest(token.encode(), state.ui_token.encode())
+            or key_is_valid(token, state.api_keys)
+        ):
+            return error_response(
+                ProtocolError("That access token is not valid.", code="invalid_api_key"), 401
+            )
+        response = Response(status_code=204)
+        response.set_cookie(
+            UI_COOKIE,
+            ui_cookie_value(state.ui_token),
+            max_age=COOKIE_MAX_AGE_S,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @router.post("/web/logout")
+    async def logout() -> Response:
+        response = Response(status_code=204)
+        response.delete_cookie(UI_COOKIE)
+        return response
+
+    @router.get("/web/config")
+    async def config() -> JSONResponse:
+        session = merge_config(default_config(state.settings.llm_model), state.session_defaults)
+        return JSONResponse(
+            {"app": state.app_name, "title": state.app_title, "session": session, "voices": VOICES}
+        )
+
+    @router.post("/web/session")
+    async def page_session(request: Request) -> JSONResponse:
+        """A client secret for the page's next connection, with its settings applied."""
+        try:
+            body = await request.json() if await request.body() else {}
+        except ValueError as exc:
+            return error_response(ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json"))
+        if not isinstance(body, dict):
+            return error_response(
+                ProtocolError("The request body must be a JSON object.", code="invalid_type")
+            )
+        # Captions need transcription events; a page that says nothing about it wants them.
+        audio = body.setdefault("audio", {})
+        if isinstance(audio, dict) and isinstance(audio.setdefault("input", {}), dict):
+            audio["input"].setdefault("transcription", {"model": "whisper-1"})
+        try:
+            secret, session = mint_client_secret(state, {"session": body}, default_ttl_s=PAGE_KEY_TTL_S)
+        except ProtocolError as exc:
+            return error_response(exc)
+        return JSONResponse({"value": secret.value, "expires_at": secret.expires_at, "session": session})
+
+    return router
+
+
+def _file_endpoint(name: str) -> Any:
+    async def serve() -> FileResponse:
+        headers = {"Cache-Control": "no-cache"}
+        if name == "sw.js":
+            headers["Service-Worker-Allowed"] = "/"
+        return FileResponse(STATIC_DIR / name, headers=headers)
+
+    return serve

@@ -1,0 +1,255 @@
+"""The Realtime API over WebRTC (`POST /v1/realtime/calls`), with aiortc.
+
+The caller's SDP offer gets an answer; then Opus audio flows both ways and the `oai-events` data
+channel carries the same JSON client and server events as the WebSocket. The server plays the
+reply audio itself (`PlayoutTrack`), so it knows what the caller has heard: barge-in truncates the
+assistant item there, and `output_audio_buffer.started|stopped|cleared` report playback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fractions
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av import AudioFrame, AudioResampler
+
+from ..protocol.errors import ProtocolError
+from ..server.calls import Call, Listener
+
+log = logging.getLogger(__name__)
+
+DATA_CHANNEL = "oai-events"
+RATE = 24_000
+"""The session's reply audio rate; aiortc's Opus encoder resamples to 48 kHz itself."""
+FRAME_MS = 20
+FRAME_SAMPLES = RATE * FRAME_MS // 1000
+CONNECT_TIMEOUT_S = 30.0
+"""A call whose ICE/DTLS has not connected by then is ended."""
+DISCONNECT_GRACE_S = 5.0
+"""How long a 'disconnected' peer may take to come back (ICE restarts, brief network loss)."""
+
+
+class SdpError(ValueError):
+    """The offer could not be parsed or answered."""
+
+
+@dataclass
+class _Chunk:
+    response_id: str
+    item_id: str
+    samples: np.ndarray[Any, np.dtype[np.int16]]
+    offset: int = 0
+
+
+class PlayoutTrack(MediaStreamTrack):
+    """The agent's voice: reply audio queued by the session, paced at real time, silence between.
+
+    Implements `session.runtime.AudioPlayer`, and reports playback back to the session.
+    """
+
+    kind = "audio"
+
+    def __init__(self, call: Call) -> None:
+        super().__init__()
+        self._call = call
+        self._queue: deque[_Chunk] = deque()
+        self._played_chunks: dict[str, int] = {}
+        self._played_samples: dict[str, int] = {}
+        self._start: float | None = None
+        self._pts = 0
+
+    def play(self, response_id: str, item_id: str, audio: bytes) -> None:
+        self._queue.append(_Chunk(response_id, item_id, np.frombuffer(audio, dtype=np.int16)))
+
+    def clear(self) -> None:
+        # Report each reply that was cut, with how much of it the caller heard.
+        cut: dict[str, str] = {}
+        for chunk in self._queue:
+            cut.setdefault(chunk.response_id, chunk.item_id)
+        self._queue.clear()
+        for response_id, item_id in cut.items():
+            heard_ms = self._played_samples.get(item_id, 0) * 1000 / RATE
+            self._report(self._call.session.playout_cleared(response_id, item_id, heard_ms))
+
+    async def recv(self) -> AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.monotonic()
+        else:
+            self._pts += FRAME_SAMPLES
+            await asyncio.sleep(max(0.0, self._start + self._pts / RATE - time.monotonic()))
+        frame = AudioFrame.from_ndarray(self._next_samples().reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = RATE
+        frame.pts = self._pts
+        frame.time_base = fractions.Fraction(1, RATE)
+        return frame
+
+    def _next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
+        out = np.zeros(FRAME_SAMPLES, dtype=np.int16)
+        filled = 0
+        while filled < FRAME_SAMPLES and self._queue:
+            chunk = self._queue[0]
+            if chunk.offset == 0 and chunk.response_id not in self._played_chunks:
+                self._played_chunks[chunk.response_id] = 0
+                self._report(self._call.session.playout_started(chunk.response_id))
+            take = min(FRAME_SAMPLES - filled, len(chunk.samples) - chunk.offset)
+            out[filled : filled + take] = chunk.samples[chunk.offset : chunk.offset + take]
+            filled += take
+            chunk.offset += take
+            self._played_samples[chunk.item_id] = self._played_samples.get(chunk.item_id, 0) + take
+            if chunk.offset >= len(chunk.samples):
+                self._queue.popleft()
+                self._played_chunks[chunk.response_id] += 1
+                if not self._queue:
+                    played = self._played_chunks[chunk.response_id]
+                    self._report(self._call.session.playout_drained(chunk.response_id, played))
+        return out
+
+    def _report(self, effects: list[Any]) -> None:
+        self._call.runtime.submit(effects)
+
+
+class _ChannelListener(Listener):
+    """Sends server events on the data channel; holds them until the caller's channel opens."""
+
+    def __init__(self) -> None:
+        super().__init__(self._send)
+        self.channel: RTCDataChannel | None = None
+        self._pending: list[str] = []
+
+    async def _send(self, event: dict[str, Any]) -> None:
+        text = json.dumps(event, separators=(",", ":"))
+        if self.channel is not None and self.channel.readyState == "open":
+            self.channel.send(text)
+        else:
+            self._pending.append(text)
+
+    def attach(self, channel: RTCDataChannel) -> None:
+        self.channel = channel
+        for text in self._pending:
+            channel.send(text)
+        self._pending.clear()
+
+
+class RtcCall:
+    """One WebRTC peer connection driving one hosted `Call`."""
+
+    def __init__(self, call: Call) -> None:
+        self.call = call
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # no STUN: answer with host candidates
+        self.player = PlayoutTrack(call)
+        self.events = _ChannelListener()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._inbox: asyncio.Queue[str] = asyncio.Queue()
+        self._disconnected_at: float | None = None
+        call.runtime.player = self.player
+        call.listeners.append(self.events)
+        call.on_end.append(self._close)
+
+    async def answer(self, offer_sdp: str) -> str:
+        """Apply the caller's offer and return the SDP answer (host candidates included)."""
+        self.pc.on("track", self._on_track)
+        self.pc.on("datachannel", self._on_datachannel)
+        self.pc.on("connectionstatechange", self._on_connection_state)
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        except Exception as exc:
+            raise SdpError(f"Could not parse the SDP offer: {exc}") from exc
+        for transceiver in self.pc.getTransceivers():
+            if transceiver.kind == "audio":
+                self.pc.addTrack(self.player)
+                break
+        try:
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+        except Exception as exc:
+            raise SdpError(f"Could not answer the SDP offer: {exc}") from exc
+        self._spawn(self._consume_inbox())
+        self._spawn(self._watch_connect())
+        return self.pc.localDescription.sdp
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        if track.kind == "audio":
+            self._spawn(self._read_microphone(track))
+
+    async def _read_microphone(self, track: MediaStreamTrack) -> None:
+        resampler = AudioResampler(format="s16", layout="mono", rate=RATE)
+        session, runtime = self.call.session, self.call.runtime
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            assert isinstance(frame, AudioFrame)  # an audio track yields audio frames
+            for pcm in resampler.resample(frame):
+                runtime.submit(session.feed_audio(pcm.to_ndarray().tobytes()))
+
+    def _on_datachannel(self, channel: RTCDataChannel) -> None:
+        if channel.label != DATA_CHANNEL:
+            log.info("call %s: ignoring data channel %r", self.call.id, channel.label)
+            return
+        self.events.attach(channel)
+
+        @channel.on("message")
+        def on_message(message: str | bytes) -> None:
+            if isinstance(message, str):
+                self._inbox.put_nowait(message)
+            else:
+                self.call.error(
+                    ProtocolError(
+                        "Binary messages are not supported; send JSON client events as text.",
+                        code="invalid_frame",
+                    )
+                )
+
+    async def _consume_inbox(self) -> None:
+        # One consumer keeps client events in the order the caller sent them.
+        while True:
+            await self.call.handle_text(await self._inbox.get())
+
+    async def _on_connection_state(self) -> None:
+        state = self.pc.connectionState
+        log.info("call %s: connection %s", self.call.id, state)
+        if state in ("failed", "closed"):
+            await self.call.end()
+        elif state == "disconnected":
+            self._disconnected_at = time.monotonic()
+            self._spawn(self._end_if_still_disconnected(self._disconnected_at))
+        elif state == "connected":
+            self._disconnected_at = None
+
+    async def _end_if_still_disconnected(self, since: float) -> None:
+        await asyncio.sleep(DISCONNECT_GRACE_S)
+        if self._disconnected_at == since:
+            log.info("call %s: peer gone for %.0f s, ending", self.call.id, DISCONNECT_GRACE_S)
+            await self.call.end()
+
+    async def _watch_connect(self) -> None:
+        await asyncio.sleep(CONNECT_TIMEOUT_S)
+        if self.pc.connectionState != "connected" and not self.call.ended.is_set():
+            log.info("call %s: ICE/DTLS did not connect in %.0f s, ending", self.call.id, CONNECT_TIMEOUT_S)
+            await self.call.end()
+
+    async def _close(self) -> None:
+        current = asyncio.current_task()
+        for task in list(self._tasks):
+            if task is not current:
+                task.cancel()
+        self.player.stop()
+        with contextlib.suppress(Exception):
+            await self.pc.close()
