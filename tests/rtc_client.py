@@ -40,9 +40,13 @@ class MicTrack(MediaStreamTrack):
         self._start: float | None = None
         self._pts = 0
         self.spoken = asyncio.Event()
+        self.said_at: float | None = None
+        """monotonic time the first frame of the latest `say` went out."""
+        self._new_utterance = False
 
     def say(self, pcm24k: bytes) -> None:
         self.spoken.clear()
+        self._new_utterance = True
         self._pending = np.concatenate([self._pending, np.frombuffer(pcm24k, dtype=np.int16)])
 
     @property
@@ -60,6 +64,9 @@ class MicTrack(MediaStreamTrack):
         samples = np.zeros(FRAME, dtype=np.int16)
         take = min(FRAME, len(self._pending))
         samples[:take] = self._pending[:take]
+        if take and self._new_utterance:
+            self._new_utterance = False
+            self.said_at = time.monotonic()
         self._pending = self._pending[take:]
         if take and not len(self._pending):
             self.spoken.set()

@@ -1,0 +1,115 @@
+"""Voice-to-voice latency and barge-in time over WebRTC, measured on the audio itself.
+
+A real aiortc peer (tests/rtc_client.py) speaks recorded speech (Debian's pocketsphinx-testdata)
+into an Opus track in real time and listens to the agent's track. It prints p50/p95 of:
+
+- voice-to-voice: end of the user's speech (the last 20 ms window within 30 dB of the clip's
+  loudest, as in bench/voice_latency.py) leaving the microphone -> first loud frame of the reply
+  arriving on the agent's track (Opus both ways, jitter buffer included);
+- barge-in: onset of speech sent over a playing reply -> that reply's `response.done` (cancelled)
+  on the data channel (the core bench's definition), and -> the agent's voice going silent on the
+  track (what the person hears).
+
+Run from the repo root: `python bench/webrtc_latency.py` (starts its own server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.voice_latency import pct, speech_bounds_ms
+from tests.live_server import API_KEY, start_server
+from tests.realtime_client import pcm24k, silence
+from tests.rtc_client import RtcClient
+from tests.speech_data import librivox_clips, load_wav_16k
+
+
+async def voice_to_voice(call: RtcClient, samples: object) -> float:
+    """One spoken turn; ms from the end of speech leaving the mic to the reply's first sound."""
+    _, end_ms = speech_bounds_ms(samples)  # type: ignore[arg-type]
+    call.say(pcm24k(samples) + silence(1200))
+    started = await call.until("output_audio_buffer.started", timeout=60)
+    assert call.mic is not None and call.mic.said_at is not None
+    speech_end = call.mic.said_at + end_ms / 1000
+    while not [t for t in call.heard.loud_at if t > speech_end]:
+        await asyncio.sleep(0.005)
+    first_sound = next(t for t in call.heard.loud_at if t > speech_end)
+    await _until_stopped(call, started["response_id"])
+    return (first_sound - speech_end) * 1000
+
+
+async def _until_stopped(call: RtcClient, response_id: str) -> None:
+    while True:
+        event = await call.until("output_audio_buffer.stopped", timeout=60)
+        if event["response_id"] == response_id:
+            return
+
+
+async def barge_in(call: RtcClient, first: object, interruption: object) -> tuple[float, float]:
+    """(onset -> response.done cancelled, onset -> agent silent), in ms."""
+    call.say(pcm24k(first) + silence(1200))
+    started = await call.until("output_audio_buffer.started", timeout=60)
+    await asyncio.sleep(0.8)
+    onset_ms, _ = speech_bounds_ms(interruption)  # type: ignore[arg-type]
+    call.say(pcm24k(interruption) + silence(1200))
+    while True:
+        event = await call.until("response.done", timeout=60)
+        if event["response"]["id"] == started["response_id"]:
+            break
+    done_at = time.monotonic()
+    assert event["response"]["status"] == "cancelled", event["response"]["status"]
+    assert call.mic is not None and call.mic.said_at is not None
+    onset = call.mic.said_at + onset_ms / 1000
+    await asyncio.sleep(1.0)  # the interruption is still being spoken: no new reply yet
+    old_voice = [t for t in call.heard.loud_at if onset <= t <= done_at + 1.0]
+    silent_at = max(old_voice) if old_voice else onset
+    await call.until("response.done", timeout=60)  # the interruption's own reply
+    await asyncio.sleep(0.3)
+    return (done_at - onset) * 1000, (silent_at - onset) * 1000
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=2, help="passes over the five LibriVox clips")
+    args = parser.parse_args()
+    clips = [load_wav_16k(path) for path, _ in librivox_clips()]
+    server = start_server(Path(tempfile.mkdtemp(prefix="realtalk-bench-")))
+    try:
+        call = RtcClient()
+        await call.connect(server, API_KEY)
+        await call.until("session.created")
+        latencies = [await voice_to_voice(call, clip) for _ in range(args.rounds) for clip in clips]
+        await call.close()
+        cut_done, cut_silent = [], []
+        for index in range(args.rounds * 3):
+            call = RtcClient()
+            await call.connect(server, API_KEY)
+            await call.send(
+                {
+                    "type": "session.update",
+                    "session": {"type": "realtime", "instructions": "You are a chatty storyteller."},
+                }
+            )
+            done_ms, silent_ms = await barge_in(call, clips[1], clips[(index % 2) * 3 + 1])
+            cut_done.append(done_ms)
+            cut_silent.append(silent_ms)
+            await call.close()
+    finally:
+        server.stop()
+    print(f"WebRTC voice-to-voice (n={len(latencies)}): p50 {pct(latencies, 50):.0f} ms, "
+          f"p95 {pct(latencies, 95):.0f} ms")
+    print(f"WebRTC barge-in -> response.done (n={len(cut_done)}): p50 {pct(cut_done, 50):.0f} ms, "
+          f"p95 {pct(cut_done, 95):.0f} ms")
+    print(f"WebRTC barge-in -> agent silent on the track: p50 {pct(cut_silent, 50):.0f} ms, "
+          f"p95 {pct(cut_silent, 95):.0f} ms")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
