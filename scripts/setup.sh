@@ -12,6 +12,8 @@ need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
 if [ "$dev" = 1 ]; then
   [ -d /usr/share/pocketsphinx/test/data/librivox ] || need_apt+=(pocketsphinx-testdata)
+  # The browser tests drive Debian's Chromium with Playwright (no browser download).
+  command -v chromium >/dev/null || need_apt+=(chromium)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

@@ -90,7 +90,8 @@ class HeardAudio:
 class RtcClient:
     """One WebRTC call. Use `await connect(...)`, then `say`, `send`, `until`; `close` at the end."""
 
-    def __init__(self, *, audio: bool = True, data_channel: bool = True) -> None:
+    def __init__(self, *, audio: bool = True, data_channel: bool = True, beta: bool = False) -> None:
+        self.beta = beta
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.mic = MicTrack() if audio else None
         self.heard = HeardAudio()
@@ -127,7 +128,7 @@ class RtcClient:
     def _on_message(self, message: str | bytes) -> None:
         event = json.loads(message)
         if not event["type"].startswith("realtalk."):
-            validate_server_event(event)
+            validate_server_event(event, beta=self.beta)
         self.events.append(event)
         self._inbox.put_nowait(event)
 

@@ -11,6 +11,7 @@ import time
 
 import httpx
 import openai
+from aiortc import RTCSessionDescription
 import pytest
 from openai import AsyncOpenAI
 
@@ -247,3 +248,35 @@ async def test_expired_client_secret_is_refused_clearly(server: LiveServer) -> N
         await RtcClient().connect(server, secret.value)
     assert refused.value.code == "expired_client_secret"
     assert "expired" in refused.value.message
+
+
+async def test_beta_browser_flow(server: LiveServer) -> None:
+    """Apps written for the beta: `POST /v1/realtime/sessions` for a key, SDP to `/v1/realtime`."""
+    client = AsyncOpenAI(base_url=server.base_url, api_key=API_KEY)
+    session = await client.beta.realtime.sessions.create(
+        model="gpt-4o-realtime-preview", modalities=["audio", "text"], voice="verse", instructions="Be brief."
+    )
+    assert session.client_secret.value.startswith("ek_")
+    assert session.voice == "verse"
+    call = RtcClient(beta=True)
+    try:
+        await call.pc.setLocalDescription(await call.pc.createOffer())
+        async with httpx.AsyncClient(base_url=server.http_url) as http:
+            answer = await http.post(
+                "/v1/realtime?model=gpt-4o-realtime-preview",
+                headers={
+                    "Authorization": f"Bearer {session.client_secret.value}",
+                    "Content-Type": "application/sdp",
+                },
+                content=call.pc.localDescription.sdp,
+            )
+        assert answer.status_code == 201, answer.text
+        await call.pc.setRemoteDescription(RTCSessionDescription(sdp=answer.text, type="answer"))
+        created = await call.until("session.created")
+        assert created["session"]["instructions"] == "Be brief."
+        call.say(clip(1) + silence(600))
+        await call.until("response.audio_transcript.delta")  # beta name of the transcript delta
+        done = await call.until("response.done")
+        assert done["response"]["status"] == "completed"
+    finally:
+        await call.close()

@@ -27,8 +27,10 @@ from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
 
 log = logging.getLogger(__name__)
 
-EPHEMERAL_PATHS = ("/v1/realtime/calls", "/v1/realtalk/chat")
-"""What a client secret may open (plus the Realtime WebSocket): sessions, nothing else."""
+
+def ephemeral_may_use(path: str) -> bool:
+    """A client secret opens sessions (calls, the WebSocket, SSE chat) and nothing else."""
+    return path == "/v1/realtime" or path.startswith(("/v1/realtime/calls", "/v1/realtalk/chat"))
 
 
 def create_app(
@@ -117,7 +119,7 @@ def create_app(
             credential = authenticate(request, state.api_keys, state.client_secrets, state.ui_token)
         except AuthError as exc:
             return JSONResponse(exc.to_json(), status_code=401)
-        if credential.kind == "ephemeral" and not path.startswith(EPHEMERAL_PATHS):
+        if credential.kind == "ephemeral" and not ephemeral_may_use(path):
             scope = AuthError("A client secret can only open Realtime sessions.", "insufficient_scope")
             return JSONResponse(scope.to_json(), status_code=403)
         request.state.credential = credential

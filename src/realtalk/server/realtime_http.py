@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from ..protocol import beta
 from ..protocol.client_events import validate_session_config
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
@@ -88,9 +89,37 @@ def realtime_router(state: AppState) -> APIRouter:
             return error_response(exc)
         return JSONResponse({"value": secret.value, "expires_at": secret.expires_at, "session": session})
 
+    @router.post("/v1/realtime/sessions")
+    async def create_beta_session(request: Request) -> JSONResponse:
+        """The beta way to mint a key: a beta session object with a one-minute `client_secret`."""
+        if request.state.credential.kind == "ephemeral":
+            return error_response(
+                ProtocolError("A client secret cannot mint client secrets.", code="insufficient_scope"), 403
+            )
+        try:
+            body = await request.json() if await request.body() else {}
+            if not isinstance(body, dict):
+                raise ProtocolError("The request body must be a JSON object.", code="invalid_type")
+            request_body = {"session": beta.session_to_ga(body), "expires_after": {"seconds": 60}}
+            secret, session = mint_client_secret(state, request_body)
+        except ValueError as exc:
+            return error_response(ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json"))
+        except ProtocolError as exc:
+            return error_response(exc)
+        client_secret = {"value": secret.value, "expires_at": secret.expires_at}
+        return JSONResponse({**beta.session_to_beta(session), "client_secret": client_secret})
+
+    @router.post("/v1/realtime")
+    async def create_beta_call(request: Request) -> Response:
+        """The beta WebRTC endpoint: same as calls, with beta events on the data channel."""
+        return await _create_call(request, is_beta=True)
+
     @router.post("/v1/realtime/calls")
     async def create_call(request: Request) -> Response:
         """SDP offer in, SDP answer out; the call id comes back in `Location`."""
+        return await _create_call(request, is_beta=False)
+
+    async def _create_call(request: Request, *, is_beta: bool) -> Response:
         credential: Credential = request.state.credential
         try:
             offer, requested = await _read_offer(request)
@@ -104,7 +133,7 @@ def realtime_router(state: AppState) -> APIRouter:
             session_config=config,
             server_playout=True,
         )
-        rtc = RtcCall(call)
+        rtc = RtcCall(call, beta=is_beta)
         try:
             answer = await rtc.answer(offer)
         except SdpError as exc:

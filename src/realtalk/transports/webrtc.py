@@ -123,8 +123,8 @@ class PlayoutTrack(MediaStreamTrack):
 class _ChannelListener(Listener):
     """Sends server events on the data channel; holds them until the caller's channel opens."""
 
-    def __init__(self) -> None:
-        super().__init__(self._send)
+    def __init__(self, beta: bool) -> None:
+        super().__init__(self._send, beta)
         self.channel: RTCDataChannel | None = None
         self._pending: list[str] = []
 
@@ -143,13 +143,16 @@ class _ChannelListener(Listener):
 
 
 class RtcCall:
-    """One WebRTC peer connection driving one hosted `Call`."""
+    """One WebRTC peer connection driving one hosted `Call`.
 
-    def __init__(self, call: Call) -> None:
+    `beta`: the data channel speaks the beta dialect (OpenAI's beta `POST /v1/realtime` calls).
+    """
+
+    def __init__(self, call: Call, *, beta: bool = False) -> None:
         self.call = call
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # no STUN: answer with host candidates
         self.player = PlayoutTrack(call)
-        self.events = _ChannelListener()
+        self.events = _ChannelListener(beta)
         self._tasks: set[asyncio.Task[None]] = set()
         self._inbox: asyncio.Queue[str] = asyncio.Queue()
         self._disconnected_at: float | None = None
@@ -220,7 +223,7 @@ class RtcCall:
     async def _consume_inbox(self) -> None:
         # One consumer keeps client events in the order the caller sent them.
         while True:
-            await self.call.handle_text(await self._inbox.get())
+            await self.call.handle_text(await self._inbox.get(), is_beta=self.events.beta)
 
     async def _on_connection_state(self) -> None:
         state = self.pc.connectionState
