@@ -11,8 +11,8 @@ import time
 
 import httpx
 import openai
-from aiortc import RTCSessionDescription
 import pytest
+from aiortc import RTCSessionDescription
 from openai import AsyncOpenAI
 
 from tests.live_server import API_KEY, LiveServer
