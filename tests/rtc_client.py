@@ -41,12 +41,14 @@ class MicTrack(MediaStreamTrack):
         self._pts = 0
         self.spoken = asyncio.Event()
         self.said_at: float | None = None
-        """monotonic time the first frame of the latest `say` went out."""
-        self._new_utterance = False
+        """monotonic time the first sample of the latest `say` went out."""
+        self._sent = 0
+        self._mark: int | None = None
 
     def say(self, pcm24k: bytes) -> None:
+        """Queue speech behind anything still queued."""
         self.spoken.clear()
-        self._new_utterance = True
+        self._mark = self._sent + len(self._pending)
         self._pending = np.concatenate([self._pending, np.frombuffer(pcm24k, dtype=np.int16)])
 
     @property
@@ -64,9 +66,10 @@ class MicTrack(MediaStreamTrack):
         samples = np.zeros(FRAME, dtype=np.int16)
         take = min(FRAME, len(self._pending))
         samples[:take] = self._pending[:take]
-        if take and self._new_utterance:
-            self._new_utterance = False
-            self.said_at = time.monotonic()
+        if self._mark is not None and self._mark < self._sent + FRAME:
+            self.said_at = time.monotonic() + (self._mark - self._sent) / RATE
+            self._mark = None
+        self._sent += take
         self._pending = self._pending[take:]
         if take and not len(self._pending):
             self.spoken.set()
