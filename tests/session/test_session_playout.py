@@ -80,7 +80,9 @@ def test_barge_in_clears_playout_and_truncates_at_what_was_heard(vad: SileroVad)
     assert cleared[0]["audio_end_ms"] == 1000
     retrieved = sent(session.handle_event({"type": "conversation.item.retrieve", "item_id": item_id}))
     transcript = retrieved[0]["item"]["content"][0]["transcript"]  # type: ignore[index]
-    assert transcript == "A long sentence that goes on. ", "only what was heard stays in the transcript"
+    assert transcript.strip() == "A long sentence that goes on.", (
+        "only what was heard stays in the transcript"
+    )
 
 
 def test_playout_formats_are_pinned_to_pcm24k(vad: SileroVad) -> None:
