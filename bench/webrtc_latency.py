@@ -38,9 +38,7 @@ async def voice_to_voice(call: RtcClient, samples: object) -> float:
     started = await call.until("output_audio_buffer.started", timeout=60)
     assert call.mic is not None and call.mic.said_at is not None
     speech_end = call.mic.said_at + end_ms / 1000
-    while not [t for t in call.heard.loud_at if t > speech_end]:
-        await asyncio.sleep(0.005)
-    first_sound = next(t for t in call.heard.loud_at if t > speech_end)
+    first_sound = await call.first_sound_after(speech_end)
     await _until_stopped(call, started["response_id"])
     return (first_sound - speech_end) * 1000
 
@@ -103,12 +101,18 @@ async def main() -> None:
             await call.close()
     finally:
         server.stop()
-    print(f"WebRTC voice-to-voice (n={len(latencies)}): p50 {pct(latencies, 50):.0f} ms, "
-          f"p95 {pct(latencies, 95):.0f} ms")
-    print(f"WebRTC barge-in -> response.done (n={len(cut_done)}): p50 {pct(cut_done, 50):.0f} ms, "
-          f"p95 {pct(cut_done, 95):.0f} ms")
-    print(f"WebRTC barge-in -> agent silent on the track: p50 {pct(cut_silent, 50):.0f} ms, "
-          f"p95 {pct(cut_silent, 95):.0f} ms")
+    print(
+        f"WebRTC voice-to-voice (n={len(latencies)}): p50 {pct(latencies, 50):.0f} ms, "
+        f"p95 {pct(latencies, 95):.0f} ms"
+    )
+    print(
+        f"WebRTC barge-in -> response.done (n={len(cut_done)}): p50 {pct(cut_done, 50):.0f} ms, "
+        f"p95 {pct(cut_done, 95):.0f} ms"
+    )
+    print(
+        f"WebRTC barge-in -> agent silent on the track: p50 {pct(cut_silent, 50):.0f} ms, "
+        f"p95 {pct(cut_silent, 95):.0f} ms"
+    )
 
 
 if __name__ == "__main__":

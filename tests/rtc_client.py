@@ -101,6 +101,7 @@ class RtcClient:
         self.events: list[dict[str, Any]] = []
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self._sound = asyncio.Event()
         self.channel = self.pc.createDataChannel("oai-events") if data_channel else None
         self.opened = asyncio.Event()
         self.call_id = ""
@@ -150,6 +151,16 @@ class RtcClient:
             if float(np.sqrt(np.mean(samples**2))) > SOUND_RMS:
                 self.heard.loud_frames += 1
                 self.heard.loud_at.append(time.monotonic())
+                self._sound.set()
+
+    async def first_sound_after(self, moment: float, timeout: float = 30.0) -> float:
+        """When the agent's voice was first heard after `moment` (monotonic)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (later := [t for t in self.heard.loud_at if t > moment]):
+            self._sound.clear()
+            await asyncio.wait_for(self._sound.wait(), max(0.01, deadline - loop.time()))
+        return later[0]
 
     async def send(self, event: dict[str, Any]) -> None:
         assert self.channel is not None
