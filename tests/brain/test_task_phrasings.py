@@ -35,7 +35,10 @@ def test_agenda_questions_list_the_day(text: str, day: str) -> None:
 
 
 def test_a_summary_or_rundown_asks_for_the_summary() -> None:
-    assert called(reply("give me a summary of today", tools=TOOLS)) == ("summarize_day", {"day": "2026-11-22"})
+    assert called(reply("give me a summary of today", tools=TOOLS)) == (
+        "summarize_day",
+        {"day": "2026-11-22"},
+    )
     assert called(reply("a quick rundown of my day please", tools=TOOLS))[0] == "summarize_day"
 
 
@@ -90,7 +93,9 @@ LONG = {"message": "You have 14 tasks. The first 5: a, b, c, d, e. Shall I read 
         "more": {"day": "tomorrow", "start": 5}}  # fmt: skip
 
 
-@pytest.mark.parametrize("text", ["yes", "yes please", "go on", "read me the rest", "what else", "the other 9"])
+@pytest.mark.parametrize(
+    "text", ["yes", "yes please", "go on", "read me the rest", "what else", "the other 9"]
+)
 def test_asking_for_the_rest_calls_the_tool_with_what_it_offered(text: str) -> None:
     assert called(reply(text, tools=TOOLS, history=_after_list(LONG))) == (
         "list_due_tasks",
