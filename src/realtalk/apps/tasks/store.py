@@ -9,13 +9,18 @@ from sqlalchemy import create_engine, event
 from sqlmodel import Session, col, select
 
 from . import migrate
+from .changes import Changes
 from .models import Status, Task, TaskCreate, TaskUpdate, utc_now
 
 
 class TaskStore:
-    """CRUD and the filters the voice tools need. Each call is its own transaction."""
+    """CRUD and the filters the voice tools need. Each call is its own transaction.
+
+    Every write is announced on `changes`, whoever made it (the REST API or a voice tool).
+    """
 
     def __init__(self, url: str) -> None:
+        self.changes = Changes()
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
@@ -31,7 +36,8 @@ class TaskStore:
             session.add(task)
             session.commit()
             session.refresh(task)
-            return task
+        self.changes.publish()
+        return task
 
     def get(self, task_id: int) -> Task | None:
         with Session(self.engine) as session:
@@ -53,7 +59,8 @@ class TaskStore:
             session.add(task)
             session.commit()
             session.refresh(task)
-            return task
+        self.changes.publish()
+        return task
 
     def delete(self, task_id: int) -> bool:
         with Session(self.engine) as session:
@@ -62,7 +69,8 @@ class TaskStore:
                 return False
             session.delete(task)
             session.commit()
-            return True
+        self.changes.publish()
+        return True
 
     def list(
         self,
