@@ -55,6 +55,5 @@ def _legacy_revision(connection: Connection) -> str | None:
     if columns == {c.name for c in Task.__table__.columns}:  # type: ignore[attr-defined]
         return "head"
     raise RuntimeError(
-        f"the '{TABLE}' table has columns {sorted(columns)}, which match no migration; "
-        "it was left as it is"
+        f"the '{TABLE}' table has columns {sorted(columns)}, which match no migration; it was left as it is"
     )
