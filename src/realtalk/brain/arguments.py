@@ -62,6 +62,16 @@ _REQUEST_VERBS = {"add", "create", "make", "put", "set", "send", "write", "searc
 _OBJECT_WORDS = {"a", "an", "the", "my", "new", "another", "this", "some", "me", "up", "us"}
 _CONNECTORS = {"to", "for", "about", "that", "saying", "called", "named", "titled", "on", "with", "of",
                "in", "at", "by", "and", "into", "onto", "as", "please", "is", "from"}  # fmt: skip
+# "I have to call the bank": what follows is the thing to do, its verb included.
+_OBLIGATION = re.compile(
+    r"^(?:(?:i\s+(?:have|must|gotta|got)|i've\s+got)\s+(?:to\s+)?|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
+    r"\s+(?:to\s+)?|remember\s+to\s+)",
+    re.I,
+)
+_SUBJECT = re.compile(
+    r"(?:i|i'm|i\s+am|i've|i\s+have|we|we're|we\s+are|we've|we\s+have)\s+(?:just\s+|already\s+|finally\s+)?",
+    re.I,
+)
 _ANSWER_LEAD_IN = re.compile(
     r"^(?:(?:um+|uh+|h?mm+|erm?|ok(?:ay)?|sure|yes|yeah|well|so|please|it's|it\s+is|its|that's|that\s+is|it'll\s+be"
     r"|let's\s+say|make\s+it|call\s+it|my\s+\w+\s+is|the\s+\w+\s+is|i'm|i\s+am|in|at|for|to|the|my)(?:\s+|$))+",
@@ -425,16 +435,21 @@ def _texts(
 
 def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
     """The request without its phrasing: "could you add a task to buy milk" -> "buy milk"."""
-    text = _LEAD_IN.sub("", text.strip())
+    lead_in = _LEAD_IN.match(text.strip())
+    text = text.strip()[lead_in.end() if lead_in else 0 :]
+    obligation = _OBLIGATION.match(text)
+    # After "i need to" only the tool's own verbs are the request's: "i need to call the bank" is a
+    # task called "call the bank", "i need to add a task" is not.
+    obliged = obligation is not None or bool(lead_in and re.search(r"\bneed\s+to\s+$", lead_in.group(0)))
+    text = text[obligation.end() if obligation else 0 :]
     words = text.split()
-    # "i (have) just finished X": the speaker reporting the request's verb.
-    subject = re.match(r"(?:i|i've|i\s+have)\s+(?:just\s+|already\s+)?", text, re.I)
-    if subject and len(text) > subject.end():
-        verb = text[subject.end() :].split()[0]
-        if verb.lower() in _REQUEST_VERBS or _in_vocabulary(verb, vocabulary):
-            words = text[subject.end() :].split()
-    if words and (words[0].lower() in _REQUEST_VERBS or _in_vocabulary(words[0], vocabulary)):
-        i = 1
+    # "i (have) just finished X", "i'm done with X": the speaker reporting the request's verb.
+    subject = _SUBJECT.match(text)
+    if subject and _verb_length(text[subject.end() :].split(), vocabulary, obliged):
+        words = text[subject.end() :].split()
+    verb = _verb_length(words, vocabulary, obliged)
+    if verb:
+        i = verb
         while (
             i < len(words)
             and i <= 4
@@ -456,6 +471,16 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
     while words and words[0].lower() in _CONNECTORS - {"to"}:
         words.pop(0)
     return " ".join(words)
+
+
+def _verb_length(words: list[str], vocabulary: frozenset[str], own_verbs_only: bool = False) -> int:
+    """How many of `words` make the request's verb: "cross off" 2, "add" 1, none 0."""
+    spoken = [" ".join(lexicon.tokens(w)) for w in words]
+    verbs = frozenset() if own_verbs_only else _REQUEST_VERBS
+    phrase = lexicon.leading_phrase(spoken)
+    if phrase is not None and (phrase[1] in verbs or _in_vocabulary(phrase[1], vocabulary)):
+        return phrase[0]
+    return int(bool(spoken) and (spoken[0] in verbs or _in_vocabulary(spoken[0], vocabulary)))
 
 
 def question(param: Param) -> str:

@@ -53,6 +53,16 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )  # fmt: skip
 
+# Asking to hear the rest: "yes", "go on", "read me the rest", "what else", "the other 14 please".
+_MORE = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|sure|ok(?:ay)?|please|and|so|go\s+on|go\s+ahead|continue|keep\s+going|read|tell"
+    r"|say|give|me|let's|let\s+me|hear|what|else|the|rest|more|others?|other\s+\w+|them|all|of|ones|next|few"
+    r"|too|as\s+well|i\s+want|to)\b\W*)+$",
+    re.I,
+)
+
+_ASKS_MORE = re.compile(r"\b(?:rest|more|else|others?|go\s+on|keep\s+going|continue|next)\b", re.I)
+
 
 class BuiltinBrain:
     """The default, offline brain (see the module docstring)."""
@@ -106,6 +116,11 @@ class _Turn:
         scripted = self.persona.rule_for(text)
         if scripted:
             return _say(scripted)
+        reading_on = self._continuation(text)
+        if isinstance(reading_on, ToolCall):
+            return [reading_on]
+        if reading_on:
+            return _say(reading_on)
         choice = _choose(self.tools, text, self.now)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
@@ -134,6 +149,29 @@ class _Turn:
             outputs.insert(0, message)
         names = {c.call_id: c.name for m in self.messages for c in m.tool_calls}
         return " ".join(results.speak(names.get(m.tool_call_id or ""), m.content) for m in outputs)
+
+    def _continuation(self, text: str) -> ToolCall | str | None:
+        """The call that reads on, when the user wants the rest a tool result offered ("yes", "go on").
+
+        A result that leaves some unsaid (a long list) offers the rest as `more`: the arguments to
+        call the same tool with next. Asked for more after a result that offered none, we say so.
+        """
+        if not _MORE.match(text):
+            return None
+        nothing_more = "That's all of it." if _ASKS_MORE.search(text) else None
+        names = {c.call_id: c.name for m in self.messages for c in m.tool_calls}
+        for message in reversed(self.messages[:-1]):
+            if message.role == "user":
+                return None
+            if message.role == "tool":
+                try:
+                    data = json.loads(message.content)
+                except ValueError:
+                    return nothing_more
+                more = data.get("more") if isinstance(data, dict) else None
+                tool = next((t for t in self.tools if t.name == names.get(message.tool_call_id or "")), None)
+                return _call(tool, more) if isinstance(more, dict) and tool is not None else nothing_more
+        return None
 
     def _forced_tool(self, text: str) -> ToolSpec | None:
         choice = self.request.tool_choice

@@ -489,7 +489,8 @@ def flag(utterance: Utterance, about: set[str]) -> Found | None:
     return None
 
 
-_NO = re.compile(r"\b(?:no|nope|nah|don't|do\s+not|negative)\b", re.I)
+# "Don't forget to ..." asks for a reminder; it says no to nothing.
+_NO = re.compile(r"\b(?:no|nope|nah|(?:don't|dont|do\s+not)(?!\s+(?:let\s+me\s+)?forget)|negative)\b", re.I)
 # Only clear agreement: a "please" or an "ok" in passing must not confirm a deletion.
 _YES = re.compile(
     r"\b(?:yes|yeah|yep|yup|sure|correct|affirmative|confirm(?:ed)?|go\s+ahead|do\s+it)\b", re.I

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['.@:][a-z0-9]+)*")
@@ -37,8 +37,8 @@ search find look lookup seek query browse
 add create make put insert save store record register
 remember memory memorize recall save store note
 task todo reminder remind chore errand
-delete remove cancel drop erase clear discard
-update change modify edit move reschedule adjust push postpone delay
+delete remove cancel drop erase clear discard scratch
+update change modify edit move reschedule adjust push postpone delay bump
 complete done finish tick mark
 book reserve reservation booking appointment table
 time clock hour
@@ -53,6 +53,7 @@ thermostat heating heater hvac aircon
 price cost pay fee quote
 stock share ticker market
 news headline
+summary summarize summarise overview recap rundown briefing
 calendar event meeting schedule agenda
 translate translation language
 calculate math plus minus divide sum
@@ -74,6 +75,51 @@ password reset login
 outdoor outside terrace patio garden
 people person guest party pax seat
 """
+
+
+# Phrases that mean more than their words, as the word they mean. A phrase is matched as whole
+# tokens, longest first, and never overlaps another: "what do i have to do" is a question about
+# the list, not "i have to" (a thing to remember).
+_PHRASES = {
+    "list": """do i have | have i got | what's on | whats on | what is on | on my plate | coming up
+        | what's left | whats left | what is left | what's next | whats next | what is next | what else""",
+    "remind": """i need to | i have to | i've got to | i got to | i gotta | i must | don't forget
+        | dont forget | don't let me forget | dont let me forget | need to remember""",
+    "done": "tick off | cross off | check off | take off | knock off | done with | finished with",
+    "remove": "get rid of | take away",
+    "move": "push back | move up",
+}
+
+
+def _phrase_index() -> dict[tuple[str, ...], str]:
+    index: dict[tuple[str, ...], str] = {}
+    for meaning, phrases in _PHRASES.items():
+        for phrase in phrases.split("|"):
+            index[tuple(tokens(phrase))] = meaning
+    return index
+
+
+def leading_phrase(spoken: Sequence[str]) -> tuple[int, str] | None:
+    """(its length in tokens, its meaning) for the phrase `spoken` starts with, if any."""
+    for length in range(min(_LONGEST_PHRASE, len(spoken)), 1, -1):
+        meaning = _PHRASE_INDEX.get(tuple(spoken[:length]))
+        if meaning is not None:
+            return length, meaning
+    return None
+
+
+def phrase_meanings(spoken: Sequence[str]) -> list[str]:
+    """The words the phrases among `spoken` tokens mean ("tick off" -> "done"), in order."""
+    found = []
+    i = 0
+    while i < len(spoken):
+        phrase = leading_phrase(spoken[i:])
+        if phrase is None:
+            i += 1
+            continue
+        found.append(phrase[1])
+        i += phrase[0]
+    return found
 
 
 def tokens(text: str) -> list[str]:
@@ -109,6 +155,8 @@ def _group_index() -> dict[str, frozenset[int]]:
 
 
 _CONCEPTS = _group_index()
+_PHRASE_INDEX = _phrase_index()
+_LONGEST_PHRASE = max(len(p) for p in _PHRASE_INDEX)
 
 
 def concepts(word_stem: str) -> frozenset[int]:
@@ -117,10 +165,12 @@ def concepts(word_stem: str) -> frozenset[int]:
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry meaning, in order, plus joined pairs ("look up" -> "lookup")."""
+    """Stems of the words that carry meaning, in order, plus joined pairs ("look up" -> "lookup")
+    and what phrases mean ("cross off" -> "done")."""
     spoken = [w for w in tokens(text) if not w[0].isdigit()]
     stems = [stem(w) for w in spoken if w not in STOPWORDS]
     stems += [stem(a + b) for a, b in itertools.pairwise(spoken) if stem(a + b) in _CONCEPTS]
+    stems += [stem(w) for w in phrase_meanings(spoken)]
     return stems
 
 

@@ -16,6 +16,8 @@ from . import lexicon, routing
 
 _MAX_FACTS = 4
 _MAX_WORDS = 60
+_MAX_MESSAGE_WORDS = 150
+"""A message the tool wrote to be said is cut only when far longer than what we would make up."""
 _WRAPPERS = {"result", "results", "data", "output", "response", "content", "items", "value", "payload"}
 _MESSAGES = ("message", "text", "answer", "summary", "result", "response", "output", "description", "reply")
 # A field that says what the result is about, and how to say it: "in Paris", "of order 456".
@@ -45,7 +47,16 @@ def speak(tool_name: str | None, output: str) -> str:
         data = json.loads(output)
     except (ValueError, TypeError):
         data = output.strip()
-    return _limit(_sentence(action, tool_name or "", data))
+    said = _sentence(action, tool_name or "", data)
+    written = isinstance(data, dict) and _message(_unwrap(data)) is not None
+    return _limit(said, _MAX_MESSAGE_WORDS if written else _MAX_WORDS)
+
+
+def _message(data: Any) -> str | None:
+    """The sentence the tool wrote to be said, if it wrote one."""
+    if not isinstance(data, dict):
+        return None
+    return next((data[k] for k in _MESSAGES if isinstance(data.get(k), str) and data[k].strip()), None)
 
 
 def _sentence(action: str, tool_name: str, data: Any) -> str:
@@ -54,7 +65,7 @@ def _sentence(action: str, tool_name: str, data: Any) -> str:
         error = _error(data)
         if error is not None:
             return _apology(action, tool_name, error)
-        message = next((data[k] for k in _MESSAGES if isinstance(data.get(k), str) and data[k].strip()), None)
+        message = _message(data)
         return _sentence_end(message) if message else _describe(data)
     if isinstance(data, list):
         return _describe_list(data)
@@ -260,11 +271,11 @@ def _sentence_end(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _limit(text: str) -> str:
+def _limit(text: str, max_words: int = _MAX_WORDS) -> str:
     """At most a few sentences: a listener cannot skim."""
     words = text.split()
-    if len(words) <= _MAX_WORDS:
+    if len(words) <= max_words:
         return text
-    cut = " ".join(words[:_MAX_WORDS])
+    cut = " ".join(words[:max_words])
     sentence_end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
     return cut[: sentence_end + 1] if sentence_end > 0 else cut.rstrip(",;:") + "…"

@@ -76,7 +76,7 @@ VERBS = lexicon.words(
     close start stop list show tell retrieve save store remember fetch query read write post reset transfer
     end log record mark complete report compute estimate generate summarize explain recommend suggest move
     give take try look-up lookup sell pay plan compare count measure notify remind email text message
-    dial ring connect"""
+    dial ring connect reschedule postpone"""
 )
 
 

@@ -1,8 +1,14 @@
-"""The Task API: REST CRUD under `/apps/tasks/api`, documented in the server's OpenAPI."""
+"""The Task API: REST CRUD under `/apps/tasks/api`, documented in the server's OpenAPI, and a
+Server-Sent Events stream of the list as it changes."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+
 from fastapi import APIRouter, HTTPException, Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
 
 from .models import Status, Task, TaskCreate, TaskUpdate
 from .store import TaskStore
@@ -39,5 +45,20 @@ def task_router(store: TaskStore) -> APIRouter:
         if not store.delete(task_id):
             raise HTTPException(404, f"task {task_id} not found")
         return Response(status_code=204)
+
+    @router.get("/events", response_class=EventSourceResponse)
+    async def task_events() -> EventSourceResponse:
+        """Server-Sent Events: a `tasks` event with the whole list now, and again after every change."""
+
+        async def events() -> AsyncIterator[ServerSentEvent]:
+            async with store.changes.subscribe() as changed:
+                version = store.changes.version
+                while True:
+                    tasks = await run_in_threadpool(store.list)
+                    data = json.dumps([t.model_dump(mode="json") for t in tasks])
+                    yield ServerSentEvent(data=data, event="tasks", id=str(version))
+                    version = await changed.get()
+
+        return EventSourceResponse(events(), ping=15)
 
     return router

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from ...config import Settings
 from .. import Agent, App
@@ -17,11 +21,22 @@ INSTRUCTIONS = (
 )
 
 
+STATIC = Path(__file__).with_name("static")
+PAGE_PATHS = ("/apps/tasks/", "/apps/tasks/static/")
+"""The live task page: a static shell, served without a key; its data comes from the API, with one."""
+
+
 def attach(server: FastAPI, settings: Settings) -> None:
-    """Give the server the Task API and point the voice tools at the same database."""
+    """Give the server the Task API and the live task page; point the voice tools at the same database."""
     store = TaskStore(settings.resolved_database_url)
     attach_store(store)
     server.include_router(task_router(store))
+
+    @server.get("/apps/tasks/", include_in_schema=False)
+    def task_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    server.mount("/apps/tasks/static", StaticFiles(directory=STATIC), name="task-page")
 
 
 AGENTS = (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -38,9 +38,15 @@ class TaskFields(SQLModel):
 
 
 class Task(TaskFields, table=True):
+    """A task as stored. Its schema changes only through a migration (see `migrate`)."""
+
+    __table_args__ = (Index("ix_task_status_due", "status", "due"),)
+
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+    completed_at: datetime | None = None
+    """When it was marked done; None while open."""
 
 
 class TaskCreate(TaskFields):

@@ -6,32 +6,38 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
+from . import migrate
+from .changes import Changes
 from .models import Status, Task, TaskCreate, TaskUpdate, utc_now
 
 
 class TaskStore:
-    """CRUD and the filters the voice tools need. Each call is its own transaction."""
+    """CRUD and the filters the voice tools need. Each call is its own transaction.
+
+    Every write is announced on `changes`, whoever made it (the REST API or a voice tool).
+    """
 
     def __init__(self, url: str) -> None:
+        self.changes = Changes()
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
         self.engine = create_engine(url, connect_args=connect_args)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", lambda conn, _: conn.execute("PRAGMA journal_mode=WAL"))
-        # New tables are created; columns are only ever added in new tables, so create_all is the
-        # whole migration story until a released schema has to change.
-        SQLModel.metadata.create_all(self.engine, tables=[Task.__table__])  # type: ignore[attr-defined]
+        migrate.upgrade(self.engine)
 
     def create(self, fields: TaskCreate) -> Task:
         with Session(self.engine) as session:
             task = Task.model_validate(fields)
+            task.completed_at = utc_now() if task.status == Status.done else None
             session.add(task)
             session.commit()
             session.refresh(task)
-            return task
+        self.changes.publish()
+        return task
 
     def get(self, task_id: int) -> Task | None:
         with Session(self.engine) as session:
@@ -42,13 +48,19 @@ class TaskStore:
             task = session.get(Task, task_id)
             if task is None:
                 return None
+            was_done = task.status == Status.done
             for key, value in changes.model_dump(exclude_unset=True).items():
                 setattr(task, key, value)
             task.updated_at = utc_now()
+            if task.status == Status.done and not was_done:
+                task.completed_at = task.updated_at
+            elif task.status != Status.done:
+                task.completed_at = None
             session.add(task)
             session.commit()
             session.refresh(task)
-            return task
+        self.changes.publish()
+        return task
 
     def delete(self, task_id: int) -> bool:
         with Session(self.engine) as session:
@@ -57,7 +69,8 @@ class TaskStore:
                 return False
             session.delete(task)
             session.commit()
-            return True
+        self.changes.publish()
+        return True
 
     def list(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import dateparser
@@ -38,14 +38,17 @@ def _when(text: str | None) -> datetime | None:
     return parsed
 
 
-def _say_when(due: datetime | None) -> str:
-    if due is None:
-        return ""
+def _say_day(day: date) -> str:
     today = datetime.now().date()
-    day = {today: "today", today + timedelta(days=1): "tomorrow"}.get(due.date(), due.strftime("%A %B %-d"))
-    return f" {day}" + (
-        f" at {due.strftime('%-I:%M %p').replace(':00', '')}" if (due.hour, due.minute) != (0, 0) else ""
-    )
+    return {today: "today", today + timedelta(days=1): "tomorrow"}.get(day, f"{day:%A %B} {day.day}")
+
+
+def _say_time(due: datetime) -> str:
+    return f" at {due.strftime('%-I:%M %p').replace(':00', '')}" if (due.hour, due.minute) != (0, 0) else ""
+
+
+def _say_when(due: datetime | None) -> str:
+    return f" {_say_day(due.date())}{_say_time(due)}" if due else ""
 
 
 def _named(title: str, status: Status | None = None) -> Task:
@@ -55,10 +58,28 @@ def _named(title: str, status: Status | None = None) -> Task:
     return task
 
 
-def _listing(tasks: list[Task]) -> str:
-    return ", ".join(f"{t.title}{_say_when(t.due)}" for t in tasks[:6]) + (
-        f", and {len(tasks) - 6} more" if len(tasks) > 6 else ""
+def _listing(tasks: list[Task], day_known: bool = False) -> str:
+    """The tasks grouped by day, as said aloud: "today: send invoice at 4 PM; tomorrow: walk the dog"."""
+    groups: list[tuple[str, list[str]]] = []
+    for task in tasks:
+        label = "" if day_known else (_say_day(task.due.date()) if task.due else "with no date")
+        said = task.title + (_say_time(task.due) if task.due else "")
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(said)
+        else:
+            groups.append((label, [said]))
+    return "; ".join(
+        f"{label}: {', '.join(titles)}" if label else ", ".join(titles) for label, titles in groups
     )
+
+
+READ_ALL = 10
+"""Lists up to this long are read whole; longer ones a few at a time, offering the rest."""
+READ_FIRST = 5
+
+
+def _count(n: int) -> str:
+    return f"{n} task{'s' if n != 1 else ''}"
 
 
 @tools.register
@@ -80,20 +101,39 @@ def add_task(
 @tools.register
 def list_due_tasks(
     day: Annotated[str | None, Field(description="the day to list, e.g. today, tomorrow, friday")] = None,
+    start: Annotated[int, Field(ge=0, description="how many tasks were already read, to read the rest")] = 0,
 ) -> dict[str, object]:
-    """List the open tasks on the task list, or those due on a given day."""
-    start = _when(day)
-    if start is not None:
-        start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-        tasks = _store().list(status=Status.open, due_from=start, due_before=start + timedelta(days=1))
-        when = _say_when(start).strip() or "then"
+    """List the open tasks on the task list, or those due on a given day (a long list a few at a time).
+
+    When tasks are left unread, the result's `more` holds the arguments that read the rest.
+    """
+    first = _when(day)
+    if first is not None:
+        first = first.replace(hour=0, minute=0, second=0, microsecond=0)
+        tasks = _store().list(status=Status.open, due_from=first, due_before=first + timedelta(days=1))
+        when = f" due {_say_day(first.date())}"
     else:
         tasks = _store().list(status=Status.open)
         when = ""
     if not tasks:
-        return {"message": f"You have nothing due {when}." if when else "Your task list is empty."}
-    count = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
-    return {"message": f"You have {count}{' due ' + when if when else ''}: {_listing(tasks)}."}
+        return {"message": f"You have nothing due{when}." if when else "Your task list is empty."}
+    if start >= len(tasks):
+        return {"message": f"That's all: you have {_count(len(tasks))}{when}."}
+    left = len(tasks) - start
+    # Once the user asked for more, they get more at a time.
+    page = tasks[start:] if left <= READ_ALL else tasks[start : start + (READ_ALL if start else READ_FIRST)]
+    listing = _listing(page, day_known=first is not None)
+    if start == 0 and len(page) == len(tasks):
+        message = f"You have {_count(len(tasks))}{when}: {listing}."
+    elif start == 0:
+        message = f"You have {_count(len(tasks))}{when}. The first {len(page)}: {listing}."
+    else:
+        message = f"{'The last' if len(page) == left else 'The next'} {len(page)}: {listing}."
+    if len(page) < left:
+        rest = left - len(page)
+        more = {"day": day, "start": start + len(page)} if day else {"start": start + len(page)}
+        return {"message": f"{message} Shall I read the other {rest}?", "more": more}
+    return {"message": message}
 
 
 @tools.register
@@ -139,7 +179,14 @@ def summarize_day(
     start = (_when(day) or datetime.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     due = _store().list(status=Status.open, due_from=start, due_before=start + timedelta(days=1))
     overdue = _store().list(status=Status.open, due_before=start)
-    parts = [f"{len(due)} due" + (f": {_listing(due)}" if due else "")]
+    parts = [f"{len(due)} due" + (f": {_briefly(due, day_known=True)}" if due else "")]
     if overdue:
-        parts.append(f"{len(overdue)} overdue: {_listing(overdue)}")
-    return {"message": f"For {_say_when(start).strip() or day}, you have " + "; and ".join(parts) + "."}
+        parts.append(f"{len(overdue)} overdue: {_briefly(overdue)}")
+    return {"message": f"For {_say_day(start.date())}, you have " + "; and ".join(parts) + "."}
+
+
+def _briefly(tasks: list[Task], day_known: bool = False) -> str:
+    """The first few tasks, and how many more: a summary is not the whole list."""
+    shown = tasks if len(tasks) <= READ_ALL else tasks[:READ_FIRST]
+    more = f", and {len(tasks) - len(shown)} more" if len(shown) < len(tasks) else ""
+    return _listing(shown, day_known) + more
