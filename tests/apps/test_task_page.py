@@ -31,7 +31,8 @@ def task_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 def test_the_page_and_the_files_it_references_are_served(task_server: LiveServer) -> None:
-    with httpx.Client(base_url=task_server.http_url, headers=AUTH) as client:
+    with httpx.Client(base_url=task_server.http_url) as client:  # the shell needs no key
+        assert client.get("/apps/tasks/api/tasks").status_code == 401, "its data does"
         page = client.get("/apps/tasks/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         referenced = re.findall(r'(?:href|src)="([^"]+)"', page.text)

@@ -113,7 +113,8 @@ def create_app(
     @app.middleware("http")
     async def require_key(request: Request, call_next):  # type: ignore[no-untyped-def]
         path = request.url.path
-        if path in PUBLIC_PATHS or path.startswith((*PUBLIC_PREFIXES, *state.public_prefixes)):
+        public = path in PUBLIC_PATHS or path in state.public_paths
+        if public or path.startswith((*PUBLIC_PREFIXES, *state.public_prefixes)):
             return await call_next(request)
         try:
             credential = authenticate(request, state.api_keys, state.client_secrets, state.ui_token)

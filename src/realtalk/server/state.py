@@ -42,8 +42,9 @@ class AppState:
     """The web app's sign-in token (see `auth.load_or_create_ui_token`)."""
     app_name: str | None = None
     app_title: str = "RealTalk"
+    public_paths: set[str] = field(default_factory=set)
     public_prefixes: list[str] = field(default_factory=list)
-    """Paths an app serves without a key (its page shells), besides RealTalk's own."""
+    """Paths (exact, and by prefix) an app serves without a key: its page shells."""
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     load_error: str | None = None
     mcp_status: dict[str, str] = field(default_factory=dict)

@@ -22,8 +22,8 @@ INSTRUCTIONS = (
 
 
 STATIC = Path(__file__).with_name("static")
-PAGE_PATHS = ("/apps/tasks/", "/apps/tasks/static/")
-"""The live task page: a static shell, served without a key; its data comes from the API, with one."""
+PAGE = "/apps/tasks/"
+PAGE_ASSETS = "/apps/tasks/static/"
 
 
 def attach(server: FastAPI, settings: Settings) -> None:
@@ -31,8 +31,12 @@ def attach(server: FastAPI, settings: Settings) -> None:
     store = TaskStore(settings.resolved_database_url)
     attach_store(store)
     server.include_router(task_router(store))
+    # The live task page is a static shell, served without a key; its data comes from the API.
+    state = server.state.realtalk
+    state.public_paths.add(PAGE)
+    state.public_prefixes.append(PAGE_ASSETS)
 
-    @server.get("/apps/tasks/", include_in_schema=False)
+    @server.get(PAGE, include_in_schema=False)
     def task_page() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
@@ -60,6 +64,7 @@ AGENTS = (
 
 app = App(
     name="task-manager",
+    title="Task Manager",
     tools=tools,
     session={"type": "realtime", "instructions": INSTRUCTIONS},
     agents=AGENTS,
