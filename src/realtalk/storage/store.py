@@ -53,7 +53,9 @@ class ConversationStore:
         self._engine, in_memory = _create_engine(url)
         # An in-memory SQLite database lives in one shared connection, so reads must queue too.
         self._read_guard: AbstractContextManager[Any] = self._write_lock if in_memory else nullcontext()
-        SQLModel.metadata.create_all(self._engine)
+        # Only the store's own tables: apps that share the database migrate theirs themselves.
+        tables = [Conversation.__table__, Item.__table__]  # type: ignore[attr-defined]
+        SQLModel.metadata.create_all(self._engine, tables=tables)
 
     def ensure_conversation(self, conversation_id: str, session_config: dict[str, Any] | None = None) -> None:
         """Create the conversation if it does not exist; store `session_config` when one is given."""
