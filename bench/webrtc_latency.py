@@ -6,9 +6,9 @@ into an Opus track in real time and listens to the agent's track. It prints p50/
 - voice-to-voice: end of the user's speech (the last 20 ms window within 30 dB of the clip's
   loudest, as in bench/voice_latency.py) leaving the microphone -> first loud frame of the reply
   arriving on the agent's track (Opus both ways, jitter buffer included);
-- barge-in: onset of speech sent over a playing reply -> that reply's `response.done` (cancelled)
-  on the data channel (the core bench's definition), and -> the agent's voice going silent on the
-  track (what the person hears).
+- barge-in: onset of speech (the spoken card names) sent over a playing reply -> that reply's
+  `response.done` (cancelled) on the data channel (the core bench's definition), and -> the
+  agent's voice going silent on the track (what the person hears).
 
 Run from the repo root: `python bench/webrtc_latency.py` (starts its own server).
 """
@@ -28,7 +28,7 @@ from bench.voice_latency import pct, speech_bounds_ms
 from tests.live_server import API_KEY, start_server
 from tests.realtime_client import pcm24k, silence
 from tests.rtc_client import RtcClient
-from tests.speech_data import librivox_clips, load_wav_16k
+from tests.speech_data import cards_clips, librivox_clips, load_wav_16k
 
 
 async def voice_to_voice(call: RtcClient, samples: object) -> float:
@@ -78,6 +78,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="passes over the five LibriVox clips")
     args = parser.parse_args()
     clips = [load_wav_16k(path) for path, _ in librivox_clips()]
+    interruptions = [load_wav_16k(path) for path, _ in cards_clips()]  # as in bench/voice_latency.py
     server = start_server(Path(tempfile.mkdtemp(prefix="realtalk-bench-")))
     try:
         call = RtcClient()
@@ -86,7 +87,7 @@ async def main() -> None:
         latencies = [await voice_to_voice(call, clip) for _ in range(args.rounds) for clip in clips]
         await call.close()
         cut_done, cut_silent = [], []
-        for index in range(args.rounds * 3):
+        for index in range(args.rounds * len(interruptions)):
             call = RtcClient()
             await call.connect(server, API_KEY)
             await call.send(
@@ -95,7 +96,9 @@ async def main() -> None:
                     "session": {"type": "realtime", "instructions": "You are a chatty storyteller."},
                 }
             )
-            done_ms, silent_ms = await barge_in(call, clips[1], clips[(index % 2) * 3 + 1])
+            done_ms, silent_ms = await barge_in(
+                call, clips[index % len(clips)], interruptions[index % len(interruptions)]
+            )
             cut_done.append(done_ms)
             cut_silent.append(silent_ms)
             await call.close()
