@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .base import Image
@@ -32,7 +33,11 @@ def _one(name: str, image: Image) -> str:
 
 
 def _as_sentences(text: str) -> str:
-    """Lines as sentences (so speech pauses between them), cut after `MAX_WORDS` words."""
+    """Lines as sentences (so speech pauses between them), cut after `MAX_WORDS` words.
+
+    A line starting in lowercase goes on the sentence of the line before.
+    """
+    text = re.sub(r"(?<![.!?:;])\n+(?=[a-z])", " ", text)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     sentences = " ".join(line if line[-1] in ".!?:;" else line + "." for line in lines)
     words = sentences.split()

@@ -2,12 +2,16 @@
 
 The ONNX models ship inside the `rapidocr-onnxruntime` wheel, so nothing is downloaded. The model
 loads on the first image (well under a second), not at start-up: most sessions never send one.
+The recogniser often drops the spaces between English words ("Bringthereport"); long runs of
+letters are split back into words with `wordninja` (English unigram frequencies), so the text
+reads and speaks properly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -20,6 +24,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 DETECTION_SIDE_PX = 1280
 CACHE_SIZE = 64
 """Readings kept by image digest: a restored conversation re-reads its images."""
+RESPACE_FROM = 8
+"""Runs of letters and digits this long or longer are checked for missing spaces."""
+_RUN = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*")
 
 
 class RapidOcr:
@@ -31,6 +38,7 @@ class RapidOcr:
         self.threads = max(1, threads)
         self.min_score = min_score
         self._engine: Any = None
+        self._split_words: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[bytes, str] = OrderedDict()
 
@@ -50,8 +58,11 @@ class RapidOcr:
 
     def _read(self, picture: Image.Image) -> str:
         if self._engine is None:
-            from rapidocr_onnxruntime import RapidOCR  # imported here: it pulls in OpenCV
+            # Imported here: OpenCV and the word frequencies take a moment to load.
+            import wordninja
+            from rapidocr_onnxruntime import RapidOCR
 
+            self._split_words = wordninja.split
             self._engine = RapidOCR(
                 intra_op_num_threads=self.threads,
                 inter_op_num_threads=1,
@@ -61,7 +72,14 @@ class RapidOcr:
         found, _ = self._engine(picture)
         # Each hit is (box, text, score); the engine returns them in reading order.
         lines = [str(text).strip() for _, text, score in found or [] if float(score) >= self.min_score]
-        return "\n".join(line for line in lines if line)
+        return "\n".join(self._respace(line) for line in lines if line)
+
+    def _respace(self, line: str) -> str:
+        def split(run: re.Match[str]) -> str:
+            words = self._split_words(run[0]) if len(run[0]) >= RESPACE_FROM else [run[0]]
+            return " ".join(words) if "".join(words) == run[0] else run[0]
+
+        return _RUN.sub(split, line)
 
 
 def _decode(image: bytes) -> Image.Image:

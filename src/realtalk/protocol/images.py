@@ -67,7 +67,9 @@ def _check_image(image: bytes, param: str) -> None:
                 width, height = opened.size
                 opened.verify()
     except Image.DecompressionBombError as exc:
-        raise ProtocolError(f"Image too large: {exc}", code="image_too_large", param=param) from exc
+        raise ProtocolError(
+            f"Image too large: over {MAX_IMAGE_PIXELS:,} pixels.", code="image_too_large", param=param
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ProtocolError(
             "Invalid image_url: the data is not a PNG or JPEG image (the supported formats).",
