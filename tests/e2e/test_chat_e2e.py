@@ -43,6 +43,7 @@ async def chat(server: LiveServer, body: dict[str, Any], *, until: str | None = 
     ):
         assert response.status_code == 200, await response.aread()
         assert response.headers["content-type"].startswith("text/event-stream")
+        conversation_id = response.headers["x-realtalk-conversation-id"]
         async for line in response.aiter_lines():
             if not line.startswith("data:"):
                 continue
@@ -50,6 +51,7 @@ async def chat(server: LiveServer, body: dict[str, Any], *, until: str | None = 
             if not event["type"].startswith("realtalk."):
                 validate_server_event(event)
             received.append(event)
+            assert received[0]["conversation_id"] == conversation_id
             if event["type"] == until:
                 break  # leaves the block: the connection closes mid-stream
     return received

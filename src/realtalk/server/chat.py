@@ -71,7 +71,8 @@ def chat_router(state: AppState) -> APIRouter:
         if credential is not None and credential.secret is not None:
             config = merge_config(credential.secret.session, config)
         call, history = await open_call(state, conversation_id=body.conversation_id, session_config=config)
-        return EventSourceResponse(_stream(call, history, body))
+        headers = {"X-RealTalk-Conversation-Id": call.session.conversation_id}
+        return EventSourceResponse(_stream(call, history, body), headers=headers)
 
     return router
 
