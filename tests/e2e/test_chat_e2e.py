@@ -70,6 +70,8 @@ async def test_chat_streams_a_turn_and_the_websocket_continues_it(chat_server: L
     assert kinds[1:3] == ["conversation.item.added", "conversation.item.done"]
     assert events[1]["item"]["content"] == [{"type": "input_text", "text": "hello"}]
     assert kinds[-1] == "response.done" and events[-1]["response"]["status"] == "completed"
+    created = events[kinds.index("response.created")]["response"]
+    assert created["status"] == "in_progress" and created["output"] == [], "each event as it was sent"
     assert events[-1]["response"]["output_modalities"] == ["text"]
     greeting = reply_text(events)
     assert greeting and "response.output_text.done" in kinds
