@@ -121,14 +121,12 @@ async def _stream(
     call: Call, history: list[dict[str, Any]], body: ChatRequest
 ) -> AsyncIterator[dict[str, str]]:
     """Run the turn and yield its server events as SSE messages (see the module docstring)."""
-    # (type, JSON): an event is encoded when it is sent, as a socket would. The session goes on
-    # updating its objects (a response's output list) after it has sent them.
-    events: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     listening = False
 
     async def collect(event: dict[str, Any]) -> None:
         if listening:
-            events.put_nowait((event["type"], _json(event)))
+            events.put_nowait(event)
 
     call.listeners.append(Listener(collect))
     try:
@@ -139,19 +137,19 @@ async def _stream(
         session = call.session
         started = {"type": "realtalk.chat.started", "event_id": new_id("event"),
                    "conversation_id": session.conversation_id}  # fmt: skip
-        yield {"data": _json(started)}
+        yield _sse(started)
         call.runtime.submit(
             session.handle_event({"type": "conversation.item.create", "item": _user_item(body)})
         )
         call.runtime.submit(session.handle_event({"type": "response.create"}))
         while True:
-            kind, data = await events.get()
-            yield {"data": data}
-            if kind in ("response.done", "error") and not session.responding:
+            event = await events.get()
+            yield _sse(event)
+            if event["type"] in ("response.done", "error") and not session.responding:
                 # Finished; whatever the session decided before that still goes out.
                 await call.runtime.drain()
                 while not events.empty():
-                    yield {"data": events.get_nowait()[1]}
+                    yield _sse(events.get_nowait())
                 if not session.responding:
                     return
     finally:
@@ -160,5 +158,5 @@ async def _stream(
             await call.end()
 
 
-def _json(event: dict[str, Any]) -> str:
-    return json.dumps(event, separators=(",", ":"))
+def _sse(event: dict[str, Any]) -> dict[str, str]:
+    return {"data": json.dumps(event, separators=(",", ":"))}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import copy
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -1354,7 +1355,9 @@ class RealtimeSession:
         return {"event_id": new_id("event"), **body}
 
     def _send(self, body: dict[str, Any]) -> None:
-        self._out.append(Send(self._event(body)))
+        # A snapshot: the session keeps updating the response and items an event refers to, and
+        # the event goes on the wire later (after the saves queued before it).
+        self._out.append(Send(self._event(copy.deepcopy(body))))
 
     def _drain(self) -> list[Effect]:
         out, self._out = self._out, []
