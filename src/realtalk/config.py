@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     """OpenAI-compatible endpoint (e.g. http://localhost:11434/v1). Unset: built-in brain only."""
     llm_model: str = "gpt-4o-mini"
     llm_api_key: str | None = None
+    llm_vision: bool = False
+    """The model accepts images: user images are sent to it (else only the text OCR read in them)."""
     llm_timeout_s: float = 10.0
     """How long to wait for the endpoint's first token before falling back to the built-in brain."""
 

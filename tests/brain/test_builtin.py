@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from realtalk.brain.base import BrainRequest, Message, TextDelta, ToolCall
+from realtalk.brain.base import BrainRequest, Image, Message, TextDelta, ToolCall
 from realtalk.brain.builtin import BuiltinBrain
 from tests.brain.toolbox import DOOR, NOW, TABLE, TASKS, TOOLS, WEATHER, called, reply, said, tool
 
@@ -269,3 +269,26 @@ def test_replies_take_milliseconds() -> None:
             brain.reply(BrainRequest(HOTEL, [Message("user", text)], TOOLS))
             timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.02, f"median {statistics.median(timings) * 1000:.1f} ms"
+
+
+def test_an_image_turn_is_answered_by_reading_out_its_text() -> None:
+    image = Image("data:image/png;base64,AAAA", "Meeting at 3 PM\nin room 42\nBring the report")
+    turn = Message("user", f"{image.note()} what does this say?", images=(image,))
+    answer = said(BuiltinBrain(clock=lambda: NOW).reply(BrainRequest("", [turn], TOOLS)))
+    assert answer == "The image says: Meeting at 3 PM in room 42. Bring the report."
+
+
+def test_images_without_text_point_to_a_vision_model() -> None:
+    blank, broken = Image("data:,", ""), Image("data:,", None)
+    turn = Message("user", "", images=(blank, broken))
+    answer = said(BuiltinBrain(clock=lambda: NOW).reply(BrainRequest("", [turn])))
+    assert answer.startswith("I can't make out any text in image 1. Sorry, I couldn't open image 2.")
+    assert "vision model" in answer
+
+
+def test_long_image_text_is_cut_short_when_read_out() -> None:
+    page = Image("data:,", "\n".join(f"Line {n} of the terms and conditions" for n in range(40)))
+    answer = said(
+        BuiltinBrain(clock=lambda: NOW).reply(BrainRequest("", [Message("user", "", images=(page,))]))
+    )
+    assert len(answer.split()) < 75 and answer.endswith("there is more text after that.")

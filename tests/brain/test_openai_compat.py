@@ -14,13 +14,18 @@ from realtalk.brain.base import (
     BrainError,
     BrainEvent,
     BrainRequest,
+    Image,
     Message,
     TextDelta,
     ToolCall,
     ToolSpec,
 )
+from realtalk.brain.fallback import FallbackBrain
+from realtalk.brain.loader import load_brain
 from realtalk.brain.openai_compat import OpenAICompatibleBrain
+from realtalk.config import Settings
 from tests.chat_server import ChatServer, Scripted
+from tests.images import MEETING, data_url, text_image
 from tests.live_server import free_port
 
 WEATHER = ToolSpec(
@@ -216,3 +221,29 @@ async def test_closing_the_stream_early_disconnects_from_the_endpoint(chat: Chat
             break
         await asyncio.sleep(0.05)
     assert chat.outcomes == ["client left"], "the server stopped generating well before its 5 s stall ended"
+
+
+@pytest.mark.parametrize("vision", [True, False], ids=["vision", "ocr-text-only"])
+async def test_user_images_reach_a_vision_model_as_image_url_parts(chat: ChatServer, vision: bool) -> None:
+    url = data_url(text_image(MEETING))
+    image = Image(url, MEETING, "high")
+    question = f"{image.note()} when is the meeting?"
+    request = BrainRequest("", [Message("user", question, images=(image,)), Message("assistant", "At 3.")])
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="llava", vision=vision)
+    assert text_of(await collect(brain, request)) == "OK."
+    sent = chat.requests[-1]["messages"]
+    if vision:
+        assert sent[0]["content"] == [
+            {"type": "text", "text": question},
+            {"type": "image_url", "image_url": {"url": url, "detail": "high"}},
+        ]
+    else:
+        assert sent[0]["content"] == question and MEETING in sent[0]["content"]
+        assert url not in json.dumps(chat.requests[-1])
+    assert sent[1] == {"role": "assistant", "content": "At 3."}
+
+
+def test_the_llm_vision_setting_reaches_the_brain() -> None:
+    brain = load_brain(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_vision=True))
+    assert isinstance(brain, FallbackBrain) and isinstance(brain.primary, OpenAICompatibleBrain)
+    assert brain.primary.vision

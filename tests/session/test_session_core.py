@@ -457,3 +457,17 @@ def test_handoff_switches_agent_and_keeps_the_conversation() -> None:
     assert follow_up.request.messages[0].content == "can i talk to the coach", "context is preserved"
     assert "transfer_to_max" not in [t.name for t in follow_up.request.tools], "no handoff to itself"
     assert first
+
+
+def test_events_are_snapshots_of_the_moment_they_were_sent(session: RealtimeSession) -> None:
+    user_text(session, "hi")
+    created = events(session.handle_event({"type": "response.create"}))[0]
+    rid = created["response"]["id"]
+    first = events(session.response_text(rid, "Hello"))
+    session.response_text(rid, " there.")
+    session.response_completed(rid)
+    assert created["response"]["output"] == [] and created["response"]["status"] == "in_progress"
+    added = next(e for e in first if e["type"] == "response.output_item.added")
+    assert added["item"]["content"] == [] and added["item"]["status"] == "in_progress"
+    delta_part = next(e for e in first if e["type"] == "response.content_part.added")["part"]
+    assert delta_part == {"type": "text", "text": ""}

@@ -30,10 +30,31 @@ class ToolCall:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image in a user turn: its data URL and the text read in it (OCR)."""
+
+    url: str
+    """`data:image/png;base64,…` or `data:image/jpeg;base64,…`."""
+    text: str | None
+    """The text found in it, one line per line ("" if none); None if it could not be read."""
+    detail: str | None = None
+    """The client's `detail` ("auto", "low", "high"), for vision models."""
+
+    def note(self) -> str:
+        """How the image reads in the message's text, for a brain that cannot see it."""
+        if self.text is None:
+            return "[an image that could not be read]"
+        if not self.text:
+            return "[image with no readable text]"
+        return f'[image; the text in it reads: "{self.text}"]'
+
+
+@dataclass(frozen=True)
 class Message:
     """One turn of the conversation, in Chat Completions terms.
 
     - user / system / assistant: `content` holds the text (or audio transcript);
+    - a user turn with images has them in `images`, and each image's `note()` in `content`;
     - an assistant turn that called tools has them in `tool_calls`;
     - role "tool" carries a tool result for `tool_call_id` in `content`.
     """
@@ -42,6 +63,7 @@ class Message:
     content: str = ""
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
+    images: tuple[Image, ...] = ()
 
 
 ToolChoice = str | dict[str, Any]

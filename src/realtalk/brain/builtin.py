@@ -3,8 +3,8 @@
 It follows the session's instructions for persona, greeting and scripted answers, picks the tool
 an utterance asks for (`routing`), fills its arguments from the words (`arguments`), asks for a
 required argument it could not find and takes the next utterance as the answer, speaks tool
-results back (`results`), handles small talk, and says plainly what it cannot do. It is rules
-over text, so a reply takes about a millisecond.
+results back (`results`), reads out the text in images (`images`), handles small talk, and says
+plainly what it cannot do. It is rules over text, so a reply takes about a millisecond.
 
 It keeps no state between calls: a pending question is recognised from the conversation itself
 (our last turn is the exact question we ask for that tool's missing argument).
@@ -18,7 +18,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 
-from . import arguments, extract, lexicon, persona, results, routing
+from . import arguments, extract, images, lexicon, persona, results, routing
 from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
@@ -104,6 +104,8 @@ class _Turn:
             if any(m.role == "assistant" for m in self.messages):
                 return _say("Is there anything else I can help with?")
             return _say(self.persona.introduce())
+        if last.images:
+            return _say(images.read_out(last.images))
         text = last.content.strip()
         if not lexicon.tokens(text):
             return _say("Sorry, I didn't catch that. Could you say it again?")

@@ -18,5 +18,6 @@ def load_brain(settings: Settings) -> Brain:
         model=settings.llm_model,
         api_key=settings.llm_api_key,
         timeout_s=settings.llm_timeout_s,
+        vision=settings.llm_vision,
     )
     return FallbackBrain(endpoint, BuiltinBrain())

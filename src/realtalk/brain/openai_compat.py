@@ -20,22 +20,40 @@ import httpx
 import openai
 from openai import AsyncOpenAI
 
-from .base import BrainError, BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolChoice, ToolSpec
+from .base import (
+    BrainError,
+    BrainEvent,
+    BrainRequest,
+    Image,
+    Message,
+    TextDelta,
+    ToolCall,
+    ToolChoice,
+    ToolSpec,
+)
 
 
 class OpenAICompatibleBrain:
     """Talks to `base_url` as an OpenAI Chat Completions server.
 
     `timeout_s` bounds the wait for the first token (connecting included) and, after that, any
-    silence between two chunks.
+    silence between two chunks. With `vision`, the user's images are sent along (the model must
+    accept `image_url` content); without, the model reads what OCR found in them.
     """
 
     def __init__(
-        self, *, base_url: str, model: str, api_key: str | None = None, timeout_s: float = 10.0
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        timeout_s: float = 10.0,
+        vision: bool = False,
     ) -> None:
         self.name = f"openai-compatible:{model}"
         self.model = model
         self.timeout_s = timeout_s
+        self.vision = vision
         self._api_key = api_key
         self._where = _without_credentials(base_url)
         # Local servers accept any key, but the client insists on one. Retries would only delay
@@ -52,7 +70,8 @@ class OpenAICompatibleBrain:
         started = False
         try:
             chunks = await asyncio.wait_for(
-                self._client.chat.completions.create(**chat_request(self.model, request)), self.timeout_s
+                self._client.chat.completions.create(**chat_request(self.model, request, vision=self.vision)),
+                self.timeout_s,
             )
             try:
                 iterator = aiter(chunks)
@@ -102,9 +121,10 @@ class OpenAICompatibleBrain:
         return BrainError(f"{message} ({self._where})")
 
 
-def chat_request(model: str, request: BrainRequest) -> dict[str, Any]:
-    """The keyword arguments of `chat.completions.create` for a request."""
-    body: dict[str, Any] = {"model": model, "messages": chat_messages(request), "stream": True}
+def chat_request(model: str, request: BrainRequest, *, vision: bool = False) -> dict[str, Any]:
+    """The keyword arguments of `chat.completions.create` for a request (`vision`: send images)."""
+    messages = chat_messages(request, vision=vision)
+    body: dict[str, Any] = {"model": model, "messages": messages, "stream": True}
     if request.tools:
         body["tools"] = [chat_tool(t) for t in request.tools]
         body["tool_choice"] = chat_tool_choice(request.tool_choice)
@@ -116,13 +136,30 @@ def chat_request(model: str, request: BrainRequest) -> dict[str, Any]:
     return body
 
 
-def chat_messages(request: BrainRequest) -> list[dict[str, Any]]:
-    """The conversation as Chat Completions messages, instructions first as the system message."""
+def chat_messages(request: BrainRequest, *, vision: bool = False) -> list[dict[str, Any]]:
+    """The conversation as Chat Completions messages, instructions first as the system message.
+
+    With `vision`, a user message with images becomes content parts: its text (which still notes
+    what OCR read in each image), then the images.
+    """
     messages: list[dict[str, Any]] = []
     if request.instructions:
         messages.append({"role": "system", "content": request.instructions})
-    messages += [_chat_message(m) for m in request.messages if m.content or m.tool_calls or m.role == "tool"]
+    for message in request.messages:
+        if not (message.content or message.tool_calls or message.role == "tool"):
+            continue
+        chat = _chat_message(message)
+        if vision and message.role == "user" and message.images:
+            chat["content"] = [{"type": "text", "text": message.content}, *map(_image_part, message.images)]
+        messages.append(chat)
     return messages
+
+
+def _image_part(image: Image) -> dict[str, Any]:
+    url: dict[str, Any] = {"url": image.url}
+    if image.detail:
+        url["detail"] = image.detail
+    return {"type": "image_url", "image_url": url}
 
 
 def _chat_message(message: Message) -> dict[str, Any]:

@@ -72,3 +72,16 @@ class TextToSpeech(Protocol):
     name: str
 
     def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Int16Audio: ...
+
+
+class ImageTextReader(Protocol):
+    """Reads the text in an image (OCR). Blocking; called off the event loop."""
+
+    name: str
+
+    def read_text(self, image: bytes) -> str:
+        """The text in a PNG or JPEG image, one line per line of text; "" when there is none.
+
+        Raises `ValueError` when the bytes cannot be decoded as an image.
+        """
+        ...

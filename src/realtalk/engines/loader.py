@@ -1,4 +1,4 @@
-"""Loads the speech engines once per process; every session shares them."""
+"""Loads the engines once per process; every session shares them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from realtalk.config import Settings
-from realtalk.engines.base import SpeechToText, TextToSpeech, VoiceActivityDetector
+from realtalk.engines.base import ImageTextReader, SpeechToText, TextToSpeech, VoiceActivityDetector
 from realtalk.engines.piper_tts import PiperTts
+from realtalk.engines.rapid_ocr import RapidOcr
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.engines.whisper_stt import WhisperStt
 
@@ -31,6 +32,7 @@ _lock = threading.Lock()
 _vad: SileroVad | None = None
 _stt: dict[_SttKey, WhisperStt] = {}
 _tts: dict[_TtsKey, PiperTts] = {}
+_ocr: dict[int, RapidOcr] = {}
 
 
 def load_speech_engines(settings: Settings) -> SpeechEngines:
@@ -56,6 +58,15 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
         if tts_key not in _tts:
             _tts[tts_key] = PiperTts(settings.tts_voice_path, threads=threads)
         return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[tts_key])
+
+
+def load_image_reader(settings: Settings) -> ImageTextReader:
+    """The shared OCR engine. Cheap: its model loads on the first image, in the reading thread."""
+    threads = max(1, settings.engine_threads)
+    with _lock:
+        if threads not in _ocr:
+            _ocr[threads] = RapidOcr(threads=threads)
+        return _ocr[threads]
 
 
 def warm_up(engines: SpeechEngines) -> None:

@@ -21,6 +21,7 @@ from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime, serve_sideband
 from .auth import AuthError, authenticate, load_or_create_keys, load_or_create_ui_token
+from .chat import chat_router
 from .realtime_http import realtime_router
 from .state import AppState
 from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
@@ -107,6 +108,7 @@ def create_app(
             await serve_sideband(websocket, call)
 
     app.include_router(realtime_router(state))
+    app.include_router(chat_router(state))
     app.include_router(web_router(state))
     mount_static(app)
 

@@ -174,5 +174,6 @@ async def open_call(
         "store": state.store,
         "lead_ms": state.settings.output_audio_lead_ms,
         "tools": state.tools,
+        "images": state.image_reader,
     }
     return Call(state, session, runtime_args), history

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ..brain.base import Brain
 from ..brain.loader import load_brain
 from ..config import Settings
-from ..engines.loader import SpeechEngines, load_speech_engines, warm_up
+from ..engines.base import ImageTextReader
+from ..engines.loader import SpeechEngines, load_image_reader, load_speech_engines, warm_up
 from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
@@ -30,6 +31,8 @@ class AppState:
     api_keys: list[str]
     store: ConversationStore
     brain: Brain
+    image_reader: ImageTextReader | None = None
+    """OCR for `input_image` content; its model loads on the first image."""
     tools: ToolRegistry = field(default_factory=ToolRegistry)
     """Server-side tools every session can use (an app registers them)."""
     session_defaults: dict[str, Any] = field(default_factory=dict)
@@ -65,6 +68,7 @@ class AppState:
             api_keys=api_keys,
             store=ConversationStore(settings.resolved_database_url),
             brain=load_brain(settings),
+            image_reader=load_image_reader(settings),
         )
 
     async def load_engines(self) -> None:

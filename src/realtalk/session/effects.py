@@ -53,6 +53,18 @@ class Transcribe:
 
 
 @dataclass(frozen=True)
+class ReadImage:
+    """Read the text in an image (OCR); report with `image_read` / `image_read_failed`.
+
+    `image` holds the PNG or JPEG bytes of part `content_index` of user item `item_id`.
+    """
+
+    item_id: str
+    content_index: int
+    image: bytes
+
+
+@dataclass(frozen=True)
 class AudioPlan:
     """How a response's audio must be produced."""
 
@@ -124,6 +136,7 @@ Effect = (
     | SaveItem
     | DeleteItem
     | Transcribe
+    | ReadImage
     | Prefetch
     | Generate
     | RunTool

@@ -1,7 +1,7 @@
 """`SessionRuntime`: the async driver around one `RealtimeSession`.
 
 It carries out the session's effects in order on one worker task (so the wire order is the order
-the session decided), runs STT and TTS in worker threads, streams the brain, paces reply audio
+the session decided), runs STT, TTS and OCR in worker threads, streams the brain, paces reply audio
 at real time plus a small lead (so barge-in cuts audio the client has not yet received, and the
 session knows what was sent), and saves items before the client hears of them.
 """
@@ -20,7 +20,7 @@ import numpy as np
 
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
-from ..engines.base import SpeechToText, TextToSpeech, Transcription
+from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
 from .effects import (
@@ -31,6 +31,7 @@ from .effects import (
     Generate,
     PlayAudio,
     Prefetch,
+    ReadImage,
     RunTool,
     SaveItem,
     Send,
@@ -82,12 +83,14 @@ class SessionRuntime:
         lead_ms: float = DEFAULT_LEAD_MS,
         tools: ToolRegistry | None = None,
         player: AudioPlayer | None = None,
+        images: ImageTextReader | None = None,
     ) -> None:
         self.session = session
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
         self._tts = tts
+        self._images = images
         self._brain = brain
         self._store = store
         self._send = send
@@ -169,6 +172,8 @@ class SessionRuntime:
                 await asyncio.to_thread(self._store.delete_item, self.session.conversation_id, effect.item_id)
         elif isinstance(effect, Transcribe):
             self._spawn(self._transcribe(effect))
+        elif isinstance(effect, ReadImage):
+            self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
             prepared = asyncio.create_task(self._prepare(effect), name=f"prefetch-{self.session.id}")
@@ -226,6 +231,22 @@ class SessionRuntime:
                 job.item_id, result, speculative=job.speculative, epoch=job.epoch
             )
         )
+
+    async def _read_image(self, job: ReadImage) -> None:
+        if self._images is None:
+            self.submit(
+                self.session.image_read_failed(
+                    job.item_id, job.content_index, "reading images is not available on this server"
+                )
+            )
+            return
+        try:
+            text = await asyncio.to_thread(self._images.read_text, job.image)
+        except Exception as exc:
+            log.warning("session %s: reading an image failed: %s", self.session.id, exc)
+            self.submit(self.session.image_read_failed(job.item_id, job.content_index, str(exc)))
+            return
+        self.submit(self.session.image_read(job.item_id, job.content_index, text))
 
     async def _run_tool(self, job: RunTool) -> None:
         """Run a server tool; say a filler line if it is slow; report the result (or the error)."""

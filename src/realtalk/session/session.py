@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import copy
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -20,11 +22,12 @@ import numpy as np
 
 from ..audio.convert import InputDecoder
 from ..audio.formats import PCM16_24K, AudioFormat
-from ..brain.base import BrainRequest, Message, ToolCall, ToolSpec
+from ..brain.base import BrainRequest, Image, Message, ToolCall, ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from ..protocol.images import decode_image_url
 from .config import TurnDetectionSettings, default_config, merge_config
 from .effects import (
     AudioPlan,
@@ -34,6 +37,7 @@ from .effects import (
     Generate,
     PlayAudio,
     Prefetch,
+    ReadImage,
     RunTool,
     SaveItem,
     Send,
@@ -77,7 +81,9 @@ class _Item:
 
     data: dict[str, Any]
     text: str | None = None
-    """Text the brain sees (transcript of audio); None while a transcription is pending."""
+    """Text the brain sees (transcript of audio, images' text); None while either is pending."""
+    image_texts: dict[int, str | None] = field(default_factory=dict)
+    """What OCR read in each `input_image` part, by content index (None: unreadable)."""
     audio: bytes = b""
     """Input or output audio in the session's wire format (for retrieve and truncate)."""
     audio_rate_bytes_per_ms: float = 48.0
@@ -233,7 +239,41 @@ class RealtimeSession:
             self._on_idle_timeout()
         return self._drain()
 
+    @property
+    def responding(self) -> bool:
+        """Whether a response is in progress (including the server tools it runs)."""
+        return self._response is not None
+
     # ------------------------------------------------------------------ results from the runtime
+
+    def image_read(self, item_id: str, content_index: int, text: str) -> list[Effect]:
+        """OCR read `text` ("" if none) in an image part; the brain now sees it."""
+        self._image_done(item_id, content_index, text)
+        return self._drain()
+
+    def image_read_failed(self, item_id: str, content_index: int, message: str) -> list[Effect]:
+        """An image part could not be read. The client gets an `error`; the turn goes on without it."""
+        record = self._items.get(item_id)
+        if record is not None and item_id in self._waiting_transcripts:
+            error = ProtocolError(
+                f"Could not read the image in item '{item_id}': {message}",
+                code="image_unreadable",
+                param=f"item.content[{content_index}].image_url",
+            )
+            self._send({"type": "error", "error": error.to_error(None)})
+        self._image_done(item_id, content_index, None)
+        return self._drain()
+
+    def _image_done(self, item_id: str, content_index: int, text: str | None) -> None:
+        record = self._items.get(item_id)
+        if record is None or item_id not in self._waiting_transcripts:
+            return
+        record.image_texts[content_index] = text
+        parts = record.data.get("content") or []
+        if all(i in record.image_texts for i, p in enumerate(parts) if p.get("type") == "input_image"):
+            self._waiting_transcripts.discard(item_id)
+            record.text = self._item_text(record.data, record.image_texts)
+            self._maybe_generate()
 
     def transcription_completed(
         self, item_id: str, result: Transcription, *, speculative: bool = False, epoch: int = 0
@@ -589,11 +629,13 @@ class RealtimeSession:
                 code="invalid_value",
                 param="item.type",
             )
+        images = _decode_images(item)
         item.update({"id": item_id, "object": "realtime.item", "status": "completed"})
         record = _Item(item, text=self._item_text(item))
         audio_part = next((p for p in item.get("content") or [] if p.get("type") == "input_audio"), None)
         if audio_part is not None and audio_part.get("audio") and not audio_part.get("transcript"):
             self._transcribe_part(record, audio_part)
+        self._read_images(record, images)
         self._insert(record, previous)
 
     def _on_conversation_item_retrieve(self, event: dict[str, Any], _: str | None) -> None:
@@ -928,7 +970,20 @@ class RealtimeSession:
     def _restore(self, history: Iterable[dict[str, Any]]) -> None:
         for data in history:
             if data.get("id") not in self._items:
-                self._insert(_Item(dict(data), text=self._item_text(data)), None, save=False)
+                record = _Item(dict(data), text=self._item_text(data))
+                self._insert(record, None, save=False)
+                # Images were checked when they were created; one unreadable now is noted as such.
+                with contextlib.suppress(ProtocolError):
+                    self._read_images(record, _decode_images(record.data))
+
+    def _read_images(self, record: _Item, images: list[tuple[int, bytes]]) -> None:
+        """Ask for the text in each image; the item's text is pending until all are read."""
+        if not images:
+            return
+        record.text = None
+        self._waiting_transcripts.add(record.data["id"])
+        for index, image in images:
+            self._out.append(ReadImage(record.data["id"], index, image))
 
     def _insert(
         self, record: _Item, previous_item_id: str | None, *, done: bool = True, save: bool = True
@@ -973,20 +1028,20 @@ class RealtimeSession:
         return data
 
     @staticmethod
-    def _item_text(item: dict[str, Any]) -> str | None:
+    def _item_text(item: dict[str, Any], image_texts: dict[int, str | None] | None = None) -> str | None:
         if item.get("type") == "function_call_output":
             return str(item.get("output", ""))
         if item.get("type") == "function_call":
             return str(item.get("arguments", ""))
         texts = []
-        for part in item.get("content") or []:
+        for index, part in enumerate(item.get("content") or []):
             kind = part.get("type")
             if kind in ("input_text", "output_text", "text"):
                 texts.append(part.get("text") or "")
             elif kind in ("input_audio", "output_audio", "audio"):
                 texts.append(part.get("transcript") or "")
             elif kind == "input_image":
-                texts.append("[image]")
+                texts.append(_image(part, (image_texts or {}).get(index)).note())
         return " ".join(t for t in texts if t)
 
     # ------------------------------------------------------------------ responses
@@ -1085,10 +1140,11 @@ class RealtimeSession:
             for i in response.context
             if not isinstance(i, str) or i in self._items
         ]
-        texts = {i: self._items[i].text for i in response.context if isinstance(i, str) and i in self._items}
+        records = {i: self._items[i] for i in response.context if isinstance(i, str) and i in self._items}
         messages: list[Message] = []
         for item in items:
-            text = texts.get(item.get("id", ""))
+            record = records.get(item.get("id", ""))
+            text = record.text if record is not None else None
             if text is None:
                 text = self._item_text(item) or ""
             kind = item.get("type")
@@ -1108,7 +1164,13 @@ class RealtimeSession:
             elif kind == "function_call_output":
                 messages.append(Message("tool", text, tool_call_id=item.get("call_id")))
             elif kind == "message" and item.get("role") in ("user", "assistant", "system"):
-                messages.append(Message(item["role"], text))
+                readings = record.image_texts if record is not None else {}
+                images = tuple(
+                    _image(part, readings.get(index))
+                    for index, part in enumerate(item.get("content") or [])
+                    if part.get("type") == "input_image"
+                )
+                messages.append(Message(item["role"], text, images=images))
         tools = [
             ToolSpec(t["name"], t.get("description") or "", t.get("parameters") or {})
             for t in response.tools
@@ -1293,11 +1355,33 @@ class RealtimeSession:
         return {"event_id": new_id("event"), **body}
 
     def _send(self, body: dict[str, Any]) -> None:
-        self._out.append(Send(self._event(body)))
+        # A snapshot: the session keeps updating the response and items an event refers to, and
+        # the event goes on the wire later (after the saves queued before it).
+        self._out.append(Send(self._event(copy.deepcopy(body))))
 
     def _drain(self) -> list[Effect]:
         out, self._out = self._out, []
         return out
+
+
+def _decode_images(item: dict[str, Any]) -> list[tuple[int, bytes]]:
+    """The bytes of each `input_image` part, by content index. Raises `ProtocolError`."""
+    found = []
+    for index, part in enumerate(item.get("content") or []):
+        if part.get("type") != "input_image":
+            continue
+        param = f"item.content[{index}].image_url"
+        url = part.get("image_url")
+        if not url:
+            raise ProtocolError(
+                f"Missing required parameter: '{param}'.", code="missing_required_parameter", param=param
+            )
+        found.append((index, decode_image_url(url, param=param)))
+    return found
+
+
+def _image(part: dict[str, Any], text: str | None) -> Image:
+    return Image(str(part.get("image_url") or ""), text, part.get("detail"))
 
 
 def _bytes_per_ms(response: _Response) -> float:
