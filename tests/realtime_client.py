@@ -15,7 +15,25 @@ from .live_server import API_KEY, LiveServer
 from .realtime_schema import validate_server_event
 
 
-class Recorder:
+class EventReader:
+    """Waiting for server events, whatever carries them (`next` is the transport's)."""
+
+    events: list[dict[str, Any]]
+
+    async def next(self, timeout: float = 30.0) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def until(self, event_type: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Read events until one of `event_type` arrives; return it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            event = await self.next(max(0.01, deadline - loop.time()))
+            if event["type"] == event_type:
+                return event
+
+
+class Recorder(EventReader):
     """Wraps an SDK connection: reads raw frames, validates each strictly, keeps them all."""
 
     def __init__(self, connection: Any, *, extensions: bool = False) -> None:
@@ -37,15 +55,6 @@ class Recorder:
         assert parsed.type == event["type"]
         self.events.append(event)
         return event
-
-    async def until(self, event_type: str, timeout: float = 60.0) -> dict[str, Any]:
-        """Read events until one of `event_type` arrives; return it."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            event = await self.next(max(0.01, deadline - loop.time()))
-            if event["type"] == event_type:
-                return event
 
     async def collect_response(self, timeout: float = 60.0) -> list[dict[str, Any]]:
         """Events from now through the next `response.done`."""

@@ -8,7 +8,6 @@ SDK, validates every server event strictly, and measures the agent's audio as it
 from __future__ import annotations
 
 import asyncio
-import fractions
 import json
 import time
 from dataclasses import dataclass, field
@@ -20,25 +19,23 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 from openai import AsyncOpenAI
 
+from realtalk.transports.webrtc import FRAME_SAMPLES as FRAME
+from realtalk.transports.webrtc import RATE, PacedAudioTrack
+
 from .live_server import LiveServer
+from .realtime_client import EventReader
 from .realtime_schema import validate_server_event
 
-RATE = 24_000
-FRAME = RATE // 50  # 20 ms
 SOUND_RMS = 300
 """A received 20 ms frame louder than this (PCM16 RMS) carries the agent's voice, not silence."""
 
 
-class MicTrack(MediaStreamTrack):
+class MicTrack(PacedAudioTrack):
     """A microphone that plays queued 24 kHz PCM16 in real time, and silence in between."""
-
-    kind = "audio"
 
     def __init__(self) -> None:
         super().__init__()
         self._pending = np.zeros(0, dtype=np.int16)
-        self._start: float | None = None
-        self._pts = 0
         self.spoken = asyncio.Event()
         self.said_at: float | None = None
         """monotonic time the first sample of the latest `say` went out."""
@@ -55,14 +52,7 @@ class MicTrack(MediaStreamTrack):
     def speaking(self) -> bool:
         return len(self._pending) > 0
 
-    async def recv(self) -> AudioFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        if self._start is None:
-            self._start = time.monotonic()
-        else:
-            self._pts += FRAME
-            await asyncio.sleep(max(0.0, self._start + self._pts / RATE - time.monotonic()))
+    def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
         samples = np.zeros(FRAME, dtype=np.int16)
         take = min(FRAME, len(self._pending))
         samples[:take] = self._pending[:take]
@@ -73,11 +63,7 @@ class MicTrack(MediaStreamTrack):
         self._pending = self._pending[take:]
         if take and not len(self._pending):
             self.spoken.set()
-        frame = AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = RATE
-        frame.pts = self._pts
-        frame.time_base = fractions.Fraction(1, RATE)
-        return frame
+        return samples
 
 
 @dataclass
@@ -90,7 +76,7 @@ class HeardAudio:
     """monotonic times of loud frames."""
 
 
-class RtcClient:
+class RtcClient(EventReader):
     """One WebRTC call. Use `await connect(...)`, then `say`, `send`, `until`; `close` at the end."""
 
     def __init__(self, *, audio: bool = True, data_channel: bool = True, beta: bool = False) -> None:
@@ -168,14 +154,6 @@ class RtcClient:
 
     async def next(self, timeout: float = 30.0) -> dict[str, Any]:
         return await asyncio.wait_for(self._inbox.get(), timeout)
-
-    async def until(self, event_type: str, timeout: float = 60.0) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            event = await self.next(max(0.01, deadline - loop.time()))
-            if event["type"] == event_type:
-                return event
 
     def say(self, pcm24k: bytes) -> None:
         assert self.mic is not None

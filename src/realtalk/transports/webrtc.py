@@ -51,13 +51,40 @@ class _Chunk:
     offset: int = 0
 
 
-class PlayoutTrack(MediaStreamTrack):
+class PacedAudioTrack(MediaStreamTrack):
+    """An audio track that yields 20 ms frames of 24 kHz PCM16 at real time (`next_samples`)."""
+
+    kind = "audio"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._start: float | None = None
+        self._pts = 0
+
+    def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
+        """The next `FRAME_SAMPLES` samples to send."""
+        raise NotImplementedError
+
+    async def recv(self) -> AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.monotonic()
+        else:
+            self._pts += FRAME_SAMPLES
+            await asyncio.sleep(max(0.0, self._start + self._pts / RATE - time.monotonic()))
+        frame = AudioFrame.from_ndarray(self.next_samples().reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = RATE
+        frame.pts = self._pts
+        frame.time_base = fractions.Fraction(1, RATE)
+        return frame
+
+
+class PlayoutTrack(PacedAudioTrack):
     """The agent's voice: reply audio queued by the session, paced at real time, silence between.
 
     Implements `session.runtime.AudioPlayer`, and reports playback back to the session.
     """
-
-    kind = "audio"
 
     def __init__(self, call: Call) -> None:
         super().__init__()
@@ -65,8 +92,6 @@ class PlayoutTrack(MediaStreamTrack):
         self._queue: deque[_Chunk] = deque()
         self._played_chunks: dict[str, int] = {}
         self._played_samples: dict[str, int] = {}
-        self._start: float | None = None
-        self._pts = 0
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
         self._queue.append(_Chunk(response_id, item_id, np.frombuffer(audio, dtype=np.int16)))
@@ -81,21 +106,7 @@ class PlayoutTrack(MediaStreamTrack):
             heard_ms = self._played_samples.get(item_id, 0) * 1000 / RATE
             self._report(self._call.session.playout_cleared(response_id, item_id, heard_ms))
 
-    async def recv(self) -> AudioFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        if self._start is None:
-            self._start = time.monotonic()
-        else:
-            self._pts += FRAME_SAMPLES
-            await asyncio.sleep(max(0.0, self._start + self._pts / RATE - time.monotonic()))
-        frame = AudioFrame.from_ndarray(self._next_samples().reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = RATE
-        frame.pts = self._pts
-        frame.time_base = fractions.Fraction(1, RATE)
-        return frame
-
-    def _next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
+    def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
         out = np.zeros(FRAME_SAMPLES, dtype=np.int16)
         filled = 0
         while filled < FRAME_SAMPLES and self._queue:
