@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,8 +90,19 @@ class LiveServer:
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
 
-def start_server(data_dir: Path, **env: str) -> LiveServer:
+def start_server(data_dir: Path, *args: str, **env: str) -> LiveServer:
+    """A started server on a free port; `args` go to `realtalk serve`, `env` over the defaults."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = LiveServer(data_dir=data_dir, port=free_port(), env=env)
+    server = LiveServer(data_dir=data_dir, port=free_port(), env=env, extra_args=list(args))
     server.start()
     return server
+
+
+@contextmanager
+def serving(data_dir: Path, *args: str, **env: str) -> Iterator[LiveServer]:
+    """`start_server` for a `with` block (and a pytest fixture's `yield`)."""
+    server = start_server(data_dir, *args, **env)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from realtalk.apps.escape_room import rooms
 from realtalk.apps.escape_room import tools as room_tools
 from realtalk.tools import ToolContext
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer, serving
 from tests.realtime_client import realtime
 
 DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -39,11 +38,8 @@ async def test_hints_reveal_the_code_one_digit_at_a_time() -> None:
 
 @pytest.fixture(scope="module")
 def room_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(data_dir=Path(tmp_path_factory.mktemp("room")), port=free_port(), env={},
-                      extra_args=["--app", "escape-room"])  # fmt: skip
-    live.start()
-    yield live
-    live.stop()
+    with serving(tmp_path_factory.mktemp("room"), "--app", "escape-room") as live:
+        yield live
 
 
 @pytest.mark.slow

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.live_server import API_KEY, LiveServer, free_port
+from tests.live_server import API_KEY, LiveServer, serving
 from tests.realtime_client import realtime
 
 pytestmark = pytest.mark.slow
@@ -17,11 +16,8 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 @pytest.fixture(scope="module")
 def task_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(data_dir=Path(tmp_path_factory.mktemp("tasks")), port=free_port(), env={},
-                      extra_args=["--app", "task-manager"])  # fmt: skip
-    live.start()
-    yield live
-    live.stop()
+    with serving(tmp_path_factory.mktemp("tasks"), "--app", "task-manager") as live:
+        yield live
 
 
 def api(server: LiveServer) -> httpx.Client:

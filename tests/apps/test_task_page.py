@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from realtalk.apps.tasks.app import STATIC
-from tests.live_server import API_KEY, LiveServer, free_port
+from tests.live_server import API_KEY, LiveServer, serving
 from tests.realtime_client import realtime
 
 pytestmark = pytest.mark.slow
@@ -23,11 +23,8 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 @pytest.fixture(scope="module")
 def task_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(data_dir=Path(tmp_path_factory.mktemp("taskpage")), port=free_port(), env={},
-                      extra_args=["--app", "task-manager"])  # fmt: skip
-    live.start()
-    yield live
-    live.stop()
+    with serving(tmp_path_factory.mktemp("taskpage"), "--app", "task-manager") as live:
+        yield live
 
 
 def test_the_page_and_the_files_it_references_are_served(task_server: LiveServer) -> None:

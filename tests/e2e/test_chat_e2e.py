@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.images import MEETING, data_url, text_image, words
-from tests.live_server import API_KEY, LiveServer, free_port
+from tests.live_server import API_KEY, LiveServer, serving
 from tests.realtime_client import realtime
 from tests.realtime_schema import validate_server_event
 
@@ -23,15 +22,8 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 @pytest.fixture(scope="module")
 def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(
-        data_dir=Path(tmp_path_factory.mktemp("chat")),
-        port=free_port(),
-        env={},
-        extra_args=["--tools", "tests.tools.sample_tools:tools"],
-    )
-    live.start()
-    yield live
-    live.stop()
+    with serving(tmp_path_factory.mktemp("chat"), "--tools", "tests.tools.sample_tools:tools") as live:
+        yield live
 
 
 async def chat(server: LiveServer, body: dict[str, Any], *, until: str | None = None) -> list[dict[str, Any]]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer, serving
 from tests.realtime_client import Recorder, realtime
 
 pytestmark = pytest.mark.slow
@@ -17,16 +16,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def tool_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data = tmp_path_factory.mktemp("tools")
-    live = LiveServer(
-        data_dir=Path(data),
-        port=free_port(),
-        env={},
-        extra_args=["--tools", "tests.tools.sample_tools:tools"],
-    )
-    live.start()
-    yield live
-    live.stop()
+    with serving(tmp_path_factory.mktemp("tools"), "--tools", "tests.tools.sample_tools:tools") as live:
+        yield live
 
 
 async def ask(conn: Recorder, text: str) -> None:
