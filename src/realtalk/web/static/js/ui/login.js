@@ -39,7 +39,7 @@ export function askForToken(reason = "") {
       } catch (problem) {
         error.textContent =
           problem instanceof ApiError && problem.status === 401
-            ? "That token was not accepted. Copy the whole #token=… value `realtalk serve` printed."
+            ? "That token was not accepted. Paste what `realtalk serve` printed after #token=."
             : `Could not reach the server: ${problem.message}`;
         error.hidden = false;
         input.select();
