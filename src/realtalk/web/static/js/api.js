@@ -35,7 +35,14 @@ async function request(path, { method = "GET", json, headers = {}, body, signal 
   } else if (body !== undefined) {
     init.body = body;
   }
-  const response = await fetch(path, init);
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    // Browsers word network failures differently ("Failed to fetch", "NetworkError ..."): say it once.
+    throw new ApiError(0, "the RealTalk server could not be reached", "network_error");
+  }
   if (!response.ok) throw await errorFrom(response);
   return response;
 }

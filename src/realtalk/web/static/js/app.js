@@ -145,7 +145,9 @@ function showCallFailure({ message, code, status, stage }) {
   } else if (code === "invalid_api_key") {
     showError("The server did not accept the session key — click to reconnect.", { code, action: reconnect });
   } else {
-    showError(`Could not keep the call going: ${message}`, { code, action: { label: "Try again", run: startCall } });
+    // realtalk.state is still the state the call failed in ("ended" follows this event).
+    const what = realtalk.state === "connecting" ? "Could not start the call" : "The call dropped and did not come back";
+    showError(`${what}: ${message.replace(/\.$/, "")}.`, { code, action: { label: "Try again", run: startCall } });
   }
 }
 
@@ -237,7 +239,7 @@ async function boot() {
     await loginFromHash();
     config = await loadConfig();
   } catch (error) {
-    showError(`Cannot reach the RealTalk server (${error.message}). Check that it is running, then reload.`, {
+    showError(`RealTalk could not start: ${error.message}. Check that the server is running, then reload.`, {
       action: { label: "Reload", run: () => location.reload() },
     });
     return;
