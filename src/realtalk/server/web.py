@@ -9,7 +9,6 @@ the browser.
 from __future__ import annotations
 
 import hmac
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,11 +17,11 @@ from fastapi.staticfiles import StaticFiles
 
 from ..protocol.errors import ProtocolError
 from ..session.config import default_config, merge_config
+from ..web import STATIC_DIR
 from .auth import UI_COOKIE, key_is_valid, ui_cookie_value
 from .realtime_http import error_response, mint_client_secret
 from .state import AppState
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
 ROOT_FILES = ("manifest.webmanifest", "sw.js", "offline.html")
 """Served at the site root: a service worker's scope is the folder it is served from."""
 PUBLIC_PATHS = frozenset({"/", "/healthz", "/web/login", *(f"/{name}" for name in ROOT_FILES)})
