@@ -1,9 +1,10 @@
 """Take the voice app's screenshots for docs/: a real conversation in headless Chromium.
 
-Starts a server (`--app` optional), opens the page with a fake microphone playing recorded speech,
-talks one turn, and saves desktop (1280x800) and phone (390x844) screenshots.
+Starts a server (`--app` optional), opens the page with a fake microphone playing recorded speech
+(or `--say` a sentence, spoken by Piper), talks one turn, and saves desktop (1280x800) and phone
+(390x844) screenshots.
 
-    .venv/bin/python scripts/screenshots.py [--app escape-room] [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py --app task-manager --say "Remind me to buy milk tomorrow"
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, UI_TOKEN, write_wav
 from tests.live_server import LiveServer, free_port
 from tests.speech_data import librivox_clips, load_wav_16k, silence_16k
+
+from realtalk.engines.piper_tts import PiperTts
 
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -59,14 +64,22 @@ async def shoot(server: LiveServer, wav: Path, out: Path, name: str) -> None:
         await browser.close()
 
 
+def spoken(text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """`text` as 16 kHz speech from the bundled Piper voice."""
+    tts = PiperTts()
+    pcm = tts.synthesize(text).astype(np.float32) / 32768.0
+    return np.asarray(soxr.resample(pcm, tts.sample_rate, 16_000), dtype=np.float32)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app", help="an example app to run (escape-room, task-manager)")
+    parser.add_argument("--say", help="what the user says (default: a LibriVox sentence)")
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="realtalk-shots-"))
-    speech = load_wav_16k(librivox_clips()[1][0])
+    speech = spoken(args.say) if args.say else load_wav_16k(librivox_clips()[1][0])
     wav = write_wav(data / "speech.wav", np.concatenate([silence_16k(3), speech, silence_16k(20)]))
     extra = ["--app", args.app] if args.app else []
     server = LiveServer(data, free_port(), {"REALTALK_UI_TOKEN": UI_TOKEN}, extra)

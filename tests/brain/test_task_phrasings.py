@@ -117,3 +117,16 @@ def test_a_long_message_the_tool_wrote_is_said_whole() -> None:
     message = f"You have 10 tasks due tomorrow: {listing}."
     assert results.speak("list_due_tasks", json.dumps({"message": message})) == message
     assert results.speak("search", json.dumps({"notes": "word " * 100})).endswith("…")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Remind me to buy milk tomorrow at 9 in the morning.", "remind me to call mom tomorrow at 5 pm"],
+)
+def test_a_reminder_with_a_clock_time_is_added_not_listed(text: str) -> None:
+    """With the Task Manager's real tools: "at 9" is when, not how many tasks to skip."""
+    from realtalk.apps.tasks.app import app
+
+    name, arguments = called(reply(text, tools=app.tools.specs()))
+    assert name == "add_task"
+    assert arguments["due"].startswith("2026-11-23T")

@@ -225,9 +225,10 @@ def _choose(
             break
         filled = arguments.fill(match.tool, text, now)
         # Values the words carry are evidence too: "push the report to thursday" has a date for
-        # the tool that takes one, and nothing for the one that marks a task done.
+        # the tool that takes one, and nothing for the one that marks a task done. A parameter with
+        # a default (a page cursor, a priority) is a refinement, not evidence of what was asked.
         typed = sum(
-            p.kind in arguments.TYPED_KINDS
+            p.kind in arguments.TYPED_KINDS and "default" not in p.spec
             for p in arguments.params_of(match.tool)
             if p.name in filled.arguments
         )

@@ -207,10 +207,19 @@ class Utterance:
 _NUMBER = re.compile(r"(?<![\w.:/$-])(-?)\$?(\d+(?:\.\d+)?)%?(?![\w:/]|\.\d)")
 
 
+# A clock time ("9 am", "9 o'clock", "9 in the morning") says when, not how many.
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|o'?clock\b|in\s+the\s+(?:morning|afternoon|evening)\b|tonight\b)",
+    re.I,
+)
+
+
 def numbers(utterance: Utterance) -> list[Found]:
-    """Every unused number, in order."""
+    """Every unused number that is not a clock time, in order."""
     return [
-        Found(float(m.group(1) + m.group(2)), ((m.start(), m.end()),)) for m in utterance.matches(_NUMBER)
+        Found(float(m.group(1) + m.group(2)), ((m.start(), m.end()),))
+        for m in utterance.matches(_NUMBER)
+        if not _CLOCK_AFTER.match(utterance.text, m.end())
     ]
 
 

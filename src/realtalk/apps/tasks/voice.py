@@ -116,7 +116,7 @@ def list_due_tasks(
         tasks = _store().list(status=Status.open)
         when = ""
     if not tasks:
-        return {"message": f"You have nothing due{when}." if when else "Your task list is empty."}
+        return {"message": f"You have nothing{when}." if when else "Your task list is empty."}
     if start >= len(tasks):
         return {"message": f"That's all: you have {_count(len(tasks))}{when}."}
     left = len(tasks) - start
