@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
-.venv/bin/ruff check src tests bench examples
+.venv/bin/ruff check src tests bench examples scripts
 .venv/bin/mypy
 .venv/bin/pytest -q "$@"
