@@ -313,10 +313,12 @@ class SessionRuntime:
                     with contextlib.suppress(BrainError):
                         events = await task
                 if events is not None:
+                    log.debug("session %s: reply %s from the prefetch", self.session.id, job.response_id)
                     for event in events:
                         yield event
                     return
             task.cancel()
+        log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
         async for event in self._brain.stream(job.request):
             yield event
 
