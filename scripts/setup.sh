@@ -14,6 +14,8 @@ if [ "$dev" = 1 ]; then
   [ -d /usr/share/pocketsphinx/test/data/librivox ] || need_apt+=(pocketsphinx-testdata)
   # The browser tests drive Debian's Chromium with Playwright (no browser download).
   command -v chromium >/dev/null || need_apt+=(chromium)
+  # Storage tests run a throwaway PostgreSQL server.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, col, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from realtalk.storage.models import Conversation, Item, utc_now
 
@@ -53,9 +53,10 @@ class ConversationStore:
         self._engine, in_memory = _create_engine(url)
         # An in-memory SQLite database lives in one shared connection, so reads must queue too.
         self._read_guard: AbstractContextManager[Any] = self._write_lock if in_memory else nullcontext()
-        # Only the store's own tables: apps that share the database migrate theirs themselves.
-        tables = [Conversation.__table__, Item.__table__]  # type: ignore[attr-defined]
-        SQLModel.metadata.create_all(self._engine, tables=tables)
+        # Only the store's own tables, one by one: `metadata.create_all` would also create the enum
+        # types of every other model (an app's), which that app's migrations then collide with.
+        for table in (Conversation.__table__, Item.__table__):  # type: ignore[attr-defined]
+            table.create(self._engine, checkfirst=True)
 
     def ensure_conversation(self, conversation_id: str, session_config: dict[str, Any] | None = None) -> None:
         """Create the conversation if it does not exist; store `session_config` when one is given."""
