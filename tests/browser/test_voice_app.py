@@ -97,15 +97,21 @@ async def test_expired_key_gives_a_clear_error(launch: Launch, web_server: LiveS
 async def test_tool_card_for_a_spoken_request(launch: Launch, tmp_path: Path) -> None:
     """Escape Room: asking for a hint aloud runs the server's get_hint tool; a card shows it."""
     tts = PiperTts()
-    ask = tts.synthesize("Can you give me a hint, please?").astype(np.float32) / 32768.0
-    ask16k = np.asarray(soxr.resample(ask, tts.sample_rate, 16_000), dtype=np.float32)
-    wav = write_wav(tmp_path / "hint.wav", np.concatenate([silence_16k(LEAD_IN_S), ask16k, silence_16k(8)]))
+
+    def spoken(text: str) -> np.ndarray[Any, Any]:
+        pcm = tts.synthesize(text).astype(np.float32) / 32768.0
+        return np.asarray(soxr.resample(pcm, tts.sample_rate, 16_000), dtype=np.float32)
+
+    # Asked twice, a few seconds apart: one slip of speech recognition on a busy machine is not
+    # what this test is about.
+    asks = [spoken("Can you give me a hint, please?"), silence_16k(6), spoken("Give me a hint.")]
+    wav = write_wav(tmp_path / "hint.wav", np.concatenate([silence_16k(LEAD_IN_S), *asks, silence_16k(8)]))
     with serving(tmp_path / "escape", "--app", "escape-room", REALTALK_UI_TOKEN=UI_TOKEN) as server:
         browser = await launch(wav)
         _, page, _ = await open_app(browser, server)
         await expect(page.locator("#door")).to_have_attribute("data-state", "locked", timeout=15_000)
         await page.locator("#talk").click()
-        card = page.locator('#tool-cards .tool-card[data-name="get_hint"]')
+        card = page.locator('#tool-cards .tool-card[data-name="get_hint"]').first
         await expect(card).to_be_visible(timeout=45_000)
         await expect(card).to_contain_text("digit", timeout=30_000, ignore_case=True)
 
