@@ -28,7 +28,7 @@ from ..protocol.images import decode_image_url
 from ..session.config import merge_config
 from .auth import Credential
 from .calls import Call, Listener, open_call
-from .realtime_http import error_response
+from .realtime_http import error_response, json_object
 from .state import AppState
 
 
@@ -79,12 +79,7 @@ def chat_router(state: AppState) -> APIRouter:
 
 def _parse(raw: bytes) -> ChatRequest:
     """The validated body, or a `ProtocolError` with the reason."""
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError as exc:
-        raise ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json") from exc
-    if not isinstance(data, dict):
-        raise ProtocolError("The request body must be a JSON object.", code="invalid_json")
+    data = json_object(raw)
     try:
         body = ChatRequest.model_validate(data)
     except ValidationError as exc:

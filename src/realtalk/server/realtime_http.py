@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile
 
 from ..protocol import beta
 from ..protocol.client_events import validate_session_config
@@ -30,6 +31,18 @@ def error_response(exc: ProtocolError, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=status)
 
 
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A request body that must be a JSON object (empty means `{}`). Raises `ProtocolError`:
+    `invalid_json` when it is not JSON, `invalid_type` when it is not an object."""
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        raise ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json") from exc
+    if not isinstance(body, dict):
+        raise ProtocolError("The request body must be a JSON object.", code="invalid_type")
+    return body
+
+
 def session_description(state: AppState, config: dict[str, Any], expires_at: int) -> dict[str, Any]:
     """The full GA session object a client secret opens (the app's defaults + its config)."""
     model = config.get("model") or state.settings.llm_model
@@ -38,11 +51,9 @@ def session_description(state: AppState, config: dict[str, Any], expires_at: int
 
 
 def mint_client_secret(
-    state: AppState, body: object, *, default_ttl_s: int = DEFAULT_TTL_S
+    state: AppState, body: dict[str, Any], *, default_ttl_s: int = DEFAULT_TTL_S
 ) -> tuple[ClientSecret, dict[str, Any]]:
     """Validate a client-secrets request body and mint the secret. Raises `ProtocolError`."""
-    if not isinstance(body, dict):
-        raise ProtocolError("The request body must be a JSON object.", code="invalid_type")
     unknown = set(body) - {"expires_after", "session"}
     if unknown:
         name = sorted(unknown)[0]
@@ -72,19 +83,12 @@ def mint_client_secret(
 def realtime_router(state: AppState) -> APIRouter:
     router = APIRouter()
 
+    # Client secrets cannot reach these: the auth middleware keeps them to session paths.
     @router.post("/v1/realtime/client_secrets")
     async def create_client_secret(request: Request) -> JSONResponse:
         """Mint a short-lived `ek_…` secret for a browser (needs the master key)."""
-        credential: Credential = request.state.credential
-        if credential.kind == "ephemeral":
-            return error_response(
-                ProtocolError("A client secret cannot mint client secrets.", code="insufficient_scope"), 403
-            )
         try:
-            body = await request.json() if await request.body() else {}
-            secret, session = mint_client_secret(state, body)
-        except ValueError as exc:  # includes JSONDecodeError
-            return error_response(ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json"))
+            secret, session = mint_client_secret(state, json_object(await request.body()))
         except ProtocolError as exc:
             return error_response(exc)
         return JSONResponse({"value": secret.value, "expires_at": secret.expires_at, "session": session})
@@ -92,18 +96,11 @@ def realtime_router(state: AppState) -> APIRouter:
     @router.post("/v1/realtime/sessions")
     async def create_beta_session(request: Request) -> JSONResponse:
         """The beta way to mint a key: a beta session object with a one-minute `client_secret`."""
-        if request.state.credential.kind == "ephemeral":
-            return error_response(
-                ProtocolError("A client secret cannot mint client secrets.", code="insufficient_scope"), 403
-            )
         try:
-            body = await request.json() if await request.body() else {}
-            if not isinstance(body, dict):
-                raise ProtocolError("The request body must be a JSON object.", code="invalid_type")
-            request_body = {"session": beta.session_to_ga(body), "expires_after": {"seconds": 60}}
-            secret, session = mint_client_secret(state, request_body)
-        except ValueError as exc:
-            return error_response(ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json"))
+            session_ga = beta.session_to_ga(json_object(await request.body()))
+            secret, session = mint_client_secret(
+                state, {"session": session_ga, "expires_after": {"seconds": 60}}
+            )
         except ProtocolError as exc:
             return error_response(exc)
         client_secret = {"value": secret.value, "expires_at": secret.expires_at}
@@ -175,18 +172,14 @@ async def _read_offer(request: Request) -> tuple[str, dict[str, Any]]:
         session: object = None
     elif content_type == "multipart/form-data":
         form = await request.form()
-        sdp_part, session_part = form.get("sdp"), form.get("session")
-        sdp = sdp_part if isinstance(sdp_part, str) else (await sdp_part.read()).decode() if sdp_part else ""
-        if session_part is not None:
-            raw = session_part if isinstance(session_part, str) else (await session_part.read()).decode()
-            try:
-                session = json.loads(raw)
-            except ValueError as exc:
-                raise ProtocolError(
-                    f"The 'session' part is not JSON: {exc}", code="invalid_json", param="session"
-                ) from exc
-        else:
-            session = None
+        sdp = await _part_text(form.get("sdp")) or ""
+        raw = await _part_text(form.get("session"))
+        try:
+            session = json.loads(raw) if raw is not None else None
+        except ValueError as exc:
+            raise ProtocolError(
+                f"The 'session' part is not JSON: {exc}", code="invalid_json", param="session"
+            ) from exc
     else:
         raise ProtocolError(
             "Send the SDP offer as 'application/sdp', or as multipart/form-data with 'sdp' and 'session'.",
@@ -197,3 +190,10 @@ async def _read_offer(request: Request) -> tuple[str, dict[str, Any]]:
             "The body is not an SDP offer (it must start with 'v=0').", code="invalid_offer", param="sdp"
         )
     return sdp, validate_session_config(session) if session is not None else {}
+
+
+async def _part_text(part: str | UploadFile | None) -> str | None:
+    """A multipart field's text, whether it came as a plain field or as a file."""
+    if part is None or isinstance(part, str):
+        return part
+    return (await part.read()).decode("utf-8", "replace")

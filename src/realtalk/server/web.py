@@ -19,7 +19,7 @@ from ..protocol.errors import ProtocolError
 from ..session.config import default_config, merge_config
 from ..web import STATIC_DIR
 from .auth import UI_COOKIE, key_is_valid, ui_cookie_value
-from .realtime_http import error_response, mint_client_secret
+from .realtime_http import error_response, json_object, mint_client_secret
 from .state import AppState
 
 ROOT_FILES = ("manifest.webmanifest", "sw.js", "offline.html")
@@ -93,18 +93,11 @@ def web_router(state: AppState) -> APIRouter:
     async def page_session(request: Request) -> JSONResponse:
         """A client secret for the page's next connection, with its settings applied."""
         try:
-            body = await request.json() if await request.body() else {}
-        except ValueError as exc:
-            return error_response(ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json"))
-        if not isinstance(body, dict):
-            return error_response(
-                ProtocolError("The request body must be a JSON object.", code="invalid_type")
-            )
-        # Captions need transcription events; a page that says nothing about it wants them.
-        audio = body.setdefault("audio", {})
-        if isinstance(audio, dict) and isinstance(audio.setdefault("input", {}), dict):
-            audio["input"].setdefault("transcription", {"model": "whisper-1"})
-        try:
+            body = json_object(await request.body())
+            # Captions need transcription events; a page that says nothing about it wants them.
+            audio = body.setdefault("audio", {})
+            if isinstance(audio, dict) and isinstance(audio.setdefault("input", {}), dict):
+                audio["input"].setdefault("transcription", {"model": "whisper-1"})
             secret, session = mint_client_secret(state, {"session": body}, default_ttl_s=PAGE_KEY_TTL_S)
         except ProtocolError as exc:
             return error_response(exc)
