@@ -35,6 +35,12 @@ class Listener:
     send: SendText
     beta: bool = False
 
+    async def deliver(self, event: dict[str, Any]) -> None:
+        """Send a GA server event in this connection's dialect (some have no beta form)."""
+        wire = beta.server_event_to_beta(event) if self.beta else event
+        if wire is not None:
+            await self.send(wire)
+
 
 class Call:
     """A hosted Realtime session (see the module docstring). Create with `open_call`."""
@@ -68,19 +74,15 @@ class Call:
 
     async def _broadcast(self, event: dict[str, Any]) -> None:
         for listener in list(self.listeners):
-            wire = beta.server_event_to_beta(event) if listener.beta else event
-            if wire is None:
-                continue
             try:
-                await listener.send(wire)
+                await listener.deliver(event)
             except Exception as exc:  # one dead connection must not silence the others
                 log.debug("call %s: a listener failed: %s", self.id, exc)
 
-    async def send_to(self, listener: Listener, event: dict[str, Any]) -> None:
-        """Send one event to one listener only (e.g. `session.created` for a sideband joiner)."""
-        wire = beta.server_event_to_beta(event) if listener.beta else event
-        if wire is not None:
-            await listener.send(wire)
+    async def join(self, listener: Listener) -> None:
+        """Add a connection to a running call; it first gets `session.created` for the session."""
+        self.listeners.append(listener)
+        await listener.deliver(self.session.created_event())
 
     def error(self, exc: ProtocolError, client_event_id: str | None = None) -> None:
         self.runtime.submit(self.session.error(exc, client_event_id))

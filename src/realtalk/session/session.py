@@ -181,7 +181,7 @@ class RealtimeSession:
 
     def start(self, history: Iterable[dict[str, Any]] = ()) -> list[Effect]:
         """Effects for a new connection: `session.created`, then any restored history."""
-        self._send({"type": "session.created", "session": self.session_object()})
+        self._out.append(Send(self.created_event()))
         self._restore(history)
         return self._drain()
 
@@ -1341,6 +1341,10 @@ class RealtimeSession:
             self._idle_deadline = max(played_until, self._clock()) + detection.idle_timeout_ms / 1000
 
     # ------------------------------------------------------------------ plumbing
+
+    def created_event(self) -> dict[str, Any]:
+        """A `session.created` event for the session as it is now (a new or a joining connection)."""
+        return self._event({"type": "session.created", "session": copy.deepcopy(self.session_object())})
 
     def session_object(self) -> dict[str, Any]:
         """The GA `session` object as sent in `session.created` / `session.updated`."""

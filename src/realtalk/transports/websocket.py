@@ -15,7 +15,6 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..protocol.errors import ProtocolError
-from ..protocol.ids import new_id
 from ..server.calls import Call, Listener, open_call
 from ..server.state import AppState
 
@@ -80,11 +79,7 @@ async def serve_sideband(websocket: WebSocket, call: Call) -> None:
     """A backend joins a running call: it sees every event and may send client events."""
     await websocket.accept(subprotocol=chosen_subprotocol(websocket))
     listener = Listener(_sender(websocket), beta=wants_beta(websocket))
-    call.listeners.append(listener)
-    await call.send_to(
-        listener,
-        {"type": "session.created", "event_id": new_id("event"), "session": call.session.session_object()},
-    )
+    await call.join(listener)
     log.info("sideband joined call %s", call.id)
     pump = asyncio.create_task(_pump(websocket, call, listener.beta))
     ended = asyncio.create_task(call.ended.wait())
