@@ -196,3 +196,5 @@ def test_chat_refusals(chat_server: LiveServer) -> None:
 
         not_json = http.post(url, content=b"{text: hi", headers={**AUTH, "content-type": "application/json"})
         assert not_json.status_code == 400 and "Invalid JSON" in not_json.json()["error"]["message"]
+        not_object = http.post(url, json=["hi"], headers=AUTH)
+        assert not_object.status_code == 400 and not_object.json()["error"]["code"] == "invalid_type"

@@ -54,7 +54,7 @@ def chat_router(state: AppState) -> APIRouter:
         try:
             body = _parse(await request.body())
         except ProtocolError as exc:
-            return error_response(exc, 400 if exc.code == "invalid_json" else 422)
+            return error_response(exc, 400 if exc.code in ("invalid_json", "invalid_type") else 422)
         if body.conversation_id and not await state.has_conversation(body.conversation_id):
             return error_response(
                 ProtocolError(
