@@ -459,13 +459,16 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
         if i < len(words) and words[i].lower() in _CONNECTORS:
             i += 1
         words = words[i:] if i < len(words) else words[1:]
-    # "... to my to do list": a trailing phrase made only of the tool's words.
-    for i in range(1, len(words)):
-        if words[i - 1].lower() in _CONNECTORS and all(
-            w.lower() in lexicon.STOPWORDS or _in_vocabulary(w, vocabulary) for w in words[i:]
-        ):
-            words = words[: i - 1]
-            break
+    # "... to my to do list": a trailing phrase made only of the tool's words. Scanned from the
+    # end, so a long text stays linear.
+    tail = len(words)
+    while tail > 1 and (
+        words[tail - 1].lower() in lexicon.STOPWORDS or _in_vocabulary(words[tail - 1], vocabulary)
+    ):
+        tail -= 1
+    cut = next((i for i in range(max(tail, 1), len(words)) if words[i - 1].lower() in _CONNECTORS), None)
+    if cut is not None:
+        words = words[: cut - 1]
     while words and words[-1].lower() in _CONNECTORS:
         words.pop()
     while words and words[0].lower() in _CONNECTORS - {"to"}:

@@ -12,6 +12,7 @@ It keeps no state between calls: a pending question is recognised from the conve
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -75,7 +76,9 @@ class BuiltinBrain:
         extract.warm_up()
 
     async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
-        for event in self.reply(request):
+        # Rules over text are fast for a spoken turn, but a typed text can be a megabyte: the work
+        # runs in a thread so that no session's event loop waits on another's reply.
+        for event in await asyncio.to_thread(self.reply, request):
             yield event
 
     def reply(self, request: BrainRequest) -> list[BrainEvent]:
@@ -166,10 +169,7 @@ class _Turn:
             if message.role == "user":
                 return None
             if message.role == "tool":
-                try:
-                    data = json.loads(message.content)
-                except ValueError:
-                    return nothing_more
+                data = results.parse(message.content)
                 more = data.get("more") if isinstance(data, dict) else None
                 tool = next((t for t in self.tools if t.name == names.get(message.tool_call_id or "")), None)
                 return _call(tool, more) if isinstance(more, dict) and tool is not None else nothing_more
