@@ -13,13 +13,14 @@ It keeps no state between calls: a pending question is recognised from the conve
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 
-from . import arguments, extract, images, lexicon, persona, results, routing
+from . import arguments, dialogue, extract, images, intent, lexicon, persona, results, routing, validation
 from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
@@ -126,7 +127,10 @@ class _Turn:
             return [reading_on]
         if reading_on:
             return _say(reading_on)
-        choice = _choose(self.tools, text, self.now)
+        followed = self._follow_up(text)
+        if followed is not None:
+            return followed
+        choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return _say(f"Do you want me to {options}?")
@@ -144,6 +148,57 @@ class _Turn:
         if fact:
             return _say(fact)
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
+
+    def _follow_up(self, text: str) -> list[BrainEvent] | None:
+        """An answer to what the last action asked or did: "yes", "no", "the other one", "another"."""
+        last = self.last
+        if last is None:
+            return None
+        entity = _entity_param(last)
+        others = [a for a in last.alternatives() if entity is None or a != last.entity(entity)]
+        confirm = dialogue.confirmation_param(last.tool)
+        pending = last.asked and confirm is not None and not last.arguments.get(confirm)
+        if dialogue.means_other(text) and others and entity is not None:
+            undo = last.undo()
+            calls = [_call(last.tool, undo)] if undo and not pending else []
+            return [*calls, _call(last.tool, {**last.arguments, entity: others[0]})]
+        if pending and confirm is not None:
+            if dialogue.says_yes(text):
+                exact = {entity: last.entity(entity)} if entity is not None else {}
+                return [_call(last.tool, {**last.arguments, **exact, confirm: True})]
+            if dialogue.says_no(text):
+                return _say("Okay, I'll leave it as it is. Anything else?")
+        required = [p for p in arguments.params_of(last.tool) if p.required]
+        if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
+            return [_call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
+        return None
+
+    def _route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
+        """The tool the utterance asks for: only tools that read for a question; the thing just
+        talked about for "it"; a report that something is done as a request to mark it so."""
+        question = intent.is_question(text)
+        tools = [t for t in self.tools if not (question and intent.writes(t))]
+        last = self.last
+        reference = last is not None and dialogue.refers_back(text) and _entity_param(last) is not None
+        if reference and last is not None and intent.creates(last.tool):
+            tools = [t for t in tools if t.name != last.tool.name]
+        meaning = f"{text} done" if intent.reports_done(text) else None
+        choice = _choose(tools, text, self.now, meaning)
+        if not reference or last is None or not isinstance(choice, tuple):
+            return choice
+        tool, filled = choice
+        name = _entity_param(last)
+        params = {p.name: p for p in arguments.params_of(tool)}
+        value = last.entity(name) if name is not None else None
+        if name in params and value is not None:
+            values = {**filled.arguments, name: value}
+            missing = [p for p in filled.missing if p.name != name]
+            filled = Filled(values, missing, filled.invalid)
+        return tool, filled
+
+    @functools.cached_property
+    def last(self) -> dialogue.LastAction | None:
+        return dialogue.last_action(self.messages, self.tools)
 
     def _tool_results(self) -> str:
         """The results the conversation ends with, spoken; "" when it does not end with any."""
@@ -216,11 +271,13 @@ class _Turn:
 
 
 def _choose(
-    tools: Sequence[ToolSpec], text: str, now: datetime
+    tools: Sequence[ToolSpec], text: str, now: datetime, meaning: str | None = None
 ) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
-    """The tool `text` asks for, with its arguments; the tied tools when it cannot tell; or None."""
+    """The tool `text` asks for, with its arguments; the tied tools when it cannot tell; or None.
+
+    `meaning` is what the words mean when it says more than they do ("I paid the bill" is done)."""
     candidates = []
-    for match in routing.rank(tools, text):
+    for match in routing.rank(tools, meaning or text):
         if match.score < routing.THRESHOLD:
             break
         filled = arguments.fill(match.tool, text, now)
@@ -258,7 +315,9 @@ def _pending(
             continue
         tool, filled = choice
         for i in range(1, len(turns), 2):
-            if not filled.missing or turns[i].content.strip() != _ask(filled.missing[0]):
+            if not filled.missing or not turns[i].content.strip().endswith(
+                arguments.question(filled.missing[0])
+            ):
                 break
             if i + 1 == len(turns):
                 return tool, filled, filled.missing[0]
@@ -267,15 +326,25 @@ def _pending(
     return None
 
 
+def _entity_param(last: dialogue.LastAction) -> str | None:
+    """The parameter that named what the last action was about ("title"), if the result says."""
+    return next((p.name for p in arguments.params_of(last.tool) if last.entity(p.name) is not None
+                 and p.kind in ("text", "entity", "name")), None)  # fmt: skip
+
+
 def _act(tool: ToolSpec, filled: Filled) -> list[BrainEvent]:
-    """Call the tool, or ask for the first required argument still missing."""
+    """Call the tool, or ask for the first required argument still missing (or not fitting its schema)."""
     if filled.missing:
-        return _say(_ask(filled.missing[0]))
+        return _say(_ask(filled.missing[0], filled.invalid.get(filled.missing[0].name)))
+    problem = validation.call_problem(tool.parameters, filled.arguments)
+    if problem is not None:  # never call with arguments the schema refuses
+        return _say("Sorry, I didn't get all of that. Could you say it again in other words?")
     return [_call(tool, filled.arguments)]
 
 
-def _ask(param: Param) -> str:
-    return f"Sure. {arguments.question(param)}"
+def _ask(param: Param, problem: str | None = None) -> str:
+    """Our question for a parameter; `_pending` knows it by the question at its end."""
+    return f"{'Sorry, ' + problem + '.' if problem else 'Sure.'} {arguments.question(param)}"
 
 
 def _call(tool: ToolSpec, values: dict[str, object]) -> ToolCall:

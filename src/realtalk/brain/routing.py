@@ -87,13 +87,13 @@ def describe(tool: ToolSpec) -> str:
     words = sentence.split()
     if not words:
         return lexicon.humanize(tool.name)
-    first = _base_form(words[0].lower())
+    first = base_form(words[0].lower())
     if first in VERBS or first.endswith(("ize", "ise", "ify")) or first == lexicon.name_words(tool.name)[0]:
         return " ".join([first, *words[1:]])
     return "help with " + sentence[0].lower() + sentence[1:]
 
 
-def _base_form(verb: str) -> str:
+def base_form(verb: str) -> str:
     """ "retrieves" -> "retrieve", "fetches" -> "fetch", "gets" -> "get"."""
     if verb.endswith("ies"):
         return verb[:-3] + "y"
