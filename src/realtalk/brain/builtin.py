@@ -37,9 +37,10 @@ from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
+_FIRST_PERSON = re.compile(r"\b(?:my|i|i've|i'm|i'd)\b", re.I)
 _MEANING_WEIGHT = 1.0
 """Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
-_MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN = 0.28, 0.05, 0.15
+_MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
 """A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
 _MAX_QUESTION_ROUNDS = 4
 
@@ -200,6 +201,8 @@ class _Turn:
             tools = [t for t in tools if t.name != last.tool.name]
         meaning = f"{text} done" if intent.reports_done(text) else None
         choice = _choose(tools, text, self.now, meaning)
+        if choice is None and question:
+            choice = _look_up(tools, text, self.now)
         if not reference or last is None or not isinstance(choice, tuple):
             return choice
         tool, filled = choice
@@ -330,6 +333,19 @@ def _by_meaning(
     if best < _MEANING_FLOOR or best < chat - _CHAT_MARGIN or best - runner_up < _MEANING_LEAD:
         return None
     return tools[index], arguments.fill(tools[index], text, now)
+
+
+def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """A question about one of the user's things ("when is my dentist appointment?") for the one tool
+    that reads a thing by its words, unless the question sounds like chat."""
+    readers = [t for t in tools if [p.kind for p in arguments.params_of(t) if p.required] == ["text"]]
+    if len(readers) != 1 or not _FIRST_PERSON.search(text):
+        return None
+    meant = semantic.similarities(readers, text)
+    if meant is not None and meant[1] >= _CHAT_QUESTION:
+        return None
+    filled = arguments.fill(readers[0], text, now)
+    return (readers[0], filled) if not filled.missing else None
 
 
 def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:

@@ -34,8 +34,18 @@ WRITE_VERBS = lexicon.words(
 )
 
 
+_SHOW = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|now)\W+)*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
+    r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview))\b",
+    re.I,
+)
+
+
 def is_question(text: str) -> bool:
-    """Whether `text` asks something rather than asking for something to be done."""
+    """Whether `text` asks something rather than asking for something to be done. "Show me ..."
+    and "list ..." ask to be told, so they count as questions."""
+    if _SHOW.search(text):
+        return True
     if _REQUEST.search(text):
         return False
     return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")

