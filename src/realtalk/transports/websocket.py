@@ -98,9 +98,18 @@ async def serve_sideband(websocket: WebSocket, call: Call) -> None:
 
 async def _pump(websocket: WebSocket, call: Call, is_beta: bool) -> None:
     """Feed text frames to the call until the socket or the call ends."""
+    idle_timeout_s = call.state.settings.ws_idle_timeout_s
     try:
         while not call.ended.is_set():
-            message = await websocket.receive()
+            try:
+                async with asyncio.timeout(idle_timeout_s):
+                    message = await websocket.receive()
+            except TimeoutError:
+                # A client that sends nothing, not even audio, holds a session for nobody.
+                log.info("session %s: closed, no client event in %g s", call.session.id, idle_timeout_s)
+                with contextlib.suppress(Exception):
+                    await websocket.close(1001, "idle timeout")
+                return
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text")
