@@ -139,7 +139,14 @@ async def test_keyboard_only(launch: Launch, web_server: LiveServer, tmp_path: P
     _, page, _ = await open_app(browser, web_server)
     await ready(page)
     # Without transitions a focus ring's computed style is final the moment focus moves.
-    await page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    # A constructed stylesheet: the app's CSP rightly refuses an inline <style>.
+    await page.evaluate(
+        """() => {
+            const sheet = new CSSStyleSheet();
+            sheet.replaceSync("*, *::before, *::after { transition: none !important; }");
+            document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        }"""
+    )
 
     stops = await tab_to(page, "talk")
     await page.keyboard.press("Enter")
@@ -206,7 +213,8 @@ async def test_manifest_service_worker_and_offline_page(launch: Launch, web_serv
     await expect(page.locator("h1")).to_have_text("RealTalk can't reach its server")
     await expect(page.locator("#retry")).to_be_visible()
     # Styled by its stylesheet under the CSP (an inline style would be refused and leave it plain).
-    assert await page.evaluate("() => getComputedStyle(document.querySelector('main')).borderRadius") == "18px"
+    radius = await page.evaluate("() => getComputedStyle(document.querySelector('main')).borderRadius")
+    assert radius == "18px"
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 

@@ -70,7 +70,7 @@ async def serve_realtime(
         "beta" if is_beta else "GA",
     )
     try:
-        await _pump(websocket, call, is_beta)
+        await _pump(websocket, call, is_beta, idle_timeout_s=state.settings.ws_idle_timeout_s)
     finally:
         await call.end()
 
@@ -96,9 +96,9 @@ async def serve_sideband(websocket: WebSocket, call: Call) -> None:
         log.info("sideband left call %s", call.id)
 
 
-async def _pump(websocket: WebSocket, call: Call, is_beta: bool) -> None:
-    """Feed text frames to the call until the socket or the call ends."""
-    idle_timeout_s = call.state.settings.ws_idle_timeout_s
+async def _pump(websocket: WebSocket, call: Call, is_beta: bool, idle_timeout_s: float | None = None) -> None:
+    """Feed text frames to the call until the socket or the call ends, or `idle_timeout_s` passes
+    without a frame. Sidebands have none: a backend may just listen, and the call bounds its life."""
     try:
         while not call.ended.is_set():
             try:

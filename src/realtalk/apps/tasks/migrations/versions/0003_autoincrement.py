@@ -30,5 +30,6 @@ def downgrade() -> None:
 def _recreate(*, autoincrement: bool) -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    with op.batch_alter_table("task", recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}):
+    table_kwargs = {"sqlite_autoincrement": autoincrement}
+    with op.batch_alter_table("task", recreate="always", table_kwargs=table_kwargs):
         pass
