@@ -168,10 +168,9 @@ def test_slowloris_and_silent_connections_are_closed(server: LiveServer) -> None
 def test_idle_keep_alive_connections_are_closed(server: LiveServer) -> None:
     with raw(server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        first = sock.recv(65536)
-        assert first.startswith(b"HTTP/1.1 200")
-        rest, took = read_until_closed(sock, 10)
-    assert rest == b"" and took < TIMEOUT_S + 2
+        reply, took = read_until_closed(sock, 10)
+    assert reply.startswith(b"HTTP/1.1 200") and reply.count(b"HTTP/1.1 ") == 1, reply[:300]
+    assert took < TIMEOUT_S + 2, "closed once idle, not kept open"
 
 
 def test_connections_over_the_cap_are_refused_clearly(server: LiveServer) -> None:
