@@ -50,10 +50,10 @@ def web_router(state: AppState) -> APIRouter:
     async def login(request: Request) -> Response:
         """Trade the UI token (or an API key) for the sign-in cookie."""
         try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        token = body.get("token") if isinstance(body, dict) else None
+            body = json_object(await request.body())
+        except ProtocolError:
+            body = {}
+        token = body.get("token")
         if not isinstance(token, str) or not token:
             return error_response(
                 ProtocolError('Send {"token": "..."}.', code="missing_required_parameter", param="token")
