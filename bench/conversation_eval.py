@@ -203,7 +203,8 @@ class Runner:
         url = f"ws://127.0.0.1:{self.server.port}/v1/realtime?model=eval"
         headers = {"Authorization": f"Bearer {API_KEY}"}
         async with websockets.connect(url, additional_headers=headers, max_size=None) as ws:
-            audio = {"input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}}
+            transcription = {"model": "whisper-1", "language": "en"}
+            audio = {"input": {"turn_detection": None, "transcription": transcription}}
             await ws.send(json.dumps({"type": "session.update", "session": {
                 "type": "realtime", "output_modalities": ["text"], "audio": audio}}))  # fmt: skip
             turns = case["turns"] or [None]
