@@ -80,8 +80,8 @@ def test_the_other_one_after_a_change_undoes_it_and_changes_the_other() -> None:
     ],
 )
 def test_it_is_the_task_just_added(text: str, name: str, arguments: dict[str, Any]) -> None:
-    history = after("add_task", {"title": "pick up the cake"},
-                    {"message": "Added pick up the cake.", "title": "pick up the cake"}, "Added pick up the cake.")  # fmt: skip
+    added = {"message": "Added pick up the cake.", "title": "pick up the cake"}
+    history = after("add_task", {"title": "pick up the cake"}, added, "Added pick up the cake.")
     assert called(reply(text, tools=TASKS, history=history)) == (
         name,
         {"title": "pick up the cake", **arguments},
