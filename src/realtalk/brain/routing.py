@@ -41,15 +41,16 @@ _LEAD_INS = lexicon.words("ok okay so hey please can could would will you i just
 
 
 def _leading_stems(text: str) -> list[str]:
-    """The request's first verb and the first noun after it: "could you add a task to ..." -> add, task."""
+    """The request's first verb and the few words after it: "could you add a high priority task to ..."
+    -> add, high, priority, task."""
     words = lexicon.tokens(text)
     while words and words[0] in _LEAD_INS:
         words = words[1:]
     if not words:
         return []
-    verb, rest = words[0], [w for w in words[1:4] if w not in _ARTICLES and w not in ("to", "me")]
+    verb, rest = words[0], [w for w in words[1:6] if w not in _ARTICLES and w not in ("to", "me")][:3]
     verb = "add" if verb == "new" else verb  # "new task: ...", "new reminder ..."
-    return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest[:1])]
+    return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
 
 
 def _named_first(tool: ToolSpec, lead: list[str]) -> float:
@@ -59,7 +60,8 @@ def _named_first(tool: ToolSpec, lead: list[str]) -> float:
     name = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
     if len(lead) < 2 or len(name) < 2:
         return 0.0
-    return 1.5 * _NAME[0] if _same(lead[0], name[0]) and _same(lead[1], name[-1]) else 0.0
+    named = _same(lead[0], name[0]) and any(_same(word, name[-1]) for word in lead[1:])
+    return 1.5 * _NAME[0] if named else 0.0
 
 
 def _same(word: str, other: str) -> bool:
