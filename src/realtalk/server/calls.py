@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..protocol import beta
-from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event
+from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event, event_type
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..session.config import default_config, merge_config
@@ -109,7 +109,7 @@ class Call:
         except ProtocolError as exc:
             self.error(exc)
             return
-        if event["type"].startswith(EXTENSION_PREFIX):
+        if (event_type(event) or "").startswith(EXTENSION_PREFIX):
             await self._handle_extension(event)
             return
         if is_beta:
