@@ -167,7 +167,7 @@ async def test_leaving_mid_stream_stops_the_agent_and_keeps_what_was_saved(chat_
         assert second["type"] == "function_call" and second["name"] == "lookup_order"
         # One round trip: by its answer, every replayed item has arrived.
         await conn.send({"type": "conversation.item.retrieve", "item_id": "item_missing"})
-        assert (await conn.until("error"))["error"]["code"] == "item_not_found"
+        assert (await conn.until("error"))["error"]["code"] == "item_retrieve_invalid_item_id"
         replayed = [e for e in conn.events if e["type"] == "conversation.item.done"]
         assert len(replayed) == 2, "the cancelled tool's result was never saved"
 

@@ -34,8 +34,14 @@ MAX_TOOL_CHARS = 65_536
 schemas at 5,000 properties and 10 levels; 64 KiB holds any hand-written schema and keeps each
 `BrainRequest` copy small. Nesting is already capped by `json_decode.MAX_JSON_DEPTH`."""
 
-MAX_INPUT_ITEMS = 4_096
-"""Items in a response's out-of-band `input`; the same bound as a conversation's items."""
+MAX_CONVERSATION_ITEMS = 4_096
+"""Items a client may have in one conversation (`conversation.item.create` and `response.create`
+are refused beyond it; voice turns and replies still land). OpenAI documents none and drops old
+items from the model's context instead; ours bounds a session's memory: an hour-long call makes
+about 1,500 items."""
+
+MAX_INPUT_ITEMS = MAX_CONVERSATION_ITEMS
+"""Items in a response's out-of-band `input`."""
 
 MAX_METADATA_PAIRS = 16
 MAX_METADATA_KEY_CHARS = 64
