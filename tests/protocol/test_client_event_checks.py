@@ -225,4 +225,4 @@ def test_a_frame_that_is_not_an_object_is_refused() -> None:
     for text in ("[]", "null", '"session.update"', "5"):
         with pytest.raises(ProtocolError) as info:
             decode_json_event(text)
-        assert info.value.code == "invalid_type"
+        assert info.value.code == "invalid_json"

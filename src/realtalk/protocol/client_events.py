@@ -56,8 +56,7 @@ def decode_json_event(raw: str | bytes) -> dict[str, Any]:
     data = decode_json(raw, check_depth=False)
     if not isinstance(data, dict):
         raise ProtocolError(
-            f"Invalid type for client event: expected an object, but got {_json_type(data)} instead.",
-            code="invalid_type",
+            f"A client event must be a JSON object, but got {_json_type(data)} instead.", code="invalid_json"
         )
     return data
 
