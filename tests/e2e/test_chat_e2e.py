@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from realtalk.protocol.limits import MAX_INSTRUCTIONS_CHARS, MAX_TEXT_CHARS
 from tests.images import MEETING, data_url, text_image, words
 from tests.live_server import API_KEY, LiveServer, serving
 from tests.realtime_client import realtime
@@ -186,6 +187,12 @@ def test_chat_refusals(chat_server: LiveServer) -> None:
             ({"text": "   "}, "missing_required_parameter", "text"),
             ({"text": "hi", "voice": "marin"}, "unknown_parameter", "voice"),
             ({"text": 42}, "invalid_value", "text"),
+            ({"text": "x" * (MAX_TEXT_CHARS + 1)}, "string_above_max_length", "text"),
+            (
+                {"text": "hi", "instructions": "x" * (MAX_INSTRUCTIONS_CHARS + 1)},
+                "string_above_max_length",
+                "instructions",
+            ),
             ({"text": "hi", "image_url": "https://example.com/a.png"}, "invalid_image_url", "image_url"),
         ]
         for body, code, param in cases:

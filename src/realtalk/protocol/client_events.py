@@ -28,6 +28,7 @@ from openai.types.realtime import (
 )
 from pydantic import BaseModel, ValidationError
 
+from ..session.config import check_config, default_config, merge_config
 from . import limits
 from .errors import ProtocolError
 from .json_decode import check_json_depth, decode_json
@@ -295,4 +296,5 @@ def validate_session_config(session: object) -> dict[str, Any]:
         )
     event = validate_client_event({"type": "session.update", "session": session})
     config: dict[str, Any] = event.model_dump(exclude_unset=True)["session"]
+    check_config(merge_config(default_config("realtalk"), config))
     return config

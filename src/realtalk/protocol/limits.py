@@ -56,7 +56,7 @@ def check_session(config: dict[str, Any], path: str) -> None:
     _check_config(config, path)
     transcription = ((config.get("audio") or {}).get("input") or {}).get("transcription")
     if isinstance(transcription, dict):
-        _check_string(
+        check_string(
             transcription.get("prompt"),
             f"{path}.audio.input.transcription.prompt",
             MAX_TRANSCRIPTION_PROMPT_CHARS,
@@ -80,15 +80,15 @@ def check_response(params: dict[str, Any], path: str) -> None:
 def check_item(item: dict[str, Any], path: str) -> None:
     """A conversation item a client creates."""
     for name in _ITEM_TEXT_FIELDS:
-        _check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
+        check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
     for index, part in enumerate(item.get("content") or []):
         if isinstance(part, dict):
             for name in _ITEM_TEXT_FIELDS:
-                _check_string(part.get(name), f"{path}.content[{index}].{name}", MAX_TEXT_CHARS)
+                check_string(part.get(name), f"{path}.content[{index}].{name}", MAX_TEXT_CHARS)
 
 
 def _check_config(config: dict[str, Any], path: str) -> None:
-    _check_string(config.get("instructions"), f"{path}.instructions", MAX_INSTRUCTIONS_CHARS)
+    check_string(config.get("instructions"), f"{path}.instructions", MAX_INSTRUCTIONS_CHARS)
     tools = config.get("tools")
     if not isinstance(tools, list):
         return
@@ -123,10 +123,11 @@ def _check_metadata(metadata: dict[str, Any], path: str) -> None:
         )
     for key, value in metadata.items():
         _check_length(len(key), path, MAX_METADATA_KEY_CHARS, "a property name")
-        _check_string(value, f"{path}.{key}", MAX_METADATA_VALUE_CHARS)
+        check_string(value, f"{path}.{key}", MAX_METADATA_VALUE_CHARS)
 
 
-def _check_string(value: object, path: str, limit: int) -> None:
+def check_string(value: object, path: str, limit: int) -> None:
+    """Refuse a string longer than `limit` characters (`string_above_max_length`)."""
     if isinstance(value, str):
         _check_length(len(value), path, limit, "a string")
 

@@ -19,13 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from ..audio.formats import AudioFormat
 from ..brain.base import Message, ToolCall, ToolSpec
 from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
-from .config import default_config, merge_config
+from .config import check_config, default_config, merge_config
 from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
 from .input_audio import MAX_APPEND_BYTES, MAX_BUFFER_MS, InputAudio
@@ -286,20 +285,7 @@ class RealtimeSession:
                 param="session.type",
             )
         new_config = merge_config(self.config, update)
-        audio = new_config["audio"]
-        for direction in ("input", "output"):
-            try:
-                AudioFormat.parse(audio[direction]["format"])
-            except ValueError as exc:
-                raise ProtocolError(
-                    str(exc), code="invalid_value", param=f"session.audio.{direction}.format"
-                ) from exc
-        if new_config.get("output_modalities") not in (["audio"], ["text"]):
-            raise ProtocolError(
-                "output_modalities must be ['audio'] or ['text'].",
-                code="invalid_value",
-                param="session.output_modalities",
-            )
+        check_config(new_config)
         self.config = new_config
         self._input.configure()
         self._out.send({"type": "session.updated", "session": self.session_object()})
