@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from .errors import ProtocolError
+from .json_decode import MAX_JSON_DEPTH, json_depth
 
 MAX_TEXT_CHARS = 32_768
 """Characters in one text of an item (an `input_text`/`output_text` part, a transcript, a tool
@@ -81,6 +82,8 @@ def check_item(item: dict[str, Any], path: str) -> None:
     """A conversation item a client creates."""
     for name in _ITEM_TEXT_FIELDS:
         check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
+    for name in ("arguments", "output"):
+        _check_embedded_json(item.get(name), f"{path}.{name}")
     for index, part in enumerate(item.get("content") or []):
         if isinstance(part, dict):
             for name in _ITEM_TEXT_FIELDS:
@@ -111,6 +114,25 @@ def _check_config(config: dict[str, Any], path: str) -> None:
                 code="invalid_value",
                 param=where,
             )
+
+
+def _check_embedded_json(value: object, path: str) -> None:
+    """A tool call's `arguments` and a tool's `output` are JSON text that the brains parse: the
+    same nesting bound as for events (`[[[…` 10,000 deep fits in one text and broke the built-in brain)."""
+    if not isinstance(value, str) or value.lstrip()[:1] not in ("[", "{"):
+        return
+    try:
+        if json_depth(json.loads(value)) <= MAX_JSON_DEPTH:
+            return
+    except RecursionError:
+        pass
+    except ValueError:
+        return  # not JSON: plain text is a fine output
+    raise ProtocolError(
+        f"Invalid '{path}': its JSON nests arrays and objects more than {MAX_JSON_DEPTH} levels deep.",
+        code="invalid_value",
+        param=path,
+    )
 
 
 def _check_metadata(metadata: dict[str, Any], path: str) -> None:
