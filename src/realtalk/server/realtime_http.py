@@ -17,7 +17,7 @@ from ..protocol.json_decode import decode_json
 from ..session.config import default_config, merge_config
 from ..transports.webrtc import RtcCall, SdpError
 from .auth import Credential
-from .calls import open_call
+from .calls import check_conversation_id, open_call
 from .client_secrets import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S, ClientSecret
 from .state import AppState
 
@@ -115,7 +115,10 @@ def realtime_router(state: AppState) -> APIRouter:
 
     async def _create_call(request: Request, *, is_beta: bool) -> Response:
         credential: Credential = request.state.credential
+        conversation_id = request.query_params.get("conversation_id")
         try:
+            if conversation_id is not None:
+                check_conversation_id(conversation_id)
             offer, requested = await _read_offer(request)
         except ProtocolError as exc:
             return error_response(exc)
@@ -123,7 +126,7 @@ def realtime_router(state: AppState) -> APIRouter:
         config = merge_config(credential.secret.session if credential.secret else {}, requested)
         call, history = await open_call(
             state,
-            conversation_id=request.query_params.get("conversation_id"),
+            conversation_id=conversation_id,
             session_config=config,
             server_playout=True,
         )
