@@ -1,13 +1,15 @@
 """`BuiltinBrain`: an offline agent that needs no language model.
 
 It follows the session's instructions for persona, greeting and scripted answers, picks the tool
-an utterance asks for (`routing`), fills its arguments from the words (`arguments`), asks for a
-required argument it could not find and takes the next utterance as the answer, speaks tool
-results back (`results`), reads out the text in images (`images`), handles small talk, and says
-plainly what it cannot do. It is rules over text, so a reply takes about a millisecond.
+an utterance asks for by its words (`routing`) and its meaning (`semantic`), lets a question call
+only tools that read (`intent`), fills arguments from the words (`arguments`) and checks them
+against the schema (`validation`), asks for a required argument it could not find or that does
+not fit and takes the next utterance as the answer, speaks tool results back (`results`), reads
+out the text in images (`images`), handles small talk, and says plainly what it cannot do. A reply
+takes tens of milliseconds (one sentence embedding), in a worker thread.
 
-It keeps no state between calls: a pending question is recognised from the conversation itself
-(our last turn is the exact question we ask for that tool's missing argument).
+It keeps no state between calls: the dialogue state is read from the conversation itself
+(`dialogue`: the last tool call and its result; our question for a missing argument).
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class BuiltinBrain:
         """`clock` gives "now" for relative dates ("tomorrow") and the time of day."""
         self._clock = clock
         extract.warm_up()
+        semantic.available()  # load the sentence-embedding model now, not during the first reply
 
     async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
         # Rules over text are fast for a spoken turn, but a typed text can be a megabyte: the work

@@ -46,6 +46,7 @@ def _embedder() -> object | None:
 
 
 def available() -> bool:
+    """Whether the model is installed (it is loaded by the first call)."""
     return _embedder() is not None
 
 
