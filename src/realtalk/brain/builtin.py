@@ -170,7 +170,18 @@ class _Turn:
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def _follow_up(self, text: str) -> list[BrainEvent] | None:
-        """An answer to what the last action asked or did: "yes", "no", "the other one", "another"."""
+        """An answer to what the last action asked or did: "yes", "no", "the other one", "another".
+
+        Its calls are built from a result's values, so they are checked against the schema too."""
+        events = self._follow_up_events(text)
+        if events is None or self.last is None:
+            return events
+        calls = [e for e in events if isinstance(e, ToolCall)]
+        if any(validation.call_problem(self.last.tool.parameters, json.loads(c.arguments)) for c in calls):
+            return _say("Sorry, I'm not sure which one you mean. Could you say its name?")
+        return events
+
+    def _follow_up_events(self, text: str) -> list[BrainEvent] | None:
         last = self.last
         if last is None:
             return None
