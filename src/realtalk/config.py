@@ -67,6 +67,9 @@ class Settings(BaseSettings):
 
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
+    max_input_buffer_s: int = 600
+    """Most audio the input buffer holds before appends are refused (`input_audio_buffer_full`):
+    OpenAI documents no total cap; ten minutes costs at most ~67 MB per session."""
 
     # Hostile clients (docs/security.md has the precedents for each default).
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
