@@ -15,7 +15,8 @@ and always takes the most pressing job first:
 
 The queue is bounded; a job whose caller stopped waiting (a cancelled reply) is skipped without
 running. Bounding the workers also bounds memory: each concurrent synthesis holds its own large
-intermediate tensors, and when the machine falls idle the freed heap goes back to the OS.
+intermediate tensors, and once the machine has been idle for `IDLE_TRIM_S` the freed heap goes
+back to the OS.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 DEFAULT_MAX_PENDING = 256
+IDLE_TRIM_S = 1.0
+"""Trimming the heap right after each job stalled every thread's allocations under load (longer
+gaps inside replies in bench/load_voice.py); after a second of idleness it costs nobody."""
 SPECULATIVE_WAIT_S = 0.3
 """Speculation runs in the end-of-turn pause (500 ms by default, the first 160 ms spent before it
 starts); work that cannot start within this is not ready before the turn is confirmed anyway."""
@@ -90,6 +94,7 @@ class InferenceScheduler:
         self._seq = itertools.count()
         self._lock = threading.Condition()
         self._threads: list[threading.Thread] = []
+        self._ran_since_trim = False
 
     @property
     def pending(self) -> int:
@@ -153,8 +158,11 @@ class InferenceScheduler:
     def _serve(self) -> None:
         while True:
             with self._lock:
-                while not self._heap:
-                    self._lock.wait()
+                if not self._lock.wait_for(lambda: self._heap, timeout=IDLE_TRIM_S):
+                    trim, self._ran_since_trim = self._ran_since_trim and not self._running, False
+                    if trim:
+                        _release_free_memory()
+                    continue
                 job = heapq.heappop(self._heap)
                 if job.future.cancelled():  # the caller stopped waiting
                     self.stats.skipped += 1
@@ -179,11 +187,9 @@ class InferenceScheduler:
                 self._running -= 1
                 self.stats.ran += 1
                 self.stats.busy_s += time.monotonic() - started
-                idle = not self._heap and not self._running
+                self._ran_since_trim = True
             with contextlib.suppress(RuntimeError):  # the caller's loop has closed: nobody waits
                 job.loop.call_soon_threadsafe(_settle, job.future, result, error)
-            if idle:
-                _release_free_memory()
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:
