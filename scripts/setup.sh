@@ -16,7 +16,7 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
-  # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
+  # The Node SDK tests run npm packages (pinned in their lock files; tests/e2e/node_sdk, tests/compat/node).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)
 fi
@@ -29,15 +29,17 @@ fi
 
 # Reinstall only when the dependency list changed since the last set-up.
 stamp=".venv/.realtalk-setup-$dev-$(sha1sum pyproject.toml | cut -c1-12)"
-if [ -f "$stamp" ]; then
-  exit 0
+if [ ! -f "$stamp" ]; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  extras=""; [ "$dev" = 1 ] && extras="[dev]"
+  .venv/bin/python -m pip install -q -e ".$extras"
+  # silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
+  .venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+  rm -f .venv/.realtalk-setup-"$dev"-*
+  touch "$stamp"
+  echo "setup: .venv ready"
 fi
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-extras=""; [ "$dev" = 1 ] && extras="[dev]"
-.venv/bin/python -m pip install -q -e ".$extras"
-# silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
-.venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
-rm -f .venv/.realtalk-setup-"$dev"-*
-touch "$stamp"
-echo "setup: .venv ready"
+# The third-party clients of the compatibility tests (their own stamps).
+[ "$dev" = 1 ] && scripts/setup_compat.sh
+exit 0

@@ -292,3 +292,12 @@ def test_long_image_text_is_cut_short_when_read_out() -> None:
         BuiltinBrain(clock=lambda: NOW).reply(BrainRequest("", [Message("user", "", images=(page,))]))
     )
     assert len(answer.split()) < 75 and answer.endswith("there is more text after that.")
+
+
+def test_a_system_message_that_ends_the_conversation_is_answered() -> None:
+    """Pipecat's realtime service sends typed text as a `system` item, then `response.create`."""
+    history = [Message("user", "hello"), Message("assistant", "Hi there! How can I help?")]
+    asked = [*history, Message("system", "what's the weather like in paris today")]
+    assert called(reply(None, history=asked)) == ("get_weather", {"city": "Paris"})
+    earlier = [Message("system", "what's the weather like in paris today"), *history]
+    assert said(reply(None, history=earlier)) == "Is there anything else I can help with?"
