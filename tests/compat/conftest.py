@@ -30,6 +30,7 @@ def compat_clients() -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server per client module, stopped when its tests are done (each reads its last conversation)."""
     live = start_server(tmp_path_factory.mktemp("realtalk-compat"))
     yield live
     live.stop()
