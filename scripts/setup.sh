@@ -16,7 +16,7 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
-  # The Node SDK tests run npm packages (pinned in their lock files; tests/e2e/node_sdk, tests/compat/node).
+  # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)
 fi
