@@ -65,6 +65,7 @@ def test_a_system_message_that_ends_the_conversation_is_answered() -> None:
     earlier = [Message("system", "what's the weather like in paris today"), *history]
     assert said(reply(None, history=earlier)) == "Is there anything else I can help with?"
 
+
 def test_instructed_answers_facts_and_farewell() -> None:
     assert said(reply("is the spa open", instructions=HOTEL)) == "It is closed for renovation."
     assert said(reply("do you have parking", instructions=HOTEL)) == "Free parking is available for guests."
