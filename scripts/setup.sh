@@ -27,19 +27,22 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# The third-party clients of the compatibility tests (scripts/setup_compat.sh keeps its own stamps).
+if [ "$dev" = 1 ]; then
+  scripts/setup_compat.sh
+fi
+
 # Reinstall only when the dependency list changed since the last set-up.
 stamp=".venv/.realtalk-setup-$dev-$(sha1sum pyproject.toml | cut -c1-12)"
-if [ ! -f "$stamp" ]; then
-  [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/python -m pip install -q --upgrade pip
-  extras=""; [ "$dev" = 1 ] && extras="[dev]"
-  .venv/bin/python -m pip install -q -e ".$extras"
-  # silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
-  .venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
-  rm -f .venv/.realtalk-setup-"$dev"-*
-  touch "$stamp"
-  echo "setup: .venv ready"
+if [ -f "$stamp" ]; then
+  exit 0
 fi
-# The third-party clients of the compatibility tests (their own stamps).
-[ "$dev" = 1 ] && scripts/setup_compat.sh
-exit 0
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+extras=""; [ "$dev" = 1 ] && extras="[dev]"
+.venv/bin/python -m pip install -q -e ".$extras"
+# silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
+.venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+rm -f .venv/.realtalk-setup-"$dev"-*
+touch "$stamp"
+echo "setup: .venv ready"

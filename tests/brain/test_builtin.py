@@ -301,4 +301,3 @@ def test_long_image_text_is_cut_short_when_read_out() -> None:
         BuiltinBrain(clock=lambda: NOW).reply(BrainRequest("", [Message("user", "", images=(page,))]))
     )
     assert len(answer.split()) < 75 and answer.endswith("there is more text after that.")
-
