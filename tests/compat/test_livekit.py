@@ -20,6 +20,7 @@ def test_text_tool_and_spoken_turns(server: LiveServer, speech: Path) -> None:
     result = run_client([PYTHON, CLIENTS / "livekit_client.py", server.base_url, API_KEY, speech], server)
     assert result["errors"] == []
     assert "Ada" in result["text_turn"]["text"]
+    assert result["text_turn"]["audio_bytes"] > 24_000, "half a second of 24 kHz PCM16 at least"
 
     tool = result["tool_turn"]
     assert tool["calls"] == [{"name": "get_weather", "arguments": {"city": "Paris"}}]
@@ -31,7 +32,12 @@ def test_text_tool_and_spoken_turns(server: LiveServer, speech: Path) -> None:
     spoken = result["spoken_turn"]
     assert len(spoken["transcripts"]) == 1
     assert word_error_rate(SPOKEN, spoken["transcripts"][0]) < 0.4, spoken["transcripts"]
-    assert spoken["text"]
+    assert spoken["text"] and spoken["audio_bytes"] > 24_000
+    # LiveKit's copy of the server's conversation, built from `conversation.item.added`
+    assert result["remote_items"] == [
+        "message", "message", "message", "function_call", "function_call_output", "message",
+        "message", "message",
+    ]  # fmt: skip
 
     items = stored_items(server)[-1]
     kinds = [(i["type"], i.get("role")) for i in items]

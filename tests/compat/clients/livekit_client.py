@@ -1,4 +1,4 @@
-"""LiveKit's `openai.realtime.RealtimeModel` against RealTalk: a text turn, a tool call, audio in.
+"""LiveKit's `openai.realtime.RealtimeModel` against RealTalk: a text turn, a tool call, a spoken turn.
 
 Its `RealtimeSession` is driven directly, without a LiveKit room: it is the part that speaks the
 Realtime protocol. Tool results go through LiveKit's own `make_function_call_output`, as an
@@ -59,7 +59,7 @@ async def collect(generation: llm.GenerationCreatedEvent) -> dict[str, object]:
 
 
 async def main(base_url: str, api_key: str, speech: bytes) -> dict[str, object]:
-    model = RealtimeModel(model="realtalk", base_url=base_url, api_key=api_key, modalities=["text"])
+    model = RealtimeModel(model="realtalk", base_url=base_url, api_key=api_key)
     session = model.session()
     errors: list[str] = []
     session.on("error", lambda event: errors.append(repr(event.error)))
@@ -81,7 +81,7 @@ async def main(base_url: str, api_key: str, speech: bytes) -> dict[str, object]:
         chat.add_message(role="user", content="Hello, who are you?")
         await session.update_chat_ctx(chat)
         reply = await collect(await asyncio.wait_for(session.generate_reply(), TURN_TIMEOUT))
-        result["text_turn"] = {"text": reply["text"]}
+        result["text_turn"] = {"text": reply["text"], "audio_bytes": reply["audio_bytes"]}
 
         chat = session.chat_ctx.copy()
         chat.add_message(role="user", content="What's the weather like in Paris today?")
@@ -112,7 +112,11 @@ async def main(base_url: str, api_key: str, speech: bytes) -> dict[str, object]:
         while generation.user_initiated:  # skip the replies asked for above; this one the server began
             generation = await asyncio.wait_for(generations.get(), TURN_TIMEOUT)
         spoken = await collect(generation)
-        result["spoken_turn"] = {"transcripts": transcripts, "text": spoken["text"]}
+        result["spoken_turn"] = {
+            "transcripts": transcripts,
+            "text": spoken["text"],
+            "audio_bytes": spoken["audio_bytes"],
+        }
         result["remote_items"] = [item.type for item in session.chat_ctx.items]
     finally:
         result["errors"] = errors
