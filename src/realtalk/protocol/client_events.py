@@ -95,6 +95,13 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
     for config in ("session", "response"):
         if isinstance(data.get(config), dict):
             _refuse_nulls(data[config], config)
+    # Limits first: validating a million-element `tools` array would itself stall the event loop.
+    if name == "session.update" and isinstance(data.get("session"), dict):
+        limits.check_session(data["session"], "session")
+    elif name == "response.create" and isinstance(data.get("response"), dict):
+        limits.check_response(data["response"], "response")
+    elif name == "conversation.item.create" and isinstance(data.get("item"), dict):
+        limits.check_item(data["item"], "item")
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
@@ -102,12 +109,6 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
     unknown = _first_unknown_key(parsed, "")
     if unknown is not None:
         raise ProtocolError(f"Unknown parameter: '{unknown}'.", code="unknown_parameter", param=unknown)
-    if name == "session.update":
-        limits.check_session(data["session"], "session")
-    elif name == "response.create" and isinstance(data.get("response"), dict):
-        limits.check_response(data["response"], "response")
-    elif name == "conversation.item.create":
-        limits.check_item(data["item"], "item")
     return parsed
 
 
@@ -145,13 +146,21 @@ def _refuse_nulls(value: object, path: str) -> None:
             _refuse_nulls(child, f"{path}[{index}]")
 
 
+_EXPECTED = {
+    "an integer": ("prefix_padding_ms", "silence_duration_ms", "idle_timeout_ms", "rate"),
+    "a number": ("speed", "threshold", "temperature"),
+    "a boolean": ("create_response", "interrupt_response", "parallel_tool_calls"),
+    "a string": ("instructions", "voice", "model", "name", "description", "type", "eagerness", "language"),
+    "an array": ("tools", "output_modalities"),
+    "an integer or 'inf'": ("max_output_tokens",),
+}
+
+
 def _expected(path: str, key: str) -> str:
-    if key in ("instructions", "voice", "model", "name", "description", "type"):
-        return "a string"
-    if key in ("tools", "output_modalities"):
-        return "an array"
-    if key in ("speed", "threshold"):
-        return "a number"
+    """What a field holds, in OpenAI's words ("expected an object, but got null instead")."""
+    for kind, keys in _EXPECTED.items():
+        if key in keys:
+            return kind
     return "a value" if path.endswith("]") else "an object"
 
 

@@ -53,10 +53,11 @@ _ITEM_TEXT_FIELDS = ("text", "transcript", "arguments", "output")
 
 
 def check_session(config: dict[str, Any], path: str) -> None:
-    """A partial `session` (from `session.update` or a session-creating request)."""
+    """A partial `session` (from `session.update` or a session-creating request). Runs before the
+    schema is checked, so every value may be of any JSON type."""
     _check_config(config, path)
-    transcription = ((config.get("audio") or {}).get("input") or {}).get("transcription")
-    if isinstance(transcription, dict):
+    transcription = _object(_object(_object(config.get("audio")).get("input")).get("transcription"))
+    if transcription:
         check_string(
             transcription.get("prompt"),
             f"{path}.audio.input.transcription.prompt",
@@ -84,10 +85,15 @@ def check_item(item: dict[str, Any], path: str) -> None:
         check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
     for name in ("arguments", "output"):
         _check_embedded_json(item.get(name), f"{path}.{name}")
-    for index, part in enumerate(item.get("content") or []):
+    content = item.get("content")
+    for index, part in enumerate(content if isinstance(content, list) else []):
         if isinstance(part, dict):
             for name in _ITEM_TEXT_FIELDS:
                 check_string(part.get(name), f"{path}.content[{index}].{name}", MAX_TEXT_CHARS)
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _check_config(config: dict[str, Any], path: str) -> None:
