@@ -198,6 +198,11 @@ def test_a_function_tool_needs_a_name(client: Client, where: str) -> None:
             "string_above_max_length",
             "response.metadata.k",
         ),
+        (
+            {"type": "conversation.item.create", "item": {"id": "vision_" + "x" * 32, "type": "message"}},
+            "string_above_max_length",
+            "item.id",
+        ),
     ],
 )
 def test_limits_answer_with_openais_codes(

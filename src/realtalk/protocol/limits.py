@@ -20,6 +20,10 @@ MAX_TEXT_CHARS = 32_768
 call's `arguments`, a tool's `output`). A quarter of the model's context; OpenAI's Responses API
 allows 10,485,760 per string, but one 200 KB typed message froze a CPU brain for 19 s."""
 
+MAX_ITEM_ID_CHARS = 32
+"""OpenAI's own limit on a client-chosen `item.id` ("Expected a string with maximum length 32");
+RealTalk's ids are 25 characters."""
+
 MAX_INSTRUCTIONS_CHARS = 131_072
 """Characters of `instructions` (session or response): the whole of gpt-realtime's context."""
 
@@ -81,6 +85,7 @@ def check_response(params: dict[str, Any], path: str) -> None:
 
 def check_item(item: dict[str, Any], path: str) -> None:
     """A conversation item a client creates."""
+    check_string(item.get("id"), f"{path}.id", MAX_ITEM_ID_CHARS)
     for name in _ITEM_TEXT_FIELDS:
         check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
     for name in ("arguments", "output"):
