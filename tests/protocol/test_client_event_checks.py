@@ -11,7 +11,7 @@ from realtalk.protocol import limits
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.protocol.errors import ProtocolError
 from realtalk.protocol.json_decode import MAX_JSON_DEPTH, decode_json
-from tests.protocol.test_hostile_session import Client
+from tests.hostile import Client
 
 
 def deep(depth: int) -> Any:

@@ -11,7 +11,7 @@ import pytest
 
 from realtalk.protocol.limits import MAX_CONVERSATION_ITEMS
 from realtalk.session.session import RealtimeSession
-from tests.protocol.test_hostile_session import Client
+from tests.hostile import Client
 from tests.session.test_session_core import QuietVad, events
 
 MANUAL = {
