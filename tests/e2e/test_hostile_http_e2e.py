@@ -128,7 +128,11 @@ def test_a_body_that_stops_half_way_times_out(server: LiveServer) -> None:
 
 def test_a_body_within_the_limit_still_works(server: LiveServer) -> None:
     with httpx.Client(base_url=server.http_url, headers=AUTH) as http:
-        padded = {"session": {"instructions": "Be brief. " * 50_000}}  # 500 KB, under 1 MiB
+        # 500 KB, under 1 MiB, in ten tools: one text may not be that long (protocol/limits.py).
+        tools = [
+            {"type": "function", "name": f"t{i}", "description": "Be brief. " * 5_000} for i in range(10)
+        ]
+        padded = {"session": {"tools": tools}}
         assert http.post("/v1/realtime/client_secrets", json=padded).status_code == 200
         too_big = http.post(
             "/v1/realtime/client_secrets", json={"session": {"instructions": "x" * 1_100_000}}
