@@ -139,14 +139,14 @@ class InputAudio:
                 code="invalid_audio_format",
                 param="audio",
             )
-        self._check_room(audio)
+        self._make_room(audio)
         self.feed(audio)
 
     def feed_track(self, audio: bytes) -> None:
         """Audio from a media track (WebRTC): no client event to refuse, so a full buffer drops the
         audio and says so once, until a commit or clear makes room."""
         try:
-            self._check_room(audio)
+            self._make_room(audio)
         except ProtocolError as exc:
             if not self._overflowing:
                 self._out.send({"type": "error", "error": exc.to_error(None)})
@@ -155,16 +155,32 @@ class InputAudio:
         self._overflowing = False
         self.feed(audio)
 
-    def _check_room(self, audio: bytes) -> None:
-        """Raise `ProtocolError` when the buffer cannot hold `audio` as well."""
+    def _make_room(self, audio: bytes) -> None:
+        """Make sure the buffer can hold `audio` as well. With turn detection, a turn that fills the
+        buffer ends there (the server owns commits; refusing the audio would also starve VAD of the
+        silence that ends the turn). Without it, the client must commit: raise `ProtocolError`."""
         held_ms = self._buffer_samples / (SAMPLE_RATE / 1000)
         incoming_ms = len(audio) / (self.input_format.rate * self.input_format.bytes_per_sample / 1000)
-        if held_ms + incoming_ms > self._max_buffer_ms:
-            raise ProtocolError(
-                f"Error appending to input audio buffer: buffer full. It holds {held_ms:.0f}ms of audio "
-                f"and can hold at most {self._max_buffer_ms}ms; commit or clear it before appending more.",
-                code="input_audio_buffer_full",
+        if held_ms + incoming_ms <= self._max_buffer_ms:
+            return
+        if self._speech_item_id is not None and incoming_ms < self._max_buffer_ms:
+            item_id, self._speech_item_id = self._speech_item_id, None
+            self._turns.reset()
+            self._out.send(
+                {
+                    "type": "input_audio_buffer.speech_stopped",
+                    "audio_end_ms": int(self.ms_total),
+                    "item_id": item_id,
+                }
             )
+            self._commit(item_id, speech_end_ms=None)
+            self._on_turn_ended()
+            return
+        raise ProtocolError(
+            f"Error appending to input audio buffer: buffer full. It holds {held_ms:.0f}ms of audio "
+            f"and can hold at most {self._max_buffer_ms}ms; commit or clear it before appending more.",
+            code="input_audio_buffer_full",
+        )
 
     def feed(self, audio: bytes) -> None:
         samples = self._decoder.feed(audio)
