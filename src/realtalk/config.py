@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     """MCP servers whose tools the agent may call: a JSON list of `http(s)://…/mcp` URLs (Streamable
     HTTP) and/or command lines started over stdio, e.g. `["python -m my_tools"]`."""
 
+    # Phone calls (docs/telephony.md). Off unless configured.
+    twilio_auth_token: str | None = None
+    """Twilio Media Streams: the account's auth token. Set, it enables the voice webhook and stream
+    (`/v1/realtalk/twilio/...`), which authenticate with Twilio's request signature."""
+    twilio_public_url: str | None = None
+    """The https URL Twilio reaches this server at (a tunnel or proxy in front), e.g.
+    https://voice.example.com: signatures are computed over it and the stream URL is built from it."""
+
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 

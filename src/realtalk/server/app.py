@@ -110,6 +110,10 @@ def create_app(
     app.include_router(realtime_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
+    if settings.twilio_auth_token:
+        from ..transports.twilio import twilio_router  # the `telephony` extra
+
+        app.include_router(twilio_router(state))
     mount_static(app)
 
     @app.middleware("http")
