@@ -18,6 +18,7 @@ from websockets.exceptions import ConnectionClosed
 
 from realtalk.config import Settings
 from realtalk.engines.loader import load_speech_engines
+from realtalk.storage.store import ConversationStore
 from tests.live_server import API_KEY, LiveServer
 from tests.realtime_client import Recorder
 from tests.speech_data import librivox_clips, load_wav_16k, word_error_rate
@@ -141,6 +142,12 @@ async def test_spoken_call_reply_marks_and_dtmf(server: LiveServer) -> None:
         await peer.stop()
         with pytest.raises(ConnectionClosed):
             await backend.until("never", timeout=10)
+    # The call's conversation is stored with the caller's number, and holds what was said.
+    with ConversationStore(f"sqlite:///{server.data_dir / 'realtalk.db'}") as store:
+        [call] = [c for c in store.list_conversations() if c.metadata.get("call_sid") == peer.call_sid]
+        assert call.metadata == {"channel": "twilio", "caller": "+15550001111", "call_sid": peer.call_sid}
+        items = store.load_items(call.id)
+        assert [i["role"] for i in items if i["type"] == "message"][:2] == ["user", "assistant"]
 
 
 async def test_barge_in_clears_and_truncates_at_what_was_heard(server: LiveServer) -> None:

@@ -333,6 +333,12 @@ class TwilioStream:
         self.state.calls[call.id] = call
         writer = asyncio.create_task(self._write())
         await call.start(history)
+        metadata = {"channel": "twilio", "caller": grant.caller, "call_sid": grant.call_sid}
+        if grant.agent:
+            metadata["agent"] = grant.agent
+        await asyncio.to_thread(
+            self.state.store.ensure_conversation, call.session.conversation_id, None, metadata
+        )
         log.info(
             "twilio: call %s (stream %s, Twilio call %s, caller %s) is %s, conversation %s",
             call.id,
