@@ -169,3 +169,8 @@ async def test_barge_in_clears_and_truncates_at_what_was_heard(server: LiveServe
         heard_ms = peer.played_at_clear[0] / 8
         # The server knows what was heard from the marks (to within a chunk and the network).
         assert abs(truncated["audio_end_ms"] - heard_ms) <= 250, (truncated["audio_end_ms"], heard_ms)
+        # The backend hangs up: the stream closes, which ends Twilio's <Connect>.
+        client = AsyncOpenAI(base_url=server.base_url, api_key=API_KEY)
+        await client.realtime.calls.hangup(f"rtc_{peer.call_sid}")
+        await asyncio.wait_for(peer.ws.wait_closed(), 10)
+        assert peer.ws.close_code == 1000

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..audio.convert import InputDecoder
-from ..audio.formats import PCM16_24K, AudioFormat
+from ..audio.formats import AudioFormat
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
@@ -50,7 +50,7 @@ class InputAudio:
         config: Callable[[], dict[str, Any]],
         max_append_bytes: int,
         vad_frame_samples: int,
-        server_playout: bool,
+        playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
         on_early_transcript: Callable[[str], None],
@@ -65,7 +65,7 @@ class InputAudio:
         self._config = config
         self._max_append_bytes = max_append_bytes
         self._vad_frame_samples = vad_frame_samples
-        self._server_playout = server_playout
+        self._playout_format = playout_format
         self._on_speech_started = on_speech_started
         self._on_turn_ended = on_turn_ended
         self._on_early_transcript = on_early_transcript
@@ -83,8 +83,8 @@ class InputAudio:
         audio = self._config()["audio"]
         self.input_format = AudioFormat.parse(audio["input"]["format"])
         self.output_format = AudioFormat.parse(audio["output"]["format"])
-        if self._server_playout:  # the media track's codec decides; the session sees PCM16 24 kHz
-            self.input_format = self.output_format = PCM16_24K
+        if self._playout_format is not None:  # the transport's media decides, not the config
+            self.input_format = self.output_format = self._playout_format
         self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE

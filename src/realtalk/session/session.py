@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from ..audio.formats import AudioFormat
+from ..audio.formats import PCM16_24K, AudioFormat
 from ..brain.base import Message, ToolCall, ToolSpec
 from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
@@ -55,10 +55,12 @@ class RealtimeSession:
         server_tools: Iterable[ToolSpec] = (),
         handoffs: Iterable[Handoff] = (),
         server_playout: bool = False,
+        playout_format: AudioFormat = PCM16_24K,
     ) -> None:
-        """`server_playout`: the transport plays reply audio itself (WebRTC). Audio then leaves as
-        `PlayAudio` effects (PCM16 24 kHz) instead of `response.output_audio.delta` events, input
-        arrives via `feed_audio` as PCM16 24 kHz, and barge-in truncates the reply at what was heard.
+        """`server_playout`: the transport plays reply audio itself (WebRTC, phone calls). Audio then
+        leaves as `PlayAudio` effects in `playout_format` instead of `response.output_audio.delta`
+        events, input arrives via `feed_audio` in that format, and barge-in truncates the reply at
+        what was heard. A phone line's μ-law stays μ-law: no resampling round trip.
         """
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
@@ -79,7 +81,7 @@ class RealtimeSession:
             config=lambda: self.config,
             max_append_bytes=max_append_bytes,
             vad_frame_samples=vad_frame_samples,
-            server_playout=server_playout,
+            playout_format=playout_format if server_playout else None,
             on_speech_started=self._speech_started,
             on_turn_ended=self._turn_ended,
             on_early_transcript=self._prefetch,
@@ -93,7 +95,7 @@ class RealtimeSession:
             conversation_id=lambda: self.conversation_id,
             server_tools=server_tools,
             handoffs=handoffs,
-            server_playout=server_playout,
+            playout_format=playout_format if server_playout else None,
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
@@ -274,6 +276,16 @@ class RealtimeSession:
                     record, 0, int(played_ms), self._input.output_format.bytes_per_sample
                 )
         self._out.send({"type": "output_audio_buffer.cleared", "response_id": response_id})
+        return self._out.drain()
+
+    def dtmf_received(self, key: str, received_at: int) -> list[Effect]:
+        """A telephone keypad press (RFC 4733 on SIP, `dtmf` on Twilio) at Unix time `received_at`.
+
+        Like OpenAI's SIP calls, the event goes to the session's connections (a sideband backend
+        acts on it); it carries no `event_id` in OpenAI's schema, so it has none here either.
+        """
+        event = {"type": "input_audio_buffer.dtmf_event_received", "event": key, "received_at": received_at}
+        self._out.append(Send(event))
         return self._out.drain()
 
     # ------------------------------------------------------------------ client events

@@ -28,21 +28,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import numpy as np
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import Response
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import Connect, VoiceResponse
 
-from ..audio.convert import InputDecoder, OutputEncoder, float32_to_pcm16
-from ..audio.formats import G711_ULAW, PCM16_24K
+from ..audio.formats import G711_ULAW
 from ..protocol.errors import ProtocolError
 from ..server.calls import Call, open_call
 from ..server.realtime_http import error_response
 from ..server.state import AppState
 from ..session.config import merge_config
-from ..session.effects import Send
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +185,6 @@ class TwilioPlayer:
     def __init__(self, call: Call, send: Any) -> None:
         self._call = call
         self._send = send
-        self._encoder = _Transcoder()
         self._pending: deque[_Sent] = deque()
         self._acked_chunks: dict[str, int] = {}
         self._heard_samples: dict[str, int] = {}
@@ -200,15 +196,14 @@ class TwilioPlayer:
         if response_id not in self._acked_chunks:
             self._acked_chunks[response_id] = 0
             self._report(self._call.session.playout_started(response_id))
-        ulaw = self._encoder.encode(audio)
-        if ulaw:
-            self._send({"event": "media", "media": {"payload": base64.b64encode(ulaw).decode()}})
+        if audio:
+            self._send({"event": "media", "media": {"payload": base64.b64encode(audio).decode()}})
         self._marks += 1
         name = f"{response_id}:{self._marks}"
         self._send({"event": "mark", "mark": {"name": name}})
         if not self._pending:
             self._playing_since = time.monotonic()
-        self._pending.append(_Sent(name, response_id, item_id, len(ulaw)))
+        self._pending.append(_Sent(name, response_id, item_id, len(audio)))  # μ-law: a byte a sample
 
     def clear(self) -> None:
         self._send({"event": "clear"})
@@ -221,7 +216,6 @@ class TwilioPlayer:
             elapsed = int((time.monotonic() - self._playing_since) * RATE)
             self._add_heard(oldest.item_id, min(elapsed, oldest.samples))
         self._pending.clear()
-        self._encoder.reset()
         for response_id, item_id in cut.items():
             self._acked_chunks.pop(response_id, None)
             heard_ms = self._heard_samples.get(item_id, 0) * 1000 / RATE
@@ -256,19 +250,6 @@ class _Sent:
     samples: int
 
 
-class _Transcoder:
-    """The session's playout audio (PCM16 24 kHz) to μ-law 8 kHz, keeping filter state across chunks."""
-
-    def __init__(self) -> None:
-        self._encoder = OutputEncoder(PCM16_24K.rate, G711_ULAW)
-
-    def encode(self, pcm: bytes) -> bytes:
-        return self._encoder.feed(np.frombuffer(pcm, dtype="<i2"))
-
-    def reset(self) -> None:
-        self._encoder = OutputEncoder(PCM16_24K.rate, G711_ULAW)
-
-
 class TwilioStream:
     """One Media Streams WebSocket driving one hosted `Call`."""
 
@@ -281,7 +262,6 @@ class TwilioStream:
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(MAX_OUTBOX)
         self._bad_messages = 0
         self._closing: asyncio.Future[None] | None = None
-        self._decoder = InputDecoder(G711_ULAW, target_rate=PCM16_24K.rate)
 
     async def run(self) -> None:
         try:
@@ -322,7 +302,9 @@ class TwilioStream:
         for handoff in self.state.handoffs:
             if handoff.agent == grant.agent:
                 session_config = merge_config(PHONE_SESSION, handoff.session_update)
-        call, history = await open_call(self.state, session_config=session_config, server_playout=True)
+        call, history = await open_call(
+            self.state, session_config=session_config, server_playout=True, playout_format=G711_ULAW
+        )
         if grant.call_sid and f"rtc_{grant.call_sid}" not in self.state.calls:
             # The backend that answered the webhook knows the CallSid: it can join by `rtc_<CallSid>`.
             call.id = f"rtc_{grant.call_sid}"
@@ -376,13 +358,13 @@ class TwilioStream:
                 if ulaw is None:
                     self._bad("media without a base64 payload")
                     continue
-                runtime.submit(session.feed_audio(self._to_session(ulaw)))
+                runtime.submit(session.feed_audio(ulaw))
             elif event == "dtmf":
                 digit = body.get("digit") if isinstance(body, dict) else None
                 if not isinstance(digit, str) or not digit:
                     self._bad("dtmf without a digit")
                     continue
-                runtime.submit([Send(dtmf_event(digit))])
+                runtime.submit(session.dtmf_received(digit, int(time.time())))
             elif event == "mark":
                 name = body.get("name") if isinstance(body, dict) else None
                 if isinstance(name, str):
@@ -394,10 +376,6 @@ class TwilioStream:
                 return
             else:
                 log.info("twilio: stream %s: ignoring unknown event %r", self.stream_sid, event)
-
-    def _to_session(self, ulaw: bytes) -> bytes:
-        """The caller's μ-law as the playout session's input (PCM16 24 kHz)."""
-        return float32_to_pcm16(self._decoder.feed(ulaw)).tobytes()
 
     async def _receive(self) -> dict[str, Any] | None:
         """The next message as a JSON object with a string `event`; None (logged) for a bad one."""
@@ -452,15 +430,6 @@ class TwilioStream:
         if self.websocket.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await self.websocket.close(code, reason)
-
-
-def dtmf_event(digit: str) -> dict[str, Any]:
-    """The Realtime server event for a key press (OpenAI's SIP calls send it; it has no event_id)."""
-    return {
-        "type": "input_audio_buffer.dtmf_event_received",
-        "event": digit,
-        "received_at": int(time.time()),
-    }
 
 
 def _b64(value: object) -> bytes | None:
