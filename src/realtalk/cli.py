@@ -81,4 +81,6 @@ def main(argv: list[str] | None = None) -> None:
         ws_ping_interval=20,
         ws_ping_timeout=20,
         ws_max_size=32 * 1024 * 1024,
+        # The SIP and RTP stacks need asyncio's own datagram transports (uvloop's are not subclasses).
+        loop="asyncio" if settings.sip_port is not None else "auto",
     )

@@ -73,6 +73,22 @@ class Settings(BaseSettings):
     """The https URL Twilio reaches this server at (a tunnel or proxy in front), e.g.
     https://voice.example.com: signatures are computed over it and the stream URL is built from it."""
 
+    sip_port: int | None = None
+    """SIP: listen for calls on this port (UDP and TCP) at `host`. Unset: no SIP."""
+    sip_advertised_ip: str | None = None
+    """SIP: the address callers reach this server at (SDP and Contact). Unset: `host`."""
+    sip_rtp_ports: str = "20000-20999"
+    """SIP: the UDP port range for calls' RTP (two ports a call: RTP and RTCP)."""
+    sip_rtp_timeout_s: float = 30.0
+    """SIP: hang up a call after this long without RTP from the caller."""
+    sip_webhook_url: str | None = None
+    """SIP: POST `realtime.call.incoming` here for each INVITE, and wait for accept or reject.
+    Unset: calls are accepted with the default agent."""
+    sip_webhook_secret: str | None = None
+    """SIP: the `whsec_…` secret the webhook is signed with (Standard Webhooks, as OpenAI signs)."""
+    sip_ring_timeout_s: float = 30.0
+    """SIP: how long a call rings waiting for the backend to accept it (then 480)."""
+
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 

@@ -40,6 +40,7 @@ from ..server.calls import Call, open_call
 from ..server.realtime_http import error_response
 from ..server.state import AppState
 from ..session.config import merge_config
+from .phone import phone_session
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +57,6 @@ MAX_OUTBOX = 2000
 MAX_BAD_MESSAGES = 100
 """Malformed messages tolerated in one stream before it is closed as broken."""
 RATE = G711_ULAW.rate
-PHONE_SESSION: dict[str, Any] = {
-    "audio": {
-        "input": {
-            "format": G711_ULAW.to_ga(),
-            # Phone lines add a little noise and codec smear to pauses; a slightly longer silence
-            # keeps a caller who hesitates mid-sentence from being cut off.
-            "turn_detection": {"type": "server_vad", "silence_duration_ms": 600},
-        },
-        "output": {"format": G711_ULAW.to_ga()},
-    }
-}
-"""What a phone call's session starts with, under the app's defaults and the chosen agent."""
 
 
 class TwilioProtocolError(ValueError):
@@ -298,10 +287,10 @@ class TwilioStream:
             return start
 
     async def _serve(self, start: dict[str, Any], grant: StreamGrant) -> None:
-        session_config = PHONE_SESSION
+        session_config = phone_session(G711_ULAW)
         for handoff in self.state.handoffs:
             if handoff.agent == grant.agent:
-                session_config = merge_config(PHONE_SESSION, handoff.session_update)
+                session_config = merge_config(session_config, handoff.session_update)
         call, history = await open_call(
             self.state, session_config=session_config, server_playout=True, playout_format=G711_ULAW
         )

@@ -1,0 +1,220 @@
+"""Placing SIP calls with SIPp (Debian's `sip-tester`), for tests and benchmarks.
+
+SIPp is an independent SIP implementation: it sends the INVITE, ACK and BYE, answers REFER, and
+replays RTP from pcap files: recorded speech as PCMU (written here, `speech_pcap`) and the RFC
+4733 key presses SIPp ships. What the caller hears is caught by `RtpReceiver`: the INVITE's SDP
+points the media at it, so the server's RTP comes to the test instead of to SIPp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import struct
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .live_server import free_port
+
+SIPP = shutil.which("sipp") or "/usr/bin/sipp"
+DTMF_PCAP = "/usr/share/sip-tester/dtmf_2833_{digit}.pcap"
+"""Key presses SIPp ships (RFC 2833/4733 events, payload type 101)."""
+
+
+def speech_pcap(path: Path, ulaw: bytes, *, port: int = 6000) -> Path:
+    """A pcap of RTP packets (PCMU, 20 ms each) carrying `ulaw`, timed at real time."""
+    out = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))  # Ethernet
+    for n, offset in enumerate(range(0, len(ulaw), 160)):
+        payload = ulaw[offset : offset + 160].ljust(160, b"\xff")
+        rtp = struct.pack("!BBHII", 0x80, 0, n & 0xFFFF, n * 160, 0x5EECA11) + payload
+        udp = struct.pack("!HHHH", port, port, 8 + len(rtp), 0) + rtp
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), n & 0xFFFF, 0, 64, 17, 0,
+                         bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1])) + udp  # fmt: skip
+        frame = b"\0" * 12 + b"\x08\x00" + ip
+        seconds, micros = divmod(n * 20_000, 1_000_000)
+        out += struct.pack("<IIII", seconds, micros, len(frame), len(frame)) + frame
+    path.write_bytes(bytes(out))
+    return path
+
+
+class RtpReceiver(asyncio.DatagramProtocol):
+    """Collects the PCMU the server sends the caller, with arrival times."""
+
+    def __init__(self) -> None:
+        self.audio = bytearray()
+        self.packets = 0
+        self.first_at: float | None = None
+        self.transport: asyncio.DatagramTransport | None = None
+
+    @classmethod
+    async def open(cls) -> RtpReceiver:
+        loop = asyncio.get_running_loop()
+        _, receiver = await loop.create_datagram_endpoint(cls, local_addr=("127.0.0.1", 0))
+        return receiver
+
+    @property
+    def port(self) -> int:
+        assert self.transport is not None
+        return int(self.transport.get_extra_info("sockname")[1])
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        if len(data) > 12 and data[1] & 0x7F == 0:
+            self.packets += 1
+            self.audio += data[12:]
+            if self.first_at is None and any(b not in (0xFF, 0x7F) for b in data[12:]):
+                self.first_at = time.monotonic()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+INVITE = """\
+INVITE sip:agent@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "Alice" <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:agent@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:sipp@[local_ip]:[local_port]>
+Max-Forwards: 70
+X-Customer-Id: 42
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=alice 53655765 2353687637 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio {media_port} RTP/AVP {payload_types}
+{rtpmaps}a=ptime:20
+a=sendrecv
+"""
+
+ACK = """\
+ACK [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[last_From:]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Contact: <sip:sipp@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Length: 0
+
+"""
+
+OK_TO_REQUEST = """\
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:sipp@[local_ip]:[local_port]>
+Content-Length: 0
+
+"""
+
+ACCEPTED_202 = OK_TO_REQUEST.replace("200 OK", "202 Accepted")
+
+BYE = """\
+BYE [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[last_From:]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 2 BYE
+Contact: <sip:sipp@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Length: 0
+
+"""
+
+PCMU_AND_EVENTS = ("0 101", "a=rtpmap:0 PCMU/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\n")
+G729_ONLY = ("18", "a=rtpmap:18 G729/8000\n")
+
+
+def _send(message: str, *, retrans: bool = False) -> str:
+    attrs = ' retrans="500"' if retrans else ""
+    return f"<send{attrs}><![CDATA[\n{message}]]></send>\n"
+
+
+def scenario(
+    steps: str, *, media_port: int, codecs: tuple[str, str] = PCMU_AND_EVENTS, caller: str = "+15550001111"
+) -> str:
+    """A UAC scenario: INVITE with SDP (media to `media_port`), then `steps` (SIPp XML)."""
+    invite = INVITE.format(caller=caller, media_port=media_port, payload_types=codecs[0], rtpmaps=codecs[1])
+    head = '<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="realtalk">\n'
+    return f"{head}{_send(invite, retrans=True)}{steps}</scenario>\n"
+
+
+def answered(after_ack: str) -> str:
+    """Steps: 100/180/200, ACK, then `after_ack`."""
+    return (
+        '<recv response="100" optional="true"/>\n<recv response="180"/>\n'
+        '<recv response="200" rrs="true"/>\n' + _send(ACK) + after_ack
+    )
+
+
+def play(pcap: str | Path, then_pause_ms: int = 0) -> str:
+    step = f'<nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
+    return step + (f'<pause milliseconds="{then_pause_ms}"/>\n' if then_pause_ms else "")
+
+
+WAIT_FOR_BYE = '<recv request="BYE" timeout="90000"/>\n' + _send(OK_TO_REQUEST)
+EXPECT_REFER_THEN_HANG_UP = (
+    '<recv request="REFER" timeout="90000"><action>'
+    '<ereg regexp="sip:human@example.com" search_in="hdr" header="Refer-To:" check_it="true"'
+    ' assign_to="target"/>'
+    "</action></recv>\n" + _send(ACCEPTED_202) + _send(BYE) + '<recv response="200"/>\n'
+)
+
+
+def rejected(status: int) -> str:
+    return (
+        '<recv response="100" optional="true"/>\n<recv response="180" optional="true"/>\n'
+        f'<recv response="{status}"/>\n' + _send(ACK)
+    )
+
+
+@dataclass
+class SippRun:
+    """A SIPp process placing one call."""
+
+    process: subprocess.Popen[bytes]
+    workdir: Path
+    log: list[str] = field(default_factory=list)
+
+    async def wait(self, timeout: float = 120.0) -> int:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                self.process.kill()
+                raise TimeoutError(f"SIPp still running; messages:\n{self.messages()[-3000:]}")
+            await asyncio.sleep(0.1)
+        return self.process.returncode
+
+    def messages(self) -> str:
+        return "".join(p.read_text(errors="replace") for p in self.workdir.glob("*_messages.log"))
+
+    def errors(self) -> str:
+        return "".join(p.read_text(errors="replace") for p in self.workdir.glob("*_errors.log"))
+
+
+def place_call(workdir: Path, xml: str, sip_port: int, *, transport: str = "u1") -> SippRun:
+    """Start SIPp on one call of `xml` against 127.0.0.1:`sip_port` (`t1` for TCP)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "scenario.xml"
+    path.write_text(xml)
+    command = [SIPP, f"127.0.0.1:{sip_port}", "-sf", str(path), "-m", "1", "-l", "1", "-t", transport,
+               "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port()), "-nostdin",
+               "-trace_msg", "-trace_err", "-timeout", "150s"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return SippRun(process, workdir)
