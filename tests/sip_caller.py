@@ -45,7 +45,9 @@ class RtpReceiver(asyncio.DatagramProtocol):
     def __init__(self) -> None:
         self.audio = bytearray()
         self.packets = 0
-        self.first_at: float | None = None
+        self.first_packet_at: float | None = None
+        self.arrivals: list[tuple[float, int]] = []
+        """(arrival time, offset in `audio`) of each packet."""
         self.transport: asyncio.DatagramTransport | None = None
 
     @classmethod
@@ -64,10 +66,12 @@ class RtpReceiver(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         if len(data) > 12 and data[1] & 0x7F == 0:
+            now = time.monotonic()
             self.packets += 1
+            if self.first_packet_at is None:
+                self.first_packet_at = now
+            self.arrivals.append((now, len(self.audio)))
             self.audio += data[12:]
-            if self.first_at is None and any(b not in (0xFF, 0x7F) for b in data[12:]):
-                self.first_at = time.monotonic()
 
     def close(self) -> None:
         if self.transport is not None:
@@ -127,8 +131,8 @@ ACCEPTED_202 = OK_TO_REQUEST.replace("200 OK", "202 Accepted")
 BYE = """\
 BYE [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-[last_From:]
-[last_To:]
+From: "Alice" <sip:caller@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To: [$dialog_to]
 Call-ID: [call_id]
 CSeq: 2 BYE
 Contact: <sip:sipp@[local_ip]:[local_port]>
@@ -159,7 +163,9 @@ def answered(after_ack: str) -> str:
     """Steps: 100/180/200, ACK, then `after_ack`."""
     return (
         '<recv response="100" optional="true"/>\n<recv response="180"/>\n'
-        '<recv response="200" rrs="true"/>\n' + _send(ACK) + after_ack
+        '<recv response="200" rrs="true"><action>'
+        '<ereg regexp=".*" search_in="hdr" header="To:" assign_to="dialog_to"/></action></recv>\n'
+        '<Reference variables="dialog_to"/>\n' + _send(ACK) + after_ack
     )
 
 
@@ -173,7 +179,10 @@ EXPECT_REFER_THEN_HANG_UP = (
     '<recv request="REFER" timeout="90000"><action>'
     '<ereg regexp="sip:human@example.com" search_in="hdr" header="Refer-To:" check_it="true"'
     ' assign_to="target"/>'
-    "</action></recv>\n" + _send(ACCEPTED_202) + _send(BYE) + '<recv response="200"/>\n'
+    '</action></recv>\n<Reference variables="target"/>\n'
+    + _send(ACCEPTED_202)
+    + _send(BYE)
+    + '<recv response="200"/>\n'
 )
 
 

@@ -96,7 +96,8 @@ class TwilioPeer:
     clears: list[float] = field(default_factory=list)
     played_at_clear: list[int] = field(default_factory=list)
     """len(played) when each `clear` arrived."""
-    first_media_at: list[float] = field(default_factory=list)
+    arrivals: list[tuple[float, int]] = field(default_factory=list)
+    """(arrival time, offset in `received`) of each media message."""
     messages: list[dict[str, Any]] = field(default_factory=list)
     _queue: list[tuple[bytes | str, float]] = field(default_factory=list)
     """Audio chunks and mark names waiting to play, with when each finishes playing."""
@@ -171,8 +172,7 @@ class TwilioPeer:
             now = time.monotonic()
             if event == "media":
                 audio = base64.b64decode(message["media"]["payload"])
-                if not self.first_media_at:
-                    self.first_media_at.append(now)
+                self.arrivals.append((now, len(self.received)))
                 self.received += audio
                 self._play_end = max(self._play_end, now) + len(audio) / 8000
                 self._queue.append((audio, self._play_end))
@@ -215,3 +215,8 @@ class TwilioPeer:
 def ulaw_to_16k(ulaw: bytes) -> np.ndarray[Any, np.dtype[np.float32]]:
     pcm = g711.ulaw_decode(ulaw).astype(np.float32) / 32768.0
     return np.asarray(soxr.resample(pcm, 8000, 16000), dtype=np.float32)
+
+
+def is_loud(ulaw: bytes, level: int = 1000) -> bool:
+    """Whether μ-law audio holds sound rather than (near) silence."""
+    return bool(ulaw) and int(np.abs(g711.ulaw_decode(ulaw).astype(np.int32)).max()) >= level
