@@ -24,6 +24,7 @@ import logging
 import secrets
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -76,7 +77,8 @@ class StreamGrant:
 class StreamGrants:
     """One-time stream tokens minted by the signed webhook (bounded, expiring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._grants: OrderedDict[str, StreamGrant] = OrderedDict()
 
     def mint(self, call_sid: str, caller: str, agent: str | None) -> str:
@@ -84,7 +86,7 @@ class StreamGrants:
         while len(self._grants) >= MAX_PENDING_TOKENS:
             self._grants.popitem(last=False)
         token = secrets.token_urlsafe(24)
-        self._grants[token] = StreamGrant(call_sid, caller, agent, time.monotonic() + TOKEN_TTL_S)
+        self._grants[token] = StreamGrant(call_sid, caller, agent, self._clock() + TOKEN_TTL_S)
         return token
 
     def redeem(self, token: str) -> StreamGrant | None:
@@ -92,7 +94,7 @@ class StreamGrants:
         return self._grants.pop(token, None)
 
     def _expire(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         for token in [t for t, g in self._grants.items() if g.expires_at <= now]:
             del self._grants[token]
 
