@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 import uvicorn
@@ -34,6 +36,7 @@ from tests.sip_caller import (
     G729_ONLY,
     WAIT_FOR_BYE,
     RtpReceiver,
+    SippRun,
     answered,
     place_call,
     play,
@@ -165,6 +168,16 @@ async def test_call_is_announced_accepted_heard_and_hung_up(
             sipp.process.kill()
 
 
+async def answered_rtp_port(sipp: SippRun) -> int:
+    """The server's RTP port, from the SDP of its 200 OK as SIPp logged it."""
+    for _ in range(100):
+        match = re.search(r"SIP/2.0 200 OK.*?m=audio (\d+)", sipp.messages(), re.S)
+        if match:
+            return int(match.group(1))
+        await asyncio.sleep(0.05)
+    raise AssertionError("no 200 OK with SDP in SIPp's log")
+
+
 async def test_refer_hands_the_caller_on(
     sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path
 ) -> None:
@@ -177,7 +190,17 @@ async def test_refer_hands_the_caller_on(
         call_id = (await incoming(backend[0])).data.call_id
         client = sdk(sip_server)
         await client.realtime.calls.accept(call_id, type="realtime")
+        # An RTP flood (and junk) at the call's port is dropped; the call goes on.
+        port = await answered_rtp_port(sipp)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as flood:
+            for n in range(3000):
+                header = (
+                    bytes([0x80, 0]) + n.to_bytes(2, "big") + (n * 160).to_bytes(4, "big") + b"\x0f\x100D"
+                )
+                flood.sendto(header + secrets.token_bytes(160) if n % 10 else b"junk", ("127.0.0.1", port))
         await asyncio.sleep(0.5)
+        async with httpx.AsyncClient() as http:
+            assert (await http.get(f"{sip_server.http_url}/healthz")).status_code == 200
         await client.realtime.calls.refer(call_id, target_uri="sip:human@example.com")
         assert await sipp.wait() == 0, sipp.errors()
         assert "Refer-To: <sip:human@example.com>" in sipp.messages()
@@ -200,6 +223,11 @@ async def test_reject_and_unsupported_codecs(
 
     g729 = place_call(tmp_path / "g729", scenario(rejected(488), media_port=4000, codecs=G729_ONLY), port)
     assert await g729.wait() == 0, g729.errors()
+    over_tcp = place_call(
+        tmp_path / "tcp", scenario(rejected(488), media_port=4000, codecs=G729_ONLY), port, transport="t1"
+    )
+    assert await over_tcp.wait() == 0, over_tcp.errors()
+    assert "TCP message sent" in over_tcp.messages()
     assert backend[0].events.empty(), "a call we cannot answer is not announced"
 
 
