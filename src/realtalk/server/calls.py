@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..audio.formats import PCM16_24K, AudioFormat
 from ..protocol import beta
-from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event
+from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event, event_type
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..session.config import default_config, merge_config
@@ -27,6 +28,20 @@ from .state import AppState
 log = logging.getLogger(__name__)
 
 SendText = Callable[[dict[str, Any]], Awaitable[None]]
+
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""What a client-chosen conversation id may look like: ours (`conv_…`), UUIDs, slugs."""
+
+
+def check_conversation_id(conversation_id: object) -> str:
+    """`conversation_id` if it has the form of one, else a `ProtocolError` saying what form."""
+    if not isinstance(conversation_id, str) or not CONVERSATION_ID.fullmatch(conversation_id):
+        raise ProtocolError(
+            "Invalid 'conversation_id': use 1 to 128 letters, digits, '_' or '-'.",
+            code="invalid_value",
+            param="conversation_id",
+        )
+    return conversation_id
 
 
 @dataclass(eq=False)
@@ -95,7 +110,7 @@ class Call:
         except ProtocolError as exc:
             self.error(exc)
             return
-        if event["type"].startswith(EXTENSION_PREFIX):
+        if (event_type(event) or "").startswith(EXTENSION_PREFIX):
             await self._handle_extension(event)
             return
         if is_beta:
@@ -114,7 +129,7 @@ class Call:
             )
             return
         conversation_id = event.get("conversation_id")
-        if not isinstance(conversation_id, str) or not conversation_id:
+        if not conversation_id:
             self.error(
                 ProtocolError(
                     "Missing required parameter: 'conversation_id'.",
@@ -123,6 +138,11 @@ class Call:
                 ),
                 client_event_id,
             )
+            return
+        try:
+            conversation_id = check_conversation_id(conversation_id)
+        except ProtocolError as exc:
+            self.error(exc, client_event_id)
             return
         if not await self.state.has_conversation(conversation_id):
             self.error(
@@ -165,6 +185,7 @@ async def open_call(
         vad=state.engines.vad.stream(),
         conversation_id=conversation_id,
         max_append_bytes=state.settings.max_input_buffer_bytes,
+        max_input_buffer_ms=state.settings.max_input_buffer_s * 1000,
         speculative_replies=state.settings.speculative_replies,
         vad_frame_samples=state.engines.vad.frame_samples,
         server_tools=state.tools.specs(),
