@@ -134,12 +134,21 @@ Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: "Alice" <sip:caller@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 To: [$dialog_to]
 Call-ID: [call_id]
-CSeq: 2 BYE
+CSeq: 3 BYE
 Contact: <sip:sipp@[local_ip]:[local_port]>
 Max-Forwards: 70
 Content-Length: 0
 
 """
+
+REINVITE = (
+    INVITE.replace("CSeq: 1 INVITE", "CSeq: 2 INVITE")
+    .replace("INVITE sip:agent@[remote_ip]:[remote_port] SIP/2.0", "INVITE [next_url] SIP/2.0")
+    .replace("To: <sip:agent@[remote_ip]:[remote_port]>", "To: [$dialog_to]")
+    .replace('"Alice" <sip:{caller}@', '"Alice" <sip:caller@')
+)
+"""A re-INVITE in the dialog (a session refresh), with the same SDP."""
+REACK = ACK.replace("CSeq: 1 ACK", "CSeq: 2 ACK")
 
 PCMU_AND_EVENTS = ("0 101", "a=rtpmap:0 PCMU/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\n")
 G729_ONLY = ("18", "a=rtpmap:18 G729/8000\n")
@@ -175,6 +184,20 @@ def play(pcap: str | Path, then_pause_ms: int = 0) -> str:
 
 
 WAIT_FOR_BYE = '<recv request="BYE" timeout="90000"/>\n' + _send(OK_TO_REQUEST)
+
+
+def reinvited(media_port: int) -> str:
+    """Steps: a re-INVITE answered 200 with SDP, and its ACK."""
+    reinvite = REINVITE.format(
+        caller="caller", media_port=media_port, payload_types=PCMU_AND_EVENTS[0], rtpmaps=PCMU_AND_EVENTS[1]
+    )
+    return (
+        _send(reinvite, retrans=True)
+        + '<recv response="200"><action><ereg regexp="m=audio" search_in="body" check_it="true"'
+        ' assign_to="sdp"/></action></recv>\n<Reference variables="sdp"/>\n' + _send(REACK)
+    )
+
+
 EXPECT_REFER_THEN_HANG_UP = (
     '<recv request="REFER" timeout="90000"><action>'
     '<ereg regexp="sip:human@example.com" search_in="hdr" header="Refer-To:" check_it="true"'

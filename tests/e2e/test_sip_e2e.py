@@ -40,6 +40,7 @@ from tests.sip_caller import (
     answered,
     place_call,
     play,
+    reinvited,
     rejected,
     scenario,
     speech_pcap,
@@ -182,7 +183,7 @@ async def test_refer_hands_the_caller_on(
     sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path
 ) -> None:
     receiver = await RtpReceiver.open()
-    steps = answered(EXPECT_REFER_THEN_HANG_UP)
+    steps = answered('<pause milliseconds="500"/>\n' + reinvited(receiver.port) + EXPECT_REFER_THEN_HANG_UP)
     sipp = place_call(
         tmp_path / "sipp", scenario(steps, media_port=receiver.port), int(sip_server.env["sip_port"])
     )

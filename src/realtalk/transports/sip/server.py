@@ -101,6 +101,7 @@ class SipServer:
             )
             uas.on_invite = lambda incoming, uas=uas: self._on_invite(uas, incoming)
             uas.on_bye = self._on_bye
+            uas.on_reinvite = self._on_reinvite
             uas.on_cancel = self._on_cancel
             await uas.start()
             self._agents.append(uas)
@@ -198,6 +199,17 @@ class SipServer:
             self._spawn(sip_call, sip_call.call.end())
         else:
             self._forget(sip_call)
+
+    def _on_reinvite(self, incoming: IncomingCall) -> None:
+        # A session refresh, hold or a media move: keep our answer, follow the caller's address.
+        sip_call = self._by_dialog.get(incoming.call_id)
+        if sip_call is None or sip_call.media is None:
+            return
+        offer = incoming.sdp_offer
+        if offer is not None and offer.rtp_address is not None:
+            sip_call.media.rtp.update_remote(offer.rtp_address)
+        incoming.accept(sip_call.media.rtp.sdp_answer)
+        log.info("SIP: call %s re-INVITEd; answered with the same media", sip_call.id)
 
     def _reject(self, sip_call: _SipCall, status: int, reason: str) -> None:
         sip_call.invite.reject(status, reason)
