@@ -24,6 +24,7 @@ from tests.realtime_client import Recorder
 from tests.speech_data import librivox_clips, load_wav_16k, word_error_rate
 from tests.twilio_peer import (
     TwilioPeer,
+    is_loud,
     parse_connect_stream,
     ulaw_8k,
     ulaw_silence,
@@ -174,3 +175,15 @@ async def test_barge_in_clears_and_truncates_at_what_was_heard(server: LiveServe
         await client.realtime.calls.hangup(f"rtc_{peer.call_sid}")
         await asyncio.wait_for(peer.ws.wait_closed(), 10)
         assert peer.ws.close_code == 1000
+
+
+async def test_the_agent_answers_a_key_press_when_no_backend_watches(server: LiveServer) -> None:
+    response, form = await voice_webhook(server.http_url)
+    peer = await TwilioPeer.open(parse_connect_stream(response.text), form["CallSid"])
+    try:
+        await peer.say(ulaw_silence(300))
+        await peer.press("1")
+        await peer.wait_for(lambda: is_loud(bytes(peer.received)), timeout=60)  # the agent speaks
+        assert [m["event"] for m in peer.messages if m["event"] == "mark"], "with marks, as any reply"
+    finally:
+        await peer.close()

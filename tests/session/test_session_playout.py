@@ -140,3 +140,18 @@ def test_dtmf_reaches_the_connections_in_openais_shape(vad: SileroVad) -> None:
         "event": "#",
         "received_at": 1_800_000_000,
     }
+
+
+def test_a_key_press_nobody_watches_is_the_callers_turn(vad: SileroVad) -> None:
+    session = RealtimeSession(model="m", vad=vad.stream(), server_playout=True, playout_format=G711_ULAW)
+    rid = start_reply(session)
+    effects = session.dtmf_received("1", 1_800_000_000, answer=True)
+    events = sent(effects)
+    types = [e["type"] for e in events]
+    assert types[0] == "input_audio_buffer.dtmf_event_received"
+    done = next(e for e in events if e["type"] == "response.done")
+    assert done["response"]["id"] == rid and done["response"]["status"] == "cancelled"  # type: ignore[index]
+    added = next(e for e in events if e["type"] == "conversation.item.added")
+    assert added["item"]["content"][0]["text"] == "[The caller pressed 1 on the keypad]"  # type: ignore[index]
+    assert types.index("response.created") > types.index("conversation.item.added")
+    assert any(isinstance(e, Generate) for e in effects), "the agent answers it"

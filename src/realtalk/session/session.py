@@ -277,15 +277,27 @@ class RealtimeSession:
         self._out.send({"type": "output_audio_buffer.cleared", "response_id": response_id})
         return self._out.drain()
 
-    def dtmf_received(self, key: str, received_at: int) -> list[Effect]:
+    def dtmf_received(self, key: str, received_at: int, *, answer: bool = False) -> list[Effect]:
         """A telephone keypad press (RFC 4733 on SIP, `dtmf` on Twilio) at Unix time `received_at`.
 
         Like OpenAI's SIP calls, the event goes to the session's connections (a sideband backend
         acts on it); it carries no `event_id` in OpenAI's schema, so it has none here either.
+        With `answer` (a call no backend watches), the press is also the caller's turn: it cuts
+        off the reply like speech would, and the agent answers a user message that says which
+        key was pressed ("press 1 for opening hours" works with any brain).
         """
         event = {"type": "input_audio_buffer.dtmf_event_received", "event": key, "received_at": received_at}
         self._out.append(Send(event))
-        return self._out.drain()
+        if not answer:
+            return self._out.drain()
+        self._speech_started()
+        effects = self._out.drain()
+        text = f"[The caller pressed {key} on the keypad]"
+        item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+        effects += self.handle_event({"type": "conversation.item.create", "item": item})
+        if self._responses.current is None:
+            effects += self.handle_event({"type": "response.create"})
+        return effects
 
     # ------------------------------------------------------------------ client events
 

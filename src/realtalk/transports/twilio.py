@@ -355,7 +355,8 @@ class TwilioStream:
                 if not isinstance(digit, str) or not digit:
                     self._bad("dtmf without a digit")
                     continue
-                runtime.submit(session.dtmf_received(digit, int(time.time())))
+                # Nobody watching (no sideband backend): the agent answers the key press itself.
+                runtime.submit(session.dtmf_received(digit, int(time.time()), answer=not call.listeners))
             elif event == "mark":
                 name = body.get("name") if isinstance(body, dict) else None
                 if isinstance(name, str):

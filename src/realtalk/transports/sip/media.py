@@ -108,7 +108,9 @@ class SipMedia:
 
     def _key_pressed(self, digit: str, _duration: int) -> None:
         self._last_packet = time.monotonic()
-        self.call.runtime.submit(self.call.session.dtmf_received(digit, int(time.time())))
+        # Nobody watching (no sideband backend): the agent answers the key press itself.
+        answer = not self.call.listeners
+        self.call.runtime.submit(self.call.session.dtmf_received(digit, int(time.time()), answer=answer))
 
     async def _send(self) -> None:
         session = self.rtp.rtp_session
