@@ -108,8 +108,10 @@ class TwilioPeer:
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
-    async def open(cls, twiml: Twiml, call_sid: str) -> TwilioPeer:
-        ws = await connect(twiml.stream_url)
+    async def open(cls, twiml: Twiml, call_sid: str, token: str = AUTH_TOKEN) -> TwilioPeer:
+        ws = await connect(
+            twiml.stream_url, additional_headers={"X-Twilio-Signature": sign(twiml.stream_url, {}, token)}
+        )
         peer = cls(ws, "MZ" + secrets.token_hex(16), call_sid)
         peer._started_at = time.monotonic()
         await ws.send(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 import pytest
 from openai import AsyncOpenAI
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from realtalk.config import Settings
 from realtalk.engines.loader import load_speech_engines
@@ -26,6 +26,7 @@ from tests.twilio_peer import (
     TwilioPeer,
     is_loud,
     parse_connect_stream,
+    sign,
     ulaw_8k,
     ulaw_silence,
     ulaw_to_16k,
@@ -94,6 +95,9 @@ async def test_stream_without_a_valid_token_is_closed(server: LiveServer) -> Non
         with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    with pytest.raises(InvalidStatus) as refused:  # Twilio signs the upgrade; a wrong signature is refused
+        await connect(url, additional_headers={"X-Twilio-Signature": sign(url, {}, "not-the-account-token")})
+    assert refused.value.response.status_code == 403
     async with connect(url) as ws:
         await ws.send("this is not JSON")
         await ws.send('{"event": "media", "media": {"payload": "AAAA"}}')  # media before start

@@ -159,10 +159,31 @@ def twilio_router(state: AppState) -> APIRouter:
 
     @router.websocket(STREAM_PATH)
     async def stream(websocket: WebSocket) -> None:
+        # Twilio signs the upgrade request too (the stream URL, no parameters). The one-time token
+        # in `start` is what admits a stream; a signature that is present must also be right.
+        signature = websocket.headers.get("x-twilio-signature")
+        if signature is not None and not _signed_stream(
+            validator, websocket, settings.twilio_public_url, signature
+        ):
+            log.warning("twilio: refused a stream with a bad signature")
+            denial = ProtocolError("Invalid X-Twilio-Signature.", code="invalid_signature")
+            await websocket.send_denial_response(error_response(denial, 403))
+            return
         await websocket.accept()
         await TwilioStream(websocket, state, grants).run()
 
     return router
+
+
+def _signed_stream(
+    validator: RequestValidator, websocket: WebSocket, public_base: str | None, signature: str
+) -> bool:
+    """Whether `signature` signs the stream URL, in its wss:// form or its https:// form."""
+    url = public_url(str(websocket.url), public_base)
+    scheme, rest = url.split("://", 1)
+    secure = scheme in ("wss", "https")
+    forms = {f"{'wss' if secure else 'ws'}://{rest}", f"{'https' if secure else 'http'}://{rest}"}
+    return any(validator.validate(form, {}, signature) for form in forms)
 
 
 class TwilioPlayer:
