@@ -240,13 +240,15 @@ class SippRun:
         return "".join(p.read_text(errors="replace") for p in self.workdir.glob("*_errors.log"))
 
 
-def place_call(workdir: Path, xml: str, sip_port: int, *, transport: str = "u1") -> SippRun:
-    """Start SIPp on one call of `xml` against 127.0.0.1:`sip_port` (`t1` for TCP)."""
+def place_call(
+    workdir: Path, xml: str, sip_port: int, *, transport: str = "u1", local_ip: str = "127.0.0.1"
+) -> SippRun:
+    """Start SIPp on one call of `xml` against 127.0.0.1:`sip_port` (`t1` for TCP) from `local_ip`."""
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "scenario.xml"
     path.write_text(xml)
     command = [SIPP, f"127.0.0.1:{sip_port}", "-sf", str(path), "-m", "1", "-l", "1", "-t", transport,
-               "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port()), "-nostdin",
+               "-i", local_ip, "-p", str(free_port()), "-mp", str(free_port()), "-nostdin",
                "-trace_msg", "-trace_err", "-timeout", "150s"]  # fmt: skip
     process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return SippRun(process, workdir)

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     """SIP: the UDP port range for calls' RTP (two ports a call: RTP and RTCP)."""
     sip_rtp_timeout_s: float = Field(default=30.0, gt=0)
     """SIP: hang up a call after this long without RTP from the caller."""
+    sip_allowed_sources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """SIP: addresses or networks (CIDR) whose INVITEs are answered, comma-separated, e.g. your
+    PBX's. Others get 403. Empty: any source that can reach the port."""
     sip_webhook_url: str | None = None
     """SIP: POST `realtime.call.incoming` here for each INVITE, and wait for accept or reject.
     Unset: calls are accepted with the default agent."""
@@ -114,7 +117,7 @@ class Settings(BaseSettings):
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
     ssl_keyfile: Path | None = None
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "sip_allowed_sources", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -97,6 +97,7 @@ def sip_server(
         REALTALK_SIP_WEBHOOK_URL=f"http://127.0.0.1:{backend[1]}/webhook",
         REALTALK_SIP_WEBHOOK_SECRET=SECRET,
         REALTALK_SIP_RTP_TIMEOUT_S=str(RTP_TIMEOUT_S),
+        REALTALK_SIP_ALLOWED_SOURCES="127.0.0.1/32, ::1",
     ) as server:
         server.env["sip_port"] = str(sip_port)
         yield server
@@ -229,6 +230,10 @@ async def test_reject_and_unsupported_codecs(
     )
     assert await over_tcp.wait() == 0, over_tcp.errors()
     assert "TCP message sent" in over_tcp.messages()
+    stranger = place_call(
+        tmp_path / "stranger", scenario(rejected(403), media_port=4000), port, local_ip="127.0.0.2"
+    )
+    assert await stranger.wait() == 0, stranger.errors()
     assert backend[0].events.empty(), "a call we cannot answer is not announced"
 
 

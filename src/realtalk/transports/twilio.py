@@ -194,7 +194,7 @@ class TwilioPlayer:
     marks too, and those are ignored.
     """
 
-    def __init__(self, call: Call, send: Any) -> None:
+    def __init__(self, call: Call, send: Callable[[dict[str, Any]], None]) -> None:
         self._call = call
         self._send = send
         self._pending: deque[_Sent] = deque()

@@ -51,6 +51,7 @@ class SipMedia:
         on_timeout: Callable[[], Any],
     ) -> None:
         self.call = call
+        self.rtp_port = rtp_port
         self.rtp = CallSession(
             bind_ip,
             rtp_port,

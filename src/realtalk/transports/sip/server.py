@@ -16,6 +16,7 @@ aiosipua's; RTP (jitter buffer, RFC 4733 events, RTCP) is aiortp's. See docs/tel
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from dataclasses import dataclass, field
 from functools import partial
@@ -85,6 +86,9 @@ class SipServer:
         self._by_dialog: dict[str, _SipCall] = {}
         """The same calls by SIP Call-ID."""
         self._agents: list[SipUAS] = []
+        self._allowed = [
+            ipaddress.ip_network(source, strict=False) for source in settings.sip_allowed_sources
+        ]
 
     async def start(self) -> None:
         port = self.settings.sip_port
@@ -126,6 +130,11 @@ class SipServer:
     def _on_invite(self, uas: SipUAS, incoming: IncomingCall) -> None:
         if incoming.call_id in self._by_dialog:
             return  # a retransmitted INVITE; the transaction layer answers it
+        source = ipaddress.ip_address(incoming.source_addr[0])
+        if self._allowed and not any(source in network for network in self._allowed):
+            incoming.reject(403, "Forbidden")
+            log.warning("SIP: INVITE from %s refused: not in REALTALK_SIP_ALLOWED_SOURCES", source)
+            return
         offer = incoming.sdp_offer
         if offer is None:
             incoming.reject(488, "Not Acceptable Here")
@@ -149,7 +158,7 @@ class SipServer:
         )
         url = self.settings.sip_webhook_url
         if url is None:
-            self._spawn(sip_call, self.accept(sip_call.id, {}))
+            self._spawn(sip_call, self._accept_with_defaults(sip_call))
             return
         loop = asyncio.get_running_loop()
         sip_call.ring_timer = loop.call_later(self.settings.sip_ring_timeout_s, self._ring_timeout, sip_call)
@@ -170,6 +179,12 @@ class SipServer:
         if not 200 <= status < 300:
             log.warning("SIP: call %s: the webhook answered %d; rejecting", sip_call.id, status)
             self._reject(sip_call, 503, "Service Unavailable")
+
+    async def _accept_with_defaults(self, sip_call: _SipCall) -> None:
+        try:
+            await self.accept(sip_call.id, {})
+        except ProtocolError as exc:  # the caller already got its answer (503)
+            log.warning("SIP: call %s could not be answered: %s", sip_call.id, exc.message)
 
     def _ring_timeout(self, sip_call: _SipCall) -> None:
         if sip_call.call is None and sip_call.id in self._calls:
@@ -306,7 +321,7 @@ class SipServer:
         self._forget(sip_call)
         if sip_call.media is not None:
             await sip_call.media.close()
-            self._ports_in_use.discard(sip_call.media.rtp._rtp_port)
+            self._ports_in_use.discard(sip_call.media.rtp_port)
 
     def reject(self, call_id: str, status: int) -> None:
         sip_call = self.ringing(call_id)
