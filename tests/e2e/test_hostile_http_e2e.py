@@ -138,12 +138,12 @@ def test_a_content_length_that_understates_the_body_is_not_believed(server: Live
 
 
 def test_a_body_within_the_limit_still_works(server: LiveServer) -> None:
-    with httpx.Client(base_url=server.http_url, headers=AUTH) as http:
-        padded = {"session": {"instructions": "Be brief. " * 50_000}}  # 500 KB, under 1 MiB
-        assert http.post("/v1/realtime/client_secrets", json=padded).status_code == 200
-        too_big = http.post(
-            "/v1/realtime/client_secrets", json={"session": {"instructions": "x" * 1_100_000}}
-        )
+    # Whitespace is valid JSON: a 900 KB body that is small once parsed, then one past 1 MiB.
+    json_headers = {**AUTH, "Content-Type": "application/json"}
+    with httpx.Client(base_url=server.http_url, headers=json_headers) as http:
+        padded = b'{"session": {"instructions": "Be brief."}}' + b" " * 900_000
+        assert http.post("/v1/realtime/client_secrets", content=padded).status_code == 200
+        too_big = http.post("/v1/realtime/client_secrets", content=b"{}" + b" " * 1_100_000)
         assert too_big.status_code == 413
         assert too_big.json()["error"]["code"] == "request_too_large"
 
