@@ -25,6 +25,8 @@ from ...server.calls import Call
 from ..playout import PlayoutQueue
 
 log = logging.getLogger(__name__)
+# aiortp warns once per packet it cannot parse: a peer sending junk would flood the log with it.
+logging.getLogger("aiortp.session").setLevel(logging.ERROR)
 
 PAYLOAD_FORMATS: dict[int, AudioFormat] = {0: G711_ULAW, 8: G711_ALAW}
 """RTP static payload types (RFC 3551) we speak, in order of preference."""

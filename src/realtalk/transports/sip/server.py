@@ -146,7 +146,7 @@ class SipServer:
             incoming.reject(488, "Not Acceptable Here")
             log.info("SIP: INVITE %s offers no codec we speak (%s): 488", incoming.call_id, exc)
             return
-        if len(self._calls) >= MAX_RINGING + len(self.state.calls):
+        if sum(1 for ringing in self._calls.values() if ringing.call is None) >= MAX_RINGING:
             incoming.reject(486, "Busy Here")
             return
         sip_call = _SipCall(new_id("rtc"), uas, incoming, offer)
