@@ -180,6 +180,44 @@ async def answered_rtp_port(sipp: SippRun) -> int:
     raise AssertionError("no 200 OK with SDP in SIPp's log")
 
 
+async def test_barge_in_cuts_the_reply_at_what_was_sent(
+    sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path
+) -> None:
+    receiver = await RtpReceiver.open()
+    first = ulaw_silence(300) + ulaw_8k(load_wav_16k(librivox_clips()[1][0]))
+    interruption = ulaw_8k(load_wav_16k(librivox_clips()[4][0]))
+    talk = speech_pcap(
+        tmp_path / "talk.pcap", first + ulaw_silence(3500) + interruption + ulaw_silence(20_000)
+    )
+    steps = answered(play(talk) + WAIT_FOR_BYE)
+    sipp = place_call(
+        tmp_path / "sipp", scenario(steps, media_port=receiver.port), int(sip_server.env["sip_port"])
+    )
+    try:
+        call_id = (await incoming(backend[0])).data.call_id
+        client = sdk(sip_server)
+        await client.realtime.calls.accept(
+            call_id, type="realtime", instructions="You are a chatty storyteller."
+        )
+        async with client.realtime.connect(call_id=call_id) as connection:
+            sideband = Recorder(connection)
+            started = await sideband.until("output_audio_buffer.started")
+            truncated = await sideband.until("conversation.item.truncated", timeout=30)
+            cleared = await sideband.until("output_audio_buffer.cleared")
+            assert cleared["response_id"] == started["response_id"]
+            # The cut reply's response.done came before the truncation (barge-in cancels first).
+            [done] = [e for e in sideband.events if e["type"] == "response.done"]
+            assert done["response"]["id"] == started["response_id"]
+            assert done["response"]["status"] == "cancelled"
+            assert 300 <= truncated["audio_end_ms"] <= 4000, truncated
+            await client.realtime.calls.hangup(call_id)
+        assert await sipp.wait() == 0, sipp.errors()
+    finally:
+        receiver.close()
+        if sipp.process.poll() is None:
+            sipp.process.kill()
+
+
 async def test_refer_hands_the_caller_on(
     sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path
 ) -> None:
