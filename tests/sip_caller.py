@@ -1,4 +1,4 @@
-"""Placing SIP calls with SIPp (Debian's `sip-tester`), for tests and benchmarks.
+"""Placing SIP calls with SIPp (Debian's `sip-tester`) and baresip, for tests and benchmarks.
 
 SIPp is an independent SIP implementation: it sends the INVITE, ACK and BYE, answers REFER, and
 replays RTP from pcap files: recorded speech as PCMU (written here, `speech_pcap`) and the RFC
@@ -13,6 +13,7 @@ import shutil
 import struct
 import subprocess
 import time
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,3 +253,62 @@ def place_call(
                "-trace_msg", "-trace_err", "-timeout", "150s"]  # fmt: skip
     process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return SippRun(process, workdir)
+
+
+BARESIP = shutil.which("baresip") or "/usr/bin/baresip"
+BARESIP_CONFIG = """\
+poll_method epoll
+sip_listen 127.0.0.1:{sip_port}
+audio_source aufile,{workdir}/say.wav
+audio_player aufile,{workdir}/played.wav
+audio_alert aufile,{workdir}/played.wav
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module sndfile.so
+snd_path {workdir}
+module_app account.so
+module_app menu.so
+rtp_ports {rtp_port}-{rtp_end}
+"""
+
+
+@dataclass
+class Softphone:
+    """baresip (Debian's `baresip-core`) dialing once: it speaks a WAV file and records what it hears.
+
+    The call ends when the file does (baresip hangs up at its end), or after `seconds`.
+    """
+
+    process: subprocess.Popen[bytes]
+    workdir: Path
+
+    async def wait(self, timeout: float = 90.0) -> int:
+        return await SippRun(self.process, self.workdir).wait(timeout)
+
+    def heard(self) -> bytes:
+        """The audio baresip decoded from the call: 8 kHz 16-bit PCM."""
+        [dump] = self.workdir.glob("dump-*-dec.wav")
+        with wave.open(str(dump)) as recording:
+            assert recording.getframerate() == 8000
+            return recording.readframes(recording.getnframes())
+
+    def log(self) -> str:
+        return (self.workdir / "baresip.log").read_text(errors="replace")
+
+
+def softphone_call(workdir: Path, pcm8k: bytes, sip_port: int, *, seconds: int = 60) -> Softphone:
+    """Dial sip:agent@127.0.0.1:`sip_port` with baresip, saying `pcm8k` (8 kHz 16-bit PCM)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(workdir / "say.wav"), "wb") as say:
+        say.setnchannels(1)
+        say.setsampwidth(2)
+        say.setframerate(8000)
+        say.writeframes(pcm8k)
+    rtp = free_port() // 2 * 2
+    config = BARESIP_CONFIG.format(sip_port=free_port(), workdir=workdir, rtp_port=rtp, rtp_end=rtp + 10)
+    (workdir / "config").write_text(config)
+    (workdir / "accounts").write_text("<sip:softphone@127.0.0.1>;regint=0;audio_codecs=PCMU\n")
+    log = open(workdir / "baresip.log", "wb")  # noqa: SIM115 - lives as long as the process
+    command = [BARESIP, "-f", str(workdir), "-e", f"/dial sip:agent@127.0.0.1:{sip_port}", "-t", str(seconds)]
+    return Softphone(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT), workdir)

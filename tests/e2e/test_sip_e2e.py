@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import openai
 import pytest
+import soxr
 import uvicorn
 from openai import AsyncOpenAI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from websockets.exceptions import ConnectionClosed
 
 from realtalk.config import Settings
 from realtalk.engines.loader import load_speech_engines
@@ -43,6 +46,7 @@ from tests.sip_caller import (
     reinvited,
     rejected,
     scenario,
+    softphone_call,
     speech_pcap,
 )
 from tests.speech_data import librivox_clips, load_wav_16k, word_error_rate
@@ -216,6 +220,36 @@ async def test_barge_in_cuts_the_reply_at_what_was_sent(
         receiver.close()
         if sipp.process.poll() is None:
             sipp.process.kill()
+
+
+async def test_a_softphone_call(sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path) -> None:
+    """baresip, a second independent SIP stack, dials, speaks, hears the reply and hangs up."""
+    speech = soxr.resample(load_wav_16k(librivox_clips()[1][0]), 16000, 8000)
+    pcm = np.concatenate([np.zeros(4000), speech, np.zeros(8000 * 12)])
+    phone = softphone_call(
+        tmp_path / "baresip", (pcm * 32767).astype("<i2").tobytes(), int(sip_server.env["sip_port"])
+    )
+    try:
+        event = await incoming(backend[0])
+        assert "softphone" in {h.name: h.value for h in event.data.sip_headers}["From"]
+        client = sdk(sip_server)
+        await client.realtime.calls.accept(event.data.call_id, type="realtime")
+        async with client.realtime.connect(call_id=event.data.call_id) as connection:
+            sideband = Recorder(connection)
+            done = await sideband.until("response.done")
+            said = done["response"]["output"][0]["content"][0]["transcript"]
+            with pytest.raises(ConnectionClosed):  # baresip hangs up when its file ends: the call is over
+                await sideband.until("never", timeout=40)
+        phone.process.terminate()  # it stays up after the call; the recording is closed already
+        await phone.wait()
+        assert "terminated" in phone.log(), phone.log()
+        heard = np.frombuffer(phone.heard(), dtype="<i2").astype(np.float32) / 32768
+        stt = load_speech_engines(Settings()).stt
+        text = (await asyncio.to_thread(stt.transcribe, soxr.resample(heard, 8000, 16000))).text
+        assert word_error_rate(said, text) <= 0.35, (said, text)
+    finally:
+        if phone.process.poll() is None:
+            phone.process.kill()
 
 
 async def test_refer_hands_the_caller_on(
