@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..audio.convert import InputDecoder
-from ..audio.formats import PCM16_24K, AudioFormat
+from ..audio.formats import AudioFormat
 from ..brain.base import ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
@@ -61,7 +61,7 @@ class InputAudio:
         max_append_bytes: int,
         max_buffer_ms: int,
         vad_frame_samples: int,
-        server_playout: bool,
+        playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
         on_early_transcript: Callable[[str], None],
@@ -80,7 +80,7 @@ class InputAudio:
         self._overflowing = False
         """Media-track audio is being dropped because the buffer is full (told once, not per frame)."""
         self._vad_frame_samples = vad_frame_samples
-        self._server_playout = server_playout
+        self._playout_format = playout_format
         self._on_speech_started = on_speech_started
         self._on_turn_ended = on_turn_ended
         self._on_early_transcript = on_early_transcript
@@ -98,8 +98,8 @@ class InputAudio:
         audio = self._config()["audio"]
         self.input_format = AudioFormat.parse(audio["input"]["format"])
         self.output_format = AudioFormat.parse(audio["output"]["format"])
-        if self._server_playout:  # the media track's codec decides; the session sees PCM16 24 kHz
-            self.input_format = self.output_format = PCM16_24K
+        if self._playout_format is not None:  # the transport's media decides, not the config
+            self.input_format = self.output_format = self._playout_format
         self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
