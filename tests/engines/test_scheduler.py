@@ -100,3 +100,18 @@ async def test_the_queue_is_bounded_and_errors_reach_the_caller() -> None:
     await blocker
     with pytest.raises(ValueError, match="not a number"):
         await queued
+
+
+async def test_an_engine_that_serves_one_call_at_a_time_does_not_hold_up_other_work() -> None:
+    scheduler = InferenceScheduler(2)
+    gate = threading.Event()
+    whisper = object()
+    first = asyncio.create_task(scheduler.run(Priority.URGENT, gate.wait, 10, exclusive=whisper))
+    await _eventually(lambda: scheduler.pending == 0)  # running
+    second = asyncio.create_task(scheduler.run(Priority.URGENT, gate.wait, 10, exclusive=whisper))
+    await _eventually(lambda: scheduler.pending == 1)  # waits for the engine, not for a worker
+    # The free worker takes lower-priority work meanwhile.
+    assert await asyncio.wait_for(scheduler.run(Priority.PLAYBACK, sum, [2, 3]), 5) == 5
+    assert scheduler.pending == 1
+    gate.set()
+    assert await first and await second

@@ -65,6 +65,7 @@ class _Job:
     loop: asyncio.AbstractEventLoop = field(compare=False)
     future: asyncio.Future[Any] = field(compare=False)
     key: Hashable = field(default=None, compare=False)
+    exclusive: object = field(default=None, compare=False)
     queued: float = field(default_factory=time.monotonic, compare=False)
 
 
@@ -95,6 +96,8 @@ class InferenceScheduler:
         self._lock = threading.Condition()
         self._threads: list[threading.Thread] = []
         self._ran_since_trim = False
+        self._exclusive: set[object] = set()
+        """Resources a running job holds (an engine that serves one call at a time)."""
 
     @property
     def pending(self) -> int:
@@ -114,21 +117,24 @@ class InferenceScheduler:
         *args: Any,
         deadline: float | None = None,
         key: Hashable = None,
+        exclusive: object = None,
         **kwargs: Any,
     ) -> T:
         """Run `fn(*args, **kwargs)` on a worker thread and return its result.
 
         `deadline` (a `time.monotonic()` value) orders jobs within a class; for speculative work
         it is the latest start that is still useful (default: now + `SPECULATIVE_WAIT_S`). `key`
-        names the job for `promote`. Raises `SchedulerBusy` when refused or dropped. Cancelling
-        the caller skips the job if it has not started yet.
+        names the job for `promote`. Jobs with the same `exclusive` run one at a time (an engine
+        that serialises its calls): a worker takes other work meanwhile instead of waiting on the
+        engine's lock. Raises `SchedulerBusy` when refused or dropped. Cancelling the caller skips
+        the job if it has not started yet.
         """
         now = time.monotonic()
         if deadline is None:
             deadline = now + SPECULATIVE_WAIT_S if priority is Priority.SPECULATIVE else now
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         job = _Job(int(priority), deadline, next(self._seq), lambda: fn(*args, **kwargs), future.get_loop(),
-                   future, key)  # fmt: skip
+                   future, key, exclusive)  # fmt: skip
         with self._lock:
             full = len(self._heap) >= self.max_pending
             if full or (priority is Priority.SPECULATIVE and len(self._heap) >= self.workers):
@@ -149,6 +155,21 @@ class InferenceScheduler:
                     return True
         return False
 
+    def _has_runnable(self) -> bool:
+        return any(job.exclusive is None or job.exclusive not in self._exclusive for job in self._heap)
+
+    def _pop_runnable(self) -> _Job:
+        """The most pressing job whose resource is free (call with the lock held, when one is)."""
+        held: list[_Job] = []
+        while True:
+            job = heapq.heappop(self._heap)
+            if job.exclusive is None or job.exclusive not in self._exclusive:
+                break
+            held.append(job)
+        for waiting in held:
+            heapq.heappush(self._heap, waiting)
+        return job
+
     def _start_workers(self) -> None:
         while len(self._threads) < self.workers:
             thread = threading.Thread(target=self._serve, name=f"inference-{len(self._threads)}", daemon=True)
@@ -158,12 +179,13 @@ class InferenceScheduler:
     def _serve(self) -> None:
         while True:
             with self._lock:
-                if not self._lock.wait_for(lambda: self._heap, timeout=IDLE_TRIM_S):
-                    trim, self._ran_since_trim = self._ran_since_trim and not self._running, False
+                if not self._lock.wait_for(self._has_runnable, timeout=IDLE_TRIM_S):
+                    trim = self._ran_since_trim and not self._running and not self._heap
                     if trim:
+                        self._ran_since_trim = False
                         _release_free_memory()
                     continue
-                job = heapq.heappop(self._heap)
+                job = self._pop_runnable()
                 if job.future.cancelled():  # the caller stopped waiting
                     self.stats.skipped += 1
                     continue
@@ -174,6 +196,8 @@ class InferenceScheduler:
                         job.loop.call_soon_threadsafe(_settle, job.future, None, busy)
                     continue
                 self._running += 1
+                if job.exclusive is not None:
+                    self._exclusive.add(job.exclusive)
                 started = time.monotonic()
                 name = Priority(job.priority).name.lower()
                 self.stats.waited_s[name] = self.stats.waited_s.get(name, 0.0) + started - job.queued
@@ -185,6 +209,9 @@ class InferenceScheduler:
                 error = exc
             with self._lock:  # before settling, so the caller sees a free worker
                 self._running -= 1
+                if job.exclusive is not None:
+                    self._exclusive.discard(job.exclusive)
+                    self._lock.notify_all()  # work that waited for the resource may go now
                 self.stats.ran += 1
                 self.stats.busy_s += time.monotonic() - started
                 self._ran_since_trim = True

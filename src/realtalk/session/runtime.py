@@ -105,7 +105,7 @@ class SessionRuntime:
         self._scheduler = scheduler or shared_scheduler()
         self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
         self._deferred: Transcribe | None = None
-        """A speculative transcription refused by a busy scheduler; run if its turn is committed."""
+        """A speculative transcription refused by a full queue; run if its turn is committed."""
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
@@ -165,9 +165,7 @@ class SessionRuntime:
     async def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Send):
             if effect.event["type"] == "input_audio_buffer.committed":
-                # The turn now waits for its transcript: a speculative one still queued is urgent.
                 self._last_committed = effect.event["item_id"]
-                self._scheduler.promote((self.session.id, self._last_committed))
             try:
                 await self._send(effect.event)
             except Exception as exc:  # a closed socket must not stop saves and cancels
@@ -239,13 +237,16 @@ class SessionRuntime:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
+                # A speculative transcript is the turn's own in nearly every turn (the speech end
+                # rarely moves after 160 ms of silence): dropping it under load only moved the
+                # same work later (bench/load_voice.py), so it runs as urgently as a final one.
                 result = await self._scheduler.run(
-                    Priority.SPECULATIVE if speculative else Priority.URGENT,
+                    Priority.URGENT,
                     self._stt.transcribe,
                     job.audio,
                     language=job.language,
                     prompt=job.prompt,
-                    key=(self.session.id, job.item_id) if speculative else None,
+                    exclusive=self._stt,
                 )
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
