@@ -16,6 +16,8 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
+  # Rate-limit tests run a throwaway Redis server.
+  command -v redis-server >/dev/null || need_apt+=(redis-server)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

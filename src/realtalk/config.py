@@ -68,6 +68,18 @@ class Settings(BaseSettings):
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 
+    # Capacity and limits (docs/operations.md).
+    max_sessions: int = 8
+    """Live sessions this node holds; more are refused with 503 + Retry-After. 0: no fixed cap."""
+    max_loop_lag_ms: float = 2000.0
+    """Refuse new sessions while the event loop runs this late (the node is overloaded). 0: off."""
+    send_buffer_bytes: int = 4 * 1024 * 1024
+    """Unsent bytes one connection may hold before it is closed as not reading (code 1008)."""
+    rate_limits: str | None = None
+    """Per-API-key limits: JSON, or the path of a JSON file (docs/operations.md). Unset: none."""
+    redis_url: str | None = None
+    """Keep rate-limit counters in this Redis (shared by every node). Unset: in memory."""
+
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

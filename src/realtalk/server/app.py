@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import Response
 
 from .. import __version__
@@ -62,8 +63,11 @@ def create_app(
         async with AsyncExitStack() as stack:
             state.mcp_status = await connect_mcp_servers(settings.mcp_servers, state.tools, stack)
             loader = asyncio.create_task(state.load_engines())
+            lag_probe = asyncio.create_task(state.capacity.run())
             yield
             loader.cancel()
+            lag_probe.cancel()
+            await state.limiter.counters.close()
             state.store.close()
 
     app = FastAPI(title="RealTalk", version=__version__, lifespan=lifespan)
@@ -95,7 +99,7 @@ def create_app(
             return
         call_id = websocket.query_params.get("call_id")
         if call_id is None:
-            await serve_realtime(websocket, state, credential.secret.session if credential.secret else None)
+            await serve_realtime(websocket, state, credential)
             return
         call = state.calls.get(call_id)
         if credential.kind != "master":
@@ -106,6 +110,15 @@ def create_app(
             await websocket.send_denial_response(JSONResponse(missing.to_json(), status_code=404))
         else:
             await serve_sideband(websocket, call)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics; the master key only (they describe every key's traffic)."""
+        if request.state.credential.kind != "master":
+            denial = AuthError("Metrics need the master API key.", "insufficient_scope")
+            return JSONResponse(denial.to_json(), status_code=403)
+        body = state.metrics.exposition(state.capacity.lag.ms / 1000)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(realtime_router(state))
     app.include_router(chat_router(state))

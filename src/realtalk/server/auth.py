@@ -13,6 +13,7 @@ from typing import Literal
 
 from starlette.requests import HTTPConnection
 
+from ..limits.policy import key_id
 from .client_secrets import ClientSecret, ClientSecrets
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,13 @@ class Credential:
     """Who is calling: the master key, an ephemeral client secret, or the signed-in web app."""
 
     kind: Literal["master", "ephemeral", "browser"]
+    key_id: str
+    """Whose limits apply: the API key's id, the key that minted the secret, or `WEB_APP_KEY_ID`."""
     secret: ClientSecret | None = None
+
+
+WEB_APP_KEY_ID = "web_app"
+"""The signed-in web app is limited as one key of its own."""
 
 
 class AuthError(Exception):
@@ -120,10 +127,10 @@ def authenticate(
     key = presented_key(conn)
     if key:
         if key_is_valid(key, api_keys):
-            return Credential("master")
+            return Credential("master", key_id(key))
         status, secret = client_secrets.check(key)
-        if status == "valid":
-            return Credential("ephemeral", secret)
+        if secret is not None:  # valid
+            return Credential("ephemeral", secret.owner, secret)
         if status == "expired":
             raise AuthError(
                 "This client secret has expired. Mint a new one with POST /v1/realtime/client_secrets.",
@@ -132,5 +139,5 @@ def authenticate(
         raise AuthError("Invalid API key or client secret.")
     cookie = conn.cookies.get(UI_COOKIE)
     if cookie and ui_token and hmac.compare_digest(cookie, ui_cookie_value(ui_token)):
-        return Credential("browser")
+        return Credential("browser", WEB_APP_KEY_ID)
     raise AuthError("Missing API key. Send 'Authorization: Bearer <key>'.")

@@ -21,6 +21,9 @@ from ..protocol.ids import new_id
 from ..session.config import default_config, merge_config
 from ..session.runtime import SessionRuntime
 from ..session.session import RealtimeSession
+from .capacity import Refusal
+from .key_meter import KeyMeter
+from .metrics import TurnTimer
 from .state import AppState
 
 log = logging.getLogger(__name__)
@@ -45,10 +48,15 @@ class Listener:
 class Call:
     """A hosted Realtime session (see the module docstring). Create with `open_call`."""
 
-    def __init__(self, state: AppState, session: RealtimeSession, runtime_args: dict[str, Any]) -> None:
+    def __init__(
+        self, state: AppState, session: RealtimeSession, runtime_args: dict[str, Any], meter: KeyMeter
+    ) -> None:
         self.id = new_id("rtc")
         self.state = state
         self.session = session
+        self.meter = meter
+        # The input clock says how long ago, in real time, the speech a decision is about ended.
+        self.timer = TurnTimer(state.metrics, lambda: session._input_ms_total)
         self.runtime = SessionRuntime(session, send=self._broadcast, **runtime_args)
         self.listeners: list[Listener] = []
         self.ended = asyncio.Event()
@@ -65,6 +73,7 @@ class Call:
         self.ended.set()
         self.state.calls.pop(self.id, None)
         await self.runtime.close()
+        await self.meter.close()
         for close in self.on_end:
             try:
                 await close()
@@ -73,11 +82,13 @@ class Call:
         log.info("call %s (session %s) ended", self.id, self.session.id)
 
     async def _broadcast(self, event: dict[str, Any]) -> None:
-        for listener in list(self.listeners):
-            try:
-                await listener.deliver(event)
-            except Exception as exc:  # one dead connection must not silence the others
-                log.debug("call %s: a listener failed: %s", self.id, exc)
+        for wire in [event, *await self.meter.observe(event)]:
+            self.timer.observe(wire)
+            for listener in list(self.listeners):
+                try:
+                    await listener.deliver(wire)
+                except Exception as exc:  # one dead connection must not silence the others
+                    log.debug("call %s: a listener failed: %s", self.id, exc)
 
     async def join(self, listener: Listener) -> None:
         """Add a connection to a running call; it first gets `session.created` for the session."""
@@ -99,6 +110,10 @@ class Call:
             return
         if is_beta:
             event = beta.client_event_to_ga(event)
+        refused = self.meter.screen(event)
+        if refused is not None:
+            self.error(refused, event.get("event_id") if isinstance(event.get("event_id"), str) else None)
+            return
         self.runtime.submit(self.session.handle_event(event))
 
     async def _handle_extension(self, event: dict[str, Any]) -> None:
@@ -140,6 +155,8 @@ class Call:
 async def open_call(
     state: AppState,
     *,
+    key_id: str,
+    transport: str,
     model: str | None = None,
     conversation_id: str | None = None,
     session_config: dict[str, Any] | None = None,
@@ -150,7 +167,45 @@ async def open_call(
     `session_config` is a validated GA partial `session` (from an ephemeral key or a calls request)
     applied on top of the app's defaults. With `server_playout` the transport plays reply audio
     itself and sets `call.runtime.player`. Returns the call and the history to start it with.
+
+    Raises `Refusal` before anything starts when the node is full or `key_id` is over a limit;
+    otherwise the session counts (on `transport`, against `key_id`) until the call ends.
     """
+    try:
+        state.capacity.check()
+        end_for_key = await state.limiter.start_session(key_id)
+    except Refusal as refusal:
+        state.metrics.refused.labels(refusal.code).inc()
+        raise
+    release = state.capacity.hold(transport)
+    state.metrics.sessions.labels(transport).inc()
+    state.metrics.sessions_live.labels(transport).inc()
+    try:
+        call, history = await _build_call(
+            state, key_id, model, conversation_id, session_config, server_playout
+        )
+    except BaseException:
+        release()
+        await end_for_key()
+        raise
+
+    async def leave() -> None:
+        release()
+        state.metrics.sessions_live.labels(transport).dec()
+        await end_for_key()
+
+    call.on_end.append(leave)
+    return call, history
+
+
+async def _build_call(
+    state: AppState,
+    key_id: str,
+    model: str | None,
+    conversation_id: str | None,
+    session_config: dict[str, Any] | None,
+    server_playout: bool,
+) -> tuple[Call, list[dict[str, Any]]]:
     history = await state.load_history(conversation_id) if conversation_id else []
     await state.ready.wait()
     model = model or (session_config or {}).get("model") or state.settings.llm_model
@@ -178,4 +233,4 @@ async def open_call(
         "tools": state.tools,
         "images": state.image_reader,
     }
-    return Call(state, session, runtime_args), history
+    return Call(state, session, runtime_args, KeyMeter(state.limiter, key_id, state.metrics)), history

@@ -12,10 +12,16 @@ from ..brain.loader import load_brain
 from ..config import Settings
 from ..engines.base import ImageTextReader
 from ..engines.loader import SpeechEngines, load_image_reader, load_speech_engines, warm_up
+from ..limits.counters import Counters
+from ..limits.memory_counters import MemoryCounters
+from ..limits.policy import LimitsConfig, RateLimiter
+from ..limits.redis_counters import RedisCounters
 from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
+from .capacity import Capacity
 from .client_secrets import ClientSecrets
+from .metrics import Metrics
 
 if TYPE_CHECKING:
     from .calls import Call
@@ -31,6 +37,9 @@ class AppState:
     api_keys: list[str]
     store: ConversationStore
     brain: Brain
+    capacity: Capacity
+    limiter: RateLimiter
+    metrics: Metrics = field(default_factory=Metrics)
     image_reader: ImageTextReader | None = None
     """OCR for `input_image` content; its model loads on the first image."""
     tools: ToolRegistry = field(default_factory=ToolRegistry)
@@ -62,10 +71,13 @@ class AppState:
     @classmethod
     def create(cls, settings: Settings, api_keys: list[str], tools: ToolRegistry | None = None) -> AppState:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        counters: Counters = RedisCounters(settings.redis_url) if settings.redis_url else MemoryCounters()
         return cls(
             tools=tools or ToolRegistry(),
             settings=settings,
             api_keys=api_keys,
+            capacity=Capacity(settings.max_sessions, settings.max_loop_lag_ms),
+            limiter=RateLimiter(LimitsConfig.load(settings.rate_limits, api_keys), counters),
             store=ConversationStore(settings.resolved_database_url),
             brain=load_brain(settings),
             image_reader=load_image_reader(settings),
