@@ -56,7 +56,7 @@ class Call:
         self.session = session
         self.meter = meter
         # The input clock says how long ago, in real time, the speech a decision is about ended.
-        self.timer = TurnTimer(state.metrics, lambda: session._input_ms_total)
+        self.timer = TurnTimer(state.metrics, lambda: session.input_ms)
         self.runtime = SessionRuntime(session, send=self._broadcast, **runtime_args)
         self.listeners: list[Listener] = []
         self.ended = asyncio.Event()

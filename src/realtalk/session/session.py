@@ -162,6 +162,11 @@ class RealtimeSession:
             self._responses.create({})
         return self._out.drain()
 
+    @property
+    def input_ms(self) -> float:
+        """The input clock: milliseconds of input audio received (what `audio_end_ms` counts in)."""
+        return self._input.ms_total
+
     def feed_audio(self, audio: bytes) -> list[Effect]:
         """Input audio in the session's input format (from a media track, e.g. WebRTC)."""
         self._input.feed(audio)
