@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_vision: bool = False
     """The model accepts images: user images are sent to it (else only the text OCR read in them)."""
+    llm_context_tokens: int = 8192
+    """The model's context window: longer conversations drop their oldest turns from what it sees
+    (the session's `truncation`); the store keeps everything."""
     llm_timeout_s: float = 10.0
     """How long to wait for the endpoint's first token before falling back to the built-in brain."""
 

@@ -223,6 +223,7 @@ async def _build_call(
         base_config=base,
         handoffs=state.handoffs,
         server_playout=server_playout,
+        context_tokens=state.settings.llm_context_tokens,
     )
     runtime_args = {
         "stt": state.engines.stt,

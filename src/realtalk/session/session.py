@@ -30,6 +30,7 @@ from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
 from .input_audio import InputAudio
 from .responses import Handoff, Response, Responses
+from .truncation import DEFAULT_CONTEXT_TOKENS, Truncation
 
 __all__ = ["Handoff", "RealtimeSession"]
 
@@ -55,10 +56,12 @@ class RealtimeSession:
         server_tools: Iterable[ToolSpec] = (),
         handoffs: Iterable[Handoff] = (),
         server_playout: bool = False,
+        context_tokens: int = DEFAULT_CONTEXT_TOKENS,
     ) -> None:
         """`server_playout`: the transport plays reply audio itself (WebRTC). Audio then leaves as
         `PlayAudio` effects (PCM16 24 kHz) instead of `response.output_audio.delta` events, input
         arrives via `feed_audio` as PCM16 24 kHz, and barge-in truncates the reply at what was heard.
+        `context_tokens`: the brain's context window, which `truncation` keeps the conversation in.
         """
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
@@ -97,6 +100,7 @@ class RealtimeSession:
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
+            truncation=Truncation(context_tokens),
         )
 
     # ------------------------------------------------------------------ public entry points

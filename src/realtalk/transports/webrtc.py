@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,25 +137,44 @@ class PlayoutTrack(PacedAudioTrack):
 
 
 class _ChannelListener(Listener):
-    """Sends server events on the data channel; holds them until the caller's channel opens."""
+    """Sends server events on the data channel; holds them until the caller's channel opens.
 
-    def __init__(self, beta: bool) -> None:
+    What waits — before the channel opens, or in SCTP's send buffer for a peer that stopped
+    reading — is bounded by `limit_bytes`; past it, `on_overflow` ends the call.
+    """
+
+    def __init__(self, beta: bool, limit_bytes: int, on_overflow: Callable[[], None]) -> None:
         super().__init__(self._send, beta)
         self.channel: RTCDataChannel | None = None
         self._pending: list[str] = []
+        self._pending_bytes = 0
+        self._limit = limit_bytes
+        self._on_overflow = on_overflow
+        self._overflowed = False
 
     async def _send(self, event: dict[str, Any]) -> None:
+        if self._overflowed:
+            return
         text = json.dumps(event, separators=(",", ":"))
-        if self.channel is not None and self.channel.readyState == "open":
-            self.channel.send(text)
+        channel = self.channel
+        waiting = channel.bufferedAmount if channel is not None else self._pending_bytes
+        if waiting + len(text) > self._limit:
+            self._overflowed = True
+            self._pending.clear()
+            log.warning("ending a WebRTC call: %d bytes unsent (the peer is not reading)", waiting)
+            self._on_overflow()
+        elif channel is not None and channel.readyState == "open":
+            channel.send(text)
         else:
             self._pending.append(text)
+            self._pending_bytes += len(text)
 
     def attach(self, channel: RTCDataChannel) -> None:
         self.channel = channel
         for text in self._pending:
             channel.send(text)
         self._pending.clear()
+        self._pending_bytes = 0
 
 
 class RtcCall:
@@ -167,7 +187,7 @@ class RtcCall:
         self.call = call
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # no STUN: answer with host candidates
         self.player = PlayoutTrack(call)
-        self.events = _ChannelListener(beta)
+        self.events = _ChannelListener(beta, call.state.settings.send_buffer_bytes, self._overflowed)
         self._tasks: set[asyncio.Task[None]] = set()
         self._inbox: asyncio.Queue[str] = asyncio.Queue()
         self._disconnected_at: float | None = None
@@ -263,6 +283,10 @@ class RtcCall:
         if self.pc.connectionState != "connected" and not self.call.ended.is_set():
             log.info("call %s: ICE/DTLS did not connect in %.0f s, ending", self.call.id, CONNECT_TIMEOUT_S)
             await self.call.end()
+
+    def _overflowed(self) -> None:
+        self.call.state.metrics.slow_clients.inc()
+        self._spawn(self.call.end())
 
     async def _close(self) -> None:
         current = asyncio.current_task()
