@@ -8,8 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class LlmEndpoint(BaseModel):
+    """One more OpenAI-compatible endpoint for the fallback chain (`REALTALK_LLM_FALLBACKS`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    model: str | None = None
+    """Default: `REALTALK_LLM_MODEL`."""
+    api_key: str | None = None
+    timeout_s: float | None = None
+    """First-token timeout. Default: `REALTALK_LLM_TIMEOUT_S`."""
 
 
 class Settings(BaseSettings):
@@ -39,6 +52,13 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_vision: bool = False
     """The model accepts images: user images are sent to it (else only the text OCR read in them)."""
+    llm_fallbacks: list[LlmEndpoint] = Field(default_factory=list)
+    """More endpoints to try, in order, when the one before fails or its circuit is open (JSON list
+    of {"base_url", "model", "api_key", "timeout_s"}); the built-in brain answers last."""
+    llm_breaker_failures: int = 3
+    """Failures in a row that open an endpoint's circuit (it is skipped until the probe)."""
+    llm_breaker_reset_s: float = 30.0
+    """How long an open circuit skips its endpoint before one call probes it again."""
     llm_context_tokens: int = 8192
     """The model's context window: longer conversations drop their oldest turns from what it sees
     (the session's `truncation`); the store keeps everything."""

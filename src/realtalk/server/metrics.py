@@ -58,6 +58,22 @@ class Metrics:
         )
         self.audio = Counter("realtalk_audio_seconds", "Audio heard and spoken.", ["direction"], registry=r)
         self.tokens = Counter("realtalk_tokens", "LLM tokens (estimated), by kind.", ["kind"], registry=r)
+        self.brain_served = Counter(
+            "realtalk_brain_replies", "Replies, by the brain that served them.", ["brain"], registry=r
+        )
+        self.brain_fallbacks = Counter(
+            "realtalk_brain_fallbacks",
+            "Brains passed over for a reply, by reason (error, timeout, circuit_open).",
+            ["brain", "reason"],
+            registry=r,
+        )
+
+    # The brain chain's `BrainReport`.
+    def served(self, brain: str) -> None:
+        self.brain_served.labels(brain).inc()
+
+    def fell_back(self, brain: str, reason: str) -> None:
+        self.brain_fallbacks.labels(brain, reason).inc()
 
     def exposition(self, loop_lag_s: float) -> bytes:
         self.loop_lag.set(loop_lag_s)

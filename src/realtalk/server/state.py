@@ -71,6 +71,7 @@ class AppState:
     @classmethod
     def create(cls, settings: Settings, api_keys: list[str], tools: ToolRegistry | None = None) -> AppState:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        metrics = Metrics()
         counters: Counters = RedisCounters(settings.redis_url) if settings.redis_url else MemoryCounters()
         return cls(
             tools=tools or ToolRegistry(),
@@ -79,7 +80,8 @@ class AppState:
             capacity=Capacity(settings.max_sessions, settings.max_loop_lag_ms),
             limiter=RateLimiter(LimitsConfig.load(settings.rate_limits, api_keys), counters),
             store=ConversationStore(settings.resolved_database_url),
-            brain=load_brain(settings),
+            metrics=metrics,
+            brain=load_brain(settings, report=metrics),
             image_reader=load_image_reader(settings),
         )
 
