@@ -68,6 +68,7 @@ def create_app(
             loader.cancel()
             lag_probe.cancel()
             await state.limiter.counters.close()
+            state.tracing.shutdown()
             state.store.close()
 
     app = FastAPI(title="RealTalk", version=__version__, lifespan=lifespan)

@@ -25,6 +25,7 @@ from .capacity import Refusal
 from .key_meter import KeyMeter
 from .metrics import TurnTimer
 from .state import AppState
+from .tracing import CallTrace
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +50,31 @@ class Call:
     """A hosted Realtime session (see the module docstring). Create with `open_call`."""
 
     def __init__(
-        self, state: AppState, session: RealtimeSession, runtime_args: dict[str, Any], meter: KeyMeter
+        self,
+        state: AppState,
+        session: RealtimeSession,
+        runtime_args: dict[str, Any],
+        meter: KeyMeter,
+        transport: str,
     ) -> None:
         self.id = new_id("rtc")
         self.state = state
         self.session = session
         self.meter = meter
         # The input clock says how long ago, in real time, the speech a decision is about ended.
-        self.timer = TurnTimer(state.metrics, lambda: session.input_ms)
-        self.runtime = SessionRuntime(session, send=self._broadcast, **runtime_args)
+        self.timer = TurnTimer(state.metrics, lambda: session.input_ms, state.tools.tools)
+        self.trace = CallTrace(
+            state.tracing.tracer,
+            {
+                "realtime.session.id": session.id,
+                "realtime.conversation.id": session.conversation_id,
+                "realtime.call.id": self.id,
+                "realtime.transport": transport,
+                "realtime.key_id": meter.key_id,
+                "realtime.model": session.config.get("model") or "",
+            },
+        )
+        self.runtime = SessionRuntime(session, send=self._broadcast, stages=self, **runtime_args)
         self.listeners: list[Listener] = []
         self.ended = asyncio.Event()
         self.on_end: list[Callable[[], Awaitable[None]]] = []
@@ -74,6 +91,7 @@ class Call:
         self.state.calls.pop(self.id, None)
         await self.runtime.close()
         await self.meter.close()
+        self.trace.end(self.timer.stats)
         for close in self.on_end:
             try:
                 await close()
@@ -84,11 +102,19 @@ class Call:
     async def _broadcast(self, event: dict[str, Any]) -> None:
         for wire in [event, *await self.meter.observe(event)]:
             self.timer.observe(wire)
+            self.trace.observe(wire)
             for listener in list(self.listeners):
                 try:
                     await listener.deliver(wire)
                 except Exception as exc:  # one dead connection must not silence the others
                     log.debug("call %s: a listener failed: %s", self.id, exc)
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None:
+        """The runtime's `StageObserver`: to the metrics and the trace."""
+        self.timer.stage(name, started, ended, attributes)
+        self.trace.stage(name, started, ended, attributes)
 
     async def join(self, listener: Listener) -> None:
         """Add a connection to a running call; it first gets `session.created` for the session."""
@@ -182,7 +208,7 @@ async def open_call(
     state.metrics.sessions_live.labels(transport).inc()
     try:
         call, history = await _build_call(
-            state, key_id, model, conversation_id, session_config, server_playout
+            state, key_id, transport, model, conversation_id, session_config, server_playout
         )
     except BaseException:
         release()
@@ -201,6 +227,7 @@ async def open_call(
 async def _build_call(
     state: AppState,
     key_id: str,
+    transport: str,
     model: str | None,
     conversation_id: str | None,
     session_config: dict[str, Any] | None,
@@ -234,4 +261,6 @@ async def _build_call(
         "tools": state.tools,
         "images": state.image_reader,
     }
-    return Call(state, session, runtime_args, KeyMeter(state.limiter, key_id, state.metrics)), history
+    return Call(
+        state, session, runtime_args, KeyMeter(state.limiter, key_id, state.metrics), transport
+    ), history

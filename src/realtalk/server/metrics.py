@@ -7,7 +7,8 @@ transport is measured alike (docs/operations.md lists every metric and how it is
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -43,8 +44,9 @@ class Metrics:
         )
         self.stage = Histogram(
             "realtalk_stage_seconds",
-            "Per-turn stage latency: endpoint (speech end to turn decision), transcript (decision to "
-            "transcript), brain_first_token (response to first text), first_audio (response to first audio).",
+            "Per-turn stage latency: endpoint (speech end to turn decision), transcript (decision "
+            "to transcript), brain_first_token (brain call to first token), first_audio (response "
+            "to first audio).",
             ["stage"],
             buckets=LATENCY_BUCKETS,
             registry=r,
@@ -80,22 +82,45 @@ class Metrics:
         return generate_latest(self.registry)
 
 
+@dataclass
+class CallStats:
+    """One call's tallies, for its trace's session span."""
+
+    turns: int = 0
+    interruptions: int = 0
+    tool_calls: int = 0
+    errors: int = 0
+    latency_sum_s: float = 0.0
+    latency_count: int = 0
+
+    @property
+    def average_latency_ms(self) -> float:
+        return 1000 * self.latency_sum_s / self.latency_count if self.latency_count else 0.0
+
+
 class TurnTimer:
-    """Times one call's turns from the events it sends (see the module docstring)."""
+    """Times one call's turns from the events it sends and the runtime's stages (module docstring).
+
+    `server_tools` are counted by the runtime's `tool` stages (with their outcome); other tool
+    calls in a response are the client's to run (outcome `client`).
+    """
 
     def __init__(
         self,
         metrics: Metrics,
         input_clock_ms: Callable[[], float],
+        server_tools: Collection[str] = (),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._m = metrics
         self._input_clock_ms = input_clock_ms
+        self._server_tools = server_tools
         self._clock = clock
+        self.stats = CallStats()
         self._speech_end: float | None = None
         self._decided: float | None = None
         self._response_started: float | None = None
-        self._first_text = self._first_audio = False
+        self._first_output = False
         self._responding = False
 
     def observe(self, event: dict[str, Any]) -> None:
@@ -104,6 +129,7 @@ class TurnTimer:
         if kind == "input_audio_buffer.speech_started":
             if self._responding:
                 self._m.barge_ins.inc()
+                self.stats.interruptions += 1
         elif kind == "input_audio_buffer.speech_stopped":
             # The decision comes a silence window after the speech ended, on the input clock.
             endpoint_s = max(0.0, (self._input_clock_ms() - float(event.get("audio_end_ms", 0))) / 1000)
@@ -113,22 +139,43 @@ class TurnTimer:
             self._m.stage.labels("transcript").observe(now - self._decided)
         elif kind == "response.created":
             self._response_started, self._responding = now, True
-            self._first_text = self._first_audio = False
-        elif kind == "response.output_text.delta" and not self._first_text and self._response_started:
-            self._first_text = True
-            self._m.stage.labels("brain_first_token").observe(now - self._response_started)
-        elif kind == "response.output_audio.delta" and not self._first_audio and self._response_started:
-            self._first_audio = True
-            self._m.stage.labels("first_audio").observe(now - self._response_started)
-            if self._speech_end is not None:
+            self._first_output = False
+        elif kind in FIRST_OUTPUT and not self._first_output and self._response_started is not None:
+            self._first_output = True
+            if kind != "response.output_text.delta":
+                self._m.stage.labels("first_audio").observe(now - self._response_started)
+            if self._speech_end is not None and kind != "response.output_text.delta":
                 self._m.voice_to_voice.observe(now - self._speech_end)
-                self._speech_end = None
+            start = self._speech_end if self._speech_end is not None else self._response_started
+            self.stats.latency_sum_s += now - start
+            self.stats.latency_count += 1
+            self._speech_end = None
         elif kind == "response.done":
             self._responding = False
+            self.stats.turns += 1
             response = event["response"]
             self._m.turns.labels(response.get("status", "unknown")).inc()
             for item in response.get("output") or []:
                 if item.get("type") == "function_call":
-                    self._m.tool_calls.labels(item.get("name", ""), "called").inc()
+                    self.stats.tool_calls += 1
+                    if item.get("name") not in self._server_tools:
+                        self._m.tool_calls.labels(item.get("name", ""), "client").inc()
         elif kind == "error":
+            self.stats.errors += 1
             self._m.errors.labels(event["error"].get("code") or "none").inc()
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None:
+        """The runtime's `StageObserver`: the brain's first token, server tools' outcomes."""
+        if name == "brain" and not attributes.get("speculative"):
+            self._m.stage.labels("brain_first_token").observe(float(attributes.get("first_token_s", 0.0)))
+        elif name == "tool":
+            self._m.tool_calls.labels(str(attributes.get("tool")), str(attributes.get("outcome"))).inc()
+
+
+FIRST_OUTPUT = frozenset(
+    {"response.output_text.delta", "response.output_audio.delta", "output_audio_buffer.started"}
+)
+"""The first of these in a response is its first output (WebRTC plays audio on the server, so
+there `output_audio_buffer.started` marks it)."""

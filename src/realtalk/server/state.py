@@ -22,6 +22,7 @@ from ..tools.registry import ToolRegistry
 from .capacity import Capacity
 from .client_secrets import ClientSecrets
 from .metrics import Metrics
+from .tracing import Tracing
 
 if TYPE_CHECKING:
     from .calls import Call
@@ -40,6 +41,7 @@ class AppState:
     capacity: Capacity
     limiter: RateLimiter
     metrics: Metrics = field(default_factory=Metrics)
+    tracing: Tracing = field(default_factory=Tracing)
     image_reader: ImageTextReader | None = None
     """OCR for `input_image` content; its model loads on the first image."""
     tools: ToolRegistry = field(default_factory=ToolRegistry)

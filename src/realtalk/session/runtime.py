@@ -68,6 +68,18 @@ class AudioPlayer(Protocol):
         ...
 
 
+class StageObserver(Protocol):
+    """Hears how long each engine call took (traces, metrics): wall-clock `time.time()` seconds.
+
+    `name` is `stt`, `brain`, `tts` or `tool`; `attributes` say more (the tool's name and outcome,
+    the brain's first-token time, whether the work was speculative).
+    """
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None: ...
+
+
 class SessionRuntime:
     """Runs a `RealtimeSession` against real engines, a brain, a store and a send function."""
 
@@ -84,6 +96,7 @@ class SessionRuntime:
         tools: ToolRegistry | None = None,
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
+        stages: StageObserver | None = None,
     ) -> None:
         self.session = session
         self.player = player
@@ -104,6 +117,11 @@ class SessionRuntime:
         self._tts_cache: dict[tuple[str, str, float], Any] = {}
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
+        self._stages = stages
+
+    def _stage(self, name: str, started: float, **attributes: str | float | bool) -> None:
+        if self._stages is not None:
+            self._stages.stage(name, started, time.time(), attributes)
 
     async def start(self, history: list[dict[str, Any]]) -> None:
         """Begin: persist the conversation record, then send `session.created` (+ history)."""
@@ -218,9 +236,11 @@ class SessionRuntime:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
+                started = time.time()
                 result = await asyncio.to_thread(
                     self._stt.transcribe, job.audio, language=job.language, prompt=job.prompt
                 )
+                self._stage("stt", started, audio_s=result.audio_seconds, speculative=job.speculative)
         except Exception as exc:
             log.exception("session %s: transcription failed", self.session.id)
             if not job.speculative:
@@ -252,6 +272,7 @@ class SessionRuntime:
         """Run a server tool; say a filler line if it is slow; report the result (or the error)."""
         call = job.call
         context = ToolContext(self.session.id, self.session.conversation_id)
+        started = time.time()
         work = asyncio.create_task(self._tools.call(call.name, call.arguments, context))
         filler: asyncio.Task[None] | None = None
         try:
@@ -261,8 +282,10 @@ class SessionRuntime:
                 filler = asyncio.create_task(self._say(job, (tool.filler if tool else None) or FILLER))
             try:
                 output = await work
+                self._stage("tool", started, tool=call.name, outcome="ok")
             except ToolError as exc:
                 log.error("session %s: tool %s failed: %s", self.session.id, call.name, exc)
+                self._stage("tool", started, tool=call.name, outcome="error")
                 output = json.dumps({"error": str(exc)})
             if filler is not None:
                 await filler  # the filler's audio goes out before the answer's
@@ -289,17 +312,29 @@ class SessionRuntime:
 
     async def _prepare(self, job: Prefetch) -> list[BrainEvent]:
         """A speculative reply: the brain's whole answer, and the first piece's audio."""
-        events = [event async for event in self._brain.stream(job.request)]
+        events = [event async for event in self._timed_brain(job.request, speculative=True)]
         if job.audio is not None:
             splitter = SentenceSplitter()
             text = "".join(e.text for e in events if isinstance(e, TextDelta))
             first = (splitter.push(text) or [splitter.flush()])[0].strip()
             if first:
                 key = (first, job.audio.voice, job.audio.speed)
+                started = time.time()
                 self._tts_cache[key] = await asyncio.to_thread(
                     self._tts.synthesize, first, voice=job.audio.voice, speed=job.audio.speed
                 )
+                self._stage("tts", started, chars=len(first), speculative=True)
         return events
+
+    async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
+        """The brain's stream, reported as a `brain` stage with its first-token time."""
+        started = time.time()
+        first_token_s: float | None = None
+        async for event in self._brain.stream(request):
+            if first_token_s is None:
+                first_token_s = time.time() - started
+            yield event
+        self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
 
     async def _brain_events(self, job: Generate) -> AsyncIterator[BrainEvent]:
         """The brain's reply, from a matching prefetch when there is one."""
@@ -319,7 +354,7 @@ class SessionRuntime:
                     return
             task.cancel()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
-        async for event in self._brain.stream(job.request):
+        async for event in self._timed_brain(job.request, speculative=False):
             yield event
 
     async def _generate(self, job: Generate) -> None:
@@ -385,9 +420,11 @@ class SessionRuntime:
         while (text := await sentences.get()) is not None:
             pcm = self._tts_cache.pop((text.strip(), plan.voice, plan.speed), None)
             if pcm is None:
+                synthesis_started = time.time()
                 pcm = await asyncio.to_thread(
                     self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed
                 )
+                self._stage("tts", synthesis_started, chars=len(text.strip()), speculative=False)
             audio = encoder.feed(np.asarray(pcm, dtype=np.int16))
             words: str = text
             for offset in range(0, len(audio), chunk):
