@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     """Unsent bytes one connection may hold before it is closed as not reading (code 1008)."""
     rate_limits: str | None = None
     """Per-API-key limits: JSON, or the path of a JSON file (docs/operations.md). Unset: none."""
+    prices_file: Path | None = None
+    """A price table (JSON, like the built-in `realtalk/server/prices.json`) to cost sessions with."""
     redis_url: str | None = None
     """Keep rate-limit counters in this Redis (shared by every node). Unset: in memory."""
 

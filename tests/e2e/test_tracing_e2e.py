@@ -1,13 +1,17 @@
-"""OpenTelemetry traces from a real server to a real OTLP/HTTP receiver: session, turns, stages."""
+"""OpenTelemetry traces from a real server to a real OTLP/HTTP receiver (session, turns, stages);
+the session's cost, kept with its conversation; the operator's view."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
-from tests.live_server import LiveServer, serving
+from realtalk.limits.policy import key_id
+from realtalk.storage.store import ConversationStore
+from tests.live_server import API_KEY, LiveServer, serving
 from tests.otlp_receiver import OtlpReceiver, Span
 from tests.realtime_client import pcm24k, realtime, silence
 from tests.speech_data import librivox_clips, load_wav_16k
@@ -78,3 +82,33 @@ async def test_a_session_is_traced_turn_by_turn(server: LiveServer, otlp: OtlpRe
         assert parent.start_ns <= child.start_ns <= child.end_ns <= parent.end_ns
     brain = next(s for s in first_children if s.name == "brain")
     assert 0 <= brain.attributes["first_token_s"] <= (brain.end_ns - brain.start_ns) / 1e9
+
+
+async def test_the_session_cost_is_kept_and_the_operator_view_sums_it(
+    server: LiveServer, otlp: OtlpReceiver
+) -> None:
+    """After the traced session above (pytest keeps file order): its cost and the operator's view."""
+    session = await wait_for_span(otlp, "realtime.session")
+    conversation_id = session.attributes["realtime.conversation.id"]
+    with ConversationStore(f"sqlite:///{server.data_dir / 'realtalk.db'}") as store:
+        costs = store.session_costs(conversation_id)
+    assert len(costs) == 1 and costs[0]["session_id"] == session.attributes["realtime.session.id"]
+    cost = costs[0]
+    assert {"stt", "brain", "tts", "tool"} <= set(cost["compute_seconds"])
+    assert cost["audio_seconds"]["in"] > 1.5 and cost["audio_seconds"]["out"] > 0.5
+    assert 0 < cost["cost"]["total"] < cost["hosted_realtime"]["cost"]
+    assert cost["prices"]["hosted_realtime"]["source"].startswith("OpenAI")
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    async with httpx.AsyncClient(base_url=server.http_url, headers=headers) as http:
+        view = (await http.get("/v1/realtalk/operator")).json()
+        secret = (await http.post("/v1/realtime/client_secrets", json={})).json()["value"]
+        denied = await http.get("/v1/realtalk/operator", headers={"Authorization": f"Bearer {secret}"})
+        page = await http.get("/operator", headers={"Authorization": ""})
+    assert denied.status_code == 403
+    assert page.status_code == 200 and "/static/js/operator.js" in page.text
+    assert view["capacity"]["max_sessions"] == 8 and sum(view["capacity"]["live"].values()) == 0
+    assert view["latency"]["voice_to_voice"]["samples"] == 1
+    assert 0 < view["latency"]["voice_to_voice"]["p50_ms"] < 10_000
+    mine = next(row for row in view["costs_today"] if row["key_id"] == key_id(API_KEY))
+    assert mine["sessions"] == 1 and mine["total"] == pytest.approx(cost["cost"]["total"], abs=1e-6)
+    assert view["currency"] == "USD" and view["refused"] == {}

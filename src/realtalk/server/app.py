@@ -23,6 +23,8 @@ from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime, serve_sideband
 from .auth import AuthError, authenticate, load_or_create_keys, load_or_create_ui_token
 from .chat import chat_router
+from .operator import PAGE as OPERATOR_PAGE
+from .operator import operator_router
 from .realtime_http import realtime_router
 from .state import AppState
 from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
@@ -122,6 +124,7 @@ def create_app(
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(realtime_router(state))
+    app.include_router(operator_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
     mount_static(app)
@@ -129,7 +132,7 @@ def create_app(
     @app.middleware("http")
     async def require_key(request: Request, call_next):  # type: ignore[no-untyped-def]
         path = request.url.path
-        public = path in PUBLIC_PATHS or path in state.public_paths
+        public = path in PUBLIC_PATHS or path == OPERATOR_PAGE or path in state.public_paths
         if public or path.startswith((*PUBLIC_PREFIXES, *state.public_prefixes)):
             return await call_next(request)
         try:

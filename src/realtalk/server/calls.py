@@ -22,6 +22,7 @@ from ..session.config import default_config, merge_config
 from ..session.runtime import SessionRuntime
 from ..session.session import RealtimeSession
 from .capacity import Refusal
+from .costs import price_session
 from .key_meter import KeyMeter
 from .metrics import TurnTimer
 from .state import AppState
@@ -54,15 +55,15 @@ class Call:
         state: AppState,
         session: RealtimeSession,
         runtime_args: dict[str, Any],
-        meter: KeyMeter,
+        key_id: str,
         transport: str,
     ) -> None:
         self.id = new_id("rtc")
         self.state = state
         self.session = session
-        self.meter = meter
         # The input clock says how long ago, in real time, the speech a decision is about ended.
         self.timer = TurnTimer(state.metrics, lambda: session.input_ms, state.tools.tools)
+        self.meter = KeyMeter(state.limiter, key_id, self.timer.stats)
         self.trace = CallTrace(
             state.tracing.tracer,
             {
@@ -70,7 +71,7 @@ class Call:
                 "realtime.conversation.id": session.conversation_id,
                 "realtime.call.id": self.id,
                 "realtime.transport": transport,
-                "realtime.key_id": meter.key_id,
+                "realtime.key_id": key_id,
                 "realtime.model": session.config.get("model") or "",
             },
         )
@@ -92,6 +93,7 @@ class Call:
         await self.runtime.close()
         await self.meter.close()
         self.trace.end(self.timer.stats)
+        await self._record_cost()
         for close in self.on_end:
             try:
                 await close()
@@ -99,22 +101,67 @@ class Call:
                 log.exception("call %s: closing its transport failed", self.id)
         log.info("call %s (session %s) ended", self.id, self.session.id)
 
+    async def _record_cost(self) -> None:
+        """Price the session and keep the summary with its conversation (and in the metrics)."""
+        settings = self.state.settings
+        if not self.timer.stats.turns and not self.timer.stats.stage_seconds:
+            return  # nothing happened: nothing to keep
+        summary = price_session(
+            self.timer.stats,
+            self.state.prices,
+            engine_threads=settings.engine_threads,
+            llm=settings.llm_base_url is not None,
+        )
+        for kind in ("compute", "llm"):
+            self.state.metrics.cost.labels(kind).inc(summary["cost"][kind])
+        self.state.metrics.cost.labels("hosted_realtime").inc(summary["hosted_realtime"]["cost"])
+        try:
+            await asyncio.to_thread(
+                self.state.store.save_session_cost,
+                self.session.conversation_id,
+                self.session.id,
+                self.meter.key_id,
+                summary,
+            )
+        except Exception:
+            log.exception("call %s: saving its cost failed", self.id)
+        log.info(
+            "session %s: %d turns, cost %.6f %s (hosted Realtime API: %.6f)",
+            self.session.id,
+            self.timer.stats.turns,
+            summary["cost"]["total"],
+            summary["currency"],
+            summary["hosted_realtime"]["cost"],
+        )
+
     async def _broadcast(self, event: dict[str, Any]) -> None:
-        for wire in [event, *await self.meter.observe(event)]:
-            self.timer.observe(wire)
-            self.trace.observe(wire)
+        self._observe(event)
+        follow = await self.meter.observe(event)  # after the timer has counted the event's usage
+        for extra in follow:
+            self._observe(extra)
+        for wire in [event, *follow]:
             for listener in list(self.listeners):
                 try:
                     await listener.deliver(wire)
                 except Exception as exc:  # one dead connection must not silence the others
                     log.debug("call %s: a listener failed: %s", self.id, exc)
 
+    def _observe(self, event: dict[str, Any]) -> None:
+        try:
+            self.timer.observe(event)
+            self.trace.observe(event)
+        except Exception:  # watching a call must never break it
+            log.exception("call %s: observing %s failed", self.id, event.get("type"))
+
     def stage(
         self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
     ) -> None:
         """The runtime's `StageObserver`: to the metrics and the trace."""
-        self.timer.stage(name, started, ended, attributes)
-        self.trace.stage(name, started, ended, attributes)
+        try:
+            self.timer.stage(name, started, ended, attributes)
+            self.trace.stage(name, started, ended, attributes)
+        except Exception:  # watching a call must never break it
+            log.exception("call %s: observing stage %s failed", self.id, name)
 
     async def join(self, listener: Listener) -> None:
         """Add a connection to a running call; it first gets `session.created` for the session."""
@@ -261,6 +308,4 @@ async def _build_call(
         "tools": state.tools,
         "images": state.image_reader,
     }
-    return Call(
-        state, session, runtime_args, KeyMeter(state.limiter, key_id, state.metrics), transport
-    ), history
+    return Call(state, session, runtime_args, key_id, transport), history

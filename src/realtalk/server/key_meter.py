@@ -16,22 +16,20 @@ from ..limits.policy import RateLimiter
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .capacity import Refusal
-from .metrics import Metrics
+from .metrics import CallStats
 
 log = logging.getLogger(__name__)
 
-OUTPUT_AUDIO_TOKENS_PER_S = 20
-"""The rate `session.usage` counts output audio at (one token per 50 ms)."""
 SPENDING_EVENTS = frozenset({"response.create", "input_audio_buffer.append", "input_audio_buffer.commit"})
 
 
 class KeyMeter:
-    def __init__(self, limiter: RateLimiter, key_id: str, metrics: Metrics) -> None:
+    def __init__(self, limiter: RateLimiter, key_id: str, usage: CallStats) -> None:
         self.limiter = limiter
-        self.metrics = metrics
         self.key_id = key_id
-        self._heard_until_ms = 0.0
-        self._unbilled_audio_s = 0.0
+        self._usage = usage
+        """The call's running totals (kept by its `TurnTimer`); what is not yet billed is the rest."""
+        self._billed_audio_s = 0.0
         self._spent: Refusal | None = None
         self._reports = bool(limiter.config.for_key(key_id).model_dump(exclude_none=True))
         """Keys without limits get no `rate_limits.updated` (nothing to report)."""
@@ -42,29 +40,20 @@ class KeyMeter:
             return ProtocolError(self._spent.message, code="rate_limit_exceeded", type="rate_limit_error")
         return None
 
+    def _unbilled_audio_s(self) -> float:
+        audio_s = self._usage.audio_in_s + self._usage.audio_out_s - self._billed_audio_s
+        self._billed_audio_s += audio_s
+        return audio_s
+
     async def observe(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        """Meter one server event; return the events the client should hear after it."""
-        kind = event.get("type")
-        if kind == "input_audio_buffer.speech_stopped":
-            end_ms = float(event.get("audio_end_ms", 0))
-            heard_s = max(0.0, end_ms - self._heard_until_ms) / 1000
-            self._unbilled_audio_s += heard_s
-            self.metrics.audio.labels("in").inc(heard_s)
-            self._heard_until_ms = max(self._heard_until_ms, end_ms)
+        """After a `response.done` (already counted in the call's usage): charge the key, and return
+        the events the client should hear next."""
+        if event.get("type") != "response.done":
             return []
-        if kind != "response.done":
-            return []
-        usage = event["response"].get("usage") or {}
-        output_audio_tokens = (usage.get("output_token_details") or {}).get("audio_tokens", 0)
-        spoken_s = output_audio_tokens / OUTPUT_AUDIO_TOKENS_PER_S
-        audio_s = self._unbilled_audio_s + spoken_s
-        self.metrics.audio.labels("out").inc(spoken_s)
-        self.metrics.tokens.labels("input").inc(usage.get("input_tokens", 0))
-        self.metrics.tokens.labels("output").inc(usage.get("output_tokens", 0))
-        self._unbilled_audio_s = 0.0
+        tokens = int((event["response"].get("usage") or {}).get("total_tokens", 0))
         follow: list[dict[str, Any]] = []
         try:
-            await self.limiter.charge(self.key_id, audio_s=audio_s, tokens=int(usage.get("total_tokens", 0)))
+            await self.limiter.charge(self.key_id, audio_s=self._unbilled_audio_s(), tokens=tokens)
             if self._reports:
                 follow.append(
                     {
@@ -85,9 +74,9 @@ class KeyMeter:
 
     async def close(self) -> None:
         """Charge what was heard since the last response."""
-        if self._unbilled_audio_s:
+        audio_s = self._unbilled_audio_s()
+        if audio_s:
             try:
-                await self.limiter.charge(self.key_id, audio_s=self._unbilled_audio_s)
+                await self.limiter.charge(self.key_id, audio_s=audio_s)
             except Exception:
                 log.exception("metering key %s failed", self.key_id)
-            self._unbilled_audio_s = 0.0

@@ -7,13 +7,17 @@ transport is measured alike (docs/operations.md lists every metric and how it is
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.process_collector import ProcessCollector
 
+OUTPUT_AUDIO_TOKENS_PER_S = 20
+"""The rate `session.usage` counts output audio at (one token per 50 ms)."""
+RECENT = 500
 LATENCY_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 
@@ -60,6 +64,13 @@ class Metrics:
         )
         self.audio = Counter("realtalk_audio_seconds", "Audio heard and spoken.", ["direction"], registry=r)
         self.tokens = Counter("realtalk_tokens", "LLM tokens (estimated), by kind.", ["kind"], registry=r)
+        self.cost = Counter(
+            "realtalk_cost",
+            "Ended sessions' cost in the price table's currency: compute, llm, and hosted_realtime "
+            "(what the same usage would have cost at the hosted API's list prices).",
+            ["kind"],
+            registry=r,
+        )
         self.brain_served = Counter(
             "realtalk_brain_replies", "Replies, by the brain that served them.", ["brain"], registry=r
         )
@@ -70,12 +81,43 @@ class Metrics:
             registry=r,
         )
 
+        self.recent: dict[str, deque[float]] = {}
+        """The last `RECENT` samples of each latency, for percentiles on the operator page."""
+
     # The brain chain's `BrainReport`.
     def served(self, brain: str) -> None:
         self.brain_served.labels(brain).inc()
 
     def fell_back(self, brain: str, reason: str) -> None:
         self.brain_fallbacks.labels(brain, reason).inc()
+
+    def observe_latency(self, stage: str, seconds: float) -> None:
+        """A stage latency (or `voice_to_voice`): into its histogram and the recent window."""
+        if stage == "voice_to_voice":
+            self.voice_to_voice.observe(seconds)
+        else:
+            self.stage.labels(stage).observe(seconds)
+        self.recent.setdefault(stage, deque(maxlen=RECENT)).append(seconds)
+
+    def percentiles(self) -> dict[str, dict[str, float]]:
+        """p50/p95 (ms) of each latency over its recent window."""
+        out: dict[str, dict[str, float]] = {}
+        for stage, samples in self.recent.items():
+            ordered = sorted(samples)
+            out[stage] = {
+                "p50_ms": round(1000 * _quantile(ordered, 0.5), 1),
+                "p95_ms": round(1000 * _quantile(ordered, 0.95), 1),
+                "samples": len(ordered),
+            }
+        return out
+
+    def refusals(self) -> dict[str, float]:
+        return {
+            sample.labels["code"]: sample.value
+            for family in self.refused.collect()
+            for sample in family.samples
+            if sample.name.endswith("_total")
+        }
 
     def exposition(self, loop_lag_s: float) -> bytes:
         self.loop_lag.set(loop_lag_s)
@@ -92,10 +134,21 @@ class CallStats:
     errors: int = 0
     latency_sum_s: float = 0.0
     latency_count: int = 0
+    audio_in_s: float = 0.0
+    """Input audio up to the end of the last detected speech (the session's input clock)."""
+    audio_out_s: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds each engine stage ran (`stt`, `brain`, `tts`, `tool`), speculative included."""
 
     @property
     def average_latency_ms(self) -> float:
         return 1000 * self.latency_sum_s / self.latency_count if self.latency_count else 0.0
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 class TurnTimer:
@@ -117,6 +170,7 @@ class TurnTimer:
         self._server_tools = server_tools
         self._clock = clock
         self.stats = CallStats()
+        self._heard_until_ms = 0.0
         self._speech_end: float | None = None
         self._decided: float | None = None
         self._response_started: float | None = None
@@ -132,20 +186,25 @@ class TurnTimer:
                 self.stats.interruptions += 1
         elif kind == "input_audio_buffer.speech_stopped":
             # The decision comes a silence window after the speech ended, on the input clock.
-            endpoint_s = max(0.0, (self._input_clock_ms() - float(event.get("audio_end_ms", 0))) / 1000)
-            self._m.stage.labels("endpoint").observe(endpoint_s)
+            end_ms = float(event.get("audio_end_ms", 0))
+            endpoint_s = max(0.0, (self._input_clock_ms() - end_ms) / 1000)
+            self._m.observe_latency("endpoint", endpoint_s)
+            heard_s = max(0.0, end_ms - self._heard_until_ms) / 1000
+            self._heard_until_ms = max(self._heard_until_ms, end_ms)
+            self.stats.audio_in_s += heard_s
+            self._m.audio.labels("in").inc(heard_s)
             self._decided, self._speech_end = now, now - endpoint_s
         elif kind == "conversation.item.input_audio_transcription.completed" and self._decided is not None:
-            self._m.stage.labels("transcript").observe(now - self._decided)
+            self._m.observe_latency("transcript", now - self._decided)
         elif kind == "response.created":
             self._response_started, self._responding = now, True
             self._first_output = False
         elif kind in FIRST_OUTPUT and not self._first_output and self._response_started is not None:
             self._first_output = True
             if kind != "response.output_text.delta":
-                self._m.stage.labels("first_audio").observe(now - self._response_started)
+                self._m.observe_latency("first_audio", now - self._response_started)
             if self._speech_end is not None and kind != "response.output_text.delta":
-                self._m.voice_to_voice.observe(now - self._speech_end)
+                self._m.observe_latency("voice_to_voice", now - self._speech_end)
             start = self._speech_end if self._speech_end is not None else self._response_started
             self.stats.latency_sum_s += now - start
             self.stats.latency_count += 1
@@ -155,6 +214,7 @@ class TurnTimer:
             self.stats.turns += 1
             response = event["response"]
             self._m.turns.labels(response.get("status", "unknown")).inc()
+            self._count_usage(response.get("usage") or {})
             for item in response.get("output") or []:
                 if item.get("type") == "function_call":
                     self.stats.tool_calls += 1
@@ -164,12 +224,24 @@ class TurnTimer:
             self.stats.errors += 1
             self._m.errors.labels(event["error"].get("code") or "none").inc()
 
+    def _count_usage(self, usage: dict[str, Any]) -> None:
+        spoken_s = (usage.get("output_token_details") or {}).get(
+            "audio_tokens", 0
+        ) / OUTPUT_AUDIO_TOKENS_PER_S
+        self.stats.audio_out_s += spoken_s
+        self.stats.input_tokens += int(usage.get("input_tokens", 0))
+        self.stats.output_tokens += int(usage.get("output_tokens", 0))
+        self._m.audio.labels("out").inc(spoken_s)
+        self._m.tokens.labels("input").inc(usage.get("input_tokens", 0))
+        self._m.tokens.labels("output").inc(usage.get("output_tokens", 0))
+
     def stage(
         self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
     ) -> None:
-        """The runtime's `StageObserver`: the brain's first token, server tools' outcomes."""
+        """The runtime's `StageObserver`: compute time, the brain's first token, tools' outcomes."""
+        self.stats.stage_seconds[name] = self.stats.stage_seconds.get(name, 0.0) + max(0.0, ended - started)
         if name == "brain" and not attributes.get("speculative"):
-            self._m.stage.labels("brain_first_token").observe(float(attributes.get("first_token_s", 0.0)))
+            self._m.observe_latency("brain_first_token", float(attributes.get("first_token_s", 0.0)))
         elif name == "tool":
             self._m.tool_calls.labels(str(attributes.get("tool")), str(attributes.get("outcome"))).inc()
 

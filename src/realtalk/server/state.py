@@ -21,6 +21,7 @@ from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
 from .capacity import Capacity
 from .client_secrets import ClientSecrets
+from .costs import PriceTable
 from .metrics import Metrics
 from .tracing import Tracing
 
@@ -42,6 +43,7 @@ class AppState:
     limiter: RateLimiter
     metrics: Metrics = field(default_factory=Metrics)
     tracing: Tracing = field(default_factory=Tracing)
+    prices: PriceTable = field(default_factory=PriceTable.load)
     image_reader: ImageTextReader | None = None
     """OCR for `input_image` content; its model loads on the first image."""
     tools: ToolRegistry = field(default_factory=ToolRegistry)
@@ -83,6 +85,7 @@ class AppState:
             limiter=RateLimiter(LimitsConfig.load(settings.rate_limits, api_keys), counters),
             store=ConversationStore(settings.resolved_database_url),
             metrics=metrics,
+            prices=PriceTable.load(settings.prices_file),
             brain=load_brain(settings, report=metrics),
             image_reader=load_image_reader(settings),
         )
