@@ -18,6 +18,9 @@ if [ "$dev" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
   # Rate-limit tests run a throwaway Redis server.
   command -v redis-server >/dev/null || need_apt+=(redis-server)
+  # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
+  command -v node >/dev/null || need_apt+=(nodejs)
+  command -v npm >/dev/null || need_apt+=(npm)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # Capacity and limits (docs/operations.md).
     max_sessions: int = 8
     """Live sessions this node holds; more are refused with 503 + Retry-After. 0: no fixed cap."""
+    max_queue_wait_ms: float = 1500.0
+    """Refuse new sessions while the inference scheduler's urgent jobs wait this long on average
+    (last ~5 s). 0: off."""
     max_loop_lag_ms: float = 2000.0
     """Refuse new sessions while the event loop runs this late (the node is overloaded). 0: off."""
     send_buffer_bytes: int = 4 * 1024 * 1024
@@ -104,6 +107,24 @@ class Settings(BaseSettings):
     """A price table (JSON, like the built-in `realtalk/server/prices.json`) to cost sessions with."""
     redis_url: str | None = None
     """Keep rate-limit counters in this Redis (shared by every node). Unset: in memory."""
+    # Hostile clients (docs/security.md has the precedents for each default).
+    max_body_bytes: int = 1024 * 1024
+    """Largest HTTP request body, except on routes that carry images (below) and `/web/login`."""
+    max_image_body_bytes: int = 20 * 1024 * 1024
+    """Largest body of a route that may carry an image (`POST /v1/realtalk/chat`)."""
+    max_connections: int = 1000
+    """Open connections (HTTP and WebSocket) per process; more are answered 503."""
+    header_timeout_s: float = 10.0
+    """Time a connection has to send a complete request head (slowloris)."""
+    body_timeout_s: float = 30.0
+    """Longest pause between two parts of a request body."""
+    keep_alive_timeout_s: float = 5.0
+    """An idle HTTP keep-alive connection is closed after this long."""
+    ws_idle_timeout_s: float = 900.0
+    """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
+    ssl_certfile: Path | None = None
+    """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
+    ssl_keyfile: Path | None = None
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

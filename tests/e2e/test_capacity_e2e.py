@@ -27,7 +27,7 @@ from tests.speech_data import librivox_clips, load_wav_16k
 
 LIMITED_KEY = "limited-key-0123456789"
 LIMITS = {"keys": {LIMITED_KEY: {"concurrent_sessions": 1, "sessions_per_minute": 5, "tokens_per_day": 40}}}
-SEND_BUFFER = 256 * 1024
+SEND_BUFFER = 64 * 1024
 
 pytestmark = pytest.mark.slow
 
@@ -160,7 +160,7 @@ def test_a_client_that_stops_reading_is_closed_with_a_clear_code(server: LiveSer
         handshake = [e for e in protocol.events_received() if isinstance(e, Response)]
     assert handshake[0].status_code == 101  # type: ignore[attr-defined]
     # Each item comes back in several server events: far more output than the server may buffer.
-    text = "word " * 50_000
+    text = "word " * 6_000  # under the 32 KiB text limit
     item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
     for _ in range(int(8 * 1024 * 1024 / len(text))):
         protocol.send_text(json.dumps({"type": "conversation.item.create", "item": item}).encode())
@@ -168,7 +168,12 @@ def test_a_client_that_stops_reading_is_closed_with_a_clear_code(server: LiveSer
             sock.sendall(b"".join(protocol.data_to_send()))
         except OSError:
             break  # the server gave up on us already
-    # Now read what the server managed to send: it ends with the close frame and its reason.
+    # Only once the server has given up on us (its metrics say so) do we read what it managed to
+    # send: it ends with the close frame and its reason.
+    deadline = time.monotonic() + 60
+    while scrape(server).get("realtalk_slow_client_closes_total{}", 0.0) < 1:
+        assert time.monotonic() < deadline, "the server never gave up on the client: " + server.log_tail()
+        time.sleep(0.2)
     sock.settimeout(30)
     close: Close | None = None
     while close is None:
@@ -183,6 +188,11 @@ def test_a_client_that_stops_reading_is_closed_with_a_clear_code(server: LiveSer
     assert close is not None, server.log_tail()
     assert close.code == 1008 and "not reading" in close.reason
     assert "send buffer full" in server.log_tail(20_000)
+    # And its session ends: the slot is free again.
+    deadline = time.monotonic() + 20
+    while scrape(server)["realtalk_sessions_live{transport=websocket}"] != 0:
+        assert time.monotonic() < deadline, "the slow client's session was never ended"
+        time.sleep(0.2)
     assert httpx.get(f"{server.http_url}/healthz").status_code == 200
 
 

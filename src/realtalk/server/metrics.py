@@ -36,6 +36,11 @@ class Metrics:
             "Connections closed for not reading (send buffer full).",
             registry=r,
         )
+        self.queue_wait = Gauge(
+            "realtalk_inference_queue_wait_seconds",
+            "Average queue wait of the inference scheduler's non-speculative jobs, last ~5 s.",
+            registry=r,
+        )
         self.loop_lag = Gauge(
             "realtalk_event_loop_lag_seconds", "Worst event-loop lateness, last 2 s.", registry=r
         )
@@ -119,8 +124,9 @@ class Metrics:
             if sample.name.endswith("_total")
         }
 
-    def exposition(self, loop_lag_s: float) -> bytes:
+    def exposition(self, loop_lag_s: float, queue_wait_s: float = 0.0) -> bytes:
         self.loop_lag.set(loop_lag_s)
+        self.queue_wait.set(queue_wait_s)
         return generate_latest(self.registry)
 
 

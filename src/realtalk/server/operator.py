@@ -40,6 +40,7 @@ def operator_router(state: AppState) -> APIRouter:
                 "max_sessions": state.capacity.max_sessions,
                 "live": dict(state.capacity.live),
                 "loop_lag_ms": round(state.capacity.lag.ms, 1),
+                "queue_wait_ms": round(state.capacity.queue.ms, 1),
             },
             "latency": state.metrics.percentiles(),
             "refused": state.metrics.refusals(),

@@ -19,10 +19,12 @@ from ..limits.redis_counters import RedisCounters
 from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
+from .auth import RefusalLog
 from .capacity import Capacity
 from .client_secrets import ClientSecrets
 from .costs import PriceTable
 from .metrics import Metrics
+from .throttle import LoginThrottle
 from .tracing import Tracing
 
 if TYPE_CHECKING:
@@ -56,6 +58,9 @@ class AppState:
     client_secrets: ClientSecrets = field(default_factory=ClientSecrets)
     ui_token: str = ""
     """The web app's sign-in token (see `auth.load_or_create_ui_token`)."""
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
+    """Refused credentials, logged at a rate nobody can abuse."""
     app_name: str | None = None
     app_title: str = "RealTalk"
     public_paths: set[str] = field(default_factory=set)
@@ -81,7 +86,7 @@ class AppState:
             tools=tools or ToolRegistry(),
             settings=settings,
             api_keys=api_keys,
-            capacity=Capacity(settings.max_sessions, settings.max_loop_lag_ms),
+            capacity=Capacity(settings.max_sessions, settings.max_loop_lag_ms, settings.max_queue_wait_ms),
             limiter=RateLimiter(LimitsConfig.load(settings.rate_limits, api_keys), counters),
             store=ConversationStore(settings.resolved_database_url),
             metrics=metrics,

@@ -1,19 +1,20 @@
 """`SessionRuntime`: the async driver around one `RealtimeSession`.
 
 It carries out the session's effects in order on one worker task (so the wire order is the order
-the session decided), runs STT, TTS and OCR in worker threads, streams the brain, paces reply audio
-at real time plus a small lead (so barge-in cuts audio the client has not yet received, and the
-session knows what was sent), and saves items before the client hears of them.
+the session decided), runs STT and TTS on the shared `InferenceScheduler` (OCR in a worker thread),
+streams the brain into a `ReplyStream`, paces reply audio at real time plus a small lead (so
+barge-in cuts audio the client has not yet received, and the session knows what was sent), and
+saves items before the client hears of them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
 from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription
+from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
 from .effects import (
@@ -38,7 +40,7 @@ from .effects import (
     StopGenerating,
     Transcribe,
 )
-from .sentences import SentenceSplitter
+from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,8 @@ class StageObserver(Protocol):
     """Hears how long each engine call took (traces, metrics): wall-clock `time.time()` seconds.
 
     `name` is `stt`, `brain`, `tts` or `tool`; `attributes` say more (the tool's name and outcome,
-    the brain's first-token time, whether the work was speculative).
+    the brain's first-token time, whether the work was speculative). STT and TTS times include
+    their wait in the inference scheduler's queue.
     """
 
     def stage(
@@ -96,6 +99,7 @@ class SessionRuntime:
         tools: ToolRegistry | None = None,
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
+        scheduler: InferenceScheduler | None = None,
         stages: StageObserver | None = None,
     ) -> None:
         self.session = session
@@ -113,8 +117,11 @@ class SessionRuntime:
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
-        self._prefetched: tuple[BrainRequest, AudioPlan | None, asyncio.Task[list[BrainEvent]]] | None = None
-        self._tts_cache: dict[tuple[str, str, float], Any] = {}
+        self._scheduler = scheduler or shared_scheduler()
+        self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
+        self._deferred: Transcribe | None = None
+        """A speculative transcription refused by a busy scheduler; run if its turn is committed."""
+        self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
         self._stages = stages
@@ -161,6 +168,7 @@ class SessionRuntime:
             try:
                 for effect in effects:
                     await self._carry_out(effect)
+                self._run_deferred()
             except Exception:
                 log.exception("session %s: effect failed", self.session.id)
             finally:
@@ -176,6 +184,8 @@ class SessionRuntime:
 
     async def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Send):
+            if effect.event["type"] == "input_audio_buffer.committed":
+                self._last_committed = effect.event["item_id"]
             try:
                 await self._send(effect.event)
             except Exception as exc:  # a closed socket must not stop saves and cancels
@@ -189,13 +199,18 @@ class SessionRuntime:
             if self._store is not None:
                 await asyncio.to_thread(self._store.delete_item, self.session.conversation_id, effect.item_id)
         elif isinstance(effect, Transcribe):
+            deferred = self._deferred
+            if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
+                self._deferred = None  # the session asked for a fresh transcript instead
             self._spawn(self._transcribe(effect))
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
-            prepared = asyncio.create_task(self._prepare(effect), name=f"prefetch-{self.session.id}")
-            self._prefetched = (effect.request, effect.audio, prepared)
+            reply = self._reply(
+                self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
+            )
+            self._prefetched = (effect.request, effect.audio, reply)
         elif isinstance(effect, Generate):
             rid = effect.response_id
             generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
@@ -231,19 +246,40 @@ class SessionRuntime:
 
     # ------------------------------------------------------------------ engines
 
-    async def _transcribe(self, job: Transcribe) -> None:
+    def _run_deferred(self) -> None:
+        """A committed turn waits for its speculative transcript: run a deferred one now, urgently."""
+        job = self._deferred
+        if job is not None and job.item_id == self._last_committed:
+            self._deferred = None
+            self._spawn(self._transcribe(job, urgent=True))
+
+    async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
+        speculative = job.speculative and not urgent
         try:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
                 started = time.time()
-                result = await asyncio.to_thread(
-                    self._stt.transcribe, job.audio, language=job.language, prompt=job.prompt
+                result = await self._scheduler.run(
+                    Priority.SPECULATIVE if speculative else Priority.URGENT,
+                    self._stt.transcribe,
+                    job.audio,
+                    language=job.language,
+                    prompt=job.prompt,
                 )
-                self._stage("stt", started, audio_s=result.audio_seconds, speculative=job.speculative)
+                self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
+        except SchedulerBusy:
+            if speculative and job.item_id == self._last_committed:
+                await self._transcribe(job, urgent=True)
+            elif speculative:
+                self._deferred = job
+            else:
+                log.warning("session %s: transcription refused: the machine is overloaded", self.session.id)
+                self.submit(self.session.transcription_failed(job.item_id, "Transcription failed: busy"))
+            return
         except Exception as exc:
             log.exception("session %s: transcription failed", self.session.id)
-            if not job.speculative:
+            if not speculative or job.item_id == self._last_committed:
                 self.submit(self.session.transcription_failed(job.item_id, f"Transcription failed: {exc}"))
             return
         self.submit(
@@ -299,32 +335,23 @@ class SessionRuntime:
         if job.audio is None:
             self.submit(self.session.response_text(job.response_id, text))
             return
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        lines.put_nowait(text)
-        lines.put_nowait(None)
-        await self._speak(job.response_id, job.audio, lines)
+        reply = self._reply(_said(text), job.audio)
+        try:
+            await self._speak(job.response_id, job.audio, reply)
+        finally:
+            reply.close()
 
-    def _drop_prefetch(self) -> None:
-        if self._prefetched is not None:
-            self._prefetched[2].cancel()
-            self._prefetched = None
-        self._tts_cache.clear()
-
-    async def _prepare(self, job: Prefetch) -> list[BrainEvent]:
-        """A speculative reply: the brain's whole answer, and the first piece's audio."""
-        events = [event async for event in self._timed_brain(job.request, speculative=True)]
-        if job.audio is not None:
-            splitter = SentenceSplitter()
-            text = "".join(e.text for e in events if isinstance(e, TextDelta))
-            first = (splitter.push(text) or [splitter.flush()])[0].strip()
-            if first:
-                key = (first, job.audio.voice, job.audio.speed)
-                started = time.time()
-                self._tts_cache[key] = await asyncio.to_thread(
-                    self._tts.synthesize, first, voice=job.audio.voice, speed=job.audio.speed
-                )
-                self._stage("tts", started, chars=len(first), speculative=True)
-        return events
+    def _reply(
+        self, events: AsyncIterator[BrainEvent], plan: AudioPlan | None, *, speculative: bool = False
+    ) -> ReplyStream:
+        return ReplyStream(
+            events,
+            plan,
+            tts=self._tts,
+            scheduler=self._scheduler,
+            speculative=speculative,
+            on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+        )
 
     async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
         """The brain's stream, reported as a `brain` stage with its first-token time."""
@@ -336,26 +363,23 @@ class SessionRuntime:
             yield event
         self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
 
-    async def _brain_events(self, job: Generate) -> AsyncIterator[BrainEvent]:
-        """The brain's reply, from a matching prefetch when there is one."""
+    def _drop_prefetch(self) -> None:
+        if self._prefetched is not None:
+            self._prefetched[2].close()
+            self._prefetched = None
+
+    def _reply_for(self, job: Generate) -> ReplyStream:
+        """The reply to `job`: the prefetched stream when it matches (it goes on live), else a new one."""
         prefetched, self._prefetched = self._prefetched, None
         if prefetched is not None:
-            request, plan, task = prefetched
-            if request == job.request and plan == job.audio:
-                events = None
-                if not task.cancelled():
-                    # A cancelled *generation* must propagate, so only BrainError is absorbed.
-                    with contextlib.suppress(BrainError):
-                        events = await task
-                if events is not None:
-                    log.debug("session %s: reply %s from the prefetch", self.session.id, job.response_id)
-                    for event in events:
-                        yield event
-                    return
-            task.cancel()
+            request, plan, reply = prefetched
+            if request == job.request and plan == job.audio and not reply.failed_early:
+                log.debug("session %s: reply %s from the prefetch", self.session.id, job.response_id)
+                reply.adopt()
+                return reply
+            reply.close()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
-        async for event in self._timed_brain(job.request, speculative=False):
-            yield event
+        return self._reply(self._timed_brain(job.request, speculative=False), job.audio)
 
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id
@@ -374,34 +398,25 @@ class SessionRuntime:
             self.submit(self.session.response_failed(rid, f"Internal error: {type(exc).__name__}"))
 
     async def _generate_text(self, job: Generate) -> None:
+        reply = self._reply_for(job)
         calls: list[ToolCall] = []
-        async for event in self._brain_events(job):
-            if isinstance(event, TextDelta):
-                self.submit(self.session.response_text(job.response_id, event.text))
-            else:
-                calls.append(event)
+        try:
+            async for item in reply.items():
+                if isinstance(item, TextDelta):
+                    self.submit(self.session.response_text(job.response_id, item.text))
+                elif isinstance(item, ToolCall):
+                    calls.append(item)
+        finally:
+            reply.close()
         self._finish(job.response_id, calls)
 
     async def _generate_audio(self, job: Generate) -> None:
         assert job.audio is not None
-        sentences: asyncio.Queue[str | None] = asyncio.Queue()
-        speaker = asyncio.create_task(self._speak(job.response_id, job.audio, sentences))
-        splitter = SentenceSplitter()
-        calls: list[ToolCall] = []
+        reply = self._reply_for(job)
         try:
-            async for event in self._brain_events(job):
-                if isinstance(event, TextDelta):
-                    for piece in splitter.push(event.text):
-                        sentences.put_nowait(piece)
-                else:
-                    calls.append(event)
-            rest = splitter.flush()
-            if rest:
-                sentences.put_nowait(rest)
-            sentences.put_nowait(None)
-            await speaker
+            calls = await self._speak(job.response_id, job.audio, reply)
         finally:
-            speaker.cancel()
+            reply.close()  # a cancelled response stops its synthesis at once
         self._finish(job.response_id, calls)
 
     def _finish(self, response_id: str, calls: list[ToolCall]) -> None:
@@ -409,24 +424,26 @@ class SessionRuntime:
             self.submit(self.session.response_tool_call(response_id, call))
         self.submit(self.session.response_completed(response_id))
 
-    async def _speak(self, response_id: str, plan: AudioPlan, sentences: asyncio.Queue[str | None]) -> None:
-        """TTS each sentence as it arrives and send its audio paced at real time + lead."""
+    async def _speak(self, response_id: str, plan: AudioPlan, reply: ReplyStream) -> list[ToolCall]:
+        """Send each piece's audio paced at real time + lead, as the reply produces it.
+
+        Returns the reply's tool calls, which the session hears of after the speech.
+        """
         encoder = OutputEncoder(self._tts.sample_rate, plan.format)
         bytes_per_ms = plan.format.rate * plan.format.bytes_per_sample / 1000
         chunk = int(AUDIO_CHUNK_MS * bytes_per_ms)
         chunk -= chunk % plan.format.bytes_per_sample
         sent_ms = 0.0
         started: float | None = None
-        while (text := await sentences.get()) is not None:
-            pcm = self._tts_cache.pop((text.strip(), plan.voice, plan.speed), None)
-            if pcm is None:
-                synthesis_started = time.time()
-                pcm = await asyncio.to_thread(
-                    self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed
-                )
-                self._stage("tts", synthesis_started, chars=len(text.strip()), speculative=False)
-            audio = encoder.feed(np.asarray(pcm, dtype=np.int16))
-            words: str = text
+        calls: list[ToolCall] = []
+        async for item in reply.items():
+            if isinstance(item, ToolCall):
+                calls.append(item)
+                continue
+            if not isinstance(item, Spoken):
+                continue
+            audio = encoder.feed(np.asarray(await reply.audio(item), dtype=np.int16))
+            words: str = item.text
             for offset in range(0, len(audio), chunk):
                 piece = audio[offset : offset + chunk]
                 if started is None:
@@ -440,3 +457,9 @@ class SessionRuntime:
         tail = encoder.flush()
         if tail:
             self.submit(self.session.response_audio(response_id, tail))
+        return calls
+
+
+async def _said(text: str) -> AsyncIterator[BrainEvent]:
+    """A fixed line as a brain stream (a filler while a tool runs)."""
+    yield TextDelta(text)
