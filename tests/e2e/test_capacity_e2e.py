@@ -19,7 +19,7 @@ from websockets.frames import Close, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
-from realtalk.limits.policy import key_id
+from realtalk.ratelimits.policy import key_id
 from tests.live_server import API_KEY, LiveServer, serving
 from tests.realtime_client import Recorder, pcm24k, realtime, silence
 from tests.redis_server import redis_server

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from realtalk.limits.policy import key_id
+from realtalk.ratelimits.policy import key_id
 from realtalk.storage.store import ConversationStore
 from tests.live_server import API_KEY, LiveServer, serving
 from tests.otlp_receiver import OtlpReceiver, Span

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 
-from ..limits.policy import key_id
+from ..ratelimits.policy import key_id
 from .client_secrets import ClientSecret, ClientSecrets
 
 log = logging.getLogger(__name__)

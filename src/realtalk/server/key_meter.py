@@ -1,4 +1,4 @@
-"""One call's usage, metered against its API key's budgets (see `limits.policy`).
+"""One call's usage, metered against its API key's budgets (see `ratelimits.policy`).
 
 It reads only protocol events, so every transport is metered alike: input audio advances with
 the session's input clock (`audio_end_ms` of `input_audio_buffer.speech_stopped`), output audio
@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..limits.policy import RateLimiter
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from ..ratelimits.policy import RateLimiter
 from .capacity import Refusal
 from .metrics import CallStats
 

@@ -12,10 +12,10 @@ from ..brain.loader import load_brain
 from ..config import Settings
 from ..engines.base import ImageTextReader
 from ..engines.loader import SpeechEngines, load_image_reader, load_speech_engines, warm_up
-from ..limits.counters import Counters
-from ..limits.memory_counters import MemoryCounters
-from ..limits.policy import LimitsConfig, RateLimiter
-from ..limits.redis_counters import RedisCounters
+from ..ratelimits.counters import Counters
+from ..ratelimits.memory_counters import MemoryCounters
+from ..ratelimits.policy import LimitsConfig, RateLimiter
+from ..ratelimits.redis_counters import RedisCounters
 from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from realtalk.limits.counters import Counters
-from realtalk.limits.memory_counters import MemoryCounters
-from realtalk.limits.policy import LimitsConfig, RateLimiter, key_id
-from realtalk.limits.redis_counters import RedisCounters
+from realtalk.ratelimits.counters import Counters
+from realtalk.ratelimits.memory_counters import MemoryCounters
+from realtalk.ratelimits.policy import LimitsConfig, RateLimiter, key_id
+from realtalk.ratelimits.redis_counters import RedisCounters
 from realtalk.server.capacity import Refusal
 from tests.redis_server import redis_server
 
