@@ -47,6 +47,8 @@ ITEM_IDS = ["item_a", "item_b", "item_c"]
 PCM_100MS = base64.b64encode(b"\x01\x00" * 2400).decode()
 HUGE_TEXT = "x" * 300_000
 DEEP = json.loads("[" * 100 + "]" * 100)
+DEEP_TEXT = "[" * 5_000 + "]" * 5_000
+"""Deep JSON inside a string (a tool output): it broke the built-in brain, which parses outputs."""
 
 KNOWN_TYPES = [
     "session.update",
@@ -180,7 +182,7 @@ valid_events: st.SearchStrategy[dict[str, Any]] = st.one_of(
 # What a mutation puts in place of a value; `DEEP` and `HUGE_TEXT` are the values that broke servers.
 replacements = st.one_of(
     json_values,
-    st.sampled_from([None, "", HUGE_TEXT, DEEP, -1, 2**70, 1e308, [], {}, "not-base64!!", "inf"]),
+    st.sampled_from([None, "", HUGE_TEXT, DEEP, DEEP_TEXT, -1, 2**70, 1e308, [], {}, "not-base64!!", "inf"]),
 )
 
 

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
 
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
+    max_input_buffer_s: int = 600
+    """Most audio the input buffer holds before appends are refused (`input_audio_buffer_full`):
+    OpenAI documents no total cap; ten minutes costs at most ~67 MB per session."""
 
     # Capacity and limits (docs/operations.md).
     max_sessions: int = 8
@@ -108,19 +111,19 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """Keep rate-limit counters in this Redis (shared by every node). Unset: in memory."""
     # Hostile clients (docs/security.md has the precedents for each default).
-    max_body_bytes: int = 1024 * 1024
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     """Largest HTTP request body, except on routes that carry images (below) and `/web/login`."""
-    max_image_body_bytes: int = 20 * 1024 * 1024
+    max_image_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     """Largest body of a route that may carry an image (`POST /v1/realtalk/chat`)."""
-    max_connections: int = 1000
+    max_connections: int = Field(default=1000, gt=0)
     """Open connections (HTTP and WebSocket) per process; more are answered 503."""
-    header_timeout_s: float = 10.0
+    header_timeout_s: float = Field(default=10.0, gt=0)
     """Time a connection has to send a complete request head (slowloris)."""
-    body_timeout_s: float = 30.0
+    body_timeout_s: float = Field(default=30.0, gt=0)
     """Longest pause between two parts of a request body."""
-    keep_alive_timeout_s: float = 5.0
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0)
     """An idle HTTP keep-alive connection is closed after this long."""
-    ws_idle_timeout_s: float = 900.0
+    ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
     ssl_certfile: Path | None = None
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""

@@ -208,6 +208,20 @@ def test_limits_answer_with_openais_codes(
     assert error["message"].startswith(f"Invalid '{param}'")
 
 
+@pytest.mark.parametrize("field", ["output", "arguments"])
+def test_tool_json_nested_too_deep_is_refused(client: Client, field: str) -> None:
+    item: dict[str, Any] = {"type": "function_call_output", "call_id": "c", "output": "ok"}
+    if field == "arguments":
+        item = {"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}"}
+    item[field] = "[" * 10_000 + "]" * 10_000
+    error = error_of(client, {"type": "conversation.item.create", "item": item})
+    assert (error["code"], error["param"]) == ("invalid_value", f"item.{field}")
+    item[field] = "not JSON, [just text"
+    assert client.send(json.dumps({"type": "conversation.item.create", "item": item}))[-1]["type"] == (
+        "conversation.item.done"
+    )
+
+
 def test_openai_wording_for_wrong_types(client: Client) -> None:
     error = error_of(client, {"type": "session.update", "session": {"instructions": 5}})
     assert (
@@ -225,4 +239,4 @@ def test_a_frame_that_is_not_an_object_is_refused() -> None:
     for text in ("[]", "null", '"session.update"', "5"):
         with pytest.raises(ProtocolError) as info:
             decode_json_event(text)
-        assert info.value.code == "invalid_type"
+        assert info.value.code == "invalid_json"

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from realtalk.engines.base import Transcription
 from realtalk.protocol import beta
-from realtalk.protocol.client_events import decode_json_event
+from realtalk.protocol.client_events import decode_json_event, validate_session_config
 from realtalk.protocol.errors import ProtocolError
 from realtalk.session.effects import Generate, ReadImage, Send, Transcribe
 from realtalk.session.session import RealtimeSession
-from tests.hostile import Frame, frame_streams, fuzz_settings
+from tests.hostile import Frame, frame_streams, fuzz_settings, near_valid_events, replacements, session_fields
 from tests.realtime_schema import validate_server_event
 from tests.session.test_session_core import QuietVad
 
@@ -28,9 +28,9 @@ from tests.session.test_session_core import QuietVad
 class Client:
     """One session, driven like `Call.handle_text` drives it, with instant engines."""
 
-    def __init__(self, *, is_beta: bool) -> None:
+    def __init__(self, *, is_beta: bool, base_config: dict[str, Any] | None = None) -> None:
         self.is_beta = is_beta
-        self.session = RealtimeSession(model="realtalk", vad=QuietVad())
+        self.session = RealtimeSession(model="realtalk", vad=QuietVad(), base_config=base_config)
         self.events: list[dict[str, Any]] = []
         self.run(self.session.start())
 
@@ -104,3 +104,27 @@ def test_hostile_streams_get_one_error_each_and_leave_the_session_usable(
     stream: list[Frame], is_beta: bool
 ) -> None:
     check_stream(Client(is_beta=is_beta), stream)
+
+
+@fuzz_settings(300)
+@given(
+    session=st.one_of(
+        session_fields,
+        near_valid_events().map(lambda pair: pair[0].get("session")),
+        st.dictionaries(st.sampled_from(["instructions", "audio", "tools", "foo", "type"]), replacements),
+    ),
+    is_beta=st.booleans(),
+)
+def test_a_session_config_over_http_is_refused_or_opens_a_working_session(
+    session: Any, is_beta: bool
+) -> None:
+    """Client secrets and calls take a `session` object that later becomes a session's base config:
+    whatever it is, it is refused with a `ProtocolError` or it opens a session that works."""
+    try:
+        config = validate_session_config(
+            beta.session_to_ga(session) if is_beta and isinstance(session, dict) else session
+        )
+    except ProtocolError:
+        return
+    client = Client(is_beta=False, base_config=config)
+    check_stream(client, [])

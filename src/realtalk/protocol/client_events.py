@@ -28,6 +28,7 @@ from openai.types.realtime import (
 )
 from pydantic import BaseModel, ValidationError
 
+from ..session.config import check_config, default_config, merge_config
 from . import limits
 from .errors import ProtocolError
 from .json_decode import check_json_depth, decode_json
@@ -56,8 +57,7 @@ def decode_json_event(raw: str | bytes) -> dict[str, Any]:
     data = decode_json(raw, check_depth=False)
     if not isinstance(data, dict):
         raise ProtocolError(
-            f"Invalid type for client event: expected an object, but got {_json_type(data)} instead.",
-            code="invalid_type",
+            f"A client event must be a JSON object, but got {_json_type(data)} instead.", code="invalid_json"
         )
     return data
 
@@ -296,4 +296,5 @@ def validate_session_config(session: object) -> dict[str, Any]:
         )
     event = validate_client_event({"type": "session.update", "session": session})
     config: dict[str, Any] = event.model_dump(exclude_unset=True)["session"]
+    check_config(merge_config(default_config("realtalk"), config))
     return config

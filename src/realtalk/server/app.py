@@ -22,7 +22,7 @@ from ..session.session import Handoff
 from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime, serve_sideband
-from .auth import AuthError, authenticate, load_or_create_keys, load_or_create_ui_token
+from .auth import AuthError, authenticate, client_address, load_or_create_keys, load_or_create_ui_token
 from .calls import check_conversation_id
 from .chat import chat_router
 from .headers import SecurityHeaders
@@ -38,10 +38,6 @@ log = logging.getLogger(__name__)
 
 EPHEMERAL_PATHS = frozenset({"/v1/realtime", "/v1/realtime/calls", "/v1/realtalk/chat"})
 """All a client secret may do is open a session: a call, the WebSocket or an SSE chat turn."""
-
-
-def client_address(conn: Request | WebSocket) -> str:
-    return conn.client.host if conn.client else "unknown"
 
 
 def create_app(

@@ -311,6 +311,7 @@ async def _build_call(
         vad=state.engines.vad.stream(),
         conversation_id=conversation_id,
         max_append_bytes=state.settings.max_input_buffer_bytes,
+        max_input_buffer_ms=state.settings.max_input_buffer_s * 1000,
         speculative_replies=state.settings.speculative_replies,
         vad_frame_samples=state.engines.vad.frame_samples,
         server_tools=state.tools.specs(),

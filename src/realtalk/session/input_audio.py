@@ -31,6 +31,13 @@ SAMPLE_RATE = 16_000
 
 # OpenAI: "the audio buffer must contain at least 100ms of audio" for a manual commit.
 MIN_COMMIT_MS = 100
+# OpenAI: "up to a maximum of 15 MiB" of audio per `input_audio_buffer.append`.
+MAX_APPEND_BYTES = 15 * 1024 * 1024
+# The whole buffer. OpenAI documents a cap per append but none for the buffer; without one, a
+# client that appends and never commits grows the server without bound (300 appends of 1 MiB:
+# +734 MB). Ten minutes holds one 15 MiB append of 24 kHz PCM16 (5.5 min) and any spoken turn,
+# and costs at most ~67 MB (the raw audio, 48 KB/s, plus its 16 kHz float copy, 64 KB/s).
+MAX_BUFFER_MS = 600_000
 # Start transcribing this long into the end-of-turn silence: by the time the silence window
 # (500 ms by default) confirms the turn is over, the transcript is usually ready.
 SPECULATE_AFTER_MS = 160
@@ -49,6 +56,7 @@ class InputAudio:
         *,
         config: Callable[[], dict[str, Any]],
         max_append_bytes: int,
+        max_buffer_ms: int,
         vad_frame_samples: int,
         server_playout: bool,
         on_speech_started: Callable[[], None],
@@ -64,6 +72,9 @@ class InputAudio:
         self._vad = vad
         self._config = config
         self._max_append_bytes = max_append_bytes
+        self._max_buffer_ms = max_buffer_ms
+        self._overflowing = False
+        """Media-track audio is being dropped because the buffer is full (told once, not per frame)."""
         self._vad_frame_samples = vad_frame_samples
         self._server_playout = server_playout
         self._on_speech_started = on_speech_started
@@ -95,8 +106,9 @@ class InputAudio:
 
     def reset(self) -> None:
         self._chunks: list[Float32Audio] = []
-        self._raw_input = b""
+        self._raw_input = bytearray()  # appends are amortised O(chunk); `bytes +=` copied it all
         self._buffer_samples = 0
+        self._overflowing = False
         self._vad_pending = np.zeros(0, dtype=np.float32)
         self._buffer_start_ms = self.ms_total
 
@@ -123,7 +135,32 @@ class InputAudio:
                 code="invalid_audio_format",
                 param="audio",
             )
+        self._check_room(audio)
         self.feed(audio)
+
+    def feed_track(self, audio: bytes) -> None:
+        """Audio from a media track (WebRTC): no client event to refuse, so a full buffer drops the
+        audio and says so once, until a commit or clear makes room."""
+        try:
+            self._check_room(audio)
+        except ProtocolError as exc:
+            if not self._overflowing:
+                self._out.send({"type": "error", "error": exc.to_error(None)})
+            self._overflowing = True
+            return
+        self._overflowing = False
+        self.feed(audio)
+
+    def _check_room(self, audio: bytes) -> None:
+        """Raise `ProtocolError` when the buffer cannot hold `audio` as well."""
+        held_ms = self._buffer_samples / (SAMPLE_RATE / 1000)
+        incoming_ms = len(audio) / (self.input_format.rate * self.input_format.bytes_per_sample / 1000)
+        if held_ms + incoming_ms > self._max_buffer_ms:
+            raise ProtocolError(
+                f"Error appending to input audio buffer: buffer full. It holds {held_ms:.0f}ms of audio "
+                f"and can hold at most {self._max_buffer_ms}ms; commit or clear it before appending more.",
+                code="input_audio_buffer_full",
+            )
 
     def feed(self, audio: bytes) -> None:
         samples = self._decoder.feed(audio)
@@ -294,7 +331,7 @@ class InputAudio:
         self._buffer_samples = len(audio)
         self._buffer_start_ms += dropped / (SAMPLE_RATE / 1000)
         raw_keep = int(len(audio) / SAMPLE_RATE * self.input_format.rate) * self.input_format.bytes_per_sample
-        self._raw_input = self._raw_input[-raw_keep:] if raw_keep else b""
+        self._raw_input = self._raw_input[-raw_keep:] if raw_keep else bytearray()
 
     def _utterance(self, speech_end_ms: float | None) -> Float32Audio:
         audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
@@ -317,7 +354,7 @@ class InputAudio:
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
         audio = self._utterance(speech_end_ms)
-        raw = self._raw_input
+        raw = bytes(self._raw_input)
         self.reset()
         self._buffer_start_ms = self.ms_total
         order = self._conversation.order

@@ -185,7 +185,14 @@ class Responses:
 
     def _resolve_input(self, item: dict[str, Any]) -> dict[str, Any]:
         if item.get("type") == "item_reference":
-            return self._conversation.get(str(item.get("id"))).data
+            record = self._conversation.items.get(str(item.get("id")))
+            if record is None:
+                raise ProtocolError(
+                    f"Invalid 'response.input': the item with id '{item.get('id')}' does not exist.",
+                    code="invalid_value",
+                    param="response.input",
+                )
+            return record.data
         return item
 
     def maybe_generate(self) -> None:

@@ -19,23 +19,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from ..audio.formats import AudioFormat
 from ..brain.base import Message, ToolCall, ToolSpec
 from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
-from .config import default_config, merge_config
+from .config import check_config, default_config, merge_config
 from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
-from .input_audio import InputAudio
+from .input_audio import MAX_APPEND_BYTES, MAX_BUFFER_MS, InputAudio
 from .responses import Handoff, Response, Responses
 from .truncation import DEFAULT_CONTEXT_TOKENS, Truncation
 
 __all__ = ["Handoff", "RealtimeSession"]
-
-# OpenAI caps a single append at 15 MiB of audio.
-MAX_APPEND_BYTES = 15 * 1024 * 1024
 
 
 class RealtimeSession:
@@ -51,6 +47,7 @@ class RealtimeSession:
         conversation_id: str | None = None,
         base_config: dict[str, Any] | None = None,
         max_append_bytes: int = MAX_APPEND_BYTES,
+        max_input_buffer_ms: int = MAX_BUFFER_MS,
         speculative_replies: bool = True,
         vad_frame_samples: int = 512,
         server_tools: Iterable[ToolSpec] = (),
@@ -81,6 +78,7 @@ class RealtimeSession:
             vad,
             config=lambda: self.config,
             max_append_bytes=max_append_bytes,
+            max_buffer_ms=max_input_buffer_ms,
             vad_frame_samples=vad_frame_samples,
             server_playout=server_playout,
             on_speech_started=self._speech_started,
@@ -173,7 +171,7 @@ class RealtimeSession:
 
     def feed_audio(self, audio: bytes) -> list[Effect]:
         """Input audio in the session's input format (from a media track, e.g. WebRTC)."""
-        self._input.feed(audio)
+        self._input.feed_track(audio)
         return self._out.drain()
 
     @property
@@ -296,20 +294,7 @@ class RealtimeSession:
                 param="session.type",
             )
         new_config = merge_config(self.config, update)
-        audio = new_config["audio"]
-        for direction in ("input", "output"):
-            try:
-                AudioFormat.parse(audio[direction]["format"])
-            except ValueError as exc:
-                raise ProtocolError(
-                    str(exc), code="invalid_value", param=f"session.audio.{direction}.format"
-                ) from exc
-        if new_config.get("output_modalities") not in (["audio"], ["text"]):
-            raise ProtocolError(
-                "output_modalities must be ['audio'] or ['text'].",
-                code="invalid_value",
-                param="session.output_modalities",
-            )
+        check_config(new_config)
         self.config = new_config
         self._input.configure()
         self._out.send({"type": "session.updated", "session": self.session_object()})
@@ -369,7 +354,10 @@ class RealtimeSession:
                 "Wait until the response is finished before creating a new one.",
                 code="conversation_already_has_active_response",
             )
-        self._responses.create(event.get("response") or {})
+        params = event.get("response") or {}
+        if params.get("conversation", "auto") != "none":
+            self._conversation.check_room("creating response")
+        self._responses.create(params)
 
     def _on_response_cancel(self, event: dict[str, Any], _: str | None) -> None:
         response = self._responses.current
