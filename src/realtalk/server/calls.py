@@ -106,6 +106,7 @@ class Call:
         self.ended.set()
         self.state.calls.pop(self.id, None)
         await self.runtime.close()
+        self.timer.sync_input()  # audio since the last response is billed too
         await self.meter.close()
         self.trace.end(self.timer.stats)
         await self._record_cost()
@@ -187,7 +188,9 @@ class Call:
         self.runtime.submit(self.session.error(exc, client_event_id))
 
     async def handle_text(self, text: str, *, is_beta: bool = False) -> None:
-        """One client event as JSON text, from any of the call's connections."""
+        """One client event as JSON text, from any of the call's connections. Waits while the
+        session is behind, so the connection stops being read (backpressure, not a growing queue)."""
+        await self.runtime.room()
         try:
             event = decode_json_event(text)
         except ProtocolError as exc:

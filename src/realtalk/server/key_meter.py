@@ -1,8 +1,8 @@
 """One call's usage, metered against its API key's budgets (see `ratelimits.policy`).
 
-It reads only protocol events, so every transport is metered alike: input audio advances with
-the session's input clock (`audio_end_ms` of `input_audio_buffer.speech_stopped`), output audio
-and tokens come from each `response.done`'s `usage`. After each response the key is charged and
+Every transport is metered alike, from the call's running usage (`CallStats`): input audio is
+the session's input clock (all audio received), output audio and tokens come from each
+`response.done`'s `usage`. After each response the key is charged and
 the client hears `rate_limits.updated`; once a budget is spent, client events that would spend
 more are answered with a `rate_limit_exceeded` error instead.
 """

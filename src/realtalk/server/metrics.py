@@ -141,7 +141,8 @@ class CallStats:
     latency_sum_s: float = 0.0
     latency_count: int = 0
     audio_in_s: float = 0.0
-    """Input audio up to the end of the last detected speech (the session's input clock)."""
+    """Input audio received (the session's input clock), brought up to date at each speech end,
+    response and the call's end."""
     audio_out_s: float = 0.0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -176,7 +177,6 @@ class TurnTimer:
         self._server_tools = server_tools
         self._clock = clock
         self.stats = CallStats()
-        self._heard_until_ms = 0.0
         self._speech_end: float | None = None
         self._decided: float | None = None
         self._response_started: float | None = None
@@ -195,10 +195,7 @@ class TurnTimer:
             end_ms = float(event.get("audio_end_ms", 0))
             endpoint_s = max(0.0, (self._input_clock_ms() - end_ms) / 1000)
             self._m.observe_latency("endpoint", endpoint_s)
-            heard_s = max(0.0, end_ms - self._heard_until_ms) / 1000
-            self._heard_until_ms = max(self._heard_until_ms, end_ms)
-            self.stats.audio_in_s += heard_s
-            self._m.audio.labels("in").inc(heard_s)
+            self.sync_input()
             self._decided, self._speech_end = now, now - endpoint_s
         elif kind == "conversation.item.input_audio_transcription.completed" and self._decided is not None:
             self._m.observe_latency("transcript", now - self._decided)
@@ -221,6 +218,7 @@ class TurnTimer:
             response = event["response"]
             self._m.turns.labels(response.get("status", "unknown")).inc()
             self._count_usage(response.get("usage") or {})
+            self.sync_input()
             for item in response.get("output") or []:
                 if item.get("type") == "function_call":
                     self.stats.tool_calls += 1
@@ -229,6 +227,12 @@ class TurnTimer:
         elif kind == "error":
             self.stats.errors += 1
             self._m.errors.labels(event["error"].get("code") or "none").inc()
+
+    def sync_input(self) -> None:
+        """Bring `audio_in_s` up to the session's input clock (all input audio received so far)."""
+        heard_s = max(0.0, self._input_clock_ms() / 1000 - self.stats.audio_in_s)
+        self.stats.audio_in_s += heard_s
+        self._m.audio.labels("in").inc(heard_s)
 
     def _count_usage(self, usage: dict[str, Any]) -> None:
         spoken_s = (usage.get("output_token_details") or {}).get(

@@ -52,6 +52,8 @@ AUDIO_CHUNK_MS = 100
 DEFAULT_LEAD_MS = 400
 """How far reply audio may run ahead of real time. Enough to ride out network jitter; small
 enough that a barge-in leaves little already-sent audio for the client to drop."""
+MAX_QUEUED_BATCHES = 256
+"""Effect batches waiting for the worker before client input is held back (see `room`)."""
 TICK_S = 0.1
 FILLER_AFTER_S = 0.7
 """A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
@@ -113,6 +115,8 @@ class SessionRuntime:
         self._send = send
         self._lead_ms = lead_ms
         self._queue: asyncio.Queue[list[Effect]] = asyncio.Queue()
+        self._room = asyncio.Event()
+        self._room.set()
         self._generations: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
@@ -142,6 +146,13 @@ class SessionRuntime:
         """Queue effects for the worker, preserving order across all callers."""
         if effects:
             self._queue.put_nowait(effects)
+            if self._queue.qsize() >= MAX_QUEUED_BATCHES:
+                self._room.clear()
+
+    async def room(self) -> None:
+        """Wait until the worker has room for more client work (transports wait before reading on,
+        so a client that sends faster than the session keeps up is slowed by TCP, not queued)."""
+        await self._room.wait()
 
     async def drain(self) -> None:
         """Wait until every queued effect has been carried out (tests and shutdown)."""
@@ -173,6 +184,8 @@ class SessionRuntime:
                 log.exception("session %s: effect failed", self.session.id)
             finally:
                 self._queue.task_done()
+                if self._queue.qsize() <= MAX_QUEUED_BATCHES // 2:
+                    self._room.set()
 
     async def _flush_saves(self) -> None:
         # On disconnect the client is gone, but anything it was told about must still be saved.

@@ -39,6 +39,8 @@ CONNECT_TIMEOUT_S = 30.0
 """A call whose ICE/DTLS has not connected by then is ended."""
 DISCONNECT_GRACE_S = 5.0
 """How long a 'disconnected' peer may take to come back (ICE restarts, brief network loss)."""
+MAX_INBOX = 1024
+"""Client events from the data channel waiting for the session."""
 JITTER_PACKETS = 2
 """Caller audio held back for reordering, in 20 ms packets. aiortc holds 4 (80 ms); every packet
 held is latency added to turn ends and barge-in, and Opus plus VAD ride out the rare late one."""
@@ -189,7 +191,8 @@ class RtcCall:
         self.player = PlayoutTrack(call)
         self.events = _ChannelListener(beta, call.state.settings.send_buffer_bytes, self._overflowed)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._inbox: asyncio.Queue[str] = asyncio.Queue()
+        self._inbox: asyncio.Queue[str] = asyncio.Queue(MAX_INBOX)
+        self._dropping = False
         self._disconnected_at: float | None = None
         call.runtime.player = self.player
         call.listeners.append(self.events)
@@ -247,6 +250,18 @@ class RtcCall:
         @channel.on("message")
         def on_message(message: str | bytes) -> None:
             if isinstance(message, str):
+                if self._inbox.full():
+                    # aiortc hands over every message (no flow control to push back on): drop,
+                    # and say so once per overflow.
+                    if not self._dropping:
+                        self._dropping = True
+                        self.call.error(
+                            ProtocolError(
+                                f"Too many client events waiting ({MAX_INBOX}); events are being dropped.",
+                                code="too_many_pending_events",
+                            )
+                        )
+                    return
                 self._inbox.put_nowait(message)
             else:
                 self.call.error(
@@ -259,7 +274,10 @@ class RtcCall:
     async def _consume_inbox(self) -> None:
         # One consumer keeps client events in the order the caller sent them.
         while True:
-            await self.call.handle_text(await self._inbox.get(), is_beta=self.events.beta)
+            text = await self._inbox.get()
+            if self._inbox.qsize() < MAX_INBOX // 2:
+                self._dropping = False
+            await self.call.handle_text(text, is_beta=self.events.beta)
 
     async def _on_connection_state(self) -> None:
         state = self.pc.connectionState
