@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -47,6 +48,18 @@ async def test_counters_add_and_read(counters: Counters) -> None:
     assert await counters.add("a", -1, 60) == 1.5
     assert await counters.get("a") == 1.5
     assert await counters.get("b") == 0
+
+
+async def test_leases_expire_unless_refreshed(counters: Counters) -> None:
+    """A live session is a lease: one whose node died (no more refreshes) stops counting."""
+    assert await counters.hold("live", "a", 1) == 1
+    assert await counters.hold("live", "b", 30) == 2
+    assert await counters.hold("live", "a", 1) == 2, "refreshing a lease does not count it twice"
+    await asyncio.sleep(1.2)
+    assert await counters.live("live") == 1, "a's node stopped refreshing it"
+    await counters.drop("live", "b")
+    assert await counters.live("live") == 0
+    await counters.drop("live", "b")  # dropping twice is harmless
 
 
 def limiter(counters: Counters, clock: Clock, **limits: float) -> RateLimiter:

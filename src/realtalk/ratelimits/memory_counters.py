@@ -13,6 +13,7 @@ class MemoryCounters:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._values: dict[str, tuple[float, float]] = {}
+        self._leases: dict[str, dict[str, float]] = {}
 
     async def add(self, key: str, amount: float, ttl_s: int) -> float:
         now = self._clock()
@@ -27,5 +28,26 @@ class MemoryCounters:
         value, expires = self._values.get(key, (0.0, 0.0))
         return value if expires > self._clock() else 0.0
 
+    async def hold(self, key: str, member: str, ttl_s: int) -> int:
+        members = self._leases.setdefault(key, {})
+        members[member] = self._clock() + ttl_s
+        return await self.live(key)
+
+    async def drop(self, key: str, member: str) -> None:
+        members = self._leases.get(key, {})
+        members.pop(member, None)
+        if not members:
+            self._leases.pop(key, None)
+
+    async def live(self, key: str) -> int:
+        now = self._clock()
+        members = self._leases.get(key, {})
+        for member in [m for m, expires in members.items() if expires <= now]:
+            del members[member]
+        if not members:
+            self._leases.pop(key, None)
+        return len(members)
+
     async def close(self) -> None:
         self._values.clear()
+        self._leases.clear()

@@ -11,8 +11,10 @@ A limit left out (or null) is unlimited. Windows are fixed (the minute, the UTC 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -20,13 +22,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ..protocol.ids import new_id
 from ..server.capacity import Refusal
 from .counters import Counters
 
+log = logging.getLogger(__name__)
+
 DAY_S = 86_400
 MINUTE_S = 60
-CONCURRENT_TTL_S = DAY_S
-"""A node that dies holding sessions leaks its concurrency count for at most this long."""
+LEASE_TTL_S = 60
+"""A live session's lease expires this long after its last refresh: a node that dies stops
+refreshing, and its sessions stop counting within this time."""
 
 
 def key_id(key: str) -> str:
@@ -109,7 +115,7 @@ class RateLimiter:
         await self.check_budgets(kid)
         limits = self.config.for_key(kid)
         live = limits.concurrent_sessions
-        if live is not None and await self.counters.get(f"{kid}:live") >= live:
+        if live is not None and await self.counters.live(f"{kid}:live") >= live:
             raise self._too_many_live(live)
 
     async def start_session(self, kid: str) -> Callable[[], Awaitable[None]]:
@@ -117,22 +123,33 @@ class RateLimiter:
         await self.check_budgets(kid)
         limits = self.config.for_key(kid)
         minute, reset = self._window("sessions", kid, MINUTE_S)
-        live = f"{kid}:live"
-        if await self.counters.add(live, 1, CONCURRENT_TTL_S) > _cap(limits.concurrent_sessions):
-            await self.counters.add(live, -1, CONCURRENT_TTL_S)
+        live, lease = f"{kid}:live", new_id("lease")
+        if await self.counters.hold(live, lease, LEASE_TTL_S) > _cap(limits.concurrent_sessions):
+            await self.counters.drop(live, lease)
             raise self._too_many_live(limits.concurrent_sessions or 0)
         if await self.counters.add(minute, 1, MINUTE_S) > _cap(limits.sessions_per_minute):
             # A refused session is not a session: undo both counts.
             await self.counters.add(minute, -1, MINUTE_S)
-            await self.counters.add(live, -1, CONCURRENT_TTL_S)
+            await self.counters.drop(live, lease)
             raise _rate_limited(
                 f"This API key may start {limits.sessions_per_minute} sessions per minute.", reset
             )
+        refresher = asyncio.create_task(self._keep(live, lease))
 
         async def end() -> None:
-            await self.counters.add(live, -1, CONCURRENT_TTL_S)
+            refresher.cancel()
+            await self.counters.drop(live, lease)
 
         return end
+
+    async def _keep(self, key: str, lease: str) -> None:
+        """Refresh a live session's lease until it ends (a counter-store hiccup is retried)."""
+        while True:
+            await asyncio.sleep(LEASE_TTL_S / 3)
+            try:
+                await self.counters.hold(key, lease, LEASE_TTL_S)
+            except Exception:
+                log.warning("refreshing a session lease failed; retrying", exc_info=True)
 
     @staticmethod
     def _too_many_live(limit: int) -> Refusal:
