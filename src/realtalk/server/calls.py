@@ -326,7 +326,7 @@ async def _build_call(
     runtime_args = {
         "stt": state.engines.stt,
         "tts": state.engines.tts,
-        "brain": state.brain,
+        "brain": state.answer_cache.for_key(state.brain, key_id) if state.answer_cache else state.brain,
         "store": state.store,
         "lead_ms": state.settings.output_audio_lead_ms,
         "tools": state.tools,

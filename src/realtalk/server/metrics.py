@@ -76,6 +76,16 @@ class Metrics:
             ["kind"],
             registry=r,
         )
+        self.cache_lookups = Counter(
+            "realtalk_semantic_cache_lookups", "LLM answer cache lookups, by result.", ["result"], registry=r
+        )
+        self.cache_seconds = Histogram(
+            "realtalk_semantic_cache_seconds",
+            "Time to answer from the cache (hits) or to find nothing there (misses).",
+            ["result"],
+            buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5),
+            registry=r,
+        )
         self.brain_served = Counter(
             "realtalk_brain_replies", "Replies, by the brain that served them.", ["brain"], registry=r
         )
@@ -88,6 +98,12 @@ class Metrics:
 
         self.recent: dict[str, deque[float]] = {}
         """The last `RECENT` samples of each latency, for percentiles on the operator page."""
+
+    def cache_lookup(self, hit: bool, seconds: float) -> None:
+        """The answer cache's `CacheReport`."""
+        result = "hit" if hit else "miss"
+        self.cache_lookups.labels(result).inc()
+        self.cache_seconds.labels(result).observe(seconds)
 
     # The brain chain's `BrainReport`.
     def served(self, brain: str) -> None:

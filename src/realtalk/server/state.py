@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..brain.base import Brain
 from ..brain.loader import load_brain
+from ..brain.semantic_cache import SemanticCache
 from ..config import Settings
+from ..engines import minilm_embedder
 from ..engines.base import ImageTextReader
 from ..engines.loader import SpeechEngines, load_image_reader, load_speech_engines, warm_up
 from ..ratelimits.counters import Counters
@@ -44,6 +46,8 @@ class AppState:
     capacity: Capacity
     limiter: RateLimiter
     metrics: Metrics = field(default_factory=Metrics)
+    answer_cache: SemanticCache | None = None
+    """The LLM answer cache, when `REALTALK_SEMANTIC_CACHE` is on and an LLM is configured."""
     tracing: Tracing = field(default_factory=Tracing)
     prices: PriceTable = field(default_factory=PriceTable.load)
     image_reader: ImageTextReader | None = None
@@ -92,6 +96,17 @@ class AppState:
             metrics=metrics,
             prices=PriceTable.load(settings.prices_file),
             brain=load_brain(settings, report=metrics),
+            answer_cache=(
+                SemanticCache(
+                    minilm_embedder.shared,
+                    threshold=settings.semantic_cache_threshold,
+                    ttl_s=settings.semantic_cache_ttl_s,
+                    max_entries=settings.semantic_cache_entries,
+                    report=metrics,
+                )
+                if settings.semantic_cache and settings.llm_base_url
+                else None
+            ),
             image_reader=load_image_reader(settings),
         )
 
