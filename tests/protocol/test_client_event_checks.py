@@ -11,7 +11,7 @@ from realtalk.protocol import limits
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.protocol.errors import ProtocolError
 from realtalk.protocol.json_decode import MAX_JSON_DEPTH, decode_json
-from tests.protocol.test_hostile_session import Client
+from tests.hostile import Client
 
 
 def deep(depth: int) -> Any:
@@ -197,6 +197,11 @@ def test_a_function_tool_needs_a_name(client: Client, where: str) -> None:
             {"type": "response.create", "response": {"metadata": {"k": "v" * 513}}},
             "string_above_max_length",
             "response.metadata.k",
+        ),
+        (
+            {"type": "conversation.item.create", "item": {"id": "vision_" + "x" * 32, "type": "message"}},
+            "string_above_max_length",
+            "item.id",
         ),
     ],
 )

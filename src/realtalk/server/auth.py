@@ -109,6 +109,8 @@ class Credential:
 
 WEB_APP_KEY_ID = "web_app"
 """The signed-in web app is limited as one key of its own."""
+PHONE_KEY_ID = "phone"
+"""Phone calls (Twilio, SIP) carry no API key: they are limited as one key of their own."""
 
 
 class AuthError(Exception):
