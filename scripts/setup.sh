@@ -34,6 +34,11 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# The third-party clients of the compatibility tests (scripts/setup_compat.sh keeps its own stamps).
+if [ "$dev" = 1 ]; then
+  scripts/setup_compat.sh
+fi
+
 # Reinstall only when the dependency list changed since the last set-up.
 stamp=".venv/.realtalk-setup-$dev-$(sha1sum pyproject.toml | cut -c1-12)"
 if [ -f "$stamp" ]; then

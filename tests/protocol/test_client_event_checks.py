@@ -245,3 +245,12 @@ def test_a_frame_that_is_not_an_object_is_refused() -> None:
         with pytest.raises(ProtocolError) as info:
             decode_json_event(text)
         assert info.value.code == "invalid_json"
+
+
+def test_null_response_fields_mean_the_sessions(client: Client) -> None:
+    """LiveKit's RealtimeModel sends every response.create with `"instructions": null`."""
+    response = {"instructions": None, "tool_choice": None, "metadata": {"client_event_id": "r1"}}
+    out = client.send(json.dumps({"type": "response.create", "response": response}))
+    created = next(e for e in out if e["type"] == "response.created")
+    assert created["response"]["metadata"] == {"client_event_id": "r1"}
+    assert not [e for e in out if e["type"] == "error"]

@@ -23,6 +23,7 @@ from openai.types.realtime import (
     RealtimeConversationItemAssistantMessage,
     RealtimeConversationItemSystemMessage,
     RealtimeConversationItemUserMessage,
+    RealtimeResponseCreateParams,
     ResponseCancelEvent,
     ResponseCreateEvent,
     ResponseCreateEventParam,
@@ -95,6 +96,10 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
         )
     check_json_depth(data)  # here, not in `decode_json_event`, so the error names the event_id
     _drop_item_nulls(data)
+    if isinstance(data.get("response"), dict):
+        # LiveKit's RealtimeModel sends `"instructions": null` with every response.create, and
+        # OpenAI takes it: a response field left null is one not given (the session's applies).
+        _drop_nulls(data["response"], _RESPONSE_FIELDS)
     for config in ("session", "response"):
         if isinstance(data.get(config), dict):
             _refuse_nulls(data[config], config)
@@ -216,6 +221,7 @@ _MESSAGE_MODELS = (
     RealtimeConversationItemUserMessage,
     RealtimeConversationItemAssistantMessage,
 )
+_RESPONSE_FIELDS = frozenset(RealtimeResponseCreateParams.model_fields)
 _ITEM_FIELDS = _model_fields(get_args(ConversationItem)[0])
 _PART_FIELDS = frozenset(
     name
