@@ -12,6 +12,7 @@ import uvicorn
 from .apps import builtin_apps
 from .config import Settings
 from .server.app import create_app
+from .server.drain import DrainingServer
 from .server.protocols import QuietRefusalWebSocketProtocol, http_protocol
 from .tools.registry import ToolRegistry
 
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         app.attach(server, settings)
     _announce_web_app(server.state.realtalk.ui_token, settings)
     # Limits and timeouts: docs/security.md says why each is what it is.
-    uvicorn.run(
+    config = uvicorn.Config(
         server,
         host=settings.host,
         port=settings.port,
@@ -103,3 +104,4 @@ def main(argv: list[str] | None = None) -> None:
         ssl_certfile=settings.ssl_certfile,
         ssl_keyfile=settings.ssl_keyfile,
     )
+    DrainingServer(config, server.state.realtalk.drain).run()

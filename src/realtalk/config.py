@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     """An idle HTTP keep-alive connection is closed after this long."""
     ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
+    drain_timeout_s: float = Field(default=120.0, ge=0)
+    """On SIGTERM, how long live calls may go on before the node ends them (docs/deployment.md)."""
     ssl_certfile: Path | None = None
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
     ssl_keyfile: Path | None = None
