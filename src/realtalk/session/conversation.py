@@ -134,6 +134,14 @@ class Conversation:
                 {"type": "conversation.item.done", "previous_item_id": previous, "item": wire_item(record)}
             )
 
+    def last_said(self) -> str | None:
+        """The text of the agent's last message (what the user is most likely answering)."""
+        for item_id in reversed(self.order[-20:]):
+            record = self.items[item_id]
+            if record.data.get("type") == "message" and record.data.get("role") == "assistant":
+                return record.text or item_text(record.data)
+        return None
+
     def previous_id(self, item_id: str) -> str | None:
         index = self.order.index(item_id)
         return self.order[index - 1] if index else None

@@ -18,12 +18,14 @@ import numpy as np
 
 from ..audio.convert import InputDecoder
 from ..audio.formats import PCM16_24K, AudioFormat
+from ..brain.base import ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import Outbox, SaveItem, Transcribe
+from .hearing import context_prompt
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -55,6 +57,7 @@ class InputAudio:
         vad: VadStream,
         *,
         config: Callable[[], dict[str, Any]],
+        server_tools: tuple[ToolSpec, ...] = (),
         max_append_bytes: int,
         max_buffer_ms: int,
         vad_frame_samples: int,
@@ -71,6 +74,7 @@ class InputAudio:
         self._conversation = conversation
         self._vad = vad
         self._config = config
+        self._server_tools = server_tools
         self._max_append_bytes = max_append_bytes
         self._max_buffer_ms = max_buffer_ms
         self._overflowing = False
@@ -393,8 +397,13 @@ class InputAudio:
     # ------------------------------------------------------------------ transcripts
 
     def _stt_hints(self) -> tuple[str | None, str | None]:
-        transcription = self._config()["audio"]["input"].get("transcription") or {}
-        return transcription.get("language"), transcription.get("prompt")
+        """The language and prompt for Whisper: the client's, else what the conversation knows."""
+        config = self._config()
+        transcription = config["audio"]["input"].get("transcription") or {}
+        prompt = transcription.get("prompt") or context_prompt(
+            [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
+        )
+        return transcription.get("language"), prompt
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))

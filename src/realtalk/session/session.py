@@ -57,6 +57,7 @@ class RealtimeSession:
         `PlayAudio` effects (PCM16 24 kHz) instead of `response.output_audio.delta` events, input
         arrives via `feed_audio` as PCM16 24 kHz, and barge-in truncates the reply at what was heard.
         """
+        server_tools = tuple(server_tools)  # read by the input (its vocabulary) and by the responses
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
         self._clock = clock
@@ -74,6 +75,7 @@ class RealtimeSession:
             self._conversation,
             vad,
             config=lambda: self.config,
+            server_tools=server_tools,
             max_append_bytes=max_append_bytes,
             max_buffer_ms=max_input_buffer_ms,
             vad_frame_samples=vad_frame_samples,
