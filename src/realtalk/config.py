@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     """An idle HTTP keep-alive connection is closed after this long."""
     ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
+    redis_url: str | None = None
+    """Share client secrets, the live-call registry and change notices (and, with ops, rate-limit
+    counters) between nodes through this Redis. Unset: in memory, one node."""
+    node_url: str | None = None
+    """Where the other nodes reach this one (e.g. http://10.0.0.5:8080); default http://host:port."""
     drain_timeout_s: float = Field(default=120.0, ge=0)
     """On SIGTERM, how long live calls may go on before the node ends them (docs/deployment.md)."""
     ssl_certfile: Path | None = None

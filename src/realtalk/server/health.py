@@ -25,7 +25,10 @@ async def readiness(state: AppState) -> JSONResponse:
         "store": await _probe(asyncio.to_thread(state.store.ping)),
         "draining": "yes" if state.drain.draining else "no",
     }
-    ok = checks["models"] == "ok" and checks["store"] == "ok" and not state.drain.draining
+    if state.cluster is not None:
+        checks["redis"] = await _probe(state.cluster.ping())
+    ok = checks["models"] == "ok" and not state.drain.draining
+    ok = ok and all(checks[name] == "ok" for name in ("store", "redis") if name in checks)
     body = {"status": "ready" if ok else "unready", "live_sessions": len(state.drain.live), "checks": checks}
     return JSONResponse(body, status_code=200 if ok else 503)
 

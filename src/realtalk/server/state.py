@@ -22,6 +22,7 @@ from .throttle import LoginThrottle
 
 if TYPE_CHECKING:
     from .calls import Call
+    from .cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ class AppState:
     calls: dict[str, Call] = field(default_factory=dict)
     """Live WebRTC calls by id, for sideband connections and hang-up."""
     client_secrets: ClientSecrets = field(default_factory=ClientSecrets)
+    cluster: Cluster | None = None
+    """The link to the other nodes, with `REALTALK_REDIS_URL` (it then holds `calls` and
+    `client_secrets`)."""
     drain: Drain = field(default_factory=lambda: Drain(timeout_s=0))
     """Live calls of every transport, and the SIGTERM drain (`create` sets its timeout)."""
     ui_token: str = ""
