@@ -12,22 +12,11 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.live_server import API_KEY, start_server
-from tests.realtime_client import Recorder, realtime
+from tests.realtime_client import realtime, say
 
 pytestmark = pytest.mark.slow
 
 DRAIN_S = 4.0
-
-
-async def _say(conn: Recorder, text: str) -> str:
-    """Add a user message; return its id once the server has acknowledged it (saved)."""
-    await conn.send(
-        {
-            "type": "conversation.item.create",
-            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-        }
-    )
-    return str((await conn.until("conversation.item.done"))["item"]["id"])
 
 
 async def test_sigterm_drains_then_ends_live_calls_and_loses_nothing(tmp_path: Path) -> None:
@@ -40,7 +29,7 @@ async def test_sigterm_drains_then_ends_live_calls_and_loses_nothing(tmp_path: P
         assert ready.json()["checks"] == {"models": "ok", "store": "ok", "draining": "no"}
 
         async with realtime(server, conversation_id="drain-test") as conn:
-            acknowledged = [await _say(conn, "before the drain")]
+            acknowledged = [await say(conn, "before the drain")]
             assert server.process is not None
             server.process.send_signal(signal.SIGTERM)
             signalled = time.monotonic()
@@ -66,7 +55,7 @@ async def test_sigterm_drains_then_ends_live_calls_and_loses_nothing(tmp_path: P
             assert "503" in str(refused.value)
 
             # The live call carries on while the node drains...
-            acknowledged.append(await _say(conn, "during the drain"))
+            acknowledged.append(await say(conn, "during the drain"))
             # ...until the drain timeout: then a final error event, then close 1001.
             final = await conn.until("error", timeout=DRAIN_S + 10)
             assert final["error"]["code"] == "server_shutting_down"
