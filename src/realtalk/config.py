@@ -6,7 +6,7 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     counters) between nodes through this Redis. Unset: in memory, one node."""
     node_url: str | None = None
     """Where the other nodes reach this one (e.g. http://10.0.0.5:8080); default http://host:port."""
+    rtc_advertise_address: str | None = None
+    """WebRTC: the address browsers reach this node's media at (its public IP behind a 1:1 NAT);
+    replaces the host candidates' addresses in SDP answers. Unset: the interfaces' own."""
+    rtc_ice_servers: list[dict[str, Any]] = Field(default_factory=list)
+    """WebRTC: STUN/TURN servers as a JSON list of `{"urls", "username", "credential"}`."""
     drain_timeout_s: float = Field(default=120.0, ge=0)
     """On SIGTERM, how long live calls may go on before the node ends them (docs/deployment.md)."""
     ssl_certfile: Path | None = None
