@@ -69,6 +69,12 @@ def create_app(
         )
         state.calls, state.client_secrets = state.cluster.calls, state.cluster.secrets
 
+    sip = None
+    if settings.sip_port is not None:
+        from ..transports.sip.server import SipServer  # the `telephony` extra
+
+        sip = SipServer(state)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
@@ -76,6 +82,9 @@ def create_app(
             if state.cluster is not None:
                 await stack.enter_async_context(state.cluster.running())
             loader = asyncio.create_task(state.load_engines())
+            if sip is not None:
+                await sip.start()
+                stack.push_async_callback(sip.stop)
             yield
             loader.cancel()
             state.store.close()
@@ -137,6 +146,12 @@ def create_app(
     app.include_router(realtime_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
+    if settings.twilio_auth_token:
+        from ..transports.twilio import twilio_router  # the `telephony` extra
+
+        app.include_router(twilio_router(state))
+    if sip is not None:
+        app.include_router(sip.router())
     mount_static(app)
 
     @app.middleware("http")

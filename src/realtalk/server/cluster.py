@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -313,11 +314,15 @@ class ClusterGate:
         await self.app(scope, receive, flushing_send)
 
 
+CALL_CONTROL = re.compile(r"/v1/realtime/calls/([^/]+)/(?:hangup|accept|reject|refer)")
+"""OpenAI's call-control routes (WebRTC, SIP, Twilio calls alike)."""
+
+
 def _call_of(scope: Scope) -> str | None:
-    """The call id of a hang-up or a sideband join, which must reach the call's node."""
+    """The call id of a call-control request or a sideband join, which must reach the call's node."""
     path: str = scope["path"]
-    if scope["type"] == "http" and path.startswith("/v1/realtime/calls/") and path.endswith("/hangup"):
-        return path.removeprefix("/v1/realtime/calls/").removesuffix("/hangup") or None
+    if scope["type"] == "http" and (control := CALL_CONTROL.fullmatch(path)):
+        return control.group(1)
     if scope["type"] == "websocket" and path == "/v1/realtime":
         values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("call_id")
         return values[0] if values else None
