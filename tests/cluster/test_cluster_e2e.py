@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from openai import AsyncOpenAI
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.haproxy import haproxy
 from tests.live_server import API_KEY, LiveServer, start_server
@@ -202,6 +202,19 @@ async def test_drain_moves_new_sessions_and_ends_live_ones_cleanly(cluster: Clus
     cluster.restart(owner)  # back in the pool in a while
 
 
+async def _reconnect(balancer: Balancer, conversation_id: str, items: int) -> list[str]:
+    """What a client does after losing its node: reconnect with its conversation id, retrying a
+    503 (no node ready for a moment) after a short pause; the restored item ids."""
+    for _ in range(50):
+        try:
+            async with realtime(balancer, conversation_id=conversation_id) as conn:  # type: ignore[arg-type]
+                return [(await conn.until("conversation.item.done"))["item"]["id"] for _ in range(items)]
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 503, refused
+            await asyncio.sleep(0.2)
+    raise AssertionError("no node took the session in 10 s")
+
+
 async def test_kill_9_mid_call_then_reconnect_and_restore(cluster: Cluster) -> None:
     acknowledged: list[str] = []
     reconnect_s: list[float] = []
@@ -215,9 +228,8 @@ async def test_kill_9_mid_call_then_reconnect_and_restore(cluster: Cluster) -> N
             killed = time.monotonic()
             with pytest.raises(ConnectionClosed):
                 await conn.next(timeout=10)
-        async with realtime(cluster.balancer, conversation_id="killed-call") as conn:  # type: ignore[arg-type]
-            replayed = [(await conn.until("conversation.item.done"))["item"]["id"] for _ in acknowledged]
-            reconnect_s.append(time.monotonic() - killed)
+        replayed = await _reconnect(cluster.balancer, "killed-call", len(acknowledged))
+        reconnect_s.append(time.monotonic() - killed)
         assert replayed == acknowledged
         await cluster.restarted()  # the drained node: two up for the next kill
     print(

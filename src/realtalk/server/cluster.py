@@ -137,6 +137,11 @@ class Cluster:
                 pipe.delete(PREFIX + "call:" + call_id)
             await pipe.execute()
 
+    async def announce(self, call_id: str, ttl_s: float) -> None:
+        """Register a call this node holds before it is live (a ringing SIP call, whose webhook
+        may be answered through any node); once live, `calls` keeps it registered."""
+        await self.redis.set(PREFIX + "call:" + call_id, self.node_url, ex=max(1, int(ttl_s)))
+
     async def learn_secret(self, value: str) -> None:
         """Make a secret minted by another node known here (if Redis has it)."""
         if self.secrets.check(value)[0] != "unknown":
