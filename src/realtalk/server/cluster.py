@@ -94,8 +94,8 @@ class SharedClientSecrets(ClientSecrets):
         super().__init__()
         self.unwritten: list[ClientSecret] = []
 
-    def mint(self, session: dict[str, Any], ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
-        secret = super().mint(session, ttl_s)
+    def mint(self, session: dict[str, Any], owner: str, ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
+        secret = super().mint(session, owner, ttl_s)
         self.unwritten.append(secret)
         return secret
 
@@ -103,8 +103,8 @@ class SharedClientSecrets(ClientSecrets):
 class Cluster:
     """This node's link to the others (see the module docstring)."""
 
-    def __init__(self, redis_url: str, node_url: str) -> None:
-        self.redis = Redis.from_url(redis_url)
+    def __init__(self, redis: Redis, node_url: str) -> None:
+        self.redis = redis
         self.node_url = node_url.rstrip("/")
         self.node_id = secrets.token_hex(8)
         self.secrets = SharedClientSecrets()
@@ -127,7 +127,7 @@ class Cluster:
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for secret in minted:
-                record = {"expires_at": secret.expires_at, "session": secret.session}
+                record = {"expires_at": secret.expires_at, "session": secret.session, "owner": secret.owner}
                 # Kept an hour past expiry, like the local table, so late clients hear "expired".
                 ttl = max(1, secret.expires_at - int(self.secrets.clock()) + 3600)
                 pipe.set(PREFIX + "secret:" + secret.value, json.dumps(record), ex=ttl)
@@ -149,7 +149,8 @@ class Cluster:
         raw = await self.redis.get(PREFIX + "secret:" + value)
         if raw is not None:
             record = json.loads(raw)
-            self.secrets.remember(ClientSecret(value, int(record["expires_at"]), record["session"]))
+            secret = ClientSecret(value, int(record["expires_at"]), record["session"], record["owner"])
+            self.secrets.remember(secret)
 
     async def owner(self, call_id: str) -> str | None:
         """The URL of the node that holds the call, if another node does."""
@@ -185,8 +186,7 @@ class Cluster:
             if self.calls:
                 with contextlib.suppress(Exception):  # Redis may be gone already: the keys expire
                     await self.redis.delete(*(PREFIX + "call:" + call_id for call_id in self.calls))
-            await self._http.aclose()
-            await self.redis.aclose()
+            await self._http.aclose()  # (the connection to Redis is closed with the rate-limit counters)
 
     async def _refresh(self) -> None:
         while True:
