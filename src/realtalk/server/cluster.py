@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Protocol
@@ -75,15 +76,20 @@ class SharedCalls(dict[str, "Call"]):
         super().__init__()
         self.added: set[str] = set()
         self.removed: set[str] = set()
+        self.changed = asyncio.Event()
+        """Set on every change: calls that start outside an HTTP request (a Twilio stream) are
+        written at once, not at the next refresh."""
 
     def __setitem__(self, call_id: str, call: Call) -> None:
         super().__setitem__(call_id, call)
         self.added.add(call_id)
+        self.changed.set()
 
     def pop(self, call_id: str, *default: Any) -> Any:
         if call_id in self:
             self.removed.add(call_id)
             self.added.discard(call_id)
+            self.changed.set()
         return super().pop(call_id, *default)
 
 
@@ -189,17 +195,23 @@ class Cluster:
             await self._http.aclose()  # (the connection to Redis is closed with the rate-limit counters)
 
     async def _refresh(self) -> None:
+        """Write changes as they happen, and every live call's registration every third of its TTL."""
+        next_refresh = 0.0
         while True:
             try:
                 await self.flush()
-                if self.calls:
+                if time.monotonic() >= next_refresh:
+                    next_refresh = time.monotonic() + CALL_TTL_S / 3
                     async with self.redis.pipeline(transaction=False) as pipe:
                         for call_id in self.calls:
                             pipe.set(PREFIX + "call:" + call_id, self.node_url, ex=CALL_TTL_S)
                         await pipe.execute()
             except Exception as exc:  # Redis away for a while: try again, calls go on
                 log.warning("cluster: refreshing the call registry failed: %s", exc)
-            await asyncio.sleep(CALL_TTL_S / 3)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.0, next_refresh - time.monotonic())):
+                    await self.calls.changed.wait()
+            self.calls.changed.clear()
 
     async def _publish_changes(self) -> None:
         while True:
