@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from redis.asyncio import Redis
 
 from realtalk.ratelimits.counters import Counters
 from realtalk.ratelimits.memory_counters import MemoryCounters
@@ -35,7 +36,7 @@ async def counters(request: pytest.FixtureRequest, redis_url: str) -> AsyncItera
     if request.param == "memory":
         store = MemoryCounters()
     else:
-        store = RedisCounters(redis_url)
+        store = RedisCounters(Redis.from_url(redis_url))
         await store._redis.flushdb()  # type: ignore[attr-defined]
     yield store
     await store.close()

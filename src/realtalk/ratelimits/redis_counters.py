@@ -13,8 +13,8 @@ PREFIX = "realtalk:limits:"
 
 
 class RedisCounters:
-    def __init__(self, url: str) -> None:
-        self._redis = Redis.from_url(url)
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
 
     async def add(self, key: str, amount: float, ttl_s: int) -> float:
         async with self._redis.pipeline(transaction=True) as pipe:

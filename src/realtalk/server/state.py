@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from redis.asyncio import Redis
+
 from ..brain.base import Brain
 from ..brain.loader import load_brain
 from ..brain.semantic_cache import SemanticCache
@@ -24,7 +26,9 @@ from ..tools.registry import ToolRegistry
 from .auth import RefusalLog
 from .capacity import Capacity
 from .client_secrets import ClientSecrets
+from .cluster import Cluster, node_url
 from .costs import PriceTable
+from .drain import Drain
 from .metrics import Metrics
 from .throttle import LoginThrottle
 from .tracing import Tracing
@@ -60,6 +64,11 @@ class AppState:
     calls: dict[str, Call] = field(default_factory=dict)
     """Live WebRTC calls by id, for sideband connections and hang-up."""
     client_secrets: ClientSecrets = field(default_factory=ClientSecrets)
+    cluster: Cluster | None = None
+    """The link to the other nodes, with `REALTALK_REDIS_URL` (it then holds `calls` and
+    `client_secrets`)."""
+    drain: Drain = field(default_factory=lambda: Drain(timeout_s=0))
+    """Live calls of every transport, and the SIGTERM drain (`create` sets its timeout)."""
     ui_token: str = ""
     """The web app's sign-in token (see `auth.load_or_create_ui_token`)."""
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
@@ -85,8 +94,14 @@ class AppState:
     def create(cls, settings: Settings, api_keys: list[str], tools: ToolRegistry | None = None) -> AppState:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         metrics = Metrics()
-        counters: Counters = RedisCounters(settings.redis_url) if settings.redis_url else MemoryCounters()
-        return cls(
+        # One Redis connection pool for the node: the counters close it at shutdown.
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        counters: Counters = RedisCounters(redis) if redis else MemoryCounters()
+        tls = settings.ssl_certfile is not None
+        cluster = (
+            Cluster(redis, node_url(settings.host, settings.port, settings.node_url, tls)) if redis else None
+        )
+        state = cls(
             tools=tools or ToolRegistry(),
             settings=settings,
             api_keys=api_keys,
@@ -108,7 +123,12 @@ class AppState:
                 else None
             ),
             image_reader=load_image_reader(settings),
+            drain=Drain(settings.drain_timeout_s),
+            cluster=cluster,
         )
+        if cluster is not None:  # what the nodes share (see `cluster`)
+            state.calls, state.client_secrets = cluster.calls, cluster.secrets
+        return state
 
     async def load_engines(self) -> None:
         """Load (and warm up) the speech models off the event loop."""
