@@ -35,6 +35,8 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 .venv/bin/python -m pip install -q -e ".$extras"
 # silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
 .venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+# Likewise pipecat-ai: only its Smart Turn v3.2 ONNX file (semantic end of turn) is used.
+.venv/bin/python -m pip install -q --no-deps "pipecat-ai==1.14.*"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"
