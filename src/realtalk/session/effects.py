@@ -8,12 +8,14 @@ acknowledged item is always on disk.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
 from ..audio.formats import AudioFormat
 from ..brain.base import BrainRequest, ToolCall
 from ..engines.base import Float32Audio
+from ..protocol.ids import new_id
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,27 @@ Effect = (
     | PlayAudio
     | ClearPlayout
 )
+
+
+def server_event(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` as a server event: with a fresh `event_id` first."""
+    return {"event_id": new_id("event"), **body}
+
+
+class Outbox:
+    """The effects of one session step, in order; the session's parts all write to one outbox."""
+
+    def __init__(self) -> None:
+        self.effects: list[Effect] = []
+
+    def append(self, effect: Effect) -> None:
+        self.effects.append(effect)
+
+    def send(self, body: dict[str, Any]) -> None:
+        # A snapshot: the session keeps updating the response and items an event refers to, and
+        # the event goes on the wire later (after the saves queued before it).
+        self.effects.append(Send(server_event(copy.deepcopy(body))))
+
+    def drain(self) -> list[Effect]:
+        out, self.effects = self.effects, []
+        return out

@@ -1,0 +1,401 @@
+"""`InputAudio`: the input audio buffer of a Realtime session, and how it becomes user turns.
+
+Appended audio is decoded to 16 kHz, fed to VAD frame by frame and turn detection; a turn's end
+commits the buffer as a user item and asks for its transcript (speculatively, during the end-of-turn
+silence, when it can). Part of the sans-I/O session: effects go to the session's `Outbox`, and
+what the rest of the session must react to (speech started, a turn ended, a transcript arrived)
+is reported through the callbacks it was given.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..audio.convert import InputDecoder
+from ..audio.formats import PCM16_24K, AudioFormat
+from ..engines.base import Float32Audio, Transcription, VadStream
+from ..protocol.errors import ProtocolError
+from ..protocol.ids import new_id
+from .config import TurnDetectionSettings
+from .conversation import Conversation, Item, wire_item
+from .effects import Outbox, SaveItem, Transcribe
+from .turn_detection import TurnDetector
+
+SAMPLE_RATE = 16_000
+"""Rate of the session's internal input audio (what VAD and STT take)."""
+
+# OpenAI: "the audio buffer must contain at least 100ms of audio" for a manual commit.
+MIN_COMMIT_MS = 100
+# Start transcribing this long into the end-of-turn silence: by the time the silence window
+# (500 ms by default) confirms the turn is over, the transcript is usually ready.
+SPECULATE_AFTER_MS = 160
+# Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
+STT_TAIL_MS = 250
+
+
+class InputAudio:
+    """The input buffer, VAD and turn detection, and the transcription of user audio."""
+
+    def __init__(
+        self,
+        out: Outbox,
+        conversation: Conversation,
+        vad: VadStream,
+        *,
+        config: Callable[[], dict[str, Any]],
+        max_append_bytes: int,
+        vad_frame_samples: int,
+        server_playout: bool,
+        on_speech_started: Callable[[], None],
+        on_turn_ended: Callable[[], None],
+        on_early_transcript: Callable[[str], None],
+        on_transcribed: Callable[[], None],
+    ) -> None:
+        """`on_early_transcript`: a speculative transcript arrived while the pause goes on.
+        `on_transcribed`: an item's transcript is in (or failed), so its text is known.
+        """
+        self._out = out
+        self._conversation = conversation
+        self._vad = vad
+        self._config = config
+        self._max_append_bytes = max_append_bytes
+        self._vad_frame_samples = vad_frame_samples
+        self._server_playout = server_playout
+        self._on_speech_started = on_speech_started
+        self._on_turn_ended = on_turn_ended
+        self._on_early_transcript = on_early_transcript
+        self._on_transcribed = on_transcribed
+        self.ms_total = 0.0
+        """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
+        self.configure()
+        self.reset()
+        self._speech_item_id: str | None = None
+        self._speculated: dict[str, tuple[int, float, Transcription | None]] = {}
+        self._epoch = 0
+
+    def configure(self) -> None:
+        """Take the formats and turn detection settings from the session config."""
+        audio = self._config()["audio"]
+        self.input_format = AudioFormat.parse(audio["input"]["format"])
+        self.output_format = AudioFormat.parse(audio["output"]["format"])
+        if self._server_playout:  # the media track's codec decides; the session sees PCM16 24 kHz
+            self.input_format = self.output_format = PCM16_24K
+        self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
+        self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
+        frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
+        if self.detection is None:
+            self._turns = TurnDetector(0.5, 500, frame_ms)
+        else:
+            self._turns = TurnDetector(self.detection.threshold, self.detection.silence_duration_ms, frame_ms)
+
+    def reset(self) -> None:
+        self._chunks: list[Float32Audio] = []
+        self._raw_input = b""
+        self._buffer_samples = 0
+        self._vad_pending = np.zeros(0, dtype=np.float32)
+        self._buffer_start_ms = self.ms_total
+
+    # ------------------------------------------------------------------ client events
+
+    def append(self, encoded: str) -> None:
+        """`input_audio_buffer.append`: base64 audio in the session's input format."""
+        try:
+            audio = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ProtocolError(
+                "Invalid 'audio': expected base64-encoded audio bytes.", code="invalid_value", param="audio"
+            ) from exc
+        if len(audio) > self._max_append_bytes:
+            raise ProtocolError(
+                f"Audio chunk too large: {len(audio)} bytes; the limit is {self._max_append_bytes} bytes "
+                "per append.",
+                code="input_audio_buffer_too_large",
+                param="audio",
+            )
+        if self.input_format.type == "audio/pcm" and len(audio) % 2:
+            raise ProtocolError(
+                "Invalid 'audio': audio/pcm must be 16-bit little-endian samples (an even number of bytes).",
+                code="invalid_audio_format",
+                param="audio",
+            )
+        self.feed(audio)
+
+    def feed(self, audio: bytes) -> None:
+        samples = self._decoder.feed(audio)
+        self._raw_input += audio
+        self._chunks.append(samples)
+        self._buffer_samples += len(samples)
+        self._run_vad(samples)
+
+    def commit(self) -> None:
+        """`input_audio_buffer.commit`: the buffer becomes a user item now."""
+        ms = self._buffer_samples / (SAMPLE_RATE / 1000)
+        if ms < MIN_COMMIT_MS:
+            raise ProtocolError(
+                f"Error committing input audio buffer: buffer too small. Expected at least "
+                f"{MIN_COMMIT_MS}ms of audio, but buffer only has {ms:.2f}ms of audio.",
+                code="input_audio_buffer_commit_empty",
+            )
+        item_id = self._speech_item_id or new_id("item")
+        self._speech_item_id = None
+        self._turns.reset()
+        tail = self._decoder.flush()  # the resampler's held-back samples belong to this turn
+        self._chunks.append(tail)
+        self._buffer_samples += len(tail)
+        self._commit(item_id, speech_end_ms=None)
+
+    def clear(self) -> None:
+        """`input_audio_buffer.clear`."""
+        self.reset()
+        self._speech_item_id = None
+        self._turns.reset()
+        self._out.send({"type": "input_audio_buffer.cleared"})
+
+    def time_out(self) -> None:
+        """The idle timeout fired: commit what was heard as a user turn, with no transcript to wait for."""
+        item_id = new_id("item")
+        now_ms = int(self.ms_total)
+        self._out.send(
+            {
+                "type": "input_audio_buffer.timeout_triggered",
+                "item_id": item_id,
+                "audio_start_ms": int(self._buffer_start_ms),
+                "audio_end_ms": now_ms,
+            }
+        )
+        self._commit(item_id, speech_end_ms=None)
+        if self._conversation.pending:
+            self._conversation.pending.discard(item_id)
+            self._out.effects = [
+                e for e in self._out.effects if not (isinstance(e, Transcribe) and e.item_id == item_id)
+            ]
+            self._conversation.items[item_id].text = ""
+
+    def transcribe_part(self, record: Item, part: dict[str, Any]) -> None:
+        """A client-created item's `input_audio` part without a transcript: transcribe it."""
+        try:
+            audio = base64.b64decode(part["audio"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ProtocolError(
+                "Invalid 'audio' in input_audio content: expected base64.",
+                code="invalid_value",
+                param="item.content.audio",
+            ) from exc
+        decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
+        record.audio = audio
+        record.text = None
+        part.pop("audio", None)
+        part["transcript"] = None
+        self._conversation.pending.add(record.data["id"])
+        self._out.append(Transcribe(record.data["id"], decoder.feed(audio), *self._stt_hints()))
+
+    # ------------------------------------------------------------------ results from the runtime
+
+    def transcription_completed(
+        self, item_id: str, result: Transcription, *, speculative: bool, epoch: int
+    ) -> None:
+        if speculative:
+            spec = self._speculated.get(item_id)
+            if spec is not None and spec[0] == epoch:
+                self._speculated[item_id] = (epoch, spec[1], result)
+                if item_id in self._conversation.pending:
+                    self._finish_transcription(item_id, result)
+                elif self._speech_item_id == item_id:
+                    self._on_early_transcript(result.text.strip())
+            return
+        if item_id in self._conversation.pending:
+            self._finish_transcription(item_id, result)
+
+    def transcription_failed(self, item_id: str, message: str) -> None:
+        if item_id not in self._conversation.pending:
+            return
+        self._conversation.pending.discard(item_id)
+        self._speculated.pop(item_id, None)
+        item = self._conversation.items.get(item_id)
+        if item is not None:
+            item.text = ""
+        if self._transcription_enabled():
+            self._out.send(
+                {
+                    "type": "conversation.item.input_audio_transcription.failed",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "error": {
+                        "type": "transcription_error",
+                        "code": "transcription_failed",
+                        "message": message,
+                        "param": None,
+                    },
+                }
+            )
+        self._on_transcribed()
+
+    # ------------------------------------------------------------------ VAD and turns
+
+    def _run_vad(self, samples: Float32Audio) -> None:
+        if self.detection is None:
+            self.ms_total += len(samples) / (SAMPLE_RATE / 1000)
+            return
+        pending = np.concatenate([self._vad_pending, samples])
+        frame = self._vad_frame_samples
+        usable = len(pending) - len(pending) % frame
+        for start in range(0, usable, frame):
+            self.ms_total += frame / (SAMPLE_RATE / 1000)
+            probability = self._vad.speech_probability(pending[start : start + frame])
+            self._on_vad_frame(probability)
+        self._vad_pending = pending[usable:]
+        if not self._turns.speaking:
+            self._trim_preroll()
+
+    def _on_vad_frame(self, probability: float) -> None:
+        assert self.detection is not None
+        event = self._turns.update(probability, self.ms_total)
+        if event is not None and event.kind == "speech_started":
+            self._speech_item_id = new_id("item")
+            self._epoch += 1
+            self._out.send(
+                {
+                    "type": "input_audio_buffer.speech_started",
+                    "audio_start_ms": max(
+                        int(self._buffer_start_ms), event.at_ms - self.detection.prefix_padding_ms
+                    ),
+                    "item_id": self._speech_item_id,
+                }
+            )
+            self._on_speech_started()
+        elif event is not None and event.kind == "speech_stopped" and self._speech_item_id:
+            item_id = self._speech_item_id
+            self._speech_item_id = None
+            self._out.send(
+                {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": event.at_ms, "item_id": item_id}
+            )
+            self._commit(item_id, speech_end_ms=event.at_ms)
+            self._on_turn_ended()
+        elif self._turns.speaking and self._speech_item_id is not None:
+            silence = self._turns.silence_so_far_ms(self.ms_total)
+            if silence >= SPECULATE_AFTER_MS and self._speech_item_id not in self._speculated:
+                self._speculate(self._speech_item_id, self.ms_total - silence)
+
+    def _trim_preroll(self) -> None:
+        # Outside speech, keep only the prefix padding (plus a frame) so the buffer stays small.
+        if self.detection is None or self._speech_item_id is not None:
+            return
+        keep = int((self.detection.prefix_padding_ms + 64) * SAMPLE_RATE / 1000)
+        if self._buffer_samples <= keep * 2:
+            return
+        audio = np.concatenate(self._chunks)[-keep:]
+        dropped = self._buffer_samples - len(audio)
+        self._chunks = [audio]
+        self._buffer_samples = len(audio)
+        self._buffer_start_ms += dropped / (SAMPLE_RATE / 1000)
+        raw_keep = int(len(audio) / SAMPLE_RATE * self.input_format.rate) * self.input_format.bytes_per_sample
+        self._raw_input = self._raw_input[-raw_keep:] if raw_keep else b""
+
+    def _utterance(self, speech_end_ms: float | None) -> Float32Audio:
+        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
+        if speech_end_ms is not None:
+            end = int((speech_end_ms + STT_TAIL_MS - self._buffer_start_ms) * SAMPLE_RATE / 1000)
+            audio = audio[: max(0, end)]
+        return audio
+
+    def _speculate(self, item_id: str, speech_end_ms: float) -> None:
+        self._speculated[item_id] = (self._epoch, speech_end_ms, None)
+        self._out.append(
+            Transcribe(
+                item_id,
+                self._utterance(speech_end_ms),
+                *self._stt_hints(),
+                speculative=True,
+                epoch=self._epoch,
+            )
+        )
+
+    def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
+        audio = self._utterance(speech_end_ms)
+        raw = self._raw_input
+        self.reset()
+        self._buffer_start_ms = self.ms_total
+        order = self._conversation.order
+        previous = order[-1] if order else None
+        self._out.send(
+            {"type": "input_audio_buffer.committed", "item_id": item_id, "previous_item_id": previous}
+        )
+        data = {
+            "id": item_id,
+            "type": "message",
+            "object": "realtime.item",
+            "status": "completed",
+            "role": "user",
+            "content": [{"type": "input_audio", "transcript": None}],
+        }
+        record = Item(
+            data,
+            audio=raw,
+            audio_rate_bytes_per_ms=self.input_format.rate * self.input_format.bytes_per_sample / 1000,
+        )
+        spec = self._speculated.get(item_id)
+        self._conversation.pending.add(item_id)
+        self._conversation.insert(record, None)
+        if (
+            spec is not None
+            and spec[0] == self._epoch
+            and speech_end_ms is not None
+            and spec[1] >= speech_end_ms - 1
+        ):
+            if spec[2] is not None:
+                self._finish_transcription(item_id, spec[2])
+        else:
+            self._speculated.pop(item_id, None)
+            self._out.append(Transcribe(item_id, audio, *self._stt_hints()))
+
+    # ------------------------------------------------------------------ transcripts
+
+    def _stt_hints(self) -> tuple[str | None, str | None]:
+        transcription = self._config()["audio"]["input"].get("transcription") or {}
+        return transcription.get("language"), transcription.get("prompt")
+
+    def _transcription_enabled(self) -> bool:
+        return bool(self._config()["audio"]["input"].get("transcription"))
+
+    def _finish_transcription(self, item_id: str, result: Transcription) -> None:
+        self._conversation.pending.discard(item_id)
+        self._speculated.pop(item_id, None)
+        record = self._conversation.items.get(item_id)
+        if record is None:
+            return
+        text = result.text.strip()
+        record.text = text
+        if self._transcription_enabled():
+            record.data["content"][0]["transcript"] = text
+            self._out.append(SaveItem(wire_item(record), None))
+            if text:
+                self._out.send(
+                    {
+                        "type": "conversation.item.input_audio_transcription.delta",
+                        "item_id": item_id,
+                        "content_index": 0,
+                        "delta": text,
+                    }
+                )
+            self._out.send(
+                {
+                    "type": "conversation.item.input_audio_transcription.completed",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "transcript": text,
+                    "usage": {"type": "duration", "seconds": round(result.audio_seconds, 3)},
+                }
+            )
+        else:
+            # The transcript is still what the brain heard; keep it on disk for restores.
+            self._out.append(
+                SaveItem(
+                    {**wire_item(record), "content": [{"type": "input_audio", "transcript": text}]}, None
+                )
+            )
+        self._on_transcribed()
