@@ -8,7 +8,7 @@ import pytest
 
 from realtalk.engines.base import Transcription
 from realtalk.engines.silero_vad import SileroVad
-from realtalk.session.effects import Generate, Prefetch, Send, StopGenerating, Transcribe
+from realtalk.session.effects import Generate, PredictTurnEnd, Prefetch, Send, StopGenerating, Transcribe
 from realtalk.session.session import RealtimeSession
 from tests.realtime_client import pcm24k, silence
 from tests.speech_data import librivox_clips, load_wav_16k
@@ -94,3 +94,57 @@ def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:
     assert any(isinstance(e, StopGenerating) and e.response_id == rid for e in effects)
     done = next(e.event for e in effects if isinstance(e, Send) and e.event["type"] == "response.done")
     assert done["response"]["status_details"]["reason"] == "turn_detected"
+
+
+def semantic_session(vad: SileroVad) -> RealtimeSession:
+    session = RealtimeSession(model="m", vad=vad.stream())
+    session.start()
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}},
+        }
+    )
+    return session
+
+
+def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -> None:
+    session = semantic_session(vad)
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, speech + silence(300))
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    ask = next(e for e in effects if isinstance(e, PredictTurnEnd))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
+    assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
+    effects = session.transcription_completed(
+        job.item_id, Transcription("He was not an ill-disposed young man."), speculative=True, epoch=job.epoch
+    )
+    assert kinds(effects)[:3] == [
+        "input_audio_buffer.speech_stopped",
+        "input_audio_buffer.committed",
+        "conversation.item.added",
+    ]
+    assert "response.created" in kinds(effects)
+    assert [e for e in effects if isinstance(e, Transcribe)] == [], "the speculative transcript is the turn's"
+
+
+def test_semantic_vad_waits_for_an_unfinished_turn(vad: SileroVad) -> None:
+    session = semantic_session(vad)
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, speech + silence(300))
+    ask = next(e for e in effects if isinstance(e, PredictTurnEnd))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9)
+    effects = session.transcription_completed(
+        job.item_id,
+        Transcription("He was not an ill-disposed young man and"),
+        speculative=True,
+        epoch=job.epoch,
+    )
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    assert any(isinstance(e, Prefetch) for e in effects), "the reply is still prepared in the pause"
+    effects = append(session, silence(1200))
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    effects = append(session, silence(800))  # 300 + 1200 + 800 ms: past auto's 2000 ms
+    assert "input_audio_buffer.speech_stopped" in kinds(effects)

@@ -171,6 +171,7 @@ async def open_call(
     )
     runtime_args = {
         "stt": state.engines.stt,
+        "turn": state.engines.turn,
         "tts": state.engines.tts,
         "brain": state.brain,
         "store": state.store,

@@ -55,6 +55,19 @@ class Transcribe:
 
 
 @dataclass(frozen=True)
+class PredictTurnEnd:
+    """`semantic_vad`: ask the turn-end model whether the turn so far sounds finished.
+
+    `audio` is the turn up to now (16 kHz, the pause included); report with `turn_end_predicted`,
+    echoing `pause_id` so a verdict on a pause the speaker has since broken is dropped.
+    """
+
+    item_id: str
+    audio: Float32Audio
+    pause_id: float
+
+
+@dataclass(frozen=True)
 class ReadImage:
     """Read the text in an image (OCR); report with `image_read` / `image_read_failed`.
 
@@ -138,6 +151,7 @@ Effect = (
     | SaveItem
     | DeleteItem
     | Transcribe
+    | PredictTurnEnd
     | ReadImage
     | Prefetch
     | Generate

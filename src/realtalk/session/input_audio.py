@@ -1,10 +1,13 @@
 """`InputAudio`: the input audio buffer of a Realtime session, and how it becomes user turns.
 
 Appended audio is decoded to 16 kHz, fed to VAD frame by frame and turn detection; a turn's end
-commits the buffer as a user item and asks for its transcript (speculatively, during the end-of-turn
-silence, when it can). Part of the sans-I/O session: effects go to the session's `Outbox`, and
-what the rest of the session must react to (speech started, a turn ended, a transcript arrived)
-is reported through the callbacks it was given.
+commits the buffer as a user item and asks for its transcript (speculatively, in every pause that
+may end the turn). With `semantic_vad` each such pause is also put to the turn-end model, and
+the turn ends early when the model and the transcript both say it is finished.
+
+Part of the sans-I/O session: effects go to the session's `Outbox`, and what the rest of the
+session must react to (speech started, a turn ended, a transcript arrived) is reported through
+the callbacks it was given.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
-from .effects import Outbox, SaveItem, Transcribe
+from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -31,8 +34,8 @@ SAMPLE_RATE = 16_000
 
 # OpenAI: "the audio buffer must contain at least 100ms of audio" for a manual commit.
 MIN_COMMIT_MS = 100
-# Start transcribing this long into the end-of-turn silence: by the time the silence window
-# (500 ms by default) confirms the turn is over, the transcript is usually ready.
+# Start transcribing this long into a pause: by the time the silence window (500 ms by default)
+# confirms the turn is over, the transcript is usually ready. semantic_vad asks its model then too.
 SPECULATE_AFTER_MS = 160
 # Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
 STT_TAIL_MS = 250
@@ -91,7 +94,12 @@ class InputAudio:
         if self.detection is None:
             self._turns = TurnDetector(0.5, 500, frame_ms)
         else:
-            self._turns = TurnDetector(self.detection.threshold, self.detection.silence_duration_ms, frame_ms)
+            self._turns = TurnDetector(
+                self.detection.threshold,
+                self.detection.silence_duration_ms,
+                frame_ms,
+                semantic=self.detection.semantic,
+            )
 
     def reset(self) -> None:
         self._chunks: list[Float32Audio] = []
@@ -206,10 +214,22 @@ class InputAudio:
                 if item_id in self._conversation.pending:
                     self._finish_transcription(item_id, result)
                 elif self._speech_item_id == item_id:
-                    self._on_early_transcript(result.text.strip())
+                    ended = self._turns.heard(spec[1], result.text)
+                    if ended is not None:
+                        self._end_turn(ended.at_ms)
+                    else:
+                        self._on_early_transcript(result.text.strip())
             return
         if item_id in self._conversation.pending:
             self._finish_transcription(item_id, result)
+
+    def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> None:
+        """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""
+        if item_id != self._speech_item_id:
+            return
+        ended = self._turns.sounds_complete(pause_id, probability)
+        if ended is not None:
+            self._end_turn(ended.at_ms)
 
     def transcription_failed(self, item_id: str, message: str) -> None:
         if item_id not in self._conversation.pending:
@@ -269,17 +289,26 @@ class InputAudio:
             )
             self._on_speech_started()
         elif event is not None and event.kind == "speech_stopped" and self._speech_item_id:
-            item_id = self._speech_item_id
-            self._speech_item_id = None
-            self._out.send(
-                {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": event.at_ms, "item_id": item_id}
-            )
-            self._commit(item_id, speech_end_ms=event.at_ms)
-            self._on_turn_ended()
+            self._end_turn(event.at_ms)
         elif self._turns.speaking and self._speech_item_id is not None:
-            silence = self._turns.silence_so_far_ms(self.ms_total)
-            if silence >= SPECULATE_AFTER_MS and self._speech_item_id not in self._speculated:
-                self._speculate(self._speech_item_id, self.ms_total - silence)
+            pause = self._turns.pause_id
+            spec = self._speculated.get(self._speech_item_id)
+            if self._turns.silence_so_far_ms(self.ms_total) >= SPECULATE_AFTER_MS and (
+                spec is None or spec[1] != pause
+            ):
+                self._speculate(self._speech_item_id, pause)
+                if self._turns.semantic is not None:
+                    self._out.append(PredictTurnEnd(self._speech_item_id, self._utterance(None), pause))
+
+    def _end_turn(self, speech_end_ms: int) -> None:
+        item_id = self._speech_item_id
+        assert item_id is not None
+        self._speech_item_id = None
+        self._out.send(
+            {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": speech_end_ms, "item_id": item_id}
+        )
+        self._commit(item_id, speech_end_ms=speech_end_ms)
+        self._on_turn_ended()
 
     def _trim_preroll(self) -> None:
         # Outside speech, keep only the prefix padding (plus a frame) so the buffer stays small.
@@ -304,6 +333,7 @@ class InputAudio:
         return audio
 
     def _speculate(self, item_id: str, speech_end_ms: float) -> None:
+        self._epoch += 1  # a result for an earlier pause of this turn is stale
         self._speculated[item_id] = (self._epoch, speech_end_ms, None)
         self._out.append(
             Transcribe(

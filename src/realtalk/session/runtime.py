@@ -20,7 +20,7 @@ import numpy as np
 
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
-from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription
+from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
 from .effects import (
@@ -30,6 +30,7 @@ from .effects import (
     Effect,
     Generate,
     PlayAudio,
+    PredictTurnEnd,
     Prefetch,
     ReadImage,
     RunTool,
@@ -84,13 +85,17 @@ class SessionRuntime:
         tools: ToolRegistry | None = None,
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
+        turn: TurnEndModel | None = None,
     ) -> None:
+        """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
+        after the eagerness's longest wait."""
         self.session = session
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
         self._tts = tts
         self._images = images
+        self._turn = turn
         self._brain = brain
         self._store = store
         self._send = send
@@ -172,6 +177,9 @@ class SessionRuntime:
                 await asyncio.to_thread(self._store.delete_item, self.session.conversation_id, effect.item_id)
         elif isinstance(effect, Transcribe):
             self._spawn(self._transcribe(effect))
+        elif isinstance(effect, PredictTurnEnd):
+            if self._turn is not None:
+                self._spawn(self._predict_turn_end(effect))
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
@@ -231,6 +239,15 @@ class SessionRuntime:
                 job.item_id, result, speculative=job.speculative, epoch=job.epoch
             )
         )
+
+    async def _predict_turn_end(self, job: PredictTurnEnd) -> None:
+        assert self._turn is not None
+        try:
+            probability = await asyncio.to_thread(self._turn.completion_probability, job.audio)
+        except Exception:
+            log.exception("session %s: turn-end model failed", self.session.id)
+            return  # the pause then ends the turn only at the longest wait
+        self.submit(self.session.turn_end_predicted(job.item_id, job.pause_id, probability))
 
     async def _read_image(self, job: ReadImage) -> None:
         if self._images is None:

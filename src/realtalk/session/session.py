@@ -214,6 +214,11 @@ class RealtimeSession:
         self._input.transcription_completed(item_id, result, speculative=speculative, epoch=epoch)
         return self._out.drain()
 
+    def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> list[Effect]:
+        """The turn-end model's verdict on a pause of the user's turn (`PredictTurnEnd`)."""
+        self._input.turn_end_predicted(item_id, pause_id, probability)
+        return self._out.drain()
+
     def transcription_failed(self, item_id: str, message: str) -> list[Effect]:
         self._input.transcription_failed(item_id, message)
         return self._out.drain()
