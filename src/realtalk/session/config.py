@@ -106,6 +106,9 @@ class TurnDetectionSettings:
     interrupt_response: bool
     semantic: SemanticTiming | None = None
     """Set for `semantic_vad`: the turn-end model's say, and the longest wait (by eagerness)."""
+    backchannels: bool = False
+    """Speech over a reply holds it until it is judged a backchannel or an interruption
+    (`turn_detection.realtalk.backchannels`; on by default for `semantic_vad` only)."""
 
     @classmethod
     def from_config(cls, detection: dict[str, Any] | None) -> TurnDetectionSettings | None:
@@ -121,6 +124,7 @@ class TurnDetectionSettings:
                 bool(detection.get("create_response", True)),
                 bool(detection.get("interrupt_response", True)),
                 semantic=timing,
+                backchannels=bool((detection.get("realtalk") or {}).get("backchannels", True)),
             )
         return cls(
             threshold=float(detection.get("threshold", 0.5)),
@@ -129,4 +133,5 @@ class TurnDetectionSettings:
             idle_timeout_ms=detection.get("idle_timeout_ms"),
             create_response=bool(detection.get("create_response", True)),
             interrupt_response=bool(detection.get("interrupt_response", True)),
+            backchannels=bool((detection.get("realtalk") or {}).get("backchannels", False)),
         )

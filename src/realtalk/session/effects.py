@@ -146,6 +146,16 @@ class ClearPlayout:
     """Server-side playout: drop the audio not yet played (barge-in, cancel, clear)."""
 
 
+@dataclass(frozen=True)
+class PausePlayout:
+    """Server-side playout: stop playing, keep what is queued (a backchannel may follow)."""
+
+
+@dataclass(frozen=True)
+class ResumePlayout:
+    """Server-side playout: play on from where `PausePlayout` stopped."""
+
+
 Effect = (
     Send
     | SaveItem
@@ -159,6 +169,8 @@ Effect = (
     | StopGenerating
     | PlayAudio
     | ClearPlayout
+    | PausePlayout
+    | ResumePlayout
 )
 
 

@@ -58,9 +58,14 @@ class InputAudio:
         on_turn_ended: Callable[[], None],
         on_early_transcript: Callable[[str], None],
         on_transcribed: Callable[[], None],
+        on_speaking: Callable[[float], None] = lambda _: None,
+        on_pause_heard: Callable[[str, float], bool] = lambda _, __: False,
     ) -> None:
         """`on_early_transcript`: a speculative transcript arrived while the pause goes on.
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
+        `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
+        `on_pause_heard`: what the speech before a pause said, and how long it lasted (ms);
+        True drops the speech (a backchannel) instead of letting it become a turn.
         """
         self._out = out
         self._conversation = conversation
@@ -73,6 +78,9 @@ class InputAudio:
         self._on_turn_ended = on_turn_ended
         self._on_early_transcript = on_early_transcript
         self._on_transcribed = on_transcribed
+        self._on_speaking = on_speaking
+        self._on_pause_heard = on_pause_heard
+        self._onset_ms = 0.0
         self.ms_total = 0.0
         """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
         self.configure()
@@ -214,6 +222,9 @@ class InputAudio:
                 if item_id in self._conversation.pending:
                     self._finish_transcription(item_id, result)
                 elif self._speech_item_id == item_id:
+                    if self._on_pause_heard(result.text, spec[1] - self._onset_ms):
+                        self._drop_speech(spec[1])
+                        return
                     ended = self._turns.heard(spec[1], result.text)
                     if ended is not None:
                         self._end_turn(ended.at_ms)
@@ -277,6 +288,7 @@ class InputAudio:
         event = self._turns.update(probability, self.ms_total)
         if event is not None and event.kind == "speech_started":
             self._speech_item_id = new_id("item")
+            self._onset_ms = event.at_ms
             self._epoch += 1
             self._out.send(
                 {
@@ -292,6 +304,7 @@ class InputAudio:
             self._end_turn(event.at_ms)
         elif self._turns.speaking and self._speech_item_id is not None:
             pause = self._turns.pause_id
+            self._on_speaking(pause - self._onset_ms)
             spec = self._speculated.get(self._speech_item_id)
             if self._turns.silence_so_far_ms(self.ms_total) >= SPECULATE_AFTER_MS and (
                 spec is None or spec[1] != pause
@@ -299,6 +312,21 @@ class InputAudio:
                 self._speculate(self._speech_item_id, pause)
                 if self._turns.semantic is not None:
                     self._out.append(PredictTurnEnd(self._speech_item_id, self._utterance(None), pause))
+
+    def _drop_speech(self, speech_end_ms: float) -> None:
+        """The speech was not a turn (a backchannel): it ends here and is never committed."""
+        item_id = self._speech_item_id
+        self._speech_item_id = None
+        self._speculated.pop(item_id or "", None)
+        self._turns.reset()
+        self.reset()
+        self._out.send(
+            {
+                "type": "input_audio_buffer.speech_stopped",
+                "audio_end_ms": int(speech_end_ms),
+                "item_id": item_id,
+            }
+        )
 
     def _end_turn(self, speech_end_ms: int) -> None:
         item_id = self._speech_item_id

@@ -29,10 +29,12 @@ from .effects import (
     DeleteItem,
     Effect,
     Generate,
+    PausePlayout,
     PlayAudio,
     PredictTurnEnd,
     Prefetch,
     ReadImage,
+    ResumePlayout,
     RunTool,
     SaveItem,
     Send,
@@ -65,7 +67,15 @@ class AudioPlayer(Protocol):
         ...
 
     def clear(self) -> None:
-        """Drop everything not yet played."""
+        """Drop everything not yet played (and play on, if paused)."""
+        ...
+
+    def pause(self) -> None:
+        """Play silence, keeping what is queued."""
+        ...
+
+    def resume(self) -> None:
+        """Play on from where `pause` stopped."""
         ...
 
 
@@ -201,6 +211,12 @@ class SessionRuntime:
         elif isinstance(effect, ClearPlayout):
             if self.player is not None:
                 self.player.clear()
+        elif isinstance(effect, PausePlayout):
+            if self.player is not None:
+                self.player.pause()
+        elif isinstance(effect, ResumePlayout):
+            if self.player is not None:
+                self.player.resume()
         elif isinstance(effect, StopGenerating):
             stopped = self._generations.pop(effect.response_id, None)
             if stopped is not None:

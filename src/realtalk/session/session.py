@@ -25,6 +25,7 @@ from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from .backchannel import Backchannels
 from .config import default_config, merge_config
 from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
@@ -84,6 +85,8 @@ class RealtimeSession:
             on_turn_ended=self._turn_ended,
             on_early_transcript=self._prefetch,
             on_transcribed=self._generate_if_ready,
+            on_speaking=lambda ms: self._backchannels.speech_going_on(ms),
+            on_pause_heard=lambda text, ms: self._backchannels.speech_heard(text, ms),
         )
         self._responses = Responses(
             self._out,
@@ -97,6 +100,12 @@ class RealtimeSession:
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
+        )
+        self._backchannels = Backchannels(
+            self._out,
+            self._responses,
+            server_playout=server_playout,
+            enabled=lambda: self._input.detection is not None and self._input.detection.backchannels,
         )
 
     # ------------------------------------------------------------------ public entry points
@@ -383,12 +392,15 @@ class RealtimeSession:
         self._idle_deadline = None
         detection = self._input.detection
         if detection is not None and detection.interrupt_response:
+            if self._backchannels.speech_started():
+                return  # held until it is judged a backchannel or an interruption
             if self._responses.current is not None:
                 self._responses.cancel(self._responses.current, "turn_detected")
             elif self._server_playout and self._responses.playouts:
                 self._out.append(ClearPlayout())  # the reply is generated but still playing
 
     def _turn_ended(self) -> None:
+        self._backchannels.turn_ended()
         detection = self._input.detection
         if detection is not None and detection.create_response and self._responses.current is None:
             self._responses.create({})

@@ -43,12 +43,13 @@ SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     "high": SemanticTiming(threshold=0.3, max_silence_ms=1000),
 }
 
-# Words an English sentence rarely ends on: articles, prepositions, conjunctions, auxiliaries,
-# possessives, subject pronouns and fillers. "I'd like a table for... um" ends on two of them.
+# Words an English sentence rarely ends on: articles, prepositions, conjunctions, auxiliaries
+# (but not "is"/"was": "than he was."), possessives, subject pronouns and fillers.
+# "I'd like a table for... um" ends on two of them.
 _UNFINISHED_WORDS = frozenset(
     """a an the and or but nor so because if than which whose to of for with from in on at by into
-    onto as my your his her its our their is are was were be been being have has had will would
-    shall should can could may might must very rather quite um uh er erm i we they he she""".split()
+    onto as my your his her its our their be been being have has had will would shall should can
+    could may might must very rather quite um uh er erm i we they he she""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z']+")
 

@@ -96,6 +96,13 @@ class PlayoutTrack(PacedAudioTrack):
         self._queue: deque[_Chunk] = deque()
         self._played_chunks: dict[str, int] = {}
         self._played_samples: dict[str, int] = {}
+        self._paused = False
+
+    def pause(self) -> None:
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
         self._queue.append(_Chunk(response_id, item_id, np.frombuffer(audio, dtype=np.int16)))
@@ -106,6 +113,7 @@ class PlayoutTrack(PacedAudioTrack):
         for chunk in self._queue:
             cut.setdefault(chunk.response_id, chunk.item_id)
         self._queue.clear()
+        self._paused = False
         for response_id, item_id in cut.items():
             heard_ms = self._played_samples.get(item_id, 0) * 1000 / RATE
             self._report(self._call.session.playout_cleared(response_id, item_id, heard_ms))
@@ -113,7 +121,7 @@ class PlayoutTrack(PacedAudioTrack):
     def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
         out = np.zeros(FRAME_SAMPLES, dtype=np.int16)
         filled = 0
-        while filled < FRAME_SAMPLES and self._queue:
+        while filled < FRAME_SAMPLES and self._queue and not self._paused:
             chunk = self._queue[0]
             if chunk.offset == 0 and chunk.response_id not in self._played_chunks:
                 self._played_chunks[chunk.response_id] = 0
