@@ -109,3 +109,28 @@ def test_server_vad_ignores_verdicts() -> None:
 )
 def test_sounds_unfinished(text: str, unfinished: bool) -> None:
     assert sounds_unfinished(text) is unfinished
+
+
+def test_noise_needs_louder_longer_onsets_and_quiet_rooms_do_not() -> None:
+    detector = TurnDetector(0.5, 500, FRAME_MS)
+    t = 0.0
+    for _ in range(40):  # a fan at -40 dBFS, Silero unsure
+        t += FRAME_MS
+        assert detector.update(0.2, t, -40.0) is None
+    assert detector.noise.noisy and detector.noise.level_db == pytest.approx(-40.0)
+    for _ in range(5):  # the fan hits the threshold but is no louder than itself: no barge-in
+        t += FRAME_MS
+        assert detector.update(0.8, t, -39.0) is None
+    t += FRAME_MS
+    assert detector.update(0.9, t, -33.0) is None
+    t += FRAME_MS
+    assert detector.update(0.9, t, -33.0) is None, "two frames start speech only in a quiet room"
+    t += FRAME_MS
+    assert detector.update(0.9, t, -33.0) == TurnEvent("speech_started", int(t - 3 * FRAME_MS))
+
+    quiet = TurnDetector(0.5, 500, FRAME_MS)
+    for index in range(20):
+        quiet.update(0.0, (index + 1) * FRAME_MS, -80.0)
+    assert not quiet.noise.noisy
+    quiet.update(0.9, 21 * FRAME_MS, -62.0)  # a soft voice, far below the noisy line
+    assert quiet.update(0.9, 22 * FRAME_MS, -62.0) == TurnEvent("speech_started", int(20 * FRAME_MS))

@@ -27,6 +27,7 @@ from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
+from .noise_floor import NoiseFloor
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -81,6 +82,8 @@ class InputAudio:
         self._on_speaking = on_speaking
         self._on_pause_heard = on_pause_heard
         self._onset_ms = 0.0
+        self._noise = NoiseFloor()
+        """The room's noise, learnt once per session (settings changes keep it)."""
         self.ms_total = 0.0
         """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
         self.configure()
@@ -100,13 +103,14 @@ class InputAudio:
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
         if self.detection is None:
-            self._turns = TurnDetector(0.5, 500, frame_ms)
+            self._turns = TurnDetector(0.5, 500, frame_ms, noise=self._noise)
         else:
             self._turns = TurnDetector(
                 self.detection.threshold,
                 self.detection.silence_duration_ms,
                 frame_ms,
                 semantic=self.detection.semantic,
+                noise=self._noise,
             )
 
     def reset(self) -> None:
@@ -277,15 +281,16 @@ class InputAudio:
         usable = len(pending) - len(pending) % frame
         for start in range(0, usable, frame):
             self.ms_total += frame / (SAMPLE_RATE / 1000)
-            probability = self._vad.speech_probability(pending[start : start + frame])
-            self._on_vad_frame(probability)
+            samples = pending[start : start + frame]
+            probability = self._vad.speech_probability(samples)
+            self._on_vad_frame(probability, _level_db(samples))
         self._vad_pending = pending[usable:]
         if not self._turns.speaking:
             self._trim_preroll()
 
-    def _on_vad_frame(self, probability: float) -> None:
+    def _on_vad_frame(self, probability: float, level_db: float) -> None:
         assert self.detection is not None
-        event = self._turns.update(probability, self.ms_total)
+        event = self._turns.update(probability, self.ms_total, level_db)
         if event is not None and event.kind == "speech_started":
             self._speech_item_id = new_id("item")
             self._onset_ms = event.at_ms
@@ -457,3 +462,8 @@ class InputAudio:
                 )
             )
         self._on_transcribed()
+
+
+def _level_db(frame: Float32Audio) -> float:
+    """Mean power of a frame in dB relative to full scale."""
+    return float(10 * np.log10(np.mean(np.square(frame, dtype=np.float64)) + 1e-10))

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .noise_floor import NoiseFloor
+
 # Silero's own recommendation: leave speech only when the probability drops 0.15 below the
 # threshold, so a voice hovering around the threshold doesn't flap.
 HYSTERESIS = 0.15
@@ -87,7 +89,9 @@ class TurnDetector:
         frame_ms: float,
         *,
         semantic: SemanticTiming | None = None,
+        noise: NoiseFloor | None = None,
     ) -> None:
+        """`noise`: the session's noise estimate (it outlives a detector when the settings change)."""
         self.threshold = threshold
         self.semantic = semantic
         self.silence_duration_ms = semantic.max_silence_ms if semantic else silence_duration_ms
@@ -98,6 +102,7 @@ class TurnDetector:
         # Verdicts as (pause_id, verdict): one about an earlier pause no longer counts.
         self._complete: tuple[float, bool] | None = None
         self._unfinished: tuple[float, bool] | None = None
+        self.noise = noise or NoiseFloor()
 
     @property
     def pause_id(self) -> float:
@@ -108,14 +113,23 @@ class TurnDetector:
         """How long the current speaker has been quiet (0 when not speaking)."""
         return now_ms - self._last_speech_end_ms if self.speaking else 0.0
 
-    def update(self, probability: float, frame_end_ms: float) -> TurnEvent | None:
+    def update(
+        self, probability: float, frame_end_ms: float, level_db: float | None = None
+    ) -> TurnEvent | None:
+        """One VAD frame: its speech probability, end time and (for the noise floor) level in dBFS."""
         if not self.speaking:
-            self._onset_run = self._onset_run + 1 if probability >= self.threshold else 0
-            if self._onset_run >= ONSET_FRAMES:
+            candidate = probability >= self.threshold
+            if level_db is not None:
+                if not candidate:
+                    self.noise.observe(level_db)
+                candidate = candidate and self.noise.loud_enough(level_db)
+            self._onset_run = self._onset_run + 1 if candidate else 0
+            needed = self.noise.onset_frames(ONSET_FRAMES)
+            if self._onset_run >= needed:
                 self.speaking = True
                 self._onset_run = 0
                 self._last_speech_end_ms = frame_end_ms
-                onset = frame_end_ms - ONSET_FRAMES * self.frame_ms
+                onset = frame_end_ms - needed * self.frame_ms
                 return TurnEvent("speech_started", max(0, int(onset)))
             return None
         if probability >= self.threshold - HYSTERESIS:
@@ -139,6 +153,7 @@ class TurnDetector:
         return self._verdicts_in()
 
     def reset(self) -> None:
+        """Forget the turn in progress (the noise estimate stays: the room has not changed)."""
         self.speaking = False
         self._onset_run = 0
         self._complete = self._unfinished = None
