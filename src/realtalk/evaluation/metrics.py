@@ -74,7 +74,12 @@ METRICS: list[Metric] = [
     Metric("backchannels resumed", "%", _rate("backchannel", "resumed")),
     Metric("interruptions cancelled", "%", _rate("interruption", "cancelled")),
     Metric("interruptions answered", "%", _rate("interruption", "answered")),
-    Metric("interruption onset -> agent silent p50", "ms", _stage({"interruption"}, "onset_to_silent", 50)),
+    Metric(
+        "interruption onset -> reply audio stops p50", "ms", _stage({"interruption"}, "onset_to_silent", 50)
+    ),
+    Metric(
+        "interruption onset -> response cancelled p50", "ms", _stage({"interruption"}, "onset_to_cancel", 50)
+    ),
     Metric("false turn starts, noise alone", "/min", _false_starts),
     Metric("WER clean", "", _wer({"complete", "pause"})),
     Metric("WER in noise, 20 dB", "", _wer({"noisy"}, 20)),

@@ -20,7 +20,8 @@ STAGES = {
     "response": "speech_stopped -> first reply audio",
     "voice_to_voice": "end of speech -> first reply audio",
     "onset_to_speech_started": "interruption onset -> speech_started",
-    "onset_to_silent": "interruption onset -> reply stopped",
+    "onset_to_silent": "interruption onset -> reply audio stops coming",
+    "onset_to_cancel": "interruption onset -> response.done (cancelled)",
 }
 MARKED = {
     "input_audio_buffer.speech_started": ("#d62728", "speech_started"),

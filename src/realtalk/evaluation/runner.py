@@ -226,5 +226,12 @@ def _score_reactive(
         if heard is not None:
             result.stages["onset_to_speech_started"] = (heard - onset) * 1000
         if done is not None and status == "cancelled":
-            # Over WebSocket the reply stops when the server says it is over: nothing after it plays.
-            result.stages["onset_to_silent"] = (done[0] - onset) * 1000
+            result.stages["onset_to_cancel"] = (done[0] - onset) * 1000
+            # The reply falls silent when its audio stops coming (a server may hold it before it
+            # cancels); what a client had buffered beyond that is the client's to cut.
+            sent = [at for at, e in events if _audio_of(e, reply["response_id"]) and at <= done[0]]
+            result.stages["onset_to_silent"] = (max(onset, sent[-1] if sent else onset) - onset) * 1000
+
+
+def _audio_of(event: dict[str, Any], response_id: str) -> bool:
+    return event.get("type") == "response.output_audio.delta" and event.get("response_id") == response_id
