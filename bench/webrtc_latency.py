@@ -10,7 +10,9 @@ into an Opus track in real time and listens to the agent's track. It prints p50/
   `response.done` (cancelled) on the data channel (the core bench's definition), and -> the
   agent's voice going silent on the track (what the person hears).
 
-Run from the repo root: `python bench/webrtc_latency.py` (starts its own server).
+Run from the repo root: `python bench/webrtc_latency.py` (starts its own server). With
+`--semantic` the sessions use `semantic_vad`, so speech over a reply first pauses the playout
+(backchannels on) and cancels it once judged an interruption.
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ async def barge_in(call: RtcClient, first: object, interruption: object) -> tupl
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="passes over the five LibriVox clips")
+    parser.add_argument("--semantic", action="store_true", help="semantic_vad with backchannels")
     args = parser.parse_args()
+    detection = {"audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}} if args.semantic else {}
     clips = [load_wav_16k(path) for path, _ in librivox_clips()]
     interruptions = [load_wav_16k(path) for path, _ in cards_clips()]  # as in bench/voice_latency.py
     server = start_server(Path(tempfile.mkdtemp(prefix="realtalk-bench-")))
@@ -84,6 +88,7 @@ async def main() -> None:
         call = RtcClient()
         await call.connect(server, API_KEY)
         await call.until("session.created")
+        await call.send({"type": "session.update", "session": {"type": "realtime", **detection}})
         latencies = [await voice_to_voice(call, clip) for _ in range(args.rounds) for clip in clips]
         await call.close()
         cut_done, cut_silent = [], []
@@ -93,7 +98,11 @@ async def main() -> None:
             await call.send(
                 {
                     "type": "session.update",
-                    "session": {"type": "realtime", "instructions": "You are a chatty storyteller."},
+                    "session": {
+                        "type": "realtime",
+                        "instructions": "You are a chatty storyteller.",
+                        **detection,
+                    },
                 }
             )
             done_ms, silent_ms = await barge_in(
