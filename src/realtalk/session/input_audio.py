@@ -38,6 +38,8 @@ MIN_COMMIT_MS = 100
 # Start transcribing this long into a pause: by the time the silence window (500 ms by default)
 # confirms the turn is over, the transcript is usually ready. semantic_vad asks its model then too.
 SPECULATE_AFTER_MS = 160
+# What the turn-end model hears of a turn (Smart Turn's window); a long turn is not copied whole.
+TURN_MODEL_WINDOW_MS = 8000
 # Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
 STT_TAIL_MS = 250
 
@@ -316,7 +318,8 @@ class InputAudio:
             ):
                 self._speculate(self._speech_item_id, pause)
                 if self._turns.semantic is not None:
-                    self._out.append(PredictTurnEnd(self._speech_item_id, self._utterance(None), pause))
+                    recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
+                    self._out.append(PredictTurnEnd(self._speech_item_id, recent, pause))
 
     def _drop_speech(self, speech_end_ms: float) -> None:
         """The speech was not a turn (a backchannel): it ends here and is never committed."""
