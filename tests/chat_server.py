@@ -36,7 +36,8 @@ class Scripted:
     text: content pieces, one chunk each; tool_calls: `(name, [argument fragments])`, each call
     announced in one chunk and its arguments streamed in the following ones; status: an HTTP
     error instead of a stream; hang_s: wait before answering at all; stall_s: wait after the text
-    pieces, mid-stream (a stalled model).
+    pieces, mid-stream (a stalled model); piece_delay_s: wait before each text piece after the
+    first (a model writing at its own pace).
     """
 
     text: list[str] = field(default_factory=list)
@@ -44,6 +45,7 @@ class Scripted:
     status: int = 200
     hang_s: float = 0.0
     stall_s: float = 0.0
+    piece_delay_s: float = 0.0
 
 
 class ChatServer:
@@ -109,7 +111,9 @@ class ChatServer:
         self.outcomes.append("streaming")
         try:
             yield chunk({"role": "assistant", "content": ""})
-            for piece in reply.text:
+            for number, piece in enumerate(reply.text):
+                if number and reply.piece_delay_s:
+                    await asyncio.sleep(reply.piece_delay_s)
                 yield chunk({"content": piece})
             if reply.stall_s:
                 await asyncio.sleep(reply.stall_s)

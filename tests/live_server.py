@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -31,11 +32,18 @@ class LiveServer:
     port: int
     env: dict[str, str]
     extra_args: list[str] = field(default_factory=list)
+    ca_file: Path | None = None
+    """Set when the server serves TLS: the CA its certificate is signed by."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.ca_file else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """httpx's `verify=` for this server."""
+        return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True
 
     @property
     def base_url(self) -> str:
@@ -61,7 +69,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_tail()}")
             try:
-                if httpx.get(f"{self.http_url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.http_url}/healthz", timeout=1, verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -90,10 +98,11 @@ class LiveServer:
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
 
-def start_server(data_dir: Path, *args: str, **env: str) -> LiveServer:
-    """A started server on a free port; `args` go to `realtalk serve`, `env` over the defaults."""
+def start_server(data_dir: Path, *args: str, ca_file: Path | None = None, **env: str) -> LiveServer:
+    """A started server on a free port; `args` go to `realtalk serve`, `env` over the defaults;
+    `ca_file` when `args` make it serve TLS."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = LiveServer(data_dir=data_dir, port=free_port(), env=env, extra_args=list(args))
+    server = LiveServer(data_dir=data_dir, port=free_port(), env=env, extra_args=list(args), ca_file=ca_file)
     server.start()
     return server
 

@@ -12,6 +12,7 @@ import uvicorn
 from .apps import builtin_apps
 from .config import Settings
 from .server.app import create_app
+from .server.protocols import QuietRefusalWebSocketProtocol, http_protocol
 from .tools.registry import ToolRegistry
 
 
@@ -28,7 +29,8 @@ def _announce_web_app(ui_token: str, settings: Settings) -> None:
     """Tell the person at the terminal where the voice app is. The sign-in link holds the UI token,
     so it goes only to an interactive terminal, never into logs."""
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    url = f"http://{host}:{settings.port}/"
+    scheme = "https" if settings.ssl_certfile else "http"
+    url = f"{scheme}://{host}:{settings.port}/"
     if sys.stdout.isatty():
         print(f"\n  RealTalk voice app: {url}#token={ui_token}\n", flush=True)
     else:
@@ -49,6 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument(
         "--tools", metavar="MODULE:NAME", help="a realtalk.tools.ToolRegistry of server-side tools to load"
     )
+    serve.add_argument(
+        "--ssl-certfile", help="serve HTTPS/WSS with this PEM certificate (or REALTALK_SSL_CERTFILE)"
+    )
+    serve.add_argument("--ssl-keyfile", help="the certificate's PEM private key (or REALTALK_SSL_KEYFILE)")
     evaluate = commands.add_parser(
         "eval", help="play a scenario file's audio to a running Realtime-API server and report"
     )
@@ -69,8 +75,16 @@ def main(argv: list[str] | None = None) -> None:
 
         raise SystemExit(run_eval(args))
 
-    overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
+    given = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": args.ssl_certfile,
+        "ssl_keyfile": args.ssl_keyfile,
+    }
+    overrides = {k: v for k, v in given.items() if v is not None}
     settings = Settings(**overrides)
+    if (settings.ssl_certfile is None) != (settings.ssl_keyfile is None):
+        parser.error("TLS needs both a certificate and its key (--ssl-certfile and --ssl-keyfile)")
     app = builtin_apps()[args.app] if args.app else None
     tools = app.tools if app else ToolRegistry()
     if args.tools:
@@ -91,12 +105,19 @@ def main(argv: list[str] | None = None) -> None:
     if app is not None and app.attach is not None:
         app.attach(server, settings)
     _announce_web_app(server.state.realtalk.ui_token, settings)
+    # Limits and timeouts: docs/security.md says why each is what it is.
     uvicorn.run(
         server,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        http=http_protocol(settings.header_timeout_s),
+        ws=QuietRefusalWebSocketProtocol,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         ws_max_size=32 * 1024 * 1024,
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=settings.keep_alive_timeout_s,  # type: ignore[arg-type]  # a float works
+        ssl_certfile=settings.ssl_certfile,
+        ssl_keyfile=settings.ssl_keyfile,
     )

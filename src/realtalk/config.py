@@ -68,6 +68,25 @@ class Settings(BaseSettings):
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
 
+    # Hostile clients (docs/security.md has the precedents for each default).
+    max_body_bytes: int = 1024 * 1024
+    """Largest HTTP request body, except on routes that carry images (below) and `/web/login`."""
+    max_image_body_bytes: int = 20 * 1024 * 1024
+    """Largest body of a route that may carry an image (`POST /v1/realtalk/chat`)."""
+    max_connections: int = 1000
+    """Open connections (HTTP and WebSocket) per process; more are answered 503."""
+    header_timeout_s: float = 10.0
+    """Time a connection has to send a complete request head (slowloris)."""
+    body_timeout_s: float = 30.0
+    """Longest pause between two parts of a request body."""
+    keep_alive_timeout_s: float = 5.0
+    """An idle HTTP keep-alive connection is closed after this long."""
+    ws_idle_timeout_s: float = 900.0
+    """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
+    ssl_certfile: Path | None = None
+    """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
+    ssl_keyfile: Path | None = None
+
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from realtalk.apps.tasks import migrate
-from realtalk.apps.tasks.models import Status, Task, TaskUpdate
+from realtalk.apps.tasks.models import Status, Task, TaskCreate, TaskUpdate
 from realtalk.apps.tasks.store import TaskStore
 
 # What SQLModel's create_all made for the task table before there were migrations (SQLite).
@@ -26,6 +26,9 @@ INSERT INTO task (id, title, notes, due, priority, status, tags, created_at, upd
      '2026-01-01 10:00:00.000000', '2026-01-01 10:00:00.000000'),
     (2, 'buy milk', 'oat', NULL, 'medium', 'done', '[]',
      '2026-01-02 10:00:00.000000', '2026-01-03 08:30:00.000000')"""
+
+
+HEAD = "0003"
 
 
 def url(tmp_path: Path) -> str:
@@ -57,16 +60,26 @@ def assert_rows_kept(store: TaskStore) -> None:
     assert taxes.completed_at is None
     assert (milk.notes, milk.status) == ("oat", Status.done)
     assert milk.completed_at is not None and milk.completed_at.isoformat().startswith("2026-01-03T08:30")
+    assert_ids_not_reused(store)
+
+
+def assert_ids_not_reused(store: TaskStore) -> None:
+    """Deleting the newest task must not hand its id to the next one (AUTOINCREMENT)."""
+    newest = store.create(TaskCreate(title="newest"))
+    assert newest.id is not None and store.delete(newest.id)
+    after = store.create(TaskCreate(title="after"))
+    assert after.id is not None and after.id > newest.id
 
 
 def test_a_fresh_database_is_migrated_to_head(tmp_path: Path) -> None:
     store = TaskStore(url(tmp_path))
-    assert version(store.engine) == "0002"
+    assert version(store.engine) == HEAD
     assert_schema_is_the_models(store.engine)
     with store.engine.connect() as connection:
         assert "ix_task_status_due" in {i["name"] for i in sa.inspect(connection).get_indexes("task")}
     TaskStore(url(tmp_path))  # starting again is a no-op
-    assert version(store.engine) == "0002"
+    assert version(store.engine) == HEAD
+    assert_ids_not_reused(store)
 
 
 def test_a_database_made_before_migrations_is_adopted_with_its_rows(tmp_path: Path) -> None:
@@ -75,7 +88,7 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(tmp_path: Pa
         connection.exec_driver_sql(LEGACY_DDL)
         connection.exec_driver_sql(ROWS)
     store = TaskStore(url(tmp_path))
-    assert version(store.engine) == "0002"
+    assert version(store.engine) == HEAD
     assert_rows_kept(store)
     assert_schema_is_the_models(store.engine)
     reopened = store.update(2, TaskUpdate(status=Status.open))
@@ -90,7 +103,7 @@ def test_upgrading_from_the_baseline_keeps_the_rows(tmp_path: Path) -> None:
         assert "completed_at" not in {c["name"] for c in sa.inspect(connection).get_columns("task")}
         connection.exec_driver_sql(ROWS)
     store = TaskStore(url(tmp_path))
-    assert version(store.engine) == "0002"
+    assert version(store.engine) == HEAD
     assert_rows_kept(store)
 
 

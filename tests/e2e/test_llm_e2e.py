@@ -10,7 +10,8 @@ import pytest
 
 from tests.chat_server import ChatServer, Scripted
 from tests.live_server import LiveServer, start_server
-from tests.realtime_client import Recorder, realtime
+from tests.realtime_client import Recorder, pcm24k, realtime, silence
+from tests.speech_data import librivox_clips, load_wav_16k
 
 pytestmark = pytest.mark.slow
 
@@ -83,3 +84,24 @@ async def test_llm_reply_tool_call_and_fallback(llm_server: LiveServer, chat: Ch
         assert "Ada" in text
         assert events[-1]["response"]["status"] == "completed"  # type: ignore[index]
     assert "answering with the builtin brain" in llm_server.log_tail(20000)
+
+
+async def test_a_long_spoken_answer_starts_while_the_llm_still_writes(
+    llm_server: LiveServer, chat: ChatServer
+) -> None:
+    """Prefetched or not, the first clause is spoken long before the LLM's answer is complete."""
+    path, _ = librivox_clips()[1]
+    words = [f"{w} " for w in ("Here is a long answer, " + "and it goes on for a while. " * 12).split()]
+    for _ in range(3):  # the prefetch, and the reply if the speech end moved after it
+        chat.replies.append(Scripted(text=words, piece_delay_s=0.05))
+    async with realtime(llm_server) as conn:
+        start = len(conn.events)
+        await conn.append_audio(silence(300) + pcm24k(load_wav_16k(path)) + silence(1500))
+        await conn.until("response.output_audio.delta")
+        assert chat.outcomes[-1] == "streaming"  # ~3.5 s of text still to come
+        events = await conn.collect_response()
+        assert events[-1]["response"]["status"] == "completed"
+        kind = "response.output_audio_transcript.delta"
+        spoken = "".join(str(e["delta"]) for e in conn.events[start:] if e["type"] == kind)
+        assert spoken.split() == "".join(words).split()
+        assert "input_audio_buffer.committed" in conn.types(start)

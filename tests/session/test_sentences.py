@@ -22,7 +22,12 @@ def test_sentences_and_early_first_clause() -> None:
 
 
 def test_short_first_clause_is_not_cut() -> None:
-    assert split("Yes, it is. Fine.") == ["Yes, it is.", "Fine."]
+    assert split("Yes, it is. Fine, thanks.") == ["Yes, it is.", "Fine, thanks."]
+
+
+def test_short_fragments_join_the_next_piece() -> None:
+    text = "Sure. Here is the list.\nItem 1: buy milk.\nItem 2: call Bob. OK? Done."
+    assert split(text) == ["Sure. Here is the list.", "Item 1: buy milk.", "Item 2: call Bob.", "OK? Done."]
 
 
 def test_nothing_lost() -> None:

@@ -57,6 +57,11 @@ class PiperTts:
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # ONNX Runtime's CPU arena grows to the peak of all concurrent runs and never gives memory
+        # back: ten concurrent long sentences left +4.3 GB resident, and a second round grew it
+        # further (tests/engines/test_inference_memory.py). Without it a sentence took 0.25 s
+        # instead of 0.23 s, within this shared machine's noise.
+        options.enable_cpu_mem_arena = False
         session = ort.InferenceSession(
             str(self.voice_path), sess_options=options, providers=["CPUExecutionProvider"]
         )

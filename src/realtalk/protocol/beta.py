@@ -82,13 +82,18 @@ def session_to_ga(session: dict[str, Any]) -> dict[str, Any]:
 
 
 def item_to_ga(item: dict[str, Any]) -> dict[str, Any]:
+    """Anything not shaped like a beta item is left as it is, for GA validation to refuse."""
     out = dict(item)
-    if out.get("type") == "message" and out.get("role") == "assistant":
+    if (
+        out.get("type") == "message"
+        and out.get("role") == "assistant"
+        and isinstance(out.get("content"), list)
+    ):
         out["content"] = [
-            {**part, "type": _ASSISTANT_CONTENT_TO_GA.get(part.get("type", ""), part.get("type"))}
-            if isinstance(part, dict)
+            {**part, "type": _ASSISTANT_CONTENT_TO_GA.get(part["type"], part["type"])}
+            if isinstance(part, dict) and isinstance(part.get("type"), str)
             else part
-            for part in out.get("content") or []
+            for part in out["content"]
         ]
     return out
 
@@ -105,7 +110,8 @@ def client_event_to_ga(event: dict[str, Any]) -> dict[str, Any]:
         response.pop("type", None)
         if isinstance(response.get("input"), list):
             response["input"] = [item_to_ga(i) if isinstance(i, dict) else i for i in response["input"]]
-        audio_out = response.pop("audio", {}).get("output")
+        audio = response.pop("audio", None)
+        audio_out = audio.get("output") if isinstance(audio, dict) else None
         if audio_out:
             response["audio"] = {"output": audio_out}
         out["response"] = response

@@ -7,10 +7,10 @@ answer like OpenAI does ("Unknown parameter: 'session.foo'").
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, get_args
 
 from openai.types.realtime import (
+    ConversationItem,
     ConversationItemCreateEvent,
     ConversationItemDeleteEvent,
     ConversationItemRetrieveEvent,
@@ -19,13 +19,18 @@ from openai.types.realtime import (
     InputAudioBufferClearEvent,
     InputAudioBufferCommitEvent,
     OutputAudioBufferClearEvent,
+    RealtimeConversationItemAssistantMessage,
+    RealtimeConversationItemSystemMessage,
+    RealtimeConversationItemUserMessage,
     ResponseCancelEvent,
     ResponseCreateEvent,
     SessionUpdateEvent,
 )
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .errors import ProtocolError
+from .json_decode import check_json_depth, decode_json
 
 CLIENT_EVENT_MODELS: dict[str, type[BaseModel]] = {
     "session.update": SessionUpdateEvent,
@@ -50,35 +55,50 @@ TURN_DETECTION_EXTENSIONS = {"backchannels": bool}
 
 
 def decode_json_event(raw: str | bytes) -> dict[str, Any]:
-    """Decode one text frame into an event object, or raise `ProtocolError`."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError(
-            f"We could not parse the JSON body of your request: {exc}", code="invalid_json"
-        ) from exc
+    """Decode one text frame into an event object, or raise `ProtocolError`. Its fields, `type`
+    included, are checked by `validate_client_event`, which can name the event's `event_id`."""
+    data = decode_json(raw, check_depth=False)
     if not isinstance(data, dict):
-        raise ProtocolError("A client event must be a JSON object.", code="invalid_json")
-    event_type = data.get("type")
-    if not isinstance(event_type, str):
         raise ProtocolError(
-            "Missing required parameter: 'type'.", code="missing_required_parameter", param="type"
+            f"Invalid type for client event: expected an object, but got {_json_type(data)} instead.",
+            code="invalid_type",
         )
     return data
 
 
+def event_type(data: dict[str, Any]) -> str | None:
+    """The event's `type` when it is a string."""
+    value = data.get("type")
+    return value if isinstance(value, str) else None
+
+
 def validate_client_event(data: dict[str, Any]) -> BaseModel:
     """Validate a GA-shaped client event; return the SDK model. Raises `ProtocolError`."""
-    event_type = data["type"]
-    model = CLIENT_EVENT_MODELS.get(event_type)
+    if "type" not in data:
+        raise ProtocolError(
+            "Missing required parameter: 'type'.", code="missing_required_parameter", param="type"
+        )
+    name = event_type(data)
+    if name is None:
+        raise ProtocolError(
+            f"Invalid type for 'type': expected a string, but got {_json_type(data['type'])} instead.",
+            code="invalid_type",
+            param="type",
+        )
+    model = CLIENT_EVENT_MODELS.get(name)
     if model is None:
         raise ProtocolError(
-            f"Invalid value: '{event_type}'. Supported values are: "
-            + ", ".join(f"'{name}'" for name in CLIENT_EVENT_MODELS)
+            f"Invalid value: '{_short(name)}'. Supported values are: "
+            + ", ".join(f"'{known}'" for known in CLIENT_EVENT_MODELS)
             + ".",
             code="invalid_value",
             param="type",
         )
+    check_json_depth(data)  # here, not in `decode_json_event`, so the error names the event_id
+    _drop_item_nulls(data)
+    for config in ("session", "response"):
+        if isinstance(data.get(config), dict):
+            _refuse_nulls(data[config], config)
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
@@ -86,6 +106,12 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
     unknown = _first_unknown_key(parsed, "")
     if unknown is not None:
         raise ProtocolError(f"Unknown parameter: '{unknown}'.", code="unknown_parameter", param=unknown)
+    if name == "session.update":
+        limits.check_session(data["session"], "session")
+    elif name == "response.create" and isinstance(data.get("response"), dict):
+        limits.check_response(data["response"], "response")
+    elif name == "conversation.item.create":
+        limits.check_item(data["item"], "item")
     return parsed
 
 
@@ -108,6 +134,122 @@ def _check_turn_detection_extension(path: str, value: object) -> None:
             )
 
 
+NULLABLE = frozenset({"turn_detection", "noise_reduction", "transcription", "tracing", "prompt", "include"})
+"""Session and response fields a `null` clears (OpenAI: "To clear a field like `turn_detection`, pass
+`null`"). Any other `null` is refused as OpenAI refuses it ("Invalid type for 'session.audio':
+expected an object, but got null instead"): "To clear `instructions`, pass an empty string; to clear
+`tools`, an empty array"."""
+
+_OPAQUE = frozenset({"response.input", "response.metadata"})
+"""Values that are not session fields: items (see `_drop_item_nulls`) and metadata (checked by the
+schema). Nor is a tool's `parameters`, a JSON Schema where `null` is a legal value."""
+
+
+def _refuse_nulls(value: object, path: str) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if child is None and key not in NULLABLE:
+                raise ProtocolError(
+                    f"Invalid type for '{where}': expected {_expected(path, key)}, but got null instead.",
+                    code="invalid_type",
+                    param=where,
+                )
+            if key != "parameters" and where not in _OPAQUE:
+                _refuse_nulls(child, where)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            if child is None:
+                raise ProtocolError(
+                    f"Invalid type for '{path}[{index}]': expected an object, but got null instead.",
+                    code="invalid_type",
+                    param=f"{path}[{index}]",
+                )
+            _refuse_nulls(child, f"{path}[{index}]")
+
+
+def _expected(path: str, key: str) -> str:
+    if key in ("instructions", "voice", "model", "name", "description", "type"):
+        return "a string"
+    if key in ("tools", "output_modalities"):
+        return "an array"
+    if key in ("speed", "threshold"):
+        return "a number"
+    return "a value" if path.endswith("]") else "an object"
+
+
+def _model_fields(union: object) -> frozenset[str]:
+    return frozenset(name for model in get_args(union) for name in model.model_fields)
+
+
+_MESSAGE_MODELS = (
+    RealtimeConversationItemSystemMessage,
+    RealtimeConversationItemUserMessage,
+    RealtimeConversationItemAssistantMessage,
+)
+_ITEM_FIELDS = _model_fields(get_args(ConversationItem)[0])
+_PART_FIELDS = frozenset(
+    name
+    for message in _MESSAGE_MODELS
+    for part in get_args(message.model_fields["content"].annotation)
+    for name in part.model_fields
+)
+
+
+def _drop_item_nulls(data: dict[str, Any]) -> None:
+    """An item's optional fields may come as `null` (clients echo items the way servers render
+    them, `"id": null`, `"transcript": null`): null means absent there. Unknown keys stay, to be
+    refused as unknown."""
+    items: list[object] = [data.get("item")]
+    response = data.get("response")
+    if isinstance(response, dict) and isinstance(response.get("input"), list):
+        items += response["input"]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        _drop_nulls(item, _ITEM_FIELDS)
+        for part in item["content"] if isinstance(item.get("content"), list) else []:
+            if isinstance(part, dict):
+                _drop_nulls(part, _PART_FIELDS)
+
+
+def _drop_nulls(value: dict[str, Any], known: frozenset[str]) -> None:
+    for key in [key for key, field in value.items() if field is None and key in known]:
+        del value[key]
+
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "a boolean",
+    "bool_parsing": "a boolean",
+    "list_type": "an array",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
 def _from_validation_error(exc: ValidationError) -> ProtocolError:
     # Unions report one error per branch; the most specific (deepest) one is the useful one.
     errors = sorted(exc.errors(), key=lambda e: -len(e["loc"]))
@@ -117,13 +259,33 @@ def _from_validation_error(exc: ValidationError) -> ProtocolError:
     for part in error["loc"]:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif not part[:1].isupper():
+        elif not part[:1].isupper() and not part.startswith(("function-", "literal[")):
             path += f".{part}" if path else part
     if error["type"] == "missing":
         return ProtocolError(
             f"Missing required parameter: '{path}'.", code="missing_required_parameter", param=path
         )
+    expected = _TYPE_NAMES.get(error["type"])
+    if expected is not None:
+        got = _json_type(error.get("input"))
+        return ProtocolError(
+            f"Invalid type for '{path}': expected {expected}, but got {got} instead.",
+            code="invalid_type",
+            param=path,
+        )
+    if error["type"] == "literal_error":
+        expected_values = (error.get("ctx") or {}).get("expected", "")
+        return ProtocolError(
+            f"Invalid value: '{_short(error.get('input'))}'. Supported values are: {expected_values}.",
+            code="invalid_value",
+            param=path,
+        )
     return ProtocolError(f"Invalid value for '{path}': {error['msg']}.", code="invalid_value", param=path)
+
+
+def _short(value: object, limit: int = 100) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _first_unknown_key(value: object, path: str) -> str | None:

@@ -16,22 +16,29 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..config import Settings
+from ..protocol.errors import ProtocolError
 from ..session.session import Handoff
 from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime, serve_sideband
 from .auth import AuthError, authenticate, load_or_create_keys, load_or_create_ui_token
+from .calls import check_conversation_id
 from .chat import chat_router
-from .realtime_http import realtime_router
+from .headers import SecurityHeaders
+from .limits import LOGIN_BODY_BYTES, BodyLimits
+from .realtime_http import error_response, realtime_router
 from .state import AppState
 from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
 
 log = logging.getLogger(__name__)
 
 
-def ephemeral_may_use(path: str) -> bool:
-    """A client secret opens sessions (calls, the WebSocket, SSE chat) and nothing else."""
-    return path == "/v1/realtime" or path.startswith(("/v1/realtime/calls", "/v1/realtalk/chat"))
+EPHEMERAL_PATHS = frozenset({"/v1/realtime", "/v1/realtime/calls", "/v1/realtalk/chat"})
+"""All a client secret may do is open a session: a call, the WebSocket or an SSE chat turn."""
+
+
+def client_address(conn: Request | WebSocket) -> str:
+    return conn.client.host if conn.client else "unknown"
 
 
 def create_app(
@@ -91,9 +98,17 @@ def create_app(
         try:
             credential = authenticate(websocket, state.api_keys, state.client_secrets, state.ui_token)
         except AuthError as exc:
-            await websocket.send_denial_response(JSONResponse(exc.to_json(), status_code=401))
+            state.refusals.refused("a WebSocket", client_address(websocket), exc.code)
+            await websocket.send_denial_response(JSONResponse(exc.to_json(), status_code=exc.status))
             return
         call_id = websocket.query_params.get("call_id")
+        conversation_id = websocket.query_params.get("conversation_id")
+        if conversation_id is not None:
+            try:
+                check_conversation_id(conversation_id)
+            except ProtocolError as invalid:
+                await websocket.send_denial_response(error_response(invalid))
+                return
         if call_id is None:
             await serve_realtime(websocket, state, credential.secret.session if credential.secret else None)
             return
@@ -121,14 +136,22 @@ def create_app(
         try:
             credential = authenticate(request, state.api_keys, state.client_secrets, state.ui_token)
         except AuthError as exc:
-            return JSONResponse(exc.to_json(), status_code=401)
-        if credential.kind == "ephemeral" and not ephemeral_may_use(path):
+            state.refusals.refused(f"{request.method} {path}", client_address(request), exc.code)
+            return JSONResponse(exc.to_json(), status_code=exc.status)
+        if credential.kind == "ephemeral" and path not in EPHEMERAL_PATHS:
             scope = AuthError("A client secret can only open Realtime sessions.", "insufficient_scope")
             return JSONResponse(scope.to_json(), status_code=403)
         request.state.credential = credential
         response: Response = await call_next(request)
         return response
 
+    def body_limit(path: str) -> int:
+        if path == "/web/login":
+            return LOGIN_BODY_BYTES
+        return settings.max_image_body_bytes if path == "/v1/realtalk/chat" else settings.max_body_bytes
+
+    app.add_middleware(BodyLimits, limit_for=body_limit, pause_timeout_s=settings.body_timeout_s)
+    app.add_middleware(SecurityHeaders)  # outside the limits, so refusals carry the headers too
     if settings.cors_origins:
         # Outermost, so preflights are answered before auth and errors carry CORS headers too.
         app.add_middleware(

@@ -7,9 +7,12 @@ import hmac
 import logging
 import os
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 
@@ -97,10 +100,11 @@ class Credential:
 
 
 class AuthError(Exception):
-    def __init__(self, message: str, code: str = "invalid_api_key") -> None:
+    def __init__(self, message: str, code: str = "invalid_api_key", status: int = 401) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.status = status
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -132,5 +136,47 @@ def authenticate(
         raise AuthError("Invalid API key or client secret.")
     cookie = conn.cookies.get(UI_COOKIE)
     if cookie and ui_token and hmac.compare_digest(cookie, ui_cookie_value(ui_token)):
+        if not same_origin(conn):
+            message = "The sign-in cookie is only accepted from the voice app's own origin."
+            raise AuthError(message, "origin_not_allowed", 403)
         return Credential("browser")
     raise AuthError("Missing API key. Send 'Authorization: Bearer <key>'.")
+
+
+def same_origin(conn: HTTPConnection) -> bool:
+    """Whether a cookie-carrying request comes from a page of this server.
+
+    Browsers send the cookie with requests that other sites' pages make (a WebSocket is not subject
+    to CORS at all), and SameSite does not help against another port of the same host: only the
+    `Origin` header tells. Browsers always send it on WebSocket upgrades, so one without it is
+    refused; fetches from the page's own origin may leave it out (a GET), and are allowed.
+    """
+    origin = conn.headers.get("origin")
+    if origin is None:
+        return bool(conn.scope["type"] != "websocket")
+    return urlsplit(origin).netloc.lower() == conn.headers.get("host", "").lower()
+
+
+class RefusalLog:
+    """Refused credentials, logged so that nobody can flood the log with them.
+
+    The first refusal in each `window_s` is logged at INFO with its reason and address; later ones
+    in the window are only counted, and the count comes out with the next window's first line.
+    """
+
+    def __init__(self, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window_s = window_s
+        self.clock = clock
+        self._window_start = -float("inf")
+        self._counted = 0
+
+    def refused(self, what: str, client: str, reason: str) -> None:
+        now = self.clock()
+        if now - self._window_start < self.window_s:
+            self._counted += 1
+            return
+        if self._counted:
+            log.info("refused %d more requests in the %g s before", self._counted, self.window_s)
+        self._window_start, self._counted = now, 0
+        log.info("refused %s from %s: %s (more are counted, not logged, for %g s)", what, client, reason,
+                 self.window_s)  # fmt: skip

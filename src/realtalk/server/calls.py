@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..protocol import beta
-from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event
+from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event, event_type
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..session.config import default_config, merge_config
@@ -26,6 +27,20 @@ from .state import AppState
 log = logging.getLogger(__name__)
 
 SendText = Callable[[dict[str, Any]], Awaitable[None]]
+
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""What a client-chosen conversation id may look like: ours (`conv_…`), UUIDs, slugs."""
+
+
+def check_conversation_id(conversation_id: object) -> str:
+    """`conversation_id` if it has the form of one, else a `ProtocolError` saying what form."""
+    if not isinstance(conversation_id, str) or not CONVERSATION_ID.fullmatch(conversation_id):
+        raise ProtocolError(
+            "Invalid 'conversation_id': use 1 to 128 letters, digits, '_' or '-'.",
+            code="invalid_value",
+            param="conversation_id",
+        )
+    return conversation_id
 
 
 @dataclass(eq=False)
@@ -94,7 +109,7 @@ class Call:
         except ProtocolError as exc:
             self.error(exc)
             return
-        if event["type"].startswith(EXTENSION_PREFIX):
+        if (event_type(event) or "").startswith(EXTENSION_PREFIX):
             await self._handle_extension(event)
             return
         if is_beta:
@@ -113,7 +128,7 @@ class Call:
             )
             return
         conversation_id = event.get("conversation_id")
-        if not isinstance(conversation_id, str) or not conversation_id:
+        if not conversation_id:
             self.error(
                 ProtocolError(
                     "Missing required parameter: 'conversation_id'.",
@@ -122,6 +137,11 @@ class Call:
                 ),
                 client_event_id,
             )
+            return
+        try:
+            conversation_id = check_conversation_id(conversation_id)
+        except ProtocolError as exc:
+            self.error(exc, client_event_id)
             return
         if not await self.state.has_conversation(conversation_id):
             self.error(

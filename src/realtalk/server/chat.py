@@ -27,7 +27,7 @@ from ..protocol.ids import new_id
 from ..protocol.images import decode_image_url
 from ..session.config import merge_config
 from .auth import Credential
-from .calls import Call, Listener, open_call
+from .calls import Call, Listener, check_conversation_id, open_call
 from .realtime_http import error_response, json_object
 from .state import AppState
 
@@ -92,6 +92,8 @@ def _parse(raw: bytes) -> ChatRequest:
         raise ProtocolError(
             f"Invalid value for '{param}': {error['msg']}.", code="invalid_value", param=param
         ) from exc
+    if body.conversation_id is not None:
+        check_conversation_id(body.conversation_id)
     if body.image_url is not None:
         decode_image_url(body.image_url, param="image_url")
     elif not body.text.strip():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -14,10 +13,11 @@ from ..protocol import beta
 from ..protocol.client_events import validate_session_config
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from ..protocol.json_decode import decode_json
 from ..session.config import default_config, merge_config
 from ..transports.webrtc import RtcCall, SdpError
 from .auth import Credential
-from .calls import open_call
+from .calls import check_conversation_id, open_call
 from .client_secrets import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S, ClientSecret
 from .state import AppState
 
@@ -34,10 +34,7 @@ def error_response(exc: ProtocolError, status: int = 400) -> JSONResponse:
 def json_object(raw: bytes) -> dict[str, Any]:
     """A request body that must be a JSON object (empty means `{}`). Raises `ProtocolError`:
     `invalid_json` when it is not JSON, `invalid_type` when it is not an object."""
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except ValueError as exc:
-        raise ProtocolError(f"Invalid JSON body: {exc}", code="invalid_json") from exc
+    body = decode_json(raw) if raw.strip() else {}
     if not isinstance(body, dict):
         raise ProtocolError("The request body must be a JSON object.", code="invalid_type")
     return body
@@ -118,7 +115,10 @@ def realtime_router(state: AppState) -> APIRouter:
 
     async def _create_call(request: Request, *, is_beta: bool) -> Response:
         credential: Credential = request.state.credential
+        conversation_id = request.query_params.get("conversation_id")
         try:
+            if conversation_id is not None:
+                check_conversation_id(conversation_id)
             offer, requested = await _read_offer(request)
         except ProtocolError as exc:
             return error_response(exc)
@@ -126,7 +126,7 @@ def realtime_router(state: AppState) -> APIRouter:
         config = merge_config(credential.secret.session if credential.secret else {}, requested)
         call, history = await open_call(
             state,
-            conversation_id=request.query_params.get("conversation_id"),
+            conversation_id=conversation_id,
             session_config=config,
             server_playout=True,
         )
@@ -175,11 +175,10 @@ async def _read_offer(request: Request) -> tuple[str, dict[str, Any]]:
         sdp = await _part_text(form.get("sdp")) or ""
         raw = await _part_text(form.get("session"))
         try:
-            session = json.loads(raw) if raw is not None else None
-        except ValueError as exc:
-            raise ProtocolError(
-                f"The 'session' part is not JSON: {exc}", code="invalid_json", param="session"
-            ) from exc
+            session = decode_json(raw) if raw is not None else None
+        except ProtocolError as exc:
+            exc.param = "session"
+            raise
     else:
         raise ProtocolError(
             "Send the SDP offer as 'application/sdp', or as multipart/form-data with 'sdp' and 'session'.",

@@ -15,7 +15,9 @@ from ..engines.loader import SpeechEngines, load_image_reader, load_speech_engin
 from ..session.session import Handoff
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
+from .auth import RefusalLog
 from .client_secrets import ClientSecrets
+from .throttle import LoginThrottle
 
 if TYPE_CHECKING:
     from .calls import Call
@@ -43,6 +45,9 @@ class AppState:
     client_secrets: ClientSecrets = field(default_factory=ClientSecrets)
     ui_token: str = ""
     """The web app's sign-in token (see `auth.load_or_create_ui_token`)."""
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
+    """Refused credentials, logged at a rate nobody can abuse."""
     app_name: str | None = None
     app_title: str = "RealTalk"
     public_paths: set[str] = field(default_factory=set)

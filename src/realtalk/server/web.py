@@ -9,6 +9,7 @@ the browser.
 from __future__ import annotations
 
 import hmac
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from ..protocol.errors import ProtocolError
 from ..session.config import default_config, merge_config
 from ..web import STATIC_DIR
-from .auth import UI_COOKIE, key_is_valid, ui_cookie_value
+from .auth import UI_COOKIE, ui_cookie_value
 from .realtime_http import error_response, json_object, mint_client_secret
 from .state import AppState
 
@@ -48,23 +49,28 @@ def web_router(state: AppState) -> APIRouter:
 
     @router.post("/web/login")
     async def login(request: Request) -> Response:
-        """Trade the UI token (or an API key) for the sign-in cookie."""
+        """Trade the UI token for the sign-in cookie. Only the UI token: an API key is a bigger
+        secret than the page needs, and this public route must not become a way to test keys."""
+        client = request.client.host if request.client else "unknown"
+        wait_s = state.login_throttle.retry_after(client)
+        if wait_s > 0:
+            return _too_many_tries(wait_s)
         try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        token = body.get("token") if isinstance(body, dict) else None
+            body = json_object(await request.body())
+        except ProtocolError:
+            body = {}
+        token = body.get("token")
         if not isinstance(token, str) or not token:
             return error_response(
                 ProtocolError('Send {"token": "..."}.', code="missing_required_parameter", param="token")
             )
-        if not (
-            hmac.compare_digest(token.encode(), state.ui_token.encode())
-            or key_is_valid(token, state.api_keys)
-        ):
+        if not hmac.compare_digest(token.encode(), state.ui_token.encode()):
+            state.login_throttle.failed(client)
+            state.refusals.refused("a sign-in", client, "wrong UI token")
             return error_response(
                 ProtocolError("That access token is not valid.", code="invalid_api_key"), 401
             )
+        state.login_throttle.succeeded(client)
         response = Response(status_code=204)
         response.set_cookie(
             UI_COOKIE,
@@ -104,6 +110,18 @@ def web_router(state: AppState) -> APIRouter:
         return JSONResponse({"value": secret.value, "expires_at": secret.expires_at, "session": session})
 
     return router
+
+
+def _too_many_tries(wait_s: float) -> JSONResponse:
+    seconds = math.ceil(wait_s)
+    response = error_response(
+        ProtocolError(
+            f"Too many wrong tokens from this address: try again in {seconds} s.", code="rate_limit_exceeded"
+        ),
+        429,
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _file_endpoint(name: str) -> Any:

@@ -52,6 +52,8 @@ class Transcribe:
     prompt: str | None = None
     speculative: bool = False
     epoch: int = 0
+    decides_turn: bool = False
+    """`semantic_vad` ends the turn on this speculative transcript: run it even when busy."""
 
 
 @dataclass(frozen=True)

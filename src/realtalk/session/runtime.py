@@ -1,15 +1,15 @@
 """`SessionRuntime`: the async driver around one `RealtimeSession`.
 
 It carries out the session's effects in order on one worker task (so the wire order is the order
-the session decided), runs STT, TTS and OCR in worker threads, streams the brain, paces reply audio
-at real time plus a small lead (so barge-in cuts audio the client has not yet received, and the
-session knows what was sent), and saves items before the client hears of them.
+the session decided), runs STT and TTS on the shared `InferenceScheduler` (OCR in a worker thread),
+streams the brain into a `ReplyStream`, paces reply audio at real time plus a small lead (so
+barge-in cuts audio the client has not yet received, and the session knows what was sent), and
+saves items before the client hears of them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -21,6 +21,7 @@ import numpy as np
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
 from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel
+from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
 from .effects import (
@@ -41,7 +42,7 @@ from .effects import (
     StopGenerating,
     Transcribe,
 )
-from .sentences import SentenceSplitter
+from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class SessionRuntime:
         tools: ToolRegistry | None = None,
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
+        scheduler: InferenceScheduler | None = None,
         turn: TurnEndModel | None = None,
     ) -> None:
         """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
@@ -115,8 +117,11 @@ class SessionRuntime:
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
-        self._prefetched: tuple[BrainRequest, AudioPlan | None, asyncio.Task[list[BrainEvent]]] | None = None
-        self._tts_cache: dict[tuple[str, str, float], Any] = {}
+        self._scheduler = scheduler or shared_scheduler()
+        self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
+        self._deferred: Transcribe | None = None
+        """A speculative transcription refused by a busy scheduler; run if its turn is committed."""
+        self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
 
@@ -158,6 +163,7 @@ class SessionRuntime:
             try:
                 for effect in effects:
                     await self._carry_out(effect)
+                self._run_deferred()
             except Exception:
                 log.exception("session %s: effect failed", self.session.id)
             finally:
@@ -173,6 +179,8 @@ class SessionRuntime:
 
     async def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Send):
+            if effect.event["type"] == "input_audio_buffer.committed":
+                self._last_committed = effect.event["item_id"]
             try:
                 await self._send(effect.event)
             except Exception as exc:  # a closed socket must not stop saves and cancels
@@ -186,6 +194,9 @@ class SessionRuntime:
             if self._store is not None:
                 await asyncio.to_thread(self._store.delete_item, self.session.conversation_id, effect.item_id)
         elif isinstance(effect, Transcribe):
+            deferred = self._deferred
+            if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
+                self._deferred = None  # the session asked for a fresh transcript instead
             self._spawn(self._transcribe(effect))
         elif isinstance(effect, PredictTurnEnd):
             if self._turn is not None:
@@ -194,8 +205,8 @@ class SessionRuntime:
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
-            prepared = asyncio.create_task(self._prepare(effect), name=f"prefetch-{self.session.id}")
-            self._prefetched = (effect.request, effect.audio, prepared)
+            reply = self._reply(self._brain.stream(effect.request), effect.audio, speculative=True)
+            self._prefetched = (effect.request, effect.audio, reply)
         elif isinstance(effect, Generate):
             rid = effect.response_id
             generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
@@ -237,17 +248,38 @@ class SessionRuntime:
 
     # ------------------------------------------------------------------ engines
 
-    async def _transcribe(self, job: Transcribe) -> None:
+    def _run_deferred(self) -> None:
+        """A committed turn waits for its speculative transcript: run a deferred one now, urgently."""
+        job = self._deferred
+        if job is not None and job.item_id == self._last_committed:
+            self._deferred = None
+            self._spawn(self._transcribe(job, urgent=True))
+
+    async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
+        speculative = job.speculative and not urgent
         try:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
-                result = await asyncio.to_thread(
-                    self._stt.transcribe, job.audio, language=job.language, prompt=job.prompt
+                result = await self._scheduler.run(
+                    Priority.SPECULATIVE if speculative and not job.decides_turn else Priority.URGENT,
+                    self._stt.transcribe,
+                    job.audio,
+                    language=job.language,
+                    prompt=job.prompt,
                 )
+        except SchedulerBusy:
+            if speculative and job.item_id == self._last_committed:
+                await self._transcribe(job, urgent=True)
+            elif speculative:
+                self._deferred = job
+            else:
+                log.warning("session %s: transcription refused: the machine is overloaded", self.session.id)
+                self.submit(self.session.transcription_failed(job.item_id, "Transcription failed: busy"))
+            return
         except Exception as exc:
             log.exception("session %s: transcription failed", self.session.id)
-            if not job.speculative:
+            if not speculative or job.item_id == self._last_committed:
                 self.submit(self.session.transcription_failed(job.item_id, f"Transcription failed: {exc}"))
             return
         self.submit(
@@ -259,7 +291,10 @@ class SessionRuntime:
     async def _predict_turn_end(self, job: PredictTurnEnd) -> None:
         assert self._turn is not None
         try:
-            probability = await asyncio.to_thread(self._turn.completion_probability, job.audio)
+            # The turn's end waits on this verdict: it is never put off as speculative work.
+            probability = await self._scheduler.run(
+                Priority.URGENT, self._turn.completion_probability, job.audio
+            )
         except Exception:
             log.exception("session %s: turn-end model failed", self.session.id)
             return  # the pause then ends the turn only at the longest wait
@@ -309,51 +344,34 @@ class SessionRuntime:
         if job.audio is None:
             self.submit(self.session.response_text(job.response_id, text))
             return
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        lines.put_nowait(text)
-        lines.put_nowait(None)
-        await self._speak(job.response_id, job.audio, lines)
+        reply = self._reply(_said(text), job.audio)
+        try:
+            await self._speak(job.response_id, job.audio, reply)
+        finally:
+            reply.close()
+
+    def _reply(
+        self, events: AsyncIterator[BrainEvent], plan: AudioPlan | None, *, speculative: bool = False
+    ) -> ReplyStream:
+        return ReplyStream(events, plan, tts=self._tts, scheduler=self._scheduler, speculative=speculative)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
-            self._prefetched[2].cancel()
+            self._prefetched[2].close()
             self._prefetched = None
-        self._tts_cache.clear()
 
-    async def _prepare(self, job: Prefetch) -> list[BrainEvent]:
-        """A speculative reply: the brain's whole answer, and the first piece's audio."""
-        events = [event async for event in self._brain.stream(job.request)]
-        if job.audio is not None:
-            splitter = SentenceSplitter()
-            text = "".join(e.text for e in events if isinstance(e, TextDelta))
-            first = (splitter.push(text) or [splitter.flush()])[0].strip()
-            if first:
-                key = (first, job.audio.voice, job.audio.speed)
-                self._tts_cache[key] = await asyncio.to_thread(
-                    self._tts.synthesize, first, voice=job.audio.voice, speed=job.audio.speed
-                )
-        return events
-
-    async def _brain_events(self, job: Generate) -> AsyncIterator[BrainEvent]:
-        """The brain's reply, from a matching prefetch when there is one."""
+    def _reply_for(self, job: Generate) -> ReplyStream:
+        """The reply to `job`: the prefetched stream when it matches (it goes on live), else a new one."""
         prefetched, self._prefetched = self._prefetched, None
         if prefetched is not None:
-            request, plan, task = prefetched
-            if request == job.request and plan == job.audio:
-                events = None
-                if not task.cancelled():
-                    # A cancelled *generation* must propagate, so only BrainError is absorbed.
-                    with contextlib.suppress(BrainError):
-                        events = await task
-                if events is not None:
-                    log.debug("session %s: reply %s from the prefetch", self.session.id, job.response_id)
-                    for event in events:
-                        yield event
-                    return
-            task.cancel()
+            request, plan, reply = prefetched
+            if request == job.request and plan == job.audio and not reply.failed_early:
+                log.debug("session %s: reply %s from the prefetch", self.session.id, job.response_id)
+                reply.adopt()
+                return reply
+            reply.close()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
-        async for event in self._brain.stream(job.request):
-            yield event
+        return self._reply(self._brain.stream(job.request), job.audio)
 
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id
@@ -372,34 +390,25 @@ class SessionRuntime:
             self.submit(self.session.response_failed(rid, f"Internal error: {type(exc).__name__}"))
 
     async def _generate_text(self, job: Generate) -> None:
+        reply = self._reply_for(job)
         calls: list[ToolCall] = []
-        async for event in self._brain_events(job):
-            if isinstance(event, TextDelta):
-                self.submit(self.session.response_text(job.response_id, event.text))
-            else:
-                calls.append(event)
+        try:
+            async for item in reply.items():
+                if isinstance(item, TextDelta):
+                    self.submit(self.session.response_text(job.response_id, item.text))
+                elif isinstance(item, ToolCall):
+                    calls.append(item)
+        finally:
+            reply.close()
         self._finish(job.response_id, calls)
 
     async def _generate_audio(self, job: Generate) -> None:
         assert job.audio is not None
-        sentences: asyncio.Queue[str | None] = asyncio.Queue()
-        speaker = asyncio.create_task(self._speak(job.response_id, job.audio, sentences))
-        splitter = SentenceSplitter()
-        calls: list[ToolCall] = []
+        reply = self._reply_for(job)
         try:
-            async for event in self._brain_events(job):
-                if isinstance(event, TextDelta):
-                    for piece in splitter.push(event.text):
-                        sentences.put_nowait(piece)
-                else:
-                    calls.append(event)
-            rest = splitter.flush()
-            if rest:
-                sentences.put_nowait(rest)
-            sentences.put_nowait(None)
-            await speaker
+            calls = await self._speak(job.response_id, job.audio, reply)
         finally:
-            speaker.cancel()
+            reply.close()  # a cancelled response stops its synthesis at once
         self._finish(job.response_id, calls)
 
     def _finish(self, response_id: str, calls: list[ToolCall]) -> None:
@@ -407,22 +416,26 @@ class SessionRuntime:
             self.submit(self.session.response_tool_call(response_id, call))
         self.submit(self.session.response_completed(response_id))
 
-    async def _speak(self, response_id: str, plan: AudioPlan, sentences: asyncio.Queue[str | None]) -> None:
-        """TTS each sentence as it arrives and send its audio paced at real time + lead."""
+    async def _speak(self, response_id: str, plan: AudioPlan, reply: ReplyStream) -> list[ToolCall]:
+        """Send each piece's audio paced at real time + lead, as the reply produces it.
+
+        Returns the reply's tool calls, which the session hears of after the speech.
+        """
         encoder = OutputEncoder(self._tts.sample_rate, plan.format)
         bytes_per_ms = plan.format.rate * plan.format.bytes_per_sample / 1000
         chunk = int(AUDIO_CHUNK_MS * bytes_per_ms)
         chunk -= chunk % plan.format.bytes_per_sample
         sent_ms = 0.0
         started: float | None = None
-        while (text := await sentences.get()) is not None:
-            pcm = self._tts_cache.pop((text.strip(), plan.voice, plan.speed), None)
-            if pcm is None:
-                pcm = await asyncio.to_thread(
-                    self._tts.synthesize, text.strip(), voice=plan.voice, speed=plan.speed
-                )
-            audio = encoder.feed(np.asarray(pcm, dtype=np.int16))
-            words: str = text
+        calls: list[ToolCall] = []
+        async for item in reply.items():
+            if isinstance(item, ToolCall):
+                calls.append(item)
+                continue
+            if not isinstance(item, Spoken):
+                continue
+            audio = encoder.feed(np.asarray(await reply.audio(item), dtype=np.int16))
+            words: str = item.text
             for offset in range(0, len(audio), chunk):
                 piece = audio[offset : offset + chunk]
                 if started is None:
@@ -436,3 +449,9 @@ class SessionRuntime:
         tail = encoder.flush()
         if tail:
             self.submit(self.session.response_audio(response_id, tail))
+        return calls
+
+
+async def _said(text: str) -> AsyncIterator[BrainEvent]:
+    """A fixed line as a brain stream (a filler while a tool runs)."""
+    yield TextDelta(text)

@@ -2,6 +2,8 @@
 
 TTS starts on the first piece while the brain is still writing the rest, so the first piece is
 cut early (at a comma once it has a few words): the time to first audio is the time to speak it.
+A fragment too short to stand alone ("Item 1:", "Sure.") joins the text after it: spoken as its
+own piece it sounds clipped, with a pause on each side.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 _END = re.compile(r"(?<!\b[A-Z][a-z]\.)(?<!\b[a-z]\.[a-z]\.)(?<=[.!?;:\n])[\"')\]]*\s+")
 _CLAUSE = re.compile(r"(?<=[,—–])\s+")
 FIRST_PIECE_MIN_WORDS = 4
+MIN_WORDS = 3
 
 
 class SentenceSplitter:
@@ -39,9 +42,9 @@ class SentenceSplitter:
         return rest if rest.strip() else ""
 
     def _cut_point(self) -> int | None:
-        match = _END.search(self._pending)
-        if match is not None:
-            return match.end()
+        for match in _END.finditer(self._pending):
+            if len(self._pending[: match.start()].split()) >= MIN_WORDS:
+                return match.end()
         if self._first:
             for clause in _CLAUSE.finditer(self._pending):
                 if len(self._pending[: clause.start()].split()) >= FIRST_PIECE_MIN_WORDS:

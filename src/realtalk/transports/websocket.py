@@ -70,7 +70,7 @@ async def serve_realtime(
         "beta" if is_beta else "GA",
     )
     try:
-        await _pump(websocket, call, is_beta)
+        await _pump(websocket, call, is_beta, idle_timeout_s=state.settings.ws_idle_timeout_s)
     finally:
         await call.end()
 
@@ -96,11 +96,20 @@ async def serve_sideband(websocket: WebSocket, call: Call) -> None:
         log.info("sideband left call %s", call.id)
 
 
-async def _pump(websocket: WebSocket, call: Call, is_beta: bool) -> None:
-    """Feed text frames to the call until the socket or the call ends."""
+async def _pump(websocket: WebSocket, call: Call, is_beta: bool, idle_timeout_s: float | None = None) -> None:
+    """Feed text frames to the call until the socket or the call ends, or `idle_timeout_s` passes
+    without a frame. Sidebands have none: a backend may just listen, and the call bounds its life."""
     try:
         while not call.ended.is_set():
-            message = await websocket.receive()
+            try:
+                async with asyncio.timeout(idle_timeout_s):
+                    message = await websocket.receive()
+            except TimeoutError:
+                # A client that sends nothing, not even audio, holds a session for nobody.
+                log.info("session %s: closed, no client event in %g s", call.session.id, idle_timeout_s)
+                with contextlib.suppress(Exception):
+                    await websocket.close(1001, "idle timeout")
+                return
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text")

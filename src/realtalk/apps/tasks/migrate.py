@@ -20,6 +20,7 @@ from .models import Task
 VERSION_TABLE = "tasks_alembic_version"
 TABLE = "task"
 BASELINE = "0001"
+LAST_COLUMN_CHANGE = "0002"
 _BASELINE_COLUMNS = frozenset({"id", "title", "notes", "due", "priority", "status", "tags", "created_at",
                                "updated_at"})  # fmt: skip
 
@@ -51,9 +52,10 @@ def _legacy_revision(connection: Connection) -> str | None:
     columns = {c["name"] for c in inspector.get_columns(TABLE)}
     if columns == _BASELINE_COLUMNS:
         return BASELINE
-    # A table made by create_all of today's model (e.g. by another store's create_all).
+    # A table made by create_all of a later model (e.g. by another store's create_all). Its columns
+    # are 0002's; migrations after that (0003: AUTOINCREMENT) are safe to run on it again.
     if columns == {c.name for c in Task.__table__.columns}:  # type: ignore[attr-defined]
-        return "head"
+        return LAST_COLUMN_CHANGE
     raise RuntimeError(
         f"the '{TABLE}' table has columns {sorted(columns)}, which match no migration; it was left as it is"
     )

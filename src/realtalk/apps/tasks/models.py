@@ -40,7 +40,8 @@ class TaskFields(SQLModel):
 class Task(TaskFields, table=True):
     """A task as stored. Its schema changes only through a migration (see `migrate`)."""
 
-    __table_args__ = (Index("ix_task_status_due", "status", "due"),)
+    # AUTOINCREMENT: SQLite would otherwise give a deleted task's id to the next one (migration 0003).
+    __table_args__ = (Index("ix_task_status_due", "status", "due"), {"sqlite_autoincrement": True})
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utc_now)

@@ -4,12 +4,13 @@
 // - Page navigations: network first; when the server cannot be reached, offline.html explains why.
 // - APIs (/v1, /web, /apps) and everything else: straight to the network, never cached.
 
-const CACHE = "realtalk-shell-v1";
+const CACHE = "realtalk-shell-v2";
 
 const SHELL = [
   "/offline.html",
   "/manifest.webmanifest",
   "/static/css/app.css",
+  "/static/css/offline.css",
   "/static/js/app.js",
   "/static/js/api.js",
   "/static/js/call.js",

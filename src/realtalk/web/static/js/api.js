@@ -80,13 +80,11 @@ export async function postOffer(sdp, key, conversationId) {
   };
 }
 
-/** Ask the server to end the call; best effort (the peer connection closes either way). */
-export async function hangupCall(callUrl, key) {
+/** Ask the server to end the call; best effort (the peer connection closes either way).
+ * Signed in by the page's cookie: a client secret may only open sessions, not end them. */
+export async function hangupCall(callUrl) {
   try {
-    await request(`${callUrl}/hangup`, {
-      method: "POST",
-      headers: key ? { Authorization: `Bearer ${key}` } : {},
-    });
+    await request(`${callUrl}/hangup`, { method: "POST" });
   } catch {
     // The call may already be gone on the server; nothing to tell the user.
   }

@@ -32,7 +32,6 @@ export class VoiceCall extends EventTarget {
     this.state = "connecting";
     this.pc = null;
     this.dc = null;
-    this.key = null;
     this.callUrl = null;
     this.attempt = 0;
     this.retryTimer = null;
@@ -61,9 +60,9 @@ export class VoiceCall extends EventTarget {
   /** End the call on purpose: tell the server, close everything, do not reconnect. */
   hangup() {
     if (this.state === "ended") return;
-    const { callUrl, key } = this;
+    const { callUrl } = this;
     this.teardown();
-    if (callUrl) hangupCall(callUrl, key);
+    if (callUrl) hangupCall(callUrl);
     this.setState("ended");
   }
 
@@ -93,7 +92,6 @@ export class VoiceCall extends EventTarget {
     if (this.state === "ended") return;
     const pc = new RTCPeerConnection();
     this.pc = pc;
-    this.key = key;
     for (const track of this.mic.getAudioTracks()) pc.addTrack(track, this.mic);
     pc.addEventListener("track", (event) => {
       const stream = event.streams[0] || new MediaStream([event.track]);
@@ -172,9 +170,9 @@ export class VoiceCall extends EventTarget {
   /** The connection dropped: drop this peer connection and try again after a backoff. */
   lost() {
     if (this.state === "ended" || this.state === "reconnecting") return;
-    const { callUrl, key } = this;
+    const { callUrl } = this;
     this.teardown();
-    if (callUrl) hangupCall(callUrl, key); // Free the old call on the server if it is still there.
+    if (callUrl) hangupCall(callUrl); // Free the old call on the server if it is still there.
     this.scheduleRetry();
   }
 
