@@ -15,6 +15,7 @@ from .scenario import Case, PreparedAudio, Scenario, prepare
 
 log = logging.getLogger(__name__)
 
+_TRANSCRIBED = "conversation.item.input_audio_transcription.completed"
 REPLY_TIMEOUT_S = 12.0
 """After the user's audio ends: how long a reply (or a cancel) may take before the case fails."""
 TRANSCRIPTION = {"model": "whisper-1"}
@@ -185,11 +186,7 @@ def _score(client: EvalClient, case: Case, audio: PreparedAudio, t_clip: float, 
         result.stages["voice_to_voice"] = (audio_first - speech_end) * 1000
         if stopped is not None:
             result.stages["response"] = (audio_first - stopped) * 1000
-    heard = [
-        e.get("transcript", "")
-        for _, e in events
-        if e["type"] == "conversation.item.input_audio_transcription.completed"
-    ]
+    heard = [e.get("transcript", "") for _, e in events if e["type"] == _TRANSCRIBED]
     result.outcome["transcript"] = " ".join(t for t in heard if t)
     result.outcome["replied"] = audio_first is not None
 
@@ -219,12 +216,14 @@ def _score_reactive(
         reply["response_id"]
     }
     result.outcome["answered"] = bool(later)
+    heard = [e.get("transcript", "") for _, e in events if e["type"] == _TRANSCRIBED]
+    result.outcome["transcript"] = " ".join(t for t in heard if t)
     if case.kind == "backchannel":
         result.outcome["resumed"] = status == "completed"
     elif onset is not None:
-        heard = first("input_audio_buffer.speech_started", onset - 0.5)
-        if heard is not None:
-            result.stages["onset_to_speech_started"] = (heard - onset) * 1000
+        noticed = first("input_audio_buffer.speech_started", onset - 0.5)
+        if noticed is not None:
+            result.stages["onset_to_speech_started"] = (noticed - onset) * 1000
         if done is not None and status == "cancelled":
             result.stages["onset_to_cancel"] = (done[0] - onset) * 1000
             # The reply falls silent when its audio stops coming (a server may hold it before it

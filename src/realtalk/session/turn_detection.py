@@ -120,9 +120,10 @@ class TurnDetector:
         if not self.speaking:
             candidate = probability >= self.threshold
             if level_db is not None:
-                if not candidate:
-                    self.noise.observe(level_db)
-                candidate = candidate and self.noise.loud_enough(level_db)
+                # Every frame outside speech teaches the floor, the noise Silero takes for speech
+                # (chatter) most of all; an onset's first frames weigh 1/64 each.
+                self.noise.observe(level_db)
+                candidate = candidate and self.noise.starts(level_db)
             self._onset_run = self._onset_run + 1 if candidate else 0
             needed = self.noise.onset_frames(ONSET_FRAMES)
             if self._onset_run >= needed:
@@ -132,7 +133,9 @@ class TurnDetector:
                 onset = frame_end_ms - needed * self.frame_ms
                 return TurnEvent("speech_started", max(0, int(onset)))
             return None
-        if probability >= self.threshold - HYSTERESIS:
+        if probability >= self.threshold - HYSTERESIS and (
+            level_db is None or self.noise.continues(level_db)
+        ):
             self._last_speech_end_ms = frame_end_ms
         elif frame_end_ms - self._last_speech_end_ms >= self.silence_duration_ms:
             return self._stop()
