@@ -175,9 +175,11 @@ def _score(client: EvalClient, case: Case, audio: PreparedAudio, t_clip: float, 
     assert speech_end is not None
     commits = [at for at, e in events if e["type"] == "input_audio_buffer.committed"]
     result.outcome["cut_off"] = any(at < speech_end for at in commits)
-    stopped = first("input_audio_buffer.speech_stopped", t_clip)
-    audio_first = first("response.output_audio.delta", t_clip)
-    transcript = first("conversation.item.input_audio_transcription.completed", t_clip)
+    # A turn cut off mid-sentence is answered too soon; time the turn the user then finished.
+    since = max([t_clip, *(at for at in commits if at < speech_end)])
+    stopped = first("input_audio_buffer.speech_stopped", since)
+    audio_first = first("response.output_audio.delta", since)
+    transcript = first("conversation.item.input_audio_transcription.completed", since)
     if stopped is not None:
         result.stages["endpoint"] = (stopped - speech_end) * 1000
     if transcript is not None:
