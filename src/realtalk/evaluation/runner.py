@@ -178,8 +178,12 @@ def _score(client: EvalClient, case: Case, audio: PreparedAudio, t_clip: float, 
     # A turn cut off mid-sentence is answered too soon; time the turn the user then finished.
     since = max([t_clip, *(at for at in commits if at < speech_end)])
     stopped = first("input_audio_buffer.speech_stopped", since)
-    audio_first = first("response.output_audio.delta", since)
-    transcript = first("conversation.item.input_audio_transcription.completed", since)
+    after = since if stopped is None else stopped
+    reply = next(
+        (e["response"]["id"] for at, e in events if e["type"] == "response.created" and at >= after), None
+    )
+    audio_first = next((at for at, e in events if _audio_of(e, reply or "")), None)
+    transcript = first(_TRANSCRIBED, after)
     if stopped is not None:
         result.stages["endpoint"] = (stopped - speech_end) * 1000
     if transcript is not None:
