@@ -75,12 +75,44 @@ def bench_tts(threads: int) -> None:
     )
 
 
+def bench_brain() -> None:
+    """The built-in brain's reply to the evaluation set's dev turns (first turns, Task Manager tools):
+    the MiniLM embedding of the utterance included, the tools' embeddings cached after the first."""
+    import json
+
+    from realtalk.apps import builtin_apps
+    from realtalk.brain.base import BrainRequest, Message
+    from realtalk.brain.builtin import BuiltinBrain
+    from realtalk.engines.minilm_embedder import shared
+
+    cases = json.loads((Path(__file__).parent / "eval" / "dev.json").read_text())
+    texts = [c["turns"][0] for c in cases if c["turns"]]
+    tools = builtin_apps()["task-manager"].tools.specs()
+    brain = BuiltinBrain()
+    brain.reply(BrainRequest("", [Message("user", "warm up")], tools))
+    embed = []
+    for text in texts:
+        start = time.perf_counter()
+        shared().embed([text + " (uncached)"])
+        embed.append(time.perf_counter() - start)
+    replies = []
+    for text in texts:
+        start = time.perf_counter()
+        brain.reply(BrainRequest("", [Message("user", text + " please")], tools))
+        replies.append(time.perf_counter() - start)
+    for name, times in (("MiniLM embedding, one utterance", embed), ("built-in brain reply", replies)):
+        ms = sorted(t * 1000 for t in times)
+        print(f"{name}: {len(ms)} utterances, median {statistics.median(ms):.1f} ms, "
+              f"p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2, help="TTS ONNX Runtime threads")
     args = parser.parse_args()
     bench_vad()
     bench_tts(args.threads)
+    bench_brain()
 
 
 if __name__ == "__main__":

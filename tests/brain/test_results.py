@@ -42,6 +42,28 @@ def test_json_results_become_short_sentences(tool: str, output: Any, spoken: str
     assert results.speak(tool, json.dumps(output)) == spoken
 
 
+@pytest.mark.parametrize(
+    "output",
+    [
+        {"ok": True, "title": "x"},
+        {"message": "Added buy milk.", "task_id": 3},
+        {"city": "Paris", "temperature": 21.5, "unit": "C", "raining": None},
+        [{"name": "Pasta Place"}, {"name": "Sushi Bar"}],
+        {"success": False, "message": "No such order"},
+    ],
+)
+def test_python_repr_results_are_spoken_like_json(output: Any) -> None:
+    # LiveKit's RealtimeModel sends str(result): a Python repr, with single quotes and True/None.
+    assert results.speak("lookup_order", repr(output)) == results.speak("lookup_order", json.dumps(output))
+    spoken = results.speak("lookup_order", repr(output))
+    assert not set('{}[]"') & set(spoken) and "': " not in spoken and "True" not in spoken
+
+
+def test_unparseable_structured_text_is_read_as_text() -> None:
+    assert results.speak("notes", "{not python: at all") == "{not python: at all."
+    assert results.speak("notes", "(" * 200_000).startswith("(")
+
+
 def test_text_results() -> None:
     assert results.speak("notes", "saved your note") == "Saved your note."
     assert results.speak("notes", "Error: disk full") == "Sorry, I couldn't use the notes: disk full."

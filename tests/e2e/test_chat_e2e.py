@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from realtalk.protocol.limits import MAX_INSTRUCTIONS_CHARS, MAX_TEXT_CHARS
 from tests.images import MEETING, data_url, text_image, words
 from tests.live_server import API_KEY, LiveServer, serving
 from tests.realtime_client import realtime
@@ -167,7 +168,7 @@ async def test_leaving_mid_stream_stops_the_agent_and_keeps_what_was_saved(chat_
         assert second["type"] == "function_call" and second["name"] == "lookup_order"
         # One round trip: by its answer, every replayed item has arrived.
         await conn.send({"type": "conversation.item.retrieve", "item_id": "item_missing"})
-        assert (await conn.until("error"))["error"]["code"] == "item_not_found"
+        assert (await conn.until("error"))["error"]["code"] == "item_retrieve_invalid_item_id"
         replayed = [e for e in conn.events if e["type"] == "conversation.item.done"]
         assert len(replayed) == 2, "the cancelled tool's result was never saved"
 
@@ -186,6 +187,12 @@ def test_chat_refusals(chat_server: LiveServer) -> None:
             ({"text": "   "}, "missing_required_parameter", "text"),
             ({"text": "hi", "voice": "marin"}, "unknown_parameter", "voice"),
             ({"text": 42}, "invalid_value", "text"),
+            ({"text": "x" * (MAX_TEXT_CHARS + 1)}, "string_above_max_length", "text"),
+            (
+                {"text": "hi", "instructions": "x" * (MAX_INSTRUCTIONS_CHARS + 1)},
+                "string_above_max_length",
+                "instructions",
+            ),
             ({"text": "hi", "image_url": "https://example.com/a.png"}, "invalid_image_url", "image_url"),
         ]
         for body, code, param in cases:

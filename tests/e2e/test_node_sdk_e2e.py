@@ -23,6 +23,7 @@ from tests.live_server import API_KEY, LiveServer, start_server
 pytestmark = pytest.mark.slow
 
 NODE_SDK = Path(__file__).with_name("node_sdk")
+UI_TOKEN = "tls-ui-token"
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         folder / "data",
         "--ssl-certfile", str(folder / "cert.pem"), "--ssl-keyfile", str(folder / "key.pem"),
         ca_file=folder / "ca.pem",
+        REALTALK_UI_TOKEN=UI_TOKEN,
     )  # fmt: skip
     yield live
     live.stop()
@@ -55,6 +57,11 @@ def test_the_server_speaks_tls_only_on_its_port(tls_server: LiveServer) -> None:
     assert ok.status_code == 200
     with pytest.raises(httpx.HTTPError):  # an untrusted certificate is not accepted
         httpx.get(f"{tls_server.http_url}/healthz")
+    signed_in = httpx.post(
+        f"{tls_server.http_url}/web/login", json={"token": UI_TOKEN}, verify=tls_server.verify
+    )
+    assert signed_in.status_code == 204
+    assert "secure" in signed_in.headers["set-cookie"].lower(), "over TLS the cookie is Secure"
 
 
 def test_openai_realtime_ws_text_turn_and_tool_round_trip(tls_server: LiveServer, node_sdk: Path) -> None:

@@ -181,7 +181,7 @@ async def test_bad_input_gets_errors_and_the_session_lives(server: LiveServer) -
         error = await _error_for(conn, {"type": "conversation.item.create"})
         assert error["error"]["code"] == "missing_required_parameter" and error["error"]["param"] == "item"
         error = await _error_for(conn, {"type": "conversation.item.delete", "item_id": "item_missing"})
-        assert error["error"]["code"] == "item_not_found"
+        assert error["error"]["code"] == "item_delete_invalid_item_id"
         error = await _error_for(
             conn, {"type": "input_audio_buffer.append", "audio": base64.b64encode(b"\1\2\3").decode()}
         )

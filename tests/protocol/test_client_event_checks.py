@@ -11,7 +11,7 @@ from realtalk.protocol import limits
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.protocol.errors import ProtocolError
 from realtalk.protocol.json_decode import MAX_JSON_DEPTH, decode_json
-from tests.protocol.test_hostile_session import Client
+from tests.hostile import Client
 
 
 def deep(depth: int) -> Any:
@@ -198,6 +198,11 @@ def test_a_function_tool_needs_a_name(client: Client, where: str) -> None:
             "string_above_max_length",
             "response.metadata.k",
         ),
+        (
+            {"type": "conversation.item.create", "item": {"id": "vision_" + "x" * 32, "type": "message"}},
+            "string_above_max_length",
+            "item.id",
+        ),
     ],
 )
 def test_limits_answer_with_openais_codes(
@@ -206,6 +211,20 @@ def test_limits_answer_with_openais_codes(
     error = error_of(client, event)
     assert (error["code"], error["param"]) == (code, param), error
     assert error["message"].startswith(f"Invalid '{param}'")
+
+
+@pytest.mark.parametrize("field", ["output", "arguments"])
+def test_tool_json_nested_too_deep_is_refused(client: Client, field: str) -> None:
+    item: dict[str, Any] = {"type": "function_call_output", "call_id": "c", "output": "ok"}
+    if field == "arguments":
+        item = {"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}"}
+    item[field] = "[" * 10_000 + "]" * 10_000
+    error = error_of(client, {"type": "conversation.item.create", "item": item})
+    assert (error["code"], error["param"]) == ("invalid_value", f"item.{field}")
+    item[field] = "not JSON, [just text"
+    assert client.send(json.dumps({"type": "conversation.item.create", "item": item}))[-1]["type"] == (
+        "conversation.item.done"
+    )
 
 
 def test_openai_wording_for_wrong_types(client: Client) -> None:
@@ -225,4 +244,13 @@ def test_a_frame_that_is_not_an_object_is_refused() -> None:
     for text in ("[]", "null", '"session.update"', "5"):
         with pytest.raises(ProtocolError) as info:
             decode_json_event(text)
-        assert info.value.code == "invalid_type"
+        assert info.value.code == "invalid_json"
+
+
+def test_null_response_fields_mean_the_sessions(client: Client) -> None:
+    """LiveKit's RealtimeModel sends every response.create with `"instructions": null`."""
+    response = {"instructions": None, "tool_choice": None, "metadata": {"client_event_id": "r1"}}
+    out = client.send(json.dumps({"type": "response.create", "response": response}))
+    created = next(e for e in out if e["type"] == "response.created")
+    assert created["response"]["metadata"] == {"client_event_id": "r1"}
+    assert not [e for e in out if e["type"] == "error"]

@@ -309,12 +309,12 @@ def test_manual_commit_transcribes_then_generates(session: RealtimeSession) -> N
 @pytest.mark.parametrize(
     ("event", "code", "param"),
     [
-        ({"type": "conversation.item.delete", "item_id": "nope"}, "item_not_found", "item_id"),
-        ({"type": "conversation.item.retrieve", "item_id": "nope"}, "item_not_found", "item_id"),
+        ({"type": "conversation.item.delete", "item_id": "nope"}, "item_delete_invalid_item_id", None),
+        ({"type": "conversation.item.retrieve", "item_id": "nope"}, "item_retrieve_invalid_item_id", None),
         (
             {"type": "conversation.item.truncate", "item_id": "nope", "content_index": 0, "audio_end_ms": 1},
-            "item_not_found",
-            "item_id",
+            "item_truncate_invalid_item_id",
+            None,
         ),
         ({"type": "input_audio_buffer.append", "audio": "###"}, "invalid_value", "audio"),
         (

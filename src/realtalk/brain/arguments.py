@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import extract, lexicon
+from . import extract, lexicon, validation
 from .base import ToolSpec
 from .extract import Found, Utterance
 
@@ -44,10 +44,18 @@ _PROPER_PLACES = {"city", "location", "place", "destination", "origin", "country
 _ORIGIN = {"origin", "from", "departure", "source", "start"}
 _DESTINATION = {"destination", "to", "arrival", "target"}
 _SWITCHES = {"on", "enabled", "enable", "active", "state", "power", "status", "toggle", "switch"}
-_CONFIRMATIONS = {"confirm", "confirmed", "confirmation", "approve", "approved", "agree", "consent",
+CONFIRMATIONS = {"confirm", "confirmed", "confirmation", "approve", "approved", "agree", "consent",
                   "proceed", "accept", "accepted", "sure"}  # fmt: skip
-_BODY = {"body", "message", "text", "content", "note", "description", "details"}
-_BODY_MARKER = re.compile(r"\b(?:saying|that says|which says|to say|with the message|message)\s+", re.I)
+_BODY = frozenset(
+    lexicon.stem(w)
+    for w in ["body", "message", "text", "content", "note", "notes", "description", "details", "comment"]
+)
+_BODY_MARKER = re.compile(
+    r",?\s*\b(?:(?:with|and|plus)\s+)?(?:a|the)\s+(?:note|message|comment)\s+(?:saying|that\s+says|which\s+says"
+    r"|reading)?\s*|\b(?:saying|that says|which says|to say|with the message|message)\s+",
+    re.I,
+)
+_SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
@@ -107,6 +115,8 @@ class Filled:
 
     arguments: dict[str, Any] = field(default_factory=dict)
     missing: list[Param] = field(default_factory=list)
+    invalid: dict[str, str] = field(default_factory=dict)
+    """Parameters whose value the words gave but their schema refuses, and why (never sent)."""
 
 
 def params_of(tool: ToolSpec) -> list[Param]:
@@ -190,8 +200,13 @@ def _fill(
                 arguments[param.name] = value
     if not answering:  # an answer is about the question, not a new request's free text
         arguments.update(_texts(params, utterance, vocabulary, arguments))
-    ordered = {p.name: arguments[p.name] for p in params if p.name in arguments}  # schema order
-    return Filled(ordered, [p for p in params if p.required and p.name not in arguments])
+    invalid = {
+        p.name: why
+        for p in params
+        if p.name in arguments and (why := validation.problem(p.spec, arguments[p.name]))
+    }
+    ordered = {p.name: arguments[p.name] for p in params if p.name in arguments and p.name not in invalid}
+    return Filled(ordered, [p for p in params if p.required and p.name not in ordered], invalid)
 
 
 def _vocabulary(tool: ToolSpec) -> frozenset[str]:
@@ -214,7 +229,8 @@ def _value(
 ) -> Any:
     kind = param.kind
     if kind == "enum":
-        return _take(utterance, extract.enum(utterance, list(param.spec["enum"])), param)
+        found = extract.enum(utterance, list(param.spec["enum"])) or _described_option(param, utterance)
+        return _take(utterance, found, param)
     if kind == "boolean":
         return _boolean(param, utterance, answer)
     if kind == "email":
@@ -235,6 +251,10 @@ def _value(
         return _number(param, utterance, params)
     if kind == "list":
         return _list(param, utterance)
+    if kind == "entity" and not param.required and not answer:
+        # An optional free-form filter is only set when named: "tagged work", not any leftover word.
+        value = _take(utterance, _named_value(param, utterance), param)
+        return value or None
     if kind in ("name", "place", "entity"):
         found = _phrase(param, utterance, vocabulary, params)
         if found is None and answer:
@@ -275,11 +295,32 @@ def _widen(utterance: Utterance, span: tuple[int, int], hints: frozenset[str]) -
     return start, end
 
 
+def _described_option(param: Param, utterance: Utterance) -> Found | None:
+    """An option the description explains: "high if urgent or important" makes "it's urgent" high."""
+    options = {str(o).lower(): o for o in param.spec.get("enum") or []}
+    description = str(param.spec.get("description", ""))
+    for match in re.finditer(r"\b(\w+)\s+(?:if|when|for|means)\s+([\w\s,]+?)(?=[.;:)]|$)", description, re.I):
+        option = options.get(match.group(1).lower())
+        words = [
+            w for w in re.split(r"\s*,\s*|\s+or\s+|\s+", match.group(2)) if w and w not in lexicon.STOPWORDS
+        ]
+        if option is None or not words:
+            continue
+        alternatives = "|".join(map(re.escape, words))
+        pattern = re.compile(
+            rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super)\s+)*\b(?:{alternatives})\b", re.I
+        )
+        said = next(utterance.matches(pattern), None)
+        if said is not None:
+            return Found(option, (said.span(),))
+    return None
+
+
 def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
     words = {w for w in lexicon.name_words(param.name) if w not in ("is", "has", "use", "include", "allow")}
     if not words or words <= _SWITCHES:
         found = extract.switch(utterance)
-    elif words & _CONFIRMATIONS or "yes" in param.hints:  # "confirm": "true once the user said yes"
+    elif words & CONFIRMATIONS or "yes" in param.hints:  # "confirm": "true once the user said yes"
         found = extract.yes_no(utterance)
     else:
         found = extract.flag(utterance, {lexicon.stem(w) for w in words})
@@ -331,10 +372,7 @@ def _list(param: Param, utterance: Utterance) -> list[Any] | None:
         values = [_numeric(utterance.take(n), integer) for n in extract.numbers(utterance)]
     elif items.get("type") in (None, "string"):
         # Only when named ("tagged work and home"): otherwise the words belong to other parameters.
-        markers = [*lexicon.name_words(param.name), "tagged", "labelled", "labeled"]
-        found = extract.phrase_after(
-            utterance, markers, lambda w: w.lower() != "and" and extract.ends_place(w), max_words=8
-        )
+        found = _named_value(param, utterance, max_words=4)
         text = str(utterance.take(found)) if found else ""
         values = [v for v in re.split(r"\s*,\s*|\s+and\s+", text) if v]
     return values or None
@@ -365,6 +403,43 @@ def _phrase(
                            if not any(p.words & kind for p in params)]  # fmt: skip
         return extract.phrase_after(utterance, [*extract.PLACE_MARKERS, *spare], ends_place)
     return extract.phrase_after(utterance, ["for", "about", "of", "on", "called", "named"], ends_place)
+
+
+_MARKER_FILLER = re.compile(
+    r"^(?:(?:it|that|this|that\s+one|this\s+one|them|as|with|to|for|under|the)\s+)+", re.I
+)
+
+
+def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found | None:
+    """The words after the parameter's own name, as said: "tag it family", "tagged as work", "labelled
+    home" (the last mention counts: "tag water the plants with garden" is tagged garden)."""
+    names = [w for w in lexicon.name_words(param.name) if len(w) > 2]
+    if param.kind == "list":  # a list of words is tags by any name: "tagged work and home"
+        names += ["tag", "label"]
+    if not names:
+        return None
+    forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
+    marker = re.compile(rf"\b(?:{forms})\b", re.I)
+    found = None
+    for match in utterance.matches(marker):
+        words = list(utterance.words(match.end()))
+        rest = " ".join(w for w, _, _ in words)
+        named = re.search(r"\b(?:with|as)\s+", rest, re.I)
+        split = named or _MARKER_FILLER.match(rest)
+        start = match.end() + 1 + (split.end() if split else 0)
+        # "tag it home": the marker and its filler go; "tag X with home": X stays for another parameter.
+        cut = match.end() + 1 + named.start() if named else match.end()
+        kept = [(w, b, e) for w, b, e in words if b >= start and w.lower() not in lexicon.STOPWORDS][
+            :max_words
+        ]
+        if kept:
+            value = (
+                " and ".join(w for w, _, _ in kept)
+                if param.kind == "list"
+                else " ".join(w for w, _, _ in kept)
+            )
+            found = Found(value, ((match.start(), match.end()), (cut, kept[-1][2])))
+    return found
 
 
 def _leftover(utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
@@ -419,14 +494,15 @@ def _texts(
         if target is not None:
             values[target.name] = rest[body.end() :].strip()
             rest = rest[: body.start()]
-    subject = _SUBJECT_MARKER.search(rest)
+    subject = _SUBJECT_MARKER.search(rest) if any(p.words & _SUBJECTS for p in texts) else None
     if subject is not None:
         target = next((p for p in texts if p.name not in values and not p.words & _BODY), None)
         if target is not None:
             values[target.name] = _clean_text(rest[subject.end() :], vocabulary)
             rest = rest[: subject.start()]
-    if not values:
-        first = next((p for p in texts if p.required), texts[0])
+    # The rest is the required text still unfilled ("add X with a note saying Y": X is the title).
+    first = next((p for p in texts if p.required and p.name not in values), None if values else texts[0])
+    if first is not None:
         text = _clean_text(rest, vocabulary)
         if text:
             values[first.name] = text
@@ -458,14 +534,17 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
             i += 1
         if i < len(words) and words[i].lower() in _CONNECTORS:
             i += 1
-        words = words[i:] if i < len(words) else words[1:]
-    # "... to my to do list": a trailing phrase made only of the tool's words.
-    for i in range(1, len(words)):
-        if words[i - 1].lower() in _CONNECTORS and all(
-            w.lower() in lexicon.STOPWORDS or _in_vocabulary(w, vocabulary) for w in words[i:]
-        ):
-            words = words[: i - 1]
-            break
+        words = words[i:]  # nothing left: "add a task" names no task yet
+    # "... to my to do list": a trailing phrase made only of the tool's words. Scanned from the
+    # end, so a long text stays linear.
+    tail = len(words)
+    while tail > 1 and (
+        words[tail - 1].lower() in lexicon.STOPWORDS or _in_vocabulary(words[tail - 1], vocabulary)
+    ):
+        tail -= 1
+    cut = next((i for i in range(max(tail, 1), len(words)) if words[i - 1].lower() in _CONNECTORS), None)
+    if cut is not None:
+        words = words[: cut - 1]
     while words and words[-1].lower() in _CONNECTORS:
         words.pop()
     while words and words[0].lower() in _CONNECTORS - {"to"}:

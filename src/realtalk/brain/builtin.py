@@ -1,28 +1,50 @@
 """`BuiltinBrain`: an offline agent that needs no language model.
 
 It follows the session's instructions for persona, greeting and scripted answers, picks the tool
-an utterance asks for (`routing`), fills its arguments from the words (`arguments`), asks for a
-required argument it could not find and takes the next utterance as the answer, speaks tool
-results back (`results`), reads out the text in images (`images`), handles small talk, and says
-plainly what it cannot do. It is rules over text, so a reply takes about a millisecond.
+an utterance asks for by its words (`routing`) and its meaning (`semantic`), lets a question call
+only tools that read (`intent`), fills arguments from the words (`arguments`) and checks them
+against the schema (`validation`), asks for a required argument it could not find or that does
+not fit and takes the next utterance as the answer, speaks tool results back (`results`), reads
+out the text in images (`images`), handles small talk, and says plainly what it cannot do. A reply
+takes tens of milliseconds (one sentence embedding), in a worker thread.
 
-It keeps no state between calls: a pending question is recognised from the conversation itself
-(our last turn is the exact question we ask for that tool's missing argument).
+It keeps no state between calls: the dialogue state is read from the conversation itself
+(`dialogue`: the last tool call and its result; our question for a missing argument).
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from . import arguments, extract, images, lexicon, persona, results, routing
+from . import (
+    arguments,
+    dialogue,
+    extract,
+    images,
+    intent,
+    lexicon,
+    persona,
+    results,
+    routing,
+    semantic,
+    validation,
+)
 from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
+_FIRST_PERSON = re.compile(r"\b(?:my|i|i've|i'm|i'd)\b", re.I)
+_MEANING_WEIGHT = 1.0
+"""Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
+_MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
+"""A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
 _MAX_QUESTION_ROUNDS = 4
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -73,9 +95,12 @@ class BuiltinBrain:
         """`clock` gives "now" for relative dates ("tomorrow") and the time of day."""
         self._clock = clock
         extract.warm_up()
+        semantic.available()  # load the sentence-embedding model now, not during the first reply
 
     async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
-        for event in self.reply(request):
+        # Rules over text are fast for a spoken turn, but a typed text can be a megabyte: the work
+        # runs in a thread so that no session's event loop waits on another's reply.
+        for event in await asyncio.to_thread(self.reply, request):
             yield event
 
     def reply(self, request: BrainRequest) -> list[BrainEvent]:
@@ -90,6 +115,10 @@ class _Turn:
         self.request = request
         self.now = now
         self.messages = list(request.messages)
+        if self.messages and self.messages[-1].role == "system":
+            # Pipecat adds typed text as a system item and asks for a response: a model answers
+            # the newest message whatever its role, and so do we.
+            self.messages[-1] = replace(self.messages[-1], role="user")
         self.persona = persona.parse(request.instructions)
         self.tools: list[ToolSpec] = [] if request.tool_choice == "none" else list(request.tools)
 
@@ -123,7 +152,10 @@ class _Turn:
             return [reading_on]
         if reading_on:
             return _say(reading_on)
-        choice = _choose(self.tools, text, self.now)
+        followed = self._follow_up(text)
+        if followed is not None:
+            return followed
+        choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return _say(f"Do you want me to {options}?")
@@ -141,6 +173,70 @@ class _Turn:
         if fact:
             return _say(fact)
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
+
+    def _follow_up(self, text: str) -> list[BrainEvent] | None:
+        """An answer to what the last action asked or did: "yes", "no", "the other one", "another".
+
+        Its calls are built from a result's values, so they are checked against the schema too."""
+        events = self._follow_up_events(text)
+        if events is None or self.last is None:
+            return events
+        calls = [e for e in events if isinstance(e, ToolCall)]
+        if any(validation.call_problem(self.last.tool.parameters, json.loads(c.arguments)) for c in calls):
+            return _say("Sorry, I'm not sure which one you mean. Could you say its name?")
+        return events
+
+    def _follow_up_events(self, text: str) -> list[BrainEvent] | None:
+        last = self.last
+        if last is None:
+            return None
+        entity = _entity_param(last)
+        others = [a for a in last.alternatives() if entity is None or a != last.entity(entity)]
+        confirm = dialogue.confirmation_param(last.tool)
+        pending = last.asked and confirm is not None and not last.arguments.get(confirm)
+        if dialogue.means_other(text) and others and entity is not None:
+            undo = last.undo()
+            calls = [_call(last.tool, undo)] if undo and not pending else []
+            return [*calls, _call(last.tool, {**last.arguments, entity: others[0]})]
+        if pending and confirm is not None:
+            if dialogue.says_yes(text):
+                exact = {entity: last.entity(entity)} if entity is not None else {}
+                return [_call(last.tool, {**last.arguments, **exact, confirm: True})]
+            if dialogue.says_no(text):
+                return _say("Okay, I'll leave it as it is. Anything else?")
+        required = [p for p in arguments.params_of(last.tool) if p.required]
+        if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
+            return [_call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
+        return None
+
+    def _route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
+        """The tool the utterance asks for: only tools that read for a question; the thing just
+        talked about for "it"; a report that something is done as a request to mark it so."""
+        question = intent.is_question(text)
+        tools = [t for t in self.tools if not (question and intent.writes(t))]
+        last = self.last
+        reference = last is not None and dialogue.refers_back(text) and _entity_param(last) is not None
+        if reference and last is not None and intent.creates(last.tool):
+            tools = [t for t in tools if t.name != last.tool.name]
+        meaning = f"{text} done" if intent.reports_done(text) else None
+        choice = _choose(tools, text, self.now, meaning)
+        if choice is None and question:
+            choice = _look_up(tools, text, self.now)
+        if not reference or last is None or not isinstance(choice, tuple):
+            return choice
+        tool, filled = choice
+        name = _entity_param(last)
+        params = {p.name: p for p in arguments.params_of(tool)}
+        value = last.entity(name) if name is not None else None
+        if name in params and value is not None:
+            values = {**filled.arguments, name: value}
+            missing = [p for p in filled.missing if p.name != name]
+            filled = Filled(values, missing, filled.invalid)
+        return tool, filled
+
+    @functools.cached_property
+    def last(self) -> dialogue.LastAction | None:
+        return dialogue.last_action(self.messages, self.tools)
 
     def _tool_results(self) -> str:
         """The results the conversation ends with, spoken; "" when it does not end with any."""
@@ -166,10 +262,7 @@ class _Turn:
             if message.role == "user":
                 return None
             if message.role == "tool":
-                try:
-                    data = json.loads(message.content)
-                except ValueError:
-                    return nothing_more
+                data = results.parse(message.content)
                 more = data.get("more") if isinstance(data, dict) else None
                 tool = next((t for t in self.tools if t.name == names.get(message.tool_call_id or "")), None)
                 return _call(tool, more) if isinstance(more, dict) and tool is not None else nothing_more
@@ -216,11 +309,15 @@ class _Turn:
 
 
 def _choose(
-    tools: Sequence[ToolSpec], text: str, now: datetime
+    tools: Sequence[ToolSpec], text: str, now: datetime, meaning: str | None = None
 ) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
-    """The tool `text` asks for, with its arguments; the tied tools when it cannot tell; or None."""
+    """The tool `text` asks for, with its arguments; the tied tools when it cannot tell; or None.
+
+    `meaning` is what the words mean when it says more than they do ("I paid the bill" is done)."""
     candidates = []
-    for match in routing.rank(tools, text):
+    meant = semantic.similarities(tools, text)
+    closeness = dict(zip((t.name for t in tools), meant[0], strict=True)) if meant else {}
+    for match in routing.rank(tools, meaning or text):
         if match.score < routing.THRESHOLD:
             break
         filled = arguments.fill(match.tool, text, now)
@@ -232,12 +329,53 @@ def _choose(
             for p in arguments.params_of(match.tool)
             if p.name in filled.arguments
         )
-        candidates.append((match.score + typed - len(filled.missing) / 2, match.tool, filled))
+        # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
+        nearness = round(_MEANING_WEIGHT * closeness.get(match.tool.name, 0.0), 1)
+        candidates.append((match.score + typed - len(filled.missing) / 2 + nearness, match.tool, filled))
     if not candidates:
-        return None
+        return _by_meaning(tools, text, now, meant) or _by_value(tools, text, now)
     best = max(score for score, _, _ in candidates)
     chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
     return chosen[0] if len(chosen) == 1 else [tool for tool, _ in chosen]
+
+
+def _by_meaning(
+    tools: Sequence[ToolSpec], text: str, now: datetime, meant: tuple[list[float], float] | None
+) -> tuple[ToolSpec, Filled] | None:
+    """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
+    if meant is None:
+        return None
+    scores, chat = meant
+    ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
+    best, index = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    if best < _MEANING_FLOOR or best < chat - _CHAT_MARGIN or best - runner_up < _MEANING_LEAD:
+        return None
+    return tools[index], arguments.fill(tools[index], text, now)
+
+
+def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """A question about one of the user's things ("when is my dentist appointment?") for the one tool
+    that reads a thing by its words, unless the question sounds like chat."""
+    readers = [t for t in tools if [p.kind for p in arguments.params_of(t) if p.required] == ["text"]]
+    if len(readers) != 1 or not _FIRST_PERSON.search(text):
+        return None
+    meant = semantic.similarities(readers, text)
+    if meant is not None and meant[1] >= _CHAT_QUESTION:
+        return None
+    filled = arguments.fill(readers[0], text, now)
+    return (readers[0], filled) if not filled.missing else None
+
+
+def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """The one tool that takes a code, when the words are mostly digits ("4 8 2 1", "482 ion"): a bare
+    value of a kind only one tool takes asks for that tool."""
+    takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
+    words = lexicon.tokens(extract.normalize(text))
+    digits = [w for w in words if w.isdigit()]
+    if len(takers) != 1 or not digits or len(words) > 2 * len(digits) + 4:
+        return None
+    return takers[0], arguments.fill(takers[0], text, now)
 
 
 def _pending(
@@ -258,7 +396,9 @@ def _pending(
             continue
         tool, filled = choice
         for i in range(1, len(turns), 2):
-            if not filled.missing or turns[i].content.strip() != _ask(filled.missing[0]):
+            if not filled.missing or not turns[i].content.strip().endswith(
+                arguments.question(filled.missing[0])
+            ):
                 break
             if i + 1 == len(turns):
                 return tool, filled, filled.missing[0]
@@ -267,15 +407,25 @@ def _pending(
     return None
 
 
+def _entity_param(last: dialogue.LastAction) -> str | None:
+    """The parameter that named what the last action was about ("title"), if the result says."""
+    return next((p.name for p in arguments.params_of(last.tool) if last.entity(p.name) is not None
+                 and p.kind in ("text", "entity", "name")), None)  # fmt: skip
+
+
 def _act(tool: ToolSpec, filled: Filled) -> list[BrainEvent]:
-    """Call the tool, or ask for the first required argument still missing."""
+    """Call the tool, or ask for the first required argument still missing (or not fitting its schema)."""
     if filled.missing:
-        return _say(_ask(filled.missing[0]))
+        return _say(_ask(filled.missing[0], filled.invalid.get(filled.missing[0].name)))
+    problem = validation.call_problem(tool.parameters, filled.arguments)
+    if problem is not None:  # never call with arguments the schema refuses
+        return _say("Sorry, I didn't get all of that. Could you say it again in other words?")
     return [_call(tool, filled.arguments)]
 
 
-def _ask(param: Param) -> str:
-    return f"Sure. {arguments.question(param)}"
+def _ask(param: Param, problem: str | None = None) -> str:
+    """Our question for a parameter; `_pending` knows it by the question at its end."""
+    return f"{'Sorry, ' + problem + '.' if problem else 'Sure.'} {arguments.question(param)}"
 
 
 def _call(tool: ToolSpec, values: dict[str, object]) -> ToolCall:

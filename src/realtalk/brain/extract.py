@@ -270,6 +270,9 @@ _TIME_PATTERNS = [
 _DAYPART = re.compile(r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b", re.I)
 _RELATIVE_TIME = re.compile(r"\bin\s+(\d+|an?|half\s+an)\s+(minutes?|mins?|hours?)\b", re.I)
 _DATE_PATTERNS = [
+    re.compile(
+        r"\b(?:(?:by|before|at|for|until)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:month|week)\b", re.I
+    ),
     re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I),
     re.compile(r"\b(?:today|tonight|tomorrow|tmrw|yesterday)\b", re.I),
     re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\s+(?:next|this)\s+week\b", re.I),
@@ -292,21 +295,22 @@ _DATE_PATTERNS = [
 def when(utterance: Utterance, part: str) -> Found | None:
     """A date and/or time as ISO text; `part` is "datetime", "date" or "time"."""
     relative = next(utterance.matches(_RELATIVE_TIME), None) if part != "date" else None
-    found: tuple[datetime, tuple[tuple[int, int], ...]] | None
+    found: tuple[datetime, tuple[tuple[int, int], ...], bool] | None
     if relative is not None:
         moment = _parse(_relative_phrase(relative.group(0)), utterance.now)
-        found = (moment, (relative.span(),)) if moment else None
+        found = (moment, (relative.span(),), True) if moment else None
     else:
         found = _calendar(utterance, part)
     if found is None:
         return None
-    moment, spans = found
-    if part == "date":
+    moment, spans, timed = found
+    if part == "date" or not timed:
+        # A day alone stays a day: the tool knows best what time that means (a task keeps its own).
         return Found(moment.date().isoformat(), spans)
     return Found(moment.strftime("%H:%M") if part == "time" else moment.isoformat(timespec="seconds"), spans)
 
 
-def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...]] | None:
+def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:
     """The moment a day phrase and/or a time phrase name ("next friday at 7 pm")."""
     day = _first(utterance, _DATE_PATTERNS)
     clock = _first(utterance, _TIME_PATTERNS) if part != "date" else None
@@ -321,9 +325,9 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
         # A time alone means its next occurrence.
         now = utterance.now
         on = now.date() + timedelta(days=hour_minute is not None and hour_minute <= (now.hour, now.minute))
-    hour, minute = hour_minute or (9, 0)  # a day alone: the start of the working day
+    hour, minute = hour_minute or (0, 0)
     spans = tuple(m.span() for m in (day, clock, daypart) if m is not None)
-    return datetime.combine(on, time(hour, minute)), spans
+    return datetime.combine(on, time(hour, minute)), spans, hour_minute is not None
 
 
 def _first(utterance: Utterance, patterns: Sequence[re.Pattern[str]]) -> re.Match[str] | None:
@@ -357,6 +361,12 @@ def _clock(match: re.Match[str], hints: set[str]) -> tuple[int, int]:
 
 def _day(phrase: str, now: datetime) -> date | None:
     phrase = re.sub(r"^(?:on|at)\s+", "", phrase.lower())
+    end = re.search(r"end\s+of\s+(?:the\s+|this\s+)?(month|week)", phrase)
+    if end is not None:
+        if end.group(1) == "week":
+            return now.date() + timedelta(days=(6 - now.weekday()) % 7)
+        following = (now.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return (following - timedelta(days=1)).date()
     day_of_month = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
     if day_of_month:
         # "the 5th" is this month's 5th, or next month's once it has passed.

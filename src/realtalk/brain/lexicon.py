@@ -34,8 +34,8 @@ STOPWORDS = words(
 _GROUPS = """
 weather forecast temperature rain snow sunny cloudy hot cold degree humid humidity wind umbrella
 search find look lookup seek query browse
-add create make put insert save store record register
-remember memory memorize recall save store note
+add create make put insert save store record register jot
+remember memory memorize recall save store
 task todo reminder remind chore errand
 delete remove cancel drop erase clear discard scratch
 update change modify edit move reschedule adjust push postpone delay bump
@@ -99,10 +99,12 @@ def _phrase_index() -> dict[tuple[str, ...], str]:
     return index
 
 
-def leading_phrase(spoken: Sequence[str]) -> tuple[int, str] | None:
-    """(its length in tokens, its meaning) for the phrase `spoken` starts with, if any."""
-    for length in range(min(_LONGEST_PHRASE, len(spoken)), 1, -1):
-        meaning = _PHRASE_INDEX.get(tuple(spoken[:length]))
+def leading_phrase(spoken: Sequence[str], start: int = 0) -> tuple[int, str] | None:
+    """(its length in tokens, its meaning) for the phrase `spoken[start:]` starts with, if any.
+
+    Takes `start` rather than a slice so that scanning a long text stays linear."""
+    for length in range(min(_LONGEST_PHRASE, len(spoken) - start), 1, -1):
+        meaning = _PHRASE_INDEX.get(tuple(spoken[start : start + length]))
         if meaning is not None:
             return length, meaning
     return None
@@ -113,7 +115,7 @@ def phrase_meanings(spoken: Sequence[str]) -> list[str]:
     found = []
     i = 0
     while i < len(spoken):
-        phrase = leading_phrase(spoken[i:])
+        phrase = leading_phrase(spoken, i)
         if phrase is None:
             i += 1
             continue

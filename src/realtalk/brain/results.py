@@ -7,6 +7,7 @@ an honest apology, and long results are cut to what a listener can take in.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from datetime import datetime
@@ -14,6 +15,8 @@ from typing import Any
 
 from . import lexicon, routing
 
+_MAX_LITERAL = 100_000
+"""Longer outputs are not read as Python literals (parsing one builds its whole syntax tree)."""
 _MAX_FACTS = 4
 _MAX_WORDS = 60
 _MAX_MESSAGE_WORDS = 150
@@ -43,13 +46,27 @@ _FAILED = {"error", "failed", "failure", "fail"}
 def speak(tool_name: str | None, output: str) -> str:
     """A short sentence for a tool's output (JSON or text)."""
     action = _action(tool_name)
-    try:
-        data = json.loads(output)
-    except (ValueError, TypeError):
-        data = output.strip()
+    data = parse(output)
     said = _sentence(action, tool_name or "", data)
     written = isinstance(data, dict) and _message(_unwrap(data)) is not None
     return _limit(said, _MAX_MESSAGE_WORDS if written else _MAX_WORDS)
+
+
+def parse(output: str) -> Any:
+    """A tool's output as data: JSON, or a Python literal (LiveKit sends `repr()` of a dict), else
+    the text itself."""
+    try:
+        return json.loads(output)
+    except (ValueError, TypeError):
+        pass
+    text = output.strip()
+    if text[:1] in "{[(" and len(text) <= _MAX_LITERAL:
+        try:
+            value = ast.literal_eval(text)
+            return list(value) if isinstance(value, tuple | set) else value
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            pass
+    return text
 
 
 def _message(data: Any) -> str | None:

@@ -31,8 +31,41 @@ class Match:
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
     stems = set(lexicon.content_stems(text))
-    matches = [Match(tool, score(tool, stems)) for tool in tools]
+    lead = _leading_stems(text)
+    matches = [Match(tool, score(tool, stems) + _named_first(tool, lead)) for tool in tools]
     return sorted(matches, key=lambda m: -m.score)
+
+
+_ARTICLES = lexicon.words("a an the my our this that some another new please")
+_LEAD_INS = lexicon.words("ok okay so hey please can could would will you i just also now and well um uh")
+
+
+def _leading_stems(text: str) -> list[str]:
+    """The request's first verb and the few words after it: "could you add a high priority task to ..."
+    -> add, high, priority, task."""
+    words = lexicon.tokens(text)
+    while words and words[0] in _LEAD_INS:
+        words = words[1:]
+    if not words:
+        return []
+    verb, rest = words[0], [w for w in words[1:6] if w not in _ARTICLES and w not in ("to", "me")][:3]
+    verb = "add" if verb == "new" else verb  # "new task: ...", "new reminder ..."
+    return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
+
+
+def _named_first(tool: ToolSpec, lead: list[str]) -> float:
+    """A request that starts by saying what the tool does, its verb and then its object ("add a
+    note to ..." for add_task_note, "add a task ..." for add_task), names that tool above the
+    others that share its words."""
+    name = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
+    if len(lead) < 2 or len(name) < 2:
+        return 0.0
+    named = _same(lead[0], name[0]) and any(_same(word, name[-1]) for word in lead[1:])
+    return 1.5 * _NAME[0] if named else 0.0
+
+
+def _same(word: str, other: str) -> bool:
+    return word == other or bool(lexicon.concepts(word) & lexicon.concepts(other))
 
 
 def score(tool: ToolSpec, stems: set[str]) -> float:
@@ -87,13 +120,13 @@ def describe(tool: ToolSpec) -> str:
     words = sentence.split()
     if not words:
         return lexicon.humanize(tool.name)
-    first = _base_form(words[0].lower())
+    first = base_form(words[0].lower())
     if first in VERBS or first.endswith(("ize", "ise", "ify")) or first == lexicon.name_words(tool.name)[0]:
         return " ".join([first, *words[1:]])
     return "help with " + sentence[0].lower() + sentence[1:]
 
 
-def _base_form(verb: str) -> str:
+def base_form(verb: str) -> str:
     """ "retrieves" -> "retrieve", "fetches" -> "fetch", "gets" -> "get"."""
     if verb.endswith("ies"):
         return verb[:-3] + "y"

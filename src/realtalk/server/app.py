@@ -21,7 +21,7 @@ from ..session.session import Handoff
 from ..tools.mcp import connect_mcp_servers
 from ..tools.registry import ToolRegistry
 from ..transports.websocket import serve_realtime, serve_sideband
-from .auth import AuthError, authenticate, load_or_create_keys, load_or_create_ui_token
+from .auth import AuthError, authenticate, client_address, load_or_create_keys, load_or_create_ui_token
 from .calls import check_conversation_id
 from .chat import chat_router
 from .headers import SecurityHeaders
@@ -35,10 +35,6 @@ log = logging.getLogger(__name__)
 
 EPHEMERAL_PATHS = frozenset({"/v1/realtime", "/v1/realtime/calls", "/v1/realtalk/chat"})
 """All a client secret may do is open a session: a call, the WebSocket or an SSE chat turn."""
-
-
-def client_address(conn: Request | WebSocket) -> str:
-    return conn.client.host if conn.client else "unknown"
 
 
 def create_app(
@@ -64,11 +60,20 @@ def create_app(
     state.ui_token = load_or_create_ui_token(settings.ui_token, settings.data_dir)
     state.app_name, state.app_title = app_name, app_title
 
+    sip = None
+    if settings.sip_port is not None:
+        from ..transports.sip.server import SipServer  # the `telephony` extra
+
+        sip = SipServer(state)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             state.mcp_status = await connect_mcp_servers(settings.mcp_servers, state.tools, stack)
             loader = asyncio.create_task(state.load_engines())
+            if sip is not None:
+                await sip.start()
+                stack.push_async_callback(sip.stop)
             yield
             loader.cancel()
             state.store.close()
@@ -125,6 +130,12 @@ def create_app(
     app.include_router(realtime_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
+    if settings.twilio_auth_token:
+        from ..transports.twilio import twilio_router  # the `telephony` extra
+
+        app.include_router(twilio_router(state))
+    if sip is not None:
+        app.include_router(sip.router())
     mount_static(app)
 
     @app.middleware("http")

@@ -56,6 +56,11 @@ def presented_key(conn: HTTPConnection) -> str | None:
     return None
 
 
+def client_address(conn: HTTPConnection) -> str:
+    """The caller's IP address (from a trusted proxy's X-Forwarded-For, as uvicorn reads it)."""
+    return conn.client.host if conn.client else "unknown"
+
+
 def key_is_valid(key: str | None, accepted: list[str]) -> bool:
     if not key:
         return False

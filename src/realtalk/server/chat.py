@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sse_starlette import EventSourceResponse
 
+from ..protocol import limits
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..protocol.images import decode_image_url
@@ -92,6 +93,8 @@ def _parse(raw: bytes) -> ChatRequest:
         raise ProtocolError(
             f"Invalid value for '{param}': {error['msg']}.", code="invalid_value", param=param
         ) from exc
+    limits.check_string(body.text, "text", limits.MAX_TEXT_CHARS)
+    limits.check_string(body.instructions, "instructions", limits.MAX_INSTRUCTIONS_CHARS)
     if body.conversation_id is not None:
         check_conversation_id(body.conversation_id)
     if body.image_url is not None:

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from ..protocol.errors import ProtocolError
 from ..session.config import default_config, merge_config
 from ..web import STATIC_DIR
-from .auth import UI_COOKIE, ui_cookie_value
+from .auth import UI_COOKIE, client_address, ui_cookie_value
 from .realtime_http import error_response, json_object, mint_client_secret
 from .state import AppState
 
@@ -51,7 +51,7 @@ def web_router(state: AppState) -> APIRouter:
     async def login(request: Request) -> Response:
         """Trade the UI token for the sign-in cookie. Only the UI token: an API key is a bigger
         secret than the page needs, and this public route must not become a way to test keys."""
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request)
         wait_s = state.login_throttle.retry_after(client)
         if wait_s > 0:
             return _too_many_tries(wait_s)

@@ -6,6 +6,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from ..audio.formats import AudioFormat
+from ..protocol.errors import ProtocolError
 from .turn_detection import SEMANTIC_TIMING, SemanticTiming
 
 DEFAULT_VOICE = "marin"
@@ -65,6 +67,26 @@ def merge_config(current: dict[str, Any], update: dict[str, Any]) -> dict[str, A
     if isinstance(detection, dict):  # then `merged` has it too, at the same place
         merged["audio"]["input"]["turn_detection"] = _with_defaults(detection)
     return merged
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """What the schema cannot say about a full session config: RealTalk can serve its audio formats
+    and modalities. Raises `ProtocolError`; run before a config is used (`session.update`, and a
+    client secret's or call's `session`, which becomes a session's base config)."""
+    audio = config["audio"]
+    for direction in ("input", "output"):
+        try:
+            AudioFormat.parse(audio[direction]["format"])
+        except ValueError as exc:
+            raise ProtocolError(
+                str(exc), code="invalid_value", param=f"session.audio.{direction}.format"
+            ) from exc
+    if config.get("output_modalities") not in (["audio"], ["text"]):
+        raise ProtocolError(
+            "Invalid value for 'session.output_modalities': RealTalk supports ['audio'] or ['text'].",
+            code="invalid_value",
+            param="session.output_modalities",
+        )
 
 
 def _with_defaults(detection: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from ..brain.base import Image
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..protocol.images import decode_image_url
+from ..protocol.limits import MAX_CONVERSATION_ITEMS
 from .effects import DeleteItem, Outbox, ReadImage, SaveItem
 
 
@@ -58,16 +59,17 @@ class Conversation:
         """Check a `conversation.item.create`; the new record, its images and where it goes."""
         item = dict(event["item"])
         previous = event.get("previous_item_id")
+        self.check_room("adding item")
         if previous is not None and previous != "root" and previous not in self.items:
             raise ProtocolError(
-                f"Previous item with id '{previous}' does not exist.",
-                code="item_not_found",
-                param="previous_item_id",
+                f"Error adding item: the previous item with id '{previous}' does not exist.",
+                code="item_create_invalid_previous_item_id",
             )
         item_id = item.get("id") or new_id("item")
         if item_id in self.items:
             raise ProtocolError(
-                f"Item with id '{item_id}' already exists.", code="duplicate_item_id", param="item.id"
+                f"Error adding item: an item with id '{item_id}' already exists.",
+                code="item_create_duplicate_item_id",
             )
         if item["type"] not in ("message", "function_call", "function_call_output"):
             raise ProtocolError(
@@ -78,6 +80,15 @@ class Conversation:
         images = decode_images(item)
         item.update({"id": item_id, "object": "realtime.item", "status": "completed"})
         return Item(item, text=item_text(item)), images, previous
+
+    def check_room(self, doing: str) -> None:
+        """Refuse a client's new item (or response) when the conversation is full."""
+        if len(self.items) >= MAX_CONVERSATION_ITEMS:
+            raise ProtocolError(
+                f"Error {doing}: the conversation already has {len(self.items)} items, the most it "
+                "can hold. Delete old items to make room.",
+                code="conversation_too_many_items",
+            )
 
     def read_images(self, record: Item, images: list[tuple[int, bytes]]) -> None:
         """Ask for the text in each image; the item's text is pending until all are read."""
@@ -123,20 +134,31 @@ class Conversation:
                 {"type": "conversation.item.done", "previous_item_id": previous, "item": wire_item(record)}
             )
 
+    def last_said(self) -> str | None:
+        """The text of the agent's last message (what the user is most likely answering)."""
+        for item_id in reversed(self.order[-20:]):
+            record = self.items[item_id]
+            if record.data.get("type") == "message" and record.data.get("role") == "assistant":
+                return record.text or item_text(record.data)
+        return None
+
     def previous_id(self, item_id: str) -> str | None:
         index = self.order.index(item_id)
         return self.order[index - 1] if index else None
 
-    def get(self, item_id: str) -> Item:
+    def get(self, item_id: str, action: str) -> Item:
+        """The item, or OpenAI's error for `action` ("retrieve", "delete", "truncate") on a missing one."""
         record = self.items.get(item_id)
         if record is None:
+            verb = {"retrieve": "retrieving", "delete": "deleting", "truncate": "truncating"}[action]
             raise ProtocolError(
-                f"Item with item_id '{item_id}' not found.", code="item_not_found", param="item_id"
+                f"Error {verb} item: the item with id '{item_id}' does not exist.",
+                code=f"item_{action}_invalid_item_id",
             )
         return record
 
     def retrieve(self, item_id: str) -> None:
-        record = self.get(item_id)
+        record = self.get(item_id, "retrieve")
         item = wire_item(record)
         if record.audio and item.get("type") == "message":
             for part in item["content"]:
@@ -145,7 +167,7 @@ class Conversation:
         self._out.send({"type": "conversation.item.retrieved", "item": item})
 
     def delete(self, item_id: str) -> None:
-        self.get(item_id)
+        self.get(item_id, "delete")
         del self.items[item_id]
         self.order.remove(item_id)
         self.pending.discard(item_id)
@@ -154,7 +176,7 @@ class Conversation:
 
     def truncatable(self, item_id: str, index: int, audio_end_ms: int) -> Item:
         """Check a `conversation.item.truncate`; the record to truncate."""
-        record = self.get(item_id)
+        record = self.get(item_id, "truncate")
         data = record.data
         if data.get("role") != "assistant" or data.get("type") != "message":
             raise ProtocolError(
@@ -170,7 +192,7 @@ class Conversation:
         duration = len(record.audio) / record.audio_rate_bytes_per_ms
         if audio_end_ms < 0 or audio_end_ms > duration + 1:
             raise ProtocolError(
-                f"audio_end_ms {audio_end_ms} is beyond the item's audio duration of {int(duration)}ms.",
+                f"Audio content of {int(duration)}ms is already shorter than {audio_end_ms}ms.",
                 code="invalid_value",
                 param="audio_end_ms",
             )

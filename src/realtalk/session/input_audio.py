@@ -20,13 +20,15 @@ from typing import Any
 import numpy as np
 
 from ..audio.convert import InputDecoder
-from ..audio.formats import PCM16_24K, AudioFormat
+from ..audio.formats import AudioFormat
+from ..brain.base import ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
+from .hearing import context_prompt
 from .noise_floor import NoiseFloor
 from .turn_detection import TurnDetector
 
@@ -35,6 +37,13 @@ SAMPLE_RATE = 16_000
 
 # OpenAI: "the audio buffer must contain at least 100ms of audio" for a manual commit.
 MIN_COMMIT_MS = 100
+# OpenAI: "up to a maximum of 15 MiB" of audio per `input_audio_buffer.append`.
+MAX_APPEND_BYTES = 15 * 1024 * 1024
+# The whole buffer. OpenAI documents a cap per append but none for the buffer; without one, a
+# client that appends and never commits grows the server without bound (300 appends of 1 MiB:
+# +734 MB). Ten minutes holds one 15 MiB append of 24 kHz PCM16 (5.5 min) and any spoken turn,
+# and costs at most ~67 MB (the raw audio, 48 KB/s, plus its 16 kHz float copy, 64 KB/s).
+MAX_BUFFER_MS = 600_000
 # Start transcribing this long into a pause: by the time the silence window (500 ms by default)
 # confirms the turn is over, the transcript is usually ready. semantic_vad asks its model then too.
 SPECULATE_AFTER_MS = 160
@@ -54,9 +63,11 @@ class InputAudio:
         vad: VadStream,
         *,
         config: Callable[[], dict[str, Any]],
+        server_tools: tuple[ToolSpec, ...] = (),
         max_append_bytes: int,
+        max_buffer_ms: int,
         vad_frame_samples: int,
-        server_playout: bool,
+        playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
         on_early_transcript: Callable[[str], None],
@@ -74,9 +85,13 @@ class InputAudio:
         self._conversation = conversation
         self._vad = vad
         self._config = config
+        self._server_tools = server_tools
         self._max_append_bytes = max_append_bytes
+        self._max_buffer_ms = max_buffer_ms
+        self._overflowing = False
+        """Media-track audio is being dropped because the buffer is full (told once, not per frame)."""
         self._vad_frame_samples = vad_frame_samples
-        self._server_playout = server_playout
+        self._playout_format = playout_format
         self._on_speech_started = on_speech_started
         self._on_turn_ended = on_turn_ended
         self._on_early_transcript = on_early_transcript
@@ -99,8 +114,8 @@ class InputAudio:
         audio = self._config()["audio"]
         self.input_format = AudioFormat.parse(audio["input"]["format"])
         self.output_format = AudioFormat.parse(audio["output"]["format"])
-        if self._server_playout:  # the media track's codec decides; the session sees PCM16 24 kHz
-            self.input_format = self.output_format = PCM16_24K
+        if self._playout_format is not None:  # the transport's media decides, not the config
+            self.input_format = self.output_format = self._playout_format
         self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
@@ -117,8 +132,9 @@ class InputAudio:
 
     def reset(self) -> None:
         self._chunks: list[Float32Audio] = []
-        self._raw_input = b""
+        self._raw_input = bytearray()  # appends are amortised O(chunk); `bytes +=` copied it all
         self._buffer_samples = 0
+        self._overflowing = False
         self._vad_pending = np.zeros(0, dtype=np.float32)
         self._buffer_start_ms = self.ms_total
 
@@ -145,7 +161,48 @@ class InputAudio:
                 code="invalid_audio_format",
                 param="audio",
             )
+        self._make_room(audio)
         self.feed(audio)
+
+    def feed_track(self, audio: bytes) -> None:
+        """Audio from a media track (WebRTC): no client event to refuse, so a full buffer drops the
+        audio and says so once, until a commit or clear makes room."""
+        try:
+            self._make_room(audio)
+        except ProtocolError as exc:
+            if not self._overflowing:
+                self._out.send({"type": "error", "error": exc.to_error(None)})
+            self._overflowing = True
+            return
+        self._overflowing = False
+        self.feed(audio)
+
+    def _make_room(self, audio: bytes) -> None:
+        """Make sure the buffer can hold `audio` as well. With turn detection, a turn that fills the
+        buffer ends there (the server owns commits; refusing the audio would also starve VAD of the
+        silence that ends the turn). Without it, the client must commit: raise `ProtocolError`."""
+        held_ms = self._buffer_samples / (SAMPLE_RATE / 1000)
+        incoming_ms = len(audio) / (self.input_format.rate * self.input_format.bytes_per_sample / 1000)
+        if held_ms + incoming_ms <= self._max_buffer_ms:
+            return
+        if self._speech_item_id is not None and incoming_ms < self._max_buffer_ms:
+            item_id, self._speech_item_id = self._speech_item_id, None
+            self._turns.reset()
+            self._out.send(
+                {
+                    "type": "input_audio_buffer.speech_stopped",
+                    "audio_end_ms": int(self.ms_total),
+                    "item_id": item_id,
+                }
+            )
+            self._commit(item_id, speech_end_ms=None)
+            self._on_turn_ended()
+            return
+        raise ProtocolError(
+            f"Error appending to input audio buffer: buffer full. It holds {held_ms:.0f}ms of audio "
+            f"and can hold at most {self._max_buffer_ms}ms; commit or clear it before appending more.",
+            code="input_audio_buffer_full",
+        )
 
     def feed(self, audio: bytes) -> None:
         samples = self._decoder.feed(audio)
@@ -359,7 +416,7 @@ class InputAudio:
         self._buffer_samples = len(audio)
         self._buffer_start_ms += dropped / (SAMPLE_RATE / 1000)
         raw_keep = int(len(audio) / SAMPLE_RATE * self.input_format.rate) * self.input_format.bytes_per_sample
-        self._raw_input = self._raw_input[-raw_keep:] if raw_keep else b""
+        self._raw_input = self._raw_input[-raw_keep:] if raw_keep else bytearray()
 
     def _utterance(self, speech_end_ms: float | None) -> Float32Audio:
         audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
@@ -384,7 +441,7 @@ class InputAudio:
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
         audio = self._utterance(speech_end_ms)
-        raw = self._raw_input
+        raw = bytes(self._raw_input)
         self.reset()
         self._buffer_start_ms = self.ms_total
         order = self._conversation.order
@@ -423,8 +480,13 @@ class InputAudio:
     # ------------------------------------------------------------------ transcripts
 
     def _stt_hints(self) -> tuple[str | None, str | None]:
-        transcription = self._config()["audio"]["input"].get("transcription") or {}
-        return transcription.get("language"), transcription.get("prompt")
+        """The language and prompt for Whisper: the client's, else what the conversation knows."""
+        config = self._config()
+        transcription = config["audio"]["input"].get("transcription") or {}
+        prompt = transcription.get("prompt") or context_prompt(
+            [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
+        )
+        return transcription.get("language"), prompt
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))

@@ -19,23 +19,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from ..audio.formats import AudioFormat
+from ..audio.formats import PCM16_24K, AudioFormat
 from ..brain.base import Message, ToolCall, ToolSpec
 from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .backchannel import Backchannels
-from .config import default_config, merge_config
+from .config import check_config, default_config, merge_config
 from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
-from .input_audio import InputAudio
+from .input_audio import MAX_APPEND_BYTES, MAX_BUFFER_MS, InputAudio
 from .responses import Handoff, Response, Responses
 
 __all__ = ["Handoff", "RealtimeSession"]
-
-# OpenAI caps a single append at 15 MiB of audio.
-MAX_APPEND_BYTES = 15 * 1024 * 1024
 
 
 class RealtimeSession:
@@ -51,16 +48,20 @@ class RealtimeSession:
         conversation_id: str | None = None,
         base_config: dict[str, Any] | None = None,
         max_append_bytes: int = MAX_APPEND_BYTES,
+        max_input_buffer_ms: int = MAX_BUFFER_MS,
         speculative_replies: bool = True,
         vad_frame_samples: int = 512,
         server_tools: Iterable[ToolSpec] = (),
         handoffs: Iterable[Handoff] = (),
         server_playout: bool = False,
+        playout_format: AudioFormat = PCM16_24K,
     ) -> None:
-        """`server_playout`: the transport plays reply audio itself (WebRTC). Audio then leaves as
-        `PlayAudio` effects (PCM16 24 kHz) instead of `response.output_audio.delta` events, input
-        arrives via `feed_audio` as PCM16 24 kHz, and barge-in truncates the reply at what was heard.
+        """`server_playout`: the transport plays reply audio itself (WebRTC, phone calls). Audio then
+        leaves as `PlayAudio` effects in `playout_format` instead of `response.output_audio.delta`
+        events, input arrives via `feed_audio` in that format, and barge-in truncates the reply at
+        what was heard. A phone line's μ-law stays μ-law: no resampling round trip.
         """
+        server_tools = tuple(server_tools)  # read by the input (its vocabulary) and by the responses
         self.id = session_id or new_id("sess")
         self.conversation_id = conversation_id or new_id("conv")
         self._clock = clock
@@ -78,9 +79,11 @@ class RealtimeSession:
             self._conversation,
             vad,
             config=lambda: self.config,
+            server_tools=server_tools,
             max_append_bytes=max_append_bytes,
+            max_buffer_ms=max_input_buffer_ms,
             vad_frame_samples=vad_frame_samples,
-            server_playout=server_playout,
+            playout_format=playout_format if server_playout else None,
             on_speech_started=self._speech_started,
             on_turn_ended=self._turn_ended,
             on_early_transcript=self._prefetch,
@@ -96,7 +99,7 @@ class RealtimeSession:
             conversation_id=lambda: self.conversation_id,
             server_tools=server_tools,
             handoffs=handoffs,
-            server_playout=server_playout,
+            playout_format=playout_format if server_playout else None,
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
@@ -173,7 +176,7 @@ class RealtimeSession:
 
     def feed_audio(self, audio: bytes) -> list[Effect]:
         """Input audio in the session's input format (from a media track, e.g. WebRTC)."""
-        self._input.feed(audio)
+        self._input.feed_track(audio)
         return self._out.drain()
 
     @property
@@ -290,6 +293,28 @@ class RealtimeSession:
         self._out.send({"type": "output_audio_buffer.cleared", "response_id": response_id})
         return self._out.drain()
 
+    def dtmf_received(self, key: str, received_at: int, *, answer: bool = False) -> list[Effect]:
+        """A telephone keypad press (RFC 4733 on SIP, `dtmf` on Twilio) at Unix time `received_at`.
+
+        Like OpenAI's SIP calls, the event goes to the session's connections (a sideband backend
+        acts on it); it carries no `event_id` in OpenAI's schema, so it has none here either.
+        With `answer` (a call no backend watches), the press is also the caller's turn: it cuts
+        off the reply like speech would, and the agent answers a user message that says which
+        key was pressed ("press 1 for opening hours" works with any brain).
+        """
+        event = {"type": "input_audio_buffer.dtmf_event_received", "event": key, "received_at": received_at}
+        self._out.append(Send(event))
+        if not answer:
+            return self._out.drain()
+        self._speech_started()
+        effects = self._out.drain()
+        text = f"[The caller pressed {key} on the keypad]"
+        item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+        effects += self.handle_event({"type": "conversation.item.create", "item": item})
+        if self._responses.current is None:
+            effects += self.handle_event({"type": "response.create"})
+        return effects
+
     # ------------------------------------------------------------------ client events
 
     def _on_session_update(self, event: dict[str, Any], _: str | None) -> None:
@@ -301,20 +326,7 @@ class RealtimeSession:
                 param="session.type",
             )
         new_config = merge_config(self.config, update)
-        audio = new_config["audio"]
-        for direction in ("input", "output"):
-            try:
-                AudioFormat.parse(audio[direction]["format"])
-            except ValueError as exc:
-                raise ProtocolError(
-                    str(exc), code="invalid_value", param=f"session.audio.{direction}.format"
-                ) from exc
-        if new_config.get("output_modalities") not in (["audio"], ["text"]):
-            raise ProtocolError(
-                "output_modalities must be ['audio'] or ['text'].",
-                code="invalid_value",
-                param="session.output_modalities",
-            )
+        check_config(new_config)
         self.config = new_config
         self._input.configure()
         self._out.send({"type": "session.updated", "session": self.session_object()})
@@ -374,7 +386,10 @@ class RealtimeSession:
                 "Wait until the response is finished before creating a new one.",
                 code="conversation_already_has_active_response",
             )
-        self._responses.create(event.get("response") or {})
+        params = event.get("response") or {}
+        if params.get("conversation", "auto") != "none":
+            self._conversation.check_room("creating response")
+        self._responses.create(params)
 
     def _on_response_cancel(self, event: dict[str, Any], _: str | None) -> None:
         response = self._responses.current

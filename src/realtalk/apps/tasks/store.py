@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
+import difflib
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -92,24 +95,44 @@ class TaskStore:
         return [t for t in tasks if tag is None or tag in t.tags]
 
     def find(self, words: str, *, status: Status | None = None) -> Task | None:
-        """The task whose title shares the most meaningful words with `words` (ties: the oldest).
+        """The task whose title best matches `words` (ties: the oldest); see `matches`."""
+        found = self.matches(words, status=status)
+        return found[0] if found else None
 
-        Small words ("the", "to") don't count, so "fly to the moon" matches nothing rather than
-        the first task with "the" in it.
+    def matches(self, words: str, *, status: Status | None = None) -> builtins.list[Task]:
+        """The tasks whose titles share meaningful words with `words`, best first (ties: oldest).
+
+        Small words ("the", "to") don't count, so "fly to the moon" matches nothing rather than the
+        first task with "the" in it. Words match fuzzily, as speech recognition hears them: "right
+        cleaning" finds "Pick up dry cleaning", "picked" finds "pick", "bite" finds "bike".
         """
         wanted = _content_words(words)
-        best, best_score = None, 0
+        scored = []
         for task in self.list(status=status):
-            score = len(wanted & _content_words(task.title))
-            if score > best_score:
-                best, best_score = task, score
-        return best
+            title = _content_words(task.title)
+            score = sum(max((_similarity(w, t) for t in title), default=0.0) for w in wanted)
+            if score >= 0.85:  # one exact word, or one word form ("renewal" for "renew")
+                scored.append((-score, task.id or 0, task))
+        return [task for *_, task in sorted(scored, key=lambda s: (s[0], s[1]))]
 
 
 _SMALL_WORDS = frozenset(
-    "a an the to of for on in at my me i it is be and or with by from up this that task tasks".split()  # noqa: SIM905
+    """a an the to of for on in at my me i it is be and or with by from up this that task tasks thing one
+    already""".split()  # noqa: SIM905
 )
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in text.lower().replace(",", " ").replace(".", " ").split() if w not in _SMALL_WORDS}
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'s ", " "))
+    return {w for w in words if w not in _SMALL_WORDS}
+
+
+def _similarity(heard: str, word: str) -> float:
+    """1 for the same word; less for a word form ("picked"/"pick") or a near miss ("bite"/"bike")."""
+    if heard == word:
+        return 1.0
+    shorter, longer = sorted((heard, word), key=len)
+    if len(shorter) >= 4 and longer.startswith(shorter):
+        return 0.9
+    ratio = difflib.SequenceMatcher(None, heard, word).ratio()
+    return ratio * 0.8 if ratio >= 0.75 and min(len(heard), len(word)) >= 4 else 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
@@ -27,14 +29,39 @@ def _store() -> TaskStore:
     return _stores[0]
 
 
-def _when(text: str | None) -> datetime | None:
+_END_OF = re.compile(
+    r"\b(?:(?:by|before|at|for)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(month|week)\b", re.I
+)
+_CLOCK = re.compile(
+    r"\d:\d\d|\b\d{1,2}\s*(?:am|pm|a\.m|p\.m|o'?clock)\b|\b(?:at|by)\s+\d|\b(?:noon|midnight|morning|afternoon"
+    r"|evening|tonight|night|half\s+past|quarter\s+(?:past|to))\b|T\d\d:",
+    re.I,
+)
+
+
+def _when(text: str | None, keep_time_of: datetime | None = None) -> datetime | None:
+    """The moment `text` names. "End of the month" is its last day. Moving a task to another day
+    keeps its time of day (`keep_time_of`) unless `text` names a time."""
     if not text:
         return None
-    parsed: datetime | None = dateparser.parse(
-        text, languages=["en"], settings={"PREFER_DATES_FROM": "future"}
-    )
+    now = datetime.now()
+    end = _END_OF.search(text)
+    if end is not None:
+        if end.group(1).lower() == "month":
+            day = now.replace(day=calendar.monthrange(now.year, now.month)[1])
+        else:
+            day = now + timedelta(days=(6 - now.weekday()) % 7)
+        rest = (text[: end.start()] + text[end.end() :]).strip()
+        clock = _when(rest) if _CLOCK.search(rest) else None
+        parsed: datetime | None = day.replace(
+            hour=clock.hour if clock else 0, minute=clock.minute if clock else 0, second=0, microsecond=0
+        )
+    else:
+        parsed = dateparser.parse(text, languages=["en"], settings={"PREFER_DATES_FROM": "future"})
     if parsed is None:
         raise ToolError(f"I couldn't understand the date '{text}'")
+    if keep_time_of is not None and not _CLOCK.search(text):
+        parsed = parsed.replace(hour=keep_time_of.hour, minute=keep_time_of.minute, second=0, microsecond=0)
     return parsed
 
 
@@ -51,11 +78,17 @@ def _say_when(due: datetime | None) -> str:
     return f" {_say_day(due.date())}{_say_time(due)}" if due else ""
 
 
-def _named(title: str, status: Status | None = None) -> Task:
-    task = _store().find(title, status=status)
-    if task is None:
+def _named(title: str, status: Status | None = None) -> tuple[Task, list[str]]:
+    """The task `title` names, and the titles of the other tasks it could mean (for "the other one")."""
+    found = _store().matches(title, status=status)
+    if not found:
         raise ToolError(f"I couldn't find a task like '{title}'")
-    return task
+    return found[0], [t.title for t in found[1:4]]
+
+
+def _about(task: Task, alternatives: list[str]) -> dict[str, object]:
+    """What a result says about the task it touched: its exact title, and the others it may have been."""
+    return {"title": task.title, **({"alternatives": alternatives} if alternatives else {})}
 
 
 def _listing(tasks: list[Task], day_known: bool = False) -> str:
@@ -89,32 +122,50 @@ def add_task(
         str | None,
         Field(description="when it is due, e.g. tomorrow at 3pm", json_schema_extra={"format": "date-time"}),
     ] = None,
-    priority: Priority = Priority.medium,
-    tags: list[str] | None = None,
+    priority: Annotated[Priority, Field(description="high if urgent or important")] = Priority.medium,
+    tags: Annotated[list[str] | None, Field(description="labels, e.g. work, family")] = None,
+    notes: Annotated[str, Field(description="a note to keep with it")] = "",
 ) -> dict[str, object]:
     """Add a new task (a to-do or reminder) to the task list."""
-    task = _store().create(TaskCreate(title=title, due=_when(due), priority=priority, tags=tags or []))
+    fields = TaskCreate(title=title, due=_when(due), priority=priority, tags=tags or [], notes=notes)
+    task = _store().create(fields)
     extra = f", {task.priority} priority" if task.priority != Priority.medium else ""
-    return {"message": f"Added {task.title}{_say_when(task.due)}{extra}.", "task_id": task.id}
+    extra += f", tagged {' and '.join(task.tags)}" if task.tags else ""
+    message = f"Added {task.title}{_say_when(task.due)}{extra}."
+    return {"message": message, "task_id": task.id, "title": task.title}
 
 
 @tools.register
 def list_due_tasks(
     day: Annotated[str | None, Field(description="the day to list, e.g. today, tomorrow, friday")] = None,
     start: Annotated[int, Field(ge=0, description="how many tasks were already read, to read the rest")] = 0,
+    priority: Annotated[Priority | None, Field(description="only tasks of this priority")] = None,
+    tag: Annotated[str | None, Field(description="only tasks tagged with this label")] = None,
+    overdue: Annotated[bool, Field(description="only overdue (late) tasks")] = False,
 ) -> dict[str, object]:
-    """List the open tasks on the task list, or those due on a given day (a long list a few at a time).
+    """List the open tasks on the task list: all, those due on a given day, the overdue (late) ones, or
+    those of a priority or tag (a long list a few at a time).
 
     When tasks are left unread, the result's `more` holds the arguments that read the rest.
     """
     first = _when(day)
-    if first is not None:
+    if overdue:
+        tasks = _store().list(status=Status.open, due_before=datetime.now())
+        when = " overdue"
+    elif first is not None:
         first = first.replace(hour=0, minute=0, second=0, microsecond=0)
         tasks = _store().list(status=Status.open, due_from=first, due_before=first + timedelta(days=1))
         when = f" due {_say_day(first.date())}"
     else:
         tasks = _store().list(status=Status.open)
         when = ""
+    if priority is not None:
+        tasks = [t for t in tasks if t.priority == priority]
+        when = f" of {priority} priority" + when
+    if tag:
+        wanted = tag.strip().lower()
+        tasks = [t for t in tasks if wanted in (x.lower() for x in t.tags)]
+        when = f" tagged {wanted}" + when
     if not tasks:
         return {"message": f"You have nothing{when}." if when else "Your task list is empty."}
     if start >= len(tasks):
@@ -131,7 +182,8 @@ def list_due_tasks(
         message = f"{'The last' if len(page) == left else 'The next'} {len(page)}: {listing}."
     if len(page) < left:
         rest = left - len(page)
-        more = {"day": day, "start": start + len(page)} if day else {"start": start + len(page)}
+        filters = {"day": day, "priority": priority, "tag": tag, "overdue": overdue or None}
+        more = {k: v for k, v in filters.items() if v} | {"start": start + len(page)}
         return {"message": f"{message} Shall I read the other {rest}?", "more": more}
     return {"message": message}
 
@@ -139,9 +191,10 @@ def list_due_tasks(
 @tools.register
 def complete_task(title: Annotated[str, Field(description="which task, by its words")]) -> dict[str, object]:
     """Mark a task as done (complete, finished)."""
-    task = _named(title, Status.open)
+    task, others = _named(title, Status.open)
     _store().update(task.id or 0, TaskUpdate(status=Status.done))
-    return {"message": f"Marked {task.title} as done."}
+    undo = {"title": task.title, "status": "open"}
+    return {"message": f"Marked {task.title} as done.", **_about(task, others), "undo": undo}
 
 
 @tools.register
@@ -152,10 +205,62 @@ def reschedule_task(
         Field(description="the new time, e.g. next friday at 3pm", json_schema_extra={"format": "date-time"}),
     ],
 ) -> dict[str, object]:
-    """Move (reschedule) a task to a new due date and time."""
-    task = _named(title)
-    updated = _store().update(task.id or 0, TaskUpdate(due=_when(due)))
-    return {"message": f"Moved {task.title} to{_say_when(updated.due if updated else None)}."}
+    """Move (reschedule) a task to a new due date and time; a new day alone keeps its time of day."""
+    task, others = _named(title)
+    updated = _store().update(task.id or 0, TaskUpdate(due=_when(due, keep_time_of=task.due)))
+    undo = {"title": task.title, "due": task.due.isoformat() if task.due else ""}
+    said = _say_when(updated.due if updated else None)
+    return {"message": f"Moved {task.title} to{said}.", **_about(task, others), "undo": undo}
+
+
+@tools.register
+def set_task_priority(
+    title: Annotated[str, Field(description="which task, by its words")],
+    priority: Annotated[Priority, Field(description="high if urgent or important")],
+) -> dict[str, object]:
+    """Change a task's priority (high, medium or low): make it urgent, important, or not."""
+    task, others = _named(title)
+    _store().update(task.id or 0, TaskUpdate(priority=priority))
+    undo = {"title": task.title, "priority": str(task.priority)}
+    return {"message": f"{task.title} is now {priority} priority.", **_about(task, others), "undo": undo}
+
+
+@tools.register
+def tag_task(
+    title: Annotated[str, Field(description="which task, by its words")],
+    tags: Annotated[list[str], Field(min_length=1, description="the tags (labels) to add, e.g. work")],
+) -> dict[str, object]:
+    """Tag (label) a task with one or more tags."""
+    task, others = _named(title)
+    added = [t.strip().lower() for t in tags if t.strip() and t.strip().lower() not in task.tags]
+    _store().update(task.id or 0, TaskUpdate(tags=[*task.tags, *added]))
+    return {"message": f"Tagged {task.title} {' and '.join(added or tags)}.", **_about(task, others)}
+
+
+@tools.register
+def add_task_note(
+    title: Annotated[str, Field(description="which task, by its words")],
+    note: Annotated[str, Field(min_length=1, description="the note to add")],
+) -> dict[str, object]:
+    """Add a note (details, a comment) to an existing task."""
+    task, others = _named(title)
+    notes = f"{task.notes}\n{note}".strip()
+    _store().update(task.id or 0, TaskUpdate(notes=notes))
+    return {"message": f"Noted on {task.title}: {note}.", **_about(task, others)}
+
+
+@tools.register
+def find_task(title: Annotated[str, Field(description="which task, by its words")]) -> dict[str, object]:
+    """Look up one task: when is it due, is it done yet, its priority, tags and notes."""
+    task, others = _named(title)
+    state = "is done" if task.status == Status.done else "is still open"
+    due = f", due{_say_when(task.due)}" if task.due else ""
+    if task.due and task.status == Status.open and task.due < datetime.now():
+        due += ", overdue"
+    extra = f", {task.priority} priority" if task.priority != Priority.medium else ""
+    extra += f", tagged {' and '.join(task.tags)}" if task.tags else ""
+    extra += f". Notes: {task.notes}" if task.notes else ""
+    return {"message": f"{task.title} {state}{due}{extra}.", **_about(task, others)}
 
 
 @tools.register
@@ -164,11 +269,12 @@ def delete_task(
     confirm: Annotated[bool, Field(description="true once the user has said yes")] = False,
 ) -> dict[str, object]:
     """Delete (remove) a task from the list; asks the user to confirm first."""
-    task = _named(title)
+    task, others = _named(title)
     if not confirm:
-        return {"message": f"Do you really want to delete {task.title}? Say: yes, delete {task.title}."}
+        message = f"Do you really want to delete {task.title}? Say: yes, delete {task.title}."
+        return {"message": message, **_about(task, others)}
     _store().delete(task.id or 0)
-    return {"message": f"Deleted {task.title}."}
+    return {"message": f"Deleted {task.title}.", "title": task.title}
 
 
 @tools.register

@@ -1,0 +1,119 @@
+"""What the conversation so far says the next utterance may be about.
+
+The built-in brain keeps no memory of its own: the state of the dialogue is read from the
+conversation (so it survives a reconnect and works the same for every client). What matters for
+the next turn is the last action: the tool we called just before this utterance, its arguments,
+its result, and whether what we said after it asked the user something. From it follow:
+
+- a pending confirmation: the result asked "Do you really want to delete X?" and the tool has a
+  boolean confirmation parameter that was not set: "yes" calls it again with it set;
+- the last-mentioned entity: "make it high priority" means the task just added;
+- "the other one": a result may name `alternatives` (the other things its words could mean) and
+  `undo` (arguments for the same tool that reverse what it did).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import arguments, results
+from .base import Message, ToolCall, ToolSpec
+
+_YES = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|confirm(?:ed)?|absolutely|definitely|of\s+course"
+    r"|go\s+ahead|do\s+it|please\s+do|that's\s+right|that\s+one)\b(?!\s+(?:the\s+)?other)",
+    re.I,
+)
+_NO = re.compile(
+    r"^\W*(?:no|nope|nah|don't|do\s+not|cancel|stop|wait|never\s*mind|leave\s+it|keep\s+it|not\s+(?:that|now))\b",
+    re.I,
+)
+_OTHER = re.compile(
+    r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
+)
+_REFERENCE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
+_AGAIN = re.compile(
+    r"\b(?:another(?:\s+one)?|one\s+more|again|the\s+next(?:\s+\w+)?|next\s+one|more)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class LastAction:
+    """The tool call just before the utterance, what it returned, and what we said about it."""
+
+    tool: ToolSpec
+    call: ToolCall
+    arguments: dict[str, Any]
+    result: Any
+    said: str
+
+    @property
+    def asked(self) -> bool:
+        return "?" in self.said
+
+    def entity(self, name: str) -> str | None:
+        """The value the action was about for a parameter `name` ("title"): the result's exact one
+        when it gives it, else the argument we sent."""
+        if isinstance(self.result, dict) and isinstance(self.result.get(name), str):
+            return str(self.result[name])
+        value = self.arguments.get(name)
+        return value if isinstance(value, str) else None
+
+    def alternatives(self) -> list[str]:
+        found = self.result.get("alternatives") if isinstance(self.result, dict) else None
+        return [str(a) for a in found] if isinstance(found, list) else []
+
+    def undo(self) -> dict[str, Any] | None:
+        found = self.result.get("undo") if isinstance(self.result, dict) else None
+        return found if isinstance(found, dict) else None
+
+
+def last_action(messages: Sequence[Message], tools: Sequence[ToolSpec]) -> LastAction | None:
+    """The last tool call since the previous user turn (the utterance is `messages[-1]`)."""
+    results_by_id = {m.tool_call_id: m.content for m in messages if m.role == "tool"}
+    said = ""
+    for message in reversed(messages[:-1]):
+        if message.role == "user":
+            return None
+        if message.role == "assistant" and message.content and not said:
+            said = message.content
+        for call in reversed(message.tool_calls):
+            tool = next((t for t in tools if t.name == call.name), None)
+            if tool is None:
+                return None
+            parsed = results.parse(call.arguments or "{}")
+            values = parsed if isinstance(parsed, dict) else {}
+            output = results.parse(results_by_id.get(call.call_id, ""))
+            return LastAction(tool, call, values, output, said)
+    return None
+
+
+def confirmation_param(tool: ToolSpec) -> str | None:
+    """The tool's boolean parameter that says the user agreed ("confirm"), if it has one."""
+    for param in arguments.params_of(tool):
+        if param.kind == "boolean" and (param.words & arguments.CONFIRMATIONS or "yes" in param.hints):
+            return param.name
+    return None
+
+
+def says_yes(text: str) -> bool:
+    return bool(_YES.search(text)) and not _NO.search(text)
+
+
+def says_no(text: str) -> bool:
+    return bool(_NO.search(text))
+
+
+def means_other(text: str) -> bool:
+    return bool(_OTHER.search(text))
+
+
+def refers_back(text: str) -> bool:
+    return bool(_REFERENCE.search(text))
+
+
+def asks_again(text: str) -> bool:
+    return bool(_AGAIN.search(text))

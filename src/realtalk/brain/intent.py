@@ -1,0 +1,80 @@
+"""Is an utterance a question or a request, and does a tool change anything?
+
+A question ("which of my tasks are high priority?", "anything overdue?", "did I finish the
+report?") may only be answered by tools that read: it never creates, changes or deletes data.
+Polite requests phrased as questions ("could you add milk?", "can I have a hint?") are requests.
+Whether a tool writes is read from the verb its name or description starts with, so it works for
+any client's tools.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon, routing
+from .base import ToolSpec
+
+_REQUEST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make)\b"
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
+    re.I,
+)
+_QUESTION_START = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|um+|uh+|hey|well|also|now|but)\W+)*(?:what|what's|whats|which|when|when's|where|"
+    r"who|whose|why|how|is|are|am|was|were|do|does|did|have|has|had|any|anything|anyone|isn't|aren't|didn't|"
+    r"haven't|hasn't|doesn't|don't\s+i|should|shall\s+i)\b",
+    re.I,
+)
+WRITE_VERBS = lexicon.words(
+    """add create make new insert save store record register put delete remove cancel drop erase clear
+    discard update change modify edit move reschedule postpone set mark complete finish tick rename tag
+    label assign book reserve order buy purchase send post pay transfer schedule write submit log
+    upload archive close reset enable disable turn switch"""
+)
+
+
+_SHOW = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|now)\W+)*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
+    r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview))\b",
+    re.I,
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether `text` asks something rather than asking for something to be done. "Show me ..."
+    and "list ..." ask to be told, so they count as questions."""
+    if _SHOW.search(text):
+        return True
+    if _REQUEST.search(text):
+        return False
+    return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")
+
+
+def writes(tool: ToolSpec) -> bool:
+    """Whether calling `tool` changes something (by the verb it is named or described with)."""
+    name = lexicon.name_words(tool.name)
+    described = lexicon.tokens(tool.description)[:1]
+    verbs = {w for w in [*name[:1], *described] if w}
+    return any(routing.base_form(v) in WRITE_VERBS for v in verbs)
+
+
+_DONE_REPORT = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|good\s+news)\W+)*(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
+    r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
+    r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished)\b"
+    r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:\w+[^e\W]ed|paid|done|finished|sorted"
+    r"|taken\s+care\s+of|sent|bought|made)\b",
+    re.I,
+)
+
+
+def reports_done(text: str) -> bool:
+    """ "I already picked up the dry cleaning", "the bill is paid": a report that something is done."""
+    return not is_question(text) and bool(_DONE_REPORT.search(text))
+
+
+def creates(tool: ToolSpec) -> bool:
+    """Whether `tool` makes something new (a reference to the last thing is not a request for it)."""
+    verb = routing.base_form((lexicon.name_words(tool.name) or [""])[0])
+    return verb in {"add", "create", "new", "make", "insert", "register"}

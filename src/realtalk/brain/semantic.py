@@ -1,0 +1,84 @@
+"""How close an utterance is in meaning to each tool, and to just chatting.
+
+Words alone miss paraphrase: "give me a clue" shares no content word with "get_hint", and "is
+anything late?" none with "overdue". A sentence-embedding model (MiniLM, `engines/minilm_embedder`)
+compares the utterance with what each tool says about itself: its name, description and parameter
+descriptions, plus any example requests the app lists under the parameters' `x-examples`. It works
+for any client's tools, and the tool texts are embedded once and cached.
+
+"Just chat" is scored too, against a few everyday remarks: a tool must beat it to count.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from . import arguments, lexicon
+from .base import ToolSpec
+
+log = logging.getLogger(__name__)
+
+_CHAT = (
+    "hello, how are you?",
+    "tell me a joke",
+    "what's the weather like?",
+    "thanks, that's all",
+    "who are you?",
+    "what do you think about music?",
+    "how far is it to the moon?",
+    "what is the capital of France?",
+)
+
+
+@cache
+def _embedder() -> object | None:
+    try:
+        from ..engines.minilm_embedder import shared
+
+        return shared()
+    except ImportError as error:  # the weights package is installed by scripts/setup.sh
+        log.warning("sentence embeddings are off (%s): tools are matched by their words only", error)
+        return None
+
+
+def available() -> bool:
+    """Whether the model is installed (it is loaded by the first call)."""
+    return _embedder() is not None
+
+
+def tool_text(tool: ToolSpec) -> str:
+    """What a tool says about itself, as one passage to compare requests with."""
+    parts = [lexicon.humanize(tool.name) + ".", tool.description.strip()]
+    for param in arguments.params_of(tool):
+        described = str(param.spec.get("description", "")).strip()
+        parts.append(
+            f"{lexicon.humanize(param.name)}: {described}" if described else lexicon.humanize(param.name)
+        )
+    return " ".join(p for p in parts if p)
+
+
+def _examples(tool: ToolSpec) -> list[str]:
+    found = (tool.parameters or {}).get("x-examples")
+    return [str(e) for e in found[:8]] if isinstance(found, list) else []
+
+
+def similarities(tools: Sequence[ToolSpec], text: str) -> tuple[list[float], float] | None:
+    """(each tool's closeness to `text`, the closeness of just chatting), cosine in -1..1; None when
+    the model is not installed."""
+    embedder = _embedder()
+    if embedder is None or not tools:
+        return None
+    passages = [[tool_text(t), *_examples(t)] for t in tools]
+    flat = [text, *_CHAT, *(p for group in passages for p in group)]
+    vectors = embedder.embed(flat)  # type: ignore[attr-defined]
+    said = vectors[0]
+    chat = float(np.max(vectors[1 : 1 + len(_CHAT)] @ said))
+    scores, at = [], 1 + len(_CHAT)
+    for group in passages:
+        scores.append(float(np.max(vectors[at : at + len(group)] @ said)))
+        at += len(group)
+    return scores, chat

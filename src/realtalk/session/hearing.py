@@ -1,0 +1,34 @@
+"""What the conversation already knows, as a prompt for speech recognition.
+
+Whisper continues its prompt: given the words a reply is likely to use, it hears "dry cleaning"
+rather than "right cleaning". A client's own `transcription.prompt` always wins. Otherwise the
+prompt is what the agent said last (it names the tasks, the options, the question being answered)
+and the vocabulary of the session's tools: their names, and the values their parameters take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..brain.base import ToolSpec
+
+MAX_CHARS = 600
+"""About 150 tokens: Whisper keeps at most 223 tokens of prompt, and a long one slows decoding."""
+
+
+def context_prompt(tools: Iterable[ToolSpec | dict[str, Any]], agent_said: str | None) -> str | None:
+    """A prompt from the tools' vocabulary and the agent's last words; None when there is neither."""
+    words: list[str] = []
+    for tool in tools:
+        name = tool.name if isinstance(tool, ToolSpec) else str(tool.get("name") or "")
+        parameters = tool.parameters if isinstance(tool, ToolSpec) else tool.get("parameters")
+        words.append(name.replace("_", " ").strip())
+        properties = (parameters or {}).get("properties") if isinstance(parameters, dict) else None
+        for spec in (properties or {}).values() if isinstance(properties, dict) else ():
+            options = spec.get("enum") if isinstance(spec, dict) else None
+            words += [str(o) for o in options or [] if isinstance(o, str)]
+    vocabulary = ", ".join(dict.fromkeys(w for w in words if w))
+    parts = [f"{vocabulary}." if vocabulary else "", (agent_said or "").strip()]
+    prompt = " ".join(p for p in parts if p)
+    return prompt[-MAX_CHARS:] or None
