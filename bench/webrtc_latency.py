@@ -32,6 +32,10 @@ from tests.realtime_client import pcm24k, silence
 from tests.rtc_client import RtcClient
 from tests.speech_data import cards_clips, librivox_clips, load_wav_16k
 
+QUIET_GAP_S = 0.3
+"""Silence on the track this long after an interruption's onset means the cut reply has stopped
+(Piper's pauses between a reply's sentences are shorter)."""
+
 
 async def voice_to_voice(call: RtcClient, samples: object) -> float:
     """One spoken turn; ms from the end of speech leaving the mic to the reply's first sound."""
@@ -68,8 +72,13 @@ async def barge_in(call: RtcClient, first: object, interruption: object) -> tupl
     assert call.mic is not None and call.mic.said_at is not None
     onset = call.mic.said_at + onset_ms / 1000
     await asyncio.sleep(1.0)  # the interruption is still being spoken: no new reply yet
-    old_voice = [t for t in call.heard.loud_at if onset <= t <= done_at + 1.0]
-    silent_at = max(old_voice) if old_voice else onset
+    # The cut reply's voice ends at the first quiet stretch after the onset; the reply to the
+    # interruption comes later (and, when the cancel waits for the words, inside any fixed window).
+    silent_at = onset
+    for t in sorted(t for t in call.heard.loud_at if t >= onset):
+        if t - silent_at > QUIET_GAP_S:
+            break
+        silent_at = t
     await call.until("response.done", timeout=60)  # the interruption's own reply
     await asyncio.sleep(0.3)
     return (done_at - onset) * 1000, (silent_at - onset) * 1000
