@@ -21,6 +21,9 @@ if [ "$dev" = 1 ]; then
   command -v baresip >/dev/null || need_apt+=(baresip-core)
   # bench/conversation_eval.py speaks its requests in voices that are not the agent's own.
   command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
+  # Cluster tests run throwaway Redis and HAProxy servers.
+  command -v redis-server >/dev/null || need_apt+=(redis-server)
+  command -v haproxy >/dev/null || need_apt+=(haproxy)
   # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)

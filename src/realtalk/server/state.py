@@ -17,10 +17,12 @@ from ..storage.store import ConversationStore
 from ..tools.registry import ToolRegistry
 from .auth import RefusalLog
 from .client_secrets import ClientSecrets
+from .drain import Drain
 from .throttle import LoginThrottle
 
 if TYPE_CHECKING:
     from .calls import Call
+    from .cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,11 @@ class AppState:
     calls: dict[str, Call] = field(default_factory=dict)
     """Live WebRTC calls by id, for sideband connections and hang-up."""
     client_secrets: ClientSecrets = field(default_factory=ClientSecrets)
+    cluster: Cluster | None = None
+    """The link to the other nodes, with `REALTALK_REDIS_URL` (it then holds `calls` and
+    `client_secrets`)."""
+    drain: Drain = field(default_factory=lambda: Drain(timeout_s=0))
+    """Live calls of every transport, and the SIGTERM drain (`create` sets its timeout)."""
     ui_token: str = ""
     """The web app's sign-in token (see `auth.load_or_create_ui_token`)."""
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
@@ -74,6 +81,7 @@ class AppState:
             store=ConversationStore(settings.resolved_database_url),
             brain=load_brain(settings),
             image_reader=load_image_reader(settings),
+            drain=Drain(settings.drain_timeout_s),
         )
 
     async def load_engines(self) -> None:

@@ -25,7 +25,7 @@ from .state import AppState
 
 ROOT_FILES = ("manifest.webmanifest", "sw.js", "offline.html")
 """Served at the site root: a service worker's scope is the folder it is served from."""
-PUBLIC_PATHS = frozenset({"/", "/healthz", "/web/login", *(f"/{name}" for name in ROOT_FILES)})
+PUBLIC_PATHS = frozenset({"/", "/healthz", "/readyz", "/web/login", *(f"/{name}" for name in ROOT_FILES)})
 PUBLIC_PREFIXES = ("/static/",)
 VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
 PAGE_KEY_TTL_S = 120

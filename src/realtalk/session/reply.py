@@ -72,6 +72,7 @@ class ReplyStream:
     def adopt(self) -> None:
         """A response takes this stream: synthesise ahead of playback at full priority from now on."""
         self.speculative = False
+        self._scheduler.promote(self)  # a first piece still queued at speculative priority
         self._notify()
 
     def close(self) -> None:
@@ -153,7 +154,8 @@ class ReplyStream:
                         item.text.strip(),
                         voice=plan.voice,
                         speed=plan.speed,
-                        deadline=time.monotonic() + self._untaken_s,
+                        deadline=None if self.speculative else time.monotonic() + self._untaken_s,
+                        key=self,
                     )
                 except SchedulerBusy:
                     if priority is not Priority.SPECULATIVE:

@@ -180,7 +180,9 @@ class SessionRuntime:
     async def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Send):
             if effect.event["type"] == "input_audio_buffer.committed":
+                # The turn now waits for its transcript: a speculative one still queued is urgent.
                 self._last_committed = effect.event["item_id"]
+                self._scheduler.promote((self.session.id, self._last_committed))
             try:
                 await self._send(effect.event)
             except Exception as exc:  # a closed socket must not stop saves and cancels
@@ -267,6 +269,7 @@ class SessionRuntime:
                     job.audio,
                     language=job.language,
                     prompt=job.prompt,
+                    key=(self.session.id, job.item_id) if speculative else None,
                 )
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:

@@ -44,9 +44,11 @@ class ConversationSummary:
 class ConversationStore:
     """Conversations and their ordered items. Thread-safe; see the module docstring.
 
-    Writes are serialised by a lock: they read a position and then write one, and SQLite allows a
-    single writer anyway. This makes the store safe for one process; several processes sharing one
-    database (e.g. Postgres) could race on positions.
+    Writes read a position and then write one, so writes to one conversation must not interleave.
+    In one process a lock serialises them (SQLite allows a single writer anyway). On PostgreSQL,
+    where many nodes share the database, each write transaction also takes a transaction-scoped
+    advisory lock on its conversation id: writes to one conversation queue across processes,
+    writes to different conversations do not, and the lock cannot outlive a crashed writer.
     """
 
     def __init__(self, url: str) -> None:
@@ -71,7 +73,7 @@ class ConversationStore:
     ) -> None:
         """Create the conversation if it does not exist; store `session_config` and merge `metadata`
         (string keys and values, like OpenAI's metadata) when given."""
-        with self._writing() as session:
+        with self._writing(conversation_id) as session:
             conversation = self._get_or_create(session, conversation_id)
             if session_config is not None:
                 conversation.session_config = session_config
@@ -93,7 +95,7 @@ class ConversationStore:
         item_id = item.get("id")
         if not isinstance(item_id, str) or not item_id:
             raise ValueError(f"a conversation item needs a non-empty string 'id', got {item_id!r}")
-        with self._writing() as session:
+        with self._writing(conversation_id) as session:
             conversation = self._get_or_create(session, conversation_id)
             now = utc_now()
             row = _find_item(session, conversation_id, item_id)
@@ -109,7 +111,7 @@ class ConversationStore:
 
     def delete_item(self, conversation_id: str, item_id: str) -> bool:
         """Delete one item. Returns whether it existed."""
-        with self._writing() as session:
+        with self._writing(conversation_id) as session:
             row = _find_item(session, conversation_id, item_id)
             if row is None:
                 return False
@@ -163,6 +165,11 @@ class ConversationStore:
                 for conversation, count in session.exec(query)
             ]
 
+    def ping(self) -> None:
+        """Raise if the database cannot be reached (readiness checks)."""
+        with self._reading() as session:
+            session.exec(select(1)).one()
+
     def close(self) -> None:
         """Close the database connections."""
         self._engine.dispose()
@@ -176,9 +183,15 @@ class ConversationStore:
         self.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        """A session that commits on success, holding the write lock throughout."""
+    def _writing(self, conversation_id: str) -> Iterator[Session]:
+        """A session that commits on success, holding the conversation's write locks throughout."""
         with self._write_lock, Session(self._engine, expire_on_commit=False) as session:
+            if self._engine.dialect.name == "postgresql":
+                # Released by the commit (or rollback) below; a 64-bit hash keeps collisions rare,
+                # and a collision only makes two conversations' writes queue.
+                session.connection().execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 0))"), {"id": conversation_id}
+                )
             yield session
             session.commit()
 

@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 import numpy as np
-from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, AudioResampler
@@ -26,6 +26,7 @@ from ..audio.formats import PCM16_24K
 from ..protocol.errors import ProtocolError
 from ..server.calls import Call, Listener
 from .playout import PlayoutQueue
+from .rtc_network import advertise, ice_configuration
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ class RtcCall:
 
     def __init__(self, call: Call, *, beta: bool = False) -> None:
         self.call = call
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # no STUN: answer with host candidates
+        # No ICE servers by default: the answer carries host candidates (see `rtc_network`).
+        self.pc = RTCPeerConnection(ice_configuration(call.state.settings.rtc_ice_servers))
         self.player = PlayoutTrack(call)
         self.events = _ChannelListener(beta)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -162,7 +164,7 @@ class RtcCall:
             raise SdpError(f"Could not answer the SDP offer: {exc}") from exc
         self._spawn(self._consume_inbox())
         self._spawn(self._watch_connect())
-        return self.pc.localDescription.sdp
+        return advertise(self.pc.localDescription.sdp, self.call.state.settings.rtc_advertise_address)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

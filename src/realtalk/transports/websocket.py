@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -70,7 +71,9 @@ async def serve_realtime(
         "beta" if is_beta else "GA",
     )
     try:
-        await _pump(websocket, call, is_beta, idle_timeout_s=state.settings.ws_idle_timeout_s)
+        await _until_either_ends(
+            websocket, call, _pump(websocket, call, is_beta, idle_timeout_s=state.settings.ws_idle_timeout_s)
+        )
     finally:
         await call.end()
 
@@ -81,19 +84,28 @@ async def serve_sideband(websocket: WebSocket, call: Call) -> None:
     listener = Listener(_sender(websocket), beta=wants_beta(websocket))
     await call.join(listener)
     log.info("sideband joined call %s", call.id)
-    pump = asyncio.create_task(_pump(websocket, call, listener.beta))
-    ended = asyncio.create_task(call.ended.wait())
     try:
-        await asyncio.wait({pump, ended}, return_when=asyncio.FIRST_COMPLETED)
-        if call.ended.is_set() and websocket.application_state == WebSocketState.CONNECTED:
-            with contextlib.suppress(Exception):
-                await websocket.close(1000, "call ended")
+        await _until_either_ends(websocket, call, _pump(websocket, call, listener.beta))
     finally:
-        pump.cancel()
-        ended.cancel()
         if listener in call.listeners:
             call.listeners.remove(listener)
         log.info("sideband left call %s", call.id)
+
+
+async def _until_either_ends(websocket: WebSocket, call: Call, pump: Coroutine[Any, Any, None]) -> None:
+    """Run `pump` until the socket closes or the call ends elsewhere (hang-up, drain): then close
+    the socket with the call's close code."""
+    pumping = asyncio.create_task(pump)
+    ended = asyncio.create_task(call.ended.wait())
+    try:
+        await asyncio.wait({pumping, ended}, return_when=asyncio.FIRST_COMPLETED)
+        if call.ended.is_set() and websocket.application_state == WebSocketState.CONNECTED:
+            reason = "server shutting down" if call.close_code == 1001 else "call ended"
+            with contextlib.suppress(Exception):
+                await websocket.close(call.close_code, reason)
+    finally:
+        pumping.cancel()
+        ended.cancel()
 
 
 async def _pump(websocket: WebSocket, call: Call, is_beta: bool, idle_timeout_s: float | None = None) -> None:

@@ -170,6 +170,13 @@ class SipServer:
         ]
         event = webhook.incoming_call_event(sip_call.id, headers)
         assert self.settings.sip_webhook_secret is not None
+        if self.state.cluster is not None:  # the backend's accept may come through any node
+            try:
+                await self.state.cluster.announce(sip_call.id, self.settings.sip_ring_timeout_s + 5)
+            except Exception as exc:  # Redis away: no other node could route the accept here
+                log.warning("SIP: call %s: registering it failed (%s); rejecting", sip_call.id, exc)
+                self._reject(sip_call, 503, "Service Unavailable")
+                return
         try:
             status = await webhook.deliver(url, self.settings.sip_webhook_secret, event)
         except httpx.HTTPError as exc:
