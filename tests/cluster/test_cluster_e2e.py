@@ -31,6 +31,7 @@ pytestmark = pytest.mark.slow
 RESTARTS = ThreadPoolExecutor(2)
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 DRAIN_S = 5.0
+LIMITED_KEY = "test-key-one-session-at-a-time"
 
 
 @dataclass
@@ -67,6 +68,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             "REALTALK_REDIS_URL": redis_url,
             "REALTALK_DATABASE_URL": database_url,
             "REALTALK_DRAIN_TIMEOUT_S": str(DRAIN_S),
+            "REALTALK_API_KEYS": f"{API_KEY},{LIMITED_KEY}",
+            "REALTALK_RATE_LIMITS": json.dumps({"keys": {LIMITED_KEY: {"concurrent_sessions": 1}}}),
         }
         root = tmp_path_factory.mktemp("cluster")
 
@@ -116,6 +119,24 @@ async def test_a_secret_minted_on_one_node_opens_a_session_on_another(cluster: C
     with pytest.raises(Exception, match="401"):  # an unknown secret is still refused everywhere
         async with realtime(b, api_key="ek_" + "x" * 32):
             pass
+
+
+async def test_a_rate_limit_holds_across_nodes(cluster: Cluster) -> None:
+    a, b, _ = cluster.nodes
+    async with realtime(a, api_key=LIMITED_KEY):
+        with pytest.raises(InvalidStatus) as refused:  # its one session is on node A
+            async with realtime(b, api_key=LIMITED_KEY):
+                pass
+        assert refused.value.response.status_code == 429
+        assert json.loads(refused.value.response.body)["error"]["code"] == "rate_limit_exceeded"
+    for _ in range(50):  # released when the first one closed (the close is asynchronous)
+        try:
+            async with realtime(b, api_key=LIMITED_KEY) as conn:
+                assert conn.events[0]["type"] == "session.created"
+                return
+        except InvalidStatus:
+            await asyncio.sleep(0.1)
+    raise AssertionError("the key's session was not released")
 
 
 async def test_hang_up_and_sideband_reach_the_owning_node(cluster: Cluster) -> None:

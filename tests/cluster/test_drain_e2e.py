@@ -26,7 +26,7 @@ async def test_sigterm_drains_then_ends_live_calls_and_loses_nothing(tmp_path: P
         async with httpx.AsyncClient(base_url=server.http_url) as http:
             ready = await http.get("/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json()["checks"] == {"models": "ok", "store": "ok", "draining": "no"}
+        assert ready.json()["checks"] == {"models": "ok", "store": "ok", "draining": "no", "capacity": "ok"}
 
         async with realtime(server, conversation_id="drain-test") as conn:
             acknowledged = [await say(conn, "before the drain")]

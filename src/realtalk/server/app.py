@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import Response
 
 from .. import __version__
@@ -24,11 +25,13 @@ from ..transports.websocket import serve_realtime, serve_sideband
 from .auth import AuthError, authenticate, client_address, load_or_create_keys, load_or_create_ui_token
 from .calls import check_conversation_id
 from .chat import chat_router
-from .cluster import Cluster, ClusterGate, node_url
+from .cluster import ClusterGate
 from .drain import DrainGate
 from .headers import SecurityHeaders
 from .health import readiness
 from .limits import LOGIN_BODY_BYTES, BodyLimits
+from .operator import PAGE as OPERATOR_PAGE
+from .operator import operator_router
 from .realtime_http import error_response, realtime_router
 from .state import AppState
 from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
@@ -62,12 +65,6 @@ def create_app(
     state.handoffs = handoffs or []
     state.ui_token = load_or_create_ui_token(settings.ui_token, settings.data_dir)
     state.app_name, state.app_title = app_name, app_title
-    if settings.redis_url:
-        state.cluster = Cluster(
-            settings.redis_url,
-            node_url(settings.host, settings.port, settings.node_url, settings.ssl_certfile is not None),
-        )
-        state.calls, state.client_secrets = state.cluster.calls, state.cluster.secrets
 
     sip = None
     if settings.sip_port is not None:
@@ -82,11 +79,15 @@ def create_app(
             if state.cluster is not None:
                 await stack.enter_async_context(state.cluster.running())
             loader = asyncio.create_task(state.load_engines())
+            lag_probe = asyncio.create_task(state.capacity.run())
             if sip is not None:
                 await sip.start()
                 stack.push_async_callback(sip.stop)
             yield
             loader.cancel()
+            lag_probe.cancel()
+            await state.limiter.counters.close()
+            state.tracing.shutdown()
             state.store.close()
 
     app = FastAPI(title="RealTalk", version=__version__, lifespan=lifespan)
@@ -131,7 +132,7 @@ def create_app(
                 await websocket.send_denial_response(error_response(invalid))
                 return
         if call_id is None:
-            await serve_realtime(websocket, state, credential.secret.session if credential.secret else None)
+            await serve_realtime(websocket, state, credential)
             return
         call = state.calls.get(call_id)
         if credential.kind != "master":
@@ -143,7 +144,17 @@ def create_app(
         else:
             await serve_sideband(websocket, call)
 
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics; the master key only (they describe every key's traffic)."""
+        if request.state.credential.kind != "master":
+            denial = AuthError("Metrics need the master API key.", "insufficient_scope")
+            return JSONResponse(denial.to_json(), status_code=403)
+        body = state.metrics.exposition(state.capacity.lag.ms / 1000, state.capacity.queue.ms / 1000)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
     app.include_router(realtime_router(state))
+    app.include_router(operator_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
     if settings.twilio_auth_token:
@@ -157,7 +168,7 @@ def create_app(
     @app.middleware("http")
     async def require_key(request: Request, call_next):  # type: ignore[no-untyped-def]
         path = request.url.path
-        public = path in PUBLIC_PATHS or path in state.public_paths
+        public = path in PUBLIC_PATHS or path == OPERATOR_PAGE or path in state.public_paths
         if public or path.startswith((*PUBLIC_PREFIXES, *state.public_prefixes)):
             return await call_next(request)
         try:

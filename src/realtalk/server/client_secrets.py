@@ -27,6 +27,8 @@ class ClientSecret:
     expires_at: int
     session: dict[str, Any]
     """The validated GA partial session this secret opens."""
+    owner: str
+    """The id of the key that minted it: sessions it opens count against that key's limits."""
 
 
 @dataclass
@@ -36,10 +38,10 @@ class ClientSecrets:
     clock: Callable[[], float] = time.time
     _by_value: dict[str, ClientSecret] = field(default_factory=dict)
 
-    def mint(self, session: dict[str, Any], ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
+    def mint(self, session: dict[str, Any], owner: str, ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
         now = self.clock()
         self._by_value = {v: s for v, s in self._by_value.items() if s.expires_at + _FORGET_AFTER_S > now}
-        secret = ClientSecret("ek_" + secrets.token_urlsafe(24), int(now + ttl_s), session)
+        secret = ClientSecret("ek_" + secrets.token_urlsafe(24), int(now + ttl_s), session, owner)
         self._by_value[secret.value] = secret
         return secret
 

@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Protocol
@@ -75,15 +76,20 @@ class SharedCalls(dict[str, "Call"]):
         super().__init__()
         self.added: set[str] = set()
         self.removed: set[str] = set()
+        self.changed = asyncio.Event()
+        """Set on every change: calls that start outside an HTTP request (a Twilio stream) are
+        written at once, not at the next refresh."""
 
     def __setitem__(self, call_id: str, call: Call) -> None:
         super().__setitem__(call_id, call)
         self.added.add(call_id)
+        self.changed.set()
 
     def pop(self, call_id: str, *default: Any) -> Any:
         if call_id in self:
             self.removed.add(call_id)
             self.added.discard(call_id)
+            self.changed.set()
         return super().pop(call_id, *default)
 
 
@@ -94,8 +100,8 @@ class SharedClientSecrets(ClientSecrets):
         super().__init__()
         self.unwritten: list[ClientSecret] = []
 
-    def mint(self, session: dict[str, Any], ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
-        secret = super().mint(session, ttl_s)
+    def mint(self, session: dict[str, Any], owner: str, ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
+        secret = super().mint(session, owner, ttl_s)
         self.unwritten.append(secret)
         return secret
 
@@ -103,8 +109,8 @@ class SharedClientSecrets(ClientSecrets):
 class Cluster:
     """This node's link to the others (see the module docstring)."""
 
-    def __init__(self, redis_url: str, node_url: str) -> None:
-        self.redis = Redis.from_url(redis_url)
+    def __init__(self, redis: Redis, node_url: str) -> None:
+        self.redis = redis
         self.node_url = node_url.rstrip("/")
         self.node_id = secrets.token_hex(8)
         self.secrets = SharedClientSecrets()
@@ -127,7 +133,7 @@ class Cluster:
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for secret in minted:
-                record = {"expires_at": secret.expires_at, "session": secret.session}
+                record = {"expires_at": secret.expires_at, "session": secret.session, "owner": secret.owner}
                 # Kept an hour past expiry, like the local table, so late clients hear "expired".
                 ttl = max(1, secret.expires_at - int(self.secrets.clock()) + 3600)
                 pipe.set(PREFIX + "secret:" + secret.value, json.dumps(record), ex=ttl)
@@ -149,7 +155,8 @@ class Cluster:
         raw = await self.redis.get(PREFIX + "secret:" + value)
         if raw is not None:
             record = json.loads(raw)
-            self.secrets.remember(ClientSecret(value, int(record["expires_at"]), record["session"]))
+            secret = ClientSecret(value, int(record["expires_at"]), record["session"], record["owner"])
+            self.secrets.remember(secret)
 
     async def owner(self, call_id: str) -> str | None:
         """The URL of the node that holds the call, if another node does."""
@@ -185,21 +192,26 @@ class Cluster:
             if self.calls:
                 with contextlib.suppress(Exception):  # Redis may be gone already: the keys expire
                     await self.redis.delete(*(PREFIX + "call:" + call_id for call_id in self.calls))
-            await self._http.aclose()
-            await self.redis.aclose()
+            await self._http.aclose()  # (the connection to Redis is closed with the rate-limit counters)
 
     async def _refresh(self) -> None:
+        """Write changes as they happen, and every live call's registration every third of its TTL."""
+        next_refresh = 0.0
         while True:
             try:
                 await self.flush()
-                if self.calls:
+                if time.monotonic() >= next_refresh:
+                    next_refresh = time.monotonic() + CALL_TTL_S / 3
                     async with self.redis.pipeline(transaction=False) as pipe:
                         for call_id in self.calls:
                             pipe.set(PREFIX + "call:" + call_id, self.node_url, ex=CALL_TTL_S)
                         await pipe.execute()
             except Exception as exc:  # Redis away for a while: try again, calls go on
                 log.warning("cluster: refreshing the call registry failed: %s", exc)
-            await asyncio.sleep(CALL_TTL_S / 3)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.0, next_refresh - time.monotonic())):
+                    await self.calls.changed.wait()
+            self.calls.changed.clear()
 
     async def _publish_changes(self) -> None:
         while True:

@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket
 
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from .capacity import Refusal
 
 if TYPE_CHECKING:
     from .calls import Call
@@ -85,16 +86,8 @@ class Drain:
         await call.end()
 
     def refusal(self) -> JSONResponse:
-        body = {
-            "error": {
-                "type": "server_error",
-                "code": SHUTTING_DOWN,
-                "message": "This server is shutting down and takes no new sessions. Retry: another "
-                "node will take it.",
-                "param": None,
-            }
-        }
-        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+        message = "This server is shutting down and takes no new sessions. Retry: another node will take it."
+        return Refusal(503, SHUTTING_DOWN, message, retry_after_s=RETRY_AFTER_S).response()
 
 
 class DrainGate:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable
 
 from fastapi.responses import JSONResponse
 
+from .capacity import Refusal
 from .state import AppState
 
 CHECK_TIMEOUT_S = 2.0
@@ -27,8 +28,13 @@ async def readiness(state: AppState) -> JSONResponse:
     }
     if state.cluster is not None:
         checks["redis"] = await _probe(state.cluster.ping())
+    try:
+        state.capacity.check()
+        checks["capacity"] = "ok"
+    except Refusal as full:  # at its session cap or overloaded: let other nodes take new calls
+        checks["capacity"] = full.code
     ok = checks["models"] == "ok" and not state.drain.draining
-    ok = ok and all(checks[name] == "ok" for name in ("store", "redis") if name in checks)
+    ok = ok and all(checks[name] == "ok" for name in ("store", "redis", "capacity") if name in checks)
     body = {"status": "ready" if ok else "unready", "live_sessions": len(state.drain.live), "checks": checks}
     return JSONResponse(body, status_code=200 if ok else 503)
 

@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -54,6 +55,8 @@ AUDIO_CHUNK_MS = 100
 DEFAULT_LEAD_MS = 400
 """How far reply audio may run ahead of real time. Enough to ride out network jitter; small
 enough that a barge-in leaves little already-sent audio for the client to drop."""
+MAX_QUEUED_BATCHES = 256
+"""Effect batches waiting for the worker before client input is held back (see `room`)."""
 TICK_S = 0.1
 FILLER_AFTER_S = 0.7
 """A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
@@ -80,6 +83,19 @@ class AudioPlayer(Protocol):
         ...
 
 
+class StageObserver(Protocol):
+    """Hears how long each engine call took (traces, metrics): wall-clock `time.time()` seconds.
+
+    `name` is `stt`, `brain`, `tts` or `tool`; `attributes` say more (the tool's name and outcome,
+    the brain's first-token time, whether the work was speculative). STT and TTS times include
+    their wait in the inference scheduler's queue.
+    """
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None: ...
+
+
 class SessionRuntime:
     """Runs a `RealtimeSession` against real engines, a brain, a store and a send function."""
 
@@ -98,6 +114,7 @@ class SessionRuntime:
         images: ImageTextReader | None = None,
         scheduler: InferenceScheduler | None = None,
         turn: TurnEndModel | None = None,
+        stages: StageObserver | None = None,
     ) -> None:
         """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
         after the eagerness's longest wait."""
@@ -113,6 +130,8 @@ class SessionRuntime:
         self._send = send
         self._lead_ms = lead_ms
         self._queue: asyncio.Queue[list[Effect]] = asyncio.Queue()
+        self._room = asyncio.Event()
+        self._room.set()
         self._generations: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
@@ -124,6 +143,11 @@ class SessionRuntime:
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
+        self._stages = stages
+
+    def _stage(self, name: str, started: float, **attributes: str | float | bool) -> None:
+        if self._stages is not None:
+            self._stages.stage(name, started, time.time(), attributes)
 
     async def start(self, history: list[dict[str, Any]]) -> None:
         """Begin: persist the conversation record, then send `session.created` (+ history)."""
@@ -137,6 +161,13 @@ class SessionRuntime:
         """Queue effects for the worker, preserving order across all callers."""
         if effects:
             self._queue.put_nowait(effects)
+            if self._queue.qsize() >= MAX_QUEUED_BATCHES:
+                self._room.clear()
+
+    async def room(self) -> None:
+        """Wait until the worker has room for more client work (transports wait before reading on,
+        so a client that sends faster than the session keeps up is slowed by TCP, not queued)."""
+        await self._room.wait()
 
     async def drain(self) -> None:
         """Wait until every queued effect has been carried out (tests and shutdown)."""
@@ -168,6 +199,8 @@ class SessionRuntime:
                 log.exception("session %s: effect failed", self.session.id)
             finally:
                 self._queue.task_done()
+                if self._queue.qsize() <= MAX_QUEUED_BATCHES // 2:
+                    self._room.set()
 
     async def _flush_saves(self) -> None:
         # On disconnect the client is gone, but anything it was told about must still be saved.
@@ -207,7 +240,9 @@ class SessionRuntime:
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
-            reply = self._reply(self._brain.stream(effect.request), effect.audio, speculative=True)
+            reply = self._reply(
+                self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
+            )
             self._prefetched = (effect.request, effect.audio, reply)
         elif isinstance(effect, Generate):
             rid = effect.response_id
@@ -263,6 +298,7 @@ class SessionRuntime:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
+                started = time.time()
                 result = await self._scheduler.run(
                     Priority.SPECULATIVE if speculative and not job.decides_turn else Priority.URGENT,
                     self._stt.transcribe,
@@ -271,6 +307,7 @@ class SessionRuntime:
                     prompt=job.prompt,
                     key=(self.session.id, job.item_id) if speculative else None,
                 )
+                self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
                 await self._transcribe(job, urgent=True)
@@ -323,6 +360,7 @@ class SessionRuntime:
         """Run a server tool; say a filler line if it is slow; report the result (or the error)."""
         call = job.call
         context = ToolContext(self.session.id, self.session.conversation_id)
+        started = time.time()
         work = asyncio.create_task(self._tools.call(call.name, call.arguments, context))
         filler: asyncio.Task[None] | None = None
         try:
@@ -332,8 +370,10 @@ class SessionRuntime:
                 filler = asyncio.create_task(self._say(job, (tool.filler if tool else None) or FILLER))
             try:
                 output = await work
+                self._stage("tool", started, tool=call.name, outcome="ok")
             except ToolError as exc:
                 log.error("session %s: tool %s failed: %s", self.session.id, call.name, exc)
+                self._stage("tool", started, tool=call.name, outcome="error")
                 output = json.dumps({"error": str(exc)})
             if filler is not None:
                 await filler  # the filler's audio goes out before the answer's
@@ -356,7 +396,24 @@ class SessionRuntime:
     def _reply(
         self, events: AsyncIterator[BrainEvent], plan: AudioPlan | None, *, speculative: bool = False
     ) -> ReplyStream:
-        return ReplyStream(events, plan, tts=self._tts, scheduler=self._scheduler, speculative=speculative)
+        return ReplyStream(
+            events,
+            plan,
+            tts=self._tts,
+            scheduler=self._scheduler,
+            speculative=speculative,
+            on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+        )
+
+    async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
+        """The brain's stream, reported as a `brain` stage with its first-token time."""
+        started = time.time()
+        first_token_s: float | None = None
+        async for event in self._brain.stream(request):
+            if first_token_s is None:
+                first_token_s = time.time() - started
+            yield event
+        self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
@@ -374,7 +431,7 @@ class SessionRuntime:
                 return reply
             reply.close()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
-        return self._reply(self._brain.stream(job.request), job.audio)
+        return self._reply(self._timed_brain(job.request, speculative=False), job.audio)
 
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id

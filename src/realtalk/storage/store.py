@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, create_engine, select
 
-from realtalk.storage.models import Conversation, Item, utc_now
+from realtalk.storage.models import Conversation, Item, SessionCost, utc_now
 
 ROOT = "root"
 """The `previous_item_id` that puts an item first, as in the Realtime API."""
@@ -58,7 +58,7 @@ class ConversationStore:
         self._read_guard: AbstractContextManager[Any] = self._write_lock if in_memory else nullcontext()
         # Only the store's own tables, one by one: `metadata.create_all` would also create the enum
         # types of every other model (an app's), which that app's migrations then collide with.
-        for table in (Conversation.__table__, Item.__table__):  # type: ignore[attr-defined]
+        for table in (Conversation.__table__, Item.__table__, SessionCost.__table__):  # type: ignore[attr-defined]
             table.create(self._engine, checkfirst=True)
         # Databases from before conversation metadata get the column (an additive, idempotent change).
         if "metadata" not in {column["name"] for column in inspect(self._engine).get_columns("conversation")}:
@@ -169,6 +169,50 @@ class ConversationStore:
         """Raise if the database cannot be reached (readiness checks)."""
         with self._reading() as session:
             session.exec(select(1)).one()
+
+    def save_session_cost(
+        self, conversation_id: str, session_id: str, key_id: str, summary: dict[str, Any]
+    ) -> None:
+        """Keep a session's cost summary with its conversation."""
+        with self._writing(conversation_id) as session:
+            self._get_or_create(session, conversation_id)
+            session.add(
+                SessionCost(
+                    conversation_id=conversation_id,
+                    session_id=session_id,
+                    key_id=key_id,
+                    total=summary["cost"]["total"],
+                    hosted_total=summary["hosted_realtime"]["cost"],
+                    summary=summary,
+                )
+            )
+
+    def session_costs(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The cost summaries of a conversation's sessions, oldest first."""
+        query = (
+            select(SessionCost)
+            .where(col(SessionCost.conversation_id) == conversation_id)
+            .order_by(col(SessionCost.id))
+        )
+        with self._reading() as session:
+            return [{"session_id": row.session_id, **row.summary} for row in session.exec(query)]
+
+    def costs_by_key(self, since: datetime) -> dict[str, tuple[int, float, float]]:
+        """Per key id, sessions ended since `since`: (sessions, total cost, hosted-API cost)."""
+        query = (
+            select(
+                col(SessionCost.key_id),
+                func.count(col(SessionCost.id)),
+                func.sum(col(SessionCost.total)),
+                func.sum(col(SessionCost.hosted_total)),
+            )
+            .where(col(SessionCost.ended_at) >= since)
+            .group_by(col(SessionCost.key_id))
+        )
+        with self._reading() as session:
+            return {
+                key: (count, total or 0.0, hosted or 0.0) for key, count, total, hosted in session.exec(query)
+            }
 
     def close(self) -> None:
         """Close the database connections."""
