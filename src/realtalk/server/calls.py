@@ -334,6 +334,7 @@ async def _build_call(
     )
     runtime_args = {
         "stt": state.engines.stt,
+        "turn": state.engines.turn,
         "tts": state.engines.tts,
         "brain": state.answer_cache.for_key(state.brain, key_id) if state.answer_cache else state.brain,
         "store": state.store,

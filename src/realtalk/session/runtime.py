@@ -21,7 +21,7 @@ import numpy as np
 
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
-from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription
+from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
@@ -31,9 +31,12 @@ from .effects import (
     DeleteItem,
     Effect,
     Generate,
+    PausePlayout,
     PlayAudio,
+    PredictTurnEnd,
     Prefetch,
     ReadImage,
+    ResumePlayout,
     RunTool,
     SaveItem,
     Send,
@@ -68,7 +71,15 @@ class AudioPlayer(Protocol):
         ...
 
     def clear(self) -> None:
-        """Drop everything not yet played."""
+        """Drop everything not yet played (and play on, if paused)."""
+        ...
+
+    def pause(self) -> None:
+        """Play silence, keeping what is queued."""
+        ...
+
+    def resume(self) -> None:
+        """Play on from where `pause` stopped."""
         ...
 
 
@@ -102,14 +113,18 @@ class SessionRuntime:
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
         scheduler: InferenceScheduler | None = None,
+        turn: TurnEndModel | None = None,
         stages: StageObserver | None = None,
     ) -> None:
+        """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
+        after the eagerness's longest wait."""
         self.session = session
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
         self._tts = tts
         self._images = images
+        self._turn = turn
         self._brain = brain
         self._store = store
         self._send = send
@@ -218,6 +233,9 @@ class SessionRuntime:
             if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
                 self._deferred = None  # the session asked for a fresh transcript instead
             self._spawn(self._transcribe(effect))
+        elif isinstance(effect, PredictTurnEnd):
+            if self._turn is not None:
+                self._spawn(self._predict_turn_end(effect))
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
@@ -241,6 +259,12 @@ class SessionRuntime:
         elif isinstance(effect, ClearPlayout):
             if self.player is not None:
                 self.player.clear()
+        elif isinstance(effect, PausePlayout):
+            if self.player is not None:
+                self.player.pause()
+        elif isinstance(effect, ResumePlayout):
+            if self.player is not None:
+                self.player.resume()
         elif isinstance(effect, StopGenerating):
             stopped = self._generations.pop(effect.response_id, None)
             if stopped is not None:
@@ -276,7 +300,7 @@ class SessionRuntime:
             else:
                 started = time.time()
                 result = await self._scheduler.run(
-                    Priority.SPECULATIVE if speculative else Priority.URGENT,
+                    Priority.SPECULATIVE if speculative and not job.decides_turn else Priority.URGENT,
                     self._stt.transcribe,
                     job.audio,
                     language=job.language,
@@ -303,6 +327,18 @@ class SessionRuntime:
                 job.item_id, result, speculative=job.speculative, epoch=job.epoch
             )
         )
+
+    async def _predict_turn_end(self, job: PredictTurnEnd) -> None:
+        assert self._turn is not None
+        try:
+            # The turn's end waits on this verdict: it is never put off as speculative work.
+            probability = await self._scheduler.run(
+                Priority.URGENT, self._turn.completion_probability, job.audio
+            )
+        except Exception:
+            log.exception("session %s: turn-end model failed", self.session.id)
+            return  # the pause then ends the turn only at the longest wait
+        self.submit(self.session.turn_end_predicted(job.item_id, job.pause_id, probability))
 
     async def _read_image(self, job: ReadImage) -> None:
         if self._images is None:

@@ -25,6 +25,7 @@ from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from .backchannel import Backchannels
 from .config import check_config, default_config, merge_config
 from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
@@ -90,6 +91,8 @@ class RealtimeSession:
             on_turn_ended=self._turn_ended,
             on_early_transcript=self._prefetch,
             on_transcribed=self._generate_if_ready,
+            on_speaking=lambda ms: self._backchannels.speech_going_on(ms),
+            on_pause_heard=lambda text, ms: self._backchannels.speech_heard(text, ms),
         )
         self._responses = Responses(
             self._out,
@@ -104,6 +107,12 @@ class RealtimeSession:
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
             truncation=Truncation(context_tokens),
+        )
+        self._backchannels = Backchannels(
+            self._out,
+            self._responses,
+            server_playout=server_playout,
+            enabled=lambda: self._input.detection is not None and self._input.detection.backchannels,
         )
 
     # ------------------------------------------------------------------ public entry points
@@ -224,6 +233,11 @@ class RealtimeSession:
         self, item_id: str, result: Transcription, *, speculative: bool = False, epoch: int = 0
     ) -> list[Effect]:
         self._input.transcription_completed(item_id, result, speculative=speculative, epoch=epoch)
+        return self._out.drain()
+
+    def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> list[Effect]:
+        """The turn-end model's verdict on a pause of the user's turn (`PredictTurnEnd`)."""
+        self._input.turn_end_predicted(item_id, pause_id, probability)
         return self._out.drain()
 
     def transcription_failed(self, item_id: str, message: str) -> list[Effect]:
@@ -402,12 +416,15 @@ class RealtimeSession:
         self._idle_deadline = None
         detection = self._input.detection
         if detection is not None and detection.interrupt_response:
+            if self._backchannels.speech_started():
+                return  # held until it is judged a backchannel or an interruption
             if self._responses.current is not None:
                 self._responses.cancel(self._responses.current, "turn_detected")
             elif self._server_playout and self._responses.playouts:
                 self._out.append(ClearPlayout())  # the reply is generated but still playing
 
     def _turn_ended(self) -> None:
+        self._backchannels.turn_ended()
         detection = self._input.detection
         if detection is not None and detection.create_response and self._responses.current is None:
             self._responses.create({})

@@ -205,8 +205,22 @@ class TwilioPlayer:
         self._playing_since: float | None = None
         """When Twilio started on the oldest unacknowledged chunk (first send, or the last mark)."""
         self._marks = 0
+        self._held: list[tuple[str, str, bytes]] | None = None
+        """Audio kept back while a backchannel is judged (Twilio plays what it already has)."""
+
+    def pause(self) -> None:
+        if self._held is None:
+            self._held = []
+
+    def resume(self) -> None:
+        held, self._held = self._held or [], None
+        for response_id, item_id, audio in held:
+            self.play(response_id, item_id, audio)
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
+        if self._held is not None:
+            self._held.append((response_id, item_id, audio))
+            return
         if response_id not in self._acked_chunks:
             self._acked_chunks[response_id] = 0
             self._report(self._call.session.playout_started(response_id))
@@ -224,6 +238,9 @@ class TwilioPlayer:
         cut: dict[str, str] = {}
         for sent in self._pending:
             cut.setdefault(sent.response_id, sent.item_id)
+        for response_id, item_id, _ in self._held or []:
+            cut.setdefault(response_id, item_id)
+        self._held = None
         if self._pending and self._playing_since is not None:
             # Twilio was part-way through the oldest unacknowledged chunk.
             oldest = self._pending[0]

@@ -96,6 +96,12 @@ class PlayoutTrack(PacedAudioTrack):
     def clear(self) -> None:
         self._queue.clear()
 
+    def pause(self) -> None:
+        self._queue.pause()
+
+    def resume(self) -> None:
+        self._queue.resume()
+
     def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
         return np.frombuffer(self._queue.next_frame(), dtype=np.int16)
 
