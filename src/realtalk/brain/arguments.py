@@ -598,6 +598,14 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
     cut = next((i for i in range(max(tail, 1), len(words)) if words[i - 1].lower() in _CONNECTORS), None)
     if cut is not None:
         words = words[: cut - 1]
+    # "pick up prescriptions, mark it high priority": its value went to another parameter, and the
+    # verb and "it" that pointed back at the new thing are not part of its title.
+    if (
+        len(words) > 3
+        and words[-1].lower() in ("it", "that", "this")
+        and words[-2].lower() not in lexicon.STOPWORDS
+    ):
+        words = words[:-2]
     while words and words[-1].lower() in _CONNECTORS:
         words.pop()
     while words and words[0].lower() in _CONNECTORS - {"to"}:

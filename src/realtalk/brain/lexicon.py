@@ -84,7 +84,8 @@ _PHRASES = {
     "list": """do i have | have i got | what's on | whats on | what is on | on my plate | coming up
         | what's left | whats left | what is left | what's next | whats next | what is next | what else""",
     "remind": """i need to | i have to | i've got to | i got to | i gotta | i must | don't forget
-        | dont forget | don't let me forget | dont let me forget | need to remember""",
+        | dont forget | don't let me forget | dont let me forget | need to remember | remember to
+        | jot down | write down | note down""",
     "done": "tick off | cross off | check off | take off | knock off | done with | finished with",
     "remove": "get rid of | take away",
     "move": "push back | move up",

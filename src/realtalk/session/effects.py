@@ -52,6 +52,8 @@ class Transcribe:
     prompt: str | None = None
     speculative: bool = False
     epoch: int = 0
+    contextual: bool = False
+    """The prompt is what the conversation knows, not the client's: the server's tools may add to it."""
 
 
 @dataclass(frozen=True)

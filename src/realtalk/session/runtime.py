@@ -39,6 +39,7 @@ from .effects import (
     StopGenerating,
     Transcribe,
 )
+from .hearing import with_known
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -231,6 +232,16 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
+    def _hear(self, job: Transcribe) -> Transcription:
+        """Speech to text, listening also for the names the server's tools hold (in a worker)."""
+        prompt = job.prompt
+        if job.contextual and self._tools.vocabulary is not None:
+            try:
+                prompt = with_known(prompt, self._tools.vocabulary())
+            except Exception:  # the names only help: without them the words are still heard
+                log.exception("session %s: the tools' vocabulary failed", self.session.id)
+        return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
         try:
@@ -238,11 +249,7 @@ class SessionRuntime:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
                 result = await self._scheduler.run(
-                    Priority.SPECULATIVE if speculative else Priority.URGENT,
-                    self._stt.transcribe,
-                    job.audio,
-                    language=job.language,
-                    prompt=job.prompt,
+                    Priority.SPECULATIVE if speculative else Priority.URGENT, self._hear, job
                 )
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:

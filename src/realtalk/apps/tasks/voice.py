@@ -23,6 +23,14 @@ def attach_store(store: TaskStore) -> None:
     _stores[:] = [store]
 
 
+def _open_titles() -> list[str]:
+    """The open tasks' titles, for speech recognition to listen for (empty before start-up)."""
+    return [t.title for t in _stores[0].list(status=Status.open)] if _stores else []
+
+
+tools.vocabulary = _open_titles
+
+
 def _store() -> TaskStore:
     if not _stores:
         raise ToolError("the task list is not available")
