@@ -16,6 +16,9 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
+  # SIP tests place calls with SIPp and with the baresip softphone.
+  command -v sipp >/dev/null || need_apt+=(sip-tester)
+  command -v baresip >/dev/null || need_apt+=(baresip-core)
   # bench/conversation_eval.py speaks its requests in voices that are not the agent's own.
   command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
   # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
@@ -27,6 +30,11 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# The third-party clients of the compatibility tests (scripts/setup_compat.sh keeps its own stamps).
+if [ "$dev" = 1 ]; then
+  scripts/setup_compat.sh
 fi
 
 # Reinstall only when the dependency list changed since the last set-up.

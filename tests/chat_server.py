@@ -58,6 +58,8 @@ class ChatServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.replies: list[Scripted] = []
+        self.default = Scripted(text=["OK."])
+        """The reply when `replies` is empty."""
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.outcomes: list[str] = []
@@ -88,7 +90,7 @@ class ChatServer:
         body = await request.json()
         self.requests.append(body)
         self.headers.append(dict(request.headers))
-        reply = self.replies.pop(0) if self.replies else Scripted(text=["OK."])
+        reply = self.replies.pop(0) if self.replies else self.default
         if reply.hang_s:
             await asyncio.sleep(reply.hang_s)
         if reply.status != 200:

@@ -1,4 +1,5 @@
-"""Hostile Realtime clients for the fuzzers: valid, near-valid and garbage client events (Hypothesis).
+"""Hostile Realtime clients for the fuzzers: valid, near-valid and garbage client events (Hypothesis),
+and `Client`, which drives a sans-I/O session with them.
 
 A `Frame` is one WebSocket text frame and what we know of it: `invalid` when any server must
 refuse it (so exactly one `error` must name its `event_id`); otherwise it may be accepted or
@@ -17,15 +18,26 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from realtalk.engines.base import Transcription
+from realtalk.protocol import beta
+from realtalk.protocol.client_events import decode_json_event
+from realtalk.protocol.errors import ProtocolError
+from realtalk.session.effects import Generate, ReadImage, Send, Transcribe
+from realtalk.session.session import RealtimeSession
+from tests.realtime_schema import validate_server_event
+from tests.session.test_session_core import QuietVad
+
 EXAMPLES = int(os.environ.get("REALTALK_FUZZ_EXAMPLES", "0"))
-"""More examples for a long local run (`REALTALK_FUZZ_EXAMPLES=5000`); 0 keeps each test's default."""
+"""A long exploratory run with fresh random examples (`REALTALK_FUZZ_EXAMPLES=5000`); unset, each
+test runs its default number of examples, the same ones every time, so CI does not flake."""
 
 
 def fuzz_settings(examples: int) -> settings:
     return settings(
         max_examples=EXAMPLES or examples,
+        derandomize=not EXAMPLES,
         deadline=None,
-        database=None,  # CI runs are reproducible from the printed seed, not a local database
+        database=None,
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.data_too_large,
@@ -285,3 +297,47 @@ def frames(draw: st.DrawFn, index: int) -> Frame:
 def frame_streams(draw: st.DrawFn, max_size: int = 12) -> list[Frame]:
     count = draw(st.integers(min_value=1, max_value=max_size))
     return [draw(frames(index)) for index in range(count)]
+
+
+class Client:
+    """One session, driven like `Call.handle_text` drives it, with instant engines."""
+
+    def __init__(self, *, is_beta: bool, base_config: dict[str, Any] | None = None) -> None:
+        self.is_beta = is_beta
+        self.session = RealtimeSession(model="realtalk", vad=QuietVad(), base_config=base_config)
+        self.events: list[dict[str, Any]] = []
+        self.run(self.session.start())
+
+    def send(self, text: str) -> list[dict[str, Any]]:
+        start = len(self.events)
+        try:
+            event = decode_json_event(text)
+        except ProtocolError as exc:
+            self.run(self.session.error(exc))
+        else:
+            if self.is_beta:
+                event = beta.client_event_to_ga(event)
+            self.run(self.session.handle_event(event))
+        return self.events[start:]
+
+    def run(self, effects: list[Any]) -> None:
+        """Carry out effects as the runtime would, with engines that answer at once."""
+        pending = list(effects)
+        while pending:
+            effect = pending.pop(0)
+            if isinstance(effect, Send):
+                validate_server_event(effect.event)
+                self.events.append(effect.event)
+            elif isinstance(effect, Transcribe):
+                pending += self.session.transcription_completed(
+                    effect.item_id, Transcription("hello"), speculative=effect.speculative, epoch=effect.epoch
+                )
+            elif isinstance(effect, ReadImage):
+                pending += self.session.image_read(effect.item_id, effect.content_index, "")
+            elif isinstance(effect, Generate):
+                rid = effect.response_id
+                if effect.audio is None:
+                    pending += self.session.response_text(rid, "Sure.")
+                else:
+                    pending += self.session.response_audio(rid, b"\x00\x00" * 240, "Sure.")
+                pending += self.session.response_completed(rid)

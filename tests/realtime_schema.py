@@ -35,9 +35,10 @@ assert realtime_server_event.OutputAudioBufferCleared in EVENT_MODELS.values()
 
 def validate_server_event(event: dict[str, Any], *, beta: bool = False) -> BaseModel:
     """Validate one server event strictly; raise AssertionError/ValidationError otherwise."""
-    assert isinstance(event.get("event_id"), str) and event["event_id"], f"no event_id: {event}"
     model = (BETA_EVENT_MODELS if beta else EVENT_MODELS).get(event.get("type", ""))
     assert model is not None, f"unknown server event type: {event.get('type')}"
+    if "event_id" in model.model_fields:  # all but the SIP-only DTMF event
+        assert isinstance(event.get("event_id"), str) and event["event_id"], f"no event_id: {event}"
     parsed = model.model_validate(event)
     extra = _extras(parsed, event["type"])
     assert not extra, f"{event['type']}: keys not in the GA schema: {extra}"

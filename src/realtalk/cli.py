@@ -102,4 +102,6 @@ def main(argv: list[str] | None = None) -> None:
         timeout_keep_alive=settings.keep_alive_timeout_s,  # type: ignore[arg-type]  # a float works
         ssl_certfile=settings.ssl_certfile,
         ssl_keyfile=settings.ssl_keyfile,
+        # aiosipua and aiortp (SIP, RTP) are built and tested on asyncio's own loop, not uvloop.
+        loop="asyncio" if settings.sip_port is not None else "auto",
     )

@@ -68,6 +68,33 @@ class Settings(BaseSettings):
     """MCP servers whose tools the agent may call: a JSON list of `http(s)://…/mcp` URLs (Streamable
     HTTP) and/or command lines started over stdio, e.g. `["python -m my_tools"]`."""
 
+    # Phone calls (docs/telephony.md). Off unless configured.
+    twilio_auth_token: str | None = None
+    """Twilio Media Streams: the account's auth token. Set, it enables the voice webhook and stream
+    (`/v1/realtalk/twilio/...`), which authenticate with Twilio's request signature."""
+    twilio_public_url: str | None = None
+    """The https URL Twilio reaches this server at (a tunnel or proxy in front), e.g.
+    https://voice.example.com: signatures are computed over it and the stream URL is built from it."""
+
+    sip_port: int | None = Field(default=None, ge=1, le=65535)
+    """SIP: listen for calls on this port (UDP and TCP) at `host`. Unset: no SIP."""
+    sip_advertised_ip: str | None = None
+    """SIP: the address callers reach this server at (SDP and Contact). Unset: `host`."""
+    sip_rtp_ports: str = "20000-20999"
+    """SIP: the UDP port range for calls' RTP (two ports a call: RTP and RTCP)."""
+    sip_rtp_timeout_s: float = Field(default=30.0, gt=0)
+    """SIP: hang up a call after this long without RTP from the caller."""
+    sip_allowed_sources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """SIP: addresses or networks (CIDR) whose INVITEs are answered, comma-separated, e.g. your
+    PBX's. Others get 403. Empty: any source that can reach the port."""
+    sip_webhook_url: str | None = None
+    """SIP: POST `realtime.call.incoming` here for each INVITE, and wait for accept or reject.
+    Unset: calls are accepted with the default agent."""
+    sip_webhook_secret: str | None = None
+    """SIP: the `whsec_…` secret the webhook is signed with (Standard Webhooks, as OpenAI signs)."""
+    sip_ring_timeout_s: float = Field(default=30.0, gt=0)
+    """SIP: how long a call rings waiting for the backend to accept it (then 480)."""
+
     max_input_buffer_bytes: int = 15 * 1024 * 1024
     """OpenAI's documented 15 MiB cap on one `input_audio_buffer.append`."""
     max_input_buffer_s: int = 600
@@ -93,7 +120,7 @@ class Settings(BaseSettings):
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
     ssl_keyfile: Path | None = None
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "sip_allowed_sources", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -57,6 +57,15 @@ def test_a_bare_say_instruction_is_said_whatever_the_conversation() -> None:
     assert said(reply(None, instructions="Say hello to the user.")) == "Hi there! How can I help?"
 
 
+def test_a_system_message_that_ends_the_conversation_is_answered() -> None:
+    """Pipecat's realtime service sends typed text as a `system` item, then `response.create`."""
+    history = [Message("user", "hello"), Message("assistant", "Hi there! How can I help?")]
+    asked = [*history, Message("system", "what's the weather like in paris today")]
+    assert called(reply(None, history=asked)) == ("get_weather", {"city": "Paris"})
+    earlier = [Message("system", "what's the weather like in paris today"), *history]
+    assert said(reply(None, history=earlier)) == "Is there anything else I can help with?"
+
+
 def test_instructed_answers_facts_and_farewell() -> None:
     assert said(reply("is the spa open", instructions=HOTEL)) == "It is closed for renovation."
     assert said(reply("do you have parking", instructions=HOTEL)) == "Free parking is available for guests."

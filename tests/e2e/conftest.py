@@ -5,11 +5,12 @@ from collections.abc import Iterator
 import pytest
 
 from tests.live_server import LiveServer, start_server
+from tests.twilio_peer import AUTH_TOKEN
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real server for the module's tests (models load once)."""
-    live = start_server(tmp_path_factory.mktemp("realtalk-e2e"))
+    live = start_server(tmp_path_factory.mktemp("realtalk-e2e"), REALTALK_TWILIO_AUTH_TOKEN=AUTH_TOKEN)
     yield live
     live.stop()

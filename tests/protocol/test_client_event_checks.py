@@ -11,7 +11,7 @@ from realtalk.protocol import limits
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.protocol.errors import ProtocolError
 from realtalk.protocol.json_decode import MAX_JSON_DEPTH, decode_json
-from tests.protocol.test_hostile_session import Client
+from tests.hostile import Client
 
 
 def deep(depth: int) -> Any:
@@ -198,6 +198,11 @@ def test_a_function_tool_needs_a_name(client: Client, where: str) -> None:
             "string_above_max_length",
             "response.metadata.k",
         ),
+        (
+            {"type": "conversation.item.create", "item": {"id": "vision_" + "x" * 32, "type": "message"}},
+            "string_above_max_length",
+            "item.id",
+        ),
     ],
 )
 def test_limits_answer_with_openais_codes(
@@ -240,3 +245,12 @@ def test_a_frame_that_is_not_an_object_is_refused() -> None:
         with pytest.raises(ProtocolError) as info:
             decode_json_event(text)
         assert info.value.code == "invalid_json"
+
+
+def test_null_response_fields_mean_the_sessions(client: Client) -> None:
+    """LiveKit's RealtimeModel sends every response.create with `"instructions": null`."""
+    response = {"instructions": None, "tool_choice": None, "metadata": {"client_event_id": "r1"}}
+    out = client.send(json.dumps({"type": "response.create", "response": response}))
+    created = next(e for e in out if e["type"] == "response.created")
+    assert created["response"]["metadata"] == {"client_event_id": "r1"}
+    assert not [e for e in out if e["type"] == "error"]

@@ -14,59 +14,18 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from realtalk.engines.base import Transcription
 from realtalk.protocol import beta
-from realtalk.protocol.client_events import decode_json_event, validate_session_config
+from realtalk.protocol.client_events import validate_session_config
 from realtalk.protocol.errors import ProtocolError
-from realtalk.session.effects import Generate, ReadImage, Send, Transcribe
-from realtalk.session.session import RealtimeSession
-from tests.hostile import Frame, frame_streams, fuzz_settings, near_valid_events, replacements, session_fields
-from tests.realtime_schema import validate_server_event
-from tests.session.test_session_core import QuietVad
-
-
-class Client:
-    """One session, driven like `Call.handle_text` drives it, with instant engines."""
-
-    def __init__(self, *, is_beta: bool, base_config: dict[str, Any] | None = None) -> None:
-        self.is_beta = is_beta
-        self.session = RealtimeSession(model="realtalk", vad=QuietVad(), base_config=base_config)
-        self.events: list[dict[str, Any]] = []
-        self.run(self.session.start())
-
-    def send(self, text: str) -> list[dict[str, Any]]:
-        start = len(self.events)
-        try:
-            event = decode_json_event(text)
-        except ProtocolError as exc:
-            self.run(self.session.error(exc))
-        else:
-            if self.is_beta:
-                event = beta.client_event_to_ga(event)
-            self.run(self.session.handle_event(event))
-        return self.events[start:]
-
-    def run(self, effects: list[Any]) -> None:
-        """Carry out effects as the runtime would, with engines that answer at once."""
-        pending = list(effects)
-        while pending:
-            effect = pending.pop(0)
-            if isinstance(effect, Send):
-                validate_server_event(effect.event)
-                self.events.append(effect.event)
-            elif isinstance(effect, Transcribe):
-                pending += self.session.transcription_completed(
-                    effect.item_id, Transcription("hello"), speculative=effect.speculative, epoch=effect.epoch
-                )
-            elif isinstance(effect, ReadImage):
-                pending += self.session.image_read(effect.item_id, effect.content_index, "")
-            elif isinstance(effect, Generate):
-                rid = effect.response_id
-                if effect.audio is None:
-                    pending += self.session.response_text(rid, "Sure.")
-                else:
-                    pending += self.session.response_audio(rid, b"\x00\x00" * 240, "Sure.")
-                pending += self.session.response_completed(rid)
+from tests.hostile import (
+    Client,
+    Frame,
+    frame_streams,
+    fuzz_settings,
+    near_valid_events,
+    replacements,
+    session_fields,
+)
 
 
 def errors_for(events: list[dict[str, Any]], event_id: str) -> int:

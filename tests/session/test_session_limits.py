@@ -11,7 +11,7 @@ import pytest
 
 from realtalk.protocol.limits import MAX_CONVERSATION_ITEMS
 from realtalk.session.session import RealtimeSession
-from tests.protocol.test_hostile_session import Client
+from tests.hostile import Client
 from tests.session.test_session_core import QuietVad, events
 
 MANUAL = {
@@ -163,3 +163,28 @@ def test_300_one_mib_appends_with_manual_commit_stay_bounded() -> None:
     assert events(session.handle_event({"type": "input_audio_buffer.commit"}))[0]["type"] == (
         "input_audio_buffer.committed"
     )
+
+
+class LoudVad:
+    """Hears speech in every frame: a turn that never pauses."""
+
+    def speech_probability(self, frame: object) -> float:
+        return 1.0
+
+    def reset(self) -> None:
+        pass
+
+
+def test_with_server_vad_a_turn_that_fills_the_buffer_ends_there() -> None:
+    """Refusing the audio would also keep the silence that ends the turn from VAD: the turn ends."""
+    session = RealtimeSession(model="m", vad=LoudVad(), max_input_buffer_ms=2000)
+    out = [e for _ in range(40) for e in events(session.feed_audio(b"\x01\x00" * 2400))]  # 4 s, 100 ms each
+    kinds = [e["type"] for e in out]
+    assert "error" not in kinds, out
+    assert kinds[:3] == [
+        "input_audio_buffer.speech_started",
+        "input_audio_buffer.speech_stopped",
+        "input_audio_buffer.committed",
+    ]
+    assert kinds.count("input_audio_buffer.committed") == 1
+    assert kinds.count("input_audio_buffer.speech_started") == 2, "the speaker goes on in a new turn"

@@ -114,6 +114,30 @@ def test_conversations(store: ConversationStore) -> None:
     assert store.list_conversations()[0].id == "c"
 
 
+def test_metadata_is_merged_and_listed(store: ConversationStore) -> None:
+    store.ensure_conversation("call", metadata={"channel": "twilio", "caller": "+15550001111"})
+    store.ensure_conversation("call", metadata={"call_sid": "CA1"})
+    store.ensure_conversation("call")  # keeps it
+    [summary] = store.list_conversations()
+    assert summary.metadata == {"channel": "twilio", "caller": "+15550001111", "call_sid": "CA1"}
+
+
+def test_a_database_from_before_metadata_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # the schema as it was before conversation metadata
+        db.execute(
+            "CREATE TABLE conversation (id VARCHAR PRIMARY KEY, created_at DATETIME NOT NULL, "
+            "updated_at DATETIME NOT NULL, session_config JSON)"
+        )
+        db.execute("INSERT INTO conversation VALUES ('old', '2026-01-01', '2026-01-01', NULL)")
+    with ConversationStore(f"sqlite:///{path}") as store:
+        assert store.list_conversations()[0].metadata == {}
+        store.ensure_conversation("old", metadata={"caller": "+1"})
+        assert store.list_conversations()[0].metadata == {"caller": "+1"}
+    with ConversationStore(f"sqlite:///{path}") as again:  # opening twice adds nothing twice
+        assert again.list_conversations()[0].metadata == {"caller": "+1"}
+
+
 def test_item_without_id_is_rejected(store: ConversationStore) -> None:
     with pytest.raises(ValueError, match="non-empty string 'id'"):
         store.save_item("c", {"type": "message"})

@@ -33,7 +33,7 @@ def message(item_id: str, text: str) -> dict[str, object]:
 
 def test_conversation_store_round_trip(postgres_url: str) -> None:
     with ConversationStore(postgres_url) as store:
-        store.ensure_conversation("conv_pg", {"instructions": "Be brief."})
+        store.ensure_conversation("conv_pg", {"instructions": "Be brief."}, {"caller": "+15550001111"})
         store.save_item("conv_pg", message("item_a", "first"), None)
         store.save_item("conv_pg", message("item_c", "third"), "item_a")
         store.save_item("conv_pg", message("item_b", "second"), "item_a")  # inserted between
@@ -42,6 +42,7 @@ def test_conversation_store_round_trip(postgres_url: str) -> None:
         assert store.delete_item("conv_pg", "item_c")
     with ConversationStore(postgres_url) as reopened:  # what was saved is on the server
         assert [i["content"][0]["text"] for i in reopened.load_items("conv_pg")] == ["first", "second"]
+        assert reopened.list_conversations()[0].metadata == {"caller": "+15550001111"}
 
 
 def test_task_migrations_and_crud(postgres_url: str) -> None:

@@ -20,6 +20,7 @@ import json
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from . import (
@@ -114,6 +115,10 @@ class _Turn:
         self.request = request
         self.now = now
         self.messages = list(request.messages)
+        if self.messages and self.messages[-1].role == "system":
+            # Pipecat adds typed text as a system item and asks for a response: a model answers
+            # the newest message whatever its role, and so do we.
+            self.messages[-1] = replace(self.messages[-1], role="user")
         self.persona = persona.parse(request.instructions)
         self.tools: list[ToolSpec] = [] if request.tool_choice == "none" else list(request.tools)
 

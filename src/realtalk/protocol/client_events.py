@@ -7,7 +7,8 @@ answer like OpenAI does ("Unknown parameter: 'session.foo'").
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from openai.types.realtime import (
     ConversationItem,
@@ -22,9 +23,12 @@ from openai.types.realtime import (
     RealtimeConversationItemAssistantMessage,
     RealtimeConversationItemSystemMessage,
     RealtimeConversationItemUserMessage,
+    RealtimeResponseCreateParams,
     ResponseCancelEvent,
     ResponseCreateEvent,
+    ResponseCreateEventParam,
     SessionUpdateEvent,
+    SessionUpdateEventParam,
 )
 from pydantic import BaseModel, ValidationError
 
@@ -92,9 +96,20 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
         )
     check_json_depth(data)  # here, not in `decode_json_event`, so the error names the event_id
     _drop_item_nulls(data)
+    if isinstance(data.get("response"), dict):
+        # LiveKit's RealtimeModel sends `"instructions": null` with every response.create, and
+        # OpenAI takes it: a response field left null is one not given (the session's applies).
+        _drop_nulls(data["response"], _RESPONSE_FIELDS)
     for config in ("session", "response"):
         if isinstance(data.get(config), dict):
             _refuse_nulls(data[config], config)
+    # Limits first: validating a million-element `tools` array would itself stall the event loop.
+    if name == "session.update" and isinstance(data.get("session"), dict):
+        limits.check_session(data["session"], "session")
+    elif name == "response.create" and isinstance(data.get("response"), dict):
+        limits.check_response(data["response"], "response")
+    elif name == "conversation.item.create" and isinstance(data.get("item"), dict):
+        limits.check_item(data["item"], "item")
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
@@ -102,20 +117,54 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
     unknown = _first_unknown_key(parsed, "")
     if unknown is not None:
         raise ProtocolError(f"Unknown parameter: '{unknown}'.", code="unknown_parameter", param=unknown)
-    if name == "session.update":
-        limits.check_session(data["session"], "session")
-    elif name == "response.create" and isinstance(data.get("response"), dict):
-        limits.check_response(data["response"], "response")
-    elif name == "conversation.item.create":
-        limits.check_item(data["item"], "item")
     return parsed
 
 
-NULLABLE = frozenset({"turn_detection", "noise_reduction", "transcription", "tracing", "prompt", "include"})
-"""Session and response fields a `null` clears (OpenAI: "To clear a field like `turn_detection`, pass
-`null`"). Any other `null` is refused as OpenAI refuses it ("Invalid type for 'session.audio':
-expected an object, but got null instead"): "To clear `instructions`, pass an empty string; to clear
-`tools`, an empty array"."""
+def _nullable_fields(*roots: object) -> frozenset[str]:
+    """Names of the fields the SDK's request types (generated from OpenAI's spec) let be `null`
+    wherever the name occurs (`output` may be null in an MCP call but not in `audio`)."""
+    seen: set[object] = set()
+    names: set[str] = set()
+    required: set[str] = set()
+    stack = list(roots)
+    while stack:
+        hint = stack.pop()
+        if isinstance(hint, type) and hasattr(hint, "__total__"):  # a TypedDict
+            if hint in seen:
+                continue
+            seen.add(hint)
+            for name, field_hint in get_type_hints(hint).items():
+                (names if type(None) in _union_members(field_hint) else required).add(name)
+                stack.append(field_hint)
+        else:
+            stack.extend(arg for arg in get_args(hint) if not isinstance(arg, str))
+    return frozenset(names - required)
+
+
+def _union_members(hint: object) -> list[object]:
+    members, stack = [], [hint]
+    while stack:
+        current = stack.pop()
+        if get_origin(current) in (Union, UnionType):
+            stack.extend(get_args(current))
+        else:
+            members.append(current)
+    return members
+
+
+NULLABLE = _nullable_fields(SessionUpdateEventParam, ResponseCreateEventParam) | {
+    "noise_reduction",
+    "transcription",
+    "include",
+    "prompt",
+}
+"""Session and response fields a `null` clears: those OpenAI's spec makes nullable
+(`turn_detection`, `idle_timeout_ms`, `tracing`, `metadata`, MCP tools' options, …), and those
+OpenAI's docs clear with `null` (`noise_reduction`, `transcription`). Any other `null` is refused
+as OpenAI refuses it ("Invalid type for 'session.audio': expected an object, but got null
+instead"): "To clear a field like `instructions`, pass an empty string. To clear a field like
+`tools`, pass an empty array." `include` and `prompt` are nullable here because
+`session.updated` shows them so."""
 
 _OPAQUE = frozenset({"response.input", "response.metadata"})
 """Values that are not session fields: items (see `_drop_item_nulls`) and metadata (checked by the
@@ -145,13 +194,21 @@ def _refuse_nulls(value: object, path: str) -> None:
             _refuse_nulls(child, f"{path}[{index}]")
 
 
+_EXPECTED = {
+    "an integer": ("prefix_padding_ms", "silence_duration_ms", "idle_timeout_ms", "rate"),
+    "a number": ("speed", "threshold", "temperature"),
+    "a boolean": ("create_response", "interrupt_response", "parallel_tool_calls"),
+    "a string": ("instructions", "voice", "model", "name", "description", "type", "eagerness", "language"),
+    "an array": ("tools", "output_modalities"),
+    "an integer or 'inf'": ("max_output_tokens",),
+}
+
+
 def _expected(path: str, key: str) -> str:
-    if key in ("instructions", "voice", "model", "name", "description", "type"):
-        return "a string"
-    if key in ("tools", "output_modalities"):
-        return "an array"
-    if key in ("speed", "threshold"):
-        return "a number"
+    """What a field holds, in OpenAI's words ("expected an object, but got null instead")."""
+    for kind, keys in _EXPECTED.items():
+        if key in keys:
+            return kind
     return "a value" if path.endswith("]") else "an object"
 
 
@@ -164,6 +221,7 @@ _MESSAGE_MODELS = (
     RealtimeConversationItemUserMessage,
     RealtimeConversationItemAssistantMessage,
 )
+_RESPONSE_FIELDS = frozenset(RealtimeResponseCreateParams.model_fields)
 _ITEM_FIELDS = _model_fields(get_args(ConversationItem)[0])
 _PART_FIELDS = frozenset(
     name

@@ -20,6 +20,10 @@ MAX_TEXT_CHARS = 32_768
 call's `arguments`, a tool's `output`). A quarter of the model's context; OpenAI's Responses API
 allows 10,485,760 per string, but one 200 KB typed message froze a CPU brain for 19 s."""
 
+MAX_ITEM_ID_CHARS = 32
+"""OpenAI's own limit on a client-chosen `item.id` ("Expected a string with maximum length 32");
+RealTalk's ids are 25 characters."""
+
 MAX_INSTRUCTIONS_CHARS = 131_072
 """Characters of `instructions` (session or response): the whole of gpt-realtime's context."""
 
@@ -53,10 +57,11 @@ _ITEM_TEXT_FIELDS = ("text", "transcript", "arguments", "output")
 
 
 def check_session(config: dict[str, Any], path: str) -> None:
-    """A partial `session` (from `session.update` or a session-creating request)."""
+    """A partial `session` (from `session.update` or a session-creating request). Runs before the
+    schema is checked, so every value may be of any JSON type."""
     _check_config(config, path)
-    transcription = ((config.get("audio") or {}).get("input") or {}).get("transcription")
-    if isinstance(transcription, dict):
+    transcription = _object(_object(_object(config.get("audio")).get("input")).get("transcription"))
+    if transcription:
         check_string(
             transcription.get("prompt"),
             f"{path}.audio.input.transcription.prompt",
@@ -80,14 +85,20 @@ def check_response(params: dict[str, Any], path: str) -> None:
 
 def check_item(item: dict[str, Any], path: str) -> None:
     """A conversation item a client creates."""
+    check_string(item.get("id"), f"{path}.id", MAX_ITEM_ID_CHARS)
     for name in _ITEM_TEXT_FIELDS:
         check_string(item.get(name), f"{path}.{name}", MAX_TEXT_CHARS)
     for name in ("arguments", "output"):
         _check_embedded_json(item.get(name), f"{path}.{name}")
-    for index, part in enumerate(item.get("content") or []):
+    content = item.get("content")
+    for index, part in enumerate(content if isinstance(content, list) else []):
         if isinstance(part, dict):
             for name in _ITEM_TEXT_FIELDS:
                 check_string(part.get(name), f"{path}.content[{index}].{name}", MAX_TEXT_CHARS)
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _check_config(config: dict[str, Any], path: str) -> None:

@@ -60,11 +60,20 @@ def create_app(
     state.ui_token = load_or_create_ui_token(settings.ui_token, settings.data_dir)
     state.app_name, state.app_title = app_name, app_title
 
+    sip = None
+    if settings.sip_port is not None:
+        from ..transports.sip.server import SipServer  # the `telephony` extra
+
+        sip = SipServer(state)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             state.mcp_status = await connect_mcp_servers(settings.mcp_servers, state.tools, stack)
             loader = asyncio.create_task(state.load_engines())
+            if sip is not None:
+                await sip.start()
+                stack.push_async_callback(sip.stop)
             yield
             loader.cancel()
             state.store.close()
@@ -121,6 +130,12 @@ def create_app(
     app.include_router(realtime_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
+    if settings.twilio_auth_token:
+        from ..transports.twilio import twilio_router  # the `telephony` extra
+
+        app.include_router(twilio_router(state))
+    if sip is not None:
+        app.include_router(sip.router())
     mount_static(app)
 
     @app.middleware("http")

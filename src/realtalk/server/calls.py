@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..audio.formats import PCM16_24K, AudioFormat
 from ..protocol import beta
 from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event, event_type
 from ..protocol.errors import ProtocolError
@@ -164,12 +165,14 @@ async def open_call(
     conversation_id: str | None = None,
     session_config: dict[str, Any] | None = None,
     server_playout: bool = False,
+    playout_format: AudioFormat = PCM16_24K,
 ) -> tuple[Call, list[dict[str, Any]]]:
     """Build (not start) a call over the shared engines, brain, tools and store.
 
     `session_config` is a validated GA partial `session` (from an ephemeral key or a calls request)
     applied on top of the app's defaults. With `server_playout` the transport plays reply audio
-    itself and sets `call.runtime.player`. Returns the call and the history to start it with.
+    itself, in `playout_format` both ways, and sets `call.runtime.player`. Returns the call and
+    the history to start it with.
     """
     history = await state.load_history(conversation_id) if conversation_id else []
     await state.ready.wait()
@@ -189,6 +192,7 @@ async def open_call(
         base_config=base,
         handoffs=state.handoffs,
         server_playout=server_playout,
+        playout_format=playout_format,
     )
     runtime_args = {
         "stt": state.engines.stt,

@@ -120,7 +120,7 @@ class StopGenerating:
 
 @dataclass(frozen=True)
 class PlayAudio:
-    """Server-side playout (WebRTC): queue reply audio (PCM16, 24 kHz mono) on the outgoing track.
+    """Server-side playout (WebRTC, phone calls): queue reply audio, in the session's playout format.
 
     The player reports back with `playout_started` / `playout_drained` / `playout_cleared`.
     """

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..audio.convert import InputDecoder
-from ..audio.formats import PCM16_24K, AudioFormat
+from ..audio.formats import AudioFormat
 from ..brain.base import ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
@@ -61,7 +61,7 @@ class InputAudio:
         max_append_bytes: int,
         max_buffer_ms: int,
         vad_frame_samples: int,
-        server_playout: bool,
+        playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
         on_early_transcript: Callable[[str], None],
@@ -80,7 +80,7 @@ class InputAudio:
         self._overflowing = False
         """Media-track audio is being dropped because the buffer is full (told once, not per frame)."""
         self._vad_frame_samples = vad_frame_samples
-        self._server_playout = server_playout
+        self._playout_format = playout_format
         self._on_speech_started = on_speech_started
         self._on_turn_ended = on_turn_ended
         self._on_early_transcript = on_early_transcript
@@ -98,8 +98,8 @@ class InputAudio:
         audio = self._config()["audio"]
         self.input_format = AudioFormat.parse(audio["input"]["format"])
         self.output_format = AudioFormat.parse(audio["output"]["format"])
-        if self._server_playout:  # the media track's codec decides; the session sees PCM16 24 kHz
-            self.input_format = self.output_format = PCM16_24K
+        if self._playout_format is not None:  # the transport's media decides, not the config
+            self.input_format = self.output_format = self._playout_format
         self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
@@ -139,14 +139,14 @@ class InputAudio:
                 code="invalid_audio_format",
                 param="audio",
             )
-        self._check_room(audio)
+        self._make_room(audio)
         self.feed(audio)
 
     def feed_track(self, audio: bytes) -> None:
         """Audio from a media track (WebRTC): no client event to refuse, so a full buffer drops the
         audio and says so once, until a commit or clear makes room."""
         try:
-            self._check_room(audio)
+            self._make_room(audio)
         except ProtocolError as exc:
             if not self._overflowing:
                 self._out.send({"type": "error", "error": exc.to_error(None)})
@@ -155,16 +155,32 @@ class InputAudio:
         self._overflowing = False
         self.feed(audio)
 
-    def _check_room(self, audio: bytes) -> None:
-        """Raise `ProtocolError` when the buffer cannot hold `audio` as well."""
+    def _make_room(self, audio: bytes) -> None:
+        """Make sure the buffer can hold `audio` as well. With turn detection, a turn that fills the
+        buffer ends there (the server owns commits; refusing the audio would also starve VAD of the
+        silence that ends the turn). Without it, the client must commit: raise `ProtocolError`."""
         held_ms = self._buffer_samples / (SAMPLE_RATE / 1000)
         incoming_ms = len(audio) / (self.input_format.rate * self.input_format.bytes_per_sample / 1000)
-        if held_ms + incoming_ms > self._max_buffer_ms:
-            raise ProtocolError(
-                f"Error appending to input audio buffer: buffer full. It holds {held_ms:.0f}ms of audio "
-                f"and can hold at most {self._max_buffer_ms}ms; commit or clear it before appending more.",
-                code="input_audio_buffer_full",
+        if held_ms + incoming_ms <= self._max_buffer_ms:
+            return
+        if self._speech_item_id is not None and incoming_ms < self._max_buffer_ms:
+            item_id, self._speech_item_id = self._speech_item_id, None
+            self._turns.reset()
+            self._out.send(
+                {
+                    "type": "input_audio_buffer.speech_stopped",
+                    "audio_end_ms": int(self.ms_total),
+                    "item_id": item_id,
+                }
             )
+            self._commit(item_id, speech_end_ms=None)
+            self._on_turn_ended()
+            return
+        raise ProtocolError(
+            f"Error appending to input audio buffer: buffer full. It holds {held_ms:.0f}ms of audio "
+            f"and can hold at most {self._max_buffer_ms}ms; commit or clear it before appending more.",
+            code="input_audio_buffer_full",
+        )
 
     def feed(self, audio: bytes) -> None:
         samples = self._decoder.feed(audio)

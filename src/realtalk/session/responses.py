@@ -85,7 +85,7 @@ class Responses:
         conversation_id: Callable[[], str],
         server_tools: Iterable[ToolSpec],
         handoffs: Iterable[Handoff],
-        server_playout: bool,
+        playout_format: AudioFormat | None,
         on_started: Callable[[], None],
         on_finished: Callable[[Response], None],
         on_handoff: Callable[[Handoff], None],
@@ -99,7 +99,8 @@ class Responses:
         self._server_tools = {tool.name: tool for tool in server_tools}
         self._handoffs = {handoff.tool.name: handoff for handoff in handoffs}
         self._agent: str | None = None
-        self._server_playout = server_playout
+        self._playout_format = playout_format
+        self._server_playout = playout_format is not None
         self._on_started = on_started
         self._on_finished = on_finished
         self._on_handoff = on_handoff
@@ -133,7 +134,7 @@ class Responses:
         voice = response_audio.get("voice") or out_cfg.get("voice") or "marin"
         fmt_wire = response_audio.get("format") or out_cfg["format"]
         try:
-            fmt = PCM16_24K if self._server_playout else AudioFormat.parse(fmt_wire)
+            fmt = self._playout_format or AudioFormat.parse(fmt_wire)
         except ValueError as exc:
             raise ProtocolError(str(exc), code="invalid_value", param="response.audio.output.format") from exc
         conversation = params.get("conversation") or "auto"

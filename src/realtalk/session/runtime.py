@@ -62,7 +62,7 @@ class AudioPlayer(Protocol):
     """Plays reply audio on the server (a WebRTC track) and reports to the session what it played."""
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
-        """Queue PCM16 24 kHz mono audio behind what is already queued."""
+        """Queue audio (the session's playout format) behind what is already queued."""
         ...
 
     def clear(self) -> None:

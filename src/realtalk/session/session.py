@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from ..audio.formats import PCM16_24K, AudioFormat
 from ..brain.base import Message, ToolCall, ToolSpec
 from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
@@ -52,10 +53,12 @@ class RealtimeSession:
         server_tools: Iterable[ToolSpec] = (),
         handoffs: Iterable[Handoff] = (),
         server_playout: bool = False,
+        playout_format: AudioFormat = PCM16_24K,
     ) -> None:
-        """`server_playout`: the transport plays reply audio itself (WebRTC). Audio then leaves as
-        `PlayAudio` effects (PCM16 24 kHz) instead of `response.output_audio.delta` events, input
-        arrives via `feed_audio` as PCM16 24 kHz, and barge-in truncates the reply at what was heard.
+        """`server_playout`: the transport plays reply audio itself (WebRTC, phone calls). Audio then
+        leaves as `PlayAudio` effects in `playout_format` instead of `response.output_audio.delta`
+        events, input arrives via `feed_audio` in that format, and barge-in truncates the reply at
+        what was heard. A phone line's μ-law stays μ-law: no resampling round trip.
         """
         server_tools = tuple(server_tools)  # read by the input (its vocabulary) and by the responses
         self.id = session_id or new_id("sess")
@@ -79,7 +82,7 @@ class RealtimeSession:
             max_append_bytes=max_append_bytes,
             max_buffer_ms=max_input_buffer_ms,
             vad_frame_samples=vad_frame_samples,
-            server_playout=server_playout,
+            playout_format=playout_format if server_playout else None,
             on_speech_started=self._speech_started,
             on_turn_ended=self._turn_ended,
             on_early_transcript=self._prefetch,
@@ -93,7 +96,7 @@ class RealtimeSession:
             conversation_id=lambda: self.conversation_id,
             server_tools=server_tools,
             handoffs=handoffs,
-            server_playout=server_playout,
+            playout_format=playout_format if server_playout else None,
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
@@ -275,6 +278,28 @@ class RealtimeSession:
                 )
         self._out.send({"type": "output_audio_buffer.cleared", "response_id": response_id})
         return self._out.drain()
+
+    def dtmf_received(self, key: str, received_at: int, *, answer: bool = False) -> list[Effect]:
+        """A telephone keypad press (RFC 4733 on SIP, `dtmf` on Twilio) at Unix time `received_at`.
+
+        Like OpenAI's SIP calls, the event goes to the session's connections (a sideband backend
+        acts on it); it carries no `event_id` in OpenAI's schema, so it has none here either.
+        With `answer` (a call no backend watches), the press is also the caller's turn: it cuts
+        off the reply like speech would, and the agent answers a user message that says which
+        key was pressed ("press 1 for opening hours" works with any brain).
+        """
+        event = {"type": "input_audio_buffer.dtmf_event_received", "event": key, "received_at": received_at}
+        self._out.append(Send(event))
+        if not answer:
+            return self._out.drain()
+        self._speech_started()
+        effects = self._out.drain()
+        text = f"[The caller pressed {key} on the keypad]"
+        item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+        effects += self.handle_event({"type": "conversation.item.create", "item": item})
+        if self._responses.current is None:
+            effects += self.handle_event({"type": "response.create"})
+        return effects
 
     # ------------------------------------------------------------------ client events
 

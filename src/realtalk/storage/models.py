@@ -29,6 +29,10 @@ class Conversation(SQLModel, table=True):
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     """The session's configuration as last saved (a Realtime `session` object), if any."""
+    meta: dict[str, str] | None = Field(
+        default=None, sa_column=Column("metadata", JSON(none_as_null=True), nullable=True)
+    )
+    """Who and what the conversation came from (a phone call's caller id, channel…)."""
 
 
 class Item(SQLModel, table=True):

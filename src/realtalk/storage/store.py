@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, event, func
+from sqlalchemy import Engine, event, func, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, create_engine, select
@@ -38,6 +38,7 @@ class ConversationSummary:
     created_at: datetime
     updated_at: datetime
     item_count: int
+    metadata: dict[str, str]
 
 
 class ConversationStore:
@@ -57,13 +58,26 @@ class ConversationStore:
         # types of every other model (an app's), which that app's migrations then collide with.
         for table in (Conversation.__table__, Item.__table__):  # type: ignore[attr-defined]
             table.create(self._engine, checkfirst=True)
+        # Databases from before conversation metadata get the column (an additive, idempotent change).
+        if "metadata" not in {column["name"] for column in inspect(self._engine).get_columns("conversation")}:
+            with self._engine.begin() as connection:
+                connection.execute(text("ALTER TABLE conversation ADD COLUMN metadata JSON"))
 
-    def ensure_conversation(self, conversation_id: str, session_config: dict[str, Any] | None = None) -> None:
-        """Create the conversation if it does not exist; store `session_config` when one is given."""
+    def ensure_conversation(
+        self,
+        conversation_id: str,
+        session_config: dict[str, Any] | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        """Create the conversation if it does not exist; store `session_config` and merge `metadata`
+        (string keys and values, like OpenAI's metadata) when given."""
         with self._writing() as session:
             conversation = self._get_or_create(session, conversation_id)
             if session_config is not None:
                 conversation.session_config = session_config
+                conversation.updated_at = utc_now()
+            if metadata:
+                conversation.meta = {**(conversation.meta or {}), **metadata}
                 conversation.updated_at = utc_now()
             session.add(conversation)
 
@@ -144,6 +158,7 @@ class ConversationStore:
                     created_at=_as_utc(conversation.created_at),
                     updated_at=_as_utc(conversation.updated_at),
                     item_count=count,
+                    metadata=conversation.meta or {},
                 )
                 for conversation, count in session.exec(query)
             ]

@@ -14,8 +14,6 @@ import fractions
 import json
 import logging
 import time
-from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,8 +22,10 @@ from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, AudioResampler
 
+from ..audio.formats import PCM16_24K
 from ..protocol.errors import ProtocolError
 from ..server.calls import Call, Listener
+from .playout import PlayoutQueue
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +45,6 @@ held is latency added to turn ends and barge-in, and Opus plus VAD ride out the 
 
 class SdpError(ValueError):
     """The offer could not be parsed or answered."""
-
-
-@dataclass
-class _Chunk:
-    response_id: str
-    item_id: str
-    samples: np.ndarray[Any, np.dtype[np.int16]]
-    offset: int = 0
 
 
 class PacedAudioTrack(MediaStreamTrack):
@@ -87,52 +79,21 @@ class PacedAudioTrack(MediaStreamTrack):
 class PlayoutTrack(PacedAudioTrack):
     """The agent's voice: reply audio queued by the session, paced at real time, silence between.
 
-    Implements `session.runtime.AudioPlayer`, and reports playback back to the session.
+    Implements `session.runtime.AudioPlayer`; the `PlayoutQueue` reports playback to the session.
     """
 
     def __init__(self, call: Call) -> None:
         super().__init__()
-        self._call = call
-        self._queue: deque[_Chunk] = deque()
-        self._played_chunks: dict[str, int] = {}
-        self._played_samples: dict[str, int] = {}
+        self._queue = PlayoutQueue(call, PCM16_24K, FRAME_MS)
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
-        self._queue.append(_Chunk(response_id, item_id, np.frombuffer(audio, dtype=np.int16)))
+        self._queue.play(response_id, item_id, audio)
 
     def clear(self) -> None:
-        # Report each reply that was cut, with how much of it the caller heard.
-        cut: dict[str, str] = {}
-        for chunk in self._queue:
-            cut.setdefault(chunk.response_id, chunk.item_id)
         self._queue.clear()
-        for response_id, item_id in cut.items():
-            heard_ms = self._played_samples.get(item_id, 0) * 1000 / RATE
-            self._report(self._call.session.playout_cleared(response_id, item_id, heard_ms))
 
     def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
-        out = np.zeros(FRAME_SAMPLES, dtype=np.int16)
-        filled = 0
-        while filled < FRAME_SAMPLES and self._queue:
-            chunk = self._queue[0]
-            if chunk.offset == 0 and chunk.response_id not in self._played_chunks:
-                self._played_chunks[chunk.response_id] = 0
-                self._report(self._call.session.playout_started(chunk.response_id))
-            take = min(FRAME_SAMPLES - filled, len(chunk.samples) - chunk.offset)
-            out[filled : filled + take] = chunk.samples[chunk.offset : chunk.offset + take]
-            filled += take
-            chunk.offset += take
-            self._played_samples[chunk.item_id] = self._played_samples.get(chunk.item_id, 0) + take
-            if chunk.offset >= len(chunk.samples):
-                self._queue.popleft()
-                self._played_chunks[chunk.response_id] += 1
-                if not self._queue:
-                    played = self._played_chunks[chunk.response_id]
-                    self._report(self._call.session.playout_drained(chunk.response_id, played))
-        return out
-
-    def _report(self, effects: list[Any]) -> None:
-        self._call.runtime.submit(effects)
+        return np.frombuffer(self._queue.next_frame(), dtype=np.int16)
 
 
 class _ChannelListener(Listener):
