@@ -46,6 +46,7 @@ def test_the_verb_itself_not_a_synonym_picks_the_plainest_tool() -> None:
         ("Is anything late?", {"overdue": True}),
         ("Anything past due?", {"overdue": True}),
         ("What's due tomorrow?", {"day": "2026-11-23"}),
+        ("Anything urgent today?", {"day": "2026-11-22", "priority": "high"}),
     ],
 )
 def test_words_the_description_explains_fill_the_filter(text: str, arguments: dict[str, Any]) -> None:
@@ -68,3 +69,8 @@ def test_a_placeholder_is_asked_for_not_added(text: str) -> None:
 )  # fmt: skip
 def test_a_note_aimed_at_a_thing_goes_on_it(text: str, title: str, note: str) -> None:
     assert called(reply(text, tools=TOOLS)) == ("add_task_note", {"title": title, "note": note})
+
+
+@pytest.mark.parametrize("text", ["Is it going to rain?", "What's the weather?"])
+def test_a_question_that_sets_no_option_is_not_taken_for_a_filter(text: str) -> None:
+    assert "can't help" in said(reply(text, tools=TOOLS))
