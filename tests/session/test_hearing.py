@@ -28,12 +28,11 @@ def test_no_context_no_prompt_and_a_long_one_is_cut() -> None:
     assert prompt is not None and len(prompt) <= MAX_CHARS
 
 
-def test_the_names_the_tools_hold_go_before_the_agents_words() -> None:
+def test_the_names_the_tools_hold_end_the_prompt() -> None:
     names = ["Pick up dry cleaning", "Water the plants", "Water the plants", " "]
     assert with_known("add task. Anything else?", names) == (
-        "Pick up dry cleaning, Water the plants. add task. Anything else?"
+        "add task. Anything else? Pick up dry cleaning, Water the plants."
     )
     assert with_known(None, []) is None
     many = with_known("Anything else?", [f"chore {i}" for i in range(500)])
-    assert many is not None and len(many) <= MAX_CHARS and many.endswith("Anything else?")
-    assert f"chore {MAX_KNOWN}," not in many
+    assert many is not None and len(many) <= MAX_CHARS and many.endswith(f"chore {MAX_KNOWN - 1}.")

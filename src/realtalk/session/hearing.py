@@ -41,8 +41,9 @@ MAX_KNOWN = 40
 
 
 def with_known(prompt: str | None, names: Iterable[str]) -> str | None:
-    """`prompt` after the names the tools hold ("Pick up dry cleaning, Water the plants."): the
-    agent's last words stay at the end, where Whisper weighs them most."""
+    """`prompt` followed by the names the tools hold ("Pick up dry cleaning, Water the plants."):
+    Whisper weighs the end of its prompt most, and on the evaluation's spoken turns the names heard
+    best there (`bench/eval_wer.py`)."""
     known = ", ".join(dict.fromkeys(n.strip() for n in list(names)[:MAX_KNOWN] if n and n.strip()))
-    joined = " ".join(p for p in (f"{known}." if known else "", (prompt or "").strip()) if p)
+    joined = " ".join(p for p in ((prompt or "").strip(), f"{known}." if known else "") if p)
     return joined[-MAX_CHARS:] or None
