@@ -16,11 +16,15 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
+  # Rate-limit and cluster tests run a throwaway Redis server.
+  command -v redis-server >/dev/null || need_apt+=(redis-server)
   # SIP tests place calls with SIPp and with the baresip softphone.
   command -v sipp >/dev/null || need_apt+=(sip-tester)
   command -v baresip >/dev/null || need_apt+=(baresip-core)
   # bench/conversation_eval.py speaks its requests in voices that are not the agent's own.
   command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
+  # Cluster tests run a throwaway HAProxy (and Redis, above).
+  command -v haproxy >/dev/null || need_apt+=(haproxy)
   # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)

@@ -12,6 +12,7 @@ import uvicorn
 from .apps import builtin_apps
 from .config import Settings
 from .server.app import create_app
+from .server.drain import DrainingServer
 from .server.protocols import QuietRefusalWebSocketProtocol, http_protocol
 from .tools.registry import ToolRegistry
 
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         app.attach(server, settings)
     _announce_web_app(server.state.realtalk.ui_token, settings)
     # Limits and timeouts: docs/security.md says why each is what it is.
-    uvicorn.run(
+    config = uvicorn.Config(
         server,
         host=settings.host,
         port=settings.port,
@@ -105,3 +106,4 @@ def main(argv: list[str] | None = None) -> None:
         # aiosipua and aiortp (SIP, RTP) are built and tested on asyncio's own loop, not uvloop.
         loop="asyncio" if settings.sip_port is not None else "auto",
     )
+    DrainingServer(config, server.state.realtalk.drain).run()

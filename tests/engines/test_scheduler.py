@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from realtalk.engines.scheduler import InferenceScheduler, Priority, SchedulerBusy
+from realtalk.engines.scheduler import SPECULATIVE_WAIT_S, InferenceScheduler, Priority, SchedulerBusy
 
 
 async def _eventually(condition: Callable[[], bool]) -> None:
@@ -15,7 +15,7 @@ async def _eventually(condition: Callable[[], bool]) -> None:
         if condition():
             return
         await asyncio.sleep(0.005)
-    raise AssertionError("condition never met")
+    raise AssertionError("condition never met")  # pragma: no cover
 
 
 async def _occupy(scheduler: InferenceScheduler, gate: threading.Event) -> asyncio.Task[bool]:
@@ -44,16 +44,31 @@ async def test_most_pressing_first_then_earliest_deadline() -> None:
     assert scheduler.stats.ran == 4
 
 
-async def test_speculative_work_is_refused_when_busy_and_runs_when_idle() -> None:
+async def test_speculative_work_is_dropped_when_it_cannot_start_in_time_unless_promoted() -> None:
     scheduler = InferenceScheduler(1)
     gate = threading.Event()
     blocker = await _occupy(scheduler, gate)
-    with pytest.raises(SchedulerBusy):
-        await scheduler.run(Priority.SPECULATIVE, sum, [1, 2])
+    promoted = asyncio.create_task(scheduler.run(Priority.SPECULATIVE, sum, [3, 4], key="confirmed"))
+    await _eventually(lambda: scheduler.pending == 1)
+    with pytest.raises(SchedulerBusy, match="refused"):  # a backlog: refused outright
+        await scheduler.run(Priority.SPECULATIVE, sum, [5])
+    assert scheduler.promote("confirmed")
+    assert not scheduler.promote("nobody")
+    await asyncio.sleep(SPECULATIVE_WAIT_S + 0.1)
     gate.set()
     await blocker
-    assert await scheduler.run(Priority.SPECULATIVE, sum, [1, 2]) == 3
-    assert scheduler.stats.refused == 1
+    assert await promoted == 7  # its guess came true in time: it ran, urgently, though late
+
+    gate.clear()
+    blocker = await _occupy(scheduler, gate)
+    late = asyncio.create_task(scheduler.run(Priority.SPECULATIVE, sum, [1, 2]))
+    await asyncio.sleep(SPECULATIVE_WAIT_S + 0.1)
+    gate.set()
+    await blocker
+    with pytest.raises(SchedulerBusy, match="in time"):
+        await late
+    assert await scheduler.run(Priority.SPECULATIVE, sum, [1, 2]) == 3  # idle: runs at once
+    assert scheduler.stats.refused == 2
 
 
 async def test_a_cancelled_job_never_runs() -> None:

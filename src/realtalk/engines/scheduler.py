@@ -8,12 +8,15 @@ and always takes the most pressing job first:
 
 1. `URGENT`: the transcript of a finished turn, the first audio of a reply;
 2. `PLAYBACK`: audio just ahead of a listener's playback, earliest deadline first;
-3. `SPECULATIVE`: work that may turn out useless (a transcript or reply prepared during a pause);
-   refused at once when the machine is busy rather than queued.
+3. `SPECULATIVE`: work that may turn out useless (a transcript or reply prepared during a pause).
+   It is refused when a backlog has built up, and dropped when it could not start within
+   `SPECULATIVE_WAIT_S`: by then the pause it was meant to use is over. A caller whose guess
+   turns out right can `promote` it while it is still queued.
 
 The queue is bounded; a job whose caller stopped waiting (a cancelled reply) is skipped without
 running. Bounding the workers also bounds memory: each concurrent synthesis holds its own large
-intermediate tensors, and when the machine falls idle the freed heap goes back to the OS.
+intermediate tensors, and once the machine has been idle for `IDLE_TRIM_S` the freed heap goes
+back to the OS.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, TypeVar
@@ -35,6 +38,12 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 DEFAULT_MAX_PENDING = 256
+IDLE_TRIM_S = 1.0
+"""Trimming the heap right after each job stalled every thread's allocations under load (longer
+gaps inside replies in bench/load_voice.py); after a second of idleness it costs nobody."""
+SPECULATIVE_WAIT_S = 0.3
+"""Speculation runs in the end-of-turn pause (500 ms by default, the first 160 ms spent before it
+starts); work that cannot start within this is not ready before the turn is confirmed anyway."""
 
 
 class Priority(IntEnum):
@@ -55,7 +64,7 @@ class _Job:
     fn: Callable[[], Any] = field(compare=False)
     loop: asyncio.AbstractEventLoop = field(compare=False)
     future: asyncio.Future[Any] = field(compare=False)
-    abandoned: bool = field(default=False, compare=False)
+    key: Hashable = field(default=None, compare=False)
     queued: float = field(default_factory=time.monotonic, compare=False)
 
 
@@ -77,7 +86,7 @@ class InferenceScheduler:
     """Runs blocking inference calls on `workers` threads, most pressing first (module docstring)."""
 
     def __init__(self, workers: int | None = None, *, max_pending: int = DEFAULT_MAX_PENDING) -> None:
-        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.workers = max(1, workers if workers is not None else len(os.sched_getaffinity(0)))
         self.max_pending = max_pending
         self.stats = SchedulerStats()
         self._heap: list[_Job] = []
@@ -85,6 +94,7 @@ class InferenceScheduler:
         self._seq = itertools.count()
         self._lock = threading.Condition()
         self._threads: list[threading.Thread] = []
+        self._ran_since_trim = False
 
     @property
     def pending(self) -> int:
@@ -103,30 +113,41 @@ class InferenceScheduler:
         fn: Callable[..., T],
         *args: Any,
         deadline: float | None = None,
+        key: Hashable = None,
         **kwargs: Any,
     ) -> T:
         """Run `fn(*args, **kwargs)` on a worker thread and return its result.
 
-        `deadline` (a `time.monotonic()` value) orders jobs within a class. Raises `SchedulerBusy`
-        when refused. Cancelling the caller skips the job if it has not started yet.
+        `deadline` (a `time.monotonic()` value) orders jobs within a class; for speculative work
+        it is the latest start that is still useful (default: now + `SPECULATIVE_WAIT_S`). `key`
+        names the job for `promote`. Raises `SchedulerBusy` when refused or dropped. Cancelling
+        the caller skips the job if it has not started yet.
         """
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        job = _Job(int(priority), deadline if deadline is not None else time.monotonic(), next(self._seq),
-                   lambda: fn(*args, **kwargs), loop, future)  # fmt: skip
+        now = time.monotonic()
+        if deadline is None:
+            deadline = now + SPECULATIVE_WAIT_S if priority is Priority.SPECULATIVE else now
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        job = _Job(int(priority), deadline, next(self._seq), lambda: fn(*args, **kwargs), future.get_loop(),
+                   future, key)  # fmt: skip
         with self._lock:
             full = len(self._heap) >= self.max_pending
-            if full or (priority is Priority.SPECULATIVE and (self._heap or self._running >= self.workers)):
+            if full or (priority is Priority.SPECULATIVE and len(self._heap) >= self.workers):
                 self.stats.refused += 1
                 raise SchedulerBusy("the queue is full" if full else "busy: speculative work refused")
             heapq.heappush(self._heap, job)
             self._start_workers()
             self._lock.notify()
-        try:
-            return await future
-        except asyncio.CancelledError:
-            job.abandoned = True
-            raise
+        return await future
+
+    def promote(self, key: Hashable, priority: Priority = Priority.URGENT) -> bool:
+        """Raise a still-queued job named `key` to `priority`; whether there was one."""
+        with self._lock:
+            for job in self._heap:
+                if job.key == key and job.priority > priority:
+                    job.priority, job.deadline = int(priority), time.monotonic()
+                    heapq.heapify(self._heap)  # at most `max_pending` entries
+                    return True
+        return False
 
     def _start_workers(self) -> None:
         while len(self._threads) < self.workers:
@@ -137,11 +158,20 @@ class InferenceScheduler:
     def _serve(self) -> None:
         while True:
             with self._lock:
-                while not self._heap:
-                    self._lock.wait()
+                if not self._lock.wait_for(lambda: self._heap, timeout=IDLE_TRIM_S):
+                    trim, self._ran_since_trim = self._ran_since_trim and not self._running, False
+                    if trim:
+                        _release_free_memory()
+                    continue
                 job = heapq.heappop(self._heap)
-                if job.abandoned or job.future.cancelled():
+                if job.future.cancelled():  # the caller stopped waiting
                     self.stats.skipped += 1
+                    continue
+                if job.priority == Priority.SPECULATIVE and time.monotonic() > job.deadline:
+                    self.stats.refused += 1
+                    busy = SchedulerBusy("busy: speculative work could not start in time")
+                    with contextlib.suppress(RuntimeError):  # the caller's loop has closed
+                        job.loop.call_soon_threadsafe(_settle, job.future, None, busy)
                     continue
                 self._running += 1
                 started = time.monotonic()
@@ -157,11 +187,9 @@ class InferenceScheduler:
                 self._running -= 1
                 self.stats.ran += 1
                 self.stats.busy_s += time.monotonic() - started
-                idle = not self._heap and not self._running
+                self._ran_since_trim = True
             with contextlib.suppress(RuntimeError):  # the caller's loop has closed: nobody waits
                 job.loop.call_soon_threadsafe(_settle, job.future, result, error)
-            if idle:
-                _release_free_memory()
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

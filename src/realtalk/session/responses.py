@@ -21,6 +21,7 @@ from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .conversation import Conversation, Item, image, item_text, wire_item
 from .effects import AudioPlan, ClearPlayout, Generate, Outbox, PlayAudio, RunTool, SaveItem, StopGenerating
+from .truncation import Truncation
 from .usage import estimate_audio_tokens, estimate_text_tokens
 
 # Server tools may call more tools; past this many rounds in a row the agent stops and answers.
@@ -89,8 +90,10 @@ class Responses:
         on_started: Callable[[], None],
         on_finished: Callable[[Response], None],
         on_handoff: Callable[[Handoff], None],
+        truncation: Truncation,
     ) -> None:
-        """`on_handoff`: switch the session config to the agent's (a handoff tool was called)."""
+        """`on_handoff`: switch the session config to the agent's (a handoff tool was called);
+        `truncation`: what of the conversation the brain sees."""
         self._out = out
         self._conversation = conversation
         self._clock = clock
@@ -104,6 +107,7 @@ class Responses:
         self._on_started = on_started
         self._on_finished = on_finished
         self._on_handoff = on_handoff
+        self._truncation = truncation
         self.current: Response | None = None
         self.last_id: str | None = None
         self.playouts: dict[str, _Playout] = {}
@@ -252,6 +256,12 @@ class Responses:
         ]
         tools += [spec for spec in offered if all(t.name != spec.name for t in tools)]
         choice = response.tool_choice
+        messages = self._truncation.apply(
+            messages,
+            self._config().get("truncation") or "auto",
+            instructions_tokens=estimate_text_tokens(response.instructions),
+            max_output_tokens=response.max_output_tokens,
+        )
         return BrainRequest(response.instructions, messages, tools, choice, None, response.max_output_tokens)
 
     # ------------------------------------------------------------------ output from the runtime

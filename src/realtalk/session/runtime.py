@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -52,6 +53,8 @@ AUDIO_CHUNK_MS = 100
 DEFAULT_LEAD_MS = 400
 """How far reply audio may run ahead of real time. Enough to ride out network jitter; small
 enough that a barge-in leaves little already-sent audio for the client to drop."""
+MAX_QUEUED_BATCHES = 256
+"""Effect batches waiting for the worker before client input is held back (see `room`)."""
 TICK_S = 0.1
 FILLER_AFTER_S = 0.7
 """A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
@@ -68,6 +71,19 @@ class AudioPlayer(Protocol):
     def clear(self) -> None:
         """Drop everything not yet played."""
         ...
+
+
+class StageObserver(Protocol):
+    """Hears how long each engine call took (traces, metrics): wall-clock `time.time()` seconds.
+
+    `name` is `stt`, `brain`, `tts` or `tool`; `attributes` say more (the tool's name and outcome,
+    the brain's first-token time, whether the work was speculative). STT and TTS times include
+    their wait in the inference scheduler's queue.
+    """
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None: ...
 
 
 class SessionRuntime:
@@ -87,6 +103,7 @@ class SessionRuntime:
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
         scheduler: InferenceScheduler | None = None,
+        stages: StageObserver | None = None,
     ) -> None:
         self.session = session
         self.player = player
@@ -99,6 +116,8 @@ class SessionRuntime:
         self._send = send
         self._lead_ms = lead_ms
         self._queue: asyncio.Queue[list[Effect]] = asyncio.Queue()
+        self._room = asyncio.Event()
+        self._room.set()
         self._generations: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
@@ -110,6 +129,11 @@ class SessionRuntime:
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
+        self._stages = stages
+
+    def _stage(self, name: str, started: float, **attributes: str | float | bool) -> None:
+        if self._stages is not None:
+            self._stages.stage(name, started, time.time(), attributes)
 
     async def start(self, history: list[dict[str, Any]]) -> None:
         """Begin: persist the conversation record, then send `session.created` (+ history)."""
@@ -123,6 +147,13 @@ class SessionRuntime:
         """Queue effects for the worker, preserving order across all callers."""
         if effects:
             self._queue.put_nowait(effects)
+            if self._queue.qsize() >= MAX_QUEUED_BATCHES:
+                self._room.clear()
+
+    async def room(self) -> None:
+        """Wait until the worker has room for more client work (transports wait before reading on,
+        so a client that sends faster than the session keeps up is slowed by TCP, not queued)."""
+        await self._room.wait()
 
     async def drain(self) -> None:
         """Wait until every queued effect has been carried out (tests and shutdown)."""
@@ -154,6 +185,8 @@ class SessionRuntime:
                 log.exception("session %s: effect failed", self.session.id)
             finally:
                 self._queue.task_done()
+                if self._queue.qsize() <= MAX_QUEUED_BATCHES // 2:
+                    self._room.set()
 
     async def _flush_saves(self) -> None:
         # On disconnect the client is gone, but anything it was told about must still be saved.
@@ -166,7 +199,9 @@ class SessionRuntime:
     async def _carry_out(self, effect: Effect) -> None:
         if isinstance(effect, Send):
             if effect.event["type"] == "input_audio_buffer.committed":
+                # The turn now waits for its transcript: a speculative one still queued is urgent.
                 self._last_committed = effect.event["item_id"]
+                self._scheduler.promote((self.session.id, self._last_committed))
             try:
                 await self._send(effect.event)
             except Exception as exc:  # a closed socket must not stop saves and cancels
@@ -188,7 +223,9 @@ class SessionRuntime:
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
-            reply = self._reply(self._brain.stream(effect.request), effect.audio, speculative=True)
+            reply = self._reply(
+                self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
+            )
             self._prefetched = (effect.request, effect.audio, reply)
         elif isinstance(effect, Generate):
             rid = effect.response_id
@@ -248,9 +285,14 @@ class SessionRuntime:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
+                started = time.time()
                 result = await self._scheduler.run(
-                    Priority.SPECULATIVE if speculative else Priority.URGENT, self._hear, job
+                    Priority.SPECULATIVE if speculative else Priority.URGENT,
+                    self._hear,
+                    job,
+                    key=(self.session.id, job.item_id) if speculative else None,
                 )
+                self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
                 await self._transcribe(job, urgent=True)
@@ -291,6 +333,7 @@ class SessionRuntime:
         """Run a server tool; say a filler line if it is slow; report the result (or the error)."""
         call = job.call
         context = ToolContext(self.session.id, self.session.conversation_id)
+        started = time.time()
         work = asyncio.create_task(self._tools.call(call.name, call.arguments, context))
         filler: asyncio.Task[None] | None = None
         try:
@@ -300,8 +343,10 @@ class SessionRuntime:
                 filler = asyncio.create_task(self._say(job, (tool.filler if tool else None) or FILLER))
             try:
                 output = await work
+                self._stage("tool", started, tool=call.name, outcome="ok")
             except ToolError as exc:
                 log.error("session %s: tool %s failed: %s", self.session.id, call.name, exc)
+                self._stage("tool", started, tool=call.name, outcome="error")
                 output = json.dumps({"error": str(exc)})
             if filler is not None:
                 await filler  # the filler's audio goes out before the answer's
@@ -324,7 +369,24 @@ class SessionRuntime:
     def _reply(
         self, events: AsyncIterator[BrainEvent], plan: AudioPlan | None, *, speculative: bool = False
     ) -> ReplyStream:
-        return ReplyStream(events, plan, tts=self._tts, scheduler=self._scheduler, speculative=speculative)
+        return ReplyStream(
+            events,
+            plan,
+            tts=self._tts,
+            scheduler=self._scheduler,
+            speculative=speculative,
+            on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+        )
+
+    async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
+        """The brain's stream, reported as a `brain` stage with its first-token time."""
+        started = time.time()
+        first_token_s: float | None = None
+        async for event in self._brain.stream(request):
+            if first_token_s is None:
+                first_token_s = time.time() - started
+            yield event
+        self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
@@ -342,7 +404,7 @@ class SessionRuntime:
                 return reply
             reply.close()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
-        return self._reply(self._brain.stream(job.request), job.audio)
+        return self._reply(self._timed_brain(job.request, speculative=False), job.audio)
 
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id

@@ -30,6 +30,7 @@ from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
 from .input_audio import MAX_APPEND_BYTES, MAX_BUFFER_MS, InputAudio
 from .responses import Handoff, Response, Responses
+from .truncation import DEFAULT_CONTEXT_TOKENS, Truncation
 
 __all__ = ["Handoff", "RealtimeSession"]
 
@@ -54,11 +55,13 @@ class RealtimeSession:
         handoffs: Iterable[Handoff] = (),
         server_playout: bool = False,
         playout_format: AudioFormat = PCM16_24K,
+        context_tokens: int = DEFAULT_CONTEXT_TOKENS,
     ) -> None:
         """`server_playout`: the transport plays reply audio itself (WebRTC, phone calls). Audio then
         leaves as `PlayAudio` effects in `playout_format` instead of `response.output_audio.delta`
         events, input arrives via `feed_audio` in that format, and barge-in truncates the reply at
         what was heard. A phone line's μ-law stays μ-law: no resampling round trip.
+        `context_tokens`: the brain's context window, which `truncation` keeps the conversation in.
         """
         server_tools = tuple(server_tools)  # read by the input (its vocabulary) and by the responses
         self.id = session_id or new_id("sess")
@@ -100,6 +103,7 @@ class RealtimeSession:
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
+            truncation=Truncation(context_tokens),
         )
 
     # ------------------------------------------------------------------ public entry points
@@ -164,6 +168,11 @@ class RealtimeSession:
             self._input.time_out()
             self._responses.create({})
         return self._out.drain()
+
+    @property
+    def input_ms(self) -> float:
+        """The input clock: milliseconds of input audio received (what `audio_end_ms` counts in)."""
+        return self._input.ms_total
 
     def feed_audio(self, audio: bytes) -> list[Effect]:
         """Input audio in the session's input format (from a media track, e.g. WebRTC)."""

@@ -37,7 +37,9 @@ from twilio.twiml.voice_response import Connect, VoiceResponse
 
 from ..audio.formats import G711_ULAW
 from ..protocol.errors import ProtocolError
+from ..server.auth import PHONE_KEY_ID
 from ..server.calls import Call, open_call
+from ..server.capacity import Refusal
 from ..server.realtime_http import error_response
 from ..server.state import AppState
 from ..session.config import merge_config
@@ -314,9 +316,18 @@ class TwilioStream:
         for handoff in self.state.handoffs:
             if handoff.agent == grant.agent:
                 session_config = merge_config(session_config, handoff.session_update)
-        call, history = await open_call(
-            self.state, session_config=session_config, server_playout=True, playout_format=G711_ULAW
-        )
+        try:
+            call, history = await open_call(
+                self.state,
+                key_id=PHONE_KEY_ID,
+                transport="twilio",
+                session_config=session_config,
+                server_playout=True,
+                playout_format=G711_ULAW,
+            )
+        except Refusal as refusal:
+            log.warning("refused a Twilio call: %s", refusal.message)
+            return
         if grant.call_sid and f"rtc_{grant.call_sid}" not in self.state.calls:
             # The backend that answered the webhook knows the CallSid: it can join by `rtc_<CallSid>`.
             call.id = f"rtc_{grant.call_sid}"
