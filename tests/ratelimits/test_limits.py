@@ -42,7 +42,7 @@ async def counters(request: pytest.FixtureRequest, redis_url: str) -> AsyncItera
     await store.close()
 
 
-async def test_counters_add_and_read(counters: Counters) -> None:
+async def test_counters_add_and_read(counters: Counters, limiters: list[RateLimiter]) -> None:
     assert await counters.get("a") == 0
     assert await counters.add("a", 2, 60) == 2
     assert await counters.add("a", 0.5, 60) == 2.5
@@ -51,7 +51,7 @@ async def test_counters_add_and_read(counters: Counters) -> None:
     assert await counters.get("b") == 0
 
 
-async def test_leases_expire_unless_refreshed(counters: Counters) -> None:
+async def test_leases_expire_unless_refreshed(counters: Counters, limiters: list[RateLimiter]) -> None:
     """A live session is a lease: one whose node died (no more refreshes) stops counting."""
     assert await counters.hold("live", "a", 1) == 1
     assert await counters.hold("live", "b", 30) == 2
@@ -63,14 +63,26 @@ async def test_leases_expire_unless_refreshed(counters: Counters) -> None:
     await counters.drop("live", "b")  # dropping twice is harmless
 
 
-def limiter(counters: Counters, clock: Clock, **limits: float) -> RateLimiter:
+@pytest.fixture
+async def limiters() -> AsyncIterator[list[RateLimiter]]:
+    """Every limiter a test makes is closed after it, so no lease refresher outlives the test."""
+    made: list[RateLimiter] = []
+    yield made
+    for made_limiter in made:
+        await made_limiter.close()
+
+
+def limiter(counters: Counters, clock: Clock, made: list[RateLimiter], **limits: float) -> RateLimiter:
     config = LimitsConfig.model_validate({"default": limits})
-    return RateLimiter(config, counters, clock=clock)
+    made.append(RateLimiter(config, counters, clock=clock))
+    return made[-1]
 
 
-async def test_sessions_per_minute_refused_with_exact_retry_after(counters: Counters) -> None:
+async def test_sessions_per_minute_refused_with_exact_retry_after(
+    counters: Counters, limiters: list[RateLimiter]
+) -> None:
     clock = Clock(60 * 16_666 + 20.0)  # 20 s into a minute
-    rl = limiter(counters, clock, sessions_per_minute=2)
+    rl = limiter(counters, clock, limiters, sessions_per_minute=2)
     for _ in range(2):
         await rl.start_session("k")
     with pytest.raises(Refusal) as refused:
@@ -85,8 +97,8 @@ async def test_sessions_per_minute_refused_with_exact_retry_after(counters: Coun
     assert limits["requests"]["limit"] == 2 and limits["requests"]["remaining"] == 1
 
 
-async def test_concurrent_sessions_are_released(counters: Counters) -> None:
-    rl = limiter(counters, Clock(5.0), concurrent_sessions=1)
+async def test_concurrent_sessions_are_released(counters: Counters, limiters: list[RateLimiter]) -> None:
+    rl = limiter(counters, Clock(5.0), limiters, concurrent_sessions=1)
     end = await rl.start_session("k")
     with pytest.raises(Refusal, match="1 sessions at once"):
         await rl.start_session("k")
@@ -97,9 +109,9 @@ async def test_concurrent_sessions_are_released(counters: Counters) -> None:
     await rl.start_session("k")
 
 
-async def test_daily_budgets(counters: Counters) -> None:
+async def test_daily_budgets(counters: Counters, limiters: list[RateLimiter]) -> None:
     clock = Clock(86_400 * 100 + 3600)  # 01:00 UTC
-    rl = limiter(counters, clock, tokens_per_day=100, audio_minutes_per_day=1)
+    rl = limiter(counters, clock, limiters, tokens_per_day=100, audio_minutes_per_day=1)
     await rl.charge("k", tokens=60, audio_s=30)
     await rl.check_budgets("k")
     tokens = (await rl.rate_limits("k"))[0]

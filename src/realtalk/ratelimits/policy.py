@@ -86,6 +86,7 @@ class RateLimiter:
         self.config = config
         self.counters = counters
         self._clock = clock
+        self._refreshers: set[asyncio.Task[None]] = set()
 
     def _window(self, name: str, kid: str, seconds: int) -> tuple[str, float]:
         """The counter key of the current fixed window, and the seconds until it resets."""
@@ -135,6 +136,8 @@ class RateLimiter:
                 f"This API key may start {limits.sessions_per_minute} sessions per minute.", reset
             )
         refresher = asyncio.create_task(self._keep(live, lease))
+        self._refreshers.add(refresher)
+        refresher.add_done_callback(self._refreshers.discard)
 
         async def end() -> None:
             refresher.cancel()
@@ -150,6 +153,13 @@ class RateLimiter:
                 await self.counters.hold(key, lease, LEASE_TTL_S)
             except Exception:
                 log.warning("refreshing a session lease failed; retrying", exc_info=True)
+
+    async def close(self) -> None:
+        """Stop refreshing leases (their sessions are over) and close the counters."""
+        for refresher in list(self._refreshers):
+            refresher.cancel()
+        await asyncio.gather(*self._refreshers, return_exceptions=True)
+        await self.counters.close()
 
     @staticmethod
     def _too_many_live(limit: int) -> Refusal:

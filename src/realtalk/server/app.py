@@ -86,7 +86,7 @@ def create_app(
             yield
             loader.cancel()
             lag_probe.cancel()
-            await state.limiter.counters.close()
+            await state.limiter.close()
             state.tracing.shutdown()
             state.store.close()
 
