@@ -54,6 +54,8 @@ class Transcribe:
     epoch: int = 0
     decides_turn: bool = False
     """`semantic_vad` ends the turn on this speculative transcript: run it even when busy."""
+    contextual: bool = False
+    """The prompt is what the conversation knows, not the client's: the server's tools may add to it."""
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,7 @@ class InputAudio:
         part.pop("audio", None)
         part["transcript"] = None
         self._conversation.pending.add(record.data["id"])
-        self._out.append(Transcribe(record.data["id"], decoder.feed(audio), *self._stt_hints()))
+        self._out.append(Transcribe(record.data["id"], decoder.feed(audio), **self._stt_hints()))
 
     # ------------------------------------------------------------------ results from the runtime
 
@@ -432,7 +432,7 @@ class InputAudio:
             Transcribe(
                 item_id,
                 self._utterance(speech_end_ms),
-                *self._stt_hints(),
+                **self._stt_hints(),
                 speculative=True,
                 epoch=self._epoch,
                 decides_turn=self._turns.semantic is not None,
@@ -475,18 +475,20 @@ class InputAudio:
                 self._finish_transcription(item_id, spec[2])
         else:
             self._speculated.pop(item_id, None)
-            self._out.append(Transcribe(item_id, audio, *self._stt_hints()))
+            self._out.append(Transcribe(item_id, audio, **self._stt_hints()))
 
     # ------------------------------------------------------------------ transcripts
 
-    def _stt_hints(self) -> tuple[str | None, str | None]:
+    def _stt_hints(self) -> dict[str, Any]:
         """The language and prompt for Whisper: the client's, else what the conversation knows."""
         config = self._config()
         transcription = config["audio"]["input"].get("transcription") or {}
-        prompt = transcription.get("prompt") or context_prompt(
+        if transcription.get("prompt"):
+            return {"language": transcription.get("language"), "prompt": transcription["prompt"]}
+        prompt = context_prompt(
             [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
         )
-        return transcription.get("language"), prompt
+        return {"language": transcription.get("language"), "prompt": prompt, "contextual": True}
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))

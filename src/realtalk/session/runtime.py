@@ -43,6 +43,7 @@ from .effects import (
     StopGenerating,
     Transcribe,
 )
+from .hearing import with_known
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -292,6 +293,16 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
+    def _hear(self, job: Transcribe) -> Transcription:
+        """Speech to text, listening also for the names the server's tools hold (in a worker)."""
+        prompt = job.prompt
+        if job.contextual and self._tools.vocabulary is not None:
+            try:
+                prompt = with_known(prompt, self._tools.vocabulary())
+            except Exception:  # the names only help: without them the words are still heard
+                log.exception("session %s: the tools' vocabulary failed", self.session.id)
+        return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
         try:
@@ -301,10 +312,8 @@ class SessionRuntime:
                 started = time.time()
                 result = await self._scheduler.run(
                     Priority.SPECULATIVE if speculative and not job.decides_turn else Priority.URGENT,
-                    self._stt.transcribe,
-                    job.audio,
-                    language=job.language,
-                    prompt=job.prompt,
+                    self._hear,
+                    job,
                     key=(self.session.id, job.item_id) if speculative else None,
                 )
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
