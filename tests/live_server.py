@@ -55,6 +55,7 @@ class LiveServer:
             "REALTALK_API_KEYS": API_KEY,
             "REALTALK_DATA_DIR": str(self.data_dir),
             "REALTALK_LOG_LEVEL": "warning",
+            "REALTALK_DRAIN_TIMEOUT_S": "3",  # `stop()` waits 10 s for a drained exit
             **self.env,
         }
         log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the process

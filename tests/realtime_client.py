@@ -94,6 +94,15 @@ class Recorder(EventReader):
                 await asyncio.sleep(chunk_ms / 1000 * pace)
 
 
+async def say(conn: Recorder, text: str) -> str:
+    """Add a typed user message; return its id once the server has acknowledged (saved) it."""
+    content = [{"type": "input_text", "text": text}]
+    await conn.send(
+        {"type": "conversation.item.create", "item": {"type": "message", "role": "user", "content": content}}
+    )
+    return str((await conn.until("conversation.item.done"))["item"]["id"])
+
+
 @asynccontextmanager
 async def realtime(
     server: LiveServer, *, api_key: str = API_KEY, extensions: bool = False, **query: str

@@ -16,6 +16,9 @@ from pydantic import BaseModel
 
 # OpenAI's own session objects carry these server-owned fields, which the request type lacks.
 _SESSION_EXTRAS = {"id", "object", "expires_at"}
+# RealTalk's namespaced turn_detection settings, echoed only to a client that set them
+# (docs/protocol.md, "Backchannels").
+_TURN_DETECTION_EXTRAS = {"realtalk"}
 
 
 def _event_models(union_alias: Any = RealtimeServerEvent) -> dict[str, type[BaseModel]]:
@@ -48,7 +51,13 @@ def validate_server_event(event: dict[str, Any], *, beta: bool = False) -> BaseM
 def _extras(value: object, path: str) -> list[str]:
     found: list[str] = []
     if isinstance(value, BaseModel):
-        allowed = _SESSION_EXTRAS if path.endswith(".session") else set()
+        allowed = (
+            _SESSION_EXTRAS
+            if path.endswith(".session")
+            else _TURN_DETECTION_EXTRAS
+            if path.endswith(".turn_detection")
+            else set()
+        )
         found += [f"{path}.{k}" for k in (value.model_extra or {}) if k not in allowed]
         for name in type(value).model_fields:
             found += _extras(getattr(value, name), f"{path}.{name}")

@@ -8,14 +8,14 @@ All of it is 16 kHz mono 16-bit. Free of pytest so bench scripts can import it t
 from __future__ import annotations
 
 import re
-import wave
 from functools import cache
 from pathlib import Path
 
-import jiwer
 import numpy as np
-import soxr
 from numpy.typing import NDArray
+
+from realtalk.evaluation.audio import load_wav_16k
+from realtalk.evaluation.wer import normalize_text, word_error_rate
 
 DATA_DIR = Path("/usr/share/pocketsphinx/test/data")
 SAMPLE_RATE = 16_000
@@ -25,10 +25,6 @@ Clip = tuple[Path, str]
 
 _TRANSCRIPT_LINE = re.compile(r"^<s>\s*(?P<text>.*?)\s*</s>\s*\((?P<id>[^)]+)\)\s*$")
 _RAW_CLIPS: tuple[tuple[str, str], ...] = (("goforward.raw", "go forward ten meters"),)
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty"
-)
 
 
 def speech_data_available() -> bool:
@@ -72,50 +68,19 @@ def all_clips() -> list[Clip]:
     return [*librivox_clips(), *cards_clips(), *raw_clips()]
 
 
-def load_wav_16k(path: Path | str) -> NDArray[np.float32]:
-    """Mono float32 samples in [-1, 1] at 16 kHz from a 16-bit WAV (resampled if needed) or .raw."""
-    path = Path(path)
-    if path.suffix == ".raw":
-        return np.fromfile(path, dtype="<i2").astype(np.float32) / 32768.0
-    with wave.open(str(path), "rb") as wav:
-        if wav.getsampwidth() != 2:
-            raise ValueError(f"{path}: only 16-bit WAV is supported")
-        rate, channels = wav.getframerate(), wav.getnchannels()
-        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    samples: NDArray[np.float32] = pcm.reshape(-1, channels).mean(axis=1).astype(np.float32) / 32768.0
-    if rate != SAMPLE_RATE:
-        samples = np.asarray(soxr.resample(samples, rate, SAMPLE_RATE), dtype=np.float32)
-    return samples
-
-
 def silence_16k(seconds: float) -> NDArray[np.float32]:
     """Digital silence at 16 kHz."""
     return np.zeros(round(seconds * SAMPLE_RATE), dtype=np.float32)
 
 
-def normalize_text(text: str) -> str:
-    """Lower case, digits 0-20 spelled out, hyphens to spaces, other punctuation dropped.
-
-    Whisper writes "10 of clubs", "ill-disposed" and "Mr." where the references say "ten of clubs",
-    "ill disposed" and "mister"; this keeps WER about the words, not the formatting.
-    """
-
-    numbers = _NUMBER_WORDS.split()
-
-    def spell(match: re.Match[str]) -> str:
-        value = int(match[0])
-        return numbers[value] if value < len(numbers) else match[0]
-
-    text = re.sub(r"\b\d+\b", spell, text.lower().replace("-", " "))
-    text = re.sub(r"\bmr\.?(?=\s)", "mister", re.sub(r"\bmrs\.?(?=\s)", "missus", text))
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
-
-
-def word_error_rate(references: str | list[str], hypotheses: str | list[str]) -> float:
-    """WER over normalized text (a list pair gives the corpus-level WER)."""
-    refs = [references] if isinstance(references, str) else references
-    hyps = [hypotheses] if isinstance(hypotheses, str) else hypotheses
-    if len(refs) != len(hyps):
-        raise ValueError("need as many hypotheses as references")
-    # jiwer rejects empty hypotheses; an empty one is all deletions, which a placeholder word gives.
-    return float(jiwer.wer([normalize_text(r) for r in refs], [normalize_text(h) or "<empty>" for h in hyps]))
+__all__ = [
+    "all_clips",
+    "cards_clips",
+    "librivox_clips",
+    "load_wav_16k",
+    "normalize_text",
+    "raw_clips",
+    "silence_16k",
+    "speech_data_available",
+    "word_error_rate",
+]

@@ -1,4 +1,4 @@
-"""`realtalk serve`: run the server with uvicorn."""
+"""`realtalk serve` runs the server with uvicorn; `realtalk eval` measures a running one."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import uvicorn
 from .apps import builtin_apps
 from .config import Settings
 from .server.app import create_app
+from .server.drain import DrainingServer
 from .server.protocols import QuietRefusalWebSocketProtocol, http_protocol
 from .tools.registry import ToolRegistry
 
@@ -55,7 +56,25 @@ def main(argv: list[str] | None = None) -> None:
         "--ssl-certfile", help="serve HTTPS/WSS with this PEM certificate (or REALTALK_SSL_CERTFILE)"
     )
     serve.add_argument("--ssl-keyfile", help="the certificate's PEM private key (or REALTALK_SSL_KEYFILE)")
+    evaluate = commands.add_parser(
+        "eval", help="play a scenario file's audio to a running Realtime-API server and report"
+    )
+    evaluate.add_argument("scenario", help="scenario file (YAML or JSON); see realtalk.evaluation.scenario")
+    evaluate.add_argument(
+        "--url", default="http://127.0.0.1:8080", help="server base URL (http/https/ws/wss)"
+    )
+    evaluate.add_argument("--key", help="API key (default: $REALTALK_EVAL_KEY, then data/api_key)")
+    evaluate.add_argument(
+        "--model", default="realtalk", help="the model query parameter of the WebSocket URL"
+    )
+    evaluate.add_argument("--split", help="run only the cases of this split (dev, test)")
+    evaluate.add_argument("--config", action="append", help="run only this configuration (repeatable)")
+    evaluate.add_argument("--report", default="eval-report.html", help="HTML report to write")
     args = parser.parse_args(argv)
+    if args.command == "eval":
+        from .evaluation.command import run_eval  # only eval needs websockets and plotting code
+
+        raise SystemExit(run_eval(args))
 
     given = {
         "host": args.host,
@@ -88,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         app.attach(server, settings)
     _announce_web_app(server.state.realtalk.ui_token, settings)
     # Limits and timeouts: docs/security.md says why each is what it is.
-    uvicorn.run(
+    config = uvicorn.Config(
         server,
         host=settings.host,
         port=settings.port,
@@ -105,3 +124,4 @@ def main(argv: list[str] | None = None) -> None:
         # aiosipua and aiortp (SIP, RTP) are built and tested on asyncio's own loop, not uvloop.
         loop="asyncio" if settings.sip_port is not None else "auto",
     )
+    DrainingServer(config, server.state.realtalk.drain).run()

@@ -6,10 +6,23 @@ Every setting is documented in docs/configuration.md; keep the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class LlmEndpoint(BaseModel):
+    """One more OpenAI-compatible endpoint for the fallback chain (`REALTALK_LLM_FALLBACKS`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    model: str | None = None
+    """Default: `REALTALK_LLM_MODEL`."""
+    api_key: str | None = None
+    timeout_s: float | None = None
+    """First-token timeout. Default: `REALTALK_LLM_TIMEOUT_S`."""
 
 
 class Settings(BaseSettings):
@@ -39,6 +52,23 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_vision: bool = False
     """The model accepts images: user images are sent to it (else only the text OCR read in them)."""
+    llm_fallbacks: list[LlmEndpoint] = Field(default_factory=list)
+    """More endpoints to try, in order, when the one before fails or its circuit is open (JSON list
+    of {"base_url", "model", "api_key", "timeout_s"}); the built-in brain answers last."""
+    llm_breaker_failures: int = 3
+    """Failures in a row that open an endpoint's circuit (it is skipped until the probe)."""
+    llm_breaker_reset_s: float = 30.0
+    """How long an open circuit skips its endpoint before one call probes it again."""
+    semantic_cache: bool = False
+    """Reuse the LLM's answer to a near-identical, self-contained opening question (same API key,
+    same instructions and tools) within `semantic_cache_ttl_s` (docs/operations.md)."""
+    semantic_cache_threshold: float = 0.9
+    """Cosine similarity of the questions' MiniLM embeddings needed for a hit."""
+    semantic_cache_ttl_s: float = 3600.0
+    semantic_cache_entries: int = 1000
+    llm_context_tokens: int = 8192
+    """The model's context window: longer conversations drop their oldest turns from what it sees
+    (the session's `truncation`); the store keeps everything."""
     llm_timeout_s: float = 10.0
     """How long to wait for the endpoint's first token before falling back to the built-in brain."""
 
@@ -102,6 +132,23 @@ class Settings(BaseSettings):
     """Most audio the input buffer holds before appends are refused (`input_audio_buffer_full`):
     OpenAI documents no total cap; ten minutes costs at most ~67 MB per session."""
 
+    # Capacity and limits (docs/operations.md).
+    max_sessions: int = 8
+    """Live sessions this node holds; more are refused with 503 + Retry-After. 0: no fixed cap."""
+    max_queue_wait_ms: float = 1500.0
+    """Refuse new sessions while the inference scheduler's urgent jobs wait this long on average
+    (last ~5 s). 0: off."""
+    max_loop_lag_ms: float = 2000.0
+    """Refuse new sessions while the event loop runs this late (the node is overloaded). 0: off."""
+    send_buffer_bytes: int = 4 * 1024 * 1024
+    """Unsent bytes one connection may hold before it is closed as not reading (code 1008)."""
+    rate_limits: str | None = None
+    """Per-API-key limits: JSON, or the path of a JSON file (docs/operations.md). Unset: none."""
+    prices_file: Path | None = None
+    """A price table (JSON, like the built-in `realtalk/server/prices.json`) to cost sessions with."""
+    redis_url: str | None = None
+    """Share rate-limit counters, client secrets, the live-call registry and change notices between
+    nodes through this Redis (docs/deployment.md). Unset: in memory, one node."""
     # Hostile clients (docs/security.md has the precedents for each default).
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     """Largest HTTP request body, except on routes that carry images (below) and `/web/login`."""
@@ -117,6 +164,15 @@ class Settings(BaseSettings):
     """An idle HTTP keep-alive connection is closed after this long."""
     ws_idle_timeout_s: float = Field(default=900.0, gt=0)
     """A Realtime WebSocket that sends nothing for this long is closed (1001)."""
+    node_url: str | None = None
+    """Where the other nodes reach this one (e.g. http://10.0.0.5:8080); default http://host:port."""
+    rtc_advertise_address: str | None = None
+    """WebRTC: the address browsers reach this node's media at (its public IP behind a 1:1 NAT);
+    replaces the host candidates' addresses in SDP answers. Unset: the interfaces' own."""
+    rtc_ice_servers: list[dict[str, Any]] = Field(default_factory=list)
+    """WebRTC: STUN/TURN servers as a JSON list of `{"urls", "username", "credential"}`."""
+    drain_timeout_s: float = Field(default=120.0, ge=0)
+    """On SIGTERM, how long live calls may go on before the node ends them (docs/deployment.md)."""
     ssl_certfile: Path | None = None
     """Serve HTTPS/WSS with this PEM certificate (chain) and `ssl_keyfile`."""
     ssl_keyfile: Path | None = None

@@ -98,3 +98,10 @@ def test_deleting_names_the_other_tasks_it_could_mean(tmp_path: Path) -> None:
     assert len(store.list()) == 2
     voice.delete_task("Call Ben about the car", confirm=True)
     assert [t.title for t in store.list()] == ["Call Anna about the party"]
+
+
+def test_speech_recognition_listens_for_the_open_tasks_titles(tmp_path: Path) -> None:
+    _store_with(tmp_path, 3)
+    voice.complete_task("chore 1")
+    assert voice.tools.vocabulary is not None
+    assert voice.tools.vocabulary() == ["chore 0", "chore 2"]

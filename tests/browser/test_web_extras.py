@@ -16,7 +16,7 @@ from playwright.async_api import Page, expect
 
 from tests.browser.conftest import Launch, open_app, write_wav
 from tests.images import MEETING, text_image
-from tests.live_server import LiveServer
+from tests.live_server import API_KEY, LiveServer
 from tests.speech_data import librivox_clips, load_wav_16k, silence_16k
 
 pytestmark = pytest.mark.slow
@@ -295,3 +295,21 @@ async def test_image_during_a_call(
     await page.wait_for_function("() => window.realtalk.audioStats.remoteFramesWithSound > 5", timeout=30_000)
     assert await page.evaluate("() => window.realtalk.state") == "live"
     assert not [e for e in errors if "favicon" not in e], errors
+
+
+async def test_operator_page_needs_the_master_key(launch: Launch, web_server: LiveServer) -> None:
+    browser = await launch(microphone=False)
+    page = await browser.new_page()
+    await page.goto(f"{web_server.http_url}/operator")
+    await expect(page.locator("#key-form")).to_be_visible()
+    await page.fill("#operator-key", "not-the-key")
+    await page.click("#key-form button")
+    await expect(page.locator("#operator-error")).to_contain_text("needs the master API key")
+    await page.fill("#operator-key", API_KEY)
+    await page.click("#key-form button")
+    await expect(page.locator("#summary")).to_have_attribute("data-loaded", "true")
+    await expect(page.locator("#live")).to_contain_text("live of 8")
+    await expect(page.locator("#key-form")).to_be_hidden()
+    await expect(page.locator("#operator-error")).to_be_hidden()
+    violations = await axe_violations(page, "operator page")
+    assert not violations, violations

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.chat_server import ChatServer, Scripted
-from tests.live_server import LiveServer, start_server
+from tests.live_server import API_KEY, LiveServer, start_server
 from tests.realtime_client import Recorder, pcm24k, realtime, silence
 from tests.speech_data import librivox_clips, load_wav_16k
 
@@ -105,3 +105,38 @@ async def test_a_long_spoken_answer_starts_while_the_llm_still_writes(
         spoken = "".join(str(e["delta"]) for e in conn.events[start:] if e["type"] == kind)
         assert spoken.split() == "".join(words).split()
         assert "input_audio_buffer.committed" in conn.types(start)
+
+
+async def test_the_semantic_cache_answers_a_repeated_opening_question(
+    tmp_path: Path, chat: ChatServer
+) -> None:
+    other_key = "other-key-0123456789"
+    live = start_server(
+        tmp_path / "cache",
+        REALTALK_API_KEYS=f"{API_KEY},{other_key}",
+        REALTALK_LLM_BASE_URL=chat.base_url,
+        REALTALK_LLM_TIMEOUT_S="5",
+        REALTALK_SEMANTIC_CACHE="true",
+    )
+    try:
+        chat.replies += [Scripted(text=["Breakfast starts at seven."]) for _ in range(3)]
+
+        async def opening(question: str, key: str = API_KEY) -> str:
+            async with realtime(live, api_key=key) as conn:
+                await conn.send(
+                    {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
+                )
+                await conn.until("session.updated")
+                return "".join(
+                    str(e["delta"])
+                    for e in await ask(conn, question)
+                    if e["type"] == "response.output_text.delta"
+                )
+
+        assert await opening("What time does breakfast start?") == "Breakfast starts at seven."
+        assert await opening("When does breakfast start?") == "Breakfast starts at seven."
+        assert len(chat.requests) == 1, "a new session's near-identical opening question came from the cache"
+        assert await opening("When does breakfast start?", other_key) == "Breakfast starts at seven."
+        assert len(chat.requests) == 2, "never across API keys"
+    finally:
+        live.stop()

@@ -185,3 +185,17 @@ async def test_idle_timeout_prompts_the_user(server: LiveServer) -> None:
         timeout = await conn.until("input_audio_buffer.timeout_triggered", timeout=15)
         assert timeout["audio_end_ms"] >= timeout["audio_start_ms"]
         assert (await conn.until("response.done"))["response"]["status"] == "completed"
+
+
+async def test_semantic_vad_ends_a_finished_sentence_before_its_longest_wait(server: LiveServer) -> None:
+    speech, _ = clip(3)  # "had he married a more amiable woman ... than he was"
+    async with realtime(server) as conn:
+        await enable_transcription(conn, turn_detection={"type": "semantic_vad", "eagerness": "auto"})
+        # 1.2 s of silence is less than auto's 2 s: only the model and the transcript can end it.
+        await conn.append_audio(silence(300) + speech + silence(1200))
+        stopped = await conn.until("input_audio_buffer.speech_stopped")
+        speech_ms = 300 + len(speech) / 48
+        assert speech_ms - 800 < stopped["audio_end_ms"] <= speech_ms
+        await conn.until("input_audio_buffer.committed")
+        events = await conn.collect_response()
+        assert events[-1]["response"]["status"] == "completed"

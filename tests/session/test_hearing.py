@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from realtalk.brain.base import ToolSpec
-from realtalk.session.hearing import MAX_CHARS, context_prompt
+from realtalk.session.hearing import MAX_CHARS, MAX_KNOWN, context_prompt, with_known
 
 
 def test_the_prompt_holds_the_tools_vocabulary_and_the_agents_last_words() -> None:
@@ -26,3 +26,13 @@ def test_no_context_no_prompt_and_a_long_one_is_cut() -> None:
     assert context_prompt([], None) is None
     prompt = context_prompt([], "word " * 1000)
     assert prompt is not None and len(prompt) <= MAX_CHARS
+
+
+def test_the_names_the_tools_hold_end_the_prompt() -> None:
+    names = ["Pick up dry cleaning", "Water the plants", "Water the plants", " "]
+    assert with_known("add task. Anything else?", names) == (
+        "add task. Anything else? Pick up dry cleaning, Water the plants."
+    )
+    assert with_known(None, []) is None
+    many = with_known("Anything else?", [f"chore {i}" for i in range(500)])
+    assert many is not None and len(many) <= MAX_CHARS and many.endswith(f"chore {MAX_KNOWN - 1}.")

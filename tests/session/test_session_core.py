@@ -342,6 +342,45 @@ def test_manual_commit_transcribes_then_generates(session: RealtimeSession) -> N
             "unknown_parameter",
             "session.colour",
         ),
+        (
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "audio": {
+                        "input": {"turn_detection": {"type": "server_vad", "realtalk": {"duck": True}}}
+                    },
+                },
+            },
+            "unknown_parameter",
+            "session.audio.input.turn_detection.realtalk.duck",
+        ),
+        (
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "audio": {
+                        "input": {
+                            "turn_detection": {"type": "server_vad", "realtalk": {"backchannels": "on"}}
+                        }
+                    },
+                },
+            },
+            "invalid_type",
+            "session.audio.input.turn_detection.realtalk.backchannels",
+        ),
+        (
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "audio": {"input": {"turn_detection": {"type": "semantic_vad", "realtalk": True}}},
+                },
+            },
+            "invalid_type",
+            "session.audio.input.turn_detection.realtalk",
+        ),
     ],
 )
 def test_bad_events_are_errors(
@@ -471,3 +510,18 @@ def test_events_are_snapshots_of_the_moment_they_were_sent(session: RealtimeSess
     assert added["item"]["content"] == [] and added["item"]["status"] == "in_progress"
     delta_part = next(e for e in first if e["type"] == "response.content_part.added")["part"]
     assert delta_part == {"type": "text", "text": ""}
+
+
+def test_turn_detection_extension_is_kept_and_echoed(session: RealtimeSession) -> None:
+    detection = {"type": "server_vad", "realtalk": {"backchannels": True}}
+    out = events(
+        session.handle_event(
+            {
+                "type": "session.update",
+                "session": {"type": "realtime", "audio": {"input": {"turn_detection": detection}}},
+            }
+        )
+    )
+    echoed = out[-1]["session"]["audio"]["input"]["turn_detection"]
+    assert out[-1]["type"] == "session.updated"
+    assert echoed["realtalk"] == {"backchannels": True} and echoed["silence_duration_ms"] == 500

@@ -8,10 +8,20 @@ import pytest
 
 from realtalk.engines.base import Transcription
 from realtalk.engines.silero_vad import SileroVad
-from realtalk.session.effects import Generate, Prefetch, Send, StopGenerating, Transcribe
+from realtalk.evaluation.audio import speech_bounds_ms
+from realtalk.session.effects import (
+    Generate,
+    PausePlayout,
+    PredictTurnEnd,
+    Prefetch,
+    ResumePlayout,
+    Send,
+    StopGenerating,
+    Transcribe,
+)
 from realtalk.session.session import RealtimeSession
 from tests.realtime_client import pcm24k, silence
-from tests.speech_data import librivox_clips, load_wav_16k
+from tests.speech_data import cards_clips, librivox_clips, load_wav_16k
 
 pytestmark = pytest.mark.slow
 
@@ -94,3 +104,162 @@ def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:
     assert any(isinstance(e, StopGenerating) and e.response_id == rid for e in effects)
     done = next(e.event for e in effects if isinstance(e, Send) and e.event["type"] == "response.done")
     assert done["response"]["status_details"]["reason"] == "turn_detected"
+
+
+def semantic_session(vad: SileroVad) -> RealtimeSession:
+    session = RealtimeSession(model="m", vad=vad.stream())
+    session.start()
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}},
+        }
+    )
+    return session
+
+
+def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -> None:
+    session = semantic_session(vad)
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, speech + silence(300))
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    ask = next(e for e in effects if isinstance(e, PredictTurnEnd))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
+    assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
+    effects = session.transcription_completed(
+        job.item_id, Transcription("He was not an ill-disposed young man."), speculative=True, epoch=job.epoch
+    )
+    assert kinds(effects)[:3] == [
+        "input_audio_buffer.speech_stopped",
+        "input_audio_buffer.committed",
+        "conversation.item.added",
+    ]
+    assert "response.created" in kinds(effects)
+    assert [e for e in effects if isinstance(e, Transcribe)] == [], "the speculative transcript is the turn's"
+
+
+def test_semantic_vad_waits_for_an_unfinished_turn(vad: SileroVad) -> None:
+    session = semantic_session(vad)
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, speech + silence(300))
+    ask = next(e for e in effects if isinstance(e, PredictTurnEnd))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9)
+    effects = session.transcription_completed(
+        job.item_id,
+        Transcription("He was not an ill-disposed young man and"),
+        speculative=True,
+        epoch=job.epoch,
+    )
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    assert any(isinstance(e, Prefetch) for e in effects), "the reply is still prepared in the pause"
+    effects = append(session, silence(1200))
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    effects = append(session, silence(800))  # 300 + 1200 + 800 ms: past auto's 2000 ms
+    assert "input_audio_buffer.speech_stopped" in kinds(effects)
+
+
+def replying_session(vad: SileroVad, *, server_playout: bool = False) -> tuple[RealtimeSession, str]:
+    """A semantic_vad session (backchannels on by default) whose reply is talking."""
+    session = RealtimeSession(model="m", vad=vad.stream(), server_playout=server_playout)
+    session.start()
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}},
+        }
+    )
+    session.handle_event(
+        {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_text", "text": "a story"}],
+            },
+        }
+    )
+    rid = next(
+        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
+    ).response_id
+    session.response_audio(rid, silence(500), "Once upon a time. ")
+    return session, rid
+
+
+def short_word() -> bytes:
+    """The first ~450 ms of a recorded card name: as long as an "mm-hm"."""
+    samples = load_wav_16k(cards_clips()[0][0])
+    onset, _ = speech_bounds_ms(samples)
+    start = int(onset * 16)
+    return pcm24k(samples[start : start + 450 * 16])
+
+
+def test_a_backchannel_holds_the_reply_and_resumes_it(vad: SileroVad) -> None:
+    session, rid = replying_session(vad)
+    effects = append(session, silence(200) + short_word())
+    assert "input_audio_buffer.speech_started" in kinds(effects)
+    assert "response.done" not in kinds(effects), "held, not cancelled"
+    held = session.response_audio(rid, silence(100))
+    assert "response.output_audio.delta" not in kinds(held), "no audio goes out while judging"
+    effects = append(session, silence(300))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    effects = session.transcription_completed(
+        job.item_id, Transcription("Mm-hm."), speculative=True, epoch=job.epoch
+    )
+    assert kinds(effects) == ["response.output_audio.delta", "input_audio_buffer.speech_stopped"]
+    assert "input_audio_buffer.committed" not in kinds(append(session, silence(2500))), "not a turn"
+    assert "response.output_audio.delta" in kinds(session.response_audio(rid, silence(100)))
+    done = [e.event for e in session.response_completed(rid) if isinstance(e, Send)][-1]
+    assert done["type"] == "response.done" and done["response"]["status"] == "completed"
+
+
+def test_words_over_the_reply_cancel_it_and_are_answered(vad: SileroVad) -> None:
+    session, rid = replying_session(vad)
+    append(session, silence(200) + short_word())
+    session.response_audio(rid, silence(100))  # held
+    effects = append(session, silence(300))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    effects = session.transcription_completed(
+        job.item_id, Transcription("Wait, no."), speculative=True, epoch=job.epoch
+    )
+    done = next(e.event for e in effects if isinstance(e, Send) and e.event["type"] == "response.done")
+    assert done["response"]["status"] == "cancelled"
+    assert "conversation.item.truncated" in kinds(effects), "the held audio never played"
+    assert "input_audio_buffer.committed" in kinds(append(session, silence(2500))), "the words are a turn"
+
+
+def test_long_speech_over_the_reply_cancels_it_without_waiting_for_words(vad: SileroVad) -> None:
+    session, _ = replying_session(vad)
+    effects = append(session, silence(200) + pcm24k(load_wav_16k(librivox_clips()[4][0])))
+    done = next(e.event for e in effects if isinstance(e, Send) and e.event["type"] == "response.done")
+    assert done["response"]["status_details"]["reason"] == "turn_detected"
+
+
+def test_server_playout_pauses_and_resumes(vad: SileroVad) -> None:
+    session, _ = replying_session(vad, server_playout=True)
+    effects = session.feed_audio(silence(200) + short_word())
+    assert any(isinstance(e, PausePlayout) for e in effects)
+    effects = session.feed_audio(silence(300))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    effects = session.transcription_completed(
+        job.item_id, Transcription(""), speculative=True, epoch=job.epoch
+    )
+    assert any(isinstance(e, ResumePlayout) for e in effects), "a cough is no turn either"
+
+
+def test_backchannels_can_be_switched_off(vad: SileroVad) -> None:
+    session, _ = replying_session(vad)
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {
+                "type": "realtime",
+                "audio": {
+                    "input": {"turn_detection": {"type": "semantic_vad", "realtalk": {"backchannels": False}}}
+                },
+            },
+        }
+    )
+    effects = append(session, silence(200) + short_word())
+    assert "response.done" in kinds(effects), "plain barge-in"

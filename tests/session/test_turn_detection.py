@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from realtalk.session.turn_detection import TurnDetector
+import pytest
+
+from realtalk.session.turn_detection import (
+    SEMANTIC_TIMING,
+    SemanticTiming,
+    TurnDetector,
+    TurnEvent,
+    sounds_unfinished,
+)
 
 FRAME_MS = 32.0
 
@@ -29,3 +37,103 @@ def test_stop_after_silence_window_at_end_of_last_speech() -> None:
 def test_short_pause_does_not_end_the_turn_and_hysteresis_holds() -> None:
     probabilities = [0.9] * 5 + [0.0] * 5 + [0.4] * 20 + [0.9] * 5
     assert run(probabilities, silence_ms=500) == [("speech_started", 0)]
+
+
+def semantic_detector(timing: SemanticTiming = SEMANTIC_TIMING["auto"]) -> TurnDetector:
+    detector = TurnDetector(0.5, 500, FRAME_MS, semantic=timing)
+    for index in range(10):  # 320 ms of speech
+        detector.update(0.9, (index + 1) * FRAME_MS)
+    return detector
+
+
+def test_semantic_turn_ends_when_the_model_and_the_transcript_say_finished() -> None:
+    detector = semantic_detector()
+    pause = detector.pause_id
+    assert detector.update(0.0, 352) is None
+    assert detector.sounds_complete(pause, 0.9) is None, "the transcript is not in yet"
+    ended = detector.heard(pause, "Book a table for two.")
+    assert ended == TurnEvent("speech_stopped", 320)
+    assert not detector.speaking
+
+
+def test_semantic_turn_waits_for_an_unfinished_sentence_up_to_the_maximum() -> None:
+    detector = semantic_detector()
+    pause = detector.pause_id
+    assert detector.heard(pause, "I'd like to book a table for") is None
+    assert detector.sounds_complete(pause, 0.95) is None
+    assert sounds_unfinished("I'd like a table for... um")
+    longest = SEMANTIC_TIMING["auto"].max_silence_ms
+    assert detector.update(0.0, 320 + longest - FRAME_MS) is None
+    assert detector.update(0.0, 320 + longest) == TurnEvent("speech_stopped", 320)
+
+
+def test_semantic_turn_waits_when_it_does_not_sound_finished() -> None:
+    detector = semantic_detector(SEMANTIC_TIMING["low"])
+    pause = detector.pause_id
+    assert detector.heard(pause, "Book a table.") is None
+    assert detector.sounds_complete(pause, 0.6) is None, "low eagerness wants 0.7"
+    assert detector.speaking
+
+
+def test_a_verdict_on_an_earlier_pause_does_not_end_the_turn() -> None:
+    detector = semantic_detector()
+    old = detector.pause_id
+    detector.update(0.0, 352)
+    detector.update(0.9, 384)  # speech resumed
+    assert detector.heard(old, "Book a table.") is None
+    assert detector.sounds_complete(old, 0.99) is None
+    assert detector.speaking and detector.pause_id == 384
+
+
+def test_server_vad_ignores_verdicts() -> None:
+    detector = TurnDetector(0.5, 500, FRAME_MS)
+    for index in range(10):
+        detector.update(0.9, (index + 1) * FRAME_MS)
+    assert detector.sounds_complete(detector.pause_id, 1.0) is None
+    assert detector.heard(detector.pause_id, "Done.") is None
+    assert detector.speaking
+
+
+@pytest.mark.parametrize(
+    ("text", "unfinished"),
+    [
+        ("What time is it?", False),
+        ("Go forward ten meters.", False),
+        ("He might even have been made", False),
+        ("and mister john dashwood had then leisure to", True),
+        ("I want to, um", True),
+        ("Let me think,", True),
+        ("So the thing is...", True),
+        ("", False),
+    ],
+)
+def test_sounds_unfinished(text: str, unfinished: bool) -> None:
+    assert sounds_unfinished(text) is unfinished
+
+
+def test_noise_needs_louder_longer_onsets_and_quiet_rooms_do_not() -> None:
+    detector = TurnDetector(0.5, 500, FRAME_MS)
+    t = 0.0
+    for _ in range(40):  # chatter at -40 dBFS that Silero takes for speech, at its own level
+        t += FRAME_MS
+        assert detector.update(0.95, t, -40.0 + (t % 64 > 0) * 2.0) is None
+    assert detector.noise.noisy and detector.noise.level_db == pytest.approx(-39.5, abs=0.5)
+    for level in (-31.0, -31.0):  # a voice 8 dB above it
+        t += FRAME_MS
+        assert detector.update(0.9, t, level) is None
+    t += FRAME_MS
+    assert detector.update(0.9, t, -31.0) == TurnEvent("speech_started", int(t - 3 * FRAME_MS)), (
+        "three frames"
+    )
+    after = []
+    for _ in range(20):  # the voice stops; the chatter's quieter half no longer holds the turn open
+        t += FRAME_MS
+        after.append(detector.update(0.95, t, -40.0))
+    assert [e.kind for e in after if e] == ["speech_stopped"]
+
+    quiet = TurnDetector(0.5, 500, FRAME_MS)
+    for index in range(20):
+        quiet.update(0.0, (index + 1) * FRAME_MS, -80.0)
+    assert not quiet.noise.noisy
+    quiet.update(0.9, 21 * FRAME_MS, -62.0)  # a soft voice, far below the noisy line
+    assert quiet.update(0.9, 22 * FRAME_MS, -62.0) == TurnEvent("speech_started", int(20 * FRAME_MS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -55,3 +56,47 @@ def test_task_migrations_and_crud(postgres_url: str) -> None:
     assert version is not None and "completed_at" in columns, "migrated to head"
     again = TaskStore(postgres_url)  # a restart: migrations are idempotent, rows stay
     assert again.get(task.id) is not None
+
+
+def _writer(url: str, name: str, rounds: int, start: object) -> None:
+    """One node: each round, create conversation `race-N` and put items right after its first one."""
+    store = ConversationStore(url)
+    for round_ in range(rounds):
+        start.wait()  # type: ignore[attr-defined]  # a multiprocessing.Barrier
+        conversation = f"race-{round_}"
+        store.save_item(conversation, message(f"{name}-{round_}-first", "first"), "root")
+        for n in range(10):
+            store.save_item(conversation, message(f"{name}-{round_}-{n}", str(n)), f"{name}-{round_}-first")
+    store.close()
+
+
+def test_write_ordering_holds_across_processes(postgres_url: str) -> None:
+    """Two processes (two nodes) write one conversation at once: no lost item, no tied position,
+    and each writer's inserts keep the order it asked for."""
+    context = multiprocessing.get_context("spawn")
+    rounds = 5
+    start = context.Barrier(2, timeout=30)
+    writers = [context.Process(target=_writer, args=(postgres_url, name, rounds, start)) for name in "ab"]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(90)
+        assert process.exitcode == 0
+    with ConversationStore(postgres_url) as store:
+        for round_ in range(rounds):
+            ids = [item["id"] for item in store.load_items(f"race-{round_}")]
+            assert len(ids) == 22
+            for name in "ab":
+                mine = [i for i in ids if i.startswith(f"{name}-")]
+                # Each insert went right after the writer's first item: newest first.
+                assert mine == [
+                    f"{name}-{round_}-first",
+                    *(f"{name}-{round_}-{n}" for n in reversed(range(10))),
+                ]
+        engine = sa.create_engine(postgres_url)
+        with engine.connect() as connection:
+            ties = connection.execute(
+                sa.text("SELECT count(*) FROM item GROUP BY conversation_id, position HAVING count(*) > 1")
+            ).all()
+        engine.dispose()
+        assert ties == []

@@ -13,7 +13,7 @@ import pytest
 from realtalk.web import STATIC_DIR
 
 ROOT_FILES = {"/manifest.webmanifest", "/sw.js", "/offline.html"}
-PAGES = ["index.html", "offline.html"]
+PAGES = ["index.html", "offline.html", "operator.html"]
 IMPORT = re.compile(
     r"""(?:\bimport|\bexport)\s[^"'`;]*?\bfrom\s*["']([^"']+)["']"""  # import x from "y", export ... from
     r"""|\bimport\s*\(?\s*["']([^"']+)["']"""  # import "y", import("y")

@@ -55,6 +55,29 @@ _BODY_MARKER = re.compile(
     r"|reading)?\s*|\b(?:saying|that says|which says|to say|with the message|message)\s+",
     re.I,
 )
+# "a note to the passport task saying ...", "a comment on the report task: ...": the thing the
+# body goes on, then the body (after a word that says so, or after the word for the tool's thing).
+_AIMED_BODY = re.compile(r"\b(?:a|the|this)\s+(?:note|message|comment)\s+(?:to|on|for|onto)\s+", re.I)
+_SAYING = frozenset({"saying", "says", "reading", "that", "which", "to", "say"})
+
+
+def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None:
+    """(what the body goes on, the body) in "add a note to the X task saying Y"."""
+    aimed = _AIMED_BODY.search(rest)
+    if aimed is None:
+        return None
+    words = rest[aimed.end() :].split()
+    for i, word in enumerate(words[:-1]):
+        if i and word.lower() in ("saying", "reading"):
+            return " ".join(words[:i]), " ".join(words[i + 1 :])
+        if i and lexicon.stem(word.lower()) in vocabulary and word.lower() not in lexicon.STOPWORDS:
+            body = words[i + 1 :]
+            while body and body[0].lower() in _SAYING:
+                body = body[1:]
+            return (" ".join(words[: i + 1]), " ".join(body)) if body else None
+    return None
+
+
 _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
@@ -200,6 +223,9 @@ def _fill(
                 arguments[param.name] = value
     if not answering:  # an answer is about the question, not a new request's free text
         arguments.update(_texts(params, utterance, vocabulary, arguments))
+    # "Add something", "remind me about a thing": a placeholder says that there is a value, not
+    # what it is, so it is asked for.
+    arguments = {k: v for k, v in arguments.items() if not (isinstance(v, str) and _vague(v))}
     invalid = {
         p.name: why
         for p in params
@@ -207,6 +233,16 @@ def _fill(
     }
     ordered = {p.name: arguments[p.name] for p in params if p.name in arguments and p.name not in invalid}
     return Filled(ordered, [p for p in params if p.required and p.name not in ordered], invalid)
+
+
+_VAGUE = lexicon.words(
+    "a an the some any one this that it something anything thing things stuff whatever someone somebody"
+)
+
+
+def _vague(value: str) -> bool:
+    words = lexicon.tokens(value)
+    return bool(words) and all(w in _VAGUE for w in words)
 
 
 def _vocabulary(tool: ToolSpec) -> frozenset[str]:
@@ -316,6 +352,18 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
     return None
 
 
+def described_words(spec: object, value: str = r"\w+") -> list[str]:
+    """The words a parameter's description says a value stands for: "true if late or past due" ->
+    late, past, due; "high if urgent or important" -> urgent, important (`value`: which values)."""
+    description = str(spec.get("description", "")) if isinstance(spec, dict) else ""
+    words: list[str] = []
+    for said in re.finditer(
+        rf"\b{value}\s+(?:if|when|for|means)\s+([\w\s,]+?)(?=[.;:)]|$)", description, re.I
+    ):
+        words += re.split(r"\s*,\s*|\s+or\s+|\s+", said.group(1))
+    return [w for w in words if w and w.lower() not in lexicon.STOPWORDS]
+
+
 def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
     words = {w for w in lexicon.name_words(param.name) if w not in ("is", "has", "use", "include", "allow")}
     if not words or words <= _SWITCHES:
@@ -323,7 +371,8 @@ def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
     elif words & CONFIRMATIONS or "yes" in param.hints:  # "confirm": "true once the user said yes"
         found = extract.yes_no(utterance)
     else:
-        found = extract.flag(utterance, {lexicon.stem(w) for w in words})
+        said = [*words, *described_words(param.spec, "true")]  # "true if late": late is overdue
+        found = extract.flag(utterance, {lexicon.stem(w) for w in said})
     if found is None and answer:
         found = extract.yes_no(utterance)  # the answer to "Do you want it outdoor, yes or no?"
     value = utterance.take(found) if found else None
@@ -488,7 +537,11 @@ def _texts(
         text = _clean_text(rest, vocabulary)
         return {texts[0].name: text} if text else {}
     values: dict[str, Any] = {}
-    body = _BODY_MARKER.search(rest)
+    aimed = _aimed_body(rest, vocabulary)
+    target = next((p for p in texts if p.words & _BODY), None)
+    if aimed is not None and target is not None:
+        values[target.name], rest = aimed[1], aimed[0]
+    body = None if aimed is not None else _BODY_MARKER.search(rest)
     if body is not None:
         target = next((p for p in texts if p.words & _BODY), None)
         if target is not None:
@@ -545,6 +598,14 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
     cut = next((i for i in range(max(tail, 1), len(words)) if words[i - 1].lower() in _CONNECTORS), None)
     if cut is not None:
         words = words[: cut - 1]
+    # "pick up prescriptions, mark it high priority": its value went to another parameter, and the
+    # verb and "it" that pointed back at the new thing are not part of its title.
+    if (
+        len(words) > 3
+        and words[-1].lower() in ("it", "that", "this")
+        and words[-2].lower() not in lexicon.STOPWORDS
+    ):
+        words = words[:-2]
     while words and words[-1].lower() in _CONNECTORS:
         words.pop()
     while words and words[0].lower() in _CONNECTORS - {"to"}:

@@ -104,3 +104,7 @@ class Brain(Protocol):
 
 class BrainError(RuntimeError):
     """The brain could not produce a reply (endpoint down, timeout, bad answer)."""
+
+
+class BrainTimeout(BrainError):
+    """The brain said nothing (or stalled) for longer than its timeout."""

@@ -221,7 +221,7 @@ class _Turn:
         meaning = f"{text} done" if intent.reports_done(text) else None
         choice = _choose(tools, text, self.now, meaning)
         if choice is None and question:
-            choice = _look_up(tools, text, self.now)
+            choice = _look_up(tools, text, self.now) or _by_filter(tools, text, self.now)
         if not reference or last is None or not isinstance(choice, tuple):
             return choice
         tool, filled = choice
@@ -365,6 +365,18 @@ def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolS
         return None
     filled = arguments.fill(readers[0], text, now)
     return (readers[0], filled) if not filled.missing else None
+
+
+def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """A question whose words set an option of exactly one reading tool ("anything urgent today?"
+    sets list_due_tasks' priority): it asks for that tool, filtered so."""
+    found = []
+    for tool in tools:
+        filled = arguments.fill(tool, text, now)
+        kinds = {p.name: p.kind for p in arguments.params_of(tool)}
+        if not filled.missing and any(kinds.get(name) in ("enum", "boolean") for name in filled.arguments):
+            found.append((tool, filled))
+    return found[0] if len(found) == 1 else None
 
 
 def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:

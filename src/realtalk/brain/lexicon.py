@@ -34,7 +34,7 @@ STOPWORDS = words(
 _GROUPS = """
 weather forecast temperature rain snow sunny cloudy hot cold degree humid humidity wind umbrella
 search find look lookup seek query browse
-add create make put insert save store record register jot
+add create make put insert save store record register jot attach
 remember memory memorize recall save store
 task todo reminder remind chore errand
 delete remove cancel drop erase clear discard scratch
@@ -84,7 +84,8 @@ _PHRASES = {
     "list": """do i have | have i got | what's on | whats on | what is on | on my plate | coming up
         | what's left | whats left | what is left | what's next | whats next | what is next | what else""",
     "remind": """i need to | i have to | i've got to | i got to | i gotta | i must | don't forget
-        | dont forget | don't let me forget | dont let me forget | need to remember""",
+        | dont forget | don't let me forget | dont let me forget | need to remember | remember to
+        | jot down | write down | note down""",
     "done": "tick off | cross off | check off | take off | knock off | done with | finished with",
     "remove": "get rid of | take away",
     "move": "push back | move up",

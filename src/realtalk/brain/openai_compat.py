@@ -24,6 +24,7 @@ from .base import (
     BrainError,
     BrainEvent,
     BrainRequest,
+    BrainTimeout,
     Image,
     Message,
     TextDelta,
@@ -99,8 +100,8 @@ class OpenAICompatibleBrain:
                 await chunks.close()  # stop the server generating when the reply is cut short
         except TimeoutError as exc:
             if started:
-                raise BrainError(f"the LLM endpoint stalled for {self.timeout_s:g} s mid-reply") from exc
-            raise BrainError(f"no reply from the LLM endpoint within {self.timeout_s:g} s") from exc
+                raise BrainTimeout(f"the LLM endpoint stalled for {self.timeout_s:g} s mid-reply") from exc
+            raise BrainTimeout(f"no reply from the LLM endpoint within {self.timeout_s:g} s") from exc
         except openai.APIStatusError as exc:
             raise self._error(f"the LLM endpoint answered HTTP {exc.status_code}: {exc.message}") from exc
         except openai.APIConnectionError as exc:

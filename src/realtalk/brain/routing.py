@@ -32,7 +32,8 @@ def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
     stems = set(lexicon.content_stems(text))
     lead = _leading_stems(text)
-    matches = [Match(tool, score(tool, stems) + _named_first(tool, lead)) for tool in tools]
+    plain = _plainest(tools, lead)
+    matches = [Match(tool, score(tool, stems) + _named_first(tool, lead, tool is plain)) for tool in tools]
     return sorted(matches, key=lambda m: -m.score)
 
 
@@ -53,15 +54,30 @@ def _leading_stems(text: str) -> list[str]:
     return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
 
 
-def _named_first(tool: ToolSpec, lead: list[str]) -> float:
+def _named_first(tool: ToolSpec, lead: list[str], plainest: bool = False) -> float:
     """A request that starts by saying what the tool does, its verb and then its object ("add a
     note to ..." for add_task_note, "add a task ..." for add_task), names that tool above the
-    others that share its words."""
+    others that share its words. A request that starts with the verb and goes on to what it is
+    about ("add buy paint, high priority") asks for the plainest tool of that verb (add_task):
+    the words that follow are its arguments, not another tool's name."""
     name = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
-    if len(lead) < 2 or len(name) < 2:
+    if len(lead) < 2 or len(name) < 2 or not _same(lead[0], name[0]):
         return 0.0
-    named = _same(lead[0], name[0]) and any(_same(word, name[-1]) for word in lead[1:])
-    return 1.5 * _NAME[0] if named else 0.0
+    if any(_same(word, name[-1]) for word in lead[1:]):
+        return 1.5 * _NAME[0]
+    return 1.5 * _NAME[0] if plainest else 0.0
+
+
+def _plainest(tools: Sequence[ToolSpec], lead: list[str]) -> ToolSpec | None:
+    """The tool with the fewest name words among those named by the request's first verb, if one."""
+    if not lead:
+        return None
+    # The verb itself, not a synonym: "make X low priority" changes X, "add X, low priority" adds it.
+    named = [(len(lexicon.name_words(t.name)), t) for t in tools
+             if lead[0] == lexicon.stem((lexicon.name_words(t.name) or [""])[0])]  # fmt: skip
+    fewest = min((n for n, _ in named), default=0)
+    plain = [t for n, t in named if n == fewest]
+    return plain[0] if len(plain) == 1 else None
 
 
 def _same(word: str, other: str) -> bool:
@@ -99,6 +115,7 @@ def _parameter_stems(tool: ToolSpec) -> set[str]:
         stems |= {lexicon.stem(w) for w in lexicon.name_words(name)}
         if isinstance(spec, dict):
             stems |= {lexicon.stem(str(v).lower()) for v in spec.get("enum") or [] if len(str(v)) > 1}
+            stems |= {lexicon.stem(w.lower()) for w in arguments.described_words(spec)}
     return stems
 
 

@@ -74,6 +74,18 @@ class TextToSpeech(Protocol):
     def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Int16Audio: ...
 
 
+class TurnEndModel(Protocol):
+    """Judges whether a speaker has finished their turn. Blocking; called off the event loop."""
+
+    sample_rate: int
+    """Rate the audio must be at, in Hz."""
+    name: str
+
+    def completion_probability(self, audio: Float32Audio) -> float:
+        """Probability in [0, 1] that the turn in `audio` (ending now, pause included) is finished."""
+        ...
+
+
 class ImageTextReader(Protocol):
     """Reads the text in an image (OCR). Blocking; called off the event loop."""
 

@@ -9,20 +9,28 @@ from pathlib import Path
 import numpy as np
 
 from realtalk.config import Settings
-from realtalk.engines.base import ImageTextReader, SpeechToText, TextToSpeech, VoiceActivityDetector
+from realtalk.engines.base import (
+    ImageTextReader,
+    SpeechToText,
+    TextToSpeech,
+    TurnEndModel,
+    VoiceActivityDetector,
+)
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.engines.rapid_ocr import RapidOcr
 from realtalk.engines.silero_vad import SileroVad
+from realtalk.engines.smart_turn import SmartTurn
 from realtalk.engines.whisper_stt import WhisperStt, packaged_model_dir
 
 
 @dataclass(frozen=True)
 class SpeechEngines:
-    """The shared VAD, STT and TTS models."""
+    """The shared VAD, STT, TTS and turn-end models."""
 
     vad: VoiceActivityDetector
     stt: SpeechToText
     tts: TextToSpeech
+    turn: TurnEndModel
 
 
 _SttKey = tuple[Path | None, str, int, bool]
@@ -30,6 +38,7 @@ _TtsKey = tuple[Path | None, int]
 
 _lock = threading.Lock()
 _vad: SileroVad | None = None
+_turn: SmartTurn | None = None
 _stt: dict[_SttKey, WhisperStt] = {}
 _tts: dict[_TtsKey, PiperTts] = {}
 _ocr: dict[int, RapidOcr] = {}
@@ -41,7 +50,7 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
     Blocking (seconds on first call); thread-safe. Later calls with equivalent settings return the
     very same objects.
     """
-    global _vad
+    global _vad, _turn
     threads = max(1, settings.engine_threads)
     model_dir = settings.stt_model_dir or (
         None
@@ -56,6 +65,8 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
     with _lock:
         if _vad is None:
             _vad = SileroVad()  # One thread whatever the setting: a frame is ~0.1 ms of work.
+        if _turn is None:
+            _turn = SmartTurn()  # One thread: it runs beside the speculative transcription.
         if stt_key not in _stt:
             _stt[stt_key] = WhisperStt(
                 model_dir,
@@ -65,7 +76,7 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
             )
         if tts_key not in _tts:
             _tts[tts_key] = PiperTts(settings.tts_voice_path, threads=1)
-        return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[tts_key])
+        return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[tts_key], turn=_turn)
 
 
 def load_image_reader(settings: Settings) -> ImageTextReader:
@@ -82,6 +93,7 @@ def warm_up(engines: SpeechEngines) -> None:
     stream = engines.vad.stream()
     stream.speech_probability(np.zeros(engines.vad.frame_samples, dtype=np.float32))
     stream.reset()
+    engines.turn.completion_probability(np.zeros(engines.turn.sample_rate // 2, dtype=np.float32))
     # Quiet noise rather than digital silence, so STT's trimmed path runs (and falls back).
     noise = np.random.default_rng(0).standard_normal(engines.stt.sample_rate // 2) * 1e-3
     engines.stt.transcribe(noise.astype(np.float32))

@@ -53,6 +53,10 @@ CLIENT_EVENT_MODELS: dict[str, type[BaseModel]] = {
 
 EXTENSION_PREFIX = "realtalk."
 """Client events of RealTalk's own protocol extensions (see docs/protocol.md)."""
+EXTENSION_FIELD = "realtalk"
+"""RealTalk's own settings inside an OpenAI object (`turn_detection.realtalk`), namespaced so no
+OpenAI field can ever collide with them."""
+TURN_DETECTION_EXTENSIONS = {"backchannels": bool}
 
 
 def decode_json_event(raw: str | bytes) -> dict[str, Any]:
@@ -118,6 +122,25 @@ def validate_client_event(data: dict[str, Any]) -> BaseModel:
     if unknown is not None:
         raise ProtocolError(f"Unknown parameter: '{unknown}'.", code="unknown_parameter", param=unknown)
     return parsed
+
+
+def _check_turn_detection_extension(path: str, value: object) -> None:
+    if not isinstance(value, dict):
+        raise ProtocolError(
+            f"Invalid type for '{path}': expected an object.", code="invalid_type", param=path
+        )
+    for key, item in value.items():
+        expected = TURN_DETECTION_EXTENSIONS.get(key)
+        if expected is None:
+            raise ProtocolError(
+                f"Unknown parameter: '{path}.{key}'.", code="unknown_parameter", param=f"{path}.{key}"
+            )
+        if not isinstance(item, expected):
+            raise ProtocolError(
+                f"Invalid type for '{path}.{key}': expected a {expected.__name__}.",
+                code="invalid_type",
+                param=f"{path}.{key}",
+            )
 
 
 def _nullable_fields(*roots: object) -> frozenset[str]:
@@ -325,7 +348,10 @@ def _short(value: object, limit: int = 100) -> str:
 
 def _first_unknown_key(value: object, path: str) -> str | None:
     if isinstance(value, BaseModel):
-        for key in value.model_extra or {}:
+        for key, extra in (value.model_extra or {}).items():
+            if key == EXTENSION_FIELD and path.endswith("turn_detection"):
+                _check_turn_detection_extension(f"{path}.{key}", extra)
+                continue
             return f"{path}.{key}" if path else key
         for name in type(value).model_fields:
             found = _first_unknown_key(getattr(value, name), f"{path}.{name}" if path else name)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import Response
 
 from .. import __version__
@@ -24,8 +25,13 @@ from ..transports.websocket import serve_realtime, serve_sideband
 from .auth import AuthError, authenticate, client_address, load_or_create_keys, load_or_create_ui_token
 from .calls import check_conversation_id
 from .chat import chat_router
+from .cluster import ClusterGate
+from .drain import DrainGate
 from .headers import SecurityHeaders
+from .health import readiness
 from .limits import LOGIN_BODY_BYTES, BodyLimits
+from .operator import PAGE as OPERATOR_PAGE
+from .operator import operator_router
 from .realtime_http import error_response, realtime_router
 from .state import AppState
 from .web import PUBLIC_PATHS, PUBLIC_PREFIXES, mount_static, web_router
@@ -70,12 +76,18 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             state.mcp_status = await connect_mcp_servers(settings.mcp_servers, state.tools, stack)
+            if state.cluster is not None:
+                await stack.enter_async_context(state.cluster.running())
             loader = asyncio.create_task(state.load_engines())
+            lag_probe = asyncio.create_task(state.capacity.run())
             if sip is not None:
                 await sip.start()
                 stack.push_async_callback(sip.stop)
             yield
             loader.cancel()
+            lag_probe.cancel()
+            await state.limiter.close()
+            state.tracing.shutdown()
             state.store.close()
 
     app = FastAPI(title="RealTalk", version=__version__, lifespan=lifespan)
@@ -98,6 +110,11 @@ def create_app(
             body["mcp_servers"] = state.mcp_status
         return JSONResponse(body, status_code=200 if state.ready.is_set() else 503)
 
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        """Unauthenticated: 200 when this node should get new sessions (see `health`)."""
+        return await readiness(state)
+
     @app.websocket("/v1/realtime")
     async def realtime(websocket: WebSocket) -> None:
         try:
@@ -115,7 +132,7 @@ def create_app(
                 await websocket.send_denial_response(error_response(invalid))
                 return
         if call_id is None:
-            await serve_realtime(websocket, state, credential.secret.session if credential.secret else None)
+            await serve_realtime(websocket, state, credential)
             return
         call = state.calls.get(call_id)
         if credential.kind != "master":
@@ -127,7 +144,17 @@ def create_app(
         else:
             await serve_sideband(websocket, call)
 
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics; the master key only (they describe every key's traffic)."""
+        if request.state.credential.kind != "master":
+            denial = AuthError("Metrics need the master API key.", "insufficient_scope")
+            return JSONResponse(denial.to_json(), status_code=403)
+        body = state.metrics.exposition(state.capacity.lag.ms / 1000, state.capacity.queue.ms / 1000)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
     app.include_router(realtime_router(state))
+    app.include_router(operator_router(state))
     app.include_router(chat_router(state))
     app.include_router(web_router(state))
     if settings.twilio_auth_token:
@@ -141,7 +168,7 @@ def create_app(
     @app.middleware("http")
     async def require_key(request: Request, call_next):  # type: ignore[no-untyped-def]
         path = request.url.path
-        public = path in PUBLIC_PATHS or path in state.public_paths
+        public = path in PUBLIC_PATHS or path == OPERATOR_PAGE or path in state.public_paths
         if public or path.startswith((*PUBLIC_PREFIXES, *state.public_prefixes)):
             return await call_next(request)
         try:
@@ -162,6 +189,9 @@ def create_app(
         return settings.max_image_body_bytes if path == "/v1/realtalk/chat" else settings.max_body_bytes
 
     app.add_middleware(BodyLimits, limit_for=body_limit, pause_timeout_s=settings.body_timeout_s)
+    if state.cluster is not None:
+        app.add_middleware(ClusterGate, cluster=state.cluster)
+    app.add_middleware(DrainGate, drain=state.drain)  # refusals need no key check first
     app.add_middleware(SecurityHeaders)  # outside the limits, so refusals carry the headers too
     if settings.cors_origins:
         # Outermost, so preflights are answered before auth and errors carry CORS headers too.

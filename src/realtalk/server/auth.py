@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 
+from ..ratelimits.policy import key_id
 from .client_secrets import ClientSecret, ClientSecrets
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,15 @@ class Credential:
     """Who is calling: the master key, an ephemeral client secret, or the signed-in web app."""
 
     kind: Literal["master", "ephemeral", "browser"]
+    key_id: str
+    """Whose limits apply: the API key's id, the key that minted the secret, or `WEB_APP_KEY_ID`."""
     secret: ClientSecret | None = None
+
+
+WEB_APP_KEY_ID = "web_app"
+"""The signed-in web app is limited as one key of its own."""
+PHONE_KEY_ID = "phone"
+"""Phone calls (Twilio, SIP) carry no API key: they are limited as one key of their own."""
 
 
 class AuthError(Exception):
@@ -129,10 +138,10 @@ def authenticate(
     key = presented_key(conn)
     if key:
         if key_is_valid(key, api_keys):
-            return Credential("master")
+            return Credential("master", key_id(key))
         status, secret = client_secrets.check(key)
-        if status == "valid":
-            return Credential("ephemeral", secret)
+        if secret is not None:  # valid
+            return Credential("ephemeral", secret.owner, secret)
         if status == "expired":
             raise AuthError(
                 "This client secret has expired. Mint a new one with POST /v1/realtime/client_secrets.",
@@ -144,7 +153,7 @@ def authenticate(
         if not same_origin(conn):
             message = "The sign-in cookie is only accepted from the voice app's own origin."
             raise AuthError(message, "origin_not_allowed", 403)
-        return Credential("browser")
+        return Credential("browser", WEB_APP_KEY_ID)
     raise AuthError("Missing API key. Send 'Authorization: Bearer <key>'.")
 
 

@@ -23,7 +23,12 @@ from ..protocol.ids import new_id
 from ..session.config import default_config, merge_config
 from ..session.runtime import SessionRuntime
 from ..session.session import RealtimeSession
+from .capacity import Refusal
+from .costs import price_session
+from .key_meter import KeyMeter
+from .metrics import TurnTimer
 from .state import AppState
+from .tracing import CallTrace
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +66,41 @@ class Listener:
 class Call:
     """A hosted Realtime session (see the module docstring). Create with `open_call`."""
 
-    def __init__(self, state: AppState, session: RealtimeSession, runtime_args: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        state: AppState,
+        session: RealtimeSession,
+        runtime_args: dict[str, Any],
+        key_id: str,
+        transport: str,
+    ) -> None:
         self.id = new_id("rtc")
         self.state = state
         self.session = session
-        self.runtime = SessionRuntime(session, send=self._broadcast, **runtime_args)
+        # The input clock says how long ago, in real time, the speech a decision is about ended.
+        self.timer = TurnTimer(state.metrics, lambda: session.input_ms, state.tools.tools)
+        self.meter = KeyMeter(state.limiter, key_id, self.timer.stats)
+        self.trace = CallTrace(
+            state.tracing.tracer,
+            {
+                "realtime.session.id": session.id,
+                "realtime.conversation.id": session.conversation_id,
+                "realtime.call.id": self.id,
+                "realtime.transport": transport,
+                "realtime.key_id": key_id,
+                "realtime.model": session.config.get("model") or "",
+            },
+        )
+        self.runtime = SessionRuntime(session, send=self._broadcast, stages=self, **runtime_args)
         self.listeners: list[Listener] = []
         self.ended = asyncio.Event()
         self.on_end: list[Callable[[], Awaitable[None]]] = []
         """Transport clean-ups run when the call ends (close the peer connection…)."""
+        self.close_code = 1000
+        """The WebSocket close code its connections get if the server ends the call (drain: 1001)."""
 
     async def start(self, history: list[dict[str, Any]]) -> None:
+        self.state.drain.live.add(self)
         await self.runtime.start(history)
 
     async def end(self) -> None:
@@ -81,6 +110,11 @@ class Call:
         self.ended.set()
         self.state.calls.pop(self.id, None)
         await self.runtime.close()
+        self.timer.sync_input()  # audio since the last response is billed too
+        await self.meter.close()
+        self.trace.end(self.timer.stats)
+        await self._record_cost()
+        self.state.drain.live.discard(self)
         for close in self.on_end:
             try:
                 await close()
@@ -88,12 +122,67 @@ class Call:
                 log.exception("call %s: closing its transport failed", self.id)
         log.info("call %s (session %s) ended", self.id, self.session.id)
 
+    async def _record_cost(self) -> None:
+        """Price the session and keep the summary with its conversation (and in the metrics)."""
+        settings = self.state.settings
+        if not self.timer.stats.turns and not self.timer.stats.stage_seconds:
+            return  # nothing happened: nothing to keep
+        summary = price_session(
+            self.timer.stats,
+            self.state.prices,
+            engine_threads=settings.engine_threads,
+            llm=settings.llm_base_url is not None,
+        )
+        for kind in ("compute", "llm"):
+            self.state.metrics.cost.labels(kind).inc(summary["cost"][kind])
+        self.state.metrics.cost.labels("hosted_realtime").inc(summary["hosted_realtime"]["cost"])
+        try:
+            await asyncio.to_thread(
+                self.state.store.save_session_cost,
+                self.session.conversation_id,
+                self.session.id,
+                self.meter.key_id,
+                summary,
+            )
+        except Exception:
+            log.exception("call %s: saving its cost failed", self.id)
+        log.info(
+            "session %s: %d turns, cost %.6f %s (hosted Realtime API: %.6f)",
+            self.session.id,
+            self.timer.stats.turns,
+            summary["cost"]["total"],
+            summary["currency"],
+            summary["hosted_realtime"]["cost"],
+        )
+
     async def _broadcast(self, event: dict[str, Any]) -> None:
-        for listener in list(self.listeners):
-            try:
-                await listener.deliver(event)
-            except Exception as exc:  # one dead connection must not silence the others
-                log.debug("call %s: a listener failed: %s", self.id, exc)
+        self._observe(event)
+        follow = await self.meter.observe(event)  # after the timer has counted the event's usage
+        for extra in follow:
+            self._observe(extra)
+        for wire in [event, *follow]:
+            for listener in list(self.listeners):
+                try:
+                    await listener.deliver(wire)
+                except Exception as exc:  # one dead connection must not silence the others
+                    log.debug("call %s: a listener failed: %s", self.id, exc)
+
+    def _observe(self, event: dict[str, Any]) -> None:
+        try:
+            self.timer.observe(event)
+            self.trace.observe(event)
+        except Exception:  # watching a call must never break it
+            log.exception("call %s: observing %s failed", self.id, event.get("type"))
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None:
+        """The runtime's `StageObserver`: to the metrics and the trace."""
+        try:
+            self.timer.stage(name, started, ended, attributes)
+            self.trace.stage(name, started, ended, attributes)
+        except Exception:  # watching a call must never break it
+            log.exception("call %s: observing stage %s failed", self.id, name)
 
     async def join(self, listener: Listener) -> None:
         """Add a connection to a running call; it first gets `session.created` for the session."""
@@ -104,7 +193,9 @@ class Call:
         self.runtime.submit(self.session.error(exc, client_event_id))
 
     async def handle_text(self, text: str, *, is_beta: bool = False) -> None:
-        """One client event as JSON text, from any of the call's connections."""
+        """One client event as JSON text, from any of the call's connections. Waits while the
+        session is behind, so the connection stops being read (backpressure, not a growing queue)."""
+        await self.runtime.room()
         try:
             event = decode_json_event(text)
         except ProtocolError as exc:
@@ -115,6 +206,10 @@ class Call:
             return
         if is_beta:
             event = beta.client_event_to_ga(event)
+        refused = self.meter.screen(event)
+        if refused is not None:
+            self.error(refused, event.get("event_id") if isinstance(event.get("event_id"), str) else None)
+            return
         self.runtime.submit(self.session.handle_event(event))
 
     async def _handle_extension(self, event: dict[str, Any]) -> None:
@@ -161,6 +256,8 @@ class Call:
 async def open_call(
     state: AppState,
     *,
+    key_id: str,
+    transport: str,
     model: str | None = None,
     conversation_id: str | None = None,
     session_config: dict[str, Any] | None = None,
@@ -173,7 +270,47 @@ async def open_call(
     applied on top of the app's defaults. With `server_playout` the transport plays reply audio
     itself, in `playout_format` both ways, and sets `call.runtime.player`. Returns the call and
     the history to start it with.
+
+    Raises `Refusal` before anything starts when the node is full or `key_id` is over a limit;
+    otherwise the session counts (on `transport`, against `key_id`) until the call ends.
     """
+    try:
+        state.capacity.check()
+        end_for_key = await state.limiter.start_session(key_id)
+    except Refusal as refusal:
+        state.metrics.refused.labels(refusal.code).inc()
+        raise
+    release = state.capacity.hold(transport)
+    state.metrics.sessions.labels(transport).inc()
+    state.metrics.sessions_live.labels(transport).inc()
+    try:
+        call, history = await _build_call(
+            state, key_id, transport, model, conversation_id, session_config, server_playout, playout_format
+        )
+    except BaseException:
+        release()
+        await end_for_key()
+        raise
+
+    async def leave() -> None:
+        release()
+        state.metrics.sessions_live.labels(transport).dec()
+        await end_for_key()
+
+    call.on_end.append(leave)
+    return call, history
+
+
+async def _build_call(
+    state: AppState,
+    key_id: str,
+    transport: str,
+    model: str | None,
+    conversation_id: str | None,
+    session_config: dict[str, Any] | None,
+    server_playout: bool,
+    playout_format: AudioFormat,
+) -> tuple[Call, list[dict[str, Any]]]:
     history = await state.load_history(conversation_id) if conversation_id else []
     await state.ready.wait()
     model = model or (session_config or {}).get("model") or state.settings.llm_model
@@ -193,14 +330,16 @@ async def open_call(
         handoffs=state.handoffs,
         server_playout=server_playout,
         playout_format=playout_format,
+        context_tokens=state.settings.llm_context_tokens,
     )
     runtime_args = {
         "stt": state.engines.stt,
+        "turn": state.engines.turn,
         "tts": state.engines.tts,
-        "brain": state.brain,
+        "brain": state.answer_cache.for_key(state.brain, key_id) if state.answer_cache else state.brain,
         "store": state.store,
         "lead_ms": state.settings.output_audio_lead_ms,
         "tools": state.tools,
         "images": state.image_reader,
     }
-    return Call(state, session, runtime_args), history
+    return Call(state, session, runtime_args, key_id, transport), history

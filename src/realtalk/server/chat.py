@@ -27,8 +27,9 @@ from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..protocol.images import decode_image_url
 from ..session.config import merge_config
-from .auth import Credential
+from .auth import WEB_APP_KEY_ID, Credential
 from .calls import Call, Listener, check_conversation_id, open_call
+from .capacity import Refusal
 from .realtime_http import error_response, json_object
 from .state import AppState
 
@@ -71,7 +72,16 @@ def chat_router(state: AppState) -> APIRouter:
             config["instructions"] = body.instructions
         if credential is not None and credential.secret is not None:
             config = merge_config(credential.secret.session, config)
-        call, history = await open_call(state, conversation_id=body.conversation_id, session_config=config)
+        try:
+            call, history = await open_call(
+                state,
+                key_id=credential.key_id if credential else WEB_APP_KEY_ID,
+                transport="chat",
+                conversation_id=body.conversation_id,
+                session_config=config,
+            )
+        except Refusal as refusal:
+            return refusal.response()
         headers = {"X-RealTalk-Conversation-Id": call.session.conversation_id}
         return EventSourceResponse(_stream(call, history, body), headers=headers)
 

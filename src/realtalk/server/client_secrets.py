@@ -3,7 +3,7 @@
 A backend holding the master key mints a short-lived `ek_…` secret bound to a session
 configuration and hands it to a browser; the browser can open sessions with it until it expires
 (sessions already open carry on). Secrets live in this process's memory: a multi-node deployment
-routes a browser to the node that minted its key, or shares them through the database.
+shares them through Redis (`server.cluster`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ class ClientSecret:
     expires_at: int
     session: dict[str, Any]
     """The validated GA partial session this secret opens."""
+    owner: str
+    """The id of the key that minted it: sessions it opens count against that key's limits."""
 
 
 @dataclass
@@ -36,12 +38,16 @@ class ClientSecrets:
     clock: Callable[[], float] = time.time
     _by_value: dict[str, ClientSecret] = field(default_factory=dict)
 
-    def mint(self, session: dict[str, Any], ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
+    def mint(self, session: dict[str, Any], owner: str, ttl_s: int = DEFAULT_TTL_S) -> ClientSecret:
         now = self.clock()
         self._by_value = {v: s for v, s in self._by_value.items() if s.expires_at + _FORGET_AFTER_S > now}
-        secret = ClientSecret("ek_" + secrets.token_urlsafe(24), int(now + ttl_s), session)
+        secret = ClientSecret("ek_" + secrets.token_urlsafe(24), int(now + ttl_s), session, owner)
         self._by_value[secret.value] = secret
         return secret
+
+    def remember(self, secret: ClientSecret) -> None:
+        """Accept a secret another node minted (see `cluster`)."""
+        self._by_value[secret.value] = secret
 
     def check(self, value: str) -> tuple[Literal["valid", "expired", "unknown"], ClientSecret | None]:
         """Look a presented secret up (constant-time enough: the value is a random dict key)."""

@@ -18,6 +18,7 @@ from ..session.config import default_config, merge_config
 from ..transports.webrtc import RtcCall, SdpError
 from .auth import Credential
 from .calls import check_conversation_id, open_call
+from .capacity import Refusal
 from .client_secrets import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S, ClientSecret
 from .state import AppState
 
@@ -47,10 +48,14 @@ def session_description(state: AppState, config: dict[str, Any], expires_at: int
     return {"object": "realtime.session", "id": new_id("sess"), "expires_at": expires_at, **full}
 
 
-def mint_client_secret(
-    state: AppState, body: dict[str, Any], *, default_ttl_s: int = DEFAULT_TTL_S
+async def mint_client_secret(
+    state: AppState, body: dict[str, Any], owner: str, *, default_ttl_s: int = DEFAULT_TTL_S
 ) -> tuple[ClientSecret, dict[str, Any]]:
-    """Validate a client-secrets request body and mint the secret. Raises `ProtocolError`."""
+    """Validate a client-secrets request body and mint the secret for the key `owner`.
+
+    Raises `ProtocolError`, or `Refusal` when the node is full or the key could not start a
+    session now (a secret that could not open one is no use to the browser).
+    """
     unknown = set(body) - {"expires_after", "session"}
     if unknown:
         name = sorted(unknown)[0]
@@ -73,7 +78,13 @@ def mint_client_secret(
             )
         ttl = seconds
     config = validate_session_config(body.get("session") or {})
-    secret = state.client_secrets.mint(config, ttl)
+    try:
+        state.capacity.check()
+        await state.limiter.check(owner)
+    except Refusal as refusal:
+        state.metrics.refused.labels(refusal.code).inc()
+        raise
+    secret = state.client_secrets.mint(config, owner, ttl)
     return secret, session_description(state, config, secret.expires_at)
 
 
@@ -84,22 +95,29 @@ def realtime_router(state: AppState) -> APIRouter:
     @router.post("/v1/realtime/client_secrets")
     async def create_client_secret(request: Request) -> JSONResponse:
         """Mint a short-lived `ek_…` secret for a browser (needs the master key)."""
+        credential: Credential = request.state.credential
         try:
-            secret, session = mint_client_secret(state, json_object(await request.body()))
+            body = json_object(await request.body())
+            secret, session = await mint_client_secret(state, body, credential.key_id)
         except ProtocolError as exc:
             return error_response(exc)
+        except Refusal as refusal:
+            return refusal.response()
         return JSONResponse({"value": secret.value, "expires_at": secret.expires_at, "session": session})
 
     @router.post("/v1/realtime/sessions")
     async def create_beta_session(request: Request) -> JSONResponse:
         """The beta way to mint a key: a beta session object with a one-minute `client_secret`."""
+        credential: Credential = request.state.credential
         try:
             session_ga = beta.session_to_ga(json_object(await request.body()))
-            secret, session = mint_client_secret(
-                state, {"session": session_ga, "expires_after": {"seconds": 60}}
+            secret, session = await mint_client_secret(
+                state, {"session": session_ga, "expires_after": {"seconds": 60}}, credential.key_id
             )
         except ProtocolError as exc:
             return error_response(exc)
+        except Refusal as refusal:
+            return refusal.response()
         client_secret = {"value": secret.value, "expires_at": secret.expires_at}
         return JSONResponse({**beta.session_to_beta(session), "client_secret": client_secret})
 
@@ -124,12 +142,18 @@ def realtime_router(state: AppState) -> APIRouter:
             return error_response(exc)
         # A client secret's session first, then what this request adds.
         config = merge_config(credential.secret.session if credential.secret else {}, requested)
-        call, history = await open_call(
-            state,
-            conversation_id=conversation_id,
-            session_config=config,
-            server_playout=True,
-        )
+        try:
+            call, history = await open_call(
+                state,
+                key_id=credential.key_id,
+                transport="webrtc",
+                conversation_id=conversation_id,
+                session_config=config,
+                server_playout=True,
+            )
+        except Refusal as refusal:
+            log.warning("refused a WebRTC call: %s", refusal.message)
+            return refusal.response()
         rtc = RtcCall(call, beta=is_beta)
         try:
             answer = await rtc.answer(offer)

@@ -20,12 +20,13 @@ from ..protocol.errors import ProtocolError
 from ..session.config import default_config, merge_config
 from ..web import STATIC_DIR
 from .auth import UI_COOKIE, client_address, ui_cookie_value
+from .capacity import Refusal
 from .realtime_http import error_response, json_object, mint_client_secret
 from .state import AppState
 
 ROOT_FILES = ("manifest.webmanifest", "sw.js", "offline.html")
 """Served at the site root: a service worker's scope is the folder it is served from."""
-PUBLIC_PATHS = frozenset({"/", "/healthz", "/web/login", *(f"/{name}" for name in ROOT_FILES)})
+PUBLIC_PATHS = frozenset({"/", "/healthz", "/readyz", "/web/login", *(f"/{name}" for name in ROOT_FILES)})
 PUBLIC_PREFIXES = ("/static/",)
 VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
 PAGE_KEY_TTL_S = 120
@@ -104,9 +105,13 @@ def web_router(state: AppState) -> APIRouter:
             audio = body.setdefault("audio", {})
             if isinstance(audio, dict) and isinstance(audio.setdefault("input", {}), dict):
                 audio["input"].setdefault("transcription", {"model": "whisper-1"})
-            secret, session = mint_client_secret(state, {"session": body}, default_ttl_s=PAGE_KEY_TTL_S)
+            secret, session = await mint_client_secret(
+                state, {"session": body}, request.state.credential.key_id, default_ttl_s=PAGE_KEY_TTL_S
+            )
         except ProtocolError as exc:
             return error_response(exc)
+        except Refusal as refusal:
+            return refusal.response()
         return JSONResponse({"value": secret.value, "expires_at": secret.expires_at, "session": session})
 
     return router

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..audio.formats import AudioFormat
 from ..protocol.errors import ProtocolError
+from .turn_detection import SEMANTIC_TIMING, SemanticTiming
 
 DEFAULT_VOICE = "marin"
 
@@ -21,11 +22,6 @@ SERVER_VAD_DEFAULTS: dict[str, Any] = {
     "create_response": True,
     "interrupt_response": True,
 }
-
-# semantic_vad has no silence window on the wire; "eagerness" picks one. OpenAI's low waits up
-# to 8 s for a clearly finished thought; without a turn-end model we map eagerness to how long a
-# pause must last (auto = medium), which keeps the ordering the client asked for.
-SEMANTIC_SILENCE_MS = {"low": 1500, "medium": 800, "auto": 800, "high": 400}
 
 
 def default_config(model: str) -> dict[str, Any]:
@@ -130,20 +126,27 @@ class TurnDetectionSettings:
     idle_timeout_ms: int | None
     create_response: bool
     interrupt_response: bool
+    semantic: SemanticTiming | None = None
+    """Set for `semantic_vad`: the turn-end model's say, and the longest wait (by eagerness)."""
+    backchannels: bool = False
+    """Speech over a reply holds it until it is judged a backchannel or an interruption
+    (`turn_detection.realtalk.backchannels`; on by default for `semantic_vad` only)."""
 
     @classmethod
     def from_config(cls, detection: dict[str, Any] | None) -> TurnDetectionSettings | None:
         if not detection:
             return None
         if detection.get("type") == "semantic_vad":
-            silence = SEMANTIC_SILENCE_MS[detection.get("eagerness") or "auto"]
+            timing = SEMANTIC_TIMING[detection.get("eagerness") or "auto"]
             return cls(
                 0.5,
                 300,
-                silence,
+                timing.max_silence_ms,
                 None,
                 bool(detection.get("create_response", True)),
                 bool(detection.get("interrupt_response", True)),
+                semantic=timing,
+                backchannels=bool((detection.get("realtalk") or {}).get("backchannels", True)),
             )
         return cls(
             threshold=float(detection.get("threshold", 0.5)),
@@ -152,4 +155,5 @@ class TurnDetectionSettings:
             idle_timeout_ms=detection.get("idle_timeout_ms"),
             create_response=bool(detection.get("create_response", True)),
             interrupt_response=bool(detection.get("interrupt_response", True)),
+            backchannels=bool((detection.get("realtalk") or {}).get("backchannels", False)),
         )

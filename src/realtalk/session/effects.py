@@ -52,6 +52,23 @@ class Transcribe:
     prompt: str | None = None
     speculative: bool = False
     epoch: int = 0
+    decides_turn: bool = False
+    """`semantic_vad` ends the turn on this speculative transcript: run it even when busy."""
+    contextual: bool = False
+    """The prompt is what the conversation knows, not the client's: the server's tools may add to it."""
+
+
+@dataclass(frozen=True)
+class PredictTurnEnd:
+    """`semantic_vad`: ask the turn-end model whether the turn so far sounds finished.
+
+    `audio` is the turn up to now (16 kHz, the pause included); report with `turn_end_predicted`,
+    echoing `pause_id` so a verdict on a pause the speaker has since broken is dropped.
+    """
+
+    item_id: str
+    audio: Float32Audio
+    pause_id: float
 
 
 @dataclass(frozen=True)
@@ -133,11 +150,22 @@ class ClearPlayout:
     """Server-side playout: drop the audio not yet played (barge-in, cancel, clear)."""
 
 
+@dataclass(frozen=True)
+class PausePlayout:
+    """Server-side playout: stop playing, keep what is queued (a backchannel may follow)."""
+
+
+@dataclass(frozen=True)
+class ResumePlayout:
+    """Server-side playout: play on from where `PausePlayout` stopped."""
+
+
 Effect = (
     Send
     | SaveItem
     | DeleteItem
     | Transcribe
+    | PredictTurnEnd
     | ReadImage
     | Prefetch
     | Generate
@@ -145,6 +173,8 @@ Effect = (
     | StopGenerating
     | PlayAudio
     | ClearPlayout
+    | PausePlayout
+    | ResumePlayout
 )
 
 

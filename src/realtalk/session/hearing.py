@@ -4,6 +4,8 @@ Whisper continues its prompt: given the words a reply is likely to use, it hears
 rather than "right cleaning". A client's own `transcription.prompt` always wins. Otherwise the
 prompt is what the agent said last (it names the tasks, the options, the question being answered)
 and the vocabulary of the session's tools: their names, and the values their parameters take.
+Server-side tools may also name the things they hold (the Task Manager's task titles, read when
+the audio is heard, off the event loop): Whisper then hears "dry cleaning" in a new conversation.
 """
 
 from __future__ import annotations
@@ -32,3 +34,16 @@ def context_prompt(tools: Iterable[ToolSpec | dict[str, Any]], agent_said: str |
     parts = [f"{vocabulary}." if vocabulary else "", (agent_said or "").strip()]
     prompt = " ".join(p for p in parts if p)
     return prompt[-MAX_CHARS:] or None
+
+
+MAX_KNOWN = 40
+"""Names beyond this many are left out: the prompt has room for about 150 tokens."""
+
+
+def with_known(prompt: str | None, names: Iterable[str]) -> str | None:
+    """`prompt` followed by the names the tools hold ("Pick up dry cleaning, Water the plants."):
+    Whisper weighs the end of its prompt most, and on the evaluation's spoken turns the names heard
+    best there (`bench/eval_wer.py`)."""
+    known = ", ".join(dict.fromkeys(n.strip() for n in list(names)[:MAX_KNOWN] if n and n.strip()))
+    joined = " ".join(p for p in ((prompt or "").strip(), f"{known}." if known else "") if p)
+    return joined[-MAX_CHARS:] or None

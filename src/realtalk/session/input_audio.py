@@ -1,10 +1,13 @@
 """`InputAudio`: the input audio buffer of a Realtime session, and how it becomes user turns.
 
 Appended audio is decoded to 16 kHz, fed to VAD frame by frame and turn detection; a turn's end
-commits the buffer as a user item and asks for its transcript (speculatively, during the end-of-turn
-silence, when it can). Part of the sans-I/O session: effects go to the session's `Outbox`, and
-what the rest of the session must react to (speech started, a turn ended, a transcript arrived)
-is reported through the callbacks it was given.
+commits the buffer as a user item and asks for its transcript (speculatively, in every pause that
+may end the turn). With `semantic_vad` each such pause is also put to the turn-end model, and
+the turn ends early when the model and the transcript both say it is finished.
+
+Part of the sans-I/O session: effects go to the session's `Outbox`, and what the rest of the
+session must react to (speech started, a turn ended, a transcript arrived) is reported through
+the callbacks it was given.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
-from .effects import Outbox, SaveItem, Transcribe
+from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
 from .hearing import context_prompt
+from .noise_floor import NoiseFloor
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -40,9 +44,11 @@ MAX_APPEND_BYTES = 15 * 1024 * 1024
 # +734 MB). Ten minutes holds one 15 MiB append of 24 kHz PCM16 (5.5 min) and any spoken turn,
 # and costs at most ~67 MB (the raw audio, 48 KB/s, plus its 16 kHz float copy, 64 KB/s).
 MAX_BUFFER_MS = 600_000
-# Start transcribing this long into the end-of-turn silence: by the time the silence window
-# (500 ms by default) confirms the turn is over, the transcript is usually ready.
+# Start transcribing this long into a pause: by the time the silence window (500 ms by default)
+# confirms the turn is over, the transcript is usually ready. semantic_vad asks its model then too.
 SPECULATE_AFTER_MS = 160
+# What the turn-end model hears of a turn (Smart Turn's window); a long turn is not copied whole.
+TURN_MODEL_WINDOW_MS = 8000
 # Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
 STT_TAIL_MS = 250
 
@@ -66,9 +72,14 @@ class InputAudio:
         on_turn_ended: Callable[[], None],
         on_early_transcript: Callable[[str], None],
         on_transcribed: Callable[[], None],
+        on_speaking: Callable[[float], None] = lambda _: None,
+        on_pause_heard: Callable[[str, float], bool] = lambda _, __: False,
     ) -> None:
         """`on_early_transcript`: a speculative transcript arrived while the pause goes on.
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
+        `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
+        `on_pause_heard`: what the speech before a pause said, and how long it lasted (ms);
+        True drops the speech (a backchannel) instead of letting it become a turn.
         """
         self._out = out
         self._conversation = conversation
@@ -85,6 +96,11 @@ class InputAudio:
         self._on_turn_ended = on_turn_ended
         self._on_early_transcript = on_early_transcript
         self._on_transcribed = on_transcribed
+        self._on_speaking = on_speaking
+        self._on_pause_heard = on_pause_heard
+        self._onset_ms = 0.0
+        self._noise = NoiseFloor()
+        """The room's noise, learnt once per session (settings changes keep it)."""
         self.ms_total = 0.0
         """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
         self.configure()
@@ -104,9 +120,15 @@ class InputAudio:
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
         if self.detection is None:
-            self._turns = TurnDetector(0.5, 500, frame_ms)
+            self._turns = TurnDetector(0.5, 500, frame_ms, noise=self._noise)
         else:
-            self._turns = TurnDetector(self.detection.threshold, self.detection.silence_duration_ms, frame_ms)
+            self._turns = TurnDetector(
+                self.detection.threshold,
+                self.detection.silence_duration_ms,
+                frame_ms,
+                semantic=self.detection.semantic,
+                noise=self._noise,
+            )
 
     def reset(self) -> None:
         self._chunks: list[Float32Audio] = []
@@ -249,7 +271,7 @@ class InputAudio:
         part.pop("audio", None)
         part["transcript"] = None
         self._conversation.pending.add(record.data["id"])
-        self._out.append(Transcribe(record.data["id"], decoder.feed(audio), *self._stt_hints()))
+        self._out.append(Transcribe(record.data["id"], decoder.feed(audio), **self._stt_hints()))
 
     # ------------------------------------------------------------------ results from the runtime
 
@@ -263,10 +285,25 @@ class InputAudio:
                 if item_id in self._conversation.pending:
                     self._finish_transcription(item_id, result)
                 elif self._speech_item_id == item_id:
-                    self._on_early_transcript(result.text.strip())
+                    if self._on_pause_heard(result.text, spec[1] - self._onset_ms):
+                        self._drop_speech(spec[1])
+                        return
+                    ended = self._turns.heard(spec[1], result.text)
+                    if ended is not None:
+                        self._end_turn(ended.at_ms)
+                    else:
+                        self._on_early_transcript(result.text.strip())
             return
         if item_id in self._conversation.pending:
             self._finish_transcription(item_id, result)
+
+    def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> None:
+        """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""
+        if item_id != self._speech_item_id:
+            return
+        ended = self._turns.sounds_complete(pause_id, probability)
+        if ended is not None:
+            self._end_turn(ended.at_ms)
 
     def transcription_failed(self, item_id: str, message: str) -> None:
         if item_id not in self._conversation.pending:
@@ -303,17 +340,19 @@ class InputAudio:
         usable = len(pending) - len(pending) % frame
         for start in range(0, usable, frame):
             self.ms_total += frame / (SAMPLE_RATE / 1000)
-            probability = self._vad.speech_probability(pending[start : start + frame])
-            self._on_vad_frame(probability)
+            samples = pending[start : start + frame]
+            probability = self._vad.speech_probability(samples)
+            self._on_vad_frame(probability, _level_db(samples))
         self._vad_pending = pending[usable:]
         if not self._turns.speaking:
             self._trim_preroll()
 
-    def _on_vad_frame(self, probability: float) -> None:
+    def _on_vad_frame(self, probability: float, level_db: float) -> None:
         assert self.detection is not None
-        event = self._turns.update(probability, self.ms_total)
+        event = self._turns.update(probability, self.ms_total, level_db)
         if event is not None and event.kind == "speech_started":
             self._speech_item_id = new_id("item")
+            self._onset_ms = event.at_ms
             self._epoch += 1
             self._out.send(
                 {
@@ -326,17 +365,43 @@ class InputAudio:
             )
             self._on_speech_started()
         elif event is not None and event.kind == "speech_stopped" and self._speech_item_id:
-            item_id = self._speech_item_id
-            self._speech_item_id = None
-            self._out.send(
-                {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": event.at_ms, "item_id": item_id}
-            )
-            self._commit(item_id, speech_end_ms=event.at_ms)
-            self._on_turn_ended()
+            self._end_turn(event.at_ms)
         elif self._turns.speaking and self._speech_item_id is not None:
-            silence = self._turns.silence_so_far_ms(self.ms_total)
-            if silence >= SPECULATE_AFTER_MS and self._speech_item_id not in self._speculated:
-                self._speculate(self._speech_item_id, self.ms_total - silence)
+            pause = self._turns.pause_id
+            self._on_speaking(pause - self._onset_ms)
+            spec = self._speculated.get(self._speech_item_id)
+            if self._turns.silence_so_far_ms(self.ms_total) >= SPECULATE_AFTER_MS and (
+                spec is None or spec[1] != pause
+            ):
+                self._speculate(self._speech_item_id, pause)
+                if self._turns.semantic is not None:
+                    recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
+                    self._out.append(PredictTurnEnd(self._speech_item_id, recent, pause))
+
+    def _drop_speech(self, speech_end_ms: float) -> None:
+        """The speech was not a turn (a backchannel): it ends here and is never committed."""
+        item_id = self._speech_item_id
+        self._speech_item_id = None
+        self._speculated.pop(item_id or "", None)
+        self._turns.reset()
+        self.reset()
+        self._out.send(
+            {
+                "type": "input_audio_buffer.speech_stopped",
+                "audio_end_ms": int(speech_end_ms),
+                "item_id": item_id,
+            }
+        )
+
+    def _end_turn(self, speech_end_ms: int) -> None:
+        item_id = self._speech_item_id
+        assert item_id is not None
+        self._speech_item_id = None
+        self._out.send(
+            {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": speech_end_ms, "item_id": item_id}
+        )
+        self._commit(item_id, speech_end_ms=speech_end_ms)
+        self._on_turn_ended()
 
     def _trim_preroll(self) -> None:
         # Outside speech, keep only the prefix padding (plus a frame) so the buffer stays small.
@@ -361,14 +426,16 @@ class InputAudio:
         return audio
 
     def _speculate(self, item_id: str, speech_end_ms: float) -> None:
+        self._epoch += 1  # a result for an earlier pause of this turn is stale
         self._speculated[item_id] = (self._epoch, speech_end_ms, None)
         self._out.append(
             Transcribe(
                 item_id,
                 self._utterance(speech_end_ms),
-                *self._stt_hints(),
+                **self._stt_hints(),
                 speculative=True,
                 epoch=self._epoch,
+                decides_turn=self._turns.semantic is not None,
             )
         )
 
@@ -408,18 +475,20 @@ class InputAudio:
                 self._finish_transcription(item_id, spec[2])
         else:
             self._speculated.pop(item_id, None)
-            self._out.append(Transcribe(item_id, audio, *self._stt_hints()))
+            self._out.append(Transcribe(item_id, audio, **self._stt_hints()))
 
     # ------------------------------------------------------------------ transcripts
 
-    def _stt_hints(self) -> tuple[str | None, str | None]:
+    def _stt_hints(self) -> dict[str, Any]:
         """The language and prompt for Whisper: the client's, else what the conversation knows."""
         config = self._config()
         transcription = config["audio"]["input"].get("transcription") or {}
-        prompt = transcription.get("prompt") or context_prompt(
+        if transcription.get("prompt"):
+            return {"language": transcription.get("language"), "prompt": transcription["prompt"]}
+        prompt = context_prompt(
             [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
         )
-        return transcription.get("language"), prompt
+        return {"language": transcription.get("language"), "prompt": prompt, "contextual": True}
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))
@@ -461,3 +530,8 @@ class InputAudio:
                 )
             )
         self._on_transcribed()
+
+
+def _level_db(frame: Float32Audio) -> float:
+    """Mean power of a frame in dB relative to full scale."""
+    return float(10 * np.log10(np.mean(np.square(frame, dtype=np.float64)) + 1e-10))

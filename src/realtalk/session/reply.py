@@ -47,11 +47,14 @@ class ReplyStream:
         tts: TextToSpeech,
         scheduler: InferenceScheduler,
         speculative: bool = False,
+        on_synthesised: Callable[[float, float, dict[str, str | float | bool]], None] | None = None,
     ) -> None:
+        """`on_synthesised(started, ended, attributes)` hears each piece's synthesis (wall clock)."""
         self.plan = plan
         self.speculative = speculative
         self._tts = tts
         self._scheduler = scheduler
+        self._on_synthesised = on_synthesised
         self._items: list[TextDelta | ToolCall | Spoken] = []
         """Text mode: the brain's events; audio mode: spoken pieces and tool calls."""
         self._done = False
@@ -147,6 +150,7 @@ class ReplyStream:
                     priority = Priority.SPECULATIVE
                 else:
                     priority = Priority.PLAYBACK if self._synthesised else Priority.URGENT
+                started = time.time()
                 try:
                     pcm = await self._scheduler.run(
                         priority,
@@ -164,6 +168,12 @@ class ReplyStream:
                     await self._until(lambda: not self.speculative)
                     continue
                 break
+            if self._on_synthesised is not None:
+                attributes: dict[str, str | float | bool] = {
+                    "chars": len(item.text.strip()),
+                    "speculative": priority is Priority.SPECULATIVE,
+                }
+                self._on_synthesised(started, time.time(), attributes)
             self._synthesised += 1
             self._untaken_s += self._seconds(pcm)
             if not item.audio.done():

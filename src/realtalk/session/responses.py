@@ -21,10 +21,14 @@ from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .conversation import Conversation, Item, image, item_text, wire_item
 from .effects import AudioPlan, ClearPlayout, Generate, Outbox, PlayAudio, RunTool, SaveItem, StopGenerating
+from .truncation import Truncation
 from .usage import estimate_audio_tokens, estimate_text_tokens
 
 # Server tools may call more tools; past this many rounds in a row the agent stops and answers.
 MAX_TOOL_ROUNDS = 4
+# Audio deltas (100 ms each) held while a backchannel is judged; a verdict comes within ~1.5 s,
+# and past this the audio goes out anyway rather than pile up.
+MAX_HELD_DELTAS = 50
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,10 @@ class Responses:
         on_started: Callable[[], None],
         on_finished: Callable[[Response], None],
         on_handoff: Callable[[Handoff], None],
+        truncation: Truncation,
     ) -> None:
-        """`on_handoff`: switch the session config to the agent's (a handoff tool was called)."""
+        """`on_handoff`: switch the session config to the agent's (a handoff tool was called);
+        `truncation`: what of the conversation the brain sees."""
         self._out = out
         self._conversation = conversation
         self._clock = clock
@@ -104,9 +110,12 @@ class Responses:
         self._on_started = on_started
         self._on_finished = on_finished
         self._on_handoff = on_handoff
+        self._truncation = truncation
         self.current: Response | None = None
         self.last_id: str | None = None
         self.playouts: dict[str, _Playout] = {}
+        self._held: list[dict[str, Any]] | None = None
+        """Audio deltas held back while a backchannel is being judged (WebSocket only)."""
 
     # ------------------------------------------------------------------ starting
 
@@ -252,6 +261,12 @@ class Responses:
         ]
         tools += [spec for spec in offered if all(t.name != spec.name for t in tools)]
         choice = response.tool_choice
+        messages = self._truncation.apply(
+            messages,
+            self._config().get("truncation") or "auto",
+            instructions_tokens=estimate_text_tokens(response.instructions),
+            max_output_tokens=response.max_output_tokens,
+        )
         return BrainRequest(response.instructions, messages, tools, choice, None, response.max_output_tokens)
 
     # ------------------------------------------------------------------ output from the runtime
@@ -292,13 +307,17 @@ class Responses:
             self.playouts.setdefault(response_id, _Playout()).queued += 1
             self._out.append(PlayAudio(response_id, item.data["id"], audio))
         elif audio:
-            self._out.send(
-                self._response_ref(
-                    response,
-                    item,
-                    {"type": "response.output_audio.delta", "delta": base64.b64encode(audio).decode()},
-                )
+            delta = self._response_ref(
+                response,
+                item,
+                {"type": "response.output_audio.delta", "delta": base64.b64encode(audio).decode()},
             )
+            if self._held is None:
+                self._out.send(delta)
+            else:
+                self._held.append(delta)
+                if len(self._held) > MAX_HELD_DELTAS:
+                    self.release_audio()
         self._count_output(response, estimate_audio_tokens(end_ms - start_ms))
 
     def tool_call(self, response_id: str, call: ToolCall) -> None:
@@ -370,6 +389,27 @@ class Responses:
                     "error": {"type": "server_error", "code": "response_failed", "message": message},
                 },
             )
+
+    def hold_audio(self) -> None:
+        """Stop sending audio deltas until `release_audio` (or the response's end)."""
+        if self._held is None:
+            self._held = []
+
+    def release_audio(self) -> None:
+        """Send the held audio deltas, and later ones as they come."""
+        held, self._held = self._held or [], None
+        for delta in held:
+            self._out.send(delta)
+
+    def _drop_held(self, response: Response) -> None:
+        """A cut reply's held audio never goes out: its item keeps only what was sent."""
+        dropped = sum(len(base64.b64decode(d["delta"])) for d in self._held or [])
+        self._held = None
+        record = response.message
+        if record is not None and dropped:
+            sent_ms = (len(record.audio) - dropped) / record.audio_rate_bytes_per_ms
+            fmt = response.plan.format if response.plan else PCM16_24K
+            self._conversation.truncate(record, 0, int(sent_ms), fmt.bytes_per_sample)
 
     # ------------------------------------------------------------------ server-side playout
 
@@ -550,6 +590,11 @@ class Responses:
         self._finish(response, "cancelled", {"type": "cancelled", "reason": reason})
 
     def _finish(self, response: Response, status: str, details: dict[str, Any] | None) -> None:
+        # Held audio goes out before response.done when the reply completed; a cut one loses it.
+        if status == "completed":
+            self.release_audio()
+        elif self._held is not None:
+            self._drop_held(response)
         self._close_message(response, "completed" if status == "completed" else "incomplete")
         self.current = None
         self.last_id = response.id

@@ -14,13 +14,14 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
-from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription
+from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
@@ -30,15 +31,19 @@ from .effects import (
     DeleteItem,
     Effect,
     Generate,
+    PausePlayout,
     PlayAudio,
+    PredictTurnEnd,
     Prefetch,
     ReadImage,
+    ResumePlayout,
     RunTool,
     SaveItem,
     Send,
     StopGenerating,
     Transcribe,
 )
+from .hearing import with_known
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -51,6 +56,8 @@ AUDIO_CHUNK_MS = 100
 DEFAULT_LEAD_MS = 400
 """How far reply audio may run ahead of real time. Enough to ride out network jitter; small
 enough that a barge-in leaves little already-sent audio for the client to drop."""
+MAX_QUEUED_BATCHES = 256
+"""Effect batches waiting for the worker before client input is held back (see `room`)."""
 TICK_S = 0.1
 FILLER_AFTER_S = 0.7
 """A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
@@ -65,8 +72,29 @@ class AudioPlayer(Protocol):
         ...
 
     def clear(self) -> None:
-        """Drop everything not yet played."""
+        """Drop everything not yet played (and play on, if paused)."""
         ...
+
+    def pause(self) -> None:
+        """Play silence, keeping what is queued."""
+        ...
+
+    def resume(self) -> None:
+        """Play on from where `pause` stopped."""
+        ...
+
+
+class StageObserver(Protocol):
+    """Hears how long each engine call took (traces, metrics): wall-clock `time.time()` seconds.
+
+    `name` is `stt`, `brain`, `tts` or `tool`; `attributes` say more (the tool's name and outcome,
+    the brain's first-token time, whether the work was speculative). STT and TTS times include
+    their wait in the inference scheduler's queue.
+    """
+
+    def stage(
+        self, name: str, started: float, ended: float, attributes: dict[str, str | float | bool]
+    ) -> None: ...
 
 
 class SessionRuntime:
@@ -86,18 +114,25 @@ class SessionRuntime:
         player: AudioPlayer | None = None,
         images: ImageTextReader | None = None,
         scheduler: InferenceScheduler | None = None,
+        turn: TurnEndModel | None = None,
+        stages: StageObserver | None = None,
     ) -> None:
+        """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
+        after the eagerness's longest wait."""
         self.session = session
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
         self._tts = tts
         self._images = images
+        self._turn = turn
         self._brain = brain
         self._store = store
         self._send = send
         self._lead_ms = lead_ms
         self._queue: asyncio.Queue[list[Effect]] = asyncio.Queue()
+        self._room = asyncio.Event()
+        self._room.set()
         self._generations: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
@@ -109,6 +144,11 @@ class SessionRuntime:
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
+        self._stages = stages
+
+    def _stage(self, name: str, started: float, **attributes: str | float | bool) -> None:
+        if self._stages is not None:
+            self._stages.stage(name, started, time.time(), attributes)
 
     async def start(self, history: list[dict[str, Any]]) -> None:
         """Begin: persist the conversation record, then send `session.created` (+ history)."""
@@ -122,6 +162,13 @@ class SessionRuntime:
         """Queue effects for the worker, preserving order across all callers."""
         if effects:
             self._queue.put_nowait(effects)
+            if self._queue.qsize() >= MAX_QUEUED_BATCHES:
+                self._room.clear()
+
+    async def room(self) -> None:
+        """Wait until the worker has room for more client work (transports wait before reading on,
+        so a client that sends faster than the session keeps up is slowed by TCP, not queued)."""
+        await self._room.wait()
 
     async def drain(self) -> None:
         """Wait until every queued effect has been carried out (tests and shutdown)."""
@@ -153,6 +200,8 @@ class SessionRuntime:
                 log.exception("session %s: effect failed", self.session.id)
             finally:
                 self._queue.task_done()
+                if self._queue.qsize() <= MAX_QUEUED_BATCHES // 2:
+                    self._room.set()
 
     async def _flush_saves(self) -> None:
         # On disconnect the client is gone, but anything it was told about must still be saved.
@@ -183,11 +232,16 @@ class SessionRuntime:
             if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
                 self._deferred = None  # the session asked for a fresh transcript instead
             self._spawn(self._transcribe(effect))
+        elif isinstance(effect, PredictTurnEnd):
+            if self._turn is not None:
+                self._spawn(self._predict_turn_end(effect))
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
             self._drop_prefetch()
-            reply = self._reply(self._brain.stream(effect.request), effect.audio, speculative=True)
+            reply = self._reply(
+                self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
+            )
             self._prefetched = (effect.request, effect.audio, reply)
         elif isinstance(effect, Generate):
             rid = effect.response_id
@@ -204,6 +258,12 @@ class SessionRuntime:
         elif isinstance(effect, ClearPlayout):
             if self.player is not None:
                 self.player.clear()
+        elif isinstance(effect, PausePlayout):
+            if self.player is not None:
+                self.player.pause()
+        elif isinstance(effect, ResumePlayout):
+            if self.player is not None:
+                self.player.resume()
         elif isinstance(effect, StopGenerating):
             stopped = self._generations.pop(effect.response_id, None)
             if stopped is not None:
@@ -231,23 +291,29 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
+    def _hear(self, job: Transcribe) -> Transcription:
+        """Speech to text, listening also for the names the server's tools hold (in a worker)."""
+        prompt = job.prompt
+        if job.contextual and self._tools.vocabulary is not None:
+            try:
+                prompt = with_known(prompt, self._tools.vocabulary())
+            except Exception:  # the names only help: without them the words are still heard
+                log.exception("session %s: the tools' vocabulary failed", self.session.id)
+        return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
         try:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
             else:
+                started = time.time()
                 # A speculative transcript is the turn's own in nearly every turn (the speech end
                 # rarely moves after 160 ms of silence): dropping it under load only moved the
                 # same work later (bench/load_voice.py), so it runs as urgently as a final one.
-                result = await self._scheduler.run(
-                    Priority.URGENT,
-                    self._stt.transcribe,
-                    job.audio,
-                    language=job.language,
-                    prompt=job.prompt,
-                    exclusive=self._stt,
-                )
+                # Whisper serves one call at a time: a worker takes other work meanwhile.
+                result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
+                self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
                 await self._transcribe(job, urgent=True)
@@ -267,6 +333,18 @@ class SessionRuntime:
                 job.item_id, result, speculative=job.speculative, epoch=job.epoch
             )
         )
+
+    async def _predict_turn_end(self, job: PredictTurnEnd) -> None:
+        assert self._turn is not None
+        try:
+            # The turn's end waits on this verdict: it is never put off as speculative work.
+            probability = await self._scheduler.run(
+                Priority.URGENT, self._turn.completion_probability, job.audio
+            )
+        except Exception:
+            log.exception("session %s: turn-end model failed", self.session.id)
+            return  # the pause then ends the turn only at the longest wait
+        self.submit(self.session.turn_end_predicted(job.item_id, job.pause_id, probability))
 
     async def _read_image(self, job: ReadImage) -> None:
         if self._images is None:
@@ -288,6 +366,7 @@ class SessionRuntime:
         """Run a server tool; say a filler line if it is slow; report the result (or the error)."""
         call = job.call
         context = ToolContext(self.session.id, self.session.conversation_id)
+        started = time.time()
         work = asyncio.create_task(self._tools.call(call.name, call.arguments, context))
         filler: asyncio.Task[None] | None = None
         try:
@@ -297,8 +376,10 @@ class SessionRuntime:
                 filler = asyncio.create_task(self._say(job, (tool.filler if tool else None) or FILLER))
             try:
                 output = await work
+                self._stage("tool", started, tool=call.name, outcome="ok")
             except ToolError as exc:
                 log.error("session %s: tool %s failed: %s", self.session.id, call.name, exc)
+                self._stage("tool", started, tool=call.name, outcome="error")
                 output = json.dumps({"error": str(exc)})
             if filler is not None:
                 await filler  # the filler's audio goes out before the answer's
@@ -321,7 +402,24 @@ class SessionRuntime:
     def _reply(
         self, events: AsyncIterator[BrainEvent], plan: AudioPlan | None, *, speculative: bool = False
     ) -> ReplyStream:
-        return ReplyStream(events, plan, tts=self._tts, scheduler=self._scheduler, speculative=speculative)
+        return ReplyStream(
+            events,
+            plan,
+            tts=self._tts,
+            scheduler=self._scheduler,
+            speculative=speculative,
+            on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+        )
+
+    async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
+        """The brain's stream, reported as a `brain` stage with its first-token time."""
+        started = time.time()
+        first_token_s: float | None = None
+        async for event in self._brain.stream(request):
+            if first_token_s is None:
+                first_token_s = time.time() - started
+            yield event
+        self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
@@ -339,7 +437,7 @@ class SessionRuntime:
                 return reply
             reply.close()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
-        return self._reply(self._brain.stream(job.request), job.audio)
+        return self._reply(self._timed_brain(job.request, speculative=False), job.audio)
 
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id

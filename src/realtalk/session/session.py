@@ -25,11 +25,13 @@ from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from .backchannel import Backchannels
 from .config import check_config, default_config, merge_config
 from .conversation import Conversation
 from .effects import ClearPlayout, Effect, Outbox, Prefetch, Send, server_event
 from .input_audio import MAX_APPEND_BYTES, MAX_BUFFER_MS, InputAudio
 from .responses import Handoff, Response, Responses
+from .truncation import DEFAULT_CONTEXT_TOKENS, Truncation
 
 __all__ = ["Handoff", "RealtimeSession"]
 
@@ -54,11 +56,13 @@ class RealtimeSession:
         handoffs: Iterable[Handoff] = (),
         server_playout: bool = False,
         playout_format: AudioFormat = PCM16_24K,
+        context_tokens: int = DEFAULT_CONTEXT_TOKENS,
     ) -> None:
         """`server_playout`: the transport plays reply audio itself (WebRTC, phone calls). Audio then
         leaves as `PlayAudio` effects in `playout_format` instead of `response.output_audio.delta`
         events, input arrives via `feed_audio` in that format, and barge-in truncates the reply at
         what was heard. A phone line's μ-law stays μ-law: no resampling round trip.
+        `context_tokens`: the brain's context window, which `truncation` keeps the conversation in.
         """
         server_tools = tuple(server_tools)  # read by the input (its vocabulary) and by the responses
         self.id = session_id or new_id("sess")
@@ -87,6 +91,8 @@ class RealtimeSession:
             on_turn_ended=self._turn_ended,
             on_early_transcript=self._prefetch,
             on_transcribed=self._generate_if_ready,
+            on_speaking=lambda ms: self._backchannels.speech_going_on(ms),
+            on_pause_heard=lambda text, ms: self._backchannels.speech_heard(text, ms),
         )
         self._responses = Responses(
             self._out,
@@ -100,6 +106,13 @@ class RealtimeSession:
             on_started=self._response_started,
             on_finished=self._response_finished,
             on_handoff=self._hand_off,
+            truncation=Truncation(context_tokens),
+        )
+        self._backchannels = Backchannels(
+            self._out,
+            self._responses,
+            server_playout=server_playout,
+            enabled=lambda: self._input.detection is not None and self._input.detection.backchannels,
         )
 
     # ------------------------------------------------------------------ public entry points
@@ -165,6 +178,11 @@ class RealtimeSession:
             self._responses.create({})
         return self._out.drain()
 
+    @property
+    def input_ms(self) -> float:
+        """The input clock: milliseconds of input audio received (what `audio_end_ms` counts in)."""
+        return self._input.ms_total
+
     def feed_audio(self, audio: bytes) -> list[Effect]:
         """Input audio in the session's input format (from a media track, e.g. WebRTC)."""
         self._input.feed_track(audio)
@@ -215,6 +233,11 @@ class RealtimeSession:
         self, item_id: str, result: Transcription, *, speculative: bool = False, epoch: int = 0
     ) -> list[Effect]:
         self._input.transcription_completed(item_id, result, speculative=speculative, epoch=epoch)
+        return self._out.drain()
+
+    def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> list[Effect]:
+        """The turn-end model's verdict on a pause of the user's turn (`PredictTurnEnd`)."""
+        self._input.turn_end_predicted(item_id, pause_id, probability)
         return self._out.drain()
 
     def transcription_failed(self, item_id: str, message: str) -> list[Effect]:
@@ -393,12 +416,15 @@ class RealtimeSession:
         self._idle_deadline = None
         detection = self._input.detection
         if detection is not None and detection.interrupt_response:
+            if self._backchannels.speech_started():
+                return  # held until it is judged a backchannel or an interruption
             if self._responses.current is not None:
                 self._responses.cancel(self._responses.current, "turn_detected")
             elif self._server_playout and self._responses.playouts:
                 self._out.append(ClearPlayout())  # the reply is generated but still playing
 
     def _turn_ended(self) -> None:
+        self._backchannels.turn_ended()
         detection = self._input.detection
         if detection is not None and detection.create_response and self._responses.current is None:
             self._responses.create({})

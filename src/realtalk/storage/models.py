@@ -52,3 +52,22 @@ class Item(SQLModel, table=True):
     """The GA conversation item (`{"id": ..., "type": "message", ...}`) exactly as given."""
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class SessionCost(SQLModel, table=True):
+    """What one session of a conversation cost (see `realtalk.server.costs`), for summing per key."""
+
+    __table_args__ = (Index("ix_sessioncost_key_ended", "key_id", "ended_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(foreign_key="conversation.id", ondelete="CASCADE", index=True)
+    session_id: str
+    key_id: str
+    """The API key's id (never the key itself)."""
+    ended_at: datetime = _timestamp()
+    total: float
+    """Its cost, in the price table's currency."""
+    hosted_total: float
+    """The same usage at the hosted Realtime API's list prices."""
+    summary: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """The whole cost summary: usage per stage, tokens, audio, costs, and the prices' sources."""

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, create_engine, select
 
-from realtalk.storage.models import Conversation, Item, utc_now
+from realtalk.storage.models import Conversation, Item, SessionCost, utc_now
 
 ROOT = "root"
 """The `previous_item_id` that puts an item first, as in the Realtime API."""
@@ -44,9 +44,11 @@ class ConversationSummary:
 class ConversationStore:
     """Conversations and their ordered items. Thread-safe; see the module docstring.
 
-    Writes are serialised by a lock: they read a position and then write one, and SQLite allows a
-    single writer anyway. This makes the store safe for one process; several processes sharing one
-    database (e.g. Postgres) could race on positions.
+    Writes read a position and then write one, so writes to one conversation must not interleave.
+    In one process a lock serialises them (SQLite allows a single writer anyway). On PostgreSQL,
+    where many nodes share the database, each write transaction also takes a transaction-scoped
+    advisory lock on its conversation id: writes to one conversation queue across processes,
+    writes to different conversations do not, and the lock cannot outlive a crashed writer.
     """
 
     def __init__(self, url: str) -> None:
@@ -56,7 +58,7 @@ class ConversationStore:
         self._read_guard: AbstractContextManager[Any] = self._write_lock if in_memory else nullcontext()
         # Only the store's own tables, one by one: `metadata.create_all` would also create the enum
         # types of every other model (an app's), which that app's migrations then collide with.
-        for table in (Conversation.__table__, Item.__table__):  # type: ignore[attr-defined]
+        for table in (Conversation.__table__, Item.__table__, SessionCost.__table__):  # type: ignore[attr-defined]
             table.create(self._engine, checkfirst=True)
         # Databases from before conversation metadata get the column (an additive, idempotent change).
         if "metadata" not in {column["name"] for column in inspect(self._engine).get_columns("conversation")}:
@@ -71,7 +73,7 @@ class ConversationStore:
     ) -> None:
         """Create the conversation if it does not exist; store `session_config` and merge `metadata`
         (string keys and values, like OpenAI's metadata) when given."""
-        with self._writing() as session:
+        with self._writing(conversation_id) as session:
             conversation = self._get_or_create(session, conversation_id)
             if session_config is not None:
                 conversation.session_config = session_config
@@ -93,7 +95,7 @@ class ConversationStore:
         item_id = item.get("id")
         if not isinstance(item_id, str) or not item_id:
             raise ValueError(f"a conversation item needs a non-empty string 'id', got {item_id!r}")
-        with self._writing() as session:
+        with self._writing(conversation_id) as session:
             conversation = self._get_or_create(session, conversation_id)
             now = utc_now()
             row = _find_item(session, conversation_id, item_id)
@@ -109,7 +111,7 @@ class ConversationStore:
 
     def delete_item(self, conversation_id: str, item_id: str) -> bool:
         """Delete one item. Returns whether it existed."""
-        with self._writing() as session:
+        with self._writing(conversation_id) as session:
             row = _find_item(session, conversation_id, item_id)
             if row is None:
                 return False
@@ -163,6 +165,55 @@ class ConversationStore:
                 for conversation, count in session.exec(query)
             ]
 
+    def ping(self) -> None:
+        """Raise if the database cannot be reached (readiness checks)."""
+        with self._reading() as session:
+            session.exec(select(1)).one()
+
+    def save_session_cost(
+        self, conversation_id: str, session_id: str, key_id: str, summary: dict[str, Any]
+    ) -> None:
+        """Keep a session's cost summary with its conversation."""
+        with self._writing(conversation_id) as session:
+            self._get_or_create(session, conversation_id)
+            session.add(
+                SessionCost(
+                    conversation_id=conversation_id,
+                    session_id=session_id,
+                    key_id=key_id,
+                    total=summary["cost"]["total"],
+                    hosted_total=summary["hosted_realtime"]["cost"],
+                    summary=summary,
+                )
+            )
+
+    def session_costs(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The cost summaries of a conversation's sessions, oldest first."""
+        query = (
+            select(SessionCost)
+            .where(col(SessionCost.conversation_id) == conversation_id)
+            .order_by(col(SessionCost.id))
+        )
+        with self._reading() as session:
+            return [{"session_id": row.session_id, **row.summary} for row in session.exec(query)]
+
+    def costs_by_key(self, since: datetime) -> dict[str, tuple[int, float, float]]:
+        """Per key id, sessions ended since `since`: (sessions, total cost, hosted-API cost)."""
+        query = (
+            select(
+                col(SessionCost.key_id),
+                func.count(col(SessionCost.id)),
+                func.sum(col(SessionCost.total)),
+                func.sum(col(SessionCost.hosted_total)),
+            )
+            .where(col(SessionCost.ended_at) >= since)
+            .group_by(col(SessionCost.key_id))
+        )
+        with self._reading() as session:
+            return {
+                key: (count, total or 0.0, hosted or 0.0) for key, count, total, hosted in session.exec(query)
+            }
+
     def close(self) -> None:
         """Close the database connections."""
         self._engine.dispose()
@@ -176,9 +227,15 @@ class ConversationStore:
         self.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        """A session that commits on success, holding the write lock throughout."""
+    def _writing(self, conversation_id: str) -> Iterator[Session]:
+        """A session that commits on success, holding the conversation's write locks throughout."""
         with self._write_lock, Session(self._engine, expire_on_commit=False) as session:
+            if self._engine.dialect.name == "postgresql":
+                # Released by the commit (or rollback) below; a 64-bit hash keeps collisions rare,
+                # and a collision only makes two conversations' writes queue.
+                session.connection().execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 0))"), {"id": conversation_id}
+                )
             yield session
             session.commit()
 

@@ -75,6 +75,9 @@ class ToolRegistry:
     """Named server tools. `register` works as a decorator, with or without arguments."""
 
     tools: dict[str, ServerTool] = field(default_factory=dict)
+    vocabulary: Callable[[], list[str]] | None = None
+    """The names of the things the tools hold (task titles), for speech recognition to listen for.
+    Called in a worker thread, so it may read a database."""
 
     def register(
         self,

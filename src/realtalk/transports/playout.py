@@ -4,7 +4,7 @@ Transports that carry media themselves (WebRTC's Opus track, a SIP call's RTP) p
 every `frame_ms` from a `PlayoutQueue`; between replies the frame is silence. The queue reports
 back to the session what the caller heard: `playout_started` when a reply's first audio goes out,
 `playout_drained` when it runs dry, and on `clear` (barge-in) `playout_cleared` with how much of
-the cut reply was played.
+the cut reply was played. `pause` holds the queue (silence goes out) until `resume` or `clear`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,14 @@ class PlayoutQueue:
         self._queue: deque[_Chunk] = deque()
         self._played_chunks: dict[str, int] = {}
         self._played_bytes: dict[str, int] = {}
+        self._paused = False
+
+    def pause(self) -> None:
+        """Send silence and keep the queue: a backchannel is being judged."""
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
         self._queue.append(_Chunk(response_id, item_id, audio))
@@ -49,13 +57,14 @@ class PlayoutQueue:
         for chunk in self._queue:
             cut.setdefault(chunk.response_id, chunk.item_id)
         self._queue.clear()
+        self._paused = False
         for response_id, item_id in cut.items():
             heard_ms = self._played_bytes.get(item_id, 0) / self._bytes_per_ms
             self._report(self._call.session.playout_cleared(response_id, item_id, heard_ms))
 
     def next_frame(self) -> bytes:
         """The next `frame_bytes` to send: queued audio, padded with silence."""
-        if not self._queue:
+        if not self._queue or self._paused:
             return self._silence
         out = bytearray()
         while len(out) < self.frame_bytes and self._queue:

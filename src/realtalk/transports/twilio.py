@@ -37,7 +37,9 @@ from twilio.twiml.voice_response import Connect, VoiceResponse
 
 from ..audio.formats import G711_ULAW
 from ..protocol.errors import ProtocolError
+from ..server.auth import PHONE_KEY_ID
 from ..server.calls import Call, open_call
+from ..server.capacity import Refusal
 from ..server.realtime_http import error_response
 from ..server.state import AppState
 from ..session.config import merge_config
@@ -203,8 +205,22 @@ class TwilioPlayer:
         self._playing_since: float | None = None
         """When Twilio started on the oldest unacknowledged chunk (first send, or the last mark)."""
         self._marks = 0
+        self._held: list[tuple[str, str, bytes]] | None = None
+        """Audio kept back while a backchannel is judged (Twilio plays what it already has)."""
+
+    def pause(self) -> None:
+        if self._held is None:
+            self._held = []
+
+    def resume(self) -> None:
+        held, self._held = self._held or [], None
+        for response_id, item_id, audio in held:
+            self.play(response_id, item_id, audio)
 
     def play(self, response_id: str, item_id: str, audio: bytes) -> None:
+        if self._held is not None:
+            self._held.append((response_id, item_id, audio))
+            return
         if response_id not in self._acked_chunks:
             self._acked_chunks[response_id] = 0
             self._report(self._call.session.playout_started(response_id))
@@ -222,6 +238,9 @@ class TwilioPlayer:
         cut: dict[str, str] = {}
         for sent in self._pending:
             cut.setdefault(sent.response_id, sent.item_id)
+        for response_id, item_id, _ in self._held or []:
+            cut.setdefault(response_id, item_id)
+        self._held = None
         if self._pending and self._playing_since is not None:
             # Twilio was part-way through the oldest unacknowledged chunk.
             oldest = self._pending[0]
@@ -314,9 +333,18 @@ class TwilioStream:
         for handoff in self.state.handoffs:
             if handoff.agent == grant.agent:
                 session_config = merge_config(session_config, handoff.session_update)
-        call, history = await open_call(
-            self.state, session_config=session_config, server_playout=True, playout_format=G711_ULAW
-        )
+        try:
+            call, history = await open_call(
+                self.state,
+                key_id=PHONE_KEY_ID,
+                transport="twilio",
+                session_config=session_config,
+                server_playout=True,
+                playout_format=G711_ULAW,
+            )
+        except Refusal as refusal:
+            log.warning("refused a Twilio call: %s", refusal.message)
+            return
         if grant.call_sid and f"rtc_{grant.call_sid}" not in self.state.calls:
             # The backend that answered the webhook knows the CallSid: it can join by `rtc_<CallSid>`.
             call.id = f"rtc_{grant.call_sid}"

@@ -14,10 +14,11 @@ import fractions
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, AudioResampler
@@ -26,6 +27,7 @@ from ..audio.formats import PCM16_24K
 from ..protocol.errors import ProtocolError
 from ..server.calls import Call, Listener
 from .playout import PlayoutQueue
+from .rtc_network import advertise, ice_configuration
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ CONNECT_TIMEOUT_S = 30.0
 """A call whose ICE/DTLS has not connected by then is ended."""
 DISCONNECT_GRACE_S = 5.0
 """How long a 'disconnected' peer may take to come back (ICE restarts, brief network loss)."""
+MAX_INBOX = 1024
+"""Client events from the data channel waiting for the session."""
 JITTER_PACKETS = 2
 """Caller audio held back for reordering, in 20 ms packets. aiortc holds 4 (80 ms); every packet
 held is latency added to turn ends and barge-in, and Opus plus VAD ride out the rare late one."""
@@ -92,30 +96,55 @@ class PlayoutTrack(PacedAudioTrack):
     def clear(self) -> None:
         self._queue.clear()
 
+    def pause(self) -> None:
+        self._queue.pause()
+
+    def resume(self) -> None:
+        self._queue.resume()
+
     def next_samples(self) -> np.ndarray[Any, np.dtype[np.int16]]:
         return np.frombuffer(self._queue.next_frame(), dtype=np.int16)
 
 
 class _ChannelListener(Listener):
-    """Sends server events on the data channel; holds them until the caller's channel opens."""
+    """Sends server events on the data channel; holds them until the caller's channel opens.
 
-    def __init__(self, beta: bool) -> None:
+    What waits — before the channel opens, or in SCTP's send buffer for a peer that stopped
+    reading — is bounded by `limit_bytes`; past it, `on_overflow` ends the call.
+    """
+
+    def __init__(self, beta: bool, limit_bytes: int, on_overflow: Callable[[], None]) -> None:
         super().__init__(self._send, beta)
         self.channel: RTCDataChannel | None = None
         self._pending: list[str] = []
+        self._pending_bytes = 0
+        self._limit = limit_bytes
+        self._on_overflow = on_overflow
+        self._overflowed = False
 
     async def _send(self, event: dict[str, Any]) -> None:
+        if self._overflowed:
+            return
         text = json.dumps(event, separators=(",", ":"))
-        if self.channel is not None and self.channel.readyState == "open":
-            self.channel.send(text)
+        channel = self.channel
+        waiting = channel.bufferedAmount if channel is not None else self._pending_bytes
+        if waiting + len(text) > self._limit:
+            self._overflowed = True
+            self._pending.clear()
+            log.warning("ending a WebRTC call: %d bytes unsent (the peer is not reading)", waiting)
+            self._on_overflow()
+        elif channel is not None and channel.readyState == "open":
+            channel.send(text)
         else:
             self._pending.append(text)
+            self._pending_bytes += len(text)
 
     def attach(self, channel: RTCDataChannel) -> None:
         self.channel = channel
         for text in self._pending:
             channel.send(text)
         self._pending.clear()
+        self._pending_bytes = 0
 
 
 class RtcCall:
@@ -126,11 +155,13 @@ class RtcCall:
 
     def __init__(self, call: Call, *, beta: bool = False) -> None:
         self.call = call
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # no STUN: answer with host candidates
+        # No ICE servers by default: the answer carries host candidates (see `rtc_network`).
+        self.pc = RTCPeerConnection(ice_configuration(call.state.settings.rtc_ice_servers))
         self.player = PlayoutTrack(call)
-        self.events = _ChannelListener(beta)
+        self.events = _ChannelListener(beta, call.state.settings.send_buffer_bytes, self._overflowed)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._inbox: asyncio.Queue[str] = asyncio.Queue()
+        self._inbox: asyncio.Queue[str] = asyncio.Queue(MAX_INBOX)
+        self._dropping = False
         self._disconnected_at: float | None = None
         call.runtime.player = self.player
         call.listeners.append(self.events)
@@ -156,7 +187,7 @@ class RtcCall:
             raise SdpError(f"Could not answer the SDP offer: {exc}") from exc
         self._spawn(self._consume_inbox())
         self._spawn(self._watch_connect())
-        return self.pc.localDescription.sdp
+        return advertise(self.pc.localDescription.sdp, self.call.state.settings.rtc_advertise_address)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -188,6 +219,18 @@ class RtcCall:
         @channel.on("message")
         def on_message(message: str | bytes) -> None:
             if isinstance(message, str):
+                if self._inbox.full():
+                    # aiortc hands over every message (no flow control to push back on): drop,
+                    # and say so once per overflow.
+                    if not self._dropping:
+                        self._dropping = True
+                        self.call.error(
+                            ProtocolError(
+                                f"Too many client events waiting ({MAX_INBOX}); events are being dropped.",
+                                code="too_many_pending_events",
+                            )
+                        )
+                    return
                 self._inbox.put_nowait(message)
             else:
                 self.call.error(
@@ -200,7 +243,10 @@ class RtcCall:
     async def _consume_inbox(self) -> None:
         # One consumer keeps client events in the order the caller sent them.
         while True:
-            await self.call.handle_text(await self._inbox.get(), is_beta=self.events.beta)
+            text = await self._inbox.get()
+            if self._inbox.qsize() < MAX_INBOX // 2:
+                self._dropping = False
+            await self.call.handle_text(text, is_beta=self.events.beta)
 
     async def _on_connection_state(self) -> None:
         state = self.pc.connectionState
@@ -224,6 +270,10 @@ class RtcCall:
         if self.pc.connectionState != "connected" and not self.call.ended.is_set():
             log.info("call %s: ICE/DTLS did not connect in %.0f s, ending", self.call.id, CONNECT_TIMEOUT_S)
             await self.call.end()
+
+    def _overflowed(self) -> None:
+        self.call.state.metrics.slow_clients.inc()
+        self._spawn(self.call.end())
 
     async def _close(self) -> None:
         current = asyncio.current_task()

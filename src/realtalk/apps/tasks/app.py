@@ -34,6 +34,8 @@ def attach(server: FastAPI, settings: Settings) -> None:
     server.include_router(task_router(store))
     # The live task page is a static shell, served without a key; its data comes from the API.
     state = server.state.realtalk
+    if state.cluster is not None:  # the page updates whichever node served the voice command
+        state.cluster.share("tasks", store.changes)
     state.public_paths.add(PAGE)
     state.public_prefixes.append(PAGE_ASSETS)
 

@@ -2,16 +2,15 @@
 
 Writers may run in any thread (REST handlers in the thread pool, voice tools), so a change is
 handed to each subscriber's event loop with `call_soon_threadsafe`. A subscriber that falls
-behind only keeps the newest version: it re-reads the whole list anyway. This reaches the views
-served by this process; several server processes would share changes through the database
-(Postgres LISTEN/NOTIFY) or a broker such as Redis instead.
+behind only keeps the newest version: it re-reads the whole list anyway. `relays` carry each
+change to other server processes (Redis pub/sub, `server.cluster`), which `notify` their views.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 
@@ -22,9 +21,17 @@ class Changes:
         self._lock = threading.Lock()
         self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[int]]] = set()
         self.version = 0
+        self.relays: list[Callable[[], None]] = []
+        """Called after each change made here (from the writer's thread)."""
 
     def publish(self) -> None:
-        """Say that the tasks changed (from any thread)."""
+        """Say that the tasks changed (from any thread), here and through the relays."""
+        self.notify()
+        for relay in self.relays:
+            relay()
+
+    def notify(self) -> None:
+        """Tell this process's subscribers that the tasks changed (from any thread)."""
         with self._lock:
             self.version += 1
             version, subscribers = self.version, list(self._subscribers)

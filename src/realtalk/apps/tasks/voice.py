@@ -23,6 +23,14 @@ def attach_store(store: TaskStore) -> None:
     _stores[:] = [store]
 
 
+def _open_titles() -> list[str]:
+    """The open tasks' titles, for speech recognition to listen for (empty before start-up)."""
+    return [t.title for t in _stores[0].list(status=Status.open)] if _stores else []
+
+
+tools.vocabulary = _open_titles
+
+
 def _store() -> TaskStore:
     if not _stores:
         raise ToolError("the task list is not available")
@@ -122,7 +130,9 @@ def add_task(
         str | None,
         Field(description="when it is due, e.g. tomorrow at 3pm", json_schema_extra={"format": "date-time"}),
     ] = None,
-    priority: Annotated[Priority, Field(description="high if urgent or important")] = Priority.medium,
+    priority: Annotated[
+        Priority, Field(description="high if urgent, important or critical; low if it can wait")
+    ] = Priority.medium,
     tags: Annotated[list[str] | None, Field(description="labels, e.g. work, family")] = None,
     notes: Annotated[str, Field(description="a note to keep with it")] = "",
 ) -> dict[str, object]:
@@ -139,9 +149,12 @@ def add_task(
 def list_due_tasks(
     day: Annotated[str | None, Field(description="the day to list, e.g. today, tomorrow, friday")] = None,
     start: Annotated[int, Field(ge=0, description="how many tasks were already read, to read the rest")] = 0,
-    priority: Annotated[Priority | None, Field(description="only tasks of this priority")] = None,
+    priority: Annotated[
+        Priority | None,
+        Field(description="only tasks of this priority; high for urgent, important or critical"),
+    ] = None,
     tag: Annotated[str | None, Field(description="only tasks tagged with this label")] = None,
-    overdue: Annotated[bool, Field(description="only overdue (late) tasks")] = False,
+    overdue: Annotated[bool, Field(description="only overdue tasks; true if late")] = False,
 ) -> dict[str, object]:
     """List the open tasks on the task list: all, those due on a given day, the overdue (late) ones, or
     those of a priority or tag (a long list a few at a time).
@@ -216,7 +229,9 @@ def reschedule_task(
 @tools.register
 def set_task_priority(
     title: Annotated[str, Field(description="which task, by its words")],
-    priority: Annotated[Priority, Field(description="high if urgent or important")],
+    priority: Annotated[
+        Priority, Field(description="high if urgent, important or critical; low if it can wait")
+    ],
 ) -> dict[str, object]:
     """Change a task's priority (high, medium or low): make it urgent, important, or not."""
     task, others = _named(title)

@@ -34,7 +34,9 @@ from ...audio.formats import AudioFormat
 from ...protocol.client_events import validate_session_config
 from ...protocol.errors import ProtocolError
 from ...protocol.ids import new_id
+from ...server.auth import PHONE_KEY_ID
 from ...server.calls import Call, open_call
+from ...server.capacity import Refusal
 from ...server.realtime_http import error_response, json_object
 from ...server.state import AppState
 from ...session.config import merge_config
@@ -170,6 +172,13 @@ class SipServer:
         ]
         event = webhook.incoming_call_event(sip_call.id, headers)
         assert self.settings.sip_webhook_secret is not None
+        if self.state.cluster is not None:  # the backend's accept may come through any node
+            try:
+                await self.state.cluster.announce(sip_call.id, self.settings.sip_ring_timeout_s + 5)
+            except Exception as exc:  # Redis away: no other node could route the accept here
+                log.warning("SIP: call %s: registering it failed (%s); rejecting", sip_call.id, exc)
+                self._reject(sip_call, 503, "Service Unavailable")
+                return
         try:
             status = await webhook.deliver(url, self.settings.sip_webhook_secret, event)
         except httpx.HTTPError as exc:
@@ -289,9 +298,17 @@ class SipServer:
                 continue
             fmt = self._format(sip_call.offer)
             config = merge_config(phone_session(fmt), session_config)
-            call, _ = await open_call(
-                self.state, session_config=config, server_playout=True, playout_format=fmt
-            )
+            try:
+                call, _ = await open_call(
+                    self.state,
+                    key_id=PHONE_KEY_ID,
+                    transport="sip",
+                    session_config=config,
+                    server_playout=True,
+                    playout_format=fmt,
+                )
+            except Refusal as refusal:
+                raise ProtocolError(refusal.message, code=refusal.code, type=refusal.type) from refusal
             call.id = sip_call.id
             media = SipMedia(
                 call,

@@ -4,7 +4,7 @@
 // - Page navigations: network first; when the server cannot be reached, offline.html explains why.
 // - APIs (/v1, /web, /apps) and everything else: straight to the network, never cached.
 
-const CACHE = "realtalk-shell-v2";
+const CACHE = "realtalk-shell-v3";
 
 const SHELL = [
   "/offline.html",
@@ -20,6 +20,7 @@ const SHELL = [
   "/static/js/markdown.js",
   "/static/js/media.js",
   "/static/js/offline.js",
+  "/static/js/operator.js",
   "/static/js/settings.js",
   "/static/js/ui/composer.js",
   "/static/js/ui/login.js",

@@ -1,0 +1,1 @@
+"""`realtalk eval`: turn-taking and latency scenarios run against any Realtime-API server."""

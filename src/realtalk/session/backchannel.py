@@ -1,0 +1,109 @@
+"""Backchannels: a user's "mm-hm" while the agent talks pauses the reply instead of cancelling it.
+
+With backchannels on, speech that starts over a reply *holds* the reply's audio (server-side
+playout pauses; over WebSocket the session stops sending audio deltas) and the session decides:
+
+- the speech goes on past `MAX_BACKCHANNEL_MS`, or its transcript is more than a backchannel:
+  a real interruption. The reply is cancelled (truncated at what was heard) and the new words
+  become the next user turn, exactly as plain barge-in does;
+- it stops within `MAX_BACKCHANNEL_MS` and its transcript (taken in the pause, speculatively)
+  is a backchannel phrase or nothing at all (a cough, a door): the reply resumes where it paused
+  and the speech is dropped, never committed as a user turn.
+
+Part of the sans-I/O session, like `InputAudio` and `Responses`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
+from .responses import Responses
+
+MAX_BACKCHANNEL_MS = 800
+"""Speech longer than this is an interruption ("mm-hm", "uh-huh", "yeah, right" are 200-700 ms)."""
+
+BACKCHANNEL_PHRASES = frozenset(
+    """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
+    see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
+)
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def is_backchannel(transcript: str) -> bool:
+    """Whether `transcript` is only listener feedback (at most three backchannel words) or nothing."""
+    words = _WORD.findall(transcript.lower())
+    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES for w in words)
+
+
+class Backchannels:
+    """Holds the reply at a speech onset over it, then resumes it or cancels it (see the module)."""
+
+    def __init__(
+        self,
+        out: Outbox,
+        responses: Responses,
+        *,
+        server_playout: bool,
+        enabled: Callable[[], bool],
+    ) -> None:
+        self._out = out
+        self._responses = responses
+        self._server_playout = server_playout
+        self._enabled = enabled
+        self.holding = False
+
+    def speech_started(self) -> bool:
+        """The user started talking with barge-in on. True: the reply is held, not cancelled."""
+        if not self._enabled():
+            return False
+        current = self._responses.current
+        if self._server_playout and (current is not None or self._responses.playouts):
+            self._out.append(PausePlayout())
+        elif current is not None and current.first_audio_at is not None:
+            self._responses.hold_audio()
+        else:
+            return False
+        self.holding = True
+        return True
+
+    def speech_heard(self, transcript: str, speech_ms: float) -> bool:
+        """The speech paused and this is what it said. True: a backchannel, to be dropped."""
+        if not self.holding:
+            return False
+        self.holding = False
+        if speech_ms <= MAX_BACKCHANNEL_MS and is_backchannel(transcript):
+            self._resume()
+            return True
+        self._interrupt()
+        return False
+
+    def speech_going_on(self, speech_ms: float) -> None:
+        """The held speech has lasted `speech_ms` so far."""
+        if self.holding and speech_ms > MAX_BACKCHANNEL_MS:
+            self.holding = False
+            self._interrupt()
+
+    def turn_ended(self) -> None:
+        """The turn was committed before its transcript decided: it is a real turn."""
+        if self.holding:
+            self.holding = False
+            self._interrupt()
+
+    def _resume(self) -> None:
+        if self._server_playout:
+            self._out.append(ResumePlayout())
+        else:
+            self._responses.release_audio()
+
+    def _interrupt(self) -> None:
+        current = self._responses.current
+        if current is not None:
+            self._responses.cancel(current, "turn_detected")
+        elif self._server_playout:
+            self._out.append(ClearPlayout())  # generated already, still playing
+        if self._server_playout:
+            self._out.append(ResumePlayout())  # whatever was cut, the track plays again
+        else:
+            self._responses.release_audio()  # the response ended meanwhile: nothing left to cut
