@@ -52,8 +52,6 @@ class Transcribe:
     prompt: str | None = None
     speculative: bool = False
     epoch: int = 0
-    decides_turn: bool = False
-    """`semantic_vad` ends the turn on this speculative transcript: run it even when busy."""
     contextual: bool = False
     """The prompt is what the conversation knows, not the client's: the server's tools may add to it."""
 

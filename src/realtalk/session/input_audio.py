@@ -435,7 +435,6 @@ class InputAudio:
                 **self._stt_hints(),
                 speculative=True,
                 epoch=self._epoch,
-                decides_turn=self._turns.semantic is not None,
             )
         )
 
