@@ -171,13 +171,6 @@ class RateLimiter:
         if tokens > 0:
             await self.counters.add(self._window("tokens", kid, DAY_S)[0], tokens, DAY_S)
 
-    async def usage_today(self, kid: str) -> dict[str, float]:
-        """What `kid` has used in today's window (for the operator page and tests)."""
-        return {
-            "audio_s": await self.counters.get(self._window("audio_s", kid, DAY_S)[0]),
-            "tokens": await self.counters.get(self._window("tokens", kid, DAY_S)[0]),
-        }
-
     async def rate_limits(self, kid: str) -> list[dict[str, Any]]:
         """`rate_limits.updated`'s list in OpenAI's schema: `requests` are new sessions this minute,
         `tokens` the day's LLM token budget (the schema has no name for audio minutes)."""

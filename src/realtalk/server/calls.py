@@ -289,6 +289,7 @@ async def open_call(
         )
     except BaseException:
         release()
+        state.metrics.sessions_live.labels(transport).dec()
         await end_for_key()
         raise
 

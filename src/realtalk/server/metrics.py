@@ -239,7 +239,8 @@ class TurnTimer:
                 if item.get("type") == "function_call":
                     self.stats.tool_calls += 1
                     if item.get("name") not in self._server_tools:
-                        self._m.tool_calls.labels(item.get("name", ""), "client").inc()
+                        # Clients name their own tools: one series for all, so they can't grow the registry.
+                        self._m.tool_calls.labels("(client tool)", "client").inc()
         elif kind == "error":
             self.stats.errors += 1
             self._m.errors.labels(event["error"].get("code") or "none").inc()

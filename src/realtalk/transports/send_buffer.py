@@ -42,10 +42,6 @@ class SendBuffer:
         self._stopped = False
         self._writer = asyncio.create_task(self._write())
 
-    @property
-    def pending_bytes(self) -> int:
-        return self._pending
-
     async def send(self, event: dict[str, Any]) -> None:
         """Queue one event; never waits on the network."""
         if self._stopped:

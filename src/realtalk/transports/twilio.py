@@ -301,7 +301,9 @@ class TwilioStream:
             log.warning("twilio: stream closed before a valid start: %s", exc or "timed out")
             await self._close(1008, "expected a valid start message")
             return
-        grant = self.grants.redeem(str(start.get("customParameters", {}).get("token", "")))
+        parameters = start.get("customParameters")
+        token = parameters.get("token", "") if isinstance(parameters, dict) else ""
+        grant = self.grants.redeem(str(token))
         if grant is None:
             log.warning("twilio: stream %s has no valid token; closing", self.stream_sid)
             await self._close(1008, "unknown or expired stream token")
@@ -386,9 +388,6 @@ class TwilioStream:
                 message = await self._receive()
             except WebSocketDisconnect:
                 return
-            except TwilioProtocolError as exc:
-                log.warning("twilio: stream %s: %s", self.stream_sid, exc)
-                continue
             if message is None:
                 continue
             event = message["event"]

@@ -133,11 +133,12 @@ class _ChannelListener(Listener):
             self._pending.clear()
             log.warning("ending a WebRTC call: %d bytes unsent (the peer is not reading)", waiting)
             self._on_overflow()
-        elif channel is not None and channel.readyState == "open":
-            channel.send(text)
-        else:
+        elif channel is None:
             self._pending.append(text)
             self._pending_bytes += len(text)
+        elif channel.readyState == "open":
+            channel.send(text)
+        # else the peer closed its channel: nobody will read this, so it is not kept
 
     def attach(self, channel: RTCDataChannel) -> None:
         self.channel = channel

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -308,6 +309,7 @@ class SipServer:
                     playout_format=fmt,
                 )
             except Refusal as refusal:
+                self._reject(sip_call, 503, "Service Unavailable")  # else it rings on, holding a slot
                 raise ProtocolError(refusal.message, code=refusal.code, type=refusal.type) from refusal
             call.id = sip_call.id
             media = SipMedia(
@@ -362,24 +364,19 @@ class SipServer:
 
         @router.post("/v1/realtime/calls/{call_id}/accept")
         async def accept(call_id: str, request: Request) -> Response:
-            try:
-                _master_only(request)
-                body = json_object(await request.body())
+            async def act(body: dict[str, Any]) -> None:
                 if body.pop("type", "realtime") != "realtime":
                     raise ProtocolError(
                         "Only 'realtime' sessions can be accepted.", code="invalid_value", param="type"
                     )
-                config = validate_session_config(body)
-                await self.accept(call_id, config)
-            except ProtocolError as exc:
-                return error_response(exc, _status(exc))
-            return Response(status_code=200)
+                await self.accept(call_id, validate_session_config(body))
+
+            return await _call_control(request, act)
 
         @router.post("/v1/realtime/calls/{call_id}/reject")
         async def reject(call_id: str, request: Request) -> Response:
-            try:
-                _master_only(request)
-                status = json_object(await request.body()).get("status_code", 603)
+            async def act(body: dict[str, Any]) -> None:
+                status = body.get("status_code", 603)
                 if not isinstance(status, int) or not 400 <= status <= 699:
                     raise ProtocolError(
                         "status_code must be a SIP failure code (400-699).",
@@ -387,15 +384,13 @@ class SipServer:
                         param="status_code",
                     )
                 self.reject(call_id, status)
-            except ProtocolError as exc:
-                return error_response(exc, _status(exc))
-            return Response(status_code=200)
+
+            return await _call_control(request, act)
 
         @router.post("/v1/realtime/calls/{call_id}/refer")
         async def refer(call_id: str, request: Request) -> Response:
-            try:
-                _master_only(request)
-                target = json_object(await request.body()).get("target_uri")
+            async def act(body: dict[str, Any]) -> None:
+                target = body.get("target_uri")
                 if not isinstance(target, str) or not target.startswith(("sip:", "sips:", "tel:")):
                     raise ProtocolError(
                         "target_uri must be a sip:, sips: or tel: URI.",
@@ -403,16 +398,21 @@ class SipServer:
                         param="target_uri",
                     )
                 self.refer(call_id, target)
-            except ProtocolError as exc:
-                return error_response(exc, _status(exc))
-            return Response(status_code=200)
+
+            return await _call_control(request, act)
 
         return router
 
 
-def _master_only(request: Request) -> None:
-    if request.state.credential.kind != "master":
-        raise ProtocolError("Call control needs the master API key.", code="insufficient_scope")
+async def _call_control(request: Request, act: Callable[[dict[str, Any]], Awaitable[None]]) -> Response:
+    """Run one call-control request (master key only, a JSON object body): 200, or OpenAI's error."""
+    try:
+        if request.state.credential.kind != "master":
+            raise ProtocolError("Call control needs the master API key.", code="insufficient_scope")
+        await act(json_object(await request.body()))
+    except ProtocolError as exc:
+        return error_response(exc, _status(exc))
+    return Response(status_code=200)
 
 
 def _status(exc: ProtocolError) -> int:
