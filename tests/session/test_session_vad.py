@@ -263,3 +263,33 @@ def test_backchannels_can_be_switched_off(vad: SileroVad) -> None:
     )
     effects = append(session, silence(200) + short_word())
     assert "response.done" in kinds(effects), "plain barge-in"
+
+
+def test_clearing_the_buffer_releases_a_held_reply(vad: SileroVad) -> None:
+    session, rid = replying_session(vad)
+    append(session, silence(200) + short_word())
+    held = session.response_audio(rid, silence(100))
+    assert "response.output_audio.delta" not in kinds(held)
+    effects = session.handle_event({"type": "input_audio_buffer.clear"})
+    assert "response.output_audio.delta" in kinds(effects), "the held audio goes out"
+    assert "response.output_audio.delta" in kinds(session.response_audio(rid, silence(100)))
+
+
+def test_clearing_the_buffer_resumes_paused_playout(vad: SileroVad) -> None:
+    session, _ = replying_session(vad, server_playout=True)
+    assert any(isinstance(e, PausePlayout) for e in session.feed_audio(silence(200) + short_word()))
+    effects = session.handle_event({"type": "input_audio_buffer.clear"})
+    assert any(isinstance(e, ResumePlayout) for e in effects)
+
+
+def test_a_late_backchannel_verdict_on_a_broken_pause_keeps_the_speech(vad: SileroVad) -> None:
+    session, rid = replying_session(vad)
+    append(session, silence(200) + short_word())
+    effects = append(session, silence(300))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    append(session, short_word())  # the speaker goes on before the pause's transcript arrives
+    effects = session.transcription_completed(
+        job.item_id, Transcription("Yeah."), speculative=True, epoch=job.epoch
+    )
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects), "the speech goes on"
+    assert "response.output_audio.delta" not in kinds(session.response_audio(rid, silence(100))), "held"

@@ -78,6 +78,9 @@ class FallbackBrain:
             except (asyncio.CancelledError, GeneratorExit):
                 self.breaker.released()
                 raise
+            except Exception:  # a bug, not an outage: fail loudly, but never leave a probe hanging
+                self.breaker.failed()
+                raise
             finally:
                 await _close(events)
         first = True

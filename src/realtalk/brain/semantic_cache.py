@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +25,8 @@ from numpy.typing import NDArray
 
 from .base import Brain, BrainEvent, BrainRequest, TextDelta
 from .fallback import FallbackBrain
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -81,7 +84,8 @@ class SemanticCache:
 
     async def lookup(self, scope: str, question: str) -> tuple[str | None, NDArray[np.float32]]:
         """The cached answer for a near-identical question in `scope`, and the question's vector."""
-        vector = (await asyncio.to_thread(self._embedder().embed, [question]))[0]
+        # The first call loads the model: in the worker too, never on the event loop.
+        vector = (await asyncio.to_thread(lambda: self._embedder().embed([question])))[0]
         now = self._clock()
         for key in [k for k, e in self._entries.items() if now - e.stored_at > self.ttl_s]:
             del self._entries[key]
@@ -137,7 +141,13 @@ class _CachedBrain:
             return
         started = time.perf_counter()
         scope = _scope(self._key_id, request)
-        answer, vector = await self._cache.lookup(scope, question)
+        try:
+            answer, vector = await self._cache.lookup(scope, question)
+        except Exception:  # the cache only saves time: without it the LLM still answers
+            log.exception("semantic cache lookup failed; asking the LLM")
+            async for event in self._inner.stream(request):
+                yield event
+            return
         if self._cache.report is not None:
             self._cache.report.cache_lookup(answer is not None, time.perf_counter() - started)
         if answer is not None:

@@ -77,7 +77,6 @@ class SchedulerStats:
     skipped: int = 0
     """Jobs whose caller had stopped waiting before a worker got to them."""
     refused: int = 0
-    busy_s: float = 0.0
     """Worker-seconds spent running jobs."""
     waited_s: dict[str, float] = field(default_factory=dict)
     """Total queueing time per priority class."""
@@ -213,7 +212,6 @@ class InferenceScheduler:
                     self._exclusive.discard(job.exclusive)
                     self._lock.notify_all()  # work that waited for the resource may go now
                 self.stats.ran += 1
-                self.stats.busy_s += time.monotonic() - started
                 self._ran_since_trim = True
             with contextlib.suppress(RuntimeError):  # the caller's loop has closed: nobody waits
                 job.loop.call_soon_threadsafe(_settle, job.future, result, error)

@@ -85,6 +85,12 @@ class Backchannels:
             self.holding = False
             self._interrupt()
 
+    def abandon(self) -> None:
+        """The held speech was thrown away (buffer cleared, turn detection changed): play on."""
+        if self.holding:
+            self.holding = False
+            self._resume()
+
     def turn_ended(self) -> None:
         """The turn was committed before its transcript decided: it is a real turn."""
         if self.holding:

@@ -231,6 +231,7 @@ class InputAudio:
     def clear(self) -> None:
         """`input_audio_buffer.clear`."""
         self.reset()
+        self._speculated.pop(self._speech_item_id or "", None)  # its late transcript has no turn
         self._speech_item_id = None
         self._turns.reset()
         self._out.send({"type": "input_audio_buffer.cleared"})
@@ -285,7 +286,8 @@ class InputAudio:
                 if item_id in self._conversation.pending:
                     self._finish_transcription(item_id, result)
                 elif self._speech_item_id == item_id:
-                    if self._on_pause_heard(result.text, spec[1] - self._onset_ms):
+                    unbroken = spec[1] == self._turns.pause_id  # else the speaker went on: not a backchannel
+                    if unbroken and self._on_pause_heard(result.text, spec[1] - self._onset_ms):
                         self._drop_speech(spec[1])
                         return
                     ended = self._turns.heard(spec[1], result.text)

@@ -250,8 +250,9 @@ class SessionRuntime:
             generation.add_done_callback(lambda _: self._generations.pop(rid, None))
         elif isinstance(effect, RunTool):
             tool_task = asyncio.create_task(self._run_tool(effect), name=f"tool-{effect.call.name}")
-            self._tool_tasks.setdefault(effect.response_id, set()).add(tool_task)
-            tool_task.add_done_callback(self._tool_tasks.get(effect.response_id, set()).discard)
+            tasks = self._tool_tasks.setdefault(effect.response_id, set())
+            tasks.add(tool_task)
+            tool_task.add_done_callback(partial(self._tool_done, effect.response_id))
         elif isinstance(effect, PlayAudio):
             if self.player is not None:
                 self.player.play(effect.response_id, effect.item_id, effect.audio)
@@ -438,6 +439,13 @@ class SessionRuntime:
             reply.close()
         log.debug("session %s: reply %s not prefetched", self.session.id, job.response_id)
         return self._reply(self._timed_brain(job.request, speculative=False), job.audio)
+
+    def _tool_done(self, response_id: str, task: asyncio.Task[None]) -> None:
+        tasks = self._tool_tasks.get(response_id)
+        if tasks is not None:
+            tasks.discard(task)
+            if not tasks:
+                del self._tool_tasks[response_id]
 
     async def _generate(self, job: Generate) -> None:
         rid = job.response_id

@@ -338,6 +338,7 @@ class RealtimeSession:
         check_config(new_config)
         self.config = new_config
         self._input.configure()
+        self._backchannels.abandon()
         self._out.send({"type": "session.updated", "session": self.session_object()})
 
     def _on_input_audio_buffer_append(self, event: dict[str, Any], _: str | None) -> None:
@@ -345,9 +346,11 @@ class RealtimeSession:
 
     def _on_input_audio_buffer_commit(self, _: dict[str, Any], __: str | None) -> None:
         self._input.commit()
+        self._backchannels.turn_ended()  # the held speech is a turn now: the reply gives way
 
     def _on_input_audio_buffer_clear(self, _: dict[str, Any], __: str | None) -> None:
         self._input.clear()
+        self._backchannels.abandon()
 
     def _on_output_audio_buffer_clear(self, _: dict[str, Any], __: str | None) -> None:
         # Over WebSocket the client owns playback; cutting our unsent audio is what we can do.
