@@ -19,7 +19,7 @@ async def test_queue_wait_refuses_new_sessions_while_jobs_wait() -> None:
     await asyncio.gather(*(scheduler.run(Priority.URGENT, time.sleep, 0.15) for _ in range(4)))
     queue.sample()
     # One worker, four 150 ms jobs at once: they waited 0 + 150 + 300 + 450 ms, 225 ms on average.
-    assert 180 < queue.ms < 400, queue.ms
+    assert 180 < queue.ms < 1000, queue.ms  # threads wake late on a busy machine: no tight ceiling
     with pytest.raises(Refusal) as refused:
         capacity.check()
     assert (refused.value.status, refused.value.code) == (503, "server_overloaded")
