@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import tracemalloc
 from typing import Any
 
+import numpy as np
 import pytest
 
+from realtalk.engines.base import Float32Audio
 from realtalk.protocol.limits import MAX_CONVERSATION_ITEMS
+from realtalk.session.effects import Transcribe
 from realtalk.session.session import RealtimeSession
 from tests.hostile import Client
 from tests.session.test_session_core import QuietVad, events
@@ -188,3 +192,31 @@ def test_with_server_vad_a_turn_that_fills_the_buffer_ends_there() -> None:
     ]
     assert kinds.count("input_audio_buffer.committed") == 1
     assert kinds.count("input_audio_buffer.speech_started") == 2, "the speaker goes on in a new turn"
+
+
+class LevelVad:
+    """Speech wherever the audio is loud: pauses exactly where the test puts them."""
+
+    def speech_probability(self, frame: Float32Audio) -> float:
+        return 1.0 if float(np.abs(frame).max()) > 0.1 else 0.0
+
+    def reset(self) -> None:
+        pass
+
+
+def test_each_pause_reads_the_buffer_without_joining_the_whole_turn_again() -> None:
+    """Every pause hands the turn so far to STT; the buffer is not re-joined from its chunks each time."""
+    session = RealtimeSession(model="m", vad=LevelVad())
+    tone = (np.sin(np.arange(12_000) / 24_000 * 2 * np.pi * 220) * 16_000).astype("<i2").tobytes()  # 0.5 s
+    effects: list[Any] = []
+    for _ in range(16):  # sixteen phrases, each followed by a pause too short to end the turn
+        for chunk in (tone, b"\0\0" * 24 * 250):
+            effects += session.feed_audio(chunk)
+    reads = [e.audio for e in effects if isinstance(e, Transcribe) and e.speculative]
+    assert len(reads) >= 15  # (the first phrase's onset may take its first frames)
+    assert "input_audio_buffer.committed" not in [e["type"] for e in events(effects)]
+    for earlier, later in itertools.pairwise(reads):
+        assert len(later) > len(earlier)
+        assert np.array_equal(later[: len(earlier)], earlier), "a read never changes once handed out"
+    copies = sum(not np.shares_memory(earlier, later) for earlier, later in itertools.pairwise(reads))
+    assert copies <= 6, f"the turn was copied afresh in {copies} of {len(reads)} pauses"

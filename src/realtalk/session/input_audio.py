@@ -21,6 +21,7 @@ import numpy as np
 
 from ..audio.convert import InputDecoder
 from ..audio.formats import AudioFormat
+from ..audio.sample_buffer import SampleBuffer
 from ..brain.base import ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
@@ -131,9 +132,8 @@ class InputAudio:
             )
 
     def reset(self) -> None:
-        self._chunks: list[Float32Audio] = []
+        self._samples = SampleBuffer()  # read in every pause: joined once, not per read
         self._raw_input = bytearray()  # appends are amortised O(chunk); `bytes +=` copied it all
-        self._buffer_samples = 0
         self._overflowing = False
         self._vad_pending = np.zeros(0, dtype=np.float32)
         self._buffer_start_ms = self.ms_total
@@ -181,7 +181,7 @@ class InputAudio:
         """Make sure the buffer can hold `audio` as well. With turn detection, a turn that fills the
         buffer ends there (the server owns commits; refusing the audio would also starve VAD of the
         silence that ends the turn). Without it, the client must commit: raise `ProtocolError`."""
-        held_ms = self._buffer_samples / (SAMPLE_RATE / 1000)
+        held_ms = len(self._samples) / (SAMPLE_RATE / 1000)
         incoming_ms = len(audio) / (self.input_format.rate * self.input_format.bytes_per_sample / 1000)
         if held_ms + incoming_ms <= self._max_buffer_ms:
             return
@@ -207,13 +207,12 @@ class InputAudio:
     def feed(self, audio: bytes) -> None:
         samples = self._decoder.feed(audio)
         self._raw_input += audio
-        self._chunks.append(samples)
-        self._buffer_samples += len(samples)
+        self._samples.append(samples)
         self._run_vad(samples)
 
     def commit(self) -> None:
         """`input_audio_buffer.commit`: the buffer becomes a user item now."""
-        ms = self._buffer_samples / (SAMPLE_RATE / 1000)
+        ms = len(self._samples) / (SAMPLE_RATE / 1000)
         if ms < MIN_COMMIT_MS:
             raise ProtocolError(
                 f"Error committing input audio buffer: buffer too small. Expected at least "
@@ -223,9 +222,7 @@ class InputAudio:
         item_id = self._speech_item_id or new_id("item")
         self._speech_item_id = None
         self._turns.reset()
-        tail = self._decoder.flush()  # the resampler's held-back samples belong to this turn
-        self._chunks.append(tail)
-        self._buffer_samples += len(tail)
+        self._samples.append(self._decoder.flush())  # the resampler's held-back samples: this turn's
         self._commit(item_id, speech_end_ms=None)
 
     def clear(self) -> None:
@@ -410,18 +407,16 @@ class InputAudio:
         if self.detection is None or self._speech_item_id is not None:
             return
         keep = int((self.detection.prefix_padding_ms + 64) * SAMPLE_RATE / 1000)
-        if self._buffer_samples <= keep * 2:
+        if len(self._samples) <= keep * 2:
             return
-        audio = np.concatenate(self._chunks)[-keep:]
-        dropped = self._buffer_samples - len(audio)
-        self._chunks = [audio]
-        self._buffer_samples = len(audio)
+        dropped = len(self._samples) - keep
+        self._samples.keep_last(keep)
         self._buffer_start_ms += dropped / (SAMPLE_RATE / 1000)
-        raw_keep = int(len(audio) / SAMPLE_RATE * self.input_format.rate) * self.input_format.bytes_per_sample
+        raw_keep = int(keep / SAMPLE_RATE * self.input_format.rate) * self.input_format.bytes_per_sample
         self._raw_input = self._raw_input[-raw_keep:] if raw_keep else bytearray()
 
     def _utterance(self, speech_end_ms: float | None) -> Float32Audio:
-        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
+        audio = self._samples.samples()
         if speech_end_ms is not None:
             end = int((speech_end_ms + STT_TAIL_MS - self._buffer_start_ms) * SAMPLE_RATE / 1000)
             audio = audio[: max(0, end)]
