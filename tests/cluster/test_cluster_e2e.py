@@ -9,13 +9,16 @@ import asyncio
 import json
 import signal
 import statistics
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+import redis
 from openai import AsyncOpenAI
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -49,6 +52,7 @@ class Balancer:
 class Cluster:
     nodes: list[LiveServer]
     balancer: Balancer
+    redis_url: str
     restarts: list[Future[None]] = field(default_factory=list)
     """Nodes being started again after a drain or a kill (in threads: each test has its own loop)."""
 
@@ -81,7 +85,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             nodes = [first, *pool.map(node, (2, 3))]
         try:
             with haproxy([f"127.0.0.1:{n.port}" for n in nodes]) as url:
-                yield Cluster(nodes, Balancer(url))
+                yield Cluster(nodes, Balancer(url), redis_url)
         finally:
             for n in nodes:
                 n.stop()
@@ -176,6 +180,45 @@ async def test_hang_up_and_sideband_reach_the_owning_node(cluster: Cluster) -> N
             assert denied.status_code == 401
     finally:
         await call.close()
+
+
+async def test_a_proxied_call_control_body_is_held_to_the_limits_first(cluster: Cluster) -> None:
+    """A node refuses an oversized body itself instead of reading it whole to pass it on."""
+    received: list[int] = []
+
+    class Owner(BaseHTTPRequestHandler):  # the node that owns the call, as far as Redis says
+        def do_POST(self) -> None:
+            received.append(len(self.rfile.read(int(self.headers["Content-Length"] or 0))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    owner = ThreadingHTTPServer(("127.0.0.1", 0), Owner)
+    threading.Thread(target=owner.serve_forever, daemon=True).start()
+    registry = redis.Redis.from_url(cluster.redis_url)
+    registry.set("realtalk:call:rtc_elsewhere", f"http://127.0.0.1:{owner.server_port}", ex=60)
+    url = f"{cluster.nodes[1].http_url}/v1/realtime/calls/rtc_elsewhere/hangup"
+
+    async def chunked(size: int) -> AsyncIterator[bytes]:  # no Content-Length to refuse up front
+        for _ in range(size // 65536):
+            yield b" " * 65536
+
+    try:
+        async with httpx.AsyncClient(headers=AUTH, timeout=30) as http:
+            refused = await http.post(url, content=chunked(1024 * 1024 + 65536))  # the limit: 1 MiB
+            assert refused.status_code == 413, refused.text
+            assert refused.json()["error"]["code"] == "request_too_large"
+            assert received == [], "nothing was passed on"
+            passed = await http.post(url, content=chunked(65536))
+            assert passed.status_code == 200 and received == [65536]
+    finally:
+        registry.delete("realtalk:call:rtc_elsewhere")
+        registry.close()
+        owner.shutdown()
+        owner.server_close()
 
 
 async def test_the_task_page_hears_changes_made_on_any_node(cluster: Cluster) -> None:

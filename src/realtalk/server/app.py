@@ -188,9 +188,10 @@ def create_app(
             return LOGIN_BODY_BYTES
         return settings.max_image_body_bytes if path == "/v1/realtalk/chat" else settings.max_body_bytes
 
-    app.add_middleware(BodyLimits, limit_for=body_limit, pause_timeout_s=settings.body_timeout_s)
     if state.cluster is not None:
         app.add_middleware(ClusterGate, cluster=state.cluster)
+    # Outside the cluster's proxy, so a body passed on to another node is held to the same limits.
+    app.add_middleware(BodyLimits, limit_for=body_limit, pause_timeout_s=settings.body_timeout_s)
     app.add_middleware(DrainGate, drain=state.drain)  # refusals need no key check first
     app.add_middleware(SecurityHeaders)  # outside the limits, so refusals carry the headers too
     if settings.cors_origins:
