@@ -31,6 +31,7 @@ from websockets.exceptions import ConnectionClosed
 
 from realtalk.config import Settings
 from realtalk.engines.loader import load_speech_engines
+from tests.e2e.test_capacity_e2e import scrape
 from tests.live_server import API_KEY, LiveServer, free_port, serving
 from tests.realtime_client import Recorder
 from tests.sip_caller import (
@@ -319,6 +320,28 @@ async def test_rtp_timeout_hangs_up(
     call_id = (await incoming(backend[0])).data.call_id
     await sdk(sip_server).realtime.calls.accept(call_id, type="realtime")
     assert await sipp.wait(timeout=RTP_TIMEOUT_S + 30) == 0, sipp.errors()
+
+
+async def test_accept_is_idempotent(
+    sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path
+) -> None:
+    """Accepts that race (two workers handling one webhook) or retry answer the call once."""
+    sipp = place_call(
+        tmp_path / "sipp", scenario(answered(WAIT_FOR_BYE), media_port=4000), int(sip_server.env["sip_port"])
+    )
+    try:
+        call_id = (await incoming(backend[0])).data.call_id
+        opened = scrape(sip_server).get("realtalk_sessions_total{transport=sip}", 0)
+        client = sdk(sip_server)
+        await asyncio.gather(*(client.realtime.calls.accept(call_id, type="realtime") for _ in range(3)))
+        assert scrape(sip_server)["realtalk_sessions_total{transport=sip}"] == opened + 1, "one session"
+        await client.realtime.calls.accept(call_id, type="realtime")  # a retry once it is answered
+        assert scrape(sip_server)["realtalk_sessions_total{transport=sip}"] == opened + 1
+        await client.realtime.calls.hangup(call_id)
+        assert await sipp.wait() == 0, sipp.errors()
+    finally:
+        if sipp.process.poll() is None:
+            sipp.process.kill()
 
 
 async def test_bad_input(sip_server: LiveServer) -> None:

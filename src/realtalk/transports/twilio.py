@@ -37,13 +37,12 @@ from twilio.twiml.voice_response import Connect, VoiceResponse
 
 from ..audio.formats import G711_ULAW
 from ..protocol.errors import ProtocolError
-from ..server.auth import PHONE_KEY_ID
-from ..server.calls import Call, open_call
+from ..server.calls import Call
 from ..server.capacity import Refusal
 from ..server.realtime_http import error_response
 from ..server.state import AppState
 from ..session.config import merge_config
-from .phone import phone_session
+from .phone import open_phone_call
 
 log = logging.getLogger(__name__)
 
@@ -331,19 +330,12 @@ class TwilioStream:
             return start
 
     async def _serve(self, start: dict[str, Any], grant: StreamGrant) -> None:
-        session_config = phone_session(G711_ULAW)
+        agent: dict[str, Any] = {}
         for handoff in self.state.handoffs:
             if handoff.agent == grant.agent:
-                session_config = merge_config(session_config, handoff.session_update)
+                agent = merge_config(agent, handoff.session_update)
         try:
-            call, history = await open_call(
-                self.state,
-                key_id=PHONE_KEY_ID,
-                transport="twilio",
-                session_config=session_config,
-                server_playout=True,
-                playout_format=G711_ULAW,
-            )
+            call, history = await open_phone_call(self.state, "twilio", G711_ULAW, agent)
         except Refusal as refusal:
             log.warning("refused a Twilio call: %s", refusal.message)
             return

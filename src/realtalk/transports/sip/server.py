@@ -35,13 +35,11 @@ from ...audio.formats import AudioFormat
 from ...protocol.client_events import validate_session_config
 from ...protocol.errors import ProtocolError
 from ...protocol.ids import new_id
-from ...server.auth import PHONE_KEY_ID
-from ...server.calls import Call, open_call
+from ...server.calls import Call
 from ...server.capacity import Refusal
 from ...server.realtime_http import error_response, json_object
 from ...server.state import AppState
-from ...session.config import merge_config
-from ..phone import phone_session
+from ..phone import open_phone_call
 from . import webhook
 from .media import PAYLOAD_FORMATS, SipMedia
 
@@ -61,6 +59,8 @@ class _SipCall:
     invite: IncomingCall
     offer: SdpMessage
     ring_timer: asyncio.TimerHandle | None = None
+    answering: asyncio.Future[None] | None = None
+    """The first accept's work: later accepts of the call wait for it instead of answering again."""
     call: Call | None = None
     media: SipMedia | None = None
     caller_hung_up: bool = False
@@ -259,15 +259,25 @@ class SipServer:
 
     def ringing(self, call_id: str) -> _SipCall | None:
         sip_call = self._calls.get(call_id)
-        return sip_call if sip_call is not None and sip_call.call is None else None
+        return sip_call if sip_call is not None and sip_call.answering is None else None
 
     async def accept(self, call_id: str, session_config: dict[str, Any]) -> None:
-        """Answer a ringing call with this (validated) session config. Raises `ProtocolError`."""
-        sip_call = self.ringing(call_id)
+        """Answer a ringing call with this (validated) session config. Raises `ProtocolError`.
+
+        Idempotent: an accept of a call being answered or answered already (a backend that retries,
+        or two of its workers handling one webhook) waits for the first one and shares its outcome,
+        so the call is answered once, with the first accept's config."""
+        sip_call = self._calls.get(call_id)
         if sip_call is None:
             raise ProtocolError(f"Call '{call_id}' is not ringing.", code="call_not_found", param="call_id")
-        if sip_call.ring_timer is not None:
-            sip_call.ring_timer.cancel()
+        if sip_call.answering is None:
+            if sip_call.ring_timer is not None:
+                sip_call.ring_timer.cancel()
+            sip_call.answering = asyncio.ensure_future(self._answer(sip_call, session_config))
+        # Shielded: a requester that goes away does not leave the call half answered.
+        await asyncio.shield(sip_call.answering)
+
+    async def _answer(self, sip_call: _SipCall, session_config: dict[str, Any]) -> None:
         media = await self._open_media(sip_call, session_config)
         if media is None:
             raise ProtocolError("No RTP port is free for the call; it was rejected.", code="server_error")
@@ -297,16 +307,9 @@ class SipServer:
         for port in self._rtp_ports:
             if port in self._ports_in_use:
                 continue
-            fmt = self._format(sip_call.offer)
-            config = merge_config(phone_session(fmt), session_config)
             try:
-                call, _ = await open_call(
-                    self.state,
-                    key_id=PHONE_KEY_ID,
-                    transport="sip",
-                    session_config=config,
-                    server_playout=True,
-                    playout_format=fmt,
+                call, _ = await open_phone_call(
+                    self.state, "sip", self._format(sip_call.offer), session_config
                 )
             except Refusal as refusal:
                 self._reject(sip_call, 503, "Service Unavailable")  # else it rings on, holding a slot
