@@ -37,8 +37,8 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
-    subprocess.run(
-        _as_owner([_bin("initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8"]),
+    subprocess.run(  # --no-sync, like fsync=off below: a throwaway server has nothing to keep
+        _as_owner([_bin("initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8", "--no-sync"]),
         check=True,
         capture_output=True,
     )

@@ -62,8 +62,13 @@ class Recorder(EventReader):
         await self.until("response.done", timeout)
         return self.events[start:]
 
-    async def turn(self, text: str) -> str:
-        """One typed user turn; what the agent finally says, after any server-tool round trips."""
+    async def update(self, **session: Any) -> dict[str, Any]:
+        """`session.update` with these fields; the `session.updated` that answers it."""
+        await self.send({"type": "session.update", "session": {"type": "realtime", **session}})
+        return await self.until("session.updated")
+
+    async def ask(self, text: str) -> None:
+        """Add a typed user message and ask for a response."""
         content = [{"type": "input_text", "text": text}]
         await self.send(
             {
@@ -72,6 +77,10 @@ class Recorder(EventReader):
             }
         )
         await self.send({"type": "response.create"})
+
+    async def turn(self, text: str) -> str:
+        """One typed user turn; what the agent finally says, after any server-tool round trips."""
+        await self.ask(text)
         while True:
             events = await self.collect_response()
             if not any(e["type"] == "response.function_call_arguments.done" for e in events):

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.live_server import API_KEY, LiveServer, serving
+from tests.live_server import API_KEY, LiveServer
 from tests.realtime_client import realtime
 
 pytestmark = pytest.mark.slow
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
-
-
-@pytest.fixture(scope="module")
-def task_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("tasks"), "--app", "task-manager") as live:
-        yield live
 
 
 def api(server: LiveServer) -> httpx.Client:
@@ -49,10 +41,7 @@ def test_rest_crud(task_server: LiveServer) -> None:
 
 async def test_voice_tools_share_the_list(task_server: LiveServer) -> None:
     async with realtime(task_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         assert "Tasha" in await conn.turn("hello")
         assert "buy milk" in await conn.turn("add a task to buy milk tomorrow at 3pm")
         with api(task_server) as client:
@@ -75,10 +64,7 @@ async def test_voice_tools_share_the_list(task_server: LiveServer) -> None:
 
 async def test_handoff_to_the_coach_and_back(task_server: LiveServer) -> None:
     async with realtime(task_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         await conn.turn("add a task to water the plants")
         assert "I am Max" in await conn.turn("can i talk to the focus coach")
         updated = [e for e in conn.events if e["type"] == "session.updated"][-1]

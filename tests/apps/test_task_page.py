@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,11 @@ import httpx
 import pytest
 
 from realtalk.apps.tasks.app import STATIC
-from tests.live_server import API_KEY, LiveServer, serving
+from tests.live_server import API_KEY, LiveServer
 from tests.realtime_client import realtime
 
 pytestmark = pytest.mark.slow
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
-
-
-@pytest.fixture(scope="module")
-def task_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("taskpage"), "--app", "task-manager") as live:
-        yield live
 
 
 def test_the_page_and_the_files_it_references_are_served(task_server: LiveServer) -> None:
@@ -84,10 +78,7 @@ async def test_events_follow_rest_and_voice_changes(
         tasks = await _next_with(updates, "renew passport")
         assert next(t for t in tasks if t["id"] == created["id"])["tags"] == ["admin"]
         async with realtime(task_server) as conn:
-            await conn.send(
-                {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-            )
-            await conn.until("session.updated")
+            await conn.update(output_modalities=["text"])
             assert "water the plants" in await conn.turn("add a task to water the plants")
             await _next_with(updates, "water the plants")
             assert "done" in await conn.turn("mark renew passport as done")

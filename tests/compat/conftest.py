@@ -28,9 +28,10 @@ def compat_clients() -> None:
     subprocess.run([ROOT / "scripts" / "setup_compat.sh"], check=True, timeout=900)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server per client module, stopped when its tests are done (each reads its last conversation)."""
+    """One server for every client (models load once); each client's test reads the newest
+    conversation, its own, since the clients run one after another."""
     live = start_server(tmp_path_factory.mktemp("realtalk-compat"))
     yield live
     live.stop()

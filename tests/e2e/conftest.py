@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.live_server import LiveServer, start_server
+from tests.live_server import LiveServer, serving, start_server
 from tests.twilio_peer import AUTH_TOKEN
 
 
@@ -14,3 +14,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = start_server(tmp_path_factory.mktemp("realtalk-e2e"), REALTALK_TWILIO_AUTH_TOKEN=AUTH_TOKEN)
     yield live
     live.stop()
+
+
+@pytest.fixture(scope="package")
+def tool_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with the sample server-side tools, for the tools and the chat tests."""
+    with serving(tmp_path_factory.mktemp("tools"), "--tools", "tests.tools.sample_tools:tools") as live:
+        yield live

@@ -52,10 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator
 
 
 async def text_only(conn: Recorder) -> Recorder:
-    await conn.send(
-        {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-    )
-    await conn.until("session.updated")
+    await conn.update(output_modalities=["text"])
     return conn
 
 

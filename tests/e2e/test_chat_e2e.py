@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,19 +11,13 @@ import pytest
 
 from realtalk.protocol.limits import MAX_INSTRUCTIONS_CHARS, MAX_TEXT_CHARS
 from tests.images import MEETING, data_url, text_image, words
-from tests.live_server import API_KEY, LiveServer, serving
+from tests.live_server import API_KEY, LiveServer
 from tests.realtime_client import realtime
 from tests.realtime_schema import validate_server_event
 
 pytestmark = pytest.mark.slow
 
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
-
-
-@pytest.fixture(scope="module")
-def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("chat"), "--tools", "tests.tools.sample_tools:tools") as live:
-        yield live
 
 
 async def chat(server: LiveServer, body: dict[str, Any], *, until: str | None = None) -> list[dict[str, Any]]:
@@ -54,8 +47,8 @@ def reply_text(events: list[dict[str, Any]]) -> str:
     return "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
 
 
-async def test_chat_streams_a_turn_and_the_websocket_continues_it(chat_server: LiveServer) -> None:
-    events = await chat(chat_server, {"text": "hello"})
+async def test_chat_streams_a_turn_and_the_websocket_continues_it(tool_server: LiveServer) -> None:
+    events = await chat(tool_server, {"text": "hello"})
     assert events[0]["type"] == "realtalk.chat.started"
     conversation_id = events[0]["conversation_id"]
     kinds = [e["type"] for e in events]
@@ -69,29 +62,26 @@ async def test_chat_streams_a_turn_and_the_websocket_continues_it(chat_server: L
     greeting = reply_text(events)
     assert greeting and "response.output_text.done" in kinds
 
-    async with realtime(chat_server, conversation_id=conversation_id) as conn:
+    async with realtime(tool_server, conversation_id=conversation_id) as conn:
         replayed = [(await conn.until("conversation.item.done"))["item"] for _ in range(2)]
         assert replayed[0]["content"][0]["text"] == "hello"
         assert replayed[1]["role"] == "assistant" and replayed[1]["content"][0]["text"] == greeting
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         assert "welcome" in (await conn.turn("thank you")).lower()
 
     # And back: the SSE turn sees what was said over the WebSocket.
-    again = await chat(chat_server, {"text": "say that again", "conversation_id": conversation_id})
+    again = await chat(tool_server, {"text": "say that again", "conversation_id": conversation_id})
     assert again[0]["conversation_id"] == conversation_id
     assert "welcome" in reply_text(again).lower()
 
 
-async def test_instructions_apply_to_the_chat_session(chat_server: LiveServer) -> None:
+async def test_instructions_apply_to_the_chat_session(tool_server: LiveServer) -> None:
     body = {"text": "who are you?", "instructions": "You are Ada, a helpful concierge for Hotel X."}
-    assert "Ada" in reply_text(await chat(chat_server, body))
+    assert "Ada" in reply_text(await chat(tool_server, body))
 
 
-async def test_a_server_tool_runs_within_one_chat_request(chat_server: LiveServer) -> None:
-    events = await chat(chat_server, {"text": "what's the weather in paris"})
+async def test_a_server_tool_runs_within_one_chat_request(tool_server: LiveServer) -> None:
+    events = await chat(tool_server, {"text": "what's the weather in paris"})
     call = next(e for e in events if e["type"] == "response.function_call_arguments.done")
     assert call["name"] == "get_weather" and json.loads(call["arguments"]) == {"city": "Paris"}
     output = next(
@@ -105,18 +95,18 @@ async def test_a_server_tool_runs_within_one_chat_request(chat_server: LiveServe
     assert "21" in reply_text(events[events.index(done[0]) :])
 
 
-async def test_an_image_in_a_chat_turn_is_read_out(chat_server: LiveServer) -> None:
+async def test_an_image_in_a_chat_turn_is_read_out(tool_server: LiveServer) -> None:
     image = data_url(text_image(MEETING))
-    events = await chat(chat_server, {"text": "what does this say?", "image_url": image})
+    events = await chat(tool_server, {"text": "what does this say?", "image_url": image})
     item = events[1]["item"]
     assert [p["type"] for p in item["content"]] == ["input_image", "input_text"]
     answer = reply_text(events)
     assert answer.startswith("The image says:") and {"meeting", "room", "42"} <= words(answer)
 
 
-async def test_an_image_over_the_realtime_websocket_gets_a_spoken_answer(chat_server: LiveServer) -> None:
+async def test_an_image_over_the_realtime_websocket_gets_a_spoken_answer(tool_server: LiveServer) -> None:
     image = data_url(text_image(MEETING, fmt="JPEG"), "image/jpeg")
-    async with realtime(chat_server) as conn:
+    async with realtime(tool_server) as conn:
         await conn.send(
             {
                 "type": "conversation.item.create",
@@ -153,15 +143,15 @@ async def test_an_image_over_the_realtime_websocket_gets_a_spoken_answer(chat_se
         assert error["error"]["code"] == "invalid_image_format" and error["error"]["event_id"] == "bad-image"
 
 
-async def test_leaving_mid_stream_stops_the_agent_and_keeps_what_was_saved(chat_server: LiveServer) -> None:
+async def test_leaving_mid_stream_stops_the_agent_and_keeps_what_was_saved(tool_server: LiveServer) -> None:
     events = await chat(
-        chat_server,
+        tool_server,
         {"text": "look up my order number four five six"},
         until="response.function_call_arguments.done",
     )
     conversation_id = events[0]["conversation_id"]
     await asyncio.sleep(2.5)  # longer than the tool takes: its result would have been saved by now
-    async with realtime(chat_server, conversation_id=conversation_id) as conn:
+    async with realtime(tool_server, conversation_id=conversation_id) as conn:
         first = (await conn.until("conversation.item.done"))["item"]
         second = (await conn.until("conversation.item.done"))["item"]
         assert first["content"][0]["text"] == "look up my order number four five six"
@@ -173,8 +163,8 @@ async def test_leaving_mid_stream_stops_the_agent_and_keeps_what_was_saved(chat_
         assert len(replayed) == 2, "the cancelled tool's result was never saved"
 
 
-def test_chat_refusals(chat_server: LiveServer) -> None:
-    url = f"{chat_server.http_url}/v1/realtalk/chat"
+def test_chat_refusals(tool_server: LiveServer) -> None:
+    url = f"{tool_server.http_url}/v1/realtalk/chat"
     with httpx.Client(timeout=30) as http:
         unauthorized = http.post(url, json={"text": "hi"})
         assert unauthorized.status_code == 401 and unauthorized.json()["error"]["code"] == "invalid_api_key"

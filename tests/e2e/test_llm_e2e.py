@@ -38,13 +38,7 @@ def llm_server(tmp_path: Path, chat: ChatServer) -> Iterator[LiveServer]:
 
 
 async def ask(conn: Recorder, text: str) -> list[dict[str, object]]:
-    await conn.send(
-        {
-            "type": "conversation.item.create",
-            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-        }
-    )
-    await conn.send({"type": "response.create"})
+    await conn.ask(text)
     return await conn.collect_response()
 
 
@@ -123,10 +117,7 @@ async def test_the_semantic_cache_answers_a_repeated_opening_question(
 
         async def opening(question: str, key: str = API_KEY) -> str:
             async with realtime(live, api_key=key) as conn:
-                await conn.send(
-                    {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-                )
-                await conn.until("session.updated")
+                await conn.update(output_modalities=["text"])
                 return "".join(
                     str(e["delta"])
                     for e in await ask(conn, question)

@@ -60,10 +60,7 @@ def test_health_lists_the_mcp_servers(mcp_server: LiveServer) -> None:
 
 async def test_mcp_tool_is_called_and_spoken(mcp_server: LiveServer) -> None:
     async with realtime(mcp_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         await conn.send(
             {
                 "type": "conversation.item.create",
@@ -85,17 +82,7 @@ async def test_mcp_tool_is_called_and_spoken(mcp_server: LiveServer) -> None:
         )
         assert "3.11" in answer
 
-        await conn.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "get the stock price for xyz"}],
-                },
-            }
-        )
-        await conn.send({"type": "response.create"})
+        await conn.ask("get the stock price for xyz")
         await conn.collect_response()
         answer = "".join(
             e["delta"] for e in await conn.collect_response() if e["type"] == "response.output_text.delta"

@@ -22,10 +22,7 @@ def own_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 async def test_items_survive_a_crash_and_restore(own_server: LiveServer) -> None:
     async with realtime(own_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         for text in ("my name is Grace", "I like tea"):
             await conn.send(
                 {

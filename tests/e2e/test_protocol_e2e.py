@@ -203,10 +203,7 @@ async def test_bad_input_gets_errors_and_the_session_lives(server: LiveServer) -
         )
         assert error["error"]["param"] == "session.audio.input.turn_detection.silence_duration_ms"
         # Still alive and still answering.
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         await say(conn, "hello")
         await conn.send({"type": "response.create"})
         assert (await conn.until("response.done"))["response"]["status"] == "completed"

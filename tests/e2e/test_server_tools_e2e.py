@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer, serving
-from tests.realtime_client import Recorder, realtime
+from tests.live_server import LiveServer
+from tests.realtime_client import realtime
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def tool_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with serving(tmp_path_factory.mktemp("tools"), "--tools", "tests.tools.sample_tools:tools") as live:
-        yield live
-
-
-async def ask(conn: Recorder, text: str) -> None:
-    await conn.send(
-        {
-            "type": "conversation.item.create",
-            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-        }
-    )
-    await conn.send({"type": "response.create"})
 
 
 def spoken(events: list[dict[str, Any]]) -> str:
@@ -40,11 +23,8 @@ def spoken(events: list[dict[str, Any]]) -> str:
 
 async def test_server_tool_round_trip(tool_server: LiveServer) -> None:
     async with realtime(tool_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
-        await ask(conn, "what's the weather in paris")
+        await conn.update(output_modalities=["text"])
+        await conn.ask("what's the weather in paris")
         first = await conn.collect_response()
         call = next(e for e in first if e["type"] == "response.function_call_arguments.done")
         assert call["name"] == "get_weather" and json.loads(call["arguments"]) == {"city": "Paris"}
@@ -60,7 +40,7 @@ async def test_server_tool_round_trip(tool_server: LiveServer) -> None:
 
 async def test_slow_tool_gets_a_filler_line(tool_server: LiveServer) -> None:
     async with realtime(tool_server) as conn:
-        await ask(conn, "look up my order number four five six")
+        await conn.ask("look up my order number four five six")
         first = await conn.collect_response()
         assert "looking up your order" in spoken(first)
         assert any(e["type"] == "response.output_audio.delta" for e in first)
@@ -70,17 +50,14 @@ async def test_slow_tool_gets_a_filler_line(tool_server: LiveServer) -> None:
 
 async def test_cancel_during_a_tool_call_drops_the_result(tool_server: LiveServer) -> None:
     async with realtime(tool_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
-        await ask(conn, "look up order number one two three")
+        await conn.update(output_modalities=["text"])
+        await conn.ask("look up order number one two three")
         await conn.until("response.function_call_arguments.done")
         await conn.send({"type": "response.cancel"})
         done = await conn.until("response.done")
         assert done["response"]["status"] == "cancelled"
         # Ask something else; the late tool result must never show up or be spoken.
-        await ask(conn, "thank you")
+        await conn.ask("thank you")
         reply = await conn.collect_response()
         assert "welcome" in spoken(reply).lower()
         assert not any(
@@ -100,11 +77,8 @@ async def test_tool_failures_are_answered_honestly(
     tool_server: LiveServer, request_text: str, expected: str
 ) -> None:
     async with realtime(tool_server) as conn:
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
-        await ask(conn, request_text)
+        await conn.update(output_modalities=["text"])
+        await conn.ask(request_text)
         await conn.collect_response()
         answer = spoken(await conn.collect_response())
         assert answer.startswith("Sorry") and expected in answer

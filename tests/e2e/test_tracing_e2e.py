@@ -52,10 +52,7 @@ async def test_a_session_is_traced_turn_by_turn(server: LiveServer, otlp: OtlpRe
         session_id = conn.events[0]["session"]["id"]
         await conn.append_audio(silence(300) + pcm24k(load_wav_16k(path)) + silence(1200))
         await conn.collect_response(timeout=90)
-        await conn.send(
-            {"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"]}}
-        )
-        await conn.until("session.updated")
+        await conn.update(output_modalities=["text"])
         await conn.turn("what's the weather in paris")
     session = await wait_for_span(otlp, "realtime.session")
     assert session.resource["service.name"] == "realtalk"

@@ -170,17 +170,7 @@ async def test_idle_timeout_prompts_the_user(server: LiveServer) -> None:
             }
         )
         await conn.until("session.updated")
-        await conn.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "hello"}],
-                },
-            }
-        )
-        await conn.send({"type": "response.create"})
+        await conn.ask("hello")
         await conn.until("response.done")
         timeout = await conn.until("input_audio_buffer.timeout_triggered", timeout=15)
         assert timeout["audio_end_ms"] >= timeout["audio_start_ms"]
