@@ -61,19 +61,7 @@ def test_health_lists_the_mcp_servers(mcp_server: LiveServer) -> None:
 async def test_mcp_tool_is_called_and_spoken(mcp_server: LiveServer) -> None:
     async with realtime(mcp_server) as conn:
         await conn.update(output_modalities=["text"])
-        await conn.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [
-                        {"type": "input_text", "text": "convert a distance of five kilometers to miles"}
-                    ],
-                },
-            }
-        )
-        await conn.send({"type": "response.create"})
+        await conn.ask("convert a distance of five kilometers to miles")
         first = await conn.collect_response()
         call = next(e for e in first if e["type"] == "response.function_call_arguments.done")
         assert call["name"] == "convert_distance" and json.loads(call["arguments"]) == {"kilometers": 5.0}

@@ -62,17 +62,9 @@ async def test_wrong_key_is_refused_before_upgrade(server: LiveServer) -> None:
 
 async def test_text_turn(server: LiveServer) -> None:
     async with realtime(server) as conn:
-        await conn.send(
-            {
-                "type": "session.update",
-                "session": {
-                    "type": "realtime",
-                    "output_modalities": ["text"],
-                    "instructions": "You are Ada, the concierge of the Grand Hotel.",
-                },
-            }
+        await conn.update(
+            output_modalities=["text"], instructions="You are Ada, the concierge of the Grand Hotel."
         )
-        await conn.until("session.updated")
         await say(conn, "hello")
         start = len(conn.events)
         await conn.send({"type": "response.create"})

@@ -159,17 +159,10 @@ async def test_semantic_vad_and_manual_commit(server: LiveServer) -> None:
 
 async def test_idle_timeout_prompts_the_user(server: LiveServer) -> None:
     async with realtime(server) as conn:
-        await conn.send(
-            {
-                "type": "session.update",
-                "session": {
-                    "type": "realtime",
-                    "output_modalities": ["text"],
-                    "audio": {"input": {"turn_detection": {"type": "server_vad", "idle_timeout_ms": 5000}}},
-                },
-            }
+        await conn.update(
+            output_modalities=["text"],
+            audio={"input": {"turn_detection": {"type": "server_vad", "idle_timeout_ms": 5000}}},
         )
-        await conn.until("session.updated")
         await conn.ask("hello")
         await conn.until("response.done")
         timeout = await conn.until("input_audio_buffer.timeout_triggered", timeout=15)

@@ -83,22 +83,7 @@ def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
 
 
 def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:
-    session = RealtimeSession(model="m", vad=vad.stream())
-    session.start()
-    session.handle_event(
-        {
-            "type": "conversation.item.create",
-            "item": {
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "tell me a story"}],
-            },
-        }
-    )
-    rid = next(
-        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
-    ).response_id
-    session.response_audio(rid, silence(500), "Once upon a time. ")
+    session, rid = replying_session(vad, semantic=False)
     effects = append(session, pcm24k(load_wav_16k(librivox_clips()[4][0])))
     assert "input_audio_buffer.speech_started" in kinds(effects)
     assert any(isinstance(e, StopGenerating) and e.response_id == rid for e in effects)
@@ -160,16 +145,22 @@ def test_semantic_vad_waits_for_an_unfinished_turn(vad: SileroVad) -> None:
     assert "input_audio_buffer.speech_stopped" in kinds(effects)
 
 
-def replying_session(vad: SileroVad, *, server_playout: bool = False) -> tuple[RealtimeSession, str]:
-    """A semantic_vad session (backchannels on by default) whose reply is talking."""
+def replying_session(
+    vad: SileroVad, *, server_playout: bool = False, semantic: bool = True
+) -> tuple[RealtimeSession, str]:
+    """A session whose reply is talking: semantic_vad (backchannels on by default), else server_vad."""
     session = RealtimeSession(model="m", vad=vad.stream(), server_playout=server_playout)
     session.start()
-    session.handle_event(
-        {
-            "type": "session.update",
-            "session": {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}},
-        }
-    )
+    if semantic:
+        session.handle_event(
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}},
+                },
+            }
+        )
     session.handle_event(
         {
             "type": "conversation.item.create",
