@@ -10,6 +10,13 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
   is a backchannel phrase or nothing at all (a cough, a door): the reply resumes where it paused
   and the speech is dropped, never committed as a user turn.
 
+Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
+VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
+pauses there whatever backchannels are set to. If VAD confirms speech, the duck becomes the hold
+above (or plain barge-in's cancel); if not, the reply resumes. Either way the caller stops
+hearing the agent at the onset, not ~170 ms later, and a cancelled reply is truncated at what was
+played until the duck.
+
 Part of the sans-I/O session, like `InputAudio` and `Responses`.
 """
 
@@ -53,18 +60,33 @@ class Backchannels:
         self._server_playout = server_playout
         self._enabled = enabled
         self.holding = False
+        self.ducked = False
+        """Paused at a provisional onset that VAD has not judged yet."""
+
+    def onset(self) -> None:
+        """A provisional onset over the reply: pause its audio until VAD has judged it."""
+        if not self.holding and not self.ducked:
+            self.ducked = self._pause()
+
+    def onset_unconfirmed(self) -> None:
+        """VAD did not confirm the onset as speech: play on."""
+        if self.ducked:
+            self.ducked = False
+            self._resume()
+
+    def barged_in(self) -> None:
+        """The confirmed speech cancelled the reply (backchannels off): undo a duck it outlived."""
+        if self.ducked:
+            self.ducked = False
+            self._resume()  # what was cut is gone; a pause with nothing left must not linger
 
     def speech_started(self) -> bool:
         """The user started talking with barge-in on. True: the reply is held, not cancelled."""
         if not self._enabled():
             return False
-        current = self._responses.current
-        if self._server_playout and (current is not None or self._responses.playouts):
-            self._out.append(PausePlayout())
-        elif current is not None and current.first_audio_at is not None:
-            self._responses.hold_audio()
-        else:
+        if not (self.ducked or self._pause()):
             return False
+        self.ducked = False
         self.holding = True
         return True
 
@@ -87,15 +109,28 @@ class Backchannels:
 
     def abandon(self) -> None:
         """The held speech was thrown away (buffer cleared, turn detection changed): play on."""
+        self.onset_unconfirmed()
         if self.holding:
             self.holding = False
             self._resume()
 
     def turn_ended(self) -> None:
         """The turn was committed before its transcript decided: it is a real turn."""
+        self.onset_unconfirmed()
         if self.holding:
             self.holding = False
             self._interrupt()
+
+    def _pause(self) -> bool:
+        """Pause the reply's audio; False when there is none to pause."""
+        current = self._responses.current
+        if self._server_playout and (current is not None or self._responses.playouts):
+            self._out.append(PausePlayout())
+        elif current is not None and current.first_audio_at is not None:
+            self._responses.hold_audio()
+        else:
+            return False
+        return True
 
     def _resume(self) -> None:
         if self._server_playout:
