@@ -43,6 +43,8 @@ class Line:
         self.runtime = self  # what the queue reports to, as `Call.runtime`
         self.queue = PlayoutQueue(self, PCM16_24K, 20)  # type: ignore[arg-type]
         self.events: list[dict[str, Any]] = []
+        self.event_frames: list[int] = []
+        """For each event, the 20 ms frame it was sent in (the count of frames out before it)."""
         self.effects: list[Effect] = []
         self.out: list[bytes] = []
         """The agent's audio, frame by frame, as the caller got it."""
@@ -66,6 +68,7 @@ class Line:
             self.effects.append(effect)
             if isinstance(effect, Send):
                 self.events.append(effect.event)
+                self.event_frames.append(len(self.out))
             elif isinstance(effect, PlayAudio):
                 self.queue.play(effect.response_id, effect.item_id, effect.audio)
             elif isinstance(effect, ClearPlayout):
@@ -83,6 +86,17 @@ class Line:
 
     def voiced(self) -> list[bool]:
         return [any(frame) for frame in self.out]
+
+    def frame_of(self, kind: str, since: int = 0) -> int | None:
+        """The frame in which the first event of `kind` was sent (from frame `since` on)."""
+        return next(
+            (
+                f
+                for e, f in zip(self.events, self.event_frames, strict=True)
+                if e["type"] == kind and f >= since
+            ),
+            None,
+        )
 
     def kinds(self) -> list[str]:
         return [e["type"] for e in self.events]

@@ -42,9 +42,12 @@ DISCONNECT_GRACE_S = 5.0
 """How long a 'disconnected' peer may take to come back (ICE restarts, brief network loss)."""
 MAX_INBOX = 1024
 """Client events from the data channel waiting for the session."""
-JITTER_PACKETS = 2
-"""Caller audio held back for reordering, in 20 ms packets. aiortc holds 4 (80 ms); every packet
-held is latency added to turn ends and barge-in, and Opus plus VAD ride out the rare late one."""
+JITTER_PACKETS = 1
+"""Caller audio held back for reordering, in 20 ms packets, beyond the one packet aiortc's buffer
+always waits for (a frame is complete when the next one arrives). aiortc holds 4 (80 ms); every
+packet held is latency added to turn ends and barge-in. A packet that comes late still finds its
+place: the buffer stops at the gap until it arrives (and is one packet deeper from then on), so
+the prefetch only sets the starting depth."""
 
 
 class SdpError(ValueError):
