@@ -182,7 +182,7 @@ class RtcCall:
             raise SdpError(f"Could not parse the SDP offer: {exc}") from exc
         for transceiver in self.pc.getTransceivers():
             if transceiver.kind == "audio":
-                _shorten_jitter_buffer(transceiver.receiver)
+                shorten_jitter_buffer(transceiver.receiver)
                 self.pc.addTrack(self.player)
                 break
         try:
@@ -289,14 +289,14 @@ class RtcCall:
             await self.pc.close()
 
 
-def _shorten_jitter_buffer(receiver: Any) -> None:
-    """Hold `JITTER_PACKETS` instead of aiortc's fixed 4 (it has no setting; see JITTER_PACKETS).
+def shorten_jitter_buffer(receiver: Any, packets: int = JITTER_PACKETS) -> None:
+    """Hold `packets` instead of aiortc's fixed 4 (it has no setting; see JITTER_PACKETS).
 
     Done before any packet arrives. If a later aiortc names its buffer differently, its default
     stays: slower, still correct.
     """
     attribute = "_RTCRtpReceiver__jitter_buffer"
     if isinstance(getattr(receiver, attribute, None), JitterBuffer):
-        setattr(receiver, attribute, JitterBuffer(capacity=16, prefetch=JITTER_PACKETS))
+        setattr(receiver, attribute, JitterBuffer(capacity=16, prefetch=packets))
     else:
         log.debug("aiortc's receiver has no jitter buffer to shorten; keeping its default")
