@@ -13,24 +13,28 @@ network, Opus or either jitter buffer (bench/webrtc_latency.py measures those en
   minute while the agent talks (after 2 s of the noise before the reply: the floor learns it);
 - coughs and door slams over the reply: paused, then resumed without a `speech_started`.
 
-Run from the repository root: `python bench/onset_pause.py` (~1 min, no server).
+Run from the repository root: `python bench/onset_pause.py [--phone]` (~1 min, no server;
+`--phone`: the session's media is 8 kHz μ-law, as on SIP and Twilio calls).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.turn_taking import build_material
 from bench.voice_latency import pct
-from tests.playout_line import Line
+from tests.playout_line import Line, encode
 from tests.realtime_client import pcm24k
 
+from realtalk.audio.formats import G711_ULAW, PCM16_24K, AudioFormat
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.evaluation import audio as au
 from realtalk.evaluation.scenario import LEAD_IN_MS, Case, load_scenario, prepare
@@ -41,21 +45,31 @@ WARM_UP_MS = 2000
 """Noise heard before the agent starts talking."""
 
 
-def _run(vad: SileroVad, detection: dict[str, str], case: Case, babble: list[au.Samples]) -> dict[str, float]:
+def _media(samples: au.Samples, fmt: AudioFormat) -> bytes:
+    """16 kHz float samples as the caller's media."""
+    if fmt == PCM16_24K:
+        return pcm24k(samples)
+    narrow = np.asarray(soxr.resample(samples, 16_000, fmt.rate), dtype=np.float32)
+    return encode(np.clip(narrow * 32768, -32768, 32767).astype(np.int16).tobytes(), fmt)
+
+
+def _run(
+    vad: SileroVad, detection: dict[str, str], case: Case, babble: list[au.Samples], fmt: AudioFormat
+) -> dict[str, float]:
     """One case over a playing reply; times in ms of input audio from the case's speech onset."""
     audio = prepare(case, babble)
     samples, onset = audio.samples, audio.onset_ms
     if case.reactive:  # played into the reply as it is: give it a second of the reply first
         samples = np.concatenate([au.silence(1000), samples])
         onset = None if onset is None else onset + 1000
-    line = Line(vad.stream(), detection)
+    line = Line(vad.stream(), detection, fmt)
     # Noise is there before the agent talks (the floor learns it), as in a call: noise alone for
     # `WARM_UP_MS`, speech in noise for the lead-in before its speech.
     warm_up = WARM_UP_MS if onset is None else (LEAD_IN_MS - 100 if case.noise is not None else 0)
-    line.talk(pcm24k(samples[: warm_up * 16]))
+    line.talk(_media(samples[: warm_up * 16], fmt))
     line.reply(len(samples) / 16000 + 2)
     start, effects = len(line.out), len(line.effects)
-    line.talk(pcm24k(samples[warm_up * 16 :]))
+    line.talk(_media(samples[warm_up * 16 :], fmt))
     voiced = line.voiced()[start:]
     started = line.frame_of("input_audio_buffer.speech_started", start)
     result = {
@@ -77,6 +91,9 @@ def _run(vad: SileroVad, detection: dict[str, str], case: Case, babble: list[au.
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--phone", action="store_true", help="8 kHz μ-law media (SIP, Twilio)")
+    fmt = G711_ULAW if parser.parse_args().phone else PCM16_24K
     out = Path(tempfile.mkdtemp(prefix="realtalk-onsets-"))
     scenario = load_scenario(build_material(out))
     babble = [au.load_wav_16k(p) for p in scenario.babble_sources]
@@ -86,7 +103,7 @@ def main() -> None:
             cases = [c for c in scenario.cases if c.split == split and c.kind != "pause"]
             spoken, noise, knocks = [], [], []
             for case in cases:
-                result = _run(vad, detection, case, babble)
+                result = _run(vad, detection, case, babble, fmt)
                 if case.kind == "noise":
                     noise.append(result)
                 elif case.kind == "backchannel" and not case.transcript:

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from realtalk.audio.formats import PCM16_24K
+from realtalk.audio import g711
+from realtalk.audio.formats import G711_ULAW, PCM16_24K, AudioFormat
 from realtalk.engines.base import VadStream
 from realtalk.session.effects import (
     ClearPlayout,
@@ -28,20 +29,30 @@ FRAME_BYTES = 960
 """20 ms of PCM16 at 24 kHz."""
 
 
-def voice(seconds: float) -> bytes:
+def voice(seconds: float, fmt: AudioFormat = PCM16_24K) -> bytes:
     """The agent's "voice": a loud tone whose samples never repeat, so a frame tells its place."""
-    t = np.arange(int(24_000 * seconds))
-    wave = 8000 * np.sin(2 * np.pi * 220 * t / 24_000) + (t % 997)
-    return wave.astype(np.int16).tobytes()
+    t = np.arange(int(fmt.rate * seconds))
+    wave = (8000 * np.sin(2 * np.pi * 220 * t / fmt.rate) + (t % 997)).astype(np.int16)
+    return g711.ulaw_encode(wave) if fmt == G711_ULAW else wave.tobytes()
+
+
+def encode(pcm16: bytes, fmt: AudioFormat) -> bytes:
+    """PCM16 at `fmt`'s rate as `fmt` (what a phone line carries)."""
+    return g711.ulaw_encode(np.frombuffer(pcm16, dtype=np.int16)) if fmt == G711_ULAW else pcm16
 
 
 class Line:
     """A session with server-side playout, and the transport's side of it: a `PlayoutQueue`."""
 
-    def __init__(self, vad: VadStream, detection: dict[str, Any] | None = None) -> None:
-        self.session = RealtimeSession(model="m", vad=vad, server_playout=True)
+    def __init__(
+        self, vad: VadStream, detection: dict[str, Any] | None = None, fmt: AudioFormat = PCM16_24K
+    ) -> None:
+        """`fmt`: the media's format both ways (24 kHz PCM16 as on WebRTC, or a phone's μ-law)."""
+        self.session = RealtimeSession(model="m", vad=vad, server_playout=True, playout_format=fmt)
         self.runtime = self  # what the queue reports to, as `Call.runtime`
-        self.queue = PlayoutQueue(self, PCM16_24K, 20)  # type: ignore[arg-type]
+        self.format = fmt
+        self.queue = PlayoutQueue(self, fmt, 20)  # type: ignore[arg-type]
+        self._silence = self.queue.next_frame()  # nothing queued yet
         self.events: list[dict[str, Any]] = []
         self.event_frames: list[int] = []
         """For each event, the 20 ms frame it was sent in (the count of frames out before it)."""
@@ -60,7 +71,7 @@ class Line:
         effects = self.session.handle_event({"type": "response.create"})
         self.response_id = next(e for e in effects if isinstance(e, Generate)).response_id
         self.submit(effects)
-        self.voice = voice(seconds)
+        self.voice = voice(seconds, self.format)
         self.submit(self.session.response_audio(self.response_id, self.voice, "Once upon a time. "))
 
     def submit(self, effects: list[Effect]) -> None:
@@ -79,13 +90,15 @@ class Line:
                 self.queue.resume()
 
     def talk(self, pcm: bytes) -> None:
-        """The caller's microphone, 20 ms at a time, while the agent's track plays 20 ms."""
-        for start in range(0, len(pcm), FRAME_BYTES):
-            self.submit(self.session.feed_audio(pcm[start : start + FRAME_BYTES]))
+        """The caller's microphone (in the media's format), 20 ms at a time, while the agent's track
+        plays 20 ms."""
+        step = self.queue.frame_bytes
+        for start in range(0, len(pcm), step):
+            self.submit(self.session.feed_audio(pcm[start : start + step]))
             self.out.append(self.queue.next_frame())
 
     def voiced(self) -> list[bool]:
-        return [any(frame) for frame in self.out]
+        return [frame != self._silence for frame in self.out]
 
     def frame_of(self, kind: str, since: int = 0) -> int | None:
         """The frame in which the first event of `kind` was sent (from frame `since` on)."""
