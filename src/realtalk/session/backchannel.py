@@ -36,12 +36,14 @@ BACKCHANNEL_PHRASES = frozenset(
     see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
+"""Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
 
 
 def is_backchannel(transcript: str) -> bool:
     """Whether `transcript` is only listener feedback (at most three backchannel words) or nothing."""
     words = _WORD.findall(transcript.lower())
-    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES for w in words)
+    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES or _HUM.fullmatch(w) for w in words)
 
 
 class Backchannels:
