@@ -90,6 +90,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="passes over the five LibriVox clips")
     parser.add_argument("--semantic", action="store_true", help="semantic_vad with backchannels")
+    parser.add_argument("--barge-in-only", action="store_true", help="skip the voice-to-voice turns")
     parser.add_argument(
         "--peer-jitter",
         type=int,
@@ -107,7 +108,8 @@ async def main() -> None:
         await call.connect(server, API_KEY)
         await call.until("session.created")
         await call.send({"type": "session.update", "session": {"type": "realtime", **detection}})
-        latencies = [await voice_to_voice(call, clip) for _ in range(args.rounds) for clip in clips]
+        turns = 0 if args.barge_in_only else args.rounds
+        latencies = [await voice_to_voice(call, clip) for _ in range(turns) for clip in clips]
         await call.close()
         cut_done, cut_silent = [], []
         for index in range(args.rounds * len(interruptions)):
@@ -131,10 +133,11 @@ async def main() -> None:
             await call.close()
     finally:
         server.stop()
-    print(
-        f"WebRTC voice-to-voice (n={len(latencies)}): p50 {pct(latencies, 50):.0f} ms, "
-        f"p95 {pct(latencies, 95):.0f} ms"
-    )
+    if latencies:
+        print(
+            f"WebRTC voice-to-voice (n={len(latencies)}): p50 {pct(latencies, 50):.0f} ms, "
+            f"p95 {pct(latencies, 95):.0f} ms"
+        )
     print(
         f"WebRTC barge-in -> response.done (n={len(cut_done)}): p50 {pct(cut_done, 50):.0f} ms, "
         f"p95 {pct(cut_done, 95):.0f} ms"

@@ -70,17 +70,12 @@ class Backchannels:
         if not self.holding and not self.ducked:
             self.ducked = self._pause()
 
-    def onset_unconfirmed(self) -> None:
-        """VAD did not confirm the onset as speech: play on."""
+    def end_duck(self) -> None:
+        """Play on if paused at an onset: VAD did not confirm it, or the speech it did confirm
+        cancelled the reply (then what was cut is gone, and a pause must not outlive it)."""
         if self.ducked:
             self.ducked = False
             self._resume()
-
-    def barged_in(self) -> None:
-        """The confirmed speech cancelled the reply (backchannels off): undo a duck it outlived."""
-        if self.ducked:
-            self.ducked = False
-            self._resume()  # what was cut is gone; a pause with nothing left must not linger
 
     def speech_started(self) -> bool:
         """The user started talking with barge-in on. True: the reply is held, not cancelled."""
@@ -111,14 +106,14 @@ class Backchannels:
 
     def abandon(self) -> None:
         """The held speech was thrown away (buffer cleared, turn detection changed): play on."""
-        self.onset_unconfirmed()
+        self.end_duck()
         if self.holding:
             self.holding = False
             self._resume()
 
     def turn_ended(self) -> None:
         """The turn was committed before its transcript decided: it is a real turn."""
-        self.onset_unconfirmed()
+        self.end_duck()
         if self.holding:
             self.holding = False
             self._interrupt()

@@ -45,19 +45,15 @@ class OnsetWatch:
         self._quiet_ms = float(REARM_MS)
         """How long the level has been under the threshold (the watch is armed at `REARM_MS`)."""
 
-    @property
-    def judging(self) -> bool:
-        return self._since_ms is not None
-
     def hear(self, samples: Float32Audio, listening: bool) -> bool:
         """New input audio. True: an onset starts in it. `listening`: no speech is in progress."""
         pending = np.concatenate([self._pending, samples])
         usable = len(pending) - len(pending) % self._subframe
+        frames = pending[:usable].reshape(-1, self._subframe)
+        levels = 10 * np.log10(np.mean(np.square(frames, dtype=np.float64), axis=1) + 1e-10)
         onset = False
-        for start in range(0, usable, self._subframe):
-            frame = pending[start : start + self._subframe]
+        for level in levels:
             self.clock_ms += self._subframe * self._ms_per_sample
-            level = float(10 * np.log10(np.mean(np.square(frame, dtype=np.float64)) + 1e-10))
             if level < self._threshold_db():
                 self._quiet_ms += SUBFRAME_MS
                 continue

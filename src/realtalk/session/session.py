@@ -94,7 +94,7 @@ class RealtimeSession:
             on_speaking=lambda ms: self._backchannels.speech_going_on(ms),
             on_pause_heard=lambda text, ms: self._backchannels.speech_heard(text, ms),
             on_onset=self._onset,
-            on_onset_unconfirmed=lambda: self._backchannels.onset_unconfirmed(),
+            on_onset_unconfirmed=lambda: self._backchannels.end_duck(),
         )
         self._responses = Responses(
             self._out,
@@ -427,7 +427,7 @@ class RealtimeSession:
                 self._responses.cancel(self._responses.current, "turn_detected")
             elif self._server_playout and self._responses.playouts:
                 self._out.append(ClearPlayout())  # the reply is generated but still playing
-            self._backchannels.barged_in()
+            self._backchannels.end_duck()
 
     def _onset(self) -> None:
         """A provisional speech onset (before VAD confirms it): pause the reply's audio."""
