@@ -217,7 +217,11 @@ async def test_metrics_count_sessions_refusals_and_time_a_spoken_turn(server: Li
         await conn.until("session.updated")
         await conn.append_audio(silence(300) + pcm24k(load_wav_16k(path)) + silence(1200))
         await conn.collect_response(timeout=90)
-    after = scrape(server)
+    for _ in range(100):  # the server lets a closed session go asynchronously
+        after = scrape(server)
+        if after["realtalk_sessions_live{transport=websocket}"] == 0:
+            break
+        await asyncio.sleep(0.05)
     assert after["realtalk_sessions_live{transport=websocket}"] == 0
     grew = {name: after[name] - before.get(name, 0.0) for name in after}
     assert grew["realtalk_sessions_total{transport=websocket}"] == 1
