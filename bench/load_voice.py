@@ -305,6 +305,8 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 def start(data: Path, fake_llm: str, src: str | None) -> LiveServer:
     env = {"REALTALK_LLM_BASE_URL": fake_llm, "REALTALK_LLM_MODEL": "fake"}
+    # No admission control: every caller gets in, and the curves show what that costs.
+    env |= {"REALTALK_MAX_SESSIONS": "0", "REALTALK_MAX_QUEUE_WAIT_MS": "0", "REALTALK_MAX_LOOP_LAG_MS": "0"}
     if src is not None:
         env["PYTHONPATH"] = str(Path(src).resolve())
     return start_server(data, **env)
@@ -317,7 +319,8 @@ def show(label: str, row: dict[str, Any]) -> None:
         f"  v2v p50 {v['p50']:6.0f} p95 {v['p95']:6.0f} ms"
         f"  transcript p50 {t['p50']:5.0f} p95 {t['p95']:5.0f} ms"
         f"  gap p50 {g['p50']:5.0f} p95 {g['p95']:5.0f} max {g['max']:5.0f} ms"
-        f"  CPU {row['cpu_s_per_turn']:.2f} s/turn  WER {row['wer']:.3f}",
+        f"  CPU {row['cpu_s_per_turn']:.2f} s/turn  WER {row['wer']:.3f}"
+        + (f"  FAILED callers {row['failed_callers']}" if row["failed_callers"] else ""),
         flush=True,
     )
 
@@ -346,7 +349,7 @@ def show_long_answers(rows: list[dict[str, Any]]) -> None:
             )
 
 
-def plot(rows: list[dict[str, Any]], out: Path) -> None:
+def plot(rows: list[dict[str, Any]], out: Path, name: str = "load_voice") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -368,7 +371,7 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
             axes.grid(alpha=0.3)
             axes.legend()
         figure.tight_layout()
-        figure.savefig(out / f"load_voice_{pattern}.png", dpi=100)
+        figure.savefig(out / f"{name}_{pattern}.png", dpi=100)
         plt.close(figure)
 
 
@@ -377,6 +380,9 @@ def main() -> None:
     parser.add_argument("--callers", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--turns", type=int, default=3, help="turns per caller")
     parser.add_argument("--patterns", nargs="+", default=["realistic", "simultaneous"])
+    parser.add_argument(
+        "--runs", nargs="+", metavar="PATTERN:CALLERS", help="these instead of every pattern x callers"
+    )
     parser.add_argument("--baseline-src", help="also measure the server code in this src/ directory")
     parser.add_argument("--peer", choices=["pipecat"], help="also measure this other framework's bot")
     parser.add_argument("--pipecat-compute-type", default="int8", help="the Pipecat bot's Whisper's")
@@ -406,22 +412,24 @@ def main() -> None:
                 peers["pipecat"] = running.enter_context(
                     start_pipecat(Path(tmp) / "pipecat", fake_llm, args.pipecat_compute_type)
                 )
-            for pattern in args.patterns:
-                for callers in args.callers:
-                    for label, peer in peers.items():  # interleaved: all see the same machine load
-                        row = asyncio.run(measure(peer, callers, args.turns, pattern, args.seed))
-                        row["label"] = label
-                        rows.append(row)
-                        show(label, row)
-                    for other in rows[-len(peers) + 1 :] if len(peers) > 1 else []:
-                        show_ratios(rows[-len(peers)], other)
+            runs = [(p, n) for p in args.patterns for n in args.callers]
+            if args.runs:
+                runs = [(p, int(n)) for p, n in (run.split(":") for run in args.runs)]
+            for pattern, callers in runs:
+                for label, peer in peers.items():  # interleaved: all see the same machine load
+                    row = asyncio.run(measure(peer, callers, args.turns, pattern, args.seed))
+                    row["label"] = label
+                    rows.append(row)
+                    show(label, row)
+                for other in rows[-len(peers) + 1 :] if len(peers) > 1 else []:
+                    show_ratios(rows[-len(peers)], other)
     finally:
         llm.kill()
     show_long_answers(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     if args.plot:
-        plot(rows, args.plot)
+        plot(rows, args.plot, f"load_voice_{args.peer}" if args.peer else "load_voice")
 
 
 if __name__ == "__main__":

@@ -39,10 +39,10 @@ SETUP = "scripts/setup_pipecat_bench.sh"
 class PipecatCaller(Caller):
     """A caller on the bot's wire format: binary PCM16 both ways, JSON events as text.
 
-    Pipecat's VAD (0.2 s) cuts a sentence at its pauses and Whisper transcribes each piece; the
-    turn is what Smart Turn then ends. So the VAD stop and the transcript that `listen` sees are
-    the turn's last ones, joined text and all, handed over (with their own arrival times) when
-    the reply's first audio arrives."""
+    Pipecat's VAD (0.2 s) cuts a sentence at its pauses and Whisper transcribes each piece; Smart
+    Turn may end the turn after a piece, and the next piece interrupts that reply and starts
+    another. So `listen` is handed, at the end of the reply, the last VAD stop and all the pieces
+    heard since the previous reply ended, joined (each event with its own arrival time)."""
 
     bytes_per_ms: ClassVar[int] = 32  # 16 kHz PCM16
     replies: int = 0
@@ -64,13 +64,6 @@ class PipecatCaller(Caller):
                 if response is None:
                     self.replies += 1
                     response = f"reply_{self.replies}"
-                    if stopped is not None:
-                        self.events.put_nowait((stopped, {"type": "input_audio_buffer.speech_stopped"}))
-                    if pieces:
-                        transcript = {"type": "conversation.item.input_audio_transcription.completed",
-                                      "transcript": " ".join(" ".join(pieces).split())}  # fmt: skip
-                        self.events.put_nowait((transcript_at, transcript))
-                    stopped, pieces = None, []
                     self.events.put_nowait((now, {"type": "response.created", "response": {"id": response}}))
                 delta = {"type": "response.output_audio.delta", "response_id": response}
                 self.events.put_nowait((now, delta | {"delta": base64.b64encode(raw).decode()}))
@@ -83,6 +76,13 @@ class PipecatCaller(Caller):
                 pieces.append(event["text"])
                 transcript_at = now
             elif kind == "reply_done" and response is not None:
+                if stopped is not None:
+                    self.events.put_nowait((stopped, {"type": "input_audio_buffer.speech_stopped"}))
+                if pieces:
+                    transcript = {"type": "conversation.item.input_audio_transcription.completed",
+                                  "transcript": " ".join(" ".join(pieces).split())}  # fmt: skip
+                    self.events.put_nowait((transcript_at, transcript))
+                stopped, pieces = None, []
                 done = {"type": "response.done", "response": {"id": response, "status": "completed"}}
                 self.events.put_nowait((now, done))
                 response = None
