@@ -365,6 +365,9 @@ def plot(rows: list[dict[str, Any]], out: Path, name: str = "load_voice") -> Non
                 line = {"color": f"C{color}", "label": f"{label} {key}"}
                 latency.plot(n, [r["voice_to_voice_ms"][key] for r in mine], style, **line)
                 gaps.plot(n, [r["longest_gap_ms"][key] for r in mine], style, **line)
+            for row in (r for r in mine if r["failed_callers"]):
+                failed = f"{label}: {row['failed_callers']} of {row['callers']} callers failed"
+                latency.axvline(row["callers"], color=f"C{color}", linestyle=":", label=failed)
         latency.set(title=f"Voice-to-voice ({pattern})", xlabel="concurrent callers", ylabel="ms")
         gaps.set(title=f"Longest gap inside a reply ({pattern})", xlabel="concurrent callers", ylabel="ms")
         for axes in (latency, gaps):
