@@ -17,7 +17,6 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,7 +34,6 @@ VENV_PYTHON = ROOT / ".venv-pipecat" / "bin" / "python"
 SETUP = "scripts/setup_pipecat_bench.sh"
 
 
-@dataclass
 class PipecatCaller(Caller):
     """A caller on the bot's wire format: binary PCM16 both ways, JSON events as text.
 
@@ -45,7 +43,6 @@ class PipecatCaller(Caller):
     heard since the previous reply ended, joined (each event with its own arrival time)."""
 
     bytes_per_ms: ClassVar[int] = 32  # 16 kHz PCM16
-    replies: int = 0
 
     def speech(self, clip: Clip) -> bytes:
         return (np.clip(clip.samples, -1, 1) * 32767).astype("<i2").tobytes()
@@ -54,6 +51,7 @@ class PipecatCaller(Caller):
         await self.ws.send(chunk)
 
     async def ear(self) -> None:
+        replies = 0
         response: str | None = None
         stopped: float | None = None
         pieces: list[str] = []
@@ -62,8 +60,8 @@ class PipecatCaller(Caller):
             now = time.monotonic()
             if isinstance(raw, bytes):
                 if response is None:
-                    self.replies += 1
-                    response = f"reply_{self.replies}"
+                    replies += 1
+                    response = f"reply_{replies}"
                     self.events.put_nowait((now, {"type": "response.created", "response": {"id": response}}))
                 delta = {"type": "response.output_audio.delta", "response_id": response}
                 self.events.put_nowait((now, delta | {"delta": base64.b64encode(raw).decode()}))
