@@ -29,6 +29,7 @@ from .effects import (
     AudioPlan,
     ClearPlayout,
     DeleteItem,
+    DropPrefetch,
     Effect,
     Generate,
     PausePlayout,
@@ -243,6 +244,8 @@ class SessionRuntime:
                 self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
             )
             self._prefetched = (effect.request, effect.audio, reply)
+        elif isinstance(effect, DropPrefetch):
+            self._drop_prefetch()
         elif isinstance(effect, Generate):
             rid = effect.response_id
             generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
