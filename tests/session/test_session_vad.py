@@ -140,7 +140,7 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     assert [e for e in effects if isinstance(e, Transcribe)] == [], "the speculative transcript is the turn's"
 
 
-def doubtful_pause(session: RealtimeSession) -> Prefetch:
+def settling_pause(session: RealtimeSession) -> Prefetch:
     """Speech, a pause, and verdicts that make the turn wait (finished-sounding, not confidently)."""
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     effects = append(session, speech + silence(300))
@@ -154,9 +154,9 @@ def doubtful_pause(session: RealtimeSession) -> Prefetch:
     return next(e for e in effects if isinstance(e, Prefetch))
 
 
-def test_semantic_vad_answers_a_doubtful_turn_with_the_reply_prepared_in_its_pause(vad: SileroVad) -> None:
+def test_semantic_vad_answers_a_settling_turn_with_the_reply_prepared_in_its_pause(vad: SileroVad) -> None:
     session = semantic_session(vad)
-    prefetch = doubtful_pause(session)
+    prefetch = settling_pause(session)
     effects: list[object] = []
     while "input_audio_buffer.speech_stopped" not in kinds(effects):
         assert not any(isinstance(e, Generate | DropPrefetch) for e in effects)
@@ -172,7 +172,7 @@ def test_semantic_vad_answers_a_doubtful_turn_with_the_reply_prepared_in_its_pau
 
 def test_semantic_vad_drops_the_prepared_reply_when_the_user_speaks_on(vad: SileroVad) -> None:
     session = semantic_session(vad)
-    doubtful_pause(session)
+    settling_pause(session)
     effects = append(session, pcm24k(load_wav_16k(librivox_clips()[4][0])))
     assert sum(isinstance(e, DropPrefetch) for e in effects) == 1
     assert not any(isinstance(e, Generate) for e in effects)

@@ -7,8 +7,8 @@ models. Two ways to end a turn:
 - semantics (`semantic_vad`): during a pause the session asks a turn-end model whether the
   audio so far sounds finished, and gets the pause's speculative transcript. The two fused set
   how long the pause must last (`pause_wait_ms`): a confidently finished turn ends as soon as
-  both are in, a doubtful one waits a little, an unfinished one up to
-  `SemanticTiming.max_silence_ms`.
+  both are in, a less certain one waits a little (`settle_ms`, `doubt_ms`), one whose words stop
+  mid-sentence up to `SemanticTiming.max_silence_ms`.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ class SemanticTiming:
     """Turn-end model probability at or above which the audio sounds finished."""
     confident: float
     """At or above this, with a transcript that reads finished, the turn ends once the verdicts
-    are in (and `min_silence_ms` has passed)."""
-    min_silence_ms: int
-    """The shortest pause that ends a turn. The reply is prepared during the pause, so a wait
-    shorter than the speech-to-text and the first audio costs the user nothing."""
+    are in."""
     settle_ms: int
-    """Finished-sounding, but not confidently (or the transcript leaves room for more): this long."""
+    """Finished-sounding, but not confidently (or the words may go on): this long. The reply is
+    prepared meanwhile, so it is ready when the turn ends."""
+    doubt_ms: int
+    """The model hears it unfinished but the words read finished ("He was not."): this long."""
     max_silence_ms: int
     """A pause this long ends the turn whatever it sounds like (the wait for an unfinished one)."""
 
@@ -48,13 +48,14 @@ class SemanticTiming:
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium". Tuned on the dev half of bench/turn_taking.py's material
 # (bench/turn_decision.py); the confident end comes right after the verdicts (~100 ms of silence,
-# the transcript and the model), the others wait.
+# the transcript and the model). `doubt` outlasts the material's longest mid-sentence pause
+# (1.2 s) at medium: the model's "unfinished" is what keeps those pauses.
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: threshold, confident, min_silence_ms, settle_ms, max_silence_ms
-    "low": SemanticTiming(0.7, 1.01, 0, 1500, 4000),  # no early end: every pause waits 1.5 s
-    "medium": SemanticTiming(0.5, 0.9, 0, 700, 2000),
-    "auto": SemanticTiming(0.5, 0.9, 0, 700, 2000),
-    "high": SemanticTiming(0.3, 0.6, 0, 400, 1000),
+    # eagerness: threshold, confident, settle_ms, doubt_ms, max_silence_ms
+    "low": SemanticTiming(0.7, 1.01, 1500, 2500, 4000),  # never at once: every pause waits 1.5 s
+    "medium": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
+    "auto": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
+    "high": SemanticTiming(0.3, 0.6, 400, 700, 1000),
 }
 
 # Words an English sentence rarely ends on: articles, prepositions, conjunctions, auxiliaries
@@ -70,7 +71,7 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(r"\d[\d,.:]*")
 _LIST_END = re.compile(r"\b(?:and|or)\b")
 
-Ending = Literal["open", "doubtful", "closed"]
+Ending = Literal["open", "may_go_on", "closed"]
 
 
 def sounds_unfinished(transcript: str) -> bool:
@@ -85,9 +86,9 @@ def sounds_unfinished(transcript: str) -> bool:
 
 
 def transcript_ending(transcript: str) -> Ending:
-    """How the words of a pause end: `open` (mid-sentence), `doubtful` (may well go on), `closed`.
+    """How the words of a pause end: `open` (mid-sentence), `may_go_on`, `closed`.
 
-    Doubtful: a last sentence that is a list not closed by "and"/"or" ("eggs, milk, bread."), or
+    May go on: a last sentence that is a list not closed by "and"/"or" ("eggs, milk, bread."), or
     numbers being dictated ("5 5 5, 1 2"). Whisper's full stop itself says little: it leaves it
     out of short answers ("7 of clubs") and puts it in where a reader paused mid-sentence.
     """
@@ -96,20 +97,22 @@ def transcript_ending(transcript: str) -> Ending:
         return "open"
     last = _SENTENCES.split(text)[-1].lower()
     if last.count(",") >= 2 and not _LIST_END.search(last):
-        return "doubtful"
+        return "may_go_on"
     core = last.rstrip(".!?\"') ]")
     if core[-1:].isdigit() and len(_NUMBER.findall(core)) >= 2:
-        return "doubtful"
+        return "may_go_on"
     return "closed"
 
 
 def pause_wait_ms(timing: SemanticTiming, probability: float, transcript: str) -> int:
     """How long the pause must last to end the turn, from the model's verdict and the transcript."""
     ending = transcript_ending(transcript)
-    if ending == "open" or probability < timing.threshold:
+    if ending == "open":
         return timing.max_silence_ms
+    if probability < timing.threshold:
+        return timing.doubt_ms
     if ending == "closed" and probability >= timing.confident:
-        return timing.min_silence_ms
+        return 0
     return timing.settle_ms
 
 
