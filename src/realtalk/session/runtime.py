@@ -142,6 +142,8 @@ class SessionRuntime:
         self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
         self._deferred: Transcribe | None = None
         """A speculative transcription refused by a full queue; run if its turn is committed."""
+        self._speculating: dict[str, asyncio.Task[None]] = {}
+        """Each turn's latest speculative transcription: a newer pause's makes it stale."""
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
@@ -232,7 +234,13 @@ class SessionRuntime:
             deferred = self._deferred
             if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
                 self._deferred = None  # the session asked for a fresh transcript instead
-            self._spawn(self._transcribe(effect))
+            task = self._spawn(self._transcribe(effect))
+            if effect.speculative:
+                stale = self._speculating.pop(effect.item_id, None)
+                if stale is not None:
+                    stale.cancel()  # still queued: skipped, so the pause that counts is heard sooner
+                self._speculating[effect.item_id] = task
+                task.add_done_callback(partial(self._speculation_done, effect.item_id))
         elif isinstance(effect, PredictTurnEnd):
             if self._turn is not None:
                 self._spawn(self._predict_turn_end(effect))
@@ -276,10 +284,15 @@ class SessionRuntime:
             for tool_task in self._tool_tasks.pop(effect.response_id, set()):
                 tool_task.cancel()
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _speculation_done(self, item_id: str, task: asyncio.Task[None]) -> None:
+        if self._speculating.get(item_id) is task:
+            del self._speculating[item_id]
 
     async def _tick(self) -> None:
         while True:
