@@ -22,6 +22,7 @@ import numpy as np
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
 from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel
+from ..engines.phrase_cache import phrases_of
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
@@ -426,6 +427,7 @@ class SessionRuntime:
             scheduler=self._scheduler,
             speculative=speculative,
             on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+            phrases=phrases_of(self._tts),
         )
 
     async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
