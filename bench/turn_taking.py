@@ -15,7 +15,8 @@ Cases are split into a dev half (tune on it) and a test half (report it, never t
 source recording, so no test sentence was heard while tuning.
 
 Run from the repository root: `python bench/turn_taking.py [--split dev|test] [--kind KIND]
-[--config NAME] [--out DIR]` (`--config semantic-high` / `semantic-low`: the other eagerness settings).
+[--config NAME] [--out DIR]` (`--kind backchannel --kind interruption`: the barge-in cases only,
+~3 min; `--config semantic-high` / `semantic-low`: the other eagerness settings).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from realtalk.evaluation.command import realtime_url
 from realtalk.evaluation.metrics import text_table
 from realtalk.evaluation.report import write_report
 from realtalk.evaluation.runner import CaseResult, run_scenario
-from realtalk.evaluation.scenario import load_scenario
+from realtalk.evaluation.scenario import CASE_KINDS, load_scenario
 
 
 def _semantic(eagerness: str) -> dict[str, Any]:
@@ -58,7 +59,6 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 DEFAULT_CONFIGS = ["silence-500ms", "semantic"]
 """What a plain run compares; the other eagerness settings on request (`--config`)."""
-KINDS = ("complete", "pause", "noisy", "noise", "backchannel", "interruption")
 TEST_SOURCES = {"0880", "0930", "002", "004", "goforward"}
 """Recordings whose cases form the test half."""
 PAUSES_MS = (700, 1200)
@@ -219,7 +219,7 @@ async def main() -> None:
     parser.add_argument("--key", default=API_KEY)
     parser.add_argument("--split", choices=("dev", "test"), help="run one half only")
     parser.add_argument("--config", action="append", choices=sorted(CONFIGS), help="default: the first two")
-    parser.add_argument("--kind", action="append", choices=KINDS, help="only these cases (default: all)")
+    parser.add_argument("--kind", action="append", choices=CASE_KINDS, help="run these kinds of case only")
     parser.add_argument("--out", type=Path, help="where the material and report go (default: a temp dir)")
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
