@@ -3,7 +3,8 @@
 Appended audio is decoded to 16 kHz, fed to VAD frame by frame and turn detection; a turn's end
 commits the buffer as a user item and asks for its transcript (speculatively, in every pause that
 may end the turn). With `semantic_vad` each such pause is also put to the turn-end model, and
-the turn ends early when the model and the transcript both say it is finished.
+the model's verdict and the transcript together set how long the pause must last
+(`turn_detection.pause_wait_ms`); a reply prepared for a pause is dropped if speech resumes.
 
 Part of the sans-I/O session: effects go to the session's `Outbox`, and what the rest of the
 session must react to (speech started, a turn ended, a transcript arrived) is reported through
