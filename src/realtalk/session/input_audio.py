@@ -242,6 +242,7 @@ class InputAudio:
             )
         item_id = self._speech_item_id or new_id("item")
         self._speech_item_id = None
+        self._prefetched_pause = None  # the turn is committed: its prepared reply may still answer it
         self._turns.reset()
         tail = self._decoder.flush()  # the resampler's held-back samples belong to this turn
         self._chunks.append(tail)
