@@ -80,6 +80,9 @@ class BrainRequest:
     tool_choice: ToolChoice = "auto"
     temperature: float | None = None
     max_output_tokens: int | None = None
+    known: Sequence[str] = ()
+    """Names the server's tools hold (task titles): a call that would change one on words that
+    only sound like it asks first (`entities`)."""
 
 
 @dataclass(frozen=True)
