@@ -74,3 +74,25 @@ def test_what_is_sure_what_adds_and_what_is_not_an_answer_do_not_ask() -> None:
     assert "It's" in said(reply("What time is it?", tools=TASKS, history=history, known=KNOWN))
     # Without the names the tools hold, the call goes to the tool as before.
     assert called(reply("Mark the lanlord as done", tools=TASKS))[0] == "complete_task"
+
+
+def test_a_write_on_words_heard_unsurely_asks_what_was_said() -> None:
+    garbled = Message("user", "Add it being over poop.", heard_unsure=True)
+    asked = said(reply(None, tools=TASKS, history=[garbled], known=KNOWN))
+    assert asked == 'Sorry, I may have misheard. Did you say "Add it being over poop."?'
+    history = [garbled, Message("assistant", asked)]
+    assert called(reply("Yes.", tools=TASKS, history=history, known=KNOWN)) == (
+        "add_task",
+        {"title": "it being over poop"},
+    )
+    assert said(reply("No.", tools=TASKS, history=history, known=KNOWN)) == "Sorry. Could you say it again?"
+    # Reading or asking for what is missing needs no check, and words heard surely are acted on at once.
+    unsure_ask = said(reply(None, tools=TASKS, history=[Message("user", "add task,", heard_unsure=True)]))
+    assert unsure_ask.endswith("?") and "misheard" not in unsure_ask
+    assert called(reply(None, tools=TASKS, history=[Message("user", "What's overdue?", heard_unsure=True)]))[
+        0
+    ] == ("list_due_tasks")
+    assert (
+        called(reply(None, tools=TASKS, history=[Message("user", "Add it being over poop.")]))[0]
+        == "add_task"
+    )

@@ -64,6 +64,8 @@ class Message:
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
     images: tuple[Image, ...] = ()
+    heard_unsure: bool = False
+    """A user turn that speech recognition was unsure of: a brain may check before acting on it."""
 
 
 ToolChoice = str | dict[str, Any]

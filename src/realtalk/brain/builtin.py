@@ -85,6 +85,7 @@ _MORE = re.compile(
 )
 
 _DID_YOU_MEAN = re.compile(r"^Did you mean (.+)\?$")
+_DID_YOU_SAY = re.compile(r'Did you say "(.+)"\?$')
 _WHICH_ONE = "Which one did you mean?"
 _YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|nah)\b\W*", re.I)
 
@@ -182,9 +183,14 @@ class _Turn:
             return _say(fact)
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
-    def _act(self, tool: ToolSpec, filled: Filled) -> list[BrainEvent]:
-        """`_act`; but a call that would change a known thing named by words that only sound like
-        its name asks "Did you mean ...?" first (`entities`)."""
+    def _act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
+        """`_act`; but a call that would change something on words speech recognition was unsure
+        of asks "Did you say ...?", and one that would change a known thing named by words that
+        only sound like its name asks "Did you mean ...?" first (`entities`)."""
+        last = self.messages[-1] if self.messages else None
+        calls = not filled.missing  # asking for what is missing changes nothing yet
+        if calls and not heard_checked and last is not None and last.heard_unsure and intent.writes(tool):
+            return _say(f'Sorry, I may have misheard. Did you say "{last.content.strip()}"?')
         unsure = self._unsure(tool, filled)
         return _say(f"Did you mean {unsure[1]}?") if unsure is not None else _act(tool, filled)
 
@@ -201,12 +207,19 @@ class _Turn:
         return None
 
     def _meant(self, text: str) -> list[BrainEvent] | None:
-        """The answer to our "Did you mean X?": yes acts on X, no asks which one, and a name (then,
-        or after "which one?") acts on that. The request is replayed from the conversation."""
+        """The answer to our "Did you say ...?" (yes acts on it, no asks to hear it again) or "Did
+        you mean X?" (yes acts on X, no asks which one, and a name then, or after "which one?",
+        acts on that). The request is replayed from the conversation."""
         said = [
             m.content.strip() if m.role == "assistant" and not m.tool_calls else "" for m in self.messages
         ]
         at = len(self.messages) - 3  # the request, before our question and this answer
+        if len(said) >= 3 and _DID_YOU_SAY.search(said[-2]) and self.messages[at].role == "user":
+            if dialogue.says_no(text):
+                return _say("Sorry. Could you say it again?")
+            earlier = _Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
+            choice = earlier._route(self.messages[at].content) if dialogue.says_yes(text) else None
+            return earlier._act(*choice, heard_checked=True) if isinstance(choice, tuple) else None
         asked = _DID_YOU_MEAN.search(said[-2]) if len(said) >= 3 else None
         if len(said) >= 5 and said[-2].endswith(_WHICH_ONE) and _DID_YOU_MEAN.search(said[-4]):
             at -= 2

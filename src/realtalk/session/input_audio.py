@@ -28,7 +28,7 @@ from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
-from .hearing import Expectation
+from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .turn_detection import TurnDetector
@@ -522,6 +522,7 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
+        record.heard_unsure = result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))

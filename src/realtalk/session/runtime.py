@@ -324,7 +324,7 @@ class SessionRuntime:
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
         heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
         chosen = choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), job.expecting, known)
-        return replace(heard, text=chosen.text)
+        return replace(heard, text=chosen.text, log_prob=chosen.log_prob)
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
