@@ -30,7 +30,7 @@ from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import DropPrefetch, Outbox, PredictTurnEnd, SaveItem, Transcribe
-from .hearing import context_prompt
+from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .turn_detection import TurnDetector
@@ -511,10 +511,14 @@ class InputAudio:
         transcription = config["audio"]["input"].get("transcription") or {}
         if transcription.get("prompt"):
             return {"language": transcription.get("language"), "prompt": transcription["prompt"]}
-        prompt = context_prompt(
+        expecting = Expectation.of(
             [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
         )
-        return {"language": transcription.get("language"), "prompt": prompt, "contextual": True}
+        return {
+            "language": transcription.get("language"),
+            "prompt": expecting.prompt(),
+            "expecting": expecting,
+        }
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))
@@ -527,6 +531,7 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
+        record.heard_unsure = result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))
