@@ -31,6 +31,7 @@ from . import (
     intent,
     lexicon,
     persona,
+    phrasing,
     results,
     routing,
     semantic,
@@ -135,7 +136,7 @@ class _Turn:
             return _say(self.persona.introduce())
         if last.images:
             return _say(images.read_out(last.images))
-        text = last.content.strip()
+        text = phrasing.request(last.content.strip())
         if not lexicon.tokens(text):
             return _say("Sorry, I didn't catch that. Could you say it again?")
         forced = self._forced_tool(text)
@@ -403,7 +404,7 @@ def _pending(
         roles = [m.role for m in turns]
         if roles != ["user", "assistant"] * (len(turns) // 2) or any(m.tool_calls for m in turns):
             return None
-        choice = _choose(tools, turns[0].content, now)
+        choice = _choose(tools, phrasing.request(turns[0].content), now)
         if not isinstance(choice, tuple):
             continue
         tool, filled = choice

@@ -30,11 +30,26 @@ class Match:
 
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
-    stems = set(lexicon.content_stems(text))
+    verbs = {lexicon.stem((lexicon.name_words(t.name) or [""])[0]) for t in tools}
+    stems = set(lexicon.content_stems(_asking_part(text, verbs)))
     lead = _leading_stems(text)
     plain = _plainest(tools, lead)
     matches = [Match(tool, score(tool, stems) + _named_first(tool, lead, tool is plain)) for tool in tools]
     return sorted(matches, key=lambda m: -m.score)
+
+
+def _asking_part(text: str, verbs: set[str]) -> str:
+    """The words that ask, without the thing to do that follows "i need to" or "remind me to": in
+    "i need to drop off the recycling" the verb "drop" is the task's, not a request to delete (but
+    "i need to add something" asks for a tool by its own verb)."""
+    spoken = lexicon.tokens(text)
+    for i in range(len(spoken)):
+        phrase = lexicon.leading_phrase(spoken, i)
+        if phrase is not None and phrase[1] == "remind":
+            end = i + phrase[0]
+            own_verb = end < len(spoken) and lexicon.stem(spoken[end]) in verbs
+            return text if own_verb else " ".join(spoken[:end])
+    return text
 
 
 _ARTICLES = lexicon.words("a an the my our this that some another new please")
