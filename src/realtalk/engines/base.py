@@ -8,7 +8,7 @@ state (the VAD's recurrent state) lives in a separate stream object so the model
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,12 +44,23 @@ class VoiceActivityDetector(Protocol):
 
 
 @dataclass(frozen=True)
+class Hypothesis:
+    """One reading of an utterance among several (`NBestSpeechToText`)."""
+
+    text: str
+    log_prob: float
+    """The recogniser's average log-probability per token: higher is surer."""
+
+
+@dataclass(frozen=True)
 class Transcription:
     """What a speech-to-text engine heard."""
 
     text: str
     language: str = "en"
     audio_seconds: float = 0.0
+    alternatives: tuple[Hypothesis, ...] = ()
+    """Its best readings, best first by its own score, when asked for several (`text` is the first)."""
 
 
 class SpeechToText(Protocol):
@@ -62,6 +73,17 @@ class SpeechToText(Protocol):
     def transcribe(
         self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None
     ) -> Transcription: ...
+
+
+@runtime_checkable
+class NBestSpeechToText(SpeechToText, Protocol):
+    """A recogniser that can also give its best few readings, for the conversation to choose from."""
+
+    def transcribe_nbest(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+    ) -> Transcription:
+        """`transcribe`, with up to `n` readings in `alternatives` (at least the one of `text`)."""
+        ...
 
 
 class TextToSpeech(Protocol):

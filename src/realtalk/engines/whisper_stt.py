@@ -21,7 +21,7 @@ import re
 import shutil
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from faster_whisper.tokenizer import _LANGUAGE_CODES, Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 from numpy.typing import NDArray
 
-from realtalk.engines.base import Float32Audio, Transcription
+from realtalk.engines.base import Float32Audio, Hypothesis, Transcription
 from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
@@ -234,6 +234,72 @@ class WhisperStt:
     ) -> tuple[str | None, str | None]:
         """The fast path; returns text None when the guard rejects the result."""
         duration = samples.shape[0] / SAMPLE_RATE
+        result, tokenizer, language, budget = self._generate_trimmed(
+            samples, language, prompt, self.beam_size
+        )
+        tokens: list[int] = list(result.sequences_ids[0])
+        if len(tokens) >= budget:
+            return None, language  # ran out of budget: a loop, or far denser than speech
+        if result.no_speech_prob > NO_SPEECH_THRESHOLD:
+            average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+            if average_log_prob < LOG_PROB_THRESHOLD:
+                return "", language  # silence, by Whisper's own rule
+            return None, language  # probably silence; let the full window decide
+
+        text = _speech_text(tokenizer, tokens, duration)
+        if looks_looped(_WORD.findall(text)):
+            return None, language
+        return text, language
+
+    def transcribe_nbest(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+    ) -> Transcription:
+        """`transcribe` with Whisper's `n` best readings in `alternatives`, best first. Blocking.
+
+        A beam of width `n` on the trimmed window; the best reading passes the same guard as
+        `transcribe`'s, readings that loop are dropped, and readings that differ only in case and
+        punctuation count once. Without the trimmed window, or when the guard rejects the best,
+        the one reading is `transcribe`'s.
+        """
+        samples = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
+        duration = samples.shape[0] / SAMPLE_RATE
+        prompt = prompt.strip() if prompt and prompt.strip() else None
+        found: tuple[list[Hypothesis], str] | None = None
+        if self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1:
+            with self._lock:
+                found = self._nbest_trimmed(samples, self._requested_language(language), prompt, n)
+        if found is None:
+            single = self.transcribe(samples, language=language, prompt=prompt)
+            return replace(single, alternatives=(Hypothesis(single.text, 0.0),))
+        readings, language = found
+        return Transcription(readings[0].text, language, duration, tuple(readings))
+
+    def _nbest_trimmed(
+        self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
+    ) -> tuple[list[Hypothesis], str] | None:
+        duration = samples.shape[0] / SAMPLE_RATE
+        result, tokenizer, language, budget = self._generate_trimmed(samples, language, prompt, n, n)
+        if len(result.sequences_ids[0]) >= budget or result.no_speech_prob > NO_SPEECH_THRESHOLD:
+            return None  # a loop, or perhaps silence: `transcribe` decides
+        readings: dict[tuple[str, ...], Hypothesis] = {}
+        for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
+            text = _clean(_speech_text(tokenizer, list(tokens), duration))
+            words = tuple(w.lower() for w in _WORD.findall(text))
+            if (
+                len(tokens) < budget
+                and not looks_looped(words)
+                and not _says_twice(words)
+                and words not in readings
+            ):
+                readings[words] = Hypothesis(text, float(score))
+        return (list(readings.values()), language) if readings else None
+
+    def _generate_trimmed(
+        self, samples: NDArray[np.float32], language: str | None, prompt: str | None, beam: int, n: int = 1
+    ) -> tuple[Any, Tokenizer, str, int]:
+        """Decode the trimmed window: the result (`n` readings), the tokenizer, the language, and
+        the budget of new tokens that real speech stays under."""
+        duration = samples.shape[0] / SAMPLE_RATE
         encoder_output = self._encode_trimmed(samples)
         if language is None:
             language = self._detect_language(encoder_output)
@@ -248,34 +314,15 @@ class WhisperStt:
         result = self._model.model.generate(
             encoder_output,
             [prompt_tokens],
-            beam_size=self.beam_size,
+            beam_size=beam,
+            num_hypotheses=n,
             max_length=max_length,
             return_scores=True,
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=suppress,
         )[0]
-        tokens: list[int] = list(result.sequences_ids[0])
-        if len(tokens) >= budget:
-            return None, language  # ran out of budget: a loop, or far denser than speech
-        if result.no_speech_prob > NO_SPEECH_THRESHOLD:
-            average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
-            if average_log_prob < LOG_PROB_THRESHOLD:
-                return "", language  # silence, by Whisper's own rule
-            return None, language  # probably silence; let the full window decide
-
-        end_s = LEAD_SILENCE_S + duration - _END_MARGIN_S
-        text_tokens: list[int] = []
-        for token in tokens:
-            if token >= tokenizer.timestamp_begin:
-                if text_tokens and (token - tokenizer.timestamp_begin) * 0.02 >= end_s:
-                    break  # everything after this is placed past the end of the speech
-                continue
-            text_tokens.append(token)
-        text = str(tokenizer.decode(text_tokens)).strip()
-        if looks_looped(_WORD.findall(text)):
-            return None, language
-        return text, language
+        return result, tokenizer, language, budget
 
     def _encode_trimmed(self, samples: NDArray[np.float32]) -> Any:
         lead = round(LEAD_SILENCE_S * SAMPLE_RATE)
@@ -301,6 +348,32 @@ class WhisperStt:
             previous = tokenizer.encode(" " + prompt)[-(_MAX_DECODER_LENGTH // 2 - 1) :]
             tokens = [tokenizer.sot_prev, *previous]
         return [*tokens, *tokenizer.sot_sequence]
+
+
+def _says_twice(words: Sequence[str], length: int = 4) -> bool:
+    """Whether `length` words in a row come back later: a beam's reading can say the utterance
+    twice over ("put X on the list, but X on the list") where the greedy one does not."""
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(words) - length + 1):
+        run = tuple(words[i : i + length])
+        if run in seen:
+            return True
+        seen.add(run)
+    return False
+
+
+def _speech_text(tokenizer: Tokenizer, tokens: list[int], duration: float) -> str:
+    """The text of decoded `tokens` without timestamps, cut where the model places words past the
+    end of the `duration` s of speech (it continues into the trailing silence)."""
+    end_s = LEAD_SILENCE_S + duration - _END_MARGIN_S
+    text_tokens: list[int] = []
+    for token in tokens:
+        if token >= tokenizer.timestamp_begin:
+            if text_tokens and (token - tokenizer.timestamp_begin) * 0.02 >= end_s:
+                break  # everything after this is placed past the end of the speech
+            continue
+        text_tokens.append(token)
+    return str(tokenizer.decode(text_tokens)).strip()
 
 
 def _clean(text: str) -> str:

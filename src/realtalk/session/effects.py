@@ -16,6 +16,7 @@ from ..audio.formats import AudioFormat
 from ..brain.base import BrainRequest, ToolCall
 from ..engines.base import Float32Audio
 from ..protocol.ids import new_id
+from .hearing import Expectation
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ class Transcribe:
     prompt: str | None = None
     speculative: bool = False
     epoch: int = 0
-    contextual: bool = False
-    """The prompt is what the conversation knows, not the client's: the server's tools may add to it."""
+    expecting: Expectation | None = None
+    """The prompt is what the conversation knows (this), not the client's: the server's tools may
+    add to it, and it chooses among the recogniser's readings."""
 
 
 @dataclass(frozen=True)

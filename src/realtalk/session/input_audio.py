@@ -28,7 +28,7 @@ from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
-from .hearing import context_prompt
+from .hearing import Expectation
 from .noise_floor import NoiseFloor
 from .turn_detection import TurnDetector
 
@@ -486,10 +486,14 @@ class InputAudio:
         transcription = config["audio"]["input"].get("transcription") or {}
         if transcription.get("prompt"):
             return {"language": transcription.get("language"), "prompt": transcription["prompt"]}
-        prompt = context_prompt(
+        expecting = Expectation.of(
             [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
         )
-        return {"language": transcription.get("language"), "prompt": prompt, "contextual": True}
+        return {
+            "language": transcription.get("language"),
+            "prompt": expecting.prompt(),
+            "expecting": expecting,
+        }
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))
