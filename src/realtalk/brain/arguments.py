@@ -344,7 +344,9 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
             continue
         alternatives = "|".join(map(re.escape, words))
         pattern = re.compile(
-            rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super)\s+)*\b(?:{alternatives})\b", re.I
+            rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super|pretty|quite|fairly|rather|extremely|so|kind\s+of"
+            rf"|kinda|a\s+bit)\s+)*\b(?:{alternatives})\b",
+            re.I,
         )
         said = next(utterance.matches(pattern), None)
         if said is not None:

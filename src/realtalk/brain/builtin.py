@@ -42,11 +42,26 @@ from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSp
 
 _CHUNK_WORDS = 5
 _FIRST_PERSON = re.compile(r"\b(?:my|i|i've|i'm|i'd)\b", re.I)
+# "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
+_ABOUT_A_THING = re.compile(
+    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|has|have)\s+"
+    r"(?:the|that|this)\s+\w+",
+    re.I,
+)
 _MEANING_WEIGHT = 1.0
 """Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
 _MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
 """A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
+_TIE_LEAD = 0.03
+"""How much closer in meaning one of the tools the words tie must be to be taken without asking."""
 _MAX_QUESTION_ROUNDS = 4
+
+# "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
+_VAGUE_REQUEST = re.compile(
+    r"\b(?:do\s+something\s+(?:about|with)|deal\s+with|handle|sort\s+out\s+something\s+(?:about|with)"
+    r"|take\s+care\s+of|something\s+(?:about|with))\s+(?P<what>(?:the|my|that|this)\s+[\w\s'-]{1,40}?)\W*$",
+    re.I,
+)
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
@@ -156,23 +171,28 @@ class _Turn:
         followed = self._follow_up(text)
         if followed is not None:
             return followed
+        if intent.refuses_writing(text):
+            return _say("Okay, I won't change anything. Just tell me when you're ready.")
         choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return _say(f"Do you want me to {options}?")
         if choice is not None:
             return _act(*choice)
-        intent = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
+        talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = _pending(self.messages, self.tools, self.now) if intent in (None, "ok", "no") else None
+        pending = _pending(self.messages, self.tools, self.now) if talk in (None, "ok", "no") else None
         if pending is not None:
             tool, filled, asked = pending
             return _act(tool, arguments.fill_answer(tool, asked.name, text, filled.arguments, self.now))
-        if intent is not None:
-            return _say(self._small_talk(intent))
+        if talk is not None:
+            return _say(self._small_talk(talk))
         fact = self.persona.fact_for(text)
         if fact:
             return _say(fact)
+        vague = _VAGUE_REQUEST.search(text)
+        if vague is not None and self.tools:
+            return _say(f"What would you like me to do with {vague.group('what')}? {self._capabilities()}")
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def _follow_up(self, text: str) -> list[BrainEvent] | None:
@@ -195,8 +215,14 @@ class _Turn:
         others = [a for a in last.alternatives() if entity is None or a != last.entity(entity)]
         confirm = dialogue.confirmation_param(last.tool)
         pending = last.asked and confirm is not None and not last.arguments.get(confirm)
+        undo = last.undo()
+        if dialogue.asks_undo(text):
+            return [_call(last.tool, undo)] if undo else _say("Sorry, I can't undo that. Anything else?")
+        instead = dialogue.meant_instead(text)
+        if instead is not None and entity is not None:
+            calls = [_call(last.tool, undo)] if undo and not pending else []
+            return [*calls, _call(last.tool, {**last.arguments, entity: instead})]
         if dialogue.means_other(text) and others and entity is not None:
-            undo = last.undo()
             calls = [_call(last.tool, undo)] if undo and not pending else []
             return [*calls, _call(last.tool, {**last.arguments, entity: others[0]})]
         if pending and confirm is not None:
@@ -220,9 +246,10 @@ class _Turn:
         if reference and last is not None and intent.creates(last.tool):
             tools = [t for t in tools if t.name != last.tool.name]
         meaning = f"{text} done" if intent.reports_done(text) else None
-        choice = _choose(tools, text, self.now, meaning)
+        changed = _by_reference(tools, text, self.now, _entity_param(last)) if reference and last else None
+        choice = changed or _choose(tools, text, self.now, meaning)
         if choice is None and question:
-            choice = _look_up(tools, text, self.now) or _by_filter(tools, text, self.now)
+            choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
         if not reference or last is None or not isinstance(choice, tuple):
             return choice
         tool, filled = choice
@@ -337,7 +364,18 @@ def _choose(
         return _by_meaning(tools, text, now, meant) or _by_value(tools, text, now)
     best = max(score for score, _, _ in candidates)
     chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
-    return chosen[0] if len(chosen) == 1 else [tool for tool, _ in chosen]
+    return chosen[0] if len(chosen) == 1 else _closest(chosen, closeness) or [tool for tool, _ in chosen]
+
+
+def _closest(
+    chosen: Sequence[tuple[ToolSpec, Filled]], closeness: dict[str, float]
+) -> tuple[ToolSpec, Filled] | None:
+    """Of tools the words tie, the one clearly closest in meaning (None when none is)."""
+    if not closeness:
+        return None
+    ranked = sorted(chosen, key=lambda c: -closeness.get(c[0].name, 0.0))
+    lead = closeness.get(ranked[0][0].name, 0.0) - closeness.get(ranked[1][0].name, 0.0)
+    return ranked[0] if lead >= _TIE_LEAD else None
 
 
 def _by_meaning(
@@ -359,7 +397,7 @@ def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolS
     """A question about one of the user's things ("when is my dentist appointment?") for the one tool
     that reads a thing by its words, unless the question sounds like chat."""
     readers = [t for t in tools if [p.kind for p in arguments.params_of(t) if p.required] == ["text"]]
-    if len(readers) != 1 or not _FIRST_PERSON.search(text):
+    if len(readers) != 1 or not (_FIRST_PERSON.search(text) or _ABOUT_A_THING.search(text)):
         return None
     meant = semantic.similarities(readers, text)
     if meant is not None and meant[1] >= _CHAT_QUESTION:
@@ -371,11 +409,42 @@ def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolS
 def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """A question whose words set an option of exactly one reading tool ("anything urgent today?"
     sets list_due_tasks' priority): it asks for that tool, filtered so."""
-    found = []
+    counted: list[tuple[int, ToolSpec, Filled]] = []
     for tool in tools:
         filled = arguments.fill(tool, text, now)
         kinds = {p.name: p.kind for p in arguments.params_of(tool)}
-        if not filled.missing and any(kinds.get(name) in ("enum", "boolean") for name in filled.arguments):
+        filters = sum(kinds.get(name) in _FILTER_KINDS for name in filled.arguments)
+        if not filled.missing and filters:
+            counted.append((filters, tool, filled))
+    most = max((n for n, _, _ in counted), default=0)
+    found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
+    if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
+        meant = semantic.similarities([tool for tool, _ in found], text)
+        names = [tool.name for tool, _ in found]
+        return _closest(found, dict(zip(names, meant[0], strict=True))) if meant else None
+    return found[0] if found else None
+
+
+_FILTER_KINDS = ("enum", "boolean", "date", "datetime")
+
+
+def _by_reference(
+    tools: Sequence[ToolSpec], text: str, now: datetime, entity: str | None
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Put it on Saturday", "and tag it bills", "with a note: ...": about the thing just talked
+    about, the one tool that takes it and whose other required values the words clearly give (a
+    typed value, or a value named by the parameter's own word)."""
+    said = set(lexicon.content_stems(text))
+    found = []
+    for tool in tools:
+        params = arguments.params_of(tool)
+        others = [p for p in params if p.required and p.name != entity]
+        if entity not in {p.name for p in params} or not others:
+            continue
+        filled = arguments.fill(tool, text, now)
+        if all(
+            p.name in filled.arguments and (p.kind in arguments.TYPED_KINDS or p.words & said) for p in others
+        ):
             found.append((tool, filled))
     return found[0] if len(found) == 1 else None
 

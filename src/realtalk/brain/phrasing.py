@@ -62,6 +62,14 @@ _FRONT_TIME = re.compile(
 )
 
 
+# "Remind me in three days to check the tyres": the time moves after the thing to do.
+_REMIND_WHEN = re.compile(
+    r"^(?P<ask>\s*(?:please\s+)?remind\s+me)\s+(?P<when>(?:in\s+\w+\s+\w+|on\s+\w+|at\s+[\w:]+(?:\s*[ap]m)?|tomorrow"
+    r"|today|tonight|next\s+\w+|this\s+\w+)(?:\s+(?:morning|afternoon|evening|night))?)\s+(?P<rest>to\s+.+)$",
+    re.I,
+)
+
+
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
@@ -82,6 +90,9 @@ def request(text: str) -> str:
     front = _FRONT_TIME.match(text)
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
+    remind = _REMIND_WHEN.match(text)
+    if remind is not None:
+        text = f"{remind.group('ask')} {remind.group('rest').rstrip(' .!')} {remind.group('when')}"
     frames = [m for m in _FRAME.finditer(text) if m.start("frame") > 0]
     if frames:
         # The request proper is the last frame: what came before was the story around it.

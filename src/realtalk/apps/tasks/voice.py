@@ -154,7 +154,9 @@ def list_due_tasks(
         Field(description="only tasks of this priority; high for urgent, important or critical"),
     ] = None,
     tag: Annotated[str | None, Field(description="only tasks tagged with this label")] = None,
-    overdue: Annotated[bool, Field(description="only overdue tasks; true if late or past due")] = False,
+    overdue: Annotated[
+        bool, Field(description="only overdue tasks; true if late, behind or past due")
+    ] = False,
 ) -> dict[str, object]:
     """List the open tasks on the task list: all, those due on a given day, the overdue (late) ones, or
     those of a priority or tag (a long list a few at a time).
@@ -202,11 +204,16 @@ def list_due_tasks(
 
 
 @tools.register
-def complete_task(title: Annotated[str, Field(description="which task, by its words")]) -> dict[str, object]:
-    """Mark a task as done (complete, finished)."""
-    task, others = _named(title, Status.open)
-    _store().update(task.id or 0, TaskUpdate(status=Status.done))
-    undo = {"title": task.title, "status": "open"}
+def complete_task(
+    title: Annotated[str, Field(description="which task, by its words")],
+    done: Annotated[bool, Field(description="false to reopen a task marked done by mistake")] = True,
+) -> dict[str, object]:
+    """Mark a task as done (complete, finished), or open again."""
+    task, others = _named(title, Status.open if done else Status.done)
+    _store().update(task.id or 0, TaskUpdate(status=Status.done if done else Status.open))
+    if not done:
+        return {"message": f"{task.title} is open again.", **_about(task, others)}
+    undo = {"title": task.title, "done": False}
     return {"message": f"Marked {task.title} as done.", **_about(task, others), "undo": undo}
 
 
