@@ -142,3 +142,22 @@ def test_questions_of_other_shapes_only_read(text: str, name: str, arguments: di
 def test_a_question_about_a_particular_thing_looks_it_up() -> None:
     name, arguments = called(reply("What time is the dentist call?", tools=TOOLS))
     assert name == "find_task" and "dentist call" in arguments["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "arguments"),
+    [
+        ("Rename water the plants to water the garden plants", "rename_task",
+         {"title": "water the plants", "new_title": "water the garden plants"}),
+        ("Put a work tag on the dry cleaning.", "tag_task", {"title": "the dry cleaning", "tags": ["work"]}),
+        ("Put sort out the garage on my list, low priority", "add_task",
+         {"title": "sort out the garage", "priority": "low"}),
+    ],
+)  # fmt: skip
+def test_edits_read_by_the_shape_of_the_sentence(text: str, name: str, arguments: dict[str, Any]) -> None:
+    assert called(reply(text, tools=TOOLS)) == (name, arguments)
+
+
+def test_a_new_thing_is_not_taken_for_an_existing_one() -> None:
+    events = reply("Schedule a haircut for Saturday morning", tools=TOOLS)
+    assert not any(isinstance(e, ToolCall) and e.name == "reschedule_task" for e in events)

@@ -477,6 +477,17 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
     for match in utterance.matches(marker):
+        # "a work tag on X": the value said before the name, as an adjective.
+        before = re.search(r"\b(?:a|an)\s+([a-z]+)\s+$", utterance.text[: match.start()], re.I)
+        if (
+            before is not None
+            and before.group(1).lower() not in lexicon.STOPWORDS
+            and utterance.free(before.start(), match.end())
+        ):
+            return Found(
+                before.group(1),
+                ((before.start(), match.end()),),
+            )
         words = list(utterance.words(match.end()))
         rest = " ".join(w for w, _, _ in words)
         named = re.search(r"\b(?:with|as)\s+", rest, re.I)
@@ -543,6 +554,12 @@ def _texts(
         text = _clean_text(rest, vocabulary)
         return {texts[0].name: text} if text else {}
     values: dict[str, Any] = {}
+    renamed = next((p for p in texts if "new" in lexicon.name_words(p.name)), None)
+    before = next((p for p in texts if p is not renamed), None)
+    parts = re.match(r"(.+)\s+(?:to|as|into)\s+(.+)$", rest, re.I) if renamed and before else None
+    if renamed is not None and before is not None and parts is not None:
+        # "rename X to Y": the new value follows the last "to", what is renamed comes before it.
+        return {before.name: _clean_text(parts.group(1), vocabulary), renamed.name: parts.group(2).strip()}
     aimed = _aimed_body(rest, vocabulary)
     target = next((p for p in texts if p.words & _BODY), None)
     if aimed is not None and target is not None:

@@ -368,14 +368,14 @@ def _choose(
 
 
 def _closest(
-    chosen: Sequence[tuple[ToolSpec, Filled]], closeness: dict[str, float]
+    chosen: Sequence[tuple[ToolSpec, Filled]], closeness: dict[str, float], lead: float = _TIE_LEAD
 ) -> tuple[ToolSpec, Filled] | None:
     """Of tools the words tie, the one clearly closest in meaning (None when none is)."""
     if not closeness:
         return None
     ranked = sorted(chosen, key=lambda c: -closeness.get(c[0].name, 0.0))
-    lead = closeness.get(ranked[0][0].name, 0.0) - closeness.get(ranked[1][0].name, 0.0)
-    return ranked[0] if lead >= _TIE_LEAD else None
+    ahead = closeness.get(ranked[0][0].name, 0.0) - closeness.get(ranked[1][0].name, 0.0)
+    return ranked[0] if ahead >= lead else None
 
 
 def _by_meaning(
@@ -383,6 +383,10 @@ def _by_meaning(
 ) -> tuple[ToolSpec, Filled] | None:
     """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
     if meant is None:
+        return None
+    kept = [i for i, tool in enumerate(tools) if not routing.changes_one(tool, text)]
+    tools, meant = [tools[i] for i in kept], ([meant[0][i] for i in kept], meant[1])
+    if not tools:
         return None
     scores, chat = meant
     ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
@@ -421,7 +425,8 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
         meant = semantic.similarities([tool for tool, _ in found], text)
         names = [tool.name for tool, _ in found]
-        return _closest(found, dict(zip(names, meant[0], strict=True))) if meant else None
+        # Any of them only reads, so the closest in meaning is taken however slightly closer.
+        return _closest(found, dict(zip(names, meant[0], strict=True)), lead=0.0) if meant else None
     return found[0] if found else None
 
 

@@ -70,6 +70,14 @@ _REMIND_WHEN = re.compile(
 )
 
 
+# "Put sort out the garage on my list, no rush": to put something on a list is to add it.
+_ON_THE_LIST = re.compile(
+    r"^(?P<ask>\W*(?:(?:can|could|would|will)\s+you\s+|please\s+|just\s+)*)(?:put|stick|pop|throw|get|write)\s+"
+    r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:\w+\s+)?list\b(?P<rest>.*)$",
+    re.I,
+)
+
+
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
@@ -90,6 +98,9 @@ def request(text: str) -> str:
     front = _FRONT_TIME.match(text)
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
+    listed = _ON_THE_LIST.match(text)
+    if listed is not None:
+        text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
     remind = _REMIND_WHEN.match(text)
     if remind is not None:
         text = f"{remind.group('ask')} {remind.group('rest').rstrip(' .!')} {remind.group('when')}"

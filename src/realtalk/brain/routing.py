@@ -34,8 +34,43 @@ def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     stems = set(lexicon.content_stems(_asking_part(text, verbs)))
     lead = _leading_stems(text)
     plain = _plainest(tools, lead)
-    matches = [Match(tool, score(tool, stems) + _named_first(tool, lead, tool is plain)) for tool in tools]
+    matches = [
+        Match(
+            tool,
+            score(tool, stems)
+            + _named_first(tool, lead, tool is plain)
+            - _NEW_THING * changes_one(tool, text),
+        )
+        for tool in tools
+    ]
     return sorted(matches, key=lambda m: -m.score)
+
+
+_NEW_THING = 2.0
+"""Less for a tool that changes an existing thing when the request's object is a new one ("a haircut")."""
+_INDEFINITE = re.compile(
+    r"^\W*(?:(?:please|can\s+you|could\s+you|would\s+you|just)\s+)*[a-z]+\s+(?:a|an|another|some)\s+([a-z]+)(?:\s+([a-z]+))?",
+    re.I,
+)
+
+
+def _introduces_new(text: str) -> set[str]:
+    """The words of the request's object when it is introduced as new: "schedule a haircut" -> haircut."""
+    found = _INDEFINITE.match(text)
+    return {lexicon.stem(w.lower()) for w in found.groups() if w} if found else set()
+
+
+def changes_one(tool: ToolSpec, text: str) -> bool:
+    """Whether `tool` acts on an existing thing (its first required parameter says "which ...") while
+    the request introduces a new one it is not about ("put a work tag on X" is about tags, which
+    tag_task adds; "schedule a haircut" is not about an existing task)."""
+    new = _introduces_new(text)
+    if not new:
+        return False
+    required = [p for p in arguments.params_of(tool) if p.required]
+    described = str(required[0].spec.get("description", "")).lower() if required else ""
+    named = {lexicon.stem(w) for w in lexicon.name_words(tool.name)}
+    return described.startswith("which") and not new & named
 
 
 def _asking_part(text: str, verbs: set[str]) -> str:

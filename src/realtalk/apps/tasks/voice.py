@@ -272,6 +272,18 @@ def add_task_note(
 
 
 @tools.register
+def rename_task(
+    title: Annotated[str, Field(description="which task, by its words")],
+    new_title: Annotated[str, Field(min_length=1, max_length=200, description="its new title")],
+) -> dict[str, object]:
+    """Rename a task: change its title to new words."""
+    task, others = _named(title)
+    _store().update(task.id or 0, TaskUpdate(title=new_title))
+    undo = {"title": new_title, "new_title": task.title}
+    return {"message": f"Renamed {task.title} to {new_title}.", **_about(task, others), "undo": undo}
+
+
+@tools.register
 def find_task(title: Annotated[str, Field(description="which task, by its words")]) -> dict[str, object]:
     """Look up one task: when is it due, is it done yet, its priority, tags and notes."""
     task, others = _named(title)
