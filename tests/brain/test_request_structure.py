@@ -161,3 +161,24 @@ def test_edits_read_by_the_shape_of_the_sentence(text: str, name: str, arguments
 def test_a_new_thing_is_not_taken_for_an_existing_one() -> None:
     events = reply("Schedule a haircut for Saturday morning", tools=TOOLS)
     assert not any(isinstance(e, ToolCall) and e.name == "reschedule_task" for e in events)
+
+
+def test_more_ways_to_say_what_you_must_do_and_what_you_ask() -> None:
+    assert called(reply("I should really call my mother this weekend", tools=TOOLS)) == (
+        "add_task",
+        {"title": "call my mother", "due": "2026-11-28"},
+    )
+    name, arguments = called(reply("when is the quarterly report due?", tools=TOOLS))
+    assert name == "find_task" and "quarterly report" in arguments["title"]
+    assert not any(isinstance(e, ToolCall) for e in reply("what's the weather tomorrow?", tools=TOOLS))
+
+
+ROOM = builtin_apps()["escape-room"].tools.specs()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("the answer is 2 0 2 6 I think", "2026"), ("Try 9-0-3-5", "9035")]
+)
+def test_a_code_described_in_digits_takes_only_digits(text: str, code: str) -> None:
+    assert called(reply(text, tools=ROOM)) == ("unlock_door", {"code": code})
+    assert "?" in said(reply("482 ion", tools=ROOM))

@@ -95,7 +95,9 @@ _CONNECTORS = {"to", "for", "about", "that", "saying", "called", "named", "title
                "in", "at", "by", "and", "into", "onto", "as", "please", "is", "from"}  # fmt: skip
 # "I have to call the bank": what follows is the thing to do, its verb included.
 _OBLIGATION = re.compile(
-    r"^(?:(?:i\s+(?:have|must|gotta|got)|i've\s+got)\s+(?:to\s+)?|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
+    r"^(?:(?:i|we)\s+(?:really\s+)?(?:have|must|gotta|got|should|ought|need|better|'d\s+better)\s+(?:to\s+)?"
+    r"(?:really\s+|definitely\s+|also\s+)?"
+    r"|(?:i've|we've)\s+got\s+(?:to\s+)?|i'd\s+better\s+|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
     r"\s+(?:to\s+)?|remember\s+to\s+)",
     re.I,
 )
@@ -279,7 +281,8 @@ def _value(
             found = found and Found(found.value, ((0, len(utterance.text)),))
         return _take(utterance, found, param)
     if kind == "code":
-        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3), param)
+        digits = validation.stated_digits(str(param.spec.get("description", ""))) is not None
+        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3, digits=digits), param)
         if value is not None and param.spec.get("type") == "integer":
             return int(value) if value.isdigit() else None
         return value

@@ -250,6 +250,9 @@ class _Turn:
         choice = changed or _choose(tools, text, self.now, meaning)
         if choice is None and question:
             choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
+        elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
+            # "When is the report due?" asks about that thing, even where a listing shares its words.
+            choice = _look_up(tools, text, self.now) or choice
         if not reference or last is None or not isinstance(choice, tuple):
             return choice
         tool, filled = choice
@@ -414,16 +417,20 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     """A question whose words set an option of exactly one reading tool ("anything urgent today?"
     sets list_due_tasks' priority): it asks for that tool, filtered so."""
     counted: list[tuple[int, ToolSpec, Filled]] = []
+    days_only = True
     for tool in tools:
         filled = arguments.fill(tool, text, now)
-        kinds = {p.name: p.kind for p in arguments.params_of(tool)}
-        filters = sum(kinds.get(name) in _FILTER_KINDS for name in filled.arguments)
+        kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments]
+        filters = sum(kind in _FILTER_KINDS for kind in kinds)
         if not filled.missing and filters:
             counted.append((filters, tool, filled))
+            days_only = days_only and not any(kind in ("enum", "boolean") for kind in kinds)
     most = max((n for n, _, _ in counted), default=0)
     found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
+    meant = semantic.similarities([tool for tool, _ in found], text) if found else None
+    if meant is not None and days_only and max(meant[0]) < meant[1]:
+        return None  # a day alone, and it sounds like chat: "what's the weather tomorrow?"
     if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
-        meant = semantic.similarities([tool for tool, _ in found], text)
         names = [tool.name for tool, _ in found]
         # Any of them only reads, so the closest in meaning is taken however slightly closer.
         return _closest(found, dict(zip(names, meant[0], strict=True)), lead=0.0) if meant else None
