@@ -59,12 +59,14 @@ def test_turn_is_detected_committed_and_answered(vad: SileroVad) -> None:
     assert len(speculative) == 1 and len(jobs) == 1, "the speculative transcript is reused at commit"
     assert not any(isinstance(e, Generate) for e in effects), "no reply before the transcript"
     job = speculative[0]
+    assert job.expecting is not None and job.prompt == job.expecting.prompt()  # no prompt of the client's
     text = "he was not an ill disposed young man"
     effects = session.transcription_completed(
-        job.item_id, Transcription(text), speculative=True, epoch=job.epoch
+        job.item_id, Transcription(text, log_prob=-1.2), speculative=True, epoch=job.epoch
     )
     generate = next(e for e in effects if isinstance(e, Generate))
     assert generate.request.messages[-1].content == text
+    assert generate.request.messages[-1].heard_unsure  # Whisper was unsure: the brain may check
 
 
 def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
@@ -80,6 +82,7 @@ def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
     effects = append(session, silence(700))
     generate = next(e for e in effects if isinstance(e, Generate))
     assert generate.request == prefetch.request and generate.audio == prefetch.audio
+    assert not generate.request.messages[-1].heard_unsure
 
 
 def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:

@@ -233,7 +233,15 @@ def _fill(
         for p in params
         if p.name in arguments and (why := validation.problem(p.spec, arguments[p.name]))
     }
-    ordered = {p.name: arguments[p.name] for p in params if p.name in arguments and p.name not in invalid}
+    # A value the schema gives by default says nothing the call would not ("mark X as done" to a
+    # tool whose `done` is true unless said otherwise).
+    ordered = {
+        p.name: arguments[p.name]
+        for p in params
+        if p.name in arguments
+        and p.name not in invalid
+        and (p.required or "default" not in p.spec or arguments[p.name] != p.spec["default"])
+    }
     return Filled(ordered, [p for p in params if p.required and p.name not in ordered], invalid)
 
 

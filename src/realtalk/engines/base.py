@@ -61,6 +61,8 @@ class Transcription:
     audio_seconds: float = 0.0
     alternatives: tuple[Hypothesis, ...] = ()
     """Its best readings, best first by its own score, when asked for several (`text` is the first)."""
+    log_prob: float | None = None
+    """The recogniser's average log-probability per token of `text`, when it says."""
 
 
 class SpeechToText(Protocol):

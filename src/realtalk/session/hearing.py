@@ -16,6 +16,11 @@ from typing import Any
 
 from ..brain.base import ToolSpec
 
+UNSURE_LOG_PROB = -0.75
+"""A transcript whose average log-probability per token is below this is one the recogniser was
+unsure of (`Message.heard_unsure`). On the evaluation's dev turns readings heard right scored
+-0.1 to -0.6, garbled ones ("Add it being over poop" for "Anything overdue?") -0.8 to -1."""
+
 MAX_CHARS = 600
 """About 150 tokens: Whisper keeps at most 223 tokens of prompt, and a long one slows decoding."""
 

@@ -28,8 +28,9 @@ from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
-from .hearing import Expectation
+from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
+from .onset import OnsetWatch
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -74,12 +75,16 @@ class InputAudio:
         on_transcribed: Callable[[], None],
         on_speaking: Callable[[float], None] = lambda _: None,
         on_pause_heard: Callable[[str, float], bool] = lambda _, __: False,
+        on_onset: Callable[[], None] = lambda: None,
+        on_onset_unconfirmed: Callable[[], None] = lambda: None,
     ) -> None:
         """`on_early_transcript`: a speculative transcript arrived while the pause goes on.
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
         `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
         `on_pause_heard`: what the speech before a pause said, and how long it lasted (ms);
         True drops the speech (a backchannel) instead of letting it become a turn.
+        `on_onset`: a provisional onset (`onset.py`), before VAD confirms it; `on_onset_unconfirmed`:
+        VAD did not confirm it in time (no `speech_started` followed).
         """
         self._out = out
         self._conversation = conversation
@@ -98,9 +103,12 @@ class InputAudio:
         self._on_transcribed = on_transcribed
         self._on_speaking = on_speaking
         self._on_pause_heard = on_pause_heard
+        self._on_onset = on_onset
+        self._on_onset_unconfirmed = on_onset_unconfirmed
         self._onset_ms = 0.0
         self._noise = NoiseFloor()
         """The room's noise, learnt once per session (settings changes keep it)."""
+        self._onsets = OnsetWatch(self._noise, SAMPLE_RATE)
         self.ms_total = 0.0
         """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
         self.configure()
@@ -117,6 +125,8 @@ class InputAudio:
         if self._playout_format is not None:  # the transport's media decides, not the config
             self.input_format = self.output_format = self._playout_format
         self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
+        # Onsets are heard at the input's own rate: the resampler holds back 20-60 ms.
+        self._onsets = OnsetWatch(self._noise, self.input_format.rate, self._onsets.clock_ms)
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
         if self.detection is None:
@@ -205,7 +215,10 @@ class InputAudio:
         )
 
     def feed(self, audio: bytes) -> None:
-        samples = self._decoder.feed(audio)
+        decoded = self._decoder.decode(audio)
+        if self._onsets.hear(decoded, listening=self.detection is not None and not self._turns.speaking):
+            self._on_onset()
+        samples = self._decoder.resample(decoded)
         self._raw_input += audio
         self._chunks.append(samples)
         self._buffer_samples += len(samples)
@@ -234,6 +247,7 @@ class InputAudio:
         self._speculated.pop(self._speech_item_id or "", None)  # its late transcript has no turn
         self._speech_item_id = None
         self._turns.reset()
+        self._onsets.reset()
         self._out.send({"type": "input_audio_buffer.cleared"})
 
     def time_out(self) -> None:
@@ -346,6 +360,8 @@ class InputAudio:
             probability = self._vad.speech_probability(samples)
             self._on_vad_frame(probability, _level_db(samples))
         self._vad_pending = pending[usable:]
+        if self._onsets.unconfirmed(self._turns.speaking, self.ms_total):
+            self._on_onset_unconfirmed()
         if not self._turns.speaking:
             self._trim_preroll()
 
@@ -506,6 +522,7 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
+        record.heard_unsure = result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))

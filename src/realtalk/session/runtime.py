@@ -70,8 +70,8 @@ MAX_QUEUED_BATCHES = 256
 """Effect batches waiting for the worker before client input is held back (see `room`)."""
 TICK_S = 0.1
 NBEST = 5
-"""Readings asked of the recogniser for the conversation to choose from: a beam of 5 costs
-~20 ms more than greedy decoding of a short turn with Whisper tiny.en (`bench/eval_wer.py`)."""
+"""Readings asked of the recogniser for the conversation to choose from (`REALTALK_STT_READINGS`;
+the extra cost over greedy decoding is measured by `bench/eval_wer.py`)."""
 FILLER_AFTER_S = 0.7
 """A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
 FILLER = "One moment, let me check that. "
@@ -129,10 +129,13 @@ class SessionRuntime:
         scheduler: InferenceScheduler | None = None,
         turn: TurnEndModel | None = None,
         stages: StageObserver | None = None,
+        readings: int = NBEST,
     ) -> None:
         """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
-        after the eagerness's longest wait."""
+        after the eagerness's longest wait. `readings`: how many of the recogniser's best readings
+        the conversation chooses from (1: its best alone)."""
         self.session = session
+        self._readings = readings
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
@@ -317,11 +320,11 @@ class SessionRuntime:
                 prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
-        if job.expecting is None or not isinstance(self._stt, NBestSpeechToText):
+        if job.expecting is None or self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
-        heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=NBEST)
+        heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
         chosen = choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), job.expecting, known)
-        return replace(heard, text=chosen.text)
+        return replace(heard, text=chosen.text, log_prob=chosen.log_prob)
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
@@ -437,6 +440,11 @@ class SessionRuntime:
         """The brain's stream, reported as a `brain` stage with its first-token time."""
         started = time.time()
         first_token_s: float | None = None
+        if self._tools.vocabulary is not None and request.tools:
+            try:  # a database read: off the event loop
+                request = replace(request, known=tuple(await asyncio.to_thread(self._tools.vocabulary)))
+            except Exception:  # the names only make the brain surer: it answers without them
+                log.exception("session %s: the tools' vocabulary failed", self.session.id)
         async for event in self._brain.stream(request):
             if first_token_s is None:
                 first_token_s = time.time() - started
