@@ -182,3 +182,27 @@ ROOM = builtin_apps()["escape-room"].tools.specs()
 def test_a_code_described_in_digits_takes_only_digits(text: str, code: str) -> None:
     assert called(reply(text, tools=ROOM)) == ("unlock_door", {"code": code})
     assert "?" in said(reply("482 ion", tools=ROOM))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "arguments"),
+    [
+        ("add to my list: call the electrician", "add_task", {"title": "call the electrician"}),
+        ("Add pay rent, it's due on the 1st", "add_task", {"title": "pay rent", "due": "2026-12-01"}),
+        ("Yo add laundry", "add_task", {"title": "laundry"}),
+        ("Note down: buy a gift for Sam, it's urgent", "add_task",
+         {"title": "buy a gift for Sam", "priority": "high"}),
+        ("I'd appreciate it if you could add cancel the gym membership", "add_task",
+         {"title": "cancel the gym membership"}),
+    ],
+)  # fmt: skip
+def test_more_wrappings_of_an_add(text: str, name: str, arguments: dict[str, Any]) -> None:
+    assert called(reply(text, tools=TOOLS)) == (name, arguments)
+
+
+def test_not_wanting_a_thing_any_more_is_not_adding_it() -> None:
+    assert called(reply("I don't want the plants task anymore", tools=TOOLS))[0] == "delete_task"
+    events = reply("Can you add the tag urgent to the passport task?", tools=TOOLS)
+    assert not any(isinstance(e, ToolCall) and e.name == "add_task" for e in events)
+    name, arguments = called(reply("What's the status of the car service?", tools=TOOLS))
+    assert name == "find_task" and "car service" in arguments["title"]

@@ -82,7 +82,7 @@ _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|please|yes|yeah|well|and|also|now|then|just)\s+"
+    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just)\s+"
     r"|(?:can|could|would|will)\s+you\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
     re.I,
@@ -90,6 +90,8 @@ _LEAD_IN = re.compile(
 _REQUEST_VERBS = {"add", "create", "make", "put", "set", "send", "write", "search", "find", "look", "tell",
                   "remind", "note", "save", "remember", "schedule", "book", "get", "give", "show", "post",
                   "log", "record", "ask", "check", "start", "open", "call", "text", "email"}  # fmt: skip
+# "Add pay rent, it's due on the 1st": once the date went to its parameter, "it's" is left dangling.
+_DANGLING = {"it's", "its", "that's", "which", "it"}
 _OBJECT_WORDS = {"a", "an", "the", "my", "new", "another", "this", "some", "me", "up", "us"}
 _CONNECTORS = {"to", "for", "about", "that", "saying", "called", "named", "titled", "on", "with", "of",
                "in", "at", "by", "and", "into", "onto", "as", "please", "is", "from"}  # fmt: skip
@@ -640,7 +642,7 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
         and words[-2].lower() not in lexicon.STOPWORDS
     ):
         words = words[:-2]
-    while words and words[-1].lower() in _CONNECTORS:
+    while words and words[-1].lower() in _CONNECTORS | _DANGLING:
         words.pop()
     while words and words[0].lower() in _CONNECTORS - {"to"}:
         words.pop(0)

@@ -42,10 +42,11 @@ from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
-_FIRST_PERSON = re.compile(r"\b(?:my|i|i've|i'm|i'd)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:my|me|i|i've|i'm|i'd)\b", re.I)
 # "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
 _ABOUT_A_THING = re.compile(
-    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|has|have)\s+"
+    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|has|have"
+    r"|what(?:'s|\s+is)\s+the\s+(?:status|deadline|due\s+date|priority|time|date)\s+(?:of|for|on))\s+"
     r"(?:the|that|this)\s+\w+",
     re.I,
 )
@@ -499,7 +500,7 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     most = max((n for n, _, _ in counted), default=0)
     found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
     meant = semantic.similarities([tool for tool, _ in found], text) if found else None
-    if meant is not None and days_only and max(meant[0]) < meant[1]:
+    if meant is not None and days_only and max(meant[0]) < meant[1] and not _FIRST_PERSON.search(text):
         return None  # a day alone, and it sounds like chat: "what's the weather tomorrow?"
     if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
         names = [tool.name for tool, _ in found]

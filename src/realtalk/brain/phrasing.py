@@ -35,7 +35,8 @@ _FRAME = re.compile(
 )
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
-    r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
+    r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
+    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
     r"\s+(?:(?:maybe|please|just|possibly)\s+)*",
     re.I,
 )
@@ -78,6 +79,13 @@ _ON_THE_LIST = re.compile(
 )
 
 
+# "add to my list: call the electrician": the list is where, not what.
+_ADD_TO_LIST = re.compile(
+    r"\b(?P<verb>add|put|write|jot)\s+(?:(?:this|these)\s+)?(?:to|on|onto)\s+(?:my|the)\s+(?:\w+\s+)?list\s*[:,-]?\s+(?=\w)",
+    re.I,
+)
+
+
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
@@ -98,6 +106,7 @@ def request(text: str) -> str:
     front = _FRONT_TIME.match(text)
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
+    text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
     listed = _ON_THE_LIST.match(text)
     if listed is not None:
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"

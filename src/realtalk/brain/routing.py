@@ -83,7 +83,8 @@ def _asking_part(text: str, verbs: set[str]) -> str:
         if phrase is not None and phrase[1] == "remind":
             end = i + phrase[0]
             own_verb = end < len(spoken) and lexicon.stem(spoken[end]) in verbs
-            return text if own_verb else " ".join(spoken[:end])
+            # Something to remember is something to add, whatever the tool that adds it is called.
+            return text if own_verb else " ".join([*spoken[:end], "add"])
     return text
 
 
@@ -111,6 +112,8 @@ def _named_first(tool: ToolSpec, lead: list[str], plainest: bool = False) -> flo
     about ("add buy paint, high priority") asks for the plainest tool of that verb (add_task):
     the words that follow are its arguments, not another tool's name."""
     name = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
+    if len(lead) >= 2 and len(name) >= 2 and lead[1] == name[0] and _same(lead[0], "add"):
+        return 1.5 * _NAME[0]  # "add the tag urgent to X", "put a label on X": the tool named by its thing
     if len(lead) < 2 or len(name) < 2 or not _same(lead[0], name[0]):
         return 0.0
     if any(_same(word, name[-1]) for word in lead[1:]):
@@ -127,7 +130,12 @@ def _plainest(tools: Sequence[ToolSpec], lead: list[str]) -> ToolSpec | None:
              if lead[0] == lexicon.stem((lexicon.name_words(t.name) or [""])[0])]  # fmt: skip
     fewest = min((n for n, _ in named), default=0)
     plain = [t for n, t in named if n == fewest]
-    return plain[0] if len(plain) == 1 else None
+    if len(plain) != 1:
+        return None
+    # "add the tag urgent to X": the object is another tool's thing (tag_task), not a new one.
+    own = {lexicon.stem(w) for w in lexicon.name_words(plain[0].name)}
+    others = {lexicon.stem(w) for t in tools if t is not plain[0] for w in lexicon.name_words(t.name)}
+    return None if len(lead) > 1 and lead[1] in others - own else plain[0]
 
 
 def _same(word: str, other: str) -> bool:
