@@ -107,11 +107,16 @@ class Prefetch:
 
     Sent when a speculative transcript arrives mid-pause. If the turn does end, the `Generate`
     that follows carries an equal request and the runtime answers from what it prepared; if the
-    user keeps talking, nothing was sent and the work is dropped.
+    user keeps talking, `DropPrefetch` follows: nothing was sent and the work is dropped.
     """
 
     request: BrainRequest
     audio: AudioPlan | None
+
+
+@dataclass(frozen=True)
+class DropPrefetch:
+    """The user spoke on after the pause a `Prefetch` was for: stop preparing that reply."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ Effect = (
     | PredictTurnEnd
     | ReadImage
     | Prefetch
+    | DropPrefetch
     | Generate
     | RunTool
     | StopGenerating

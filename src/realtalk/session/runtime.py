@@ -31,6 +31,7 @@ from ..engines.base import (
     Transcription,
     TurnEndModel,
 )
+from ..engines.phrase_cache import phrases_of
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
@@ -38,6 +39,7 @@ from .effects import (
     AudioPlan,
     ClearPlayout,
     DeleteItem,
+    DropPrefetch,
     Effect,
     Generate,
     PausePlayout,
@@ -157,6 +159,8 @@ class SessionRuntime:
         self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
         self._deferred: Transcribe | None = None
         """A speculative transcription refused by a full queue; run if its turn is committed."""
+        self._speculating: dict[str, asyncio.Task[None]] = {}
+        """Each turn's latest speculative transcription: a newer pause's makes it stale."""
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
@@ -247,7 +251,13 @@ class SessionRuntime:
             deferred = self._deferred
             if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
                 self._deferred = None  # the session asked for a fresh transcript instead
-            self._spawn(self._transcribe(effect))
+            task = self._spawn(self._transcribe(effect))
+            if effect.speculative:
+                stale = self._speculating.pop(effect.item_id, None)
+                if stale is not None:
+                    stale.cancel()  # still queued: skipped, so the pause that counts is heard sooner
+                self._speculating[effect.item_id] = task
+                task.add_done_callback(partial(self._speculation_done, effect.item_id))
         elif isinstance(effect, PredictTurnEnd):
             if self._turn is not None:
                 self._spawn(self._predict_turn_end(effect))
@@ -259,6 +269,8 @@ class SessionRuntime:
                 self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
             )
             self._prefetched = (effect.request, effect.audio, reply)
+        elif isinstance(effect, DropPrefetch):
+            self._drop_prefetch()
         elif isinstance(effect, Generate):
             rid = effect.response_id
             generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
@@ -289,10 +301,15 @@ class SessionRuntime:
             for tool_task in self._tool_tasks.pop(effect.response_id, set()):
                 tool_task.cancel()
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _speculation_done(self, item_id: str, task: asyncio.Task[None]) -> None:
+        if self._speculating.get(item_id) is task:
+            del self._speculating[item_id]
 
     async def _tick(self) -> None:
         while True:
@@ -434,6 +451,7 @@ class SessionRuntime:
             scheduler=self._scheduler,
             speculative=speculative,
             on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+            phrases=phrases_of(self._tts),
         )
 
     async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:

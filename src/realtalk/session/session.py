@@ -444,8 +444,8 @@ class RealtimeSession:
     def _generate_if_ready(self) -> None:
         self._responses.maybe_generate()
 
-    def _prefetch(self, text: str) -> None:
-        """Ask for the reply this turn would get if it ended now (see `Prefetch`)."""
+    def _prefetch(self, text: str) -> bool:
+        """Ask for the reply this turn would get if it ended now (see `Prefetch`); whether it did."""
         detection = self._input.detection
         if (
             not self._speculative_replies
@@ -455,11 +455,12 @@ class RealtimeSession:
             or self._responses.current is not None
             or self._conversation.pending
         ):
-            return
+            return False
         response = self._responses.plan({})
         request = self._responses.brain_request(response)
         messages = [*request.messages, Message("user", text)]
         self._out.append(Prefetch(replace(request, messages=messages), response.plan))
+        return True
 
     def _response_started(self) -> None:
         self._idle_deadline = None
