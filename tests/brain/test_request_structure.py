@@ -206,3 +206,24 @@ def test_not_wanting_a_thing_any_more_is_not_adding_it() -> None:
     assert not any(isinstance(e, ToolCall) and e.name == "add_task" for e in events)
     name, arguments = called(reply("What's the status of the car service?", tools=TOOLS))
     assert name == "find_task" and "car service" in arguments["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "arguments"),
+    [
+        ("Any work stuff I should know about?", {"tag": "work"}),
+        ("what are my family tasks?", {"tag": "family"}),
+        ("any errands?", {"tag": "errands"}),
+        ("any high priority stuff?", {"priority": "high"}),  # a word the tool uses is not a label
+    ],
+)
+def test_a_label_said_as_a_modifier_filters_the_list(text: str, arguments: dict[str, Any]) -> None:
+    assert called(reply(text, tools=TOOLS)) == ("list_due_tasks", arguments)
+
+
+def test_a_reminder_to_do_something_adds_the_something() -> None:
+    assert called(reply("I'd like a reminder to back up my laptop, it's pretty important", tools=TOOLS)) == (
+        "add_task",
+        {"title": "back up my laptop", "priority": "high"},
+    )
+    assert called(reply("Add a note to the passport task: bring photos", tools=TOOLS))[0] == "add_task_note"

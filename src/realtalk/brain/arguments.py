@@ -302,7 +302,8 @@ def _value(
         return _list(param, utterance)
     if kind == "entity" and not param.required and not answer:
         # An optional free-form filter is only set when named: "tagged work", not any leftover word.
-        value = _take(utterance, _named_value(param, utterance), param)
+        found = _named_value(param, utterance) or _label_said(param, utterance, vocabulary)
+        value = _take(utterance, found, param)
         return value or None
     if kind in ("name", "place", "entity"):
         found = _phrase(param, utterance, vocabulary, params)
@@ -519,6 +520,31 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
             )
             found = Found(value, ((match.start(), match.end()), (cut, kept[-1][2])))
     return found
+
+
+_LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
+_LABELLED = re.compile(
+    r"\b([a-z]+)\s+(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
+    re.I,
+)
+_NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
+
+
+def _label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
+    """A label said as a modifier: "any work stuff?", "my family tasks", "any errands?" (for a filter
+    whose name says it is a tag or label; words the tool itself uses, like "priority", are not one)."""
+    if not param.words & _LABELS:
+        return None
+    for match in utterance.matches(_LABELLED):
+        word = match.group(1) or match.group(2)
+        bare = word.lower()
+        if bare in lexicon.STOPWORDS or bare in _NOT_LABELS or bare in extract.WHEN_WORDS:
+            continue
+        if lexicon.stem(bare) in vocabulary or lexicon.stem(bare) in param.hints:
+            continue
+        start = match.start(1) if match.group(1) else match.start(2)
+        return Found(bare, ((start, start + len(word)),))
+    return None
 
 
 def _leftover(utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:

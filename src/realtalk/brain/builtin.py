@@ -427,10 +427,20 @@ def _choose(
         # Values the words carry are evidence too: "push the report to thursday" has a date for
         # the tool that takes one, and nothing for the one that marks a task done. A parameter with
         # a default (a page cursor, a priority) is a refinement, not evidence of what was asked.
+        # An optional free-form filter is only filled when named ("tagged work", "family tasks"):
+        # half a point that the words asked for this tool.
         typed = sum(
+            1.0
+            if p.kind in arguments.TYPED_KINDS and "default" not in p.spec
+            else 0.5
+            if p.kind == "entity"
+            else 0.0
+            for p in arguments.params_of(match.tool)
+            if p.name in filled.arguments and not p.required
+        ) + sum(
             p.kind in arguments.TYPED_KINDS and "default" not in p.spec
             for p in arguments.params_of(match.tool)
-            if p.name in filled.arguments
+            if p.name in filled.arguments and p.required
         )
         # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
         nearness = round(_MEANING_WEIGHT * closeness.get(match.tool.name, 0.0), 1)

@@ -86,6 +86,14 @@ _ADD_TO_LIST = re.compile(
 )
 
 
+# "I'd like a reminder to back up my laptop", "put in a reminder for the vet": the new thing is what follows.
+_A_REMINDER = re.compile(
+    r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
+    r"(?:a|an|another)\s+(?:new\s+)?(?:reminder|task|to-?do|item)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+",
+    re.I,
+)
+
+
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
@@ -107,6 +115,7 @@ def request(text: str) -> str:
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
+    text = _A_REMINDER.sub("add ", text, count=1)
     listed = _ON_THE_LIST.match(text)
     if listed is not None:
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
