@@ -69,7 +69,7 @@ DONE = _after(
     {
         "message": "Marked Call Anna as done.",
         "title": "Call Anna",
-        "undo": {"title": "Call Anna", "done": False},
+        "undo": {"title": "Call Anna", "reopen": True},
     },
 )
 
@@ -83,13 +83,13 @@ def _calls(events: list[BrainEvent]) -> list[tuple[str, dict[str, Any]]]:
 def test_undo_calls_what_the_last_result_says_reverses_it(text: str) -> None:
     assert called(reply(text, tools=TOOLS, history=DONE)) == (
         "complete_task",
-        {"title": "Call Anna", "done": False},
+        {"title": "Call Anna", "reopen": True},
     )
 
 
 def test_i_meant_undoes_and_does_it_to_the_thing_meant() -> None:
     assert _calls(reply("Sorry, no, I meant Ben.", tools=TOOLS, history=DONE)) == [
-        ("complete_task", {"title": "Call Anna", "done": False}),
+        ("complete_task", {"title": "Call Anna", "reopen": True}),
         ("complete_task", {"title": "Ben"}),
     ]
 

@@ -206,14 +206,14 @@ def list_due_tasks(
 @tools.register
 def complete_task(
     title: Annotated[str, Field(description="which task, by its words")],
-    done: Annotated[bool, Field(description="false to reopen a task marked done by mistake")] = True,
+    reopen: Annotated[bool, Field(description="true to reopen a task marked done by mistake")] = False,
 ) -> dict[str, object]:
-    """Mark a task as done (complete, finished), or open again."""
-    task, others = _named(title, Status.open if done else Status.done)
-    _store().update(task.id or 0, TaskUpdate(status=Status.done if done else Status.open))
-    if not done:
+    """Mark a task as done (complete, finished), or reopen it."""
+    task, others = _named(title, Status.done if reopen else Status.open)
+    _store().update(task.id or 0, TaskUpdate(status=Status.open if reopen else Status.done))
+    if reopen:
         return {"message": f"{task.title} is open again.", **_about(task, others)}
-    undo = {"title": task.title, "done": False}
+    undo = {"title": task.title, "reopen": True}
     return {"message": f"Marked {task.title} as done.", **_about(task, others), "undo": undo}
 
 
