@@ -227,3 +227,8 @@ def test_a_reminder_to_do_something_adds_the_something() -> None:
         {"title": "back up my laptop", "priority": "high"},
     )
     assert called(reply("Add a note to the passport task: bring photos", tools=TOOLS))[0] == "add_task_note"
+
+
+@pytest.mark.parametrize("text", ["Give me a little nudge.", "I'm stuck, can you help me out?", "any tips?"])
+def test_asking_for_a_hint_in_other_words(text: str) -> None:
+    assert called(reply(text, tools=ROOM)) == ("get_hint", {})

@@ -67,6 +67,7 @@ balance account money bank
 transfer human agent representative operator escalate
 end hang bye goodbye
 help support assist
+hint clue tip nudge pointer stuck
 status progress where
 location address where place located street
 hours opening close closing

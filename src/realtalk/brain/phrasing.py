@@ -94,6 +94,12 @@ _A_REMINDER = re.compile(
 )
 
 
+# "I'm stuck, can you help me out?": a request whose object is only "me" says no more than the talk before it.
+_NO_OBJECT = frozenset(
+    ["me", "us", "it", "this", "that", "them", "out", "up", "with", "please", "now", "for"]
+)
+
+
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
@@ -126,6 +132,7 @@ def request(text: str) -> str:
     if frames:
         # The request proper is the last frame: what came before was the story around it.
         rest = text[frames[-1].start("frame") :]
-        if len(rest.split()) >= len(frames[-1].group("frame").split()) + 2:  # it says what, too
+        said = re.findall(r"[\w']+", text[frames[-1].end("frame") :].lower())
+        if len([w for w in said if w not in _NO_OBJECT]) >= 1 and len(said) >= 2:  # it says what, too
             text = rest
     return text
