@@ -117,6 +117,9 @@ def check(case: dict[str, Any], outcome: Outcome, before: list[dict[str, Any]], 
         # A list is alternatives ("6" or "six"): any one of them will do.
         if not any(w.lower() in said for w in ([words] if isinstance(words, str) else words)):
             problems.append(f"did not say {words!r}")
+    for words in expect.get("not_says", []):
+        if words.lower() in said:
+            problems.append(f"said {words!r}")
     if expect.get("asks") and "?" not in said:
         problems.append("did not ask")
     if "calls" in expect:
