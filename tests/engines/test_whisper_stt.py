@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from realtalk.engines import whisper_stt
+from realtalk.engines.base import Utterance
 from realtalk.engines.whisper_stt import WhisperStt, looks_looped
 from tests.speech_data import (
     all_clips,
@@ -134,3 +135,20 @@ def test_concurrent_calls_give_the_same_text(stt: WhisperStt) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         concurrent = list(pool.map(lambda audio: stt.transcribe(audio).text, clips))
     assert concurrent == sequential
+
+
+@pytest.mark.slow
+def test_a_batch_hears_what_single_calls_hear(stt: WhisperStt) -> None:
+    clips = librivox_clips()[:4]
+    prompts = [None, "Sense and Sensibility.", None, "Jane Austen."]  # two prompt lengths: two batches
+    utterances = [Utterance(load_wav_16k(path), prompt=prompt) for (path, _), prompt in zip(clips, prompts)]
+    utterances.append(Utterance(np.zeros(0, dtype=np.float32)))
+    batch = stt.transcribe_many(utterances)
+    single = [stt.transcribe(u.audio, prompt=u.prompt) for u in utterances]
+    assert [r.text for r in batch][-1] == ""
+    references = [reference for _, reference in clips]
+    batch_wer = word_error_rate(references, [r.text for r in batch[:4]])
+    assert batch_wer <= word_error_rate(references, [r.text for r in single[:4]]) + 0.02, [
+        r.text for r in batch
+    ]
+    assert [r.audio_seconds for r in batch] == [r.audio_seconds for r in single]

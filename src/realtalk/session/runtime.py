@@ -21,7 +21,7 @@ import numpy as np
 
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
-from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel
+from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel, Utterance
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
@@ -292,15 +292,15 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
-    def _hear(self, job: Transcribe) -> Transcription:
-        """Speech to text, listening also for the names the server's tools hold (in a worker)."""
+    def _utterance(self, job: Transcribe) -> Utterance:
+        """What to transcribe, listening also for the names the server's tools hold (in a worker)."""
         prompt = job.prompt
         if job.contextual and self._tools.vocabulary is not None:
             try:
                 prompt = with_known(prompt, self._tools.vocabulary())
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
-        return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+        return Utterance(job.audio, job.language, prompt)
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
@@ -312,8 +312,14 @@ class SessionRuntime:
                 # A speculative transcript is the turn's own in nearly every turn (the speech end
                 # rarely moves after 160 ms of silence): dropping it under load only moved the
                 # same work later (bench/load_voice.py), so it runs as urgently as a final one.
-                # Whisper serves one call at a time: a worker takes other work meanwhile.
-                result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
+                # Whisper serves one call at a time: a worker takes other work meanwhile, and the
+                # turns of other sessions that finished meanwhile go in one batch with this one.
+                result = await self._scheduler.run_batched(
+                    Priority.URGENT,
+                    self._stt.transcribe_many,
+                    partial(self._utterance, job),
+                    exclusive=self._stt,
+                )
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
