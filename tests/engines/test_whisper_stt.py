@@ -141,7 +141,9 @@ def test_concurrent_calls_give_the_same_text(stt: WhisperStt) -> None:
 def test_a_batch_hears_what_single_calls_hear(stt: WhisperStt) -> None:
     clips = librivox_clips()[:4]
     prompts = [None, "Sense and Sensibility.", None, "Jane Austen."]  # two prompt lengths: two batches
-    utterances = [Utterance(load_wav_16k(path), prompt=prompt) for (path, _), prompt in zip(clips, prompts)]
+    utterances = [
+        Utterance(load_wav_16k(path), prompt=prompt) for (path, _), prompt in zip(clips, prompts, strict=True)
+    ]
     utterances.append(Utterance(np.zeros(0, dtype=np.float32)))
     batch = stt.transcribe_many(utterances)
     single = [stt.transcribe(u.audio, prompt=u.prompt) for u in utterances]
