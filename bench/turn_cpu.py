@@ -30,7 +30,6 @@ from realtalk.audio.formats import AudioFormat
 from realtalk.config import Settings
 from realtalk.engines.base import Utterance
 from realtalk.engines.loader import load_speech_engines
-from realtalk.engines.scheduler import shared_scheduler
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.session.sentences import SentenceSplitter
 from realtalk.session.session import RealtimeSession
@@ -62,7 +61,6 @@ def cpu(work: Callable[[], object], repeat: int = 3) -> float:
 
 
 def main() -> None:
-    shared_scheduler()  # the server's allocator settings (large blocks stay on the heap)
     engines = load_speech_engines(Settings())
     speech16k = load_wav_16k(librivox_clips()[0][0])
     # Four turns of different callers that finished at once (simultaneous pattern).

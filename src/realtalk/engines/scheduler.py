@@ -109,7 +109,6 @@ class InferenceScheduler:
         self._ran_since_trim = False
         self._exclusive: set[object] = set()
         """Resources a running job holds (an engine that serves one call at a time)."""
-        _keep_large_blocks_on_the_heap()
 
     @property
     def pending(self) -> int:
@@ -296,33 +295,15 @@ class InferenceScheduler:
         return outcomes
 
 
-def _load_libc() -> ctypes.CDLL | None:
+def _load_malloc_trim() -> Callable[[int], int] | None:
     name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc
         return None
-    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None  # glibc
 
 
-_libc = _load_libc()
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
-HEAP_THRESHOLD_BYTES = 512 << 20
-
-
-def _keep_large_blocks_on_the_heap() -> None:
-    """Serve large blocks (a synthesis's activations, tens of MB) from the heap and keep them there.
-
-    By default glibc maps each block over 32 MB afresh and unmaps it on free, so every synthesis
-    paid the kernel for zeroed pages again: bench/turn_cpu.py measured Piper at 0.044 CPU-s per
-    second of audio, 0.040 with this (ONNX Runtime's own arena gave the same 0.040 but kept its
-    peak forever). Freed blocks stay for the next job; `_release_free_memory` returns them once the
-    machine is idle.
-    """
-    if _libc is not None:
-        _libc.mallopt(_M_MMAP_THRESHOLD, HEAP_THRESHOLD_BYTES)
-        _libc.mallopt(_M_TRIM_THRESHOLD, HEAP_THRESHOLD_BYTES)
+_malloc_trim = _load_malloc_trim()
 
 
 def _release_free_memory() -> None:
@@ -331,8 +312,8 @@ def _release_free_memory() -> None:
     Measured: after ten long syntheses on two workers, +260 MB stayed resident without this and
     none with it; it takes ~20 ms when there is much to return and ~0.1 ms when there is not.
     """
-    if _libc is not None:
-        _libc.malloc_trim(0)
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
