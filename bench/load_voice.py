@@ -326,6 +326,8 @@ def main() -> None:
             servers["realtalk"] = start(Path(tmp) / "new", fake_llm, None)
             if args.baseline_src:
                 servers["baseline"] = start(Path(tmp) / "base", fake_llm, args.baseline_src)
+            for server in servers.values():  # a server's first turn pays one-off costs: not measured
+                asyncio.run(measure(server, 1, 1, "simultaneous", args.seed))
             for pattern in args.patterns:
                 for callers in args.callers:
                     for label, server in servers.items():  # interleaved: both see the same machine load
