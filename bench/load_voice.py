@@ -248,7 +248,9 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 def start(data: Path, fake_llm: str, src: str | None) -> LiveServer:
+    # Admission control off: the bench measures how latency degrades, not where the server refuses.
     env = {"REALTALK_LLM_BASE_URL": fake_llm, "REALTALK_LLM_MODEL": "fake"}
+    env |= {"REALTALK_MAX_SESSIONS": "0", "REALTALK_MAX_QUEUE_WAIT_MS": "0", "REALTALK_MAX_LOOP_LAG_MS": "0"}
     if src is not None:
         env["PYTHONPATH"] = str(Path(src).resolve())
     return start_server(data, **env)
