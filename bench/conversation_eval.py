@@ -11,6 +11,8 @@ Every tool call is checked against its JSON schema, and every question case agai
 endpoint instead of the built-in brain. Run from the repository root:
 
     python bench/conversation_eval.py --half dev [--spoken] [--llm-base-url URL --llm-model M]
+
+`--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best.
 """
 
 from __future__ import annotations
@@ -318,6 +320,14 @@ def main() -> None:
     parser.add_argument("--llm-model", default="gpt-4o-mini")
     parser.add_argument("--llm-api-key")
     parser.add_argument("--stt-model", help="REALTALK_STT_MODEL for the server (e.g. base)")
+    parser.add_argument(
+        "--stt-readings",
+        type=int,
+        nargs="+",
+        default=[0],
+        metavar="N",
+        help="REALTALK_STT_READINGS, a run each (1: greedy, Whisper's best alone)",
+    )
     parser.add_argument("--json", type=Path, help="append the summaries to this JSON-lines file")
     args = parser.parse_args()
     env: dict[str, str] = {}
@@ -328,13 +338,15 @@ def main() -> None:
     if args.stt_model:
         env["REALTALK_STT_MODEL"] = args.stt_model
     brain = f"{args.llm_model} at {args.llm_base_url}" if args.llm_base_url else "built-in"
-    mode = "spoken" if args.spoken else "typed"
     apps = args.app or ["task-manager", "escape-room"]
-    for half in ("dev", "test") if args.half == "both" else (args.half,):
-        summary = report(half, mode, brain, asyncio.run(evaluate(half, args.spoken, env, apps)))
-        if args.json:
-            with args.json.open("a") as out:
-                out.write(json.dumps(summary) + "\n")
+    for readings in args.stt_readings:
+        hearing = env | ({"REALTALK_STT_READINGS": str(readings)} if readings else {})
+        mode = ("spoken" if args.spoken else "typed") + (f", {readings} reading(s)" if readings else "")
+        for half in ("dev", "test") if args.half == "both" else (args.half,):
+            summary = report(half, mode, brain, asyncio.run(evaluate(half, args.spoken, hearing, apps)))
+            if args.json:
+                with args.json.open("a") as out:
+                    out.write(json.dumps(summary) + "\n")
 
 
 if __name__ == "__main__":

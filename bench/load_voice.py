@@ -20,7 +20,8 @@ Printed per number of callers (p50 / p95 over all turns):
 
 Run from the repo root: `python bench/load_voice.py` (starts a fake LLM and a server). With
 `--baseline-src OTHER/src` the same runs also go against the code in OTHER (e.g. an export of
-`main`), interleaved, and the ratios are printed. `--plot DIR` writes PNG curves there.
+`main`), interleaved, and the ratios are printed; `--peer pipecat` does the same with a Pipecat
+bot on the same models (`bench/pipecat_peer.py`). `--plot DIR` writes PNG curves there.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import random
@@ -36,9 +38,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import websockets
@@ -73,6 +77,8 @@ class Caller:
     """One simulated caller: a microphone that never stops, and a listener with a clock."""
 
     ws: Any
+    bytes_per_ms: ClassVar[int] = BYTES_PER_MS
+    """Of the audio the microphone sends."""
     tape: bytearray = field(default_factory=bytearray)
     """Audio queued for the microphone; silence is sent whenever it is empty."""
     marks: list[tuple[int, asyncio.Future[float]]] = field(default_factory=list)
@@ -80,16 +86,22 @@ class Caller:
     sent: int = 0
     events: asyncio.Queue[tuple[float, dict[str, Any]]] = field(default_factory=asyncio.Queue)
 
+    def speech(self, clip: Clip) -> bytes:
+        return clip.speech
+
+    async def send_audio(self, chunk: bytes) -> None:
+        await self.ws.send(json.dumps({"type": "input_audio_buffer.append",
+                                       "audio": base64.b64encode(chunk).decode()}))  # fmt: skip
+
     async def microphone(self) -> None:
-        step = CHUNK_MS * BYTES_PER_MS
+        step = CHUNK_MS * self.bytes_per_ms
         start = time.monotonic()
         chunks = 0
         while True:
             chunk = bytes(self.tape[:step])
             del self.tape[:step]
             chunk += b"\0" * (step - len(chunk))
-            await self.ws.send(json.dumps({"type": "input_audio_buffer.append",
-                                           "audio": base64.b64encode(chunk).decode()}))  # fmt: skip
+            await self.send_audio(chunk)
             now = time.monotonic()
             self.sent += step
             for mark in [m for m in self.marks if m[0] <= self.sent]:
@@ -102,13 +114,16 @@ class Caller:
         async for raw in self.ws:
             self.events.put_nowait((time.monotonic(), json.loads(raw)))
 
-    def say(self, speech: bytes, end_ms: float) -> asyncio.Future[float]:
-        """Queue speech; the future resolves when its end of speech has been sent."""
+    def say(self, clip: Clip) -> asyncio.Future[float]:
+        """Queue a clip; the future resolves when its end of speech has been sent."""
         end = asyncio.get_running_loop().create_future()
-        offset = self.sent + len(self.tape) + int(end_ms * BYTES_PER_MS)
+        offset = self.sent + len(self.tape) + int(clip.end_ms * self.bytes_per_ms)
         self.marks.append((offset, end))
-        self.tape += speech
+        self.tape += self.speech(clip)
         return end
+
+    def pause(self, ms: float) -> None:
+        self.tape += b"\0" * (int(ms) * self.bytes_per_ms)  # whole samples
 
     async def listen(self, turn: Turn) -> float:
         """Follow one turn to its `response.done`; return when the listener has heard it all."""
@@ -149,6 +164,8 @@ class Clip:
     speech: bytes
     end_ms: float
     reference: str
+    samples: np.ndarray
+    """The speech at 16 kHz, float32."""
 
 
 def load_clips() -> list[Clip]:
@@ -156,20 +173,35 @@ def load_clips() -> list[Clip]:
     for path, reference in librivox_clips():
         samples = load_wav_16k(path)
         _, end_ms = speech_bounds_ms(samples)
-        clips.append(Clip(pcm24k(samples), end_ms, reference))
+        clips.append(Clip(pcm24k(samples), end_ms, reference, samples))
     return clips
 
 
-async def run_caller(
-    url: str, clips: list[Clip], turns: int, pattern: str, rng: random.Random, barrier: asyncio.Barrier
-) -> list[Turn]:
+OpenCaller = Callable[[str], AbstractAsyncContextManager[Caller]]
+"""Connects one caller to a server's URL, ready to speak."""
+
+
+@asynccontextmanager
+async def realtalk_caller(url: str) -> AsyncIterator[Caller]:
     async with websockets.connect(
         url, additional_headers={"Authorization": f"Bearer {API_KEY}"}, max_size=None
     ) as ws:
-        caller = Caller(ws)
-        ear = asyncio.create_task(caller.ear())
         update = {"type": "realtime", "audio": {"input": {"transcription": {"model": "whisper-1"}}}}
         await ws.send(json.dumps({"type": "session.update", "session": update}))
+        yield Caller(ws)
+
+
+async def run_caller(
+    url: str,
+    clips: list[Clip],
+    turns: int,
+    pattern: str,
+    rng: random.Random,
+    barrier: asyncio.Barrier,
+    open_caller: OpenCaller = realtalk_caller,
+) -> list[Turn]:
+    async with open_caller(url) as caller:
+        ear = asyncio.create_task(caller.ear())
         mic = asyncio.create_task(caller.microphone())
         done: list[Turn] = []
         longest = max(c.end_ms for c in clips)
@@ -181,11 +213,10 @@ async def run_caller(
                 if pattern == "simultaneous":
                     await asyncio.wait_for(barrier.wait(), REPLY_TIMEOUT_S * 2)
                     # Everyone's speech ends within the same second.
-                    wait_ms = longest - clip.end_ms + rng.uniform(0, 1000)
-                    caller.tape += b"\0" * (int(wait_ms) * BYTES_PER_MS)
+                    caller.pause(longest - clip.end_ms + rng.uniform(0, 1000))
                 elif number:
-                    caller.tape += b"\0" * (int(rng.uniform(2000, 5000)) * BYTES_PER_MS)  # whole samples
-                end = caller.say(clip.speech, clip.end_ms)
+                    caller.pause(rng.uniform(2000, 5000))
+                end = caller.say(clip)
                 turn = Turn(clip.reference, speech_end=0.0)
                 listening = asyncio.create_task(caller.listen(turn))
                 turn.speech_end = await end
@@ -201,27 +232,52 @@ async def run_caller(
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User+system CPU of a process and its live children (a server that forks workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if stat.parent.name == str(pid) or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-async def measure(server: LiveServer, callers: int, turns: int, pattern: str, seed: int) -> dict[str, Any]:
+@dataclass
+class Peer:
+    """A voice server under test: where callers reach it, its process, and how they talk to it."""
+
+    url: str
+    pid: int
+    open_caller: OpenCaller
+    log_tail: Callable[[], str]
+
+
+def realtalk_peer(server: LiveServer) -> Peer:
     assert server.process is not None
     url = server.base_url.replace("http", "ws") + "/realtime?model=realtalk"
+    return Peer(url, server.process.pid, realtalk_caller, server.log_tail)
+
+
+async def measure(peer: Peer, callers: int, turns: int, pattern: str, seed: int) -> dict[str, Any]:
     clips = load_clips()
     barrier = asyncio.Barrier(callers)
-    cpu_before = cpu_seconds(server.process.pid)
+    cpu_before = cpu_seconds(peer.pid)
     results = await asyncio.gather(
-        *(run_caller(url, clips, turns, pattern, random.Random(seed + i), barrier) for i in range(callers)),
+        *(
+            run_caller(peer.url, clips, turns, pattern, random.Random(seed + i), barrier, peer.open_caller)
+            for i in range(callers)
+        ),
         return_exceptions=True,
     )
-    cpu = cpu_seconds(server.process.pid) - cpu_before
+    cpu = cpu_seconds(peer.pid) - cpu_before
     all_turns = [t for r in results if isinstance(r, list) for t in r]
     failures = [r for r in results if isinstance(r, BaseException)]
     for failure in failures[:3]:
         print(f"  caller failed: {failure!r}", file=sys.stderr)
     if failures:
-        print(server.log_tail(), file=sys.stderr)
+        print(peer.log_tail(), file=sys.stderr)
     heard = [t for t in all_turns if t.first_audio is not None]
     v2v = [(t.first_audio - t.speech_end) * 1000 for t in heard if t.first_audio is not None]
     transcript = [(t.transcript_at - t.stopped) * 1000 for t in all_turns if t.transcript_at and t.stopped]
@@ -248,8 +304,8 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 def start(data: Path, fake_llm: str, src: str | None) -> LiveServer:
-    # Admission control off: the bench measures how latency degrades, not where the server refuses.
     env = {"REALTALK_LLM_BASE_URL": fake_llm, "REALTALK_LLM_MODEL": "fake"}
+    # No admission control: every caller gets in, and the curves show what that costs.
     env |= {"REALTALK_MAX_SESSIONS": "0", "REALTALK_MAX_QUEUE_WAIT_MS": "0", "REALTALK_MAX_LOOP_LAG_MS": "0"}
     if src is not None:
         env["PYTHONPATH"] = str(Path(src).resolve())
@@ -263,7 +319,8 @@ def show(label: str, row: dict[str, Any]) -> None:
         f"  v2v p50 {v['p50']:6.0f} p95 {v['p95']:6.0f} ms"
         f"  transcript p50 {t['p50']:5.0f} p95 {t['p95']:5.0f} ms"
         f"  gap p50 {g['p50']:5.0f} p95 {g['p95']:5.0f} max {g['max']:5.0f} ms"
-        f"  CPU {row['cpu_s_per_turn']:.2f} s/turn  WER {row['wer']:.3f}",
+        f"  CPU {row['cpu_s_per_turn']:.2f} s/turn  WER {row['wer']:.3f}"
+        + (f"  FAILED callers {row['failed_callers']}" if row["failed_callers"] else ""),
         flush=True,
     )
 
@@ -274,14 +331,25 @@ def show_ratios(new: dict[str, Any], base: dict[str, Any]) -> None:
 
     cpu = new["cpu_s_per_turn"] / max(1e-9, base["cpu_s_per_turn"])
     print(
-        f"  ratio realtalk/baseline: v2v p50 {ratio('voice_to_voice_ms', 'p50'):.2f}"
+        f"  ratio {new['label']}/{base['label']}: v2v p50 {ratio('voice_to_voice_ms', 'p50'):.2f}"
         f" p95 {ratio('voice_to_voice_ms', 'p95'):.2f}  gap p95 {ratio('longest_gap_ms', 'p95'):.2f}"
         f"  CPU/turn {cpu:.2f}",
         flush=True,
     )
 
 
-def plot(rows: list[dict[str, Any]], out: Path) -> None:
+def show_long_answers(rows: list[dict[str, Any]]) -> None:
+    """With the fake LLM's long answer, one caller's voice-to-voice is the long answer's first audio."""
+    for row in rows:
+        if row["callers"] == 1:
+            target = " (target <= 700 ms)" if row["label"] == "realtalk" else ""
+            print(
+                f"long answer, 1 caller ({row['pattern']}), {row['label']}: first audio"
+                f" {row['voice_to_voice_ms']['p50']:.0f} ms p50 after the end of speech{target}"
+            )
+
+
+def plot(rows: list[dict[str, Any]], out: Path, name: str = "load_voice") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -289,20 +357,24 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
 
     for pattern in sorted({r["pattern"] for r in rows}):
         figure, (latency, gaps) = plt.subplots(1, 2, figsize=(11, 4))
-        for label in sorted({r["label"] for r in rows}):
+        for color, label in enumerate(sorted({r["label"] for r in rows})):
             mine = sorted((r for r in rows if r["label"] == label and r["pattern"] == pattern),
                           key=lambda r: r["callers"])  # fmt: skip
             n = [r["callers"] for r in mine]
             for key, style in (("p50", "-o"), ("p95", "--o")):
-                latency.plot(n, [r["voice_to_voice_ms"][key] for r in mine], style, label=f"{label} {key}")
-                gaps.plot(n, [r["longest_gap_ms"][key] for r in mine], style, label=f"{label} {key}")
+                line = {"color": f"C{color}", "label": f"{label} {key}"}
+                latency.plot(n, [r["voice_to_voice_ms"][key] for r in mine], style, **line)
+                gaps.plot(n, [r["longest_gap_ms"][key] for r in mine], style, **line)
+            for row in (r for r in mine if r["failed_callers"]):
+                failed = f"{label}: {row['failed_callers']} of {row['callers']} callers failed"
+                latency.axvline(row["callers"], color=f"C{color}", linestyle=":", label=failed)
         latency.set(title=f"Voice-to-voice ({pattern})", xlabel="concurrent callers", ylabel="ms")
         gaps.set(title=f"Longest gap inside a reply ({pattern})", xlabel="concurrent callers", ylabel="ms")
         for axes in (latency, gaps):
             axes.grid(alpha=0.3)
             axes.legend()
         figure.tight_layout()
-        figure.savefig(out / f"load_voice_{pattern}.png", dpi=100)
+        figure.savefig(out / f"{name}_{pattern}.png", dpi=100)
         plt.close(figure)
 
 
@@ -311,7 +383,12 @@ def main() -> None:
     parser.add_argument("--callers", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--turns", type=int, default=3, help="turns per caller")
     parser.add_argument("--patterns", nargs="+", default=["realistic", "simultaneous"])
+    parser.add_argument(
+        "--runs", nargs="+", metavar="PATTERN:CALLERS", help="these instead of every pattern x callers"
+    )
     parser.add_argument("--baseline-src", help="also measure the server code in this src/ directory")
+    parser.add_argument("--peer", choices=["pipecat"], help="also measure this other framework's bot")
+    parser.add_argument("--pipecat-compute-type", default="int8", help="the Pipecat bot's Whisper's")
     parser.add_argument("--json", type=Path, help="write every row here")
     parser.add_argument("--plot", type=Path, help="write PNG curves into this directory")
     parser.add_argument("--seed", type=int, default=1)
@@ -321,33 +398,43 @@ def main() -> None:
     llm = subprocess.Popen([sys.executable, fake], stdout=subprocess.PIPE)
     assert llm.stdout is not None
     fake_llm = llm.stdout.readline().decode().strip()
-    servers: dict[str, LiveServer] = {}
+    peers: dict[str, Peer] = {}
     rows: list[dict[str, Any]] = []
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            servers["realtalk"] = start(Path(tmp) / "new", fake_llm, None)
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as running:
+            server = start(Path(tmp) / "new", fake_llm, None)
+            running.callback(server.stop)
+            peers["realtalk"] = realtalk_peer(server)
             if args.baseline_src:
-                servers["baseline"] = start(Path(tmp) / "base", fake_llm, args.baseline_src)
-            for server in servers.values():  # a server's first turn pays one-off costs: not measured
-                asyncio.run(measure(server, 1, 1, "simultaneous", args.seed))
-            for pattern in args.patterns:
-                for callers in args.callers:
-                    for label, server in servers.items():  # interleaved: both see the same machine load
-                        row = asyncio.run(measure(server, callers, args.turns, pattern, args.seed))
-                        row["label"] = label
-                        rows.append(row)
-                        show(label, row)
-                    if "baseline" in servers:
-                        new, base = rows[-len(servers)], rows[-1]
-                        show_ratios(new, base)
+                base = start(Path(tmp) / "base", fake_llm, args.baseline_src)
+                running.callback(base.stop)
+                peers["baseline"] = realtalk_peer(base)
+            if args.peer == "pipecat":
+                from bench.pipecat_peer import start_pipecat
+
+                peers["pipecat"] = running.enter_context(
+                    start_pipecat(Path(tmp) / "pipecat", fake_llm, args.pipecat_compute_type)
+                )
+            for peer in peers.values():  # a server's first turn pays one-off costs: not measured
+                asyncio.run(measure(peer, 1, 1, "simultaneous", args.seed))
+            runs = [(p, n) for p in args.patterns for n in args.callers]
+            if args.runs:
+                runs = [(p, int(n)) for p, n in (run.split(":") for run in args.runs)]
+            for pattern, callers in runs:
+                for label, peer in peers.items():  # interleaved: all see the same machine load
+                    row = asyncio.run(measure(peer, callers, args.turns, pattern, args.seed))
+                    row["label"] = label
+                    rows.append(row)
+                    show(label, row)
+                for other in rows[-len(peers) + 1 :] if len(peers) > 1 else []:
+                    show_ratios(rows[-len(peers)], other)
     finally:
-        for server in servers.values():
-            server.stop()
         llm.kill()
+    show_long_answers(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     if args.plot:
-        plot(rows, args.plot)
+        plot(rows, args.plot, f"load_voice_{args.peer}" if args.peer else "load_voice")
 
 
 if __name__ == "__main__":

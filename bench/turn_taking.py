@@ -14,7 +14,9 @@ a scenario file, starts a server (or uses `--url`), and runs `realtalk eval`'s r
 Cases are split into a dev half (tune on it) and a test half (report it, never tune on it) by
 source recording, so no test sentence was heard while tuning.
 
-Run from the repository root: `python bench/turn_taking.py [--split dev|test] [--out DIR]`.
+Run from the repository root: `python bench/turn_taking.py [--split dev|test] [--kind KIND]
+[--config NAME] [--out DIR]` (`--kind backchannel --kind interruption`: the barge-in cases only,
+~3 min; `--config semantic-high` / `semantic-low`: the other eagerness settings).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +44,21 @@ from realtalk.evaluation.command import realtime_url
 from realtalk.evaluation.metrics import text_table
 from realtalk.evaluation.report import write_report
 from realtalk.evaluation.runner import CaseResult, run_scenario
-from realtalk.evaluation.scenario import load_scenario
+from realtalk.evaluation.scenario import CASE_KINDS, load_scenario
+
+
+def _semantic(eagerness: str) -> dict[str, Any]:
+    return {"audio": {"input": {"turn_detection": {"type": "semantic_vad", "eagerness": eagerness}}}}
+
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "silence-500ms": {"audio": {"input": {"turn_detection": {"type": "server_vad"}}}},
-    "semantic": {"audio": {"input": {"turn_detection": {"type": "semantic_vad", "eagerness": "auto"}}}},
+    "semantic": _semantic("auto"),
+    "semantic-high": _semantic("high"),
+    "semantic-low": _semantic("low"),
 }
+DEFAULT_CONFIGS = ["silence-500ms", "semantic"]
+"""What a plain run compares; the other eagerness settings on request (`--config`)."""
 TEST_SOURCES = {"0880", "0930", "002", "004", "goforward"}
 """Recordings whose cases form the test half."""
 PAUSES_MS = (700, 1200)
@@ -206,13 +218,16 @@ async def main() -> None:
     parser.add_argument("--url", help="http://host:port of a running server (default: start one)")
     parser.add_argument("--key", default=API_KEY)
     parser.add_argument("--split", choices=("dev", "test"), help="run one half only")
-    parser.add_argument("--config", action="append", choices=sorted(CONFIGS))
+    parser.add_argument("--config", action="append", choices=sorted(CONFIGS), help="default: the first two")
+    parser.add_argument("--kind", action="append", choices=CASE_KINDS, help="run these kinds of case only")
     parser.add_argument("--out", type=Path, help="where the material and report go (default: a temp dir)")
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
     out = args.out or Path(tempfile.mkdtemp(prefix="realtalk-turns-"))
     scenario = load_scenario(build_material(out))
+    if args.kind:
+        scenario = replace(scenario, cases=[c for c in scenario.cases if c.kind in args.kind])
     server = None
     if args.url:
         base = args.url
@@ -231,7 +246,7 @@ async def main() -> None:
             realtime_url(base, "bench"),
             args.key,
             split=args.split,
-            configs=args.config,
+            configs=args.config or DEFAULT_CONFIGS,
             progress=progress,
         )
     finally:

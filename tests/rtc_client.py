@@ -20,7 +20,7 @@ from av import AudioFrame
 from openai import AsyncOpenAI
 
 from realtalk.transports.webrtc import FRAME_SAMPLES as FRAME
-from realtalk.transports.webrtc import RATE, PacedAudioTrack
+from realtalk.transports.webrtc import RATE, PacedAudioTrack, shorten_jitter_buffer
 
 from .live_server import LiveServer
 from .realtime_client import EventReader
@@ -79,8 +79,13 @@ class HeardAudio:
 class RtcClient(EventReader):
     """One WebRTC call. Use `await connect(...)`, then `say`, `send`, `until`; `close` at the end."""
 
-    def __init__(self, *, audio: bool = True, data_channel: bool = True, beta: bool = False) -> None:
+    def __init__(
+        self, *, audio: bool = True, data_channel: bool = True, beta: bool = False, jitter_packets: int = 4
+    ) -> None:
+        """`jitter_packets`: how much of the agent's audio the peer buffers before playing it (aiortc's
+        fixed 4, or fewer, as a browser's adaptive buffer holds on a quiet network)."""
         self.beta = beta
+        self._jitter_packets = jitter_packets
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.mic = MicTrack() if audio else None
         self.heard = HeardAudio()
@@ -104,6 +109,10 @@ class RtcClient(EventReader):
     ) -> None:
         """Offer, get the answer via the SDK's `realtime.calls.create`, and wait for the channel."""
         await self.pc.setLocalDescription(await self.pc.createOffer())
+        if self._jitter_packets != 4:
+            for transceiver in self.pc.getTransceivers():
+                if transceiver.kind == "audio":
+                    shorten_jitter_buffer(transceiver.receiver, self._jitter_packets)
         client = AsyncOpenAI(base_url=server.base_url, api_key=api_key)
         kwargs: dict[str, Any] = {"sdp": self.pc.localDescription.sdp}
         if session is not None:

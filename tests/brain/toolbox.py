@@ -137,10 +137,13 @@ def reply(
     tools: Sequence[ToolSpec] = TOOLS,
     choice: ToolChoice = "auto",
     history: Sequence[Message] = (),
+    known: Sequence[str] = (),
 ) -> list[BrainEvent]:
-    """The built-in brain's reply to `text` (None: no new user message) after `history`."""
+    """The built-in brain's reply to `text` (None: no new user message) after `history`; `known`
+    are the names the tools hold."""
     messages = [*history, *([Message("user", text)] if text is not None else [])]
-    return BuiltinBrain(clock=lambda: NOW).reply(BrainRequest(instructions, messages, tools, choice))
+    request = BrainRequest(instructions, messages, tools, choice, known=known)
+    return BuiltinBrain(clock=lambda: NOW).reply(request)
 
 
 def said(events: Sequence[BrainEvent]) -> str:

@@ -138,6 +138,41 @@ def test_concurrent_calls_give_the_same_text(stt: WhisperStt) -> None:
 
 
 @pytest.mark.slow
+def test_nbest_gives_distinct_readings_best_first(stt: WhisperStt) -> None:
+    counts = []
+    for path, reference in librivox_clips()[:4]:
+        audio = load_wav_16k(path)
+        heard = stt.transcribe_nbest(audio, n=4)
+        readings = heard.alternatives
+        assert 1 <= len(readings) <= 4 and heard.text == readings[0].text
+        assert word_error_rate(reference, heard.text) < 0.35, heard.text
+        assert [r.log_prob for r in readings] == sorted((r.log_prob for r in readings), reverse=True)
+        assert len({normalize_text(r.text) for r in readings}) == len(readings)  # not only case or commas
+        assert heard.audio_seconds == pytest.approx(len(audio) / 16_000)
+        counts.append(len(readings))
+    # The full window gives its one reading; the trimmed one finds others that sound alike.
+    assert max(counts) > 1 if stt.trim else max(counts) == 1
+
+
+@pytest.mark.slow
+def test_nbest_of_silence_is_one_empty_reading(stt_trimmed: WhisperStt) -> None:
+    heard = stt_trimmed.transcribe_nbest(silence_16k(2.0), n=4)
+    assert heard.text == "" and [r.text for r in heard.alternatives] == [""]
+
+
+@pytest.mark.parametrize(
+    "text, twice",
+    [
+        ("put clean the gutters on the list but clean the gutters on the list", True),
+        ("add call the landlord tag it home", False),
+        ("the end of the month the end", False),
+    ],
+)
+def test_a_reading_that_says_the_utterance_twice_is_dropped(text: str, twice: bool) -> None:
+    assert whisper_stt._says_twice(text.split()) is twice
+
+
+@pytest.mark.slow
 def test_a_batch_hears_what_single_calls_hear(stt: WhisperStt) -> None:
     clips = librivox_clips()[:4]
     prompts = [None, "Sense and Sensibility.", None, "Jane Austen."]  # two prompt lengths: two batches

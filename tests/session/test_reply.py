@@ -10,8 +10,9 @@ import pytest
 from realtalk.audio.formats import AudioFormat
 from realtalk.brain.base import BrainEvent, TextDelta, ToolCall
 from realtalk.config import Settings
-from realtalk.engines.base import TextToSpeech
+from realtalk.engines.base import Int16Audio, TextToSpeech
 from realtalk.engines.loader import load_speech_engines
+from realtalk.engines.phrase_cache import PhraseCache
 from realtalk.engines.scheduler import InferenceScheduler
 from realtalk.session.effects import AudioPlan
 from realtalk.session.reply import LOOKAHEAD_S, ReplyStream, Spoken
@@ -88,3 +89,20 @@ async def test_closing_a_reply_stops_the_brain_and_its_synthesis(tts: TextToSpee
     assert scheduler.stats.ran <= 1
     with pytest.raises(asyncio.CancelledError):
         await first.audio
+
+
+async def test_a_short_opening_spoken_before_is_not_synthesised_again(tts: TextToSpeech) -> None:
+    scheduler = InferenceScheduler(1)
+    phrases = PhraseCache()
+    pieces: list[Int16Audio] = []
+    for _ in range(2):
+        reply = ReplyStream(_brain(["Sure. ", SENTENCE]), PLAN, tts=tts, scheduler=scheduler, phrases=phrases,
+                            speculative=True)  # fmt: skip
+        first = await asyncio.wait_for(anext(reply.items()), 10)
+        assert isinstance(first, Spoken) and first.text.strip() == "Sure."
+        pieces.append(await asyncio.wait_for(reply.audio(first), 10))
+        reply.close()
+    await asyncio.sleep(0.2)
+    assert scheduler.stats.ran == 1, "the second opening came from the cache (a speculation speaks one piece)"
+    assert pieces[1] is pieces[0]
+    assert phrases.get(SENTENCE.strip(), PLAN.voice, PLAN.speed) is None, "long pieces are not kept"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
+import numpy as np
+
 from realtalk.brain.builtin import BuiltinBrain
-from realtalk.session.effects import Send
+from realtalk.engines.base import Transcription
+from realtalk.engines.scheduler import InferenceScheduler, Priority
+from realtalk.session.effects import Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
 from realtalk.session.session import RealtimeSession
 from tests.session.test_session_core import QuietVad
@@ -34,3 +39,54 @@ async def test_input_waits_while_the_worker_is_behind() -> None:
     await runtime.drain()
     assert [e["n"] for e in sent if e["type"] == "test"] == list(range(MAX_QUEUED_BATCHES + 10))
     await runtime.close()
+
+
+class _CountingStt:
+    """Speech to text that hears everything as "hello" and remembers each call."""
+
+    sample_rate = 16_000
+
+    def __init__(self) -> None:
+        self.heard: list[int] = []
+
+    def transcribe(
+        self, audio: Any, *, language: str | None = None, prompt: str | None = None
+    ) -> Transcription:
+        self.heard.append(len(audio))
+        return Transcription("hello", audio_seconds=len(audio) / 16_000)
+
+
+async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued() -> None:
+    scheduler = InferenceScheduler(workers=1)
+    busy, release = threading.Event(), threading.Event()
+    stt = _CountingStt()
+    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    runtime = SessionRuntime(
+        session,
+        stt=stt,
+        tts=None,
+        brain=BuiltinBrain(),
+        store=None,
+        send=_ignore,
+        scheduler=scheduler,  # type: ignore[arg-type]
+    )
+    await runtime.start([])
+    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
+    await asyncio.to_thread(busy.wait, 5)
+    runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32), speculative=True, epoch=1)])
+    runtime.submit([Transcribe("item_1", np.zeros(3200, np.float32), speculative=True, epoch=2)])
+    await runtime.drain()
+    await asyncio.sleep(0.05)
+    release.set()
+    await blocker
+    for _ in range(100):
+        if stt.heard:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    assert stt.heard == [3200], "only the latest pause is transcribed"
+    await runtime.close()
+
+
+async def _ignore(_: dict[str, Any]) -> None:
+    return None

@@ -10,6 +10,7 @@ from realtalk.engines.base import Transcription
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.evaluation.audio import speech_bounds_ms
 from realtalk.session.effects import (
+    DropPrefetch,
     Generate,
     PausePlayout,
     PredictTurnEnd,
@@ -59,12 +60,14 @@ def test_turn_is_detected_committed_and_answered(vad: SileroVad) -> None:
     assert len(speculative) == 1 and len(jobs) == 1, "the speculative transcript is reused at commit"
     assert not any(isinstance(e, Generate) for e in effects), "no reply before the transcript"
     job = speculative[0]
+    assert job.expecting is not None and job.prompt == job.expecting.prompt()  # no prompt of the client's
     text = "he was not an ill disposed young man"
     effects = session.transcription_completed(
-        job.item_id, Transcription(text), speculative=True, epoch=job.epoch
+        job.item_id, Transcription(text, log_prob=-1.2), speculative=True, epoch=job.epoch
     )
     generate = next(e for e in effects if isinstance(e, Generate))
     assert generate.request.messages[-1].content == text
+    assert generate.request.messages[-1].heard_unsure  # Whisper was unsure: the brain may check
 
 
 def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
@@ -80,6 +83,7 @@ def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
     effects = append(session, silence(700))
     generate = next(e for e in effects if isinstance(e, Generate))
     assert generate.request == prefetch.request and generate.audio == prefetch.audio
+    assert not generate.request.messages[-1].heard_unsure
 
 
 def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:
@@ -123,8 +127,8 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     effects = append(session, speech + silence(300))
     assert "input_audio_buffer.speech_stopped" not in kinds(effects)
-    ask = next(e for e in effects if isinstance(e, PredictTurnEnd))
-    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
     assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
     effects = session.transcription_completed(
@@ -139,12 +143,51 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     assert [e for e in effects if isinstance(e, Transcribe)] == [], "the speculative transcript is the turn's"
 
 
+def settling_pause(session: RealtimeSession) -> Prefetch:
+    """Speech, a pause, and verdicts that make the turn wait (finished-sounding, not confidently)."""
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    effects = append(session, speech + silence(300))
+    ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
+    assert not session.turn_end_predicted(ask.item_id, ask.pause_id, 0.7)
+    effects = session.transcription_completed(
+        job.item_id, Transcription("He was not an ill-disposed young man."), speculative=True, epoch=job.epoch
+    )
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects)
+    return next(e for e in effects if isinstance(e, Prefetch))
+
+
+def test_semantic_vad_answers_a_settling_turn_with_the_reply_prepared_in_its_pause(vad: SileroVad) -> None:
+    session = semantic_session(vad)
+    prefetch = settling_pause(session)
+    effects: list[object] = []
+    while "input_audio_buffer.speech_stopped" not in kinds(effects):
+        assert not any(isinstance(e, Generate | DropPrefetch) for e in effects)
+        effects = append(session, silence(100))
+    stopped = next(e.event for e in effects if isinstance(e, Send) and e.event["type"].endswith("stopped"))
+    waited = session.input_ms - stopped["audio_end_ms"]
+    assert 700 <= waited < 700 + 100 + 32, "auto settles for 700 ms"
+    assert kinds(effects)[:2] == ["input_audio_buffer.speech_stopped", "input_audio_buffer.committed"]
+    generate = next(e for e in effects if isinstance(e, Generate))
+    assert generate.request == prefetch.request and generate.audio == prefetch.audio
+    assert not any(isinstance(e, DropPrefetch | Transcribe) for e in effects)
+
+
+def test_semantic_vad_drops_the_prepared_reply_when_the_user_speaks_on(vad: SileroVad) -> None:
+    session = semantic_session(vad)
+    settling_pause(session)
+    effects = append(session, pcm24k(load_wav_16k(librivox_clips()[4][0])))
+    assert sum(isinstance(e, DropPrefetch) for e in effects) == 1
+    assert not any(isinstance(e, Generate) for e in effects)
+    assert not [k for k in kinds(effects) if k.startswith(("response.", "input_audio_buffer.speech_stopped"))]
+
+
 def test_semantic_vad_waits_for_an_unfinished_turn(vad: SileroVad) -> None:
     session = semantic_session(vad)
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     effects = append(session, speech + silence(300))
-    ask = next(e for e in effects if isinstance(e, PredictTurnEnd))
-    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9)
     effects = session.transcription_completed(
         job.item_id,

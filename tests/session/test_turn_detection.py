@@ -7,7 +7,9 @@ from realtalk.session.turn_detection import (
     SemanticTiming,
     TurnDetector,
     TurnEvent,
+    pause_wait_ms,
     sounds_unfinished,
+    transcript_ending,
 )
 
 FRAME_MS = 32.0
@@ -50,17 +52,45 @@ def test_semantic_turn_ends_when_the_model_and_the_transcript_say_finished() -> 
     detector = semantic_detector()
     pause = detector.pause_id
     assert detector.update(0.0, 352) is None
-    assert detector.sounds_complete(pause, 0.9) is None, "the transcript is not in yet"
-    ended = detector.heard(pause, "Book a table for two.")
+    assert detector.sounds_complete(pause, 0.95, 352) is None, "the transcript is not in yet"
+    ended = detector.heard(pause, "Book a table for two.", 384)
     assert ended == TurnEvent("speech_stopped", 320)
     assert not detector.speaking
+
+
+def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:
+    timing = SEMANTIC_TIMING["auto"]
+    detector = semantic_detector()
+    pause = detector.pause_id
+    assert detector.heard(pause, "Book a table for two.", 416) is None
+    assert detector.sounds_complete(pause, 0.7, 448) is None, "finished-sounding, but not confidently"
+    assert detector.update(0.0, 320 + timing.settle_ms - FRAME_MS) is None
+    assert detector.update(0.0, 320 + timing.settle_ms) == TurnEvent("speech_stopped", 320)
+
+
+def test_verdicts_that_come_after_the_wait_end_the_turn_at_once() -> None:
+    detector = semantic_detector()
+    pause = detector.pause_id
+    late = 320 + SEMANTIC_TIMING["auto"].settle_ms + 100
+    assert detector.heard(pause, "Book a table for two.", late) is None
+    assert detector.sounds_complete(pause, 0.7, late) == TurnEvent("speech_stopped", 320)
+
+
+def test_speech_after_a_pause_takes_back_its_shorter_wait() -> None:
+    detector = semantic_detector()
+    pause = detector.pause_id
+    detector.heard(pause, "Book a table for two.", 400)
+    detector.sounds_complete(pause, 0.7, 400)  # settle: 700 ms
+    detector.update(0.9, 448)  # speech resumed: the next pause waits for its own verdicts
+    assert detector.update(0.0, 448 + SEMANTIC_TIMING["auto"].settle_ms) is None
+    assert detector.speaking
 
 
 def test_semantic_turn_waits_for_an_unfinished_sentence_up_to_the_maximum() -> None:
     detector = semantic_detector()
     pause = detector.pause_id
-    assert detector.heard(pause, "I'd like to book a table for") is None
-    assert detector.sounds_complete(pause, 0.95) is None
+    assert detector.heard(pause, "I'd like to book a table for", 400) is None
+    assert detector.sounds_complete(pause, 0.95, 400) is None
     assert sounds_unfinished("I'd like a table for... um")
     longest = SEMANTIC_TIMING["auto"].max_silence_ms
     assert detector.update(0.0, 320 + longest - FRAME_MS) is None
@@ -70,8 +100,8 @@ def test_semantic_turn_waits_for_an_unfinished_sentence_up_to_the_maximum() -> N
 def test_semantic_turn_waits_when_it_does_not_sound_finished() -> None:
     detector = semantic_detector(SEMANTIC_TIMING["low"])
     pause = detector.pause_id
-    assert detector.heard(pause, "Book a table.") is None
-    assert detector.sounds_complete(pause, 0.6) is None, "low eagerness wants 0.7"
+    assert detector.heard(pause, "Book a table.", 400) is None
+    assert detector.sounds_complete(pause, 0.6, 400) is None, "low eagerness wants 0.7"
     assert detector.speaking
 
 
@@ -80,8 +110,8 @@ def test_a_verdict_on_an_earlier_pause_does_not_end_the_turn() -> None:
     old = detector.pause_id
     detector.update(0.0, 352)
     detector.update(0.9, 384)  # speech resumed
-    assert detector.heard(old, "Book a table.") is None
-    assert detector.sounds_complete(old, 0.99) is None
+    assert detector.heard(old, "Book a table.", 400) is None
+    assert detector.sounds_complete(old, 0.99, 400) is None
     assert detector.speaking and detector.pause_id == 384
 
 
@@ -89,9 +119,11 @@ def test_server_vad_ignores_verdicts() -> None:
     detector = TurnDetector(0.5, 500, FRAME_MS)
     for index in range(10):
         detector.update(0.9, (index + 1) * FRAME_MS)
-    assert detector.sounds_complete(detector.pause_id, 1.0) is None
-    assert detector.heard(detector.pause_id, "Done.") is None
+    assert detector.sounds_complete(detector.pause_id, 1.0, 2000) is None
+    assert detector.heard(detector.pause_id, "Done.", 2000) is None
     assert detector.speaking
+    assert detector.update(0.0, 320 + 500 - FRAME_MS) is None, "the silence window, exactly"
+    assert detector.update(0.0, 320 + 500) == TurnEvent("speech_stopped", 320)
 
 
 @pytest.mark.parametrize(
@@ -137,3 +169,31 @@ def test_noise_needs_louder_longer_onsets_and_quiet_rooms_do_not() -> None:
     assert not quiet.noise.noisy
     quiet.update(0.9, 21 * FRAME_MS, -62.0)  # a soft voice, far below the noisy line
     assert quiet.update(0.9, 22 * FRAME_MS, -62.0) == TurnEvent("speech_started", int(20 * FRAME_MS))
+
+
+@pytest.mark.parametrize(
+    ("text", "ending"),
+    [
+        ("Book a table for two.", "closed"),
+        ("7 of clubs", "closed"),
+        ("What time is it?", "closed"),
+        ("I'd like a table for", "open"),
+        ("Eggs, milk, bread.", "may_go_on"),
+        ("Eggs, milk and bread.", "closed"),
+        ("My number is 555, 123", "may_go_on"),
+        ("It costs 5 dollars.", "closed"),
+    ],
+)
+def test_transcript_ending(text: str, ending: str) -> None:
+    assert transcript_ending(text) == ending
+
+
+def test_the_wait_shortens_with_confidence() -> None:
+    timing = SEMANTIC_TIMING["auto"]
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.") == 0
+    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.") == timing.settle_ms
+    assert pause_wait_ms(timing, 0.7, "Book a table for two.") == timing.settle_ms
+    assert pause_wait_ms(timing, 0.2, "Book a table for two.") == timing.doubt_ms
+    assert pause_wait_ms(timing, 0.99, "Book a table for") == timing.max_silence_ms
+    low = SEMANTIC_TIMING["low"]
+    assert pause_wait_ms(low, 0.99, "Book a table for two.") == low.settle_ms, "low never ends at once"

@@ -1,13 +1,15 @@
-"""The shared playout queue (WebRTC, SIP): paced frames, and a pause that keeps its place."""
+"""Server-side playout: the paced queue (WebRTC, SIP) and Twilio's, and a pause that keeps its place."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from realtalk.audio.formats import PCM16_24K
 from realtalk.session.effects import Effect
 from realtalk.session.session import RealtimeSession
 from realtalk.transports.playout import PlayoutQueue
+from realtalk.transports.twilio import TwilioPlayer
 from tests.session.test_session_core import QuietVad
 
 
@@ -44,3 +46,28 @@ def test_pause_plays_silence_and_resume_goes_on_where_it_stopped() -> None:
     assert len(cleared) == 1 and cleared[0]["response_id"] == "resp_1"
     queue.play("resp_2", "item_2", audio[:frame])
     assert queue.next_frame() == audio[:frame]
+
+
+def test_a_paused_twilio_stream_is_cleared_and_resumes_with_what_it_had_not_played() -> None:
+    call = _Call()
+    sent: list[dict[str, Any]] = []
+    player = TwilioPlayer(call, sent.append)  # type: ignore[arg-type]
+    audio = bytes(range(256)) * 8  # 256 ms of μ-law
+    player.play("resp_1", "item_1", audio[:1024])
+    player.play("resp_1", "item_1", audio[1024:])
+    player.pause()  # Twilio holds seconds of audio: a pause must take it back
+    assert sent[-1] == {"event": "clear"}
+    player.play("resp_1", "item_1", b"\x01" * 160)  # generated while paused: kept back too
+    before = len(sent)
+    player.resume()
+    media = [base64.b64decode(m["media"]["payload"]) for m in sent[before:] if m["event"] == "media"]
+    resent = b"".join(media[:2])
+    assert 0 < len(resent) <= len(audio) and resent == audio[-len(resent) :], "the unplayed rest, in order"
+    assert len(audio) - len(resent) < 80, "only the few ms Twilio played before the clear are gone"
+    assert media[2] == b"\x01" * 160
+    marks = [m["mark"]["name"] for m in sent[before:] if m["event"] == "mark"]
+    for name in marks:
+        player.marked(name)
+    player.clear()
+    cleared = [e for e in _events(call) if e["type"] == "output_audio_buffer.cleared"]
+    assert cleared == [], "the marks of what was sent again were taken: nothing was left to cut"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.jitterbuffer import JitterBuffer
 
-from realtalk.transports.webrtc import JITTER_PACKETS, _shorten_jitter_buffer
+from realtalk.transports.webrtc import JITTER_PACKETS, shorten_jitter_buffer
 from tests.rtc_client import MicTrack
 
 
@@ -16,7 +16,7 @@ async def test_the_caller_audio_jitter_buffer_is_shortened() -> None:
         await caller.setLocalDescription(await caller.createOffer())
         await server.setRemoteDescription(RTCSessionDescription(caller.localDescription.sdp, "offer"))
         receiver = next(t.receiver for t in server.getTransceivers() if t.kind == "audio")
-        _shorten_jitter_buffer(receiver)
+        shorten_jitter_buffer(receiver)
         # If aiortc renames its buffer this fails, instead of the latency silently growing back.
         buffer = receiver._RTCRtpReceiver__jitter_buffer  # type: ignore[attr-defined]
         assert isinstance(buffer, JitterBuffer)

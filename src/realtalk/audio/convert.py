@@ -84,7 +84,15 @@ class InputDecoder:
 
     def feed(self, data: bytes) -> Float32Audio:
         """Decode the next piece of the stream; any byte count is fine."""
-        return self._resampler.process(pcm16_to_float32(self._to_pcm16(data)))
+        return self.resample(self.decode(data))
+
+    def decode(self, data: bytes) -> Float32Audio:
+        """The next piece of the stream at its own rate: no resampler holding any of it back."""
+        return pcm16_to_float32(self._to_pcm16(data))
+
+    def resample(self, samples: Float32Audio) -> Float32Audio:
+        """`decode`'s output at `target_rate` (in stream order: what `feed` does in two steps)."""
+        return self._resampler.process(samples)
 
     def flush(self) -> Float32Audio:
         """End the stream: return the audio still held back. The decoder can then start a new one.

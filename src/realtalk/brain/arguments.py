@@ -353,15 +353,18 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
 
 
 def described_words(spec: object, value: str = r"\w+") -> list[str]:
-    """The words a parameter's description says a value stands for: "true if late or past due" ->
-    late, past, due; "high if urgent or important" -> urgent, important (`value`: which values)."""
+    """The words and phrases a parameter's description says a value stands for: "true if late or
+    past due" -> late, "past due"; "high if urgent or important" -> urgent, important (`value`:
+    which values). A phrase stays whole: "past" alone is not late ("half past five")."""
     description = str(spec.get("description", "")) if isinstance(spec, dict) else ""
     words: list[str] = []
     for said in re.finditer(
         rf"\b{value}\s+(?:if|when|for|means)\s+([\w\s,]+?)(?=[.;:)]|$)", description, re.I
     ):
-        words += re.split(r"\s*,\s*|\s+or\s+|\s+", said.group(1))
-    return [w for w in words if w and w.lower() not in lexicon.STOPWORDS]
+        for phrase in re.split(r"\s*,\s*|\s+or\s+", said.group(1)):
+            content = [w for w in phrase.split() if w.lower() not in lexicon.STOPWORDS]
+            words += content if len(content) <= 1 else [" ".join(phrase.split())]
+    return words
 
 
 def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
@@ -372,7 +375,8 @@ def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
         found = extract.yes_no(utterance)
     else:
         said = [*words, *described_words(param.spec, "true")]  # "true if late": late is overdue
-        found = extract.flag(utterance, {lexicon.stem(w) for w in said})
+        found = extract.flag(utterance, {lexicon.stem(w) for w in said if " " not in w})
+        found = found or extract.flag_phrase(utterance, [w for w in said if " " in w])
     if found is None and answer:
         found = extract.yes_no(utterance)  # the answer to "Do you want it outdoor, yes or no?"
     value = utterance.take(found) if found else None

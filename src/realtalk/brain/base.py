@@ -64,6 +64,8 @@ class Message:
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
     images: tuple[Image, ...] = ()
+    heard_unsure: bool = False
+    """A user turn that speech recognition was unsure of: a brain may check before acting on it."""
 
 
 ToolChoice = str | dict[str, Any]
@@ -80,6 +82,9 @@ class BrainRequest:
     tool_choice: ToolChoice = "auto"
     temperature: float | None = None
     max_output_tokens: int | None = None
+    known: Sequence[str] = ()
+    """Names the server's tools hold (task titles): a call that would change one on words that
+    only sound like it asks first (`entities`)."""
 
 
 @dataclass(frozen=True)

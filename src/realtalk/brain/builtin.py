@@ -26,6 +26,7 @@ from datetime import datetime
 from . import (
     arguments,
     dialogue,
+    entities,
     extract,
     images,
     intent,
@@ -82,6 +83,11 @@ _MORE = re.compile(
     r"|too|as\s+well|i\s+want|to)\b\W*)+$",
     re.I,
 )
+
+_DID_YOU_MEAN = re.compile(r"^Did you mean (.+)\?$")
+_DID_YOU_SAY = re.compile(r'Did you say "(.+)"\?$')
+_WHICH_ONE = "Which one did you mean?"
+_YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|nah)\b\W*", re.I)
 
 _ASKS_MORE = re.compile(r"\b(?:rest|more|else|others?|go\s+on|keep\s+going|continue|next)\b", re.I)
 
@@ -152,6 +158,9 @@ class _Turn:
             return [reading_on]
         if reading_on:
             return _say(reading_on)
+        meant = self._meant(text)
+        if meant is not None:
+            return meant
         followed = self._follow_up(text)
         if followed is not None:
             return followed
@@ -160,7 +169,7 @@ class _Turn:
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return _say(f"Do you want me to {options}?")
         if choice is not None:
-            return _act(*choice)
+            return self._act(*choice)
         intent = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = _pending(self.messages, self.tools, self.now) if intent in (None, "ok", "no") else None
@@ -173,6 +182,64 @@ class _Turn:
         if fact:
             return _say(fact)
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
+
+    def _act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
+        """`_act`; but a call that would change something on words speech recognition was unsure
+        of asks "Did you say ...?", and one that would change a known thing named by words that
+        only sound like its name asks "Did you mean ...?" first (`entities`)."""
+        last = self.messages[-1] if self.messages else None
+        calls = not filled.missing  # asking for what is missing changes nothing yet
+        if calls and not heard_checked and last is not None and last.heard_unsure and intent.writes(tool):
+            return _say(f'Sorry, I may have misheard. Did you say "{last.content.strip()}"?')
+        unsure = self._unsure(tool, filled)
+        return _say(f"Did you mean {unsure[1]}?") if unsure is not None else _act(tool, filled)
+
+    def _unsure(self, tool: ToolSpec, filled: Filled) -> tuple[str, str] | None:
+        """(the parameter, the known name) when the call would change a thing it is unsure of."""
+        if not self.request.known or filled.missing or not intent.writes(tool) or intent.creates(tool):
+            return None
+        for param in arguments.params_of(tool):
+            value = filled.arguments.get(param.name)
+            if param.kind in ("text", "entity", "name") and isinstance(value, str):
+                match = entities.closest(value, self.request.known)
+                if match is not None and not match.sure:
+                    return param.name, match.name
+        return None
+
+    def _meant(self, text: str) -> list[BrainEvent] | None:
+        """The answer to our "Did you say ...?" (yes acts on it, no asks to hear it again) or "Did
+        you mean X?" (yes acts on X, no asks which one, and a name then, or after "which one?",
+        acts on that). The request is replayed from the conversation."""
+        said = [
+            m.content.strip() if m.role == "assistant" and not m.tool_calls else "" for m in self.messages
+        ]
+        at = len(self.messages) - 3  # the request, before our question and this answer
+        if len(said) >= 3 and _DID_YOU_SAY.search(said[-2]) and self.messages[at].role == "user":
+            if dialogue.says_no(text):
+                return _say("Sorry. Could you say it again?")
+            earlier = _Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
+            choice = earlier._route(self.messages[at].content) if dialogue.says_yes(text) else None
+            return earlier._act(*choice, heard_checked=True) if isinstance(choice, tuple) else None
+        asked = _DID_YOU_MEAN.search(said[-2]) if len(said) >= 3 else None
+        if len(said) >= 5 and said[-2].endswith(_WHICH_ONE) and _DID_YOU_MEAN.search(said[-4]):
+            at -= 2
+        elif asked is None:
+            return None
+        request = self.messages[at]
+        earlier = _Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
+        choice = earlier._route(request.content) if request.role == "user" else None
+        unsure = earlier._unsure(*choice) if isinstance(choice, tuple) else None
+        if unsure is None or not isinstance(choice, tuple):
+            return None
+        tool, filled = choice
+        if asked is not None and dialogue.says_yes(text):
+            return _act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: asked.group(1)}))
+        name = _YES_OR_NO.sub("", text).strip(" .,!?")
+        if asked is not None and dialogue.says_no(text) and not name:
+            return _say(f"Sorry. {_WHICH_ONE}")
+        if not name or entities.closest(name, self.request.known) is None:
+            return None  # not about our question: the utterance stands on its own
+        return self._act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: name}))
 
     def _follow_up(self, text: str) -> list[BrainEvent] | None:
         """An answer to what the last action asked or did: "yes", "no", "the other one", "another".

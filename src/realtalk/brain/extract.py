@@ -508,6 +508,19 @@ def flag(utterance: Utterance, about: set[str]) -> Found | None:
     return None
 
 
+def flag_phrase(utterance: Utterance, phrases: Sequence[str]) -> Found | None:
+    """`flag` for phrases said whole ("past due"), which their words alone do not mean."""
+    if not phrases:
+        return None
+    pattern = re.compile(
+        r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b", re.I
+    )
+    said = next(utterance.matches(pattern), None)
+    if said is None:
+        return None
+    return Found(_NEGATION.search(utterance.text[: said.start()]) is None, (said.span(),))
+
+
 # "Don't forget to ..." asks for a reminder; it says no to nothing.
 _NO = re.compile(r"\b(?:no|nope|nah|(?:don't|dont|do\s+not)(?!\s+(?:let\s+me\s+)?forget)|negative)\b", re.I)
 # Only clear agreement: a "please" or an "ok" in passing must not confirm a deletion.

@@ -115,7 +115,7 @@ def _parameter_stems(tool: ToolSpec) -> set[str]:
         stems |= {lexicon.stem(w) for w in lexicon.name_words(name)}
         if isinstance(spec, dict):
             stems |= {lexicon.stem(str(v).lower()) for v in spec.get("enum") or [] if len(str(v)) > 1}
-            stems |= {lexicon.stem(w.lower()) for w in arguments.described_words(spec)}
+            stems |= {lexicon.stem(w.lower()) for w in arguments.described_words(spec) if " " not in w}
     return stems
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,12 +45,25 @@ class VoiceActivityDetector(Protocol):
 
 
 @dataclass(frozen=True)
+class Hypothesis:
+    """One reading of an utterance among several (`NBestSpeechToText`)."""
+
+    text: str
+    log_prob: float
+    """The recogniser's average log-probability per token: higher is surer."""
+
+
+@dataclass(frozen=True)
 class Transcription:
     """What a speech-to-text engine heard."""
 
     text: str
     language: str = "en"
     audio_seconds: float = 0.0
+    alternatives: tuple[Hypothesis, ...] = ()
+    """Its best readings, best first by its own score, when asked for several (`text` is the first)."""
+    log_prob: float | None = None
+    """The recogniser's average log-probability per token of `text`, when it says."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,17 @@ class SpeechToText(Protocol):
 
     def transcribe_many(self, utterances: Sequence[Utterance]) -> list[Transcription]:
         """Several utterances (of different sessions) at once, one result each, in order."""
+        ...
+
+
+@runtime_checkable
+class NBestSpeechToText(SpeechToText, Protocol):
+    """A recogniser that can also give its best few readings, for the conversation to choose from."""
+
+    def transcribe_nbest(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+    ) -> Transcription:
+        """`transcribe`, with up to `n` readings in `alternatives` (at least the one of `text`)."""
         ...
 
 

@@ -21,7 +21,7 @@ import re
 import shutil
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from faster_whisper.tokenizer import _LANGUAGE_CODES, Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 from numpy.typing import NDArray
 
-from realtalk.engines.base import Float32Audio, Transcription, Utterance
+from realtalk.engines.base import Float32Audio, Hypothesis, Transcription, Utterance
 from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
@@ -180,7 +180,7 @@ class WhisperStt:
 
         On the trimmed path, utterances whose prompts are equally long go through Whisper as one
         batch: one encoder call over all their windows, one decoding (bench/turn_cpu.py: four
-        sentences for ~60 % of the CPU of four calls). Each window is padded to the batch's
+        sentences for ~65 % of the CPU of four calls). Each window is padded to the batch's
         longest, which only adds trailing silence; the guard judges each result on its own.
         """
         samples = [
@@ -258,6 +258,76 @@ class WhisperStt:
     ) -> list[tuple[str | None, str | None]]:
         """The fast path for a batch whose `previous` prompt tokens are equally long; text None
         where the guard rejects the result."""
+        answers: list[tuple[str | None, str | None]] = []
+        decoded = self._generate_trimmed(batch, languages, previous, self.beam_size)
+        for samples, (result, tokenizer, language, budget) in zip(batch, decoded, strict=True):
+            tokens: list[int] = list(result.sequences_ids[0])
+            if len(tokens) >= budget:
+                answers.append((None, language))  # ran out of budget: a loop, or far denser than speech
+            elif result.no_speech_prob > NO_SPEECH_THRESHOLD:
+                average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+                # Silence by Whisper's own rule; or probably silence: let the full window decide.
+                answers.append(("" if average_log_prob < LOG_PROB_THRESHOLD else None, language))
+            else:
+                text = _speech_text(tokenizer, tokens, samples.shape[0] / SAMPLE_RATE)
+                answers.append((None if looks_looped(_WORD.findall(text)) else text, language))
+        return answers
+
+    def transcribe_nbest(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+    ) -> Transcription:
+        """`transcribe` with Whisper's `n` best readings in `alternatives`, best first. Blocking.
+
+        A beam of width `n` on the trimmed window; the best reading passes the same guard as
+        `transcribe`'s, readings that loop are dropped, and readings that differ only in case and
+        punctuation count once. Without the trimmed window, or when the guard rejects the best,
+        the one reading is `transcribe`'s.
+        """
+        samples = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
+        duration = samples.shape[0] / SAMPLE_RATE
+        prompt = prompt.strip() if prompt and prompt.strip() else None
+        found: tuple[list[Hypothesis], str] | None = None
+        if self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1:
+            with self._lock:
+                found = self._nbest_trimmed(samples, self._requested_language(language), prompt, n)
+        if found is None:
+            single = self.transcribe(samples, language=language, prompt=prompt)
+            return replace(single, alternatives=(Hypothesis(single.text, 0.0),))
+        readings, language = found
+        return Transcription(readings[0].text, language, duration, tuple(readings))
+
+    def _nbest_trimmed(
+        self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
+    ) -> tuple[list[Hypothesis], str] | None:
+        duration = samples.shape[0] / SAMPLE_RATE
+        decoded = self._generate_trimmed([samples], [language], [self._previous_tokens(prompt)], n, n)
+        result, tokenizer, language, budget = decoded[0]
+        if len(result.sequences_ids[0]) >= budget or result.no_speech_prob > NO_SPEECH_THRESHOLD:
+            return None  # a loop, or perhaps silence: `transcribe` decides
+        readings: dict[tuple[str, ...], Hypothesis] = {}
+        for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
+            text = _clean(_speech_text(tokenizer, list(tokens), duration))
+            words = tuple(w.lower() for w in _WORD.findall(text))
+            if (
+                len(tokens) < budget
+                and not looks_looped(words)
+                and not _says_twice(words)
+                and words not in readings
+            ):
+                readings[words] = Hypothesis(text, float(score))
+        return (list(readings.values()), language) if readings else None
+
+    def _generate_trimmed(
+        self,
+        batch: list[NDArray[np.float32]],
+        languages: list[str | None],
+        previous: list[list[int]],
+        beam: int,
+        n: int = 1,
+    ) -> list[tuple[Any, Tokenizer, str, int]]:
+        """Decode the trimmed windows of a batch whose `previous` prompt tokens are equally long:
+        for each, the result (`n` readings), the tokenizer, the language, and the budget of new
+        tokens that real speech stays under."""
         encoder_output = self._encode_trimmed(batch)
         if None in languages:
             detected = self._detect_languages(encoder_output)
@@ -278,7 +348,8 @@ class WhisperStt:
         results = self._model.model.generate(
             encoder_output,
             prompts,
-            beam_size=self.beam_size,
+            beam_size=beam,
+            num_hypotheses=n,
             max_length=max_length,
             return_scores=True,
             return_no_speech_prob=True,
@@ -286,32 +357,9 @@ class WhisperStt:
             suppress_tokens=suppress,  # the same for every language: special tokens only
         )
         return [
-            (self._accept(result, self._tokenizer(language or "en")[0], budget, samples), language)
-            for result, language, budget, samples in zip(results, languages, budgets, batch, strict=True)
+            (result, self._tokenizer(language or "en")[0], language or "en", budget)
+            for result, language, budget in zip(results, languages, budgets, strict=True)
         ]
-
-    @staticmethod
-    def _accept(result: Any, tokenizer: Tokenizer, budget: int, samples: NDArray[np.float32]) -> str | None:
-        """The text of one trimmed-path result, or None when the guard rejects it."""
-        tokens: list[int] = list(result.sequences_ids[0])
-        if len(tokens) >= budget:
-            return None  # ran out of budget: a loop, or far denser than speech
-        if result.no_speech_prob > NO_SPEECH_THRESHOLD:
-            average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
-            if average_log_prob < LOG_PROB_THRESHOLD:
-                return ""  # silence, by Whisper's own rule
-            return None  # probably silence; let the full window decide
-
-        end_s = LEAD_SILENCE_S + samples.shape[0] / SAMPLE_RATE - _END_MARGIN_S
-        text_tokens: list[int] = []
-        for token in tokens:
-            if token >= tokenizer.timestamp_begin:
-                if text_tokens and (token - tokenizer.timestamp_begin) * 0.02 >= end_s:
-                    break  # everything after this is placed past the end of the speech
-                continue
-            text_tokens.append(token)
-        text = str(tokenizer.decode(text_tokens)).strip()
-        return None if looks_looped(_WORD.findall(text)) else text
 
     def _encode_trimmed(self, batch: list[NDArray[np.float32]]) -> Any:
         lead = round(LEAD_SILENCE_S * SAMPLE_RATE)
@@ -339,6 +387,32 @@ class WhisperStt:
             return []
         tokenizer, _ = self._tokenizer("en")  # the text's tokens do not depend on the language
         return [tokenizer.sot_prev, *tokenizer.encode(" " + prompt)[-(_MAX_DECODER_LENGTH // 2 - 1) :]]
+
+
+def _says_twice(words: Sequence[str], length: int = 4) -> bool:
+    """Whether `length` words in a row come back later: a beam's reading can say the utterance
+    twice over ("put X on the list, but X on the list") where the greedy one does not."""
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(words) - length + 1):
+        run = tuple(words[i : i + length])
+        if run in seen:
+            return True
+        seen.add(run)
+    return False
+
+
+def _speech_text(tokenizer: Tokenizer, tokens: list[int], duration: float) -> str:
+    """The text of decoded `tokens` without timestamps, cut where the model places words past the
+    end of the `duration` s of speech (it continues into the trailing silence)."""
+    end_s = LEAD_SILENCE_S + duration - _END_MARGIN_S
+    text_tokens: list[int] = []
+    for token in tokens:
+        if token >= tokenizer.timestamp_begin:
+            if text_tokens and (token - tokenizer.timestamp_begin) * 0.02 >= end_s:
+                break  # everything after this is placed past the end of the speech
+            continue
+        text_tokens.append(token)
+    return str(tokenizer.decode(text_tokens)).strip()
 
 
 def _clean(text: str) -> str:

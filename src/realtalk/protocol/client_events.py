@@ -56,7 +56,7 @@ EXTENSION_PREFIX = "realtalk."
 EXTENSION_FIELD = "realtalk"
 """RealTalk's own settings inside an OpenAI object (`turn_detection.realtalk`), namespaced so no
 OpenAI field can ever collide with them."""
-TURN_DETECTION_EXTENSIONS = {"backchannels": bool}
+TURN_DETECTION_EXTENSIONS = {"backchannels": bool, "pause_at_onset": bool}
 
 
 def decode_json_event(raw: str | bytes) -> dict[str, Any]:

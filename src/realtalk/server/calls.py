@@ -342,5 +342,6 @@ async def _build_call(
         "lead_ms": state.settings.output_audio_lead_ms,
         "tools": state.tools,
         "images": state.image_reader,
+        "readings": state.settings.stt_readings,
     }
     return Call(state, session, runtime_args, key_id, transport), history

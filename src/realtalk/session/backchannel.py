@@ -10,6 +10,13 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
   is a backchannel phrase or nothing at all (a cough, a door): the reply resumes where it paused
   and the speech is dropped, never committed as a user turn.
 
+Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
+VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
+pauses there whatever backchannels are set to. If VAD confirms speech, the duck becomes the hold
+above (or plain barge-in's cancel); if not, the reply resumes. Either way the caller stops
+hearing the agent at the onset, not ~170 ms later, and a cancelled reply is truncated at what was
+played until the duck.
+
 Part of the sans-I/O session, like `InputAudio` and `Responses`.
 """
 
@@ -29,12 +36,14 @@ BACKCHANNEL_PHRASES = frozenset(
     see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
+"""Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
 
 
 def is_backchannel(transcript: str) -> bool:
     """Whether `transcript` is only listener feedback (at most three backchannel words) or nothing."""
     words = _WORD.findall(transcript.lower())
-    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES for w in words)
+    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES or _HUM.fullmatch(w) for w in words)
 
 
 class Backchannels:
@@ -53,18 +62,28 @@ class Backchannels:
         self._server_playout = server_playout
         self._enabled = enabled
         self.holding = False
+        self.ducked = False
+        """Paused at a provisional onset that VAD has not judged yet."""
+
+    def onset(self) -> None:
+        """A provisional onset over the reply: pause its audio until VAD has judged it."""
+        if not self.holding and not self.ducked:
+            self.ducked = self._pause()
+
+    def end_duck(self) -> None:
+        """Play on if paused at an onset: VAD did not confirm it, or the speech it did confirm
+        cancelled the reply (then what was cut is gone, and a pause must not outlive it)."""
+        if self.ducked:
+            self.ducked = False
+            self._resume()
 
     def speech_started(self) -> bool:
         """The user started talking with barge-in on. True: the reply is held, not cancelled."""
         if not self._enabled():
             return False
-        current = self._responses.current
-        if self._server_playout and (current is not None or self._responses.playouts):
-            self._out.append(PausePlayout())
-        elif current is not None and current.first_audio_at is not None:
-            self._responses.hold_audio()
-        else:
+        if not (self.ducked or self._pause()):
             return False
+        self.ducked = False
         self.holding = True
         return True
 
@@ -87,15 +106,28 @@ class Backchannels:
 
     def abandon(self) -> None:
         """The held speech was thrown away (buffer cleared, turn detection changed): play on."""
+        self.end_duck()
         if self.holding:
             self.holding = False
             self._resume()
 
     def turn_ended(self) -> None:
         """The turn was committed before its transcript decided: it is a real turn."""
+        self.end_duck()
         if self.holding:
             self.holding = False
             self._interrupt()
+
+    def _pause(self) -> bool:
+        """Pause the reply's audio; False when there is none to pause."""
+        current = self._responses.current
+        if self._server_playout and (current is not None or self._responses.playouts):
+            self._out.append(PausePlayout())
+        elif current is not None and current.first_audio_at is not None:
+            self._responses.hold_audio()
+        else:
+            return False
+        return True
 
     def _resume(self) -> None:
         if self._server_playout:

@@ -131,11 +131,16 @@ class TurnDetectionSettings:
     backchannels: bool = False
     """Speech over a reply holds it until it is judged a backchannel or an interruption
     (`turn_detection.realtalk.backchannels`; on by default for `semantic_vad` only)."""
+    pause_at_onset: bool = True
+    """The reply's audio pauses at a provisional onset, before VAD confirms speech (`onset.py`;
+    `turn_detection.realtalk.pause_at_onset`, on by default; needs `interrupt_response`)."""
 
     @classmethod
     def from_config(cls, detection: dict[str, Any] | None) -> TurnDetectionSettings | None:
         if not detection:
             return None
+        extension = detection.get("realtalk") or {}
+        pause_at_onset = bool(extension.get("pause_at_onset", True))
         if detection.get("type") == "semantic_vad":
             timing = SEMANTIC_TIMING[detection.get("eagerness") or "auto"]
             return cls(
@@ -146,7 +151,8 @@ class TurnDetectionSettings:
                 bool(detection.get("create_response", True)),
                 bool(detection.get("interrupt_response", True)),
                 semantic=timing,
-                backchannels=bool((detection.get("realtalk") or {}).get("backchannels", True)),
+                backchannels=bool(extension.get("backchannels", True)),
+                pause_at_onset=pause_at_onset,
             )
         return cls(
             threshold=float(detection.get("threshold", 0.5)),
@@ -155,5 +161,6 @@ class TurnDetectionSettings:
             idle_timeout_ms=detection.get("idle_timeout_ms"),
             create_response=bool(detection.get("create_response", True)),
             interrupt_response=bool(detection.get("interrupt_response", True)),
-            backchannels=bool((detection.get("realtalk") or {}).get("backchannels", False)),
+            backchannels=bool(extension.get("backchannels", False)),
+            pause_at_onset=pause_at_onset,
         )

@@ -34,6 +34,8 @@ class Item:
     audio_rate_bytes_per_ms: float = 48.0
     segments: list[tuple[float, float, str]] = field(default_factory=list)
     """Output audio only: (start_ms, end_ms, text) per spoken sentence."""
+    heard_unsure: bool = False
+    """Input audio only: the recogniser was unsure of its transcript (`Message.heard_unsure`)."""
 
 
 class Conversation:

@@ -16,6 +16,7 @@ from ..audio.formats import AudioFormat
 from ..brain.base import BrainRequest, ToolCall
 from ..engines.base import Float32Audio
 from ..protocol.ids import new_id
+from .hearing import Expectation
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ class Transcribe:
     prompt: str | None = None
     speculative: bool = False
     epoch: int = 0
-    contextual: bool = False
-    """The prompt is what the conversation knows, not the client's: the server's tools may add to it."""
+    expecting: Expectation | None = None
+    """The prompt is what the conversation knows (this), not the client's: the server's tools may
+    add to it, and it chooses among the recogniser's readings."""
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,16 @@ class Prefetch:
 
     Sent when a speculative transcript arrives mid-pause. If the turn does end, the `Generate`
     that follows carries an equal request and the runtime answers from what it prepared; if the
-    user keeps talking, nothing was sent and the work is dropped.
+    user keeps talking, `DropPrefetch` follows: nothing was sent and the work is dropped.
     """
 
     request: BrainRequest
     audio: AudioPlan | None
+
+
+@dataclass(frozen=True)
+class DropPrefetch:
+    """The user spoke on after the pause a `Prefetch` was for: stop preparing that reply."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,7 @@ Effect = (
     | PredictTurnEnd
     | ReadImage
     | Prefetch
+    | DropPrefetch
     | Generate
     | RunTool
     | StopGenerating

@@ -11,29 +11,62 @@ the audio is heard, off the event loop): Whisper then hears "dry cleaning" in a 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..brain.base import ToolSpec
+
+UNSURE_LOG_PROB = -0.75
+"""A transcript whose average log-probability per token is below this is one the recogniser was
+unsure of (`Message.heard_unsure`). On the evaluation's dev turns readings heard right scored
+-0.1 to -0.6, garbled ones ("Add it being over poop" for "Anything overdue?") -0.8 to -1."""
 
 MAX_CHARS = 600
 """About 150 tokens: Whisper keeps at most 223 tokens of prompt, and a long one slows decoding."""
 
 
+@dataclass(frozen=True)
+class Expectation:
+    """What the conversation expects to hear when a turn ends: its tools' words and the agent's
+    last words. Whisper is prompted with them, and they choose among its readings (`hypotheses`)."""
+
+    vocabulary: tuple[str, ...]
+    """The tools' names as words ("set task priority") and the values their parameters take."""
+    agent_said: str = ""
+    parameters: tuple[str, ...] = ()
+    """The tools' parameters' names as words ("code"): not in the prompt, where they made Whisper
+    hear worse, but a sign of a likely reading."""
+
+    @classmethod
+    def of(cls, tools: Iterable[ToolSpec | dict[str, Any]], agent_said: str | None) -> Expectation:
+        words: list[str] = []
+        names: list[str] = []
+        for tool in tools:
+            name = tool.name if isinstance(tool, ToolSpec) else str(tool.get("name") or "")
+            parameters = tool.parameters if isinstance(tool, ToolSpec) else tool.get("parameters")
+            words.append(name.replace("_", " ").strip())
+            properties = (parameters or {}).get("properties") if isinstance(parameters, dict) else None
+            for key, spec in properties.items() if isinstance(properties, dict) else ():
+                names.append(str(key).replace("_", " "))
+                options = spec.get("enum") if isinstance(spec, dict) else None
+                words += [str(o) for o in options or [] if isinstance(o, str)]
+        return cls(_unique(words), (agent_said or "").strip(), _unique(names))
+
+    def prompt(self) -> str | None:
+        """The tools' vocabulary, then the agent's last words; None when there is neither."""
+        vocabulary = ", ".join(self.vocabulary)
+        parts = [f"{vocabulary}." if vocabulary else "", self.agent_said]
+        prompt = " ".join(p for p in parts if p)
+        return prompt[-MAX_CHARS:] or None
+
+
+def _unique(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for w in words if w))
+
+
 def context_prompt(tools: Iterable[ToolSpec | dict[str, Any]], agent_said: str | None) -> str | None:
     """A prompt from the tools' vocabulary and the agent's last words; None when there is neither."""
-    words: list[str] = []
-    for tool in tools:
-        name = tool.name if isinstance(tool, ToolSpec) else str(tool.get("name") or "")
-        parameters = tool.parameters if isinstance(tool, ToolSpec) else tool.get("parameters")
-        words.append(name.replace("_", " ").strip())
-        properties = (parameters or {}).get("properties") if isinstance(parameters, dict) else None
-        for spec in (properties or {}).values() if isinstance(properties, dict) else ():
-            options = spec.get("enum") if isinstance(spec, dict) else None
-            words += [str(o) for o in options or [] if isinstance(o, str)]
-    vocabulary = ", ".join(dict.fromkeys(w for w in words if w))
-    parts = [f"{vocabulary}." if vocabulary else "", (agent_said or "").strip()]
-    prompt = " ".join(p for p in parts if p)
-    return prompt[-MAX_CHARS:] or None
+    return Expectation.of(tools, agent_said).prompt()
 
 
 MAX_KNOWN = 40

@@ -3,7 +3,8 @@
 Appended audio is decoded to 16 kHz, fed to VAD frame by frame and turn detection; a turn's end
 commits the buffer as a user item and asks for its transcript (speculatively, in every pause that
 may end the turn). With `semantic_vad` each such pause is also put to the turn-end model, and
-the turn ends early when the model and the transcript both say it is finished.
+the model's verdict and the transcript together set how long the pause must last
+(`turn_detection.pause_wait_ms`); a reply prepared for a pause is dropped if speech resumes.
 
 Part of the sans-I/O session: effects go to the session's `Outbox`, and what the rest of the
 session must react to (speech started, a turn ended, a transcript arrived) is reported through
@@ -27,9 +28,10 @@ from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
-from .effects import Outbox, PredictTurnEnd, SaveItem, Transcribe
-from .hearing import context_prompt
+from .effects import DropPrefetch, Outbox, PredictTurnEnd, SaveItem, Transcribe
+from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
+from .onset import OnsetWatch
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -45,8 +47,11 @@ MAX_APPEND_BYTES = 15 * 1024 * 1024
 # and costs at most ~67 MB (the raw audio, 48 KB/s, plus its 16 kHz float copy, 64 KB/s).
 MAX_BUFFER_MS = 600_000
 # Start transcribing this long into a pause: by the time the silence window (500 ms by default)
-# confirms the turn is over, the transcript is usually ready. semantic_vad asks its model then too.
+# confirms the turn is over, the transcript is usually ready.
 SPECULATE_AFTER_MS = 160
+# semantic_vad asks its model and starts the transcript sooner: the turn's end waits on them
+# (three 32 ms VAD frames; shorter gaps between words are common and would waste transcripts).
+SEMANTIC_SPECULATE_AFTER_MS = 96
 # What the turn-end model hears of a turn (Smart Turn's window); a long turn is not copied whole.
 TURN_MODEL_WINDOW_MS = 8000
 # Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
@@ -70,16 +75,21 @@ class InputAudio:
         playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
-        on_early_transcript: Callable[[str], None],
+        on_early_transcript: Callable[[str], bool],
         on_transcribed: Callable[[], None],
         on_speaking: Callable[[float], None] = lambda _: None,
         on_pause_heard: Callable[[str, float], bool] = lambda _, __: False,
+        on_onset: Callable[[], None] = lambda: None,
+        on_onset_unconfirmed: Callable[[], None] = lambda: None,
     ) -> None:
-        """`on_early_transcript`: a speculative transcript arrived while the pause goes on.
+        """`on_early_transcript`: a speculative transcript arrived while the pause goes on; True
+        when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
         `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
         `on_pause_heard`: what the speech before a pause said, and how long it lasted (ms);
         True drops the speech (a backchannel) instead of letting it become a turn.
+        `on_onset`: a provisional onset (`onset.py`), before VAD confirms it; `on_onset_unconfirmed`:
+        VAD did not confirm it in time (no `speech_started` followed).
         """
         self._out = out
         self._conversation = conversation
@@ -98,9 +108,12 @@ class InputAudio:
         self._on_transcribed = on_transcribed
         self._on_speaking = on_speaking
         self._on_pause_heard = on_pause_heard
+        self._on_onset = on_onset
+        self._on_onset_unconfirmed = on_onset_unconfirmed
         self._onset_ms = 0.0
         self._noise = NoiseFloor()
         """The room's noise, learnt once per session (settings changes keep it)."""
+        self._onsets = OnsetWatch(self._noise, SAMPLE_RATE)
         self.ms_total = 0.0
         """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
         self.configure()
@@ -108,6 +121,8 @@ class InputAudio:
         self._speech_item_id: str | None = None
         self._speculated: dict[str, tuple[int, float, Transcription | None]] = {}
         self._epoch = 0
+        self._prefetched_pause: float | None = None
+        """The pause a reply is being prepared for (`Prefetch`), until the turn ends or goes on."""
 
     def configure(self) -> None:
         """Take the formats and turn detection settings from the session config."""
@@ -117,6 +132,8 @@ class InputAudio:
         if self._playout_format is not None:  # the transport's media decides, not the config
             self.input_format = self.output_format = self._playout_format
         self._decoder = InputDecoder(self.input_format, target_rate=SAMPLE_RATE)
+        # Onsets are heard at the input's own rate: the resampler holds back 20-60 ms.
+        self._onsets = OnsetWatch(self._noise, self.input_format.rate, self._onsets.clock_ms)
         self.detection = TurnDetectionSettings.from_config(audio["input"]["turn_detection"])
         frame_ms = 1000 * self._vad_frame_samples / SAMPLE_RATE
         if self.detection is None:
@@ -205,7 +222,10 @@ class InputAudio:
         )
 
     def feed(self, audio: bytes) -> None:
-        samples = self._decoder.feed(audio)
+        decoded = self._decoder.decode(audio)
+        if self._onsets.hear(decoded, listening=self.detection is not None and not self._turns.speaking):
+            self._on_onset()
+        samples = self._decoder.resample(decoded)
         self._raw_input += audio
         self._chunks.append(samples)
         self._buffer_samples += len(samples)
@@ -222,6 +242,7 @@ class InputAudio:
             )
         item_id = self._speech_item_id or new_id("item")
         self._speech_item_id = None
+        self._prefetched_pause = None  # the turn is committed: its prepared reply may still answer it
         self._turns.reset()
         tail = self._decoder.flush()  # the resampler's held-back samples belong to this turn
         self._chunks.append(tail)
@@ -234,6 +255,10 @@ class InputAudio:
         self._speculated.pop(self._speech_item_id or "", None)  # its late transcript has no turn
         self._speech_item_id = None
         self._turns.reset()
+        self._onsets.reset()
+        if self._prefetched_pause is not None:
+            self._prefetched_pause = None
+            self._out.append(DropPrefetch())
         self._out.send({"type": "input_audio_buffer.cleared"})
 
     def time_out(self) -> None:
@@ -290,11 +315,11 @@ class InputAudio:
                     if unbroken and self._on_pause_heard(result.text, spec[1] - self._onset_ms):
                         self._drop_speech(spec[1])
                         return
-                    ended = self._turns.heard(spec[1], result.text)
+                    ended = self._turns.heard(spec[1], result.text, self.ms_total)
                     if ended is not None:
                         self._end_turn(ended.at_ms)
-                    else:
-                        self._on_early_transcript(result.text.strip())
+                    elif unbroken and self._on_early_transcript(result.text.strip()):
+                        self._prefetched_pause = spec[1]
             return
         if item_id in self._conversation.pending:
             self._finish_transcription(item_id, result)
@@ -303,7 +328,7 @@ class InputAudio:
         """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""
         if item_id != self._speech_item_id:
             return
-        ended = self._turns.sounds_complete(pause_id, probability)
+        ended = self._turns.sounds_complete(pause_id, probability, self.ms_total)
         if ended is not None:
             self._end_turn(ended.at_ms)
 
@@ -346,6 +371,8 @@ class InputAudio:
             probability = self._vad.speech_probability(samples)
             self._on_vad_frame(probability, _level_db(samples))
         self._vad_pending = pending[usable:]
+        if self._onsets.unconfirmed(self._turns.speaking, self.ms_total):
+            self._on_onset_unconfirmed()
         if not self._turns.speaking:
             self._trim_preroll()
 
@@ -370,11 +397,13 @@ class InputAudio:
             self._end_turn(event.at_ms)
         elif self._turns.speaking and self._speech_item_id is not None:
             pause = self._turns.pause_id
+            if self._prefetched_pause is not None and self._prefetched_pause != pause:
+                self._prefetched_pause = None  # the user spoke on: that reply would answer half a turn
+                self._out.append(DropPrefetch())
             self._on_speaking(pause - self._onset_ms)
             spec = self._speculated.get(self._speech_item_id)
-            if self._turns.silence_so_far_ms(self.ms_total) >= SPECULATE_AFTER_MS and (
-                spec is None or spec[1] != pause
-            ):
+            after = SPECULATE_AFTER_MS if self._turns.semantic is None else SEMANTIC_SPECULATE_AFTER_MS
+            if self._turns.silence_so_far_ms(self.ms_total) >= after and (spec is None or spec[1] != pause):
                 self._speculate(self._speech_item_id, pause)
                 if self._turns.semantic is not None:
                     recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
@@ -399,6 +428,7 @@ class InputAudio:
         item_id = self._speech_item_id
         assert item_id is not None
         self._speech_item_id = None
+        self._prefetched_pause = None  # the reply it prepared is the turn's now (if it matches)
         self._out.send(
             {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": speech_end_ms, "item_id": item_id}
         )
@@ -486,10 +516,14 @@ class InputAudio:
         transcription = config["audio"]["input"].get("transcription") or {}
         if transcription.get("prompt"):
             return {"language": transcription.get("language"), "prompt": transcription["prompt"]}
-        prompt = context_prompt(
+        expecting = Expectation.of(
             [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
         )
-        return {"language": transcription.get("language"), "prompt": prompt, "contextual": True}
+        return {
+            "language": transcription.get("language"),
+            "prompt": expecting.prompt(),
+            "expecting": expecting,
+        }
 
     def _transcription_enabled(self) -> bool:
         return bool(self._config()["audio"]["input"].get("transcription"))
@@ -502,6 +536,7 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
+        record.heard_unsure = result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))

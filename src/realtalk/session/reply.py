@@ -6,6 +6,7 @@ reply flows without gaps while the brain is still writing. A speculative reply (
 the end-of-turn pause) runs the same stream but synthesises only its first piece, at speculative
 priority, until a response `adopt`s it; the response then plays what is ready and follows the
 live stream from there. Closing the stream stops the brain and any synthesis not yet started.
+A short piece the voice has spoken before ("Sure.") is taken from its `PhraseCache`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from ..brain.base import BrainEvent, TextDelta, ToolCall
 from ..engines.base import Int16Audio, TextToSpeech
+from ..engines.phrase_cache import PhraseCache
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy
 from .effects import AudioPlan
 from .sentences import SentenceSplitter
@@ -48,13 +50,16 @@ class ReplyStream:
         scheduler: InferenceScheduler,
         speculative: bool = False,
         on_synthesised: Callable[[float, float, dict[str, str | float | bool]], None] | None = None,
+        phrases: PhraseCache | None = None,
     ) -> None:
-        """`on_synthesised(started, ended, attributes)` hears each piece's synthesis (wall clock)."""
+        """`on_synthesised(started, ended, attributes)` hears each piece's synthesis (wall clock);
+        `phrases`: short pieces this voice has spoken before, reused instead of synthesised."""
         self.plan = plan
         self.speculative = speculative
         self._tts = tts
         self._scheduler = scheduler
         self._on_synthesised = on_synthesised
+        self._phrases = phrases
         self._items: list[TextDelta | ToolCall | Spoken] = []
         """Text mode: the brain's events; audio mode: spoken pieces and tool calls."""
         self._done = False
@@ -145,40 +150,48 @@ class ReplyStream:
             index += 1
             if not isinstance(item, Spoken):
                 continue
-            while True:
-                if self.speculative:
-                    priority = Priority.SPECULATIVE
-                else:
-                    priority = Priority.PLAYBACK if self._synthesised else Priority.URGENT
-                started = time.time()
-                try:
-                    pcm = await self._scheduler.run(
-                        priority,
-                        self._tts.synthesize,
-                        item.text.strip(),
-                        voice=plan.voice,
-                        speed=plan.speed,
-                        deadline=None if self.speculative else time.monotonic() + self._untaken_s,
-                        key=self,
-                    )
-                except SchedulerBusy:
-                    if priority is not Priority.SPECULATIVE:
-                        raise
-                    # Speculation waits for its turn to be confirmed rather than load a busy machine.
-                    await self._until(lambda: not self.speculative)
-                    continue
-                break
-            if self._on_synthesised is not None:
-                attributes: dict[str, str | float | bool] = {
-                    "chars": len(item.text.strip()),
-                    "speculative": priority is Priority.SPECULATIVE,
-                }
-                self._on_synthesised(started, time.time(), attributes)
+            text = item.text.strip()
+            cached = self._phrases.get(text, plan.voice, plan.speed) if self._phrases is not None else None
+            pcm = cached if cached is not None else await self._synthesise_piece(text)
+            if cached is None and self._phrases is not None:
+                self._phrases.put(text, plan.voice, plan.speed, pcm)
             self._synthesised += 1
             self._untaken_s += self._seconds(pcm)
             if not item.audio.done():
                 item.audio.set_result(pcm)
             self._notify()
+
+    async def _synthesise_piece(self, text: str) -> Int16Audio:
+        assert self.plan is not None
+        while True:
+            if self.speculative:
+                priority = Priority.SPECULATIVE
+            else:
+                priority = Priority.PLAYBACK if self._synthesised else Priority.URGENT
+            started = time.time()
+            try:
+                pcm = await self._scheduler.run(
+                    priority,
+                    self._tts.synthesize,
+                    text,
+                    voice=self.plan.voice,
+                    speed=self.plan.speed,
+                    deadline=None if self.speculative else time.monotonic() + self._untaken_s,
+                    key=self,
+                )
+            except SchedulerBusy:
+                if priority is not Priority.SPECULATIVE:
+                    raise
+                # Speculation waits for its turn to be confirmed rather than load a busy machine.
+                await self._until(lambda: not self.speculative)
+                continue
+            if self._on_synthesised is not None:
+                attributes: dict[str, str | float | bool] = {
+                    "chars": len(text),
+                    "speculative": priority is Priority.SPECULATIVE,
+                }
+                self._on_synthesised(started, time.time(), attributes)
+            return pcm
 
     def _reached(self, index: int) -> bool:
         return index < len(self._items) or self._done

@@ -249,7 +249,8 @@ class Responses:
                     for index, part in enumerate(item.get("content") or [])
                     if part.get("type") == "input_image"
                 )
-                messages.append(Message(item["role"], text, images=images))
+                unsure = record is not None and record.heard_unsure
+                messages.append(Message(item["role"], text, images=images, heard_unsure=unsure))
         tools = [
             ToolSpec(t["name"], t.get("description") or "", t.get("parameters") or {})
             for t in response.tools

@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -21,7 +22,17 @@ import numpy as np
 
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
-from ..engines.base import ImageTextReader, SpeechToText, TextToSpeech, Transcription, TurnEndModel, Utterance
+from ..engines.base import (
+    Hypothesis,
+    ImageTextReader,
+    NBestSpeechToText,
+    SpeechToText,
+    TextToSpeech,
+    Transcription,
+    TurnEndModel,
+    Utterance,
+)
+from ..engines.phrase_cache import phrases_of
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
 from ..storage.store import ConversationStore
 from ..tools.registry import ToolContext, ToolError, ToolRegistry
@@ -29,6 +40,7 @@ from .effects import (
     AudioPlan,
     ClearPlayout,
     DeleteItem,
+    DropPrefetch,
     Effect,
     Generate,
     PausePlayout,
@@ -44,6 +56,7 @@ from .effects import (
     Transcribe,
 )
 from .hearing import with_known
+from .hypotheses import choose
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -59,6 +72,9 @@ enough that a barge-in leaves little already-sent audio for the client to drop."
 MAX_QUEUED_BATCHES = 256
 """Effect batches waiting for the worker before client input is held back (see `room`)."""
 TICK_S = 0.1
+NBEST = 5
+"""Readings asked of the recogniser for the conversation to choose from (`REALTALK_STT_READINGS`;
+the extra cost over greedy decoding is measured by `bench/eval_wer.py`)."""
 FILLER_AFTER_S = 0.7
 """A server tool slower than this gets a filler line, so the caller doesn't sit in silence."""
 FILLER = "One moment, let me check that. "
@@ -116,10 +132,13 @@ class SessionRuntime:
         scheduler: InferenceScheduler | None = None,
         turn: TurnEndModel | None = None,
         stages: StageObserver | None = None,
+        readings: int = NBEST,
     ) -> None:
         """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
-        after the eagerness's longest wait."""
+        after the eagerness's longest wait. `readings`: how many of the recogniser's best readings
+        the conversation chooses from (1: its best alone)."""
         self.session = session
+        self._readings = readings
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
@@ -141,6 +160,8 @@ class SessionRuntime:
         self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
         self._deferred: Transcribe | None = None
         """A speculative transcription refused by a full queue; run if its turn is committed."""
+        self._speculating: dict[str, asyncio.Task[None]] = {}
+        """Each turn's latest speculative transcription: a newer pause's makes it stale."""
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
@@ -231,7 +252,13 @@ class SessionRuntime:
             deferred = self._deferred
             if not effect.speculative and deferred is not None and deferred.item_id == effect.item_id:
                 self._deferred = None  # the session asked for a fresh transcript instead
-            self._spawn(self._transcribe(effect))
+            task = self._spawn(self._transcribe(effect))
+            if effect.speculative:
+                stale = self._speculating.pop(effect.item_id, None)
+                if stale is not None:
+                    stale.cancel()  # still queued: skipped, so the pause that counts is heard sooner
+                self._speculating[effect.item_id] = task
+                task.add_done_callback(partial(self._speculation_done, effect.item_id))
         elif isinstance(effect, PredictTurnEnd):
             if self._turn is not None:
                 self._spawn(self._predict_turn_end(effect))
@@ -243,6 +270,8 @@ class SessionRuntime:
                 self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
             )
             self._prefetched = (effect.request, effect.audio, reply)
+        elif isinstance(effect, DropPrefetch):
+            self._drop_prefetch()
         elif isinstance(effect, Generate):
             rid = effect.response_id
             generation = asyncio.create_task(self._generate(effect), name=f"generate-{rid}")
@@ -273,10 +302,15 @@ class SessionRuntime:
             for tool_task in self._tool_tasks.pop(effect.response_id, set()):
                 tool_task.cancel()
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _speculation_done(self, item_id: str, task: asyncio.Task[None]) -> None:
+        if self._speculating.get(item_id) is task:
+            del self._speculating[item_id]
 
     async def _tick(self) -> None:
         while True:
@@ -292,15 +326,23 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
-    def _utterance(self, job: Transcribe) -> Utterance:
-        """What to transcribe, listening also for the names the server's tools hold (in a worker)."""
-        prompt = job.prompt
-        if job.contextual and self._tools.vocabulary is not None:
+    def _hear(self, job: Transcribe) -> Transcription:
+        """Speech to text, listening also for the names the server's tools hold (in a worker).
+
+        With what the conversation expects at hand, and a recogniser that gives its best few
+        readings, the reading the conversation makes most sense of is taken (`hypotheses`)."""
+        prompt, known = job.prompt, []
+        if job.expecting is not None and self._tools.vocabulary is not None:
             try:
-                prompt = with_known(prompt, self._tools.vocabulary())
+                known = self._tools.vocabulary()
+                prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
-        return Utterance(job.audio, job.language, prompt)
+        if job.expecting is None or self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
+            return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+        heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
+        chosen = choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), job.expecting, known)
+        return replace(heard, text=chosen.text, log_prob=chosen.log_prob)
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
@@ -312,14 +354,15 @@ class SessionRuntime:
                 # A speculative transcript is the turn's own in nearly every turn (the speech end
                 # rarely moves after 160 ms of silence): dropping it under load only moved the
                 # same work later (bench/load_voice.py), so it runs as urgently as a final one.
-                # Whisper serves one call at a time: a worker takes other work meanwhile, and the
-                # turns of other sessions that finished meanwhile go in one batch with this one.
-                result = await self._scheduler.run_batched(
-                    Priority.URGENT,
-                    self._stt.transcribe_many,
-                    partial(self._utterance, job),
-                    exclusive=self._stt,
-                )
+                # Whisper serves one call at a time: a worker takes other work meanwhile. A plain
+                # transcript goes in one batch with the other sessions' turns that ended meanwhile.
+                if job.expecting is None:
+                    utterance = partial(Utterance, job.audio, job.language, job.prompt)
+                    result = await self._scheduler.run_batched(
+                        Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
+                    )
+                else:
+                    result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
@@ -416,12 +459,18 @@ class SessionRuntime:
             scheduler=self._scheduler,
             speculative=speculative,
             on_synthesised=partial(self._stages.stage, "tts") if self._stages is not None else None,
+            phrases=phrases_of(self._tts),
         )
 
     async def _timed_brain(self, request: BrainRequest, *, speculative: bool) -> AsyncIterator[BrainEvent]:
         """The brain's stream, reported as a `brain` stage with its first-token time."""
         started = time.time()
         first_token_s: float | None = None
+        if self._tools.vocabulary is not None and request.tools:
+            try:  # a database read: off the event loop
+                request = replace(request, known=tuple(await asyncio.to_thread(self._tools.vocabulary)))
+            except Exception:  # the names only make the brain surer: it answers without them
+                log.exception("session %s: the tools' vocabulary failed", self.session.id)
         async for event in self._brain.stream(request):
             if first_token_s is None:
                 first_token_s = time.time() - started

@@ -93,6 +93,8 @@ class RealtimeSession:
             on_transcribed=self._generate_if_ready,
             on_speaking=lambda ms: self._backchannels.speech_going_on(ms),
             on_pause_heard=lambda text, ms: self._backchannels.speech_heard(text, ms),
+            on_onset=self._onset,
+            on_onset_unconfirmed=lambda: self._backchannels.end_duck(),
         )
         self._responses = Responses(
             self._out,
@@ -425,6 +427,13 @@ class RealtimeSession:
                 self._responses.cancel(self._responses.current, "turn_detected")
             elif self._server_playout and self._responses.playouts:
                 self._out.append(ClearPlayout())  # the reply is generated but still playing
+            self._backchannels.end_duck()
+
+    def _onset(self) -> None:
+        """A provisional speech onset (before VAD confirms it): pause the reply's audio."""
+        detection = self._input.detection
+        if detection is not None and detection.interrupt_response and detection.pause_at_onset:
+            self._backchannels.onset()
 
     def _turn_ended(self) -> None:
         self._backchannels.turn_ended()
@@ -435,8 +444,8 @@ class RealtimeSession:
     def _generate_if_ready(self) -> None:
         self._responses.maybe_generate()
 
-    def _prefetch(self, text: str) -> None:
-        """Ask for the reply this turn would get if it ended now (see `Prefetch`)."""
+    def _prefetch(self, text: str) -> bool:
+        """Ask for the reply this turn would get if it ended now (see `Prefetch`); whether it did."""
         detection = self._input.detection
         if (
             not self._speculative_replies
@@ -446,11 +455,12 @@ class RealtimeSession:
             or self._responses.current is not None
             or self._conversation.pending
         ):
-            return
+            return False
         response = self._responses.plan({})
         request = self._responses.brain_request(response)
         messages = [*request.messages, Message("user", text)]
         self._out.append(Prefetch(replace(request, messages=messages), response.plan))
+        return True
 
     def _response_started(self) -> None:
         self._idle_deadline = None

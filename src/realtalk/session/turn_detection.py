@@ -5,8 +5,10 @@ models. Two ways to end a turn:
 
 - silence (`server_vad`): the turn ends `silence_duration_ms` after the last speech frame;
 - semantics (`semantic_vad`): during a pause the session asks a turn-end model whether the
-  audio so far sounds finished, and gets the pause's speculative transcript. When both say
-  "finished", the turn ends there and then; otherwise it ends after `SemanticTiming.max_silence_ms`.
+  audio so far sounds finished, and gets the pause's speculative transcript. The two fused set
+  how long the pause must last (`pause_wait_ms`): a confidently finished turn ends as soon as
+  both are in, a less certain one waits a little (`settle_ms`, `doubt_ms`), one whose words stop
+  mid-sentence up to `SemanticTiming.max_silence_ms`.
 """
 
 from __future__ import annotations
@@ -27,22 +29,33 @@ ONSET_FRAMES = 2
 
 @dataclass(frozen=True)
 class SemanticTiming:
-    """How `semantic_vad` waits, for one eagerness."""
+    """How `semantic_vad` waits, for one eagerness: the more sure the turn is over, the shorter."""
 
     threshold: float
     """Turn-end model probability at or above which the audio sounds finished."""
+    confident: float
+    """At or above this, with a transcript that reads finished, the turn ends once the verdicts
+    are in."""
+    settle_ms: int
+    """Finished-sounding, but not confidently (or the words may go on): this long. The reply is
+    prepared meanwhile, so it is ready when the turn ends."""
+    doubt_ms: int
+    """The model hears it unfinished but the words read finished ("He was not."): this long."""
     max_silence_ms: int
-    """A pause this long ends the turn whatever it sounds like."""
+    """A pause this long ends the turn whatever it sounds like (the wait for an unfinished one)."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
-# "auto" is "medium". A finished-sounding turn ends as soon as its verdicts are in (~160 ms of
-# silence plus the model); these are the waits for one that does not sound finished.
+# "auto" is "medium". Tuned on the dev half of bench/turn_taking.py's material
+# (bench/turn_decision.py); the confident end comes right after the verdicts (~100 ms of silence,
+# the transcript and the model). `doubt` outlasts the material's longest mid-sentence pause
+# (1.2 s) at medium: the model's "unfinished" is what keeps those pauses.
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    "low": SemanticTiming(threshold=0.7, max_silence_ms=4000),
-    "medium": SemanticTiming(threshold=0.5, max_silence_ms=2000),
-    "auto": SemanticTiming(threshold=0.5, max_silence_ms=2000),
-    "high": SemanticTiming(threshold=0.3, max_silence_ms=1000),
+    # eagerness: threshold, confident, settle_ms, doubt_ms, max_silence_ms
+    "low": SemanticTiming(0.7, 1.01, 1500, 2500, 4000),  # never at once: every pause waits 1.5 s
+    "medium": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
+    "auto": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
+    "high": SemanticTiming(0.3, 0.6, 400, 700, 1000),
 }
 
 # Words an English sentence rarely ends on: articles, prepositions, conjunctions, auxiliaries
@@ -54,6 +67,11 @@ _UNFINISHED_WORDS = frozenset(
     could may might must very rather quite um uh er erm i we they he she""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z']+")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_NUMBER = re.compile(r"\d[\d,.:]*")
+_LIST_END = re.compile(r"\b(?:and|or)\b")
+
+Ending = Literal["open", "may_go_on", "closed"]
 
 
 def sounds_unfinished(transcript: str) -> bool:
@@ -67,6 +85,37 @@ def sounds_unfinished(transcript: str) -> bool:
     return bool(words) and words[-1] in _UNFINISHED_WORDS
 
 
+def transcript_ending(transcript: str) -> Ending:
+    """How the words of a pause end: `open` (mid-sentence), `may_go_on`, `closed`.
+
+    May go on: a last sentence that is a list not closed by "and"/"or" ("eggs, milk, bread."), or
+    numbers being dictated ("5 5 5, 1 2"). Whisper's full stop itself says little: it leaves it
+    out of short answers ("7 of clubs") and puts it in where a reader paused mid-sentence.
+    """
+    text = transcript.strip()
+    if sounds_unfinished(text):
+        return "open"
+    last = _SENTENCES.split(text)[-1].lower()
+    if last.count(",") >= 2 and not _LIST_END.search(last):
+        return "may_go_on"
+    core = last.rstrip(".!?\"') ]")
+    if core[-1:].isdigit() and len(_NUMBER.findall(core)) >= 2:
+        return "may_go_on"
+    return "closed"
+
+
+def pause_wait_ms(timing: SemanticTiming, probability: float, transcript: str) -> int:
+    """How long the pause must last to end the turn, from the model's verdict and the transcript."""
+    ending = transcript_ending(transcript)
+    if ending == "open":
+        return timing.max_silence_ms
+    if probability < timing.threshold:
+        return timing.doubt_ms
+    if ending == "closed" and probability >= timing.confident:
+        return 0
+    return timing.settle_ms
+
+
 @dataclass(frozen=True)
 class TurnEvent:
     kind: Literal["speech_started", "speech_stopped"]
@@ -77,9 +126,10 @@ class TurnEvent:
 class TurnDetector:
     """Hysteresis + hang-over endpointing over a stream of (probability, frame end time).
 
-    With `semantic` timing, `silence_duration_ms` is ignored for the verdict-based early end: the
-    pause is judged by `sounds_complete` and `heard`, each reported for the pause that `pause_id`
-    named when it was asked about.
+    With `semantic` timing, `silence_duration_ms` is ignored: each pause is judged by
+    `sounds_complete` and `heard`, each reported for the pause that `pause_id` named when it was
+    asked about, and the two verdicts together set how long that pause must last
+    (`pause_wait_ms`); until both are in, the longest wait applies.
     """
 
     def __init__(
@@ -100,8 +150,10 @@ class TurnDetector:
         self._onset_run = 0
         self._last_speech_end_ms = 0.0
         # Verdicts as (pause_id, verdict): one about an earlier pause no longer counts.
-        self._complete: tuple[float, bool] | None = None
-        self._unfinished: tuple[float, bool] | None = None
+        self._probability: tuple[float, float] | None = None
+        self._transcript: tuple[float, str] | None = None
+        self._wait_ms: float = self.silence_duration_ms
+        """How long the current pause must last to end the turn."""
         self.noise = noise or NoiseFloor()
 
     @property
@@ -137,37 +189,46 @@ class TurnDetector:
             level_db is None or self.noise.continues(level_db)
         ):
             self._last_speech_end_ms = frame_end_ms
-        elif frame_end_ms - self._last_speech_end_ms >= self.silence_duration_ms:
+            self._wait_ms = self.silence_duration_ms  # a new pause waits for its own verdicts
+        elif frame_end_ms - self._last_speech_end_ms >= self._wait_ms:
             return self._stop()
         return None
 
-    def sounds_complete(self, pause_id: float, probability: float) -> TurnEvent | None:
+    def sounds_complete(self, pause_id: float, probability: float, now_ms: float) -> TurnEvent | None:
         """The turn-end model's verdict on the pause `pause_id`; may end the turn now."""
         if self.semantic is None or not self.speaking or pause_id != self._last_speech_end_ms:
             return None
-        self._complete = (pause_id, probability >= self.semantic.threshold)
-        return self._verdicts_in()
+        self._probability = (pause_id, probability)
+        return self._verdicts_in(now_ms)
 
-    def heard(self, pause_id: float, transcript: str) -> TurnEvent | None:
+    def heard(self, pause_id: float, transcript: str, now_ms: float) -> TurnEvent | None:
         """The transcript of the speech before the pause `pause_id`; may end the turn now."""
         if self.semantic is None or not self.speaking or pause_id != self._last_speech_end_ms:
             return None
-        self._unfinished = (pause_id, sounds_unfinished(transcript))
-        return self._verdicts_in()
+        self._transcript = (pause_id, transcript)
+        return self._verdicts_in(now_ms)
 
     def reset(self) -> None:
         """Forget the turn in progress (the noise estimate stays: the room has not changed)."""
         self.speaking = False
         self._onset_run = 0
-        self._complete = self._unfinished = None
+        self._probability = self._transcript = None
+        self._wait_ms = self.silence_duration_ms
 
-    def _verdicts_in(self) -> TurnEvent | None:
+    def _verdicts_in(self, now_ms: float) -> TurnEvent | None:
+        assert self.semantic is not None
         pause = self._last_speech_end_ms
-        if self._complete == (pause, True) and self._unfinished == (pause, False):
+        if self._probability is None or self._transcript is None:
+            return None
+        if self._probability[0] != pause or self._transcript[0] != pause:
+            return None
+        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], self._transcript[1])
+        if now_ms - pause >= self._wait_ms:
             return self._stop()
         return None
 
     def _stop(self) -> TurnEvent:
         self.speaking = False
-        self._complete = self._unfinished = None
+        self._probability = self._transcript = None
+        self._wait_ms = self.silence_duration_ms
         return TurnEvent("speech_stopped", int(self._last_speech_end_ms))

@@ -76,8 +76,9 @@ class ToolRegistry:
 
     tools: dict[str, ServerTool] = field(default_factory=dict)
     vocabulary: Callable[[], list[str]] | None = None
-    """The names of the things the tools hold (task titles), for speech recognition to listen for.
-    Called in a worker thread, so it may read a database."""
+    """The names of the things the tools hold (task titles), for speech recognition to listen for
+    and the built-in brain to check names against. Called in a worker thread, so it may read a
+    database."""
 
     def register(
         self,

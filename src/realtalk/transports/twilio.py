@@ -206,11 +206,24 @@ class TwilioPlayer:
         """When Twilio started on the oldest unacknowledged chunk (first send, or the last mark)."""
         self._marks = 0
         self._held: list[tuple[str, str, bytes]] | None = None
-        """Audio kept back while a backchannel is judged (Twilio plays what it already has)."""
+        """Audio kept back while the player is paused (an onset or a backchannel is judged)."""
 
     def pause(self) -> None:
-        if self._held is None:
-            self._held = []
+        """Twilio plays everything it was sent, seconds of it: `clear` it now, and keep what it had
+        not played yet to send again on `resume`."""
+        if self._held is not None:
+            return
+        self._held = []
+        if not self._pending:
+            return
+        self._send({"event": "clear"})
+        oldest = self._pending[0]
+        heard = self._heard_of_oldest()
+        self._add_heard(oldest.item_id, heard)
+        for sent in self._pending:
+            audio = sent.audio[heard:] if sent is oldest else sent.audio
+            self._held.append((sent.response_id, sent.item_id, audio))
+        self._pending.clear()  # Twilio returns their marks as it clears: no longer ours
 
     def resume(self) -> None:
         held, self._held = self._held or [], None
@@ -231,7 +244,7 @@ class TwilioPlayer:
         self._send({"event": "mark", "mark": {"name": name}})
         if not self._pending:
             self._playing_since = time.monotonic()
-        self._pending.append(_Sent(name, response_id, item_id, len(audio)))  # μ-law: a byte a sample
+        self._pending.append(_Sent(name, response_id, item_id, audio))
 
     def clear(self) -> None:
         self._send({"event": "clear"})
@@ -241,11 +254,8 @@ class TwilioPlayer:
         for response_id, item_id, _ in self._held or []:
             cut.setdefault(response_id, item_id)
         self._held = None
-        if self._pending and self._playing_since is not None:
-            # Twilio was part-way through the oldest unacknowledged chunk.
-            oldest = self._pending[0]
-            elapsed = int((time.monotonic() - self._playing_since) * RATE)
-            self._add_heard(oldest.item_id, min(elapsed, oldest.samples))
+        if self._pending:
+            self._add_heard(self._pending[0].item_id, self._heard_of_oldest())
         self._pending.clear()
         for response_id, item_id in cut.items():
             self._acked_chunks.pop(response_id, None)
@@ -258,13 +268,20 @@ class TwilioPlayer:
             return
         while self._pending:
             sent = self._pending.popleft()
-            self._add_heard(sent.item_id, sent.samples)
+            self._add_heard(sent.item_id, len(sent.audio))
             played = self._acked_chunks[sent.response_id] = self._acked_chunks.get(sent.response_id, 0) + 1
             if sent.name == name:
                 break
         self._playing_since = time.monotonic()
         if not self._pending:
             self._report(self._call.session.playout_drained(sent.response_id, played))
+
+    def _heard_of_oldest(self) -> int:
+        """Samples of the oldest unacknowledged chunk Twilio has played by now."""
+        if self._playing_since is None:
+            return 0
+        elapsed = int((time.monotonic() - self._playing_since) * RATE)
+        return min(elapsed, len(self._pending[0].audio))
 
     def _add_heard(self, item_id: str, samples: int) -> None:
         self._heard_samples[item_id] = self._heard_samples.get(item_id, 0) + samples
@@ -278,7 +295,8 @@ class _Sent:
     name: str
     response_id: str
     item_id: str
-    samples: int
+    audio: bytes
+    """μ-law: a byte a sample. Kept until its mark returns, to send again after a pause."""
 
 
 class TwilioStream:

@@ -42,9 +42,12 @@ DISCONNECT_GRACE_S = 5.0
 """How long a 'disconnected' peer may take to come back (ICE restarts, brief network loss)."""
 MAX_INBOX = 1024
 """Client events from the data channel waiting for the session."""
-JITTER_PACKETS = 2
-"""Caller audio held back for reordering, in 20 ms packets. aiortc holds 4 (80 ms); every packet
-held is latency added to turn ends and barge-in, and Opus plus VAD ride out the rare late one."""
+JITTER_PACKETS = 1
+"""Caller audio held back for reordering, in 20 ms packets, beyond the one packet aiortc's buffer
+always waits for (a frame is complete when the next one arrives). aiortc holds 4 (80 ms); every
+packet held is latency added to turn ends and barge-in. A packet that comes late still finds its
+place: the buffer stops at the gap until it arrives (and is one packet deeper from then on), so
+the prefetch only sets the starting depth."""
 
 
 class SdpError(ValueError):
@@ -179,7 +182,7 @@ class RtcCall:
             raise SdpError(f"Could not parse the SDP offer: {exc}") from exc
         for transceiver in self.pc.getTransceivers():
             if transceiver.kind == "audio":
-                _shorten_jitter_buffer(transceiver.receiver)
+                shorten_jitter_buffer(transceiver.receiver)
                 self.pc.addTrack(self.player)
                 break
         try:
@@ -286,14 +289,14 @@ class RtcCall:
             await self.pc.close()
 
 
-def _shorten_jitter_buffer(receiver: Any) -> None:
-    """Hold `JITTER_PACKETS` instead of aiortc's fixed 4 (it has no setting; see JITTER_PACKETS).
+def shorten_jitter_buffer(receiver: Any, packets: int = JITTER_PACKETS) -> None:
+    """Hold `packets` instead of aiortc's fixed 4 (it has no setting; see JITTER_PACKETS).
 
     Done before any packet arrives. If a later aiortc names its buffer differently, its default
     stays: slower, still correct.
     """
     attribute = "_RTCRtpReceiver__jitter_buffer"
     if isinstance(getattr(receiver, attribute, None), JitterBuffer):
-        setattr(receiver, attribute, JitterBuffer(capacity=16, prefetch=JITTER_PACKETS))
+        setattr(receiver, attribute, JitterBuffer(capacity=16, prefetch=packets))
     else:
         log.debug("aiortc's receiver has no jitter buffer to shorten; keeping its default")

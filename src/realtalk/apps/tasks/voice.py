@@ -154,7 +154,7 @@ def list_due_tasks(
         Field(description="only tasks of this priority; high for urgent, important or critical"),
     ] = None,
     tag: Annotated[str | None, Field(description="only tasks tagged with this label")] = None,
-    overdue: Annotated[bool, Field(description="only overdue tasks; true if late")] = False,
+    overdue: Annotated[bool, Field(description="only overdue tasks; true if late or past due")] = False,
 ) -> dict[str, object]:
     """List the open tasks on the task list: all, those due on a given day, the overdue (late) ones, or
     those of a priority or tag (a long list a few at a time).

@@ -1,0 +1,59 @@
+"""Which of the names the tools hold (task titles) some heard words name, and how surely.
+
+Speech recognition mishears names ("rapport" for "report", "lanlord" for "landlord"), and a tool
+that matches words loosely would then change whatever it guessed. Before a call that changes a
+named thing, the built-in brain compares the words it is about to send with the names the
+server's tools hold (`BrainRequest.known`). Words heard as they are written, or in another form
+("picked" for "pick"), are sure signs; words that only sound alike (the same Metaphone key) or are
+spelt alike (Jaro-Winkler similarity) are not. When a name fits by more words that are not its
+own than words that are, the brain asks "Did you mean ...?" first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jellyfish
+
+from . import lexicon
+
+ALIKE = 0.85
+"""Jaro-Winkler similarity from which two words count as spelt alike ("lanlord"/"landlord" 0.9)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    name: str
+    """The name as the tools hold it."""
+    sure: bool
+    """As many heard words are the name's own as only sound or look like its words, and at least one."""
+
+
+def closest(words: str, known: Sequence[str]) -> Match | None:
+    """The known name the words fit best (the first of equals), or None when none fits at all."""
+    heard = _content(words)
+    best: tuple[float, int, int, str] | None = None
+    for name in known:
+        own = _content(name)
+        likeness = [max((_likeness(word, w) for w in own), default=0.0) for word in heard]
+        exact = likeness.count(1.0)
+        score = (sum(likeness), exact, len(likeness) - likeness.count(0.0) - exact, name)
+        if score[0] > 0 and (best is None or score[:2] > best[:2]):
+            best = score
+    return None if best is None else Match(best[3], sure=best[1] > 0 and best[1] >= best[2])
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
+
+
+def _likeness(heard: str, word: str) -> float:
+    """1 for the same word or a form of it; 0.8 for one that sounds or is spelt alike; else 0."""
+    if lexicon.stem(heard) == lexicon.stem(word):
+        return 1.0
+    if min(len(heard), len(word)) < 4:
+        return 0.0  # short words sound alike by the dozen
+    if jellyfish.metaphone(heard) == jellyfish.metaphone(word):
+        return 0.8
+    return 0.8 if jellyfish.jaro_winkler_similarity(heard, word) >= ALIKE else 0.0

@@ -1,0 +1,21 @@
+"""What counts as listener feedback in a transcript (`session/backchannel.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtalk.session.backchannel import is_backchannel
+
+
+@pytest.mark.parametrize(
+    "heard", ["", "Mm-hm.", "MMMHM", "mmm-hmm", "Hmmm.", "uhhuh", "Ahh.", "Yeah, right.", "I see."]
+)
+def test_feedback_however_whisper_spells_it(heard: str) -> None:
+    assert is_backchannel(heard)
+
+
+@pytest.mark.parametrize(
+    "heard", ["Wait.", "No.", "and the mission", "mom", "yeah yeah yeah okay", "Stop, Tuesday."]
+)
+def test_words_are_an_interruption(heard: str) -> None:
+    assert not is_backchannel(heard)

@@ -1,0 +1,60 @@
+"""Choosing among the recogniser's readings the one the conversation makes most sense of."""
+
+from __future__ import annotations
+
+from realtalk.brain.base import ToolSpec
+from realtalk.engines.base import Hypothesis
+from realtalk.session.hearing import Expectation
+from realtalk.session.hypotheses import FIT_WEIGHT, Fit, choose
+
+TOOLS = [
+    ToolSpec("set_task_priority", "", {"properties": {"priority": {"enum": ["low", "medium", "high"]}}}),
+    ToolSpec("tag_task", "", {"properties": {"tags": {"type": "array"}}}),
+    ToolSpec("unlock_door", "", {"properties": {"code": {"type": "string"}}}),
+]
+TITLES = ["Water the plants", "Buy a birthday present for Mia"]
+
+
+def test_a_close_reading_with_the_tools_words_wins() -> None:
+    readings = [
+        Hypothesis("Actually, make a type right already.", -0.27),
+        Hypothesis("Actually, make it high priority.", -0.40),
+    ]
+    assert choose(readings, Expectation.of(TOOLS, None)).text == "Actually, make it high priority."
+
+
+def test_a_known_name_counts_by_two_words_in_a_row() -> None:
+    expecting = Expectation.of([], None)
+    readings = [
+        Hypothesis("Can you remove what on the plants?", -0.40),
+        Hypothesis("Can you remove water the plants?", -0.47),
+    ]
+    assert choose(readings, expecting, TITLES).text == "Can you remove water the plants?"
+    # One word of a name is too weak a sign: "Mia" must not turn "me a" into a name.
+    readings = [Hypothesis("Tell me a joke.", -0.50), Hypothesis("Tell Mia joke.", -0.52)]
+    assert choose(readings, expecting, TITLES).text == "Tell me a joke."
+
+
+def test_a_yes_or_no_is_expected_after_a_yes_or_no_question() -> None:
+    readings = [Hypothesis("Yet, delete it.", -0.30), Hypothesis("Yes, delete it.", -0.36)]
+    asked = Expectation.of([], "Do you really want to delete Water the plants?")
+    assert choose(readings, asked).text == "Yes, delete it."
+    told = Expectation.of([], "Deleted Water the plants. What else?")
+    assert choose(readings, told).text == "Yet, delete it."
+
+
+def test_the_sound_still_decides_between_readings_that_fit_alike() -> None:
+    readings = [
+        Hypothesis("I'd like to try the code 4821.", -0.48),
+        Hypothesis("I'd like to try Nicole 4821.", -0.43),
+    ]
+    assert choose(readings, Expectation.of(TOOLS, None)).text == "I'd like to try the code 4821."
+    far = [Hypothesis("Add it being over new.", -0.3), Hypothesis("Add it high.", -0.3 - 2 * FIT_WEIGHT)]
+    assert choose(far, Expectation.of(TOOLS, None)).text == "Add it being over new."
+    assert choose([Hypothesis("Only one.", -2.0)], Expectation.of(TOOLS, None)).text == "Only one."
+
+
+def test_fit_counts_each_expected_thing_once() -> None:
+    fit = Fit(Expectation.of(TOOLS, "Shall I read the rest?"), TITLES)
+    assert fit.of("yes tag water the plants, high high high") == 1 + 1 + 1 + 1  # yes, tag, water-plant, high
+    assert fit.of("the of and") == 0  # small words of tool names ("set") never count

@@ -1,0 +1,69 @@
+"""The runtime hears a turn with real Whisper: its best readings, chosen by what the conversation
+expects, with the names the server's tools hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from realtalk.brain.builtin import BuiltinBrain
+from realtalk.config import Settings
+from realtalk.engines.loader import load_speech_engines
+from realtalk.engines.whisper_stt import WhisperStt
+from realtalk.session.effects import Transcribe
+from realtalk.session.hearing import Expectation, with_known
+from realtalk.session.runtime import SessionRuntime
+from realtalk.session.session import RealtimeSession
+from realtalk.tools.registry import ToolRegistry
+from tests.session.test_session_core import QuietVad
+from tests.speech_data import librivox_clips, load_wav_16k
+
+pytestmark = pytest.mark.slow
+
+NAMES = ["John Dashwood", "Water the plants"]
+
+
+def runtime(registry: ToolRegistry, readings: int) -> tuple[SessionRuntime, WhisperStt]:
+    stt = load_speech_engines(Settings(stt_trim=True)).stt
+    assert isinstance(stt, WhisperStt)
+    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    brain = BuiltinBrain()
+    made = SessionRuntime(
+        session, stt=stt, tts=None, brain=brain, store=None, send=_ignore, tools=registry, readings=readings
+    )  # type: ignore[arg-type]
+    return made, stt
+
+
+async def _ignore(event: dict[str, Any]) -> None:
+    return None
+
+
+def test_a_turn_is_one_of_whispers_readings_prompted_with_the_names_the_tools_hold() -> None:
+    asked: list[str] = []
+    registry = ToolRegistry(vocabulary=lambda: asked.append("names") or NAMES)
+    hearing, stt = runtime(registry, readings=5)
+    audio = load_wav_16k(librivox_clips()[0][0])
+    expecting = Expectation(("set task priority", "high"))
+    heard = hearing._hear(Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting))
+    assert asked == ["names"]
+    readings = stt.transcribe_nbest(audio, prompt=with_known(expecting.prompt(), NAMES), n=5).alternatives
+    assert heard.text in [r.text for r in readings] and "Dashwood" in heard.text
+    # One reading: Whisper's greedy one, as without the choice.
+    greedy, _ = runtime(registry, readings=1)
+    alone = greedy._hear(Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting))
+    assert alone.text == stt.transcribe(audio, prompt=with_known(expecting.prompt(), NAMES)).text
+    assert not alone.alternatives
+
+
+def test_a_failing_vocabulary_or_a_clients_prompt_still_hears() -> None:
+    def broken() -> list[str]:
+        raise RuntimeError("the database is gone")
+
+    hearing, stt = runtime(ToolRegistry(vocabulary=broken), readings=5)
+    audio = load_wav_16k(librivox_clips()[0][0])
+    expecting = Expectation(("set task priority",))
+    assert "Dashwood" in hearing._hear(Transcribe("item", audio, expecting=expecting)).text
+    # The client's own prompt: no choice, no names, Whisper's reading as asked.
+    own = hearing._hear(Transcribe("item", audio, prompt="Sense and Sensibility."))
+    assert own.text == stt.transcribe(audio, prompt="Sense and Sensibility.").text and not own.alternatives
