@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from realtalk.brain.builtin import BuiltinBrain
-from realtalk.engines.base import Transcription
+from realtalk.engines.base import Transcription, Utterance
 from realtalk.engines.scheduler import InferenceScheduler, Priority
 from realtalk.session.effects import Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
@@ -54,6 +55,9 @@ class _CountingStt:
     ) -> Transcription:
         self.heard.append(len(audio))
         return Transcription("hello", audio_seconds=len(audio) / 16_000)
+
+    def transcribe_many(self, utterances: Sequence[Utterance]) -> list[Transcription]:
+        return [self.transcribe(u.audio) for u in utterances]
 
 
 async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued() -> None:
