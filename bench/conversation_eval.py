@@ -10,7 +10,7 @@ Every tool call is checked against its JSON schema, and every question case agai
 (a question never writes). `--llm-base-url` runs the same cases against an OpenAI-compatible
 endpoint instead of the built-in brain. Run from the repository root:
 
-    python bench/conversation_eval.py --half dev [--spoken] [--llm-base-url URL --llm-model M]
+    python bench/conversation_eval.py --half dev|dev2|test|holdout [--spoken] [--llm-base-url URL --llm-model M]
 
 `--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best.
 """
@@ -111,11 +111,17 @@ def check(case: dict[str, Any], outcome: Outcome, before: list[dict[str, Any]], 
     for words in expect.get("absent", []):
         if any(words in t["title"].lower() for t in after):
             problems.append(f"a task with {words!r} is still there")
+    if "count" in expect and len(after) != expect["count"]:
+        problems.append(f"{len(after)} tasks instead of {expect['count']}")
     if expect.get("unchanged") and outcome.wrote:
         problems.append("the task list changed")
     for words in expect.get("says", []):
-        if words.lower() not in said:
+        # A list is alternatives ("6" or "six"): any one of them will do.
+        if not any(w.lower() in said for w in ([words] if isinstance(words, str) else words)):
             problems.append(f"did not say {words!r}")
+    for words in expect.get("not_says", []):
+        if words.lower() in said:
+            problems.append(f"said {words!r}")
     if expect.get("asks") and "?" not in said:
         problems.append("did not ask")
     if "calls" in expect:
@@ -258,9 +264,19 @@ class Runner:
         outcome.calls.append((name, args if isinstance(args, dict) else {}))
 
 
-async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str]) -> list[Outcome]:
+def load(half: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A half's cases and the fixtures they may name. A half is a list of cases, or an object with
+    its own `fixtures` (added to fixtures.json) and `cases`, so a held-out half shares nothing."""
     cases = json.loads((EVAL / f"{half}.json").read_text())
     fixtures = json.loads((EVAL / "fixtures.json").read_text())
+    if isinstance(cases, dict):
+        fixtures |= cases.get("fixtures", {})
+        cases = cases["cases"]
+    return cases, fixtures
+
+
+async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str]) -> list[Outcome]:
+    cases, fixtures = load(half)
     today = date.today()
     outcomes: list[Outcome] = []
     for app in apps:
@@ -313,7 +329,9 @@ def report(half: str, mode: str, brain: str, outcomes: list[Outcome]) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=["dev", "test", "both"], default="dev")
+    halves = sorted(p.stem for p in EVAL.glob("*.json") if p.stem != "fixtures")
+    what = "a case file of bench/eval (dev2: a second tuning set; holdout: never used for tuning); both: dev and test"
+    parser.add_argument("--half", choices=[*halves, "both"], default="dev", help=what)
     parser.add_argument("--spoken", action="store_true", help="speak the turns (espeak-ng, noise, Whisper)")
     parser.add_argument("--app", choices=["task-manager", "escape-room"], action="append")
     parser.add_argument("--llm-base-url", help="an OpenAI-compatible endpoint to evaluate instead")

@@ -76,7 +76,7 @@ def bench_tts(threads: int) -> None:
 
 
 def bench_brain() -> None:
-    """The built-in brain's reply to the evaluation set's dev turns (first turns, Task Manager tools):
+    """The built-in brain's reply to the tuning sets' Task Manager first turns (dev and dev2):
     the MiniLM embedding of the utterance included, the tools' embeddings cached after the first."""
     import json
 
@@ -85,8 +85,12 @@ def bench_brain() -> None:
     from realtalk.brain.builtin import BuiltinBrain
     from realtalk.engines.minilm_embedder import shared
 
-    cases = json.loads((Path(__file__).parent / "eval" / "dev.json").read_text())
-    texts = [c["turns"][0] for c in cases if c["turns"]]
+    cases = [
+        c
+        for half in ("dev", "dev2")
+        for c in json.loads((Path(__file__).parent / "eval" / f"{half}.json").read_text())
+    ]
+    texts = [c["turns"][0] for c in cases if c["turns"] and c["app"] == "task-manager"]
     tools = builtin_apps()["task-manager"].tools.specs()
     brain = BuiltinBrain()
     brain.reply(BrainRequest("", [Message("user", "warm up")], tools))
@@ -109,9 +113,11 @@ def bench_brain() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2, help="TTS ONNX Runtime threads")
+    parser.add_argument("--brain", action="store_true", help="only the built-in brain")
     args = parser.parse_args()
-    bench_vad()
-    bench_tts(args.threads)
+    if not args.brain:
+        bench_vad()
+        bench_tts(args.threads)
     bench_brain()
 
 

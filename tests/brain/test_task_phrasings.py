@@ -71,11 +71,9 @@ def test_phrasal_verbs_pick_their_tool(text: str, name: str, title: str) -> None
     assert (tool_name, arguments["title"]) == (name, title)
 
 
-def test_dont_still_says_no_but_dont_forget_does_not() -> None:
-    assert called(reply("don't delete buy bread", tools=TOOLS)) == (
-        "delete_task",
-        {"title": "buy bread", "confirm": False},
-    )
+def test_dont_asks_for_nothing_but_dont_forget_does() -> None:
+    assert "won't change anything" in said(reply("don't delete buy bread", tools=TOOLS))
+    assert "won't change anything" in said(reply("No need to add anything yet, I'm thinking", tools=TOOLS))
     assert "confirm" not in called(reply("don't forget to delete the old files", tools=TOOLS))[1]
 
 

@@ -82,7 +82,7 @@ _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|please|yes|yeah|well|and|also|now|then|just)\s+"
+    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just)\s+"
     r"|(?:can|could|would|will)\s+you\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
     re.I,
@@ -90,12 +90,16 @@ _LEAD_IN = re.compile(
 _REQUEST_VERBS = {"add", "create", "make", "put", "set", "send", "write", "search", "find", "look", "tell",
                   "remind", "note", "save", "remember", "schedule", "book", "get", "give", "show", "post",
                   "log", "record", "ask", "check", "start", "open", "call", "text", "email"}  # fmt: skip
+# "Add pay rent, it's due on the 1st": once the date went to its parameter, "it's" is left dangling.
+_DANGLING = {"it's", "its", "that's", "which", "it"}
 _OBJECT_WORDS = {"a", "an", "the", "my", "new", "another", "this", "some", "me", "up", "us"}
 _CONNECTORS = {"to", "for", "about", "that", "saying", "called", "named", "titled", "on", "with", "of",
                "in", "at", "by", "and", "into", "onto", "as", "please", "is", "from"}  # fmt: skip
 # "I have to call the bank": what follows is the thing to do, its verb included.
 _OBLIGATION = re.compile(
-    r"^(?:(?:i\s+(?:have|must|gotta|got)|i've\s+got)\s+(?:to\s+)?|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
+    r"^(?:(?:i|we)\s+(?:really\s+)?(?:have|must|gotta|got|should|ought|need|better|'d\s+better)\s+(?:to\s+)?"
+    r"(?:really\s+|definitely\s+|also\s+)?"
+    r"|(?:i've|we've)\s+got\s+(?:to\s+)?|i'd\s+better\s+|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
     r"\s+(?:to\s+)?|remember\s+to\s+)",
     re.I,
 )
@@ -231,7 +235,15 @@ def _fill(
         for p in params
         if p.name in arguments and (why := validation.problem(p.spec, arguments[p.name]))
     }
-    ordered = {p.name: arguments[p.name] for p in params if p.name in arguments and p.name not in invalid}
+    # A value the schema gives by default says nothing the call would not ("mark X as done" to a
+    # tool whose `done` is true unless said otherwise).
+    ordered = {
+        p.name: arguments[p.name]
+        for p in params
+        if p.name in arguments
+        and p.name not in invalid
+        and (p.required or "default" not in p.spec or arguments[p.name] != p.spec["default"])
+    }
     return Filled(ordered, [p for p in params if p.required and p.name not in ordered], invalid)
 
 
@@ -279,7 +291,8 @@ def _value(
             found = found and Found(found.value, ((0, len(utterance.text)),))
         return _take(utterance, found, param)
     if kind == "code":
-        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3), param)
+        digits = validation.stated_digits(str(param.spec.get("description", ""))) is not None
+        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3, digits=digits), param)
         if value is not None and param.spec.get("type") == "integer":
             return int(value) if value.isdigit() else None
         return value
@@ -289,7 +302,8 @@ def _value(
         return _list(param, utterance)
     if kind == "entity" and not param.required and not answer:
         # An optional free-form filter is only set when named: "tagged work", not any leftover word.
-        value = _take(utterance, _named_value(param, utterance), param)
+        found = _named_value(param, utterance) or _label_said(param, utterance, vocabulary)
+        value = _take(utterance, found, param)
         return value or None
     if kind in ("name", "place", "entity"):
         found = _phrase(param, utterance, vocabulary, params)
@@ -344,7 +358,9 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
             continue
         alternatives = "|".join(map(re.escape, words))
         pattern = re.compile(
-            rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super)\s+)*\b(?:{alternatives})\b", re.I
+            rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super|pretty|quite|fairly|rather|extremely|so|kind\s+of"
+            rf"|kinda|a\s+bit)\s+)*\b(?:{alternatives})\b",
+            re.I,
         )
         said = next(utterance.matches(pattern), None)
         if said is not None:
@@ -475,6 +491,17 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
     for match in utterance.matches(marker):
+        # "a work tag on X": the value said before the name, as an adjective.
+        before = re.search(r"\b(?:a|an)\s+([a-z]+)\s+$", utterance.text[: match.start()], re.I)
+        if (
+            before is not None
+            and before.group(1).lower() not in lexicon.STOPWORDS
+            and utterance.free(before.start(), match.end())
+        ):
+            return Found(
+                before.group(1),
+                ((before.start(), match.end()),),
+            )
         words = list(utterance.words(match.end()))
         rest = " ".join(w for w, _, _ in words)
         named = re.search(r"\b(?:with|as)\s+", rest, re.I)
@@ -493,6 +520,31 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
             )
             found = Found(value, ((match.start(), match.end()), (cut, kept[-1][2])))
     return found
+
+
+_LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
+_LABELLED = re.compile(
+    r"\b([a-z]+)\s+(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
+    re.I,
+)
+_NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
+
+
+def _label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
+    """A label said as a modifier: "any work stuff?", "my family tasks", "any errands?" (for a filter
+    whose name says it is a tag or label; words the tool itself uses, like "priority", are not one)."""
+    if not param.words & _LABELS:
+        return None
+    for match in utterance.matches(_LABELLED):
+        word = match.group(1) or match.group(2)
+        bare = word.lower()
+        if bare in lexicon.STOPWORDS or bare in _NOT_LABELS or bare in extract.WHEN_WORDS:
+            continue
+        if lexicon.stem(bare) in vocabulary or lexicon.stem(bare) in param.hints:
+            continue
+        start = match.start(1) if match.group(1) else match.start(2)
+        return Found(bare, ((start, start + len(word)),))
+    return None
 
 
 def _leftover(utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
@@ -541,6 +593,12 @@ def _texts(
         text = _clean_text(rest, vocabulary)
         return {texts[0].name: text} if text else {}
     values: dict[str, Any] = {}
+    renamed = next((p for p in texts if "new" in lexicon.name_words(p.name)), None)
+    before = next((p for p in texts if p is not renamed), None)
+    parts = re.match(r"(.+)\s+(?:to|as|into)\s+(.+)$", rest, re.I) if renamed and before else None
+    if renamed is not None and before is not None and parts is not None:
+        # "rename X to Y": the new value follows the last "to", what is renamed comes before it.
+        return {before.name: _clean_text(parts.group(1), vocabulary), renamed.name: parts.group(2).strip()}
     aimed = _aimed_body(rest, vocabulary)
     target = next((p for p in texts if p.words & _BODY), None)
     if aimed is not None and target is not None:
@@ -610,7 +668,7 @@ def _clean_text(text: str, vocabulary: frozenset[str]) -> str:
         and words[-2].lower() not in lexicon.STOPWORDS
     ):
         words = words[:-2]
-    while words and words[-1].lower() in _CONNECTORS:
+    while words and words[-1].lower() in _CONNECTORS | _DANGLING:
         words.pop()
     while words and words[0].lower() in _CONNECTORS - {"to"}:
         words.pop(0)

@@ -32,6 +32,7 @@ from . import (
     intent,
     lexicon,
     persona,
+    phrasing,
     results,
     routing,
     semantic,
@@ -41,12 +42,28 @@ from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
-_FIRST_PERSON = re.compile(r"\b(?:my|i|i've|i'm|i'd)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:my|me|i|i've|i'm|i'd)\b", re.I)
+# "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
+_ABOUT_A_THING = re.compile(
+    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|has|have"
+    r"|what(?:'s|\s+is)\s+the\s+(?:status|deadline|due\s+date|priority|time|date)\s+(?:of|for|on))\s+"
+    r"(?:the|that|this)\s+\w+",
+    re.I,
+)
 _MEANING_WEIGHT = 1.0
 """Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
 _MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
 """A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
+_TIE_LEAD = 0.03
+"""How much closer in meaning one of the tools the words tie must be to be taken without asking."""
 _MAX_QUESTION_ROUNDS = 4
+
+# "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
+_VAGUE_REQUEST = re.compile(
+    r"\b(?:do\s+something\s+(?:about|with)|deal\s+with|handle|sort\s+out\s+something\s+(?:about|with)"
+    r"|take\s+care\s+of|something\s+(?:about|with))\s+(?P<what>(?:the|my|that|this)\s+[\w\s'-]{1,40}?)\W*$",
+    re.I,
+)
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
@@ -141,7 +158,7 @@ class _Turn:
             return _say(self.persona.introduce())
         if last.images:
             return _say(images.read_out(last.images))
-        text = last.content.strip()
+        text = phrasing.request(last.content.strip())
         if not lexicon.tokens(text):
             return _say("Sorry, I didn't catch that. Could you say it again?")
         forced = self._forced_tool(text)
@@ -164,23 +181,28 @@ class _Turn:
         followed = self._follow_up(text)
         if followed is not None:
             return followed
+        if intent.refuses_writing(text):
+            return _say("Okay, I won't change anything. Just tell me when you're ready.")
         choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return _say(f"Do you want me to {options}?")
         if choice is not None:
             return self._act(*choice)
-        intent = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
+        talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = _pending(self.messages, self.tools, self.now) if intent in (None, "ok", "no") else None
+        pending = _pending(self.messages, self.tools, self.now) if talk in (None, "ok", "no") else None
         if pending is not None:
             tool, filled, asked = pending
             return _act(tool, arguments.fill_answer(tool, asked.name, text, filled.arguments, self.now))
-        if intent is not None:
-            return _say(self._small_talk(intent))
+        if talk is not None:
+            return _say(self._small_talk(talk))
         fact = self.persona.fact_for(text)
         if fact:
             return _say(fact)
+        vague = _VAGUE_REQUEST.search(text)
+        if vague is not None and self.tools:
+            return _say(f"What would you like me to do with {vague.group('what')}? {self._capabilities()}")
         return _say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def _act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
@@ -218,7 +240,11 @@ class _Turn:
             if dialogue.says_no(text):
                 return _say("Sorry. Could you say it again?")
             earlier = _Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
-            choice = earlier._route(self.messages[at].content) if dialogue.says_yes(text) else None
+            choice = (
+                earlier._route(phrasing.request(self.messages[at].content))
+                if dialogue.says_yes(text)
+                else None
+            )
             return earlier._act(*choice, heard_checked=True) if isinstance(choice, tuple) else None
         asked = _DID_YOU_MEAN.search(said[-2]) if len(said) >= 3 else None
         if len(said) >= 5 and said[-2].endswith(_WHICH_ONE) and _DID_YOU_MEAN.search(said[-4]):
@@ -227,7 +253,7 @@ class _Turn:
             return None
         request = self.messages[at]
         earlier = _Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
-        choice = earlier._route(request.content) if request.role == "user" else None
+        choice = earlier._route(phrasing.request(request.content)) if request.role == "user" else None
         unsure = earlier._unsure(*choice) if isinstance(choice, tuple) else None
         if unsure is None or not isinstance(choice, tuple):
             return None
@@ -261,8 +287,14 @@ class _Turn:
         others = [a for a in last.alternatives() if entity is None or a != last.entity(entity)]
         confirm = dialogue.confirmation_param(last.tool)
         pending = last.asked and confirm is not None and not last.arguments.get(confirm)
+        undo = last.undo()
+        if dialogue.asks_undo(text):
+            return [_call(last.tool, undo)] if undo else _say("Sorry, I can't undo that. Anything else?")
+        instead = dialogue.meant_instead(text)
+        if instead is not None and entity is not None:
+            calls = [_call(last.tool, undo)] if undo and not pending else []
+            return [*calls, _call(last.tool, {**last.arguments, entity: instead})]
         if dialogue.means_other(text) and others and entity is not None:
-            undo = last.undo()
             calls = [_call(last.tool, undo)] if undo and not pending else []
             return [*calls, _call(last.tool, {**last.arguments, entity: others[0]})]
         if pending and confirm is not None:
@@ -286,9 +318,13 @@ class _Turn:
         if reference and last is not None and intent.creates(last.tool):
             tools = [t for t in tools if t.name != last.tool.name]
         meaning = f"{text} done" if intent.reports_done(text) else None
-        choice = _choose(tools, text, self.now, meaning)
+        changed = _by_reference(tools, text, self.now, _entity_param(last)) if reference and last else None
+        choice = changed or _choose(tools, text, self.now, meaning)
         if choice is None and question:
-            choice = _look_up(tools, text, self.now) or _by_filter(tools, text, self.now)
+            choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
+        elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
+            # "When is the report due?" asks about that thing, even where a listing shares its words.
+            choice = _look_up(tools, text, self.now) or choice
         if not reference or last is None or not isinstance(choice, tuple):
             return choice
         tool, filled = choice
@@ -391,10 +427,20 @@ def _choose(
         # Values the words carry are evidence too: "push the report to thursday" has a date for
         # the tool that takes one, and nothing for the one that marks a task done. A parameter with
         # a default (a page cursor, a priority) is a refinement, not evidence of what was asked.
+        # An optional free-form filter is only filled when named ("tagged work", "family tasks"):
+        # half a point that the words asked for this tool.
         typed = sum(
+            1.0
+            if p.kind in arguments.TYPED_KINDS and "default" not in p.spec
+            else 0.5
+            if p.kind == "entity"
+            else 0.0
+            for p in arguments.params_of(match.tool)
+            if p.name in filled.arguments and not p.required
+        ) + sum(
             p.kind in arguments.TYPED_KINDS and "default" not in p.spec
             for p in arguments.params_of(match.tool)
-            if p.name in filled.arguments
+            if p.name in filled.arguments and p.required
         )
         # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
         nearness = round(_MEANING_WEIGHT * closeness.get(match.tool.name, 0.0), 1)
@@ -403,7 +449,18 @@ def _choose(
         return _by_meaning(tools, text, now, meant) or _by_value(tools, text, now)
     best = max(score for score, _, _ in candidates)
     chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
-    return chosen[0] if len(chosen) == 1 else [tool for tool, _ in chosen]
+    return chosen[0] if len(chosen) == 1 else _closest(chosen, closeness) or [tool for tool, _ in chosen]
+
+
+def _closest(
+    chosen: Sequence[tuple[ToolSpec, Filled]], closeness: dict[str, float], lead: float = _TIE_LEAD
+) -> tuple[ToolSpec, Filled] | None:
+    """Of tools the words tie, the one clearly closest in meaning (None when none is)."""
+    if not closeness:
+        return None
+    ranked = sorted(chosen, key=lambda c: -closeness.get(c[0].name, 0.0))
+    ahead = closeness.get(ranked[0][0].name, 0.0) - closeness.get(ranked[1][0].name, 0.0)
+    return ranked[0] if ahead >= lead else None
 
 
 def _by_meaning(
@@ -411,6 +468,10 @@ def _by_meaning(
 ) -> tuple[ToolSpec, Filled] | None:
     """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
     if meant is None:
+        return None
+    kept = [i for i, tool in enumerate(tools) if not routing.changes_one(tool, text)]
+    tools, meant = [tools[i] for i in kept], ([meant[0][i] for i in kept], meant[1])
+    if not tools:
         return None
     scores, chat = meant
     ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
@@ -425,7 +486,7 @@ def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolS
     """A question about one of the user's things ("when is my dentist appointment?") for the one tool
     that reads a thing by its words, unless the question sounds like chat."""
     readers = [t for t in tools if [p.kind for p in arguments.params_of(t) if p.required] == ["text"]]
-    if len(readers) != 1 or not _FIRST_PERSON.search(text):
+    if len(readers) != 1 or not (_FIRST_PERSON.search(text) or _ABOUT_A_THING.search(text)):
         return None
     meant = semantic.similarities(readers, text)
     if meant is not None and meant[1] >= _CHAT_QUESTION:
@@ -437,11 +498,47 @@ def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolS
 def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """A question whose words set an option of exactly one reading tool ("anything urgent today?"
     sets list_due_tasks' priority): it asks for that tool, filtered so."""
-    found = []
+    counted: list[tuple[int, ToolSpec, Filled]] = []
+    days_only = True
     for tool in tools:
         filled = arguments.fill(tool, text, now)
-        kinds = {p.name: p.kind for p in arguments.params_of(tool)}
-        if not filled.missing and any(kinds.get(name) in ("enum", "boolean") for name in filled.arguments):
+        kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments]
+        filters = sum(kind in _FILTER_KINDS for kind in kinds)
+        if not filled.missing and filters:
+            counted.append((filters, tool, filled))
+            days_only = days_only and not any(kind in ("enum", "boolean") for kind in kinds)
+    most = max((n for n, _, _ in counted), default=0)
+    found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
+    meant = semantic.similarities([tool for tool, _ in found], text) if found else None
+    if meant is not None and days_only and max(meant[0]) < meant[1] and not _FIRST_PERSON.search(text):
+        return None  # a day alone, and it sounds like chat: "what's the weather tomorrow?"
+    if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
+        names = [tool.name for tool, _ in found]
+        # Any of them only reads, so the closest in meaning is taken however slightly closer.
+        return _closest(found, dict(zip(names, meant[0], strict=True)), lead=0.0) if meant else None
+    return found[0] if found else None
+
+
+_FILTER_KINDS = ("enum", "boolean", "date", "datetime")
+
+
+def _by_reference(
+    tools: Sequence[ToolSpec], text: str, now: datetime, entity: str | None
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Put it on Saturday", "and tag it bills", "with a note: ...": about the thing just talked
+    about, the one tool that takes it and whose other required values the words clearly give (a
+    typed value, or a value named by the parameter's own word)."""
+    said = set(lexicon.content_stems(text))
+    found = []
+    for tool in tools:
+        params = arguments.params_of(tool)
+        others = [p for p in params if p.required and p.name != entity]
+        if entity not in {p.name for p in params} or not others:
+            continue
+        filled = arguments.fill(tool, text, now)
+        if all(
+            p.name in filled.arguments and (p.kind in arguments.TYPED_KINDS or p.words & said) for p in others
+        ):
             found.append((tool, filled))
     return found[0] if len(found) == 1 else None
 
@@ -470,7 +567,7 @@ def _pending(
         roles = [m.role for m in turns]
         if roles != ["user", "assistant"] * (len(turns) // 2) or any(m.tool_calls for m in turns):
             return None
-        choice = _choose(tools, turns[0].content, now)
+        choice = _choose(tools, phrasing.request(turns[0].content), now)
         if not isinstance(choice, tuple):
             continue
         tool, filled = choice

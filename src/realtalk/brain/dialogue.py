@@ -35,6 +35,20 @@ _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
 _REFERENCE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
+_UNDO = re.compile(
+    r"^\W*(?:(?:oops|oh|no|sorry|wait|actually|please|can\s+you|could\s+you)\W+)*(?:undo|revert|reverse)"
+    r"(?:\s+(?:that|it|this|the\s+last\s+(?:one|thing|change)))?\W*(?:please)?\W*$"
+    r"|^\W*(?:(?:oops|oh|no|sorry)\W+)*(?:put|change|set)\s+it\s+back(?:\s+(?:please|as\s+it\s+was))?\W*$",
+    re.I,
+)
+# "no, I meant Ben", "sorry, not that, the Ben one": a correction that names what was meant instead.
+_MEANT = re.compile(
+    r"^\W*(?:(?:sorry|oops|no|nope|wait|actually|oh|not\s+that(?:\s+one)?)\W+)*(?:i\s+meant?|i\s+was\s+talking\s+about"
+    r")\s+(?:the\s+)?(?P<what>.+?)(?:\s+(?:one|task|instead))*\W*$",
+    re.I,
+)
+# "and tag it bills", "with a note: ...", "also high priority": a fragment that goes on with the last thing.
+_GOES_ON = re.compile(r"^\W*(?:(?:oh|and|also|plus|with|oh\s+and)\b\W*)+", re.I)
 _AGAIN = re.compile(
     r"\b(?:another(?:\s+one)?|one\s+more|again|the\s+next(?:\s+\w+)?|next\s+one|more)\b", re.I
 )
@@ -112,7 +126,18 @@ def means_other(text: str) -> bool:
 
 
 def refers_back(text: str) -> bool:
-    return bool(_REFERENCE.search(text))
+    """ "make it high priority", and a fragment that goes on: "and tag it bills", "with a note: ..."."""
+    return bool(_REFERENCE.search(text) or _GOES_ON.match(text))
+
+
+def asks_undo(text: str) -> bool:
+    return bool(_UNDO.search(text))
+
+
+def meant_instead(text: str) -> str | None:
+    """What a correction says was meant ("no, I meant Ben" -> "Ben"), or None."""
+    found = _MEANT.search(text)
+    return found.group("what") if found else None
 
 
 def asks_again(text: str) -> bool:

@@ -223,17 +223,20 @@ def numbers(utterance: Utterance) -> list[Found]:
     ]
 
 
+_DIGITS_TOKEN = re.compile(r"\d+(?:-\d+)*")
 _CODE_TOKEN = re.compile(r"[a-z0-9]*\d[a-z0-9]*(?:-[a-z0-9]+)*|[a-z]", re.IGNORECASE)
 
 
-def code(utterance: Utterance, min_length: int = 3) -> Found | None:
-    """A code spoken in pieces: "four one nine two" -> "4192", "a b c 1 2 3" -> "ABC123"."""
+def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Found | None:
+    """A code spoken in pieces: "four one nine two" -> "4192", "a b c 1 2 3" -> "ABC123" (`digits`:
+    a code of digits only, so "2 0 2 6 i think" is 2026 and "482 ion" is 482)."""
+    token = _DIGITS_TOKEN if digits else _CODE_TOKEN
     best: list[tuple[str, int, int]] = []
     run: list[tuple[str, int, int]] = []
     for match in [*re.finditer(r"\S+", utterance.text), None]:
         if (
             match is not None
-            and _CODE_TOKEN.fullmatch(match.group(0))
+            and token.fullmatch(match.group(0))
             and utterance.free(match.start(), match.end())
         ):
             run.append((match.group(0), match.start(), match.end()))

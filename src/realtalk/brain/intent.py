@@ -36,7 +36,8 @@ WRITE_VERBS = lexicon.words(
 
 _SHOW = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|now)\W+)*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
-    r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview))\b",
+    r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview)"
+    r"|remind\s+me\s+(?:what|which|when|where|who|how|if|whether|of\s+what))\b",
     re.I,
 )
 
@@ -78,3 +79,17 @@ def creates(tool: ToolSpec) -> bool:
     """Whether `tool` makes something new (a reference to the last thing is not a request for it)."""
     verb = routing.base_form((lexicon.name_words(tool.name) or [""])[0])
     return verb in {"add", "create", "new", "make", "insert", "register"}
+
+
+_REFUSED = re.compile(
+    r"^\W*(?:(?:no|nah|wait|hold\s+on|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|no\s+need\s+to|you\s+don't\s+need\s+to"
+    r"|please\s+don't|never)\s+(?:\w+\s+){0,1}?(?P<verb>[a-z]+)\b",
+    re.I,
+)
+
+
+def refuses_writing(text: str) -> bool:
+    """ "Don't add anything yet", "no need to delete it": a request *not* to change anything ("don't
+    forget to ..." asks for a reminder, so only a verb that writes counts)."""
+    found = _REFUSED.search(text)
+    return found is not None and routing.base_form(found.group("verb").lower()) in WRITE_VERBS

@@ -67,6 +67,7 @@ balance account money bank
 transfer human agent representative operator escalate
 end hang bye goodbye
 help support assist
+hint clue tip nudge pointer stuck
 status progress where
 location address where place located street
 hours opening close closing
@@ -85,9 +86,11 @@ _PHRASES = {
         | what's left | whats left | what is left | what's next | whats next | what is next | what else""",
     "remind": """i need to | i have to | i've got to | i got to | i gotta | i must | don't forget
         | dont forget | don't let me forget | dont let me forget | need to remember | remember to
-        | jot down | write down | note down""",
+        | jot down | write down | note down | remind me to | a reminder to | reminder to | i should
+        | i ought to | i'd better | i better | we need to | we have to | we've got to | we must""",
     "done": "tick off | cross off | check off | take off | knock off | done with | finished with",
-    "remove": "get rid of | take away",
+    "remove": """get rid of | take away | don't want | don't need | do not want | do not need | no longer
+        need | no longer want""",
     "move": "push back | move up",
 }
 
@@ -113,16 +116,7 @@ def leading_phrase(spoken: Sequence[str], start: int = 0) -> tuple[int, str] | N
 
 def phrase_meanings(spoken: Sequence[str]) -> list[str]:
     """The words the phrases among `spoken` tokens mean ("tick off" -> "done"), in order."""
-    found = []
-    i = 0
-    while i < len(spoken):
-        phrase = leading_phrase(spoken, i)
-        if phrase is None:
-            i += 1
-            continue
-        found.append(phrase[1])
-        i += phrase[0]
-    return found
+    return _phrases(spoken)[0]
 
 
 def tokens(text: str) -> list[str]:
@@ -171,10 +165,26 @@ def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order, plus joined pairs ("look up" -> "lookup")
     and what phrases mean ("cross off" -> "done")."""
     spoken = [w for w in tokens(text) if not w[0].isdigit()]
-    stems = [stem(w) for w in spoken if w not in STOPWORDS]
+    meanings, inside = _phrases(spoken)
+    # A word inside a phrase means what the phrase means: "note down X" is a reminder, not a note.
+    stems = [stem(w) for i, w in enumerate(spoken) if w not in STOPWORDS and i not in inside]
     stems += [stem(a + b) for a, b in itertools.pairwise(spoken) if stem(a + b) in _CONCEPTS]
-    stems += [stem(w) for w in phrase_meanings(spoken)]
+    stems += [stem(w) for w in meanings]
     return stems
+
+
+def _phrases(spoken: Sequence[str]) -> tuple[list[str], set[int]]:
+    """(what the phrases among `spoken` mean, the positions of their words)."""
+    meanings, inside, i = [], set(), 0
+    while i < len(spoken):
+        phrase = leading_phrase(spoken, i)
+        if phrase is None:
+            i += 1
+            continue
+        meanings.append(phrase[1])
+        inside |= set(range(i, i + phrase[0]))
+        i += phrase[0]
+    return meanings, inside
 
 
 def name_words(name: str) -> list[str]:

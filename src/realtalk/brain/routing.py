@@ -30,11 +30,62 @@ class Match:
 
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
-    stems = set(lexicon.content_stems(text))
+    verbs = {lexicon.stem((lexicon.name_words(t.name) or [""])[0]) for t in tools}
+    stems = set(lexicon.content_stems(_asking_part(text, verbs)))
     lead = _leading_stems(text)
     plain = _plainest(tools, lead)
-    matches = [Match(tool, score(tool, stems) + _named_first(tool, lead, tool is plain)) for tool in tools]
+    matches = [
+        Match(
+            tool,
+            score(tool, stems)
+            + _named_first(tool, lead, tool is plain)
+            - _NEW_THING * changes_one(tool, text),
+        )
+        for tool in tools
+    ]
     return sorted(matches, key=lambda m: -m.score)
+
+
+_NEW_THING = 2.0
+"""Less for a tool that changes an existing thing when the request's object is a new one ("a haircut")."""
+_INDEFINITE = re.compile(
+    r"^\W*(?:(?:please|can\s+you|could\s+you|would\s+you|just)\s+)*[a-z]+\s+(?:a|an|another|some)\s+([a-z]+)(?:\s+([a-z]+))?",
+    re.I,
+)
+
+
+def _introduces_new(text: str) -> set[str]:
+    """The words of the request's object when it is introduced as new: "schedule a haircut" -> haircut."""
+    found = _INDEFINITE.match(text)
+    return {lexicon.stem(w.lower()) for w in found.groups() if w} if found else set()
+
+
+def changes_one(tool: ToolSpec, text: str) -> bool:
+    """Whether `tool` acts on an existing thing (its first required parameter says "which ...") while
+    the request introduces a new one it is not about ("put a work tag on X" is about tags, which
+    tag_task adds; "schedule a haircut" is not about an existing task)."""
+    new = _introduces_new(text)
+    if not new:
+        return False
+    required = [p for p in arguments.params_of(tool) if p.required]
+    described = str(required[0].spec.get("description", "")).lower() if required else ""
+    named = {lexicon.stem(w) for w in lexicon.name_words(tool.name)}
+    return described.startswith("which") and not new & named
+
+
+def _asking_part(text: str, verbs: set[str]) -> str:
+    """The words that ask, without the thing to do that follows "i need to" or "remind me to": in
+    "i need to drop off the recycling" the verb "drop" is the task's, not a request to delete (but
+    "i need to add something" asks for a tool by its own verb)."""
+    spoken = lexicon.tokens(text)
+    for i in range(len(spoken)):
+        phrase = lexicon.leading_phrase(spoken, i)
+        if phrase is not None and phrase[1] == "remind":
+            end = i + phrase[0]
+            own_verb = end < len(spoken) and lexicon.stem(spoken[end]) in verbs
+            # Something to remember is something to add, whatever the tool that adds it is called.
+            return text if own_verb else " ".join([*spoken[:end], "add"])
+    return text
 
 
 _ARTICLES = lexicon.words("a an the my our this that some another new please")
@@ -61,6 +112,8 @@ def _named_first(tool: ToolSpec, lead: list[str], plainest: bool = False) -> flo
     about ("add buy paint, high priority") asks for the plainest tool of that verb (add_task):
     the words that follow are its arguments, not another tool's name."""
     name = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
+    if len(lead) >= 2 and len(name) >= 2 and lead[1] == name[0] and _same(lead[0], "add"):
+        return 1.5 * _NAME[0]  # "add the tag urgent to X", "put a label on X": the tool named by its thing
     if len(lead) < 2 or len(name) < 2 or not _same(lead[0], name[0]):
         return 0.0
     if any(_same(word, name[-1]) for word in lead[1:]):
@@ -77,7 +130,12 @@ def _plainest(tools: Sequence[ToolSpec], lead: list[str]) -> ToolSpec | None:
              if lead[0] == lexicon.stem((lexicon.name_words(t.name) or [""])[0])]  # fmt: skip
     fewest = min((n for n, _ in named), default=0)
     plain = [t for n, t in named if n == fewest]
-    return plain[0] if len(plain) == 1 else None
+    if len(plain) != 1:
+        return None
+    # "add the tag urgent to X": the object is another tool's thing (tag_task), not a new one.
+    own = {lexicon.stem(w) for w in lexicon.name_words(plain[0].name)}
+    others = {lexicon.stem(w) for t in tools if t is not plain[0] for w in lexicon.name_words(t.name)}
+    return None if len(lead) > 1 and lead[1] in others - own else plain[0]
 
 
 def _same(word: str, other: str) -> bool:

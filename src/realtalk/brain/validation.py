@@ -22,7 +22,7 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 
 def problem(spec: dict[str, Any], value: Any) -> str | None:
     """Why `value` does not fit the parameter schema `spec` (in words to say), or None if it fits."""
-    digits = _stated_digits(str(spec.get("description", "")))
+    digits = stated_digits(str(spec.get("description", "")))
     if digits and isinstance(value, str | int) and not re.fullmatch(rf"\d{{{digits}}}", str(value)):
         return f"that doesn't sound like {digits} digits"
     error = jsonschema.exceptions.best_match(_validator(_frozen(spec)).iter_errors(value))
@@ -41,7 +41,8 @@ def call_problem(schema: dict[str, Any], arguments: dict[str, Any]) -> str | Non
     return None if error is None else error.message
 
 
-def _stated_digits(description: str) -> int | None:
+def stated_digits(description: str) -> int | None:
+    """The length in digits a description states ("the 4-digit code" -> 4), if it does."""
     match = _DIGITS.search(description)
     if match is None:
         return None

@@ -154,7 +154,9 @@ def list_due_tasks(
         Field(description="only tasks of this priority; high for urgent, important or critical"),
     ] = None,
     tag: Annotated[str | None, Field(description="only tasks tagged with this label")] = None,
-    overdue: Annotated[bool, Field(description="only overdue tasks; true if late or past due")] = False,
+    overdue: Annotated[
+        bool, Field(description="only overdue tasks; true if late, behind or past due")
+    ] = False,
 ) -> dict[str, object]:
     """List the open tasks on the task list: all, those due on a given day, the overdue (late) ones, or
     those of a priority or tag (a long list a few at a time).
@@ -202,11 +204,16 @@ def list_due_tasks(
 
 
 @tools.register
-def complete_task(title: Annotated[str, Field(description="which task, by its words")]) -> dict[str, object]:
-    """Mark a task as done (complete, finished)."""
-    task, others = _named(title, Status.open)
-    _store().update(task.id or 0, TaskUpdate(status=Status.done))
-    undo = {"title": task.title, "status": "open"}
+def complete_task(
+    title: Annotated[str, Field(description="which task, by its words")],
+    reopen: Annotated[bool, Field(description="true to reopen a task marked done by mistake")] = False,
+) -> dict[str, object]:
+    """Mark a task as done (complete, finished), or reopen it."""
+    task, others = _named(title, Status.done if reopen else Status.open)
+    _store().update(task.id or 0, TaskUpdate(status=Status.open if reopen else Status.done))
+    if reopen:
+        return {"message": f"{task.title} is open again.", **_about(task, others)}
+    undo = {"title": task.title, "reopen": True}
     return {"message": f"Marked {task.title} as done.", **_about(task, others), "undo": undo}
 
 
@@ -262,6 +269,18 @@ def add_task_note(
     notes = f"{task.notes}\n{note}".strip()
     _store().update(task.id or 0, TaskUpdate(notes=notes))
     return {"message": f"Noted on {task.title}: {note}.", **_about(task, others)}
+
+
+@tools.register
+def rename_task(
+    title: Annotated[str, Field(description="which task, by its words")],
+    new_title: Annotated[str, Field(min_length=1, max_length=200, description="its new title")],
+) -> dict[str, object]:
+    """Rename a task: change its title to new words."""
+    task, others = _named(title)
+    _store().update(task.id or 0, TaskUpdate(title=new_title))
+    undo = {"title": new_title, "new_title": task.title}
+    return {"message": f"Renamed {task.title} to {new_title}.", **_about(task, others), "undo": undo}
 
 
 @tools.register

@@ -1,0 +1,138 @@
+"""The request inside an utterance, found by the shape of the sentence rather than by its words.
+
+People wrap a request in talk: hesitations ("um, can you add, uh, ..."), texting shorthand ("pls",
+"can u"), a story before it ("so my sister's birthday is coming up, could you add ..."), a time
+put first ("On Friday I need to ..."), a pronoun standing for a clause said before ("the lawn
+needs mowing, can you add that?"), or a phrasal verb split around its object ("cross the passport
+off"). `request` rewrites such an utterance into the plain request the rest of the brain reads,
+so routing and argument filling see "could you add order flowers for her for tuesday" rather
+than the whole story. Nothing here knows a tool: it is English sentence structure only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
+_FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
+_SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
+              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before"}  # fmt: skip
+_SHORT = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b", re.I)
+# "cross the passport off" -> "cross off the passport": the particle rejoins its verb.
+_SPLIT_PHRASAL = re.compile(
+    r"\b(cross|tick|check|knock|take|strike|scratch|rub|mark)\s+(?!(?:it|them|that|this)\s+(?:off|out)\b)"
+    r"((?:(?!off\b|out\b)[\w'-]+\s+){1,5}?)(off|out)\b"
+    r"(?=\s*(?:[,.;!?]|$|please|for\s+me|now|too|as\s+well|already))",
+    re.I,
+)
+# A request that starts after some talk: "..., could you (maybe) add", "... so please add".
+_FRAME = re.compile(
+    r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
+    r"(?P<frame>(?:(?:so|and|but|ok(?:ay)?|well|anyway)\s+)*"
+    r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
+    r"(?:(?:maybe|please|just|also|quickly|kindly)\s+)*[a-z]+)",
+    re.I,
+)
+# "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
+_WONDER = re.compile(
+    r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
+    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
+    r"\s+(?:(?:maybe|please|just|possibly)\s+)*",
+    re.I,
+)
+# "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
+_ADD_WHAT_FOLLOWS = re.compile(
+    r"\b(?:(?:put|write|note|jot)\s+down|note|add|remember)\s+that\s+(?:i|we)\s+(?:should|need\s+to|have\s+to"
+    r"|must|ought\s+to|gotta)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
+    re.I,
+)
+# "the lawn needs mowing, can you add that?": the request's object is the clause before it.
+_PRONOUN_REQUEST = re.compile(
+    r"^(?P<content>.+?)[,.;!?]?\s+(?:(?:so\s+)?(?:can|could|would|will)\s+you\s+|please\s+|just\s+)*"
+    r"(?P<verb>add|note|save|put|write|jot|remember|log|record|keep)\s+(?:that|it|this)"
+    r"(?:\s+(?:down|on\s+(?:my|the)\s+list|to\s+(?:my|the)\s+list|for\s+me))*\s*(?:please)?\W*$",
+    re.I,
+)
+# A time said first: "On Friday I need to ...", "Tomorrow afternoon at 2, remind me to ...".
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_FRONT_TIME = re.compile(
+    rf"^\s*(?P<when>(?:(?:on|by|this|next|for)\s+)?(?:{_WEEKDAY}|today|tonight|tomorrow|the\s+weekend|this\s+weekend"
+    rf"|next\s+week)(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?:at|around|by)\s+[\w:]+(?:\s*[ap]\.?m\.?)?)?)"
+    r"\s*,?\s+(?P<rest>(?:i|we|remind|please|can|could|add|put|don't|dont|remember)\b.*)$",
+    re.I,
+)
+
+
+# "Remind me in three days to check the tyres": the time moves after the thing to do.
+_REMIND_WHEN = re.compile(
+    r"^(?P<ask>\s*(?:please\s+)?remind\s+me)\s+(?P<when>(?:in\s+\w+\s+\w+|on\s+\w+|at\s+[\w:]+(?:\s*[ap]m)?|tomorrow"
+    r"|today|tonight|next\s+\w+|this\s+\w+)(?:\s+(?:morning|afternoon|evening|night))?)\s+(?P<rest>to\s+.+)$",
+    re.I,
+)
+
+
+# "Put sort out the garage on my list, no rush": to put something on a list is to add it.
+_ON_THE_LIST = re.compile(
+    r"^(?P<ask>\W*(?:(?:can|could|would|will)\s+you\s+|please\s+|just\s+)*)(?:put|stick|pop|throw|get|write)\s+"
+    r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:\w+\s+)?list\b(?P<rest>.*)$",
+    re.I,
+)
+
+
+# "add to my list: call the electrician": the list is where, not what.
+_ADD_TO_LIST = re.compile(
+    r"\b(?P<verb>add|put|write|jot)\s+(?:(?:this|these)\s+)?(?:to|on|onto)\s+(?:my|the)\s+(?:\w+\s+)?list\s*[:,-]?\s+(?=\w)",
+    re.I,
+)
+
+
+# "I'd like a reminder to back up my laptop", "put in a reminder for the vet": the new thing is what follows.
+_A_REMINDER = re.compile(
+    r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
+    r"(?:a|an|another)\s+(?:new\s+)?(?:reminder|task|to-?do|item)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+",
+    re.I,
+)
+
+
+# "I'm stuck, can you help me out?": a request whose object is only "me" says no more than the talk before it.
+_NO_OBJECT = frozenset(
+    ["me", "us", "it", "this", "that", "them", "out", "up", "with", "please", "now", "for"]
+)
+
+
+def tidy(text: str) -> str:
+    """Fillers out, shorthand spelled out, split phrasal verbs joined."""
+    text = _FILLER.sub(" ", text)
+    text = _SHORT.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
+    text = _SPLIT_PHRASAL.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2).strip()}", text)
+    return " ".join(text.split()).strip(" ,")
+
+
+def request(text: str) -> str:
+    """The plain request an utterance makes (the utterance itself when it is already plain, or
+    when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
+    text = tidy(text) or text
+    pronoun = _PRONOUN_REQUEST.match(text)
+    if pronoun is not None and len(pronoun.group("content").split()) >= 2:
+        text = f"{pronoun.group('verb')} {pronoun.group('content')}"
+    text = _WONDER.sub("", text)
+    text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
+    front = _FRONT_TIME.match(text)
+    if front is not None:
+        text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
+    text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
+    text = _A_REMINDER.sub("add ", text, count=1)
+    listed = _ON_THE_LIST.match(text)
+    if listed is not None:
+        text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
+    remind = _REMIND_WHEN.match(text)
+    if remind is not None:
+        text = f"{remind.group('ask')} {remind.group('rest').rstrip(' .!')} {remind.group('when')}"
+    frames = [m for m in _FRAME.finditer(text) if m.start("frame") > 0]
+    if frames:
+        # The request proper is the last frame: what came before was the story around it.
+        rest = text[frames[-1].start("frame") :]
+        said = re.findall(r"[\w']+", text[frames[-1].end("frame") :].lower())
+        if len([w for w in said if w not in _NO_OBJECT]) >= 1 and len(said) >= 2:  # it says what, too
+            text = rest
+    return text
