@@ -415,6 +415,8 @@ def main() -> None:
                 peers["pipecat"] = running.enter_context(
                     start_pipecat(Path(tmp) / "pipecat", fake_llm, args.pipecat_compute_type)
                 )
+            for peer in peers.values():  # a server's first turn pays one-off costs: not measured
+                asyncio.run(measure(peer, 1, 1, "simultaneous", args.seed))
             runs = [(p, n) for p in args.patterns for n in args.callers]
             if args.runs:
                 runs = [(p, int(n)) for p, n in (run.split(":") for run in args.runs)]

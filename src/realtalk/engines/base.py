@@ -7,6 +7,7 @@ state (the VAD's recurrent state) lives in a separate stream object so the model
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -65,8 +66,19 @@ class Transcription:
     """The recogniser's average log-probability per token of `text`, when it says."""
 
 
+@dataclass(frozen=True)
+class Utterance:
+    """One finished utterance to transcribe, with what biases its transcription."""
+
+    audio: Float32Audio
+    language: str | None = None
+    """ISO 639-1 code; None: detect (English-only models ignore it)."""
+    prompt: str | None = None
+    """Prior text that biases spelling and style, as in OpenAI's API."""
+
+
 class SpeechToText(Protocol):
-    """Turns one finished utterance into text. Blocking; called off the event loop."""
+    """Turns finished utterances into text. Blocking; called off the event loop."""
 
     sample_rate: int
     """Rate the audio must be at, in Hz."""
@@ -75,6 +87,10 @@ class SpeechToText(Protocol):
     def transcribe(
         self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None
     ) -> Transcription: ...
+
+    def transcribe_many(self, utterances: Sequence[Utterance]) -> list[Transcription]:
+        """Several utterances (of different sessions) at once, one result each, in order."""
+        ...
 
 
 @runtime_checkable

@@ -59,8 +59,9 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
     )
     stt_key: _SttKey = (model_dir, settings.stt_compute_type, threads, settings.stt_trim)
     # The scheduler (engines/scheduler.py) runs one job per core; Piper gains little from a second
-    # thread (measured: 0.23 s for a long sentence with 1 or 2), so two syntheses share the cores
-    # better than one with both. Whisper's calls are serialised, so STT keeps `engine_threads`.
+    # thread (measured: 0.23 s for a long sentence with 1 or 2, and 25-35 % more CPU), so two
+    # syntheses share the cores better than one with both. Whisper's calls are serialised (and
+    # batched across sessions), so STT keeps `engine_threads`.
     tts_key: _TtsKey = (settings.tts_voice_path, 1)
     with _lock:
         if _vad is None:

@@ -13,6 +13,10 @@ and always takes the most pressing job first:
    `SPECULATIVE_WAIT_S`: by then the pause it was meant to use is over. A caller whose guess
    turns out right can `promote` it while it is still queued.
 
+Work that batches well across sessions goes in with `run_batched`: when a worker takes such a
+job it takes every queued job of the same batch with it and runs them in one call (Whisper
+transcribes several finished turns in one CTranslate2 call for ~60 % of their CPU one by one).
+
 The queue is bounded; a job whose caller stopped waiting (a cancelled reply) is skipped without
 running. Bounding the workers also bounds memory: each concurrent synthesis holds its own large
 intermediate tensors, and once the machine has been idle for `IDLE_TRIM_S` the freed heap goes
@@ -36,8 +40,12 @@ from enum import IntEnum
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+ItemT = TypeVar("ItemT")
 
 DEFAULT_MAX_PENDING = 256
+MAX_BATCH = 8
+"""Jobs run together by one batched call at most (a Whisper batch of 8 ten-second windows holds
+~60 MB of encoder activations)."""
 IDLE_TRIM_S = 1.0
 """Trimming the heap right after each job stalled every thread's allocations under load (longer
 gaps inside replies in bench/load_voice.py); after a second of idleness it costs nobody."""
@@ -66,6 +74,8 @@ class _Job:
     future: asyncio.Future[Any] = field(compare=False)
     key: Hashable = field(default=None, compare=False)
     exclusive: object = field(default=None, compare=False)
+    batch: Callable[[list[Any]], list[Any]] | None = field(default=None, compare=False)
+    """For `run_batched` jobs: the call that takes their items (and `fn` returns this job's)."""
     queued: float = field(default_factory=time.monotonic, compare=False)
 
 
@@ -77,7 +87,9 @@ class SchedulerStats:
     skipped: int = 0
     """Jobs whose caller had stopped waiting before a worker got to them."""
     refused: int = 0
-    """Worker-seconds spent running jobs."""
+    """Speculative jobs refused or dropped, and any job refused by a full queue."""
+    batched: int = 0
+    """Jobs that ran in another job's batched call."""
     waited_s: dict[str, float] = field(default_factory=dict)
     """Total queueing time per priority class."""
 
@@ -128,12 +140,43 @@ class InferenceScheduler:
         engine's lock. Raises `SchedulerBusy` when refused or dropped. Cancelling the caller skips
         the job if it has not started yet.
         """
+        result: T = await self._submit(priority, lambda: fn(*args, **kwargs), None, deadline, key, exclusive)
+        return result
+
+    async def run_batched(
+        self,
+        priority: Priority,
+        fn: Callable[[list[ItemT]], list[T]],
+        make_item: Callable[[], ItemT],
+        *,
+        deadline: float | None = None,
+        key: Hashable = None,
+        exclusive: object = None,
+    ) -> T:
+        """Like `run`, for work that batches: `fn(items)` returns one result per item, in order.
+
+        A worker that takes this job also takes every queued job with an equal `fn` (up to
+        `MAX_BATCH`, most pressing first) and runs them in one call. `make_item()` runs on the
+        worker just before (it may block); its error reaches only its own caller, `fn`'s all.
+        """
+        result: T = await self._submit(priority, make_item, fn, deadline, key, exclusive)
+        return result
+
+    async def _submit(
+        self,
+        priority: Priority,
+        fn: Callable[[], Any],
+        batch: Callable[[list[Any]], list[Any]] | None,
+        deadline: float | None,
+        key: Hashable,
+        exclusive: object,
+    ) -> Any:
         now = time.monotonic()
         if deadline is None:
             deadline = now + SPECULATIVE_WAIT_S if priority is Priority.SPECULATIVE else now
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        job = _Job(int(priority), deadline, next(self._seq), lambda: fn(*args, **kwargs), future.get_loop(),
-                   future, key, exclusive)  # fmt: skip
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        job = _Job(int(priority), deadline, next(self._seq), fn, future.get_loop(), future, key, exclusive,
+                   batch)  # fmt: skip
         with self._lock:
             full = len(self._heap) >= self.max_pending
             if full or (priority is Priority.SPECULATIVE and len(self._heap) >= self.workers):
@@ -169,6 +212,18 @@ class InferenceScheduler:
             heapq.heappush(self._heap, waiting)
         return job
 
+    def _batch_with(self, first: _Job) -> list[_Job]:
+        """`first` and the queued jobs of its batch, most pressing first (call with the lock held)."""
+        if first.batch is None:
+            return [first]
+        mates = sorted(j for j in self._heap if j.batch == first.batch and not j.future.cancelled())
+        mates = mates[: MAX_BATCH - 1]
+        if mates:
+            taken = {id(j) for j in mates}
+            self._heap = [j for j in self._heap if id(j) not in taken]
+            heapq.heapify(self._heap)
+        return [first, *mates]
+
     def _start_workers(self) -> None:
         while len(self._threads) < self.workers:
             thread = threading.Thread(target=self._serve, name=f"inference-{len(self._threads)}", daemon=True)
@@ -194,27 +249,50 @@ class InferenceScheduler:
                     with contextlib.suppress(RuntimeError):  # the caller's loop has closed
                         job.loop.call_soon_threadsafe(_settle, job.future, None, busy)
                     continue
+                jobs = self._batch_with(job)
                 self._running += 1
                 if job.exclusive is not None:
                     self._exclusive.add(job.exclusive)
                 started = time.monotonic()
-                name = Priority(job.priority).name.lower()
-                self.stats.waited_s[name] = self.stats.waited_s.get(name, 0.0) + started - job.queued
-            result: Any = None
-            error: BaseException | None = None
-            try:
-                result = job.fn()
-            except BaseException as exc:  # handed to the waiting coroutine
-                error = exc
+                for each in jobs:
+                    name = Priority(each.priority).name.lower()
+                    self.stats.waited_s[name] = self.stats.waited_s.get(name, 0.0) + started - each.queued
+            outcomes = self._execute(job, jobs)
             with self._lock:  # before settling, so the caller sees a free worker
                 self._running -= 1
                 if job.exclusive is not None:
                     self._exclusive.discard(job.exclusive)
                     self._lock.notify_all()  # work that waited for the resource may go now
-                self.stats.ran += 1
+                self.stats.ran += len(jobs)
+                self.stats.batched += len(jobs) - 1
                 self._ran_since_trim = True
-            with contextlib.suppress(RuntimeError):  # the caller's loop has closed: nobody waits
-                job.loop.call_soon_threadsafe(_settle, job.future, result, error)
+            for each, (result, error) in zip(jobs, outcomes, strict=True):
+                with contextlib.suppress(RuntimeError):  # the caller's loop has closed: nobody waits
+                    each.loop.call_soon_threadsafe(_settle, each.future, result, error)
+
+    @staticmethod
+    def _execute(job: _Job, jobs: list[_Job]) -> list[tuple[Any, BaseException | None]]:
+        """Run `job` (and its batch mates): (result, error) for each of `jobs`."""
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        for each in jobs:  # a plain job's call, or a batched job's item
+            try:
+                outcomes.append((each.fn(), None))
+            except BaseException as exc:  # handed to the waiting coroutine
+                outcomes.append((None, exc))
+        if job.batch is None:
+            return outcomes
+        ready = [i for i, (_, error) in enumerate(outcomes) if error is None]
+        if not ready:
+            return outcomes
+        try:
+            results = job.batch([outcomes[i][0] for i in ready])
+            if len(results) != len(ready):
+                raise RuntimeError(f"a batch of {len(ready)} gave {len(results)} results")
+        except BaseException as exc:  # handed to every waiting coroutine of the batch
+            return [(None, error or exc) for _, error in outcomes]
+        for i, result in zip(ready, results, strict=True):
+            outcomes[i] = (result, None)
+        return outcomes
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

@@ -343,5 +343,6 @@ async def _build_call(
         "tools": state.tools,
         "images": state.image_reader,
         "readings": state.settings.stt_readings,
+        "batch": state.settings.stt_batch,
     }
     return Call(state, session, runtime_args, key_id, transport), history

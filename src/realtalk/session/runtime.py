@@ -30,6 +30,7 @@ from ..engines.base import (
     TextToSpeech,
     Transcription,
     TurnEndModel,
+    Utterance,
 )
 from ..engines.phrase_cache import phrases_of
 from ..engines.scheduler import InferenceScheduler, Priority, SchedulerBusy, shared_scheduler
@@ -132,12 +133,15 @@ class SessionRuntime:
         turn: TurnEndModel | None = None,
         stages: StageObserver | None = None,
         readings: int = NBEST,
+        batch: bool = True,
     ) -> None:
         """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
         after the eagerness's longest wait. `readings`: how many of the recogniser's best readings
-        the conversation chooses from (1: its best alone)."""
+        the conversation chooses from (1: its best alone). `batch`: a plain transcript may share
+        one Whisper call with other sessions' turns that ended meanwhile."""
         self.session = session
         self._readings = readings
+        self._batch = batch
         self.player = player
         """Set for sessions with server-side playout; may be attached after construction."""
         self._stt = stt
@@ -353,8 +357,15 @@ class SessionRuntime:
                 # A speculative transcript is the turn's own in nearly every turn (the speech end
                 # rarely moves after 160 ms of silence): dropping it under load only moved the
                 # same work later (bench/load_voice.py), so it runs as urgently as a final one.
-                # Whisper serves one call at a time: a worker takes other work meanwhile.
-                result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
+                # Whisper serves one call at a time: a worker takes other work meanwhile. A plain
+                # transcript goes in one batch with the other sessions' turns that ended meanwhile.
+                if job.expecting is None and self._batch:
+                    utterance = partial(Utterance, job.audio, job.language, job.prompt)
+                    result = await self._scheduler.run_batched(
+                        Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
+                    )
+                else:
+                    result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
