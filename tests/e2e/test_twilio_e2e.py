@@ -124,7 +124,8 @@ async def test_spoken_call_reply_marks_and_dtmf(server: LiveServer) -> None:
         await peer.send_raw('{"event": "surprise", "streamSid": "x"}')
         await peer.say(clip(1) + ulaw_silence(900))  # "he was not an ill disposed young man"
         transcript = await backend.until("conversation.item.input_audio_transcription.completed")
-        assert "disposed young man" in transcript["transcript"].lower()
+        reference = librivox_clips()[1][1]  # μ-law at 8 kHz: a word may be misheard ("old-sposed")
+        assert word_error_rate(reference, transcript["transcript"]) <= 0.3, transcript["transcript"]
         started = await backend.until("output_audio_buffer.started")
         done = await backend.until("response.done")
         assert done["response"]["status"] == "completed"
