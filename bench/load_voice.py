@@ -355,6 +355,7 @@ def plot(rows: list[dict[str, Any]], out: Path, name: str = "load_voice") -> Non
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    out.mkdir(parents=True, exist_ok=True)
     for pattern in sorted({r["pattern"] for r in rows}):
         figure, (latency, gaps) = plt.subplots(1, 2, figsize=(11, 4))
         for color, label in enumerate(sorted({r["label"] for r in rows})):

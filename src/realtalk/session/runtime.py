@@ -133,7 +133,7 @@ class SessionRuntime:
         turn: TurnEndModel | None = None,
         stages: StageObserver | None = None,
         readings: int = NBEST,
-        batch: bool = True,
+        batch: bool = False,
     ) -> None:
         """`turn`: the turn-end model for `semantic_vad`; without it a pause ends the turn only
         after the eagerness's longest wait. `readings`: how many of the recogniser's best readings
