@@ -51,8 +51,9 @@ _BODY = frozenset(
     for w in ["body", "message", "text", "content", "note", "notes", "description", "details", "comment"]
 )
 _BODY_MARKER = re.compile(
-    r",?\s*\b(?:(?:with|and|plus)\s+)?(?:a|the)\s+(?:note|message|comment)\s+(?:saying|that\s+says|which\s+says"
-    r"|reading)?\s*|\b(?:saying|that says|which says|to say|with the message|message)\s+",
+    r",?\s*\b(?:(?:with|and|plus)\s+)?(?:a|the)\s+(?:note|message|comment)(?:\s+(?:on|to|for)\s+(?:it|that|this))?"
+    r"\W*(?:saying|that\s+says|which\s+says|reading)?\s*"
+    r"|\b(?:saying|that says|which says|to say|with the message|message)\s+",
     re.I,
 )
 # "a note to the passport task saying ...", "a comment on the report task: ...": the thing the

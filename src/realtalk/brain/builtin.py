@@ -183,18 +183,23 @@ class _Turn:
             return followed
         if intent.refuses_writing(text):
             return _say("Okay, I won't change anything. Just tell me when you're ready.")
+        talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
+        # A bare "yes" or "no" may answer our question; other small talk never does.
+        pending = _pending(self.messages, self.tools, self.now) if talk in (None, "ok", "no") else None
+        answered = _answered(*pending, text, self.now) if pending is not None else None
+        if pending is not None and answered is not None and pending[2].kind != "text":
+            return _act(pending[0], answered)  # "high" to "which priority?" is not a new request
         choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return _say(f"Do you want me to {options}?")
         if choice is not None:
             return self._act(*choice)
-        talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
-        # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = _pending(self.messages, self.tools, self.now) if talk in (None, "ok", "no") else None
         if pending is not None:
             tool, filled, asked = pending
-            return _act(tool, arguments.fill_answer(tool, asked.name, text, filled.arguments, self.now))
+            return _act(
+                tool, answered or arguments.fill_answer(tool, asked.name, text, filled.arguments, self.now)
+            )
         if talk is not None:
             return _say(self._small_talk(talk))
         fact = self.persona.fact_for(text)
@@ -292,6 +297,9 @@ class _Turn:
             return [_call(last.tool, undo)] if undo else _say("Sorry, I can't undo that. Anything else?")
         instead = dialogue.meant_instead(text)
         if instead is not None and entity is not None:
+            amended = self._amend(instead, corrects=True)  # "I meant 5 pm": a value, not another thing
+            if amended is not None:
+                return amended
             calls = [_call(last.tool, undo)] if undo and not pending else []
             return [*calls, _call(last.tool, {**last.arguments, entity: instead})]
         if dialogue.means_other(text) and others and entity is not None:
@@ -303,36 +311,92 @@ class _Turn:
                 return [_call(last.tool, {**last.arguments, **exact, confirm: True})]
             if dialogue.says_no(text):
                 return _say("Okay, I'll leave it as it is. Anything else?")
+        rest = dialogue.correction(text)
+        amended = self._amend(rest or text, corrects=rest is not None) if not pending else None
+        if amended is not None:
+            return amended
         required = [p for p in arguments.params_of(last.tool) if p.required]
         if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
             return [_call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
         return None
+
+    def _amend(self, text: str, corrects: bool) -> list[BrainEvent] | None:
+        """A correction of the last change, or values that go on with it ("no, make it Thursday",
+        "actually high priority", "I meant 5 pm", "tomorrow at 7" after adding): the same change made
+        again with the values the words give (a time alone keeps the day); for a thing just created,
+        the one tool that sets those values on it. Values alone go on with it; other words only after
+        a correction's lead-in ("no", "actually") that could not be a new request."""
+        last = self.last
+        entity = _entity_param(last) if last is not None else None
+        if last is None or entity is None or not intent.writes(last.tool):
+            return None
+        if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(self.tools, text)):
+            return None  # a request of its own
+        value = last.entity(entity)
+        if not intent.creates(last.tool):
+            filled = arguments.fill(last.tool, text, self.now)
+            given = {
+                p.name: filled.arguments[p.name]
+                for p in arguments.params_of(last.tool)
+                if p.name != entity and p.name in filled.arguments and p.kind in arguments.TYPED_KINDS
+            }
+            if given:
+                kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in given.items()}
+                return _act(last.tool, Filled({**last.arguments, entity: value, **kept}))
+        changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
+        found = _by_reference(changers, text, self.now, entity)
+        if found is None:
+            return None
+        tool, filled = found
+        kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
+        return _act(tool, Filled({**kept, entity: value}))
+
+    def _referent(self, text: str) -> tuple[str, str | None, str] | None:
+        """What "it", "that one" or "the second one" stands for: (the utterance with "it" in its
+        stead, the parameter that named it in the last action or None, the thing). An ordinal counts
+        in what the last result read out; "it" is the thing the last action was about, or the one
+        thing it read out."""
+        last = self.last
+        if last is None:
+            return None
+        listed = last.listed()
+        placed = dialogue.ordinal(text)
+        if placed is not None and listed:
+            at, said = placed
+            return (said, None, listed[at]) if -len(listed) <= at < len(listed) else None
+        if not dialogue.refers_back(text):
+            return None
+        name = _entity_param(last)
+        value = last.entity(name) if name is not None else None
+        if name is not None and value is not None:
+            return text, name, value
+        return (text, None, listed[0]) if len(listed) == 1 else None
 
     def _route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
         question = intent.is_question(text)
         tools = [t for t in self.tools if not (question and intent.writes(t))]
-        last = self.last
-        reference = last is not None and dialogue.refers_back(text) and _entity_param(last) is not None
-        if reference and last is not None and intent.creates(last.tool):
-            tools = [t for t in tools if t.name != last.tool.name]
+        referent = self._referent(text)
+        if referent is not None:
+            text = referent[0]
+            last = self.last
+            if last is not None and intent.creates(last.tool):  # what was just created is not created again
+                tools = [t for t in tools if t.name != last.tool.name]
         meaning = f"{text} done" if intent.reports_done(text) else None
-        changed = _by_reference(tools, text, self.now, _entity_param(last)) if reference and last else None
+        changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or _choose(tools, text, self.now, meaning)
         if choice is None and question:
             choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
         elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
             # "When is the report due?" asks about that thing, even where a listing shares its words.
             choice = _look_up(tools, text, self.now) or choice
-        if not reference or last is None or not isinstance(choice, tuple):
+        if referent is None or not isinstance(choice, tuple):
             return choice
         tool, filled = choice
-        name = _entity_param(last)
-        params = {p.name: p for p in arguments.params_of(tool)}
-        value = last.entity(name) if name is not None else None
-        if name in params and value is not None:
-            values = {**filled.arguments, name: value}
+        name = _target(tool, referent[1])
+        if name is not None:
+            values = {**filled.arguments, name: referent[2]}
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)
         return tool, filled
@@ -522,6 +586,18 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime")
 
 
+def _target(tool: ToolSpec, name: str | None) -> str | None:
+    """The parameter of `tool` that names the thing referred to: `name` when it takes one so called,
+    else its first required name-like parameter."""
+    params = arguments.params_of(tool)
+    if name is not None and any(p.name == name for p in params):
+        return name
+    return next((p.name for p in params if p.required and p.kind in _NAMING_KINDS), None)
+
+
+_NAMING_KINDS = ("text", "entity", "name")
+
+
 def _by_reference(
     tools: Sequence[ToolSpec], text: str, now: datetime, entity: str | None
 ) -> tuple[ToolSpec, Filled] | None:
@@ -532,8 +608,9 @@ def _by_reference(
     found = []
     for tool in tools:
         params = arguments.params_of(tool)
-        others = [p for p in params if p.required and p.name != entity]
-        if entity not in {p.name for p in params} or not others:
+        target = _target(tool, entity)
+        others = [p for p in params if p.required and p.name != target]
+        if target is None or not others:
             continue
         filled = arguments.fill(tool, text, now)
         if all(
@@ -583,10 +660,22 @@ def _pending(
     return None
 
 
+def _answered(tool: ToolSpec, filled: Filled, asked: Param, text: str, now: datetime) -> Filled | None:
+    """The call's arguments once `text` answers our question for `asked`, when it does. A free-text
+    answer is read like a request of its own ("pay the gas bill on Tuesday": a title and a day)."""
+    if asked.kind == "text":
+        whole = arguments.fill(tool, text, now)
+        if asked.name in whole.arguments:
+            values = {**filled.arguments, **whole.arguments}
+            return Filled(values, [p for p in filled.missing if p.name not in values], whole.invalid)
+    answer = arguments.fill_answer(tool, asked.name, text, filled.arguments, now)
+    return answer if asked.name in answer.arguments else None
+
+
 def _entity_param(last: dialogue.LastAction) -> str | None:
     """The parameter that named what the last action was about ("title"), if the result says."""
     return next((p.name for p in arguments.params_of(last.tool) if last.entity(p.name) is not None
-                 and p.kind in ("text", "entity", "name")), None)  # fmt: skip
+                 and p.kind in _NAMING_KINDS), None)  # fmt: skip
 
 
 def _act(tool: ToolSpec, filled: Filled) -> list[BrainEvent]:

@@ -9,7 +9,11 @@ its result, and whether what we said after it asked the user something. From it 
   boolean confirmation parameter that was not set: "yes" calls it again with it set;
 - the last-mentioned entity: "make it high priority" means the task just added;
 - "the other one": a result may name `alternatives` (the other things its words could mean) and
-  `undo` (arguments for the same tool that reverse what it did).
+  `undo` (arguments for the same tool that reverse what it did);
+- "the second one", "that one": a result may list the things it read out (a list of names, or of
+  objects with a name), in order;
+- a correction ("no, make it Thursday", "actually high priority", "I meant 5 pm"): what is left
+  once its lead-in is taken away amends the last action.
 """
 
 from __future__ import annotations
@@ -35,16 +39,35 @@ _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
 _REFERENCE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
+# "undo", "oops, undo that", "that was the wrong one, undo it", "no, put it back": a short utterance.
 _UNDO = re.compile(
-    r"^\W*(?:(?:oops|oh|no|sorry|wait|actually|please|can\s+you|could\s+you)\W+)*(?:undo|revert|reverse)"
-    r"(?:\s+(?:that|it|this|the\s+last\s+(?:one|thing|change)))?\W*(?:please)?\W*$"
-    r"|^\W*(?:(?:oops|oh|no|sorry)\W+)*(?:put|change|set)\s+it\s+back(?:\s+(?:please|as\s+it\s+was))?\W*$",
+    r"\b(?:undo|revert|reverse)\b|\b(?:put|change|set)\s+it\s+back\b"
+    r"|^\W*(?:(?:no|oops|sorry)\W+)*(?:that\s+was|wrong)\s+(?:the\s+)?wrong\s+(?:one|task|thing)\W*$",
     re.I,
 )
+_UNDO_WORDS = 8
 # "no, I meant Ben", "sorry, not that, the Ben one": a correction that names what was meant instead.
 _MEANT = re.compile(
-    r"^\W*(?:(?:sorry|oops|no|nope|wait|actually|oh|not\s+that(?:\s+one)?)\W+)*(?:i\s+meant?|i\s+was\s+talking\s+about"
-    r")\s+(?:the\s+)?(?P<what>.+?)(?:\s+(?:one|task|instead))*\W*$",
+    r"(?:^|[,.;!]\s*|\b(?:sorry|oops|no|nope|wait|actually|oh)\W+)(?:i\s+meant?|i\s+was\s+talking\s+about"
+    r"|not\s+(?:that|this)(?:\s+one)?\W+(?!.*\bother\b)|no\W+(?!the\s+other\b)(?=the\s+\w+(?:\s+\w+)?\s+one\W*$))"
+    r"\s*(?:the\s+)?(?P<what>.+?)(?:\s+(?:one|task|instead|not\s+.+))*\W*$",
+    re.I,
+)
+# What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
+_CORRECTION_LEAD = re.compile(
+    r"^\W*(?:(?:no|nope|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
+    r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*)+",
+    re.I,
+)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+             "fifth": 4, "5th": 4, "last": -1}  # fmt: skip
+_ORDINAL = re.compile(
+    r"\b(?:the\s+)?(?P<at>" + "|".join(_ORDINALS) + r")(?:\s+(?:one|1|task|item|thing))?\b", re.I
+)
+_NAMES = ("title", "name", "label", "id")
+_NAMES_A_DAY = re.compile(
+    r"\b(?:today|tonight|tomorrow|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|week|month|year"
+    r"|days?|next|\d{1,2}(?:st|nd|rd|th)|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*",
     re.I,
 )
 # "and tag it bills", "with a note: ...", "also high priority": a fragment that goes on with the last thing.
@@ -80,9 +103,27 @@ class LastAction:
         found = self.result.get("alternatives") if isinstance(self.result, dict) else None
         return [str(a) for a in found] if isinstance(found, list) else []
 
+    def listed(self) -> list[str]:
+        """The things the result read out, in order: a list of names, or of objects with a name."""
+        if not isinstance(self.result, dict):
+            return []
+        for key, value in self.result.items():
+            if key == "alternatives" or not isinstance(value, list) or not value:
+                continue
+            names = [item if isinstance(item, str) else _name_of(item) for item in value]
+            if all(isinstance(n, str) for n in names):
+                return [str(n) for n in names]
+        return []
+
     def undo(self) -> dict[str, Any] | None:
         found = self.result.get("undo") if isinstance(self.result, dict) else None
         return found if isinstance(found, dict) else None
+
+
+def _name_of(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    return next((str(item[k]) for k in _NAMES if isinstance(item.get(k), str)), None)
 
 
 def last_action(messages: Sequence[Message], tools: Sequence[ToolSpec]) -> LastAction | None:
@@ -131,7 +172,24 @@ def refers_back(text: str) -> bool:
 
 
 def asks_undo(text: str) -> bool:
-    return bool(_UNDO.search(text))
+    return bool(_UNDO.search(text)) and len(text.split()) <= _UNDO_WORDS
+
+
+def ordinal(text: str) -> tuple[int, str] | None:
+    """ "mark the second one done" -> (1, "mark it done"): the place in a list read out, and the
+    utterance with "it" in its stead; "the last one" is -1."""
+    found = _ORDINAL.search(text)
+    if found is None:
+        return None
+    return _ORDINALS[found.group("at").lower()], f"{text[: found.start()]}it{text[found.end() :]}"
+
+
+def correction(text: str) -> str | None:
+    """What a correction says once its lead-in is gone ("actually, Saturday" -> "Saturday"), or None
+    when the utterance does not open like one."""
+    found = _CORRECTION_LEAD.match(text)
+    rest = text[found.end() :].strip() if found else ""
+    return rest or None
 
 
 def meant_instead(text: str) -> str | None:
@@ -142,3 +200,10 @@ def meant_instead(text: str) -> str | None:
 
 def asks_again(text: str) -> bool:
     return bool(_AGAIN.search(text))
+
+
+def keep_day(old: Any, new: Any, text: str) -> Any:
+    """A new date-time whose words named only a time ("I meant 5 pm") keeps the old value's day."""
+    if not (isinstance(old, str) and isinstance(new, str)) or "T" not in new or _NAMES_A_DAY.search(text):
+        return new
+    return old[:10] + new[10:] if re.match(r"\d{4}-\d\d-\d\d", old) else new

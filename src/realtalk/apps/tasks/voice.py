@@ -195,12 +195,14 @@ def list_due_tasks(
         message = f"You have {_count(len(tasks))}{when}. The first {len(page)}: {listing}."
     else:
         message = f"{'The last' if len(page) == left else 'The next'} {len(page)}: {listing}."
+    # The titles read out, in order, so that "the second one" can name one of them.
+    read = {"titles": [t.title for t in page]}
     if len(page) < left:
         rest = left - len(page)
         filters = {"day": day, "priority": priority, "tag": tag, "overdue": overdue or None}
         more = {k: v for k, v in filters.items() if v} | {"start": start + len(page)}
-        return {"message": f"{message} Shall I read the other {rest}?", "more": more}
-    return {"message": message}
+        return {"message": f"{message} Shall I read the other {rest}?", "more": more, **read}
+    return {"message": message, **read}
 
 
 @tools.register

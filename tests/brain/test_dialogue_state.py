@@ -1,0 +1,188 @@
+"""The dialogue state by capability (round 5): corrections that amend the last change, references to
+what was last read out ("the second one"), and bare answers to our question. The Task Manager's real
+specs, and tools the brain has never seen."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from realtalk.brain import dialogue
+from realtalk.brain.base import BrainEvent, Message, ToolCall
+from tests.brain.test_dialogue import TASKS, after
+from tests.brain.toolbox import called, reply, tool
+
+LISTED = after(
+    "list_due_tasks",
+    {"day": "2026-11-22"},
+    {"message": "You have 3 tasks due today: Walk the dog, Send the report, Cook dinner.",
+     "titles": ["Walk the dog", "Send the report", "Cook dinner"]},
+    "You have 3 tasks due today: Walk the dog, Send the report, Cook dinner.",
+)  # fmt: skip
+
+
+def calls(events: list[BrainEvent]) -> list[tuple[str, dict[str, Any]]]:
+    assert events and all(isinstance(e, ToolCall) for e in events), events
+    return [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+
+
+@pytest.mark.parametrize(
+    ("utterance", "name", "arguments"),
+    [
+        ("mark the first one done", "complete_task", {"title": "Walk the dog"}),
+        ("the third one is done", "complete_task", {"title": "Cook dinner"}),
+        ("push the last one to tomorrow", "reschedule_task", {"title": "Cook dinner", "due": "2026-11-23"}),
+        (
+            "make the second one high priority",
+            "set_task_priority",
+            {"title": "Send the report", "priority": "high"},
+        ),
+    ],
+)
+def test_an_ordinal_names_a_thing_the_last_result_read_out(
+    utterance: str, name: str, arguments: dict[str, Any]
+) -> None:
+    assert called(reply(utterance, tools=TASKS, history=LISTED)) == (name, arguments)
+
+
+def test_that_one_is_the_one_thing_read_out_and_a_place_past_the_list_names_nothing() -> None:
+    overdue = "You have 1 task overdue: Return the jacket."
+    one = after(
+        "list_due_tasks", {"overdue": True}, {"message": overdue, "titles": ["Return the jacket"]}, overdue
+    )
+    assert called(reply("ok, push that one to tomorrow", tools=TASKS, history=one)) == (
+        "reschedule_task",
+        {"title": "Return the jacket", "due": "2026-11-23"},
+    )
+    assert not any(
+        isinstance(e, ToolCall) and "Return" in e.arguments
+        for e in reply("mark the third one done", tools=TASKS, history=one)
+    )
+
+
+ADDED = after(
+    "add_task",
+    {"title": "call the bank", "due": "2026-11-23T16:00:00"},
+    {"message": "Added call the bank tomorrow at 4 PM.", "task_id": 1, "title": "call the bank"},
+    "Added call the bank tomorrow at 4 PM.",
+)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "name", "arguments"),
+    [
+        ("I meant 5 pm", "reschedule_task", {"title": "call the bank", "due": "2026-11-23T17:00:00"}),
+        (
+            "oh sorry, make that 5 pm",
+            "reschedule_task",
+            {"title": "call the bank", "due": "2026-11-23T17:00:00"},
+        ),
+        ("actually Saturday", "reschedule_task", {"title": "call the bank", "due": "2026-11-28"}),
+        ("actually high priority", "set_task_priority", {"title": "call the bank", "priority": "high"}),
+        (
+            "tomorrow morning at 7",
+            "reschedule_task",
+            {"title": "call the bank", "due": "2026-11-23T07:00:00"},
+        ),
+    ],
+)
+def test_a_correction_after_adding_changes_the_new_thing_instead_of_adding_another(
+    utterance: str, name: str, arguments: dict[str, Any]
+) -> None:
+    assert called(reply(utterance, tools=TASKS, history=ADDED)) == (name, arguments)
+
+
+def test_a_correction_after_a_change_makes_the_change_again_with_the_new_value() -> None:
+    changed = after("set_task_priority", {"title": "fridge", "priority": "high"},
+                    {"message": "Clean out the fridge is now high priority.", "title": "Clean out the fridge",
+                     "undo": {"title": "Clean out the fridge", "priority": "low"}},
+                    "Clean out the fridge is now high priority.")  # fmt: skip
+    assert called(reply("no wait, medium", tools=TASKS, history=changed)) == (
+        "set_task_priority",
+        {"title": "Clean out the fridge", "priority": "medium"},
+    )
+
+
+DONE = after(
+    "complete_task",
+    {"title": "email task"},
+    {"message": "Marked Email Sarah the photos as done.", "title": "Email Sarah the photos",
+     "alternatives": ["Email Tom the contract"], "undo": {"title": "Email Sarah the photos", "reopen": True}},
+    "Marked Email Sarah the photos as done.",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "utterance", ["no, the Tom one", "wrong task, I meant the Tom one", "not that one, Tom"]
+)
+def test_naming_another_thing_undoes_the_change_and_makes_it_on_that_thing(utterance: str) -> None:
+    assert calls(reply(utterance, tools=TASKS, history=DONE)) == [
+        ("complete_task", {"title": "Email Sarah the photos", "reopen": True}),
+        ("complete_task", {"title": "Tom"}),
+    ]
+
+
+@pytest.mark.parametrize("utterance", ["that was the wrong one, undo it", "undo", "no, put it back"])
+def test_undo_in_other_words(utterance: str) -> None:
+    assert calls(reply(utterance, tools=TASKS, history=DONE)) == [
+        ("complete_task", {"title": "Email Sarah the photos", "reopen": True})
+    ]
+
+
+def test_a_bare_answer_fills_the_slot_we_asked_for_even_when_it_could_start_a_request() -> None:
+    asked = [Message("user", "Change the priority of the fridge task"),
+             Message("assistant", "Sure. Which priority: low, medium or high?")]  # fmt: skip
+    assert called(reply("high", tools=TASKS, history=asked)) == (
+        "set_task_priority",
+        {"title": "the fridge task", "priority": "high"},
+    )
+
+
+def test_a_free_text_answer_is_read_like_a_request() -> None:
+    asked = [Message("user", "Add a reminder"), Message("assistant", "Sure. What's the title?")]
+    assert called(reply("pay the gas bill on Tuesday", tools=TASKS, history=asked)) == (
+        "add_task",
+        {"title": "pay the gas bill", "due": "2026-11-24"},
+    )
+
+
+SONGS = [
+    tool("list_songs", "List the songs in the queue"),
+    tool("play_song", "Play a song now", ["song"], song={"type": "string", "description": "the song's name"}),
+    tool(
+        "set_volume", "Set the speaker volume", ["level"], level={"type": "integer", "description": "0 to 10"}
+    ),
+]
+
+
+def test_an_unseen_tool_by_its_schema_and_result() -> None:
+    queue = after(
+        "list_songs", {}, {"songs": [{"name": "Blue Moon"}, {"name": "Yellow"}]}, "Blue Moon, Yellow."
+    )
+    assert called(reply("play the second one", tools=SONGS, history=queue)) == (
+        "play_song",
+        {"song": "Yellow"},
+    )
+    played = after("play_song", {"song": "Blue Moon"}, {"song": "Blue Moon"}, "Playing Blue Moon.")
+    assert called(reply("no, the Yellow one", tools=SONGS, history=played)) == (
+        "play_song",
+        {"song": "Yellow"},
+    )
+
+
+def test_helpers() -> None:
+    assert dialogue.ordinal("mark the second one done") == (1, "mark it done")
+    assert dialogue.ordinal("buy milk") is None
+    assert dialogue.correction("no wait, make it Thursday") == "Thursday"
+    assert dialogue.correction("buy milk") is None
+    assert dialogue.keep_day("2026-11-23T16:00:00", "2026-11-22T17:00:00", "5 pm") == "2026-11-23T17:00:00"
+    assert (
+        dialogue.keep_day("2026-11-23T16:00:00", "2026-11-27T17:00:00", "friday 5 pm")
+        == "2026-11-27T17:00:00"
+    )
+    assert dialogue.meant_instead("no, the other one") is None
+    assert dialogue.asks_undo("please undo the last change") and not dialogue.asks_undo(
+        "undo " + "word " * 10
+    )
