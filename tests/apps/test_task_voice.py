@@ -22,7 +22,8 @@ def test_up_to_ten_tasks_are_read_whole_and_grouped_by_day(tmp_path: Path) -> No
     _store_with(tmp_path, 4)
     result = voice.list_due_tasks()
     assert result == {"message": "You have 4 tasks: tomorrow: chore 1 at 9:01 AM, chore 3 at 9:03 AM; "
-                                 "with no date: chore 0, chore 2."}  # fmt: skip
+                                 "with no date: chore 0, chore 2.",
+                      "titles": ["chore 1", "chore 3", "chore 0", "chore 2"]}  # as read out  # fmt: skip
     assert voice.list_due_tasks(day="tomorrow")["message"] == (
         "You have 2 tasks due tomorrow: chore 1 at 9:01 AM, chore 3 at 9:03 AM."
     )
@@ -34,6 +35,7 @@ def test_a_long_list_is_read_in_pages_offering_the_rest(tmp_path: Path) -> None:
     assert str(first["message"]).startswith("You have 23 tasks. The first 5: ")
     assert str(first["message"]).endswith("Shall I read the other 18?")
     assert first["more"] == {"start": 5}
+    assert isinstance(first["titles"], list) and len(first["titles"]) == 5  # the five read out
     second = voice.list_due_tasks(start=5)
     assert str(second["message"]).startswith("The next 10: ") and second["more"] == {"start": 15}
     last = voice.list_due_tasks(start=15)

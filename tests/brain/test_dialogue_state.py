@@ -28,23 +28,43 @@ def calls(events: list[BrainEvent]) -> list[tuple[str, dict[str, Any]]]:
     return [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
 
 
-@pytest.mark.parametrize(
-    ("utterance", "name", "arguments"),
-    [
-        ("mark the first one done", "complete_task", {"title": "Walk the dog"}),
-        ("the third one is done", "complete_task", {"title": "Cook dinner"}),
-        ("push the last one to tomorrow", "reschedule_task", {"title": "Cook dinner", "due": "2026-11-23"}),
-        (
-            "make the second one high priority",
-            "set_task_priority",
-            {"title": "Send the report", "priority": "high"},
-        ),
-    ],
+ADDED = after(
+    "add_task",
+    {"title": "call the bank", "due": "2026-11-23T16:00:00"},
+    {"message": "Added call the bank tomorrow at 4 PM.", "task_id": 1, "title": "call the bank"},
+    "Added call the bank tomorrow at 4 PM.",
 )
-def test_an_ordinal_names_a_thing_the_last_result_read_out(
-    utterance: str, name: str, arguments: dict[str, Any]
+
+
+BANK, TOMORROW_5PM, MONDAY = "call the bank", "2026-11-23T17:00:00", "2026-11-23"
+DINNER, REPORT = "Cook dinner", "Send the report"
+
+
+@pytest.mark.parametrize(
+    ("history", "utterance", "name", "arguments"),
+    [
+        # An ordinal counts in what the last result read out.
+        ("listed", "mark the first one done", "complete_task", {"title": "Walk the dog"}),
+        ("listed", "the third one is done", "complete_task", {"title": "Cook dinner"}),
+        ("listed", "number two is done", "complete_task", {"title": "Send the report"}),
+        ("listed", "push the last one to tomorrow", "reschedule_task", {"title": DINNER, "due": MONDAY}),
+        ("listed", "make the second one urgent", "set_task_priority", {"title": REPORT, "priority": "high"}),
+        ("listed", "what about the first one?", "find_task", {"title": "Walk the dog"}),
+        # A correction after adding changes the new thing instead of adding another.
+        ("added", "I meant 5 pm", "reschedule_task", {"title": BANK, "due": TOMORROW_5PM}),
+        ("added", "oh sorry, make that 5 pm", "reschedule_task", {"title": BANK, "due": TOMORROW_5PM}),
+        ("added", "actually Saturday", "reschedule_task", {"title": BANK, "due": "2026-11-28"}),
+        ("added", "actually high priority", "set_task_priority", {"title": BANK, "priority": "high"}),
+        ("added", "tomorrow morning at 7", "reschedule_task", {"title": BANK, "due": "2026-11-23T07:00:00"}),
+    ],
+)  # fmt: skip
+def test_what_a_follow_up_refers_to(
+    history: str, utterance: str, name: str, arguments: dict[str, Any]
 ) -> None:
-    assert called(reply(utterance, tools=TASKS, history=LISTED)) == (name, arguments)
+    assert called(reply(utterance, tools=TASKS, history={"listed": LISTED, "added": ADDED}[history])) == (
+        name,
+        arguments,
+    )
 
 
 def test_that_one_is_the_one_thing_read_out_and_a_place_past_the_list_names_nothing() -> None:
@@ -60,38 +80,6 @@ def test_that_one_is_the_one_thing_read_out_and_a_place_past_the_list_names_noth
         isinstance(e, ToolCall) and "Return" in e.arguments
         for e in reply("mark the third one done", tools=TASKS, history=one)
     )
-
-
-ADDED = after(
-    "add_task",
-    {"title": "call the bank", "due": "2026-11-23T16:00:00"},
-    {"message": "Added call the bank tomorrow at 4 PM.", "task_id": 1, "title": "call the bank"},
-    "Added call the bank tomorrow at 4 PM.",
-)
-
-
-@pytest.mark.parametrize(
-    ("utterance", "name", "arguments"),
-    [
-        ("I meant 5 pm", "reschedule_task", {"title": "call the bank", "due": "2026-11-23T17:00:00"}),
-        (
-            "oh sorry, make that 5 pm",
-            "reschedule_task",
-            {"title": "call the bank", "due": "2026-11-23T17:00:00"},
-        ),
-        ("actually Saturday", "reschedule_task", {"title": "call the bank", "due": "2026-11-28"}),
-        ("actually high priority", "set_task_priority", {"title": "call the bank", "priority": "high"}),
-        (
-            "tomorrow morning at 7",
-            "reschedule_task",
-            {"title": "call the bank", "due": "2026-11-23T07:00:00"},
-        ),
-    ],
-)
-def test_a_correction_after_adding_changes_the_new_thing_instead_of_adding_another(
-    utterance: str, name: str, arguments: dict[str, Any]
-) -> None:
-    assert called(reply(utterance, tools=TASKS, history=ADDED)) == (name, arguments)
 
 
 def test_a_correction_after_a_change_makes_the_change_again_with_the_new_value() -> None:

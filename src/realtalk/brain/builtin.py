@@ -386,6 +386,8 @@ class _Turn:
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or _choose(tools, text, self.now, meaning)
+        if choice is None and question and referent is not None:  # "what about the first one?"
+            choice = _reading_one(tools, referent[1])
         if choice is None and question:
             choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
         elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
@@ -421,7 +423,7 @@ class _Turn:
         A result that leaves some unsaid (a long list) offers the rest as `more`: the arguments to
         call the same tool with next. Asked for more after a result that offered none, we say so.
         """
-        if not _MORE.match(text):
+        if not _MORE.match(text) or (dialogue.means_other(text) and self.last and self.last.alternatives()):
             return None
         nothing_more = "That's all of it." if _ASKS_MORE.search(text) else None
         names = {c.call_id: c.name for m in self.messages for c in m.tool_calls}
@@ -584,6 +586,17 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
 
 
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime")
+
+
+def _reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:
+    """The one tool that reads a thing by its name alone, to be given the thing referred to."""
+    readers = [
+        t
+        for t in tools
+        if not intent.writes(t)
+        and [p.name for p in arguments.params_of(t) if p.required] == [_target(t, name)]
+    ]
+    return (readers[0], Filled()) if len(readers) == 1 else None
 
 
 def _target(tool: ToolSpec, name: str | None) -> str | None:

@@ -48,7 +48,7 @@ _UNDO = re.compile(
 _UNDO_WORDS = 8
 # "no, I meant Ben", "sorry, not that, the Ben one": a correction that names what was meant instead.
 _MEANT = re.compile(
-    r"(?:^|[,.;!]\s*|\b(?:sorry|oops|no|nope|wait|actually|oh)\W+)(?:i\s+meant?|i\s+was\s+talking\s+about"
+    r"(?:^|[,.;!]\s*|\b(?:sorry|oops|no|nope|wait|actually|oh)\W+)(?:i\s+meant?|i\s+said|i\s+was\s+talking\s+about"
     r"|not\s+(?:that|this)(?:\s+one)?\W+(?!.*\bother\b)|no\W+(?!the\s+other\b)(?=the\s+\w+(?:\s+\w+)?\s+one\W*$))"
     r"\s*(?:the\s+)?(?P<what>.+?)(?:\s+(?:one|task|instead|not\s+.+))*\W*$",
     re.I,
@@ -56,15 +56,20 @@ _MEANT = re.compile(
 # What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
 _CORRECTION_LEAD = re.compile(
     r"^\W*(?:(?:no|nope|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
-    r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*)+",
+    r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
+    r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "fifth": 4, "5th": 4, "last": -1}  # fmt: skip
+_NUMBERED = {"one": 0, "1": 0, "two": 1, "2": 1, "three": 2, "3": 2, "four": 3, "4": 3, "five": 4, "5": 4}
 _ORDINAL = re.compile(
-    r"\b(?:the\s+)?(?P<at>" + "|".join(_ORDINALS) + r")(?:\s+(?:one|1|task|item|thing))?\b", re.I
+    r"\b(?:the\s+)?(?:(?P<at>" + "|".join(_ORDINALS) + r")(?:\s+(?:one|1|task|item|thing))?"
+    r"|number\s+(?P<number>" + "|".join(_NUMBERED) + r"))\b",
+    re.I,
 )
 _NAMES = ("title", "name", "label", "id")
+_NOT_A_NAME = {"one", "it", "that", "this"}
 _NAMES_A_DAY = re.compile(
     r"\b(?:today|tonight|tomorrow|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|week|month|year"
     r"|days?|next|\d{1,2}(?:st|nd|rd|th)|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*",
@@ -181,7 +186,12 @@ def ordinal(text: str) -> tuple[int, str] | None:
     found = _ORDINAL.search(text)
     if found is None:
         return None
-    return _ORDINALS[found.group("at").lower()], f"{text[: found.start()]}it{text[found.end() :]}"
+    at = (
+        _ORDINALS[found.group("at").lower()]
+        if found.group("at")
+        else _NUMBERED[found.group("number").lower()]
+    )
+    return at, f"{text[: found.start()]}it{text[found.end() :]}"
 
 
 def correction(text: str) -> str | None:
@@ -195,7 +205,8 @@ def correction(text: str) -> str | None:
 def meant_instead(text: str) -> str | None:
     """What a correction says was meant ("no, I meant Ben" -> "Ben"), or None."""
     found = _MEANT.search(text)
-    return found.group("what") if found else None
+    what = found.group("what") if found else None
+    return None if what is None or what.lower() in _NOT_A_NAME else what
 
 
 def asks_again(text: str) -> bool:
