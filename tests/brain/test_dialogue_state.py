@@ -12,7 +12,7 @@ import pytest
 from realtalk.brain import dialogue
 from realtalk.brain.base import BrainEvent, Message, ToolCall
 from tests.brain.test_dialogue import TASKS, after
-from tests.brain.toolbox import called, reply, tool
+from tests.brain.toolbox import called, reply, said, tool
 
 LISTED = after(
     "list_due_tasks",
@@ -173,4 +173,14 @@ def test_helpers() -> None:
     assert dialogue.meant_instead("no, the other one") is None
     assert dialogue.asks_undo("please undo the last change") and not dialogue.asks_undo(
         "undo " + "word " * 10
+    )
+
+
+def test_tag_the_thing_asks_for_the_tags_and_a_bare_answer_gives_them() -> None:
+    asked = said(reply("Tag the electricity bill", tools=TASKS))
+    assert asked.endswith("What are the tags?")
+    history = [Message("user", "Tag the electricity bill"), Message("assistant", asked)]
+    assert called(reply("money", tools=TASKS, history=history)) == (
+        "tag_task",
+        {"title": "electricity bill", "tags": ["money"]},
     )

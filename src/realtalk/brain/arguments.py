@@ -300,7 +300,7 @@ def _value(
     if kind == "number":
         return _number(param, utterance, params)
     if kind == "list":
-        return _list(param, utterance)
+        return _list(param, utterance, answer)
     if kind == "entity" and not param.required and not answer:
         # An optional free-form filter is only set when named: "tagged work", not any leftover word.
         found = _named_value(param, utterance) or _label_said(param, utterance, vocabulary)
@@ -427,7 +427,7 @@ def _numeric(value: float, integer: bool) -> int | float:
     return round(value) if integer or value.is_integer() else value
 
 
-def _list(param: Param, utterance: Utterance) -> list[Any] | None:
+def _list(param: Param, utterance: Utterance, answer: bool = False) -> list[Any] | None:
     items = param.spec.get("items")
     items = items if isinstance(items, dict) else {}
     values: list[Any] = []
@@ -441,8 +441,9 @@ def _list(param: Param, utterance: Utterance) -> list[Any] | None:
         integer = items.get("type") == "integer"
         values = [_numeric(utterance.take(n), integer) for n in extract.numbers(utterance)]
     elif items.get("type") in (None, "string"):
-        # Only when named ("tagged work and home"): otherwise the words belong to other parameters.
-        found = _named_value(param, utterance, max_words=4)
+        # Only when named ("tagged work and home"): otherwise the words belong to other parameters;
+        # but an answer to "what tags?" is all about them.
+        found = _named_value(param, utterance, max_words=4) or (_whole_answer(utterance) if answer else None)
         text = str(utterance.take(found)) if found else ""
         values = [v for v in re.split(r"\s*,\s*|\s+and\s+", text) if v]
     return values or None
@@ -506,6 +507,8 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
         words = list(utterance.words(match.end()))
         rest = " ".join(w for w, _, _ in words)
         named = re.search(r"\b(?:with|as)\s+", rest, re.I)
+        if named is None and not utterance.text[: match.start()].strip() and _OBJECT_AFTER.match(rest):
+            continue  # "Tag the electricity bill": the verb's object, the thing to tag, not a tag
         split = named or _MARKER_FILLER.match(rest)
         start = match.end() + 1 + (split.end() if split else 0)
         # "tag it home": the marker and its filler go; "tag X with home": X stays for another parameter.
@@ -523,6 +526,7 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     return found
 
 
+_OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
 _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
 _LABELLED = re.compile(
     r"\b([a-z]+)\s+(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
@@ -701,4 +705,4 @@ def question(param: Param) -> str:
         return "For which day?"
     if param.kind == "time":
         return "At what time?"
-    return f"What's the {label}?"
+    return f"What are the {label}?" if param.kind == "list" else f"What's the {label}?"

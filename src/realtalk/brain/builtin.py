@@ -328,8 +328,8 @@ class _Turn:
         a correction's lead-in ("no", "actually") that could not be a new request."""
         last = self.last
         entity = _entity_param(last) if last is not None else None
-        if last is None or entity is None or not intent.writes(last.tool):
-            return None
+        if last is None or entity is None or not intent.writes(last.tool) or intent.is_question(text):
+            return None  # a question never writes
         if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(self.tools, text)):
             return None  # a request of its own
         value = last.entity(entity)
