@@ -302,6 +302,9 @@ class _Turn:
                 return amended
             calls = [_call(last.tool, undo)] if undo and not pending else []
             return [*calls, _call(last.tool, {**last.arguments, entity: instead})]
+        also = dialogue.also_for(text)
+        if also is not None and entity is not None:  # "and the dentist one too": the same for another
+            return [_call(last.tool, {**({} if intent.creates(last.tool) else last.arguments), entity: also})]
         if dialogue.means_other(text) and others and entity is not None:
             calls = [_call(last.tool, undo)] if undo and not pending else []
             return [*calls, _call(last.tool, {**last.arguments, entity: others[0]})]
@@ -386,18 +389,31 @@ class _Turn:
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or _choose(tools, text, self.now, meaning)
-        if choice is None and question and referent is not None:  # "what about the first one?"
-            choice = _reading_one(tools, referent[1])
+        if question and referent is not None and (choice is None or dialogue.points_back(text)):
+            # "what about the first one?", "when is it due?": the one reader by name, given the thing.
+            choice = _reading_one(tools, referent[1]) or choice
         if choice is None and question:
             choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
         elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
             # "When is the report due?" asks about that thing, even where a listing shares its words.
             choice = _look_up(tools, text, self.now) or choice
-        if referent is None or not isinstance(choice, tuple):
+        if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
-        name = _target(tool, referent[1])
-        if name is not None:
+        name = _target(tool, referent[1] if referent is not None else None)
+        said = filled.arguments.get(name) if name is not None else None
+        pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
+        if referent is None and pronoun and name is not None and not intent.creates(tool):
+            # "mark it done" with nothing to refer to: which one is asked for
+            values = {k: v for k, v in filled.arguments.items() if k != name}
+            missing = [p for p in arguments.params_of(tool) if p.required and p.name not in values]
+            return tool, Filled(values, missing, filled.invalid)
+        # "also mark the car service done": a thing the words name stands; "it" is the thing referred to.
+        if (
+            referent is not None
+            and name is not None
+            and (said is None or pronoun or dialogue.points_back(text))
+        ):
             values = {**filled.arguments, name: referent[2]}
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)

@@ -77,6 +77,13 @@ _NAMES_A_DAY = re.compile(
 )
 # "and tag it bills", "with a note: ...", "also high priority": a fragment that goes on with the last thing.
 _GOES_ON = re.compile(r"^\W*(?:(?:oh|and|also|plus|with|oh\s+and)\b\W*)+", re.I)
+# "and the dentist one too", "also the report": the same again, for another thing.
+_ALSO = re.compile(
+    r"^\W*(?:and|also|plus)\W+(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
+    r"\s+(?:too|as\s+well|also)\W*$",
+    re.I,
+)
+_PRONOUN_LED = re.compile(r"^\W*(?:it|that|this|them|those)\b", re.I)
 _AGAIN = re.compile(
     r"\b(?:another(?:\s+one)?|one\s+more|again|the\s+next(?:\s+\w+)?|next\s+one|more)\b", re.I
 )
@@ -174,6 +181,22 @@ def means_other(text: str) -> bool:
 def refers_back(text: str) -> bool:
     """ "make it high priority", and a fragment that goes on: "and tag it bills", "with a note: ..."."""
     return bool(_REFERENCE.search(text) or _GOES_ON.match(text))
+
+
+def points_back(text: str) -> bool:
+    """ "make it high priority", "is that done?": a pronoun for the thing, not a fragment that goes on."""
+    return bool(_REFERENCE.search(text))
+
+
+def pronoun_led(value: str) -> bool:
+    """A value that is a pronoun and what followed it ("it done" from "mark it done")."""
+    return bool(_PRONOUN_LED.match(value))
+
+
+def also_for(text: str) -> str | None:
+    """The other thing "and the dentist one too" asks the same for, or None."""
+    found = _ALSO.match(text)
+    return found.group("what") if found else None
 
 
 def asks_undo(text: str) -> bool:
