@@ -10,7 +10,7 @@ Every tool call is checked against its JSON schema, and every question case agai
 (a question never writes). `--llm-base-url` runs the same cases against an OpenAI-compatible
 endpoint instead of the built-in brain. Run from the repository root:
 
-    python bench/conversation_eval.py --half dev|dev2|test|holdout [--spoken] \
+    python bench/conversation_eval.py --half dev|dev2|dev3|test|holdout [--spoken] \
         [--llm-base-url URL --llm-model M]
 
 `--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best.
@@ -331,7 +331,7 @@ def report(half: str, mode: str, brain: str, outcomes: list[Outcome]) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     halves = sorted(p.stem for p in EVAL.glob("*.json") if p.stem != "fixtures")
-    what = "a case file of bench/eval (dev2: second tuning set; holdout: never tuned on); both: dev and test"
+    what = "a case file of bench/eval (dev2, dev3: tuning sets; holdout: never tuned on); both: dev and test"
     parser.add_argument("--half", choices=[*halves, "both"], default="dev", help=what)
     parser.add_argument("--spoken", action="store_true", help="speak the turns (espeak-ng, noise, Whisper)")
     parser.add_argument("--app", choices=["task-manager", "escape-room"], action="append")
