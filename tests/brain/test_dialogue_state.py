@@ -193,3 +193,11 @@ def test_a_pronoun_with_nothing_to_refer_to_is_asked_for_and_a_named_thing_stand
         {"title": "dentist"},
     )
     assert called(reply("when is it due?", tools=TASKS, history=ADDED)) == ("find_task", {"title": BANK})
+
+
+def test_a_title_answer_that_also_says_how_urgent_is_still_the_answer() -> None:
+    asked = [Message("user", "Add a task"), Message("assistant", "Sure. What's the title?")]
+    assert called(reply("call mum, it's urgent", tools=TASKS, history=asked)) == (
+        "add_task",
+        {"title": "call mum", "priority": "high"},
+    )

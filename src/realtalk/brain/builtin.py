@@ -187,8 +187,19 @@ class _Turn:
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = _pending(self.messages, self.tools, self.now) if talk in (None, "ok", "no") else None
         answered = _answered(*pending, text, self.now) if pending is not None else None
-        if pending is not None and answered is not None and pending[2].kind != "text":
-            return _act(pending[0], answered)  # "high" to "which priority?" is not a new request
+        if (
+            pending is not None
+            and answered is not None
+            and (
+                pending[2].kind != "text"  # "high" to "which priority?" is not a new request
+                or not (
+                    intent.is_question(text)
+                    or dialogue.correction(text) is not None
+                    or routing.starts_with_a_verb_of(self.tools, text)
+                )  # "call mum, it's urgent" to "what's the title?" is; "delete it instead" is not
+            )
+        ):
+            return _act(pending[0], answered)
         choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
@@ -693,7 +704,9 @@ def _answered(tool: ToolSpec, filled: Filled, asked: Param, text: str, now: date
     """The call's arguments once `text` answers our question for `asked`, when it does. A free-text
     answer is read like a request of its own ("pay the gas bill on Tuesday": a title and a day)."""
     if asked.kind == "text":
-        whole = arguments.fill(tool, text, now)
+        # After the tool's own verb, so that a verb the answer opens with stays ("call mum").
+        verb = next(iter(lexicon.name_words(tool.name)), "")
+        whole = arguments.fill(tool, f"{verb} {text}", now)
         if asked.name in whole.arguments:
             values = {**filled.arguments, **whole.arguments}
             return Filled(values, [p for p in filled.missing if p.name not in values], whole.invalid)

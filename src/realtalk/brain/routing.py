@@ -105,6 +105,12 @@ def _leading_stems(text: str) -> list[str]:
     return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
 
 
+def starts_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
+    """Whether the request opens with the verb of one of the tools' names ("delete it", "list ...")."""
+    lead = _leading_stems(text)
+    return bool(lead) and any(lead[0] == lexicon.stem((lexicon.name_words(t.name) or [""])[0]) for t in tools)
+
+
 def _named_first(tool: ToolSpec, lead: list[str], plainest: bool = False) -> float:
     """A request that starts by saying what the tool does, its verb and then its object ("add a
     note to ..." for add_task_note, "add a task ..." for add_task), names that tool above the
