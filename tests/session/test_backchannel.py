@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from realtalk.session.backchannel import is_backchannel
+from realtalk.session.backchannel import is_backchannel, listening_prompt
+from realtalk.session.hearing import MAX_CHARS
 
 
 @pytest.mark.parametrize(
@@ -19,3 +20,10 @@ def test_feedback_however_whisper_spells_it(heard: str) -> None:
 )
 def test_words_are_an_interruption(heard: str) -> None:
     assert not is_backchannel(heard)
+
+
+def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:
+    assert listening_prompt("Once upon a time.") == "Once upon a time. Mm-hm."
+    assert listening_prompt(None) == "Mm-hm."
+    long = listening_prompt("x" * 2 * MAX_CHARS)
+    assert len(long) == MAX_CHARS and long.endswith(" Mm-hm."), "the cue survives a long prompt"

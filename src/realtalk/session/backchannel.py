@@ -6,9 +6,10 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
 - the speech goes on past `MAX_BACKCHANNEL_MS`, or its transcript is more than a backchannel:
   a real interruption. The reply is cancelled (truncated at what was heard) and the new words
   become the next user turn, exactly as plain barge-in does;
-- it stops within `MAX_BACKCHANNEL_MS` and its transcript (taken in the pause, speculatively)
-  is a backchannel phrase or nothing at all (a cough, a door): the reply resumes where it paused
-  and the speech is dropped, never committed as a user turn.
+- it stops within `MAX_BACKCHANNEL_MS` and its transcript (taken in the pause, speculatively,
+  with a prompt that ends in listener feedback: `listening_prompt`) is a backchannel phrase or
+  nothing at all (a cough, a door): the reply resumes where it paused and the speech is dropped,
+  never committed as a user turn.
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -26,6 +27,7 @@ import re
 from collections.abc import Callable
 
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
+from .hearing import MAX_CHARS
 from .responses import Responses
 
 MAX_BACKCHANNEL_MS = 800
@@ -38,6 +40,20 @@ BACKCHANNEL_PHRASES = frozenset(
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
 """Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
+
+
+LISTENING_CUE = "Mm-hm."
+"""Ends Whisper's prompt for speech heard over the agent's reply (`listening_prompt`)."""
+
+
+def listening_prompt(prompt: str | None) -> str:
+    """The prompt for speech heard while the agent talks: the usual one, then listener feedback.
+
+    Whisper continues its prompt: after the agent's words alone it heard Piper's "mm-hm" as words
+    ("And the Meacham.", "and may chant."); with a listener's "Mm-hm." after them it hears the hum
+    as "Mm-hm." and still hears "No.", "Stop.", "Hold on.", "Mom" or a card name as said.
+    """
+    return " ".join(p for p in ((prompt or "").strip(), LISTENING_CUE) if p)[-MAX_CHARS:]
 
 
 def is_backchannel(transcript: str) -> bool:
