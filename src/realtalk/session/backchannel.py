@@ -37,7 +37,8 @@ BACKCHANNEL_PHRASES = frozenset(
     """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
     see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+"""Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
 _HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
 """Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
 
@@ -47,13 +48,19 @@ LISTENING_CUE = "Mm-hm."
 
 
 def listening_prompt(prompt: str | None) -> str:
-    """The prompt for speech heard while the agent talks: the usual one, then listener feedback.
+    """The prompt for speech heard while the agent talks: the usual one, broken off, then a
+    listener's feedback ("Sorry, I can't... Mm-hm.").
 
     Whisper continues its prompt: after the agent's words alone it heard Piper's "mm-hm" as words
-    ("And the Meacham.", "and may chant."); with a listener's "Mm-hm." after them it hears the hum
-    as "Mm-hm." and still hears "No.", "Stop.", "Hold on.", "Mom" or a card name as said.
+    ("And the Meacham.", "and may chant."); after them and a listener's "Mm-hm." it heard most hums
+    as "Mm-hm." and still heard "No.", "Stop.", "Hold on.", "Mom", "Nine" or a card name as said
+    (docs/benchmarks.md, Turn-taking). The agent's words end "..." where they stop mid-sentence:
+    on dev clips a cue right after an open clause ("Sorry, Mm-hm.") once turned "Mom" into "Mm-hm."
     """
-    return " ".join(p for p in ((prompt or "").strip(), LISTENING_CUE) if p)[-MAX_CHARS:]
+    said = (prompt or "").strip().rstrip(",;:")
+    if said and not said.endswith((".", "!", "?")):
+        said += "..."
+    return " ".join(p for p in (said, LISTENING_CUE) if p)[-MAX_CHARS:]
 
 
 def is_backchannel(transcript: str) -> bool:
