@@ -465,9 +465,7 @@ class InputAudio:
             # No tools' names after the cue (`expecting`): Whisper weighs the prompt's end most.
             hints = {"language": hints["language"], "prompt": listening_prompt(hints["prompt"])}
         self._out.append(
-            Transcribe(
-                item_id, self._utterance(speech_end_ms), **hints, speculative=True, epoch=self._epoch
-            )
+            Transcribe(item_id, self._utterance(speech_end_ms), **hints, speculative=True, epoch=self._epoch)
         )
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
