@@ -10,12 +10,15 @@ import pytest
 from realtalk.engines import whisper_stt
 from realtalk.engines.base import Utterance
 from realtalk.engines.whisper_stt import WhisperStt, looks_looped
+from realtalk.evaluation.audio import speech_bounds_ms
+from realtalk.session.backchannel import is_backchannel, listening_prompt
 from tests.speech_data import (
     all_clips,
     cards_clips,
     librivox_clips,
     load_wav_16k,
     normalize_text,
+    raw_clips,
     silence_16k,
     word_error_rate,
 )
@@ -189,3 +192,16 @@ def test_a_batch_hears_what_single_calls_hear(stt: WhisperStt) -> None:
         r.text for r in batch
     ]
     assert [r.audio_seconds for r in batch] == [r.audio_seconds for r in single]
+
+
+@pytest.mark.slow
+def test_a_short_word_over_the_reply_is_still_words(stt_trimmed: WhisperStt) -> None:
+    """Held speech is heard after a listener's "Mm-hm." (`listening_prompt`): the first word of
+    each recorded card name must still come out as words, never as a backchannel."""
+    for path, _ in [*cards_clips(), *raw_clips()]:
+        samples = load_wav_16k(path)
+        onset, _ = speech_bounds_ms(samples)
+        start = int(onset * 16)
+        word = samples[start : start + 500 * 16]
+        heard = stt_trimmed.transcribe(word, prompt=listening_prompt("Sorry, I can't")).text
+        assert heard and not is_backchannel(heard), f"{path.stem}: {heard!r}"

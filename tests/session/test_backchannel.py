@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from realtalk.session.backchannel import is_backchannel
+from realtalk.session.backchannel import is_backchannel, listening_prompt
+from realtalk.session.hearing import MAX_CHARS
 
 
 @pytest.mark.parametrize(
@@ -15,7 +16,17 @@ def test_feedback_however_whisper_spells_it(heard: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "heard", ["Wait.", "No.", "and the mission", "mom", "yeah yeah yeah okay", "Stop, Tuesday."]
+    "heard",
+    ["Wait.", "No.", "and the mission", "mom", "yeah yeah yeah okay", "Stop, Tuesday.", "9.", "Нет."],
 )
 def test_words_are_an_interruption(heard: str) -> None:
     assert not is_backchannel(heard)
+
+
+def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:
+    assert listening_prompt("Once upon a time.") == "Once upon a time. Mm-hm."
+    assert listening_prompt("Sorry, I can't") == "Sorry, I can't... Mm-hm.", "broken off"
+    assert listening_prompt("Sorry,") == "Sorry... Mm-hm."
+    assert listening_prompt(None) == "Mm-hm."
+    long = listening_prompt("x" * 2 * MAX_CHARS)
+    assert len(long) == MAX_CHARS and long.endswith(" Mm-hm."), "the cue survives a long prompt"

@@ -248,6 +248,21 @@ def test_a_backchannel_holds_the_reply_and_resumes_it(vad: SileroVad) -> None:
     assert done["type"] == "response.done" and done["response"]["status"] == "completed"
 
 
+def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad) -> None:
+    session, _ = replying_session(vad)
+    append(session, silence(200) + short_word())
+    job = next(e for e in append(session, silence(300)) if isinstance(e, Transcribe) and e.speculative)
+    assert job.prompt is not None and job.prompt.endswith("Once upon a time. Mm-hm.")
+    assert job.expecting is None, "no tools' names after the cue"
+    effects = session.transcription_completed(
+        job.item_id, Transcription("Wait."), speculative=True, epoch=job.epoch
+    )
+    assert "response.done" in kinds(effects), "an interruption"
+    effects = append(session, short_word() + silence(300))
+    job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    assert job.prompt is None or not job.prompt.endswith("Mm-hm."), "a turn of its own: heard as usual"
+
+
 def test_words_over_the_reply_cancel_it_and_are_answered(vad: SileroVad) -> None:
     session, rid = replying_session(vad)
     append(session, silence(200) + short_word())

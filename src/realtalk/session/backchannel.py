@@ -6,9 +6,10 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
 - the speech goes on past `MAX_BACKCHANNEL_MS`, or its transcript is more than a backchannel:
   a real interruption. The reply is cancelled (truncated at what was heard) and the new words
   become the next user turn, exactly as plain barge-in does;
-- it stops within `MAX_BACKCHANNEL_MS` and its transcript (taken in the pause, speculatively)
-  is a backchannel phrase or nothing at all (a cough, a door): the reply resumes where it paused
-  and the speech is dropped, never committed as a user turn.
+- it stops within `MAX_BACKCHANNEL_MS` and its transcript (taken in the pause, speculatively,
+  with a prompt that ends in listener feedback: `listening_prompt`) is a backchannel phrase or
+  nothing at all (a cough, a door): the reply resumes where it paused and the speech is dropped,
+  never committed as a user turn.
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -26,6 +27,7 @@ import re
 from collections.abc import Callable
 
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
+from .hearing import MAX_CHARS
 from .responses import Responses
 
 MAX_BACKCHANNEL_MS = 800
@@ -35,9 +37,30 @@ BACKCHANNEL_PHRASES = frozenset(
     """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
     see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+"""Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
 _HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
 """Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
+
+
+LISTENING_CUE = "Mm-hm."
+"""Ends Whisper's prompt for speech heard over the agent's reply (`listening_prompt`)."""
+
+
+def listening_prompt(prompt: str | None) -> str:
+    """The prompt for speech heard while the agent talks: the usual one, broken off, then a
+    listener's feedback ("Sorry, I can't... Mm-hm.").
+
+    Whisper continues its prompt: after the agent's words alone it heard Piper's "mm-hm" as words
+    ("And the Meacham.", "and may chant."); after them and a listener's "Mm-hm." it heard most hums
+    as "Mm-hm." and still heard "No.", "Stop.", "Hold on.", "Mom", "Nine" or a card name as said
+    (docs/benchmarks.md, Turn-taking). The agent's words end "..." where they stop mid-sentence:
+    on dev clips a cue right after an open clause ("Sorry, Mm-hm.") once turned "Mom" into "Mm-hm."
+    """
+    said = (prompt or "").strip().rstrip(",;:")
+    if said and not said.endswith((".", "!", "?")):
+        said += "..."
+    return " ".join(p for p in (said, LISTENING_CUE) if p)[-MAX_CHARS:]
 
 
 def is_backchannel(transcript: str) -> bool:

@@ -27,6 +27,7 @@ from ..brain.base import ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
+from .backchannel import listening_prompt
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import DropPrefetch, Outbox, PredictTurnEnd, SaveItem, Transcribe
@@ -82,6 +83,7 @@ class InputAudio:
         on_pause_heard: Callable[[str, float], bool] = lambda _, __: False,
         on_onset: Callable[[], None] = lambda: None,
         on_onset_unconfirmed: Callable[[], None] = lambda: None,
+        held: Callable[[], bool] = lambda: False,
     ) -> None:
         """`on_early_transcript`: a speculative transcript arrived while the pause goes on; True
         when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
@@ -91,6 +93,8 @@ class InputAudio:
         True drops the speech (a backchannel) instead of letting it become a turn.
         `on_onset`: a provisional onset (`onset.py`), before VAD confirms it; `on_onset_unconfirmed`:
         VAD did not confirm it in time (no `speech_started` followed).
+        `held`: the speech is held over the agent's reply, to be judged a backchannel or not; its
+        pauses are transcribed expecting listener feedback (`listening_prompt`).
         """
         self._out = out
         self._conversation = conversation
@@ -111,6 +115,7 @@ class InputAudio:
         self._on_pause_heard = on_pause_heard
         self._on_onset = on_onset
         self._on_onset_unconfirmed = on_onset_unconfirmed
+        self._held = held
         self._onset_ms = 0.0
         self._noise = NoiseFloor()
         """The room's noise, learnt once per session (settings changes keep it)."""
@@ -455,14 +460,12 @@ class InputAudio:
     def _speculate(self, item_id: str, speech_end_ms: float) -> None:
         self._epoch += 1  # a result for an earlier pause of this turn is stale
         self._speculated[item_id] = (self._epoch, speech_end_ms, None)
+        hints = self._stt_hints()
+        if self._held():
+            # No tools' names after the cue (`expecting`): Whisper weighs the prompt's end most.
+            hints = {"language": hints["language"], "prompt": listening_prompt(hints["prompt"])}
         self._out.append(
-            Transcribe(
-                item_id,
-                self._utterance(speech_end_ms),
-                **self._stt_hints(),
-                speculative=True,
-                epoch=self._epoch,
-            )
+            Transcribe(item_id, self._utterance(speech_end_ms), **hints, speculative=True, epoch=self._epoch)
         )
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:

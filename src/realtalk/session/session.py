@@ -95,6 +95,7 @@ class RealtimeSession:
             on_pause_heard=lambda text, ms: self._backchannels.speech_heard(text, ms),
             on_onset=self._onset,
             on_onset_unconfirmed=lambda: self._backchannels.end_duck(),
+            held=lambda: self._backchannels.holding,
         )
         self._responses = Responses(
             self._out,
