@@ -7,10 +7,10 @@ import math
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from realtalk.engines.base import Int16Audio
+from realtalk.engines.onnx_session import cpu_session
 from realtalk.engines.packaged import package_file
 
 OPENAI_VOICES: tuple[str, ...] = (
@@ -53,18 +53,11 @@ class PiperTts:
             config = PiperConfig.from_dict(json.load(config_file))
         # PiperVoice.load() gives ONNX Runtime every core; build the session ourselves instead so
         # TTS shares the machine with STT and other sessions as configured.
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
         # ONNX Runtime's CPU arena grows to the peak of all concurrent runs and never gives memory
         # back: ten concurrent long sentences left +4.3 GB resident, and a second round grew it
         # further (tests/engines/test_inference_memory.py). Without it a sentence took 0.25 s
         # instead of 0.23 s, within this shared machine's noise.
-        options.enable_cpu_mem_arena = False
-        session = ort.InferenceSession(
-            str(self.voice_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = cpu_session(self.voice_path, threads=threads, mem_arena=False)
         self._voice = PiperVoice(session=session, config=config)
         self.sample_rate: int = int(config.sample_rate)
         self.name = f"piper:{self.voice_path.stem}"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from numpy.typing import NDArray
 
 from realtalk.engines.base import Float32Audio
+from realtalk.engines.onnx_session import cpu_session
 from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
@@ -39,16 +39,9 @@ class SileroVad:
     name: str = "silero-vad"
 
     def __init__(self, model_path: Path | str | None = None, *, threads: int = 1) -> None:
-        options = ort.SessionOptions()
-        # One frame is ~0.1 ms of work: extra threads only add synchronisation overhead.
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
-        self._session = ort.InferenceSession(
-            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        # One frame is ~0.1 ms of work: extra threads only add synchronisation overhead.
+        self._session = cpu_session(self.model_path, threads=threads)
         self._sr = np.array(SAMPLE_RATE, dtype=np.int64)
 
     def stream(self) -> SileroVadStream:

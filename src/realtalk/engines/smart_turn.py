@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from faster_whisper.feature_extractor import FeatureExtractor
 
 from realtalk.engines.base import Float32Audio
+from realtalk.engines.onnx_session import cpu_session
 from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
@@ -41,16 +41,8 @@ class SmartTurn:
     name: str = "smart-turn-v3.2"
 
     def __init__(self, model_path: Path | str | None = None, *, threads: int = 1) -> None:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
         self.model_path = Path(model_path) if model_path is not None else bundled_model_path()
-        self._session = ort.InferenceSession(
-            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(self.model_path, threads=threads)
         self._features = FeatureExtractor(feature_size=80, chunk_length=WINDOW_SECONDS)
 
     def completion_probability(self, audio: Float32Audio) -> float:
