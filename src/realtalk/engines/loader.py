@@ -34,13 +34,12 @@ class SpeechEngines:
 
 
 _SttKey = tuple[Path | None, str, int, bool]
-_TtsKey = tuple[Path | None, int]
 
 _lock = threading.Lock()
 _vad: SileroVad | None = None
 _turn: SmartTurn | None = None
 _stt: dict[_SttKey, WhisperStt] = {}
-_tts: dict[_TtsKey, PiperTts] = {}
+_tts: dict[Path | None, PiperTts] = {}  # by voice
 _ocr: dict[int, RapidOcr] = {}
 
 
@@ -60,9 +59,8 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
     stt_key: _SttKey = (model_dir, settings.stt_compute_type, threads, settings.stt_trim)
     # The scheduler (engines/scheduler.py) runs one job per core; Piper gains little from a second
     # thread (measured: 0.23 s for a long sentence with 1 or 2, and 25-35 % more CPU), so two
-    # syntheses share the cores better than one with both. Whisper's calls are serialised (and
-    # batched across sessions), so STT keeps `engine_threads`.
-    tts_key: _TtsKey = (settings.tts_voice_path, 1)
+    # syntheses share the cores better than one with both. Whisper's calls are serialised (batched
+    # across sessions with `stt_batch`), so STT keeps `engine_threads`.
     with _lock:
         if _vad is None:
             _vad = SileroVad()  # One thread whatever the setting: a frame is ~0.1 ms of work.
@@ -75,9 +73,10 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
                 threads=threads,
                 trim=settings.stt_trim,
             )
-        if tts_key not in _tts:
-            _tts[tts_key] = PiperTts(settings.tts_voice_path, threads=1)
-        return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[tts_key], turn=_turn)
+        voice = settings.tts_voice_path
+        if voice not in _tts:
+            _tts[voice] = PiperTts(voice, threads=1)
+        return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[voice], turn=_turn)
 
 
 def load_image_reader(settings: Settings) -> ImageTextReader:
