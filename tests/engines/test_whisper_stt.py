@@ -145,7 +145,9 @@ def test_nbest_gives_distinct_readings_best_first(stt: WhisperStt) -> None:
     counts = []
     for path, reference in librivox_clips()[:4]:
         audio = load_wav_16k(path)
+        calls = stt.stats.trimmed + stt.stats.fallbacks + stt.stats.full
         heard = stt.transcribe_nbest(audio, n=4)
+        assert stt.stats.trimmed + stt.stats.fallbacks + stt.stats.full == calls + 1  # counted once
         readings = heard.alternatives
         assert 1 <= len(readings) <= 4 and heard.text == readings[0].text
         assert word_error_rate(reference, heard.text) < 0.35, heard.text

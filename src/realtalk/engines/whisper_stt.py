@@ -290,6 +290,9 @@ class WhisperStt:
         if self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1:
             with self._lock:
                 found = self._nbest_trimmed(samples, self._requested_language(language), prompt, n)
+                if found is not None:
+                    self.stats.trimmed += 1
+                    self.stats.last_path = "trimmed"
         if found is None:
             single = self.transcribe(samples, language=language, prompt=prompt)
             return replace(single, alternatives=(Hypothesis(single.text, 0.0),))
