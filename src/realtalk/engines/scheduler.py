@@ -13,9 +13,10 @@ and always takes the most pressing job first:
    `SPECULATIVE_WAIT_S`: by then the pause it was meant to use is over. A caller whose guess
    turns out right can `promote` it while it is still queued.
 
-Work that batches well across sessions goes in with `run_batched`: when a worker takes such a
+Work that batches well across sessions can go in with `run_batched`: when a worker takes such a
 job it takes every queued job of the same batch with it and runs them in one call (Whisper
-transcribes several finished turns in one CTranslate2 call for ~60 % of their CPU one by one).
+transcribes several finished turns in one CTranslate2 call for ~60 % of their CPU one by one;
+the runtime does so only with `REALTALK_STT_BATCH`, since each waits for the whole batch).
 
 The queue is bounded; a job whose caller stopped waiting (a cancelled reply) is skipped without
 running. Bounding the workers also bounds memory: each concurrent synthesis holds its own large
