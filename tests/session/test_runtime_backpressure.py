@@ -13,7 +13,7 @@ import pytest
 from realtalk.brain.builtin import BuiltinBrain
 from realtalk.engines.base import Transcription, Utterance
 from realtalk.engines.scheduler import InferenceScheduler, Priority
-from realtalk.session.effects import Send, Transcribe
+from realtalk.session.effects import PredictTurnEnd, Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
 from realtalk.session.session import RealtimeSession
 from tests.session.test_session_core import QuietVad
@@ -92,6 +92,54 @@ async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.1)
     assert stt.heard == [3200], "only the latest pause is transcribed"
+    await runtime.close()
+
+
+class _CountingTurnModel:
+    """A turn-end model that remembers how much audio each verdict was asked about."""
+
+    sample_rate = 16_000
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.heard: list[int] = []
+
+    def completion_probability(self, audio: Any) -> float:
+        self.heard.append(len(audio))
+        return 0.5
+
+
+async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> None:
+    scheduler = InferenceScheduler(workers=1)
+    busy, release = threading.Event(), threading.Event()
+    model = _CountingTurnModel()
+    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    runtime = SessionRuntime(
+        session,
+        stt=None,
+        tts=None,
+        brain=BuiltinBrain(),
+        store=None,
+        send=_ignore,
+        scheduler=scheduler,
+        turn=model,
+    )  # type: ignore[arg-type]
+    await runtime.start([])
+    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
+    await asyncio.to_thread(busy.wait, 5)
+    runtime.submit([PredictTurnEnd("item_1", np.zeros(1600, np.float32), 100.0)])
+    runtime.submit([PredictTurnEnd("item_1", np.zeros(3200, np.float32), 300.0)])
+    runtime.submit([PredictTurnEnd("item_2", np.zeros(800, np.float32), 50.0)])
+    await runtime.drain()
+    await asyncio.sleep(0.05)
+    release.set()
+    await blocker
+    for _ in range(100):
+        if len(model.heard) >= 2:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    assert sorted(model.heard) == [800, 3200], "only each turn's latest pause is judged"
     await runtime.close()
 
 

@@ -136,6 +136,12 @@ def test_server_vad_ignores_verdicts() -> None:
         ("I want to, um", True),
         ("Let me think,", True),
         ("So the thing is...", True),
+        ("Yes, I can.", False),
+        ("No. We will", False),
+        ("Do you want it? Yes, you should.", False),
+        ("so that I can", True),
+        ("Yes I can and I", True),
+        ("I'd like it if they could", True),
         ("", False),
     ],
 )

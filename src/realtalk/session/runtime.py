@@ -163,8 +163,9 @@ class SessionRuntime:
         self._prefetched: tuple[BrainRequest, AudioPlan | None, ReplyStream] | None = None
         self._deferred: Transcribe | None = None
         """A speculative transcription refused by a full queue; run if its turn is committed."""
-        self._speculating: dict[str, asyncio.Task[None]] = {}
-        """Each turn's latest speculative transcription: a newer pause's makes it stale."""
+        self._speculating: dict[tuple[type, str], asyncio.Task[None]] = {}
+        """Each turn's latest speculative transcription and turn-end verdict, by (effect type,
+        item): a newer pause's makes them stale."""
         self._last_committed: str | None = None
         self._tools = tools or ToolRegistry()
         self._tool_tasks: dict[str, set[asyncio.Task[None]]] = {}
@@ -257,14 +258,10 @@ class SessionRuntime:
                 self._deferred = None  # the session asked for a fresh transcript instead
             task = self._spawn(self._transcribe(effect))
             if effect.speculative:
-                stale = self._speculating.pop(effect.item_id, None)
-                if stale is not None:
-                    stale.cancel()  # still queued: skipped, so the pause that counts is heard sooner
-                self._speculating[effect.item_id] = task
-                task.add_done_callback(partial(self._speculation_done, effect.item_id))
+                self._supersede(Transcribe, effect.item_id, task)
         elif isinstance(effect, PredictTurnEnd):
             if self._turn is not None:
-                self._spawn(self._predict_turn_end(effect))
+                self._supersede(PredictTurnEnd, effect.item_id, self._spawn(self._predict_turn_end(effect)))
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
@@ -311,9 +308,20 @@ class SessionRuntime:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def _speculation_done(self, item_id: str, task: asyncio.Task[None]) -> None:
-        if self._speculating.get(item_id) is task:
-            del self._speculating[item_id]
+    def _supersede(self, kind: type, item_id: str, task: asyncio.Task[None]) -> None:
+        """`task` is about the turn's latest pause: the one about an earlier pause is stale (its
+        result would be dropped), and skipped if still queued, so the pause that counts is heard
+        sooner."""
+        key = (kind, item_id)
+        stale = self._speculating.pop(key, None)
+        if stale is not None:
+            stale.cancel()
+        self._speculating[key] = task
+        task.add_done_callback(partial(self._speculation_done, key))
+
+    def _speculation_done(self, key: tuple[type, str], task: asyncio.Task[None]) -> None:
+        if self._speculating.get(key) is task:
+            del self._speculating[key]
 
     async def _tick(self) -> None:
         while True:

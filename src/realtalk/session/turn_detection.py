@@ -59,14 +59,18 @@ SEMANTIC_TIMING: dict[str, SemanticTiming] = {
 }
 
 # Words an English sentence rarely ends on: articles, prepositions, conjunctions, auxiliaries
-# (but not "is"/"was": "than he was."), possessives, subject pronouns and fillers.
+# (but not "is"/"was": "than he was."; nor one right after its subject that makes a clause of
+# its own: "Yes, I can."), possessives, subject pronouns and fillers.
 # "I'd like a table for... um" ends on two of them.
 _UNFINISHED_WORDS = frozenset(
     """a an the and or but nor so because if than which whose to of for with from in on at by into
     onto as my your his her its our their be been being have has had will would shall should can
     could may might must very rather quite um uh er erm i we they he she""".split()  # noqa: SIM905
 )
+_AUXILIARIES = frozenset("have has had will would shall should can could may might must".split())  # noqa: SIM905
+_PRONOUNS = frozenset("i we you they he she it".split())  # noqa: SIM905
 _WORD = re.compile(r"[a-z']+")
+_CLAUSES = re.compile(r"[.,;!?]")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(r"\d[\d,.:]*")
 _LIST_END = re.compile(r"\b(?:and|or)\b")
@@ -82,7 +86,14 @@ def sounds_unfinished(transcript: str) -> bool:
     if text.endswith((",", "...", "…", "-", ":", ";")):
         return True
     words = _WORD.findall(text)
-    return bool(words) and words[-1] in _UNFINISHED_WORDS
+    return bool(words) and words[-1] in _UNFINISHED_WORDS and not _is_ellipsis(text)
+
+
+def _is_ellipsis(text: str) -> bool:
+    """Whether the last clause is a pronoun and an auxiliary alone, a short answer whose verb is left
+    out ("Yes, I can.", "We will."), not a sentence broken off after its auxiliary ("so that I can")."""
+    clause = _WORD.findall(_CLAUSES.split(text.rstrip(".!?\"') "))[-1])
+    return len(clause) == 2 and clause[0] in _PRONOUNS and clause[1] in _AUXILIARIES
 
 
 def transcript_ending(transcript: str) -> Ending:
