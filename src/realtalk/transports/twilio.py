@@ -381,9 +381,17 @@ class TwilioStream:
             call.session.id,
             call.session.conversation_id,
         )
+        pumping = asyncio.ensure_future(self._pump(call, player))
+        ended = asyncio.ensure_future(call.ended.wait())
         try:
-            await self._pump(call, player)
+            # Until Twilio stops, or the call ends elsewhere (the pump may be waiting for room).
+            await asyncio.wait({pumping, ended}, return_when=asyncio.FIRST_COMPLETED)
+            if pumping.done():
+                pumping.result()  # its error, if any
         finally:
+            for task in (pumping, ended):
+                task.cancel()
+            await asyncio.gather(pumping, ended, return_exceptions=True)
             await call.end()
             await outbox.close()
             await self._close(1000, "call ended")
@@ -391,6 +399,8 @@ class TwilioStream:
     async def _pump(self, call: Call, player: TwilioPlayer) -> None:
         session, runtime = call.session, call.runtime
         while not call.ended.is_set():
+            # A peer sending faster than the session keeps up is slowed by TCP, not queued.
+            await runtime.room()
             try:
                 message = await self._receive()
             except WebSocketDisconnect:
