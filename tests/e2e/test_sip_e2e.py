@@ -66,6 +66,9 @@ class Backend:
         self.events: asyncio.Queue[Any] = asyncio.Queue()
         self.client = AsyncOpenAI(api_key="unused", webhook_secret=SECRET)
         self.app = Starlette(routes=[Route("/webhook", self.webhook, methods=["POST"])])
+        self.accept_then_fail: AsyncOpenAI | None = None
+        """Set: the handler accepts the call itself through this client, then answers 500."""
+        self.failed = asyncio.Event()
 
     async def webhook(self, request: Request) -> Response:
         body = await request.body()
@@ -74,6 +77,10 @@ class Backend:
         except openai.InvalidWebhookSignatureError:
             return Response(status_code=400)
         await self.events.put(event)
+        if self.accept_then_fail is not None:
+            await self.accept_then_fail.realtime.calls.accept(event.data.call_id, type="realtime")
+            self.failed.set()
+            return Response(status_code=500)
         return Response(status_code=200)
 
 
@@ -340,6 +347,30 @@ async def test_accept_is_idempotent(
         await client.realtime.calls.hangup(call_id)
         assert await sipp.wait() == 0, sipp.errors()
     finally:
+        if sipp.process.poll() is None:
+            sipp.process.kill()
+
+
+async def test_a_call_accepted_by_a_failing_webhook_handler_stays_answered(
+    sip_server: LiveServer, backend: tuple[Backend, int], tmp_path: Path
+) -> None:
+    """The backend accepts from its webhook handler, which then fails: the call was answered all
+    the same, and is neither rejected nor forgotten."""
+    sipp = place_call(
+        tmp_path / "sipp", scenario(answered(WAIT_FOR_BYE), media_port=4000), int(sip_server.env["sip_port"])
+    )
+    client = sdk(sip_server)
+    backend[0].accept_then_fail = client
+    try:
+        call_id = (await incoming(backend[0])).data.call_id
+        await asyncio.wait_for(backend[0].failed.wait(), 30)
+        await asyncio.sleep(0.5)  # the 500 reaches the server
+        await client.realtime.calls.accept(call_id, type="realtime")  # still known: a retry is answered
+        await client.realtime.calls.hangup(call_id)
+        assert await sipp.wait() == 0, sipp.errors()
+        assert "Service Unavailable" not in sipp.messages(), "an answered call is not rejected"
+    finally:
+        backend[0].accept_then_fail = None
         if sipp.process.poll() is None:
             sipp.process.kill()
 

@@ -43,7 +43,11 @@ class SendBuffer:
         self._writer = asyncio.create_task(self._write())
 
     async def send(self, event: dict[str, Any]) -> None:
-        """Queue one event; never waits on the network."""
+        """Queue one event (a `Listener`'s send); never waits on the network."""
+        self.put(event)
+
+    def put(self, event: dict[str, Any]) -> None:
+        """Queue one event, from code that is not a coroutine."""
         if self._stopped:
             return
         text = json.dumps(event, separators=(",", ":"))

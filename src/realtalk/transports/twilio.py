@@ -43,6 +43,7 @@ from ..server.realtime_http import error_response
 from ..server.state import AppState
 from ..session.config import merge_config
 from .phone import open_phone_call
+from .send_buffer import SLOW_CLIENT_CLOSE, SLOW_CLIENT_REASON, SendBuffer
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ TOKEN_TTL_S = 60.0
 """Twilio opens the stream within a second or two of fetching the TwiML."""
 MAX_PENDING_TOKENS = 1000
 """Calls being set up at once; the oldest token is dropped past this (its call fails to start)."""
-MAX_OUTBOX = 2000
-"""Messages waiting for the socket (media and marks, ~100 s of audio): a stalled peer ends the call."""
 MAX_BAD_MESSAGES = 100
 """Malformed messages tolerated in one stream before it is closed as broken."""
 RATE = G711_ULAW.rate
@@ -307,7 +306,6 @@ class TwilioStream:
         self.grants = grants
         self.stream_sid = ""
         self.call: Call | None = None
-        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(MAX_OUTBOX)
         self._bad_messages = 0
         self._closing: asyncio.Future[None] | None = None
 
@@ -361,11 +359,12 @@ class TwilioStream:
             # The backend that answered the webhook knows the CallSid: it can join by `rtc_<CallSid>`.
             call.id = f"rtc_{grant.call_sid}"
         self.call = call
-        player = TwilioPlayer(call, self._enqueue)
+        # Bounded in bytes like every connection's (`send_buffer_bytes`): a stalled peer ends the call.
+        outbox = SendBuffer(self._send_text, self.state.settings.send_buffer_bytes, self._overflowed)
+        player = TwilioPlayer(call, lambda message: outbox.put({**message, "streamSid": self.stream_sid}))
         call.runtime.player = player
         call.on_end.append(self._hang_up)
         self.state.calls[call.id] = call
-        writer = asyncio.create_task(self._write())
         await call.start(history)
         metadata = {"channel": "twilio", "caller": grant.caller, "call_sid": grant.call_sid}
         if grant.agent:
@@ -382,18 +381,26 @@ class TwilioStream:
             call.session.id,
             call.session.conversation_id,
         )
+        pumping = asyncio.ensure_future(self._pump(call, player))
+        ended = asyncio.ensure_future(call.ended.wait())
         try:
-            await self._pump(call, player)
+            # Until Twilio stops, or the call ends elsewhere (the pump may be waiting for room).
+            await asyncio.wait({pumping, ended}, return_when=asyncio.FIRST_COMPLETED)
+            if pumping.done():
+                pumping.result()  # its error, if any
         finally:
+            for task in (pumping, ended):
+                task.cancel()
+            await asyncio.gather(pumping, ended, return_exceptions=True)
             await call.end()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
+            await outbox.close()
             await self._close(1000, "call ended")
 
     async def _pump(self, call: Call, player: TwilioPlayer) -> None:
         session, runtime = call.session, call.runtime
         while not call.ended.is_set():
+            # A peer sending faster than the session keeps up is slowed by TCP, not queued.
+            await runtime.room()
             try:
                 message = await self._receive()
             except WebSocketDisconnect:
@@ -452,25 +459,21 @@ class TwilioStream:
         if self._bad_messages > MAX_BAD_MESSAGES:
             raise WebSocketDisconnect(1008)
 
-    def _enqueue(self, message: dict[str, Any]) -> None:
-        try:
-            self._outbox.put_nowait({**message, "streamSid": self.stream_sid})
-        except asyncio.QueueFull:
-            log.warning("twilio: stream %s is not reading; ending the call", self.stream_sid)
-            if self._closing is None:
-                self._closing = asyncio.ensure_future(self._close(1011, "not reading"))
+    def _overflowed(self) -> None:
+        self.state.metrics.slow_clients.inc()
+        log.warning("twilio: stream %s is not reading; ending the call", self.stream_sid)
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close(SLOW_CLIENT_CLOSE, SLOW_CLIENT_REASON))
 
-    async def _write(self) -> None:
-        while True:
-            message = await self._outbox.get()
-            if self.websocket.application_state != WebSocketState.CONNECTED:
-                return
-            try:
-                await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
-            except Exception as exc:
-                log.info("twilio: stream %s: send failed (%s); ending the call", self.stream_sid, exc)
-                await self._close(1011, "send failed")
-                return
+    async def _send_text(self, text: str) -> None:
+        if self.websocket.application_state != WebSocketState.CONNECTED:
+            return
+        try:
+            await self.websocket.send_text(text)
+        except Exception as exc:
+            log.info("twilio: stream %s: send failed (%s); ending the call", self.stream_sid, exc)
+            await self._close(1011, "send failed")
+            raise  # stops the outbox
 
     async def _hang_up(self) -> None:
         # Ended from elsewhere (hang-up, a stalled peer): closing the socket ends Twilio's <Connect>.

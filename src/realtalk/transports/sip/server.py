@@ -183,12 +183,19 @@ class SipServer:
         try:
             status = await webhook.deliver(url, self.settings.sip_webhook_secret, event)
         except httpx.HTTPError as exc:
-            log.warning("SIP: call %s: the webhook failed (%s); rejecting", sip_call.id, exc)
-            self._reject(sip_call, 503, "Service Unavailable")
+            self._webhook_failed(sip_call, f"the webhook failed ({exc})")
             return
         if not 200 <= status < 300:
-            log.warning("SIP: call %s: the webhook answered %d; rejecting", sip_call.id, status)
-            self._reject(sip_call, 503, "Service Unavailable")
+            self._webhook_failed(sip_call, f"the webhook answered {status}")
+
+    def _webhook_failed(self, sip_call: _SipCall, why: str) -> None:
+        """Reject the call, unless the backend accepted it meanwhile (from its webhook handler,
+        which then failed or outlasted our timeout): that call is answered, and stays so."""
+        if sip_call.answering is not None:
+            log.warning("SIP: call %s: %s, but it was accepted; keeping it", sip_call.id, why)
+            return
+        log.warning("SIP: call %s: %s; rejecting", sip_call.id, why)
+        self._reject(sip_call, 503, "Service Unavailable")
 
     async def _accept_with_defaults(self, sip_call: _SipCall) -> None:
         try:
