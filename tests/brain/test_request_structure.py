@@ -5,6 +5,7 @@ Run against the Task Manager's real tools; sans-I/O and fast."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -232,3 +233,13 @@ def test_a_reminder_to_do_something_adds_the_something() -> None:
 @pytest.mark.parametrize("text", ["Give me a little nudge.", "I'm stuck, can you help me out?", "any tips?"])
 def test_asking_for_a_hint_in_other_words(text: str) -> None:
     assert called(reply(text, tools=ROOM)) == ("get_hint", {})
+
+
+@pytest.mark.parametrize("word", ["and", "so", "okay", "well"])
+def test_a_long_run_of_lead_in_words_is_read_in_linear_time(word: str) -> None:
+    """A typed text can be long: "and and and ..." must not make every "and" rescan the rest (it
+    took seconds at 10,000 characters when the run of lead-in words was unbounded)."""
+    text = f"{word} " * 5_000
+    started = time.perf_counter()
+    phrasing.request(text)
+    assert time.perf_counter() - started < 0.5

@@ -25,10 +25,11 @@ _SPLIT_PHRASAL = re.compile(
     r"(?=\s*(?:[,.;!?]|$|please|for\s+me|now|too|as\s+well|already))",
     re.I,
 )
-# A request that starts after some talk: "..., could you (maybe) add", "... so please add".
+# A request that starts after some talk: "..., could you (maybe) add", "... so please add". The run of
+# lead-in words is bounded: unbounded, every "and" of a long "and and and ..." would rescan the rest.
 _FRAME = re.compile(
     r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
-    r"(?P<frame>(?:(?:so|and|but|ok(?:ay)?|well|anyway)\s+)*"
+    r"(?P<frame>(?:(?:so|and|but|ok(?:ay)?|well|anyway)\s+){0,4}"
     r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
     r"(?:(?:maybe|please|just|also|quickly|kindly)\s+)*[a-z]+)",
     re.I,
