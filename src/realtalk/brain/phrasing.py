@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from . import extract
+
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
 _SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
@@ -55,7 +57,7 @@ _PRONOUN_REQUEST = re.compile(
     re.I,
 )
 # A time said first: "On Friday I need to ...", "Tomorrow afternoon at 2, remind me to ...".
-_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY = "|".join(extract.WEEKDAYS)
 _FRONT_TIME = re.compile(
     rf"^\s*(?P<when>(?:(?:on|by|this|next|for)\s+)?(?:{_WEEKDAY}|today|tonight|tomorrow|the\s+weekend|this\s+weekend"
     rf"|next\s+week)(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?:at|around|by)\s+[\w:]+(?:\s*[ap]\.?m\.?)?)?)"
