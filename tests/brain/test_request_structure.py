@@ -235,7 +235,7 @@ def test_asking_for_a_hint_in_other_words(text: str) -> None:
     assert called(reply(text, tools=ROOM)) == ("get_hint", {})
 
 
-@pytest.mark.parametrize("word", ["and", "so", "okay", "well"])
+@pytest.mark.parametrize("word", ["and", "so", "okay", "well", "please", "can you", "just"])
 def test_a_long_run_of_lead_in_words_is_read_in_linear_time(word: str) -> None:
     """A typed text can be long: "and and and ..." must not make every "and" rescan the rest (it
     took seconds at 10,000 characters when the run of lead-in words was unbounded)."""

@@ -49,9 +49,10 @@ _ADD_WHAT_FOLLOWS = re.compile(
     r"|must|ought\s+to|gotta)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
     re.I,
 )
-# "the lawn needs mowing, can you add that?": the request's object is the clause before it.
+# "the lawn needs mowing, can you add that?": the request's object is the clause before it (the run of
+# polite words before the verb is bounded, or a long "please please ..." is rescanned from every word).
 _PRONOUN_REQUEST = re.compile(
-    r"^(?P<content>.+?)[,.;!?]?\s+(?:(?:so\s+)?(?:can|could|would|will)\s+you\s+|please\s+|just\s+)*"
+    r"^(?P<content>.+?)[,.;!?]?\s+(?:(?:so\s+)?(?:can|could|would|will)\s+you\s+|please\s+|just\s+){0,4}"
     r"(?P<verb>add|note|save|put|write|jot|remember|log|record|keep)\s+(?:that|it|this)"
     r"(?:\s+(?:down|on\s+(?:my|the)\s+list|to\s+(?:my|the)\s+list|for\s+me))*\s*(?:please)?\W*$",
     re.I,
