@@ -243,3 +243,13 @@ def test_a_long_run_of_lead_in_words_is_read_in_linear_time(word: str) -> None:
     started = time.perf_counter()
     phrasing.request(text)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("words", ["tag", "tagged work"])
+def test_a_long_text_that_repeats_a_parameter_name_is_read_in_linear_time(words: str) -> None:
+    """Each mention of a parameter's name reads the few words around it, not the whole text (10,000
+    characters of "tag tag ..." took five seconds)."""
+    reply("hello", tools=TOOLS)  # the sentence model loaded
+    started = time.perf_counter()
+    reply(" ".join([words] * 2_500), tools=TOOLS)
+    assert time.perf_counter() - started < 1.5
