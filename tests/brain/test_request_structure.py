@@ -253,3 +253,14 @@ def test_a_long_text_that_repeats_a_parameter_name_is_read_in_linear_time(words:
     started = time.perf_counter()
     reply(" ".join([words] * 2_500), tools=TOOLS)
     assert time.perf_counter() - started < 1.5
+
+
+@pytest.mark.parametrize("word", ["so", "and", "really"])
+def test_a_long_answer_of_intensifiers_is_read_in_linear_time(word: str) -> None:
+    """ "so so so ..." to "what's the title?" must not rescan the rest from each word for an option
+    the description explains ("high if urgent")."""
+    asked = [Message("user", "add a task"), Message("assistant", "Sure. What's the title?")]
+    reply("hello", tools=TOOLS)  # the sentence model loaded
+    started = time.perf_counter()
+    reply(f"{word} " * 5_000, tools=TOOLS, history=asked)
+    assert time.perf_counter() - started < 1.5

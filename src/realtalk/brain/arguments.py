@@ -365,9 +365,11 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
         if option is None or not words:
             continue
         alternatives = "|".join(map(re.escape, words))
+        # The intensifiers before the word are bounded: unbounded, a long "so so so ..." that never
+        # reaches the word would be rescanned from each of its words.
         pattern = re.compile(
             rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super|pretty|quite|fairly|rather|extremely|so|kind\s+of"
-            rf"|kinda|a\s+bit)\s+)*\b(?:{alternatives})\b",
+            rf"|kinda|a\s+bit)\s+){{0,4}}\b(?:{alternatives})\b",
             re.I,
         )
         said = next(utterance.matches(pattern), None)
