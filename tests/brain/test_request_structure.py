@@ -5,6 +5,7 @@ Run against the Task Manager's real tools; sans-I/O and fast."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -232,3 +233,34 @@ def test_a_reminder_to_do_something_adds_the_something() -> None:
 @pytest.mark.parametrize("text", ["Give me a little nudge.", "I'm stuck, can you help me out?", "any tips?"])
 def test_asking_for_a_hint_in_other_words(text: str) -> None:
     assert called(reply(text, tools=ROOM)) == ("get_hint", {})
+
+
+@pytest.mark.parametrize("word", ["and", "so", "okay", "well", "please", "can you", "just"])
+def test_a_long_run_of_lead_in_words_is_read_in_linear_time(word: str) -> None:
+    """A typed text can be long: "and and and ..." must not make every "and" rescan the rest (it
+    took seconds at 10,000 characters when the run of lead-in words was unbounded)."""
+    text = f"{word} " * 5_000
+    started = time.perf_counter()
+    phrasing.request(text)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("words", ["tag", "tagged work"])
+def test_a_long_text_that_repeats_a_parameter_name_is_read_in_linear_time(words: str) -> None:
+    """Each mention of a parameter's name reads the few words around it, not the whole text (10,000
+    characters of "tag tag ..." took five seconds)."""
+    reply("hello", tools=TOOLS)  # the sentence model loaded
+    started = time.perf_counter()
+    reply(" ".join([words] * 2_500), tools=TOOLS)
+    assert time.perf_counter() - started < 1.5
+
+
+@pytest.mark.parametrize("word", ["so", "and", "really"])
+def test_a_long_answer_of_intensifiers_is_read_in_linear_time(word: str) -> None:
+    """ "so so so ..." to "what's the title?" must not rescan the rest from each word for an option
+    the description explains ("high if urgent")."""
+    asked = [Message("user", "add a task"), Message("assistant", "Sure. What's the title?")]
+    reply("hello", tools=TOOLS)  # the sentence model loaded
+    started = time.perf_counter()
+    reply(f"{word} " * 5_000, tools=TOOLS, history=asked)
+    assert time.perf_counter() - started < 1.5

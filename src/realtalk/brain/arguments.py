@@ -7,6 +7,7 @@ date, it is no longer part of the task's title.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -327,16 +328,22 @@ def _take(utterance: Utterance, found: Found | None, param: Param) -> Any:
     return utterance.take(Found(found.value, tuple(spans)))
 
 
+_WORD_AFTER = re.compile(r"\s+(\S+)")
+_WORD_BEFORE = re.compile(r"(?<!\S)(\S+)\s+$")
+
+
 def _widen(utterance: Utterance, span: tuple[int, int], hints: frozenset[str]) -> tuple[int, int]:
+    # Each step reads one word beside the span, not the whole text before it (a long text that
+    # repeats a parameter's word would otherwise cost its length squared).
     text = utterance.text
     start, end = span
     while True:
-        after = re.match(r"\s+(\S+)", text[end:])
+        after = _WORD_AFTER.match(text, end)
         if after is None or lexicon.stem(after.group(1)) not in hints:
             break
-        end += after.end()
+        end = after.end()
     while True:
-        before = re.search(r"(\S+)\s+$", text[:start])
+        before = _WORD_BEFORE.search(text, max(0, start - 200), start)
         if before is None:
             break
         word = before.group(1).lower()
@@ -358,9 +365,11 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
         if option is None or not words:
             continue
         alternatives = "|".join(map(re.escape, words))
+        # The intensifiers before the word are bounded: unbounded, a long "so so so ..." that never
+        # reaches the word would be rescanned from each of its words.
         pattern = re.compile(
             rf"(?:\b(?:it's|it\s+is|that's|and|very|really|super|pretty|quite|fairly|rather|extremely|so|kind\s+of"
-            rf"|kinda|a\s+bit)\s+)*\b(?:{alternatives})\b",
+            rf"|kinda|a\s+bit)\s+){{0,4}}\b(?:{alternatives})\b",
             re.I,
         )
         said = next(utterance.matches(pattern), None)
@@ -492,9 +501,11 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
+    opening = len(utterance.text) - len(utterance.text.lstrip())
     for match in utterance.matches(marker):
-        # "a work tag on X": the value said before the name, as an adjective.
-        before = re.search(r"\b(?:a|an)\s+([a-z]+)\s+$", utterance.text[: match.start()], re.I)
+        # "a work tag on X": the value said before the name, as an adjective. Each mention reads only
+        # the few words around it, so that a long text naming it again and again stays linear.
+        before = _ADJECTIVE_BEFORE.search(utterance.text, max(0, match.start() - 80), match.start())
         if (
             before is not None
             and before.group(1).lower() not in lexicon.STOPWORDS
@@ -504,10 +515,10 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
                 before.group(1),
                 ((before.start(), match.end()),),
             )
-        words = list(utterance.words(match.end()))
+        words = list(itertools.islice(utterance.words(match.end()), _NAMED_WINDOW))
         rest = " ".join(w for w, _, _ in words)
         named = re.search(r"\b(?:with|as)\s+", rest, re.I)
-        if named is None and not utterance.text[: match.start()].strip() and _OBJECT_AFTER.match(rest):
+        if named is None and match.start() <= opening and _OBJECT_AFTER.match(rest):
             continue  # "Tag the electricity bill": the verb's object, the thing to tag, not a tag
         split = named or _MARKER_FILLER.match(rest)
         start = match.end() + 1 + (split.end() if split else 0)
@@ -527,6 +538,9 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
 
 
 _OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an)\s+([a-z]+)\s+$", re.I)
+_NAMED_WINDOW = 16
+"""How many words after a parameter's name may hold its value ("tag X with home": X and the value)."""
 _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
 _LABELLED = re.compile(
     r"\b([a-z]+)\s+(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import arguments, results
+from . import arguments, extract, results
 from .base import Message, ToolCall, ToolSpec
 
 _YES = re.compile(
@@ -71,7 +71,7 @@ _ORDINAL = re.compile(
 _NAMES = ("title", "name", "label", "id")
 _NOT_A_NAME = {"one", "it", "that", "this"}
 _NAMES_A_DAY = re.compile(
-    r"\b(?:today|tonight|tomorrow|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|week|month|year"
+    r"\b(?:today|tonight|tomorrow|yesterday|" + "|".join(extract.WEEKDAYS) + r"|weekend|week|month|year"
     r"|days?|next|\d{1,2}(?:st|nd|rd|th)|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*",
     re.I,
 )

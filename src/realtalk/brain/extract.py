@@ -157,6 +157,9 @@ class Found:
     spans: tuple[tuple[int, int], ...]
 
 
+_WORD = re.compile(r"\S+")
+
+
 class Utterance:
     """One user utterance, normalised, with the stretches already used by a parameter."""
 
@@ -180,8 +183,8 @@ class Utterance:
 
     def words(self, start: int = 0) -> Iterator[tuple[str, int, int]]:
         """(word, start, end) from `start` on, ending at the first used word."""
-        for match in re.finditer(r"\S+", self.text[start:]):
-            begin, end = start + match.start(), start + match.end()
+        for match in _WORD.finditer(self.text, start):
+            begin, end = match.start(), match.end()
             if not self.free(begin, end):
                 return
             yield match.group(0), begin, end

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from . import extract
+
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
 _SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
@@ -25,10 +27,11 @@ _SPLIT_PHRASAL = re.compile(
     r"(?=\s*(?:[,.;!?]|$|please|for\s+me|now|too|as\s+well|already))",
     re.I,
 )
-# A request that starts after some talk: "..., could you (maybe) add", "... so please add".
+# A request that starts after some talk: "..., could you (maybe) add", "... so please add". The run of
+# lead-in words is bounded: unbounded, every "and" of a long "and and and ..." would rescan the rest.
 _FRAME = re.compile(
     r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
-    r"(?P<frame>(?:(?:so|and|but|ok(?:ay)?|well|anyway)\s+)*"
+    r"(?P<frame>(?:(?:so|and|but|ok(?:ay)?|well|anyway)\s+){0,4}"
     r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
     r"(?:(?:maybe|please|just|also|quickly|kindly)\s+)*[a-z]+)",
     re.I,
@@ -46,15 +49,16 @@ _ADD_WHAT_FOLLOWS = re.compile(
     r"|must|ought\s+to|gotta)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
     re.I,
 )
-# "the lawn needs mowing, can you add that?": the request's object is the clause before it.
+# "the lawn needs mowing, can you add that?": the request's object is the clause before it (the run of
+# polite words before the verb is bounded, or a long "please please ..." is rescanned from every word).
 _PRONOUN_REQUEST = re.compile(
-    r"^(?P<content>.+?)[,.;!?]?\s+(?:(?:so\s+)?(?:can|could|would|will)\s+you\s+|please\s+|just\s+)*"
+    r"^(?P<content>.+?)[,.;!?]?\s+(?:(?:so\s+)?(?:can|could|would|will)\s+you\s+|please\s+|just\s+){0,4}"
     r"(?P<verb>add|note|save|put|write|jot|remember|log|record|keep)\s+(?:that|it|this)"
     r"(?:\s+(?:down|on\s+(?:my|the)\s+list|to\s+(?:my|the)\s+list|for\s+me))*\s*(?:please)?\W*$",
     re.I,
 )
 # A time said first: "On Friday I need to ...", "Tomorrow afternoon at 2, remind me to ...".
-_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY = "|".join(extract.WEEKDAYS)
 _FRONT_TIME = re.compile(
     rf"^\s*(?P<when>(?:(?:on|by|this|next|for)\s+)?(?:{_WEEKDAY}|today|tonight|tomorrow|the\s+weekend|this\s+weekend"
     rf"|next\s+week)(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?:at|around|by)\s+[\w:]+(?:\s*[ap]\.?m\.?)?)?)"
