@@ -57,6 +57,8 @@ _MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 
 _TIE_LEAD = 0.03
 """How much closer in meaning one of the tools the words tie must be to be taken without asking."""
 _MAX_QUESTION_ROUNDS = 4
+_MAX_OPTIONS = 3
+"""How many things "Which one do you mean: ...?" names (more is too many to hear)."""
 
 # "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
 _VAGUE_REQUEST = re.compile(
@@ -101,7 +103,7 @@ _MORE = re.compile(
     re.I,
 )
 
-_DID_YOU_MEAN = re.compile(r"^Did you mean (.+)\?$")
+_DID_YOU_MEAN = re.compile(r"(?:^|\. )Did you mean (.+)\?$")
 _DID_YOU_SAY = re.compile(r'Did you say "(.+)"\?$')
 _WHICH_ONE = "Which one did you mean?"
 _YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|nah)\b\W*", re.I)
@@ -230,18 +232,30 @@ class _Turn:
         if calls and not heard_checked and last is not None and last.heard_unsure and intent.writes(tool):
             return _say(f'Sorry, I may have misheard. Did you say "{last.content.strip()}"?')
         unsure = self._unsure(tool, filled)
-        return _say(f"Did you mean {unsure[1]}?") if unsure is not None else _act(tool, filled)
+        if unsure is None:
+            return _act(tool, filled)
+        _, name, names = unsure
+        held = f"I have {lexicon.join(names)}. " if len(names) > 1 else ""
+        return _say(f"{held}Did you mean {name}?")
 
-    def _unsure(self, tool: ToolSpec, filled: Filled) -> tuple[str, str] | None:
-        """(the parameter, the known name) when the call would change a thing it is unsure of."""
+    def _unsure(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
+        """(the parameter, the known name, the names it may be) when the call would change a thing
+        it is unsure of: one its words only sound like, or one of several held things they fit
+        equally well ("mark the call done" with two calls held: a guess would write the wrong one).
+        A tool that asks its own confirmation first names the thing itself, so a tie does not ask."""
         if not self.request.known or filled.missing or not intent.writes(tool) or intent.creates(tool):
             return None
+        confirms = dialogue.confirmation_param(tool) is not None
         for param in arguments.params_of(tool):
             value = filled.arguments.get(param.name)
-            if param.kind in ("text", "entity", "name") and isinstance(value, str):
-                match = entities.closest(value, self.request.known)
-                if match is not None and not match.sure:
-                    return param.name, match.name
+            if param.kind not in _NAMING_KINDS or not isinstance(value, str):
+                continue
+            tied = [] if confirms else entities.tied(value, self.request.known)[:_MAX_OPTIONS]
+            if tied:
+                return param.name, tied[0], tied
+            match = entities.closest(value, self.request.known)
+            if match is not None and not match.sure:
+                return param.name, match.name, [match.name]
         return None
 
     def _meant(self, text: str) -> list[BrainEvent] | None:
@@ -276,6 +290,9 @@ class _Turn:
         tool, filled = choice
         if asked is not None and dialogue.says_yes(text):
             return _act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: asked.group(1)}))
+        others = [n for n in unsure[2] if n != asked.group(1)] if asked is not None else []
+        if others and dialogue.means_other(text):  # "no, the other one": of the names we told
+            return _act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: others[0]}))
         name = _YES_OR_NO.sub("", text).strip(" .,!?")
         if asked is not None and dialogue.says_no(text) and not name:
             return _say(f"Sorry. {_WHICH_ONE}")

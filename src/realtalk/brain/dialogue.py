@@ -28,7 +28,7 @@ from .base import Message, ToolCall, ToolSpec
 
 _YES = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|confirm(?:ed)?|absolutely|definitely|of\s+course"
-    r"|go\s+ahead|do\s+it|please\s+do|that's\s+right|that\s+one)\b(?!\s+(?:the\s+)?other)",
+    r"|go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|that's\s+right|that\s+one)\b(?!\s+(?:the\s+)?other)",
     re.I,
 )
 _NO = re.compile(

@@ -44,6 +44,20 @@ def closest(words: str, known: Sequence[str]) -> Match | None:
     return None if best is None else Match(best[3], sure=best[1] > 0 and best[1] >= best[2])
 
 
+def tied(words: str, known: Sequence[str]) -> list[str]:
+    """The known names the words fit equally best by their own words, when more than one does:
+    "the call" with "Call the plumber" and "Call the bank" held names neither more than the other,
+    so which one is meant has to be asked (a name that fits by more of its words wins outright)."""
+    heard = _content(words)
+    scored = []
+    for name in dict.fromkeys(known):
+        own = {lexicon.stem(w) for w in _content(name)}
+        scored.append((sum(lexicon.stem(w) in own for w in heard), name))
+    best = max((score for score, _ in scored), default=0)
+    names = [name for score, name in scored if score == best]
+    return names if best > 0 and len(names) > 1 else []
+
+
 def _content(text: str) -> list[str]:
     return [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
 

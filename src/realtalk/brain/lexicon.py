@@ -37,8 +37,9 @@ search find look lookup seek query browse
 add create make put insert save store record register jot attach
 remember memory memorize recall save store
 task todo reminder remind chore errand
-delete remove cancel drop erase clear discard scratch
-update change modify edit move reschedule adjust push postpone delay bump
+delete remove cancel drop erase clear discard scratch scrap ditch trash
+update change modify edit move reschedule adjust push postpone delay bump shift
+tag label
 complete done finish tick mark
 book reserve reservation booking appointment table
 time clock hour
@@ -66,8 +67,8 @@ hotel stay lodging
 balance account money bank
 transfer human agent representative operator escalate
 end hang bye goodbye
-help support assist
-hint clue tip nudge pointer stuck
+help support assist assistance
+hint clue tip nudge pointer stuck help assist assistance
 status progress where
 location address where place located street
 hours opening close closing
@@ -92,6 +93,7 @@ _PHRASES = {
     "remove": """get rid of | take away | don't want | don't need | do not want | do not need | no longer
         need | no longer want""",
     "move": "push back | move up",
+    "help": "lend a hand | lend me a hand | give me a hand | give us a hand",
 }
 
 
