@@ -543,14 +543,15 @@ _NAMED_WINDOW = 16
 """How many words after a parameter's name may hold its value ("tag X with home": X and the value)."""
 _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
 _LABELLED = re.compile(
-    r"\b([a-z]+)\s+(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
+    r"\b([a-z]+)(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
     re.I,
 )
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
 
 
 def _label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
-    """A label said as a modifier: "any work stuff?", "my family tasks", "any errands?" (for a filter
+    """A label said as a modifier: "any work stuff?", "my family tasks", "anything health related?",
+    "any errands?" (for a filter
     whose name says it is a tag or label; words the tool itself uses, like "priority", are not one)."""
     if not param.words & _LABELS:
         return None

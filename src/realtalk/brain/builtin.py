@@ -422,6 +422,9 @@ class _Turn:
             choice = _reading_one(tools, referent[1]) or choice
         if choice is None and question:
             choice = _by_filter(tools, text, self.now) or _look_up(tools, text, self.now)
+        if question and not isinstance(choice, tuple):
+            # "What's the story with the ladder?": a question that names one held thing is about it.
+            choice = self._held_thing(tools, text) or choice
         elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
             # "When is the report due?" asks about that thing, even where a listing shares its words.
             choice = _look_up(tools, text, self.now) or choice
@@ -446,6 +449,21 @@ class _Turn:
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)
         return tool, filled
+
+    def _held_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
+        """The one tool that reads a thing by its name, for words that name exactly one of the
+        things the tools hold (`known`) by their own words."""
+        readers = [t for t in tools if not intent.writes(t) and [p.kind for p in arguments.params_of(t)
+                   if p.required] in (["text"], ["entity"], ["name"])]  # fmt: skip
+        if len(readers) != 1 or not self.request.known:
+            return None
+        filled = arguments.fill(readers[0], text, self.now)
+        name = next((p.name for p in arguments.params_of(readers[0]) if p.required), "")
+        value = filled.arguments.get(name)
+        if not isinstance(value, str) or entities.tied(value, self.request.known):
+            return None
+        match = entities.closest(value, self.request.known)
+        return (readers[0], filled) if match is not None and match.sure else None
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:
@@ -612,11 +630,14 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     days_only = True
     for tool in tools:
         filled = arguments.fill(tool, text, now)
-        kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments]
+        # An optional free-form value is only filled when named ("tagged work", "anything health
+        # related?"), so it sets a filter as surely as a typed one.
+        kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments
+                 and (p.kind != "entity" or not p.required)]  # fmt: skip
         filters = sum(kind in _FILTER_KINDS for kind in kinds)
         if not filled.missing and filters:
             counted.append((filters, tool, filled))
-            days_only = days_only and not any(kind in ("enum", "boolean") for kind in kinds)
+            days_only = days_only and not any(kind in ("enum", "boolean", "entity") for kind in kinds)
     most = max((n for n, _, _ in counted), default=0)
     found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
     meant = semantic.similarities([tool for tool, _ in found], text) if found else None
@@ -629,7 +650,7 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     return found[0] if found else None
 
 
-_FILTER_KINDS = ("enum", "boolean", "date", "datetime")
+_FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
 
 
 def _reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:

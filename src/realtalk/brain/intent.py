@@ -20,9 +20,11 @@ _REQUEST = re.compile(
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
     re.I,
 )
+# An auxiliary opens a question only with a subject after it: "do I have ..." asks, while "do
+# something about X", "do it now" tell (there "do" is the verb, and its object follows).
 _QUESTION_START = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|um+|uh+|hey|well|also|now|but)\W+)*(?:what|what's|whats|which|when|when's|where|"
-    r"who|whose|why|how|is|are|am|was|were|do|does|did|have|has|had|any|anything|anyone|isn't|aren't|didn't|"
+    r"who|whose|why|how|is|are|am|was|were|do(?!\s+(?:something|it|that|this|the\s+same)\b)|does|did|have|has|had|any|anything|anyone|isn't|aren't|didn't|"
     r"haven't|hasn't|doesn't|don't\s+i|should|shall\s+i)\b",
     re.I,
 )
