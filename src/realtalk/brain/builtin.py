@@ -417,6 +417,8 @@ class _Turn:
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or _choose(tools, text, self.now, meaning)
+        if choice is None and not question and referent is None:
+            choice = self._new_thing(tools, text)
         if question and referent is not None and (choice is None or dialogue.points_back(text)):
             # "what about the first one?", "when is it due?": the one reader by name, given the thing.
             choice = _reading_one(tools, referent[1]) or choice
@@ -449,6 +451,28 @@ class _Turn:
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)
         return tool, filled
+
+    def _new_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
+        """ "Schedule team lunch for Thursday", "plan a picnic on Sunday": an imperative whose verb
+        no tool is named by, with a time and a thing that is none of the held ones, asks for the one
+        tool that creates things with a time (a statement, "it's going to rain tomorrow", does not)."""
+        if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)):
+            return None
+        makers = [
+            t
+            for t in tools
+            if intent.creates(t) and any(p.kind in _TIME_KINDS for p in arguments.params_of(t))
+        ]
+        if len(makers) != 1:
+            return None
+        timed = [p for p in arguments.params_of(makers[0]) if p.kind in _TIME_KINDS]
+        filled = arguments.fill(makers[0], text, self.now)
+        if filled.missing or not any(p.name in filled.arguments for p in timed):
+            return None
+        values = [v for p in arguments.params_of(makers[0]) if p.kind in _NAMING_KINDS
+                  and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
+        held = [entities.closest(v, self.request.known) for v in values]
+        return None if any(m is not None and m.sure for m in held) else (makers[0], filled)
 
     def _held_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
         """The one tool that reads a thing by its name, for words that name exactly one of the
@@ -650,6 +674,16 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     return found[0] if found else None
 
 
+_TIME_KINDS = ("datetime", "date", "time")
+# A statement opens with its subject ("it's going to rain", "we have ..."); an imperative with its verb.
+_SUBJECT_FIRST = re.compile(
+    r"^\W*(?:i|i'm|i've|i'd|it|it's|its|we|we're|you|you're|they|they're|he|she|there|there's|this|that"
+    r"|that's|the|my|our|your)\b",
+    re.I,
+)
+_INTERJECTION = re.compile(
+    r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
+)
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
 
 

@@ -78,7 +78,9 @@ def normalize(raw: str) -> str:
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
     text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
     text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
-    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", text)  # twenty-five, to-do
+    # "twenty-five", "to-do" come apart; other hyphenated words stay as said ("check-up").
+    text = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|to)-(?=[^\W\d])", r"\1 ", text,
+                  flags=re.IGNORECASE)  # fmt: skip
     text = _ORDINAL.sub(_ordinal_to_digits, text)
     text = words_to_numbers(text)
     text = re.sub(
