@@ -64,7 +64,7 @@ _SAYING = frozenset({"saying", "says", "reading", "that", "which", "to", "say"})
 
 
 def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None:
-    """(what the body goes on, the body) in "add a note to the X task saying Y"."""
+    """(what the body goes on, the body, "" when not said yet) in "add a note to the X task saying Y"."""
     aimed = _AIMED_BODY.search(rest)
     if aimed is None:
         return None
@@ -76,8 +76,9 @@ def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None
             body = words[i + 1 :]
             while body and body[0].lower() in _SAYING:
                 body = body[1:]
-            return (" ".join(words[: i + 1]), " ".join(body)) if body else None
-    return None
+            return " ".join(words[: i + 1]), " ".join(body)
+    # "add a note to the electrician call": what it goes on is said, the body not yet (it is asked).
+    return " ".join(words), ""
 
 
 _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
@@ -89,9 +90,10 @@ _LEAD_IN = re.compile(
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
     re.I,
 )
-_REQUEST_VERBS = {"add", "create", "make", "put", "set", "send", "write", "search", "find", "look", "tell",
-                  "remind", "note", "save", "remember", "schedule", "book", "get", "give", "show", "post",
-                  "log", "record", "ask", "check", "start", "open", "call", "text", "email"}  # fmt: skip
+_REQUEST_VERBS = lexicon.words(
+    """add create make put stick pop attach set send write search find look tell remind note save remember
+    schedule book get give show post log record ask check start open call text email"""
+)
 # "Add pay rent, it's due on the 1st": once the date went to its parameter, "it's" is left dangling.
 _DANGLING = {"it's", "its", "that's", "which", "it"}
 _OBJECT_WORDS = {"a", "an", "the", "my", "new", "another", "this", "some", "me", "up", "us"}
@@ -524,7 +526,7 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
         start = match.end() + 1 + (split.end() if split else 0)
         # "tag it home": the marker and its filler go; "tag X with home": X stays for another parameter.
         cut = match.end() + 1 + named.start() if named else match.end()
-        kept = [(w, b, e) for w, b, e in words if b >= start and w.lower() not in lexicon.STOPWORDS][
+        kept = [(w, b, e) for w, b, e in _before_target(words, start) if w.lower() not in lexicon.STOPWORDS][
             :max_words
         ]
         if kept:
@@ -537,6 +539,20 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     return found
 
 
+def _before_target(words: list[tuple[str, int, int]], start: int) -> list[tuple[str, int, int]]:
+    """The words from `start` up to a preposition that brings in what the value goes on: in "add
+    the tag paperwork to the insurance renewal" the tag is "paperwork", the rest names the thing."""
+    kept: list[tuple[str, int, int]] = []
+    for word, begin, end in words:
+        if begin < start:
+            continue
+        if kept and word.lower() in _TARGET_PREPOSITIONS:
+            break
+        kept.append((word, begin, end))
+    return kept
+
+
+_TARGET_PREPOSITIONS = frozenset({"to", "on", "onto", "for"})
 _OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an)\s+([a-z]+)\s+$", re.I)
 _NAMED_WINDOW = 16

@@ -187,7 +187,11 @@ class _Turn:
             return _say("Okay, I won't change anything. Just tell me when you're ready.")
         talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = _pending(self.messages, self.tools, self.now) if talk in (None, "ok", "no") else None
+        pending = (
+            _pending(self.messages, self.tools, self.now, self.request.known)
+            if talk in (None, "ok", "no")
+            else None
+        )
         answered = _answered(*pending, text, self.now) if pending is not None else None
         if (
             pending is not None
@@ -416,7 +420,7 @@ class _Turn:
                 tools = [t for t in tools if t.name != last.tool.name]
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
-        choice = changed or _choose(tools, text, self.now, meaning)
+        choice = changed or _choose(tools, text, self.now, meaning, self.request.known)
         if choice is None and not question and referent is None:
             choice = self._new_thing(tools, text)
         if question and referent is not None and (choice is None or dialogue.points_back(text)):
@@ -564,7 +568,7 @@ class _Turn:
 
 
 def _choose(
-    tools: Sequence[ToolSpec], text: str, now: datetime, meaning: str | None = None
+    tools: Sequence[ToolSpec], text: str, now: datetime, meaning: str | None = None, known: Sequence[str] = ()
 ) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
     """The tool `text` asks for, with its arguments; the tied tools when it cannot tell; or None.
 
@@ -596,12 +600,37 @@ def _choose(
         )
         # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
         nearness = round(_MEANING_WEIGHT * closeness.get(match.tool.name, 0.0), 1)
-        candidates.append((match.score + typed - len(filled.missing) / 2 + nearness, match.tool, filled))
+        # "Add the tag errands to printer ink": what follows "to" or "on" is where the value goes, an
+        # existing thing, not a new one to create.
+        aimed = routing.THRESHOLD * (
+            intent.creates(match.tool) and _aimed_at(match.tool, filled, text, known)
+        )
+        candidates.append(
+            (match.score + typed - len(filled.missing) / 2 + nearness - aimed, match.tool, filled)
+        )
     if not candidates:
         return _by_meaning(tools, text, now, meant) or _by_value(tools, text, now)
     best = max(score for score, _, _ in candidates)
     chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
     return chosen[0] if len(chosen) == 1 else _closest(chosen, closeness) or [tool for tool, _ in chosen]
+
+
+def _aimed_at(tool: ToolSpec, filled: Filled, text: str, known: Sequence[str]) -> bool:
+    """Whether the thing `tool` would create is said as the object of "to", "on" or "onto" and is
+    one of the things held already (`known`): the place a value goes, not a new thing."""
+    said = extract.normalize(text).lower()
+    for param in arguments.params_of(tool):
+        value = filled.arguments.get(param.name)
+        if not (param.required and param.kind in _NAMING_KINDS and isinstance(value, str) and value):
+            continue
+        held = entities.closest(value, known)
+        if (
+            held is not None
+            and held.sure
+            and re.search(rf"\b(?:to|on|onto)\s+{re.escape(value.lower())}\b", said)
+        ):
+            return True
+    return False
 
 
 def _closest(
@@ -744,7 +773,7 @@ def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
 
 
 def _pending(
-    messages: Sequence[Message], tools: Sequence[ToolSpec], now: datetime
+    messages: Sequence[Message], tools: Sequence[ToolSpec], now: datetime, known: Sequence[str] = ()
 ) -> tuple[ToolSpec, Filled, Param] | None:
     """The tool call we are collecting arguments for, if our last turn asked for one.
 
@@ -756,7 +785,7 @@ def _pending(
         roles = [m.role for m in turns]
         if roles != ["user", "assistant"] * (len(turns) // 2) or any(m.tool_calls for m in turns):
             return None
-        choice = _choose(tools, phrasing.request(turns[0].content), now)
+        choice = _choose(tools, phrasing.request(turns[0].content), now, known=known)
         if not isinstance(choice, tuple):
             continue
         tool, filled = choice

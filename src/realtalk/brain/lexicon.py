@@ -34,7 +34,8 @@ STOPWORDS = words(
 _GROUPS = """
 weather forecast temperature rain snow sunny cloudy hot cold degree humid humidity wind umbrella
 search find look lookup seek query browse
-add create make put insert save store record register jot attach
+add create make put insert save store record register jot attach stick
+note comment memo annotation
 remember memory memorize recall save store
 task todo reminder remind chore errand
 delete remove cancel drop erase clear discard scratch scrap ditch trash

@@ -98,6 +98,13 @@ _A_REMINDER = re.compile(
 )
 
 
+# "Put a note on the ladder one: the receipt is in the glovebox": the colon opens what the note says.
+_COLON_BODY = re.compile(
+    r"\b(?P<lead>(?:a|the|this)\s+(?:note|comment|message|memo)\s+(?:to|on|for|onto)\s+[^:]{1,80}?)\s*:\s+(?=\S)",
+    re.I,
+)
+
+
 # "I'm stuck, can you help me out?": a request whose object is only "me" says no more than the talk before it.
 _NO_OBJECT = frozenset(
     ["me", "us", "it", "this", "that", "them", "out", "up", "with", "please", "now", "for"]
@@ -126,6 +133,7 @@ def request(text: str) -> str:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
     text = _A_REMINDER.sub("add ", text, count=1)
+    text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
     listed = _ON_THE_LIST.match(text)
     if listed is not None:
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
