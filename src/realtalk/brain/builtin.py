@@ -87,6 +87,10 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"|time\s+(?:is\s+it\s+)?now)\b"),
         ("date", r"\b(?:what(?:'s|\s+is)\s+(?:the\s+|today's\s+)?date|what\s+day\s+is\s+(?:it|today)"
                  r"|today's\s+date|what\s+is\s+today)\b"),
+        # "What are the rules?", "what am I supposed to do in here?": how this conversation works.
+        ("rules", r"\b(?:what\s+(?:are|were)\s+the\s+rules|explain\s+the\s+rules"
+                  r"|how\s+does\s+(?:this|it|the\s+game)\s+work|how\s+do\s+i\s+(?:play|win|get\s+out)|what(?:'s|\s+is)\s+the\s+(?:goal|point|aim))\b"
+                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
                      r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"),
         ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else)\W*$"),
@@ -434,6 +438,15 @@ class _Turn:
         elif question and isinstance(choice, tuple) and _ABOUT_A_THING.search(text):
             # "When is the report due?" asks about that thing, even where a listing shares its words.
             choice = _look_up(tools, text, self.now) or choice
+        if not question and isinstance(choice, tuple) and not intent.writes(choice[0]):
+            # "Remind me.": a command whose words ask most for a tool that writes is not answered by
+            # one that reads because a value is still missing: the missing value is asked for.
+            ranked = routing.rank(tools, text)
+            top = ranked[0] if ranked else None
+            if top is not None and top.score >= routing.THRESHOLD and intent.writes(top.tool):
+                asked = next(m.score for m in ranked if m.tool is choice[0])
+                if top.score > asked:
+                    choice = top.tool, arguments.fill(top.tool, text, self.now)
         if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
@@ -548,6 +561,7 @@ class _Turn:
             "time": lambda: f"It's {results.clock_time(self.now.hour, self.now.minute)}.",
             "date": lambda: f"Today is {self.now:%A, %B} {self.now.day}.",
             "greeting": self.persona.introduce,
+            "rules": lambda: self.persona.explain() or self._capabilities(),
             "no": lambda: "Alright. Let me know if you need anything.",
             "ok": lambda: "Great. Anything else I can help with?",
         }
@@ -767,9 +781,22 @@ def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
     takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
     words = lexicon.tokens(extract.normalize(text))
     digits = [w for w in words if w.isdigit()]
-    if len(takers) != 1 or not digits or len(words) > 2 * len(digits) + 4:
+    if len(takers) != 1 or not digits:
+        return None
+    # "I reckon the first digit is a three", "it starts with a six": a longer sentence that places
+    # digits in a code, or names the code's own words, gives part of one (and it is asked for).
+    hints = {h for p in arguments.params_of(takers[0]) if p.kind == "code" for h in p.hints}
+    placed = _PLACES_DIGITS.search(text) or hints & {lexicon.stem(w) for w in words}
+    if len(words) > 2 * len(digits) + 4 and not placed:
         return None
     return takers[0], arguments.fill(takers[0], text, now)
+
+
+_PLACES_DIGITS = re.compile(
+    r"\b(?:starts?|starting|begins?|beginning|ends?|ending)\s+with\b|\b(?:first|second|third|fourth|last)"
+    r"\s+(?:digit|number|one)\b",
+    re.I,
+)
 
 
 def _pending(

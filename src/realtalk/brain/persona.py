@@ -69,6 +69,9 @@ _DIRECTIVE = re.compile(
     rf"|(?:greet\s+the\s+user|respond|reply|answer)\s+with\s*:?\s*(?P<quoted>{_QUOTED}))\s*$",
     re.I,
 )
+_SALUTATION = re.compile(
+    r"^\W*(?:welcome|hi|hello|hey|good\s+(?:morning|afternoon|evening)|greetings)\b", re.I
+)
 _PLAIN_HELLO = re.compile(r"(?:hello|hi|hey)\b", re.I)
 _NAMES = [
     re.compile(
@@ -148,6 +151,19 @@ class Persona:
         if self.name or self.role:
             return f"Hi, I'm {self.describe()}. How can I help?"
         return "Hi there! How can I help?"
+
+    def explain(self) -> str:
+        """How things work here, as the instructed greeting tells it: its sentences that do not
+        just greet or give the agent's name ("The door is locked with a four digit code. ...")."""
+        sentences = re.split(r"(?<=[.!?])\s+", self.greeting or "")
+        told = [
+            s
+            for s in sentences
+            if s
+            and not _SALUTATION.match(s)
+            and not (self.name and re.search(rf"\b{re.escape(self.name)}\b", s))
+        ]
+        return " ".join(told)
 
     def describe(self) -> str:
         """ "Ada, your concierge for Hotel X"."""
