@@ -54,7 +54,8 @@ _BODY = frozenset(
 _BODY_MARKER = re.compile(
     r",?\s*\b(?:(?:with|and|plus)\s+)?(?:a|the)\s+(?:note|message|comment)(?:\s+(?:on|to|for)\s+(?:it|that|this))?"
     r"\W*(?:saying|that\s+says|which\s+says|reading)?\s*"
-    r"|\b(?:saying|that says|which says|to say|with the message|message)\s+",
+    r"|\b(?:saying|that says|which says|to say|with the message|message)\s+"
+    r"|,?\s*\band\s+(?:add\s+a\s+)?note\s+(?:that|down\s+that|down)\s+",  # "..., and note that it's shut"
     re.I,
 )
 # "a note to the passport task saying ...", "a comment on the report task: ...": the thing the
@@ -224,6 +225,18 @@ def _fill(
         value = _value(asked, utterance, vocabulary, params, answer=True)
         if value is not None:
             arguments[asked.name] = value
+    if not answering:
+        # "..., and note that the centre closes at 4": a body said after its marker is the body's
+        # whole, times and numbers included, before other parameters read the words.
+        arguments.update(_body_first(params, utterance))
+        # "tag it weekend": a list its own name introduces is read before the dates and times.
+        for param in params:
+            items = param.spec.get("items")
+            words = isinstance(items, dict) and items.get("type") in (None, "string") and "enum" not in items
+            if param.kind == "list" and words and param.name not in arguments:
+                value = _list(param, utterance)
+                if value is not None:
+                    arguments[param.name] = value
     for param in sorted(params, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS else len(KINDS)):
         if param.name not in arguments and param.kind != "text":
             value = _value(param, utterance, vocabulary, params)
@@ -254,6 +267,23 @@ def _fill(
 _VAGUE = lexicon.words(
     "a an the some any one this that it something anything thing things stuff whatever someone somebody"
 )
+
+
+def _body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
+    """The body parameter's value when a marker ("and note that", "with a note saying") opens it
+    after other words: taken out of the utterance first, so that its words stay its own."""
+    texts = [p for p in params if p.kind == "text"]
+    target = next((p for p in texts if p.words & _BODY), None)
+    if target is None or len(texts) < 2:
+        return {}
+    found = next(utterance.matches(_BODY_MARKER), None)
+    if found is None or found.start() == 0 or _AIMED_BODY.search(utterance.text) is not None:
+        return {}
+    body = utterance.text[found.end() :].strip()
+    if not body:
+        return {}
+    utterance.take(Found(body, ((found.start(), len(utterance.text)),)))
+    return {target.name: body}
 
 
 def _vague(value: str) -> bool:
@@ -540,13 +570,18 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
 
 
 def _before_target(words: list[tuple[str, int, int]], start: int) -> list[tuple[str, int, int]]:
-    """The words from `start` up to a preposition that brings in what the value goes on: in "add
-    the tag paperwork to the insurance renewal" the tag is "paperwork", the rest names the thing."""
+    """The words from `start` up to a preposition that brings in what the value goes on (in "add
+    the tag paperwork to the insurance renewal" the tag is "paperwork", the rest names the thing),
+    or up to the next clause."""
     kept: list[tuple[str, int, int]] = []
-    for word, begin, end in words:
+    for i, (word, begin, end) in enumerate(words):
         if begin < start:
             continue
-        if kept and word.lower() in _TARGET_PREPOSITIONS:
+        if kept and (word.lower() in _TARGET_PREPOSITIONS or word.lower() in extract.WHEN_WORDS):
+            break  # "tagged work due friday": the day is another value's
+        # "tag it sport and make it high priority": a verb with a pronoun for its object starts
+        # another clause, and the value ends before it.
+        if kept and i + 1 < len(words) and words[i + 1][0].lower() in ("it", "that", "this"):
             break
         kept.append((word, begin, end))
     return kept
