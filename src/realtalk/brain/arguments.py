@@ -185,6 +185,8 @@ def _kind(name: str, spec: dict[str, Any]) -> str:
         return "datetime" if fmt == "date-time" else str(fmt)
     name_words = set(lexicon.name_words(name))
     description_words = set(lexicon.tokens(str(spec.get("description", ""))))
+    if kind in (None, "string") and re.match(r"\W*which\b", str(spec.get("description", "")), re.I):
+        return "text"  # "which recipe, by its words": a held thing's words, not a person's name
     if kind in ("integer", "number"):
         return "code" if kind == "integer" and name_words & {"pin", "code", "otp", "zip"} else "number"
     if kind not in (None, "string"):
