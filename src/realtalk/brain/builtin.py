@@ -57,6 +57,8 @@ _MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 
 _TIE_LEAD = 0.03
 """How much closer in meaning one of the tools the words tie must be to be taken without asking."""
 _MAX_QUESTION_ROUNDS = 4
+_LONGEST_NAME = 200
+"""Characters of the longest value compared with the held names as a whole."""
 _MAX_OPTIONS = 3
 """How many things "Which one do you mean: ...?" names (more is too many to hear)."""
 
@@ -635,7 +637,10 @@ def _aimed_at(tool: ToolSpec, filled: Filled, text: str, known: Sequence[str]) -
     said = extract.normalize(text).lower()
     for param in arguments.params_of(tool):
         value = filled.arguments.get(param.name)
+        # A held name is short; a long value (a pasted text) is no name, and is not searched for.
         if not (param.required and param.kind in _NAMING_KINDS and isinstance(value, str) and value):
+            continue
+        if len(value) > _LONGEST_NAME:
             continue
         held = entities.closest(value, known)
         if (
