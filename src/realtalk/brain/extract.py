@@ -81,6 +81,8 @@ def normalize(raw: str) -> str:
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", text)  # twenty-five, to-do
     text = _ORDINAL.sub(_ordinal_to_digits, text)
     text = words_to_numbers(text)
+    # Speech recognisers write "four thousand two hundred and twelve" as "4,200 and 12".
+    text = re.sub(r"\b(\d*[1-9]00) and (\d{1,2})\b", lambda m: str(int(m[1]) + int(m[2])), text)
     text = re.sub(
         r"\b(double|triple)\s+(\d)\b",
         lambda m: " ".join(m.group(2) * (2 if m.group(1).lower() == "double" else 3)),
@@ -227,6 +229,8 @@ def numbers(utterance: Utterance) -> list[Found]:
 
 
 _DIGITS_TOKEN = re.compile(r"\d+(?:-\d+)*")
+_SOUNDS_LIKE_A_DIGIT = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+"""Words a speech recogniser writes for a digit said among others ("1 to 3 4" for "1 2 3 4")."""
 _CODE_TOKEN = re.compile(r"[a-z0-9]*\d[a-z0-9]*(?:-[a-z0-9]+)*|[a-z]", re.IGNORECASE)
 
 
@@ -236,13 +240,13 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     token = _DIGITS_TOKEN if digits else _CODE_TOKEN
     best: list[tuple[str, int, int]] = []
     run: list[tuple[str, int, int]] = []
-    for match in [*re.finditer(r"\S+", utterance.text), None]:
-        if (
-            match is not None
-            and token.fullmatch(match.group(0))
-            and utterance.free(match.start(), match.end())
-        ):
-            run.append((match.group(0), match.start(), match.end()))
+    matches = [*re.finditer(r"\S+", utterance.text), None]
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        word = "" if match is None else match.group(0)
+        if digits and word.lower() in _SOUNDS_LIKE_A_DIGIT and _one_digit(run, following):
+            word = _SOUNDS_LIKE_A_DIGIT[word.lower()]  # between digits said one by one: a digit misheard
+        if match is not None and token.fullmatch(word) and utterance.free(match.start(), match.end()):
+            run.append((word, match.start(), match.end()))
             continue
         if _code_value(run) and len(_code_value(run)) > len(_code_value(best)):
             best = run
@@ -251,6 +255,12 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     if len(value) < min_length:
         return None
     return Found(value, ((best[0][1], best[-1][2]),))
+
+
+def _one_digit(run: list[tuple[str, int, int]], following: re.Match[str] | None) -> bool:
+    """Whether a code's digits are being said one by one on both sides of the next word."""
+    after = following.group(0) if following is not None else ""
+    return bool(run) and len(run[-1][0]) == 1 and len(after) == 1 and after.isdigit()
 
 
 def _code_value(run: list[tuple[str, int, int]]) -> str:
