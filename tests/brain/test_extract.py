@@ -104,6 +104,21 @@ def test_a_number_written_as_hundreds_and_the_rest() -> None:
     assert extract.normalize("between 3 and 12") == "between 3 and 12"
 
 
+@pytest.mark.parametrize(
+    ("heard", "value"),
+    [
+        ("on Thursday at 7.30 p.m.", "2026-11-26T19:30:00"),  # as speech recognisers write clock times
+        ("on Thursday at 730pm", "2026-11-26T19:30:00"),
+        ("Thursday at 1030 am", "2026-11-26T10:30:00"),
+        ("Thursday at 19.45", "2026-11-26T19:45:00"),
+    ],
+)
+def test_clock_times_as_recognisers_write_them(heard: str, value: str) -> None:
+    found = extract.when(Utterance(heard, NOW), "datetime")
+    assert found is not None and found.value == value
+    assert extract.normalize("it costs 7.30") == "it costs 7.30"
+
+
 def test_used_words_are_not_used_twice() -> None:
     utterance = Utterance("book for 4 at 7 pm", NOW)
     found = extract.when(utterance, "time")

@@ -76,6 +76,9 @@ def normalize(raw: str) -> str:
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text, flags=re.IGNORECASE)  # p.m. -> pm
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 55,123 -> 55123
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
+    # A clock time as speech recognisers write it: "7.30 pm", "730 pm", "at 7.30" -> 7:30.
+    text = re.sub(r"\b(1[0-2]|0?[1-9])\.?([0-5]\d)(?= (?:am|pm)\b)", r"\1:\2", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(at [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.IGNORECASE)
     text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
     text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", text)  # twenty-five, to-do
