@@ -49,9 +49,12 @@ class PooledStt:
         self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
     ) -> Transcription:
         """Up to `n` readings of each model; one heard by both appears once, with two votes and the
-        better of its scores. `text` is the first model's best; silence stays the first's one reading."""
+        better of its scores. `text` is the first model's best; silence stays the first's one reading.
+        Without a `language`, the second hears the one the first heard."""
         heard = self.first.transcribe_nbest(audio, language=language, prompt=prompt, n=n)
-        also = self.second.transcribe_nbest(audio, language=language, prompt=prompt, n=n)
+        # One utterance, one language: a multilingual second model left to detect it on a short,
+        # unusual voice may pick another (espeak-ng's English heard as French).
+        also = self.second.transcribe_nbest(audio, language=language or heard.language, prompt=prompt, n=n)
         pooled: dict[tuple[str, ...], Hypothesis] = {}
         for result in (heard, also):
             for reading in result.alternatives or (Hypothesis(result.text, 0.0),):
