@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from realtalk.config import Settings
-from realtalk.engines.base import NBestSpeechToText
+from realtalk.engines.base import Hypothesis, NBestSpeechToText, Transcription
 from realtalk.engines.loader import load_speech_engines, warm_up
-from realtalk.engines.pooled_stt import PooledStt
+from realtalk.engines.pooled_stt import PooledStt, pool
 from realtalk.engines.whisper_stt import WhisperStt
 from tests.speech_data import librivox_clips, load_wav_16k, normalize_text, silence_16k, word_error_rate
 
@@ -30,6 +30,21 @@ def test_readings_both_gave_carry_two_votes(stt_trimmed: WhisperStt, stt_full: W
     assert set(words) >= {normalize_text(r.text) for r in alone.alternatives}
     assert sorted(r.votes for r in heard.alternatives) == [1] * (len(words) - 1) + [2]
     assert pooled.transcribe(audio).text == alone.text  # plain transcripts are the first's alone
+
+
+def test_pooling_counts_each_reading_once_and_leaves_out_a_lone_echo_of_the_prompt() -> None:
+    # As sessions prompt: the tools' words, the agent's last words, the names the tools hold.
+    prompt = "set task priority, high, low. Delete it? Pick up dry cleaning, Submit the expense report."
+    tiny = Transcription("Sure, go ahead.", alternatives=(Hypothesis("Sure, go ahead.", -0.5),
+                                                         Hypothesis("High.", -0.9)))  # fmt: skip
+    base = Transcription("Submit the expense report.", alternatives=(
+        Hypothesis("Submit the expense report.", -0.2), Hypothesis("sure go ahead", -0.4)))  # fmt: skip
+    readings = pool((tiny, base), prompt)
+    # The prompt's phrase that only base gave is its prompt repeated; a tool word alone is not.
+    assert readings == (Hypothesis("Sure, go ahead.", -0.4, votes=2), Hypothesis("High.", -0.9))
+    both = Transcription("", alternatives=(Hypothesis("Submit the expense report", -0.6),))
+    assert pool((base, both), prompt)[0] == Hypothesis("Submit the expense report.", -0.2, votes=2)
+    assert pool((Transcription(""), Transcription(""))) == ()
 
 
 def test_silence_stays_one_empty_reading(stt_trimmed: WhisperStt, stt_full: WhisperStt) -> None:

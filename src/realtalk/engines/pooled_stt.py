@@ -5,8 +5,11 @@ evaluation's spoken turns (espeak-ng voices in noise, dev and dev2 halves) the r
 for word was among tiny.en's five best for 46 % of the turns, among base's for 45 %, and among
 the pooled ten for 57 % (`bench/eval_wer.py --second-model base`). A reading both models give,
 word for word, is much likelier right than either model's own score says, so it carries two
-`votes` and the chooser (`session/hypotheses.py`) weighs them. Plain transcripts (`transcribe`)
-are the first model's alone: only a session that knows what it expects pays for the second.
+`votes` and the chooser (`session/hypotheses.py`) weighs them. A reading only one model gave that
+says nothing but a phrase of the prompt is Whisper repeating its prompt (base heard "Sure, go
+ahead." as "Submit the expense report." after being asked about that task), and is left out.
+Plain transcripts (`transcribe`) are the first model's alone: only a session that knows what it
+expects pays for the second.
 """
 
 from __future__ import annotations
@@ -55,15 +58,29 @@ class PooledStt:
         # One utterance, one language: a multilingual second model left to detect it on a short,
         # unusual voice may pick another (espeak-ng's English heard as French).
         also = self.second.transcribe_nbest(audio, language=language or heard.language, prompt=prompt, n=n)
-        pooled: dict[tuple[str, ...], Hypothesis] = {}
-        for result in (heard, also):
-            for reading in result.alternatives or (Hypothesis(result.text, 0.0),):
-                words = tuple(w.lower() for w in _WORD.findall(reading.text))
-                if not words:
-                    continue
-                seen = pooled.get(words)
-                if seen is not None:
-                    best = max(seen.log_prob, reading.log_prob)
-                    reading = replace(seen, log_prob=best, votes=seen.votes + reading.votes)
-                pooled[words] = reading
-        return replace(heard, alternatives=tuple(pooled.values())) if pooled else heard
+        readings = pool((heard, also), prompt)
+        return replace(heard, alternatives=readings) if readings else heard
+
+
+def pool(results: Sequence[Transcription], prompt: str | None = None) -> tuple[Hypothesis, ...]:
+    """The readings of several recognisers' `results`, each once (by its words, whatever the case
+    and punctuation) with the votes of all that gave it and the best of their scores; without those
+    only one gave that repeat a phrase of three words or more of the `prompt` (a word of the tools'
+    vocabulary said alone, "high", is an answer, not an echo)."""
+    pooled: dict[tuple[str, ...], Hypothesis] = {}
+    for result in results:
+        for reading in result.alternatives or (Hypothesis(result.text, 0.0),):
+            words = _words(reading.text)
+            if not words:
+                continue
+            seen = pooled.get(words)
+            if seen is not None:
+                best = max(seen.log_prob, reading.log_prob)
+                reading = replace(seen, log_prob=best, votes=seen.votes + reading.votes)
+            pooled[words] = reading
+    echoes = {words for phrase in re.split(r"[.,;:!?]", prompt or "") if len(words := _words(phrase)) >= 3}
+    return tuple(r for words, r in pooled.items() if r.votes > 1 or words not in echoes)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD.findall(text))
