@@ -13,7 +13,10 @@ endpoint instead of the built-in brain. Run from the repository root:
     python bench/conversation_eval.py --half dev|dev2|dev3|test|holdout [--spoken] \
         [--llm-base-url URL --llm-model M]
 
-`--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best.
+`--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best;
+`--stt-second-model base` pools Whisper base's readings with tiny.en's. While iterating, `--ids ID
+...` or `--limit N` (per app) run a subset, each case with its full run's voice and noise, and
+`--cases FILE` keeps each case's turns, transcripts, replies and problems (JSON lines).
 """
 
 from __future__ import annotations
