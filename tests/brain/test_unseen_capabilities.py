@@ -75,6 +75,11 @@ def test_an_imperative_with_a_time_and_a_new_thing_creates_it_but_a_statement_do
     name, arguments = called(reply("Plan a barbecue with the neighbours on Saturday", tools=EVENTS))
     assert name == "create_event" and "barbecue" in arguments["title"] and arguments["start"] == "2026-11-28"
     assert not any(isinstance(e, ToolCall) for e in reply("It's going to rain on Saturday", tools=EVENTS))
+    # The verb is the thing's own unless it only arranges a time.
+    assert called(reply("Call the plumber tomorrow at 9", tools=EVENTS, known=["Call the bank"])) == (
+        "create_event",
+        {"title": "Call the plumber", "start": "2026-11-23T09:00:00"},
+    )
     # A held thing is moved, not created again.
     assert called(reply("Shift the dentist to Saturday", tools=EVENTS, known=["Dentist"]))[0] == "move_event"
 

@@ -485,13 +485,16 @@ class _Turn:
         if len(makers) != 1:
             return None
         timed = [p for p in arguments.params_of(makers[0]) if p.kind in _TIME_KINDS]
-        filled = arguments.fill(makers[0], text, self.now)
+        # The verb is the thing's own ("call mum tomorrow" is a call to make), unless it only says
+        # that something is arranged for a time ("schedule team lunch": the lunch is the thing).
+        verb = next(iter(lexicon.name_words(makers[0].name)), "")
+        arranged = _ARRANGING.match(text) is not None
+        filled = arguments.fill(makers[0], text if arranged else f"{verb} {text}", self.now)
         if filled.missing or not any(p.name in filled.arguments for p in timed):
             return None
         values = [v for p in arguments.params_of(makers[0]) if p.kind in _NAMING_KINDS
                   and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
-        held = [entities.closest(v, self.request.known) for v in values]
-        return None if any(m is not None and m.sure for m in held) else (makers[0], filled)
+        return None if any(entities.held(v, self.request.known) for v in values) else (makers[0], filled)
 
     def _held_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
         """The one tool that reads a thing by its name, for words that name exactly one of the
@@ -722,6 +725,10 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     return found[0] if found else None
 
 
+_ARRANGING = re.compile(
+    r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)*(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
+    re.I,
+)
 _TIME_KINDS = ("datetime", "date", "time")
 # A statement opens with its subject ("it's going to rain", "we have ..."); an imperative with its verb.
 _SUBJECT_FIRST = re.compile(

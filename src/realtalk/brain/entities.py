@@ -58,6 +58,13 @@ def tied(words: str, known: Sequence[str]) -> list[str]:
     return names if best > 0 and len(names) > 1 else []
 
 
+def held(words: str, known: Sequence[str]) -> bool:
+    """Whether the words name a held thing: every content word of theirs is one of its name's
+    ("the bill" for "Pay the water bill", not "call mum" for "Call the dentist")."""
+    heard = {lexicon.stem(w) for w in _content(words)}
+    return bool(heard) and any(heard <= {lexicon.stem(w) for w in _content(name)} for name in known)
+
+
 def _content(text: str) -> list[str]:
     return [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
 
