@@ -60,7 +60,7 @@ _BODY_MARKER = re.compile(
 )
 # "a note to the passport task saying ...", "a comment on the report task: ...": the thing the
 # body goes on, then the body (after a word that says so, or after the word for the tool's thing).
-_AIMED_BODY = re.compile(r"\b(?:a|the|this)\s+(?:note|message|comment)\s+(?:to|on|for|onto)\s+", re.I)
+_AIMED_BODY = re.compile(r"(?:\b(?:a|the|this)\s+|^)(?:note|message|comment)\s+(?:to|on|for|onto)\s+", re.I)
 _SAYING = frozenset({"saying", "says", "reading", "that", "which", "to", "say"})
 
 

@@ -94,6 +94,7 @@ _PHRASES = {
     "remove": """get rid of | take away | don't want | don't need | do not want | do not need | no longer
         need | no longer want""",
     "move": "push back | move up",
+    "add": "set up",
     "help": "lend a hand | lend me a hand | give me a hand | give us a hand",
 }
 

@@ -100,7 +100,7 @@ _A_REMINDER = re.compile(
 
 # "Put a note on the ladder one: the receipt is in the glovebox": the colon opens what the note says.
 _COLON_BODY = re.compile(
-    r"\b(?P<lead>(?:a|the|this)\s+(?:note|comment|message|memo)\s+(?:to|on|for|onto)\s+[^:]{1,80}?)\s*:\s+(?=\S)",
+    r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:note|comment|message|memo)\s+(?:to|on|for|onto)\s+[^:]{1,80}?)\s*:\s+(?=\S)",
     re.I,
 )
 

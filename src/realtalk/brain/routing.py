@@ -100,6 +100,9 @@ def _leading_stems(text: str) -> list[str]:
         words = words[1:]
     if not words:
         return []
+    phrase = lexicon.leading_phrase(words)
+    if phrase is not None and phrase[1] != "remind":  # "set up a meeting": the phrase is the verb
+        words = [phrase[1], *words[phrase[0] :]]
     verb, rest = words[0], [w for w in words[1:6] if w not in _ARTICLES and w not in ("to", "me")][:3]
     verb = "add" if verb == "new" else verb  # "new task: ...", "new reminder ..."
     return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
