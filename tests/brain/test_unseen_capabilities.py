@@ -144,3 +144,20 @@ def test_part_of_a_code_asks_for_the_code() -> None:
         "the first digit is a two I reckon",
     ):
         assert said(reply(text, tools=[door])).endswith("?")
+
+
+def test_a_phrasal_verb_is_the_request_s_verb_and_a_colon_opens_a_note() -> None:
+    colour = tool(
+        "set_event_colour", "Set the colour of an event.", ["title", "colour"],
+        title=WHAT, colour={"type": "string", "enum": ["red", "blue"]},
+    )  # fmt: skip
+    name, arguments = called(reply("Set up a meeting with Sara on Monday at 3 pm", tools=[*EVENTS, colour]))
+    assert name == "create_event" and arguments["start"] == "2026-11-23T15:00:00"
+    noting = tool(
+        "add_recipe_note", "Add a note to a recipe.", ["name", "note"],
+        name=WHICH, note={"type": "string", "description": "the note"},
+    )  # fmt: skip
+    assert called(reply("Note on the stew: more salt next time", tools=[*RECIPES, noting], known=HELD)) == (
+        "add_recipe_note",
+        {"name": "the stew", "note": "more salt next time"},
+    )
