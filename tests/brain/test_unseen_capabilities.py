@@ -6,6 +6,8 @@ values in one command, a bare command asks, the rules come from the greeting, pa
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from realtalk.brain.base import Message, ToolCall
@@ -161,3 +163,24 @@ def test_a_phrasal_verb_is_the_request_s_verb_and_a_colon_opens_a_note() -> None
         "add_recipe_note",
         {"name": "the stew", "note": "more salt next time"},
     )
+
+
+def test_clauses_about_the_thing_just_added_are_each_a_change_to_it() -> None:
+    from tests.brain.test_dialogue import after
+
+    label = tool(
+        "label_recipe", "Label a recipe with one or more labels.", ["name", "labels"],
+        name=WHICH, labels={"type": "array", "items": {"type": "string"}, "description": "the labels to add"},
+    )  # fmt: skip
+    rate = tool(
+        "rate_recipe", "Rate a recipe out of five stars.", ["name", "stars"],
+        name=WHICH, stars={"type": "integer", "minimum": 1, "maximum": 5, "description": "how many stars"},
+    )  # fmt: skip
+    added = after(
+        "add_recipe", {"name": "Apple crumble"}, {"message": "Added.", "name": "Apple crumble"}, "Added."
+    )
+    events = reply("label it dessert and rate it 5 stars", tools=[*RECIPES, label, rate], history=added)
+    assert [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)] == [
+        ("label_recipe", {"name": "Apple crumble", "labels": ["dessert"]}),
+        ("rate_recipe", {"name": "Apple crumble", "stars": 5}),
+    ]

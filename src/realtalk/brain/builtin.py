@@ -212,6 +212,9 @@ class _Turn:
             )
         ):
             return _act(pending[0], answered)
+        several = self._each_clause(text)
+        if several is not None:
+            return several
         choice = self._route(text)
         if isinstance(choice, list):
             options = lexicon.join([routing.describe(t) for t in choice], "or")
@@ -496,6 +499,27 @@ class _Turn:
                   and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
         return None if any(entities.held(v, self.request.known) for v in values) else (makers[0], filled)
 
+    def _each_clause(self, text: str) -> list[BrainEvent] | None:
+        """ "Make it high priority and tag it shopping": clauses joined by "and", each a verb with
+        "it" for the thing just talked about, are each a change to it, made one after the other."""
+        clauses = [c for c in _NEXT_CLAUSE.split(text) if c.strip()]
+        if len(clauses) < 2 or len(clauses) > _MAX_CLAUSES or intent.is_question(text):
+            return None
+        calls: list[BrainEvent] = []
+        for clause in clauses:
+            if not _PRONOUN_CLAUSE.match(clause) or self._referent(clause) is None:
+                return None
+            choice = self._route(clause)
+            if not isinstance(choice, tuple) or choice[1].missing:
+                return None
+            tool, filled = choice
+            if self._unsure(tool, filled) is not None or validation.call_problem(
+                tool.parameters, filled.arguments
+            ):
+                return None
+            calls.append(_call(tool, filled.arguments))
+        return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
     def _held_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
         """The one tool that reads a thing by its name, for words that name exactly one of the
         things the tools hold (`known`) by their own words."""
@@ -725,6 +749,12 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
     return found[0] if found else None
 
 
+# "... and tag it shopping": "and" before a verb with a pronoun object opens another clause.
+_NEXT_CLAUSE = re.compile(r"\s*,?\s+and\s+(?=[a-z]+\s+(?:it|that|this)\b)", re.I)
+_PRONOUN_CLAUSE = re.compile(
+    r"^\W*(?:(?:also|then|please|and|oh|ok(?:ay)?|now)\s+){0,3}[a-z]+\s+(?:it|that|this)\b", re.I
+)
+_MAX_CLAUSES = 3
 _ARRANGING = re.compile(
     r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)*(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
     re.I,
