@@ -184,3 +184,17 @@ def test_clauses_about_the_thing_just_added_are_each_a_change_to_it() -> None:
         ("label_recipe", {"name": "Apple crumble", "labels": ["dessert"]}),
         ("rate_recipe", {"name": "Apple crumble", "stars": 5}),
     ]
+
+
+def test_a_new_request_after_an_action_is_about_its_new_thing() -> None:
+    from tests.brain.test_dialogue import after
+
+    added = after("add_task", {"title": "milk"}, {"message": "Added milk.", "title": "milk"}, "Added milk.")
+    assert called(reply("add eggs, tag it food", tools=TASKS, history=added)) == (
+        "add_task",
+        {"title": "eggs", "tags": ["food"]},
+    )
+    assert called(reply("and add a note saying semi-skimmed", tools=TASKS, history=added)) == (
+        "add_task_note",
+        {"title": "milk", "note": "semi-skimmed"},
+    )

@@ -421,7 +421,7 @@ class _Turn:
         talked about for "it"; a report that something is done as a request to mark it so."""
         question = intent.is_question(text)
         tools = [t for t in self.tools if not (question and intent.writes(t))]
-        referent = self._referent(text)
+        referent = None if _opens_new(tools, text) else self._referent(text)
         if referent is not None:
             text = referent[0]
             last = self.last
@@ -656,6 +656,29 @@ def _choose(
     best = max(score for score, _, _ in candidates)
     chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
     return chosen[0] if len(chosen) == 1 else _closest(chosen, closeness) or [tool for tool, _ in chosen]
+
+
+def _opens_new(tools: Sequence[ToolSpec], text: str) -> bool:
+    """ "Add eggs, tag it food": a request that opens with a creating tool's own verb and a new
+    object is about that new thing, and its "it" is the new thing too. Not when the object is a
+    pronoun, a thing another tool is named for ("add a note saying ..."), or goes on the old one
+    ("add a tag to it"), nor after "and" (a fragment that goes on with the last thing)."""
+    found = _VERB_AND_OBJECT.match(text)
+    if found is None or _ON_IT.search(text):
+        return False
+    verb, thing = lexicon.stem(found.group("verb").lower()), lexicon.stem(found.group("object").lower())
+    creators = [t for t in tools if intent.creates(t) and verb == lexicon.stem(lexicon.name_words(t.name)[0])]
+    own = {lexicon.stem(w) for t in creators[:1] for w in lexicon.name_words(t.name)}
+    named = {lexicon.stem(w) for t in tools for w in lexicon.name_words(t.name)} - own
+    return bool(creators) and thing not in named
+
+
+_ON_IT = re.compile(r"\b(?:to|on|onto|for)\s+(?:it|that|this|them)\b", re.I)
+_VERB_AND_OBJECT = re.compile(
+    r"^\W*(?:(?:please|can\s+you|could\s+you|ok(?:ay)?|now)\s+){0,3}(?P<verb>[a-z]+)\s+"
+    r"(?:(?:a|an|the|another|some)\s+)?(?!(?:it|that|this|them|those|these)\b)(?P<object>[a-z]+)",
+    re.I,
+)
 
 
 def _aimed_at(tool: ToolSpec, filled: Filled, text: str, known: Sequence[str]) -> bool:
