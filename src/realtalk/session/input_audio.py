@@ -534,7 +534,9 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
-        record.heard_unsure = result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
+        record.heard_unsure = result.disputed or (
+            result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
+        )
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))
