@@ -34,6 +34,7 @@ from .effects import DropPrefetch, Outbox, PredictTurnEnd, SaveItem, Transcribe
 from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
+from .prosody import final_drop_db
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -409,6 +410,8 @@ class InputAudio:
                 self._speculate(self._speech_item_id, pause)
                 if self._turns.semantic is not None:
                     recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
+                    silence = self.ms_total - pause
+                    self._turns.speech_ends(pause, final_drop_db(recent, SAMPLE_RATE, silence))
                     self._out.append(PredictTurnEnd(self._speech_item_id, recent, pause))
 
     def _drop_speech(self, speech_end_ms: float) -> None:
