@@ -55,6 +55,7 @@ from realtalk.evaluation import audio as au
 from realtalk.evaluation.scenario import load_scenario, prepare
 from realtalk.session import turn_detection
 from realtalk.session.effects import Effect, PredictTurnEnd, Send, Transcribe
+from realtalk.session.prosody import final_drop_db
 from realtalk.session.session import RealtimeSession
 
 CHUNK_MS = 20
@@ -236,29 +237,44 @@ def _digest(audio: Float32Audio, extra: str) -> str:
     return hashlib.sha1(np.ascontiguousarray(audio, dtype=np.float32).tobytes() + extra.encode()).hexdigest()
 
 
-class RecordedVad:
-    """Silero's probabilities for one case, heard once and replayed for every other setting (the
-    same audio always gives the same frames, so the replay is exact and costs nothing)."""
+@dataclass
+class VadRecord:
+    """Silero's probabilities for one case's frames, and the frames (to bring a new stream up to date)."""
 
-    def __init__(self, stream: Any, recorded: list[float]) -> None:
+    probabilities: list[float] = field(default_factory=list)
+    frames: list[Float32Audio] = field(default_factory=list)
+
+
+class RecordedVad:
+    """Silero heard once per case and replayed for every other setting: the same audio always gives
+    the same frames, so the replay is exact. Past what was recorded, the stream (recurrent) is
+    first fed the recorded frames, then hears on."""
+
+    def __init__(self, stream: Any, record: VadRecord) -> None:
         self._stream = stream
-        self._recorded = recorded
+        self._record = record
         self._index = 0
+        self._fed = 0
 
     def speech_probability(self, frame: Float32Audio) -> float:
-        if self._index == len(self._recorded):
-            self._recorded.append(self._stream.speech_probability(frame))
+        record = self._record
+        if self._index == len(record.probabilities):
+            for earlier in record.frames[self._fed :]:
+                self._stream.speech_probability(earlier)
+            record.probabilities.append(self._stream.speech_probability(frame))
+            record.frames.append(np.array(frame, dtype=np.float32))
+            self._fed = len(record.frames)
         self._index += 1
-        return self._recorded[self._index - 1]
+        return record.probabilities[self._index - 1]
 
     def reset(self) -> None:
         self._stream.reset()
-        self._index = 0
+        self._index = self._fed = 0
 
 
-def replay(case: Material, eagerness: str, engines: CachedEngines, vad_frames: list[float]) -> Replay:
+def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: VadRecord) -> Replay:
     result = Replay(case)
-    vad = RecordedVad(engines.vad().stream(), vad_frames)
+    vad = RecordedVad(engines.vad().stream(), vad_record)
     session = RealtimeSession(model="bench", vad=vad, speculative_replies=False)
     session.start()
     detection = {"type": "semantic_vad", "eagerness": eagerness, "create_response": False}
@@ -266,6 +282,12 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_frames: l
         {"type": "session.update", "session": {"audio": {"input": {"turn_detection": detection}}}}
     )
     due: list[tuple[float, Any]] = []  # (input ms, a call that reports a result back)
+
+    def predicted(effect: PredictTurnEnd, probability: float) -> list[Effect]:
+        heard = case.samples[: round(session.input_ms * au.SAMPLE_RATE / 1000)]
+        drop = final_drop_db(heard, au.SAMPLE_RATE, session.input_ms - effect.pause_id)
+        result.verdicts.append(f"fade={drop if drop is None else round(drop)}")  # as the session measures it
+        return session.turn_end_predicted(effect.item_id, effect.pause_id, probability)
 
     def carry_out(effects: list[Effect]) -> None:
         for effect in effects:
@@ -286,12 +308,7 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_frames: l
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
                 result.verdicts.append(f"p={probability:.2f}")
-                due.append(
-                    (
-                        session.input_ms + took,
-                        lambda e=effect, p=probability: session.turn_end_predicted(e.item_id, e.pause_id, p),
-                    )
-                )
+                due.append((session.input_ms + took, lambda e=effect, p=probability: predicted(e, p)))
 
     pcm = au.pcm24k(case.samples)
     step = au.WIRE_RATE * 2 * CHUNK_MS // 1000
@@ -349,19 +366,19 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     """The fused decision's parameters swept by `--roc`: how sure Smart Turn must be and how far
     the speech must fade for the turn to end at once, and how long every other pause waits (the
     words' "open" always waits the longest)."""
-    for confident in (0.5, 0.7, 0.9, 0.95, 1.01):
+    for confident in (0.0, 0.5, 0.7, 0.9, 0.95, 1.01):
         for falling in (None, -12.0, -15.0, -18.0, -21.0, -24.0):
             if confident > 1 and falling is not None:
                 continue
-            for wait in (700, 1000, 1300, 1600):
-                yield turn_detection.SemanticTiming(0.0, confident, wait, wait, max(2000, wait), falling)
+            for wait in (1000, 1300, 1600):
+                yield turn_detection.SemanticTiming(confident, falling, wait, max(2000, wait))
 
 
-def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, list[float]]) -> None:
-    points = []
+def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:
+    points: list[Point] = []
     for timing in candidates():
         with timing_as("auto", timing):
-            result = outcome([replay(c, "auto", engines, vad.setdefault(c.id, [])) for c in cases])
+            result = outcome([replay(c, "auto", engines, vad.setdefault(c.id, VadRecord())) for c in cases])
         points.append((result.cut_share, result.percentile(50), result.percentile(95), timing))
     points.sort(key=lambda p: (p[0], p[1]))
     print(
@@ -376,6 +393,27 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, list[float
         mark = "*" if front else " "
         setting = f"{t.confident} | {t.falling_db} | {t.settle_ms} ms"
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
+    for eagerness, timing in choose(points).items():
+        print(f"{eagerness}: {timing}")
+
+
+Point = tuple[float, float, float, turn_detection.SemanticTiming]
+"""(share of turns cut, turn end p50, p95, the setting)."""
+
+
+def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
+    """The eagerness settings, by rule: `low` cuts fewest (then the fastest); `auto` is the fastest
+    within 2 points of low's share of cut turns; `high` the fastest whose other pauses wait the
+    least (1 s). Ties go to fewer cuts."""
+
+    def fastest(point: Point) -> tuple[float, float]:
+        return point[1], point[0]
+
+    low = min(points, key=lambda p: (p[0], p[1]))
+    auto = min((p for p in points if p[0] <= low[0] + 0.02), key=fastest)
+    shortest = min(p[3].settle_ms for p in points)
+    high = min((p for p in points if p[3].settle_ms == shortest), key=fastest)
+    return {"low": low[3], "auto": auto[3], "high": high[3]}
 
 
 def main() -> None:
@@ -398,7 +436,7 @@ def main() -> None:
     splits = tuple(args.split or SPLITS)
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (("dev", "dev-piper") if args.roc else ()))
-    vad: dict[str, list[float]] = {}
+    vad: dict[str, VadRecord] = {}
     started = time.perf_counter()
     print("| eagerness | split | pauses cut | complete cut | turn end after speech p50 / p95, complete |")
     print("|---|---|---|---|---|")
@@ -406,7 +444,9 @@ def main() -> None:
         for eagerness in args.eagerness or EAGERNESS:
             for split in splits:
                 replays = [
-                    replay(c, eagerness, engines, vad.setdefault(c.id, [])) for c in cases if c.split == split
+                    replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord()))
+                    for c in cases
+                    if c.split == split
                 ]
                 result = outcome(replays)
                 print(

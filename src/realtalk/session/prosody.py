@@ -2,9 +2,12 @@
 
 A speaker who has finished lets the last word fade (the intensity of an utterance's final
 syllable falls with its pitch), one who breaks off mid-sentence mostly stops at full voice. The
-measure is relative to the turn itself, so the microphone's gain does not move it, and it ends at
-the last speech frame, so the pause's own noise does not enter it. Pure numpy over ~3 s of audio
-(~0.1 ms), cheap enough to compute in the session at each pause.
+fade runs on below what VAD still calls speech (often past the moment the pause is judged), so
+the speech is taken to end at the last 20 ms frame still within 35 dB of the turn's loudest and
+6 dB above its quietest (the room's noise: a noisy room reads as less faded, which only makes the
+turn wait). The
+measure is relative to the turn itself, so the microphone's gain does not move it. Pure numpy
+over a few seconds of audio (~0.2 ms), cheap enough for the session to compute at each pause.
 """
 
 from __future__ import annotations
@@ -20,21 +23,26 @@ LOOKBACK_MS = 3000
 """How much of the turn sets its loud level (recent speech; a long turn is not scanned whole)."""
 MIN_SPEECH_MS = 300
 """Shorter speech says nothing about its shape."""
+SPEECH_RANGE_DB = 35.0
+ABOVE_NOISE_DB = 6.0
 
 
 def final_drop_db(audio: Float32Audio, sample_rate: int, pause_ms: float) -> float | None:
     """Level of the last `TAIL_MS` of speech in `audio` (which ends `pause_ms` into a pause) against
-    the 90th percentile of its 20 ms frames' levels, in dB (0 or above: at full voice; -20: faded).
+    the 90th percentile of its loud 20 ms frames, in dB (about 0: stopped at full voice; -25: faded).
     None when there is too little speech to tell."""
-    end = len(audio) - round(pause_ms * sample_rate / 1000)
-    speech = np.asarray(
-        audio[max(0, end - LOOKBACK_MS * sample_rate // 1000) : max(0, end)], dtype=np.float64
-    )
     frame = FRAME_MS * sample_rate // 1000
-    count = len(speech) // frame
-    if count * FRAME_MS < MIN_SPEECH_MS:
+    recent = np.asarray(audio[-(LOOKBACK_MS + int(pause_ms)) * sample_rate // 1000 :], dtype=np.float64)
+    count = len(recent) // frame
+    levels = 10 * np.log10(
+        np.mean(recent[len(recent) - count * frame :].reshape(count, frame) ** 2, axis=1) + 1e-10
+    )
+    if count * FRAME_MS - pause_ms < MIN_SPEECH_MS:
         return None
-    frames = speech[len(speech) - count * frame :].reshape(count, frame)
-    levels = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
-    tail = frames[-(TAIL_MS // FRAME_MS) :]
-    return float(10 * np.log10(np.mean(tail**2) + 1e-10) - np.percentile(levels, 90))
+    floor = np.percentile(levels, 5)
+    loud = np.flatnonzero(levels > max(levels.max() - SPEECH_RANGE_DB, floor + ABOVE_NOISE_DB))
+    if len(loud) * FRAME_MS < MIN_SPEECH_MS:
+        return None
+    last = loud[-1]
+    tail = levels[max(0, last + 1 - TAIL_MS // FRAME_MS) : last + 1]
+    return float(tail.mean() - np.percentile(levels[loud], 90))

@@ -5,10 +5,11 @@ models. Two ways to end a turn:
 
 - silence (`server_vad`): the turn ends `silence_duration_ms` after the last speech frame;
 - semantics (`semantic_vad`): during a pause the session asks a turn-end model whether the
-  audio so far sounds finished, and gets the pause's speculative transcript. The two fused set
-  how long the pause must last (`pause_wait_ms`): a confidently finished turn ends as soon as
-  both are in, a less certain one waits a little (`settle_ms`, `doubt_ms`), one whose words stop
-  mid-sentence up to `SemanticTiming.max_silence_ms`.
+  audio so far sounds finished, gets the pause's speculative transcript, and measures how the
+  speech before it faded (`prosody.py`). Fused, they set how long the pause must last
+  (`pause_wait_ms`): a turn the model is sure of, whose words read finished and whose speech
+  faded, ends as soon as the verdicts are in; one whose words stop mid-sentence waits
+  `SemanticTiming.max_silence_ms`; any other `settle_ms`.
 """
 
 from __future__ import annotations
@@ -29,36 +30,34 @@ ONSET_FRAMES = 2
 
 @dataclass(frozen=True)
 class SemanticTiming:
-    """How `semantic_vad` waits, for one eagerness: the more sure the turn is over, the shorter."""
+    """How `semantic_vad` waits, for one eagerness: at once when every sign says the turn is over,
+    else a fixed wait, or the longest one when the words stop mid-sentence."""
 
-    threshold: float
-    """Turn-end model probability at or above which the audio sounds finished."""
     confident: float
-    """At or above this, with a transcript that reads finished, the turn ends once the verdicts
-    are in."""
+    """Turn-end model probability at or above which, with words that read finished and speech
+    that faded, the turn ends once the verdicts are in (above 1: never at once)."""
+    falling_db: float | None
+    """How far the speech's last 100 ms must have faded below the turn's loud level to end at
+    once (`prosody.final_drop_db`); None: the fade is not asked about."""
     settle_ms: int
-    """Finished-sounding, but not confidently (or the words may go on): this long. The reply is
-    prepared meanwhile, so it is ready when the turn ends."""
-    doubt_ms: int
-    """The model hears it unfinished but the words read finished ("He was not."): this long."""
+    """Any other pause whose words do not stop mid-sentence: this long. The reply is prepared
+    meanwhile, so it is ready when the turn ends."""
     max_silence_ms: int
-    """A pause this long ends the turn whatever it sounds like (the wait for an unfinished one)."""
-    falling_db: float | None = None
-    """To end at once, the speech's last 100 ms must also have faded at least this far below the
-    turn's loud level (`prosody.final_drop_db`, e.g. -18); None: the fade is not asked about."""
+    """Words that stop mid-sentence wait this long; any pause this long ends the turn."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
-# "auto" is "medium". Tuned on the dev half of bench/turn_taking.py's material
-# (bench/turn_decision.py); the confident end comes right after the verdicts (~100 ms of silence,
-# the transcript and the model). `doubt` outlasts the material's longest mid-sentence pause
-# (1.2 s) at medium: the model's "unfinished" is what keeps those pauses.
+# "auto" is "medium". Chosen by rule from the trade-off of pauses cut against turn-end delay on
+# the dev material (`python bench/turn_decision.py --roc`, docs/benchmarks.md): low cuts fewest,
+# auto/medium is the fastest within 2 points of low's share of cut turns, high the fastest whose
+# other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
+# silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: threshold, confident, settle_ms, doubt_ms, max_silence_ms
-    "low": SemanticTiming(0.7, 1.01, 1500, 2500, 4000),  # never at once: every pause waits 1.5 s
-    "medium": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
-    "auto": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
-    "high": SemanticTiming(0.3, 0.6, 400, 700, 1000),
+    # eagerness: confident, falling_db, settle_ms, max_silence_ms
+    "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
+    "medium": SemanticTiming(0.9, -21.0, 1600, 2000),
+    "auto": SemanticTiming(0.9, -21.0, 1600, 2000),
+    "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
 # Words an English sentence rarely ends on: articles and other determiners, prepositions that
@@ -84,11 +83,13 @@ _UNFINISHED_QUESTION_WORDS = frozenset(
 _MAY_GO_ON_WORDS = frozenset(
     "about above across after along around before behind below over past since through under".split()  # noqa: SIM905
 )
-# A sentence that is only a clause led by one of these has not said its main clause yet ("If it
-# rains on Saturday."); one led by the second set often answers a question alone ("Because it's
-# late.", "When I get home.").
-_SUBORDINATORS = frozenset("if unless although though whereas whether once whenever wherever".split())  # noqa: SIM905
-_ANSWERING_SUBORDINATORS = frozenset("when while before after since because until till".split())  # noqa: SIM905
+# A sentence led by one of these with no comma may not have said its main clause yet ("If it
+# rains on Saturday."), or may have without the comma Whisper left out ("Unless to be cold is
+# to be ill-disposed."), or may answer a question alone ("Because it's late.").
+_SUBORDINATORS = frozenset(
+    """if unless although though whereas whether once whenever wherever when while before after
+    since because until till""".split()  # noqa: SIM905
+)
 # After these, "that" introduces a clause still to come ("I think that").
 _THAT_CLAUSE_VERBS = frozenset(
     "think thought say said says know knew believe hope guess mean sure so such realize feel".split()  # noqa: SIM905
@@ -125,15 +126,15 @@ def _subordinate_only(sentence: str) -> str | None:
     words = _WORD.findall(sentence)
     if len(words) < 2 or "," in sentence or sentence.endswith("?") or words[1] in _QUESTION_VERBS:
         return None  # "If it rains, we stay."; "When is it?" / "When is it." (a question)
-    return words[0] if words[0] in _SUBORDINATORS | _ANSWERING_SUBORDINATORS else None
+    return words[0] if words[0] in _SUBORDINATORS else None
 
 
 def transcript_ending(transcript: str) -> Ending:
     """How the words of a pause end: `open` (mid-sentence), `may_go_on`, `closed`.
 
-    Open: on a word sentences rarely end with, a comma, a dash or "...", or a sentence that is only
-    a subordinate clause ("If it rains on Saturday."). May go on: on a word that more often leads
-    on ("...a joke about."), a clause that may answer alone ("Because it's late."), a last sentence
+    Open: on a word sentences rarely end with, a comma, a dash or "...". May go on: on a word that
+    more often leads on ("...a joke about."), a sentence led by a subordinator with no comma ("If
+    it rains on Saturday.", but also "Because it's late."), a last sentence
     that is a list not closed by "and"/"or" ("eggs, milk, bread."), or numbers being dictated
     ("5 5 5, 1 2"). Whisper's full stop itself says little: it leaves it out of short answers
     ("7 of clubs") and puts it in where a reader paused mid-sentence.
@@ -151,10 +152,7 @@ def transcript_ending(transcript: str) -> Ending:
     if last == "that" and len(words) >= 2 and words[-2] in _THAT_CLAUSE_VERBS:
         return "open"
     sentence = _SENTENCES.split(text)[-1]
-    subordinator = _subordinate_only(sentence)
-    if subordinator in _SUBORDINATORS:
-        return "open"
-    if subordinator is not None or (last in _MAY_GO_ON_WORDS and not question):
+    if _subordinate_only(sentence) or (last in _MAY_GO_ON_WORDS and not question):
         return "may_go_on"
     if sentence.count(",") >= 2 and not _LIST_END.search(sentence):
         return "may_go_on"
@@ -172,8 +170,6 @@ def pause_wait_ms(
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
-    if probability < timing.threshold:
-        return timing.doubt_ms
     faded = timing.falling_db is None or (drop_db is not None and drop_db <= timing.falling_db)
     if ending == "closed" and probability >= timing.confident and faded:
         return 0
@@ -274,8 +270,8 @@ class TurnDetector:
         return self._verdicts_in(now_ms)
 
     def speech_ends(self, pause_id: float, drop_db: float | None) -> None:
-        """How the speech before the pause `pause_id` ended (`prosody.final_drop_db`), measured
-        when the pause is put to the model; read with the verdicts."""
+        """How the speech before the pause `pause_id` ended (`prosody.final_drop_db`), measured as
+        its verdicts come in; read with them."""
         self._drop = (pause_id, drop_db)
 
     def reset(self) -> None:
