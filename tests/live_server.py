@@ -49,6 +49,12 @@ class LiveServer:
     def base_url(self) -> str:
         return f"{self.http_url}/v1"
 
+    def rss_kib(self) -> int:
+        """The server process's resident memory in KiB."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+
     def start(self, timeout: float = 120.0) -> None:
         env = {
             **os.environ,

@@ -137,8 +137,9 @@ class TwilioPeer:
         message["streamSid"] = self.stream_sid
         await self.ws.send(json.dumps(message))
 
-    async def say(self, ulaw: bytes) -> None:
-        """Stream the caller's audio at real time, 20 ms a message."""
+    async def say(self, ulaw: bytes, *, realtime: bool = True) -> None:
+        """Stream the caller's audio, 20 ms a message: at real time, or (`realtime=False`, a
+        misbehaving peer) as fast as the connection takes it."""
         start = time.monotonic()
         for n, offset in enumerate(range(0, len(ulaw), FRAME_BYTES)):
             self._chunk += 1
@@ -149,7 +150,8 @@ class TwilioPeer:
                 "payload": base64.b64encode(ulaw[offset : offset + FRAME_BYTES]).decode(),
             }
             await self._send("media", media)
-            await asyncio.sleep(max(0.0, start + (n + 1) * 0.02 - time.monotonic()))
+            if realtime:
+                await asyncio.sleep(max(0.0, start + (n + 1) * 0.02 - time.monotonic()))
 
     async def press(self, digit: str) -> None:
         await self._send("dtmf", {"track": "inbound_track", "digit": digit})

@@ -12,7 +12,6 @@ import contextlib
 import socket
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -64,12 +63,6 @@ def read_until_closed(sock: socket.socket, limit_s: float) -> tuple[bytes, float
     return data, time.monotonic() - start
 
 
-def rss_kib(server: LiveServer) -> int:
-    assert server.process is not None
-    status = Path(f"/proc/{server.process.pid}/status").read_text()
-    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
-
-
 def ws_url(server: LiveServer, query: str = "") -> str:
     return f"ws://127.0.0.1:{server.port}/v1/realtime{query}"
 
@@ -94,7 +87,7 @@ def test_a_declared_huge_body_is_refused_before_it_is_sent(server: LiveServer) -
 
 
 def test_a_chunked_body_over_the_limit_is_refused_while_streaming(server: LiveServer) -> None:
-    before = rss_kib(server)
+    before = server.rss_kib()
     for path in ("/web/login", "/v1/realtime/client_secrets"):
         with raw(server) as sock:
             sock.sendall(
@@ -115,7 +108,7 @@ def test_a_chunked_body_over_the_limit_is_refused_while_streaming(server: LiveSe
                 pass
         assert reply.startswith(b"HTTP/1.1 413"), (path, sent, reply[:200])
         assert sent < 8 * 1024 * 1024, f"{path}: the server read {sent} bytes before refusing"
-    assert rss_kib(server) - before < 50_000, "refused bodies were not kept"
+    assert server.rss_kib() - before < 50_000, "refused bodies were not kept"
 
 
 def test_a_body_that_stops_half_way_times_out(server: LiveServer) -> None:

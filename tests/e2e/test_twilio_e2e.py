@@ -8,9 +8,11 @@ What the caller hears is transcribed back with the repo's Whisper.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import pytest
 from openai import AsyncOpenAI
 from websockets.asyncio.client import connect
@@ -193,3 +195,40 @@ async def test_the_agent_answers_a_key_press_when_no_backend_watches(server: Liv
         await peer.wait_for(lambda: any(m["event"] == "mark" for m in peer.messages), timeout=10)
     finally:
         await peer.close()
+
+
+async def test_a_caller_flooding_audio_stalls_nobody_and_the_call_goes_on(server: LiveServer) -> None:
+    """A peer that sends five minutes of speech as fast as TCP takes it: the server reads it in turn
+    with everyone else (a health check waited the whole flood, ~4 s, before the reader yielded),
+    its memory stays flat, and the call goes on hearing its caller."""
+    async with phone_call(server) as (peer, backend):
+        await backend.send(
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "audio": {"input": {"transcription": {"model": "whisper-1"}}},
+                },
+            }
+        )
+        before = server.rss_kib()
+        flood = asyncio.create_task(peer.say((clip(1) + ulaw_silence(600)) * 60, realtime=False))
+        slowest = 0.0
+        async with httpx.AsyncClient() as http:
+            while not flood.done():
+                start = time.monotonic()
+                assert (await http.get(f"{server.http_url}/healthz", timeout=30)).status_code == 200
+                slowest = max(slowest, time.monotonic() - start)
+                await asyncio.sleep(0.05)
+        await flood
+        assert slowest < 2.0, f"a health check waited {slowest:.2f} s behind the flood"
+        assert server.rss_kib() - before < 100_000, "the flood was queued, not slowed"
+        # The call still hears its caller: a new sentence at real time is transcribed.
+        await peer.say(ulaw_silence(1500) + clip(4) + ulaw_silence(900))
+        reference = librivox_clips()[4][1]
+        for _ in range(100):
+            heard = await backend.until("conversation.item.input_audio_transcription.completed", timeout=60)
+            if word_error_rate(reference, heard["transcript"]) <= 0.4:
+                break
+        else:
+            raise AssertionError("the sentence after the flood was never transcribed")

@@ -193,6 +193,9 @@ class SessionRuntime:
     async def room(self) -> None:
         """Wait until the worker has room for more client work (transports wait before reading on,
         so a client that sends faster than the session keeps up is slowed by TCP, not queued)."""
+        # Yield even when there is room: a client's frames already buffered are read without
+        # ever suspending, so a flooding client would otherwise keep every other session waiting.
+        await asyncio.sleep(0)
         await self._room.wait()
 
     async def drain(self) -> None:
@@ -201,6 +204,7 @@ class SessionRuntime:
 
     async def close(self) -> None:
         """Stop generating, finish saving what was decided, and stop the worker."""
+        self._room.set()  # a transport waiting to read on must not wait for a worker that stops
         self._drop_prefetch()
         tool_tasks = [t for tasks in self._tool_tasks.values() for t in tasks]
         for task in [*self._generations.values(), *self._tasks, *tool_tasks]:
