@@ -70,6 +70,7 @@ def difference(after: dict[str, Any], before: dict[str, Any], turns: int) -> dic
 
     return {
         "threads": per_turn(after["threads"], before["threads"]),
+        "page_faults": per_turn(after["page_faults"], before["page_faults"]),
         "components": {
             name: per_turn(row, before["components"].get(name, {}))
             for name, row in after["components"].items()
@@ -146,9 +147,13 @@ def show(label: str, row: dict[str, Any]) -> None:
     probe = row["probe"]
     threads = sorted(probe["threads"].items(), key=lambda kv: -kv[1])
     print("  threads (CPU-s/turn): " + ", ".join(f"{k} {v:.3f}" for k, v in threads if v > 0.0005))
+    faults = sorted(probe["page_faults"].items(), key=lambda kv: -kv[1])
+    print("  minor page faults per turn: " + ", ".join(f"{k} {v:.0f}" for k, v in faults if v >= 1))
     for name, c in sorted(probe["components"].items()):
         extra = "".join(
-            f"  {key} {c[key]:.2f}" for key in ("cpu_s", "audio_s", "utterances", "wall_s") if key in c
+            f"  {key} {c[key]:.2f}"
+            for key in ("cpu_s", "audio_s", "utterances", "wall_s", "page_faults")
+            if key in c
         )
         print(f"  {name:20} calls/turn {c['calls']:7.2f}{extra}")
     print(f"  texts synthesised again (per turn): {probe['repeated_texts']:.2f}")

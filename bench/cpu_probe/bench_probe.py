@@ -21,6 +21,7 @@ import functools
 import itertools
 import json
 import os
+import resource
 import signal
 import threading
 import time
@@ -44,8 +45,8 @@ def _add(component: str, **values: float) -> None:
             row[key] += value
 
 
-def _threads() -> dict[int, tuple[str, float]]:
-    """tid -> (comm, CPU-seconds) of every thread of this process."""
+def _threads() -> dict[int, tuple[str, float, int]]:
+    """tid -> (comm, CPU-seconds, minor page faults) of every thread of this process."""
     out = {}
     for task in Path("/proc/self/task").iterdir():
         try:
@@ -54,7 +55,7 @@ def _threads() -> dict[int, tuple[str, float]]:
             continue
         comm = raw[raw.index("(") + 1 : raw.rindex(")")]
         fields = raw.rsplit(")", 1)[1].split()
-        out[int(task.name)] = (comm, (int(fields[11]) + int(fields[12])) / _TICK)
+        out[int(task.name)] = (comm, (int(fields[11]) + int(fields[12])) / _TICK, int(fields[7]))
     return out
 
 
@@ -66,7 +67,7 @@ def _refresh_python_tids() -> None:
 def _native_cpu() -> float:
     """CPU-seconds of the threads no Python code runs on (CTranslate2's, ONNX Runtime's pools)."""
     _refresh_python_tids()
-    return sum(cpu for tid, (_, cpu) in _threads().items() if tid not in _python_tids)
+    return sum(cpu for tid, (_, cpu, _) in _threads().items() if tid not in _python_tids)
 
 
 def _timed(
@@ -90,15 +91,18 @@ def _timed(
             _inside.busy = True
             native_before = _native_cpu() if native else 0.0
             cpu, wall = time.thread_time(), time.monotonic()
+            faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
             try:
                 result = method(*args, **kwargs)
             finally:
                 _inside.busy = False
+            faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - faults
             cpu = time.thread_time() - cpu
             if native:
                 cpu += _native_cpu() - native_before
             wall = time.monotonic() - wall
-            _add(component, cpu_s=cpu * every, wall_s=wall * every, **measure(result, *args, **kwargs))
+            measured = measure(result, *args, **kwargs)
+            _add(component, cpu_s=cpu * every, wall_s=wall * every, page_faults=faults * every, **measured)
             return result
 
         return timed
@@ -182,12 +186,16 @@ def _kind(name: str) -> str:
 def _dump() -> None:
     names = {t.native_id: t.name for t in threading.enumerate()}
     threads: dict[str, float] = collections.defaultdict(float)
-    for tid, (comm, cpu) in _threads().items():
-        threads[_kind(names[tid]) if tid in names else f"native ({comm})"] += cpu
+    faults: dict[str, float] = collections.defaultdict(float)
+    for tid, (comm, cpu, minflt) in _threads().items():
+        kind = _kind(names[tid]) if tid in names else f"native ({comm})"
+        threads[kind] += cpu
+        faults[kind] += minflt
     with _lock:
         snapshot = {
             "process_cpu_s": time.process_time(),
             "threads": threads,
+            "page_faults": faults,
             "components": {k: dict(v) for k, v in _stats.items()},
             "repeated_texts": sum(n - 1 for n in _texts.values() if n > 1),
             "distinct_texts": len(_texts),
