@@ -165,6 +165,70 @@ def show(label: str, row: dict[str, Any]) -> None:
         )
 
 
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The rows as one table, a column per server and number of callers (docs/benchmarks.md)."""
+
+    def component(row: dict[str, Any], name: str, key: str = "cpu_s") -> float:
+        return float(row["probe"]["components"].get(name, {}).get(key, 0.0))
+
+    def thread(row: dict[str, Any], kind: str) -> float:
+        return float(row["probe"]["threads"].get(kind, 0.0))
+
+    def sends(row: dict[str, Any]) -> float:
+        return sum(c["calls"] for name, c in row["probe"]["components"].items() if name.startswith("sent "))
+
+    lines: list[tuple[str, Any]] = [
+        ("CPU per turn, whole process (s)", lambda r: f"**{r['cpu_s_per_turn']:.2f}**"),
+        ("Piper (s)", lambda r: f"{component(r, 'piper'):.2f}"),
+        (
+            "… speech synthesised / received by the caller (audio-s)",
+            lambda r: f"{component(r, 'piper', 'audio_s'):.1f} / {r['reply_s_per_turn']:.1f}",
+        ),
+        (
+            "… pieces synthesised / speculative / from the phrase cache",
+            lambda r: (
+                f"{component(r, 'piper', 'calls'):.1f} / {component(r, 'piece speculative', 'calls'):.1f}"
+                f" / {component(r, 'phrase cache hit', 'calls'):.1f}"
+            ),
+        ),
+        ("… page faults in synthesis", lambda r: f"{component(r, 'piper', 'page_faults'):,.0f}"),
+        (
+            "Whisper, n-best beam 5 (s; runs)",
+            lambda r: f"{component(r, 'whisper n-best'):.2f}; {component(r, 'whisper n-best', 'calls'):.2f}",
+        ),
+        (
+            "Whisper, greedy (s; runs)",
+            lambda r: f"{component(r, 'whisper greedy'):.2f}; {component(r, 'whisper greedy', 'calls'):.2f}",
+        ),
+        ("Smart Turn (runs)", lambda r: f"{component(r, 'smart turn', 'calls'):.1f}"),
+        (
+            "Silero VAD (s; frames)",
+            lambda r: f"{component(r, 'silero'):.2f}; {component(r, 'silero', 'calls'):.0f}",
+        ),
+        (
+            "Event loop without Silero: WebSocket frames, JSON, base64, resampling, session (s)",
+            lambda r: f"{thread(r, 'event loop') - component(r, 'silero'):.2f}",
+        ),
+        (
+            "… WebSocket messages sent (audio deltas)",
+            lambda r: f"{sends(r):.0f} ({component(r, 'sent response.output_audio.delta', 'calls'):.0f})",
+        ),
+        (
+            "Inference workers / CTranslate2 threads (s)",
+            lambda r: f"{thread(r, 'inference workers'):.2f} / {thread(r, 'native (python)'):.2f}",
+        ),
+        (
+            "voice-to-voice p50 / p95 (ms)",
+            lambda r: f"{r['voice_to_voice_ms']['p50']:.0f} / {r['voice_to_voice_ms']['p95']:.0f}",
+        ),
+        ("WER", lambda r: f"{r['wer']:.3f}"),
+    ]
+    head = [f"{r['label']}, {r['pattern']} {r['callers']}" for r in rows]
+    out = ["| Per turn | " + " | ".join(head) + " |", "|---|" + "---|" * len(rows)]
+    out += ["| " + " | ".join([name, *(cell(r) for r in rows)]) + " |" for name, cell in lines]
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -175,8 +239,14 @@ def main() -> None:
     parser.add_argument("--py-spy", type=Path, help="sample the server's stacks into this directory")
     parser.add_argument("--native", action="store_true", help="py-spy: native frames too (slower)")
     parser.add_argument("--json", type=Path, help="write every row here")
+    parser.add_argument(
+        "--from-json", type=Path, help="print the table of an earlier run's rows, run nothing"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.from_json:
+        print(markdown(json.loads(args.from_json.read_text())))
+        return
 
     fake = str(Path(__file__).with_name("fake_llm.py"))
     llm = subprocess.Popen([sys.executable, fake], stdout=subprocess.PIPE)
@@ -212,6 +282,7 @@ def main() -> None:
                     show(label, row)
     finally:
         llm.kill()
+    print("\n" + markdown(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
