@@ -13,7 +13,10 @@ endpoint instead of the built-in brain. Run from the repository root:
     python bench/conversation_eval.py --half dev|dev2|dev3|test|holdout [--spoken] \
         [--llm-base-url URL --llm-model M]
 
-`--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best.
+`--stt-readings 1 5` compares hearing by Whisper's greedy reading with choosing among its 5 best;
+`--stt-second-model base` pools Whisper base's readings with tiny.en's. While iterating, `--ids ID
+...` or `--limit N` (per app) run a subset, each case with its full run's voice and noise, and
+`--cases FILE` keeps each case's turns, transcripts, replies and problems (JSON lines).
 """
 
 from __future__ import annotations
@@ -276,8 +279,21 @@ def load(half: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return cases, fixtures
 
 
-async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str]) -> list[Outcome]:
+def select(cases: list[dict[str, Any]], ids: list[str] | None, limit: int | None) -> list[dict[str, Any]]:
+    """The cases named by `ids` (all when None), at most `limit` of each app: a subset to iterate on.
+    Each case keeps its number within its app, so it gets the same voice and noise as in a full run."""
+    chosen: list[dict[str, Any]] = []
+    for app in ("task-manager", "escape-room"):
+        numbered = [(number, case) for number, case in enumerate(c for c in cases if c["app"] == app)]
+        picked = [(n, c) for n, c in numbered if ids is None or c["id"] in ids][:limit]
+        chosen += [c | {"_number": n} for n, c in picked]
+    return chosen
+
+
+async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str],
+                   ids: list[str] | None = None, limit: int | None = None) -> list[Outcome]:  # fmt: skip
     cases, fixtures = load(half)
+    cases = select(cases, ids, limit)
     today = date.today()
     outcomes: list[Outcome] = []
     for app in apps:
@@ -286,8 +302,8 @@ async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str]
         server.start()
         runner = Runner(server, app, spoken, today)
         try:
-            for number, case in enumerate(c for c in cases if c["app"] == app):
-                outcome = await runner.run(case, number, fixtures)
+            for case in (c for c in cases if c["app"] == app):
+                outcome = await runner.run(case, case["_number"], fixtures)
                 outcomes.append(outcome)
                 verdict = "PASS" if outcome.passed else "FAIL"
                 heard = f" heard {outcome.heard}" if spoken else ""
@@ -339,6 +355,7 @@ def main() -> None:
     parser.add_argument("--llm-model", default="gpt-4o-mini")
     parser.add_argument("--llm-api-key")
     parser.add_argument("--stt-model", help="REALTALK_STT_MODEL for the server (e.g. base)")
+    parser.add_argument("--stt-second-model", help="REALTALK_STT_SECOND_MODEL (base)")
     parser.add_argument(
         "--stt-readings",
         type=int,
@@ -347,7 +364,10 @@ def main() -> None:
         metavar="N",
         help="REALTALK_STT_READINGS, a run each (1: greedy, Whisper's best alone)",
     )
+    parser.add_argument("--ids", nargs="+", help="run only these cases (by id)")
+    parser.add_argument("--limit", type=int, help="run at most this many cases of each app (a subset)")
     parser.add_argument("--json", type=Path, help="append the summaries to this JSON-lines file")
+    parser.add_argument("--cases", type=Path, help="append each case's turns, transcripts and verdict here")
     args = parser.parse_args()
     env: dict[str, str] = {}
     if args.llm_base_url:
@@ -356,13 +376,23 @@ def main() -> None:
             env["REALTALK_LLM_API_KEY"] = args.llm_api_key
     if args.stt_model:
         env["REALTALK_STT_MODEL"] = args.stt_model
+    if args.stt_second_model:
+        env["REALTALK_STT_SECOND_MODEL"] = args.stt_second_model
     brain = f"{args.llm_model} at {args.llm_base_url}" if args.llm_base_url else "built-in"
     apps = args.app or ["task-manager", "escape-room"]
     for readings in args.stt_readings:
         hearing = env | ({"REALTALK_STT_READINGS": str(readings)} if readings else {})
         mode = ("spoken" if args.spoken else "typed") + (f", {readings} reading(s)" if readings else "")
         for half in ("dev", "test") if args.half == "both" else (args.half,):
-            summary = report(half, mode, brain, asyncio.run(evaluate(half, args.spoken, hearing, apps)))
+            outcomes = asyncio.run(evaluate(half, args.spoken, hearing, apps, args.ids, args.limit))
+            summary = report(half, mode, brain, outcomes)
+            if args.cases:
+                with args.cases.open("a") as out:
+                    for o in outcomes:
+                        record = {"half": half, "mode": mode, "id": o.case["id"], "kind": o.case["kind"],
+                                  "turns": o.case["turns"], "heard": o.heard, "replies": o.replies,
+                                  "calls": o.calls, "problems": o.problems}  # fmt: skip
+                        out.write(json.dumps(record) + "\n")
             if args.json:
                 with args.json.open("a") as out:
                     out.write(json.dumps(summary) + "\n")

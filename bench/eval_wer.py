@@ -2,20 +2,23 @@
 
 The turns of `bench/eval/<half>.json` are synthesised as `conversation_eval.py --spoken` does
 (same voices, noise and seeds) and transcribed by the bundled Whisper tiny.en, prompted three ways:
-not at all, with the tools' vocabulary (what a session without task titles gets), and with the
-tools' vocabulary plus the open task titles of the `home` fixture (what `tools.vocabulary` adds);
-and, as a session hears now, Whisper's `--nbest` best readings with that prompt and the reading the
-conversation makes most sense of (`session/hypotheses.py`), with its extra latency over greedy.
-Run from the repository root: `python bench/eval_wer.py [--half dev] [--beam N] [--nbest N]`.
+not at all, with the tools' vocabulary of the case's app (what a session without task titles
+gets), and with the tools' vocabulary plus the open task titles the case sets up (what
+`tools.vocabulary` adds); and, as a session hears now, Whisper's `--nbest` best readings with that
+prompt and the reading the conversation makes most sense of (`session/hypotheses.py`), with its
+extra latency over greedy. `--second-model base` also pools base's readings with tiny.en's
+(`engines/pooled_stt.py`, `REALTALK_STT_SECOND_MODEL`), with its extra latency over tiny.en's
+n-best alone. Run from the repository root:
+`python bench/eval_wer.py [--half dev dev2] [--beam N] [--nbest N] [--second-model base] [--limit N]`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,9 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from conversation_eval import EVAL, VOICES, speak  # noqa: E402
+from conversation_eval import VOICES, load, speak  # noqa: E402
 from realtalk.apps import builtin_apps  # noqa: E402
-from realtalk.engines.whisper_stt import WhisperStt  # noqa: E402
+from realtalk.engines.base import NBestSpeechToText  # noqa: E402
+from realtalk.engines.pooled_stt import PooledStt  # noqa: E402
+from realtalk.engines.whisper_stt import WhisperStt, packaged_model_dir  # noqa: E402
 from realtalk.session.hearing import Expectation, with_known  # noqa: E402
 from realtalk.session.hypotheses import Fit, choose  # noqa: E402
 
@@ -40,58 +45,94 @@ def words(text: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=["dev", "test"], default="dev")
+    parser.add_argument(
+        "--half", nargs="+", default=["dev"], help="case files of bench/eval (dev, dev2, ...)"
+    )
     parser.add_argument("--beam", type=int, default=1, help="beam size (1 = greedy)")
     parser.add_argument("--nbest", type=int, default=5, help="readings to choose from (as sessions do)")
+    parser.add_argument(
+        "--second-model", choices=["tiny.en", "base"], help="also pool its readings (PooledStt)"
+    )
+    parser.add_argument("--limit", type=int, help="at most this many turns")
     args = parser.parse_args()
-    cases = json.loads((EVAL / f"{args.half}.json").read_text())
-    titles = [t["title"] for t in json.loads((EVAL / "fixtures.json").read_text())["home"]]
-    turns = []
-    for app in ("task-manager", "escape-room"):  # numbered per app, as conversation_eval does
-        for number, case in enumerate(c for c in cases if c["app"] == app):
-            turns += [
-                (text, VOICES[number % len(VOICES)], number * 10 + i) for i, text in enumerate(case["turns"])
-            ]
+    turns = [turn for half in args.half for turn in _turns(half)][: args.limit]
     audio = [
-        soxr.resample(np.frombuffer(speak(*turn), "<i2").astype(np.float32) / 32768, 24000, 16000)
-        for turn in turns
+        soxr.resample(np.frombuffer(speak(text, voice, seed), "<i2").astype(np.float32) / 32768, 24000, 16000)
+        for text, voice, seed, _, _ in turns
     ]
-    expecting = Expectation.of(builtin_apps()["task-manager"].tools.specs(), None)
-    tools = expecting.prompt()
+    apps = builtin_apps()
+    expecting = {
+        app: Expectation.of(apps[app].tools.specs(), None) for app in ("task-manager", "escape-room")
+    }
     engine = WhisperStt(beam_size=args.beam)
-    print(f"{len(turns)} turns of the {args.half} half, Whisper tiny.en, beam={args.beam}")
+    print(f"{len(turns)} turns of {', '.join(args.half)}, Whisper tiny.en, beam={args.beam}")
     reference = [words(text) for text, *_ in turns]
+    titles = [names for *_, names in turns]
     greedy: list[float] = []
-    for label, prompt in (
-        ("no prompt", None),
-        ("tools", tools),
-        ("tools + titles", with_known(tools, titles)),
+    for label, with_tools, with_titles in (
+        ("no prompt", False, False),
+        ("tools", True, False),
+        ("tools + titles", True, True),
     ):
         heard, took = [], []
-        for samples in audio:
+        for samples, (*_, app, names) in zip(audio, turns, strict=True):
+            tools = expecting[app].prompt() if with_tools else None
+            prompt = with_known(tools, names) if with_titles else tools
             start = time.perf_counter()
             heard.append(words(engine.transcribe(samples, prompt=prompt).text))
             took.append(1000 * (time.perf_counter() - start))
         greedy = took
         report(label, reference, heard, took, titles)
-    heard, took = [], []
-    prompt = with_known(tools, titles)
-    for samples in audio:
-        start = time.perf_counter()
-        readings = engine.transcribe_nbest(samples, prompt=prompt, n=args.nbest).alternatives
-        heard.append(words(choose(readings, expecting, titles).text))
-        took.append(1000 * (time.perf_counter() - start))
-    report(f"+ {args.nbest}-best chosen", reference, heard, took, titles)
-    extra = [n - g for n, g in zip(took, greedy, strict=True)]
-    print(f"  extra latency of the n-best step over greedy: median {statistics.median(extra):.0f} ms, "
-          f"p95 {float(np.percentile(extra, 95)):.0f} ms")  # fmt: skip
+    engines: list[tuple[str, NBestSpeechToText]] = [(f"+ {args.nbest}-best chosen", engine)]
+    if args.second_model:
+        second = WhisperStt(
+            packaged_model_dir(args.second_model, Path(tempfile.gettempdir()) / "realtalk-models")
+        )
+        engines.append((f"+ pooled with {args.second_model}", PooledStt(engine, second)))
+    single: list[float] = []
+    for label, recogniser in engines:
+        heard, took, found = [], [], 0
+        for samples, ref, (*_, app, names) in zip(audio, reference, turns, strict=True):
+            start = time.perf_counter()
+            prompt = with_known(expecting[app].prompt(), names)
+            readings = recogniser.transcribe_nbest(
+                samples, language="en", prompt=prompt, n=args.nbest
+            ).alternatives
+            heard.append(words(choose(readings, expecting[app], names).text))
+            took.append(1000 * (time.perf_counter() - start))
+            found += any(words(r.text) == ref for r in readings)
+        report(label, reference, heard, took, titles)
+        print(f"  {'':19} said word for word among the readings: {found}/{len(turns)} turns; "
+              f"chosen: {sum(r == h for r, h in zip(reference, heard, strict=True))}")  # fmt: skip
+        base = single or greedy
+        extra = [n - g for n, g in zip(took, base, strict=True)]
+        print(f"  {'':19} extra latency over {'one model' if single else 'greedy'}: median "
+              f"{statistics.median(extra):.0f} ms, p95 {float(np.percentile(extra, 95)):.0f} ms")  # fmt: skip
+        single = took
 
 
-def report(label: str, reference: list[str], heard: list[str], took: list[float], titles: list[str]) -> None:
+def _turns(half: str) -> list[tuple[str, str, int, str, list[str]]]:
+    """The half's turns as conversation_eval speaks them (voice and noise seed numbered per app),
+    with the app and the open task titles its case sets up (what the session's prompt names)."""
+    cases, fixtures = load(half)
+    turns = []
+    for app in ("task-manager", "escape-room"):
+        for number, case in enumerate(c for c in cases if c["app"] == app):
+            setup = case.get("setup", [])
+            tasks = fixtures[setup] if isinstance(setup, str) else setup
+            names = [t["title"] for t in tasks if t.get("status", "open") == "open"]
+            voice = VOICES[number % len(VOICES)]
+            turns += [(text, voice, number * 10 + i, app, names) for i, text in enumerate(case["turns"])]
+    return turns
+
+
+def report(
+    label: str, reference: list[str], heard: list[str], took: list[float], titles: list[list[str]]
+) -> None:
     """WER, latency, and how many turns were heard naming a task they did not name (a prompt's
     names can make Whisper hear them where they were not said)."""
-    names = Fit(Expectation(()), titles)
-    invented = sum(names.of(h) > names.of(r) for r, h in zip(reference, heard, strict=True))
+    fits = [Fit(Expectation(()), names) for names in titles]
+    invented = sum(f.of(h) > f.of(r) for f, r, h in zip(fits, reference, heard, strict=True))
     error, median, p95 = jiwer.wer(reference, heard), statistics.median(took), float(np.percentile(took, 95))
     print(f"  {label:19} WER {error:.3f}  latency median {median:.0f} ms, p95 {p95:.0f} ms; "
           f"names heard that were not said: {invented}")  # fmt: skip

@@ -1,7 +1,9 @@
 """Whisper latency and word error rate, full 30 s window vs trimmed window, on real speech.
 
 Run from the repository root: `python bench/stt_wer.py [--threads N] [--beam N] [--repeat N]
-[--model tiny.en|base] [--noise-snr DB] [--modes trimmed]`. Clips: pocketsphinx-testdata's LibriVox
+[--model tiny.en|base] [--noise-snr DB] [--modes trimmed] [--readings 5 [--second-model base]]`.
+`--readings` adds how a session hears (no tools): the reading chosen among Whisper's n best, or
+among the readings of two models pooled (`REALTALK_STT_SECOND_MODEL`). Clips: pocketsphinx-testdata's LibriVox
 sentences, card names and "go forward ten meters"; `--noise-snr` adds white noise at that SNR.
 """
 
@@ -12,6 +14,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.speech_data import all_clips, load_wav_16k, word_error_rate
 
+from realtalk.engines.base import Hypothesis, NBestSpeechToText
+from realtalk.engines.pooled_stt import PooledStt
 from realtalk.engines.whisper_stt import MODELS, SttStats, WhisperStt, packaged_model_dir
+from realtalk.session.hearing import Expectation
+from realtalk.session.hypotheses import choose
 
 
 def main() -> None:
@@ -31,13 +39,16 @@ def main() -> None:
     parser.add_argument("--model", choices=MODELS, default="tiny.en", help="the packaged Whisper model")
     parser.add_argument("--noise-snr", type=float, help="add white noise at this signal-to-noise ratio (dB)")
     parser.add_argument("--modes", nargs="+", choices=["full", "trimmed"], default=["full", "trimmed"])
+    parser.add_argument("--readings", type=int, default=0, help="also the reading chosen among this many")
+    parser.add_argument("--second-model", choices=MODELS, help="with --readings: pool this model's readings")
     args = parser.parse_args()
 
     clips = [(path, reference, load_wav_16k(path)) for path, reference in all_clips()]
     if args.noise_snr is not None:
         rng = np.random.default_rng(0)
         clips = [(path, reference, _noisy(audio, args.noise_snr, rng)) for path, reference, audio in clips]
-    model_dir = packaged_model_dir(args.model, Path(tempfile.gettempdir()) / "realtalk-models")
+    cache = Path(tempfile.gettempdir()) / "realtalk-models"
+    model_dir = packaged_model_dir(args.model, cache)
     language = None if args.model.endswith(".en") else "en"
     print(f"{len(clips)} clips, model={args.model}, noise SNR={args.noise_snr} dB, threads={args.threads}, "
           f"beam={args.beam}, repeat={args.repeat}")  # fmt: skip
@@ -47,28 +58,54 @@ def main() -> None:
         engine = WhisperStt(model_dir, threads=args.threads, trim=trim, beam_size=args.beam)
         engine.transcribe(clips[0][2])  # first-call costs
         engine.stats = SttStats()
-        print(f"\n== {mode} ==")
-        latencies: list[float] = []
-        hypotheses: list[str] = []
-        for path, reference, audio in clips:
-            runs = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                text = engine.transcribe(audio, language=language).text
-                runs.append(time.perf_counter() - start)
-            latency = statistics.median(runs)
-            latencies.append(latency)
-            hypotheses.append(text)
-            print(
-                f"{path.name:48s} {len(audio) / 16000:5.2f} s  {latency * 1000:6.0f} ms  "
-                f"WER {word_error_rate(reference, text):.2f}  {engine.stats.last_path:8s}  {text}"
-            )
-        wer = word_error_rate([reference for _, reference, _ in clips], hypotheses)
+        plain = partial(_plain, engine, language)
+        _run(f"{args.model} {mode}", clips, plain, engine, args.repeat)
+    if args.readings > 1:
+        # As a session hears (no tools, no prompt): the reading chosen among the n best.
+        engine = WhisperStt(model_dir, threads=args.threads)
+        hearing: NBestSpeechToText = engine
+        label = f"{args.model} {args.readings} readings"
+        if args.second_model:
+            second_dir = packaged_model_dir(args.second_model, cache)
+            hearing = PooledStt(engine, WhisperStt(second_dir, threads=args.threads))
+            label += f" pooled with {args.second_model}"
+
+        def chosen(audio: np.ndarray) -> str:
+            heard = hearing.transcribe_nbest(audio, language=language or "en", n=args.readings)
+            return choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), Expectation(())).text
+
+        chosen(clips[0][2])  # first-call costs
+        _run(label, clips, chosen, engine, args.repeat)
+
+
+def _plain(engine: WhisperStt, language: str | None, audio: np.ndarray) -> str:
+    return engine.transcribe(audio, language=language).text
+
+
+def _run(label: str, clips: list[tuple[Path, str, np.ndarray]], hear: Callable[[np.ndarray], str],
+         engine: WhisperStt, repeat: int) -> None:  # fmt: skip
+    print(f"\n== {label} ==")
+    latencies: list[float] = []
+    hypotheses: list[str] = []
+    for path, reference, audio in clips:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            text = hear(audio)
+            runs.append(time.perf_counter() - start)
+        latency = statistics.median(runs)
+        latencies.append(latency)
+        hypotheses.append(text)
         print(
-            f"{args.model} {mode}: median latency {statistics.median(latencies) * 1000:.0f} ms, "
-            f"mean {statistics.mean(latencies) * 1000:.0f} ms, overall WER {wer:.3f}, "
-            f"fallbacks {engine.stats.fallbacks}/{engine.stats.fallbacks + engine.stats.trimmed}"
+            f"{path.name:48s} {len(audio) / 16000:5.2f} s  {latency * 1000:6.0f} ms  "
+            f"WER {word_error_rate(reference, text):.2f}  {engine.stats.last_path:8s}  {text}"
         )
+    wer = word_error_rate([reference for _, reference, _ in clips], hypotheses)
+    print(
+        f"{label}: median latency {statistics.median(latencies) * 1000:.0f} ms, "
+        f"mean {statistics.mean(latencies) * 1000:.0f} ms, overall WER {wer:.3f}, "
+        f"fallbacks {engine.stats.fallbacks}/{engine.stats.fallbacks + engine.stats.trimmed}"
+    )
 
 
 def _noisy(audio: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:

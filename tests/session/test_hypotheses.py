@@ -5,7 +5,7 @@ from __future__ import annotations
 from realtalk.brain.base import ToolSpec
 from realtalk.engines.base import Hypothesis
 from realtalk.session.hearing import Expectation
-from realtalk.session.hypotheses import FIT_WEIGHT, Fit, choose
+from realtalk.session.hypotheses import FIT_WEIGHT, VOTE_WEIGHT, Fit, choose
 
 TOOLS = [
     ToolSpec("set_task_priority", "", {"properties": {"priority": {"enum": ["low", "medium", "high"]}}}),
@@ -58,3 +58,13 @@ def test_fit_counts_each_expected_thing_once() -> None:
     fit = Fit(Expectation.of(TOOLS, "Shall I read the rest?"), TITLES)
     assert fit.of("yes tag water the plants, high high high") == 1 + 1 + 1 + 1  # yes, tag, water-plant, high
     assert fit.of("the of and") == 0  # small words of tool names ("set") never count
+
+
+def test_a_reading_two_recognisers_gave_outweighs_a_slightly_likelier_one() -> None:
+    readings = [
+        Hypothesis("Put it on track or make it.", -0.30),
+        Hypothesis("Put it on Saturday.", -0.30 - VOTE_WEIGHT / 2, votes=2),
+    ]
+    assert choose(readings, Expectation.of([], None)).text == "Put it on Saturday."
+    far = [readings[0], Hypothesis("Put it on Saturday.", -0.30 - 2 * VOTE_WEIGHT, votes=2)]
+    assert choose(far, Expectation.of([], None)).text == "Put it on track or make it."

@@ -76,11 +76,16 @@ def normalize(raw: str) -> str:
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text, flags=re.IGNORECASE)  # p.m. -> pm
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 55,123 -> 55123
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
+    # A clock time as speech recognisers write it: "7.30 pm", "730 pm", "at 7.30" -> 7:30.
+    text = re.sub(r"\b(1[0-2]|0?[1-9])\.?([0-5]\d)(?= (?:am|pm)\b)", r"\1:\2", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(at [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.IGNORECASE)
     text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
     text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", text)  # twenty-five, to-do
     text = _ORDINAL.sub(_ordinal_to_digits, text)
     text = words_to_numbers(text)
+    # Speech recognisers write "four thousand two hundred and twelve" as "4,200 and 12".
+    text = re.sub(r"\b(\d*[1-9]00) and (\d{1,2})\b", lambda m: str(int(m[1]) + int(m[2])), text)
     text = re.sub(
         r"\b(double|triple)\s+(\d)\b",
         lambda m: " ".join(m.group(2) * (2 if m.group(1).lower() == "double" else 3)),
@@ -227,6 +232,8 @@ def numbers(utterance: Utterance) -> list[Found]:
 
 
 _DIGITS_TOKEN = re.compile(r"\d+(?:-\d+)*")
+_SOUNDS_LIKE_A_DIGIT = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+"""Words a speech recogniser writes for a digit said among others ("1 to 3 4" for "1 2 3 4")."""
 _CODE_TOKEN = re.compile(r"[a-z0-9]*\d[a-z0-9]*(?:-[a-z0-9]+)*|[a-z]", re.IGNORECASE)
 
 
@@ -236,13 +243,13 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     token = _DIGITS_TOKEN if digits else _CODE_TOKEN
     best: list[tuple[str, int, int]] = []
     run: list[tuple[str, int, int]] = []
-    for match in [*re.finditer(r"\S+", utterance.text), None]:
-        if (
-            match is not None
-            and token.fullmatch(match.group(0))
-            and utterance.free(match.start(), match.end())
-        ):
-            run.append((match.group(0), match.start(), match.end()))
+    matches = [*re.finditer(r"\S+", utterance.text), None]
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        word = "" if match is None else match.group(0)
+        if digits and word.lower() in _SOUNDS_LIKE_A_DIGIT and _one_digit(run, following):
+            word = _SOUNDS_LIKE_A_DIGIT[word.lower()]  # between digits said one by one: a digit misheard
+        if match is not None and token.fullmatch(word) and utterance.free(match.start(), match.end()):
+            run.append((word, match.start(), match.end()))
             continue
         if _code_value(run) and len(_code_value(run)) > len(_code_value(best)):
             best = run
@@ -251,6 +258,12 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     if len(value) < min_length:
         return None
     return Found(value, ((best[0][1], best[-1][2]),))
+
+
+def _one_digit(run: list[tuple[str, int, int]], following: re.Match[str] | None) -> bool:
+    """Whether a code's digits are being said one by one on both sides of the next word."""
+    after = following.group(0) if following is not None else ""
+    return bool(run) and len(run[-1][0]) == 1 and len(after) == 1 and after.isdigit()
 
 
 def _code_value(run: list[tuple[str, int, int]]) -> str:

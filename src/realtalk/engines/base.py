@@ -51,6 +51,8 @@ class Hypothesis:
     text: str
     log_prob: float
     """The recogniser's average log-probability per token: higher is surer."""
+    votes: int = 1
+    """How many recognisers gave this reading (word for word) when several are pooled (`PooledStt`)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from realtalk.engines.base import (
     VoiceActivityDetector,
 )
 from realtalk.engines.piper_tts import PiperTts
+from realtalk.engines.pooled_stt import PooledStt
 from realtalk.engines.rapid_ocr import RapidOcr
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.engines.smart_turn import SmartTurn
@@ -39,6 +40,7 @@ _lock = threading.Lock()
 _vad: SileroVad | None = None
 _turn: SmartTurn | None = None
 _stt: dict[_SttKey, WhisperStt] = {}
+_pooled: dict[tuple[WhisperStt, WhisperStt], PooledStt] = {}
 _tts: dict[Path | None, PiperTts] = {}  # by voice
 _ocr: dict[int, RapidOcr] = {}
 
@@ -51,12 +53,6 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
     """
     global _vad, _turn
     threads = max(1, settings.engine_threads)
-    model_dir = settings.stt_model_dir or (
-        None
-        if settings.stt_model == "tiny.en"
-        else packaged_model_dir(settings.stt_model, settings.data_dir / "models")
-    )
-    stt_key: _SttKey = (model_dir, settings.stt_compute_type, threads, settings.stt_trim)
     # The scheduler (engines/scheduler.py) runs one job per core; Piper gains little from a second
     # thread (measured: 0.23 s for a long sentence with 1 or 2, and 25-35 % more CPU), so two
     # syntheses share the cores better than one with both. Whisper's calls are serialised (batched
@@ -66,17 +62,30 @@ def load_speech_engines(settings: Settings) -> SpeechEngines:
             _vad = SileroVad()  # One thread whatever the setting: a frame is ~0.1 ms of work.
         if _turn is None:
             _turn = SmartTurn()  # One thread: it runs beside the speculative transcription.
-        if stt_key not in _stt:
-            _stt[stt_key] = WhisperStt(
-                model_dir,
-                compute_type=settings.stt_compute_type,
-                threads=threads,
-                trim=settings.stt_trim,
-            )
+        first = _whisper(settings, settings.stt_model_dir, settings.stt_model, threads)
+        stt: SpeechToText = first
+        if settings.stt_second_model is not None:
+            pair = (first, _whisper(settings, None, settings.stt_second_model, threads))
+            if pair not in _pooled:
+                _pooled[pair] = PooledStt(*pair)
+            stt = _pooled[pair]
         voice = settings.tts_voice_path
         if voice not in _tts:
             _tts[voice] = PiperTts(voice, threads=1)
-        return SpeechEngines(vad=_vad, stt=_stt[stt_key], tts=_tts[voice], turn=_turn)
+        return SpeechEngines(vad=_vad, stt=stt, tts=_tts[voice], turn=_turn)
+
+
+def _whisper(settings: Settings, model_dir: Path | None, model: str, threads: int) -> WhisperStt:
+    """The shared Whisper of a model directory, else of a packaged model (call with `_lock` held)."""
+    model_dir = model_dir or (
+        None if model == "tiny.en" else packaged_model_dir(model, settings.data_dir / "models")
+    )
+    key: _SttKey = (model_dir, settings.stt_compute_type, threads, settings.stt_trim)
+    if key not in _stt:
+        _stt[key] = WhisperStt(
+            model_dir, compute_type=settings.stt_compute_type, threads=threads, trim=settings.stt_trim
+        )
+    return _stt[key]
 
 
 def load_image_reader(settings: Settings) -> ImageTextReader:
@@ -96,5 +105,7 @@ def warm_up(engines: SpeechEngines) -> None:
     engines.turn.completion_probability(np.zeros(engines.turn.sample_rate // 2, dtype=np.float32))
     # Quiet noise rather than digital silence, so STT's trimmed path runs (and falls back).
     noise = np.random.default_rng(0).standard_normal(engines.stt.sample_rate // 2) * 1e-3
-    engines.stt.transcribe(noise.astype(np.float32))
+    stt = engines.stt
+    for model in (stt.first, stt.second) if isinstance(stt, PooledStt) else (stt,):
+        model.transcribe(noise.astype(np.float32))
     engines.tts.synthesize("Hello.")
