@@ -53,7 +53,7 @@ IDLE_TRIM_S = 30.0
 each job stalled every thread's allocations under load (longer gaps inside replies in
 bench/load_voice.py); trimming after 1 s of idleness still trimmed between a reply's pieces
 (synthesised up to 4 s ahead of playback) and between a caller's turns, and every synthesis then
-page-faulted its activations in afresh: ~130,000 faults, ~0.1 CPU-s, per turn of
+page-faulted its activations in afresh: 70,000-110,000 faults, 0.07-0.09 CPU-s, per turn of
 bench/live_cpu.py. A caller's turn comes back within seconds; a quiet server gives memory back."""
 SPECULATIVE_WAIT_S = 0.3
 """Speculation runs in the end-of-turn pause (500 ms by default, the first 160 ms spent before it
@@ -255,8 +255,8 @@ class InferenceScheduler:
                 _release_free_memory()
             with self._lock:
                 if not self._lock.wait_for(self._has_runnable, timeout=self.idle_trim_s):
-                    # Idle: nothing ran for a while on any worker (this one may have waited while
-                    # the others worked: it alone being idle trimmed between a reply's pieces).
+                    # Idle: no job finished on any worker for `idle_trim_s` (this worker's own wait
+                    # may have run out while another ran a long job).
                     idle = time.monotonic() - self._last_done >= self.idle_trim_s
                     trim = self._ran_since_trim and idle and not self._running and not self._heap
                     if trim:
