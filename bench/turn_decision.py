@@ -1,71 +1,281 @@
-"""Semantic end of turn, decisions only: the turn-taking material replayed through the session offline.
+"""Semantic end of turn, decisions only: recorded speech replayed through the session offline.
 
 `bench/turn_taking.py` measures turn-taking end to end on a live server, where machine load moves
-every number. This replays the same complete and mid-sentence-pause utterances straight into a
-`RealtimeSession` on the input clock, with the real VAD, Whisper and Smart Turn, each result
-delivered as many ms of audio after it was asked for as it took to compute (an idle machine). It
-prints, per eagerness, how many pauses cut the turn and how long after the end of speech a
-finished turn ends, so the decision can be tuned on the dev half in seconds, and shows each
-pause's verdicts (Smart Turn's probability, the transcript) to see why.
+every number. This replays complete utterances, and the same with a mid-sentence pause spliced
+in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whisper and Smart
+Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
+idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
+of speech a finished turn ends, and with `--roc` the trade-off of the fused decision's parameters
+(pauses cut against turn-end delay) on the dev material, which is where the waits are chosen.
 
-Run from the repository root: `python bench/turn_decision.py [--split dev|test] [--eagerness ...]`.
+The material, widened from `turn_taking.py`'s 18 cases:
+
+- every real recording of speech on the machine: Debian's `pocketsphinx-testdata` (LibriVox
+  sentences, card names, "go forward ten meters", "go somewhere and do something", numbers
+  and digits read out); split by recording as `turn_taking.py` splits it (`TEST_SOURCES`),
+  the recordings it does not use go to dev;
+- `dev-piper`: conversational requests synthesised by Piper (dev only; not recorded speech);
+- each clip complete, and once per word gap between 10 % and 90 % of its speech (quiet
+  stretches of >= 40 ms, 20 dB down) with 600, 900, 1200 or 1500 ms of silence spliced in;
+- `test-bench`: `turn_taking.py`'s own complete and pause cases of the test half, as before.
+
+Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
+
+Run from the repository root: `python bench/turn_decision.py [--split SPLIT] [--eagerness E] [--roc]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import hashlib
+import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 import numpy as np
+import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.turn_taking import build_material
-from tests.speech_data import DATA_DIR
+from bench.turn_taking import TEST_SOURCES, build_material
+from tests.speech_data import DATA_DIR, all_clips
 
 from realtalk.config import Settings
+from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.engines.loader import load_speech_engines
+from realtalk.engines.piper_tts import PiperTts
 from realtalk.evaluation import audio as au
-from realtalk.evaluation.scenario import Case, load_scenario, prepare
+from realtalk.evaluation.scenario import load_scenario, prepare
+from realtalk.session import turn_detection
 from realtalk.session.effects import Effect, PredictTurnEnd, Send, Transcribe
+from realtalk.session.prosody import final_drop_db
 from realtalk.session.session import RealtimeSession
 
 CHUNK_MS = 20
 LEAD_MS = 500
 TAIL_MS = 3000
+PAUSES_MS = (600, 900, 1200, 1500)
+MIDDLE = (0.1, 0.9)
+"""Word gaps this far into the speech get a pause spliced in."""
+EXTRA_RECORDINGS = {
+    "numbers.raw": "33 4 692",
+    "something.raw": "go somewhere and do something",
+    "tidigits/dhd.2934z.raw": "2 9 3 4 oh",
+}
+"""Real speech in pocketsphinx-testdata that `turn_taking.py` does not use (all dev)."""
+PIPER_SENTENCES = (
+    "Can you book a table for two at seven tonight?",
+    "I need to move my dentist appointment to Friday.",
+    "What's the weather going to be like tomorrow morning?",
+    "Please add milk, eggs and bread to my shopping list.",
+    "Remind me to call my mother when I get home.",
+    "I think that's everything for now, thanks.",
+    "Could you tell me how long the drive to the airport takes?",
+    "My flight number is BA two nine one.",
+    "Turn off the lights in the kitchen and the hallway.",
+    "We were planning to go hiking, but the forecast looks bad.",
+    "Set a timer for twenty minutes.",
+    "Actually, I changed my mind about the restaurant.",
+    "How many tasks do I have due this week?",
+    "The package should arrive before the weekend.",
+    "If it rains on Saturday, we'll stay inside and watch a movie.",
+    "Tell me a joke about penguins.",
+)
+SPLITS = ("dev", "dev-piper", "test", "test-bench")
+EAGERNESS = ("high", "auto", "low")
+
+
+@dataclass(frozen=True)
+class Material:
+    id: str
+    split: str
+    kind: str
+    """`complete` or `pause`."""
+    samples: Float32Audio
+    """What is streamed: lead-in, the clip, the tail."""
+    speech_end_ms: float
 
 
 @dataclass
 class Replay:
-    case: Case
-    speech_end_ms: float
+    material: Material
     commits_ms: list[float] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
 
     @property
     def cut_off(self) -> bool:
-        return any(at < self.speech_end_ms for at in self.commits_ms)
+        """A commit before the speech ended: the turn was cut (a complete one too, at a natural gap)."""
+        return any(at < self.material.speech_end_ms for at in self.commits_ms)
 
     @property
     def turn_end_ms(self) -> float | None:
-        """The first commit after the speech ended, counted from the end of speech."""
-        after = [at - self.speech_end_ms for at in self.commits_ms if at >= self.speech_end_ms]
+        """The commit after the speech ended, counted from the end of speech."""
+        end = self.material.speech_end_ms
+        after = [at - end for at in self.commits_ms if at >= end]
         return after[0] if after else None
 
 
-def replay(case: Case, eagerness: str, engines: Any) -> Replay:
-    prepared = prepare(case, [])
-    assert prepared.speech_end_ms is not None
-    samples = np.concatenate([au.silence(LEAD_MS), prepared.samples, au.silence(TAIL_MS)]).astype(np.float32)
-    result = Replay(case, LEAD_MS + prepared.speech_end_ms)
-    session = RealtimeSession(model="bench", vad=engines.vad.stream(), speculative_replies=False)
+def _clip_cases(name: str, split: str, clip: Float32Audio) -> list[Material]:
+    start, end = au.speech_bounds_ms(clip)
+    low, high = (start + f * (end - start) for f in MIDDLE)
+    gaps = [g for g in au.word_gaps_ms(clip) if low < g < high]
+    # The lengths take turns, starting at a different one per clip.
+    lengths = [PAUSES_MS[(i + len(name)) % len(PAUSES_MS)] for i in range(len(gaps))]
+    variants = [("complete", [])] + [
+        (f"pause{i}-{length}", [(gap, length)])
+        for i, (gap, length) in enumerate(zip(gaps, lengths, strict=True))
+    ]
+    cases = []
+    for variant, pauses in variants:
+        body = au.splice_pauses(clip, pauses)
+        samples = np.concatenate([au.silence(LEAD_MS), body, au.silence(TAIL_MS)]).astype(np.float32)
+        cases.append(
+            Material(
+                f"{name}-{variant}",
+                split,
+                "complete" if not pauses else "pause",
+                samples,
+                LEAD_MS + au.speech_bounds_ms(body)[1],
+            )
+        )
+    return cases
+
+
+def _piper_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
+    """Piper varies between runs: its clips are kept in the cache so a rerun hears the same."""
+    folder = cache / "piper"
+    folder.mkdir(parents=True, exist_ok=True)
+    tts: PiperTts | None = None
+    clips = []
+    for index, sentence in enumerate(PIPER_SENTENCES):
+        path = folder / f"{index:02d}.wav"
+        if not path.exists():
+            tts = tts or PiperTts()
+            pcm = tts.synthesize(sentence).astype(np.float32) / 32768.0
+            au.write_wav_16k(
+                path, np.asarray(soxr.resample(pcm, tts.sample_rate, au.SAMPLE_RATE), dtype=np.float32)
+            )
+        clips.append((f"piper{index:02d}", au.load_wav_16k(path)))
+    return clips
+
+
+def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
+    cases: list[Material] = []
+    recordings = [
+        (p, "test" if any(p.stem.endswith(s) for s in TEST_SOURCES) else "dev") for p, _ in all_clips()
+    ]
+    recordings += [(DATA_DIR / name, "dev") for name in EXTRA_RECORDINGS]
+    for path, split in recordings:
+        if split in splits:
+            cases += _clip_cases(path.stem.split("-")[-1].split(".")[-1], split, au.load_wav_16k(path))
+    if "dev-piper" in splits:
+        for name, clip in _piper_clips(cache):
+            cases += _clip_cases(name, "dev-piper", clip)
+    if "test-bench" in splits:
+        scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
+        for case in scenario.split("test"):
+            if case.kind in ("complete", "pause"):
+                prepared = prepare(case, [])
+                assert prepared.speech_end_ms is not None
+                cases.append(
+                    Material(case.id, "test-bench", case.kind, prepared.samples, prepared.speech_end_ms)
+                )
+    return cases
+
+
+class CachedEngines:
+    """The engines' results by input, with the ms each took when it was computed; saved to disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._engines: Any = None
+        self._results: dict[str, tuple[Any, float]] = pickle.loads(path.read_bytes()) if path.exists() else {}
+        self.fresh = 0
+
+    def _engine(self) -> Any:
+        self._engines = self._engines or load_speech_engines(Settings())
+        return self._engines
+
+    def _cached(self, key: str, compute: Any) -> tuple[Any, float]:
+        if key not in self._results:
+            started = time.perf_counter()
+            result = compute()
+            self._results[key] = (result, (time.perf_counter() - started) * 1000)
+            self.fresh += 1
+        return self._results[key]
+
+    def transcribe(
+        self, audio: Float32Audio, language: str | None, prompt: str | None
+    ) -> tuple[Transcription, float]:
+        key = "stt" + _digest(audio, f"{language}|{prompt}")
+        return self._cached(
+            key, lambda: self._engine().stt.transcribe(audio, language=language, prompt=prompt)
+        )
+
+    def probability(self, audio: Float32Audio) -> tuple[float, float]:
+        return self._cached(
+            "turn" + _digest(audio, ""), lambda: self._engine().turn.completion_probability(audio)
+        )
+
+    def vad(self) -> Any:
+        return self._engine().vad
+
+    def save(self) -> None:
+        if self.fresh:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(pickle.dumps(self._results))
+
+
+def _digest(audio: Float32Audio, extra: str) -> str:
+    return hashlib.sha1(np.ascontiguousarray(audio, dtype=np.float32).tobytes() + extra.encode()).hexdigest()
+
+
+@dataclass
+class VadRecord:
+    """Silero's probabilities for one case's frames, and the frames (to bring a new stream up to date)."""
+
+    probabilities: list[float] = field(default_factory=list)
+    frames: list[Float32Audio] = field(default_factory=list)
+
+
+class RecordedVad:
+    """Silero heard once per case and replayed for every other setting: the same audio always gives
+    the same frames, so the replay is exact. Past what was recorded, the stream (recurrent) is
+    first fed the recorded frames, then hears on."""
+
+    def __init__(self, stream: Any, record: VadRecord) -> None:
+        self._stream = stream
+        self._record = record
+        self._index = 0
+        self._fed = 0
+
+    def speech_probability(self, frame: Float32Audio) -> float:
+        record = self._record
+        if self._index == len(record.probabilities):
+            for earlier in record.frames[self._fed :]:
+                self._stream.speech_probability(earlier)
+            record.probabilities.append(self._stream.speech_probability(frame))
+            record.frames.append(np.array(frame, dtype=np.float32))
+            self._fed = len(record.frames)
+        self._index += 1
+        return record.probabilities[self._index - 1]
+
+    def reset(self) -> None:
+        self._stream.reset()
+        self._index = self._fed = 0
+
+
+def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: VadRecord) -> Replay:
+    result = Replay(case)
+    vad = RecordedVad(engines.vad().stream(), vad_record)
+    session = RealtimeSession(model="bench", vad=vad, speculative_replies=False)
     session.start()
     detection = {"type": "semantic_vad", "eagerness": eagerness, "create_response": False}
     session.handle_event(
@@ -73,16 +283,20 @@ def replay(case: Case, eagerness: str, engines: Any) -> Replay:
     )
     due: list[tuple[float, Any]] = []  # (input ms, a call that reports a result back)
 
+    def predicted(effect: PredictTurnEnd, probability: float) -> list[Effect]:
+        heard = case.samples[: round(session.input_ms * au.SAMPLE_RATE / 1000)]
+        drop = final_drop_db(heard, au.SAMPLE_RATE, session.input_ms - effect.pause_id)
+        result.verdicts.append(f"fade={drop if drop is None else round(drop)}")  # as the session measures it
+        return session.turn_end_predicted(effect.item_id, effect.pause_id, probability)
+
     def carry_out(effects: list[Effect]) -> None:
         for effect in effects:
             if isinstance(effect, Send) and effect.event["type"] == "input_audio_buffer.committed":
                 result.commits_ms.append(session.input_ms)
             elif isinstance(effect, Transcribe):
-                started = time.perf_counter()
-                text = engines.stt.transcribe(effect.audio, language=effect.language, prompt=effect.prompt)
-                took = (time.perf_counter() - started) * 1000
+                text, took = engines.transcribe(effect.audio, effect.language, effect.prompt)
                 if effect.speculative:
-                    result.verdicts.append(f"@{session.input_ms - result.speech_end_ms:+.0f} {text.text!r}")
+                    result.verdicts.append(f"@{session.input_ms - case.speech_end_ms:+.0f} {text.text!r}")
                 due.append(
                     (
                         session.input_ms + took,
@@ -92,18 +306,11 @@ def replay(case: Case, eagerness: str, engines: Any) -> Replay:
                     )
                 )
             elif isinstance(effect, PredictTurnEnd):
-                started = time.perf_counter()
-                probability = engines.turn.completion_probability(effect.audio)
-                took = (time.perf_counter() - started) * 1000
+                probability, took = engines.probability(effect.audio)
                 result.verdicts.append(f"p={probability:.2f}")
-                due.append(
-                    (
-                        session.input_ms + took,
-                        lambda e=effect, p=probability: session.turn_end_predicted(e.item_id, e.pause_id, p),
-                    )
-                )
+                due.append((session.input_ms + took, lambda e=effect, p=probability: predicted(e, p)))
 
-    pcm = au.pcm24k(samples)
+    pcm = au.pcm24k(case.samples)
     step = au.WIRE_RATE * 2 * CHUNK_MS // 1000
     for offset in range(0, len(pcm), step):
         chunk = base64.b64encode(pcm[offset : offset + step]).decode()
@@ -112,36 +319,151 @@ def replay(case: Case, eagerness: str, engines: Any) -> Replay:
         due = [d for d in due if d[0] > session.input_ms]
         for _, report in sorted(ready, key=lambda d: d[0]):
             carry_out(report())
+        if result.commits_ms:  # the first commit decides the case (cut, or the turn's end)
+            break
     return result
+
+
+@dataclass(frozen=True)
+class Outcome:
+    pauses_cut: int
+    pauses: int
+    complete_cut: int
+    complete: int
+    ends_ms: tuple[float, ...]
+    """Turn end after the speech, per complete utterance that was not cut."""
+
+    @property
+    def cut_share(self) -> float:
+        """Cut turns among all (a complete utterance cut at a natural gap counts as one)."""
+        return (self.pauses_cut + self.complete_cut) / max(1, self.pauses + self.complete)
+
+    def percentile(self, q: float) -> float:
+        return float(np.percentile(self.ends_ms, q)) if self.ends_ms else float("nan")
+
+
+def outcome(replays: list[Replay]) -> Outcome:
+    pauses = [r for r in replays if r.material.kind == "pause"]
+    complete = [r for r in replays if r.material.kind == "complete"]
+    ends = tuple(r.turn_end_ms for r in complete if not r.cut_off and r.turn_end_ms is not None)
+    return Outcome(
+        sum(r.cut_off for r in pauses), len(pauses), sum(r.cut_off for r in complete), len(complete), ends
+    )
+
+
+@contextlib.contextmanager
+def timing_as(eagerness: str, timing: turn_detection.SemanticTiming) -> Iterator[None]:
+    """Sessions made inside get `timing` for `eagerness` (the ROC's candidates)."""
+    saved = turn_detection.SEMANTIC_TIMING[eagerness]
+    turn_detection.SEMANTIC_TIMING[eagerness] = timing
+    try:
+        yield
+    finally:
+        turn_detection.SEMANTIC_TIMING[eagerness] = saved
+
+
+def candidates() -> Iterator[turn_detection.SemanticTiming]:
+    """The fused decision's parameters swept by `--roc`: how sure Smart Turn must be and how far
+    the speech must fade for the turn to end at once, and how long every other pause waits (the
+    words' "open" always waits the longest)."""
+    for confident in (0.0, 0.5, 0.7, 0.9, 0.95, 1.01):
+        for falling in (None, -12.0, -15.0, -18.0, -21.0, -24.0):
+            if confident > 1 and falling is not None:
+                continue
+            for wait in (1000, 1300, 1600):
+                yield turn_detection.SemanticTiming(confident, falling, wait, max(2000, wait))
+
+
+def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:
+    points: list[Point] = []
+    for timing in candidates():
+        with timing_as("auto", timing):
+            result = outcome([replay(c, "auto", engines, vad.setdefault(c.id, VadRecord())) for c in cases])
+        points.append((result.cut_share, result.percentile(50), result.percentile(95), timing))
+    points.sort(key=lambda p: (p[0], p[1]))
+    print(
+        "\nROC on dev (`--roc`): each setting's cut turns and complete-utterance turn end; * = on the front"
+    )
+    print("| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait |")
+    print("|---|---|---|---|---|")
+    best = float("inf")
+    for share, p50, p95, t in points:
+        front = p50 < best
+        best = min(best, p50)
+        mark = "*" if front else " "
+        setting = f"{t.confident} | {t.falling_db} | {t.settle_ms} ms"
+        print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
+    for eagerness, timing in choose(points).items():
+        print(f"{eagerness}: {timing}")
+
+
+Point = tuple[float, float, float, turn_detection.SemanticTiming]
+"""(share of turns cut, turn end p50, p95, the setting)."""
+
+
+def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
+    """The eagerness settings, by rule: `low` cuts fewest (then the fastest); `auto` is the fastest
+    within 2 points of low's share of cut turns; `high` the fastest whose other pauses wait the
+    least (1 s). Ties go to fewer cuts."""
+
+    def fastest(point: Point) -> tuple[float, float]:
+        return point[1], point[0]
+
+    low = min(points, key=lambda p: (p[0], p[1]))
+    auto = min((p for p in points if p[0] <= low[0] + 0.02), key=fastest)
+    shortest = min(p[3].settle_ms for p in points)
+    high = min((p for p in points if p[3].settle_ms == shortest), key=fastest)
+    return {"low": low[3], "auto": auto[3], "high": high[3]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=("dev", "test"), help="one half only (default: both)")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
+    parser.add_argument(
+        "--roc", action="store_true", help="sweep the decision's parameters on dev + dev-piper"
+    )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "realtalk" / "turn-decision",
+        help="engine results",
+    )
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
-    engines = load_speech_engines(Settings())
-    print("| eagerness | split | pauses cut | turn end after speech p50 / max, complete |")
-    print("|---|---|---|---|")
-    for eagerness in args.eagerness or ["high", "auto", "low"]:
-        for split in [args.split] if args.split else ["dev", "test"]:
-            cases = [c for c in scenario.split(split) if c.kind in ("complete", "pause")]
-            replays = [replay(c, eagerness, engines) for c in cases]
-            pauses = [r for r in replays if r.case.kind == "pause"]
-            ends = [r.turn_end_ms for r in replays if r.case.kind == "complete" and r.turn_end_ms is not None]
-            cut = sum(r.cut_off for r in pauses)
-            print(
-                f"| {eagerness} | {split} | {cut}/{len(pauses)} | {median(ends):.0f} / {max(ends):.0f} ms |",
-                flush=True,
-            )
-            if args.verbose:
-                for r in replays:
-                    end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
-                    print(f"    {r.case.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
+    splits = tuple(args.split or SPLITS)
+    engines = CachedEngines(args.cache / "results.pickle")
+    cases = build_cases(args.cache, splits + (("dev", "dev-piper") if args.roc else ()))
+    vad: dict[str, VadRecord] = {}
+    started = time.perf_counter()
+    print("| eagerness | split | pauses cut | complete cut | turn end after speech p50 / p95, complete |")
+    print("|---|---|---|---|---|")
+    try:
+        for eagerness in args.eagerness or EAGERNESS:
+            for split in splits:
+                replays = [
+                    replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord()))
+                    for c in cases
+                    if c.split == split
+                ]
+                result = outcome(replays)
+                print(
+                    f"| {eagerness} | {split} | {result.pauses_cut}/{result.pauses} | "
+                    f"{result.complete_cut}/{result.complete} | "
+                    f"{result.percentile(50):.0f} / {result.percentile(95):.0f} ms |",
+                    flush=True,
+                )
+                if args.verbose:
+                    for r in replays:
+                        end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
+                        print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
+        if args.roc:
+            roc([c for c in cases if c.split in ("dev", "dev-piper")], engines, vad)
+    finally:
+        engines.save()
+    print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 
 
 if __name__ == "__main__":

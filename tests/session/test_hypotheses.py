@@ -5,7 +5,7 @@ from __future__ import annotations
 from realtalk.brain.base import ToolSpec
 from realtalk.engines.base import Hypothesis
 from realtalk.session.hearing import Expectation
-from realtalk.session.hypotheses import FIT_WEIGHT, VOTE_WEIGHT, Fit, choose
+from realtalk.session.hypotheses import DISPUTE_MARGIN, FIT_WEIGHT, VOTE_WEIGHT, Fit, choose, mood_disputed
 
 TOOLS = [
     ToolSpec("set_task_priority", "", {"properties": {"priority": {"enum": ["low", "medium", "high"]}}}),
@@ -68,3 +68,18 @@ def test_a_reading_two_recognisers_gave_outweighs_a_slightly_likelier_one() -> N
     assert choose(readings, Expectation.of([], None)).text == "Put it on Saturday."
     far = [readings[0], Hypothesis("Put it on Saturday.", -0.30 - 2 * VOTE_WEIGHT, votes=2)]
     assert choose(far, Expectation.of([], None)).text == "Put it on track or make it."
+
+
+def test_a_command_is_disputed_by_a_close_reading_that_asks() -> None:
+    told = Hypothesis("Then I add something about printer ink.", -0.31)
+    asked = Hypothesis("Did I add something about printer ink?", -0.35)
+    assert mood_disputed([told, asked], told)
+    # A reading that asks but is far less likely is no live alternative.
+    unlikely = Hypothesis("Did I add something about printer ink?", told.log_prob - DISPUTE_MARGIN - 0.1)
+    assert not mood_disputed([told, unlikely], told)
+    # A question mark alone is not asking (Whisper punctuates one sentence's readings differently),
+    # and a question chosen is never disputed: asking writes nothing.
+    marked = Hypothesis("Add milk to the list?", -0.30)
+    plain = Hypothesis("Add milk to the list.", -0.29)
+    assert not mood_disputed([plain, marked], plain)
+    assert not mood_disputed([asked, told], asked)

@@ -8,7 +8,7 @@ import pytest
 
 from realtalk.engines.base import Transcription
 from realtalk.engines.silero_vad import SileroVad
-from realtalk.evaluation.audio import speech_bounds_ms
+from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
 from realtalk.session.effects import (
     DropPrefetch,
     Generate,
@@ -21,6 +21,7 @@ from realtalk.session.effects import (
     Transcribe,
 )
 from realtalk.session.session import RealtimeSession
+from realtalk.session.turn_detection import SEMANTIC_TIMING
 from tests.realtime_client import pcm24k, silence
 from tests.speech_data import cards_clips, librivox_clips, load_wav_16k
 
@@ -128,6 +129,23 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     assert [e for e in effects if isinstance(e, Transcribe)] == [], "the speculative transcript is the turn's"
 
 
+def test_semantic_vad_does_not_end_at_once_where_the_speech_stopped_at_full_voice(vad: SileroVad) -> None:
+    clip = load_wav_16k(librivox_clips()[0][0])
+    gap = min(word_gaps_ms(clip), key=lambda g: abs(g - 5700))  # "...in his power to do | for them"
+    session = semantic_session(vad)
+    effects = append(session, pcm24k(clip[: round(gap * 16)]) + silence(300))
+    ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
+    assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.95))
+    words = "And Mr. John Dashwood had then leisure to consider how much there might be in his power to do."
+    effects = session.transcription_completed(
+        job.item_id, Transcription(words), speculative=True, epoch=job.epoch
+    )
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects), "sure model, finished words, no fade"
+    effects = append(session, silence(SEMANTIC_TIMING["auto"].settle_ms))
+    assert "input_audio_buffer.speech_stopped" in kinds(effects), "it settles"
+
+
 def settling_pause(session: RealtimeSession) -> Prefetch:
     """Speech, a pause, and verdicts that make the turn wait (finished-sounding, not confidently)."""
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
@@ -151,7 +169,8 @@ def test_semantic_vad_answers_a_settling_turn_with_the_reply_prepared_in_its_pau
         effects = append(session, silence(100))
     stopped = next(e.event for e in effects if isinstance(e, Send) and e.event["type"].endswith("stopped"))
     waited = session.input_ms - stopped["audio_end_ms"]
-    assert 700 <= waited < 700 + 100 + 32, "auto settles for 700 ms"
+    settle = SEMANTIC_TIMING["auto"].settle_ms
+    assert settle <= waited < settle + 100 + 32, "auto settles"
     assert kinds(effects)[:2] == ["input_audio_buffer.speech_stopped", "input_audio_buffer.committed"]
     generate = next(e for e in effects if isinstance(e, Generate))
     assert generate.request == prefetch.request and generate.audio == prefetch.audio

@@ -48,10 +48,11 @@ def semantic_detector(timing: SemanticTiming = SEMANTIC_TIMING["auto"]) -> TurnD
     return detector
 
 
-def test_semantic_turn_ends_when_the_model_and_the_transcript_say_finished() -> None:
+def test_semantic_turn_ends_when_the_model_the_transcript_and_the_fade_say_finished() -> None:
     detector = semantic_detector()
     pause = detector.pause_id
     assert detector.update(0.0, 352) is None
+    detector.speech_ends(pause, -30.0)
     assert detector.sounds_complete(pause, 0.95, 352) is None, "the transcript is not in yet"
     ended = detector.heard(pause, "Book a table for two.", 384)
     assert ended == TurnEvent("speech_stopped", 320)
@@ -101,7 +102,7 @@ def test_semantic_turn_waits_when_it_does_not_sound_finished() -> None:
     detector = semantic_detector(SEMANTIC_TIMING["low"])
     pause = detector.pause_id
     assert detector.heard(pause, "Book a table.", 400) is None
-    assert detector.sounds_complete(pause, 0.6, 400) is None, "low eagerness wants 0.7"
+    assert detector.sounds_complete(pause, 0.6, 400) is None, "low never ends at once"
     assert detector.speaking
 
 
@@ -188,6 +189,22 @@ def test_noise_needs_louder_longer_onsets_and_quiet_rooms_do_not() -> None:
         ("Eggs, milk and bread.", "closed"),
         ("My number is 555, 123", "may_go_on"),
         ("It costs 5 dollars.", "closed"),
+        ("If it rains on Saturday.", "may_go_on"),  # a subordinate clause alone: its main clause may come
+        ("Unless to be rather cold-hearted is to be ill-disposed.", "may_go_on"),  # or came, comma left out
+        ("If it rains, we stay inside.", "closed"),
+        ("When is the meeting.", "closed"),  # a question Whisper did not mark
+        ("Because it's late.", "may_go_on"),  # may answer "why?" alone
+        ("When I get home.", "may_go_on"),
+        ("Can you book a table for?", "closed"),  # a question may end on its preposition
+        ("Is it the?", "open"),  # but never on an article
+        ("Tell me a joke about.", "may_go_on"),  # a particle or a preposition about to go on
+        ("It's over.", "may_go_on"),
+        ("Tell me a joke between.", "open"),
+        ("I think that", "open"),
+        ("I like that.", "closed"),
+        ("Well I'm.", "open"),
+        ("Good morning Mr.", "open"),
+        ("how much there might be prudently in his—", "open"),
     ],
 )
 def test_transcript_ending(text: str, ending: str) -> None:
@@ -196,10 +213,39 @@ def test_transcript_ending(text: str, ending: str) -> None:
 
 def test_the_wait_shortens_with_confidence() -> None:
     timing = SEMANTIC_TIMING["auto"]
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.") == 0
-    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.") == timing.settle_ms
-    assert pause_wait_ms(timing, 0.7, "Book a table for two.") == timing.settle_ms
-    assert pause_wait_ms(timing, 0.2, "Book a table for two.") == timing.doubt_ms
-    assert pause_wait_ms(timing, 0.99, "Book a table for") == timing.max_silence_ms
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0) == 0
+    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.99, "Book a table for", -30.0) == timing.max_silence_ms
+    assert timing.settle_ms < timing.max_silence_ms
     low = SEMANTIC_TIMING["low"]
-    assert pause_wait_ms(low, 0.99, "Book a table for two.") == low.settle_ms, "low never ends at once"
+    assert pause_wait_ms(low, 0.99, "Book a table for two.", -30.0) == low.settle_ms, "low never ends at once"
+    high = SEMANTIC_TIMING["high"]
+    assert pause_wait_ms(high, 0.6, "Book a table for two.", -15.0) == 0, "high ends on less"
+    assert high.settle_ms < timing.settle_ms
+
+
+def test_the_quick_end_can_ask_that_the_speech_faded() -> None:
+    timing = SemanticTiming(0.9, -18.0, 700, 2000)
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -25.0) == 0
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -8.0) == timing.settle_ms, (
+        "stopped at full voice"
+    )
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None) == timing.settle_ms, "too short to tell"
+    assert pause_wait_ms(timing, 0.95, "Book a table for", -25.0) == timing.max_silence_ms
+    assert pause_wait_ms(SemanticTiming(0.9, None, 700, 2000), 0.95, "Book a table for two.", None) == 0, (
+        "the fade need not be asked"
+    )
+
+
+def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:
+    timing = SemanticTiming(0.9, -18.0, 700, 2000)
+    detector = semantic_detector(timing)
+    pause = detector.pause_id
+    detector.speech_ends(pause - 64, -30.0)  # an earlier pause's fade does not count
+    assert detector.heard(pause, "Book a table for two.", 416) is None
+    assert detector.sounds_complete(pause, 0.95, 416) is None, "no fade known: it settles"
+    detector = semantic_detector(timing)
+    detector.speech_ends(pause, -30.0)
+    assert detector.heard(pause, "Book a table for two.", 416) is None
+    assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)

@@ -15,6 +15,10 @@ With two recognisers pooled (`engines/pooled_stt.py`), a reading both gave word 
 `VOTE_WEIGHT` for each further recogniser that gave it: two models with different errors rarely
 make the same one.
 
+A question misheard as a command ("Did I add something about ink?" heard as "Then I add something
+about ink") would write; when a reading within `DISPUTE_MARGIN` of the chosen one asks where the
+chosen one tells, the turn is marked unsure, and the brain checks before it writes.
+
 No reading is ever rewritten: the chosen one is one that Whisper heard. A few set lookups per
 reading: microseconds, next to the beam's tens of milliseconds.
 """
@@ -25,7 +29,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
-from ..brain import lexicon
+from ..brain import intent, lexicon
 from ..engines.base import Hypothesis
 from .hearing import Expectation
 
@@ -36,6 +40,10 @@ FIT_WEIGHT = 0.15
 VOTE_WEIGHT = 0.3
 """Log-probability per token that a second recogniser's agreement is worth (tuned on the dev and
 dev2 halves' spoken turns, tiny.en and base pooled: WER 0.294 without, 0.281 with)."""
+
+DISPUTE_MARGIN = 0.5
+"""Log-probability per token within which another reading is a live alternative to the chosen one
+(readings of one utterance heard right and wrong were 0.1-0.4 apart on the dev half's turns)."""
 
 _YES_NO = lexicon.words("yes yeah yep yup sure no nope nah okay ok correct")
 _YES_NO_QUESTION = re.compile(
@@ -77,3 +85,15 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     """Consecutive meaningful words (stems), small words skipped: "Water the plants" -> (water, plant)."""
     stems = [lexicon.stem(w) for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS]
     return list(itertools.pairwise(stems))
+
+
+def mood_disputed(readings: Sequence[Hypothesis], chosen: Hypothesis) -> bool:
+    """Whether a reading nearly as likely as `chosen` asks a question where `chosen` does not (by
+    its words: Whisper's question mark alone varies between readings of one sentence)."""
+    if _asks(chosen.text):
+        return False
+    return any(_asks(r.text) for r in readings if r.log_prob >= chosen.log_prob - DISPUTE_MARGIN)
+
+
+def _asks(text: str) -> bool:
+    return intent.is_question(text.rstrip(" ?.!"))

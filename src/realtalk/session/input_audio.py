@@ -34,6 +34,7 @@ from .effects import DropPrefetch, Outbox, PredictTurnEnd, SaveItem, Transcribe
 from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
+from .prosody import final_drop_db
 from .turn_detection import TurnDetector
 
 SAMPLE_RATE = 16_000
@@ -56,6 +57,8 @@ SPECULATE_AFTER_MS = 160
 SEMANTIC_SPECULATE_AFTER_MS = 96
 # What the turn-end model hears of a turn (Smart Turn's window); a long turn is not copied whole.
 TURN_MODEL_WINDOW_MS = 8000
+# What the fade of the speech before a pause is measured on (`prosody.final_drop_db`).
+FADE_WINDOW_MS = 4000
 # Audio kept after the last speech frame when cutting the utterance for STT: word endings trail.
 STT_TAIL_MS = 250
 
@@ -317,6 +320,7 @@ class InputAudio:
                     if unbroken and self._on_pause_heard(result.text, spec[1] - self._onset_ms):
                         self._drop_speech(spec[1])
                         return
+                    self._measure_fade(spec[1])
                     ended = self._turns.heard(spec[1], result.text, self.ms_total)
                     if ended is not None:
                         self._end_turn(ended.at_ms)
@@ -330,9 +334,19 @@ class InputAudio:
         """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""
         if item_id != self._speech_item_id:
             return
+        self._measure_fade(pause_id)
         ended = self._turns.sounds_complete(pause_id, probability, self.ms_total)
         if ended is not None:
             self._end_turn(ended.at_ms)
+
+    def _measure_fade(self, pause_id: float) -> None:
+        """How the speech before the current pause faded, measured as a verdict on it arrives: by
+        then (~100-300 ms into the pause) the word's fading tail, which VAD no longer calls
+        speech, has been heard."""
+        if self._turns.semantic is None or pause_id != self._turns.pause_id:
+            return
+        recent = self._utterance(None)[-FADE_WINDOW_MS * SAMPLE_RATE // 1000 :]
+        self._turns.speech_ends(pause_id, final_drop_db(recent, SAMPLE_RATE, self.ms_total - pause_id))
 
     def transcription_failed(self, item_id: str, message: str) -> None:
         if item_id not in self._conversation.pending:
@@ -534,7 +548,9 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
-        record.heard_unsure = result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
+        record.heard_unsure = result.disputed or (
+            result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
+        )
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))

@@ -56,7 +56,7 @@ from .effects import (
     Transcribe,
 )
 from .hearing import with_known
-from .hypotheses import choose
+from .hypotheses import choose, mood_disputed
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -358,8 +358,11 @@ class SessionRuntime:
         if job.expecting is None or self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
         heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
-        chosen = choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), job.expecting, known)
-        return replace(heard, text=chosen.text, log_prob=chosen.log_prob)
+        readings = heard.alternatives or (Hypothesis(heard.text, 0.0),)
+        chosen = choose(readings, job.expecting, known)
+        return replace(
+            heard, text=chosen.text, log_prob=chosen.log_prob, disputed=mood_disputed(readings, chosen)
+        )
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent

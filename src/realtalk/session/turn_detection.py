@@ -5,10 +5,11 @@ models. Two ways to end a turn:
 
 - silence (`server_vad`): the turn ends `silence_duration_ms` after the last speech frame;
 - semantics (`semantic_vad`): during a pause the session asks a turn-end model whether the
-  audio so far sounds finished, and gets the pause's speculative transcript. The two fused set
-  how long the pause must last (`pause_wait_ms`): a confidently finished turn ends as soon as
-  both are in, a less certain one waits a little (`settle_ms`, `doubt_ms`), one whose words stop
-  mid-sentence up to `SemanticTiming.max_silence_ms`.
+  audio so far sounds finished, gets the pause's speculative transcript, and measures how the
+  speech before it faded (`prosody.py`). Fused, they set how long the pause must last
+  (`pause_wait_ms`): a turn the model is sure of, whose words read finished and whose speech
+  faded, ends as soon as the verdicts are in; one whose words stop mid-sentence waits
+  `SemanticTiming.max_silence_ms`; any other `settle_ms`.
 """
 
 from __future__ import annotations
@@ -29,64 +30,88 @@ ONSET_FRAMES = 2
 
 @dataclass(frozen=True)
 class SemanticTiming:
-    """How `semantic_vad` waits, for one eagerness: the more sure the turn is over, the shorter."""
+    """How `semantic_vad` waits, for one eagerness: at once when every sign says the turn is over,
+    else a fixed wait, or the longest one when the words stop mid-sentence."""
 
-    threshold: float
-    """Turn-end model probability at or above which the audio sounds finished."""
     confident: float
-    """At or above this, with a transcript that reads finished, the turn ends once the verdicts
-    are in."""
+    """Turn-end model probability at or above which, with words that read finished and speech
+    that faded, the turn ends once the verdicts are in (above 1: never at once)."""
+    falling_db: float | None
+    """How far the speech's last 100 ms must have faded below the turn's loud level to end at
+    once (`prosody.final_drop_db`); None: the fade is not asked about."""
     settle_ms: int
-    """Finished-sounding, but not confidently (or the words may go on): this long. The reply is
-    prepared meanwhile, so it is ready when the turn ends."""
-    doubt_ms: int
-    """The model hears it unfinished but the words read finished ("He was not."): this long."""
+    """Any other pause whose words do not stop mid-sentence: this long. The reply is prepared
+    meanwhile, so it is ready when the turn ends."""
     max_silence_ms: int
-    """A pause this long ends the turn whatever it sounds like (the wait for an unfinished one)."""
+    """Words that stop mid-sentence wait this long; any pause this long ends the turn."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
-# "auto" is "medium". Tuned on the dev half of bench/turn_taking.py's material
-# (bench/turn_decision.py); the confident end comes right after the verdicts (~100 ms of silence,
-# the transcript and the model). `doubt` outlasts the material's longest mid-sentence pause
-# (1.2 s) at medium: the model's "unfinished" is what keeps those pauses.
+# "auto" is "medium". Chosen by rule from the trade-off of pauses cut against turn-end delay on
+# the dev material (`python bench/turn_decision.py --roc`, docs/benchmarks.md): low cuts fewest,
+# auto/medium is the fastest within 2 points of low's share of cut turns, high the fastest whose
+# other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
+# silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: threshold, confident, settle_ms, doubt_ms, max_silence_ms
-    "low": SemanticTiming(0.7, 1.01, 1500, 2500, 4000),  # never at once: every pause waits 1.5 s
-    "medium": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
-    "auto": SemanticTiming(0.5, 0.9, 700, 1400, 2000),
-    "high": SemanticTiming(0.3, 0.6, 400, 700, 1000),
+    # eagerness: confident, falling_db, settle_ms, max_silence_ms
+    "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
+    "medium": SemanticTiming(0.9, -21.0, 1600, 2000),
+    "auto": SemanticTiming(0.9, -21.0, 1600, 2000),
+    "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
-# Words an English sentence rarely ends on: articles, prepositions, conjunctions, auxiliaries
-# (but not "is"/"was": "than he was."; nor one right after its subject that makes a clause of
-# its own: "Yes, I can."), possessives, subject pronouns and fillers.
+# Words an English sentence rarely ends on: articles and other determiners, prepositions that
+# cannot stand alone, conjunctions, auxiliaries (but not "is"/"was": "than he was."; nor one right
+# after its subject that makes a clause of its own: "Yes, I can."), possessives, subject pronouns,
+# contractions of a subject and its verb, titles and fillers.
 # "I'd like a table for... um" ends on two of them.
 _UNFINISHED_WORDS = frozenset(
     """a an the and or but nor so because if than which whose to of for with from in on at by into
     onto as my your his her its our their be been being have has had will would shall should can
-    could may might must very rather quite um uh er erm i we they he she""".split()  # noqa: SIM905
+    could may might must very rather quite um uh er erm i we they he she every each another such
+    among between toward towards upon via per without within during against except beneath beyond
+    whether unless although though whereas i'm you're we're they're he's she's it's that's there's
+    what's i've you've we've they've i'll you'll we'll they'll i'd you'd we'd they'd let's gonna
+    wanna gotta mr mrs ms dr mister""".split()  # noqa: SIM905
+)
+# Unfinished even as a question: "Can you book a table for?" is a preposition left hanging, but
+# "...waiting for?" is English; "...the?" never is.
+_UNFINISHED_QUESTION_WORDS = frozenset(
+    "a an the and or but nor my your his her its our their every each".split()  # noqa: SIM905
+)
+# Words that end a sentence as an adverb ("It's over.") but more often lead on ("...about the").
+_MAY_GO_ON_WORDS = frozenset(
+    "about above across after along around before behind below over past since through under".split()  # noqa: SIM905
+)
+# A sentence led by one of these with no comma may not have said its main clause yet ("If it
+# rains on Saturday."), or may have without the comma Whisper left out ("Unless to be cold is
+# to be ill-disposed."), or may answer a question alone ("Because it's late.").
+_SUBORDINATORS = frozenset(
+    """if unless although though whereas whether once whenever wherever when while before after
+    since because until till""".split()  # noqa: SIM905
+)
+# After these, "that" introduces a clause still to come ("I think that").
+_THAT_CLAUSE_VERBS = frozenset(
+    "think thought say said says know knew believe hope guess mean sure so such realize feel".split()  # noqa: SIM905
 )
 _AUXILIARIES = frozenset("have has had will would shall should can could may might must".split())  # noqa: SIM905
+_QUESTION_VERBS = frozenset(
+    "is are was were am do does did have has had will would can could should shall may might must".split()  # noqa: SIM905
+)
 _PRONOUNS = frozenset("i we you they he she it".split())  # noqa: SIM905
 _WORD = re.compile(r"[a-z']+")
 _CLAUSES = re.compile(r"[.,;!?]")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(r"\d[\d,.:]*")
 _LIST_END = re.compile(r"\b(?:and|or)\b")
+_OPEN_MARKS = (",", "...", "\u2026", "-", "\u2014", "\u2013", ":", ";")
 
 Ending = Literal["open", "may_go_on", "closed"]
 
 
 def sounds_unfinished(transcript: str) -> bool:
     """Whether a transcript stops mid-sentence: on a word sentences rarely end with, a comma or "..."."""
-    text = transcript.strip().lower()
-    if not text or text.endswith("?"):
-        return False
-    if text.endswith((",", "...", "…", "-", ":", ";")):
-        return True
-    words = _WORD.findall(text)
-    return bool(words) and words[-1] in _UNFINISHED_WORDS and not _is_ellipsis(text)
+    return transcript_ending(transcript) == "open"
 
 
 def _is_ellipsis(text: str) -> bool:
@@ -96,33 +121,57 @@ def _is_ellipsis(text: str) -> bool:
     return len(clause) == 2 and clause[0] in _PRONOUNS and clause[1] in _AUXILIARIES
 
 
+def _subordinate_only(sentence: str) -> str | None:
+    """The subordinator that leads `sentence` when it is that clause alone (no comma, not a question)."""
+    words = _WORD.findall(sentence)
+    if len(words) < 2 or "," in sentence or sentence.endswith("?") or words[1] in _QUESTION_VERBS:
+        return None  # "If it rains, we stay."; "When is it?" / "When is it." (a question)
+    return words[0] if words[0] in _SUBORDINATORS else None
+
+
 def transcript_ending(transcript: str) -> Ending:
     """How the words of a pause end: `open` (mid-sentence), `may_go_on`, `closed`.
 
-    May go on: a last sentence that is a list not closed by "and"/"or" ("eggs, milk, bread."), or
-    numbers being dictated ("5 5 5, 1 2"). Whisper's full stop itself says little: it leaves it
-    out of short answers ("7 of clubs") and puts it in where a reader paused mid-sentence.
+    Open: on a word sentences rarely end with, a comma, a dash or "...". May go on: on a word that
+    more often leads on ("...a joke about."), a sentence led by a subordinator with no comma ("If
+    it rains on Saturday.", but also "Because it's late."), a last sentence
+    that is a list not closed by "and"/"or" ("eggs, milk, bread."), or numbers being dictated
+    ("5 5 5, 1 2"). Whisper's full stop itself says little: it leaves it out of short answers
+    ("7 of clubs") and puts it in where a reader paused mid-sentence.
     """
-    text = transcript.strip()
-    if sounds_unfinished(text):
+    text = transcript.strip().lower()
+    if not text:
+        return "closed"
+    if text.endswith(_OPEN_MARKS):
         return "open"
-    last = _SENTENCES.split(text)[-1].lower()
-    if last.count(",") >= 2 and not _LIST_END.search(last):
+    words = _WORD.findall(text)
+    last = words[-1] if words else ""
+    question = text.endswith("?")
+    if last in (_UNFINISHED_QUESTION_WORDS if question else _UNFINISHED_WORDS) and not _is_ellipsis(text):
+        return "open"
+    if last == "that" and len(words) >= 2 and words[-2] in _THAT_CLAUSE_VERBS:
+        return "open"
+    sentence = _SENTENCES.split(text)[-1]
+    if _subordinate_only(sentence) or (last in _MAY_GO_ON_WORDS and not question):
         return "may_go_on"
-    core = last.rstrip(".!?\"') ]")
+    if sentence.count(",") >= 2 and not _LIST_END.search(sentence):
+        return "may_go_on"
+    core = sentence.rstrip(".!?\"') ]")
     if core[-1:].isdigit() and len(_NUMBER.findall(core)) >= 2:
         return "may_go_on"
     return "closed"
 
 
-def pause_wait_ms(timing: SemanticTiming, probability: float, transcript: str) -> int:
-    """How long the pause must last to end the turn, from the model's verdict and the transcript."""
+def pause_wait_ms(
+    timing: SemanticTiming, probability: float, transcript: str, drop_db: float | None = None
+) -> int:
+    """How long the pause must last to end the turn, from the model's verdict, the transcript and
+    how the speech before the pause ended (`drop_db`, see `SemanticTiming.falling_db`)."""
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
-    if probability < timing.threshold:
-        return timing.doubt_ms
-    if ending == "closed" and probability >= timing.confident:
+    faded = timing.falling_db is None or (drop_db is not None and drop_db <= timing.falling_db)
+    if ending == "closed" and probability >= timing.confident and faded:
         return 0
     return timing.settle_ms
 
@@ -163,6 +212,7 @@ class TurnDetector:
         # Verdicts as (pause_id, verdict): one about an earlier pause no longer counts.
         self._probability: tuple[float, float] | None = None
         self._transcript: tuple[float, str] | None = None
+        self._drop: tuple[float, float | None] | None = None
         self._wait_ms: float = self.silence_duration_ms
         """How long the current pause must last to end the turn."""
         self.noise = noise or NoiseFloor()
@@ -219,11 +269,16 @@ class TurnDetector:
         self._transcript = (pause_id, transcript)
         return self._verdicts_in(now_ms)
 
+    def speech_ends(self, pause_id: float, drop_db: float | None) -> None:
+        """How the speech before the pause `pause_id` ended (`prosody.final_drop_db`), measured as
+        its verdicts come in; read with them."""
+        self._drop = (pause_id, drop_db)
+
     def reset(self) -> None:
         """Forget the turn in progress (the noise estimate stays: the room has not changed)."""
         self.speaking = False
         self._onset_run = 0
-        self._probability = self._transcript = None
+        self._probability = self._transcript = self._drop = None
         self._wait_ms = self.silence_duration_ms
 
     def _verdicts_in(self, now_ms: float) -> TurnEvent | None:
@@ -233,13 +288,14 @@ class TurnDetector:
             return None
         if self._probability[0] != pause or self._transcript[0] != pause:
             return None
-        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], self._transcript[1])
+        drop = self._drop[1] if self._drop is not None and self._drop[0] == pause else None
+        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], self._transcript[1], drop)
         if now_ms - pause >= self._wait_ms:
             return self._stop()
         return None
 
     def _stop(self) -> TurnEvent:
         self.speaking = False
-        self._probability = self._transcript = None
+        self._probability = self._transcript = self._drop = None
         self._wait_ms = self.silence_duration_ms
         return TurnEvent("speech_stopped", int(self._last_speech_end_ms))
