@@ -76,6 +76,7 @@ def difference(after: dict[str, Any], before: dict[str, Any], turns: int) -> dic
             for name, row in after["components"].items()
         },
         "repeated_texts": (after["repeated_texts"] - before["repeated_texts"]) / turns,
+        "memory_mb": after["memory_mb"],
     }
 
 
@@ -157,6 +158,8 @@ def show(label: str, row: dict[str, Any]) -> None:
         )
         print(f"  {name:20} calls/turn {c['calls']:7.2f}{extra}")
     print(f"  texts synthesised again (per turn): {probe['repeated_texts']:.2f}")
+    memory = probe["memory_mb"]
+    print(f"  resident memory after the run: {memory['rss']:.0f} MB (peak so far {memory['peak']:.0f} MB)")
     if row.get("loop_samples"):
         total = sum(row["loop_samples"].values())
         print(

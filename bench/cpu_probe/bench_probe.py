@@ -183,6 +183,12 @@ def _kind(name: str) -> str:
     return name.rstrip("0123456789-_")
 
 
+def _memory_mb() -> dict[str, float]:
+    """Resident memory now and at its peak (VmRSS, VmHWM), MB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return {name: int(fields[key].split()[0]) / 1024 for name, key in (("rss", "VmRSS"), ("peak", "VmHWM"))}
+
+
 def _dump() -> None:
     names = {t.native_id: t.name for t in threading.enumerate()}
     threads: dict[str, float] = collections.defaultdict(float)
@@ -198,6 +204,7 @@ def _dump() -> None:
             "page_faults": faults,
             "components": {k: dict(v) for k, v in _stats.items()},
             "repeated_texts": sum(n - 1 for n in _texts.values() if n > 1),
+            "memory_mb": _memory_mb(),
             "distinct_texts": len(_texts),
         }
     out = Path(os.environ["REALTALK_PROBE_OUT"])
