@@ -166,6 +166,7 @@ async def test_a_failing_batch_reaches_every_caller() -> None:
         assert isinstance(outcome, RuntimeError) and "gave 1 results" in str(outcome)
 
 
+@pytest.mark.slow  # waits out the idle time twice (~4 s)
 async def test_freed_memory_goes_back_only_once_every_worker_is_idle() -> None:
     """A worker that waited out `idle_trim_s` while the other one ran a long job does not trim the
     heap just after that job (the next piece of a reply reuses its memory): only once nothing has
