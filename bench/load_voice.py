@@ -69,6 +69,8 @@ class Turn:
     transcript: str = ""
     first_audio: float | None = None
     longest_gap_ms: float = 0.0
+    reply_s: float = 0.0
+    """Reply audio received."""
     status: str = ""
 
 
@@ -146,6 +148,7 @@ class Caller:
                 response_id = event["response"]["id"]
             elif kind == "response.output_audio.delta" and event["response_id"] == response_id:
                 seconds = len(base64.b64decode(event["delta"])) / BYTES_PER_MS / 1000
+                turn.reply_s += seconds
                 if play_at is None:
                     turn.first_audio, play_at = at, at
                 elif at > play_at:
@@ -293,6 +296,7 @@ async def measure(peer: Peer, callers: int, turns: int, pattern: str, seed: int)
         "transcript_ms": _percentiles(transcript),
         "longest_gap_ms": _percentiles(gaps) | {"max": max(gaps, default=float("nan"))},
         "cpu_s_per_turn": cpu / max(1, len(all_turns)),
+        "reply_s_per_turn": sum(t.reply_s for t in all_turns) / max(1, len(all_turns)),
         "wer": wer,
     }
 

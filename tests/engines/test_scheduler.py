@@ -164,3 +164,19 @@ async def test_a_failing_batch_reaches_every_caller() -> None:
     await blocker
     for outcome in await asyncio.gather(*tasks, return_exceptions=True):
         assert isinstance(outcome, RuntimeError) and "gave 1 results" in str(outcome)
+
+
+@pytest.mark.slow  # waits out the idle time twice (~4 s)
+async def test_freed_memory_goes_back_only_once_every_worker_is_idle() -> None:
+    """A worker that waited out `idle_trim_s` while the other one ran a long job does not trim the
+    heap just after that job (the next piece of a reply reuses its memory): only once nothing has
+    run for `idle_trim_s`, and only once."""
+    scheduler = InferenceScheduler(2, idle_trim_s=1.0)
+    started = time.monotonic()
+    await scheduler.run(Priority.URGENT, time.sleep, 1.5)  # the other worker times out at 1 s and 2 s
+    await asyncio.sleep(max(0.0, started + 2.4 - time.monotonic()))
+    assert scheduler.stats.trims == 0  # 0.9 s after the job: not idle long enough
+    await _eventually(lambda: scheduler.stats.trims == 1)
+    assert time.monotonic() - started >= 2.5
+    await asyncio.sleep(1.2)
+    assert scheduler.stats.trims == 1  # nothing ran since: nothing more to return

@@ -20,8 +20,9 @@ the runtime does so only with `REALTALK_STT_BATCH`, since each waits for the who
 
 The queue is bounded; a job whose caller stopped waiting (a cancelled reply) is skipped without
 running. Bounding the workers also bounds memory: each concurrent synthesis holds its own large
-intermediate tensors, and once the machine has been idle for `IDLE_TRIM_S` the freed heap goes
-back to the OS.
+intermediate tensors, kept on the heap for the next job while the machine is busy (mapping them
+fresh each time cost 9 % of a synthesis in page faults), and once it has been idle for
+`IDLE_TRIM_S` the freed heap goes back to the OS.
 """
 
 from __future__ import annotations
@@ -47,9 +48,13 @@ DEFAULT_MAX_PENDING = 256
 MAX_BATCH = 8
 """Jobs run together by one batched call at most (a Whisper batch of 8 ten-second windows holds
 ~60 MB of encoder activations)."""
-IDLE_TRIM_S = 1.0
-"""Trimming the heap right after each job stalled every thread's allocations under load (longer
-gaps inside replies in bench/load_voice.py); after a second of idleness it costs nobody."""
+IDLE_TRIM_S = 30.0
+"""Freed heap goes back to the OS once the machine has been idle this long. Trimming right after
+each job stalled every thread's allocations under load (longer gaps inside replies in
+bench/load_voice.py); trimming after 1 s of idleness still trimmed between a reply's pieces
+(synthesised up to 4 s ahead of playback) and between a caller's turns, and every synthesis then
+page-faulted its activations in afresh: 70,000-110,000 faults, 0.07-0.09 CPU-s, per turn of
+bench/live_cpu.py. A caller's turn comes back within seconds; a quiet server gives memory back."""
 SPECULATIVE_WAIT_S = 0.3
 """Speculation runs in the end-of-turn pause (500 ms by default, the first 160 ms spent before it
 starts); work that cannot start within this is not ready before the turn is confirmed anyway."""
@@ -93,12 +98,20 @@ class SchedulerStats:
     """Jobs that ran in another job's batched call."""
     waited_s: dict[str, float] = field(default_factory=dict)
     """Total queueing time per priority class."""
+    trims: int = 0
+    """Times freed heap went back to the OS (after `idle_trim_s` with nothing running)."""
 
 
 class InferenceScheduler:
     """Runs blocking inference calls on `workers` threads, most pressing first (module docstring)."""
 
-    def __init__(self, workers: int | None = None, *, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        idle_trim_s: float = IDLE_TRIM_S,
+    ) -> None:
         self.workers = max(1, workers if workers is not None else len(os.sched_getaffinity(0)))
         self.max_pending = max_pending
         self.stats = SchedulerStats()
@@ -108,6 +121,9 @@ class InferenceScheduler:
         self._lock = threading.Condition()
         self._threads: list[threading.Thread] = []
         self._ran_since_trim = False
+        self._last_done = 0.0
+        """When a job last finished (`time.monotonic()`): the machine is idle `idle_trim_s` after."""
+        self.idle_trim_s = idle_trim_s
         self._exclusive: set[object] = set()
         """Resources a running job holds (an engine that serves one call at a time)."""
 
@@ -232,13 +248,20 @@ class InferenceScheduler:
             thread.start()
 
     def _serve(self) -> None:
+        trim = False
         while True:
+            if trim:  # outside the lock: a session submitting work must not wait for it
+                trim = False
+                _release_free_memory()
             with self._lock:
-                if not self._lock.wait_for(self._has_runnable, timeout=IDLE_TRIM_S):
-                    trim = self._ran_since_trim and not self._running and not self._heap
+                if not self._lock.wait_for(self._has_runnable, timeout=self.idle_trim_s):
+                    # Idle: no job finished on any worker for `idle_trim_s` (this worker's own wait
+                    # may have run out while another ran a long job).
+                    idle = time.monotonic() - self._last_done >= self.idle_trim_s
+                    trim = self._ran_since_trim and idle and not self._running and not self._heap
                     if trim:
                         self._ran_since_trim = False
-                        _release_free_memory()
+                        self.stats.trims += 1
                     continue
                 job = self._pop_runnable()
                 if job.future.cancelled():  # the caller stopped waiting
@@ -267,6 +290,7 @@ class InferenceScheduler:
                 self.stats.ran += len(jobs)
                 self.stats.batched += len(jobs) - 1
                 self._ran_since_trim = True
+                self._last_done = time.monotonic()
             for each, (result, error) in zip(jobs, outcomes, strict=True):
                 with contextlib.suppress(RuntimeError):  # the caller's loop has closed: nobody waits
                     each.loop.call_soon_threadsafe(_settle, each.future, result, error)
@@ -296,15 +320,39 @@ class InferenceScheduler:
         return outcomes
 
 
-def _load_malloc_trim() -> Callable[[int], int] | None:
+def _load_glibc() -> Any:
     name = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
         return None
+    glibc = libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt")
+    return libc if glibc else None
 
 
-_malloc_trim = _load_malloc_trim()
+_glibc = _load_glibc()
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+KEEP_ON_HEAP_BYTES = 256 << 20
+"""Freed blocks up to this size stay on the heap until the machine is idle. glibc otherwise maps
+every large block fresh and unmaps it when freed, so each synthesis page-faulted its activations
+in again: ~6,000 minor faults per second of speech, ~9 % of Piper's CPU (a long sentence 0.45-0.51
+vs 0.41-0.43 CPU-s, bench/live_cpu.py's answer 0.78-0.82 vs 0.73-0.75 CPU-s). Held memory is
+bounded by what the workers run at once, and returned after `IDLE_TRIM_S` of idleness
+(`_release_free_memory`)."""
+
+
+def keep_freed_memory_until_idle() -> None:
+    """Serve large blocks from the heap and keep freed ones there (see `KEEP_ON_HEAP_BYTES`).
+
+    Process-wide, and only whole before other threads allocate: it also puts every thread on the
+    main heap, since a thread's own arena holds at most 64 MB and a long sentence's activations
+    are more (mapped fresh again). Without glibc, nothing changes."""
+    if _glibc is not None:
+        _glibc.mallopt(_M_ARENA_MAX, 1)
+        _glibc.mallopt(_M_MMAP_THRESHOLD, KEEP_ON_HEAP_BYTES)
+        _glibc.mallopt(_M_TRIM_THRESHOLD, 2 * KEEP_ON_HEAP_BYTES)  # no trimming on each free either
 
 
 def _release_free_memory() -> None:
@@ -313,8 +361,8 @@ def _release_free_memory() -> None:
     Measured: after ten long syntheses on two workers, +260 MB stayed resident without this and
     none with it; it takes ~20 ms when there is much to return and ~0.1 ms when there is not.
     """
-    if _malloc_trim is not None:
-        _malloc_trim(0)
+    if _glibc is not None:
+        _glibc.malloc_trim(0)
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -29,8 +29,9 @@ class Item:
     """Text the brain sees (transcript of audio, images' text); None while either is pending."""
     image_texts: dict[int, str | None] = field(default_factory=dict)
     """What OCR read in each `input_image` part, by content index (None: unreadable)."""
-    audio: bytes = b""
-    """Input or output audio in the session's wire format (for retrieve and truncate)."""
+    audio: bytes | bytearray = b""
+    """Input or output audio in the session's wire format (for retrieve and truncate). A reply's
+    grows a delta at a time, in a bytearray (`bytes +=` copied the whole reply per delta)."""
     audio_rate_bytes_per_ms: float = 48.0
     segments: list[tuple[float, float, str]] = field(default_factory=list)
     """Output audio only: (start_ms, end_ms, text) per spoken sentence."""

@@ -288,6 +288,8 @@ class Responses:
             return
         item = self._open_message(response, "output_audio")
         start_ms = len(item.audio) / item.audio_rate_bytes_per_ms
+        if not isinstance(item.audio, bytearray):
+            item.audio = bytearray(item.audio)
         item.audio += audio
         end_ms = len(item.audio) / item.audio_rate_bytes_per_ms
         if response.first_audio_at is None:

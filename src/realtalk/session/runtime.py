@@ -64,8 +64,10 @@ log = logging.getLogger(__name__)
 
 SendEvent = Callable[[dict[str, Any]], Awaitable[None]]
 
-AUDIO_CHUNK_MS = 100
-"""Size of one `response.output_audio.delta`."""
+AUDIO_CHUNK_MS = 200
+"""Size of one `response.output_audio.delta`. Each delta costs the event loop a WebSocket frame
+and its wake-ups: 100 ms deltas cost ~0.09 CPU-s more per 18 s reply than these (bench/live_cpu.py,
+one caller), and half the lead still stays queued at the client."""
 DEFAULT_LEAD_MS = 400
 """How far reply audio may run ahead of real time. Enough to ride out network jitter; small
 enough that a barge-in leaves little already-sent audio for the client to drop."""
