@@ -191,7 +191,10 @@ class Runner:
         self.app = app
         self.spoken = spoken
         self.today = today
-        self.schemas = {spec.name: spec.parameters for spec in builtin_apps()[app].tools.specs()}
+        served = builtin_apps()[app]
+        # The app's own tools and the handoffs to its agents: both are the session's tools.
+        specs = [*served.tools.specs(), *(agent.handoff().tool for agent in served.agents)]
+        self.schemas = {spec.name: spec.parameters for spec in specs}
         self.api = httpx.AsyncClient(
             base_url=f"{server.http_url}/apps/tasks/api", headers={"Authorization": f"Bearer {API_KEY}"}
         )
