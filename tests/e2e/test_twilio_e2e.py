@@ -37,6 +37,12 @@ from tests.twilio_peer import (
 
 pytestmark = pytest.mark.slow
 
+TRANSCRIBE_INPUT = {
+    "type": "session.update",
+    "session": {"type": "realtime", "audio": {"input": {"transcription": {"model": "whisper-1"}}}},
+}
+"""The backend asks for the caller's words as transcripts."""
+
 
 def clip(index: int) -> bytes:
     return ulaw_8k(load_wav_16k(librivox_clips()[index][0]))
@@ -110,15 +116,7 @@ async def test_stream_without_a_valid_token_is_closed(server: LiveServer) -> Non
 
 async def test_spoken_call_reply_marks_and_dtmf(server: LiveServer) -> None:
     async with phone_call(server) as (peer, backend):
-        await backend.send(
-            {
-                "type": "session.update",
-                "session": {
-                    "type": "realtime",
-                    "audio": {"input": {"transcription": {"model": "whisper-1"}}},
-                },
-            }
-        )
+        await backend.send(TRANSCRIBE_INPUT)
         # Garbage mid-call is ignored; the call goes on.
         await peer.send_raw("not json")
         await peer.send_raw(b"\x00\x01")
@@ -202,15 +200,7 @@ async def test_a_caller_flooding_audio_stalls_nobody_and_the_call_goes_on(server
     with everyone else (a health check waited the whole flood, ~4 s, before the reader yielded),
     its memory stays flat, and the call goes on hearing its caller."""
     async with phone_call(server) as (peer, backend):
-        await backend.send(
-            {
-                "type": "session.update",
-                "session": {
-                    "type": "realtime",
-                    "audio": {"input": {"transcription": {"model": "whisper-1"}}},
-                },
-            }
-        )
+        await backend.send(TRANSCRIBE_INPUT)
         before = server.rss_kib()
         flood = asyncio.create_task(peer.say((clip(1) + ulaw_silence(600)) * 60, realtime=False))
         slowest = 0.0
