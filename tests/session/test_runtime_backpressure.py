@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -65,7 +66,6 @@ class _CountingStt:
 
 async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued() -> None:
     scheduler = InferenceScheduler(workers=1)
-    busy, release = threading.Event(), threading.Event()
     stt = _CountingStt()
     session = RealtimeSession(model="realtalk", vad=QuietVad())
     runtime = SessionRuntime(
@@ -78,18 +78,12 @@ async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued
         scheduler=scheduler,  # type: ignore[arg-type]
     )
     await runtime.start([])
-    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
-    await asyncio.to_thread(busy.wait, 5)
-    runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32), speculative=True, epoch=1)])
-    runtime.submit([Transcribe("item_1", np.zeros(3200, np.float32), speculative=True, epoch=2)])
-    await runtime.drain()
-    await asyncio.sleep(0.05)
-    release.set()
-    await blocker
-    for _ in range(100):
-        if stt.heard:
-            break
-        await asyncio.sleep(0.02)
+    async with _worker_held(scheduler):
+        runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32), speculative=True, epoch=1)])
+        runtime.submit([Transcribe("item_1", np.zeros(3200, np.float32), speculative=True, epoch=2)])
+        await runtime.drain()
+        await asyncio.sleep(0.05)
+    await _until(lambda: bool(stt.heard))
     await asyncio.sleep(0.1)
     assert stt.heard == [3200], "only the latest pause is transcribed"
     await runtime.close()
@@ -111,7 +105,6 @@ class _CountingTurnModel:
 
 async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> None:
     scheduler = InferenceScheduler(workers=1)
-    busy, release = threading.Event(), threading.Event()
     model = _CountingTurnModel()
     session = RealtimeSession(model="realtalk", vad=QuietVad())
     runtime = SessionRuntime(
@@ -125,19 +118,13 @@ async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> 
         turn=model,
     )  # type: ignore[arg-type]
     await runtime.start([])
-    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
-    await asyncio.to_thread(busy.wait, 5)
-    runtime.submit([PredictTurnEnd("item_1", np.zeros(1600, np.float32), 100.0)])
-    runtime.submit([PredictTurnEnd("item_1", np.zeros(3200, np.float32), 300.0)])
-    runtime.submit([PredictTurnEnd("item_2", np.zeros(800, np.float32), 50.0)])
-    await runtime.drain()
-    await asyncio.sleep(0.05)
-    release.set()
-    await blocker
-    for _ in range(100):
-        if len(model.heard) >= 2:
-            break
-        await asyncio.sleep(0.02)
+    async with _worker_held(scheduler):
+        runtime.submit([PredictTurnEnd("item_1", np.zeros(1600, np.float32), 100.0)])
+        runtime.submit([PredictTurnEnd("item_1", np.zeros(3200, np.float32), 300.0)])
+        runtime.submit([PredictTurnEnd("item_2", np.zeros(800, np.float32), 50.0)])
+        await runtime.drain()
+        await asyncio.sleep(0.05)
+    await _until(lambda: len(model.heard) >= 2)
     await asyncio.sleep(0.1)
     assert sorted(model.heard) == [800, 3200], "only each turn's latest pause is judged"
     await runtime.close()
@@ -146,7 +133,6 @@ async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> 
 @pytest.mark.parametrize("batch", [True, False])
 async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is_off(batch: bool) -> None:
     scheduler = InferenceScheduler(workers=1)
-    busy, release = threading.Event(), threading.Event()
     stt = _CountingStt()
     runtimes = [
         SessionRuntime(
@@ -163,21 +149,12 @@ async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is
     ]
     for runtime in runtimes:
         await runtime.start([])
-    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
-    await asyncio.to_thread(busy.wait, 5)
-    for runtime in runtimes:
-        runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32))])
-        await runtime.drain()
-    for _ in range(100):
-        if scheduler.pending == len(runtimes):
-            break
-        await asyncio.sleep(0.02)
-    release.set()
-    await blocker
-    for _ in range(100):
-        if len(stt.heard) == len(runtimes):
-            break
-        await asyncio.sleep(0.02)
+    async with _worker_held(scheduler):
+        for runtime in runtimes:
+            runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32))])
+            await runtime.drain()
+        await _until(lambda: scheduler.pending == len(runtimes))
+    await _until(lambda: len(stt.heard) == len(runtimes))
     assert len(stt.heard) == len(runtimes)
     assert stt.batches == ([3] if batch else []), "one call for all three, or one plain call each"
     for runtime in runtimes:
@@ -186,3 +163,24 @@ async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is
 
 async def _ignore(_: dict[str, Any]) -> None:
     return None
+
+
+@contextlib.asynccontextmanager
+async def _worker_held(scheduler: InferenceScheduler) -> AsyncIterator[None]:
+    """Keep the scheduler's only worker busy inside the block, so what is submitted there queues up."""
+    busy, release = threading.Event(), threading.Event()
+    blocker = asyncio.create_task(scheduler.run(Priority.URGENT, lambda: (busy.set(), release.wait(5))))
+    await asyncio.to_thread(busy.wait, 5)
+    try:
+        yield
+    finally:
+        release.set()
+        await blocker
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Wait up to two seconds for a condition the worker thread makes true."""
+    for _ in range(100):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
