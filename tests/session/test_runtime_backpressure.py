@@ -67,17 +67,7 @@ class _CountingStt:
 async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued() -> None:
     scheduler = InferenceScheduler(workers=1)
     stt = _CountingStt()
-    session = RealtimeSession(model="realtalk", vad=QuietVad())
-    runtime = SessionRuntime(
-        session,
-        stt=stt,
-        tts=None,
-        brain=BuiltinBrain(),
-        store=None,
-        send=_ignore,
-        scheduler=scheduler,  # type: ignore[arg-type]
-    )
-    await runtime.start([])
+    runtime = await _started_runtime(scheduler, stt=stt)
     async with _worker_held(scheduler):
         runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32), speculative=True, epoch=1)])
         runtime.submit([Transcribe("item_1", np.zeros(3200, np.float32), speculative=True, epoch=2)])
@@ -106,18 +96,7 @@ class _CountingTurnModel:
 async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> None:
     scheduler = InferenceScheduler(workers=1)
     model = _CountingTurnModel()
-    session = RealtimeSession(model="realtalk", vad=QuietVad())
-    runtime = SessionRuntime(
-        session,
-        stt=None,
-        tts=None,
-        brain=BuiltinBrain(),
-        store=None,
-        send=_ignore,
-        scheduler=scheduler,
-        turn=model,
-    )  # type: ignore[arg-type]
-    await runtime.start([])
+    runtime = await _started_runtime(scheduler, turn=model)
     async with _worker_held(scheduler):
         runtime.submit([PredictTurnEnd("item_1", np.zeros(1600, np.float32), 100.0)])
         runtime.submit([PredictTurnEnd("item_1", np.zeros(3200, np.float32), 300.0)])
@@ -134,21 +113,7 @@ async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> 
 async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is_off(batch: bool) -> None:
     scheduler = InferenceScheduler(workers=1)
     stt = _CountingStt()
-    runtimes = [
-        SessionRuntime(
-            RealtimeSession(model="realtalk", vad=QuietVad()),
-            stt=stt,
-            tts=None,
-            brain=BuiltinBrain(),
-            store=None,
-            send=_ignore,
-            scheduler=scheduler,
-            batch=batch,
-        )
-        for _ in range(3)
-    ]
-    for runtime in runtimes:
-        await runtime.start([])
+    runtimes = [await _started_runtime(scheduler, stt=stt, batch=batch) for _ in range(3)]
     async with _worker_held(scheduler):
         for runtime in runtimes:
             runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32))])
@@ -159,6 +124,25 @@ async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is
     assert stt.batches == ([3] if batch else []), "one call for all three, or one plain call each"
     for runtime in runtimes:
         await runtime.close()
+
+
+async def _started_runtime(
+    scheduler: InferenceScheduler, *, stt: Any = None, turn: Any = None, batch: bool = False
+) -> SessionRuntime:
+    """A started runtime for a quiet session on `scheduler`, with only the engines given."""
+    runtime = SessionRuntime(
+        RealtimeSession(model="realtalk", vad=QuietVad()),
+        stt=stt,
+        tts=None,
+        brain=BuiltinBrain(),
+        store=None,
+        send=_ignore,
+        scheduler=scheduler,
+        turn=turn,
+        batch=batch,
+    )
+    await runtime.start([])
+    return runtime
 
 
 async def _ignore(_: dict[str, Any]) -> None:
