@@ -55,6 +55,9 @@ TOKEN_TTL_S = 60.0
 """Twilio opens the stream within a second or two of fetching the TwiML."""
 MAX_PENDING_TOKENS = 1000
 """Calls being set up at once; the oldest token is dropped past this (its call fails to start)."""
+KEYPAD = "0123456789*#ABCD"
+"""What a `dtmf` message's `digit` may be: one key (the RFC 4733 events SIP hears too). Anything
+else would reach the session's listeners and the conversation as the key's name."""
 MAX_BAD_MESSAGES = 100
 """Malformed messages tolerated in one stream before it is closed as broken."""
 RATE = G711_ULAW.rate
@@ -417,8 +420,8 @@ class TwilioStream:
                 runtime.submit(session.feed_audio(ulaw))
             elif event == "dtmf":
                 digit = body.get("digit") if isinstance(body, dict) else None
-                if not isinstance(digit, str) or not digit:
-                    self._bad("dtmf without a digit")
+                if not isinstance(digit, str) or len(digit) != 1 or digit not in KEYPAD:
+                    self._bad("dtmf without a keypad digit")
                     continue
                 # Nobody watching (no sideband backend): the agent answers the key press itself.
                 runtime.submit(session.dtmf_received(digit, int(time.time()), answer=not call.listeners))
