@@ -24,12 +24,6 @@ BODY_BYTES = 200 * 2**20
 CHUNK = 65536
 
 
-def rss_mib(server: LiveServer) -> float:
-    assert server.process is not None
-    status = Path(f"/proc/{server.process.pid}/status").read_text().splitlines()
-    return int(next(line.split()[1] for line in status if line.startswith("VmRSS"))) / 1024
-
-
 def upload(port: int, path: str, sent: list[int]) -> None:
     """Stream a chunked body until the server stops taking it; record how much went out."""
     with socket.create_connection(("127.0.0.1", port)) as sock:
@@ -49,7 +43,7 @@ def upload(port: int, path: str, sent: list[int]) -> None:
 
 def bench_bodies(server: LiveServer) -> None:
     for path in ("/web/login", "/v1/realtime/client_secrets", "/v1/realtalk/chat"):
-        before = rss_mib(server)
+        before = server.rss_kib() / 1024
         sent: list[int] = []
         threads = [threading.Thread(target=upload, args=(server.port, path, sent)) for _ in range(5)]
         for thread in threads:
@@ -60,7 +54,7 @@ def bench_bodies(server: LiveServer) -> None:
         print(
             f"{path}: 5 x 200 MiB chunked, sent before the cut-off (kernel buffers included): "
             f"median {statistics.median(sent) / 2**20:.1f} MiB, max {max(sent) / 2**20:.1f} MiB; "
-            f"server RSS {before:.0f} -> {rss_mib(server):.0f} MiB"
+            f"server RSS {before:.0f} -> {server.rss_kib() / 1024:.0f} MiB"
         )
 
 

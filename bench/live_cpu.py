@@ -32,22 +32,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import load_voice
 from bench.load_voice import Peer, measure, realtalk_peer
-from tests.live_server import LiveServer, start_server
+from tests.live_server import LiveServer
 
 PROBE_DIR = Path(__file__).with_name("cpu_probe")
 
 
 def start(data: Path, fake_llm: str, src: str | None, probe_out: Path) -> LiveServer:
-    paths = [str(PROBE_DIR)] + ([str(Path(src).resolve())] if src else [])
-    env = {
-        "REALTALK_LLM_BASE_URL": fake_llm,
-        "REALTALK_LLM_MODEL": "fake",
-        "PYTHONPATH": os.pathsep.join(paths),
-    }
-    env |= {"REALTALK_MAX_SESSIONS": "0", "REALTALK_MAX_QUEUE_WAIT_MS": "0", "REALTALK_MAX_LOOP_LAG_MS": "0"}
-    env["REALTALK_PROBE_OUT"] = str(probe_out)
-    return start_server(data, **env)
+    """`load_voice`'s server, with the probe (`cpu_probe/sitecustomize.py`) loaded into it."""
+    return load_voice.start(data, fake_llm, src, [str(PROBE_DIR)], REALTALK_PROBE_OUT=str(probe_out))
 
 
 def snapshot(pid: int, out: Path) -> dict[str, Any]:

@@ -307,13 +307,18 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(values), "p95": float(np.percentile(values, 95))}
 
 
-def start(data: Path, fake_llm: str, src: str | None) -> LiveServer:
+def start(
+    data: Path, fake_llm: str, src: str | None, paths: list[str] | None = None, **extra: str
+) -> LiveServer:
+    """A server on the fake LLM, running the code in `src` (else this checkout's), with `paths`
+    first on its import path and `extra` in its environment."""
     env = {"REALTALK_LLM_BASE_URL": fake_llm, "REALTALK_LLM_MODEL": "fake"}
     # No admission control: every caller gets in, and the curves show what that costs.
     env |= {"REALTALK_MAX_SESSIONS": "0", "REALTALK_MAX_QUEUE_WAIT_MS": "0", "REALTALK_MAX_LOOP_LAG_MS": "0"}
-    if src is not None:
-        env["PYTHONPATH"] = str(Path(src).resolve())
-    return start_server(data, **env)
+    paths = [*(paths or []), *([str(Path(src).resolve())] if src is not None else [])]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    return start_server(data, **env, **extra)
 
 
 def show(label: str, row: dict[str, Any]) -> None:

@@ -33,7 +33,7 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.live_server import API_KEY, start_server
+from tests.live_server import API_KEY, LiveServer, start_server
 from tests.realtime_client import pcm24k
 from tests.speech_data import cards_clips, librivox_clips, load_wav_16k, word_error_rate
 
@@ -168,14 +168,7 @@ async def _done_of(client: Client, response_id: str) -> tuple[float, dict[str, A
     raise TimeoutError("response.done")
 
 
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
-async def memory_per_session(url: str, key: str, pid: int, extra: int = 10) -> float:
+async def memory_per_session(url: str, key: str, server: LiveServer, extra: int = 10) -> float:
     async def open_session() -> Any:
         ws = await websockets.connect(
             url, additional_headers={"Authorization": f"Bearer {key}"}, max_size=None
@@ -190,10 +183,10 @@ async def memory_per_session(url: str, key: str, pid: int, extra: int = 10) -> f
 
     first = await open_session()
     await asyncio.sleep(1)
-    before = rss_kb(pid)
+    before = server.rss_kib()
     others = [await open_session() for _ in range(extra)]
     await asyncio.sleep(1)
-    after = rss_kb(pid)
+    after = server.rss_kib()
     for ws in [first, *others]:
         await ws.close()
     return (after - before) / extra / 1024
@@ -256,7 +249,7 @@ async def main() -> None:
         )
         print(f"STT WER (LibriVox)  {wer:.3f}  over {len(references)} clips")
         if server is not None and server.process is not None:
-            mb = await memory_per_session(url, args.key, server.process.pid)
+            mb = await memory_per_session(url, args.key, server)
             print(f"memory per extra session  {mb:.1f} MiB")
     finally:
         if server is not None:

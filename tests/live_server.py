@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 API_KEY = "test-key-0123456789"
 
@@ -122,3 +123,15 @@ def serving(data_dir: Path, *args: str, **env: str) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+def scrape(server: LiveServer, key: str = API_KEY) -> dict[str, float]:
+    """`GET /metrics`, parsed by prometheus_client's own parser: {'name{label=value,...}': value}."""
+    response = httpx.get(f"{server.http_url}/metrics", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200, response.text
+    samples: dict[str, float] = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            labels = ",".join(f"{k}={v}" for k, v in sorted(sample.labels.items()))
+            samples[f"{sample.name}{{{labels}}}"] = sample.value
+    return samples

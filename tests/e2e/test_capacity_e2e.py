@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import redis
-from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 from websockets.client import ClientProtocol
 from websockets.exceptions import InvalidStatus
@@ -20,7 +19,7 @@ from websockets.http11 import Response
 from websockets.uri import parse_uri
 
 from realtalk.ratelimits.policy import key_id
-from tests.live_server import API_KEY, LiveServer, serving
+from tests.live_server import API_KEY, LiveServer, scrape, serving
 from tests.realtime_client import Recorder, pcm24k, realtime, silence
 from tests.redis_server import redis_server
 from tests.speech_data import librivox_clips, load_wav_16k
@@ -193,18 +192,6 @@ def test_a_client_that_stops_reading_is_closed_with_a_clear_code(server: LiveSer
         assert time.monotonic() < deadline, "the slow client's session was never ended"
         time.sleep(0.2)
     assert httpx.get(f"{server.http_url}/healthz").status_code == 200
-
-
-def scrape(server: LiveServer, key: str = API_KEY) -> dict[str, float]:
-    """`GET /metrics`, parsed by prometheus_client's own parser: {'name{label=value,...}': value}."""
-    response = httpx.get(f"{server.http_url}/metrics", headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 200, response.text
-    samples: dict[str, float] = {}
-    for family in text_string_to_metric_families(response.text):
-        for sample in family.samples:
-            labels = ",".join(f"{k}={v}" for k, v in sorted(sample.labels.items()))
-            samples[f"{sample.name}{{{labels}}}"] = sample.value
-    return samples
 
 
 async def test_metrics_count_sessions_refusals_and_time_a_spoken_turn(server: LiveServer) -> None:

@@ -31,8 +31,7 @@ from websockets.exceptions import ConnectionClosed
 
 from realtalk.config import Settings
 from realtalk.engines.loader import load_speech_engines
-from tests.e2e.test_capacity_e2e import scrape
-from tests.live_server import API_KEY, LiveServer, free_port, serving
+from tests.live_server import API_KEY, LiveServer, free_port, scrape, serving
 from tests.realtime_client import Recorder
 from tests.sip_caller import (
     DTMF_PCAP,

@@ -8,6 +8,8 @@ What the caller hears is transcribed back with the repo's Whisper.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -122,6 +124,9 @@ async def test_spoken_call_reply_marks_and_dtmf(server: LiveServer) -> None:
         await peer.send_raw(b"\x00\x01")
         await peer.send_raw('{"event": "media", "media": {"payload": "***"}}')
         await peer.send_raw('{"event": "surprise", "streamSid": "x"}')
+        # Seconds of speech in one message (Twilio's are 20 ms): ignored, not heard at once.
+        whole = base64.b64encode(clip(2) + ulaw_silence(900)).decode()
+        await peer.send_raw(json.dumps({"event": "media", "media": {"payload": whole}}))
         await peer.say(clip(1) + ulaw_silence(900))  # "he was not an ill disposed young man"
         transcript = await backend.until("conversation.item.input_audio_transcription.completed")
         reference = librivox_clips()[1][1]  # μ-law at 8 kHz: a word may be misheard ("old-sposed")
@@ -142,6 +147,7 @@ async def test_spoken_call_reply_marks_and_dtmf(server: LiveServer) -> None:
         heard = await asyncio.to_thread(stt.transcribe, ulaw_to_16k(bytes(peer.played)))
         assert word_error_rate(said, heard.text) <= 0.35, (said, heard.text)
 
+        await peer.press("7" * 100_000)  # not a key: ignored, never passed on as one
         await peer.press("7")
         dtmf = await backend.until("input_audio_buffer.dtmf_event_received")
         assert dtmf["event"] == "7"

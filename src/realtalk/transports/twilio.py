@@ -55,6 +55,12 @@ TOKEN_TTL_S = 60.0
 """Twilio opens the stream within a second or two of fetching the TwiML."""
 MAX_PENDING_TOKENS = 1000
 """Calls being set up at once; the oldest token is dropped past this (its call fails to start)."""
+MAX_MEDIA_BYTES = G711_ULAW.rate
+"""A `media` message's payload at most (1 s of μ-law; Twilio's are 20 ms): the session hears a
+payload at once, on the event loop, so one of minutes would stall every other call for seconds."""
+KEYPAD = "0123456789*#ABCD"
+"""What a `dtmf` message's `digit` may be: one key (the RFC 4733 events SIP hears too). Anything
+else would reach the session's listeners and the conversation as the key's name."""
 MAX_BAD_MESSAGES = 100
 """Malformed messages tolerated in one stream before it is closed as broken."""
 RATE = G711_ULAW.rate
@@ -411,14 +417,14 @@ class TwilioStream:
             body = message.get(event)
             if event == "media":
                 ulaw = _b64(body.get("payload")) if isinstance(body, dict) else None
-                if ulaw is None:
-                    self._bad("media without a base64 payload")
+                if ulaw is None or len(ulaw) > MAX_MEDIA_BYTES:
+                    self._bad("media without a base64 payload of at most 1 s")
                     continue
                 runtime.submit(session.feed_audio(ulaw))
             elif event == "dtmf":
                 digit = body.get("digit") if isinstance(body, dict) else None
-                if not isinstance(digit, str) or not digit:
-                    self._bad("dtmf without a digit")
+                if not isinstance(digit, str) or len(digit) != 1 or digit not in KEYPAD:
+                    self._bad("dtmf without a keypad digit")
                     continue
                 # Nobody watching (no sideband backend): the agent answers the key press itself.
                 runtime.submit(session.dtmf_received(digit, int(time.time()), answer=not call.listeners))
