@@ -675,7 +675,7 @@ def _opens_new(tools: Sequence[ToolSpec], text: str) -> bool:
 
 _ON_IT = re.compile(r"\b(?:to|on|onto|for)\s+(?:it|that|this|them)\b", re.I)
 _VERB_AND_OBJECT = re.compile(
-    r"^\W*(?:(?:please|can\s+you|could\s+you|ok(?:ay)?|now)\s+){0,3}(?P<verb>[a-z]+)\s+"
+    r"^\W*" + lexicon.run_of(r"please|can\s+you|could\s+you|ok(?:ay)?|now", 3) + r"(?P<verb>[a-z]+)\s+"
     r"(?:(?:a|an|the|another|some)\s+)?(?!(?:it|that|this|them|those|these)\b)(?P<object>[a-z]+)",
     re.I,
 )
@@ -775,11 +775,14 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
 # "... and tag it shopping": "and" before a verb with a pronoun object opens another clause.
 _NEXT_CLAUSE = re.compile(r"\s*,?\s+and\s+(?=[a-z]+\s+(?:it|that|this)\b)", re.I)
 _PRONOUN_CLAUSE = re.compile(
-    r"^\W*(?:(?:also|then|please|and|oh|ok(?:ay)?|now)\s+){0,3}[a-z]+\s+(?:it|that|this)\b", re.I
+    r"^\W*" + lexicon.run_of(r"also|then|please|and|oh|ok(?:ay)?|now", 3) + r"[a-z]+\s+(?:it|that|this)\b",
+    re.I,
 )
 _MAX_CLAUSES = 3
 _ARRANGING = re.compile(
-    r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)*(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
+    r"^\W*"
+    + lexicon.run_of(r"please|just|can\s+you|could\s+you")
+    + r"(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
     re.I,
 )
 _TIME_KINDS = ("datetime", "date", "time")

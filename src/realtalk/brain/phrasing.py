@@ -13,17 +13,9 @@ from __future__ import annotations
 
 import re
 
-from . import extract
+from . import extract, lexicon
 
-
-def _run_of(words: str, most: int = 4) -> str:
-    """A regex for a run of at most `most` of the `words` alternatives, each followed by space: the
-    lead-in words before a request ("so", "please", "can you", "maybe"). The run is bounded, or a
-    long "please please ..." would be rescanned from every word."""
-    return rf"(?:(?:{words})\s+){{0,{most}}}"
-
-
-_ASKING = _run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
+_ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
 
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
@@ -41,16 +33,16 @@ _SPLIT_PHRASAL = re.compile(
 # A request that starts after some talk: "..., could you (maybe) add", "... so please add".
 _FRAME = re.compile(
     r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
-    rf"(?P<frame>{_run_of(r'so|and|but|ok(?:ay)?|well|anyway')}"
+    rf"(?P<frame>{lexicon.run_of(r'so|and|but|ok(?:ay)?|well|anyway')}"
     r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
-    rf"{_run_of(r'maybe|please|just|also|quickly|kindly')}[a-z]+)",
+    rf"{lexicon.run_of(r'maybe|please|just|also|quickly|kindly')}[a-z]+)",
     re.I,
 )
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
     r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
-    rf"\s+{_run_of(r'maybe|please|just|possibly')}",
+    rf"\s+{lexicon.run_of(r'maybe|please|just|possibly')}",
     re.I,
 )
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.

@@ -50,7 +50,9 @@ def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
 _NEW_THING = 2.0
 """Less for a tool that changes an existing thing when the request's object is a new one ("a haircut")."""
 _INDEFINITE = re.compile(
-    r"^\W*(?:(?:please|can\s+you|could\s+you|would\s+you|just)\s+)*[a-z]+\s+(?:a|an|another|some)\s+([a-z]+)(?:\s+([a-z]+))?",
+    r"^\W*"
+    + lexicon.run_of(r"please|can\s+you|could\s+you|would\s+you|just")
+    + r"[a-z]+\s+(?:a|an|another|some)\s+([a-z]+)(?:\s+([a-z]+))?",
     re.I,
 )
 
