@@ -667,7 +667,7 @@ def _opens_new(tools: Sequence[ToolSpec], text: str) -> bool:
     if found is None or _ON_IT.search(text):
         return False
     verb, thing = lexicon.stem(found.group("verb").lower()), lexicon.stem(found.group("object").lower())
-    creators = [t for t in tools if intent.creates(t) and verb == lexicon.stem(lexicon.name_words(t.name)[0])]
+    creators = [t for t in tools if intent.creates(t) and verb == routing.verb_of(t)]
     own = {lexicon.stem(w) for t in creators[:1] for w in lexicon.name_words(t.name)}
     named = {lexicon.stem(w) for t in tools for w in lexicon.name_words(t.name)} - own
     return bool(creators) and thing not in named

@@ -30,7 +30,7 @@ class Match:
 
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
-    verbs = {_verb_of(t) for t in tools}
+    verbs = {verb_of(t) for t in tools}
     stems = set(lexicon.content_stems(_asking_part(text, verbs)))
     lead = _leading_stems(text)
     plain = _plainest(tools, lead)
@@ -115,7 +115,7 @@ def _leading_stems(text: str) -> list[str]:
     return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
 
 
-def _verb_of(tool: ToolSpec) -> str:
+def verb_of(tool: ToolSpec) -> str:
     """The stem of the first word of the tool's name, its verb ("delete" for delete_task)."""
     return lexicon.stem((lexicon.name_words(tool.name) or [""])[0])
 
@@ -123,7 +123,7 @@ def _verb_of(tool: ToolSpec) -> str:
 def starts_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
     """Whether the request opens with the verb of one of the tools' names ("delete it", "list ...")."""
     lead = _leading_stems(text)
-    return bool(lead) and any(lead[0] == _verb_of(t) for t in tools)
+    return bool(lead) and any(lead[0] == verb_of(t) for t in tools)
 
 
 def _named_first(tool: ToolSpec, lead: list[str], plainest: bool = False) -> float:
@@ -148,7 +148,7 @@ def _plainest(tools: Sequence[ToolSpec], lead: list[str]) -> ToolSpec | None:
         return None
     # The verb itself, not a synonym: "make X low priority" changes X, "add X, low priority" adds it.
     named = [(len(lexicon.name_words(t.name)), t) for t in tools
-             if lead[0] == _verb_of(t)]  # fmt: skip
+             if lead[0] == verb_of(t)]  # fmt: skip
     fewest = min((n for n, _ in named), default=0)
     plain = [t for n, t in named if n == fewest]
     if len(plain) != 1:
