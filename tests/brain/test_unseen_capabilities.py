@@ -122,7 +122,14 @@ def test_several_values_in_one_command_each_go_to_their_parameter() -> None:
 
 @pytest.mark.parametrize("text", ["Remind me.", "Remind me about something."])
 def test_a_bare_command_asks_rather_than_reading_out(text: str) -> None:
-    assert said(reply(text, tools=TASKS)).endswith("?")
+    asked = said(reply(text, tools=TASKS))
+    assert asked.endswith("?")
+    # The question is the one the writing tool asks: the answer goes on to it.
+    history = [Message("user", text), Message("assistant", asked)]
+    assert called(reply("call the bank", tools=TASKS, history=history)) == (
+        "add_task",
+        {"title": "call the bank"},
+    )
 
 
 def test_the_rules_are_told_from_the_instructed_greeting() -> None:
