@@ -107,3 +107,18 @@ def test_speech_recognition_listens_for_the_open_tasks_titles(tmp_path: Path) ->
     voice.complete_task("chore 1")
     assert voice.tools.vocabulary is not None
     assert voice.tools.vocabulary() == ["chore 0", "chore 2"]
+
+
+def test_the_undo_a_change_offers_reverses_it_on_the_store(tmp_path: Path) -> None:
+    """The brain calls a result's `undo` as it is: it must name arguments the same tool takes and
+    put the task back as it was (the brain's own tests only see hand-written results)."""
+    _store_with(tmp_path, 2)
+    done = voice.complete_task("chore 0")
+    assert "chore 0" not in voice.list_due_tasks()["titles"]
+    undone = voice.complete_task(**done["undo"])
+    assert undone["message"] == "chore 0 is open again." and "undo" not in undone
+    assert "chore 0" in voice.list_due_tasks()["titles"]
+    renamed = voice.rename_task("chore 1", "tidy the shed")
+    assert "tidy the shed" in voice.list_due_tasks()["titles"]
+    voice.rename_task(**renamed["undo"])
+    assert sorted(voice.list_due_tasks()["titles"]) == ["chore 0", "chore 1"]

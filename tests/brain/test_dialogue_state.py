@@ -187,7 +187,13 @@ def test_tag_the_thing_asks_for_the_tags_and_a_bare_answer_gives_them() -> None:
 
 
 def test_a_pronoun_with_nothing_to_refer_to_is_asked_for_and_a_named_thing_stands() -> None:
-    assert said(reply("Mark it done", tools=TASKS)).endswith("?")
+    asked = said(reply("Mark it done", tools=TASKS))
+    assert asked.endswith("?")
+    history = [Message("user", "Mark it done"), Message("assistant", asked)]
+    assert called(reply("the dentist", tools=TASKS, history=history)) == (
+        "complete_task",
+        {"title": "dentist"},
+    )
     assert called(reply("and the dentist one too", tools=TASKS, history=DONE)) == (
         "complete_task",
         {"title": "dentist"},

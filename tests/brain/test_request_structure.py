@@ -29,6 +29,7 @@ TOOLS = builtin_apps()["task-manager"].tools.specs()
         ("I was wondering if you could maybe put down that I should call the plumber",
          "add call the plumber"),
         ("The lawn needs to be mowed, can you add that?", "add The lawn needs to be mowed"),
+        ("so could you put sort out the garage on my list", "so could you add sort out the garage"),
         ("On Friday I need to drop off the recycling.", "I need to drop off the recycling On Friday"),
         ("Remind me in three days to check the tyres", "Remind me to check the tyres in three days"),
         ("cross the passport off", "cross off the passport"),

@@ -122,7 +122,14 @@ def test_several_values_in_one_command_each_go_to_their_parameter() -> None:
 
 @pytest.mark.parametrize("text", ["Remind me.", "Remind me about something."])
 def test_a_bare_command_asks_rather_than_reading_out(text: str) -> None:
-    assert said(reply(text, tools=TASKS)).endswith("?")
+    asked = said(reply(text, tools=TASKS))
+    assert asked.endswith("?")
+    # The question is the one the writing tool asks: the answer goes on to it.
+    history = [Message("user", text), Message("assistant", asked)]
+    assert called(reply("call the bank", tools=TASKS, history=history)) == (
+        "add_task",
+        {"title": "call the bank"},
+    )
 
 
 def test_the_rules_are_told_from_the_instructed_greeting() -> None:
@@ -145,7 +152,7 @@ def test_part_of_a_code_asks_for_the_code() -> None:
         "I think it starts with a seven, not sure about the rest",
         "the first digit is a two I reckon",
     ):
-        assert said(reply(text, tools=[door])).endswith("?")
+        assert said(reply(text, tools=[door])) == "Sure. What's the 5-digit combination code?"
 
 
 def test_a_phrasal_verb_is_the_request_s_verb_and_a_colon_opens_a_note() -> None:

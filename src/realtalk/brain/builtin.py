@@ -193,11 +193,7 @@ class _Turn:
             return _say("Okay, I won't change anything. Just tell me when you're ready.")
         talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = (
-            _pending(self.messages, self.tools, self.now, self.request.known)
-            if talk in (None, "ok", "no")
-            else None
-        )
+        pending = self._pending() if talk in (None, "ok", "no") else None
         answered = _answered(*pending, text, self.now) if pending is not None else None
         if (
             pending is not None
@@ -312,6 +308,34 @@ class _Turn:
         if not name or entities.closest(name, self.request.known) is None:
             return None  # not about our question: the utterance stands on its own
         return self._act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: name}))
+
+    def _pending(self) -> tuple[ToolSpec, Filled, Param] | None:
+        """The tool call we are collecting arguments for, if our last turn asked for one.
+
+        Replays the conversation: a request, routed as it was when it was said, then our question
+        and the user's answer, possibly a few times, up to our question that the last message answers.
+        """
+        messages = self.messages
+        for start in range(len(messages) - 3, max(-1, len(messages) - 3 - 2 * _MAX_QUESTION_ROUNDS), -2):
+            turns = messages[start:-1]
+            roles = [m.role for m in turns]
+            if roles != ["user", "assistant"] * (len(turns) // 2) or any(m.tool_calls for m in turns):
+                return None
+            earlier = _Turn(replace(self.request, messages=messages[: start + 1]), self.now)
+            choice = earlier._route(phrasing.request(turns[0].content))
+            if not isinstance(choice, tuple):
+                continue
+            tool, filled = choice
+            for i in range(1, len(turns), 2):
+                if not filled.missing or not turns[i].content.strip().endswith(
+                    arguments.question(filled.missing[0])
+                ):
+                    break
+                if i + 1 == len(turns):
+                    return tool, filled, filled.missing[0]
+                asked = filled.missing[0].name
+                filled = arguments.fill_answer(tool, asked, turns[i + 1].content, filled.arguments, self.now)
+        return None
 
     def _follow_up(self, text: str) -> list[BrainEvent] | None:
         """An answer to what the last action asked or did: "yes", "no", "the other one", "another".
@@ -667,7 +691,7 @@ def _opens_new(tools: Sequence[ToolSpec], text: str) -> bool:
     if found is None or _ON_IT.search(text):
         return False
     verb, thing = lexicon.stem(found.group("verb").lower()), lexicon.stem(found.group("object").lower())
-    creators = [t for t in tools if intent.creates(t) and verb == lexicon.stem(lexicon.name_words(t.name)[0])]
+    creators = [t for t in tools if intent.creates(t) and verb == routing.verb_of(t)]
     own = {lexicon.stem(w) for t in creators[:1] for w in lexicon.name_words(t.name)}
     named = {lexicon.stem(w) for t in tools for w in lexicon.name_words(t.name)} - own
     return bool(creators) and thing not in named
@@ -675,7 +699,7 @@ def _opens_new(tools: Sequence[ToolSpec], text: str) -> bool:
 
 _ON_IT = re.compile(r"\b(?:to|on|onto|for)\s+(?:it|that|this|them)\b", re.I)
 _VERB_AND_OBJECT = re.compile(
-    r"^\W*(?:(?:please|can\s+you|could\s+you|ok(?:ay)?|now)\s+){0,3}(?P<verb>[a-z]+)\s+"
+    r"^\W*" + lexicon.run_of(r"please|can\s+you|could\s+you|ok(?:ay)?|now", 3) + r"(?P<verb>[a-z]+)\s+"
     r"(?:(?:a|an|the|another|some)\s+)?(?!(?:it|that|this|them|those|these)\b)(?P<object>[a-z]+)",
     re.I,
 )
@@ -775,11 +799,14 @@ def _by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Too
 # "... and tag it shopping": "and" before a verb with a pronoun object opens another clause.
 _NEXT_CLAUSE = re.compile(r"\s*,?\s+and\s+(?=[a-z]+\s+(?:it|that|this)\b)", re.I)
 _PRONOUN_CLAUSE = re.compile(
-    r"^\W*(?:(?:also|then|please|and|oh|ok(?:ay)?|now)\s+){0,3}[a-z]+\s+(?:it|that|this)\b", re.I
+    r"^\W*" + lexicon.run_of(r"also|then|please|and|oh|ok(?:ay)?|now", 3) + r"[a-z]+\s+(?:it|that|this)\b",
+    re.I,
 )
 _MAX_CLAUSES = 3
 _ARRANGING = re.compile(
-    r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)*(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
+    r"^\W*"
+    + lexicon.run_of(r"please|just|can\s+you|could\s+you")
+    + r"(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
     re.I,
 )
 _TIME_KINDS = ("datetime", "date", "time")
@@ -862,35 +889,6 @@ _PLACES_DIGITS = re.compile(
     r"\s+(?:digit|number|one)\b",
     re.I,
 )
-
-
-def _pending(
-    messages: Sequence[Message], tools: Sequence[ToolSpec], now: datetime, known: Sequence[str] = ()
-) -> tuple[ToolSpec, Filled, Param] | None:
-    """The tool call we are collecting arguments for, if our last turn asked for one.
-
-    Replays the conversation: a request, then our question and the user's answer, possibly a few
-    times, up to our question that the last message answers.
-    """
-    for start in range(len(messages) - 3, max(-1, len(messages) - 3 - 2 * _MAX_QUESTION_ROUNDS), -2):
-        turns = messages[start:-1]
-        roles = [m.role for m in turns]
-        if roles != ["user", "assistant"] * (len(turns) // 2) or any(m.tool_calls for m in turns):
-            return None
-        choice = _choose(tools, phrasing.request(turns[0].content), now, known=known)
-        if not isinstance(choice, tuple):
-            continue
-        tool, filled = choice
-        for i in range(1, len(turns), 2):
-            if not filled.missing or not turns[i].content.strip().endswith(
-                arguments.question(filled.missing[0])
-            ):
-                break
-            if i + 1 == len(turns):
-                return tool, filled, filled.missing[0]
-            asked = filled.missing[0].name
-            filled = arguments.fill_answer(tool, asked, turns[i + 1].content, filled.arguments, now)
-    return None
 
 
 def _answered(tool: ToolSpec, filled: Filled, asked: Param, text: str, now: datetime) -> Filled | None:

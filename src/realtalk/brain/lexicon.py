@@ -12,6 +12,14 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+
+def run_of(words: str, most: int = 4) -> str:
+    """A regex for a run of at most `most` of the `words` alternatives, each followed by space: the
+    lead-in words before a request ("so", "please", "can you", "maybe"). The run is bounded, or a
+    long "please please ..." would be rescanned from every word."""
+    return rf"(?:(?:{words})\s+){{0,{most}}}"
+
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:['.@:][a-z0-9]+)*")
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 
-from . import extract
+from . import extract, lexicon
+
+_ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
+"""The asking before a request's verb: "can you", "so could you please", "just"."""
 
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
@@ -27,20 +30,19 @@ _SPLIT_PHRASAL = re.compile(
     r"(?=\s*(?:[,.;!?]|$|please|for\s+me|now|too|as\s+well|already))",
     re.I,
 )
-# A request that starts after some talk: "..., could you (maybe) add", "... so please add". The run of
-# lead-in words is bounded: unbounded, every "and" of a long "and and and ..." would rescan the rest.
+# A request that starts after some talk: "..., could you (maybe) add", "... so please add".
 _FRAME = re.compile(
     r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
-    r"(?P<frame>(?:(?:so|and|but|ok(?:ay)?|well|anyway)\s+){0,4}"
+    rf"(?P<frame>{lexicon.run_of(r'so|and|but|ok(?:ay)?|well|anyway')}"
     r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
-    r"(?:(?:maybe|please|just|also|quickly|kindly)\s+)*[a-z]+)",
+    rf"{lexicon.run_of(r'maybe|please|just|also|quickly|kindly')}[a-z]+)",
     re.I,
 )
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
     r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
-    r"\s+(?:(?:maybe|please|just|possibly)\s+)*",
+    rf"\s+{lexicon.run_of(r'maybe|please|just|possibly')}",
     re.I,
 )
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
@@ -49,10 +51,9 @@ _ADD_WHAT_FOLLOWS = re.compile(
     r"|must|ought\s+to|gotta)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
     re.I,
 )
-# "the lawn needs mowing, can you add that?": the request's object is the clause before it (the run of
-# polite words before the verb is bounded, or a long "please please ..." is rescanned from every word).
+# "the lawn needs mowing, can you add that?": the request's object is the clause before it.
 _PRONOUN_REQUEST = re.compile(
-    r"^(?P<content>.+?)[,.;!?]?\s+(?:(?:so\s+)?(?:can|could|would|will)\s+you\s+|please\s+|just\s+){0,4}"
+    rf"^(?P<content>.+?)[,.;!?]?\s+{_ASKING}"
     r"(?P<verb>add|note|save|put|write|jot|remember|log|record|keep)\s+(?:that|it|this)"
     r"(?:\s+(?:down|on\s+(?:my|the)\s+list|to\s+(?:my|the)\s+list|for\s+me))*\s*(?:please)?\W*$",
     re.I,
@@ -77,7 +78,7 @@ _REMIND_WHEN = re.compile(
 
 # "Put sort out the garage on my list, no rush": to put something on a list is to add it.
 _ON_THE_LIST = re.compile(
-    r"^(?P<ask>\W*(?:(?:can|could|would|will)\s+you\s+|please\s+|just\s+)*)(?:put|stick|pop|throw|get|write)\s+"
+    rf"^(?P<ask>\W*{_ASKING})(?:put|stick|pop|throw|get|write)\s+"
     r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:\w+\s+)?list\b(?P<rest>.*)$",
     re.I,
 )

@@ -30,16 +30,17 @@ class Match:
 
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
-    verbs = {lexicon.stem((lexicon.name_words(t.name) or [""])[0]) for t in tools}
+    verbs = {verb_of(t) for t in tools}
     stems = set(lexicon.content_stems(_asking_part(text, verbs)))
     lead = _leading_stems(text)
     plain = _plainest(tools, lead)
+    new = _introduces_new(text)
     matches = [
         Match(
             tool,
             score(tool, stems)
             + _named_first(tool, lead, tool is plain)
-            - _NEW_THING * changes_one(tool, text),
+            - _NEW_THING * _changes_one(tool, new),
         )
         for tool in tools
     ]
@@ -49,7 +50,9 @@ def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
 _NEW_THING = 2.0
 """Less for a tool that changes an existing thing when the request's object is a new one ("a haircut")."""
 _INDEFINITE = re.compile(
-    r"^\W*(?:(?:please|can\s+you|could\s+you|would\s+you|just)\s+)*[a-z]+\s+(?:a|an|another|some)\s+([a-z]+)(?:\s+([a-z]+))?",
+    r"^\W*"
+    + lexicon.run_of(r"please|can\s+you|could\s+you|would\s+you|just")
+    + r"[a-z]+\s+(?:a|an|another|some)\s+([a-z]+)(?:\s+([a-z]+))?",
     re.I,
 )
 
@@ -64,7 +67,11 @@ def changes_one(tool: ToolSpec, text: str) -> bool:
     """Whether `tool` acts on an existing thing (its first required parameter says "which ...") while
     the request introduces a new one it is not about ("put a work tag on X" is about tags, which
     tag_task adds; "schedule a haircut" is not about an existing task)."""
-    new = _introduces_new(text)
+    return _changes_one(tool, _introduces_new(text))
+
+
+def _changes_one(tool: ToolSpec, new: set[str]) -> bool:
+    """`changes_one`, given the words of the new object the request introduces."""
     if not new:
         return False
     required = [p for p in arguments.params_of(tool) if p.required]
@@ -108,10 +115,15 @@ def _leading_stems(text: str) -> list[str]:
     return [lexicon.stem(verb), *(lexicon.stem(w) for w in rest)]
 
 
+def verb_of(tool: ToolSpec) -> str:
+    """The stem of the first word of the tool's name, its verb ("delete" for delete_task)."""
+    return lexicon.stem((lexicon.name_words(tool.name) or [""])[0])
+
+
 def starts_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
     """Whether the request opens with the verb of one of the tools' names ("delete it", "list ...")."""
     lead = _leading_stems(text)
-    return bool(lead) and any(lead[0] == lexicon.stem((lexicon.name_words(t.name) or [""])[0]) for t in tools)
+    return bool(lead) and any(lead[0] == verb_of(t) for t in tools)
 
 
 def _named_first(tool: ToolSpec, lead: list[str], plainest: bool = False) -> float:
@@ -136,7 +148,7 @@ def _plainest(tools: Sequence[ToolSpec], lead: list[str]) -> ToolSpec | None:
         return None
     # The verb itself, not a synonym: "make X low priority" changes X, "add X, low priority" adds it.
     named = [(len(lexicon.name_words(t.name)), t) for t in tools
-             if lead[0] == lexicon.stem((lexicon.name_words(t.name) or [""])[0])]  # fmt: skip
+             if lead[0] == verb_of(t)]  # fmt: skip
     fewest = min((n for n, _ in named), default=0)
     plain = [t for n, t in named if n == fewest]
     if len(plain) != 1:
