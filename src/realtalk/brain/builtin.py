@@ -95,9 +95,13 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
                      r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"),
-        ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else)\W*$"),
-        ("ok", r"^\W*(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it|sounds\s+good|awesome"
-               r"|good|fine|yes|yeah|sure)\W*$"),
+        ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else|leave\s+it|not\s+now"
+               r"|not\s+really|no\s+need|i'm\s+(?:good|fine|all\s+good)|all\s+good)\W*$"),
+        ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
+               r"|sounds\s+good|awesome|good|fine|yes|yeah|yep|yup|sure|sure\s+thing|go\s+for\s+it|go\s+ahead|absolutely|definitely"
+               r"|of\s+course|fair\s+enough)\W*$"),
+        # "um", "so, well...": nothing asked yet.
+        ("filler", r"^\W*(?:(?:u+m+|u+h+|e+r+m*|h+m+|so|well|like|and)\W*)+$"),
     )
 )  # fmt: skip
 
@@ -193,7 +197,9 @@ class _Turn:
             return _say("Okay, I won't change anything. Just tell me when you're ready.")
         talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = self._pending() if talk in (None, "ok", "no") else None
+        pending = self._pending() if talk in (None, "ok", "no", "filler") else None
+        if talk == "filler":  # "um": not an answer, nor a request; our question stands
+            return _say(_ask(pending[2]) if pending is not None else self._small_talk(talk))
         answered = _answered(*pending, text, self.now) if pending is not None else None
         if (
             pending is not None
@@ -208,6 +214,8 @@ class _Turn:
             )
         ):
             return _act(pending[0], answered)
+        if intent.remarks(text) and not intent.is_question(text):
+            return _say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
         several = self._each_clause(text)
         if several is not None:
             return several
@@ -454,6 +462,8 @@ class _Turn:
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or _choose(tools, text, self.now, meaning, self.request.known)
+        if choice is None:
+            choice = _by_degree(tools, text, self.now)
         if choice is None and not question and referent is None:
             choice = self._new_thing(tools, text)
         if question and referent is not None and (choice is None or dialogue.points_back(text)):
@@ -479,6 +489,10 @@ class _Turn:
         if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
+        if not intent.writes(tool) and _SPAN.search(text):
+            # "What's left this week?": a week is no one day, so a reader is not narrowed to one.
+            kept = {k: v for k, v in filled.arguments.items() if k not in _optional_days(tool)}
+            filled = Filled(kept, filled.missing, filled.invalid)
         name = _target(tool, referent[1] if referent is not None else None)
         said = filled.arguments.get(name) if name is not None else None
         pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
@@ -617,6 +631,7 @@ class _Turn:
             "rules": lambda: self.persona.explain() or self._capabilities(),
             "no": lambda: "Alright. Let me know if you need anything.",
             "ok": lambda: "Great. Anything else I can help with?",
+            "filler": lambda: "Take your time. What would you like to do?",
         }
         return replies[intent]()
 
@@ -756,6 +771,16 @@ def _by_meaning(
     return tools[index], arguments.fill(tools[index], text, now)
 
 
+def _by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """ "Make the footer typo less critical", "not critical any more": a scale's option said by degree
+    is a change to something held, so it asks for the one tool that changes that option (not the
+    one that creates a thing with it), when the words name no tool."""
+    found = [t for t in tools if arguments.by_degree(t, text, now)]
+    changers = [t for t in found if intent.writes(t) and not intent.creates(t)]
+    one = changers if len(changers) == 1 else found
+    return (one[0], arguments.fill(one[0], text, now)) if len(one) == 1 else None
+
+
 def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """A question about one of the user's things ("when is my dentist appointment?") for the one tool
     that reads a thing by its words, unless the question sounds like chat."""
@@ -820,6 +845,14 @@ _INTERJECTION = re.compile(
     r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
 )
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
+
+
+_SPAN = re.compile(r"\b(?:this|the|next|coming|rest\s+of\s+the)\s+(?:week|weekend|month|year)\b", re.I)
+"""A stretch of days, not one day."""
+
+
+def _optional_days(tool: ToolSpec) -> set[str]:
+    return {p.name for p in arguments.params_of(tool) if p.kind in ("date", "datetime") and not p.required}
 
 
 def _reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:

@@ -237,7 +237,10 @@ def asks_again(text: str) -> bool:
 
 
 def keep_day(old: Any, new: Any, text: str) -> Any:
-    """A new date-time whose words named only a time ("I meant 5 pm") keeps the old value's day."""
-    if not (isinstance(old, str) and isinstance(new, str)) or "T" not in new or _NAMES_A_DAY.search(text):
+    """A new date-time whose words named only a time ("I meant 5 pm") keeps the old value's day
+    (a time alone, "17:00", is put on it)."""
+    if not (isinstance(old, str) and isinstance(new, str)) or not re.match(r"\d{4}-\d\d-\d\d", old):
         return new
-    return old[:10] + new[10:] if re.match(r"\d{4}-\d\d-\d\d", old) else new
+    if re.fullmatch(r"\d\d:\d\d", new):
+        return f"{old[:10]}T{new}:00"
+    return new if "T" not in new or _NAMES_A_DAY.search(text) else old[:10] + new[10:]

@@ -313,8 +313,10 @@ _DATE_PATTERNS = [
 ]
 
 
-def when(utterance: Utterance, part: str) -> Found | None:
-    """A date and/or time as ISO text; `part` is "datetime", "date" or "time"."""
+def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | None:
+    """A date and/or time as ISO text; `part` is "datetime", "date" or "time". With `keeps_day` (a
+    value that changes an existing thing's moment), a time said without a day stays a time alone
+    ("16:00"): the thing keeps its own day, which only the tool knows."""
     relative = next(utterance.matches(_RELATIVE_TIME), None) if part != "date" else None
     found: tuple[datetime, tuple[tuple[int, int], ...], bool] | None
     if relative is not None:
@@ -325,6 +327,14 @@ def when(utterance: Utterance, part: str) -> Found | None:
     if found is None:
         return None
     moment, spans, timed = found
+    if (
+        keeps_day
+        and part == "datetime"
+        and timed
+        and relative is None
+        and _first(utterance, _DATE_PATTERNS) is None
+    ):
+        return Found(moment.strftime("%H:%M"), spans)
     if part == "date" or not timed:
         # A day alone stays a day: the tool knows best what time that means (a task keeps its own).
         return Found(moment.date().isoformat(), spans)

@@ -95,3 +95,19 @@ def refuses_writing(text: str) -> bool:
     forget to ..." asks for a reminder, so only a verb that writes counts)."""
     found = _REFUSED.search(text)
     return found is not None and routing.base_form(found.group("verb").lower()) in WRITE_VERBS
+
+
+# "I should have called the plumber", "stuff I should not have bought", "he keeps adding tasks": what
+# might have been, or what someone keeps doing, is told about, not asked for.
+_REMARK = re.compile(
+    r"\b(?:should|shouldn't|could|couldn't|would|wouldn't|must|might)(?:\s+not)?\s+(?:have|'ve)\s+"
+    r"(?:\w+ed|\w+en|been|done|gone|made|bought|paid|sent|got|told|said|left|forgot|spent|thought|brought|put"
+    r"|let|read|lost|sold|kept|won|met|had)\b"
+    r"|\b(?:keeps|kept)\s+(?:on\s+)?\w+ing\b",
+    re.I,
+)
+
+
+def remarks(text: str) -> bool:
+    """Whether `text` tells of what might have been or what keeps happening: a remark, not a request."""
+    return bool(_REMARK.search(text))

@@ -49,6 +49,7 @@ task todo reminder remind chore errand
 delete remove cancel drop erase clear discard scratch scrap ditch trash
 update change modify edit move reschedule adjust push postpone delay bump shift
 tag label
+priority prioritise prioritize deprioritise deprioritize urgency downgrade upgrade
 complete done finish tick mark
 book reserve reservation booking appointment table
 time clock hour

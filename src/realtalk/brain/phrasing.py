@@ -40,11 +40,23 @@ _FRAME = re.compile(
 )
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
-    r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
+    r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
-    rf"\s+{lexicon.run_of(r'maybe|please|just|possibly')}",
+    r"|(?:would|is)\s+it\s+(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
+    r"|do\s+you\s+think\s+you\s+(?:could|can))"
+    rf"\s+{lexicon.run_of(r'maybe|please|just|possibly|perhaps|kindly')}",
     re.I,
 )
+# "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
+_INSTEAD = re.compile(
+    r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
+    r"(?P<object>[^,;.]{1,80}?)\s*(?:[,;.]|\s(?=but\b|instead\b|rather\b|just\b))\s*"
+    r"(?:(?:just|but|instead|rather|only|please)\s+)*(?P<rest>[a-z].*)$",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(?:it|that|this|them)\b", re.I)
+# Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
+_NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
 _ADD_WHAT_FOLLOWS = re.compile(
     r"\b(?:(?:put|write|note|jot)\s+down|note|add|remember)\s+that\s+(?:i|we)\s+(?:should|need\s+to|have\s+to"
@@ -128,6 +140,15 @@ def request(text: str) -> str:
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:
         text = f"{pronoun.group('verb')} {pronoun.group('content')}"
     text = _WONDER.sub("", text)
+    instead = _INSTEAD.match(text)
+    if (
+        instead is not None
+        and instead.group("verb").lower() not in _NOT_CHANGING
+        and instead.group("rest").split()[0].lower() not in lexicon.STOPWORDS  # a verb, not "I'm ..."
+    ):
+        thing = instead.group("object")
+        rest = instead.group("rest")
+        text = rest if _PRONOUN.fullmatch(thing) else _PRONOUN.sub(thing, rest, count=1)
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:
