@@ -322,11 +322,12 @@ def _value(
 ) -> Any:
     kind = param.kind
     if kind == "enum":
-        found = (
-            _by_degree(param, utterance)
-            or extract.enum(utterance, list(param.spec["enum"]))
-            or _described_option(param, utterance)
-        )
+        named = extract.enum(utterance, list(param.spec["enum"]))
+        by_degree = _by_degree(param, utterance)
+        if by_degree is not None and named is not None and not _overlap(by_degree, named):
+            # "not that urgent, make it low": the option named outright is meant (both are its words).
+            named, by_degree = Found(named.value, named.spans + by_degree.spans), None
+        found = by_degree or named or _described_option(param, utterance)
         return _take(utterance, found, param)
     if kind == "boolean":
         return _boolean(param, utterance, answer)
@@ -426,6 +427,10 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
         if said is not None:
             return Found(option, (said.span(),))
     return None
+
+
+def _overlap(one: Found, other: Found) -> bool:
+    return any(a < d and c < b for a, b in one.spans for c, d in other.spans)
 
 
 def by_degree(tool: ToolSpec, text: str, now: datetime) -> bool:

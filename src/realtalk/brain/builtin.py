@@ -368,7 +368,7 @@ class _Turn:
         undo = last.undo()
         if dialogue.asks_undo(text):
             return [_call(last.tool, undo)] if undo else _say("Sorry, I can't undo that. Anything else?")
-        instead = dialogue.meant_instead(text)
+        instead = dialogue.meant_instead(text) or self._held_instead(text, last, entity)
         if instead is not None and entity is not None:
             amended = self._amend(instead, corrects=True)  # "I meant 5 pm": a value, not another thing
             if amended is not None:
@@ -395,6 +395,15 @@ class _Turn:
         if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
             return [_call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
         return None
+
+    def _held_instead(self, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
+        """ "No, the plumber": after a lead-in that says the last thing was the wrong one, words
+        that name another held thing are the one meant."""
+        named = dialogue.named_after_wrong(text)
+        value = last.entity(entity) if entity is not None else None
+        if named is None or value is None or not entities.held(named, self.request.known):
+            return None
+        return None if entities.held(named, [value]) else named
 
     def _amend(self, text: str, corrects: bool) -> list[BrainEvent] | None:
         """A correction of the last change, or values that go on with it ("no, make it Thursday",
@@ -494,6 +503,7 @@ class _Turn:
             kept = {k: v for k, v in filled.arguments.items() if k not in _optional_days(tool)}
             filled = Filled(kept, filled.missing, filled.invalid)
         name = _target(tool, referent[1] if referent is not None else None)
+        filled = _double_object(filled, name, self.request.known)
         said = filled.arguments.get(name) if name is not None else None
         pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
         if referent is None and pronoun and name is not None and not intent.creates(tool):
@@ -853,6 +863,21 @@ _SPAN = re.compile(r"\b(?:this|the|next|coming|rest\s+of\s+the)\s+(?:week|weeken
 
 def _optional_days(tool: ToolSpec) -> set[str]:
     return {p.name for p in arguments.params_of(tool) if p.kind in ("date", "datetime") and not p.required}
+
+
+def _double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
+    """ "Tag the plumber call urgent", "label the report work": after the words of a held thing, the
+    last word is the value of a list still missing (the thing is not called "... urgent")."""
+    lists = [p for p in filled.missing if p.kind == "list"]
+    value = filled.arguments.get(name) if name is not None else None
+    if not lists or name is None or not isinstance(value, str) or len(value) > _LONGEST_NAME:
+        return filled
+    *head, tail = value.split() or [""]
+    thing = " ".join(head)
+    if not head or not entities.held(thing, known) or entities.held(value, known):
+        return filled
+    values = {**filled.arguments, name: thing, lists[0].name: [tail]}
+    return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
 
 
 def _reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:

@@ -76,7 +76,12 @@ def said(
         stands = positions.get(stem)
         if stands is None and not _names_scale(stem, scale_words):
             continue
-        found = _degree(words, at, stands, middle, len(scale))
+        last = at
+        while last + 1 < len(words) and (
+            words[last + 1][0] in _AFTER or _names_scale(lexicon.stem(words[last + 1][0]), scale_words)
+        ):
+            last += 1  # "urgent any more", "high priority"
+        found = _degree(words, at, last, stands, middle, len(scale))
         if found is not None:
             step, first, last = found
             return Found(scale[step], ((words[first][1], words[last][2]),))
@@ -87,13 +92,10 @@ def said(
 
 
 def _degree(
-    words: Sequence[tuple[str, int, int]], at: int, stands: int | None, middle: int, size: int
+    words: Sequence[tuple[str, int, int]], at: int, last: int, stands: int | None, middle: int, size: int
 ) -> tuple[int, int, int] | None:
-    """(the option's index, the first and last word said) when a degree word goes with the word at
-    `at`, which stands for the option `stands` (None: the scale's name)."""
-    last = at
-    while last + 1 < len(words) and words[last + 1][0] in _AFTER:  # "urgent any more"
-        last += 1
+    """(the option's index, the first and last word said) when a degree word goes with the words from
+    `at` to `last`, which stand for the option `stands` (None: the scale's name)."""
     before = [w for w, _, _ in words[max(0, at - _REACH) : at]]
     near = next((i for i in range(len(before) - 1, -1, -1) if before[i] not in _BETWEEN | _SOFT), None)
     if near is not None:

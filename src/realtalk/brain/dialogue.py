@@ -232,6 +232,22 @@ def meant_instead(text: str) -> str | None:
     return None if what is None or what.lower() in _NOT_A_NAME else what
 
 
+# "no, the plumber", "wrong one, the gas bill", "no, the other one... the plumber": a lead-in that
+# says the last thing was the wrong one, then words that may name the right one.
+_WRONG_THEN = re.compile(
+    r"^\W*(?:(?:no|nope|nah|sorry|oops|wait|actually|wrong(?:\s+one)?|not\s+(?:that|this)(?:\s+one)?"
+    r"|the\s+other(?:\s+one)?)\W+)+(?P<what>[^,.;!?]+?)\W*$",
+    re.I,
+)
+
+
+def named_after_wrong(text: str) -> str | None:
+    """The words after a lead-in that says the last thing was the wrong one ("no, the plumber" ->
+    "the plumber"); whether they name a held thing is for the caller to judge."""
+    found = _WRONG_THEN.match(text)
+    return found.group("what") if found else None
+
+
 def asks_again(text: str) -> bool:
     return bool(_AGAIN.search(text))
 
