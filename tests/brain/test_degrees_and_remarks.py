@@ -5,12 +5,15 @@ refused change followed by another is that other change, polite frames and fille
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from realtalk.brain import degree
-from realtalk.brain.base import Message
+from realtalk.brain.base import Message, ToolCall
 from realtalk.brain.dialogue import keep_day
 from realtalk.brain.extract import Utterance
+from tests.brain.test_dialogue import after
 from tests.brain.test_unseen_capabilities import EVENTS as CALENDAR
 from tests.brain.test_unseen_capabilities import WHAT as EVENT
 from tests.brain.toolbox import NOW, called, reply, said, tool
@@ -165,3 +168,37 @@ def test_a_filler_after_our_question_asks_it_again() -> None:
     asked = said(reply("create an event", tools=CALENDAR))
     history = [Message("user", "create an event"), Message("assistant", asked)]
     assert said(reply("um", tools=CALENDAR, history=history)) == asked
+
+
+LABEL = tool(
+    "label_bug",
+    "Label a bug with one or more labels.",
+    ["bug", "labels"],
+    bug=WHICH,
+    labels={"type": "array", "items": {"type": "string"}, "minItems": 1},
+)
+
+
+def test_a_value_said_after_a_held_things_words_is_the_missing_list() -> None:
+    assert called(reply("label the footer typo cosmetic", tools=[*BUGS, LABEL], known=HELD_BUGS)) == (
+        "label_bug",
+        {"bug": "footer typo", "labels": ["cosmetic"]},
+    )
+    # Words that are all the held thing's leave the labels to be asked for.
+    assert "labels" in said(reply("label the footer typo", tools=[*BUGS, LABEL], known=HELD_BUGS)).lower()
+
+
+def test_no_and_another_held_things_words_correct_the_last_change() -> None:
+    history = after(
+        "close_bug",
+        {"bug": "typo"},
+        {"message": "Closed Typo in the footer.", "bug": "Typo in the footer"},
+        "Closed Typo in the footer.",
+    )
+    tools = [*BUGS, tool("close_bug", "Close a bug that is fixed.", ["bug"], bug=WHICH)]
+    for text in ("no, the export one", "wrong one, the export bug", "no, the other one... the export"):
+        events = reply(text, tools=tools, history=history, known=HELD_BUGS)
+        assert [e.name for e in events if isinstance(e, ToolCall)] == ["close_bug"], text
+        assert "export" in json.loads(events[-1].arguments)["bug"]  # type: ignore[union-attr]
+    # Words that name no held thing are no correction of which one.
+    assert not any(isinstance(e, ToolCall) for e in reply("no, the weather", tools=tools, history=history))

@@ -88,7 +88,7 @@ _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|tit
 _LEAD_IN = re.compile(
     r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just|possibly|maybe"
     r"|perhaps|kindly|quickly)\s+"
-    r"|(?:can|could|would|will)\s+you\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
+    r"|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
     re.I,
 )
@@ -576,7 +576,8 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
-    opening = len(utterance.text) - len(utterance.text.lstrip())
+    lead_in = _LEAD_IN.match(utterance.text.lstrip())  # "could you tag the X": X is still the object
+    opening = len(utterance.text) - len(utterance.text.lstrip()) + (lead_in.end() if lead_in else 0)
     for match in utterance.matches(marker):
         # "a work tag on X": the value said before the name, as an adjective. Each mention reads only
         # the few words around it, so that a long text naming it again and again stays linear.

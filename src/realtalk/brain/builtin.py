@@ -216,7 +216,7 @@ class _Turn:
             return _act(pending[0], answered)
         if intent.remarks(text) and not intent.is_question(text):
             return _say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
-        several = self._each_clause(text)
+        several = self._each_clause(text) or self._each_new(text)
         if several is not None:
             return several
         choice = self._route(text)
@@ -504,6 +504,8 @@ class _Turn:
             filled = Filled(kept, filled.missing, filled.invalid)
         name = _target(tool, referent[1] if referent is not None else None)
         filled = _double_object(filled, name, self.request.known)
+        if not intent.creates(tool):
+            filled = _held_part(filled, name, self.request.known)
         said = filled.arguments.get(name) if name is not None else None
         pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
         if referent is None and pronoun and name is not None and not intent.creates(tool):
@@ -567,6 +569,32 @@ class _Turn:
                 return None
             calls.append(_call(tool, filled.arguments))
         return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
+    def _each_new(self, text: str) -> list[BrainEvent] | None:
+        """ "Add two things: buy stamps, and post the parcel": a counted list of new things after a
+        creating verb is one new thing each, made one after the other."""
+        found = _COUNTED.match(text)
+        if found is None or intent.is_question(text):
+            return None
+        wanted = _COUNTS.get(found.group("count").lower())
+        items = [i for i in re.split(r"\s*[,;]\s*(?:and\s+)?", found.group("items").strip(" .!")) if i]
+        if len(items) != wanted:
+            items = [
+                i
+                for i in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", found.group("items").strip(" .!"))
+                if i
+            ]
+        if len(items) < 2 or (wanted is not None and len(items) != wanted) or len(items) > _MAX_OPTIONS + 2:
+            return None
+        calls: list[BrainEvent] = []
+        for item in items:
+            choice = self._route(f"{found.group('verb')} {item}")
+            if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
+                return None
+            if validation.call_problem(choice[0].parameters, choice[1].arguments):
+                return None
+            calls.append(_call(*choice[:1], choice[1].arguments))
+        return calls
 
     def _held_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
         """The one tool that reads a thing by its name, for words that name exactly one of the
@@ -876,8 +904,36 @@ def _double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Fi
     thing = " ".join(head)
     if not head or not entities.held(thing, known) or entities.held(value, known):
         return filled
+    if entities.closest(tail, [n for n in known if entities.held(thing, [n])]) is not None:
+        return filled  # "tag the domain renewal": a form of the name's own word ("Renew the domain")
     values = {**filled.arguments, name: thing, lists[0].name: [tail]}
     return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
+
+
+def _held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
+    """ "Bin the passport, I'm not doing it any more", "mark the report done": of words that name a
+    held thing and then go on, the thing is named by the longest start of them that is all its own."""
+    value = filled.arguments.get(name) if name is not None else None
+    if (
+        name is None
+        or not isinstance(value, str)
+        or len(value) > _LONGEST_NAME
+        or entities.held(value, known)
+    ):
+        return filled
+    words = value.split()
+    held = next((n for n in range(len(words) - 1, 0, -1) if entities.held(" ".join(words[:n]), known)), 0)
+    while held > 1 and words[held - 1].lower() in lexicon.STOPWORDS:
+        held -= 1  # "passport I'm not": the words that only went on
+    return replace(filled, arguments={**filled.arguments, name: " ".join(words[:held])}) if held else filled
+
+
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
+_COUNTED = re.compile(
+    r"^\W*(?:.*?\b)?(?P<verb>[a-z]+)\s+(?:these\s+|the\s+following\s+)?(?P<count>two|three|four|[234]|a\s+couple\s+of|a\s+few)"
+    r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
+    re.I,
+)
 
 
 def _reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:

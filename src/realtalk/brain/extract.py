@@ -288,13 +288,19 @@ _TIME_PATTERNS = [
         re.I,
     ),
 ]
-_DAYPART = re.compile(r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b", re.I)
+_DAYPART = re.compile(
+    r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b|\b(first\s+thing)(?:\s+in\s+the\s+morning)?\b",
+    re.I,
+)
 _RELATIVE_TIME = re.compile(r"\bin\s+(\d+|an?|half\s+an)\s+(minutes?|mins?|hours?)\b", re.I)
 _DATE_PATTERNS = [
     re.compile(
         r"\b(?:(?:by|before|at|for|until)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:month|week)\b", re.I
     ),
     re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I),
+    re.compile(
+        rf"\b(?:a|one|two)\s+(?:weeks?|fortnight)\s+(?:today|tomorrow|(?:on\s+)?(?:{_WEEKDAY}))\b", re.I
+    ),
     re.compile(r"\b(?:today|tonight|tomorrow|tmrw|yesterday)\b", re.I),
     re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\s+(?:next|this)\s+week\b", re.I),
     re.compile(rf"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year|{_WEEKDAY})\b", re.I),
@@ -348,7 +354,7 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
     daypart = next(utterance.matches(_DAYPART), None) if part != "date" else None
     hour_minute = _clock(clock, set(lexicon.tokens(utterance.text))) if clock else None
     if hour_minute is None and daypart is not None:
-        hour_minute = (_DAYPARTS[daypart.group(1).lower()], 0)
+        hour_minute = (_DAYPARTS[(daypart.group(1) or "morning").lower()], 0)
     on = _day(day.group(0), utterance.now) if day else None
     if (part == "time" and hour_minute is None) or (on is None and hour_minute is None):
         return None
@@ -398,6 +404,11 @@ def _day(phrase: str, now: datetime) -> date | None:
             return now.date() + timedelta(days=(6 - now.weekday()) % 7)
         following = (now.replace(day=28) + timedelta(days=4)).replace(day=1)
         return (following - timedelta(days=1)).date()
+    ahead = re.fullmatch(r"(a|one|two)\s+(weeks?|fortnight)\s+(?:on\s+)?(.+)", phrase)
+    if ahead is not None:  # "a week today", "a fortnight on friday": that day, a week or two on
+        weeks = 2 if ahead.group(1) == "two" or ahead.group(2) == "fortnight" else 1
+        start = _day(ahead.group(3), now)
+        return start + timedelta(weeks=weeks) if start is not None else None
     day_of_month = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
     if day_of_month:
         # "the 5th" is this month's 5th, or next month's once it has passed.

@@ -17,6 +17,7 @@ from .base import ToolSpec
 _REQUEST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make)\b"
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
     re.I,
 )

@@ -55,6 +55,12 @@ _INSTEAD = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"\b(?:it|that|this|them)\b", re.I)
+# "Bin the portfolio update", "chuck that": everyday verbs for throwing away, said first, are "delete"
+# ("take the bins out" is not one: there the word is a noun).
+_DISCARD = re.compile(
+    rf"^(?P<ask>\W*{_ASKING})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
+    re.I,
+)
 # Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
@@ -140,6 +146,7 @@ def request(text: str) -> str:
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:
         text = f"{pronoun.group('verb')} {pronoun.group('content')}"
     text = _WONDER.sub("", text)
+    text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
     instead = _INSTEAD.match(text)
     if (
         instead is not None
