@@ -1,0 +1,97 @@
+"""Everyday request shapes on tools the apps don't have (a shopping list, a bug tracker, a
+calendar): a counted list of new things, "a week today" and "first thing", "put down", "could we",
+"them" for what was just read out, throwing-away verbs, and a held thing named by the start of
+words that go on to say more."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from realtalk.brain.base import ToolCall
+from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, WHICH
+from tests.brain.test_dialogue import after
+from tests.brain.test_unseen_capabilities import EVENTS
+from tests.brain.toolbox import called, reply, tool
+
+SHOPPING = [
+    tool("add_item", "Add an item to the shopping list.", ["item"], item={"type": "string"}),
+    tool("list_items", "List what is on the shopping list."),
+]
+CLOSE = tool("close_bug", "Close a bug that is fixed.", ["bug"], bug=WHICH)
+DROP = tool("delete_bug", "Delete a bug filed by mistake.", ["bug"], bug=WHICH)
+
+
+def calls(text: str, **kwargs: object) -> list[tuple[str, dict[str, object]]]:
+    return [
+        (e.name, json.loads(e.arguments))
+        for e in reply(text, **kwargs)  # type: ignore[arg-type]
+        if isinstance(e, ToolCall)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("add two things: oat milk, and a bag of lemons", ["oat milk", "bag of lemons"]),
+        ("could you add three things for me: rice, flour and eggs", ["rice", "flour", "eggs"]),
+        ("add two things: bread and butter, and jam", ["bread and butter", "jam"]),
+    ],
+)
+def test_a_counted_list_of_new_things_is_one_call_each(text: str, items: list[str]) -> None:
+    assert calls(text, tools=SHOPPING) == [("add_item", {"item": item}) for item in items]
+
+
+def test_a_list_that_does_not_match_its_count_is_not_split() -> None:
+    assert len(calls("add two things: rice, flour, eggs", tools=SHOPPING)) <= 1
+
+
+def test_a_week_today_and_first_thing() -> None:
+    assert called(reply("create an event called retro a week today at 3pm", tools=EVENTS)) == (
+        "create_event",
+        {"title": "retro", "start": "2026-11-29T15:00:00"},
+    )
+    assert called(reply("create an event called retro on friday, first thing", tools=EVENTS)) == (
+        "create_event",
+        {"title": "retro", "start": "2026-11-27T09:00:00"},
+    )
+
+
+def test_put_down_adds_and_could_we_asks_for_a_change() -> None:
+    assert called(reply("put down oat milk", tools=SHOPPING)) == ("add_item", {"item": "oat milk"})
+    assert called(
+        reply("could we move the lunch to 1pm tomorrow?", tools=EVENTS, known=["Lunch with Priya"])
+    ) == ("move_event", {"title": "lunch", "start": "2026-11-23T13:00:00"})
+
+
+def test_them_is_the_one_thing_just_read_out() -> None:
+    history = after(
+        "list_bugs",
+        {},
+        {"message": "You have 1 bug: Typo in the footer.", "titles": ["Typo in the footer"]},
+        "You have 1 bug: Typo in the footer.",
+    )
+    assert called(reply("make them minor", tools=BUGS, history=history, known=HELD_BUGS)) == (
+        "set_bug_severity",
+        {"bug": "Typo in the footer", "severity": "minor"},
+    )
+
+
+@pytest.mark.parametrize("verb", ["bin", "chuck", "axe"])
+def test_throwing_away_verbs_delete_and_the_reason_is_not_the_name(verb: str) -> None:
+    text = f"{verb} the footer typo, I'm not fixing it any more"
+    assert called(reply(text, tools=[*BUGS, DROP], known=HELD_BUGS)) == ("delete_bug", {"bug": "footer typo"})
+
+
+def test_bins_as_a_noun_are_no_deletion() -> None:
+    assert calls("take the bins out", tools=[*SHOPPING, DROP]) != [("delete_bug", {"bug": "bins"})]
+
+
+def test_a_held_thing_is_named_by_the_start_of_words_that_go_on() -> None:
+    assert called(reply("close the export bug now", tools=[CLOSE], known=HELD_BUGS)) == (
+        "close_bug",
+        {"bug": "export"},  # "bug" is the tool's word, "now" only goes on
+    )
+    # Words that only sound like the held name are kept whole, to be asked about.
+    assert calls("close the exprt thing", tools=[CLOSE], known=HELD_BUGS) == []
