@@ -95,3 +95,30 @@ def test_a_held_thing_is_named_by_the_start_of_words_that_go_on() -> None:
     )
     # Words that only sound like the held name are kept whole, to be asked about.
     assert calls("close the exprt thing", tools=[CLOSE], known=HELD_BUGS) == []
+
+
+def test_a_change_to_several_held_things_is_made_to_each() -> None:
+    assert calls("close both the footer typo and the export bug", tools=[CLOSE], known=HELD_BUGS) == [
+        ("close_bug", {"bug": "the footer typo"}),
+        ("close_bug", {"bug": "the export bug"}),
+    ]
+    # One name with "and" in it, or a new thing, is one thing.
+    assert len(calls("close the login crash and the footer", tools=[CLOSE], known=["Login and footer"])) == 1
+    assert calls("add rice and beans", tools=SHOPPING) == [("add_item", {"item": "rice and beans"})]
+
+
+@pytest.mark.parametrize(
+    ("text", "bug"),
+    [
+        ("um, I guess, close the footer typo", "footer typo"),
+        ("right, okay, close the export bug", "export"),
+        ("so basically close the login crash", "login crash"),
+    ],
+)
+def test_discourse_markers_are_not_the_name(text: str, bug: str) -> None:
+    assert called(reply(text, tools=[CLOSE], known=HELD_BUGS)) == ("close_bug", {"bug": bug})
+
+
+def test_a_deadline_said_with_done_marks_nothing_done() -> None:
+    events = reply("the footer typo needs to be done by friday", tools=[*BUGS, CLOSE], known=HELD_BUGS)
+    assert not any(isinstance(e, ToolCall) and e.name == "close_bug" for e in events)

@@ -86,8 +86,10 @@ _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just|possibly|maybe"
-    r"|perhaps|kindly|quickly)\s+"
+    r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just|possibly|maybe"
+    r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|i\s+guess|i\s+think|i\s+suppose)\s+"
+    r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
+    r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
     r"|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
     re.I,

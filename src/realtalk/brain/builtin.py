@@ -216,7 +216,7 @@ class _Turn:
             return _act(pending[0], answered)
         if intent.remarks(text) and not intent.is_question(text):
             return _say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
-        several = self._each_clause(text) or self._each_new(text)
+        several = self._each_clause(text) or self._each_new(text) or self._each_held(text)
         if several is not None:
             return several
         choice = self._route(text)
@@ -570,6 +570,25 @@ class _Turn:
             calls.append(_call(tool, filled.arguments))
         return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
 
+    def _each_held(self, text: str) -> list[BrainEvent] | None:
+        """ "Mark both the plumber call and the gas bill as done": a change to several held things,
+        named one after the other, is made to each."""
+        if intent.is_question(text) or " and " not in text.lower():
+            return None
+        choice = self._route(text)
+        if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
+            return None
+        tool, filled = choice
+        name = _target(tool, None)
+        value = filled.arguments.get(name) if name is not None else None
+        parts = _several_held(value, self.request.known) if isinstance(value, str) else None
+        if name is None or parts is None or intent.creates(tool) or dialogue.confirmation_param(tool):
+            return None  # a tool that asks first asks about one thing at a time
+        each = [{**filled.arguments, name: part} for part in parts]
+        if any(validation.call_problem(tool.parameters, a) for a in each):
+            return None
+        return [_call(tool, a) for a in each]
+
     def _each_new(self, text: str) -> list[BrainEvent] | None:
         """ "Add two things: buy stamps, and post the parcel": a counted list of new things after a
         creating verb is one new thing each, made one after the other."""
@@ -910,6 +929,18 @@ def _double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Fi
     return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
 
 
+def _several_held(value: str, known: Sequence[str]) -> list[str] | None:
+    """ "both the plumber call and the gas bill": the held things a value names one by one, when it
+    names several (and is not the name of one)."""
+    if len(value) > _LONGEST_NAME or entities.held(value, known):
+        return None
+    both = re.sub(r"^\W*both\s+", "", value, flags=re.I)
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", both) if p]
+    matches = [entities.closest(p, known) for p in parts]
+    names = {m.name for m in matches if m is not None and m.sure}
+    return parts if 2 <= len(parts) <= _MAX_OPTIONS and len(names) == len(parts) else None
+
+
 def _held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
     """ "Bin the passport, I'm not doing it any more", "mark the report done": of words that name a
     held thing and then go on, the thing is named by the longest start of them that is all its own."""
@@ -919,6 +950,7 @@ def _held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled
         or not isinstance(value, str)
         or len(value) > _LONGEST_NAME
         or entities.held(value, known)
+        or _several_held(value, known)  # "the plumber call and the gas bill": each is named whole
     ):
         return filled
     words = value.split()

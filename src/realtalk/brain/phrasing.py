@@ -61,6 +61,10 @@ _DISCARD = re.compile(
     rf"^(?P<ask>\W*{_ASKING})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
     re.I,
 )
+# "The report needs to be done by Friday": a deadline, said with the word for done; nothing is done yet.
+_TO_BE_DONE = re.compile(
+    r"\b(?:needs?|has|have|got|is|are|ought)\s+to\s+be\s+(?:done|finished|completed|sorted|ready)\b", re.I
+)
 # Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
@@ -147,6 +151,7 @@ def request(text: str) -> str:
         text = f"{pronoun.group('verb')} {pronoun.group('content')}"
     text = _WONDER.sub("", text)
     text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
+    text = _TO_BE_DONE.sub("is due", text)
     instead = _INSTEAD.match(text)
     if (
         instead is not None
