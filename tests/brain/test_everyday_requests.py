@@ -122,3 +122,24 @@ def test_discourse_markers_are_not_the_name(text: str, bug: str) -> None:
 def test_a_deadline_said_with_done_marks_nothing_done() -> None:
     events = reply("the footer typo needs to be done by friday", tools=[*BUGS, CLOSE], known=HELD_BUGS)
     assert not any(isinstance(e, ToolCall) and e.name == "close_bug" for e in events)
+
+
+def test_a_word_of_the_same_idea_as_an_options_word_is_a_degree_too() -> None:
+    urgency = {"type": "string", "enum": ["low", "normal", "high"], "description": "high if urgent"}
+    tools = [
+        tool(
+            "set_urgency", "Set how urgent a ticket is.", ["ticket", "urgency"], ticket=WHICH, urgency=urgency
+        )
+    ]
+    assert called(reply("the printer ticket is no rush", tools=tools, known=["Printer jammed"])) == (
+        "set_urgency",
+        {"ticket": "the printer", "urgency": "low"},
+    )
+
+
+def test_a_preface_and_something_to_do_noted() -> None:
+    assert called(reply("one more thing: add oat milk", tools=SHOPPING)) == ("add_item", {"item": "oat milk"})
+    assert called(reply("I need to get oat milk, can you note that?", tools=SHOPPING)) == (
+        "add_item",
+        {"item": "get oat milk"},
+    )

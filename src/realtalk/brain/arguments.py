@@ -87,7 +87,8 @@ _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|tit
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
     r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just|possibly|maybe"
-    r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|i\s+guess|i\s+think|i\s+suppose)\s+"
+    r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|great|cool|perfect|i\s+guess|i\s+think"
+    r"|i\s+suppose)\s+"
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
     r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
     r"|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"

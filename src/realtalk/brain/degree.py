@@ -74,6 +74,9 @@ def said(
     for at, (word, _, _) in enumerate(words):
         stem = lexicon.stem(word)
         stands = positions.get(stem)
+        if stands is None:  # "no rush": a word of the same idea as one that stands for an option
+            groups = lexicon.concepts(stem)
+            stands = next((i for s, i in positions.items() if groups and lexicon.concepts(s) & groups), None)
         if stands is None and not _names_scale(stem, scale_words):
             continue
         last = at

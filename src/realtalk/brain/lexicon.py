@@ -50,6 +50,7 @@ delete remove cancel drop erase clear discard scratch scrap ditch trash
 update change modify edit move reschedule adjust push postpone delay bump shift
 tag label
 priority prioritise prioritize deprioritise deprioritize urgency downgrade upgrade
+urgent urgently rush hurry asap pressing
 complete done finish tick mark
 book reserve reservation booking appointment table
 time clock hour

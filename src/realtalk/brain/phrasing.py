@@ -65,6 +65,15 @@ _DISCARD = re.compile(
 _TO_BE_DONE = re.compile(
     r"\b(?:needs?|has|have|got|is|are|ought)\s+to\s+be\s+(?:done|finished|completed|sorted|ready)\b", re.I
 )
+_OBLIGED = re.compile(
+    r"^\W*(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+to|gotta|have\s+to|need\s+to|must|should|ought\s+to)\b", re.I
+)
+# "Just a quick one, buy batteries", "one more thing: ...": a preface that announces a request.
+_PREFACE = re.compile(
+    r"^\W*(?:(?:just|oh|and|also|ok(?:ay)?|so|right)\W+)*(?:a\s+quick\s+one|quick\s+one|one\s+(?:more|last)\s+thing"
+    r"|another\s+thing|quick\s+question|before\s+i\s+forget)\s*[,:;.!-]+\s*(?=\w)",
+    re.I,
+)
 # Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
@@ -146,9 +155,13 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = tidy(text) or text
+    text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:
-        text = f"{pronoun.group('verb')} {pronoun.group('content')}"
+        # "I've got to file my taxes, can you note that?": something to do is a new thing to remember.
+        content = pronoun.group("content")
+        obliged = _OBLIGED.match(content)
+        text = f"add {content[obliged.end() :].strip()}" if obliged else f"{pronoun.group('verb')} {content}"
     text = _WONDER.sub("", text)
     text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
     text = _TO_BE_DONE.sub("is due", text)
