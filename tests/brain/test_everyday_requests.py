@@ -143,3 +143,28 @@ def test_a_preface_and_something_to_do_noted() -> None:
         "add_item",
         {"item": "get oat milk"},
     )
+
+
+CLOSE_OR_REOPEN = tool(
+    "close_bug",
+    "Close a bug that is fixed, or reopen it.",
+    ["bug"],
+    bug=WHICH,
+    reopen={"type": "boolean", "description": "true to reopen a bug closed by mistake"},
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "oops, we haven't actually fixed the footer typo yet, can you put it back?",
+        "the footer typo isn't fixed after all",  # not a word the pattern knows: no change at all
+        "we didn't fix the footer typo",
+    ],
+)
+def test_a_report_that_something_is_still_to_do_reopens_it_or_changes_nothing(text: str) -> None:
+    events = reply(text, tools=[CLOSE_OR_REOPEN], known=HELD_BUGS)
+    done = [json.loads(e.arguments) for e in events if isinstance(e, ToolCall)]
+    assert done in ([], [{"bug": "Typo in the footer", "reopen": True}])  # never closed
+    if "didn't" in text or "haven't" in text:
+        assert done == [{"bug": "Typo in the footer", "reopen": True}]

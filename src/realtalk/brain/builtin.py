@@ -214,6 +214,10 @@ class _Turn:
             )
         ):
             return _act(pending[0], answered)
+        still = None if intent.is_question(text) else intent.reports_not_done(self.messages[-1].content)
+        if still is not None:  # never marked done; reopened when a tool can, and the thing is named
+            reopened = _reopen(self.tools, still, self.request.known)
+            return self._act(*reopened) if reopened else _say(f"Okay, it stays to do. {self._capabilities()}")
         if intent.remarks(text) and not intent.is_question(text):
             return _say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
         several = self._each_clause(text) or self._each_new(text) or self._each_held(text)
@@ -927,6 +931,29 @@ def _double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Fi
         return filled  # "tag the domain renewal": a form of the name's own word ("Renew the domain")
     values = {**filled.arguments, name: thing, lists[0].name: [tail]}
     return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
+
+
+_REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfinished"))
+
+
+def _reopen(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | None:
+    """ "I haven't actually returned the blender yet": the one tool with a flag that reopens a thing
+    (its words say "reopen" or "undo"), for the one held thing the words name best by its own words."""
+    found = [
+        (tool, flag)
+        for tool in tools
+        for flag in arguments.params_of(tool)
+        if flag.kind == "boolean" and flag.hints & _REOPEN and intent.writes(tool)
+    ]
+    name = _target(found[0][0], None) if len(found) == 1 else None
+    if name is None or entities.tied(text, known):
+        return None
+    said = set(lexicon.content_stems(text))
+    scores = [(len(said & set(lexicon.content_stems(n))), n) for n in known]
+    best = max(scores, default=(0, ""))
+    if best[0] == 0:
+        return None
+    return found[0][0], Filled({name: best[1], found[0][1].name: True})
 
 
 def _several_held(value: str, known: Sequence[str]) -> list[str] | None:

@@ -78,6 +78,24 @@ def reports_done(text: str) -> bool:
     return not is_question(text) and bool(_DONE_REPORT.search(text))
 
 
+_NOT_DONE = re.compile(
+    r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
+    r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
+    r"|\b(?:i|we)\s+(?:didn't|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
+    r"|\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)\s+(?:actually\s+|really\s+)?"
+    r"(?:done|finished|paid|sent|sorted)\b",
+    re.I,
+)
+
+
+def reports_not_done(text: str) -> str | None:
+    """ "Oops, I haven't actually returned the blender yet", "the bill isn't paid after all": a report
+    that something is still to do (after it was marked done); the words without the report. Whether
+    the request in it is a question is for the caller to judge ("..., can you put it back?" is not)."""
+    found = _NOT_DONE.search(text)
+    return None if found is None else f"{text[: found.start()]} {text[found.end() :]}"
+
+
 def creates(tool: ToolSpec) -> bool:
     """Whether `tool` makes something new (a reference to the last thing is not a request for it)."""
     verb = routing.base_form((lexicon.name_words(tool.name) or [""])[0])
