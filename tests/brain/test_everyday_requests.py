@@ -168,3 +168,17 @@ def test_a_report_that_something_is_still_to_do_reopens_it_or_changes_nothing(te
     assert done in ([], [{"bug": "Typo in the footer", "reopen": True}])  # never closed
     if "didn't" in text or "haven't" in text:
         assert done == [{"bug": "Typo in the footer", "reopen": True}]
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("would you mind moving the lunch to 3?", "15:00"),  # an hour a move ends at: the afternoon's
+        ("move the lunch to 10 tomorrow", "2026-11-23T10:00:00"),
+    ],
+)
+def test_an_hour_a_move_ends_at(text: str, start: str) -> None:
+    assert called(reply(text, tools=EVENTS, known=["Lunch with Priya"])) == (
+        "move_event",
+        {"title": "lunch", "start": start},
+    )

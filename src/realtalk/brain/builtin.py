@@ -656,6 +656,12 @@ class _Turn:
         """
         if not _MORE.match(text) or (dialogue.means_other(text) and self.last and self.last.alternatives()):
             return None
+        if (
+            self.last is not None
+            and self.last.asked
+            and dialogue.confirmation_param(self.last.tool) is not None
+        ):
+            return None  # "yeah, go on" to "Do you really want to delete X?" confirms it
         nothing_more = "That's all of it." if _ASKS_MORE.search(text) else None
         names = {c.call_id: c.name for m in self.messages for c in m.tool_calls}
         for message in reversed(self.messages[:-1]):
@@ -938,7 +944,7 @@ _REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfin
 
 def _reopen(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | None:
     """ "I haven't actually returned the blender yet": the one tool with a flag that reopens a thing
-    (its words say "reopen" or "undo"), for the one held thing the words name best by its own words."""
+    (its words say "reopen" or "undo"), for the thing the words name."""
     found = [
         (tool, flag)
         for tool in tools
@@ -946,14 +952,12 @@ def _reopen(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple
         if flag.kind == "boolean" and flag.hints & _REOPEN and intent.writes(tool)
     ]
     name = _target(found[0][0], None) if len(found) == 1 else None
-    if name is None or entities.tied(text, known):
+    if name is None or not lexicon.content_stems(text) or entities.tied(text, known):
         return None
-    said = set(lexicon.content_stems(text))
-    scores = [(len(said & set(lexicon.content_stems(n))), n) for n in known]
-    best = max(scores, default=(0, ""))
-    if best[0] == 0:
-        return None
-    return found[0][0], Filled({name: best[1], found[0][1].name: True})
+    # A thing done is no longer held (only open things are), so its words name it when no held name fits.
+    held = entities.closest(text, known)
+    thing = held.name if held is not None and held.sure else text
+    return found[0][0], Filled({name: thing, found[0][1].name: True})
 
 
 def _several_held(value: str, known: Sequence[str]) -> list[str] | None:

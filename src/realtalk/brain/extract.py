@@ -287,6 +287,11 @@ _TIME_PATTERNS = [
         r"(?!\s*(?:[%$]|people|persons|guests|percent|degrees|dollars|euros|items|[a-z]+\s+(?:street|road)))",
         re.I,
     ),
+    # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day.
+    re.compile(
+        r"\b(?:to|till|until)\s+(\d{1,2})(?:\s+(\d{2}))?(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
+        re.I,
+    ),
 ]
 _DAYPART = re.compile(
     r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b|\b(first\s+thing)(?:\s+in\s+the\s+morning)?\b",

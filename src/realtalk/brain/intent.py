@@ -90,10 +90,17 @@ _NOT_DONE = re.compile(
 
 def reports_not_done(text: str) -> str | None:
     """ "Oops, I haven't actually returned the blender yet", "the bill isn't paid after all": a report
-    that something is still to do (after it was marked done); the words without the report. Whether
-    the request in it is a question is for the caller to judge ("..., can you put it back?" is not)."""
+    that something is still to do (after it was marked done); what is not done, in the words of the
+    clause (its object, else its subject). Whether the request in it is a question is for the caller
+    to judge ("..., can you put it back?" is not)."""
     found = _NOT_DONE.search(text)
-    return None if found is None else f"{text[: found.start()]} {text[found.end() :]}"
+    if found is None:
+        return None
+    after = re.split(r"[,.;!?]|\b(?:yet|after\s+all|either|still|but|so)\b", text[found.end() :], maxsplit=1)[
+        0
+    ]
+    before = re.split(r"[,.;!?]", text[: found.start()])[-1]
+    return after.strip() if lexicon.content_stems(after) else before.strip()
 
 
 def creates(tool: ToolSpec) -> bool:
