@@ -52,8 +52,8 @@ def test_words_heard_apart_are_joined_into_a_word_english_does_not_know() -> Non
 
 def test_a_tools_verb_run_into_it_is_split() -> None:
     sounds = vocabulary()
-    assert sounds.snap("Flagit for the vet.") == "flag it for the vet."
-    assert sounds.snap("Okay, logged. Locket, thirty minutes.") == "Okay, logged. log it, thirty minutes."
+    assert sounds.snap("Flagit for the vet.") == "Flag it for the vet."
+    assert sounds.snap("Okay, logged. Locket, thirty minutes.") == "Okay, logged. Log it, thirty minutes."
     # After a determiner the word is a thing: "the locket" stays.
     assert sounds.snap("I found the locket.") == "I found the locket."
 

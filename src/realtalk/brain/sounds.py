@@ -115,6 +115,8 @@ class Vocabulary:
                 i += 1
                 continue
             covered, words = hit
+            if found[i].group()[0].isupper():  # a sentence's first word stays capitalised
+                words = words[0].upper() + words[1:]
             out += [text[at : found[i].start()], words]
             at = found[i + covered - 1].end()
             i += covered
@@ -205,5 +207,5 @@ def _dictionary() -> frozenset[str]:
 def _english(word: str) -> bool:
     try:
         return word.strip("'") in _dictionary()
-    except ImportError:  # without the model every word counts as English: only joins are made
+    except ImportError:  # without the model every word counts as English: nothing is "unknown"
         return True
