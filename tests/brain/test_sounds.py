@@ -61,8 +61,8 @@ def test_a_tools_verb_run_into_it_is_split() -> None:
 def test_the_word_beside_a_names_own_word_becomes_its_neighbour() -> None:
     sounds = vocabulary()
     assert sounds.snap("wok biscuit in the park") == "Walk biscuit in the park"
-    assert sounds.snap("walk bisque it and give bramble her ear drops") == (
-        "walk Biscuit and give bramble her eardrops"
+    assert sounds.snap("walk biskit, and give bramble her ear drops") == (
+        "walk Biscuit, and give bramble her eardrops"
     )
     # Without the name's word beside it, a plain English word stays.
     assert sounds.snap("the dog likes to bark") == "the dog likes to bark"

@@ -1,23 +1,25 @@
 """Heard words put back to the conversation's words they sound like.
 
 Whisper mishears a word it has no reason to expect as words it knows: "email Sarah" as "Email
-Serat", "anything overdue" as "what's over do", "dry cleaning" as "dry clean in". The conversation
+Serat", "what's overdue" as "what's over do", "tag it house" as "target house". The conversation
 knows the words it is likely to hear: its tools' names, descriptions, parameters and their values,
 the names its tools hold (task titles) and the agent's instructions. A `Vocabulary` of them
 rewrites a heard span to one of its words when the two sound alike (Metaphone keys and spelling,
 `jellyfish`) and the span is no fitting reading of its own:
 
-- a span with a word English does not know ("Serat", "rescdule": not a whole word of the sentence
-  model's 30k-word vocabulary, `engines/minilm_embedder.words`) becomes the closest-sounding word
-  or pair of words;
+- a span with a word English does not know ("rescdule": not a whole word of the sentence model's
+  30k-word vocabulary, `engines/minilm_embedder.words`) becomes the closest-sounding word of the
+  tools, or pair of a held name's words ("Email Serat" -> "Email Sarah"; a held name's word alone
+  is too little: that vocabulary lacks "electrician", which is not the held "electricity");
 - words heard apart that sound as one word ("over do" -> "overdue") are joined, and a word that
   sounds like one of the vocabulary's followed by "it" is split ("target" -> "tag it", "market"
   -> "mark it"), unless it follows a determiner ("the market" is one);
-- a word beside one of a held name's own words that sounds like the name's neighbour there ("buy
-  dry clean" ... "right cleaning" for the held "Pick up dry cleaning") becomes it.
+- a word beside one of a held name's own words that sounds like the name's neighbour there
+  becomes it ("bump the flu job" for the held "Book the flu jab").
 
-Common words are otherwise left as heard: "paint" is never "print", however alike, because the
-user may mean it. Comparing a few hundred short keys per utterance takes well under a millisecond.
+Plain English words are otherwise left as heard: "paint" is never "print", however alike, because
+the user may mean it. Comparing a few hundred short keys per utterance takes about a millisecond
+(`bench/eval_wer.py`).
 """
 
 from __future__ import annotations
@@ -59,11 +61,13 @@ class _Sound:
     """As the vocabulary writes them (a held name keeps its capitals)."""
     letters: str
     key: str
+    tool: bool = True
+    """Whether the tools or the instructions say it (a held name's word alone is not)."""
 
     @classmethod
-    def of(cls, *words: str) -> _Sound:
+    def of(cls, *words: str, tool: bool = True) -> _Sound:
         letters = "".join(words).lower()
-        return cls(words, letters, jellyfish.metaphone(letters))
+        return cls(words, letters, jellyfish.metaphone(letters), tool)
 
     def likeness(self, other: _Sound) -> float:
         """How alike the two sound (their keys' edit distance) and are spelt (Jaro-Winkler), 0-1."""
@@ -89,17 +93,18 @@ class Vocabulary:
     ) -> None:
         self._known_word = known_word or _english
         names = [n for n in names if n]
-        spelt: dict[str, str] = {}  # lowercase -> as written (a held name's capitals kept)
-        for text, keep_case in (*((p, False) for p in phrases), *((n, True) for n in names)):
-            for word in _WORD.findall(text):
-                spelt.setdefault(word.lower(), word if keep_case else word.lower())
-        self._stems = {lexicon.stem(w) for w in spelt}
+        said = {w.lower() for text in phrases for w in _WORD.findall(text)}
+        held = {w.lower(): w for name in names for w in _WORD.findall(name)}  # capitals kept
+        self._stems = {lexicon.stem(w) for w in said | held.keys()}
         self._pairs: list[tuple[str, str]] = list(
             dict.fromkeys(pair for name in names for pair in itertools.pairwise(_WORD.findall(name)))
         )
+        # A held name's word alone is matched only by words joined into it: an unknown word is a
+        # name's only with the name's neighbouring word ("email Serat"), or "electrician" would be
+        # the held "electricity".
         self._sounds = [
-            _Sound.of(w)
-            for lower, w in spelt.items()
+            _Sound.of(w, tool=lower in said)
+            for lower, w in {**held, **{w: w for w in said}}.items()
             if len(lower) >= MIN_LETTERS and lower not in lexicon.STOPWORDS
         ] + [_Sound.of(*pair) for pair in self._pairs]
         self._verbs = [_Sound.of(v.lower()) for v in dict.fromkeys(verbs) if v]
@@ -137,7 +142,7 @@ class Vocabulary:
         with_it = _WITH_IT.fullmatch(word)
         if with_it and word not in lexicon.STOPWORDS and (i == 0 or lower[i - 1] not in _DETERMINERS):
             verb = _closest(_Sound.of(with_it.group(1)), self._verbs)
-            if verb is not None and verb[0] >= NEIGHBOUR:
+            if verb is not None and verb[0] >= ALIKE:
                 return 1, f"{verb[1].words[0]} it"
         return None
 
@@ -152,12 +157,22 @@ class Vocabulary:
             unknown = any(not self._known_word(w) for w in span)
             heard = _Sound.of(*span)
             fitting = [
-                s for s in self._sounds if len(s.words) <= length and (unknown or self._joins(span, s))
+                s
+                for s in self._sounds
+                if (len(s.words) == 1 and ((unknown and s.tool) or self._joins(span, s)))
+                or (len(s.words) == length > 1 and self._only_unknown_differ(span, s))
             ]
             found = _closest(heard, fitting)
             if found is not None and found[0] >= ALIKE and (best is None or found[0] > best[0]):
                 best = (found[0], length, " ".join(found[1].words))
         return None if best is None else best[1:]
+
+    def _only_unknown_differ(self, span: list[str], sound: _Sound) -> bool:
+        """Whether the span's words are a held name's pair of words but for words English does not
+        know ("email Serat" for "Email Sarah", not "biskit and" for "Biscuit in")."""
+        pairs = zip(span, sound.words, strict=True)
+        differ = [heard for heard, meant in pairs if heard != meant.lower()]
+        return bool(differ) and not any(self._known_word(heard) for heard in differ)
 
     def _neighbour(self, lower: list[str], i: int) -> str | None:
         """A held name's word that the word at `i` sounds like, when the word beside it is that
@@ -205,7 +220,12 @@ def _dictionary() -> frozenset[str]:
 
 
 def _english(word: str) -> bool:
+    """Whether a word, or a form of it, is one the sentence model knows whole ("sister's", "dials",
+    "chore": its vocabulary holds "sister", "dial", "chores")."""
+    base = word.split("'")[0]
+    forms = {base, base + "s", lexicon.stem(base)}
+    forms |= {base[: -len(end)] for end in ("s", "es", "ed", "d", "ing") if base.endswith(end)}
     try:
-        return word.strip("'") in _dictionary()
+        return not forms.isdisjoint(_dictionary())
     except ImportError:  # without the model every word counts as English: nothing is "unknown"
         return True
