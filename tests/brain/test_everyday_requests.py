@@ -93,6 +93,12 @@ def test_a_held_thing_is_named_by_the_start_of_words_that_go_on() -> None:
         "close_bug",
         {"bug": "export"},  # "bug" is the tool's word, "now" only goes on
     )
+    # A question about one held thing, with talk around its words.
+    find = tool("get_bug", "Look up one bug: its severity and who has it.", ["bug"], bug=WHICH)
+    assert called(reply("wait, is the footer typo sorted already?", tools=[find], known=HELD_BUGS)) == (
+        "get_bug",
+        {"bug": "the footer typo"},
+    )
     # Words that only sound like the held name are kept whole, to be asked about.
     assert calls("close the exprt thing", tools=[CLOSE], known=HELD_BUGS) == []
 

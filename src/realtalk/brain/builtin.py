@@ -972,9 +972,15 @@ def _several_held(value: str, known: Sequence[str]) -> list[str] | None:
     return parts if 2 <= len(parts) <= _MAX_OPTIONS and len(names) == len(parts) else None
 
 
+_MAX_NAME_WORDS = 16
+"""The most words searched for a held name inside a longer value (runs of them grow as its square)."""
+_ARTICLES = frozenset({"the", "my", "a", "an", "our", "this", "that"})
+
+
 def _held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
-    """ "Bin the passport, I'm not doing it any more", "mark the report done": of words that name a
-    held thing and then go on, the thing is named by the longest start of them that is all its own."""
+    """ "Bin the passport, I'm not doing it any more", "wait, is the plumber call done already?": of
+    words that name a held thing among others, the thing is named by the longest run of them that is
+    all its own (the words around it only went on)."""
     value = filled.arguments.get(name) if name is not None else None
     if (
         name is None
@@ -984,11 +990,16 @@ def _held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled
         or _several_held(value, known)  # "the plumber call and the gas bill": each is named whole
     ):
         return filled
-    words = value.split()
-    held = next((n for n in range(len(words) - 1, 0, -1) if entities.held(" ".join(words[:n]), known)), 0)
-    while held > 1 and words[held - 1].lower() in lexicon.STOPWORDS:
-        held -= 1  # "passport I'm not": the words that only went on
-    return replace(filled, arguments={**filled.arguments, name: " ".join(words[:held])}) if held else filled
+    words = value.split()[:_MAX_NAME_WORDS]
+    runs = ((start, start + n) for n in range(len(words) - 1, 0, -1) for start in range(len(words) - n + 1))
+    start, end = next((r for r in runs if entities.held(" ".join(words[r[0] : r[1]]), known)), (0, 0))
+    while end - start > 1 and words[end - 1].lower() in lexicon.STOPWORDS:
+        end -= 1  # "passport I'm not": the words that only went on
+    while end - start > 1 and words[start].lower() in lexicon.STOPWORDS - _ARTICLES:
+        start += 1  # "is the plumber call"
+    return (
+        replace(filled, arguments={**filled.arguments, name: " ".join(words[start:end])}) if end else filled
+    )
 
 
 _COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
