@@ -188,3 +188,23 @@ def test_an_hour_a_move_ends_at(text: str, start: str) -> None:
         "move_event",
         {"title": "lunch", "start": start},
     )
+
+
+def test_an_exclamation_is_no_question_and_a_bare_hour_corrects_a_time() -> None:
+    assert calls("ugh, what a day", tools=EVENTS) == []
+    history = after(
+        "create_event",
+        {"title": "yoga", "start": "2026-11-23T17:00:00"},
+        {"message": "Created yoga tomorrow at 5 PM.", "title": "yoga"},
+        "Created yoga tomorrow at 5 PM.",
+    )
+    assert called(reply("no, 6", tools=EVENTS, history=history)) == (
+        "move_event",
+        {"start": "2026-11-23T18:00:00", "title": "yoga"},
+    )
+
+
+def test_a_day_said_with_a_stretch_is_the_day() -> None:
+    assert called(reply("create an event called retro this week, say wednesday", tools=EVENTS))[1][
+        "start"
+    ] == ("2026-11-25")

@@ -42,6 +42,7 @@ from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
+_BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:my|me|i|i've|i'm|i'd)\b", re.I)
 # "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
 _ABOUT_A_THING = re.compile(
@@ -100,6 +101,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
                r"|sounds\s+good|awesome|good|fine|yes|yeah|yep|yup|sure|sure\s+thing|go\s+for\s+it|go\s+ahead|absolutely|definitely"
                r"|of\s+course|fair\s+enough)\W*$"),
+        # "What a day!", "ugh, what a mess": an exclamation, no question.
+        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*what\s+an?\s+\w+(?:\s+\w+)?\W*$"),
         # "um", "so, well...": nothing asked yet.
         ("filler", r"^\W*(?:(?:u+m+|u+h+|e+r+m*|h+m+|so|well|like|and)\W*)+$"),
     )
@@ -198,6 +201,8 @@ class _Turn:
         talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = self._pending() if talk in (None, "ok", "no", "filler") else None
+        if talk == "exclaim":
+            return _say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return _say(_ask(pending[2]) if pending is not None else self._small_talk(talk))
         answered = _answered(*pending, text, self.now) if pending is not None else None
@@ -392,6 +397,8 @@ class _Turn:
             if dialogue.says_no(text):
                 return _say("Okay, I'll leave it as it is. Anything else?")
         rest = dialogue.correction(text)
+        if rest is not None and _BARE_HOUR.match(rest):
+            rest = f"at {rest}"  # "no, 6" after a time: the hour
         amended = self._amend(rest or text, corrects=rest is not None) if not pending else None
         if amended is not None:
             return amended
@@ -699,6 +706,7 @@ class _Turn:
             "no": lambda: "Alright. Let me know if you need anything.",
             "ok": lambda: "Great. Anything else I can help with?",
             "filler": lambda: "Take your time. What would you like to do?",
+            "exclaim": lambda: "I hear you. Is there anything I can help with?",
         }
         return replies[intent]()
 

@@ -308,8 +308,7 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:today|tonight|tomorrow|tmrw|yesterday)\b", re.I),
     re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\s+(?:next|this)\s+week\b", re.I),
-    re.compile(rf"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year|{_WEEKDAY})\b", re.I),
-    re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+)?weekend\b", re.I),
+    re.compile(rf"\b(?:next|this|coming|last)\s+(?:{_WEEKDAY})\b", re.I),
     re.compile(r"\bin\s+(?:\d+|an?)\s+(?:days?|weeks?|months?|years?)\b", re.I),
     re.compile(r"\b(?:\d+|an?)\s+(?:days?|weeks?)\s+from\s+(?:now|today)\b", re.I),
     re.compile(
@@ -320,6 +319,9 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.I),
     re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\b", re.I),
+    # A stretch said with a day in it ("next week, say Wednesday"): the day is meant.
+    re.compile(r"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year)\b", re.I),
+    re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+)?weekend\b", re.I),
     re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.I),
 ]
 
