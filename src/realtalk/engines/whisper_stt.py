@@ -189,6 +189,8 @@ class WhisperStt:
         languages = [self._requested_language(u.language) for u in utterances]
         prompts = [u.prompt.strip() if u.prompt and u.prompt.strip() else None for u in utterances]
         texts: list[str | None] = [None if len(audio) else "" for audio in samples]
+        scores: dict[int, tuple[float, float]] = {}
+        """(average log-probability, no-speech probability) of the trimmed path's answers."""
         with self._lock:
             trimmed = [i for i, audio in enumerate(samples)
                        if len(audio) and self.trim and len(audio) / SAMPLE_RATE <= MAX_TRIMMED_S]  # fmt: skip
@@ -199,8 +201,10 @@ class WhisperStt:
                 answers = self._transcribe_trimmed(
                     [samples[i] for i in group], [languages[i] for i in group], [previous[i] for i in group]
                 )
-                for i, (text, language) in zip(group, answers, strict=True):
+                for i, (text, language, score) in zip(group, answers, strict=True):
                     texts[i], languages[i] = text, language
+                    if text is not None:
+                        scores[i] = score
             for i, audio in enumerate(samples):
                 if not len(audio):
                     continue
@@ -216,8 +220,14 @@ class WhisperStt:
                 if texts[i] is None:
                     texts[i], languages[i] = self._transcribe_full(audio, languages[i], prompts[i])
         return [
-            Transcription(_clean(text or ""), language or "en", audio_seconds=len(audio) / SAMPLE_RATE)
-            for text, language, audio in zip(texts, languages, samples, strict=True)
+            Transcription(
+                _clean(text or ""),
+                language or "en",
+                audio_seconds=len(audio) / SAMPLE_RATE,
+                log_prob=scores[i][0] if i in scores else None,
+                no_speech_prob=scores[i][1] if i in scores else None,
+            )
+            for i, (text, language, audio) in enumerate(zip(texts, languages, samples, strict=True))
         ]
 
     def _requested_language(self, language: str | None) -> str | None:
@@ -255,22 +265,24 @@ class WhisperStt:
 
     def _transcribe_trimmed(
         self, batch: list[NDArray[np.float32]], languages: list[str | None], previous: list[list[int]]
-    ) -> list[tuple[str | None, str | None]]:
-        """The fast path for a batch whose `previous` prompt tokens are equally long; text None
-        where the guard rejects the result."""
-        answers: list[tuple[str | None, str | None]] = []
+    ) -> list[tuple[str | None, str | None, tuple[float, float]]]:
+        """The fast path for a batch whose `previous` prompt tokens are equally long: text (None
+        where the guard rejects the result), language, and (average log-probability per token,
+        no-speech probability)."""
+        answers: list[tuple[str | None, str | None, tuple[float, float]]] = []
         decoded = self._generate_trimmed(batch, languages, previous, self.beam_size)
         for samples, (result, tokenizer, language, budget) in zip(batch, decoded, strict=True):
             tokens: list[int] = list(result.sequences_ids[0])
-            if len(tokens) >= budget:
-                answers.append((None, language))  # ran out of budget: a loop, or far denser than speech
+            average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+            score = (average_log_prob, float(result.no_speech_prob))
+            if len(tokens) >= budget:  # ran out of budget: a loop, or far denser than speech
+                answers.append((None, language, score))
             elif result.no_speech_prob > NO_SPEECH_THRESHOLD:
-                average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
                 # Silence by Whisper's own rule; or probably silence: let the full window decide.
-                answers.append(("" if average_log_prob < LOG_PROB_THRESHOLD else None, language))
+                answers.append(("" if average_log_prob < LOG_PROB_THRESHOLD else None, language, score))
             else:
                 text = _speech_text(tokenizer, tokens, samples.shape[0] / SAMPLE_RATE)
-                answers.append((None if looks_looped(_WORD.findall(text)) else text, language))
+                answers.append((None if looks_looped(_WORD.findall(text)) else text, language, score))
         return answers
 
     def transcribe_nbest(

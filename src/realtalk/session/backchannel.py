@@ -26,12 +26,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..engines.base import Transcription
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
 from .hearing import MAX_CHARS
 from .responses import Responses
 
-MAX_BACKCHANNEL_MS = 800
-"""Speech longer than this is an interruption ("mm-hm", "uh-huh", "yeah, right" are 200-700 ms)."""
+MAX_BACKCHANNEL_MS = 1200
+"""Speech longer than this is an interruption. Hums run long: espeak-ng's and Piper's "mm-hm" last
+600-1100 ms, and at 800 ms a fifth of them were cancelled before a word was heard; the reply is
+paused from the onset on, so a longer interruption only ends the reply later, never plays over
+it (chosen on the dev material, `bench/backchannel_decision.py --choose`)."""
 
 BACKCHANNEL_PHRASES = frozenset(
     """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
@@ -39,8 +43,13 @@ BACKCHANNEL_PHRASES = frozenset(
 )
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
-_HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
-"""Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
+_HUM = re.compile(
+    r"h*m+(?:-?h*m+)*"  # "MMMHM", "mmm-hmm", "hmmm", "mm-hm-hm"
+    r"|u+h*(?:-?h*u+h+)*"  # "uhhuh", "uh-uh" (Whisper's spelling of many a "uh-huh")
+    r"|a+h+|o+h+"  # "ahh", "ohh"
+    r"|h+[aeu]+h*(?:-?h+[aeu]+h*)*"  # laughs: "ha-ha", "hahaha", "heh", "huh-huh"
+)
+"""Hums and laughs however Whisper spells them."""
 
 
 LISTENING_CUE = "Mm-hm."
@@ -67,6 +76,12 @@ def is_backchannel(transcript: str) -> bool:
     """Whether `transcript` is only listener feedback (at most three backchannel words) or nothing."""
     words = _WORD.findall(transcript.lower())
     return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES or _HUM.fullmatch(w) for w in words)
+
+
+def is_feedback(heard: Transcription, speech_ms: float) -> bool:
+    """Whether speech held over the reply, `speech_ms` long, in which Whisper heard `heard`, was
+    listener feedback (or no words at all) rather than an interruption."""
+    return speech_ms <= MAX_BACKCHANNEL_MS and is_backchannel(heard.text)
 
 
 class Backchannels:
@@ -110,12 +125,12 @@ class Backchannels:
         self.holding = True
         return True
 
-    def speech_heard(self, transcript: str, speech_ms: float) -> bool:
-        """The speech paused and this is what it said. True: a backchannel, to be dropped."""
+    def speech_heard(self, heard: Transcription, speech_ms: float) -> bool:
+        """The speech paused and this is what Whisper heard. True: a backchannel, to be dropped."""
         if not self.holding:
             return False
         self.holding = False
-        if speech_ms <= MAX_BACKCHANNEL_MS and is_backchannel(transcript):
+        if is_feedback(heard, speech_ms):
             self._resume()
             return True
         self._interrupt()
