@@ -247,20 +247,13 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
             if isinstance(effect, Send) and effect.event["type"] == "response.done":
                 result.cancelled = effect.event["response"]["status"] == "cancelled"
             elif isinstance(effect, Transcribe):
-                text, took = engines.transcribe(effect.audio, effect.language, effect.prompt)
+                text, report = engines.heard(session, effect)
                 if (effect.prompt or "").endswith(LISTENING_CUE):
                     scores = f"lp={text.log_prob if text.log_prob is None else round(text.log_prob, 2)}"
                     nsp = text.no_speech_prob
                     scores += f" nsp={nsp if nsp is None else round(nsp, 2)}"
                     result.heard.append(f"{text.text!r} {len(effect.audio) / 16:.0f}ms {scores}")
-                due.append(
-                    (
-                        session.input_ms + took,
-                        lambda e=effect, t=text: session.transcription_completed(
-                            e.item_id, t, speculative=e.speculative, epoch=e.epoch
-                        ),
-                    )
-                )
+                due.append(report)
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
                 due.append(

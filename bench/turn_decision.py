@@ -34,7 +34,7 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,6 +219,20 @@ class CachedEngines:
             key, lambda: self._engine().stt.transcribe(audio, language=language, prompt=prompt)
         )
 
+    def heard(
+        self, session: RealtimeSession, effect: Transcribe
+    ) -> tuple[Transcription, tuple[float, Callable[[], list[Effect]]]]:
+        """`effect` carried out for `session`: the transcript, and when (on the input clock) the
+        call that reports it back is due."""
+        text, took = self.transcribe(effect.audio, effect.language, effect.prompt)
+
+        def report() -> list[Effect]:
+            return session.transcription_completed(
+                effect.item_id, text, speculative=effect.speculative, epoch=effect.epoch
+            )
+
+        return text, (session.input_ms + took, report)
+
     def probability(self, audio: Float32Audio) -> tuple[float, float]:
         return self._cached(
             "turn" + _digest(audio, ""), lambda: self._engine().turn.completion_probability(audio)
@@ -294,17 +308,10 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
             if isinstance(effect, Send) and effect.event["type"] == "input_audio_buffer.committed":
                 result.commits_ms.append(session.input_ms)
             elif isinstance(effect, Transcribe):
-                text, took = engines.transcribe(effect.audio, effect.language, effect.prompt)
+                text, report = engines.heard(session, effect)
                 if effect.speculative:
                     result.verdicts.append(f"@{session.input_ms - case.speech_end_ms:+.0f} {text.text!r}")
-                due.append(
-                    (
-                        session.input_ms + took,
-                        lambda e=effect, t=text: session.transcription_completed(
-                            e.item_id, t, speculative=e.speculative, epoch=e.epoch
-                        ),
-                    )
-                )
+                due.append(report)
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
                 result.verdicts.append(f"p={probability:.2f}")
