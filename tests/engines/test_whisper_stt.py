@@ -105,6 +105,22 @@ def test_guard_falls_back_to_the_full_window(
 
 
 @pytest.mark.slow
+def test_nbest_guard_falls_back_to_the_full_window_without_a_second_trimmed_decode(
+    monkeypatch: pytest.MonkeyPatch, stt_trimmed: WhisperStt
+) -> None:
+    monkeypatch.setattr(whisper_stt, "MAX_TOKENS_PER_SECOND", 0.5)
+    monkeypatch.setattr(whisper_stt, "EXTRA_TOKENS", 1)
+    encodes = []
+    encode = stt_trimmed._encode_trimmed
+    monkeypatch.setattr(stt_trimmed, "_encode_trimmed", lambda batch: encodes.append(1) or encode(batch))
+    path, reference = librivox_clips()[1]
+    heard = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=4)
+    assert stt_trimmed.stats.last_path == "fallback" and len(encodes) == 1
+    assert [r.text for r in heard.alternatives] == [heard.text]
+    assert word_error_rate(reference, heard.text) < 0.35, heard.text
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("seconds", [0.5, 1.0, 3.0])
 def test_silence_gives_no_text(stt: WhisperStt, seconds: float) -> None:
     assert len(stt.transcribe(silence_16k(seconds)).text.split()) <= 1

@@ -9,7 +9,7 @@ from realtalk.audio.formats import PCM16_24K
 from realtalk.session.effects import Effect
 from realtalk.session.session import RealtimeSession
 from realtalk.transports.playout import PlayoutQueue
-from realtalk.transports.twilio import TwilioPlayer
+from realtalk.transports.twilio import MARK_GRACE_S, TwilioPlayer
 from tests.session.test_session_core import QuietVad
 
 
@@ -71,3 +71,17 @@ def test_a_paused_twilio_stream_is_cleared_and_resumes_with_what_it_had_not_play
     player.clear()
     cleared = [e for e in _events(call) if e["type"] == "output_audio_buffer.cleared"]
     assert cleared == [], "the marks of what was sent again were taken: nothing was left to cut"
+
+
+def test_a_twilio_peer_that_never_returns_marks_does_not_keep_every_reply(monkeypatch: Any) -> None:
+    call = _Call()
+    player = TwilioPlayer(call, lambda message: None)  # type: ignore[arg-type]
+    clock = [1000.0]
+    monkeypatch.setattr("realtalk.transports.twilio.time.monotonic", lambda: clock[0])
+    second = b"\x7f" * 8000
+    for _ in range(120):  # two minutes of replies, sent as they play, and not one mark back
+        player.play("resp_1", "item_1", second)
+        clock[0] += 1.0
+    kept = sum(len(sent.audio) for sent in player._pending)
+    assert kept <= (MARK_GRACE_S + 2) * 8000, f"{kept} bytes kept for a peer that never acknowledges"
+    assert player._heard_samples["item_1"] >= 100 * 8000, "what was taken as played counts as heard"

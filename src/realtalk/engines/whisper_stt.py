@@ -23,7 +23,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ctranslate2
 import numpy as np
@@ -272,16 +272,12 @@ class WhisperStt:
         answers: list[tuple[str | None, str | None, tuple[float, float]]] = []
         decoded = self._generate_trimmed(batch, languages, previous, self.beam_size)
         for samples, (result, tokenizer, language, budget) in zip(batch, decoded, strict=True):
-            tokens: list[int] = list(result.sequences_ids[0])
-            average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
-            score = (average_log_prob, float(result.no_speech_prob))
-            if len(tokens) >= budget:  # ran out of budget: a loop, or far denser than speech
-                answers.append((None, language, score))
-            elif result.no_speech_prob > NO_SPEECH_THRESHOLD:
-                # Silence by Whisper's own rule; or probably silence: let the full window decide.
-                answers.append(("" if average_log_prob < LOG_PROB_THRESHOLD else None, language, score))
+            score = (_average_log_prob(result), float(result.no_speech_prob))
+            rejected = _rejected(result, budget)
+            if rejected is not None:
+                answers.append(("" if rejected == "silence" else None, language, score))
             else:
-                text = _speech_text(tokenizer, tokens, samples.shape[0] / SAMPLE_RATE)
+                text = _speech_text(tokenizer, list(result.sequences_ids[0]), samples.shape[0] / SAMPLE_RATE)
                 answers.append((None if looks_looped(_WORD.findall(text)) else text, language, score))
         return answers
 
@@ -293,32 +289,42 @@ class WhisperStt:
         A beam of width `n` on the trimmed window; the best reading passes the same guard as
         `transcribe`'s, readings that loop are dropped, and readings that differ only in case and
         punctuation count once. Without the trimmed window, or when the guard rejects the best,
-        the one reading is `transcribe`'s.
+        the one reading is the full window's (`transcribe`'s fallback, without a second trimmed
+        decode of the same window).
         """
         samples = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
         duration = samples.shape[0] / SAMPLE_RATE
-        prompt = prompt.strip() if prompt and prompt.strip() else None
-        found: tuple[list[Hypothesis], str] | None = None
-        if self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1:
-            with self._lock:
-                found = self._nbest_trimmed(samples, self._requested_language(language), prompt, n)
-                if found is not None:
-                    self.stats.trimmed += 1
-                    self.stats.last_path = "trimmed"
-        if found is None:
+        if not (self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1):
             single = self.transcribe(samples, language=language, prompt=prompt)
             return replace(single, alternatives=(Hypothesis(single.text, 0.0),))
-        readings, language = found
-        return Transcription(readings[0].text, language, duration, tuple(readings))
+        prompt = prompt.strip() if prompt and prompt.strip() else None
+        requested = self._requested_language(language)
+        with self._lock:
+            found = self._nbest_trimmed(samples, requested, prompt, n)
+            if isinstance(found, tuple):
+                self.stats.trimmed += 1
+                self.stats.last_path = "trimmed"
+                readings, language = found
+                return Transcription(readings[0].text, language, duration, tuple(readings))
+            self.stats.fallbacks += 1
+            self.stats.last_path = "fallback"
+            text, language = (
+                ("", requested or "en")
+                if found == "silence"
+                else self._transcribe_full(samples, requested, prompt)
+            )
+        text = _clean(text)
+        return Transcription(text, language, duration, (Hypothesis(text, 0.0),))
 
     def _nbest_trimmed(
         self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
-    ) -> tuple[list[Hypothesis], str] | None:
+    ) -> tuple[list[Hypothesis], str] | Literal["silence", "full"]:
         duration = samples.shape[0] / SAMPLE_RATE
         decoded = self._generate_trimmed([samples], [language], [self._previous_tokens(prompt)], n, n)
         result, tokenizer, language, budget = decoded[0]
-        if len(result.sequences_ids[0]) >= budget or result.no_speech_prob > NO_SPEECH_THRESHOLD:
-            return None  # a loop, or perhaps silence: `transcribe` decides
+        rejected = _rejected(result, budget)
+        if rejected is not None:
+            return rejected
         readings: dict[tuple[str, ...], Hypothesis] = {}
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             text = _clean(_speech_text(tokenizer, list(tokens), duration))
@@ -330,7 +336,7 @@ class WhisperStt:
                 and words not in readings
             ):
                 readings[words] = Hypothesis(text, float(score))
-        return (list(readings.values()), language) if readings else None
+        return (list(readings.values()), language) if readings else "full"
 
     def _generate_trimmed(
         self,
@@ -402,6 +408,23 @@ class WhisperStt:
             return []
         tokenizer, _ = self._tokenizer("en")  # the text's tokens do not depend on the language
         return [tokenizer.sot_prev, *tokenizer.encode(" " + prompt)[-(_MAX_DECODER_LENGTH // 2 - 1) :]]
+
+
+def _rejected(result: Any, budget: int) -> Literal["silence", "full"] | None:
+    """What the guard makes of a trimmed decode's best reading: None, taken; "silence" by Whisper's
+    own rule; "full", for the full window to decide (a loop, or probably silence)."""
+    tokens = result.sequences_ids[0]
+    if len(tokens) >= budget:
+        return "full"  # ran out of budget: a loop, or far denser than speech
+    if result.no_speech_prob > NO_SPEECH_THRESHOLD:
+        return "silence" if _average_log_prob(result) < LOG_PROB_THRESHOLD else "full"
+    return None
+
+
+def _average_log_prob(result: Any) -> float:
+    """The best reading's average log-probability per token, as Whisper's silence rule takes it."""
+    tokens = len(result.sequences_ids[0])
+    return float(result.scores[0]) * tokens / (tokens + 1)
 
 
 def _says_twice(words: Sequence[str], length: int = 4) -> bool:

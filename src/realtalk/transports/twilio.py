@@ -64,6 +64,9 @@ else would reach the session's listeners and the conversation as the key's name.
 MAX_BAD_MESSAGES = 100
 """Malformed messages tolerated in one stream before it is closed as broken."""
 RATE = G711_ULAW.rate
+MARK_GRACE_S = 10.0
+"""How late a mark may come back before its chunk is taken as played: Twilio echoes a mark as its
+audio ends, so a peer that never does would otherwise keep every reply it was sent (8 KB/s)."""
 
 
 class TwilioProtocolError(ValueError):
@@ -249,6 +252,7 @@ class TwilioPlayer:
         if not self._pending:
             self._playing_since = time.monotonic()
         self._pending.append(_Sent(name, response_id, item_id, audio))
+        self._expire_overdue()
 
     def clear(self) -> None:
         self._send({"event": "clear"})
@@ -271,14 +275,28 @@ class TwilioPlayer:
         if not any(sent.name == name for sent in self._pending):
             return
         while self._pending:
-            sent = self._pending.popleft()
-            self._add_heard(sent.item_id, len(sent.audio))
-            played = self._acked_chunks[sent.response_id] = self._acked_chunks.get(sent.response_id, 0) + 1
+            sent = self._played_oldest()
             if sent.name == name:
                 break
         self._playing_since = time.monotonic()
         if not self._pending:
+            played = self._acked_chunks[sent.response_id]
             self._report(self._call.session.playout_drained(sent.response_id, played))
+
+    def _expire_overdue(self) -> None:
+        """Take the chunks whose marks are `MARK_GRACE_S` overdue as played (see there)."""
+        assert self._playing_since is not None  # something is pending
+        now = time.monotonic()
+        while len(self._pending) > 1 and now - self._playing_since > self._pending[0].seconds + MARK_GRACE_S:
+            self._playing_since += self._played_oldest().seconds
+        if len(self._pending) == 1:  # the chunk just sent: it can't have started before now
+            self._playing_since = max(self._playing_since, now)
+
+    def _played_oldest(self) -> _Sent:
+        sent = self._pending.popleft()
+        self._add_heard(sent.item_id, len(sent.audio))
+        self._acked_chunks[sent.response_id] = self._acked_chunks.get(sent.response_id, 0) + 1
+        return sent
 
     def _heard_of_oldest(self) -> int:
         """Samples of the oldest unacknowledged chunk Twilio has played by now."""
@@ -301,6 +319,10 @@ class _Sent:
     item_id: str
     audio: bytes
     """μ-law: a byte a sample. Kept until its mark returns, to send again after a pause."""
+
+    @property
+    def seconds(self) -> float:
+        return len(self.audio) / RATE
 
 
 class TwilioStream:
