@@ -32,10 +32,11 @@ from .hearing import MAX_CHARS
 from .responses import Responses
 
 MAX_BACKCHANNEL_MS = 1200
-"""Speech longer than this is an interruption. Hums run long: espeak-ng's and Piper's "mm-hm" last
-600-1100 ms, and at 800 ms a fifth of them were cancelled before a word was heard; the reply is
-paused from the onset on, so a longer interruption only ends the reply later, never plays over
-it (chosen on the dev material, `bench/backchannel_decision.py --choose`)."""
+"""Speech longer than this is an interruption. Hums run long: by VAD's count the dev material's
+"mm-hm"s (espeak-ng and Piper voices, clean and in noise) lasted 740-1020 ms, and at 800 ms half
+of them were cancelled before a word was heard. The reply is paused from the onset on, so a
+longer limit only cancels a long interruption later, never lets the reply play over it (chosen
+on dev: `bench/backchannel_decision.py --choose`)."""
 
 BACKCHANNEL_PHRASES = frozenset(
     """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
