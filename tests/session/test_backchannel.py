@@ -13,7 +13,7 @@ from realtalk.session.hearing import MAX_CHARS
     "heard",
     [
         "", "Mm-hm.", "MMMHM", "mmm-hmm", "Hmmm.", "uhhuh", "Ahh.", "Yeah, right.", "I see.",
-        "Mm-hm-hm.", "Uh-uh.", "Ha-ha.", "Ha ha!", "Huh-huh.", "M.",
+        "Mm-hm-hm.", "Uh-uh.", "Ha-ha.", "Ha ha!", "Huh-huh.", "M.", "Got it.", "Go on.", "Oh, I see.",
     ],
 )  # fmt: skip
 def test_feedback_however_whisper_spells_it(heard: str) -> None:
@@ -24,7 +24,7 @@ def test_feedback_however_whisper_spells_it(heard: str) -> None:
     "heard",
     [
         "Wait.", "No.", "and the mission", "mom", "Ma.", "yeah yeah yeah okay", "Stop, Tuesday.", "9.",
-        "Нет.", "Um...", "Hum.", "Ham.", "Nope.",
+        "Нет.", "Um...", "Hum.", "Ham.", "Nope.", "I...", "See?", "On it.", "I go.",
     ],
 )  # fmt: skip
 def test_words_are_an_interruption(heard: str) -> None:

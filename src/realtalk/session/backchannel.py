@@ -38,10 +38,12 @@ of them were cancelled before a word was heard. The reply is paused from the ons
 longer limit only cancels a long interruption later, never lets the reply play over it (chosen
 on dev: `bench/backchannel_decision.py --choose`)."""
 
-BACKCHANNEL_PHRASES = frozenset(
-    """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
-    see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
+BACKCHANNEL_WORDS = frozenset(
+    """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure
+    alright wow oh ah aha really true exactly totally cool nice great indeed""".split()  # noqa: SIM905
 )
+_PHRASE = re.compile(r"\b(?:i see|got it|go on)\b")
+"""Feedback of two words, which only together are feedback: a lone "I..." starts a sentence."""
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
 _HUM = re.compile(
@@ -76,7 +78,8 @@ def listening_prompt(prompt: str | None) -> str:
 def is_backchannel(transcript: str) -> bool:
     """Whether `transcript` is only listener feedback (at most three backchannel words) or nothing."""
     words = _WORD.findall(transcript.lower())
-    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES or _HUM.fullmatch(w) for w in words)
+    units = _PHRASE.sub("mm", " ".join(words)).split()  # a phrase counts as one hum
+    return len(words) <= 3 and all(w in BACKCHANNEL_WORDS or _HUM.fullmatch(w) for w in units)
 
 
 def is_feedback(heard: Transcription, speech_ms: float) -> bool:
