@@ -6,12 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test), each clip clean and once in noise
-(pink, hum or white, at 10 or 20 dB SNR, taking turns):
+The material, split by voice and recording (dev / test; `holdout`, new voices heard once, only
+with `--split holdout`), each clip clean and once in noise (pink, hum or white, at 10 or 20 dB
+SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
-  "hmm", a laugh) by Piper (the server's one voice, at two speeds per half) and espeak-ng voices
-  (three per half);
+  "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on holdout) and
+  espeak-ng voices (three per half, four on holdout);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -20,9 +21,12 @@ The material, split by voice and recording (dev / test), each clip clean and onc
 - heard after one of four of the agent's words so far, taking turns ("Sorry,", a sentence
   broken off, a whole sentence, an open story clause).
 
-Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
+Engine results are cached by their input (`--cache`), so a rerun replays in about 15 s
+(about 4 min the first time).
 
-Run from the repository root: `python bench/backchannel_decision.py [--split dev|test] [--show]`.
+Run from the repository root: `python bench/backchannel_decision.py [--split dev|test|holdout]
+[--choose] [--show] [--dump FILE]`. `--choose` first sweeps the decision's settings on dev and
+names the one its rule picks (`choose`).
 """
 
 from __future__ import annotations
