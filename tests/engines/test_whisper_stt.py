@@ -230,3 +230,5 @@ def test_a_transcript_says_how_sure_whisper_was(stt_trimmed: WhisperStt) -> None
     heard = stt_trimmed.transcribe(load_wav_16k(path))
     assert heard.log_prob is not None and -1.0 < heard.log_prob < 0
     assert heard.no_speech_prob is not None and 0 <= heard.no_speech_prob < 0.5
+    readings = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3)
+    assert readings.no_speech_prob == pytest.approx(heard.no_speech_prob, abs=0.01), "the beam's first step"

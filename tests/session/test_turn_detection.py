@@ -238,6 +238,20 @@ def test_the_quick_end_can_ask_that_the_speech_faded() -> None:
     )
 
 
+def test_the_quick_end_can_ask_that_whisper_heard_speech() -> None:
+    timing = SemanticTiming(0.9, None, 700, 2000, clear_speech=0.15)
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, 0.05) == 0
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, 0.4) == timing.settle_ms, "doubted"
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, None) == timing.settle_ms, "not said"
+    detector = semantic_detector(timing)
+    pause = detector.pause_id
+    assert detector.heard(pause, "Book a table for two.", 416, 0.4) is None
+    assert detector.sounds_complete(pause, 0.95, 416) is None, "Whisper doubted it: it settles"
+    detector = semantic_detector(timing)
+    assert detector.heard(pause, "Book a table for two.", 416, 0.05) is None
+    assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
+
+
 def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:
     timing = SemanticTiming(0.9, -18.0, 700, 2000)
     detector = semantic_detector(timing)

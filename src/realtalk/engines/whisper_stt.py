@@ -304,8 +304,10 @@ class WhisperStt:
             if isinstance(found, tuple):
                 self.stats.trimmed += 1
                 self.stats.last_path = "trimmed"
-                readings, language = found
-                return Transcription(readings[0].text, language, duration, tuple(readings))
+                readings, language, no_speech = found
+                return Transcription(
+                    readings[0].text, language, duration, tuple(readings), no_speech_prob=no_speech
+                )
             self.stats.fallbacks += 1
             self.stats.last_path = "fallback"
             text, language = (
@@ -318,7 +320,8 @@ class WhisperStt:
 
     def _nbest_trimmed(
         self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
-    ) -> tuple[list[Hypothesis], str] | Literal["silence", "full"]:
+    ) -> tuple[list[Hypothesis], str, float] | Literal["silence", "full"]:
+        """The readings, the language and the no-speech probability; or what the guard decided."""
         duration = samples.shape[0] / SAMPLE_RATE
         decoded = self._generate_trimmed([samples], [language], [self._previous_tokens(prompt)], n, n)
         result, tokenizer, language, budget = decoded[0]
@@ -336,7 +339,7 @@ class WhisperStt:
                 and words not in readings
             ):
                 readings[words] = Hypothesis(text, float(score))
-        return (list(readings.values()), language) if readings else "full"
+        return (list(readings.values()), language, float(result.no_speech_prob)) if readings else "full"
 
     def _generate_trimmed(
         self,
