@@ -56,10 +56,10 @@ class SemanticTiming:
 # other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
 # silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: confident, falling_db, settle_ms, max_silence_ms
+    # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech]
     "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
-    "medium": SemanticTiming(0.9, -21.0, 1600, 2000),
-    "auto": SemanticTiming(0.9, -21.0, 1600, 2000),
+    "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
+    "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
