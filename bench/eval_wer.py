@@ -5,8 +5,10 @@ The turns of `bench/eval/<half>.json` are synthesised as `conversation_eval.py -
 not at all, with the tools' vocabulary of the case's app (what a session without task titles
 gets), and with the tools' vocabulary plus the open task titles the case sets up (what
 `tools.vocabulary` adds); and, as a session hears now, Whisper's `--nbest` best readings with that
-prompt and the reading the conversation makes most sense of (`session/hypotheses.py`), with its
-extra latency over greedy. `--second-model base` also pools base's readings with tiny.en's
+prompt, their misheard words put back (`brain/sounds.py`), and the reading the conversation makes
+most sense of (`session/hypotheses.py`), with its extra latency over greedy; "(as heard)" is the
+choice without putting words back. First, how often putting words back would change the turns as
+written (false rewrites). `--second-model base` also pools base's readings with tiny.en's
 (`engines/pooled_stt.py`, `REALTALK_STT_SECOND_MODEL`), with its extra latency over tiny.en's
 n-best alone. Run from the repository root:
 `python bench/eval_wer.py [--half dev dev2] [--beam N] [--nbest N] [--second-model base] [--limit N]`.
@@ -32,11 +34,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from conversation_eval import VOICES, load, speak  # noqa: E402
 from realtalk.apps import builtin_apps  # noqa: E402
-from realtalk.engines.base import NBestSpeechToText  # noqa: E402
+from realtalk.engines.base import Hypothesis, NBestSpeechToText  # noqa: E402
 from realtalk.engines.pooled_stt import PooledStt  # noqa: E402
 from realtalk.engines.whisper_stt import WhisperStt, packaged_model_dir  # noqa: E402
 from realtalk.session.hearing import Expectation, with_known  # noqa: E402
-from realtalk.session.hypotheses import Fit, choose  # noqa: E402
+from realtalk.session.hypotheses import Fit, best, choose, put_back  # noqa: E402
 
 
 def words(text: str) -> str:
@@ -62,8 +64,10 @@ def main() -> None:
     ]
     apps = builtin_apps()
     expecting = {
-        app: Expectation.of(apps[app].tools.specs(), None) for app in ("task-manager", "escape-room")
+        app: Expectation.of(apps[app].tools.specs(), None, apps[app].session.get("instructions"))
+        for app in ("task-manager", "escape-room")
     }
+    typed_rewrites(turns, expecting)
     engine = WhisperStt(beam_size=args.beam)
     print(f"{len(turns)} turns of {', '.join(args.half)}, Whisper tiny.en, beam={args.beam}")
     reference = [words(text) for text, *_ in turns]
@@ -91,7 +95,7 @@ def main() -> None:
         engines.append((f"+ pooled with {args.second_model}", PooledStt(engine, second)))
     single: list[float] = []
     for label, recogniser in engines:
-        heard, took, found = [], [], 0
+        heard, as_heard, took, found = [], [], [], 0
         for samples, ref, (*_, app, names) in zip(audio, reference, turns, strict=True):
             start = time.perf_counter()
             prompt = with_known(expecting[app].prompt(), names)
@@ -100,7 +104,10 @@ def main() -> None:
             ).alternatives
             heard.append(words(choose(readings, expecting[app], names).text))
             took.append(1000 * (time.perf_counter() - start))
+            as_heard.append(words(best(readings, expecting[app], names).text))
             found += any(words(r.text) == ref for r in readings)
+        print(f"  {'(as heard)':19} WER {jiwer.wer(reference, as_heard):.3f}; words put back in "
+              f"{sum(a != h for a, h in zip(as_heard, heard, strict=True))} turns")  # fmt: skip
         report(label, reference, heard, took, titles)
         print(f"  {'':19} said word for word among the readings: {found}/{len(turns)} turns; "
               f"chosen: {sum(r == h for r, h in zip(reference, heard, strict=True))}")  # fmt: skip
@@ -109,6 +116,25 @@ def main() -> None:
         print(f"  {'':19} extra latency over {'one model' if single else 'greedy'}: median "
               f"{statistics.median(extra):.0f} ms, p95 {float(np.percentile(extra, 95)):.0f} ms")  # fmt: skip
         single = took
+
+
+def typed_rewrites(
+    turns: list[tuple[str, str, int, str, list[str]]], expecting: dict[str, Expectation]
+) -> None:
+    """How often putting words back (`brain/sounds.py`) would change what the user wrote: every
+    change to a right transcript is a false rewrite."""
+    changed, took = [], []
+    for text, *_, app, names in turns:
+        start = time.perf_counter()
+        (put,) = put_back([Hypothesis(text, 0.0)], expecting[app], names)
+        took.append(1000 * (time.perf_counter() - start))
+        if put.text != text:
+            changed.append(f"{text!r} -> {put.text!r}")
+    median, p95 = statistics.median(took), float(np.percentile(took, 95))
+    print(f"turns as written, words put back: {len(changed)}/{len(turns)} (false rewrites); "
+          f"median {median:.2f} ms, p95 {p95:.2f} ms per turn")  # fmt: skip
+    for change in changed:
+        print(f"  {change}")
 
 
 def _turns(half: str) -> list[tuple[str, str, int, str, list[str]]]:

@@ -1,9 +1,11 @@
 """Whisper latency and word error rate, full 30 s window vs trimmed window, on real speech.
 
 Run from the repository root: `python bench/stt_wer.py [--threads N] [--beam N] [--repeat N]
-[--model tiny.en|base] [--noise-snr DB] [--modes trimmed] [--readings 5 [--second-model base]]`.
-`--readings` adds how a session hears (no tools): the reading chosen among Whisper's n best, or
-among the readings of two models pooled (`REALTALK_STT_SECOND_MODEL`). Clips: pocketsphinx-testdata's LibriVox
+[--model tiny.en|base] [--noise-snr DB] [--modes trimmed] [--readings 5 [--second-model base]
+[--app task-manager]]`. `--readings` adds how a session hears (no tools): the reading chosen among
+Whisper's n best, or among the readings of two models pooled (`REALTALK_STT_SECOND_MODEL`); with
+`--app`, its misheard words are put back to that app's words (`brain/sounds.py`): on speech that is
+not about the app, every word put back is a false rewrite. Clips: pocketsphinx-testdata's LibriVox
 sentences, card names and "go forward ten meters"; `--noise-snr` adds white noise at that SNR.
 """
 
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.speech_data import all_clips, load_wav_16k, word_error_rate
 
+from realtalk.apps import builtin_apps
 from realtalk.engines.base import Hypothesis, NBestSpeechToText
 from realtalk.engines.pooled_stt import PooledStt
 from realtalk.engines.whisper_stt import MODELS, SttStats, WhisperStt, packaged_model_dir
@@ -41,6 +44,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=["full", "trimmed"], default=["full", "trimmed"])
     parser.add_argument("--readings", type=int, default=0, help="also the reading chosen among this many")
     parser.add_argument("--second-model", choices=MODELS, help="with --readings: pool this model's readings")
+    parser.add_argument("--app", help="with --readings: hear as a session of this built-in app (its words)")
     args = parser.parse_args()
 
     clips = [(path, reference, load_wav_16k(path)) for path, reference in all_clips()]
@@ -61,7 +65,11 @@ def main() -> None:
         plain = partial(_plain, engine, language)
         _run(f"{args.model} {mode}", clips, plain, engine, args.repeat)
     if args.readings > 1:
-        # As a session hears (no tools, no prompt): the reading chosen among the n best.
+        # As a session hears (no prompt): the reading chosen among the n best.
+        expecting = Expectation(())
+        if args.app:
+            app = builtin_apps()[args.app]
+            expecting = Expectation.of(app.tools.specs(), None, app.session.get("instructions"))
         engine = WhisperStt(model_dir, threads=args.threads)
         hearing: NBestSpeechToText = engine
         label = f"{args.model} {args.readings} readings"
@@ -69,10 +77,11 @@ def main() -> None:
             second_dir = packaged_model_dir(args.second_model, cache)
             hearing = PooledStt(engine, WhisperStt(second_dir, threads=args.threads))
             label += f" pooled with {args.second_model}"
+        label += f", {args.app}'s words" if args.app else ""
 
         def chosen(audio: np.ndarray) -> str:
             heard = hearing.transcribe_nbest(audio, language=language or "en", n=args.readings)
-            return choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), Expectation(())).text
+            return choose(heard.alternatives or (Hypothesis(heard.text, 0.0),), expecting).text
 
         chosen(clips[0][2])  # first-call costs
         _run(label, clips, chosen, engine, args.repeat)

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
+
 from realtalk.brain.base import ToolSpec
 from realtalk.engines.base import Hypothesis
+from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation
-from realtalk.session.hypotheses import DISPUTE_MARGIN, FIT_WEIGHT, VOTE_WEIGHT, Fit, choose, mood_disputed
+from realtalk.session.hypotheses import (
+    DISPUTE_MARGIN,
+    FIT_WEIGHT,
+    VOTE_WEIGHT,
+    Fit,
+    best,
+    choose,
+    mood_disputed,
+)
+from realtalk.session.session import RealtimeSession
+from tests.session.test_session_core import QuietVad
 
 TOOLS = [
     ToolSpec("set_task_priority", "", {"properties": {"priority": {"enum": ["low", "medium", "high"]}}}),
@@ -83,3 +98,41 @@ def test_a_command_is_disputed_by_a_close_reading_that_asks() -> None:
     plain = Hypothesis("Add milk to the list.", -0.29)
     assert not mood_disputed([plain, marked], plain)
     assert not mood_disputed([asked, told], asked)
+
+
+def test_a_session_puts_misheard_words_back_to_its_tools_words_before_choosing() -> None:
+    """Through the sans-I/O session: a committed turn's expectation carries the client's tools and
+    instructions, and the readings are put back to their words ("Market done" -> "mark it done")."""
+    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    session.start()
+    tool = {
+        "type": "function",
+        "name": "archive_photo",
+        "description": "Mark a photo as kept and archive it; overdue backups are listed.",
+        "parameters": {"type": "object", "properties": {"album": {"type": "string"}}},
+    }
+    session.handle_event(
+        {
+            "type": "session.update",
+            "session": {
+                "type": "realtime",
+                "instructions": "You are Lumen, who keeps the family photos.",
+                "tools": [tool],
+                "audio": {"input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}},
+            },
+        }
+    )
+    pcm = np.zeros(24000, dtype=np.int16).tobytes()
+    session.handle_event({"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()})
+    job = next(
+        e for e in session.handle_event({"type": "input_audio_buffer.commit"}) if isinstance(e, Transcribe)
+    )
+    assert job.expecting is not None and "Lumen" in " ".join(job.expecting.described)
+    readings = [Hypothesis("Okay, market done.", -0.30), Hypothesis("Okay, market on.", -0.35)]
+    assert choose(readings, job.expecting).text == "Okay, mark it done."
+    assert choose([Hypothesis("Any backups over do?", -0.4)], job.expecting).text == "Any backups overdue?"
+    # As heard, before the words are put back; and a plain English "market" after "the" stays.
+    assert best(readings, job.expecting).text == "Okay, market done."
+    assert (
+        choose([Hypothesis("Take it to the market.", -0.2)], job.expecting).text == "Take it to the market."
+    )

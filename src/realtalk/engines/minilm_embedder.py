@@ -141,3 +141,11 @@ class MiniLmEmbedder:
 def shared() -> MiniLmEmbedder:
     """The process's one model (90 MB of weights), loaded on first use."""
     return MiniLmEmbedder()
+
+
+@cache
+def words() -> frozenset[str]:
+    """The whole words of the model's vocabulary (its WordPiece tokens that are not pieces): about
+    20 000 common English words, a dictionary for telling a word heard from a mishearing."""
+    vocabulary = Tokenizer.from_file(str(_model_dir() / "tokenizer.json")).get_vocab()
+    return frozenset(w for w in vocabulary if w.isalpha() and not w.startswith("##"))

@@ -36,21 +36,41 @@ class Expectation:
     parameters: tuple[str, ...] = ()
     """The tools' parameters' names as words ("code"): not in the prompt, where they made Whisper
     hear worse, but a sign of a likely reading."""
+    described: tuple[str, ...] = ()
+    """What the tools and their parameters say they are, and the agent's instructions: more words
+    the conversation may hear (`brain/sounds.py`), too many for the prompt."""
+    verbs: tuple[str, ...] = ()
+    """What the tools do: the first word of their names and of their descriptions ("mark")."""
 
     @classmethod
-    def of(cls, tools: Iterable[ToolSpec | dict[str, Any]], agent_said: str | None) -> Expectation:
+    def of(
+        cls,
+        tools: Iterable[ToolSpec | dict[str, Any]],
+        agent_said: str | None,
+        instructions: str | None = None,
+    ) -> Expectation:
         words: list[str] = []
         names: list[str] = []
+        described = [instructions or ""]
+        verbs: list[str] = []
         for tool in tools:
-            name = tool.name if isinstance(tool, ToolSpec) else str(tool.get("name") or "")
-            parameters = tool.parameters if isinstance(tool, ToolSpec) else tool.get("parameters")
+            if isinstance(tool, ToolSpec):
+                name, description, parameters = tool.name, tool.description, tool.parameters
+            else:
+                name, description = str(tool.get("name") or ""), str(tool.get("description") or "")
+                parameters = tool.get("parameters") or {}
             words.append(name.replace("_", " ").strip())
-            properties = (parameters or {}).get("properties") if isinstance(parameters, dict) else None
+            described.append(description)
+            verbs += [text.replace("_", " ").split()[0] for text in (name, description) if text.split()]
+            properties = parameters.get("properties") if isinstance(parameters, dict) else None
             for key, spec in properties.items() if isinstance(properties, dict) else ():
                 names.append(str(key).replace("_", " "))
-                options = spec.get("enum") if isinstance(spec, dict) else None
-                words += [str(o) for o in options or [] if isinstance(o, str)]
-        return cls(_unique(words), (agent_said or "").strip(), _unique(names))
+                if isinstance(spec, dict):
+                    words += [str(o) for o in spec.get("enum") or [] if isinstance(o, str)]
+                    described.append(str(spec.get("description") or ""))
+        return cls(
+            _unique(words), (agent_said or "").strip(), _unique(names), _unique(described), _unique(verbs)
+        )
 
     def prompt(self) -> str | None:
         """The tools' vocabulary, then the agent's last words; None when there is neither."""

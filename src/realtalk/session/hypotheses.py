@@ -19,8 +19,11 @@ A question misheard as a command ("Did I add something about ink?" heard as "The
 about ink") would write; when a reading within `DISPUTE_MARGIN` of the chosen one asks where the
 chosen one tells, the turn is marked unsure, and the brain checks before it writes.
 
-No reading is ever rewritten: the chosen one is one that Whisper heard. A few set lookups per
-reading: microseconds, next to the beam's tens of milliseconds.
+Before they are weighed, the readings' misheard spans are put back to the conversation's words
+they sound like (`brain/sounds.py`: "target house" -> "tag it house", "what's over do" -> "what's
+overdue"), from the tools' words, the agent's instructions and the names the tools hold. Set
+lookups and short key comparisons per reading: well under a millisecond, next to the beam's tens
+of milliseconds.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from ..brain import intent, lexicon
+from ..brain.sounds import Vocabulary
 from ..engines.base import Hypothesis
 from .hearing import Expectation
 
@@ -54,7 +59,23 @@ _YES_NO_QUESTION = re.compile(
 
 def choose(readings: Sequence[Hypothesis], expecting: Expectation, known: Iterable[str] = ()) -> Hypothesis:
     """The reading that scores best by sound and by fit with what the conversation expects (the
-    first of equals); `known` are names the tools hold."""
+    first of equals), its misheard words put back; `known` are names the tools hold."""
+    known = list(known)
+    return best(put_back(readings, expecting, known), expecting, known)
+
+
+def put_back(
+    readings: Sequence[Hypothesis], expecting: Expectation, known: Sequence[str]
+) -> list[Hypothesis]:
+    """The readings with their misheard spans put back to the conversation's words they sound like."""
+    sounds = Vocabulary(
+        (*expecting.vocabulary, *expecting.parameters, *expecting.described), known, expecting.verbs
+    )
+    return [replace(r, text=sounds.snap(r.text)) for r in readings]
+
+
+def best(readings: Sequence[Hypothesis], expecting: Expectation, known: Iterable[str] = ()) -> Hypothesis:
+    """The reading that scores best by sound and by fit (the first of equals), as it was heard."""
     if len(readings) <= 1:
         return readings[0]
     fits = Fit(expecting, known)

@@ -529,7 +529,9 @@ class InputAudio:
         if transcription.get("prompt"):
             return {"language": transcription.get("language"), "prompt": transcription["prompt"]}
         expecting = Expectation.of(
-            [*self._server_tools, *(config.get("tools") or [])], self._conversation.last_said()
+            [*self._server_tools, *(config.get("tools") or [])],
+            self._conversation.last_said(),
+            config.get("instructions"),
         )
         return {
             "language": transcription.get("language"),

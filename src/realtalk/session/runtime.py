@@ -346,8 +346,9 @@ class SessionRuntime:
     def _hear(self, job: Transcribe) -> Transcription:
         """Speech to text, listening also for the names the server's tools hold (in a worker).
 
-        With what the conversation expects at hand, and a recogniser that gives its best few
-        readings, the reading the conversation makes most sense of is taken (`hypotheses`)."""
+        With what the conversation expects at hand, misheard words are put back to the words it
+        knows, and of a recogniser's best few readings the one it makes most sense of is taken
+        (`hypotheses`)."""
         prompt, known = job.prompt, []
         if job.expecting is not None and self._tools.vocabulary is not None:
             try:
@@ -355,8 +356,12 @@ class SessionRuntime:
                 prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
-        if job.expecting is None or self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
+        if job.expecting is None:
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+        if self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
+            heard = self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+            only = Hypothesis(heard.text, heard.log_prob or 0.0)
+            return replace(heard, text=choose((only,), job.expecting, known).text)
         heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
         readings = heard.alternatives or (Hypothesis(heard.text, 0.0),)
         chosen = choose(readings, job.expecting, known)

@@ -1,0 +1,85 @@
+"""Misheard words put back to the conversation's words they sound like (`brain/sounds.py`), with a
+pet-sitting app's tools the brain has never seen."""
+
+from __future__ import annotations
+
+from realtalk.brain.sounds import Vocabulary
+from realtalk.session.hearing import Expectation
+from tests.brain.toolbox import tool
+
+TOOLS = [
+    tool(
+        "log_walk",
+        "Log a walk for a pet: how long, and whether it was muddy.",
+        ["pet"],
+        pet={"type": "string", "description": "which pet, by name"},
+        minutes={"type": "integer"},
+    ),
+    tool(
+        "schedule_feeding",
+        "Schedule a feeding; overdue feedings are listed first.",
+        ["pet"],
+        pet={"type": "string"},
+        food={"type": "string", "enum": ["kibble", "tuna"]},
+    ),
+    tool("flag_pet", "Flag a pet for the vet.", ["pet"], pet={"type": "string"}),
+]
+PETS = ["Walk Biscuit in the park", "Give Bramble her eardrops"]
+
+
+def vocabulary(names: list[str] = PETS) -> Vocabulary:
+    expecting = Expectation.of(TOOLS, None, "You are Pip, a pet sitter's helper.")
+    return Vocabulary(
+        (*expecting.vocabulary, *expecting.parameters, *expecting.described), names, expecting.verbs
+    )
+
+
+def test_a_word_english_does_not_know_becomes_the_tools_or_names_word_it_sounds_like() -> None:
+    sounds = vocabulary([*PETS, "Pay the electricity bill"])
+    assert sounds.snap("any kibbel left?") == "any kibble left?"
+    assert sounds.snap("Give Brambel her drops.") == "Give Bramble her drops."
+    assert sounds.snap("walk biskit in the park") == "walk Biscuit in the park"
+    # A held name's word alone is too little: "electrician" is no word of the sentence model's,
+    # and still not the held "electricity".
+    assert sounds.snap("Call the electrician.") == "Call the electrician."
+
+
+def test_words_heard_apart_are_joined_into_a_word_english_does_not_know() -> None:
+    sounds = vocabulary()
+    assert sounds.snap("Which feedings are over do?") == "Which feedings are overdue?"
+    # Plain English words are not joined into a plain English word ("flag it" is no "flagged"), nor
+    # across a determiner ("over the" starts a phrase).
+    assert sounds.snap("Remind me later.") == "Remind me later."
+    assert sounds.snap("It is over the fence.") == "It is over the fence."
+
+
+def test_a_tools_verb_run_into_it_is_split() -> None:
+    sounds = vocabulary()
+    assert sounds.snap("Flagit for the vet.") == "Flag it for the vet."
+    assert sounds.snap("Okay, logged. Locket, thirty minutes.") == "Okay, logged. Log it, thirty minutes."
+    # After a determiner the word is a thing: "the locket" stays.
+    assert sounds.snap("I found the locket.") == "I found the locket."
+
+
+def test_the_word_beside_a_names_own_word_becomes_its_neighbour() -> None:
+    sounds = vocabulary()
+    assert sounds.snap("wok biscuit in the park") == "Walk biscuit in the park"
+    assert sounds.snap("walk biskit, and give bramble her ear drops") == (
+        "walk Biscuit, and give bramble her eardrops"
+    )
+    # Without the name's word beside it, a plain English word stays.
+    assert sounds.snap("the dog likes to bark") == "the dog likes to bark"
+
+
+def test_plain_english_is_left_as_heard() -> None:
+    sounds = vocabulary()
+    for said in (
+        "Walk the dog to the pork butcher.",  # "pork" is English: the user may mean it
+        "Schedule a feeding for Rex, tuna please.",
+        "Log a 20 minute walk for Biscuit, it was muddy.",
+        "What's the weather like?",
+        "",
+    ):
+        assert sounds.snap(said) == said
+    # Without held names or tools nothing is rewritten.
+    assert Vocabulary(()).snap("Brambel overdo it") == "Brambel overdo it"
