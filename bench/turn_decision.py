@@ -34,7 +34,7 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,6 +219,20 @@ class CachedEngines:
             key, lambda: self._engine().stt.transcribe(audio, language=language, prompt=prompt)
         )
 
+    def heard(
+        self, session: RealtimeSession, effect: Transcribe
+    ) -> tuple[Transcription, tuple[float, Callable[[], list[Effect]]]]:
+        """`effect` carried out for `session`: the transcript, and when (on the input clock) the
+        call that reports it back is due."""
+        text, took = self.transcribe(effect.audio, effect.language, effect.prompt)
+
+        def report() -> list[Effect]:
+            return session.transcription_completed(
+                effect.item_id, text, speculative=effect.speculative, epoch=effect.epoch
+            )
+
+        return text, (session.input_ms + took, report)
+
     def probability(self, audio: Float32Audio) -> tuple[float, float]:
         return self._cached(
             "turn" + _digest(audio, ""), lambda: self._engine().turn.completion_probability(audio)
@@ -294,17 +308,10 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
             if isinstance(effect, Send) and effect.event["type"] == "input_audio_buffer.committed":
                 result.commits_ms.append(session.input_ms)
             elif isinstance(effect, Transcribe):
-                text, took = engines.transcribe(effect.audio, effect.language, effect.prompt)
+                text, report = engines.heard(session, effect)
                 if effect.speculative:
                     result.verdicts.append(f"@{session.input_ms - case.speech_end_ms:+.0f} {text.text!r}")
-                due.append(
-                    (
-                        session.input_ms + took,
-                        lambda e=effect, t=text: session.transcription_completed(
-                            e.item_id, t, speculative=e.speculative, epoch=e.epoch
-                        ),
-                    )
-                )
+                due.append(report)
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
                 result.verdicts.append(f"p={probability:.2f}")
@@ -363,15 +370,17 @@ def timing_as(eagerness: str, timing: turn_detection.SemanticTiming) -> Iterator
 
 
 def candidates() -> Iterator[turn_detection.SemanticTiming]:
-    """The fused decision's parameters swept by `--roc`: how sure Smart Turn must be and how far
-    the speech must fade for the turn to end at once, and how long every other pause waits (the
-    words' "open" always waits the longest)."""
+    """The fused decision's parameters swept by `--roc`: how sure Smart Turn must be, how far the
+    speech must fade and how sure Whisper must be that it heard speech for the turn to end at once
+    (the last only with the longest wait), and how long every other pause waits (the words'
+    "open" always waits the longest)."""
     for confident in (0.0, 0.5, 0.7, 0.9, 0.95, 1.01):
         for falling in (None, -12.0, -15.0, -18.0, -21.0, -24.0):
             if confident > 1 and falling is not None:
                 continue
             for wait in (1000, 1300, 1600):
-                yield turn_detection.SemanticTiming(confident, falling, wait, max(2000, wait))
+                for clear in (None, 0.1, 0.15, 0.2) if wait == 1600 and confident <= 1 else (None,):
+                    yield turn_detection.SemanticTiming(confident, falling, wait, max(2000, wait), clear)
 
 
 def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:
@@ -384,14 +393,14 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
     print(
         "\nROC on dev (`--roc`): each setting's cut turns and complete-utterance turn end; * = on the front"
     )
-    print("| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait |")
-    print("|---|---|---|---|---|")
+    print("| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait | no speech ≤ |")
+    print("|---|---|---|---|---|---|")
     best = float("inf")
     for share, p50, p95, t in points:
         front = p50 < best
         best = min(best, p50)
         mark = "*" if front else " "
-        setting = f"{t.confident} | {t.falling_db} | {t.settle_ms} ms"
+        setting = f"{t.confident} | {t.falling_db} | {t.settle_ms} ms | {t.clear_speech}"
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
     for eagerness, timing in choose(points).items():
         print(f"{eagerness}: {timing}")

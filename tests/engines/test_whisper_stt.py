@@ -223,3 +223,12 @@ def test_a_short_word_over_the_reply_is_still_words(stt_trimmed: WhisperStt) -> 
         word = samples[start : start + 500 * 16]
         heard = stt_trimmed.transcribe(word, prompt=listening_prompt("Sorry, I can't")).text
         assert heard and not is_backchannel(heard), f"{path.stem}: {heard!r}"
+
+
+def test_a_transcript_says_how_sure_whisper_was(stt_trimmed: WhisperStt) -> None:
+    path, _ = librivox_clips()[0]
+    heard = stt_trimmed.transcribe(load_wav_16k(path))
+    assert heard.log_prob is not None and -1.0 < heard.log_prob < 0
+    assert heard.no_speech_prob is not None and 0 <= heard.no_speech_prob < 0.5
+    readings = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3)
+    assert readings.no_speech_prob == pytest.approx(heard.no_speech_prob, abs=0.01), "the beam's first step"

@@ -117,9 +117,8 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
     assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
-    effects = session.transcription_completed(
-        job.item_id, Transcription("He was not an ill-disposed young man."), speculative=True, epoch=job.epoch
-    )
+    heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
+    effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)
     assert kinds(effects)[:3] == [
         "input_audio_buffer.speech_stopped",
         "input_audio_buffer.committed",

@@ -54,7 +54,7 @@ def test_semantic_turn_ends_when_the_model_the_transcript_and_the_fade_say_finis
     assert detector.update(0.0, 352) is None
     detector.speech_ends(pause, -30.0)
     assert detector.sounds_complete(pause, 0.95, 352) is None, "the transcript is not in yet"
-    ended = detector.heard(pause, "Book a table for two.", 384)
+    ended = detector.heard(pause, "Book a table for two.", 384, no_speech=0.05)
     assert ended == TurnEvent("speech_stopped", 320)
     assert not detector.speaking
 
@@ -63,8 +63,8 @@ def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:
     timing = SEMANTIC_TIMING["auto"]
     detector = semantic_detector()
     pause = detector.pause_id
-    assert detector.heard(pause, "Book a table for two.", 416) is None
-    assert detector.sounds_complete(pause, 0.7, 448) is None, "finished-sounding, but not confidently"
+    assert detector.heard(pause, "Book a table for two.", 416, no_speech=0.05) is None
+    assert detector.sounds_complete(pause, 0.3, 448) is None, "finished-sounding, but not confidently"
     assert detector.update(0.0, 320 + timing.settle_ms - FRAME_MS) is None
     assert detector.update(0.0, 320 + timing.settle_ms) == TurnEvent("speech_stopped", 320)
 
@@ -213,10 +213,11 @@ def test_transcript_ending(text: str, ending: str) -> None:
 
 def test_the_wait_shortens_with_confidence() -> None:
     timing = SEMANTIC_TIMING["auto"]
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0) == 0
-    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0) == timing.settle_ms
-    assert pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0) == timing.settle_ms
-    assert pause_wait_ms(timing, 0.99, "Book a table for", -30.0) == timing.max_silence_ms
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, 0.05) == 0
+    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0, 0.05) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.3, "Book a table for two.", -30.0, 0.05) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, 0.3) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.99, "Book a table for", -30.0, 0.05) == timing.max_silence_ms
     assert timing.settle_ms < timing.max_silence_ms
     low = SEMANTIC_TIMING["low"]
     assert pause_wait_ms(low, 0.99, "Book a table for two.", -30.0) == low.settle_ms, "low never ends at once"
@@ -236,6 +237,20 @@ def test_the_quick_end_can_ask_that_the_speech_faded() -> None:
     assert pause_wait_ms(SemanticTiming(0.9, None, 700, 2000), 0.95, "Book a table for two.", None) == 0, (
         "the fade need not be asked"
     )
+
+
+def test_the_quick_end_can_ask_that_whisper_heard_speech() -> None:
+    timing = SemanticTiming(0.9, None, 700, 2000, clear_speech=0.15)
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, 0.05) == 0
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, 0.4) == timing.settle_ms, "doubted"
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, None) == timing.settle_ms, "not said"
+    detector = semantic_detector(timing)
+    pause = detector.pause_id
+    assert detector.heard(pause, "Book a table for two.", 416, 0.4) is None
+    assert detector.sounds_complete(pause, 0.95, 416) is None, "Whisper doubted it: it settles"
+    detector = semantic_detector(timing)
+    assert detector.heard(pause, "Book a table for two.", 416, 0.05) is None
+    assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
 
 
 def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:

@@ -66,6 +66,8 @@ class Transcription:
     """Its best readings, best first by its own score, when asked for several (`text` is the first)."""
     log_prob: float | None = None
     """The recogniser's average log-probability per token of `text`, when it says."""
+    no_speech_prob: float | None = None
+    """The recogniser's probability that the audio holds no speech at all, when it says."""
     disputed: bool = False
     """A reading nearly as likely as `text` asks where `text` tells (`session.hypotheses`)."""
 

@@ -189,6 +189,8 @@ class WhisperStt:
         languages = [self._requested_language(u.language) for u in utterances]
         prompts = [u.prompt.strip() if u.prompt and u.prompt.strip() else None for u in utterances]
         texts: list[str | None] = [None if len(audio) else "" for audio in samples]
+        scores: dict[int, tuple[float, float]] = {}
+        """(average log-probability, no-speech probability) of the trimmed path's answers."""
         with self._lock:
             trimmed = [i for i, audio in enumerate(samples)
                        if len(audio) and self.trim and len(audio) / SAMPLE_RATE <= MAX_TRIMMED_S]  # fmt: skip
@@ -199,8 +201,10 @@ class WhisperStt:
                 answers = self._transcribe_trimmed(
                     [samples[i] for i in group], [languages[i] for i in group], [previous[i] for i in group]
                 )
-                for i, (text, language) in zip(group, answers, strict=True):
+                for i, (text, language, score) in zip(group, answers, strict=True):
                     texts[i], languages[i] = text, language
+                    if text is not None:
+                        scores[i] = score
             for i, audio in enumerate(samples):
                 if not len(audio):
                     continue
@@ -216,8 +220,14 @@ class WhisperStt:
                 if texts[i] is None:
                     texts[i], languages[i] = self._transcribe_full(audio, languages[i], prompts[i])
         return [
-            Transcription(_clean(text or ""), language or "en", audio_seconds=len(audio) / SAMPLE_RATE)
-            for text, language, audio in zip(texts, languages, samples, strict=True)
+            Transcription(
+                _clean(text or ""),
+                language or "en",
+                audio_seconds=len(audio) / SAMPLE_RATE,
+                log_prob=scores[i][0] if i in scores else None,
+                no_speech_prob=scores[i][1] if i in scores else None,
+            )
+            for i, (text, language, audio) in enumerate(zip(texts, languages, samples, strict=True))
         ]
 
     def _requested_language(self, language: str | None) -> str | None:
@@ -255,18 +265,20 @@ class WhisperStt:
 
     def _transcribe_trimmed(
         self, batch: list[NDArray[np.float32]], languages: list[str | None], previous: list[list[int]]
-    ) -> list[tuple[str | None, str | None]]:
-        """The fast path for a batch whose `previous` prompt tokens are equally long; text None
-        where the guard rejects the result."""
-        answers: list[tuple[str | None, str | None]] = []
+    ) -> list[tuple[str | None, str | None, tuple[float, float]]]:
+        """The fast path for a batch whose `previous` prompt tokens are equally long: text (None
+        where the guard rejects the result), language, and (average log-probability per token,
+        no-speech probability)."""
+        answers: list[tuple[str | None, str | None, tuple[float, float]]] = []
         decoded = self._generate_trimmed(batch, languages, previous, self.beam_size)
         for samples, (result, tokenizer, language, budget) in zip(batch, decoded, strict=True):
+            score = (_average_log_prob(result), float(result.no_speech_prob))
             rejected = _rejected(result, budget)
             if rejected is not None:
-                answers.append(("" if rejected == "silence" else None, language))
+                answers.append(("" if rejected == "silence" else None, language, score))
             else:
                 text = _speech_text(tokenizer, list(result.sequences_ids[0]), samples.shape[0] / SAMPLE_RATE)
-                answers.append((None if looks_looped(_WORD.findall(text)) else text, language))
+                answers.append((None if looks_looped(_WORD.findall(text)) else text, language, score))
         return answers
 
     def transcribe_nbest(
@@ -292,8 +304,10 @@ class WhisperStt:
             if isinstance(found, tuple):
                 self.stats.trimmed += 1
                 self.stats.last_path = "trimmed"
-                readings, language = found
-                return Transcription(readings[0].text, language, duration, tuple(readings))
+                readings, language, no_speech = found
+                return Transcription(
+                    readings[0].text, language, duration, tuple(readings), no_speech_prob=no_speech
+                )
             self.stats.fallbacks += 1
             self.stats.last_path = "fallback"
             text, language = (
@@ -306,7 +320,8 @@ class WhisperStt:
 
     def _nbest_trimmed(
         self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
-    ) -> tuple[list[Hypothesis], str] | Literal["silence", "full"]:
+    ) -> tuple[list[Hypothesis], str, float] | Literal["silence", "full"]:
+        """The readings, the language and the no-speech probability; or what the guard decided."""
         duration = samples.shape[0] / SAMPLE_RATE
         decoded = self._generate_trimmed([samples], [language], [self._previous_tokens(prompt)], n, n)
         result, tokenizer, language, budget = decoded[0]
@@ -324,7 +339,7 @@ class WhisperStt:
                 and words not in readings
             ):
                 readings[words] = Hypothesis(text, float(score))
-        return (list(readings.values()), language) if readings else "full"
+        return (list(readings.values()), language, float(result.no_speech_prob)) if readings else "full"
 
     def _generate_trimmed(
         self,
@@ -405,9 +420,14 @@ def _rejected(result: Any, budget: int) -> Literal["silence", "full"] | None:
     if len(tokens) >= budget:
         return "full"  # ran out of budget: a loop, or far denser than speech
     if result.no_speech_prob > NO_SPEECH_THRESHOLD:
-        average_log_prob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
-        return "silence" if average_log_prob < LOG_PROB_THRESHOLD else "full"
+        return "silence" if _average_log_prob(result) < LOG_PROB_THRESHOLD else "full"
     return None
+
+
+def _average_log_prob(result: Any) -> float:
+    """The best reading's average log-probability per token, as Whisper's silence rule takes it."""
+    tokens = len(result.sequences_ids[0])
+    return float(result.scores[0]) * tokens / (tokens + 1)
 
 
 def _says_twice(words: Sequence[str], length: int = 4) -> bool:

@@ -26,21 +26,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..engines.base import Transcription
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
 from .hearing import MAX_CHARS
 from .responses import Responses
 
-MAX_BACKCHANNEL_MS = 800
-"""Speech longer than this is an interruption ("mm-hm", "uh-huh", "yeah, right" are 200-700 ms)."""
+MAX_BACKCHANNEL_MS = 1200
+"""Speech longer than this is an interruption. Hums run long: by VAD's count the dev material's
+"mm-hm"s (espeak-ng and Piper voices, clean and in noise) lasted 740-1020 ms, and at 800 ms half
+of them were cancelled before a word was heard. The reply is paused from the onset on, so a
+longer limit only cancels a long interruption later, never lets the reply play over it (chosen
+on dev: `bench/backchannel_decision.py --choose`)."""
 
-BACKCHANNEL_PHRASES = frozenset(
-    """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure i
-    see got it alright wow oh ah aha really true exactly totally cool nice great indeed go on""".split()  # noqa: SIM905
+BACKCHANNEL_WORDS = frozenset(
+    """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure
+    alright wow oh ah aha really true exactly totally cool nice great indeed""".split()  # noqa: SIM905
 )
+_PHRASE = re.compile(r"\b(?:i see|got it|go on)\b")
+"""Feedback of two words, which only together are feedback: a lone "I..." starts a sentence."""
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
-_HUM = re.compile(r"(?:m+-?h*m+|h+m+|u+h*-?h+u+h+|a+h+|o+h+)")
-"""Hums however Whisper spells them: "MMMHM", "mmm-hmm", "hmmm", "uhhuh", "ahh"."""
+_HUM = re.compile(
+    r"h*m+(?:-?h*m+)*"  # "MMMHM", "mmm-hmm", "hmmm", "mm-hm-hm"
+    r"|u+h*(?:-?h*u+h+)*"  # "uhhuh", "uh-uh" (Whisper's spelling of many a "uh-huh")
+    r"|a+h+|o+h+"  # "ahh", "ohh"
+    r"|h+[aeu]+h*(?:-?h+[aeu]+h*)*"  # laughs: "ha-ha", "hahaha", "heh", "huh-huh"
+)
+"""Hums and laughs however Whisper spells them."""
 
 
 LISTENING_CUE = "Mm-hm."
@@ -66,7 +78,14 @@ def listening_prompt(prompt: str | None) -> str:
 def is_backchannel(transcript: str) -> bool:
     """Whether `transcript` is only listener feedback (at most three backchannel words) or nothing."""
     words = _WORD.findall(transcript.lower())
-    return len(words) <= 3 and all(w in BACKCHANNEL_PHRASES or _HUM.fullmatch(w) for w in words)
+    units = _PHRASE.sub("mm", " ".join(words)).split()  # a phrase counts as one hum
+    return len(words) <= 3 and all(w in BACKCHANNEL_WORDS or _HUM.fullmatch(w) for w in units)
+
+
+def is_feedback(heard: Transcription, speech_ms: float) -> bool:
+    """Whether speech held over the reply, `speech_ms` long, in which Whisper heard `heard`, was
+    listener feedback (or no words at all) rather than an interruption."""
+    return speech_ms <= MAX_BACKCHANNEL_MS and is_backchannel(heard.text)
 
 
 class Backchannels:
@@ -110,12 +129,12 @@ class Backchannels:
         self.holding = True
         return True
 
-    def speech_heard(self, transcript: str, speech_ms: float) -> bool:
-        """The speech paused and this is what it said. True: a backchannel, to be dropped."""
+    def speech_heard(self, heard: Transcription, speech_ms: float) -> bool:
+        """The speech paused and this is what Whisper heard. True: a backchannel, to be dropped."""
         if not self.holding:
             return False
         self.holding = False
-        if speech_ms <= MAX_BACKCHANNEL_MS and is_backchannel(transcript):
+        if is_feedback(heard, speech_ms):
             self._resume()
             return True
         self._interrupt()

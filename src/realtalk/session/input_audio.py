@@ -83,7 +83,7 @@ class InputAudio:
         on_early_transcript: Callable[[str], bool],
         on_transcribed: Callable[[], None],
         on_speaking: Callable[[float], None] = lambda _: None,
-        on_pause_heard: Callable[[str, float], bool] = lambda _, __: False,
+        on_pause_heard: Callable[[Transcription, float], bool] = lambda _, __: False,
         on_onset: Callable[[], None] = lambda: None,
         on_onset_unconfirmed: Callable[[], None] = lambda: None,
         held: Callable[[], bool] = lambda: False,
@@ -92,7 +92,7 @@ class InputAudio:
         when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
         `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
-        `on_pause_heard`: what the speech before a pause said, and how long it lasted (ms);
+        `on_pause_heard`: what Whisper heard in the speech before a pause, and how long it lasted (ms);
         True drops the speech (a backchannel) instead of letting it become a turn.
         `on_onset`: a provisional onset (`onset.py`), before VAD confirms it; `on_onset_unconfirmed`:
         VAD did not confirm it in time (no `speech_started` followed).
@@ -317,11 +317,11 @@ class InputAudio:
                     self._finish_transcription(item_id, result)
                 elif self._speech_item_id == item_id:
                     unbroken = spec[1] == self._turns.pause_id  # else the speaker went on: not a backchannel
-                    if unbroken and self._on_pause_heard(result.text, spec[1] - self._onset_ms):
+                    if unbroken and self._on_pause_heard(result, spec[1] - self._onset_ms):
                         self._drop_speech(spec[1])
                         return
                     self._measure_fade(spec[1])
-                    ended = self._turns.heard(spec[1], result.text, self.ms_total)
+                    ended = self._turns.heard(spec[1], result.text, self.ms_total, result.no_speech_prob)
                     if ended is not None:
                         self._end_turn(ended.at_ms)
                     elif unbroken and self._on_early_transcript(result.text.strip()):

@@ -44,6 +44,9 @@ class SemanticTiming:
     meanwhile, so it is ready when the turn ends."""
     max_silence_ms: int
     """Words that stop mid-sentence wait this long; any pause this long ends the turn."""
+    clear_speech: float | None = None
+    """Whisper's no-speech probability on the pause's transcript at or below which the turn may
+    end at once (speech broken off at a word gap scores higher); None: not asked."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
@@ -53,10 +56,10 @@ class SemanticTiming:
 # other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
 # silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: confident, falling_db, settle_ms, max_silence_ms
+    # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech]
     "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
-    "medium": SemanticTiming(0.9, -21.0, 1600, 2000),
-    "auto": SemanticTiming(0.9, -21.0, 1600, 2000),
+    "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
+    "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
@@ -163,15 +166,21 @@ def transcript_ending(transcript: str) -> Ending:
 
 
 def pause_wait_ms(
-    timing: SemanticTiming, probability: float, transcript: str, drop_db: float | None = None
+    timing: SemanticTiming,
+    probability: float,
+    transcript: str,
+    drop_db: float | None = None,
+    no_speech: float | None = None,
 ) -> int:
-    """How long the pause must last to end the turn, from the model's verdict, the transcript and
-    how the speech before the pause ended (`drop_db`, see `SemanticTiming.falling_db`)."""
+    """How long the pause must last to end the turn, from the model's verdict, the transcript (and
+    Whisper's `no_speech` probability on it, see `SemanticTiming.clear_speech`) and how the speech
+    before the pause ended (`drop_db`, see `SemanticTiming.falling_db`)."""
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
     faded = timing.falling_db is None or (drop_db is not None and drop_db <= timing.falling_db)
-    if ending == "closed" and probability >= timing.confident and faded:
+    clear = timing.clear_speech is None or (no_speech is not None and no_speech <= timing.clear_speech)
+    if ending == "closed" and probability >= timing.confident and faded and clear:
         return 0
     return timing.settle_ms
 
@@ -211,7 +220,8 @@ class TurnDetector:
         self._last_speech_end_ms = 0.0
         # Verdicts as (pause_id, verdict): one about an earlier pause no longer counts.
         self._probability: tuple[float, float] | None = None
-        self._transcript: tuple[float, str] | None = None
+        self._transcript: tuple[float, str, float | None] | None = None
+        """(pause_id, transcript, Whisper's no-speech probability on it)."""
         self._drop: tuple[float, float | None] | None = None
         self._wait_ms: float = self.silence_duration_ms
         """How long the current pause must last to end the turn."""
@@ -262,11 +272,14 @@ class TurnDetector:
         self._probability = (pause_id, probability)
         return self._verdicts_in(now_ms)
 
-    def heard(self, pause_id: float, transcript: str, now_ms: float) -> TurnEvent | None:
-        """The transcript of the speech before the pause `pause_id`; may end the turn now."""
+    def heard(
+        self, pause_id: float, transcript: str, now_ms: float, no_speech: float | None = None
+    ) -> TurnEvent | None:
+        """The transcript of the speech before the pause `pause_id` (and Whisper's probability that
+        it held no speech); may end the turn now."""
         if self.semantic is None or not self.speaking or pause_id != self._last_speech_end_ms:
             return None
-        self._transcript = (pause_id, transcript)
+        self._transcript = (pause_id, transcript, no_speech)
         return self._verdicts_in(now_ms)
 
     def speech_ends(self, pause_id: float, drop_db: float | None) -> None:
@@ -289,7 +302,8 @@ class TurnDetector:
         if self._probability[0] != pause or self._transcript[0] != pause:
             return None
         drop = self._drop[1] if self._drop is not None and self._drop[0] == pause else None
-        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], self._transcript[1], drop)
+        _, transcript, no_speech = self._transcript
+        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], transcript, drop, no_speech)
         if now_ms - pause >= self._wait_ms:
             return self._stop()
         return None
