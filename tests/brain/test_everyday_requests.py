@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from realtalk.brain.base import ToolCall
+from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, WHICH
 from tests.brain.test_dialogue import after
 from tests.brain.test_unseen_capabilities import EVENTS
@@ -208,3 +208,17 @@ def test_a_day_said_with_a_stretch_is_the_day() -> None:
     assert called(reply("create an event called retro this week, say wednesday", tools=EVENTS))[1][
         "start"
     ] == ("2026-11-25")
+
+
+def test_that_one_after_a_listing_is_the_one_the_question_named() -> None:
+    history = after(
+        "list_events",
+        {},
+        {"message": "You have 2: Standup, Lunch with Priya.", "titles": ["Standup", "Lunch with Priya"]},
+        "You have 2: Standup, Lunch with Priya.",
+    )
+    history[0] = Message("user", "anything with Priya this week?")
+    assert called(reply("great, move that one to 1pm", tools=EVENTS, history=history)) == (
+        "move_event",
+        {"start": "13:00", "title": "Lunch with Priya"},
+    )

@@ -466,7 +466,13 @@ class _Turn:
         value = last.entity(name) if name is not None else None
         if name is not None and value is not None:
             return text, name, value
-        return (text, None, listed[0]) if len(listed) == 1 else None
+        if len(listed) == 1:
+            return text, None, listed[0]
+        # "Anything about the picnic?" read out two; "that one" is the one the question named.
+        asked = next((m.content for m in reversed(self.messages[:-1]) if m.role == "user"), "")
+        words = set(lexicon.content_stems(asked))
+        named = [n for n in listed if words & set(lexicon.content_stems(n))]
+        return (text, None, named[0]) if len(named) == 1 else None
 
     def _route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
