@@ -13,7 +13,7 @@ from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, WHICH
 from tests.brain.test_dialogue import after
 from tests.brain.test_unseen_capabilities import EVENTS
-from tests.brain.toolbox import called, reply, tool
+from tests.brain.toolbox import called, reply, said, tool
 
 SHOPPING = [
     tool("add_item", "Add an item to the shopping list.", ["item"], item={"type": "string"}),
@@ -222,3 +222,7 @@ def test_that_one_after_a_listing_is_the_one_the_question_named() -> None:
         "move_event",
         {"start": "13:00", "title": "Lunch with Priya"},
     )
+
+
+def test_a_report_of_something_not_done_is_ordinary_talk_without_a_tool_that_reopens() -> None:
+    assert "stays to do" not in said(reply("I didn't find the key", tools=[CLOSE], known=HELD_BUGS))

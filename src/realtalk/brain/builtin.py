@@ -220,8 +220,9 @@ class _Turn:
         ):
             return _act(pending[0], answered)
         still = None if intent.is_question(text) else intent.reports_not_done(self.messages[-1].content)
-        if still is not None:  # never marked done; reopened when a tool can, and the thing is named
-            reopened = _reopen(self.tools, still, self.request.known)
+        reopener = _reopener(self.tools) if still is not None else None
+        if still is not None and reopener is not None:  # never marked done; reopened when named
+            reopened = _reopen(*reopener, still, self.request.known)
             return self._act(*reopened) if reopened else _say(f"Okay, it stays to do. {self._capabilities()}")
         if intent.remarks(text) and not intent.is_question(text):
             return _say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
@@ -956,22 +957,27 @@ def _double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Fi
 _REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfinished"))
 
 
-def _reopen(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | None:
-    """ "I haven't actually returned the blender yet": the one tool with a flag that reopens a thing
-    (its words say "reopen" or "undo"), for the thing the words name."""
+def _reopener(tools: Sequence[ToolSpec]) -> tuple[ToolSpec, Param] | None:
+    """The one tool with a flag that reopens a thing (its words say "reopen" or "undo"), and the flag."""
     found = [
         (tool, flag)
         for tool in tools
         for flag in arguments.params_of(tool)
         if flag.kind == "boolean" and flag.hints & _REOPEN and intent.writes(tool)
     ]
-    name = _target(found[0][0], None) if len(found) == 1 else None
+    return found[0] if len(found) == 1 and _target(found[0][0], None) is not None else None
+
+
+def _reopen(tool: ToolSpec, flag: Param, text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | None:
+    """ "I haven't actually returned the blender yet": `tool` with its reopening `flag`, for the
+    thing the words name."""
+    name = _target(tool, None)
     if name is None or not lexicon.content_stems(text) or entities.tied(text, known):
         return None
     # A thing done is no longer held (only open things are), so its words name it when no held name fits.
     held = entities.closest(text, known)
     thing = held.name if held is not None and held.sure else text
-    return found[0][0], Filled({name: thing, found[0][1].name: True})
+    return tool, Filled({name: thing, flag.name: True})
 
 
 def _several_held(value: str, known: Sequence[str]) -> list[str] | None:
