@@ -44,6 +44,24 @@ def test_a_word_english_does_not_know_becomes_the_tools_or_names_word_it_sounds_
     assert sounds.snap("Call the electrician.") == "Call the electrician."
 
 
+def test_a_word_whisper_wrote_as_a_name_is_not_made_a_tools_word() -> None:
+    """Names and brands are words English does not know too: "Tesco" must not become "task", nor
+    "Dasha" the agent's "Tasha"."""
+    sounds = vocabulary()
+    for said in (
+        "Text Mudie about the keys.",  # not "muddy"
+        "Call Flagg about the fence.",  # not "flag"
+        "Ask Kibbel if the tuna is in.",  # not "kibble", nor "Kibbel if" joined into it
+        "Drop the keys with Sitterson.",  # not "sitter's"
+    ):
+        assert sounds.snap(said) == said
+    # A capital that opens a sentence or a clause is no sign of a name.
+    assert sounds.snap("Kibbel, please.") == "Kibble, please."
+    assert sounds.snap("Okay, Kibbel then.") == "Okay, Kibble then."
+    # A held name's own words are still heard in one ("Give Brambel her drops", above).
+    assert sounds.snap("walk Biskit in the park") == "walk Biscuit in the park"
+
+
 def test_words_heard_apart_are_joined_into_a_word_english_does_not_know() -> None:
     sounds = vocabulary()
     assert sounds.snap("Which feedings are over do?") == "Which feedings are overdue?"

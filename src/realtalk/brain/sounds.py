@@ -10,7 +10,9 @@ rewrites a heard span to one of its words when the two sound alike (Metaphone ke
 - a span with a word English does not know ("rescdule": not a whole word of the sentence model's
   30k-word vocabulary, `engines/minilm_embedder.words`) becomes the closest-sounding word of the
   tools, or pair of a held name's words ("Email Serat" -> "Email Sarah"; a held name's word alone
-  is too little: that vocabulary lacks "electrician", which is not the held "electricity");
+  is too little: that vocabulary lacks "electrician", which is not the held "electricity"); a
+  word Whisper wrote as a name (capitalised within a clause: "Tesco", "Dasha") is someone's or
+  something's, and becomes only a held name's words, never a tool's ("task", the agent's "Tasha");
 - words heard apart that sound as one word ("over do" -> "overdue") are joined, and a word that
   sounds like one of the vocabulary's followed by "it" is split ("target" -> "tag it", "market"
   -> "mark it"), unless it follows a determiner ("the market" is one);
@@ -113,9 +115,10 @@ class Vocabulary:
         """`text` with each misheard span replaced by the vocabulary's words it sounds like."""
         found = list(_WORD.finditer(text))
         lower = [m.group().lower() for m in found]
+        named = [m.group()[0].isupper() and not _opens_clause(text, m.start()) for m in found]
         out, at, i = [], 0, 0
         while i < len(found):
-            hit = self._rewrite(lower, i)
+            hit = self._rewrite(lower, i, named)
             if hit is None:
                 i += 1
                 continue
@@ -127,13 +130,14 @@ class Vocabulary:
             i += covered
         return "".join([*out, text[at:]])
 
-    def _rewrite(self, lower: list[str], i: int) -> tuple[int, str] | None:
-        """(tokens covered, the words meant) for the span starting at token `i`, or None to keep it."""
+    def _rewrite(self, lower: list[str], i: int, named: list[bool]) -> tuple[int, str] | None:
+        """(tokens covered, the words meant) for the span starting at token `i`, or None to keep it;
+        `named`: which tokens Whisper wrote as names (capitalised within a sentence)."""
         word = lower[i]
         if self._fits(word):
             return None
         if word not in lexicon.STOPWORDS:  # a span starts on a word that means something
-            spoken = self._spoken(lower, i)
+            spoken = self._spoken(lower, i, named)
             if spoken is not None:
                 return spoken
         neighbour = self._neighbour(lower, i)
@@ -146,20 +150,26 @@ class Vocabulary:
                 return 1, f"{verb[1].words[0]} it"
         return None
 
-    def _spoken(self, lower: list[str], i: int) -> tuple[int, str] | None:
+    def _spoken(self, lower: list[str], i: int, named: list[bool]) -> tuple[int, str] | None:
         """The vocabulary's words that 1-3 words from `i` sound like, if they hold a word English does
-        not know or join into one."""
+        not know or join into one. A word Whisper wrote as a name ("Tesco", "Dasha") is someone's
+        or something's: it becomes only a held name's words, never a tool's ("task", "Tasha")."""
         best: tuple[float, int, str] | None = None
         for length in (1, 2, 3):
             span = lower[i : i + length]
             if len(span) < length or any(self._fits(w) for w in span):
                 break
             unknown = any(not self._known_word(w) for w in span)
+            name = any(named[i : i + length])
             heard = _Sound.of(*span)
             fitting = [
                 s
                 for s in self._sounds
-                if (len(s.words) == 1 and ((unknown and s.tool) or self._joins(span, s)))
+                if (
+                    len(s.words) == 1
+                    and not (name and s.tool)
+                    and ((unknown and s.tool) or self._joins(span, s))
+                )
                 or (len(s.words) == length > 1 and self._only_unknown_differ(span, s))
             ]
             found = _closest(heard, fitting)
@@ -210,6 +220,13 @@ class Vocabulary:
 def _closest(heard: _Sound, sounds: Iterable[_Sound]) -> tuple[float, _Sound] | None:
     """The sound most like `heard` (the first of equals), with its likeness."""
     return max(((heard.likeness(s), s) for s in sounds), key=lambda found: found[0], default=None)
+
+
+def _opens_clause(text: str, at: int) -> bool:
+    """Whether the word at `at` opens a sentence or a clause, where Whisper capitalises a word it
+    takes for a command ("Okay, Market done."): a capital there is no sign of a name."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:;,"
 
 
 @cache
