@@ -87,6 +87,11 @@ def test_the_word_beside_a_names_own_word_becomes_its_neighbour() -> None:
     )
     # Without the name's word beside it, a plain English word stays.
     assert sounds.snap("the dog likes to bark") == "the dog likes to bark"
+    # A name's first word is mostly a verb many commands start with: beside it only a word English
+    # does not know is the name's ("walk biskit" above), not a plain one the user may mean.
+    sounds = vocabulary([*PETS, "Buy milk", "Call Jane"])
+    assert sounds.snap("Buy silk for the dog bed.") == "Buy silk for the dog bed."
+    assert sounds.snap("Call Jean about the keys.") == "Call Jean about the keys."
 
 
 def test_plain_english_is_left_as_heard() -> None:

@@ -17,7 +17,9 @@ rewrites a heard span to one of its words when the two sound alike (Metaphone ke
   sounds like one of the vocabulary's followed by "it" is split ("target" -> "tag it", "market"
   -> "mark it"), unless it follows a determiner ("the market" is one);
 - a word beside one of a held name's own words that sounds like the name's neighbour there
-  becomes it ("bump the flu job" for the held "Book the flu jab").
+  becomes it ("bump the flu job" for the held "Book the flu jab"); beside a name's first word,
+  mostly a verb many commands start with, only a word English does not know does ("buy silk" is
+  not the held "Buy milk").
 
 Plain English words are otherwise left as heard: "paint" is never "print", however alike, because
 the user may mean it. Comparing a few hundred short keys per utterance takes about a millisecond
@@ -101,6 +103,10 @@ class Vocabulary:
         self._pairs: list[tuple[str, str]] = list(
             dict.fromkeys(pair for name in names for pair in itertools.pairwise(_WORD.findall(name)))
         )
+        self._openers = {w.lower() for name in names for w in _WORD.findall(name)[:1]}
+        """The held names' first words: mostly the verb that many names and new commands start
+        with ("Call", "Buy", "Pay"), which says little about which name is meant: beside one, only
+        a word English does not know is put back ("call Jean" is not the held "Call Jane")."""
         # A held name's word alone is matched only by words joined into it: an unknown word is a
         # name's only with the name's neighbouring word ("email Serat"), or "electrician" would be
         # the held "electricity".
@@ -195,6 +201,7 @@ class Vocabulary:
                 if (
                     0 <= at < len(lower)
                     and lower[at] == anchor.lower()
+                    and (anchor.lower() not in self._openers or not self._known_word(lower[i]))
                     and not {anchor.lower(), meant.lower()} & lexicon.STOPWORDS
                     and heard.likeness(_Sound.of(meant)) >= NEIGHBOUR
                 ):
