@@ -3,7 +3,7 @@ pet-sitting app's tools the brain has never seen."""
 
 from __future__ import annotations
 
-from realtalk.brain.sounds import Vocabulary
+from realtalk.brain.sounds import MAX_WORDS, Vocabulary
 from realtalk.session.hearing import Expectation
 from tests.brain.toolbox import tool
 
@@ -106,3 +106,18 @@ def test_plain_english_is_left_as_heard() -> None:
         assert sounds.snap(said) == said
     # Without held names or tools nothing is rewritten.
     assert Vocabulary(()).snap("Brambel overdo it") == "Brambel overdo it"
+
+
+def test_long_instructions_are_read_only_in_part_after_the_tools_words() -> None:
+    """A client's instructions may run to megabytes: only the first `MAX_WORDS` words of the tools'
+    texts and then the instructions are read, the tools' first."""
+
+    def sounds(instructions: str) -> Vocabulary:
+        expecting = Expectation.of(TOOLS, None, instructions)
+        said = (*expecting.vocabulary, *expecting.parameters, *expecting.described)
+        return Vocabulary(said, PETS, expecting.verbs)
+
+    assert sounds("Pip loves the fandango.").snap("the fan dango") == "the fandango"
+    long = sounds("Be kind to every pet. " * MAX_WORDS + "Pip loves the fandango.")
+    assert long.snap("the fan dango") == "the fan dango", "past the words read"
+    assert long.snap("Which feedings are over do?") == "Which feedings are overdue?", "the tools' words"

@@ -44,6 +44,11 @@ ALIKE = 0.8
 NEIGHBOUR = 0.7
 """Likeness enough for the word beside a held name's own word: the name's word there is evidence."""
 
+MAX_WORDS = 2000
+"""Words read from the tools' texts and the instructions, in that order, at most (about 12 000
+characters): a client's instructions may run to megabytes, and each heard span is compared with
+the vocabulary's every word (1.6 MB of instructions took 26 s a turn, now under 0.1 s)."""
+
 MIN_LETTERS = 4
 """Shorter words sound alike by the dozen ("tag"/"tap"): they are never a target alone."""
 
@@ -97,7 +102,8 @@ class Vocabulary:
     ) -> None:
         self._known_word = known_word or _english
         names = [n for n in names if n]
-        said = {w.lower() for text in phrases for w in _WORD.findall(text)}
+        words = (m.group().lower() for text in phrases for m in _WORD.finditer(text))
+        said = set(itertools.islice(words, MAX_WORDS))
         held = {w.lower(): w for name in names for w in _WORD.findall(name)}  # capitals kept
         self._stems = {lexicon.stem(w) for w in said | held.keys()}
         self._pairs: list[tuple[str, str]] = list(
@@ -116,6 +122,10 @@ class Vocabulary:
             if len(lower) >= MIN_LETTERS and lower not in lexicon.STOPWORDS
         ] + [_Sound.of(*pair) for pair in self._pairs]
         self._verbs = [_Sound.of(v.lower()) for v in dict.fromkeys(verbs) if v]
+        self._foreign = {
+            s.letters for s in self._sounds if len(s.words) == 1 and not self._known_word(s.letters)
+        }
+        """The single words English does not know, which plain words heard apart may join into."""
 
     def snap(self, text: str) -> str:
         """`text` with each misheard span replaced by the vocabulary's words it sounds like."""
@@ -212,12 +222,7 @@ class Vocabulary:
         """Whether plain English words heard apart may be joined into `sound`: into one word that
         is not plain English itself (Whisper writes the words it knows, and splits those it does
         not into ones it does: "overdue" as "over do"; "remind me" is never "reminder")."""
-        return (
-            len(span) > 1
-            and len(sound.words) == 1
-            and not self._known_word(sound.letters)
-            and not _DETERMINERS.intersection(span)
-        )
+        return len(span) > 1 and sound.letters in self._foreign and not _DETERMINERS.intersection(span)
 
     def _fits(self, word: str) -> bool:
         """Whether a heard word is one of the vocabulary's own, in some form (small words aside)."""
