@@ -148,7 +148,7 @@ class Vocabulary:
 
     def _rewrite(self, lower: list[str], i: int, named: list[bool]) -> tuple[int, str] | None:
         """(tokens covered, the words meant) for the span starting at token `i`, or None to keep it;
-        `named`: which tokens Whisper wrote as names (capitalised within a sentence)."""
+        `named`: which tokens Whisper wrote as names (capitalised within a clause)."""
         word = lower[i]
         if self._fits(word):
             return None
