@@ -109,6 +109,11 @@ class Vocabulary:
         self._pairs: list[tuple[str, str]] = list(
             dict.fromkeys(pair for name in names for pair in itertools.pairwise(_WORD.findall(name)))
         )
+        self._with: dict[str, list[int]] = {}
+        """The pairs (their places in `_pairs`) that hold a word (lowercase)."""
+        for n, pair in enumerate(self._pairs):
+            for w in {w.lower() for w in pair}:
+                self._with.setdefault(w, []).append(n)
         self._openers = {w.lower() for name in names for w in _WORD.findall(name)[:1]}
         """The held names' first words: mostly the verb that many names and new commands start
         with ("Call", "Buy", "Pay"), which says little about which name is meant: beside one, only
@@ -175,7 +180,8 @@ class Vocabulary:
             span = lower[i : i + length]
             if len(span) < length or any(self._fits(w) for w in span):
                 break
-            unknown = any(not self._known_word(w) for w in span)
+            strange = {w for w in span if not self._known_word(w)}
+            unknown = bool(strange)
             name = any(named[i : i + length])
             heard = _Sound.of(*span)
             fitting = [
@@ -186,19 +192,12 @@ class Vocabulary:
                     and not (name and s.tool)
                     and ((unknown and s.tool) or self._joins(span, s))
                 )
-                or (len(s.words) == length > 1 and self._only_unknown_differ(span, s))
+                or (len(s.words) == length > 1 and unknown and _only_differ_in(span, s, strange))
             ]
             found = _closest(heard, fitting)
             if found is not None and found[0] >= ALIKE and (best is None or found[0] > best[0]):
                 best = (found[0], length, " ".join(found[1].words))
         return None if best is None else best[1:]
-
-    def _only_unknown_differ(self, span: list[str], sound: _Sound) -> bool:
-        """Whether the span's words are a held name's pair of words but for words English does not
-        know ("email Serat" for "Email Sarah", not "biskit and" for "Biscuit in")."""
-        pairs = zip(span, sound.words, strict=True)
-        differ = [heard for heard, meant in pairs if heard != meant.lower()]
-        return bool(differ) and not any(self._known_word(heard) for heard in differ)
 
     def _neighbour(self, lower: list[str], i: int) -> str | None:
         """A held name's word that the word at `i` sounds like, when the word beside it is that
@@ -206,7 +205,9 @@ class Vocabulary:
         heard = _Sound.of(lower[i])
         if len(heard.letters) < MIN_LETTERS - 1:
             return None
-        for first, second in self._pairs:
+        beside = {lower[at] for at in (i - 1, i + 1) if 0 <= at < len(lower)}
+        near = sorted({n for word in beside for n in self._with.get(word, ())})  # in the names' order
+        for first, second in (self._pairs[n] for n in near):
             for anchor, meant, at in ((second, first, i + 1), (first, second, i - 1)):
                 if (
                     0 <= at < len(lower)
@@ -232,6 +233,13 @@ class Vocabulary:
 def _closest(heard: _Sound, sounds: Iterable[_Sound]) -> tuple[float, _Sound] | None:
     """The sound most like `heard` (the first of equals), with its likeness."""
     return max(((heard.likeness(s), s) for s in sounds), key=lambda found: found[0], default=None)
+
+
+def _only_differ_in(span: list[str], sound: _Sound, strange: set[str]) -> bool:
+    """Whether the span's words are a held name's pair of words but for words English does not
+    know, `strange` ("email Serat" for "Email Sarah", not "biskit and" for "Biscuit in")."""
+    differ = [heard for heard, meant in zip(span, sound.words, strict=True) if heard != meant.lower()]
+    return bool(differ) and all(heard in strange for heard in differ)
 
 
 def _opens_clause(text: str, at: int) -> bool:
