@@ -77,6 +77,12 @@ def test_a_tools_verb_run_into_it_is_split() -> None:
     assert sounds.snap("Okay, logged. Locket, thirty minutes.") == "Okay, logged. Log it, thirty minutes."
     # After a determiner the word is a thing: "the locket" stays.
     assert sounds.snap("I found the locket.") == "I found the locket."
+    assert sounds.snap("and locket, twenty minutes") == "and log it, twenty minutes"
+    # Only where a clause opens does a command's verb stand: elsewhere the word is a thing, and a
+    # verb run into "it" takes no second object.
+    assert sounds.snap("buy a chain for mum's locket.") == "buy a chain for mum's locket."
+    assert sounds.snap("prepare locket photos") == "prepare locket photos"
+    assert sounds.snap("Locket me a treat.") == "Locket me a treat."
 
 
 def test_the_word_beside_a_names_own_word_becomes_its_neighbour() -> None:

@@ -56,6 +56,12 @@ _DETERMINERS = lexicon.words("a an the my your his her its our their this that t
 """Words that open a noun phrase: a word before one is not the first part of a longer word
 ("renew my" is not "rename")."""
 
+_LEADS = lexicon.words("and so then now just please okay ok also yes yeah well oh right")
+"""Words after which a command's verb may follow in a clause ("and market done", "please target it")."""
+
+_OBJECTS = lexicon.words("me you him her us them")
+"""A verb run into "it" takes no second object: "Treat me" is not "try it me"."""
+
 _WITH_IT = re.compile(r"([a-z]{2,}?)[aeiou]t")
 """A word that ends in the sound of "it": what is before it may be a verb ("target": "tag it")."""
 
@@ -136,10 +142,12 @@ class Vocabulary:
         """`text` with each misheard span replaced by the vocabulary's words it sounds like."""
         found = list(_WORD.finditer(text))
         lower = [m.group().lower() for m in found]
-        named = [m.group()[0].isupper() and not _opens_clause(text, m.start()) for m in found]
+        opens = [_opens_clause(text, m.start()) or (i > 0 and found[i - 1].group().lower() in _LEADS)
+                 for i, m in enumerate(found)]  # fmt: skip
+        named = [m.group()[0].isupper() and not opened for m, opened in zip(found, opens, strict=True)]
         out, at, i = [], 0, 0
         while i < len(found):
-            hit = self._rewrite(lower, i, named)
+            hit = self._rewrite(lower, i, named, opens)
             if hit is None:
                 i += 1
                 continue
@@ -151,9 +159,13 @@ class Vocabulary:
             i += covered
         return "".join([*out, text[at:]])
 
-    def _rewrite(self, lower: list[str], i: int, named: list[bool]) -> tuple[int, str] | None:
+    def _rewrite(
+        self, lower: list[str], i: int, named: list[bool], opens: list[bool]
+    ) -> tuple[int, str] | None:
         """(tokens covered, the words meant) for the span starting at token `i`, or None to keep it;
-        `named`: which tokens Whisper wrote as names (capitalised within a clause)."""
+        `named`: which tokens Whisper wrote as names (capitalised within a clause); `opens`: which
+        open a clause, where a command's verb stands ("Okay, market done." is "mark it done"; the
+        plain word "market" in "the farmers market" or "an audit report" is no verb)."""
         word = lower[i]
         if self._fits(word):
             return None
@@ -165,7 +177,8 @@ class Vocabulary:
         if neighbour is not None:
             return 1, neighbour
         with_it = _WITH_IT.fullmatch(word)
-        if with_it and word not in lexicon.STOPWORDS and (i == 0 or lower[i - 1] not in _DETERMINERS):
+        followed_by = set(lower[i + 1 : i + 2])
+        if with_it and word not in lexicon.STOPWORDS and opens[i] and not followed_by & _OBJECTS:
             verb = _closest(_Sound.of(with_it.group(1)), self._verbs)
             if verb is not None and verb[0] >= ALIKE:
                 return 1, f"{verb[1].words[0]} it"
