@@ -1,0 +1,278 @@
+"""Which tool an utterance asks for: by its words (`routing`), the values it carries, and its
+meaning (`semantic`); a question by the filter it sets or the thing it names; a new thing by a verb no
+tool is named for; a bare code by the one tool that takes codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from . import arguments, entities, extract, held, intent, lexicon, routing, semantic
+from .arguments import Filled
+from .base import ToolSpec
+
+_FIRST_PERSON = re.compile(r"\b(?:my|me|i|i've|i'm|i'd)\b", re.I)
+# "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
+ABOUT_A_THING = re.compile(
+    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|has|have"
+    r"|what(?:'s|\s+is)\s+the\s+(?:status|deadline|due\s+date|priority|time|date)\s+(?:of|for|on))\s+"
+    r"(?:the|that|this)\s+\w+",
+    re.I,
+)
+_MEANING_WEIGHT = 1.0
+"""Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
+_MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
+"""A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
+_TIE_LEAD = 0.03
+"""How much closer in meaning one of the tools the words tie must be to be taken without asking."""
+
+
+def choose(
+    tools: Sequence[ToolSpec], text: str, now: datetime, meaning: str | None = None, known: Sequence[str] = ()
+) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
+    """The tool `text` asks for, with its arguments; the tied tools when it cannot tell; or None.
+
+    `meaning` is what the words mean when it says more than they do ("I paid the bill" is done)."""
+    candidates = []
+    meant = semantic.similarities(tools, text)
+    closeness = dict(zip((t.name for t in tools), meant[0], strict=True)) if meant else {}
+    for match in routing.rank(tools, meaning or text):
+        if match.score < routing.THRESHOLD:
+            break
+        filled = arguments.fill(match.tool, text, now)
+        # Values the words carry are evidence too: "push the report to thursday" has a date for
+        # the tool that takes one, and nothing for the one that marks a task done. A parameter with
+        # a default (a page cursor, a priority) is a refinement, not evidence of what was asked.
+        # An optional free-form filter is only filled when named ("tagged work", "family tasks"):
+        # half a point that the words asked for this tool.
+        typed = sum(
+            1.0
+            if p.kind in arguments.TYPED_KINDS and "default" not in p.spec
+            else 0.5
+            if p.kind == "entity"
+            else 0.0
+            for p in arguments.params_of(match.tool)
+            if p.name in filled.arguments and not p.required
+        ) + sum(
+            p.kind in arguments.TYPED_KINDS and "default" not in p.spec
+            for p in arguments.params_of(match.tool)
+            if p.name in filled.arguments and p.required
+        )
+        # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
+        nearness = round(_MEANING_WEIGHT * closeness.get(match.tool.name, 0.0), 1)
+        # "Add the tag errands to printer ink": what follows "to" or "on" is where the value goes, an
+        # existing thing, not a new one to create.
+        aimed = routing.THRESHOLD * (
+            intent.creates(match.tool) and _aimed_at(match.tool, filled, text, known)
+        )
+        candidates.append(
+            (match.score + typed - len(filled.missing) / 2 + nearness - aimed, match.tool, filled)
+        )
+    if not candidates:
+        return _by_meaning(tools, text, now, meant) or _by_value(tools, text, now)
+    best = max(score for score, _, _ in candidates)
+    chosen = [(tool, filled) for score, tool, filled in candidates if score == best]
+    return chosen[0] if len(chosen) == 1 else _closest(chosen, closeness) or [tool for tool, _ in chosen]
+
+
+def opens_new(tools: Sequence[ToolSpec], text: str) -> bool:
+    """ "Add eggs, tag it food": a request that opens with a creating tool's own verb and a new
+    object is about that new thing, and its "it" is the new thing too. Not when the object is a
+    pronoun, a thing another tool is named for ("add a note saying ..."), or goes on the old one
+    ("add a tag to it"), nor after "and" (a fragment that goes on with the last thing)."""
+    found = _VERB_AND_OBJECT.match(text)
+    if found is None or _ON_IT.search(text):
+        return False
+    verb, thing = lexicon.stem(found.group("verb").lower()), lexicon.stem(found.group("object").lower())
+    creators = [t for t in tools if intent.creates(t) and verb == routing.verb_of(t)]
+    own = {lexicon.stem(w) for t in creators[:1] for w in lexicon.name_words(t.name)}
+    named = {lexicon.stem(w) for t in tools for w in lexicon.name_words(t.name)} - own
+    return bool(creators) and thing not in named
+
+
+_ON_IT = re.compile(r"\b(?:to|on|onto|for)\s+(?:it|that|this|them)\b", re.I)
+_VERB_AND_OBJECT = re.compile(
+    r"^\W*" + lexicon.run_of(r"please|can\s+you|could\s+you|ok(?:ay)?|now", 3) + r"(?P<verb>[a-z]+)\s+"
+    r"(?:(?:a|an|the|another|some)\s+)?(?!(?:it|that|this|them|those|these)\b)(?P<object>[a-z]+)",
+    re.I,
+)
+
+
+def _aimed_at(tool: ToolSpec, filled: Filled, text: str, known: Sequence[str]) -> bool:
+    """Whether the thing `tool` would create is said as the object of "to", "on" or "onto" and is
+    one of the things held already (`known`): the place a value goes, not a new thing."""
+    said = extract.normalize(text).lower()
+    for param in arguments.params_of(tool):
+        value = filled.arguments.get(param.name)
+        # A held name is short; a long value (a pasted text) is no name, and is not searched for.
+        if not (param.required and param.kind in held.NAMING_KINDS and isinstance(value, str) and value):
+            continue
+        if len(value) > held.LONGEST_NAME:
+            continue
+        match = entities.closest(value, known)
+        if (
+            match is not None
+            and match.sure
+            and re.search(rf"\b(?:to|on|onto)\s+{re.escape(value.lower())}\b", said)
+        ):
+            return True
+    return False
+
+
+def _closest(
+    chosen: Sequence[tuple[ToolSpec, Filled]], closeness: dict[str, float], lead: float = _TIE_LEAD
+) -> tuple[ToolSpec, Filled] | None:
+    """Of tools the words tie, the one clearly closest in meaning (None when none is)."""
+    if not closeness:
+        return None
+    ranked = sorted(chosen, key=lambda c: -closeness.get(c[0].name, 0.0))
+    ahead = closeness.get(ranked[0][0].name, 0.0) - closeness.get(ranked[1][0].name, 0.0)
+    return ranked[0] if ahead >= lead else None
+
+
+def _by_meaning(
+    tools: Sequence[ToolSpec], text: str, now: datetime, meant: tuple[list[float], float] | None
+) -> tuple[ToolSpec, Filled] | None:
+    """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
+    if meant is None:
+        return None
+    kept = [i for i, tool in enumerate(tools) if not routing.changes_one(tool, text)]
+    tools, meant = [tools[i] for i in kept], ([meant[0][i] for i in kept], meant[1])
+    if not tools:
+        return None
+    scores, chat = meant
+    ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
+    best, index = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    if best < _MEANING_FLOOR or best < chat - _CHAT_MARGIN or best - runner_up < _MEANING_LEAD:
+        return None
+    return tools[index], arguments.fill(tools[index], text, now)
+
+
+def by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """ "Make the footer typo less critical", "not critical any more": a scale's option said by degree
+    is a change to something held, so it asks for the one tool that changes that option (not the
+    one that creates a thing with it), when the words name no tool."""
+    found = [t for t in tools if arguments.by_degree(t, text, now)]
+    changers = [t for t in found if intent.writes(t) and not intent.creates(t)]
+    one = changers if len(changers) == 1 else found
+    return (one[0], arguments.fill(one[0], text, now)) if len(one) == 1 else None
+
+
+def look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """A question about one of the user's things ("when is my dentist appointment?") for the one tool
+    that reads a thing by its words, unless the question sounds like chat."""
+    readers = [t for t in tools if [p.kind for p in arguments.params_of(t) if p.required] == ["text"]]
+    if len(readers) != 1 or not (_FIRST_PERSON.search(text) or ABOUT_A_THING.search(text)):
+        return None
+    meant = semantic.similarities(readers, text)
+    if meant is not None and meant[1] >= _CHAT_QUESTION:
+        return None
+    filled = arguments.fill(readers[0], text, now)
+    return (readers[0], filled) if not filled.missing else None
+
+
+def by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """A question whose words set an option of exactly one reading tool ("anything urgent today?"
+    sets list_due_tasks' priority): it asks for that tool, filtered so."""
+    counted: list[tuple[int, ToolSpec, Filled]] = []
+    days_only = True
+    for tool in tools:
+        filled = arguments.fill(tool, text, now)
+        # An optional free-form value is only filled when named ("tagged work", "anything health
+        # related?"), so it sets a filter as surely as a typed one.
+        kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments
+                 and (p.kind != "entity" or not p.required)]  # fmt: skip
+        filters = sum(kind in _FILTER_KINDS for kind in kinds)
+        if not filled.missing and filters:
+            counted.append((filters, tool, filled))
+            days_only = days_only and not any(kind in ("enum", "boolean", "entity") for kind in kinds)
+    most = max((n for n, _, _ in counted), default=0)
+    found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
+    meant = semantic.similarities([tool for tool, _ in found], text) if found else None
+    if meant is not None and days_only and max(meant[0]) < meant[1] and not _FIRST_PERSON.search(text):
+        return None  # a day alone, and it sounds like chat: "what's the weather tomorrow?"
+    if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
+        names = [tool.name for tool, _ in found]
+        # Any of them only reads, so the closest in meaning is taken however slightly closer.
+        return _closest(found, dict(zip(names, meant[0], strict=True)), lead=0.0) if meant else None
+    return found[0] if found else None
+
+
+_FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
+
+
+SPAN = re.compile(r"\b(?:this|the|next|coming|rest\s+of\s+the)\s+(?:week|weekend|month|year)\b", re.I)
+"""A stretch of days, not one day."""
+
+
+def optional_days(tool: ToolSpec) -> set[str]:
+    return {p.name for p in arguments.params_of(tool) if p.kind in ("date", "datetime") and not p.required}
+
+
+def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """The one tool that takes a code, when the words are mostly digits ("4 8 2 1", "482 ion"): a bare
+    value of a kind only one tool takes asks for that tool."""
+    takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
+    words = lexicon.tokens(extract.normalize(text))
+    digits = [w for w in words if w.isdigit()]
+    if len(takers) != 1 or not digits:
+        return None
+    # "I reckon the first digit is a three", "it starts with a six": a longer sentence that places
+    # digits in a code, or names the code's own words, gives part of one (and it is asked for).
+    hints = {h for p in arguments.params_of(takers[0]) if p.kind == "code" for h in p.hints}
+    placed = _PLACES_DIGITS.search(text) or hints & {lexicon.stem(w) for w in words}
+    if len(words) > 2 * len(digits) + 4 and not placed:
+        return None
+    return takers[0], arguments.fill(takers[0], text, now)
+
+
+_PLACES_DIGITS = re.compile(
+    r"\b(?:starts?|starting|begins?|beginning|ends?|ending)\s+with\b|\b(?:first|second|third|fourth|last)"
+    r"\s+(?:digit|number|one)\b",
+    re.I,
+)
+
+_ARRANGING = re.compile(
+    r"^\W*"
+    + lexicon.run_of(r"please|just|can\s+you|could\s+you")
+    + r"(?:schedule|book|plan|arrange|organi[sz]e|set\s+up|pencil)\b",
+    re.I,
+)
+TIME_KINDS = ("datetime", "date", "time")
+# A statement opens with its subject ("it's going to rain", "we have ..."); an imperative with its verb.
+_SUBJECT_FIRST = re.compile(
+    r"^\W*(?:i|i'm|i've|i'd|it|it's|its|we|we're|you|you're|they|they're|he|she|there|there's|this|that"
+    r"|that's|the|my|our|your)\b",
+    re.I,
+)
+_INTERJECTION = re.compile(
+    r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
+)
+
+
+def new_thing(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Schedule team lunch for Thursday", "plan a picnic on Sunday": an imperative whose verb
+    no tool is named by, with a time and a thing that is none of the held ones, asks for the one
+    tool that creates things with a time (a statement, "it's going to rain tomorrow", does not)."""
+    if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)):
+        return None
+    makers = [
+        t for t in tools if intent.creates(t) and any(p.kind in TIME_KINDS for p in arguments.params_of(t))
+    ]
+    if len(makers) != 1:
+        return None
+    timed = [p for p in arguments.params_of(makers[0]) if p.kind in TIME_KINDS]
+    # The verb is the thing's own ("call mum tomorrow" is a call to make), unless it only says
+    # that something is arranged for a time ("schedule team lunch": the lunch is the thing).
+    verb = next(iter(lexicon.name_words(makers[0].name)), "")
+    arranged = _ARRANGING.match(text) is not None
+    filled = arguments.fill(makers[0], text if arranged else f"{verb} {text}", now)
+    if filled.missing or not any(p.name in filled.arguments for p in timed):
+        return None
+    values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS
+              and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
+    return None if any(entities.held(v, known) for v in values) else (makers[0], filled)

@@ -1,0 +1,173 @@
+"""Things the user holds (`known` names) and the words that refer to them: the parameter that names
+the thing, a held name inside longer words, several held things named at once, "it" given to the
+one tool that reads or changes a thing, and reopening a thing done."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from . import arguments, dialogue, entities, intent, lexicon
+from .arguments import Filled, Param
+from .base import ToolSpec
+
+LONGEST_NAME = 200
+"""Characters of the longest value compared with the held names as a whole."""
+MAX_OPTIONS = 3
+"""How many things "Which one do you mean: ...?" names (more is too many to hear)."""
+
+
+def double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
+    """ "Tag the plumber call urgent", "label the report work": after the words of a held thing, the
+    last word is the value of a list still missing (the thing is not called "... urgent")."""
+    lists = [p for p in filled.missing if p.kind == "list"]
+    value = filled.arguments.get(name) if name is not None else None
+    if not lists or name is None or not isinstance(value, str) or len(value) > LONGEST_NAME:
+        return filled
+    *head, tail = value.split() or [""]
+    thing = " ".join(head)
+    if not head or not entities.held(thing, known) or entities.held(value, known):
+        return filled
+    if entities.closest(tail, [n for n in known if entities.held(thing, [n])]) is not None:
+        return filled  # "tag the domain renewal": a form of the name's own word ("Renew the domain")
+    values = {**filled.arguments, name: thing, lists[0].name: [tail]}
+    return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
+
+
+_REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfinished"))
+
+
+def reopener(tools: Sequence[ToolSpec]) -> tuple[ToolSpec, Param] | None:
+    """The one tool with a flag that reopens a thing (its words say "reopen" or "undo"), and the flag."""
+    found = [
+        (tool, flag)
+        for tool in tools
+        for flag in arguments.params_of(tool)
+        if flag.kind == "boolean" and flag.hints & _REOPEN and intent.writes(tool)
+    ]
+    return found[0] if len(found) == 1 and target(found[0][0], None) is not None else None
+
+
+def reopen(tool: ToolSpec, flag: Param, text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | None:
+    """ "I haven't actually returned the blender yet": `tool` with its reopening `flag`, for the
+    thing the words name."""
+    name = target(tool, None)
+    if name is None or not lexicon.content_stems(text) or entities.tied(text, known):
+        return None
+    # A thing done is no longer held (only open things are), so its words name it when no held name fits.
+    held = entities.closest(text, known)
+    thing = held.name if held is not None and held.sure else text
+    return tool, Filled({name: thing, flag.name: True})
+
+
+def several_held(value: str, known: Sequence[str]) -> list[str] | None:
+    """ "both the plumber call and the gas bill": the held things a value names one by one, when it
+    names several (and is not the name of one)."""
+    if len(value) > LONGEST_NAME or entities.held(value, known):
+        return None
+    both = re.sub(r"^\W*both\s+", "", value, flags=re.I)
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", both) if p]
+    matches = [entities.closest(p, known) for p in parts]
+    names = {m.name for m in matches if m is not None and m.sure}
+    return parts if 2 <= len(parts) <= MAX_OPTIONS and len(names) == len(parts) else None
+
+
+_MAX_NAME_WORDS = 16
+"""The most words searched for a held name inside a longer value (runs of them grow as its square)."""
+_ARTICLES = frozenset({"the", "my", "a", "an", "our", "this", "that"})
+
+
+def held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
+    """ "Bin the passport, I'm not doing it any more", "wait, is the plumber call done already?": of
+    words that name a held thing among others, the thing is named by the longest run of them that is
+    all its own (the words around it only went on)."""
+    value = filled.arguments.get(name) if name is not None else None
+    if (
+        name is None
+        or not isinstance(value, str)
+        or len(value) > LONGEST_NAME
+        or entities.held(value, known)
+        or several_held(value, known)  # "the plumber call and the gas bill": each is named whole
+    ):
+        return filled
+    words = value.split()[:_MAX_NAME_WORDS]
+    runs = ((start, start + n) for n in range(len(words) - 1, 0, -1) for start in range(len(words) - n + 1))
+    start, end = next((r for r in runs if entities.held(" ".join(words[r[0] : r[1]]), known)), (0, 0))
+    while end - start > 1 and words[end - 1].lower() in lexicon.STOPWORDS:
+        end -= 1  # "passport I'm not": the words that only went on
+    while end - start > 1 and words[start].lower() in lexicon.STOPWORDS - _ARTICLES:
+        start += 1  # "is the plumber call"
+    return (
+        replace(filled, arguments={**filled.arguments, name: " ".join(words[start:end])}) if end else filled
+    )
+
+
+def reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:
+    """The one tool that reads a thing by its name alone, to be given the thing referred to."""
+    readers = [
+        t
+        for t in tools
+        if not intent.writes(t)
+        and [p.name for p in arguments.params_of(t) if p.required] == [target(t, name)]
+    ]
+    return (readers[0], Filled()) if len(readers) == 1 else None
+
+
+def target(tool: ToolSpec, name: str | None) -> str | None:
+    """The parameter of `tool` that names the thing referred to: `name` when it takes one so called,
+    else its first required name-like parameter."""
+    params = arguments.params_of(tool)
+    if name is not None and any(p.name == name for p in params):
+        return name
+    return next((p.name for p in params if p.required and p.kind in NAMING_KINDS), None)
+
+
+NAMING_KINDS = ("text", "entity", "name")
+
+
+def by_reference(
+    tools: Sequence[ToolSpec], text: str, now: datetime, entity: str | None
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Put it on Saturday", "and tag it bills", "with a note: ...": about the thing just talked
+    about, the one tool that takes it and whose other required values the words clearly give (a
+    typed value, or a value named by the parameter's own word)."""
+    said = set(lexicon.content_stems(text))
+    found = []
+    for tool in tools:
+        params = arguments.params_of(tool)
+        name = target(tool, entity)
+        others = [p for p in params if p.required and p.name != name]
+        if name is None or not others:
+            continue
+        filled = arguments.fill(tool, text, now)
+        if all(
+            p.name in filled.arguments and (p.kind in arguments.TYPED_KINDS or p.words & said) for p in others
+        ):
+            found.append((tool, filled))
+    return found[0] if len(found) == 1 else None
+
+
+def entity_param(last: dialogue.LastAction) -> str | None:
+    """The parameter that named what the last action was about ("title"), if the result says."""
+    return next((p.name for p in arguments.params_of(last.tool) if last.entity(p.name) is not None
+                 and p.kind in NAMING_KINDS), None)  # fmt: skip
+
+
+def held_reader(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """The one tool that reads a thing by its name, for words that name exactly one of the
+    things the tools hold (`known`) by their own words."""
+    readers = [t for t in tools if not intent.writes(t) and [p.kind for p in arguments.params_of(t)
+               if p.required] in (["text"], ["entity"], ["name"])]  # fmt: skip
+    if len(readers) != 1 or not known:
+        return None
+    filled = arguments.fill(readers[0], text, now)
+    name = next((p.name for p in arguments.params_of(readers[0]) if p.required), "")
+    value = filled.arguments.get(name)
+    if not isinstance(value, str) or entities.tied(value, known):
+        return None
+    match = entities.closest(value, known)
+    return (readers[0], filled) if match is not None and match.sure else None

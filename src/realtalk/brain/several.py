@@ -1,0 +1,94 @@
+"""Requests for several things at once: clauses each about the thing just talked about ("make it
+high priority and tag it shopping"), a change to several held things named one after another, and a
+counted list of new things ("add two things: ...")."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import dialogue, held, intent, lexicon, replies, validation
+from .base import BrainEvent, ToolCall
+
+if TYPE_CHECKING:
+    from .builtin import Turn
+
+_NEXT_CLAUSE = re.compile(r"\s*,?\s+and\s+(?=[a-z]+\s+(?:it|that|this)\b)", re.I)
+_PRONOUN_CLAUSE = re.compile(
+    r"^\W*" + lexicon.run_of(r"also|then|please|and|oh|ok(?:ay)?|now", 3) + r"[a-z]+\s+(?:it|that|this)\b",
+    re.I,
+)
+_MAX_CLAUSES = 3
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
+_COUNTED = re.compile(
+    r"^\W*(?:.*?\b)?(?P<verb>[a-z]+)\s+(?:these\s+|the\s+following\s+)?(?P<count>two|three|four|[234]|a\s+couple\s+of|a\s+few)"
+    r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
+    re.I,
+)
+
+
+def each_clause(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Make it high priority and tag it shopping": clauses joined by "and", each a verb with
+    "it" for the thing just talked about, are each a change to it, made one after the other."""
+    clauses = [c for c in _NEXT_CLAUSE.split(text) if c.strip()]
+    if len(clauses) < 2 or len(clauses) > _MAX_CLAUSES or intent.is_question(text):
+        return None
+    calls: list[BrainEvent] = []
+    for clause in clauses:
+        if not _PRONOUN_CLAUSE.match(clause) or turn.referent(clause) is None:
+            return None
+        choice = turn.route(clause)
+        if not isinstance(choice, tuple) or choice[1].missing:
+            return None
+        tool, filled = choice
+        if turn.unsure(tool, filled) is not None or validation.call_problem(
+            tool.parameters, filled.arguments
+        ):
+            return None
+        calls.append(replies.call(tool, filled.arguments))
+    return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
+
+def each_held(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Mark both the plumber call and the gas bill as done": a change to several held things,
+    named one after the other, is made to each."""
+    if intent.is_question(text) or " and " not in text.lower():
+        return None
+    choice = turn.route(text)
+    if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
+        return None
+    tool, filled = choice
+    name = held.target(tool, None)
+    value = filled.arguments.get(name) if name is not None else None
+    parts = held.several_held(value, turn.request.known) if isinstance(value, str) else None
+    if name is None or parts is None or intent.creates(tool) or dialogue.confirmation_param(tool):
+        return None  # a tool that asks first asks about one thing at a time
+    each = [{**filled.arguments, name: part} for part in parts]
+    if any(validation.call_problem(tool.parameters, a) for a in each):
+        return None
+    return [replies.call(tool, a) for a in each]
+
+
+def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Add two things: buy stamps, and post the parcel": a counted list of new things after a
+    creating verb is one new thing each, made one after the other."""
+    found = _COUNTED.match(text)
+    if found is None or intent.is_question(text):
+        return None
+    wanted = _COUNTS.get(found.group("count").lower())
+    items = [i for i in re.split(r"\s*[,;]\s*(?:and\s+)?", found.group("items").strip(" .!")) if i]
+    if len(items) != wanted:
+        items = [
+            i for i in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", found.group("items").strip(" .!")) if i
+        ]
+    if len(items) < 2 or (wanted is not None and len(items) != wanted) or len(items) > held.MAX_OPTIONS + 2:
+        return None
+    calls: list[BrainEvent] = []
+    for item in items:
+        choice = turn.route(f"{found.group('verb')} {item}")
+        if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
+            return None
+        if validation.call_problem(choice[0].parameters, choice[1].arguments):
+            return None
+        calls.append(replies.call(*choice[:1], choice[1].arguments))
+    return calls

@@ -1,0 +1,54 @@
+"""Small talk and what an utterance says beyond a request: greetings, thanks, "what can you do?",
+"yes" and "no", fillers, and asking to hear the rest of a long answer."""
+
+from __future__ import annotations
+
+import re
+
+INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (intent, re.compile(pattern, re.IGNORECASE))
+    for intent, pattern in (
+        ("cancel", r"\b(?:never\s*mind|forget\s+(?:about\s+)?(?:it|that)|cancel\s+(?:that|it)"
+                   r"|don't\s+bother)\b"),
+        ("bye", r"\b(?:bye|goodbye|good\s+bye|see\s+you|talk\s+to\s+you\s+later|that's\s+all|that\s+is\s+all"
+                r"|have\s+a\s+(?:good|great|nice)\s+(?:day|night|one|evening))\b"),
+        ("thanks", r"\b(?:thanks|thank\s+you|cheers|appreciate\s+it|thx)\b"),
+        ("capabilities", r"\b(?:what\s+(?:can|do|else\s+can)\s+you\s+do|how\s+can\s+you\s+help"
+                         r"|what\s+are\s+you\s+(?:able|capable)|what\s+can\s+i\s+ask|what\s+are\s+my\s+options"
+                         r"|what\s+can\s+you\s+help|what\s+services)\b|^\s*help(?:\s+me)?\W*$"),
+        ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
+                r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
+        ("how_are_you", r"\b(?:how\s+are\s+you|how's\s+it\s+going|how\s+are\s+things|how\s+do\s+you\s+do)\b"),
+        ("repeat", r"\b(?:repeat\s+(?:that|it)|say\s+(?:that|it)\s+again|what\s+did\s+you\s+say|come\s+again"
+                   r"|^\s*pardon|^\s*sorry\s+what)\b"),
+        ("time", r"\b(?:what(?:'s|\s+is)\s+the\s+time|what\s+time\s+is\s+it|current\s+time"
+                 r"|time\s+(?:is\s+it\s+)?now)\b"),
+        ("date", r"\b(?:what(?:'s|\s+is)\s+(?:the\s+|today's\s+)?date|what\s+day\s+is\s+(?:it|today)"
+                 r"|today's\s+date|what\s+is\s+today)\b"),
+        # "What are the rules?", "what am I supposed to do in here?": how this conversation works.
+        ("rules", r"\b(?:what\s+(?:are|were)\s+the\s+rules|explain\s+the\s+rules"
+                  r"|how\s+does\s+(?:this|it|the\s+game)\s+work|how\s+do\s+i\s+(?:play|win|get\s+out)|what(?:'s|\s+is)\s+the\s+(?:goal|point|aim))\b"
+                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
+        ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
+                     r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"),
+        ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else|leave\s+it|not\s+now"
+               r"|not\s+really|no\s+need|i'm\s+(?:good|fine|all\s+good)|all\s+good)\W*$"),
+        ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
+               r"|sounds\s+good|awesome|good|fine|yes|yeah|yep|yup|sure|sure\s+thing|go\s+for\s+it|go\s+ahead|absolutely|definitely"
+               r"|of\s+course|fair\s+enough)\W*$"),
+        # "What a day!", "ugh, what a mess": an exclamation, no question.
+        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*what\s+an?\s+\w+(?:\s+\w+)?\W*$"),
+        # "um", "so, well...": nothing asked yet.
+        ("filler", r"^\W*(?:(?:u+m+|u+h+|e+r+m*|h+m+|so|well|like|and)\W*)+$"),
+    )
+)  # fmt: skip
+
+# Asking to hear the rest: "yes", "go on", "read me the rest", "what else", "the other 14 please".
+GO_ON = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|sure|ok(?:ay)?|please|and|so|go\s+on|go\s+ahead|continue|keep\s+going|read|tell"
+    r"|say|give|me|let's|let\s+me|hear|what|else|the|rest|more|others?|other\s+\w+|them|all|of|ones|next|few"
+    r"|too|as\s+well|i\s+want|to)\b\W*)+$",
+    re.I,
+)
+
+ASKS_MORE = re.compile(r"\b(?:rest|more|else|others?|go\s+on|keep\s+going|continue|next)\b", re.I)
