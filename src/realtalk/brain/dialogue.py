@@ -83,6 +83,13 @@ _ALSO = re.compile(
     r"\s+(?:too|as\s+well|also)\W*$",
     re.I,
 )
+# "Same for the compost bags", "do the same with the gas bill": the last change, for another thing.
+_SAME_FOR = re.compile(
+    r"^\W*(?:and\s+|ok(?:ay)?\W+|now\s+)?(?:(?:please\s+)?do\s+)?(?:the\s+)?same\s+(?:goes\s+)?(?:for|with)\s+"
+    r"(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
+    r"(?:\s+(?:too|as\s+well|also|please))?\W*$",
+    re.I,
+)
 _PRONOUN_LED = re.compile(r"^\W*(?:it|that|this|them|those)\b", re.I)
 _AGAIN = re.compile(
     r"\b(?:another(?:\s+one)?|one\s+more|again|the\s+next(?:\s+\w+)?|next\s+one|more)\b", re.I
@@ -195,7 +202,7 @@ def pronoun_led(value: str) -> bool:
 
 def also_for(text: str) -> str | None:
     """The other thing "and the dentist one too" asks the same for, or None."""
-    found = _ALSO.match(text)
+    found = _ALSO.match(text) or _SAME_FOR.match(text)
     return found.group("what") if found else None
 
 

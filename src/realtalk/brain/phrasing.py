@@ -75,6 +75,17 @@ _PREFACE = re.compile(
     re.I,
 )
 # Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
+# "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
+# words after the marker take the place of the phrase they repair: the one after the last preposition.
+_REPAIR = re.compile(
+    r"\s*[,;]\s*(?:no\s*,|no\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b"
+    r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
+    r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
+    re.I,
+)
+_PREPOSITION = lexicon.words("on for at by to until till in before after from")
+_REPAIR_WORDS, _REPAIR_REACH = 6, 4
+"""A repair is a short phrase; the phrase it repairs opens at most this many words from the marker."""
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
 _ADD_WHAT_FOLLOWS = re.compile(
@@ -154,7 +165,7 @@ def tidy(text: str) -> str:
 def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
-    text = tidy(text) or text
+    text = _repaired(tidy(text) or text)
     text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:
@@ -195,3 +206,17 @@ def request(text: str) -> str:
         if len([w for w in said if w not in _NO_OBJECT]) >= 1 and len(said) >= 2:  # it says what, too
             text = rest
     return text
+
+
+def _repaired(text: str) -> str:
+    """The utterance with a mid-sentence repair made: "put it on Friday, no wait, make that Saturday"
+    is "put it on Saturday" (the words after the last preposition before the marker are replaced)."""
+    found = _REPAIR.search(text)
+    if found is None or len(found.group("fix").split()) > _REPAIR_WORDS:
+        return text
+    words = text[: found.start()].split()
+    near = range(len(words) - 1, max(0, len(words) - 1 - _REPAIR_REACH), -1)
+    at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
+    if at is None or at == len(words) - 1:
+        return text
+    return " ".join([*words[: at + 1], found.group("fix").strip()])
