@@ -253,6 +253,29 @@ def test_the_quick_end_can_ask_that_whisper_heard_speech() -> None:
     assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
 
 
+def test_the_quick_end_can_ask_whisper_for_sure_words_and_a_full_stop() -> None:
+    timing = SemanticTiming(0.5, None, 1600, 2000, sure_words=-0.6, full_stop=0.5)
+    sentence = "Had he married a more amiable woman."
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3, full_stop=0.95) == 0
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3, full_stop=0.1) == timing.settle_ms, (
+        "Whisper would rather have gone on than end the sentence here"
+    )
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.9, full_stop=0.95) == timing.settle_ms, (
+        "words heard unsurely"
+    )
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3) == timing.settle_ms, "no full stop known"
+    assert pause_wait_ms(timing, 0.9, "Had he married a", log_prob=-0.3, full_stop=0.95) == (
+        timing.max_silence_ms
+    ), "the words still say it goes on"
+    detector = semantic_detector(timing)
+    pause = detector.pause_id
+    assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.2) is None
+    assert detector.sounds_complete(pause, 0.9, 416) is None, "no full stop: it settles"
+    detector = semantic_detector(timing)
+    assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.8) is None
+    assert detector.sounds_complete(pause, 0.9, 416) == TurnEvent("speech_stopped", 320)
+
+
 def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:
     timing = SemanticTiming(0.9, -18.0, 700, 2000)
     detector = semantic_detector(timing)
