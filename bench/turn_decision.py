@@ -378,8 +378,9 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     """The fused decision's parameters swept by `--roc`. The fifth round sweeps Whisper's own
     scores of the pause's transcript (how sure it was of the words, `sure_words`, and how likely
     it would have ended the sentence there, `full_stop`) over the fourth round's front around
-    `auto` (Smart Turn, fade, no-speech); `low` and `high` are kept as they were, so `choose`
-    moves `auto` only. (The fourth round's whole grid, 171 settings, took 8.6 min.)"""
+    `auto` (Smart Turn, fade, no-speech), and the full stop asked only below a Smart Turn
+    probability (`sure_turn`); `low` and `high` are kept as they were, so `choose` moves `auto`
+    only. (The fourth round's whole grid, 171 settings, took 8.6 min.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
     for confident, falling, clear in (
@@ -393,6 +394,10 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
         for full_stop in (None, 0.5, 0.6, 0.7, 0.8, 0.9):
             for sure in (None, -0.6):
                 yield turn_detection.SemanticTiming(confident, falling, 1600, 2000, clear, sure, full_stop)
+    # The full stop asked only where Smart Turn is unsure: it is low on finished lists and numbers.
+    for full_stop in (0.6, 0.7, 0.8):
+        for sure_turn in (0.9, 0.95):
+            yield turn_detection.SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, None, full_stop, sure_turn)
 
 
 def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:
@@ -407,9 +412,9 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
     )
     print(
         "| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait | no speech ≤ "
-        "| log-prob ≥ | full stop ≥ |"
+        "| log-prob ≥ | full stop ≥ | unless Smart Turn ≥ |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     best = float("inf")
     for share, p50, p95, t in points:
         front = p50 < best
@@ -417,7 +422,7 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         mark = "*" if front else " "
         setting = (
             f"{t.confident} | {t.falling_db} | {t.settle_ms} ms | {t.clear_speech} | {t.sure_words} | "
-            f"{t.full_stop}"
+            f"{t.full_stop} | {t.sure_turn}"
         )
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
     for eagerness, timing in choose(points).items():

@@ -267,6 +267,10 @@ def test_the_quick_end_can_ask_whisper_for_sure_words_and_a_full_stop() -> None:
     assert pause_wait_ms(timing, 0.9, "Had he married a", log_prob=-0.3, full_stop=0.95) == (
         timing.max_silence_ms
     ), "the words still say it goes on"
+    overruled = SemanticTiming(0.5, None, 1600, 2000, full_stop=0.5, sure_turn=0.95)
+    assert pause_wait_ms(overruled, 0.97, sentence, full_stop=0.1) == 0, "Smart Turn sure: Whisper not asked"
+    assert pause_wait_ms(overruled, 0.9, sentence, full_stop=0.1) == overruled.settle_ms
+    assert pause_wait_ms(overruled, 0.9, sentence, full_stop=0.8) == 0
     detector = semantic_detector(timing)
     pause = detector.pause_id
     assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.2) is None

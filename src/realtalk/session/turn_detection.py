@@ -53,6 +53,9 @@ class SemanticTiming:
     full_stop: float | None = None
     """Whisper's probability of a sentence-final mark right after the transcript's last word at or
     above which the turn may end at once (`Transcription.full_stop_prob`); None: not asked."""
+    sure_turn: float | None = None
+    """Turn-end model probability at or above which `sure_words` and `full_stop` are not asked
+    (Whisper's doubts overruled); None: always asked."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
@@ -62,7 +65,8 @@ class SemanticTiming:
 # other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
 # silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words, full_stop]
+    # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
+    # full_stop, sure_turn]
     "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
     "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
     "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
@@ -193,8 +197,10 @@ def pause_wait_ms(
         and probability >= timing.confident
         and _at_most(drop_db, timing.falling_db)
         and _at_most(no_speech, timing.clear_speech)
-        and _at_least(log_prob, timing.sure_words)
-        and _at_least(full_stop, timing.full_stop)
+        and (
+            (timing.sure_turn is not None and probability >= timing.sure_turn)
+            or (_at_least(log_prob, timing.sure_words) and _at_least(full_stop, timing.full_stop))
+        )
     )
     return 0 if quick else timing.settle_ms
 
