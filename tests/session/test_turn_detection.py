@@ -217,6 +217,10 @@ def test_the_wait_shortens_with_confidence() -> None:
     assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0, 0.05) == timing.settle_ms
     assert pause_wait_ms(timing, 0.3, "Book a table for two.", -30.0, 0.05) == timing.settle_ms
     assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, 0.3) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, 0.05, full_stop=0.9) == 0
+    assert (
+        pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, 0.05, full_stop=0.2) == timing.settle_ms
+    ), "Smart Turn unsure and Whisper would have gone on"
     assert pause_wait_ms(timing, 0.99, "Book a table for", -30.0, 0.05) == timing.max_silence_ms
     assert timing.settle_ms < timing.max_silence_ms
     low = SEMANTIC_TIMING["low"]
