@@ -86,6 +86,12 @@ def test_moving_a_task_to_another_day_keeps_its_time(tmp_path: Path) -> None:
     voice.reschedule_task("quarterly report", "the end of the month at 9 am")
     moved = store.list()[0].due
     assert moved is not None and (moved.hour, moved.minute) == (9, 0) and (moved + timedelta(days=1)).day == 1
+    # A time alone (as the built-in brain sends it, or said) keeps the day.
+    voice.reschedule_task("quarterly report", "2026-12-03")
+    voice.reschedule_task("quarterly report", "16:00")
+    assert store.list()[0].due == datetime(2026, 12, 3, 16, 0)
+    voice.reschedule_task("quarterly report", "10:30 am")
+    assert store.list()[0].due == datetime(2026, 12, 3, 10, 30)
 
 
 def test_deleting_names_the_other_tasks_it_could_mean(tmp_path: Path) -> None:

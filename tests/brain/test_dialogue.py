@@ -36,7 +36,9 @@ ASKED = after(
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("answer", ["Yes.", "yes, delete it", "Yes please, go ahead", "sure"])
+@pytest.mark.parametrize(
+    "answer", ["Yes.", "yes, delete it", "Yes please, go ahead", "sure", "yeah go on", "yep, go for it"]
+)
 def test_yes_confirms_the_pending_call_with_the_exact_title(answer: str) -> None:
     assert called(reply(answer, tools=TASKS, history=ASKED)) == (
         "delete_task",
@@ -44,7 +46,7 @@ def test_yes_confirms_the_pending_call_with_the_exact_title(answer: str) -> None
     )
 
 
-@pytest.mark.parametrize("answer", ["No.", "no, leave it", "don't", "No, keep it"])
+@pytest.mark.parametrize("answer", ["No.", "no, leave it", "don't", "No, keep it", "nah", "nope, keep it"])
 def test_no_calls_nothing(answer: str) -> None:
     assert "leave it" in said(reply(answer, tools=TASKS, history=ASKED))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import extract, lexicon, validation
+from . import degree, extract, lexicon, validation
 from .base import ToolSpec
 from .extract import Found, Utterance
 
@@ -86,8 +86,12 @@ _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just)\s+"
-    r"|(?:can|could|would|will)\s+you\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
+    r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just|possibly|maybe"
+    r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|great|cool|perfect|i\s+guess|i\s+think"
+    r"|i\s+suppose)\s+"
+    r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
+    r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
+    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
     re.I,
 )
@@ -185,7 +189,7 @@ def _kind(name: str, spec: dict[str, Any]) -> str:
         return "datetime" if fmt == "date-time" else str(fmt)
     name_words = set(lexicon.name_words(name))
     description_words = set(lexicon.tokens(str(spec.get("description", ""))))
-    if kind in (None, "string") and re.match(r"\W*which\b", str(spec.get("description", "")), re.I):
+    if kind in (None, "string") and _WHICH.match(str(spec.get("description", ""))):
         return "text"  # "which recipe, by its words": a held thing's words, not a person's name
     if kind in ("integer", "number"):
         return "code" if kind == "integer" and name_words & {"pin", "code", "otp", "zip"} else "number"
@@ -196,6 +200,14 @@ def _kind(name: str, spec: dict[str, Any]) -> str:
         if found:
             return found
     return "entity"
+
+
+_WHICH = re.compile(r"\W*which\b", re.I)
+"""A description that opens with "which" names a held thing ("which task, by its words")."""
+
+
+def _described(param: Param) -> str:
+    return str(param.spec.get("description", ""))
 
 
 def _when_kind(words: set[str]) -> str | None:
@@ -313,14 +325,22 @@ def _value(
 ) -> Any:
     kind = param.kind
     if kind == "enum":
-        found = extract.enum(utterance, list(param.spec["enum"])) or _described_option(param, utterance)
+        named = extract.enum(utterance, list(param.spec["enum"]))
+        by_degree = _by_degree(param, utterance)
+        if by_degree is not None and named is not None and not _overlap(by_degree, named):
+            # "not that urgent, make it low": the option named outright is meant (both are its words).
+            named, by_degree = Found(named.value, named.spans + by_degree.spans), None
+        found = by_degree or named or _described_option(param, utterance)
         return _take(utterance, found, param)
     if kind == "boolean":
         return _boolean(param, utterance, answer)
     if kind == "email":
         return _take(utterance, extract.email(utterance), param)
     if kind in ("datetime", "date", "time"):
-        found = extract.when(utterance, kind)
+        # A tool that changes a held thing ("which task") gets a time alone: the thing keeps its day.
+        found = extract.when(
+            utterance, kind, keeps_day=any(p.required and _WHICH.match(_described(p)) for p in params)
+        )
         if found is None and answer and kind != "date":
             # A bare "three thirty" answers "At what time?".
             found = extract.when(Utterance(f"at {utterance.text}", utterance.now), kind)
@@ -410,6 +430,30 @@ def _described_option(param: Param, utterance: Utterance) -> Found | None:
         if said is not None:
             return Found(option, (said.span(),))
     return None
+
+
+def _overlap(one: Found, other: Found) -> bool:
+    return any(a < d and c < b for a, b in one.spans for c, d in other.spans)
+
+
+def by_degree(tool: ToolSpec, text: str, now: datetime) -> bool:
+    """Whether the words set one of the tool's scale options by degree ("make X less urgent")."""
+    return any(p.kind == "enum" and _by_degree(p, Utterance(text, now)) for p in params_of(tool))
+
+
+def _by_degree(param: Param, utterance: Utterance) -> Found | None:
+    """An option of an ordered scale said by degree ("less urgent", "lower the priority"), the
+    words that stand for an option read from the description ("high if urgent": urgent is high)."""
+    options = list(param.spec["enum"])
+    if degree.order(options) is None:
+        return None
+    standing = {
+        lexicon.stem(word.lower()): option
+        for option in options
+        for word in described_words(param.spec, re.escape(str(option)))
+        if " " not in word
+    }
+    return degree.said(utterance, options, standing, param.words, param.spec.get("default"))
 
 
 def described_words(spec: object, value: str = r"\w+") -> list[str]:
@@ -535,7 +579,8 @@ def _named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Foun
     forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
-    opening = len(utterance.text) - len(utterance.text.lstrip())
+    lead_in = _LEAD_IN.match(utterance.text.lstrip())  # "could you tag the X": X is still the object
+    opening = len(utterance.text) - len(utterance.text.lstrip()) + (lead_in.end() if lead_in else 0)
     for match in utterance.matches(marker):
         # "a work tag on X": the value said before the name, as an adjective. Each mention reads only
         # the few words around it, so that a long text naming it again and again stays linear.

@@ -42,6 +42,7 @@ from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 
 _CHUNK_WORDS = 5
+_BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:my|me|i|i've|i'm|i'd)\b", re.I)
 # "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
 _ABOUT_A_THING = re.compile(
@@ -95,9 +96,15 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
                      r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"),
-        ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else)\W*$"),
-        ("ok", r"^\W*(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it|sounds\s+good|awesome"
-               r"|good|fine|yes|yeah|sure)\W*$"),
+        ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else|leave\s+it|not\s+now"
+               r"|not\s+really|no\s+need|i'm\s+(?:good|fine|all\s+good)|all\s+good)\W*$"),
+        ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
+               r"|sounds\s+good|awesome|good|fine|yes|yeah|yep|yup|sure|sure\s+thing|go\s+for\s+it|go\s+ahead|absolutely|definitely"
+               r"|of\s+course|fair\s+enough)\W*$"),
+        # "What a day!", "ugh, what a mess": an exclamation, no question.
+        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*what\s+an?\s+\w+(?:\s+\w+)?\W*$"),
+        # "um", "so, well...": nothing asked yet.
+        ("filler", r"^\W*(?:(?:u+m+|u+h+|e+r+m*|h+m+|so|well|like|and)\W*)+$"),
     )
 )  # fmt: skip
 
@@ -193,7 +200,11 @@ class _Turn:
             return _say("Okay, I won't change anything. Just tell me when you're ready.")
         talk = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = self._pending() if talk in (None, "ok", "no") else None
+        pending = self._pending() if talk in (None, "ok", "no", "filler") else None
+        if talk == "exclaim":
+            return _say(self._small_talk(talk))
+        if talk == "filler":  # "um": not an answer, nor a request; our question stands
+            return _say(_ask(pending[2]) if pending is not None else self._small_talk(talk))
         answered = _answered(*pending, text, self.now) if pending is not None else None
         if (
             pending is not None
@@ -208,7 +219,14 @@ class _Turn:
             )
         ):
             return _act(pending[0], answered)
-        several = self._each_clause(text)
+        still = None if intent.is_question(text) else intent.reports_not_done(self.messages[-1].content)
+        reopener = _reopener(self.tools) if still is not None else None
+        if still is not None and reopener is not None:  # never marked done; reopened when named
+            reopened = _reopen(*reopener, still, self.request.known)
+            return self._act(*reopened) if reopened else _say(f"Okay, it stays to do. {self._capabilities()}")
+        if intent.remarks(text) and not intent.is_question(text):
+            return _say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
+        several = self._each_clause(text) or self._each_new(text) or self._each_held(text)
         if several is not None:
             return several
         choice = self._route(text)
@@ -360,7 +378,7 @@ class _Turn:
         undo = last.undo()
         if dialogue.asks_undo(text):
             return [_call(last.tool, undo)] if undo else _say("Sorry, I can't undo that. Anything else?")
-        instead = dialogue.meant_instead(text)
+        instead = dialogue.meant_instead(text) or self._held_instead(text, last, entity)
         if instead is not None and entity is not None:
             amended = self._amend(instead, corrects=True)  # "I meant 5 pm": a value, not another thing
             if amended is not None:
@@ -380,6 +398,8 @@ class _Turn:
             if dialogue.says_no(text):
                 return _say("Okay, I'll leave it as it is. Anything else?")
         rest = dialogue.correction(text)
+        if rest is not None and _BARE_HOUR.match(rest):
+            rest = f"at {rest}"  # "no, 6" after a time: the hour
         amended = self._amend(rest or text, corrects=rest is not None) if not pending else None
         if amended is not None:
             return amended
@@ -387,6 +407,15 @@ class _Turn:
         if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
             return [_call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
         return None
+
+    def _held_instead(self, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
+        """ "No, the plumber": after a lead-in that says the last thing was the wrong one, words
+        that name another held thing are the one meant."""
+        named = dialogue.named_after_wrong(text)
+        value = last.entity(entity) if entity is not None else None
+        if named is None or value is None or not entities.held(named, self.request.known):
+            return None
+        return None if entities.held(named, [value]) else named
 
     def _amend(self, text: str, corrects: bool) -> list[BrainEvent] | None:
         """A correction of the last change, or values that go on with it ("no, make it Thursday",
@@ -438,7 +467,13 @@ class _Turn:
         value = last.entity(name) if name is not None else None
         if name is not None and value is not None:
             return text, name, value
-        return (text, None, listed[0]) if len(listed) == 1 else None
+        if len(listed) == 1:
+            return text, None, listed[0]
+        # "Anything about the picnic?" read out two; "that one" is the one the question named.
+        asked = next((m.content for m in reversed(self.messages[:-1]) if m.role == "user"), "")
+        words = set(lexicon.content_stems(asked))
+        named = [n for n in listed if words & set(lexicon.content_stems(n))]
+        return (text, None, named[0]) if len(named) == 1 else None
 
     def _route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
@@ -454,6 +489,8 @@ class _Turn:
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = _by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or _choose(tools, text, self.now, meaning, self.request.known)
+        if choice is None:
+            choice = _by_degree(tools, text, self.now)
         if choice is None and not question and referent is None:
             choice = self._new_thing(tools, text)
         if question and referent is not None and (choice is None or dialogue.points_back(text)):
@@ -479,7 +516,14 @@ class _Turn:
         if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
+        if not intent.writes(tool) and _SPAN.search(text):
+            # "What's left this week?": a week is no one day, so a reader is not narrowed to one.
+            kept = {k: v for k, v in filled.arguments.items() if k not in _optional_days(tool)}
+            filled = Filled(kept, filled.missing, filled.invalid)
         name = _target(tool, referent[1] if referent is not None else None)
+        filled = _double_object(filled, name, self.request.known)
+        if not intent.creates(tool):
+            filled = _held_part(filled, name, self.request.known)
         said = filled.arguments.get(name) if name is not None else None
         pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
         if referent is None and pronoun and name is not None and not intent.creates(tool):
@@ -544,6 +588,51 @@ class _Turn:
             calls.append(_call(tool, filled.arguments))
         return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
 
+    def _each_held(self, text: str) -> list[BrainEvent] | None:
+        """ "Mark both the plumber call and the gas bill as done": a change to several held things,
+        named one after the other, is made to each."""
+        if intent.is_question(text) or " and " not in text.lower():
+            return None
+        choice = self._route(text)
+        if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
+            return None
+        tool, filled = choice
+        name = _target(tool, None)
+        value = filled.arguments.get(name) if name is not None else None
+        parts = _several_held(value, self.request.known) if isinstance(value, str) else None
+        if name is None or parts is None or intent.creates(tool) or dialogue.confirmation_param(tool):
+            return None  # a tool that asks first asks about one thing at a time
+        each = [{**filled.arguments, name: part} for part in parts]
+        if any(validation.call_problem(tool.parameters, a) for a in each):
+            return None
+        return [_call(tool, a) for a in each]
+
+    def _each_new(self, text: str) -> list[BrainEvent] | None:
+        """ "Add two things: buy stamps, and post the parcel": a counted list of new things after a
+        creating verb is one new thing each, made one after the other."""
+        found = _COUNTED.match(text)
+        if found is None or intent.is_question(text):
+            return None
+        wanted = _COUNTS.get(found.group("count").lower())
+        items = [i for i in re.split(r"\s*[,;]\s*(?:and\s+)?", found.group("items").strip(" .!")) if i]
+        if len(items) != wanted:
+            items = [
+                i
+                for i in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", found.group("items").strip(" .!"))
+                if i
+            ]
+        if len(items) < 2 or (wanted is not None and len(items) != wanted) or len(items) > _MAX_OPTIONS + 2:
+            return None
+        calls: list[BrainEvent] = []
+        for item in items:
+            choice = self._route(f"{found.group('verb')} {item}")
+            if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
+                return None
+            if validation.call_problem(choice[0].parameters, choice[1].arguments):
+                return None
+            calls.append(_call(*choice[:1], choice[1].arguments))
+        return calls
+
     def _held_thing(self, tools: Sequence[ToolSpec], text: str) -> tuple[ToolSpec, Filled] | None:
         """The one tool that reads a thing by its name, for words that name exactly one of the
         things the tools hold (`known`) by their own words."""
@@ -581,6 +670,12 @@ class _Turn:
         """
         if not _MORE.match(text) or (dialogue.means_other(text) and self.last and self.last.alternatives()):
             return None
+        if (
+            self.last is not None
+            and self.last.asked
+            and dialogue.confirmation_param(self.last.tool) is not None
+        ):
+            return None  # "yeah, go on" to "Do you really want to delete X?" confirms it
         nothing_more = "That's all of it." if _ASKS_MORE.search(text) else None
         names = {c.call_id: c.name for m in self.messages for c in m.tool_calls}
         for message in reversed(self.messages[:-1]):
@@ -617,6 +712,8 @@ class _Turn:
             "rules": lambda: self.persona.explain() or self._capabilities(),
             "no": lambda: "Alright. Let me know if you need anything.",
             "ok": lambda: "Great. Anything else I can help with?",
+            "filler": lambda: "Take your time. What would you like to do?",
+            "exclaim": lambda: "I hear you. Is there anything I can help with?",
         }
         return replies[intent]()
 
@@ -756,6 +853,16 @@ def _by_meaning(
     return tools[index], arguments.fill(tools[index], text, now)
 
 
+def _by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """ "Make the footer typo less critical", "not critical any more": a scale's option said by degree
+    is a change to something held, so it asks for the one tool that changes that option (not the
+    one that creates a thing with it), when the words name no tool."""
+    found = [t for t in tools if arguments.by_degree(t, text, now)]
+    changers = [t for t in found if intent.writes(t) and not intent.creates(t)]
+    one = changers if len(changers) == 1 else found
+    return (one[0], arguments.fill(one[0], text, now)) if len(one) == 1 else None
+
+
 def _look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """A question about one of the user's things ("when is my dentist appointment?") for the one tool
     that reads a thing by its words, unless the question sounds like chat."""
@@ -820,6 +927,107 @@ _INTERJECTION = re.compile(
     r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
 )
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
+
+
+_SPAN = re.compile(r"\b(?:this|the|next|coming|rest\s+of\s+the)\s+(?:week|weekend|month|year)\b", re.I)
+"""A stretch of days, not one day."""
+
+
+def _optional_days(tool: ToolSpec) -> set[str]:
+    return {p.name for p in arguments.params_of(tool) if p.kind in ("date", "datetime") and not p.required}
+
+
+def _double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
+    """ "Tag the plumber call urgent", "label the report work": after the words of a held thing, the
+    last word is the value of a list still missing (the thing is not called "... urgent")."""
+    lists = [p for p in filled.missing if p.kind == "list"]
+    value = filled.arguments.get(name) if name is not None else None
+    if not lists or name is None or not isinstance(value, str) or len(value) > _LONGEST_NAME:
+        return filled
+    *head, tail = value.split() or [""]
+    thing = " ".join(head)
+    if not head or not entities.held(thing, known) or entities.held(value, known):
+        return filled
+    if entities.closest(tail, [n for n in known if entities.held(thing, [n])]) is not None:
+        return filled  # "tag the domain renewal": a form of the name's own word ("Renew the domain")
+    values = {**filled.arguments, name: thing, lists[0].name: [tail]}
+    return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
+
+
+_REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfinished"))
+
+
+def _reopener(tools: Sequence[ToolSpec]) -> tuple[ToolSpec, Param] | None:
+    """The one tool with a flag that reopens a thing (its words say "reopen" or "undo"), and the flag."""
+    found = [
+        (tool, flag)
+        for tool in tools
+        for flag in arguments.params_of(tool)
+        if flag.kind == "boolean" and flag.hints & _REOPEN and intent.writes(tool)
+    ]
+    return found[0] if len(found) == 1 and _target(found[0][0], None) is not None else None
+
+
+def _reopen(tool: ToolSpec, flag: Param, text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | None:
+    """ "I haven't actually returned the blender yet": `tool` with its reopening `flag`, for the
+    thing the words name."""
+    name = _target(tool, None)
+    if name is None or not lexicon.content_stems(text) or entities.tied(text, known):
+        return None
+    # A thing done is no longer held (only open things are), so its words name it when no held name fits.
+    held = entities.closest(text, known)
+    thing = held.name if held is not None and held.sure else text
+    return tool, Filled({name: thing, flag.name: True})
+
+
+def _several_held(value: str, known: Sequence[str]) -> list[str] | None:
+    """ "both the plumber call and the gas bill": the held things a value names one by one, when it
+    names several (and is not the name of one)."""
+    if len(value) > _LONGEST_NAME or entities.held(value, known):
+        return None
+    both = re.sub(r"^\W*both\s+", "", value, flags=re.I)
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", both) if p]
+    matches = [entities.closest(p, known) for p in parts]
+    names = {m.name for m in matches if m is not None and m.sure}
+    return parts if 2 <= len(parts) <= _MAX_OPTIONS and len(names) == len(parts) else None
+
+
+_MAX_NAME_WORDS = 16
+"""The most words searched for a held name inside a longer value (runs of them grow as its square)."""
+_ARTICLES = frozenset({"the", "my", "a", "an", "our", "this", "that"})
+
+
+def _held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
+    """ "Bin the passport, I'm not doing it any more", "wait, is the plumber call done already?": of
+    words that name a held thing among others, the thing is named by the longest run of them that is
+    all its own (the words around it only went on)."""
+    value = filled.arguments.get(name) if name is not None else None
+    if (
+        name is None
+        or not isinstance(value, str)
+        or len(value) > _LONGEST_NAME
+        or entities.held(value, known)
+        or _several_held(value, known)  # "the plumber call and the gas bill": each is named whole
+    ):
+        return filled
+    words = value.split()[:_MAX_NAME_WORDS]
+    runs = ((start, start + n) for n in range(len(words) - 1, 0, -1) for start in range(len(words) - n + 1))
+    start, end = next((r for r in runs if entities.held(" ".join(words[r[0] : r[1]]), known)), (0, 0))
+    while end - start > 1 and words[end - 1].lower() in lexicon.STOPWORDS:
+        end -= 1  # "passport I'm not": the words that only went on
+    while end - start > 1 and words[start].lower() in lexicon.STOPWORDS - _ARTICLES:
+        start += 1  # "is the plumber call"
+    return (
+        replace(filled, arguments={**filled.arguments, name: " ".join(words[start:end])}) if end else filled
+    )
+
+
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
+_COUNTED = re.compile(
+    r"^\W*(?:.*?\b)?(?P<verb>[a-z]+)\s+(?:these\s+|the\s+following\s+)?(?P<count>two|three|four|[234]|a\s+couple\s+of|a\s+few)"
+    r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
+    re.I,
+)
 
 
 def _reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:

@@ -38,7 +38,7 @@ _NO = re.compile(
 _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
-_REFERENCE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
+_REFERENCE = re.compile(r"\b(?:it|that|this|them|those|these|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
 # "undo", "oops, undo that", "that was the wrong one, undo it", "no, put it back": a short utterance.
 _UNDO = re.compile(
     r"\b(?:undo|revert|reverse)\b|\b(?:put|change|set)\s+it\s+back\b"
@@ -232,12 +232,31 @@ def meant_instead(text: str) -> str | None:
     return None if what is None or what.lower() in _NOT_A_NAME else what
 
 
+# "no, the plumber", "wrong one, the gas bill", "no, the other one... the plumber": a lead-in that
+# says the last thing was the wrong one, then words that may name the right one.
+_WRONG_THEN = re.compile(
+    r"^\W*(?:(?:no|nope|nah|sorry|oops|wait|actually|wrong(?:\s+one)?|not\s+(?:that|this)(?:\s+one)?"
+    r"|the\s+other(?:\s+one)?)\W+)+(?P<what>[^,.;!?]+?)\W*$",
+    re.I,
+)
+
+
+def named_after_wrong(text: str) -> str | None:
+    """The words after a lead-in that says the last thing was the wrong one ("no, the plumber" ->
+    "the plumber"); whether they name a held thing is for the caller to judge."""
+    found = _WRONG_THEN.match(text)
+    return found.group("what") if found else None
+
+
 def asks_again(text: str) -> bool:
     return bool(_AGAIN.search(text))
 
 
 def keep_day(old: Any, new: Any, text: str) -> Any:
-    """A new date-time whose words named only a time ("I meant 5 pm") keeps the old value's day."""
-    if not (isinstance(old, str) and isinstance(new, str)) or "T" not in new or _NAMES_A_DAY.search(text):
+    """A new date-time whose words named only a time ("I meant 5 pm") keeps the old value's day
+    (a time alone, "17:00", is put on it)."""
+    if not (isinstance(old, str) and isinstance(new, str)) or not re.match(r"\d{4}-\d\d-\d\d", old):
         return new
-    return old[:10] + new[10:] if re.match(r"\d{4}-\d\d-\d\d", old) else new
+    if re.fullmatch(r"\d\d:\d\d", new):
+        return f"{old[:10]}T{new}:00"
+    return new if "T" not in new or _NAMES_A_DAY.search(text) else old[:10] + new[10:]

@@ -287,18 +287,28 @@ _TIME_PATTERNS = [
         r"(?!\s*(?:[%$]|people|persons|guests|percent|degrees|dollars|euros|items|[a-z]+\s+(?:street|road)))",
         re.I,
     ),
+    # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day.
+    re.compile(
+        r"\b(?:to|till|until)\s+(\d{1,2})(?:\s+(\d{2}))?(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
+        re.I,
+    ),
 ]
-_DAYPART = re.compile(r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b", re.I)
+_DAYPART = re.compile(
+    r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b|\b(first\s+thing)(?:\s+in\s+the\s+morning)?\b",
+    re.I,
+)
 _RELATIVE_TIME = re.compile(r"\bin\s+(\d+|an?|half\s+an)\s+(minutes?|mins?|hours?)\b", re.I)
 _DATE_PATTERNS = [
     re.compile(
         r"\b(?:(?:by|before|at|for|until)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:month|week)\b", re.I
     ),
     re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I),
+    re.compile(
+        rf"\b(?:a|one|two)\s+(?:weeks?|fortnight)\s+(?:today|tomorrow|(?:on\s+)?(?:{_WEEKDAY}))\b", re.I
+    ),
     re.compile(r"\b(?:today|tonight|tomorrow|tmrw|yesterday)\b", re.I),
     re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\s+(?:next|this)\s+week\b", re.I),
-    re.compile(rf"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year|{_WEEKDAY})\b", re.I),
-    re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+)?weekend\b", re.I),
+    re.compile(rf"\b(?:next|this|coming|last)\s+(?:{_WEEKDAY})\b", re.I),
     re.compile(r"\bin\s+(?:\d+|an?)\s+(?:days?|weeks?|months?|years?)\b", re.I),
     re.compile(r"\b(?:\d+|an?)\s+(?:days?|weeks?)\s+from\s+(?:now|today)\b", re.I),
     re.compile(
@@ -309,12 +319,17 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.I),
     re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\b", re.I),
+    # A stretch said with a day in it ("next week, say Wednesday"): the day is meant.
+    re.compile(r"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year)\b", re.I),
+    re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+)?weekend\b", re.I),
     re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.I),
 ]
 
 
-def when(utterance: Utterance, part: str) -> Found | None:
-    """A date and/or time as ISO text; `part` is "datetime", "date" or "time"."""
+def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | None:
+    """A date and/or time as ISO text; `part` is "datetime", "date" or "time". With `keeps_day` (a
+    value that changes an existing thing's moment), a time said without a day stays a time alone
+    ("16:00"): the thing keeps its own day, which only the tool knows."""
     relative = next(utterance.matches(_RELATIVE_TIME), None) if part != "date" else None
     found: tuple[datetime, tuple[tuple[int, int], ...], bool] | None
     if relative is not None:
@@ -325,6 +340,14 @@ def when(utterance: Utterance, part: str) -> Found | None:
     if found is None:
         return None
     moment, spans, timed = found
+    if (
+        keeps_day
+        and part == "datetime"
+        and timed
+        and relative is None
+        and _first(utterance, _DATE_PATTERNS) is None
+    ):
+        return Found(moment.strftime("%H:%M"), spans)
     if part == "date" or not timed:
         # A day alone stays a day: the tool knows best what time that means (a task keeps its own).
         return Found(moment.date().isoformat(), spans)
@@ -338,7 +361,7 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
     daypart = next(utterance.matches(_DAYPART), None) if part != "date" else None
     hour_minute = _clock(clock, set(lexicon.tokens(utterance.text))) if clock else None
     if hour_minute is None and daypart is not None:
-        hour_minute = (_DAYPARTS[daypart.group(1).lower()], 0)
+        hour_minute = (_DAYPARTS[(daypart.group(1) or "morning").lower()], 0)
     on = _day(day.group(0), utterance.now) if day else None
     if (part == "time" and hour_minute is None) or (on is None and hour_minute is None):
         return None
@@ -388,6 +411,11 @@ def _day(phrase: str, now: datetime) -> date | None:
             return now.date() + timedelta(days=(6 - now.weekday()) % 7)
         following = (now.replace(day=28) + timedelta(days=4)).replace(day=1)
         return (following - timedelta(days=1)).date()
+    ahead = re.fullmatch(r"(a|one|two)\s+(weeks?|fortnight)\s+(?:on\s+)?(.+)", phrase)
+    if ahead is not None:  # "a week today", "a fortnight on friday": that day, a week or two on
+        weeks = 2 if ahead.group(1) == "two" or ahead.group(2) == "fortnight" else 1
+        start = _day(ahead.group(3), now)
+        return start + timedelta(weeks=weeks) if start is not None else None
     day_of_month = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
     if day_of_month:
         # "the 5th" is this month's 5th, or next month's once it has passed.

@@ -17,6 +17,7 @@ from .base import ToolSpec
 _REQUEST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make)\b"
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
     re.I,
 )
@@ -77,6 +78,31 @@ def reports_done(text: str) -> bool:
     return not is_question(text) and bool(_DONE_REPORT.search(text))
 
 
+_NOT_DONE = re.compile(
+    r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
+    r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
+    r"|\b(?:i|we)\s+(?:didn't|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
+    r"|\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)\s+(?:actually\s+|really\s+)?"
+    r"(?:done|finished|paid|sent|sorted)\b",
+    re.I,
+)
+
+
+def reports_not_done(text: str) -> str | None:
+    """ "Oops, I haven't actually returned the blender yet", "the bill isn't paid after all": a report
+    that something is still to do (after it was marked done); what is not done, in the words of the
+    clause (its object, else its subject). Whether the request in it is a question is for the caller
+    to judge ("..., can you put it back?" is not)."""
+    found = _NOT_DONE.search(text)
+    if found is None:
+        return None
+    after = re.split(r"[,.;!?]|\b(?:yet|after\s+all|either|still|but|so)\b", text[found.end() :], maxsplit=1)[
+        0
+    ]
+    before = re.split(r"[,.;!?]", text[: found.start()])[-1]
+    return after.strip() if lexicon.content_stems(after) else before.strip()
+
+
 def creates(tool: ToolSpec) -> bool:
     """Whether `tool` makes something new (a reference to the last thing is not a request for it)."""
     verb = routing.base_form((lexicon.name_words(tool.name) or [""])[0])
@@ -95,3 +121,19 @@ def refuses_writing(text: str) -> bool:
     forget to ..." asks for a reminder, so only a verb that writes counts)."""
     found = _REFUSED.search(text)
     return found is not None and routing.base_form(found.group("verb").lower()) in WRITE_VERBS
+
+
+# "I should have called the plumber", "stuff I should not have bought", "he keeps adding tasks": what
+# might have been, or what someone keeps doing, is told about, not asked for.
+_REMARK = re.compile(
+    r"\b(?:should|shouldn't|could|couldn't|would|wouldn't|must|might)(?:\s+not)?\s+(?:have|'ve)\s+"
+    r"(?:\w+ed|\w+en|been|done|gone|made|bought|paid|sent|got|told|said|left|forgot|spent|thought|brought|put"
+    r"|let|read|lost|sold|kept|won|met|had)\b"
+    r"|\b(?:keeps|kept)\s+(?:on\s+)?\w+ing\b",
+    re.I,
+)
+
+
+def remarks(text: str) -> bool:
+    """Whether `text` tells of what might have been or what keeps happening: a remark, not a request."""
+    return bool(_REMARK.search(text))

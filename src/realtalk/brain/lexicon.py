@@ -49,6 +49,8 @@ task todo reminder remind chore errand
 delete remove cancel drop erase clear discard scratch scrap ditch trash
 update change modify edit move reschedule adjust push postpone delay bump shift
 tag label
+priority prioritise prioritize deprioritise deprioritize urgency downgrade upgrade
+urgent urgently rush hurry asap pressing
 complete done finish tick mark
 book reserve reservation booking appointment table
 time clock hour
@@ -95,7 +97,7 @@ _PHRASES = {
     "list": """do i have | have i got | what's on | whats on | what is on | on my plate | coming up
         | what's left | whats left | what is left | what's next | whats next | what is next | what else""",
     "remind": """i need to | i have to | i've got to | i got to | i gotta | i must | don't forget
-        | dont forget | don't let me forget | dont let me forget | need to remember | remember to
+        | dont forget | put down | don't let me forget | dont let me forget | need to remember | remember to
         | jot down | write down | note down | remind me to | a reminder to | reminder to | i should
         | i ought to | i'd better | i better | we need to | we have to | we've got to | we must""",
     "done": "tick off | cross off | check off | take off | knock off | done with | finished with",

@@ -40,11 +40,42 @@ _FRAME = re.compile(
 )
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
-    r"^\s*(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
+    r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
-    rf"\s+{lexicon.run_of(r'maybe|please|just|possibly')}",
+    r"|(?:would|is)\s+it\s+(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
+    r"|do\s+you\s+think\s+you\s+(?:could|can))"
+    rf"\s+{lexicon.run_of(r'maybe|please|just|possibly|perhaps|kindly')}",
     re.I,
 )
+# "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
+_INSTEAD = re.compile(
+    r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
+    r"(?P<object>[^,;.]{1,80}?)\s*(?:[,;.]|\s(?=but\b|instead\b|rather\b|just\b))\s*"
+    r"(?:(?:just|but|instead|rather|only|please)\s+)*(?P<rest>[a-z].*)$",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(?:it|that|this|them)\b", re.I)
+# "Bin the portfolio update", "chuck that": everyday verbs for throwing away, said first, are "delete"
+# ("take the bins out" is not one: there the word is a noun).
+_DISCARD = re.compile(
+    rf"^(?P<ask>\W*{_ASKING})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
+    re.I,
+)
+# "The report needs to be done by Friday": a deadline, said with the word for done; nothing is done yet.
+_TO_BE_DONE = re.compile(
+    r"\b(?:needs?|has|have|got|is|are|ought)\s+to\s+be\s+(?:done|finished|completed|sorted|ready)\b", re.I
+)
+_OBLIGED = re.compile(
+    r"^\W*(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+to|gotta|have\s+to|need\s+to|must|should|ought\s+to)\b", re.I
+)
+# "Just a quick one, buy batteries", "one more thing: ...": a preface that announces a request.
+_PREFACE = re.compile(
+    r"^\W*(?:(?:just|oh|and|also|ok(?:ay)?|so|right)\W+)*(?:a\s+quick\s+one|quick\s+one|one\s+(?:more|last)\s+thing"
+    r"|another\s+thing|quick\s+question|before\s+i\s+forget)\s*[,:;.!-]+\s*(?=\w)",
+    re.I,
+)
+# Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
+_NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
 _ADD_WHAT_FOLLOWS = re.compile(
     r"\b(?:(?:put|write|note|jot)\s+down|note|add|remember)\s+that\s+(?:i|we)\s+(?:should|need\s+to|have\s+to"
@@ -124,10 +155,25 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = tidy(text) or text
+    text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:
-        text = f"{pronoun.group('verb')} {pronoun.group('content')}"
+        # "I've got to file my taxes, can you note that?": something to do is a new thing to remember.
+        content = pronoun.group("content")
+        obliged = _OBLIGED.match(content)
+        text = f"add {content[obliged.end() :].strip()}" if obliged else f"{pronoun.group('verb')} {content}"
     text = _WONDER.sub("", text)
+    text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
+    text = _TO_BE_DONE.sub("is due", text)
+    instead = _INSTEAD.match(text)
+    if (
+        instead is not None
+        and instead.group("verb").lower() not in _NOT_CHANGING
+        and instead.group("rest").split()[0].lower() not in lexicon.STOPWORDS  # a verb, not "I'm ..."
+    ):
+        thing = instead.group("object")
+        rest = instead.group("rest")
+        text = rest if _PRONOUN.fullmatch(thing) else _PRONOUN.sub(thing, rest, count=1)
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:

@@ -96,7 +96,10 @@ def _asking_part(text: str, verbs: set[str]) -> str:
 
 
 _ARTICLES = lexicon.words("a an the my our this that some another new please")
-_LEAD_INS = lexicon.words("ok okay so hey please can could would will you i just also now and well um uh")
+_LEAD_INS = lexicon.words(
+    "ok okay so hey please can could would will you i just also now and well um uh er possibly maybe perhaps"
+    " kindly right alright actually basically anyway guess suppose"
+)
 
 
 def _leading_stems(text: str) -> list[str]:

@@ -37,8 +37,9 @@ class Expectation:
     """The tools' parameters' names as words ("code"): not in the prompt, where they made Whisper
     hear worse, but a sign of a likely reading."""
     described: tuple[str, ...] = ()
-    """What the tools and their parameters say they are, and the agent's instructions: more words
-    the conversation may hear (`brain/sounds.py`), too many for the prompt."""
+    """What the tools and their parameters say they are, then the agent's instructions: more words
+    the conversation may hear (`brain/sounds.py`, which reads the first `MAX_WORDS`), too many for
+    the prompt."""
     verbs: tuple[str, ...] = ()
     """What the tools do: the first word of their names and of their descriptions ("mark")."""
 
@@ -51,7 +52,7 @@ class Expectation:
     ) -> Expectation:
         words: list[str] = []
         names: list[str] = []
-        described = [instructions or ""]
+        described: list[str] = []
         verbs: list[str] = []
         for tool in tools:
             if isinstance(tool, ToolSpec):
@@ -68,6 +69,7 @@ class Expectation:
                 if isinstance(spec, dict):
                     words += [str(o) for o in spec.get("enum") or [] if isinstance(o, str)]
                     described.append(str(spec.get("description") or ""))
+        described.append(instructions or "")  # last: long ones must not crowd out the tools' words
         return cls(
             _unique(words), (agent_said or "").strip(), _unique(names), _unique(described), _unique(verbs)
         )

@@ -47,9 +47,18 @@ _CLOCK = re.compile(
 )
 
 
+# Words that name a day: a text without any ("4pm", "16:00") names a time of day alone.
+_DAY = re.compile(
+    r"\d{4}-\d\d|\d/\d|\b(?:today|tonight|tomorrow|yesterday|mon|tue|wed|thu|fri|sat|sun|week|weekend|month"
+    r"|year|days?|next|hours?|minutes?|mins?|now|ago|\d{1,2}(?:st|nd|rd|th)|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)
+
+
 def _when(text: str | None, keep_time_of: datetime | None = None) -> datetime | None:
     """The moment `text` names. "End of the month" is its last day. Moving a task to another day
-    keeps its time of day (`keep_time_of`) unless `text` names a time."""
+    keeps its time of day (`keep_time_of`) unless `text` names a time; to a time alone ("4pm",
+    "16:00"), its day."""
     if not text:
         return None
     now = datetime.now()
@@ -70,6 +79,8 @@ def _when(text: str | None, keep_time_of: datetime | None = None) -> datetime | 
         raise ToolError(f"I couldn't understand the date '{text}'")
     if keep_time_of is not None and not _CLOCK.search(text):
         parsed = parsed.replace(hour=keep_time_of.hour, minute=keep_time_of.minute, second=0, microsecond=0)
+    elif keep_time_of is not None and not _DAY.search(text):
+        parsed = datetime.combine(keep_time_of.date(), parsed.time())
     return parsed
 
 
@@ -227,7 +238,8 @@ def reschedule_task(
         Field(description="the new time, e.g. next friday at 3pm", json_schema_extra={"format": "date-time"}),
     ],
 ) -> dict[str, object]:
-    """Move (reschedule) a task to a new due date and time; a new day alone keeps its time of day."""
+    """Move (reschedule) a task to a new due date and time; a new day alone keeps its time of day, and
+    a new time alone its day."""
     task, others = _named(title)
     updated = _store().update(task.id or 0, TaskUpdate(due=_when(due, keep_time_of=task.due)))
     undo = {"title": task.title, "due": task.due.isoformat() if task.due else ""}
