@@ -10,7 +10,7 @@ import pytest
 from realtalk.engines import whisper_stt
 from realtalk.engines.base import Utterance
 from realtalk.engines.whisper_stt import WhisperStt, looks_looped
-from realtalk.evaluation.audio import speech_bounds_ms
+from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
 from realtalk.session.backchannel import is_backchannel, listening_prompt
 from tests.speech_data import (
     all_clips,
@@ -232,3 +232,24 @@ def test_a_transcript_says_how_sure_whisper_was(stt_trimmed: WhisperStt) -> None
     assert heard.no_speech_prob is not None and 0 <= heard.no_speech_prob < 0.5
     readings = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3)
     assert readings.no_speech_prob == pytest.approx(heard.no_speech_prob, abs=0.01), "the beam's first step"
+    assert heard.full_stop_prob is not None and heard.full_stop_prob > 0.5, "a whole read sentence"
+    assert readings.full_stop_prob is not None and readings.full_stop_prob > 0.5, "the beam's readings end it"
+
+
+@pytest.mark.slow
+def test_a_transcript_says_whether_whisper_would_end_the_sentence_there(stt_trimmed: WhisperStt) -> None:
+    """Read sentences broken off at their word gaps: Whisper mostly gives a full stop less chance
+    than it gives each whole sentence (not always: "...leisure to consider how." reads finished)."""
+    wholes, broken = [], []
+    for path in [p for p, _ in librivox_clips() if p.stem.endswith(("0870", "0920"))]:
+        samples = load_wav_16k(path)
+        wholes.append(stt_trimmed.transcribe(samples).full_stop_prob)
+        start, end = speech_bounds_ms(samples)
+        gaps = [
+            at for at in word_gaps_ms(samples) if start + 0.1 * (end - start) < at < end - 0.1 * (end - start)
+        ]
+        broken += [stt_trimmed.transcribe(samples[: int(at * 16)]).full_stop_prob or 0.0 for at in gaps]
+    assert all(whole is not None and whole > 0.8 for whole in wholes), wholes
+    lowest = min(w for w in wholes if w is not None)
+    assert len(broken) >= 10 and sum(b < lowest for b in broken) >= 0.75 * len(broken), broken
+    assert stt_trimmed.transcribe(silence_16k(1.0)).full_stop_prob is None, "no word, no sentence end"

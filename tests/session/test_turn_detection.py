@@ -217,6 +217,10 @@ def test_the_wait_shortens_with_confidence() -> None:
     assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0, 0.05) == timing.settle_ms
     assert pause_wait_ms(timing, 0.3, "Book a table for two.", -30.0, 0.05) == timing.settle_ms
     assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, 0.3) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, 0.05, full_stop=0.9) == 0
+    assert (
+        pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, 0.05, full_stop=0.2) == timing.settle_ms
+    ), "Smart Turn unsure and Whisper would have gone on"
     assert pause_wait_ms(timing, 0.99, "Book a table for", -30.0, 0.05) == timing.max_silence_ms
     assert timing.settle_ms < timing.max_silence_ms
     low = SEMANTIC_TIMING["low"]
@@ -251,6 +255,33 @@ def test_the_quick_end_can_ask_that_whisper_heard_speech() -> None:
     detector = semantic_detector(timing)
     assert detector.heard(pause, "Book a table for two.", 416, 0.05) is None
     assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
+
+
+def test_the_quick_end_can_ask_whisper_for_sure_words_and_a_full_stop() -> None:
+    timing = SemanticTiming(0.5, None, 1600, 2000, sure_words=-0.6, full_stop=0.5)
+    sentence = "Had he married a more amiable woman."
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3, full_stop=0.95) == 0
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3, full_stop=0.1) == timing.settle_ms, (
+        "Whisper would rather have gone on than end the sentence here"
+    )
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.9, full_stop=0.95) == timing.settle_ms, (
+        "words heard unsurely"
+    )
+    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3) == timing.settle_ms, "no full stop known"
+    assert pause_wait_ms(timing, 0.9, "Had he married a", log_prob=-0.3, full_stop=0.95) == (
+        timing.max_silence_ms
+    ), "the words still say it goes on"
+    overruled = SemanticTiming(0.5, None, 1600, 2000, full_stop=0.5, sure_turn=0.95)
+    assert pause_wait_ms(overruled, 0.97, sentence, full_stop=0.1) == 0, "Smart Turn sure: Whisper not asked"
+    assert pause_wait_ms(overruled, 0.9, sentence, full_stop=0.1) == overruled.settle_ms
+    assert pause_wait_ms(overruled, 0.9, sentence, full_stop=0.8) == 0
+    detector = semantic_detector(timing)
+    pause = detector.pause_id
+    assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.2) is None
+    assert detector.sounds_complete(pause, 0.9, 416) is None, "no full stop: it settles"
+    detector = semantic_detector(timing)
+    assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.8) is None
+    assert detector.sounds_complete(pause, 0.9, 416) == TurnEvent("speech_stopped", 320)
 
 
 def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:

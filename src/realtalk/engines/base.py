@@ -68,6 +68,9 @@ class Transcription:
     """The recogniser's average log-probability per token of `text`, when it says."""
     no_speech_prob: float | None = None
     """The recogniser's probability that the audio holds no speech at all, when it says."""
+    full_stop_prob: float | None = None
+    """The recogniser's probability that a sentence ends right after the last word (a full stop,
+    question or exclamation mark next), whether or not it wrote one, when it says."""
     disputed: bool = False
     """A reading nearly as likely as `text` asks where `text` tells (`session.hypotheses`)."""
 

@@ -58,6 +58,7 @@ NO_SPEECH_THRESHOLD = 0.6
 LOG_PROB_THRESHOLD = -1.0
 
 _WORD = re.compile(r"[\w']+")
+_STOP_MARKS = (".", "?", "!", " .", " ?", " !", "?!", "!?", '."', '?"', '!"', ".)", "?)", "!)")
 
 
 def bundled_model_dir() -> Path:
@@ -161,6 +162,7 @@ class WhisperStt:
         self._multilingual = bool(self._model.model.is_multilingual)
         self._tokenizers: dict[str, Tokenizer] = {}
         self._suppress: dict[str, list[int]] = {}
+        self._marks: dict[int, list[int]] = {}
         # CTranslate2 would serialise calls anyway (one worker); the lock also covers our caches
         # and the stats, and keeps queued work in arrival order.
         self._lock = threading.Lock()
@@ -189,8 +191,9 @@ class WhisperStt:
         languages = [self._requested_language(u.language) for u in utterances]
         prompts = [u.prompt.strip() if u.prompt and u.prompt.strip() else None for u in utterances]
         texts: list[str | None] = [None if len(audio) else "" for audio in samples]
-        scores: dict[int, tuple[float, float]] = {}
-        """(average log-probability, no-speech probability) of the trimmed path's answers."""
+        scores: dict[int, tuple[float, float, float | None]] = {}
+        """(average log-probability, no-speech probability, full-stop probability) of the trimmed
+        path's answers."""
         with self._lock:
             trimmed = [i for i, audio in enumerate(samples)
                        if len(audio) and self.trim and len(audio) / SAMPLE_RATE <= MAX_TRIMMED_S]  # fmt: skip
@@ -226,6 +229,7 @@ class WhisperStt:
                 audio_seconds=len(audio) / SAMPLE_RATE,
                 log_prob=scores[i][0] if i in scores else None,
                 no_speech_prob=scores[i][1] if i in scores else None,
+                full_stop_prob=scores[i][2] if i in scores else None,
             )
             for i, (text, language, audio) in enumerate(zip(texts, languages, samples, strict=True))
         ]
@@ -265,21 +269,50 @@ class WhisperStt:
 
     def _transcribe_trimmed(
         self, batch: list[NDArray[np.float32]], languages: list[str | None], previous: list[list[int]]
-    ) -> list[tuple[str | None, str | None, tuple[float, float]]]:
+    ) -> list[tuple[str | None, str | None, tuple[float, float, float | None]]]:
         """The fast path for a batch whose `previous` prompt tokens are equally long: text (None
         where the guard rejects the result), language, and (average log-probability per token,
-        no-speech probability)."""
-        answers: list[tuple[str | None, str | None, tuple[float, float]]] = []
-        decoded = self._generate_trimmed(batch, languages, previous, self.beam_size)
+        no-speech probability, full-stop probability)."""
+        answers: list[tuple[str | None, str | None, tuple[float, float, float | None]]] = []
+        # A beam reports no step's scores (CTranslate2 4.x): the full stop is read off greedy only.
+        greedy = self.beam_size == 1
+        decoded = self._generate_trimmed(batch, languages, previous, self.beam_size, logits=greedy)
         for samples, (result, tokenizer, language, budget) in zip(batch, decoded, strict=True):
-            score = (_average_log_prob(result), float(result.no_speech_prob))
+            tokens = list(result.sequences_ids[0])
+            duration = samples.shape[0] / SAMPLE_RATE
             rejected = _rejected(result, budget)
+            stop = None
+            if rejected is None and greedy:
+                stop = self._full_stop_prob(tokenizer, tokens, result.logits[0], duration)
+            score = (_average_log_prob(result), float(result.no_speech_prob), stop)
             if rejected is not None:
                 answers.append(("" if rejected == "silence" else None, language, score))
             else:
-                text = _speech_text(tokenizer, list(result.sequences_ids[0]), samples.shape[0] / SAMPLE_RATE)
+                text = _speech_text(tokenizer, tokens, duration)
                 answers.append((None if looks_looped(_WORD.findall(text)) else text, language, score))
         return answers
+
+    def _full_stop_prob(
+        self, tokenizer: Tokenizer, tokens: list[int], logits: Sequence[Any], duration: float
+    ) -> float | None:
+        """The probability Whisper gave a sentence-final mark as the next token after the last word
+        it placed within the speech (None without a word): it writes read speech punctuated, so a
+        sentence broken off at a word gap is likely followed by a timestamp, a comma or more words.
+        `logits[i]` are the scores from which `tokens[i]` was taken."""
+        last = _last_word_index(tokenizer, tokens, duration, self._stop_marks(tokenizer))
+        if last is None or last + 1 >= len(logits):
+            return None
+        scores = np.asarray(logits[last + 1], dtype=np.float64)
+        probabilities = np.exp(scores - scores.max())
+        return float(probabilities[self._stop_marks(tokenizer)].sum() / probabilities.sum())
+
+    def _stop_marks(self, tokenizer: Tokenizer) -> list[int]:
+        """The single tokens that end a sentence (".", "?", "!", "?!", '."' ...), not "..."."""
+        key = id(tokenizer)
+        if key not in self._marks:
+            found = [tokenizer.encode(mark) for mark in _STOP_MARKS]
+            self._marks[key] = sorted({ids[0] for ids in found if len(ids) == 1})
+        return self._marks[key]
 
     def transcribe_nbest(
         self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
@@ -304,9 +337,14 @@ class WhisperStt:
             if isinstance(found, tuple):
                 self.stats.trimmed += 1
                 self.stats.last_path = "trimmed"
-                readings, language, no_speech = found
+                readings, language, no_speech, stop = found
                 return Transcription(
-                    readings[0].text, language, duration, tuple(readings), no_speech_prob=no_speech
+                    readings[0].text,
+                    language,
+                    duration,
+                    tuple(readings),
+                    no_speech_prob=no_speech,
+                    full_stop_prob=stop,
                 )
             self.stats.fallbacks += 1
             self.stats.last_path = "fallback"
@@ -320,8 +358,11 @@ class WhisperStt:
 
     def _nbest_trimmed(
         self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
-    ) -> tuple[list[Hypothesis], str, float] | Literal["silence", "full"]:
-        """The readings, the language and the no-speech probability; or what the guard decided."""
+    ) -> tuple[list[Hypothesis], str, float, float | None] | Literal["silence", "full"]:
+        """The readings, the language, the no-speech probability and the full-stop probability;
+        or what the guard decided. A beam reports no step's scores (CTranslate2 4.x), so the
+        full-stop probability is the share of the beam's probability on readings that end a
+        sentence: coarser than `transcribe`'s, which reads the next token's."""
         duration = samples.shape[0] / SAMPLE_RATE
         decoded = self._generate_trimmed([samples], [language], [self._previous_tokens(prompt)], n, n)
         result, tokenizer, language, budget = decoded[0]
@@ -329,8 +370,11 @@ class WhisperStt:
         if rejected is not None:
             return rejected
         readings: dict[tuple[str, ...], Hypothesis] = {}
+        ending = {True: 0.0, False: 0.0}
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             text = _clean(_speech_text(tokenizer, list(tokens), duration))
+            # Scores are log-probabilities per token (length penalty 1): back to the whole reading's.
+            ending[_ends_sentence(text)] += math.exp(float(score) * len(tokens))
             words = tuple(w.lower() for w in _WORD.findall(text))
             if (
                 len(tokens) < budget
@@ -339,7 +383,11 @@ class WhisperStt:
                 and words not in readings
             ):
                 readings[words] = Hypothesis(text, float(score))
-        return (list(readings.values()), language, float(result.no_speech_prob)) if readings else "full"
+        if not readings:
+            return "full"
+        weight = ending[True] + ending[False]
+        stop = ending[True] / weight if weight > 0 and any(readings) else None  # a reading with words
+        return list(readings.values()), language, float(result.no_speech_prob), stop
 
     def _generate_trimmed(
         self,
@@ -348,10 +396,12 @@ class WhisperStt:
         previous: list[list[int]],
         beam: int,
         n: int = 1,
+        *,
+        logits: bool = False,
     ) -> list[tuple[Any, Tokenizer, str, int]]:
         """Decode the trimmed windows of a batch whose `previous` prompt tokens are equally long:
-        for each, the result (`n` readings), the tokenizer, the language, and the budget of new
-        tokens that real speech stays under."""
+        for each, the result (`n` readings; with `logits`, each step's scores over the vocabulary),
+        the tokenizer, the language, and the budget of new tokens that real speech stays under."""
         encoder_output = self._encode_trimmed(batch)
         if None in languages:
             detected = self._detect_languages(encoder_output)
@@ -377,6 +427,7 @@ class WhisperStt:
             max_length=max_length,
             return_scores=True,
             return_no_speech_prob=True,
+            return_logits_vocab=logits,
             suppress_blank=True,
             suppress_tokens=suppress,  # the same for every language: special tokens only
         )
@@ -454,6 +505,28 @@ def _speech_text(tokenizer: Tokenizer, tokens: list[int], duration: float) -> st
             continue
         text_tokens.append(token)
     return str(tokenizer.decode(text_tokens)).strip()
+
+
+def _last_word_index(
+    tokenizer: Tokenizer, tokens: list[int], duration: float, marks: list[int]
+) -> int | None:
+    """Where in `tokens` the last text token that is not a sentence-final mark stands, among those
+    `_speech_text` keeps."""
+    end_s = LEAD_SILENCE_S + duration - _END_MARGIN_S
+    last: int | None = None
+    for index, token in enumerate(tokens):
+        if token >= tokenizer.timestamp_begin:
+            if last is not None and (token - tokenizer.timestamp_begin) * 0.02 >= end_s:
+                break
+        elif token < tokenizer.eot and token not in marks:
+            last = index
+    return last
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether `text` ends on a sentence-final mark ("...", a pause mark, does not count)."""
+    core = text.rstrip("\"') ")
+    return core.endswith((".", "?", "!")) and not core.endswith(("..", "\u2026"))
 
 
 def _clean(text: str) -> str:

@@ -321,7 +321,14 @@ class InputAudio:
                         self._drop_speech(spec[1])
                         return
                     self._measure_fade(spec[1])
-                    ended = self._turns.heard(spec[1], result.text, self.ms_total, result.no_speech_prob)
+                    ended = self._turns.heard(
+                        spec[1],
+                        result.text,
+                        self.ms_total,
+                        result.no_speech_prob,
+                        log_prob=result.log_prob,
+                        full_stop=result.full_stop_prob,
+                    )
                     if ended is not None:
                         self._end_turn(ended.at_ms)
                     elif unbroken and self._on_early_transcript(result.text.strip()):

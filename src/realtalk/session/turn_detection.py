@@ -47,6 +47,15 @@ class SemanticTiming:
     clear_speech: float | None = None
     """Whisper's no-speech probability on the pause's transcript at or below which the turn may
     end at once (speech broken off at a word gap scores higher); None: not asked."""
+    sure_words: float | None = None
+    """Whisper's average log-probability per token of the pause's transcript at or above which
+    the turn may end at once (a word broken off is often misheard); None: not asked."""
+    full_stop: float | None = None
+    """Whisper's probability of a sentence-final mark right after the transcript's last word at or
+    above which the turn may end at once (`Transcription.full_stop_prob`); None: not asked."""
+    sure_turn: float | None = None
+    """Turn-end model probability at or above which `sure_words` and `full_stop` are not asked
+    (Whisper's doubts overruled); None: always asked."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
@@ -56,10 +65,12 @@ class SemanticTiming:
 # other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
 # silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
-    # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech]
+    # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
+    # full_stop, sure_turn]
     "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
-    "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
-    "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1),
+    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more.
+    "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
@@ -171,18 +182,45 @@ def pause_wait_ms(
     transcript: str,
     drop_db: float | None = None,
     no_speech: float | None = None,
+    *,
+    log_prob: float | None = None,
+    full_stop: float | None = None,
 ) -> int:
     """How long the pause must last to end the turn, from the model's verdict, the transcript (and
-    Whisper's `no_speech` probability on it, see `SemanticTiming.clear_speech`) and how the speech
-    before the pause ended (`drop_db`, see `SemanticTiming.falling_db`)."""
+    Whisper's scores on it: `no_speech`, `log_prob`, `full_stop`, see `SemanticTiming`) and how
+    the speech before the pause ended (`drop_db`, see `SemanticTiming.falling_db`). A score the
+    timing asks about but Whisper did not give keeps the turn from ending at once."""
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
-    faded = timing.falling_db is None or (drop_db is not None and drop_db <= timing.falling_db)
-    clear = timing.clear_speech is None or (no_speech is not None and no_speech <= timing.clear_speech)
-    if ending == "closed" and probability >= timing.confident and faded and clear:
-        return 0
-    return timing.settle_ms
+    quick = (
+        ending == "closed"
+        and probability >= timing.confident
+        and _at_most(drop_db, timing.falling_db)
+        and _at_most(no_speech, timing.clear_speech)
+        and (
+            (timing.sure_turn is not None and probability >= timing.sure_turn)
+            or (_at_least(log_prob, timing.sure_words) and _at_least(full_stop, timing.full_stop))
+        )
+    )
+    return 0 if quick else timing.settle_ms
+
+
+def _at_most(value: float | None, bound: float | None) -> bool:
+    return bound is None or (value is not None and value <= bound)
+
+
+def _at_least(value: float | None, bound: float | None) -> bool:
+    return bound is None or (value is not None and value >= bound)
+
+
+@dataclass(frozen=True)
+class WhisperScores:
+    """What Whisper said of a pause's transcript besides the words (`Transcription`)."""
+
+    no_speech: float | None
+    log_prob: float | None
+    full_stop: float | None
 
 
 @dataclass(frozen=True)
@@ -220,8 +258,8 @@ class TurnDetector:
         self._last_speech_end_ms = 0.0
         # Verdicts as (pause_id, verdict): one about an earlier pause no longer counts.
         self._probability: tuple[float, float] | None = None
-        self._transcript: tuple[float, str, float | None] | None = None
-        """(pause_id, transcript, Whisper's no-speech probability on it)."""
+        self._transcript: tuple[float, str, WhisperScores] | None = None
+        """(pause_id, transcript, Whisper's scores on it)."""
         self._drop: tuple[float, float | None] | None = None
         self._wait_ms: float = self.silence_duration_ms
         """How long the current pause must last to end the turn."""
@@ -273,13 +311,20 @@ class TurnDetector:
         return self._verdicts_in(now_ms)
 
     def heard(
-        self, pause_id: float, transcript: str, now_ms: float, no_speech: float | None = None
+        self,
+        pause_id: float,
+        transcript: str,
+        now_ms: float,
+        no_speech: float | None = None,
+        *,
+        log_prob: float | None = None,
+        full_stop: float | None = None,
     ) -> TurnEvent | None:
-        """The transcript of the speech before the pause `pause_id` (and Whisper's probability that
-        it held no speech); may end the turn now."""
+        """The transcript of the speech before the pause `pause_id` (and Whisper's scores on it, see
+        `pause_wait_ms`); may end the turn now."""
         if self.semantic is None or not self.speaking or pause_id != self._last_speech_end_ms:
             return None
-        self._transcript = (pause_id, transcript, no_speech)
+        self._transcript = (pause_id, transcript, WhisperScores(no_speech, log_prob, full_stop))
         return self._verdicts_in(now_ms)
 
     def speech_ends(self, pause_id: float, drop_db: float | None) -> None:
@@ -302,8 +347,16 @@ class TurnDetector:
         if self._probability[0] != pause or self._transcript[0] != pause:
             return None
         drop = self._drop[1] if self._drop is not None and self._drop[0] == pause else None
-        _, transcript, no_speech = self._transcript
-        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], transcript, drop, no_speech)
+        _, transcript, scores = self._transcript
+        self._wait_ms = pause_wait_ms(
+            self.semantic,
+            self._probability[1],
+            transcript,
+            drop,
+            scores.no_speech,
+            log_prob=scores.log_prob,
+            full_stop=scores.full_stop,
+        )
         if now_ms - pause >= self._wait_ms:
             return self._stop()
         return None
