@@ -5,10 +5,11 @@ X" after a change makes that change for another held thing."""
 from __future__ import annotations
 
 from realtalk.brain import phrasing
-from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS
+from realtalk.brain.base import ToolCall
+from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, HELD_EVENTS
 from tests.brain.test_dialogue import after
 from tests.brain.test_unseen_capabilities import EVENTS
-from tests.brain.toolbox import called, reply
+from tests.brain.toolbox import called, reply, said, tool
 
 
 def test_a_repair_mid_sentence_replaces_the_phrase_after_the_last_preposition() -> None:
@@ -39,3 +40,50 @@ def test_same_for_another_held_thing_repeats_the_last_change() -> None:
         name, values = called(reply(text, tools=BUGS, history=history, known=HELD_BUGS))
         assert name == "set_bug_severity"
         assert values["severity"] == "minor" and "export" in values["bug"].lower()
+
+
+def test_clock_times_said_as_minutes_past_or_to_an_hour() -> None:
+    for text, clock in (
+        ("create a call with Jo on Tuesday at ten to eleven", "T10:50"),
+        ("create a run with Kim on Tuesday at twenty past 4 pm", "T16:20"),
+        ("create a quiz night on Tuesday at 25 to 8 pm", "T19:35"),
+    ):
+        name, values = called(reply(text, tools=EVENTS))
+        assert name == "create_event" and clock in values["start"], text
+        assert "past" not in values["title"] and " to " not in values["title"], text
+
+
+def test_a_polite_tag_after_an_imperative_asks_for_it_to_be_done() -> None:
+    name, values = called(reply("Create a picnic on Saturday at noon, would you?", tools=EVENTS))
+    assert name == "create_event" and values["title"].lower() == "picnic"
+    name, values = called(reply("file a bug: search is slow, could you please?", tools=BUGS))
+    assert name == "file_bug"
+
+
+def test_a_statement_with_a_question_tag_about_nothing_held_is_small_talk() -> None:
+    for text in ("Lovely day, isn't it?", "Evening! Bit chilly out, isn't it?", "Morning!"):
+        events = reply(text, tools=EVENTS, known=HELD_EVENTS)
+        assert not any(isinstance(e, ToolCall) for e in events), text
+    # A tag after words about a held thing still asks about it.
+    events = reply("Lunch with Priya is on Friday, isn't it?", tools=EVENTS, known=HELD_EVENTS)
+    assert not said(events).startswith("I hear you")
+
+
+def test_a_report_of_a_thing_done_after_a_discourse_marker() -> None:
+    chores = [
+        tool("add_chore", "Add a chore to the rota.", ["chore"], chore={"type": "string"}),
+        tool(
+            "complete_chore",
+            "Mark a chore as done.",
+            ["chore"],
+            chore={"type": "string", "description": "which chore"},
+        ),
+    ]
+    held = ["Clean the gutters", "Descale the kettle"]
+    for text in (
+        "Right, I've cleaned the gutters.",
+        "Oh, we've descaled the kettle",
+        "Anyway, I cleaned the gutters",
+    ):
+        name, _ = called(reply(text, tools=chores, known=held))
+        assert name == "complete_chore", text

@@ -167,6 +167,8 @@ class Turn:
             )
         if intent.remarks(text) and not intent.is_question(text):
             return replies.say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
+        if held.small_talk_tag(text, self.request.known):
+            return replies.say(self._small_talk(talk or "exclaim"))
         each = (
             several.each_clause(self, text) or several.each_new(self, text) or several.each_held(self, text)
         )

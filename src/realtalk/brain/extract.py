@@ -277,8 +277,13 @@ def _code_value(run: list[tuple[str, int, int]]) -> str:
 # ---------------------------------------------------------------- dates and times
 
 _TIME_PATTERNS = [
+    # "half past 3", "quarter to 9", "ten to eleven", "20 past 4" (not "from 10 to 11": a span)
+    re.compile(
+        r"\b(?:(?:at|by|around)\s+)?(?<!from\s)(?<!between\s)(half|quarter|[1-5]?\d)\s+(?:minutes\s+)?(past|to|after)"
+        r"\s+(\d{1,2})(?:\s*(am|pm))?\b(?!\s*(?:minutes|hours|days|weeks|%|percent))",
+        re.I,
+    ),
     re.compile(r"\b(?:(?:at|by|around|from|until|till)\s+)?(\d{1,2})(?:[:\s](\d{2}))?\s*(am|pm)\b", re.I),
-    re.compile(r"\b(?:(?:at|by|around)\s+)?(half|quarter)\s+(past|to)\s+(\d{1,2})(?:\s*(am|pm))?\b", re.I),
     re.compile(r"\b(?:(?:at|by|around)\s+)?(\d{1,2}):(\d{2})\b", re.I),
     re.compile(r"\b(?:(?:at|by|around)\s+)?(noon|midday|midnight)\b", re.I),
     re.compile(r"\b(\d{1,2})\s+o'?clock\b", re.I),
@@ -384,11 +389,11 @@ def _clock(match: re.Match[str], hints: set[str]) -> tuple[int, int]:
         return 12, 0
     if words[0] == "midnight":
         return 0, 0
-    if words[0] in ("half", "quarter"):
+    if len(words) > 2 and words[1] in ("past", "to", "after"):
         hour = int(words[2])
-        minute = 30 if words[0] == "half" else 15
+        minute = {"half": 30, "quarter": 15}.get(words[0]) or int(words[0])
         if words[1] == "to":
-            hour, minute = hour - 1, 45
+            hour, minute = hour - 1, 60 - minute
         words = [str(hour % 12 or 12), str(minute), *words[3:]]
     hour = int(words[0])
     minute = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0

@@ -171,3 +171,16 @@ def held_reader(
         return None
     match = entities.closest(value, known)
     return (readers[0], filled) if match is not None and match.sure else None
+
+
+def small_talk_tag(text: str, known: Sequence[str]) -> bool:
+    """ "Lovely day, isn't it?": a statement with a question tag that says nothing about the user or
+    the things held is small talk (where "the report's due Friday, isn't it?" asks about a thing)."""
+    statement = intent.tag_statement(text)
+    if statement is None or _FIRST_PERSON.search(statement):
+        return False
+    said = set(lexicon.content_stems(statement))
+    return not any(said & set(lexicon.content_stems(name)) for name in known)
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|our|us)\b", re.I)

@@ -21,6 +21,12 @@ _REQUEST = re.compile(
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
     re.I,
 )
+# "Lovely day, isn't it?": a statement with a question tag asks for agreement, not for facts.
+_TAG_QUESTION = re.compile(
+    r"^(?P<statement>.+?),\s*(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|hasn't|haven't|is|are"
+    r"|was|were)\s+(?:it|they|there|that|he|she|we)\W*$",
+    re.I,
+)
 # An auxiliary opens a question only with a subject after it: "do I have ..." asks, while "do
 # something about X", "do it now" tell (there "do" is the verb, and its object follows).
 _QUESTION_START = re.compile(
@@ -64,13 +70,20 @@ def writes(tool: ToolSpec) -> bool:
 
 
 _DONE_REPORT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|good\s+news)\W+)*(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
+    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|yes|right|alright|all\s+right|oh|ah|anyway|great|phew|good\s+news)\W+)*"
+    r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
     r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished)\b"
     r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:\w+[^e\W]ed|paid|done|finished|sorted"
     r"|taken\s+care\s+of|sent|bought|made)\b",
     re.I,
 )
+
+
+def tag_statement(text: str) -> str | None:
+    """The statement a question tag follows ("lovely day" of "lovely day, isn't it?"), or None."""
+    found = _TAG_QUESTION.match(text)
+    return found.group("statement") if found else None
 
 
 def reports_done(text: str) -> bool:

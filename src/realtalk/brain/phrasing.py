@@ -86,6 +86,8 @@ _REPAIR = re.compile(
 _PREPOSITION = lexicon.words("on for at by to until till in before after from")
 _REPAIR_WORDS, _REPAIR_REACH = 6, 4
 """A repair is a short phrase; the phrase it repairs opens at most this many words from the marker."""
+# "Stick it on my list, would you?": a polite tag after an imperative asks for it to be done.
+_POLITE_TAG = re.compile(r"\s*,\s*(?:please\s+)?(?:would|could|will|can|won't)\s+you(?:\s+please)?\W*$", re.I)
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
 _ADD_WHAT_FOLLOWS = re.compile(
@@ -165,7 +167,7 @@ def tidy(text: str) -> str:
 def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
-    text = _repaired(tidy(text) or text)
+    text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
     text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:

@@ -30,7 +30,9 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"|how\s+does\s+(?:this|it|the\s+game)\s+work|how\s+do\s+i\s+(?:play|win|get\s+out)|what(?:'s|\s+is)\s+the\s+(?:goal|point|aim))\b"
                   r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
-                     r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"),
+                     r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"
+                     # "Morning!", "evening, all": the greeting said without its "good".
+                     r"|^\W*(?:morning|afternoon|evening)(?:\s+(?:all|everyone|there))?\s*(?:!|,\s*\w)"),
         ("no", r"^\W*(?:no|nope|nah|no\s+thanks|no\s+thank\s+you|nothing|nothing\s+else|leave\s+it|not\s+now"
                r"|not\s+really|no\s+need|i'm\s+(?:good|fine|all\s+good)|all\s+good)\W*$"),
         ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
