@@ -8,7 +8,7 @@ from realtalk.brain import phrasing
 from realtalk.brain.base import ToolCall
 from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, HELD_EVENTS
 from tests.brain.test_dialogue import after
-from tests.brain.test_unseen_capabilities import EVENTS
+from tests.brain.test_unseen_capabilities import EVENTS, HELD, RECIPES, WHICH
 from tests.brain.toolbox import called, reply, said, tool
 
 
@@ -87,3 +87,89 @@ def test_a_report_of_a_thing_done_after_a_discourse_marker() -> None:
     ):
         name, _ = called(reply(text, tools=chores, known=held))
         assert name == "complete_chore", text
+
+
+RETITLE = tool(
+    "rename_recipe",
+    "Rename a recipe: give it new words.",
+    ["name", "new_name"],
+    name=WHICH,
+    new_name={"type": "string"},
+)
+LABEL = tool(
+    "label_recipe",
+    "Label a recipe.",
+    ["name", "labels"],
+    name=WHICH,
+    labels={"type": "array", "items": {"type": "string"}},
+)
+NOTE = tool("note_recipe", "Add a note to a recipe.", ["name", "note"], name=WHICH, note={"type": "string"})
+
+
+def test_new_words_for_a_thing_just_created_or_renamed_go_to_the_tool_that_renames() -> None:
+    tools = [*RECIPES, RETITLE]
+    added = after(
+        "add_recipe",
+        {"name": "carrot soup"},
+        {"message": "Added carrot soup.", "name": "carrot soup"},
+        "Added carrot soup.",
+    )
+    for text in ("Sorry, I meant parsnip soup.", "no wait, call it parsnip soup"):
+        assert called(reply(text, tools=tools, history=added, known=HELD)) == (
+            "rename_recipe",
+            {"name": "carrot soup", "new_name": "parsnip soup"},
+        ), text
+    renamed = after(
+        "rename_recipe",
+        {"name": "stew", "new_name": "beef casserole"},
+        {"message": "Renamed Beef stew to beef casserole.", "name": "Beef stew"},
+        "Renamed Beef stew to beef casserole.",
+    )
+    assert called(
+        reply("actually, name it slow beef stew instead", tools=tools, history=renamed, known=HELD)
+    ) == (
+        "rename_recipe",
+        {"name": "stew", "new_name": "slow beef stew"},
+    )
+
+
+def test_undo_asked_at_the_end_of_a_longer_utterance() -> None:
+    history = after(
+        "archive_recipe",
+        {"name": "stew"},
+        {
+            "message": "Archived Beef stew.",
+            "name": "Beef stew",
+            "undo": {"name": "Beef stew", "restore": True},
+        },
+        "Archived Beef stew.",
+    )
+    restore = tool(
+        "archive_recipe",
+        "Archive a recipe nobody cooks any more.",
+        ["name"],
+        name=WHICH,
+        restore={"type": "boolean"},
+    )
+    tools = [*RECIPES[:3], restore]
+    for text in (
+        "Oh no, we still cook that every week, can you undo it?",
+        "hmm, my mistake, please revert that",
+    ):
+        assert called(reply(text, tools=tools, history=history, known=HELD)) == (
+            "archive_recipe",
+            {"name": "Beef stew", "restore": True},
+        ), text
+
+
+def test_a_follow_up_to_another_tool_is_checked_against_that_tools_schema() -> None:
+    tools = [*RECIPES, LABEL, NOTE]
+    noted = after(
+        "note_recipe",
+        {"name": "stew", "note": "less salt"},
+        {"message": "Noted on Beef stew: less salt.", "name": "Beef stew"},
+        "Noted on Beef stew: less salt.",
+    )
+    for text in ("Oh, and label it winter as well.", "and label it winter too"):
+        name, values = called(reply(text, tools=tools, history=noted, known=HELD))
+        assert name == "label_recipe" and values["labels"] == ["winter"], text

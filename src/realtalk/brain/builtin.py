@@ -311,8 +311,12 @@ class Turn:
         events = self._follow_up_events(text)
         if events is None or self.last is None:
             return events
+        schemas = {t.name: t.parameters for t in self.tools}  # a follow-up may call another tool
         calls = [e for e in events if isinstance(e, ToolCall)]
-        if any(validation.call_problem(self.last.tool.parameters, json.loads(c.arguments)) for c in calls):
+        if any(
+            validation.call_problem(schemas.get(c.name, self.last.tool.parameters), json.loads(c.arguments))
+            for c in calls
+        ):
             return replies.say("Sorry, I'm not sure which one you mean. Could you say its name?")
         return events
 
@@ -331,11 +335,18 @@ class Turn:
                 if undo
                 else replies.say("Sorry, I can't undo that. Anything else?")
             )
+        renamed = self._renamed(text, last, entity)
+        if renamed is not None:
+            return renamed
         instead = dialogue.meant_instead(text) or self._held_instead(text, last, entity)
         if instead is not None and entity is not None:
             amended = self._amend(instead, corrects=True)  # "I meant 5 pm": a value, not another thing
             if amended is not None:
                 return amended
+            renaming = held.renamer(self.tools, entity) if intent.creates(last.tool) and not undo else None
+            if renaming is not None:  # "sorry, I meant almond milk" after adding oat milk: its new words
+                tool, which, words = renaming
+                return [replies.call(tool, {which: last.entity(entity), words: instead})]
             calls = [replies.call(last.tool, undo)] if undo and not pending else []
             return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
         also = dialogue.also_for(text)
@@ -364,6 +375,19 @@ class Turn:
         if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
             return [replies.call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
         return None
+
+    def _renamed(self, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
+        """ "No wait, call it clean up the wiki": new words for the thing just named or created, given
+        to the tool that takes a thing's new words (the last one again, when it was that tool)."""
+        words = dialogue.new_words(dialogue.correction(text) or text)
+        value = last.entity(entity) if entity is not None else None
+        renaming = held.renamer(self.tools, entity) if words is not None and entity is not None else None
+        if words is None or value is None or renaming is None:
+            return None
+        tool, which, new = renaming
+        if tool.name == last.tool.name:
+            return [replies.call(tool, {**last.arguments, new: words})]
+        return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
 
     def _held_instead(self, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
         """ "No, the plumber": after a lead-in that says the last thing was the wrong one, words

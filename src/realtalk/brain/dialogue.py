@@ -207,7 +207,10 @@ def also_for(text: str) -> str | None:
 
 
 def asks_undo(text: str) -> bool:
-    return bool(_UNDO.search(text)) and len(text.split()) <= _UNDO_WORDS
+    """ "Undo that", or a longer utterance whose last clause asks it ("oh no, I haven't done that
+    yet, can you undo it?"): the story before it only says why."""
+    last_clause = re.split(r"[,;.!?]\s+", text.strip())[-1]
+    return any(bool(_UNDO.search(t)) and len(t.split()) <= _UNDO_WORDS for t in (text, last_clause))
 
 
 def ordinal(text: str) -> tuple[int, str] | None:
@@ -267,3 +270,17 @@ def keep_day(old: Any, new: Any, text: str) -> Any:
     if re.fullmatch(r"\d\d:\d\d", new):
         return f"{old[:10]}T{new}:00"
     return new if "T" not in new or _NAMES_A_DAY.search(text) else old[:10] + new[10:]
+
+
+# "Call it clean up the wiki", "rename it to X", "name it X instead": new words for the thing.
+_NEW_WORDS = re.compile(
+    r"^\W*(?:(?:no|wait|sorry|actually|oh)\W+)*(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+(?:to\s+|as\s+)?"
+    r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
+    re.I,
+)
+
+
+def new_words(text: str) -> str | None:
+    """The new words "call it X" gives a thing, or None."""
+    found = _NEW_WORDS.match(text)
+    return found.group("words") if found else None

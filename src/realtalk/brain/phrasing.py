@@ -88,6 +88,9 @@ _REPAIR_WORDS, _REPAIR_REACH = 6, 4
 """A repair is a short phrase; the phrase it repairs opens at most this many words from the marker."""
 # "Stick it on my list, would you?": a polite tag after an imperative asks for it to be done.
 _POLITE_TAG = re.compile(r"\s*,\s*(?:please\s+)?(?:would|could|will|can|won't)\s+you(?:\s+please)?\W*$", re.I)
+# "Tag it finance as well": an additive adverb after a change to the thing referred to is no value.
+_ADDITIVE_TAIL = re.compile(r"(?<=\w)\s*,?\s+(?:as\s+well|too)\W*$", re.I)
+_VERB_ON_IT = re.compile(r"\b[a-z]+\s+(?:it|them)\s+\w", re.I)
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
 _ADD_WHAT_FOLLOWS = re.compile(
@@ -168,6 +171,8 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
+    if _VERB_ON_IT.search(text):
+        text = _ADDITIVE_TAIL.sub("", text) or text
     text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
     if pronoun is not None and len(pronoun.group("content").split()) >= 2:
