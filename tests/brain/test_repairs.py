@@ -173,3 +173,32 @@ def test_a_follow_up_to_another_tool_is_checked_against_that_tools_schema() -> N
     for text in ("Oh, and label it winter as well.", "and label it winter too"):
         name, values = called(reply(text, tools=tools, history=noted, known=HELD))
         assert name == "label_recipe" and values["labels"] == ["winter"], text
+
+
+def test_naming_the_thing_a_confirmation_asks_about_asks_again_for_that_one() -> None:
+    remove = tool(
+        "remove_recipe",
+        "Remove a recipe for good.",
+        ["name"],
+        name=WHICH,
+        confirm={"type": "boolean", "description": "true once the user said yes"},
+    )
+    asked = "Do you really want to remove Lemon drizzle cake?"
+    history = after(
+        "remove_recipe",
+        {"name": "cake"},
+        {"message": asked, "name": "Lemon drizzle cake", "alternatives": ["Chocolate cake"]},
+        asked,
+    )
+    tools = [*RECIPES, remove]
+    assert called(reply("Lemon drizzle.", tools=tools, history=history, known=HELD)) == (
+        "remove_recipe",
+        {"name": "Lemon drizzle cake"},
+    )
+    assert called(reply("the chocolate one", tools=tools, history=history, known=HELD)) == (
+        "remove_recipe",
+        {"name": "Chocolate cake"},
+    )
+    # "cake" fits both: no answer that names one
+    events = reply("cake", tools=tools, history=history, known=HELD)
+    assert not any(isinstance(e, ToolCall) and "Chocolate" in e.arguments for e in events)

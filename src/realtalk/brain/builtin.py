@@ -18,7 +18,7 @@ import asyncio
 import functools
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -365,6 +365,11 @@ class Turn:
                 return [replies.call(last.tool, {**last.arguments, **exact, confirm: True})]
             if dialogue.says_no(text):
                 return replies.say("Okay, I'll leave it as it is. Anything else?")
+            named = self._named_among(text, [last.entity(entity), *others] if entity is not None else [])
+            if (
+                named is not None and entity is not None
+            ):  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
+                return [replies.call(last.tool, {**last.arguments, entity: named})]
         rest = dialogue.correction(text)
         if rest is not None and _BARE_HOUR.match(rest):
             rest = f"at {rest}"  # "no, 6" after a time: the hour
@@ -388,6 +393,16 @@ class Turn:
         if tool.name == last.tool.name:
             return [replies.call(tool, {**last.arguments, new: words})]
         return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
+
+    def _named_among(self, text: str, names: Sequence[str | None]) -> str | None:
+        """The one of `names` (a thing asked about, its alternatives) that words alone name: no verb
+        of a tool, only the thing's own words ("Uncle Tom.", "the plumber one")."""
+        options = [n for n in names if n]
+        if not options or routing.starts_with_a_verb_of(self.tools, text) or intent.is_question(text):
+            return None
+        match = entities.closest(text, options)
+        tied = entities.tied(text, options)
+        return match.name if match is not None and match.sure and not tied else None
 
     def _held_instead(self, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
         """ "No, the plumber": after a lead-in that says the last thing was the wrong one, words
