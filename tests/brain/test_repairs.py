@@ -202,3 +202,37 @@ def test_naming_the_thing_a_confirmation_asks_about_asks_again_for_that_one() ->
     # "cake" fits both: no answer that names one
     events = reply("cake", tools=tools, history=history, known=HELD)
     assert not any(isinstance(e, ToolCall) and "Chocolate" in e.arguments for e in events)
+
+
+def test_a_move_by_an_amount_counts_from_where_the_thing_stands() -> None:
+    history = after(
+        "move_event",
+        {"title": "lunch", "start": "2026-11-27T12:30:00"},
+        {"message": "Moved Lunch with Priya to Friday at 12:30 PM.", "title": "Lunch with Priya"},
+        "Moved Lunch with Priya to Friday at 12:30 PM.",
+    )
+    for text, start in (
+        ("make it an hour earlier", "2026-11-27T11:30:00"),
+        ("actually, push it back a day", "2026-11-28T12:30:00"),
+        ("half an hour later please", "2026-11-27T13:00:00"),
+    ):
+        assert called(reply(text, tools=EVENTS, history=history, known=HELD_EVENTS)) == (
+            "move_event",
+            {"title": "Lunch with Priya", "start": start},
+        ), text
+    # The moment a result only says aloud counts too.
+    listed = after(
+        "get_event",
+        {"title": "lunch"},
+        {"message": "Lunch with Priya, Friday November 27 at 12:30 PM.", "title": "Lunch with Priya"},
+        "Lunch with Priya, Friday November 27 at 12:30 PM.",
+    )
+    tools = [*EVENTS, tool("get_event", "Look up one event.", ["title"], title=WHICH)]
+    assert called(reply("two hours later", tools=tools, history=listed, known=HELD_EVENTS))[1]["start"] == (
+        "2026-11-27T14:30:00"
+    )
+
+
+def test_a_hedged_hour_after_say() -> None:
+    name, values = called(reply("create a barbecue tomorrow, say six", tools=EVENTS))
+    assert name == "create_event" and values["start"] == "2026-11-23T18:00:00"

@@ -338,6 +338,9 @@ class Turn:
         renamed = self._renamed(text, last, entity)
         if renamed is not None:
             return renamed
+        shifted = self._shifted(text, last, entity)
+        if shifted is not None:
+            return shifted
         instead = dialogue.meant_instead(text) or self._held_instead(text, last, entity)
         if instead is not None and entity is not None:
             amended = self._amend(instead, corrects=True)  # "I meant 5 pm": a value, not another thing
@@ -393,6 +396,29 @@ class Turn:
         if tool.name == last.tool.name:
             return [replies.call(tool, {**last.arguments, new: words})]
         return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
+
+    def _shifted(self, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
+        """ "Make it an hour earlier", "push it back a day": the thing just talked about moved by that
+        much from the moment the last call or its result gave it, by the one tool that moves a thing."""
+        delta = dialogue.shift(text)
+        value = last.entity(entity) if entity is not None else None
+        movers = [
+            (tool, which, when)
+            for tool in self.tools
+            if intent.writes(tool) and not intent.creates(tool) and (which := held.target(tool, None))
+            for when in arguments.params_of(tool)
+            if when.required and when.kind == "datetime"
+        ]
+        if delta is None or value is None or len(movers) != 1 or intent.is_question(text):
+            return None
+        tool, which, when = movers[0]
+        said = (
+            [last.arguments.get(when.name), *last.result.values(), last.said] if last.result else [last.said]
+        )
+        moment = next((m for s in said if isinstance(s, str) and (m := _moment(s, self.now))), None)
+        if moment is None:
+            return None
+        return [replies.call(tool, {which: value, when.name: (moment + delta).isoformat(timespec="seconds")})]
 
     def _named_among(self, text: str, names: Sequence[str | None]) -> str | None:
         """The one of `names` (a thing asked about, its alternatives) that words alone name: no verb
@@ -640,3 +666,17 @@ def _answered(tool: ToolSpec, filled: Filled, asked: Param, text: str, now: date
             return Filled(values, [p for p in filled.missing if p.name not in values], whole.invalid)
     answer = arguments.fill_answer(tool, asked.name, text, filled.arguments, now)
     return answer if asked.name in answer.arguments else None
+
+
+def _moment(said: str, now: datetime) -> datetime | None:
+    """The date and time a value or a sentence gives ("2026-12-03T08:30", "due Thursday December 3 at
+    8:30 AM"), when it gives both (a day alone has no hour to move by)."""
+    found = extract.when(extract.Utterance(said[: held.LONGEST_NAME], now), "datetime")
+    iso = next((v for v in (said, str(found.value) if found else "") if _ISO_MOMENT.fullmatch(v)), None)
+    try:
+        return datetime.fromisoformat(iso) if iso is not None else None
+    except ValueError:  # "2026-19-39T..."
+        return None
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d(?::[0-5]\d)?")

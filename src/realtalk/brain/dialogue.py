@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from . import arguments, extract, results
@@ -284,3 +285,27 @@ def new_words(text: str) -> str | None:
     """The new words "call it X" gives a thing, or None."""
     found = _NEW_WORDS.match(text)
     return found.group("words") if found else None
+
+
+# "An hour earlier", "push it back a day", "two weeks later", "bring it forward 30 minutes": a move by
+# an amount from where the thing stands now.
+_AMOUNT = r"(?P<n{0}>half\s+an?|an?|\d+)\s+(?P<unit{0}>minute|hour|day|week)s?"
+_SHIFT = re.compile(
+    rf"\b{_AMOUNT.format('')}\s+(?P<way>earlier|sooner|later|before|after)\b"
+    r"|\b(?:push|move|put|bring|set|shift)\s+(?:it|that|this)\s+(?P<way2>back|forward|on|later|earlier)\s+"
+    rf"(?:by\s+)?{_AMOUNT.format('2')}\b",
+    re.I,
+)
+_LATER = frozenset({"later", "after", "back", "on"})
+
+
+def shift(text: str) -> timedelta | None:
+    """How far "an hour earlier" or "push it back a day" moves a thing's moment, or None."""
+    found = _SHIFT.search(extract.words_to_numbers(text))
+    if found is None:
+        return None
+    n, unit = found.group("n") or found.group("n2"), found.group("unit") or found.group("unit2")
+    way = (found.group("way") or found.group("way2")).lower()
+    amount = 0.5 if n.lower().startswith("half") else 1.0 if not n.isdigit() else float(n)
+    delta = timedelta(**{f"{unit.lower()}s": amount})
+    return delta if way in _LATER else -delta

@@ -288,7 +288,7 @@ _TIME_PATTERNS = [
     re.compile(r"\b(?:(?:at|by|around)\s+)?(noon|midday|midnight)\b", re.I),
     re.compile(r"\b(\d{1,2})\s+o'?clock\b", re.I),
     re.compile(
-        r"\b(?:at|by|around)\s+(\d{1,2})(?:\s+(\d{2}))?(?:\s+o'?clock)?\b"
+        r"\b(?:at|by|around|say)\s+(\d{1,2})(?:\s+(\d{2}))?(?:\s+o'?clock)?\b"
         r"(?!\s*(?:[%$]|people|persons|guests|percent|degrees|dollars|euros|items|[a-z]+\s+(?:street|road)))",
         re.I,
     ),
