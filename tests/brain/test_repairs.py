@@ -89,7 +89,7 @@ def test_a_report_of_a_thing_done_after_a_discourse_marker() -> None:
         assert name == "complete_chore", text
 
 
-RETITLE = tool(
+RENAME = tool(
     "rename_recipe",
     "Rename a recipe: give it new words.",
     ["name", "new_name"],
@@ -107,7 +107,7 @@ NOTE = tool("note_recipe", "Add a note to a recipe.", ["name", "note"], name=WHI
 
 
 def test_new_words_for_a_thing_just_created_or_renamed_go_to_the_tool_that_renames() -> None:
-    tools = [*RECIPES, RETITLE]
+    tools = [*RECIPES, RENAME]
     added = after(
         "add_recipe",
         {"name": "carrot soup"},
@@ -236,3 +236,20 @@ def test_a_move_by_an_amount_counts_from_where_the_thing_stands() -> None:
 def test_a_hedged_hour_after_say() -> None:
     name, values = called(reply("create a barbecue tomorrow, say six", tools=EVENTS))
     assert name == "create_event" and values["start"] == "2026-11-23T18:00:00"
+
+
+def test_change_a_thing_so_it_says_new_words_renames_it() -> None:
+    tools = [*RECIPES, RENAME]
+    for text, name in (
+        ("Change the stew one so it says slow beef stew", "Beef stew"),
+        ("please edit the chocolate cake to read vegan chocolate cake instead", "Chocolate cake"),
+    ):
+        assert called(reply(text, tools=tools, known=HELD)) == (
+            "rename_recipe",
+            {"name": name, "new_name": text.split(" says ")[-1].split(" read ")[-1].removesuffix(" instead")},
+        ), text
+    # without a tool that renames, no guess
+    assert not any(
+        isinstance(e, ToolCall) and e.name == "rename_recipe"
+        for e in reply("Change the stew one so it says slow beef stew", tools=RECIPES, known=HELD)
+    )

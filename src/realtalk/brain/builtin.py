@@ -167,6 +167,9 @@ class Turn:
             )
         if intent.remarks(text) and not intent.is_question(text):
             return replies.say(f"I see. Is there anything you'd like me to do? {self._capabilities()}")
+        reworded = self._reworded(text)
+        if reworded is not None:
+            return reworded
         if held.small_talk_tag(text, self.request.known):
             return replies.say(self._small_talk(talk or "exclaim"))
         each = (
@@ -396,6 +399,18 @@ class Turn:
         if tool.name == last.tool.name:
             return [replies.call(tool, {**last.arguments, new: words})]
         return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
+
+    def _reworded(self, text: str) -> list[BrainEvent] | None:
+        """ "Change the parcel one so it says ...": the thing's new words, by the tool that renames."""
+        said = dialogue.reworded(text)
+        renaming = held.renamer(self.tools) if said is not None else None
+        if said is None or renaming is None:
+            return None
+        tool, which, new = renaming
+        thing, words = said
+        match = entities.closest(thing, self.request.known)
+        name = match.name if match is not None and match.sure else thing
+        return self._act(tool, arguments.Filled({which: name, new: words}))
 
     def _shifted(self, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
         """ "Make it an hour earlier", "push it back a day": the thing just talked about moved by that

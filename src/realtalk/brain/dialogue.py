@@ -309,3 +309,17 @@ def shift(text: str) -> timedelta | None:
     amount = 0.5 if n.lower().startswith("half") else 1.0 if not n.isdigit() else float(n)
     delta = timedelta(**{f"{unit.lower()}s": amount})
     return delta if way in _LATER else -delta
+
+
+# "Change the parcel one so it says collect it from the depot", "edit X to read Y": X gets new words.
+_REWORDED = re.compile(
+    r"^\W*(?:please\s+)?(?:change|edit|update|reword|alter|fix)\s+(?P<thing>.+?)\s+(?:so\s+(?:that\s+)?it\s+"
+    r"(?:says|reads)|to\s+(?:say|read))\s+(?P<words>\w.*?)(?:,?\s+instead)?\W*$",
+    re.I,
+)
+
+
+def reworded(text: str) -> tuple[str, str] | None:
+    """(the thing, its new words) of "change X so it says Y", or None."""
+    found = _REWORDED.match(text)
+    return (found.group("thing"), found.group("words")) if found else None

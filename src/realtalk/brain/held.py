@@ -186,17 +186,17 @@ def small_talk_tag(text: str, known: Sequence[str]) -> bool:
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|our|us)\b", re.I)
 
 
-def renamer(tools: Sequence[ToolSpec], named_by: str) -> tuple[ToolSpec, str, str] | None:
+def renamer(tools: Sequence[ToolSpec], named_by: str | None = None) -> tuple[ToolSpec, str, str] | None:
     """The one tool that gives a held thing new words: (it, the parameter for the thing, the one for
     its new words), a changer whose other required value is named like the parameter that names
-    things (`named_by`: "new_title" beside "title")."""
-    words = set(lexicon.name_words(named_by))
+    things (`named_by`, or its own for the thing: "new_title" beside "title")."""
     found = []
     for tool in tools:
         which = target(tool, None)
         others = [p for p in arguments.params_of(tool) if p.required and p.name != which]
         if which is None or not intent.writes(tool) or intent.creates(tool) or len(others) != 1:
             continue
+        words = set(lexicon.name_words(named_by or which))
         if others[0].kind in NAMING_KINDS and words & set(lexicon.name_words(others[0].name)):
             found.append((tool, which, others[0].name))
     return found[0] if len(found) == 1 else None
