@@ -79,9 +79,10 @@ def test_a_report_of_a_thing_done_after_a_discourse_marker() -> None:
             chore={"type": "string", "description": "which chore"},
         ),
     ]
-    held = ["Clean the gutters", "Descale the kettle"]
+    held = ["Clean the gutters", "Descale the kettle", "Write to the council"]
     for text in (
         "Right, I've cleaned the gutters.",
+        "Okay, I've written to the council",
         "Oh, we've descaled the kettle",
         "Anyway, I cleaned the gutters",
     ):
@@ -243,10 +244,18 @@ def test_change_a_thing_so_it_says_new_words_renames_it() -> None:
     for text, name in (
         ("Change the stew one so it says slow beef stew", "Beef stew"),
         ("please edit the chocolate cake to read vegan chocolate cake instead", "Chocolate cake"),
+        ("could you change the stew one so it reads beef and ale stew?", "Beef stew"),
     ):
         assert called(reply(text, tools=tools, known=HELD)) == (
             "rename_recipe",
-            {"name": name, "new_name": text.split(" says ")[-1].split(" read ")[-1].removesuffix(" instead")},
+            {
+                "name": name,
+                "new_name": text.split(" says ")[-1]
+                .split(" read ")[-1]
+                .split(" reads ")[-1]
+                .removesuffix(" instead")
+                .rstrip("?"),
+            },
         ), text
     # without a tool that renames, no guess
     assert not any(

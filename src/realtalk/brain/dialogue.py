@@ -313,7 +313,7 @@ def shift(text: str) -> timedelta | None:
 
 # "Change the parcel one so it says collect it from the depot", "edit X to read Y": X gets new words.
 _REWORDED = re.compile(
-    r"^\W*(?:please\s+)?(?:change|edit|update|reword|alter|fix)\s+(?P<thing>.+?)\s+(?:so\s+(?:that\s+)?it\s+"
+    r"^\W*(?:(?:could|can|would|will)\s+you\s+)?(?:please\s+)?(?:change|edit|update|reword|alter|fix)\s+(?P<thing>.+?)\s+(?:so\s+(?:that\s+)?it\s+"
     r"(?:says|reads)|to\s+(?:say|read))\s+(?P<words>\w.*?)(?:,?\s+instead)?\W*$",
     re.I,
 )

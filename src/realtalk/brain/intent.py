@@ -73,7 +73,10 @@ _DONE_REPORT = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|yes|right|alright|all\s+right|oh|ah|anyway|great|phew|good\s+news)\W+)*"
     r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
     r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
-    r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished)\b"
+    r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
+    # irregular past participles: "I've rung the plumber", "we've mown the lawn"
+    r"|rung|rang|written|taken|given|thrown|hung|dug|chosen|spoken|shown|sewn|mown|ridden|driven|eaten"
+    r"|drawn|grown|flown|sung|swum|kept|read|sent|spent|built|lent|bound|fought|sought|taught|bought)\b"
     r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:\w+[^e\W]ed|paid|done|finished|sorted"
     r"|taken\s+care\s+of|sent|bought|made)\b",
     re.I,
