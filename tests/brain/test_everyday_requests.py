@@ -226,3 +226,26 @@ def test_that_one_after_a_listing_is_the_one_the_question_named() -> None:
 
 def test_a_report_of_something_not_done_is_ordinary_talk_without_a_tool_that_reopens() -> None:
     assert "stays to do" not in said(reply("I didn't find the key", tools=[CLOSE], known=HELD_BUGS))
+
+
+NOTES = [
+    tool(
+        "list_notes",
+        "List the saved notes.",
+        label={"type": "string", "description": "only notes with this label"},
+    ),
+    tool("add_note", "Save a note.", ["text"], text={"type": "string"}),
+]
+
+
+@pytest.mark.parametrize(
+    "text", ["Afternoon! How's things?", "how's life?", "How have you been?", "hey, how is everything?"]
+)
+def test_asking_after_the_agent_is_small_talk_and_calls_nothing(text: str) -> None:
+    assert calls(text, tools=NOTES) == []
+    assert "?" in said(reply(text, tools=NOTES))
+
+
+def test_a_label_said_as_a_modifier_is_never_a_contractions_tail() -> None:
+    assert calls("any recipe stuff?", tools=NOTES) == [("list_notes", {"label": "recipe"})]
+    assert calls("how's things with my garden stuff?", tools=NOTES) == [("list_notes", {"label": "garden"})]

@@ -641,7 +641,9 @@ _NAMED_WINDOW = 16
 """How many words after a parameter's name may hold its value ("tag X with home": X and the value)."""
 _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
 _LABELLED = re.compile(
-    r"\b([a-z]+)(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
+    # Not a contraction's tail: "how's things" names no "s" label.
+    r"(?<![\w'’])([a-z]{2,})(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b"
+    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
     re.I,
 )
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")

@@ -18,7 +18,8 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                          r"|what\s+can\s+you\s+help|what\s+services)\b|^\s*help(?:\s+me)?\W*$"),
         ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
-        ("how_are_you", r"\b(?:how\s+are\s+you|how's\s+it\s+going|how\s+are\s+things|how\s+do\s+you\s+do)\b"),
+        ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
+                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything))\b"),
         ("repeat", r"\b(?:repeat\s+(?:that|it)|say\s+(?:that|it)\s+again|what\s+did\s+you\s+say|come\s+again"
                    r"|^\s*pardon|^\s*sorry\s+what)\b"),
         ("time", r"\b(?:what(?:'s|\s+is)\s+the\s+time|what\s+time\s+is\s+it|current\s+time"
