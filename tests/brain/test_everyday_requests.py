@@ -249,3 +249,19 @@ def test_asking_after_the_agent_is_small_talk_and_calls_nothing(text: str) -> No
 def test_a_label_said_as_a_modifier_is_never_a_contractions_tail() -> None:
     assert calls("any recipe stuff?", tools=NOTES) == [("list_notes", {"label": "recipe"})]
     assert calls("how's things with my garden stuff?", tools=NOTES) == [("list_notes", {"label": "garden"})]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("bung oat milk on my list", "oat milk"),
+        ("chuck a bag of lemons onto the to-do list", "bag of lemons"),
+    ],
+)
+def test_any_verb_that_puts_a_thing_on_the_list_adds_it(text: str, item: str) -> None:
+    assert calls(text, tools=SHOPPING) == [("add_item", {"item": item})]
+
+
+@pytest.mark.parametrize("text", ["check the oat milk on my list", "read everything on my list"])
+def test_a_verb_that_reads_the_list_adds_nothing(text: str) -> None:
+    assert all(name != "add_item" for name, _ in calls(text, tools=SHOPPING))

@@ -123,12 +123,30 @@ _REMIND_WHEN = re.compile(
 )
 
 
-# "Put sort out the garage on my list, no rush": to put something on a list is to add it.
+# "Put sort out the garage on my list, no rush", "bung milk on my to-do list": to put something on
+# a list is to add it, whatever the verb, unless the verb reads or means another change.
 _ON_THE_LIST = re.compile(
-    rf"^(?P<ask>\W*{_ASKING})(?:put|stick|pop|throw|get|write)\s+"
-    r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:\w+\s+)?list\b(?P<rest>.*)$",
+    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+"
+    r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\b(?P<rest>.*)$",
     re.I,
 )
+_PUTTING = lexicon.words("put stick pop throw get write")
+_READING = lexicon.words("read check see view show list display review find look search tell give")
+_NO_THING = lexicon.words("what what's whatever everything anything something all stuff things it")
+_ADDING = lexicon.concepts(lexicon.stem("add"))
+
+
+def _puts_on_list(verb: str, what: str) -> bool:
+    """Whether "VERB X on my list" adds X: a verb of putting or adding, or one English gives no other
+    meaning here ("bung", "chuck in"); not a verb that reads ("check X on my list") or changes (a
+    "move"), nor a "what"/"everything" for X."""
+    verb = verb.lower()
+    if what.split()[0].lower() in _NO_THING or verb in _READING:
+        return False
+    if verb in _PUTTING:
+        return True
+    meanings = lexicon.concepts(lexicon.stem(verb))
+    return verb not in lexicon.STOPWORDS and (not meanings or bool(meanings & _ADDING))
 
 
 # "add to my list: call the electrician": the list is where, not what.
@@ -200,7 +218,7 @@ def request(text: str) -> str:
     text = _A_REMINDER.sub("add ", text, count=1)
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
     listed = _ON_THE_LIST.match(text)
-    if listed is not None:
+    if listed is not None and _puts_on_list(listed.group("verb"), listed.group("what")):
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
     remind = _REMIND_WHEN.match(text)
     if remind is not None:
