@@ -32,7 +32,6 @@ names the one its rule picks (`choose`).
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import json
 import subprocess
@@ -50,7 +49,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.turn_decision import CachedEngines, RecordedVad, VadRecord
+from bench.turn_decision import CachedEngines, RecordedVad, VadRecord, feed
 from bench.turn_taking import TEST_SOURCES, _cough, _door_slam
 from tests.speech_data import all_clips
 
@@ -63,7 +62,6 @@ from realtalk.session.backchannel import LISTENING_CUE
 from realtalk.session.effects import Effect, Generate, PredictTurnEnd, Send, Transcribe
 from realtalk.session.session import RealtimeSession
 
-CHUNK_MS = 20
 LEAD_MS = 400
 TAIL_MS = 2500
 SPOKEN_BACKCHANNELS = (
@@ -275,17 +273,7 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
                     )
                 )
 
-    pcm = au.pcm24k(clip.samples)
-    step = au.WIRE_RATE * 2 * CHUNK_MS // 1000
-    for offset in range(0, len(pcm), step):
-        chunk = base64.b64encode(pcm[offset : offset + step]).decode()
-        carry_out(session.handle_event({"type": "input_audio_buffer.append", "audio": chunk}))
-        ready = [d for d in due if d[0] <= session.input_ms]
-        due = [d for d in due if d[0] > session.input_ms]
-        for _, report in sorted(ready, key=lambda d: d[0]):
-            carry_out(report())
-        if result.cancelled:
-            break
+    feed(session, clip.samples, due, carry_out, until=lambda: result.cancelled)
     return result
 
 

@@ -322,18 +322,32 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
                 result.verdicts.append(f"p={probability:.2f}")
                 due.append((session.input_ms + took, lambda e=effect, p=probability: predicted(e, p)))
 
-    pcm = au.pcm24k(case.samples)
+    # the first commit decides the case (cut, or the turn's end)
+    feed(session, case.samples, due, carry_out, until=lambda: bool(result.commits_ms))
+    return result
+
+
+def feed(
+    session: RealtimeSession,
+    samples: Float32Audio,
+    due: list[tuple[float, Any]],
+    carry_out: Callable[[list[Effect]], None],
+    until: Callable[[], bool],
+) -> None:
+    """Stream `samples` into `session` in CHUNK_MS wire chunks, handing each chunk's effects to
+    `carry_out`, and run each report in `due` (input ms, call) once that much input has arrived;
+    stop early once `until()` holds. `due` is changed in place, so `carry_out` may append to it."""
+    pcm = au.pcm24k(samples)
     step = au.WIRE_RATE * 2 * CHUNK_MS // 1000
     for offset in range(0, len(pcm), step):
         chunk = base64.b64encode(pcm[offset : offset + step]).decode()
         carry_out(session.handle_event({"type": "input_audio_buffer.append", "audio": chunk}))
-        ready = [d for d in due if d[0] <= session.input_ms]
-        due = [d for d in due if d[0] > session.input_ms]
-        for _, report in sorted(ready, key=lambda d: d[0]):
+        ready = sorted((d for d in due if d[0] <= session.input_ms), key=lambda d: d[0])
+        due[:] = [d for d in due if d[0] > session.input_ms]
+        for _, report in ready:
             carry_out(report())
-        if result.commits_ms:  # the first commit decides the case (cut, or the turn's end)
+        if until():
             break
-    return result
 
 
 @dataclass(frozen=True)
