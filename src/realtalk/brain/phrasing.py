@@ -140,8 +140,8 @@ def _puts_on_list(verb: str, what: str) -> bool:
     """Whether "VERB X on my list" adds X: a verb of putting or adding, or one English gives no other
     meaning here ("bung", "chuck in"); not a verb that reads ("check X on my list") or changes (a
     "move"), nor a "what"/"everything" for X."""
-    verb = verb.lower()
-    if what.split()[0].lower() in _NO_THING or verb in _READING:
+    verb, first = verb.lower(), what.split()[:1]
+    if not first or first[0].lower() in _NO_THING or verb in _READING:
         return False
     if verb in _PUTTING:
         return True
