@@ -161,19 +161,19 @@ CLOSE_OR_REOPEN = tool(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "reopened"),
     [
-        "oops, we haven't actually fixed the footer typo yet, can you put it back?",
-        "the footer typo isn't fixed after all",  # not a word the pattern knows: no change at all
-        "we didn't fix the footer typo",
+        ("oops, we haven't actually fixed the footer typo yet, can you put it back?", True),
+        ("the footer typo isn't fixed after all", False),  # not a word the pattern knows: no change at all
+        ("we didn't fix the footer typo", True),
     ],
 )
-def test_a_report_that_something_is_still_to_do_reopens_it_or_changes_nothing(text: str) -> None:
+def test_a_report_that_something_is_still_to_do_reopens_it_or_changes_nothing(
+    text: str, reopened: bool
+) -> None:
     events = reply(text, tools=[CLOSE_OR_REOPEN], known=HELD_BUGS)
     done = [json.loads(e.arguments) for e in events if isinstance(e, ToolCall)]
-    assert done in ([], [{"bug": "Typo in the footer", "reopen": True}])  # never closed
-    if "didn't" in text or "haven't" in text:
-        assert done == [{"bug": "Typo in the footer", "reopen": True}]
+    assert done == ([{"bug": "Typo in the footer", "reopen": True}] if reopened else [])  # never closed
 
 
 @pytest.mark.parametrize(

@@ -78,17 +78,14 @@ _NAMES_A_DAY = re.compile(
 )
 # "and tag it bills", "with a note: ...", "also high priority": a fragment that goes on with the last thing.
 _GOES_ON = re.compile(r"^\W*(?:(?:oh|and|also|plus|with|oh\s+and)\b\W*)+", re.I)
+# The other thing, by its words: "the dentist one", "my compost bags" (never "it" or "that").
+_ANOTHER = r"(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
 # "and the dentist one too", "also the report": the same again, for another thing.
-_ALSO = re.compile(
-    r"^\W*(?:and|also|plus)\W+(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
-    r"\s+(?:too|as\s+well|also)\W*$",
-    re.I,
-)
+_ALSO = re.compile(rf"^\W*(?:and|also|plus)\W+{_ANOTHER}\s+(?:too|as\s+well|also)\W*$", re.I)
 # "Same for the compost bags", "do the same with the gas bill": the last change, for another thing.
 _SAME_FOR = re.compile(
     r"^\W*(?:and\s+|ok(?:ay)?\W+|now\s+)?(?:(?:please\s+)?do\s+)?(?:the\s+)?same\s+(?:goes\s+)?(?:for|with)\s+"
-    r"(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
-    r"(?:\s+(?:too|as\s+well|also|please))?\W*$",
+    rf"{_ANOTHER}(?:\s+(?:too|as\s+well|also|please))?\W*$",
     re.I,
 )
 _PRONOUN_LED = re.compile(r"^\W*(?:it|that|this|them|those)\b", re.I)

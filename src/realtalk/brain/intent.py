@@ -76,7 +76,7 @@ _DONE_REPORT = re.compile(
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
     # irregular past participles: "I've rung the plumber", "we've mown the lawn"
     r"|rung|rang|written|taken|given|thrown|hung|dug|chosen|spoken|shown|sewn|mown|ridden|driven|eaten"
-    r"|drawn|grown|flown|sung|swum|kept|read|sent|spent|built|lent|bound|fought|sought|taught|bought)\b"
+    r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b"
     r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:\w+[^e\W]ed|paid|done|finished|sorted"
     r"|taken\s+care\s+of|sent|bought|made)\b",
     re.I,

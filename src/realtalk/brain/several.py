@@ -25,6 +25,8 @@ _COUNTED = re.compile(
     r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
     re.I,
 )
+_BY_COMMA = re.compile(r"\s*[,;]\s*(?:and\s+)?")
+_BY_COMMA_OR_AND = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
 
 
 def each_clause(turn: Turn, text: str) -> list[BrainEvent] | None:
@@ -76,11 +78,10 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
     if found is None or intent.is_question(text):
         return None
     wanted = _COUNTS.get(found.group("count").lower())
-    items = [i for i in re.split(r"\s*[,;]\s*(?:and\s+)?", found.group("items").strip(" .!")) if i]
-    if len(items) != wanted:
-        items = [
-            i for i in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", found.group("items").strip(" .!")) if i
-        ]
+    said = found.group("items").strip(" .!")
+    items = [i for i in _BY_COMMA.split(said) if i]
+    if len(items) != wanted:  # "buy stamps and post the parcel": "and" alone parts them too
+        items = [i for i in _BY_COMMA_OR_AND.split(said) if i]
     if len(items) < 2 or (wanted is not None and len(items) != wanted) or len(items) > held.MAX_OPTIONS + 2:
         return None
     calls: list[BrainEvent] = []
@@ -90,5 +91,5 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
             return None
         if validation.call_problem(choice[0].parameters, choice[1].arguments):
             return None
-        calls.append(replies.call(*choice[:1], choice[1].arguments))
+        calls.append(replies.call(choice[0], choice[1].arguments))
     return calls
