@@ -447,13 +447,26 @@ def _by_degree(param: Param, utterance: Utterance) -> Found | None:
     options = list(param.spec["enum"])
     if degree.order(options) is None:
         return None
-    standing = {
+    return degree.said(utterance, options, _standing(param), param.words, param.spec.get("default"))
+
+
+def scale_way(param: Param, text: str, now: datetime) -> tuple[int, bool]:
+    """(+1 or -1 when the words move an ordered option one step from where it stands, else 0;
+    whether they say where it stands), as `degree.way`."""
+    options = list(param.spec.get("enum") or [])
+    if param.kind != "enum" or degree.order(options) is None:
+        return 0, False
+    return degree.way(Utterance(text, now), options, _standing(param), param.words)
+
+
+def _standing(param: Param) -> dict[str, Any]:
+    """The stems of the words the description says stand for an option ("high if urgent")."""
+    return {
         lexicon.stem(word.lower()): option
-        for option in options
+        for option in param.spec["enum"]
         for word in described_words(param.spec, re.escape(str(option)))
         if " " not in word
     }
-    return degree.said(utterance, options, standing, param.words, param.spec.get("default"))
 
 
 def described_words(spec: object, value: str = r"\w+") -> list[str]:

@@ -34,6 +34,7 @@ from . import (
     lexicon,
     persona,
     phrasing,
+    relative,
     replies,
     results,
     routing,
@@ -483,7 +484,10 @@ class Turn:
             return None
         tool, filled = found
         kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
-        return replies.act(tool, Filled({**kept, entity: value}))
+        settled = relative.settle(
+            tool, Filled({**kept, entity: value}), text, self.now, self.messages, self.tools, value
+        )
+        return replies.act(tool, settled)
 
     def referent(self, text: str) -> tuple[str, str | None, str] | None:
         """What "it", "that one" or "the second one" stands for: (the utterance with "it" in its
@@ -577,7 +581,10 @@ class Turn:
             values = {**filled.arguments, name: referent[2]}
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)
-        return tool, filled
+        last = self.last
+        entity = held.entity_param(last) if last is not None else None
+        last_thing = last.entity(entity) if last is not None and entity is not None else None
+        return tool, relative.settle(tool, filled, text, self.now, self.messages, self.tools, last_thing)
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

@@ -39,7 +39,9 @@ _NO = re.compile(
 _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
-_REFERENCE = re.compile(r"\b(?:it|that|this|them|those|these|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
+_REFERENCE = re.compile(
+    r"\b(?:it|its|that|this|them|those|these|that\s+one|this\s+one|the\s+same\s+one)\b", re.I
+)
 # "undo", "oops, undo that", "that was the wrong one, undo it", "no, put it back": a short utterance.
 _UNDO = re.compile(
     r"\b(?:undo|revert|reverse)\b|\b(?:put|change|set)\s+it\s+back\b"
