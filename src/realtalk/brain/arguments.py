@@ -206,6 +206,11 @@ _WHICH = re.compile(r"\W*which\b", re.I)
 """A description that opens with "which" names a held thing ("which task, by its words")."""
 
 
+def names_a_held_thing(param: Param) -> bool:
+    """Whether the parameter names a thing held already ("which task, by its words")."""
+    return bool(_WHICH.match(_described(param)))
+
+
 def _described(param: Param) -> str:
     return str(param.spec.get("description", ""))
 

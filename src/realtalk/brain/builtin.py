@@ -32,6 +32,7 @@ from . import (
     images,
     intent,
     lexicon,
+    moves,
     persona,
     phrasing,
     relative,
@@ -139,7 +140,8 @@ class Turn:
         talk = next((name for name, pattern in small_talk.INTENTS if pattern.search(text)), None)
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = self._pending() if talk in (None, "ok", "no", "filler") else None
-        if talk == "exclaim":
+        if talk == "exclaim" or (talk == "how_are_you" and small_talk.about_you(text)):
+            # "How's your day going?" asks about us, never for a summary of the user's day.
             return replies.say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending[2]) if pending is not None else self._small_talk(talk))
@@ -477,17 +479,19 @@ class Turn:
             }
             if given:
                 kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in given.items()}
-                return replies.act(last.tool, Filled({**last.arguments, entity: value, **kept}))
+                again = Filled({**last.arguments, entity: value, **kept})
+                return replies.act(last.tool, self._settled(last.tool, again, text, value))
         changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
         found = held.by_reference(changers, text, self.now, entity)
         if found is None:
             return None
         tool, filled = found
         kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
-        settled = relative.settle(
-            tool, Filled({**kept, entity: value}), text, self.now, self.messages, self.tools, value
-        )
-        return replies.act(tool, settled)
+        return replies.act(tool, self._settled(tool, Filled({**kept, entity: value}), text, value))
+
+    def _settled(self, tool: ToolSpec, filled: Filled, text: str, thing: str | None) -> Filled:
+        """`relative.settle` in this conversation: a step along a scale from where the thing stands."""
+        return relative.settle(tool, filled, text, self.now, self.messages, self.tools, thing)
 
     def referent(self, text: str) -> tuple[str, str | None, str] | None:
         """What "it", "that one" or "the second one" stands for: (the utterance with "it" in its
@@ -520,6 +524,14 @@ class Turn:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
         question = intent.is_question(text)
+        move = moves.said(text) if not question else None
+        if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
+            referent = self.referent(text) if not move.thing else None
+            moved = moves.request(
+                move, self.tools, self.now, self.messages, self.request.known, referent and referent[2]
+            )
+            if moved is not None:
+                return moved
         tools = [t for t in self.tools if not (question and intent.writes(t))]
         referent = None if choosing.opens_new(tools, text) else self.referent(text)
         if referent is not None:
@@ -534,6 +546,9 @@ class Turn:
             choice = choosing.by_degree(tools, text, self.now)
         if choice is None and not question and referent is None:
             choice = choosing.new_thing(tools, text, self.now, self.request.known)
+        if not question and referent is None and choosing.by_meaning_alone(tools, text, choice):
+            # "Hoover the stairs": an errand, though a tool that reads is nearest in meaning.
+            choice = choosing.errand(tools, text, self.now, self.request.known) or choice
         if question and referent is not None and (choice is None or dialogue.points_back(text)):
             # "what about the first one?", "when is it due?": the one reader by name, given the thing.
             choice = held.reading_one(tools, referent[1]) or choice
@@ -584,7 +599,7 @@ class Turn:
         last = self.last
         entity = held.entity_param(last) if last is not None else None
         last_thing = last.entity(entity) if last is not None and entity is not None else None
-        return tool, relative.settle(tool, filled, text, self.now, self.messages, self.tools, last_thing)
+        return tool, self._settled(tool, filled, text, last_thing)
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

@@ -276,3 +276,57 @@ def new_thing(
     values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
     return None if any(entities.held(v, known) for v in values) else (makers[0], filled)
+
+
+_TO_DO = lexicon.concepts(lexicon.stem("errand"))
+"""The idea of a thing to do (task, to-do, reminder, chore, errand), from the lexicon's groups."""
+_ASKED_OF_US = lexicon.words("me us you yourself")
+
+
+def errand(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Buy batteries", "email Sue about the rota": a bare imperative that no tool is named or meant
+    for, in an app whose one creating tool keeps things to do (its words say task, to-do or
+    reminder), is a thing to do, added with its verb; not a statement, not words asked of the agent
+    ("tell me a joke"), not a held thing, and not what sounds like chat."""
+    if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)) or intent.is_question(text):
+        return None
+    makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not _on_a_held_thing(t)]
+    words = lexicon.tokens(_INTERJECTION.sub("", text))
+    if len(makers) != 1 or len(words) < 2 or words[0] in lexicon.STOPWORDS or words[0].isdigit():
+        return None
+    if words[1] in _ASKED_OF_US or words[1] in ("and", "or"):
+        return None
+    verb = next(iter(lexicon.name_words(makers[0].name)), "")
+    filled = arguments.fill(makers[0], f"{verb} {text}", now)
+    values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS and p.required
+              and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
+    if filled.missing or not values or any(entities.held(v, known) for v in values):
+        return None
+    meant = semantic.similarities(makers, text)
+    if meant is not None and meant[1] - meant[0][0] >= _CHAT_MARGIN:
+        return None  # "sing me a song", "guess what": said to the agent, not a thing to do
+    return makers[0], filled
+
+
+def _keeps_to_dos(tool: ToolSpec) -> bool:
+    said = {lexicon.stem(w) for w in [*lexicon.name_words(tool.name), *lexicon.tokens(tool.description)]}
+    return any(lexicon.concepts(w) & _TO_DO for w in said)
+
+
+def _on_a_held_thing(tool: ToolSpec) -> bool:
+    """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
+    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))
+
+
+def by_meaning_alone(
+    tools: Sequence[ToolSpec], text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] | None
+) -> bool:
+    """Whether no tool was chosen, or one that only reads and that the words do not name (chosen
+    by meaning alone): an imperative may then be an errand."""
+    if choice is None:
+        return True
+    if isinstance(choice, list) or intent.writes(choice[0]):
+        return False
+    return all(m.score < routing.THRESHOLD for m in routing.rank([choice[0]], text))

@@ -132,8 +132,17 @@ def _said(
                 if "up" in ahead and ("down" not in ahead or ahead.index("up") < ahead.index("down"))
                 else -1
             )
-            end = words[at + 1 + ahead.index("up" if moved > 0 else "down")][2]
-            return Found(scale[_step(middle, moved, len(scale))], ((start, end),)), moved, False
+            way_at = at + 1 + ahead.index("up" if moved > 0 else "down")
+            way_start, way_end = words[way_at][1], words[way_at][2]
+            if [w for w, _, _ in words[way_at + 1 : way_at + 3]] in (
+                ["a", "notch"],
+                ["a", "level"],
+                ["a", "bit"],
+            ):
+                way_end = words[way_at + 2][2]
+            # The verb and the way, not the thing between them ("knock *the export one* down a notch").
+            spans = ((start, end), (way_start, way_end))
+            return Found(scale[_step(middle, moved, len(scale))], spans), moved, False
     return None
 
 

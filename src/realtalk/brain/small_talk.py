@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import re
 
+# A question about the agent itself, not the user's agenda ("your day", not "my day").
+ABOUT_YOU = (
+    r"\bhow(?:'s|\s+is|\s+was|\s+has)\s+your\s+(?:day|morning|afternoon|evening|weekend|week|night)\b"
+    r"|\bwhat\s+(?:have|'ve)\s+you\s+been\s+(?:up\s+to|doing)\b|\bwhat\s+are\s+you\s+(?:up\s+to|doing)\b"
+    r"|\b(?:are\s+you\s+)?having\s+a\s+(?:good|nice|great|busy)\s+(?:day|one|week|time)\b"
+    r"|\bhow\s+(?:are|were)\s+you\s+(?:today|keeping|getting\s+on)\b|\bwhat(?:'s|\s+is)\s+new\s+with\s+you\b"
+)
+
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -19,7 +27,9 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
         ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
-                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything))\b"),
+                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything))\b"
+                        # "How's your day going?", "what have you been up to?": about the agent's own day.
+                        rf"|{ABOUT_YOU}"),
         ("repeat", r"\b(?:repeat\s+(?:that|it)|say\s+(?:that|it)\s+again|what\s+did\s+you\s+say|come\s+again"
                    r"|^\s*pardon|^\s*sorry\s+what)\b"),
         ("time", r"\b(?:what(?:'s|\s+is)\s+the\s+time|what\s+time\s+is\s+it|current\s+time"
@@ -55,3 +65,10 @@ GO_ON = re.compile(
 )
 
 ASKS_MORE = re.compile(r"\b(?:rest|more|else|others?|go\s+on|keep\s+going|continue|next)\b", re.I)
+
+_ABOUT_YOU = re.compile(ABOUT_YOU, re.I)
+
+
+def about_you(text: str) -> bool:
+    """ "How's your day going?": a question about the agent itself (small talk, never a summary)."""
+    return bool(_ABOUT_YOU.search(text))
