@@ -461,6 +461,16 @@ def scale_way(param: Param, text: str, now: datetime) -> tuple[int, bool]:
     options = list(param.spec.get("enum") or [])
     if param.kind != "enum" or degree.order(options) is None:
         return 0, False
+    by_degree = _by_degree(param, Utterance(text, now))
+    for named in (
+        extract.enum(Utterance(text, now), options),
+        _described_option(param, Utterance(text, now)),
+    ):
+        if named is not None and (by_degree is None or not _overlap(by_degree, named)):
+            return (
+                0,
+                False,
+            )  # "bump it up to high priority", "it's pretty important, bump it up": said outright
     return degree.way(Utterance(text, now), options, _standing(param), param.words)
 
 

@@ -98,13 +98,15 @@ class Turn:
             self.messages[-1] = replace(self.messages[-1], role="user")
         self.persona = persona.parse(request.instructions)
         self.tools: list[ToolSpec] = [] if request.tool_choice == "none" else list(request.tools)
+        self.looked_up = False
+        """Whether the conversation ends with the result of a look-up made for this request."""
 
     def reply(self) -> list[BrainEvent]:
         if self.persona.directive:
             return replies.say(self.persona.directive)
         spoken_results = self._tool_results()
         if spoken_results:
-            return replies.say(spoken_results)
+            return self._continued() or replies.say(spoken_results)
         last = self.messages[-1] if self.messages else None
         if last is None or last.role != "user":
             if any(m.role == "assistant" for m in self.messages):
@@ -120,10 +122,46 @@ class Turn:
             return [replies.call(forced, arguments.fill(forced, text, self.now).arguments)]
         return self._answer(text)
 
+    def _continued(self) -> list[BrainEvent] | None:
+        """The change a request asked for, once the look-up it was waiting on has answered: a step
+        or a move from where a thing stands ("push yoga back a day") when the conversation had not
+        said where, so that the thing was read first (`_look_up`)."""
+        at = max((i for i, m in enumerate(self.messages) if m.role == "user"), default=-1)
+        after = self.messages[at + 1 :]
+        if at < 0 or len(after) != 2 or len(after[0].tool_calls) != 1 or after[1].role != "tool":
+            return None
+        call, text = after[0].tool_calls[0], phrasing.request(self.messages[at].content.strip())
+        before = Turn(replace(self.request, messages=self.messages[: at + 1]), self.now).route(text)
+        if not isinstance(before, tuple) or intent.writes(before[0]) or before[0].name != call.name:
+            return None
+        if results.parse(call.arguments) != before[1].arguments:
+            return None  # not the look-up this request makes
+        now_known = Turn(self.request, self.now)
+        now_known.looked_up = True
+        choice = now_known.route(text)
+        if not isinstance(choice, tuple) or not intent.writes(choice[0]):
+            return None
+        return replies.act(*choice)  # what the look-up did not tell is asked for
+
+    def _look_up(self, tool: ToolSpec, thing: object) -> tuple[ToolSpec, Filled] | None:
+        """The one tool that reads a thing by its name, called with the thing first when a change to
+        it starts from where it stands and the conversation has not said where (once only)."""
+        name = held.target(tool, None)
+        reader = held.reading_one(self.tools, name) if not self.looked_up and isinstance(thing, str) else None
+        which = held.target(reader[0], name) if reader is not None else None
+        param = next((p for p in arguments.params_of(reader[0]) if p.name == which), None) if reader else None
+        if reader is None or param is None or not arguments.names_a_held_thing(param):
+            return None  # only a tool that reads a held thing by its words ("which task")
+        return reader[0], Filled({param.name: thing})
+
     def _answer(self, text: str) -> list[BrainEvent]:
         scripted = self.persona.rule_for(text)
         if scripted:
             return replies.say(scripted)
+        rest = small_talk.without_asides(text)
+        if rest == "":  # "Ugh, what a day. I'm absolutely knackered."
+            return replies.say(self._small_talk("exclaim"))
+        text = rest or text
         reading_on = self._continuation(text)
         if isinstance(reading_on, ToolCall):
             return [reading_on]
@@ -524,12 +562,18 @@ class Turn:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
         question = intent.is_question(text)
-        move = moves.said(text) if not question else None
+        move = moves.said(text, question)
         if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
             referent = self.referent(text) if not move.thing else None
             moved = moves.request(
                 move, self.tools, self.now, self.messages, self.request.known, referent and referent[2]
             )
+            if moved is not None and moves.by(move) is not None and moved[1].missing:
+                # "push yoga back a day": where it stands now is read first
+                return (
+                    self._look_up(moved[0], moved[1].arguments.get(held.target(moved[0], None) or ""))
+                    or moved
+                )
             if moved is not None:
                 return moved
         tools = [t for t in self.tools if not (question and intent.writes(t))]
@@ -599,7 +643,11 @@ class Turn:
         last = self.last
         entity = held.entity_param(last) if last is not None else None
         last_thing = last.entity(entity) if last is not None and entity is not None else None
-        return tool, self._settled(tool, filled, text, last_thing)
+        settled = self._settled(tool, filled, text, last_thing)
+        dropped = [p for p in settled.missing if p.name in filled.arguments]
+        if dropped:  # "lower the priority of the yoga class": where it stands now is read first
+            return self._look_up(tool, settled.arguments.get(name or "")) or (tool, settled)
+        return tool, settled
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

@@ -248,7 +248,8 @@ _SUBJECT_FIRST = re.compile(
     re.I,
 )
 _INTERJECTION = re.compile(
-    r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
+    r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right|haha|ha|lol|hehe)\b\W*){1,4}",
+    re.I,
 )
 
 
@@ -281,6 +282,15 @@ def new_thing(
 _TO_DO = lexicon.concepts(lexicon.stem("errand"))
 """The idea of a thing to do (task, to-do, reminder, chore, errand), from the lexicon's groups."""
 _ASKED_OF_US = lexicon.words("me us you yourself")
+# After a verb comes its object; after "nice", "good" or "ta" comes one of these.
+_NOT_AN_OBJECT = lexicon.words("and or very much so too really enough then one stuff thing though again")
+_LONGEST_ERRAND = 16
+"""Words in the longest bare errand ("email Sue about moving the rota to the week after next")."""
+# Words that make a clause a statement (a subject and its verb), which an imperative has none of.
+_FINITE = lexicon.words(
+    "would will can could should might must shall is are was were am i'm it's that's he's she's they're we're"
+    " you're there's i've we've they've i'd we'd"
+)
 
 
 def errand(
@@ -294,10 +304,15 @@ def errand(
         return None
     makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not _on_a_held_thing(t)]
     words = lexicon.tokens(_INTERJECTION.sub("", text))
-    if len(makers) != 1 or len(words) < 2 or words[0] in lexicon.STOPWORDS or words[0].isdigit():
+    if (
+        len(makers) != 1
+        or not 2 <= len(words) <= _LONGEST_ERRAND
+        or words[0] in lexicon.STOPWORDS
+        or words[0].isdigit()
+    ):
         return None
-    if words[1] in _ASKED_OF_US or words[1] in ("and", "or"):
-        return None
+    if words[1] in _ASKED_OF_US or words[1] in _NOT_AN_OBJECT or _FINITE & set(words):
+        return None  # "tell me a joke"; "my nan would love you" is said of someone, not asked
     verb = next(iter(lexicon.name_words(makers[0].name)), "")
     filled = arguments.fill(makers[0], f"{verb} {text}", now)
     values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS and p.required

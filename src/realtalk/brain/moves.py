@@ -21,7 +21,8 @@ _LATER = lexicon.words("back backwards off later")
 # back the meeting"); a verb that is a move later by itself ("postpone the meeting").
 _PARTICLE = r"(?P<way>forwards?|back(?:wards)?|up|off|earlier|later|sooner|ahead)"
 _LEAD = r"^\W*" + lexicon.run_of(
-    r"please|can\s+you|could\s+you|would\s+you|will\s+you|just|ok(?:ay)?|and|so|let's|i'd\s+like\s+to|i\s+want\s+to"
+    r"please|can\s+(?:you|we)|could\s+(?:you|we)|would\s+you|will\s+you|just|ok(?:ay)?|and|so|let's|i'd\s+like\s+to"
+    r"|i\s+want\s+to|i\s+need\s+to|we\s+need\s+to"
 )
 _MOVE = re.compile(
     _LEAD + r"(?P<verb>bring|pull|move|push|put|shift|set|bump|kick|knock)\s+"
@@ -37,6 +38,13 @@ _DELAY = re.compile(
 _AMOUNT = re.compile(
     r"^\W*(?:by\s+|for\s+)?(?P<n>half\s+an?|an?|\d+)\s+(?P<unit>minute|hour|day|week)s?\W*$", re.I
 )
+# "Could the accountant call be an hour later?", "can it be a day earlier?": a move asked as a question.
+_BE_SHIFTED = re.compile(
+    r"^\W*(?:can|could|would|will)\s+(?P<thing>.+?)\s+be\s+(?:moved\s+|made\s+)?(?P<rest>(?:half\s+an?|an?|one|two"
+    r"|three|four|five|six|\d+)\s+(?:minute|hour|day|week)s?)\s+(?P<way>earlier|later|sooner)\W*$",
+    re.I,
+)
+_SENTENCES = re.compile(r"[^.!?]+[.!?]*")
 _PRONOUN = re.compile(r"^\W*(?:it|that|this|that\s+one|this\s+one|them)\W*$", re.I)
 
 
@@ -49,8 +57,21 @@ class Move:
     rest: str
 
 
-def said(text: str) -> Move | None:
-    """The move the words ask for, or None."""
+def said(text: str, question: bool = False) -> Move | None:
+    """The move the words ask for, or None: in the sentence that asks it ("Can we push yoga back a
+    day? Something's come up."). Of questions, only "could the call be an hour later?" asks one."""
+    for sentence in _SENTENCES.findall(text):
+        found = _BE_SHIFTED.match(sentence)
+        if found is not None:
+            way = -1 if found.group("way").lower() in _EARLIER else 1
+            return Move(found.group("thing"), way, found.group("rest"))
+        move = None if question else _said(sentence)
+        if move is not None:
+            return move
+    return None
+
+
+def _said(text: str) -> Move | None:
     found = _MOVE.match(text)
     if found is not None:
         particle = (found.group("way") or found.group("way_first") or "").lower()
