@@ -49,6 +49,11 @@ from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
 
 _BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
 _MAX_QUESTION_ROUNDS = 4
+_OBLIGED = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|right|oh)\W+)*(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
+    r"(?P<rest>(?P<verb>[a-z]+)\s+(?P<object>[^,.;!?]+))",
+    re.I,
+)
 
 # "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
 _VAGUE_REQUEST = re.compile(
@@ -418,8 +423,8 @@ class Turn:
             ):  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
                 return [replies.call(last.tool, {**last.arguments, entity: named})]
         rest = dialogue.correction(text)
-        if rest is not None and _BARE_HOUR.match(rest):
-            rest = f"at {rest}"  # "no, 6" after a time: the hour
+        if rest is not None and _BARE_HOUR.match(extract.words_to_numbers(rest)):
+            rest = f"at {extract.words_to_numbers(rest)}"  # "no, 6" after a time: the hour
         amended = self._amend(rest or text, corrects=rest is not None) if not pending else None
         if amended is not None:
             return amended
@@ -503,8 +508,10 @@ class Turn:
         a correction's lead-in ("no", "actually") that could not be a new request."""
         last = self.last
         entity = held.entity_param(last) if last is not None else None
-        if last is None or entity is None or not intent.writes(last.tool) or intent.is_question(text):
+        if last is None or entity is None or intent.is_question(text):
             return None  # a question never writes
+        if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
+            return None  # after a listing, values go on with no one thing
         if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(self.tools, text)):
             return None  # a request of its own
         value = last.entity(entity)
@@ -548,8 +555,8 @@ class Turn:
             return None
         name = held.entity_param(last)
         value = last.entity(name) if name is not None else None
-        if name is not None and value is not None:
-            return text, name, value
+        if name is not None and value is not None and not (listed and held.filters_by(last.tool, name)):
+            return text, name, value  # (a listing's filter, "tagged family", is not the thing listed)
         if len(listed) == 1:
             return text, None, listed[0]
         # "Anything about the picnic?" read out two; "that one" is the one the question named.
@@ -562,6 +569,7 @@ class Turn:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
         question = intent.is_question(text)
+        text = self._own_change(text) or text
         move = moves.said(text, question)
         if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
             referent = self.referent(text) if not move.thing else None
@@ -588,6 +596,10 @@ class Turn:
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)
+        if not question and referent is None and not (isinstance(choice, tuple) and intent.writes(choice[0])):
+            # "Make the train tickets the day after tomorrow", "let's get the tickets booked by Friday":
+            # a held thing and a value that one tool changes, whatever tool the other words fit.
+            choice = held.changed_by_value(tools, text, self.now, self.request.known) or choice
         if choice is None and not question and referent is None:
             choice = choosing.new_thing(tools, text, self.now, self.request.known)
         if not question and referent is None and choosing.by_meaning_alone(tools, text, choice):
@@ -648,6 +660,21 @@ class Turn:
         if dropped:  # "lower the priority of the yoga class": where it stands now is read first
             return self._look_up(tool, settled.arguments.get(name or "")) or (tool, settled)
         return tool, settled
+
+    def _own_change(self, text: str) -> str | None:
+        """ "I need to move the call": what one must do to a held thing with a tool's own verb is a
+        request for that tool ("move the call"), not a new thing to remember."""
+        found = _OBLIGED.match(text)
+        if found is None or not self.request.known:
+            return None
+        verb = routing.base_form(found.group("verb").lower())
+        changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
+        if not any(verb in (routing.verb_of(t), routing.described_verb(t)) for t in changers):
+            return None
+        thing = found.group("object")
+        match = entities.closest(thing, self.request.known)
+        named = entities.tied(thing, self.request.known) or (match is not None and match.sure)
+        return found.group("rest") if named else None
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

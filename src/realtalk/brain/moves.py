@@ -24,10 +24,18 @@ _LEAD = r"^\W*" + lexicon.run_of(
     r"please|can\s+(?:you|we)|could\s+(?:you|we)|would\s+you|will\s+you|just|ok(?:ay)?|and|so|let's|i'd\s+like\s+to"
     r"|i\s+want\s+to|i\s+need\s+to|we\s+need\s+to"
 )
+# The thing moved: words up to a clause's end ("move the gutters to Saturday and bump it up" is two).
+_THING = r"(?:(?!\b(?:and|to|then|but|at|on)\b)[^,;])+?"
 _MOVE = re.compile(
     _LEAD + r"(?P<verb>bring|pull|move|push|put|shift|set|bump|kick|knock)\s+"
-    r"(?:(?P<way_first>forwards?|back|up|off)\s+(?P<first>.+?)|(?P<thing>.+?)\s+" + _PARTICLE + r")"
-    r"(?P<rest>\s+(?:by|to|till|until|for|a|an|one|two|three|four|five|six|seven|\d|half|on|until|till|till)\b.*?)?\W*$",
+    r"(?:(?P<way_first>forwards?|back|up|off)\s+(?P<first>"
+    + _THING
+    + r")|(?P<thing>"
+    + _THING
+    + r")\s+"
+    + _PARTICLE
+    + r")"
+    r"(?P<rest>\s+(?:by|to|till|until|for|a|an|one|two|three|four|five|six|seven|\d|half|on)\b[^,;]*?)?\W*$",
     re.I,
 )
 _DELAY = re.compile(
