@@ -202,7 +202,10 @@ class Turn:
             )
         ):
             return replies.act(pending[0], answered)
-        still = None if intent.is_question(text) else intent.reports_not_done(self.messages[-1].content)
+        said = self.messages[-1].content
+        still = (
+            None if intent.is_question(text) else intent.reports_not_done(said)
+        ) or intent.back_on_the_list(said)
         reopener = held.reopener(self.tools) if still is not None else None
         if still is not None and reopener is not None:  # never marked done; reopened when named
             reopened = held.reopen(*reopener, still, self.request.known)
@@ -591,12 +594,16 @@ class Turn:
             last = self.last
             if last is not None and intent.creates(last.tool):  # what was just created is not created again
                 tools = [t for t in tools if t.name != last.tool.name]
+            elif dialogue.points_back(text):  # "make it half two": "it" is no new thing, unless "add it"
+                tools = [
+                    t for t in tools if not intent.creates(t) or routing.starts_with_a_verb_of([t], text)
+                ]
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = held.by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)
-        if not question and referent is None and not (isinstance(choice, tuple) and intent.writes(choice[0])):
+        if not question and referent is None and not self._asked_to_change(tools, text, choice):
             # "Make the train tickets the day after tomorrow", "let's get the tickets booked by Friday":
             # a held thing and a value that one tool changes, whatever tool the other words fit.
             choice = held.changed_by_value(tools, text, self.now, self.request.known) or choice
@@ -609,7 +616,9 @@ class Turn:
             # "what about the first one?", "when is it due?": the one reader by name, given the thing.
             choice = held.reading_one(tools, referent[1]) or choice
         if choice is None and question:
-            choice = choosing.by_filter(tools, text, self.now) or choosing.look_up(tools, text, self.now)
+            choice = choosing.by_filter(tools, text, self.now, self.tools) or choosing.look_up(
+                tools, text, self.now
+            )
         if question and not isinstance(choice, tuple):
             # "What's the story with the ladder?": a question that names one held thing is about it.
             choice = held.held_reader(tools, text, self.now, self.request.known) or choice
@@ -628,6 +637,8 @@ class Turn:
         if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
+        if not intent.writes(tool):  # "which can wait?": words another tool's option explains
+            filled = choosing.with_shared_words(self.tools, tool, filled, text, self.now)
         if not intent.writes(tool) and choosing.SPAN.search(text):
             # "What's left this week?": a week is no one day, so a reader is not narrowed to one.
             kept = {k: v for k, v in filled.arguments.items() if k not in choosing.optional_days(tool)}
@@ -660,6 +671,15 @@ class Turn:
         if dropped:  # "lower the priority of the yoga class": where it stands now is read first
             return self._look_up(tool, settled.arguments.get(name or "")) or (tool, settled)
         return tool, settled
+
+    def _asked_to_change(
+        self, tools: Sequence[ToolSpec], text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] | None
+    ) -> bool:
+        """Whether the words chose a tool that changes a held thing, or the creating one by its own
+        verb ("add buy milk tomorrow"): then a held thing among them is not what is changed."""
+        if not isinstance(choice, tuple) or not intent.writes(choice[0]):
+            return False
+        return not intent.creates(choice[0]) or routing.starts_with_a_verb_of([choice[0]], text)
 
     def _own_change(self, text: str) -> str | None:
         """ "I need to move the call": what one must do to a held thing with a tool's own verb is a

@@ -25,7 +25,7 @@ _LEAD = r"^\W*" + lexicon.run_of(
     r"|i\s+want\s+to|i\s+need\s+to|we\s+need\s+to"
 )
 # The thing moved: words up to a clause's end ("move the gutters to Saturday and bump it up" is two).
-_THING = r"(?:(?!\b(?:and|to|then|but|at|on)\b)[^,;])+?"
+_THING = r"(?:(?!\b(?:and|to|then|but|at|on)\b)[^,;]){1,80}?"
 _MOVE = re.compile(
     _LEAD + r"(?P<verb>bring|pull|move|push|put|shift|set|bump|kick|knock)\s+"
     r"(?:(?P<way_first>forwards?|back|up|off)\s+(?P<first>"
@@ -48,7 +48,7 @@ _AMOUNT = re.compile(
 )
 # "Could the accountant call be an hour later?", "can it be a day earlier?": a move asked as a question.
 _BE_SHIFTED = re.compile(
-    r"^\W*(?:can|could|would|will)\s+(?P<thing>.+?)\s+be\s+(?:moved\s+|made\s+)?(?P<rest>(?:half\s+an?|an?|one|two"
+    r"^\W*(?:can|could|would|will)\s+(?P<thing>[^,;]{1,80}?)\s+be\s+(?:moved\s+|made\s+)?(?P<rest>(?:half\s+an?|an?|one|two"
     r"|three|four|five|six|\d+)\s+(?:minute|hour|day|week)s?)\s+(?P<way>earlier|later|sooner)\W*$",
     re.I,
 )
