@@ -159,3 +159,39 @@ def test_how_the_user_feels_before_a_request_is_an_aside() -> None:
     assert said(
         reply("I'm good.", tools=chores, history=[Message("assistant", "Anything else?")])
     ).startswith("Alright")
+
+
+def test_off_the_list_is_gone_unless_ticked_or_crossed() -> None:
+    assert (
+        phrasing.request("Knock the stew off the list, nobody eats it") == "delete the stew, nobody eats it"
+    )
+    assert phrasing.request("could you take the stew off my shopping list?").endswith("delete the stew?")
+    assert phrasing.request("cross the stew off the list") == "tick off the stew"
+
+
+def test_a_code_said_in_parts_over_turns_is_joined() -> None:
+    door = tool(
+        "open_safe",
+        "Try a code on the safe.",
+        ["code"],
+        code={"type": "string", "description": "the 6-digit code"},
+    )
+    history = [Message("user", "one, two, three")]
+    asked = said(reply(None, tools=[door], history=history))
+    history.append(Message("assistant", asked))
+    assert called(reply("four five six", tools=[door], history=history)) == ("open_safe", {"code": "123456"})
+
+
+def test_clauses_after_a_change_to_a_named_thing_are_about_it_too() -> None:
+    note = tool(
+        "add_event_note", "Add a note to an event.", ["title", "note"], title=WHAT, note={"type": "string"}
+    )
+    events = reply(
+        "Move the standup to Friday at 10 and add a note to bring the slides",
+        tools=[*EVENTS, note],
+        known=HELD_EVENTS,
+    )
+    assert [e.name for e in events if isinstance(e, ToolCall)] == ["move_event", "add_event_note"]
+    last = events[-1]
+    assert isinstance(last, ToolCall)
+    assert json.loads(last.arguments) == {"title": HELD_EVENTS[0], "note": "bring the slides"}

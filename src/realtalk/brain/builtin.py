@@ -189,6 +189,8 @@ class Turn:
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending[2]) if pending is not None else self._small_talk(talk))
         answered = _answered(*pending, text, self.now) if pending is not None else None
+        if pending is not None and (answered is None or pending[2].name in answered.invalid):
+            answered = self._code_in_parts(pending[0], pending[2], text) or answered
         if (
             pending is not None
             and answered is not None
@@ -222,7 +224,10 @@ class Turn:
         if held.small_talk_tag(text, self.request.known):
             return replies.say(self._small_talk(talk or "exclaim"))
         each = (
-            several.each_clause(self, text) or several.each_new(self, text) or several.each_held(self, text)
+            several.each_clause(self, text)
+            or several.each_new(self, text)
+            or several.each_held(self, text)
+            or several.each_after_named(self, text)
         )
         if each is not None:
             return each
@@ -680,6 +685,23 @@ class Turn:
         if not isinstance(choice, tuple) or not intent.writes(choice[0]):
             return False
         return not intent.creates(choice[0]) or routing.starts_with_a_verb_of([choice[0]], text)
+
+    def _code_in_parts(self, tool: ToolSpec, asked: Param, text: str) -> Filled | None:
+        """ "Seven, three..." then "two, five" to our question for a code of stated length: the
+        digits said in the turns since the request, joined, when together they are the whole code."""
+        length = validation.stated_digits(str(asked.spec.get("description", "")))
+        if asked.kind != "code" or length is None:
+            return None
+        said = [text]
+        for at in range(len(self.messages) - 2, 0, -2):
+            ours, theirs = self.messages[at], self.messages[at - 1]
+            if ours.role != "assistant" or theirs.role != "user" or ours.tool_calls:
+                break
+            said.insert(0, theirs.content)
+            if not ours.content.strip().endswith(arguments.question(asked)):
+                break
+        digits = "".join(d for s in said for d in re.findall(r"\d", extract.normalize(s)))
+        return Filled({asked.name: digits}) if len(digits) == length and len(said) > 1 else None
 
     def _own_change(self, text: str) -> str | None:
         """ "I need to move the call": what one must do to a held thing with a tool's own verb is a

@@ -323,7 +323,7 @@ def errand(
     ("tell me a joke"), not a held thing, and not what sounds like chat."""
     if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)) or intent.is_question(text):
         return None
-    makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not _on_a_held_thing(t)]
+    makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not held.adds_to_held(t)]
     words = lexicon.tokens(_INTERJECTION.sub("", text))
     if (
         len(makers) != 1
@@ -349,11 +349,6 @@ def errand(
 def _keeps_to_dos(tool: ToolSpec) -> bool:
     said = {lexicon.stem(w) for w in [*lexicon.name_words(tool.name), *lexicon.tokens(tool.description)]}
     return any(lexicon.concepts(w) & _TO_DO for w in said)
-
-
-def _on_a_held_thing(tool: ToolSpec) -> bool:
-    """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
-    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))
 
 
 def by_meaning_alone(

@@ -245,3 +245,8 @@ def changed_by_value(
         ):
             found.append((tool, Filled({**filled.arguments, name: match.name})))
     return found[0] if len(found) == 1 else None
+
+
+def adds_to_held(tool: ToolSpec) -> bool:
+    """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
+    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import dialogue, held, intent, lexicon, replies, validation
-from .base import BrainEvent, ToolCall
+from . import dialogue, entities, held, intent, lexicon, replies, routing, validation
+from .arguments import Filled
+from .base import BrainEvent, ToolCall, ToolSpec
 
 if TYPE_CHECKING:
     from .builtin import Turn
@@ -93,3 +94,58 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
             return None
         calls.append(replies.call(choice[0], choice[1].arguments))
     return calls
+
+
+_AND_THEN = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+|please\s+|can\s+you\s+|could\s+you\s+)*", re.I)
+
+
+def each_after_named(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Move the gutters to Saturday at eight and bump it up to high priority", "push yoga to
+    Wednesday and add a note to bring my mat": a change to a held thing named in the first clause,
+    then clauses that open with a tool's verb, each a change to that same thing."""
+    parts = _AND_THEN.split(text)
+    if not 2 <= len(parts) <= _MAX_CLAUSES or intent.is_question(text):
+        return None
+    if not all(routing.starts_with_a_verb_of(turn.tools, p) or _PRONOUN_CLAUSE.match(p) for p in parts[1:]):
+        return None
+    first = turn.route(parts[0])
+    if (
+        not isinstance(first, tuple)
+        or first[1].missing
+        or not intent.writes(first[0])
+        or intent.creates(first[0])
+    ):
+        return None
+    name = held.target(first[0], None)
+    value = first[1].arguments.get(name) if name is not None else None
+    match = entities.closest(value, turn.request.known) if isinstance(value, str) else None
+    if match is None or not match.sure:
+        return None
+    calls: list[BrainEvent] = [replies.call(first[0], first[1].arguments)]
+    for part in parts[1:]:
+        choice = _aimed(turn, part, match.name)
+        if choice is None or choice[1].missing:
+            return None
+        if validation.call_problem(choice[0].parameters, choice[1].arguments):
+            return None
+        calls.append(replies.call(choice[0], choice[1].arguments))
+    return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
+
+def _aimed(turn: Turn, clause: str, thing: str) -> tuple[ToolSpec, Filled] | None:
+    """A clause about `thing` ("bump it up to high", "add a note to bring my mat"): "it" is the thing,
+    and words it took for a thing are, when they name none held, its free-text value."""
+    choice = turn.route(clause)
+    if not isinstance(choice, tuple) or (intent.creates(choice[0]) and not held.adds_to_held(choice[0])):
+        return None
+    tool, filled = choice
+    name = held.target(tool, None)
+    said = filled.arguments.get(name) if name is not None else None
+    if name is None or (isinstance(said, str) and entities.held(said, turn.request.known)):
+        return None
+    body = next((p for p in filled.missing if p.kind == "text"), None)
+    values = {**filled.arguments, name: thing}
+    if body is not None and isinstance(said, str) and not dialogue.pronoun_led(said):
+        values[body.name] = said
+    missing = [p for p in filled.missing if p.name not in values]
+    return tool, Filled(values, missing, filled.invalid)
