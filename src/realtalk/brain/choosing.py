@@ -361,3 +361,11 @@ def by_meaning_alone(
     if isinstance(choice, list) or intent.writes(choice[0]):
         return False
     return all(m.score < routing.THRESHOLD for m in routing.rank([choice[0]], text))
+
+
+def asked_to_change(text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] | None) -> bool:
+    """Whether the words chose a tool that changes a held thing, or the creating one by its own verb
+    ("add buy milk tomorrow"): then a held thing among them is not what is changed."""
+    if not isinstance(choice, tuple) or not intent.writes(choice[0]):
+        return False
+    return not intent.creates(choice[0]) or routing.starts_with_a_verb_of([choice[0]], text)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from . import arguments, extract, results
+from . import arguments, extract, results, validation
 from .base import Message, ToolCall, ToolSpec
 
 _YES = re.compile(
@@ -332,3 +332,21 @@ def reworded(text: str) -> tuple[str, str] | None:
     """(the thing, its new words) of "change X so it says Y" or "X should say Y", or None."""
     found = _REWORDED.match(text) or _SHOULD_SAY.match(text)
     return (found.group("thing"), found.group("words")) if found else None
+
+
+def code_in_parts(messages: Sequence[Message], asked: arguments.Param, text: str) -> arguments.Filled | None:
+    """ "Seven, three..." then "two, five" to our question for a code of stated length: the digits
+    said in the turns since the request, joined, when together they are the whole code."""
+    length = validation.stated_digits(str(asked.spec.get("description", "")))
+    if asked.kind != "code" or length is None:
+        return None
+    said = [text]
+    for at in range(len(messages) - 2, 0, -2):
+        ours, theirs = messages[at], messages[at - 1]
+        if ours.role != "assistant" or theirs.role != "user" or ours.tool_calls:
+            break
+        said.insert(0, theirs.content)
+        if not ours.content.strip().endswith(arguments.question(asked)):
+            break
+    digits = "".join(d for s in said for d in re.findall(r"\d", extract.normalize(s)))
+    return arguments.Filled({asked.name: digits}) if len(digits) == length and len(said) > 1 else None

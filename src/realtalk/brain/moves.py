@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import arguments, current, entities, extract, held, intent, lexicon
+from . import arguments, current, dialogue, entities, extract, held, intent, lexicon, replies
 from .arguments import Filled
-from .base import Message, ToolSpec
+from .base import BrainEvent, Message, ToolSpec
 
 _EARLIER = lexicon.words("forward forwards up earlier sooner ahead")
 _LATER = lexicon.words("back backwards off later")
@@ -153,3 +153,21 @@ def request(
         values |= to(tool, when, move, now).arguments
     missing = [p for p in arguments.params_of(tool) if p.required and p.name not in values]
     return tool, Filled(values, missing)
+
+
+def shifted(
+    tools: Sequence[ToolSpec], text: str, last: dialogue.LastAction, entity: str | None, now: datetime
+) -> list[BrainEvent] | None:
+    """ "Make it an hour earlier", "push it back a day": the thing just talked about moved by that much
+    from the moment the last call or its result gave it, by the one tool that moves a thing."""
+    delta = dialogue.shift(text)
+    value = last.entity(entity) if entity is not None else None
+    found = mover(tools)
+    if delta is None or value is None or found is None or intent.is_question(text):
+        return None
+    tool, which, when = found
+    said = [last.arguments.get(when.name), *last.result.values(), last.said] if last.result else [last.said]
+    moment = next((m for s in said if isinstance(s, str) and (m := current.at_moment(s, now))), None)
+    if moment is None:
+        return None
+    return [replies.call(tool, {which: value, when.name: (moment + delta).isoformat(timespec="seconds")})]
