@@ -195,3 +195,12 @@ def test_clauses_after_a_change_to_a_named_thing_are_about_it_too() -> None:
     last = events[-1]
     assert isinstance(last, ToolCall)
     assert json.loads(last.arguments) == {"title": HELD_EVENTS[0], "note": "bring the slides"}
+
+
+def test_a_last_sentence_about_all_the_new_things_goes_with_each() -> None:
+    chores = [tool("add_chore", "Add a chore to the rota.", ["chore"], chore={"type": "string"},
+                   due={"type": "string", "format": "date-time"})]  # fmt: skip
+    events = reply("Add two things: hoover the stairs, and clean the oven. Both for Friday.", tools=chores)
+    calls = [json.loads(e.arguments) for e in events if isinstance(e, ToolCall)]
+    assert [c["due"] for c in calls] == ["2026-11-27", "2026-11-27"]
+    assert all("both" not in c["chore"].lower() for c in calls)

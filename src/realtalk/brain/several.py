@@ -26,6 +26,10 @@ _COUNTED = re.compile(
     r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
     re.I,
 )
+_FOR_ALL = re.compile(
+    r"[.!;]\s*(?:(?:and|oh)\s+)?(?:both|all|each)(?:\s+of\s+them)?(?:\s+(?:are|is|need\s+doing|due))?\s+(?P<values>[^.!?]{1,80})\W*$",
+    re.I,
+)
 _BY_COMMA = re.compile(r"\s*[,;]\s*(?:and\s+)?")
 _BY_COMMA_OR_AND = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
 
@@ -80,6 +84,10 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
         return None
     wanted = _COUNTS.get(found.group("count").lower())
     said = found.group("items").strip(" .!")
+    # "... Both for tomorrow.": a last sentence about all of them goes with each.
+    shared = _FOR_ALL.search(said)
+    together = shared.group("values") if shared is not None else ""
+    said = said[: shared.start()].strip(" .!") if shared is not None else said
     items = [i for i in _BY_COMMA.split(said) if i]
     if len(items) != wanted:  # "buy stamps and post the parcel": "and" alone parts them too
         items = [i for i in _BY_COMMA_OR_AND.split(said) if i]
@@ -87,7 +95,7 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
         return None
     calls: list[BrainEvent] = []
     for item in items:
-        choice = turn.route(f"{found.group('verb')} {item}")
+        choice = turn.route(f"{found.group('verb')} {item} {together}".strip())
         if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
             return None
         if validation.call_problem(choice[0].parameters, choice[1].arguments):
