@@ -12,8 +12,8 @@ only; the conversation knows more. A reading gains, over its average log-probabi
 - a yes or a no, when the agent's last words asked a yes-or-no question.
 
 A reading also gains `VALUE_WEIGHT` when it gives a value that the tools' schemas accept, and
-loses it when it gives only values they refuse (`values`): "The code in 7 7 0 1" over "The code is 77001" where the
-door takes 4 digits, a date over none where the agent asked "When should it be?".
+loses it when it gives only values they refuse (`values`): "The code in 7 7 0 1" over "The code
+is 77001" where the door takes 4 digits, a date over none after "When should it be?".
 
 With two recognisers pooled (`engines/pooled_stt.py`), a reading both gave word for word gains
 `VOTE_WEIGHT` for each further recogniser that gave it: two models with different errors rarely

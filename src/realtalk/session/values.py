@@ -19,10 +19,12 @@ tools take is written as its digits (`digits_put_back`); the run's length is wha
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ..brain import arguments, extract, lexicon, validation
@@ -59,28 +61,43 @@ class Wanted:
         question = _QUESTION.search(agent_said)
         asked = question.group(0) if question else ""
         asked_stems = {lexicon.stem(w) for w in lexicon.tokens(asked)}
-        wanted: list[Wanted] = []
-        for tool in tools:
-            for param in arguments.params_of(tool):
-                lengths = _code_lengths(param)
-                by_name = bool(param.words & asked_stems)
-                by_kind = (param.kind in _WHEN_KINDS and bool(_WHEN_QUESTION.search(asked))) or (
-                    param.kind == "number" and bool(_NUMBER_QUESTION.search(asked))
-                )
-                if lengths or (param.kind in _CHECKED and (by_name or by_kind)):
-                    wanted.append(cls(param, lengths))
-        return tuple(wanted)
+        when, number = bool(_WHEN_QUESTION.search(asked)), bool(_NUMBER_QUESTION.search(asked))
+        return tuple(
+            wanted
+            for tool in tools
+            for wanted in _listened(tool.name, json.dumps(tool.parameters, sort_keys=True, default=str))
+            if wanted.lengths
+            or (wanted.param.words & asked_stems)
+            or (when and wanted.param.kind in _WHEN_KINDS)
+            or (number and wanted.param.kind == "number")
+        )
 
-    def fit(self, text: str, now: datetime) -> int:
-        """1 if `text` gives this parameter a value its schema accepts, -1 if one it refuses, else 0."""
-        value = _value(self.param, extract.Utterance(text, now), bool(self.lengths))
+    def fit(self, value: Any) -> int:
+        """1 if this parameter's schema accepts `value`, -1 if it refuses it, 0 for no value."""
         if value is None:
             return 0
         return -1 if validation.problem(self.param.spec, value) else 1
 
+    @property
+    def reads(self) -> tuple[str, bool, bool]:
+        """How its value is read from words: parameters alike read the same value (`fit`)."""
+        return self.param.kind, bool(self.lengths), self.param.spec.get("type") == "integer"
+
 
 _CHECKED = frozenset({"code", "number", *_WHEN_KINDS})
 """Kinds whose value a reading carries unmistakably, so that a wrong one shows."""
+
+
+@lru_cache(maxsize=256)
+def _listened(name: str, parameters: str) -> tuple[Wanted, ...]:
+    """A tool's parameters that may be listened for (read once per distinct tool: a session sends
+    the same tools every turn, and this runs on the event loop)."""
+    tool = ToolSpec(name, "", json.loads(parameters))
+    return tuple(
+        Wanted(p, _code_lengths(p))
+        for p in arguments.params_of(tool)
+        if p.kind in _CHECKED or _code_lengths(p)
+    )
 
 
 def _value(param: arguments.Param, utterance: extract.Utterance, digits: bool) -> Any:
@@ -124,7 +141,12 @@ def _code_lengths(param: arguments.Param) -> frozenset[int]:
 def fit(text: str, wanted: Sequence[Wanted], now: datetime) -> int:
     """1 if `text` gives any parameter listened for a value it accepts, else -1 if it gives one a
     value it refuses, else 0 (several tools may take the same value: a due date is counted once)."""
-    fits = [w.fit(text, now) for w in wanted]
+    utterance = extract.Utterance(text, now)
+    read: dict[tuple[str, bool, bool], Any] = {}
+    for w in wanted:
+        if w.reads not in read:  # four tools' due dates: one date to read (dateparser takes ms)
+            read[w.reads] = _value(w.param, utterance, bool(w.lengths))
+    fits = [w.fit(read[w.reads]) for w in wanted]
     return max(fits) if any(f > 0 for f in fits) else min(fits, default=0)
 
 
