@@ -37,6 +37,7 @@ def test_a_code_too_short_or_with_letters_loses_and_saying_none_is_neutral() -> 
     assert fit("482 ion", wanted, NOW) == -1
     assert fit("I'm 0 6 2.", wanted, NOW) == -1
     assert fit("Give me a hint.", wanted, NOW) == 0
+    assert fit("1 more, please.", wanted, NOW) == 0  # one digit is no attempt at a 4-digit code
     # A pattern of digits is a code too, its length read from the pattern.
     six = Expectation.of([SAFE], None).wanted
     assert [w.lengths for w in six] == [frozenset({6})]

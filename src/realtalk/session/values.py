@@ -1,9 +1,10 @@
 """Whether a reading's values fit what the session's tools take.
 
 Whisper's score weighs sound and English, not the tools: of "The code is 77001" and "The code in
-7 7 0 1" it prefers the first, which no 4-digit code fits. A reading gains a point for each value it
-gives that the parameter's JSON schema accepts, loses one for a value the schema refuses, and
-neither for saying none. The parameters listened for, from the schemas alone (`Wanted.of`):
+7 7 0 1" it prefers the first, which no 4-digit code fits. A reading gains a point when it gives
+a value that its parameter's JSON schema accepts, loses one when it gives only values the schemas
+refuse, and neither for saying none (a single digit is no attempt at a longer code: "one more,
+please" heard as "1 more, please"). The parameters listened for, from the schemas alone (`Wanted.of`):
 
 - a code of digits (a `pattern` of digits, or a description that states its digits, "the 4-digit
   code", as `brain/validation.py` reads it), always: a bare string of digits asks for the one
@@ -74,7 +75,7 @@ class Wanted:
 
     def fit(self, value: Any) -> int:
         """1 if this parameter's schema accepts `value`, -1 if it refuses it, 0 for no value."""
-        if value is None:
+        if value is None or (self.lengths and len(str(value)) < min(2, *self.lengths)):
             return 0
         return -1 if validation.problem(self.param.spec, value) else 1
 
@@ -185,13 +186,12 @@ def _digit_run(tokens: Sequence[re.Match[str]], start: int) -> tuple[int, str]:
         else:
             break
         count += 1
-        if token.group(0)[-1:] in ".!?" and count > 0:
+        if token.group(0)[-1:] in ".!?":
             break  # a sentence ends: the next one's numbers are another value
     return count, digits
 
 
 def _misheard(tokens: Sequence[re.Match[str]]) -> bool:
-    """Whether a run needs writing as digits: a word that only sounds like one, or digits broken by
-    dots or dashes ("0.042", "9-9-1-3" read as one number)."""
+    """Whether a run needs writing as digits: a word for one, or digits run into a decimal ("0.042")."""
     words = [t.group(0).strip(",.!?;:").lower() for t in tokens]
-    return any(w in _SOUNDS_LIKE and not w.isdigit() for w in words) or any("." in w for w in words)
+    return any(w in _SOUNDS_LIKE or "." in w for w in words)
