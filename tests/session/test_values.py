@@ -61,8 +61,14 @@ def test_digits_heard_as_words_that_sound_like_them_make_a_code_of_the_right_len
     assert digits_put_back("Alright, try Nero Nero Nero Nero.", wanted) == "Alright, try 0 0 0 0."
     assert digits_put_back("Let's try 3 or 8, 5.", wanted) == "Let's try 3 0 8 5."
     assert digits_put_back("Nero 0.42, please.", wanted) == "0 0 4 2, please."
-    # Not a code's length, or no code wanted: left as heard.
-    for text in ("Is it 5 or 6?", "I want to go for a walk.", "Another one, please.", "I'm fine, thanks."):
+    # Digits or words for them (the brain reads both), not a code's length, no code wanted: as heard.
+    for text in (
+        "two seven seven one",
+        "Is it 5 or 6?",
+        "I want to go for a walk.",
+        "Another one, please.",
+        "I'm fine, thanks.",
+    ):
         assert digits_put_back(text, wanted) == text
     assert digits_put_back("fine fine fine fine", Expectation.of(TASKS, None).wanted) == "fine fine fine fine"
 

@@ -34,14 +34,13 @@ from ..brain.base import ToolSpec
 MAX_CODE_DIGITS = 16
 """Longest code whose length is read from its pattern (card numbers are 16 digits)."""
 
-_SOUNDS_LIKE = {
-    "zero": "0", "oh": "0", "o": "0", "or": "0", "nero": "0", "one": "1", "won": "1", "two": "2",
-    "to": "2", "too": "2", "three": "3", "free": "3", "tree": "3", "four": "4", "for": "4",
-    "fore": "4", "five": "5", "fine": "5", "six": "6", "sick": "6", "seven": "7", "eight": "8",
-    "ate": "8", "nine": "9", "nein": "9",
-}  # fmt: skip
-"""Digits as words, and what tiny.en writes for a digit said alone among others (heard in the
-evaluation's spoken codes: "fine" for 5, "Nero" and "or" for 0, "free" for 3)."""
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
+"""Digits as words: the brain reads these itself, so a run of them alone stays as heard."""
+_SOUNDS_LIKE = {"o": "0", "or": "0", "nero": "0", "won": "1", "to": "2", "too": "2", "free": "3", "tree": "3",
+                "for": "4", "fore": "4", "fine": "5", "sick": "6", "ate": "8", "nein": "9"}  # fmt: skip
+"""What tiny.en writes for a digit said alone among others (heard in the evaluation's spoken codes:
+"fine" for 5, "Nero" and "or" for 0, "free" for 3)."""
 _NUMERAL = re.compile(r"\d+(?:[.-]\d+)*")
 _WHEN_QUESTION = re.compile(r"\b(?:when|what\s+time|which\s+day|what\s+day|what\s+date|how\s+soon)\b", re.I)
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+many|how\s+much|what\s+number|which\s+number)\b", re.I)
@@ -181,8 +180,8 @@ def _digit_run(tokens: Sequence[re.Match[str]], start: int) -> tuple[int, str]:
         word = token.group(0).strip(",.!?;:").lower()
         if _NUMERAL.fullmatch(word):
             digits += re.sub(r"\D", "", word)
-        elif word in _SOUNDS_LIKE:
-            digits += _SOUNDS_LIKE[word]
+        elif word in _DIGIT_WORDS or word in _SOUNDS_LIKE:
+            digits += _DIGIT_WORDS.get(word) or _SOUNDS_LIKE[word]
         else:
             break
         count += 1
@@ -192,6 +191,7 @@ def _digit_run(tokens: Sequence[re.Match[str]], start: int) -> tuple[int, str]:
 
 
 def _misheard(tokens: Sequence[re.Match[str]]) -> bool:
-    """Whether a run needs writing as digits: a word for one, or digits run into a decimal ("0.042")."""
+    """Whether a run needs writing as digits: a word that only sounds like one, or digits run into a
+    decimal ("0.042")."""
     words = [t.group(0).strip(",.!?;:").lower() for t in tokens]
     return any(w in _SOUNDS_LIKE or "." in w for w in words)
