@@ -61,9 +61,14 @@ def test_digits_heard_as_words_that_sound_like_them_make_a_code_of_the_right_len
     assert digits_put_back("Alright, try Nero Nero Nero Nero.", wanted) == "Alright, try 0 0 0 0."
     assert digits_put_back("Let's try 3 or 8, 5.", wanted) == "Let's try 3 0 8 5."
     assert digits_put_back("Nero 0.42, please.", wanted) == "0 0 4 2, please."
+    # A run too long by a sound-alike at one end: that one is the word it is.
+    assert digits_put_back("Enter fine fine fine fine for me.", wanted) == "Enter 5 5 5 5 for me."
     # Digits or words for them (the brain reads both), not a code's length, no code wanted: as heard.
     for text in (
         "two seven seven one",
+        "Try 71 ate 2",
+        "Enter 5 5 5 5 for me.",
+        "to 5 5 5 5 for",
         "Is it 5 or 6?",
         "I want to go for a walk.",
         "Another one, please.",
