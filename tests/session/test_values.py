@@ -44,6 +44,17 @@ def test_a_code_too_short_or_with_letters_loses_and_saying_none_is_neutral() -> 
     assert fit("1 2 3 4 5 6", six, NOW) == 1 and fit("1 2 3 4", six, NOW) == -1
 
 
+def test_a_pattern_is_read_as_so_many_digits_never_run() -> None:
+    def lengths(pattern: str) -> list[frozenset[int]]:
+        tool = ToolSpec("t", "", {"properties": {"pin": {"type": "string", "pattern": pattern}}})
+        return [w.lengths for w in Expectation.of([tool], None).wanted]
+
+    assert lengths(r"^\d{4,6}$") == [frozenset({4, 5, 6})]
+    assert lengths(r"\d{12,}") == [frozenset(range(12, 17))]
+    # Letters, or a pattern that would take seconds to search (nested repeats): no code of digits.
+    assert lengths("^[A-Z]{3}[0-9]{3}$") == [] and lengths(r"^((\d+)+)+1$") == []
+
+
 def test_a_value_is_listened_for_only_when_the_agent_asks_for_it() -> None:
     assert Expectation.of(TASKS, "Added Buy milk. What else?").wanted == ()
     when = Expectation.of(TASKS, "Sure. When should it be?")

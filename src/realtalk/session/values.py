@@ -32,7 +32,7 @@ from ..brain import arguments, extract, lexicon, validation
 from ..brain.base import ToolSpec
 
 MAX_CODE_DIGITS = 16
-"""Longest code whose length is read from its pattern (card numbers are 16 digits)."""
+"""Longest code a pattern's lengths are read to (card numbers are 16 digits)."""
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                 "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
@@ -48,6 +48,9 @@ _WHEN_QUESTION = re.compile(r"\b(?:when|what\s+time|which\s+day|what\s+day|what\
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+many|how\s+much|what\s+number|which\s+number)\b", re.I)
 _QUESTION = re.compile(r"[^.!?]*\?\s*$")
 _WHEN_KINDS = ("datetime", "date", "time")
+_DIGITS_PATTERN = re.compile(r"\^?(?:\\d|\[0-9\])\{(?P<low>\d{1,2})(?P<comma>,(?P<high>\d{1,2})?)?\}\$?")
+"""A pattern of so many digits, as schemas write one: "^\\d{4}$", "^[0-9]{4,6}$". Read, not run: a
+client's pattern may take seconds to search (nested repeats), and tools are read on the event loop."""
 
 
 @dataclass(frozen=True)
@@ -121,23 +124,22 @@ def _value(param: arguments.Param, utterance: extract.Utterance, digits: bool) -
 
 
 def _code_lengths(param: arguments.Param) -> frozenset[int]:
-    """The digit counts a code of digits takes (its stated digits, or the lengths its pattern allows
-    a string of zeros); none for anything else."""
+    """The digit counts a code of digits takes (its stated digits, or its pattern's); none for
+    anything else."""
     if param.kind not in ("code", "number", "text", "entity"):
         return frozenset()
     stated = validation.stated_digits(str(param.spec.get("description", "")))
     if stated is not None and param.kind == "code":
         return frozenset({stated})
     pattern = param.spec.get("pattern")
-    if not isinstance(pattern, str):
+    shape = _DIGITS_PATTERN.fullmatch(pattern) if isinstance(pattern, str) else None
+    if shape is None:
         return frozenset()
-    try:
-        compiled = re.compile(pattern)
-    except re.error:
-        return frozenset()
-    if compiled.search("a") or compiled.search("aaaa"):
-        return frozenset()  # letters fit too: not a code of digits
-    return frozenset(n for n in range(1, MAX_CODE_DIGITS + 1) if compiled.search("0" * n))
+    low = int(shape.group("low"))
+    high = MAX_CODE_DIGITS if shape.group("comma") else low  # "{4,}": any length from 4
+    if shape.group("high"):
+        high = int(shape.group("high"))
+    return frozenset(range(max(low, 1), min(high, MAX_CODE_DIGITS) + 1))
 
 
 def fit(text: str, wanted: Sequence[Wanted], now: datetime) -> int:
