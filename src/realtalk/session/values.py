@@ -46,7 +46,6 @@ _SMALL_WORDS = frozenset({"o", "or", "to", "too", "for"})
 _NUMERAL = re.compile(r"\d+(?:[.-]\d+)*")
 _WHEN_QUESTION = re.compile(r"\b(?:when|what\s+time|which\s+day|what\s+day|what\s+date|how\s+soon)\b", re.I)
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+many|how\s+much|what\s+number|which\s+number)\b", re.I)
-_QUESTION = re.compile(r"[^.!?]*\?\s*$")
 _WHEN_KINDS = ("datetime", "date", "time")
 _DIGITS_PATTERN = re.compile(r"\^?(?:\\d|\[0-9\])\{(?P<low>\d{1,2})(?P<comma>,(?P<high>\d{1,2})?)?\}\$?")
 """A pattern of so many digits, as schemas write one: "^\\d{4}$", "^[0-9]{4,6}$". Read, not run: a
@@ -63,8 +62,8 @@ class Wanted:
     @classmethod
     def of(cls, tools: Iterable[ToolSpec], agent_said: str) -> tuple[Wanted, ...]:
         """The codes of digits the tools take, and the parameters the agent's last question asks for."""
-        question = _QUESTION.search(agent_said)
-        asked = question.group(0) if question else ""
+        said = agent_said.rstrip()[-300:]  # a question is its last sentence, and short
+        asked = re.split(r"[.!?]\s", said)[-1] if said.endswith("?") else ""
         asked_stems = {lexicon.stem(w) for w in lexicon.tokens(asked)}
         when, number = bool(_WHEN_QUESTION.search(asked)), bool(_NUMBER_QUESTION.search(asked))
         return tuple(
