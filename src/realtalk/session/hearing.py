@@ -9,7 +9,7 @@ the audio is heard, off the event loop): Whisper then hears "dry cleaning" in a 
 Where a tool takes a code of digits, the prompt ends with one written digit by digit ("Code: 1 4 7
 0."): tiny.en otherwise writes digits said one by one as words that sound like them ("fine" for
 five) or runs them into numbers ("77001"); on the evaluation's spoken codes it wrote 154 of 193
-digits right with the example, 120 without (`bench/eval_wer.py --app escape-room`).
+digits right with the example, 120 without (docs/benchmarks.md, "Hearing, round 8").
 """
 
 from __future__ import annotations
