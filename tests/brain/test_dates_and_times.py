@@ -57,6 +57,8 @@ def test_half_an_hour_said_the_british_way(said: str, value: str) -> None:
         ("4pm-ish on Thursday", "2026-12-03T16:00:00"),
         ("Friday at seven-ish in the evening", "2026-12-04T19:00:00"),
         ("at about 11 in the morning on Saturday", "2026-12-05T11:00:00"),
+        ("5ish", "2026-11-30T17:00:00"),
+        ("before 5 tomorrow", "2026-12-01T17:00:00"),
     ],
 )
 def test_approximate_times(said: str, value: str) -> None:
@@ -113,6 +115,7 @@ def test_an_hour_without_am_or_pm_is_the_next_likely_one(said: str, now: datetim
         ("Monday week", FRIDAY_EVENING, "2026-12-14"),
         ("Wednesday next week", MONDAY, "2026-12-09"),
         ("Monday next week", FRIDAY_EVENING, "2026-12-07"),
+        ("the Tuesday after next", MONDAY, "2026-12-08"),
         ("in a month", NEW_YEARS_EVE, "2027-01-31"),
         ("next weekend", SATURDAY_MONTH_END, "2027-03-06"),
     ],
@@ -145,6 +148,7 @@ def test_ends_and_starts_of_periods(said: str, now: datetime, value: str) -> Non
         ("New Year's Day", NEW_YEARS_EVE, "2027-01-01"),
         ("Valentines day", MONDAY, "2027-02-14"),
         ("Dec 3rd", MONDAY, "2026-12-03"),
+        ("the 3rd of Dec", MONDAY, "2026-12-03"),
         ("call bob tues", MONDAY, "2026-12-01"),
         ("wed at 3", MONDAY, "2026-12-02T15:00:00"),
         ("January 5th", NEW_YEARS_EVE, "2027-01-05"),
@@ -178,9 +182,18 @@ def test_words_that_name_no_day_or_time(said: str) -> None:
     assert read(said) is None
 
 
-def test_a_day_named_in_passing_is_not_the_day_meant() -> None:
-    # "tomorrow's meeting" describes the meeting; Friday is when it moves to.
-    assert read("move tomorrow's meeting to Friday") == "2026-12-04"
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("move tomorrow's meeting to Friday", "2026-12-04"),
+        ("move the Friday meeting to Monday", "2026-12-07"),
+        ("move my 9am to 10", "2026-12-01T10:00:00"),
+        ("move the 3 o'clock to 4", "2026-11-30T16:00:00"),
+        ("book the 9 o'clock slot", "2026-12-01T09:00:00"),  # the only time said, though it names a slot
+    ],
+)
+def test_a_day_or_time_that_names_a_thing_is_not_the_one_meant(said: str, value: str) -> None:
+    assert read(said) == value
 
 
 def test_a_time_alone_keeps_the_day_of_what_it_moves() -> None:

@@ -82,7 +82,9 @@ def normalize(raw: str) -> str:
     text = raw.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text, flags=re.IGNORECASE)  # p.m. -> pm
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 55,123 -> 55123
-    text = re.sub(r"(?<=\w)-ish\b", " ish", text, flags=re.IGNORECASE)  # "four-ish" -> "four ish"
+    text = re.sub(
+        r"(?<=\w)-ish\b|(?<=\d)ish\b", " ish", text, flags=re.IGNORECASE
+    )  # "four-ish" -> "four ish"
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
     # A clock time as speech recognisers write it: "7.30 pm", "730 pm", "at 7.30" -> 7:30.
     text = re.sub(r"\b(1[0-2]|0?[1-9])\.?([0-5]\d)(?= (?:am|pm)\b)", r"\1:\2", text, flags=re.IGNORECASE)
@@ -285,7 +287,7 @@ def _code_value(run: list[tuple[str, int, int]]) -> str:
 
 # ---------------------------------------------------------------- dates and times
 
-_LEAD = r"(?:(?:at|by|around|about|from|until|till|say)\s+){0,2}"
+_LEAD = r"(?:(?:at|by|before|around|about|from|until|till|say)\s+){0,2}"
 """Words before a clock time that belong to it ("at about 4"): the time takes them along."""
 _ISH = r"(?:\s+ish\b)?"
 _NOT_AN_AMOUNT = (
@@ -307,7 +309,7 @@ _TIME_PATTERNS = [
     re.compile(rf"\b{_LEAD}(?P<half>half)\s+(?P<h>\d{{1,2}})\b{_ISH}{_NOT_AN_AMOUNT}", re.I),
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?\s+ish\b", re.I),
     re.compile(
-        rf"\b(?:at|by|around|about|say)\s+{_LEAD}(?P<h>\d{{1,2}})(?:\s+(?P<m>\d{{2}}))?(?:\s+o'?clock)?\b{_ISH}"
+        rf"\b(?:at|by|before|around|about|say)\s+{_LEAD}(?P<h>\d{{1,2}})(?:\s+(?P<m>\d{{2}}))?(?:\s+o'?clock)?\b{_ISH}"
         rf"(?!\s*(?:people|persons|guests|degrees|dollars|euros|items)){_NOT_AN_AMOUNT}",
         re.I,
     ),
@@ -399,7 +401,7 @@ def _edge(match: re.Match[str], today: date) -> date:
 
 
 def _week_after(match: re.Match[str], today: date) -> date:
-    """British "tuesday week", "tomorrow week": a week after that day."""
+    """British "tuesday week", "tomorrow week", and "tuesday after next": a week after that day."""
     return _base(match["base"], today) + timedelta(weeks=1)
 
 
@@ -427,7 +429,7 @@ def _month_day(match: re.Match[str], today: date) -> date | None:
 def _day_of_month(match: re.Match[str], today: date) -> date | None:
     """ "the 5th" (this month's, or the next month's that has one), "the 15th of next month"."""
     which = (match.groupdict().get("which") or "").lower()
-    months_on = {"next": 1, "this": 0, "the": 0}.get(which)
+    months_on = {"next": 1, "this": 0}.get(which)
     return calendar_words.day_of_month(int(match["day"]), today, months_on)
 
 
@@ -474,6 +476,9 @@ _DAYS = [
         _week_after,
     ),
     _Days(
+        re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<base>{_WEEKDAY_SAID})\s+after\s+next\b", re.I), _week_after
+    ),
+    _Days(
         re.compile(
             rf"\bin\s+(?P<n>{_AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\b(?:'?s?\s+time\b)?",
             re.I,
@@ -509,7 +514,7 @@ _DAYS = [
     ),
     _Days(
         re.compile(
-            rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\b"
+            rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_SAID})\b"
             r"(?:\s+(?P<year>\d{4})\b)?",
             re.I,
         ),
@@ -579,8 +584,12 @@ def _relative_moment(match: re.Match[str], now: datetime) -> datetime:
 def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:
     """The moment a day phrase and/or a time phrase name ("next friday at 7 pm")."""
     now = utterance.now
-    said = _day_said(utterance)
-    clock = _first(utterance, _TIME_PATTERNS, _is_clock) if part != "date" else None
+    said = _day_said(utterance) or _day_said(utterance, named=True)
+    clock = None
+    if part != "date":  # "move the 3 o'clock to 4": the time that is not a thing's name, if one is said
+        clock = _first(utterance, _TIME_PATTERNS, _is_unnamed_clock) or _first(
+            utterance, _TIME_PATTERNS, _is_clock
+        )
     daypart = _first(utterance, [_DAYPART], _is_daypart) if part != "date" else None
     hour_minute = _clock(clock, set(lexicon.tokens(utterance.text)), now) if clock else None
     if hour_minute is None and daypart is not None:
@@ -607,8 +616,9 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
 _NEAR_EVENING = timedelta(hours=6)
 
 
-def _day_said(utterance: Utterance) -> tuple[re.Match[str], _Days] | None:
-    """The first way of naming a day that is said, with the words that name it."""
+def _day_said(utterance: Utterance, named: bool = False) -> tuple[re.Match[str], _Days] | None:
+    """The first way of naming a day that is said, with the words that name it; with `named`, also
+    one that is part of a thing's name ("the friday meeting")."""
     text = utterance.text
     for days in _DAYS:
         for match in utterance.matches(days.pattern):
@@ -617,12 +627,22 @@ def _day_said(utterance: Utterance) -> tuple[re.Match[str], _Days] | None:
                 continue  # "since last week", "two days ago", "tomorrow's meeting": not when to do it
             if days.described and (_noun_after(after) or _NOT_A_DAY_AFTER.match(after)):
                 continue
+            if not named and _names_a_thing(before, after):
+                continue
             return match, days
     return None
 
 
 _NOT_A_DAY_AFTER = re.compile(rf"\s+(?:1|one|ones|of(?!\s+(?:{_MONTH}|next|this|the)\b))\b", re.I)
 """After an ordinal: "the second one", "the first of many" are not days of the month."""
+
+
+def _names_a_thing(before: str, after: str) -> bool:
+    """Whether a day or a time is part of a thing's name: "the friday meeting", "my 9 am", "the 3 o'clock"."""
+    owned = re.search(r"\b(?:the|my|your|our|their|his|her)\s+$", before, re.I)
+    return owned is not None and (
+        not owned.group(0).lower().startswith("the") or not re.match(r"\s+on\b", after)
+    )
 
 
 def _around(text: str, match: re.Match[str]) -> tuple[str, str]:
@@ -654,6 +674,11 @@ def _is_clock(text: str, match: re.Match[str]) -> bool:
             return False  # "5 to 2" is a score or a range unless something says it is a time
     bare = not (groups.get("ap") or groups.get("word") or groups.get("now") or ":" in said or "clock" in said)
     return not (bare and not said.startswith("at ") and _noun_after(_around(text, match)[1]))
+
+
+def _is_unnamed_clock(text: str, match: re.Match[str]) -> bool:
+    before, after = _around(text, match)
+    return _is_clock(text, match) and not _names_a_thing(before, after)
 
 
 _WHEN_AFTER = re.compile(rf"\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|{_WEEKDAY_SAID})\b", re.I)
