@@ -30,6 +30,12 @@ def read(said: str, now: datetime = MONDAY) -> str | None:
         ("ten o'clock tomorrow morning", "2026-12-01T10:00:00"),
         ("7.45 tomorrow morning", "2026-12-01T07:45:00"),  # as Whisper writes it
         ("twelve noon on Friday", "2026-12-04T12:00:00"),
+        ("Friday two thirty", "2026-12-04T14:30:00"),
+        ("tomorrow nine-thirty", "2026-12-01T09:30:00"),
+        ("by 10.30", "2026-11-30T10:30:00"),
+        ("tomorrow, oh-eight-hundred", "2026-12-01T08:00:00"),  # the 24-hour clock in hundreds
+        ("at 1400 hours", "2026-11-30T14:00:00"),
+        ("to the four and half of the afternoon", "2026-11-30T16:30:00"),  # as a learner may say it
     ],
 )
 def test_clock_times_in_words(said: str, value: str) -> None:
@@ -81,6 +87,7 @@ def test_ish_is_not_left_as_a_word_or_a_number() -> None:
         ("in the morning", FRIDAY_EVENING, "2026-12-05T09:00:00"),
         ("this time tomorrow", MONDAY, "2026-12-01T10:00:00"),
         ("midnight tonight", MONDAY, "2026-12-01T00:00:00"),  # the midnight that ends the day
+        ("Thursday arvo", MONDAY, "2026-12-03T15:00:00"),  # Australian afternoon
     ],
 )
 def test_periods_of_the_day(said: str, now: datetime, value: str) -> None:
@@ -117,6 +124,8 @@ def test_an_hour_without_am_or_pm_is_the_next_likely_one(said: str, now: datetim
         ("Monday next week", FRIDAY_EVENING, "2026-12-07"),
         ("the Tuesday after next", MONDAY, "2026-12-08"),
         ("in a month", NEW_YEARS_EVE, "2027-01-31"),
+        ("within 2 days", MONDAY, "2026-12-02"),
+        ("in four and a half hours", MONDAY, "2026-11-30T14:30:00"),
         ("next weekend", SATURDAY_MONTH_END, "2027-03-06"),
     ],
 )
@@ -176,6 +185,8 @@ def test_named_days_and_short_forms(said: str, now: datetime, value: str) -> Non
         "we lost by 2 votes",
         "I sat down",
         "wait a second",
+        "call 0800 123456",
+        "it weighs 2 and a half kilos",
     ],
 )
 def test_words_that_name_no_day_or_time(said: str) -> None:

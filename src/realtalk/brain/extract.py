@@ -38,8 +38,16 @@ WEEKDAYS = calendar_words.WEEKDAYS
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")  # fmt: skip
 _MONTH = "|".join(MONTHS)
-_DAYPARTS = {"morning": 9, "lunchtime": 12, "afternoon": 15, "evening": 19, "tonight": 20, "night": 21}
-_PM_HINTS = {"afternoon", "evening", "tonight", "night", "dinner", "supper", "pm"}
+_DAYPARTS = {
+    "morning": 9,
+    "lunchtime": 12,
+    "afternoon": 15,
+    "arvo": 15,
+    "evening": 19,
+    "tonight": 20,
+    "night": 21,
+}
+_PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "night", "dinner", "supper", "pm"}
 _AM_HINTS = {"morning", "breakfast", "am"}
 # Words that are about when, never part of a place or a name.
 WHEN_WORDS = frozenset(
@@ -70,6 +78,9 @@ def _ordinal_to_digits(match: re.Match[str]) -> str:
     return f"{match.group('before') or ''}{value}{suffix}"
 
 
+_SPOKEN_NUMBER_HYPHEN = re.compile(
+    rf"\b(oh|{'|'.join(_NUMBER_WORDS)})-(?=(?:oh|hundred|{'|'.join(_NUMBER_WORDS)})\b)", re.IGNORECASE
+)
 _CLOCK_BEFORE_A_DAY = re.compile(
     rf"\b([01]?\d|2[0-3])\.([0-5]\d)\b(?=\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|morning|afternoon|evening"
     rf"|{calendar_words.WEEKDAY})\b)",
@@ -82,19 +93,20 @@ def normalize(raw: str) -> str:
     text = raw.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text, flags=re.IGNORECASE)  # p.m. -> pm
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 55,123 -> 55123
-    text = re.sub(
-        r"(?<=\w)-ish\b|(?<=\d)ish\b", " ish", text, flags=re.IGNORECASE
-    )  # "four-ish" -> "four ish"
+    text = re.sub(r"(?<=\w)-ish\b|(?<=\d)ish\b", " ish", text, flags=re.IGNORECASE)  # "four-ish", "5ish"
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
     # A clock time as speech recognisers write it: "7.30 pm", "730 pm", "at 7.30" -> 7:30.
     text = re.sub(r"\b(1[0-2]|0?[1-9])\.?([0-5]\d)(?= (?:am|pm)\b)", r"\1:\2", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(at [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b((?:at|by|around|about|before|until|till) [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.I
+    )
     text = _CLOCK_BEFORE_A_DAY.sub(r"\1:\2", text)  # "7.45 tomorrow morning"
     text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
     text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
     # "twenty-five", "to-do" come apart; other hyphenated words stay as said ("check-up").
     text = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|to)-(?=[^\W\d])", r"\1 ", text,
                   flags=re.IGNORECASE)  # fmt: skip
+    text = _SPOKEN_NUMBER_HYPHEN.sub(r"\1 ", text)  # "nine-thirty", "oh-eight-hundred"
     text = _ORDINAL.sub(_ordinal_to_digits, text)
     text = words_to_numbers(text)
     # Speech recognisers write "four thousand two hundred and twelve" as "4,200 and 12".
@@ -323,6 +335,19 @@ _TIME_PATTERNS = [
         rf"\b(?P<h>1[0-2]|0?[1-9])\s(?P<m>[0-5]\d)(?=\s+(?:today|tomorrow|tonight|this|on|next|{_WEEKDAY_SAID})\b)",
         re.I,
     ),
+    # "friday two thirty", "tomorrow 10 30": hour and minutes after the day they are on.
+    re.compile(
+        rf"\b(?:today|tomorrow|tonight|{_WEEKDAY_SAID})\s+(?P<h>[01]?\d|2[0-3])\s(?P<m>[0-5]\d)\b", re.I
+    ),
+    # The 24-hour clock said as hundreds: "oh eight hundred", "0800", "fourteen hundred hours".
+    re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?P<m>[0-5]\d)\s+(?P<hours>hours|hrs)\b", re.I),
+    re.compile(r"\b(?P<zero>0\s?)(?P<h>[1-9])(?P<m>[0-5]\d)\b(?!\s*\d)", re.I),
+    # "four and a half in the afternoon", as a learner of English may say half past four.
+    re.compile(
+        r"\b(?:(?:at|by|around|about|to)\s+(?:the\s+)?)?(?P<h>\d{1,2})\s+and\s+(?:a\s+)?(?P<half>half)\b"
+        r"(?=\s+(?:(?:of|in)\s+the\s+(?:morning|afternoon|evening)|am|pm|o'?clock|tonight|today|tomorrow)\b)",
+        re.I,
+    ),
     # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day
     # (not "3 to 1", a score or a range).
     re.compile(
@@ -337,23 +362,21 @@ _TIME_PATTERNS = [
     ),
 ]
 _DAYPART = re.compile(
-    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|evening|tonight|night|lunchtime|lunch\s+time)\b"
+    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|night|lunchtime|lunch\s+time)\b"
     r"|(?<!the\s)\b(?P<first>first\s+thing)(?:\s+in\s+the\s+morning)?\b",
     re.I,
 )
 # "tomorrow morning", "friday evening": the day says it is meant as a time, not as a greeting or a noun.
 _DAY_BEFORE = re.compile(rf"\b(?:today|tomorrow|tmrw|tonight|{_WEEKDAY_SAID}|\d+(?:st|nd|rd|th)?)\s+$", re.I)
 _AMOUNT = calendar_words.AMOUNT
+_SPAN = (
+    rf"(?P<n>{_AMOUNT})(?P<and_half>\s+and\s+a\s+half)?\s+(?P<unit>minutes?|mins?|hours?|hrs?)"
+    r"(?P<half>\s+and\s+a\s+half)?"
+)
+"""How long from now: "2 hours", "an hour and a half", "4 and a half hours"."""
 _RELATIVE_TIME = [
-    re.compile(
-        rf"\bin\s+(?P<n>{_AMOUNT})\s+(?P<unit>minutes?|mins?|hours?|hrs?)(?P<half>\s+and\s+a\s+half)?"
-        r"(?:'?s?\s+time)?\b",
-        re.I,
-    ),
-    re.compile(
-        rf"\b(?P<n>{_AMOUNT})\s+(?P<unit>minutes?|mins?|hours?|hrs?)(?P<half>\s+and\s+a\s+half)?\s+from\s+now\b",
-        re.I,
-    ),
+    re.compile(rf"\b(?:in|within)\s+{_SPAN}(?:'?s?\s+time)?\b", re.I),
+    re.compile(rf"\b{_SPAN}\s+from\s+now\b", re.I),
 ]
 # Words that may follow a day or a time that is meant as one ("the 5th instead", "at 9 sharp").
 _AFTER_A_MOMENT = frozenset({"instead", "sharp", "ish", "works", "work", "latest", "onwards", "okay", "fine"})
@@ -480,7 +503,7 @@ _DAYS = [
     ),
     _Days(
         re.compile(
-            rf"\bin\s+(?P<n>{_AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\b(?:'?s?\s+time\b)?",
+            rf"\b(?:in|within)\s+(?P<n>{_AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\b(?:'?s?\s+time\b)?",
             re.I,
         ),
         _offset,
@@ -577,19 +600,15 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
 
 def _relative_moment(match: re.Match[str], now: datetime) -> datetime:
     """ "in an hour and a half", "three quarters of an hour from now"."""
-    count = calendar_words.amount(match["n"]) + (0.5 if match["half"] else 0)
+    count = calendar_words.amount(match["n"]) + (0.5 if match["half"] or match["and_half"] else 0)
     return now + timedelta(minutes=round(count * (60 if match["unit"].lower().startswith("h") else 1)))
 
 
 def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:
     """The moment a day phrase and/or a time phrase name ("next friday at 7 pm")."""
     now = utterance.now
-    said = _day_said(utterance) or _day_said(utterance, named=True)
-    clock = None
-    if part != "date":  # "move the 3 o'clock to 4": the time that is not a thing's name, if one is said
-        clock = _first(utterance, _TIME_PATTERNS, _is_unnamed_clock) or _first(
-            utterance, _TIME_PATTERNS, _is_clock
-        )
+    said = _day_said(utterance)
+    clock = _clock_said(utterance) if part != "date" else None
     daypart = _first(utterance, [_DAYPART], _is_daypart) if part != "date" else None
     hour_minute = _clock(clock, set(lexicon.tokens(utterance.text)), now) if clock else None
     if hour_minute is None and daypart is not None:
@@ -616,10 +635,10 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
 _NEAR_EVENING = timedelta(hours=6)
 
 
-def _day_said(utterance: Utterance, named: bool = False) -> tuple[re.Match[str], _Days] | None:
-    """The first way of naming a day that is said, with the words that name it; with `named`, also
-    one that is part of a thing's name ("the friday meeting")."""
-    text = utterance.text
+def _day_said(utterance: Utterance) -> tuple[re.Match[str], _Days] | None:
+    """The first way of naming a day that is said, with the words that name it; one that is part of
+    a thing's name ("move the friday meeting to monday") only when no other is."""
+    text, named = utterance.text, None
     for days in _DAYS:
         for match in utterance.matches(days.pattern):
             before, after = _around(text, match)
@@ -627,10 +646,26 @@ def _day_said(utterance: Utterance, named: bool = False) -> tuple[re.Match[str],
                 continue  # "since last week", "two days ago", "tomorrow's meeting": not when to do it
             if days.described and (_noun_after(after) or _NOT_A_DAY_AFTER.match(after)):
                 continue
-            if not named and _names_a_thing(before, after):
+            if _names_a_thing(before, after):
+                named = named or (match, days)
                 continue
             return match, days
-    return None
+    return named
+
+
+def _clock_said(utterance: Utterance) -> re.Match[str] | None:
+    """The first clock time said; one that is part of a thing's name ("move the 3 o'clock to 4",
+    "my 9 am") only when no other is."""
+    text, named = utterance.text, None
+    for pattern in _TIME_PATTERNS:
+        for match in utterance.matches(pattern):
+            if not _is_clock(text, match):
+                continue
+            if _names_a_thing(*_around(text, match)):
+                named = named or match
+                continue
+            return match
+    return named
 
 
 _NOT_A_DAY_AFTER = re.compile(rf"\s+(?:1|one|ones|of(?!\s+(?:{_MONTH}|next|this|the)\b))\b", re.I)
@@ -672,13 +707,10 @@ def _is_clock(text: str, match: re.Match[str]) -> bool:
             return False
         if minutes.isdigit() and groups["rel"].lower() == "to" and not _said_as_clock(text, match):
             return False  # "5 to 2" is a score or a range unless something says it is a time
-    bare = not (groups.get("ap") or groups.get("word") or groups.get("now") or ":" in said or "clock" in said)
+    bare = not any(groups.get(name) for name in ("ap", "word", "now", "zero", "hours")) and not re.search(
+        ":|clock", said
+    )
     return not (bare and not said.startswith("at ") and _noun_after(_around(text, match)[1]))
-
-
-def _is_unnamed_clock(text: str, match: re.Match[str]) -> bool:
-    before, after = _around(text, match)
-    return _is_clock(text, match) and not _names_a_thing(before, after)
 
 
 _WHEN_AFTER = re.compile(rf"\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|{_WEEKDAY_SAID})\b", re.I)
@@ -728,15 +760,18 @@ def _clock(match: re.Match[str], hints: set[str], now: datetime) -> tuple[int, i
         minute = {"half": 30, "quarter": 15}.get(said["n"]) or int(said["n"])
         if said["rel"] == "to":
             hour, minute = (hour - 2) % 12 + 1, 60 - minute
-    meridiem = said.get("ap") or ("pm" if hints & _PM_HINTS else "am" if hints & _AM_HINTS else None)
-    if meridiem is None and 1 <= hour <= 6:
-        meridiem = "pm"  # no am or pm, no day part or meal: 1 to 6 are afternoon hours
+    # "14:30", "08:00", "oh eight hundred", "1400 hours": the 24-hour clock needs no am or pm.
+    twenty_four = hour > 12 or said["h"].startswith("0") or "zero" in said or "hours" in said
+    meridiem = said.get("ap")
+    if meridiem is None and not twenty_four:
+        meridiem = "pm" if hints & _PM_HINTS else "am" if hints & _AM_HINTS else None
+        if meridiem is None and 1 <= hour <= 6:
+            meridiem = "pm"  # no am or pm, no day part or meal: 1 to 6 are afternoon hours
     if meridiem == "pm" and hour < 12:
         hour += 12
     elif meridiem == "am" and hour == 12:
         hour = 0
-    sure = meridiem is not None or hour > 12 or hour == 0 or said["h"].startswith("0")
-    return min(hour, 23), min(minute, 59), sure
+    return min(hour, 23), min(minute, 59), meridiem is not None or twenty_four or hour == 0
 
 
 def _parse(phrase: str, now: datetime) -> datetime | None:
