@@ -50,6 +50,8 @@ def test_clock_times_in_words(said: str, value: str) -> None:
         ("half eleven tomorrow morning", "2026-12-01T11:30:00"),
         ("around half four", "2026-11-30T16:30:00"),
         ("half past two", "2026-11-30T14:30:00"),  # "past" keeps its own meaning
+        ("quarter of five", "2026-11-30T16:45:00"),  # American: a quarter to five
+        ("meet at ten of six", "2026-11-30T17:50:00"),
     ],
 )
 def test_half_an_hour_said_the_british_way(said: str, value: str) -> None:
@@ -88,6 +90,9 @@ def test_ish_is_not_left_as_a_word_or_a_number() -> None:
         ("this time tomorrow", MONDAY, "2026-12-01T10:00:00"),
         ("midnight tonight", MONDAY, "2026-12-01T00:00:00"),  # the midnight that ends the day
         ("Thursday arvo", MONDAY, "2026-12-03T15:00:00"),  # Australian afternoon
+        ("Monday AM", MONDAY, "2026-12-07T09:00:00"),
+        ("Tuesday, am I free?", MONDAY, "2026-12-01"),  # "am" a verb here
+        ("tomorrow @ 9", MONDAY, "2026-12-01T09:00:00"),
     ],
 )
 def test_periods_of_the_day(said: str, now: datetime, value: str) -> None:
@@ -156,6 +161,8 @@ def test_ends_and_starts_of_periods(said: str, now: datetime, value: str) -> Non
         ("on Christmas Eve", MONDAY, "2026-12-24"),
         ("New Year's Day", NEW_YEARS_EVE, "2027-01-01"),
         ("Valentines day", MONDAY, "2027-02-14"),
+        ("by xmas", MONDAY, "2026-12-25"),
+        ("a year today", MONDAY, "2027-11-30"),
         ("Dec 3rd", MONDAY, "2026-12-03"),
         ("the 3rd of Dec", MONDAY, "2026-12-03"),
         ("call bob tues", MONDAY, "2026-12-01"),
@@ -187,6 +194,7 @@ def test_named_days_and_short_forms(said: str, now: datetime, value: str) -> Non
         "wait a second",
         "call 0800 123456",
         "it weighs 2 and a half kilos",
+        "we spent a quarter of 3 grand",
     ],
 )
 def test_words_that_name_no_day_or_time(said: str) -> None:

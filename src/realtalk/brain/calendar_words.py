@@ -33,7 +33,7 @@ _HOLIDAYS = {
     "bonfire night": (11, 5),
 }
 HOLIDAY = (
-    r"christmas\s+(?:eve|day)|christmas|boxing\s+day|new\s+years?'?s?\s+(?:eve|day)|valentines?'?s?\s+day"
+    r"(?:christmas|xmas)\s+(?:eve|day)|christmas|xmas|boxing\s+day|new\s+years?'?s?\s+(?:eve|day)|valentines?'?s?\s+day"
     r"|(?:st\.?|saint)\s+patricks?'?s?\s+day|halloween|bonfire\s+night"
 )
 """A regex alternation of the holidays' names, with or without their apostrophes."""
@@ -122,7 +122,9 @@ def day_of_month(day: int, today: date, months_on: int | None = None) -> date | 
 
 def holiday(name: str, today: date) -> date:
     """The holiday's next date, today included."""
-    key = re.sub(r"\s+", " ", name.lower().replace("saint ", "st ").replace(".", ""))
+    key = re.sub(
+        r"\s+", " ", name.lower().replace("saint ", "st ").replace(".", "").replace("xmas", "christmas")
+    )
     key = re.sub(r"\b(years?|valentines?|patricks?)'?s?\b", lambda m: m.group(1).rstrip("s") + "'s", key)
     month, day = _HOLIDAYS[key]
     this_year = date(today.year, month, day)

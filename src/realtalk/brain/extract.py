@@ -38,15 +38,8 @@ WEEKDAYS = calendar_words.WEEKDAYS
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")  # fmt: skip
 _MONTH = "|".join(MONTHS)
-_DAYPARTS = {
-    "morning": 9,
-    "lunchtime": 12,
-    "afternoon": 15,
-    "arvo": 15,
-    "evening": 19,
-    "tonight": 20,
-    "night": 21,
-}
+_DAYPARTS = {"morning": 9, "am": 9, "lunchtime": 12, "afternoon": 15, "arvo": 15, "pm": 15, "evening": 19,
+             "tonight": 20, "night": 21}  # fmt: skip
 _PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "night", "dinner", "supper", "pm"}
 _AM_HINTS = {"morning", "breakfast", "am"}
 # Words that are about when, never part of a place or a name.
@@ -101,6 +94,7 @@ def normalize(raw: str) -> str:
         r"\b((?:at|by|around|about|before|until|till) [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.I
     )
     text = _CLOCK_BEFORE_A_DAY.sub(r"\1:\2", text)  # "7.45 tomorrow morning"
+    text = re.sub(r"\s@\s*(?=\d)", " at ", text)  # typed "tomorrow @ 9"
     text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
     text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
     # "twenty-five", "to-do" come apart; other hyphenated words stay as said ("check-up").
@@ -307,10 +301,11 @@ _NOT_AN_AMOUNT = (
 )
 _WEEKDAY_SAID = calendar_words.WEEKDAY
 _TIME_PATTERNS = [
-    # "half past 3", "quarter to 9", "ten to eleven", "20 past 4" (not "from 10 to 11": a span)
+    # "half past 3", "quarter to 9", "ten to eleven", "20 past 4", American "quarter of 5" (not "from 10
+    # to 11": a span)
     re.compile(
         r"\b(?:(?:at|by|around|about)\s+)?(?<!from\s)(?<!between\s)(?P<n>half|quarter|[1-5]?\d)\s+(?:minutes\s+)?"
-        r"(?P<rel>past|to|after)\s+(?P<h>\d{1,2})(?:\s*(?P<ap>am|pm))?\b(?!\s*(?:minutes|hours|days|weeks|%|percent))",
+        r"(?P<rel>past|to|after|of)\s+(?P<h>\d{1,2})(?:\s*(?P<ap>am|pm))?\b(?!\s*(?:minutes|hours|days|weeks|%|percent))",
         re.I,
     ),
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:[:\s](?P<m>\d{{2}}))?\s*(?P<ap>am|pm)\b{_ISH}", re.I),
@@ -362,7 +357,7 @@ _TIME_PATTERNS = [
     ),
 ]
 _DAYPART = re.compile(
-    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|night|lunchtime|lunch\s+time)\b"
+    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|night|lunchtime|lunch\s+time|am|pm)\b"
     r"|(?<!the\s)\b(?P<first>first\s+thing)(?:\s+in\s+the\s+morning)?\b",
     re.I,
 )
@@ -486,7 +481,7 @@ _DAYS = [
     ),
     _Days(
         re.compile(
-            rf"\b(?P<n>{_AMOUNT})\s+(?P<unit>weeks?|fortnights?)\s+(?:on\s+|from\s+)?"
+            rf"\b(?P<n>{_AMOUNT})\s+(?P<unit>weeks?|fortnights?|months?|years?)\s+(?:on\s+|from\s+)?"
             rf"(?P<base>today|tomorrow|tmrw|now|{_WEEKDAY_SAID})\b",
             re.I,
         ),
@@ -705,8 +700,11 @@ def _is_clock(text: str, match: re.Match[str]) -> bool:
         said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in said
         if not said_minutes or not 1 <= int(groups["h"]) <= 12:
             return False
-        if minutes.isdigit() and groups["rel"].lower() == "to" and not _said_as_clock(text, match):
-            return False  # "5 to 2" is a score or a range unless something says it is a time
+        relation = groups["rel"].lower()
+        if relation == "of" and minutes == "half":
+            return False
+        if ((minutes.isdigit() and relation == "to") or relation == "of") and not _said_as_clock(text, match):
+            return False  # "5 to 2" is a score or a range, "a quarter of 3" a share, unless said as a time
     bare = not any(groups.get(name) for name in ("ap", "word", "now", "zero", "hours")) and not re.search(
         ":|clock", said
     )
@@ -730,7 +728,11 @@ def _said_as_clock(text: str, match: re.Match[str]) -> bool:
 def _is_daypart(text: str, match: re.Match[str]) -> bool:
     """Whether "morning" and the like say when: not in "good morning" or "a morning person"."""
     before, after = _around(text, match)
-    if match["lead"] or (match["part"] or "").lower() == "tonight" or _DAY_BEFORE.search(before):
+    part = (match["part"] or "").lower()
+    if part in ("am", "pm"):  # "monday am": a morning only when a day is named before it
+        named_day = _DAY_BEFORE.search(before) is not None and not before.rstrip()[-1:].isdigit()
+        return named_day and not re.match(r"\s+i\b", after, re.I)  # not "tuesday, am i free?"
+    if match["lead"] or part == "tonight" or _DAY_BEFORE.search(before):
         return True
     if re.search(r"\b(?:good|last)\s+$", before, re.I):
         return False
@@ -758,7 +760,7 @@ def _clock(match: re.Match[str], hints: set[str], now: datetime) -> tuple[int, i
         minute = 30
     if "rel" in said:
         minute = {"half": 30, "quarter": 15}.get(said["n"]) or int(said["n"])
-        if said["rel"] == "to":
+        if said["rel"] in ("to", "of"):
             hour, minute = (hour - 2) % 12 + 1, 60 - minute
     # "14:30", "08:00", "oh eight hundred", "1400 hours": the 24-hour clock needs no am or pm.
     twenty_four = hour > 12 or said["h"].startswith("0") or "zero" in said or "hours" in said
