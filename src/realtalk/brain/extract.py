@@ -670,8 +670,13 @@ _NOT_A_DAY_AFTER = re.compile(rf"\s+(?:1|one|ones|of(?!\s+(?:{_MONTH}|next|this|
 def _names_a_thing(before: str, after: str) -> bool:
     """Whether a day or a time is part of a thing's name: "the friday meeting", "my 9 am", "the 3 o'clock"."""
     owned = re.search(r"\b(?:the|my|your|our|their|his|her)\s+$", before, re.I)
-    return owned is not None and (
-        not owned.group(0).lower().startswith("the") or not re.match(r"\s+on\b", after)
+    if owned is None:
+        return False
+    # "the friday meeting", "move the 3 o'clock to 4"; but "on the friday, at 9" is a day said.
+    return (
+        not owned.group(0).lower().startswith("the")
+        or _noun_after(after)
+        or bool(re.match(r"\s+to\b", after))
     )
 
 
