@@ -52,6 +52,7 @@ def test_clock_times_in_words(said: str, value: str) -> None:
         ("half past two", "2026-11-30T14:30:00"),  # "past" keeps its own meaning
         ("quarter of five", "2026-11-30T16:45:00"),  # American: a quarter to five
         ("meet at ten of six", "2026-11-30T17:50:00"),
+        ("quarter to midnight", "2026-11-30T23:45:00"),
     ],
 )
 def test_half_an_hour_said_the_british_way(said: str, value: str) -> None:
@@ -195,6 +196,8 @@ def test_named_days_and_short_forms(said: str, now: datetime, value: str) -> Non
         "call 0800 123456",
         "it weighs 2 and a half kilos",
         "we spent a quarter of 3 grand",
+        "turn it up to 11",
+        "read the weekend papers",
     ],
 )
 def test_words_that_name_no_day_or_time(said: str) -> None:

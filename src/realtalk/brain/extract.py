@@ -305,7 +305,8 @@ _TIME_PATTERNS = [
     # to 11": a span)
     re.compile(
         r"\b(?:(?:at|by|around|about)\s+)?(?<!from\s)(?<!between\s)(?P<n>half|quarter|[1-5]?\d)\s+(?:minutes\s+)?"
-        r"(?P<rel>past|to|after|of)\s+(?P<h>\d{1,2})(?:\s*(?P<ap>am|pm))?\b(?!\s*(?:minutes|hours|days|weeks|%|percent))",
+        r"(?P<rel>past|to|after|of)\s+(?:(?P<h>\d{1,2})|(?P<noon>noon|midday|midnight))(?:\s*(?P<ap>am|pm))?\b"
+        r"(?!\s*(?:minutes|hours|days|weeks|%|percent))",
         re.I,
     ),
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:[:\s](?P<m>\d{{2}}))?\s*(?P<ap>am|pm)\b{_ISH}", re.I),
@@ -344,9 +345,9 @@ _TIME_PATTERNS = [
         re.I,
     ),
     # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day
-    # (not "3 to 1", a score or a range).
+    # (not "3 to 1", a score or a range, nor "up to 11", a most).
     re.compile(
-        r"(?<!\d\s)\b(?:to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
+        r"(?<!\d\s)(?<!\bup\s)\b(?:to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
         r"(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
         re.I,
     ),
@@ -567,6 +568,7 @@ _DAYS = [
     _Days(
         re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+|over\s+the\s+|the\s+)?(?P<next>next\s+)?weekend\b", re.I),
         _weekend,
+        described=True,
     ),
     _Days(re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.I), _parsed_day),
 ]
@@ -703,7 +705,7 @@ def _is_clock(text: str, match: re.Match[str]) -> bool:
     if groups.get("rel"):
         minutes = groups["n"].lower()
         said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in said
-        if not said_minutes or not 1 <= int(groups["h"]) <= 12:
+        if not said_minutes or not 1 <= int(groups["h"] or 12) <= 12:
             return False
         relation = groups["rel"].lower()
         if relation == "of" and minutes == "half":
@@ -760,6 +762,12 @@ def _clock(match: re.Match[str], hints: set[str], now: datetime) -> tuple[int, i
         if word.startswith("this"):
             return now.hour, now.minute, True
         return (0 if word == "midnight" else 12), 0, True
+    if "noon" in said:  # "quarter to midnight", "five past noon"
+        minutes = {"half": 30, "quarter": 15}.get(said["n"]) or int(said["n"])
+        at = (0 if said["noon"] == "midnight" else 720) + (
+            minutes if said["rel"] in ("past", "after") else -minutes
+        )
+        return at % 1440 // 60, at % 60, True
     hour, minute = int(said["h"]), int(said.get("m", 0))
     if "half" in said:
         minute = 30
