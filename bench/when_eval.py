@@ -1,11 +1,12 @@
 """Dates and times as people say them: how many of a list the built-in brain reads right.
 
-Each case of the list (`bench/eval/when_dev.json`) is said at a fixed moment and expects a day, a day
-and a time, or nothing ("two tickets"). The brain reads it the way it reads a task's due date
-(`extract.when(..., "datetime")`). Prints the accuracy for days, times and "none" cases separately,
-every miss, and the median and p95 time per reading.
+Each case of a list (`bench/eval/when_dev*.json`) is said at a fixed moment and expects a day, a
+day and a time, or nothing ("two tickets"). The brain reads it the way it reads a task's due date
+(`extract.when(..., "datetime")`). Prints, per list, every miss and the accuracy for days, times and
+"none" cases separately; then the median and p95 time per reading over all of them.
 
-Run from the repo root: `python bench/when_eval.py [--list bench/eval/when_dev.json]`.
+Run from the repo root: `python bench/when_eval.py [--list bench/eval/when_dev.json ...]` (all three
+lists by default).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,11 +34,22 @@ def kind(expect: str | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--list", type=Path, default=ROOT / "bench" / "eval" / "when_dev.json")
+    parser.add_argument(
+        "--list", type=Path, nargs="+", default=sorted((ROOT / "bench" / "eval").glob("when_dev*.json"))
+    )
     args = parser.parse_args()
-    data = json.loads(args.list.read_text())
-    nows = {name: datetime.fromisoformat(at) for name, at in data["nows"].items()}
     extract.warm_up()
+    seconds: list[float] = []
+    for path in args.list:
+        print(f"== {path.name}")
+        seconds += evaluate(json.loads(path.read_text()))
+    ms = np.array(seconds) * 1000
+    print(f"reading: median {np.median(ms):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms")
+
+
+def evaluate(data: dict[str, Any]) -> list[float]:
+    """Print the list's misses and accuracy; return the seconds each reading took."""
+    nows = {name: datetime.fromisoformat(at) for name, at in data["nows"].items()}
     right: dict[str, list[bool]] = {"date": [], "time": [], "none": []}
     misses: list[str] = []
     seconds: list[float] = []
@@ -55,8 +68,7 @@ def main() -> None:
     for name, results in right.items():
         share = 100 * sum(results) / max(len(results), 1)
         print(f"{name:5} {sum(results):4d}/{len(results):<4d} {share:5.1f} %")
-    ms = np.array(seconds) * 1000
-    print(f"reading: median {np.median(ms):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms")
+    return seconds
 
 
 if __name__ == "__main__":
