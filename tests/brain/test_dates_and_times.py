@@ -208,6 +208,7 @@ def test_words_that_name_no_day_or_time(said: str) -> None:
     ("said", "value"),
     [
         ("move tomorrow's meeting to Friday", "2026-12-04"),
+        ("move tonight's dinner to Friday", "2026-12-04"),
         ("move the Friday meeting to Monday", "2026-12-07"),
         ("move my 9am to 10", "2026-12-01T10:00:00"),
         ("move the 3 o'clock to 4", "2026-11-30T16:00:00"),

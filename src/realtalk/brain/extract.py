@@ -735,6 +735,8 @@ def _said_as_clock(text: str, match: re.Match[str]) -> bool:
 def _is_daypart(text: str, match: re.Match[str]) -> bool:
     """Whether "morning" and the like say when: not in "good morning" or "a morning person"."""
     before, after = _around(text, match)
+    if after.startswith("'s"):
+        return False  # "tonight's dinner", "this morning's meeting"
     part = (match["part"] or "").lower()
     if part in ("am", "pm"):  # "monday am": a morning only when a day is named before it
         named_day = _DAY_BEFORE.search(before) is not None and not before.rstrip()[-1:].isdigit()
