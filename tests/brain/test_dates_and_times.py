@@ -32,6 +32,7 @@ def read(said: str, now: datetime = MONDAY) -> str | None:
         ("twelve noon on Friday", "2026-12-04T12:00:00"),
         ("Friday two thirty", "2026-12-04T14:30:00"),
         ("tomorrow nine-thirty", "2026-12-01T09:30:00"),
+        ("at nine oh five tomorrow", "2026-12-01T09:05:00"),
         ("by 10.30", "2026-11-30T10:30:00"),
         ("tomorrow, oh-eight-hundred", "2026-12-01T08:00:00"),  # the 24-hour clock in hundreds
         ("at 1400 hours", "2026-11-30T14:00:00"),

@@ -309,6 +309,16 @@ _TIME_PATTERNS = [
         r"(?!\s*(?:minutes|hours|days|weeks|%|percent))",
         re.I,
     ),
+    # "at nine oh five": minutes under ten said with "oh", beside a word that says it is a time.
+    re.compile(
+        r"\b(?:at|by|around|about|until|till|before)\s+(?P<h>1[0-2]|0?[1-9])\s0\s(?P<m>[1-9])\b(?!\s*\d)",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?P<h>1[0-2]|0?[1-9])\s0\s(?P<m>[1-9])(?=\s+(?:today|tomorrow|tonight|this|in\s+the|on|next"
+        rf"|{_WEEKDAY_SAID})\b)",
+        re.I,
+    ),
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:[:\s](?P<m>\d{{2}}))?\s*(?P<ap>am|pm)\b{_ISH}", re.I),
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})\b{_ISH}", re.I),
     re.compile(rf"\b{_LEAD}(?:12\s+)?(?P<word>noon|midday|midnight)\b{_ISH}", re.I),
