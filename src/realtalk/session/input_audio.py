@@ -35,7 +35,7 @@ from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .prosody import final_drop_db
-from .turn_detection import TurnDetector
+from .turn_detection import TurnDetector, WhisperScores
 
 SAMPLE_RATE = 16_000
 """Rate of the session's internal input audio (what VAD and STT take)."""
@@ -321,14 +321,7 @@ class InputAudio:
                         self._drop_speech(spec[1])
                         return
                     self._measure_fade(spec[1])
-                    ended = self._turns.heard(
-                        spec[1],
-                        result.text,
-                        self.ms_total,
-                        result.no_speech_prob,
-                        log_prob=result.log_prob,
-                        full_stop=result.full_stop_prob,
-                    )
+                    ended = self._turns.heard(spec[1], result.text, self.ms_total, WhisperScores.of(result))
                     if ended is not None:
                         self._end_turn(ended.at_ms)
                     elif unbroken and self._on_early_transcript(result.text.strip()):
