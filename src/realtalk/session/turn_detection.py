@@ -69,9 +69,10 @@ SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
     # full_stop, sure_turn]
     "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
-    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more.
-    "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
-    "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more. Every
+    # other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth round).
+    "medium": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    "auto": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
