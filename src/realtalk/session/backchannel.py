@@ -102,9 +102,7 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     if speech_ms > MAX_BACKCHANNEL_MS:
         return False
     units = _WORD.findall(heard.text.lower())
-    if units and all(_CLOSED.fullmatch(u) for u in units):
-        if vowel_db is None:
-            return is_backchannel(heard.text)
+    if vowel_db is not None and units and all(_CLOSED.fullmatch(u) for u in units):
         return vowel_db <= OPEN_VOWEL_DB
     return is_backchannel(heard.text)
 
