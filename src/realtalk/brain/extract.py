@@ -102,13 +102,6 @@ def normalize(raw: str) -> str:
                   flags=re.IGNORECASE)  # fmt: skip
     text = _SPOKEN_NUMBER_HYPHEN.sub(r"\1 ", text)  # "nine-thirty", "oh-eight-hundred"
     text = _ORDINAL.sub(_ordinal_to_digits, text)
-    # "four-ish", "like nine-ish": about that hour.
-    text = re.sub(
-        r"\b(?:(?:like|about|around)\s+)?(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})-?ish\b",
-        r"around \1",
-        text,
-        flags=re.IGNORECASE,
-    )
     text = words_to_numbers(text)
     # "half two" is half past two (British), not a half of something.
     text = re.sub(
