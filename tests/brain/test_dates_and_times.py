@@ -127,6 +127,7 @@ def test_an_hour_without_am_or_pm_is_the_next_likely_one(said: str, now: datetim
         ("Tuesday week", MONDAY, "2026-12-08"),
         ("next Tuesday week", MONDAY, "2026-12-08"),
         ("Monday week", FRIDAY_EVENING, "2026-12-14"),
+        ("Monday fortnight", FRIDAY_EVENING, "2026-12-21"),
         ("Wednesday next week", MONDAY, "2026-12-09"),
         ("Monday next week", FRIDAY_EVENING, "2026-12-07"),
         ("the Tuesday after next", MONDAY, "2026-12-08"),
@@ -149,6 +150,8 @@ def test_weeks_and_fortnights(said: str, now: datetime, value: str) -> None:
         ("by the end of the year", MONDAY, "2026-12-31"),
         ("at the start of next month", MONDAY, "2026-12-01"),
         ("by the end of June", MONDAY, "2027-06-30"),
+        ("on the last day of next month", MONDAY, "2026-12-31"),
+        ("the first day of next month", MONDAY, "2026-12-01"),
         ("the 15th of next month", MONDAY, "2026-12-15"),
         ("the 31st", SATURDAY_MONTH_END, "2027-03-31"),  # February has none: March's
     ],

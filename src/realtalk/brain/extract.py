@@ -422,7 +422,7 @@ def _offset(match: re.Match[str], today: date) -> date:
 
 def _edge(match: re.Match[str], today: date) -> date:
     """ "the end of next month", "the start of next week", "the beginning of may"."""
-    which = "end" if match["edge"].lower() == "end" else "start"
+    which = "end" if match["edge"].lower().startswith(("end", "last")) else "start"
     period = match["period"].lower()
     if period in MONTHS:
         return calendar_words.month_edge(which, MONTHS.index(period) + 1, today)
@@ -430,8 +430,11 @@ def _edge(match: re.Match[str], today: date) -> date:
 
 
 def _week_after(match: re.Match[str], today: date) -> date:
-    """British "tuesday week", "tomorrow week", and "tuesday after next": a week after that day."""
-    return _base(match["base"], today) + timedelta(weeks=1)
+    """British "tuesday week", "monday fortnight", "tomorrow week", and "tuesday after next": a week
+    (or two) after that day."""
+    return _base(match["base"], today) + timedelta(
+        weeks=2 if match.group(0).lower().endswith("fortnight") else 1
+    )
 
 
 def _weekday(match: re.Match[str], today: date) -> date:
@@ -476,7 +479,7 @@ _MONTH_SAID = rf"{_MONTH}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
 _DAYS = [
     _Days(
         re.compile(
-            r"\b(?:(?:by|before|at|for|until|till)\s+)?(?:the\s+)?(?P<edge>end|start|beginning)\s+of\s+"
+            r"\b(?:(?:by|before|at|for|until|till)\s+)?(?:the\s+)?(?P<edge>end|start|beginning|(?:last|first)\s+day)\s+of\s+"
             rf"(?:the\s+|this\s+)?(?P<next>next\s+)?(?P<period>day|week|month|year|{_MONTH})\b",
             re.I,
         ),
@@ -500,7 +503,8 @@ _DAYS = [
     ),
     _Days(
         re.compile(
-            rf"\b(?:on\s+)?(?:next\s+|this\s+)?(?P<base>{_WEEKDAY_SAID}|tomorrow|today)\s+week\b", re.I
+            rf"\b(?:on\s+)?(?:next\s+|this\s+)?(?P<base>{_WEEKDAY_SAID}|tomorrow|today)\s+(?:week|fortnight)\b",
+            re.I,
         ),
         _week_after,
     ),
