@@ -201,6 +201,7 @@ def test_named_days_and_short_forms(said: str, now: datetime, value: str) -> Non
         "it weighs 2 and a half kilos",
         "we spent a quarter of 3 grand",
         "turn it up to 11",
+        "how about double seven one nine",  # a code said digit by digit
         "read the weekend papers",
     ],
 )
@@ -217,6 +218,7 @@ def test_words_that_name_no_day_or_time(said: str) -> None:
         ("move my 9am to 10", "2026-12-01T10:00:00"),
         ("move the 3 o'clock to 4", "2026-11-30T16:00:00"),
         ("book the 9 o'clock slot", "2026-12-01T09:00:00"),  # the only time said, though it names a slot
+        ("move my meeting with Sarah from 2 to 3", "2026-11-30T15:00:00"),
     ],
 )
 def test_a_day_or_time_that_names_a_thing_is_not_the_one_meant(said: str, value: str) -> None:

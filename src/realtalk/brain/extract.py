@@ -355,9 +355,9 @@ _TIME_PATTERNS = [
         re.I,
     ),
     # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day
-    # (not "3 to 1", a score or a range, nor "up to 11", a most).
+    # (not "3 to 1", a score or a range unless it is "from 2 to 3", nor "up to 11", a most).
     re.compile(
-        r"(?<!\d\s)(?<!\bup\s)\b(?:to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
+        r"(?<!\bup\s)\b(?P<move>to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
         r"(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
         re.I,
     ),
@@ -716,6 +716,13 @@ def _is_clock(text: str, match: re.Match[str]) -> bool:
     if groups.get("h") and int(groups["h"]) > 23:
         return False
     said = match.group(0).lower()
+    before = _around(text, match)[0]
+    if (
+        groups.get("move")
+        and re.search(r"\d\s+$", before)
+        and not re.search(r"\bfrom\s+\S+\s+$", before, re.I)
+    ):
+        return False
     if groups.get("rel"):
         minutes = groups["n"].lower()
         said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in said
@@ -729,7 +736,10 @@ def _is_clock(text: str, match: re.Match[str]) -> bool:
     bare = not any(groups.get(name) for name in ("ap", "word", "now", "zero", "hours")) and not re.search(
         ":|clock", said
     )
-    return not (bare and not said.startswith("at ") and _noun_after(_around(text, match)[1]))
+    after = _around(text, match)[1]
+    if bare and re.match(r"\s+\d", after):
+        return False  # "how about 7 7 1 9": digits said one by one, a code
+    return not (bare and not said.startswith("at ") and _noun_after(after))
 
 
 _WHEN_AFTER = re.compile(rf"\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|{_WEEKDAY_SAID})\b", re.I)
