@@ -86,10 +86,11 @@ def edge(which: str, period: str, following: bool, today: date) -> date:
 
 def month_edge(which: str, month: int, today: date) -> date:
     """The last (`which` "end") or first day of the named month, this year's unless it is over."""
-    first = date(today.year, month, 1)
-    last = add_months(first, 1) - timedelta(days=1)
-    if last < today:
-        first, last = first.replace(year=today.year + 1), last.replace(year=today.year + 1)
+    for year in (today.year, today.year + 1):
+        first = date(year, month, 1)
+        last = add_months(first, 1) - timedelta(days=1)
+        if last >= today:
+            break
     return last if which == "end" else first
 
 
