@@ -93,6 +93,7 @@ def test_ish_is_not_left_as_a_word_or_a_number() -> None:
         ("midnight tonight", MONDAY, "2026-12-01T00:00:00"),  # the midnight that ends the day
         ("Thursday arvo", MONDAY, "2026-12-03T15:00:00"),  # Australian afternoon
         ("Monday AM", MONDAY, "2026-12-07T09:00:00"),
+        ("tonite at 8", MONDAY, "2026-11-30T20:00:00"),
         ("Tuesday, am I free?", MONDAY, "2026-12-01"),  # "am" a verb here
         ("tomorrow @ 9", MONDAY, "2026-12-01T09:00:00"),
     ],
@@ -152,6 +153,8 @@ def test_weeks_and_fortnights(said: str, now: datetime, value: str) -> None:
         ("by the end of June", MONDAY, "2027-06-30"),
         ("on the last day of next month", MONDAY, "2026-12-31"),
         ("the first day of next month", MONDAY, "2026-12-01"),
+        ("the first Monday in January", MONDAY, "2027-01-04"),
+        ("the last Friday of the month", MONDAY, "2026-12-25"),  # November's has passed
         ("the 15th of next month", MONDAY, "2026-12-15"),
         ("the 31st", SATURDAY_MONTH_END, "2027-03-31"),  # February has none: March's
     ],

@@ -94,6 +94,16 @@ def month_edge(which: str, month: int, today: date) -> date:
     return last if which == "end" else first
 
 
+def nth_weekday(weekday: int, nth: int, month: date) -> date | None:
+    """The `nth` (1 to 5, or -1 for the last) such weekday of `month`'s month ("the first monday")."""
+    first = month.replace(day=1)
+    if nth < 0:
+        last = add_months(first, 1) - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
+    return day if day.month == first.month else None
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or that month's last day (31 January + 1 month = 28 February)."""
     year, month = divmod(day.month - 1 + months, 12)

@@ -39,8 +39,8 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december")  # fmt: skip
 _MONTH = "|".join(MONTHS)
 _DAYPARTS = {"morning": 9, "am": 9, "lunchtime": 12, "afternoon": 15, "arvo": 15, "pm": 15, "evening": 19,
-             "tonight": 20, "night": 21}  # fmt: skip
-_PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "night", "dinner", "supper", "pm"}
+             "tonight": 20, "tonite": 20, "night": 21}  # fmt: skip
+_PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "tonite", "night", "dinner", "supper", "pm"}
 _AM_HINTS = {"morning", "breakfast", "am"}
 # Words that are about when, never part of a place or a name.
 WHEN_WORDS = frozenset(
@@ -368,7 +368,7 @@ _TIME_PATTERNS = [
     ),
 ]
 _DAYPART = re.compile(
-    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|night|lunchtime|lunch\s+time|am|pm)\b"
+    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|tonite|night|lunchtime|lunch\s+time|am|pm)\b"
     r"|(?<!the\s)\b(?P<first>first\s+thing)(?:\s+in\s+the\s+morning)?\b",
     re.I,
 )
@@ -401,7 +401,7 @@ class _Days:
 def _base(word: str | None, today: date) -> date:
     """The day a count of days or weeks starts from: "tomorrow", "friday", otherwise today."""
     word = (word or "today").lower()
-    if word in ("today", "tonight", "now"):
+    if word in ("today", "tonight", "tonite", "now"):
         return today
     if word in ("tomorrow", "tmrw", "tmr"):
         return today + timedelta(days=1)
@@ -465,6 +465,23 @@ def _day_of_month(match: re.Match[str], today: date) -> date | None:
     return calendar_words.day_of_month(int(match["day"]), today, months_on)
 
 
+def _nth_weekday(match: re.Match[str], today: date) -> date | None:
+    """ "the first monday of next month", "the last friday in june": in that month, the next such
+    month's once it has passed ("the last friday of the month" said after it)."""
+    weekday = calendar_words.weekday_index(match["wd"])
+    nth = -1 if match["nth"].lower() == "last" else int(match["nth"][0])
+    first = today.replace(day=1)
+    if match["month"]:
+        named = first.replace(month=MONTHS.index(match["month"].lower()) + 1)
+        months = [named, named.replace(year=today.year + 1)]
+    elif match["which"].lower() == "next":
+        months = [calendar_words.add_months(first, 1)]
+    else:
+        months = [first, calendar_words.add_months(first, 1)]
+    days = (calendar_words.nth_weekday(weekday, nth, month) for month in months)
+    return next((day for day in days if day is not None and day >= today), None)
+
+
 def _weekend(match: re.Match[str], today: date) -> date:
     """The coming weekend's Saturday; "next weekend" said at the weekend is the one after it."""
     return calendar_words.weekend(today, following=bool(match["next"]) and today.weekday() >= 5)
@@ -513,6 +530,14 @@ _DAYS = [
     ),
     _Days(
         re.compile(
+            rf"\b(?:on\s+)?the\s+(?P<nth>[1-5](?:st|nd|rd|th)|last)\s+(?P<wd>{_WEEKDAY_SAID})\s+(?:of|in)\s+"
+            rf"(?:(?P<month>{_MONTH})|(?P<which>next|this|the)\s+month)\b",
+            re.I,
+        ),
+        _nth_weekday,
+    ),
+    _Days(
+        re.compile(
             rf"\b(?:in|within)\s+(?P<n>{_AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\b(?:'?s?\s+time\b)?",
             re.I,
         ),
@@ -527,7 +552,7 @@ _DAYS = [
         _offset,
     ),
     _Days(
-        re.compile(r"\b(?P<base>today|tonight|tomorrow|tmrw|tmr|yesterday)\b", re.I),
+        re.compile(r"\b(?P<base>today|tonight|tonite|tomorrow|tmrw|tmr|yesterday)\b", re.I),
         lambda match, today: _base(match["base"], today),
     ),
     _Days(
@@ -765,7 +790,7 @@ def _is_daypart(text: str, match: re.Match[str]) -> bool:
     if part in ("am", "pm"):  # "monday am": a morning only when a day is named before it
         named_day = _DAY_BEFORE.search(before) is not None and not before.rstrip()[-1:].isdigit()
         return named_day and not re.match(r"\s+i\b", after, re.I)  # not "tuesday, am i free?"
-    if match["lead"] or part == "tonight" or _DAY_BEFORE.search(before):
+    if match["lead"] or part in ("tonight", "tonite") or _DAY_BEFORE.search(before):
         return True
     if re.search(r"\b(?:good|last)\s+$", before, re.I):
         return False
