@@ -738,33 +738,34 @@ def _noun_after(after: str) -> bool:
 def _is_clock(text: str, match: re.Match[str]) -> bool:
     """Whether a clock-like match is a time: "3 to 1" is a score and "by 2 votes" a margin."""
     groups = match.groupdict()
+    said = match.group(0).lower()
+    before, after = _around(text, match)
     if groups.get("h") and int(groups["h"]) > 23:
         return False
-    said = match.group(0).lower()
-    before = _around(text, match)[0]
     if (
         groups.get("move")
         and re.search(r"\d\s+$", before)
         and not re.search(r"\bfrom\s+\S+\s+$", before, re.I)
     ):
+        return False  # "3 to 1", "20 to 30 plates": a score or a range, unless "from 2 to 3"
+    if groups.get("rel") and not _minutes_to_an_hour(text, match):
         return False
-    if groups.get("rel"):
-        minutes = groups["n"].lower()
-        said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in said
-        if not said_minutes or not 1 <= int(groups["h"] or 12) <= 12:
-            return False
-        relation = groups["rel"].lower()
-        if relation == "of" and minutes == "half":
-            return False
-        if ((minutes.isdigit() and relation == "to") or relation == "of") and not _said_as_clock(text, match):
-            return False  # "5 to 2" is a score or a range, "a quarter of 3" a share, unless said as a time
     bare = not any(groups.get(name) for name in ("ap", "word", "now", "zero", "hours")) and not re.search(
         ":|clock", said
     )
-    after = _around(text, match)[1]
     if bare and re.match(r"\s+\d", after):
         return False  # "how about 7 7 1 9": digits said one by one, a code
     return not (bare and not said.startswith("at ") and _noun_after(after))
+
+
+def _minutes_to_an_hour(text: str, match: re.Match[str]) -> bool:
+    """Whether "N past/to/of H" is a time: minutes people say (5, 10, quarter, half) to an hour, and
+    for "N to H" or "quarter of H" something that says it is a time ("5 to 2" may be a score)."""
+    minutes, relation = match["n"].lower(), match["rel"].lower()
+    said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in match.group(0)
+    if not said_minutes or not 1 <= int(match["h"] or 12) <= 12 or (relation == "of" and minutes == "half"):
+        return False
+    return not ((minutes.isdigit() and relation == "to") or relation == "of") or _said_as_clock(text, match)
 
 
 _WHEN_AFTER = re.compile(rf"\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|{_WEEKDAY_SAID})\b", re.I)
