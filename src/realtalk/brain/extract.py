@@ -102,7 +102,18 @@ def normalize(raw: str) -> str:
                   flags=re.IGNORECASE)  # fmt: skip
     text = _SPOKEN_NUMBER_HYPHEN.sub(r"\1 ", text)  # "nine-thirty", "oh-eight-hundred"
     text = _ORDINAL.sub(_ordinal_to_digits, text)
+    # "four-ish", "like nine-ish": about that hour.
+    text = re.sub(
+        r"\b(?:(?:like|about|around)\s+)?(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})-?ish\b",
+        r"around \1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = words_to_numbers(text)
+    # "half two" is half past two (British), not a half of something.
+    text = re.sub(
+        r"\bhalf\s+(?=(?:1[0-2]|[1-9])\b(?!\s*(?:[a-z]+s\b|%|an?\b)))", "half past ", text, flags=re.I
+    )
     # Speech recognisers write "four thousand two hundred and twelve" as "4,200 and 12".
     text = re.sub(r"\b(\d*[1-9]00) and (\d{1,2})\b", lambda m: str(int(m[1]) + int(m[2])), text)
     text = re.sub(

@@ -78,7 +78,7 @@ _PREFACE = re.compile(
 # "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
 # words after the marker take the place of the phrase they repair: the one after the last preposition.
 _REPAIR = re.compile(
-    r"\s*[,;]\s*(?:no\s*,|no\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b"
+    r"\s*[,;]\s*(?:no\s*,|no\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b|sorry\s*,"
     r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
     r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
     re.I,
@@ -198,7 +198,8 @@ def request(text: str) -> str:
         content = pronoun.group("content")
         obliged = _OBLIGED.match(content)
         text = f"add {content[obliged.end() :].strip()}" if obliged else f"{pronoun.group('verb')} {content}"
-    text = _WONDER.sub("", text)
+    unframed = _WONDER.sub("", text)
+    text = unframed.rstrip(" ?") if unframed != text else text  # the frame made a request a question
     text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
     text = _TO_BE_DONE.sub("is due", text)
     instead = _INSTEAD.match(text)
