@@ -102,13 +102,6 @@ def normalize(raw: str) -> str:
                   flags=re.IGNORECASE)  # fmt: skip
     text = _SPOKEN_NUMBER_HYPHEN.sub(r"\1 ", text)  # "nine-thirty", "oh-eight-hundred"
     text = _ORDINAL.sub(_ordinal_to_digits, text)
-    # "four-ish", "like nine-ish": about that hour.
-    text = re.sub(
-        r"\b(?:(?:like|about|around)\s+)?(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})-?ish\b",
-        r"around \1",
-        text,
-        flags=re.IGNORECASE,
-    )
     text = words_to_numbers(text)
     # "half two" is half past two (British), not a half of something.
     text = re.sub(
@@ -336,7 +329,9 @@ _TIME_PATTERNS = [
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})\s+o'?clock\b{_ISH}", re.I),
     # British "half two" is 2:30 (where "half past one" would be 1:30).
     re.compile(rf"\b{_LEAD}(?P<half>half)\s+(?P<h>\d{{1,2}})\b{_ISH}{_NOT_AN_AMOUNT}", re.I),
-    re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?\s+ish\b", re.I),
+    re.compile(
+        rf"\b{_LEAD}(?:like\s+)?(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?\s+ish\b", re.I
+    ),  # "like nine-ish"
     re.compile(
         rf"\b(?:at|by|before|around|about|say)\s+{_LEAD}(?P<h>\d{{1,2}})(?:\s+(?P<m>\d{{2}}))?(?:\s+o'?clock)?\b{_ISH}"
         rf"(?!\s*(?:people|persons|guests|degrees|dollars|euros|items)){_NOT_AN_AMOUNT}",
