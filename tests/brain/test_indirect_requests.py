@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from realtalk.brain import extract, phrasing
 from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, HELD_EVENTS
@@ -39,6 +41,25 @@ def test_a_step_from_where_a_thing_stands_reads_it_first_then_makes_the_change()
         "set_bug_severity",
         {"bug": "the export", "severity": "major"},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "heard_unsure"),
+    [("lower the severity of the export bug", True),  # the words themselves may be misheard
+     ("lower the severity of the expert bug", False)],  # words that only sound like a held bug
+)  # fmt: skip
+def test_a_change_after_its_look_up_is_not_made_on_words_it_is_unsure_of(
+    text: str, heard_unsure: bool
+) -> None:
+    request = Message("user", text, heard_unsure=heard_unsure)
+    first = reply(None, tools=[*BUGS, GET_BUG], history=[request], known=HELD_BUGS)
+    call = first[0]
+    assert isinstance(call, ToolCall) and call.name == "get_bug"
+    result = {"message": "Export times out is open, critical severity.", "title": "Export times out"}
+    history = [request, Message("assistant", tool_calls=(call,)), _result(call, result)]
+    events = reply(None, tools=[*BUGS, GET_BUG], history=history, known=HELD_BUGS)
+    assert not any(isinstance(e, ToolCall) for e in events)
+    assert said(events) == result["message"]
 
 
 def test_a_move_by_an_amount_reads_the_moment_first() -> None:

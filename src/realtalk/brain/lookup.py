@@ -39,6 +39,10 @@ def continued(turn: Turn) -> list[BrainEvent] | None:
     choice = now_known.route(text)
     if not isinstance(choice, tuple) or not intent.writes(choice[0]):
         return None
+    if messages[at].heard_unsure or now_known.unsure(*choice) is not None:
+        # A change on words heard unsurely, or on a thing they only sound like, is asked about before
+        # it is made (`Turn._act`); here the result is spoken, and the change said again is asked.
+        return None
     return replies.act(*choice)  # what the look-up did not tell is asked for
 
 
