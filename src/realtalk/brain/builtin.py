@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from . import (
     dialogue,
     entities,
     extract,
+    follow_up,
     held,
     images,
     intent,
@@ -43,12 +43,10 @@ from . import (
     semantic,
     several,
     small_talk,
-    validation,
 )
 from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
 
-_BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
 _MAX_QUESTION_ROUNDS = 4
 
 
@@ -140,7 +138,7 @@ class Turn:
         meant = self._meant(text)
         if meant is not None:
             return meant
-        followed = self._follow_up(text)
+        followed = follow_up.answer(self, text)
         if followed is not None:
             return followed
         if intent.refuses_writing(text):
@@ -326,99 +324,6 @@ class Turn:
                 filled = arguments.fill_answer(tool, asked, turns[i + 1].content, filled.arguments, self.now)
         return None
 
-    def _follow_up(self, text: str) -> list[BrainEvent] | None:
-        """An answer to what the last action asked or did: "yes", "no", "the other one", "another".
-
-        Its calls are built from a result's values, so they are checked against the schema too."""
-        events = self._follow_up_events(text)
-        if events is None or self.last is None:
-            return events
-        schemas = {t.name: t.parameters for t in self.tools}  # a follow-up may call another tool
-        calls = [e for e in events if isinstance(e, ToolCall)]
-        if any(
-            validation.call_problem(schemas.get(c.name, self.last.tool.parameters), json.loads(c.arguments))
-            for c in calls
-        ):
-            return replies.say("Sorry, I'm not sure which one you mean. Could you say its name?")
-        return events
-
-    def _follow_up_events(self, text: str) -> list[BrainEvent] | None:
-        last = self.last
-        if last is None:
-            return None
-        entity = held.entity_param(last)
-        others = [a for a in last.alternatives() if entity is None or a != last.entity(entity)]
-        confirm = dialogue.confirmation_param(last.tool)
-        pending = last.asked and confirm is not None and not last.arguments.get(confirm)
-        undo = last.undo()
-        if dialogue.asks_undo(text):
-            return (
-                [replies.call(last.tool, undo)]
-                if undo
-                else replies.say("Sorry, I can't undo that. Anything else?")
-            )
-        renamed = self._renamed(text, last, entity)
-        if renamed is not None:
-            return renamed
-        shifted = moves.shifted(self.tools, text, last, entity, self.now)
-        if shifted is not None:
-            return shifted
-        instead = dialogue.meant_instead(text) or self._held_instead(text, last, entity)
-        if instead is not None and entity is not None:
-            amended = self._amend(instead, corrects=True)  # "I meant 5 pm": a value, not another thing
-            if amended is not None:
-                return amended
-            renaming = held.renamer(self.tools, entity) if intent.creates(last.tool) and not undo else None
-            if renaming is not None:  # "sorry, I meant almond milk" after adding oat milk: its new words
-                tool, which, words = renaming
-                return [replies.call(tool, {which: last.entity(entity), words: instead})]
-            calls = [replies.call(last.tool, undo)] if undo and not pending else []
-            return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
-        also = dialogue.also_for(text)
-        if also is not None and entity is not None:  # "and the dentist one too": the same for another
-            return [
-                replies.call(
-                    last.tool, {**({} if intent.creates(last.tool) else last.arguments), entity: also}
-                )
-            ]
-        if dialogue.means_other(text) and others and entity is not None:
-            calls = [replies.call(last.tool, undo)] if undo and not pending else []
-            return [*calls, replies.call(last.tool, {**last.arguments, entity: others[0]})]
-        if pending and confirm is not None:
-            if dialogue.says_yes(text):
-                exact = {entity: last.entity(entity)} if entity is not None else {}
-                return [replies.call(last.tool, {**last.arguments, **exact, confirm: True})]
-            if dialogue.says_no(text):
-                return replies.say("Okay, I'll leave it as it is. Anything else?")
-            named = self._named_among(text, [last.entity(entity), *others] if entity is not None else [])
-            if (
-                named is not None and entity is not None
-            ):  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
-                return [replies.call(last.tool, {**last.arguments, entity: named})]
-        rest = dialogue.correction(text)
-        if rest is not None and _BARE_HOUR.match(extract.words_to_numbers(rest)):
-            rest = f"at {extract.words_to_numbers(rest)}"  # "no, 6" after a time: the hour
-        amended = self._amend(rest or text, corrects=rest is not None) if not pending else None
-        if amended is not None:
-            return amended
-        required = [p for p in arguments.params_of(last.tool) if p.required]
-        if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
-            return [replies.call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
-        return None
-
-    def _renamed(self, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
-        """ "No wait, call it clean up the wiki": new words for the thing just named or created, given
-        to the tool that takes a thing's new words (the last one again, when it was that tool)."""
-        words = dialogue.new_words(dialogue.correction(text) or text)
-        value = last.entity(entity) if entity is not None else None
-        renaming = held.renamer(self.tools, entity) if words is not None and entity is not None else None
-        if words is None or value is None or renaming is None:
-            return None
-        tool, which, new = renaming
-        if tool.name == last.tool.name:
-            return [replies.call(tool, {**last.arguments, new: words})]
-        return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
-
     def _reworded(self, text: str) -> list[BrainEvent] | None:
         """ "Change the parcel one so it says ...": the thing's new words, by the tool that renames."""
         said = dialogue.reworded(text)
@@ -431,60 +336,7 @@ class Turn:
         name = match.name if match is not None and match.sure else thing
         return self._act(tool, arguments.Filled({which: name, new: words}))
 
-    def _named_among(self, text: str, names: Sequence[str | None]) -> str | None:
-        """The one of `names` (a thing asked about, its alternatives) that words alone name: no verb
-        of a tool, only the thing's own words ("Uncle Tom.", "the plumber one")."""
-        options = [n for n in names if n]
-        if not options or routing.starts_with_a_verb_of(self.tools, text) or intent.is_question(text):
-            return None
-        match = entities.closest(text, options)
-        tied = entities.tied(text, options)
-        return match.name if match is not None and match.sure and not tied else None
-
-    def _held_instead(self, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
-        """ "No, the plumber": after a lead-in that says the last thing was the wrong one, words
-        that name another held thing are the one meant."""
-        named = dialogue.named_after_wrong(text)
-        value = last.entity(entity) if entity is not None else None
-        if named is None or value is None or not entities.held(named, self.request.known):
-            return None
-        return None if entities.held(named, [value]) else named
-
-    def _amend(self, text: str, corrects: bool) -> list[BrainEvent] | None:
-        """A correction of the last change, or values that go on with it ("no, make it Thursday",
-        "actually high priority", "I meant 5 pm", "tomorrow at 7" after adding): the same change made
-        again with the values the words give (a time alone keeps the day); for a thing just created,
-        the one tool that sets those values on it. Values alone go on with it; other words only after
-        a correction's lead-in ("no", "actually") that could not be a new request."""
-        last = self.last
-        entity = held.entity_param(last) if last is not None else None
-        if last is None or entity is None or intent.is_question(text):
-            return None  # a question never writes
-        if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
-            return None  # after a listing, values go on with no one thing
-        if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(self.tools, text)):
-            return None  # a request of its own
-        value = last.entity(entity)
-        if not intent.creates(last.tool):
-            filled = arguments.fill(last.tool, text, self.now)
-            given = {
-                p.name: filled.arguments[p.name]
-                for p in arguments.params_of(last.tool)
-                if p.name != entity and p.name in filled.arguments and p.kind in arguments.TYPED_KINDS
-            }
-            if given:
-                kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in given.items()}
-                again = Filled({**last.arguments, entity: value, **kept})
-                return replies.act(last.tool, self._settled(last.tool, again, text, value))
-        changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
-        found = held.by_reference(changers, text, self.now, entity)
-        if found is None:
-            return None
-        tool, filled = found
-        kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
-        return replies.act(tool, self._settled(tool, Filled({**kept, entity: value}), text, value))
-
-    def _settled(self, tool: ToolSpec, filled: Filled, text: str, thing: str | None) -> Filled:
+    def settled(self, tool: ToolSpec, filled: Filled, text: str, thing: str | None) -> Filled:
         """`relative.settle` in this conversation: a step along a scale from where the thing stands."""
         return relative.settle(tool, filled, text, self.now, self.messages, self.tools, thing)
 
@@ -613,7 +465,7 @@ class Turn:
         last = self.last
         entity = held.entity_param(last) if last is not None else None
         last_thing = last.entity(entity) if last is not None and entity is not None else None
-        settled = self._settled(tool, filled, text, last_thing)
+        settled = self.settled(tool, filled, text, last_thing)
         dropped = [p for p in settled.missing if p.name in filled.arguments]
         if dropped:  # "lower the priority of the yoga class": where it stands now is read first
             return lookup.look_up(self, tool, settled.arguments.get(name or "")) or (tool, settled)

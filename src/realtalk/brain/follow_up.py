@@ -1,0 +1,180 @@
+"""Answers to what the last action asked or did: "yes" and "no" to its question, "the other one",
+"another", "I meant almond milk", "no, make it Thursday", "and the dentist one too", "push it back an
+hour", "call it clean up the wiki". Each is worked out from the last tool call and its result
+(`dialogue.LastAction`), and its calls are checked against the schema like any other."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from . import (
+    arguments,
+    dialogue,
+    entities,
+    extract,
+    held,
+    intent,
+    lexicon,
+    moves,
+    replies,
+    routing,
+    validation,
+)
+from .arguments import Filled
+from .base import BrainEvent, ToolCall
+
+if TYPE_CHECKING:
+    from .builtin import Turn
+
+_BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
+
+
+def answer(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """An answer to what the last action asked or did: "yes", "no", "the other one", "another".
+
+    Its calls are built from a result's values, so they are checked against the schema too."""
+    events = _events(turn, text)
+    if events is None or turn.last is None:
+        return events
+    schemas = {t.name: t.parameters for t in turn.tools}  # a follow-up may call another tool
+    calls = [e for e in events if isinstance(e, ToolCall)]
+    if any(
+        validation.call_problem(schemas.get(c.name, turn.last.tool.parameters), json.loads(c.arguments))
+        for c in calls
+    ):
+        return replies.say("Sorry, I'm not sure which one you mean. Could you say its name?")
+    return events
+
+
+def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
+    last = turn.last
+    if last is None:
+        return None
+    entity = held.entity_param(last)
+    others = [a for a in last.alternatives() if entity is None or a != last.entity(entity)]
+    confirm = dialogue.confirmation_param(last.tool)
+    pending = last.asked and confirm is not None and not last.arguments.get(confirm)
+    undo = last.undo()
+    if dialogue.asks_undo(text):
+        return (
+            [replies.call(last.tool, undo)]
+            if undo
+            else replies.say("Sorry, I can't undo that. Anything else?")
+        )
+    renamed = _renamed(turn, text, last, entity)
+    if renamed is not None:
+        return renamed
+    shifted = moves.shifted(turn.tools, text, last, entity, turn.now)
+    if shifted is not None:
+        return shifted
+    instead = dialogue.meant_instead(text) or _held_instead(turn, text, last, entity)
+    if instead is not None and entity is not None:
+        amended = _amend(turn, instead, corrects=True)  # "I meant 5 pm": a value, not another thing
+        if amended is not None:
+            return amended
+        renaming = held.renamer(turn.tools, entity) if intent.creates(last.tool) and not undo else None
+        if renaming is not None:  # "sorry, I meant almond milk" after adding oat milk: its new words
+            tool, which, words = renaming
+            return [replies.call(tool, {which: last.entity(entity), words: instead})]
+        calls = [replies.call(last.tool, undo)] if undo and not pending else []
+        return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
+    also = dialogue.also_for(text)
+    if also is not None and entity is not None:  # "and the dentist one too": the same for another
+        return [
+            replies.call(last.tool, {**({} if intent.creates(last.tool) else last.arguments), entity: also})
+        ]
+    if dialogue.means_other(text) and others and entity is not None:
+        calls = [replies.call(last.tool, undo)] if undo and not pending else []
+        return [*calls, replies.call(last.tool, {**last.arguments, entity: others[0]})]
+    if pending and confirm is not None:
+        if dialogue.says_yes(text):
+            exact = {entity: last.entity(entity)} if entity is not None else {}
+            return [replies.call(last.tool, {**last.arguments, **exact, confirm: True})]
+        if dialogue.says_no(text):
+            return replies.say("Okay, I'll leave it as it is. Anything else?")
+        named = _named_among(turn, text, [last.entity(entity), *others] if entity is not None else [])
+        if named is not None and entity is not None:  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
+            return [replies.call(last.tool, {**last.arguments, entity: named})]
+    rest = dialogue.correction(text)
+    if rest is not None and _BARE_HOUR.match(extract.words_to_numbers(rest)):
+        rest = f"at {extract.words_to_numbers(rest)}"  # "no, 6" after a time: the hour
+    amended = _amend(turn, rest or text, corrects=rest is not None) if not pending else None
+    if amended is not None:
+        return amended
+    required = [p for p in arguments.params_of(last.tool) if p.required]
+    if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
+        return [replies.call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
+    return None
+
+
+def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
+    """ "No wait, call it clean up the wiki": new words for the thing just named or created, given
+    to the tool that takes a thing's new words (the last one again, when it was that tool)."""
+    words = dialogue.new_words(dialogue.correction(text) or text)
+    value = last.entity(entity) if entity is not None else None
+    renaming = held.renamer(turn.tools, entity) if words is not None and entity is not None else None
+    if words is None or value is None or renaming is None:
+        return None
+    tool, which, new = renaming
+    if tool.name == last.tool.name:
+        return [replies.call(tool, {**last.arguments, new: words})]
+    return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
+
+
+def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:
+    """The one of `names` (a thing asked about, its alternatives) that words alone name: no verb
+    of a tool, only the thing's own words ("Uncle Tom.", "the plumber one")."""
+    options = [n for n in names if n]
+    if not options or routing.starts_with_a_verb_of(turn.tools, text) or intent.is_question(text):
+        return None
+    match = entities.closest(text, options)
+    tied = entities.tied(text, options)
+    return match.name if match is not None and match.sure and not tied else None
+
+
+def _held_instead(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
+    """ "No, the plumber": after a lead-in that says the last thing was the wrong one, words
+    that name another held thing are the one meant."""
+    named = dialogue.named_after_wrong(text)
+    value = last.entity(entity) if entity is not None else None
+    if named is None or value is None or not entities.held(named, turn.request.known):
+        return None
+    return None if entities.held(named, [value]) else named
+
+
+def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
+    """A correction of the last change, or values that go on with it ("no, make it Thursday",
+    "actually high priority", "I meant 5 pm", "tomorrow at 7" after adding): the same change made
+    again with the values the words give (a time alone keeps the day); for a thing just created,
+    the one tool that sets those values on it. Values alone go on with it; other words only after
+    a correction's lead-in ("no", "actually") that could not be a new request."""
+    last = turn.last
+    entity = held.entity_param(last) if last is not None else None
+    if last is None or entity is None or intent.is_question(text):
+        return None  # a question never writes
+    if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
+        return None  # after a listing, values go on with no one thing
+    if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(turn.tools, text)):
+        return None  # a request of its own
+    value = last.entity(entity)
+    if not intent.creates(last.tool):
+        filled = arguments.fill(last.tool, text, turn.now)
+        given = {
+            p.name: filled.arguments[p.name]
+            for p in arguments.params_of(last.tool)
+            if p.name != entity and p.name in filled.arguments and p.kind in arguments.TYPED_KINDS
+        }
+        if given:
+            kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in given.items()}
+            again = Filled({**last.arguments, entity: value, **kept})
+            return replies.act(last.tool, turn.settled(last.tool, again, text, value))
+    changers = [t for t in turn.tools if intent.writes(t) and not intent.creates(t)]
+    found = held.by_reference(changers, text, turn.now, entity)
+    if found is None:
+        return None
+    tool, filled = found
+    kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
+    return replies.act(tool, turn.settled(tool, Filled({**kept, entity: value}), text, value))
