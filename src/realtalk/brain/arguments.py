@@ -195,6 +195,8 @@ def _kind(name: str, spec: dict[str, Any]) -> str:
         return "code" if kind == "integer" and name_words & {"pin", "code", "otp", "zip"} else "number"
     if kind not in (None, "string"):
         return "unsupported"  # objects: too structured to fill from words
+    if validation.digits_only(spec):
+        return "code"  # a pattern of digits ("^[0-9]{3}$"), whatever the parameter is called
     for words in (name_words, description_words):
         found = _when_kind(words) or next((k for k, hints in _HINTS if words & hints), None)
         if found:
@@ -347,7 +349,7 @@ def _value(
             found = found and Found(found.value, ((0, len(utterance.text)),))
         return _take(utterance, found, param)
     if kind == "code":
-        digits = validation.stated_digits(str(param.spec.get("description", ""))) is not None
+        digits = validation.digits_only(param.spec)
         value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3, digits=digits), param)
         if value is not None and param.spec.get("type") == "integer":
             return int(value) if value.isdigit() else None

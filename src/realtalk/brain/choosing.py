@@ -215,17 +215,19 @@ def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
     """The one tool that takes a code, when the words are mostly digits ("4 8 2 1", "482 ion"): a bare
     value of a kind only one tool takes asks for that tool."""
     takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
-    words = lexicon.tokens(extract.normalize(text))
-    digits = [w for w in words if w.isdigit()]
-    if len(takers) != 1 or not digits:
+    if len(takers) != 1:
         return None
     # "I reckon the first digit is a three", "it starts with a six": a longer sentence that places
     # digits in a code, or names the code's own words, gives part of one (and it is asked for).
     hints = {h for p in arguments.params_of(takers[0]) if p.kind == "code" for h in p.hints}
-    placed = _PLACES_DIGITS.search(text) or hints & {lexicon.stem(w) for w in words}
-    if len(words) > 2 * len(digits) + 4 and not placed:
-        return None
-    return takers[0], arguments.fill(takers[0], text, now)
+    # "Could it be 1962? That's the year I was married.": the sentence that holds the digits counts.
+    for sentence in re.split(r"(?<=[.?!;])\s+", text):
+        words = lexicon.tokens(extract.normalize(sentence))
+        digits = [w for w in words if w.isdigit()]
+        placed = _PLACES_DIGITS.search(sentence) or hints & {lexicon.stem(w) for w in words}
+        if digits and (len(words) <= 2 * len(digits) + 4 or placed):
+            return takers[0], arguments.fill(takers[0], text, now)
+    return None
 
 
 _PLACES_DIGITS = re.compile(

@@ -24,18 +24,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from . import arguments, extract, results
+from . import arguments, extract, results, yes_no
 from .base import Message, ToolCall, ToolSpec
 
-_YES = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|confirm(?:ed)?|absolutely|definitely|of\s+course"
-    r"|go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|that's\s+right|that\s+one)\b(?!\s+(?:the\s+)?other)",
-    re.I,
-)
-_NO = re.compile(
-    r"^\W*(?:no|nope|nah|don't|do\s+not|cancel|stop|wait|never\s*mind|leave\s+it|keep\s+it|not\s+(?:that|now))\b",
-    re.I,
-)
 _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
@@ -172,11 +163,11 @@ def confirmation_param(tool: ToolSpec) -> str | None:
 
 
 def says_yes(text: str) -> bool:
-    return bool(_YES.search(text)) and not _NO.search(text)
+    return yes_no.answer(text) is True
 
 
 def says_no(text: str) -> bool:
-    return bool(_NO.search(text))
+    return yes_no.answer(text) is False
 
 
 def means_other(text: str) -> bool:

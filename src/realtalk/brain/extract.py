@@ -27,6 +27,7 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS}
+_DIGIT_WORDS = "|".join([*_UNITS, "oh"])
 # "the blue one", "which one": a pronoun, not the number 1.
 _BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no", "another", "other",
                        "last", "next", "some", "a", "big", "small", "new", "old", "same"}  # fmt: skip
@@ -84,6 +85,8 @@ def normalize(raw: str) -> str:
     # "twenty-five", "to-do" come apart; other hyphenated words stay as said ("check-up").
     text = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|to)-(?=[^\W\d])", r"\1 ", text,
                   flags=re.IGNORECASE)  # fmt: skip
+    # "nine-zero-zero-one": digits said one by one, joined as one word.
+    text = re.sub(rf"\b({_DIGIT_WORDS})-(?=(?:{_DIGIT_WORDS})\b)", r"\1 ", text, flags=re.IGNORECASE)
     text = _ORDINAL.sub(_ordinal_to_digits, text)
     text = words_to_numbers(text)
     # Speech recognisers write "four thousand two hundred and twelve" as "4,200 and 12".
@@ -246,13 +249,15 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     best: list[tuple[str, int, int]] = []
     run: list[tuple[str, int, int]] = []
     matches = [*re.finditer(r"\S+", utterance.text), None]
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
+    for at, (match, following) in enumerate(zip(matches, [*matches[1:], None], strict=True)):
         word = "" if match is None else match.group(0)
         if digits and word.lower() in _SOUNDS_LIKE_A_DIGIT and _one_digit(run, following):
             word = _SOUNDS_LIKE_A_DIGIT[word.lower()]  # between digits said one by one: a digit misheard
         if match is not None and token.fullmatch(word) and utterance.free(match.start(), match.end()):
             run.append((word, match.start(), match.end()))
             continue
+        if digits and run and _bridges(matches[at:]):
+            continue  # "triple 7, then 2", "8 and 1": the code goes on after the word
         if _code_value(run) and len(_code_value(run)) > len(_code_value(best)):
             best = run
         run = []
@@ -260,6 +265,19 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     if len(value) < min_length:
         return None
     return Found(value, ((best[0][1], best[-1][2]),))
+
+
+_BRIDGE = frozenset({"then", "and", "followed", "by", "next", "after", "that"})
+
+
+def _bridges(rest: Sequence[re.Match[str] | None]) -> bool:
+    """Whether the words from here on are words that link digits ("and then", "followed by") and
+    then a digit."""
+    for match in rest:
+        word = "" if match is None else match.group(0).lower()
+        if word not in _BRIDGE:
+            return _DIGITS_TOKEN.fullmatch(word) is not None and match is not rest[0]
+    return False
 
 
 def _one_digit(run: list[tuple[str, int, int]], following: re.Match[str] | None) -> bool:

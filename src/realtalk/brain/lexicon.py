@@ -208,7 +208,7 @@ def name_words(name: str) -> list[str]:
 
 
 _ABBREVIATIONS = {"lat": "latitude", "lng": "longitude", "lon": "longitude", "qty": "quantity",
-                  "num": "number", "id": "ID", "dob": "date of birth", "addr": "address",
+                  "num": "number", "id": "ID", "pin": "PIN", "dob": "date of birth", "addr": "address",
                   "tz": "time zone", "temp": "temperature", "msg": "message", "desc": "description",
                   "url": "link", "pct": "percent"}  # fmt: skip
 

@@ -1,0 +1,77 @@
+"""Codes of a stated length (a PIN, "the 4-digit code"): said in parts over several turns, and
+questions about how long they are.
+
+"The first two are eight and one." ... "And then four, oh.": each part alone is too short for the
+code, together they are the code. "How many numbers is the code?" is answered from the schema (a
+description that states the digits, a pattern, or equal minimum and maximum lengths), never by
+asking for the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from . import arguments, extract, intent, lexicon, validation
+from .arguments import Param
+from .base import ToolSpec
+
+_HOW_LONG = re.compile(
+    r"\bhow\s+(?:many\s+(?:digits?|numbers?|characters?|letters?|figures?)|long)\b"
+    r"|\b(?:number|count)\s+of\s+(?:digits?|numbers?|characters?)\b",
+    re.I,
+)
+
+
+def length(param: Param) -> tuple[int, str] | None:
+    """How many characters the parameter's schema asks for, and what they are ("digits"), when it
+    states a number."""
+    digits = validation.digit_count(param.spec)
+    if digits is not None:
+        return digits, "digits"
+    low, high = param.spec.get("minLength"), param.spec.get("maxLength")
+    return (low, "characters") if isinstance(low, int) and low == high else None
+
+
+def joined(param: Param, said: Sequence[str], now: datetime) -> str | None:
+    """The code the last few utterances give together (oldest first; the last is the answer to our
+    question), when the answer alone is too short and with the parts before it is just long enough."""
+    size = length(param)
+    if param.kind != "code" or size is None or not said:
+        return None
+    needed = size[0]
+    parts = [extract.code(extract.Utterance(s, now), min_length=1, digits=True) for s in said]
+    digits = [str(p.value) if p is not None else "" for p in parts]
+    if not digits[-1] or len(digits[-1]) >= needed:
+        return None
+    code = ""
+    for part in reversed(digits):
+        code = part + code
+        if len(code) >= needed:
+            break
+    fits = len(code) == needed and validation.problem(param.spec, code) is None
+    return code if fits else None
+
+
+def length_answer(tools: Sequence[ToolSpec], text: str) -> str | None:
+    """ "How many digits is the code?", "how many numbers do I need?": how long the code a tool takes
+    is, when a question asks it and names the code by its parameter's words, or asks for digits and
+    only one code has a length ("how long" alone may ask about time)."""
+    found = _HOW_LONG.search(text) if intent.is_question(text) else None
+    if found is None:
+        return None
+    words = {lexicon.stem(w) for w in lexicon.tokens(text)}
+    sized = [
+        (param, size)
+        for tool in tools
+        for param in arguments.params_of(tool)
+        if param.kind == "code" and (size := length(param)) is not None
+    ]
+    named = [(p, s) for p, s in sized if p.words & words]
+    if not named and found.group(0).lower().split()[-1] != "long" and len(sized) == 1:
+        named = sized
+    if not named:
+        return None
+    param, (count, unit) = named[0]
+    return f"The {lexicon.humanize(param.name)} has {count} {unit}."

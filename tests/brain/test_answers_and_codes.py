@@ -1,0 +1,112 @@
+"""Yes and no said any way, and codes said in parts, on tools the apps don't have: a subscription
+that asks before it is cancelled, a safe with a 6-digit PIN, a locker whose combination is a
+pattern, a parcel locker with a fixed-length code."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtalk.brain import yes_no
+from realtalk.brain.base import Message
+from tests.brain.test_dialogue import after
+from tests.brain.toolbox import called, reply, said, tool
+
+SUBSCRIPTIONS = [
+    tool(
+        "cancel_subscription",
+        "Cancel a subscription; asks the user to confirm first.",
+        ["service"],
+        service={"type": "string", "description": "which subscription, by its name"},
+        confirm={"type": "boolean", "description": "true once the user has agreed"},
+    ),
+    tool("list_subscriptions", "List the user's subscriptions."),
+]
+ASKED = after(
+    "cancel_subscription",
+    {"service": "streaming"},
+    {"message": "Do you really want to cancel the film streaming plan?", "service": "Film streaming plan"},
+    "Do you really want to cancel Film streaming plan? Say: yes, cancel it.",
+)
+SAFE = [
+    tool(
+        "open_safe",
+        "Open the hotel room safe.",
+        ["pin"],
+        pin={"type": "string", "description": "the 6-digit PIN the guest chose"},
+    ),
+    tool("call_reception", "Put the guest through to reception."),
+]
+LOCKERS = [
+    tool(
+        "open_locker",
+        "Open a gym locker.",
+        ["combination"],
+        combination={"type": "string", "pattern": "^[0-9]{3}$"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ay, crack on then.", "nah yeah, do it", "Haan ji.", "if you insist", "sure, why not", "I don't mind"],
+)
+def test_yes_in_any_dialect_confirms(text: str) -> None:
+    name, values = called(reply(text, tools=SUBSCRIPTIONS, history=ASKED))
+    assert name == "cancel_subscription" and values == {"service": "Film streaming plan", "confirm": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["yeah nah", "Better not, actually.", "Och no, I'll hang on to it.", "I'd rather you didn't", "nahi"],
+)
+def test_no_in_any_dialect_leaves_it(text: str) -> None:
+    assert "leave it" in said(reply(text, tools=SUBSCRIPTIONS, history=ASKED)).lower()
+
+
+def test_the_last_word_of_an_answer_decides_and_a_request_is_no_answer() -> None:
+    assert yes_no.answer("yes... no wait") is False
+    assert yes_no.answer("no, no, go ahead") is True
+    assert yes_no.answer("no worries") is True  # "no" inside a phrase that agrees
+    assert yes_no.answer("add milk, please") is None  # opens with a request, not an answer
+    assert yes_no.bare("yep, and list them") is None  # an answer that goes on to ask for more
+
+
+def test_a_bare_dialect_yes_or_no_with_nothing_asked_is_small_talk() -> None:
+    for text in ("yeah nah", "aye"):
+        assert "cancel" not in said(reply(text, tools=SUBSCRIPTIONS)).lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "pin"),
+    [
+        ("open it with four-four-one-nine-oh-two", "441902"),
+        ("triple one, then two, and then double five", "111255"),
+        ("Might it be nineteen eighty-four twelve? My wife's birthday, you know.", "198412"),
+    ],
+)
+def test_codes_said_every_way(text: str, pin: str) -> None:
+    assert called(reply(text, tools=SAFE)) == ("open_safe", {"pin": pin})
+
+
+def test_a_code_said_over_several_turns_is_joined() -> None:
+    history: list[Message] = []
+    for part in ("the PIN starts with three one", "then seven"):
+        answer = said(reply(part, tools=SAFE, history=history))
+        assert "PIN" in answer  # asked for the rest, nothing called yet
+        history += [Message("user", part), Message("assistant", answer)]
+    assert called(reply("and it ends with nine nine two", tools=SAFE, history=history)) == (
+        "open_safe",
+        {"pin": "317992"},
+    )
+
+
+def test_a_part_that_overshoots_the_length_is_asked_again() -> None:
+    history = [Message("user", "it starts with 4 4"), Message("assistant", "Sure. What's the PIN?")]
+    assert "PIN" in said(reply("then 1 2 3 4 5", tools=SAFE, history=history))
+
+
+def test_how_long_a_code_is_comes_from_the_schema() -> None:
+    assert said(reply("How many digits is the PIN?", tools=SAFE)) == "The PIN has 6 digits."
+    assert said(reply("how many numbers do I need?", tools=LOCKERS)) == "The combination has 3 digits."
+    # "how long" may be about time: only a question that names the code is answered so
+    assert "digits" not in said(reply("how long have I got?", tools=LOCKERS))
