@@ -1,14 +1,16 @@
-"""Yes and no said any way, and codes said in parts, on tools the apps don't have: a subscription
-that asks before it is cancelled, a safe with a 6-digit PIN, a locker whose combination is a
-pattern, a parcel locker with a fixed-length code."""
+"""Yes and no said any way, codes said in parts, questions said inside statements, and remarks
+that share a tool's words, on tools the apps don't have: a subscription that asks before it is
+cancelled, a safe with a 6-digit PIN, a locker whose combination is a pattern, a recipe box, a
+calendar, a garden planner with a summary of the week."""
 
 from __future__ import annotations
 
 import pytest
 
-from realtalk.brain import yes_no
-from realtalk.brain.base import Message
+from realtalk.brain import intent, phrasing, yes_no
+from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_dialogue import after
+from tests.brain.test_unseen_capabilities import EVENTS, HELD, RECIPES
 from tests.brain.toolbox import called, reply, said, tool
 
 SUBSCRIPTIONS = [
@@ -110,3 +112,56 @@ def test_how_long_a_code_is_comes_from_the_schema() -> None:
     assert said(reply("how many numbers do I need?", tools=LOCKERS)) == "The combination has 3 digits."
     # "how long" may be about time: only a question that names the code is answered so
     assert "digits" not in said(reply("how long have I got?", tools=LOCKERS))
+
+
+GARDEN = [
+    tool("add_job", "Add a job to the garden planner.", ["job"], job={"type": "string"}),
+    tool("summarize_week", "Summarise the week's garden jobs: what is due and what is late."),
+    tool("water_bed", "Water a flower bed now.", ["bed"], bed={"type": "string", "description": "which bed"}),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was wondering if I'd saved the beef stew one",
+        "do you happen to know whether the chocolate cake is in there",
+        "could you check if I archived the lemon drizzle",
+        "not sure if I ever added a pavlova",
+        "I can't remember whether the stew has carrots in it",
+        "the chocolate cake's in the box, right",
+    ],
+)
+def test_a_question_said_inside_a_statement_never_writes(text: str) -> None:
+    for event in reply(text, tools=RECIPES, known=HELD):
+        assert not isinstance(event, ToolCall) or event.name in ("list_recipes", "get_recipe"), text
+
+
+def test_an_embedded_question_is_asked_and_a_polite_frame_still_requests() -> None:
+    assert intent.is_question(phrasing.request("can you tell me when the standup is"))
+    assert intent.is_question(phrasing.request("the lunch with Priya is Friday, yeah"))
+    # "is (it) possible to ..." and "do you think you could ...?" ask for the thing to be done
+    name, values = called(reply("Is possible to move the lunch with Priya to Friday at 1pm?", tools=EVENTS))
+    assert name == "move_event" and values["start"].startswith("2026-11-27T13:00")
+    assert called(reply("Do you think you could archive the beef stew?", tools=RECIPES, known=HELD))[0] == (
+        "archive_recipe"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pure dreich out there the week.",
+        "what a lovely week for it",
+        "it's been a long week",
+        "the neighbours are adding a conservatory",
+        "How was your week?",
+    ],
+)
+def test_a_remark_with_a_tools_words_calls_nothing(text: str) -> None:
+    assert not any(isinstance(e, ToolCall) for e in reply(text, tools=GARDEN)), text
+
+
+def test_my_week_still_asks_for_the_summary() -> None:
+    for text in ("run me through my week", "what does my week look like?"):
+        assert called(reply(text, tools=GARDEN))[0] == "summarize_week", text

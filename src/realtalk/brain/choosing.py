@@ -145,7 +145,9 @@ def _by_meaning(
     ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
     best, index = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    if best < _MEANING_FLOOR or best < chat - _CHAT_MARGIN or best - runner_up < _MEANING_LEAD:
+    # A statement ("I had a great day") must sound more like the tool than like chat to ask for it.
+    margin = 0.0 if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)) else _CHAT_MARGIN
+    if best < _MEANING_FLOOR or best < chat - margin or best - runner_up < _MEANING_LEAD:
         return None
     return tools[index], arguments.fill(tools[index], text, now)
 

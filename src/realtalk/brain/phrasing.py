@@ -42,11 +42,27 @@ _FRAME = re.compile(
 _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
-    r"|(?:would|is)\s+it\s+(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
+    r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can))"
     rf"\s+{lexicon.run_of(r'maybe|please|just|possibly|perhaps|kindly')}",
     re.I,
 )
+# "I was wondering if I'd put milk on", "do you know whether the bill's paid", "can you tell me when
+# the MOT is", "the bins are Tuesday, right": a question said inside a statement or a request, or
+# as a statement with a tag, asks all the same (and never writes).
+_NOT_KNOWING = (
+    r"(?:i\s+(?:was\s+|am\s+|'m\s+)?wonder(?:ing)?|(?:i'm|i\s+am)?\s*not\s+(?:sure|certain)"
+    r"|i\s+(?:can't|cannot|don't|do\s+not)\s+(?:remember|recall)|i\s+forg[eo]t|i\s+need\s+to\s+know"
+    r"|(?:do|does|would|could|did)\s+you\s+(?:happen\s+to\s+)?know|(?:any|no)\s+idea|just\s+checking)"
+)
+_EMBEDDED = re.compile(
+    r"^\W*(?:(?:just|so|oh|hey|and|also|ok(?:ay)?|sorry)\W+)*"
+    rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
+    rf"|(?:{_NOT_KNOWING}|(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:tell\s+me|check|see|find\s+out"
+    r"|let\s+me\s+know))\s+(?:if|whether)\s+(?!(?:you|u)\s+(?:could|can|would|will|might)\b|to\b))",
+    re.I,
+)
+_TAGGED = re.compile(r"^(?P<statement>.*\w)\s*,\s*(?:right|yeah|yes|no|innit|eh|correct|true)\W*$", re.I)
 # "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
 _INSTEAD = re.compile(
     r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
@@ -189,6 +205,10 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
+    asked = _EMBEDDED.match(text) or _TAGGED.match(text)
+    if asked is not None:
+        question = text[asked.end() :] if asked.re is _EMBEDDED else asked.group("statement")
+        return f"{question.strip().rstrip('.!?')}?" if question.strip() else text
     if _VERB_ON_IT.search(text):
         text = _ADDITIVE_TAIL.sub("", text) or text
     text = _PREFACE.sub("", text, count=1)
@@ -198,7 +218,9 @@ def request(text: str) -> str:
         content = pronoun.group("content")
         obliged = _OBLIGED.match(content)
         text = f"add {content[obliged.end() :].strip()}" if obliged else f"{pronoun.group('verb')} {content}"
-    text = _WONDER.sub("", text)
+    polite = _WONDER.match(text)
+    if polite is not None:  # "is it possible to move X?" asks for X to be moved
+        text = text[polite.end() :].replace("?", ".")
     text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
     text = _TO_BE_DONE.sub("is due", text)
     instead = _INSTEAD.match(text)

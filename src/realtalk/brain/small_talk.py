@@ -19,7 +19,8 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
         ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
-                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything))\b"),
+                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything)"
+                        r"|how(?:'s|\s+is|\s+was)\s+your\s+(?:day|week|weekend|morning|evening|night))\b"),
         ("repeat", r"\b(?:repeat\s+(?:that|it)|say\s+(?:that|it)\s+again|what\s+did\s+you\s+say|come\s+again"
                    r"|^\s*pardon|^\s*sorry\s+what)\b"),
         ("time", r"\b(?:what(?:'s|\s+is)\s+the\s+time|what\s+time\s+is\s+it|current\s+time"
@@ -39,8 +40,9 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
                r"|sounds\s+good|awesome|good|fine|yes|yeah|yep|yup|sure|sure\s+thing|go\s+for\s+it|go\s+ahead|absolutely|definitely"
                r"|of\s+course|fair\s+enough)\W*$"),
-        # "What a day!", "ugh, what a mess": an exclamation, no question.
-        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*what\s+an?\s+\w+(?:\s+\w+)?\W*$"),
+        # "What a day!", "ugh, what a mess", "what a lovely day for it": an exclamation, no question.
+        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*"
+                    r"what\s+an?\s+\w+(?:\s+\w+){0,4}\W*$"),
         # "um", "so, well...": nothing asked yet.
         ("filler", r"^\W*(?:(?:u+m+|u+h+|e+r+m*|h+m+|so|well|like|and)\W*)+$"),
     )
