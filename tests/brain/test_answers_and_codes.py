@@ -165,3 +165,41 @@ def test_a_remark_with_a_tools_words_calls_nothing(text: str) -> None:
 def test_my_week_still_asks_for_the_summary() -> None:
     for text in ("run me through my week", "what does my week look like?"):
         assert called(reply(text, tools=GARDEN))[0] == "summarize_week", text
+
+
+NURSERY = [
+    tool(
+        "list_orders", "List the customer's plant orders.", tag={"type": "string", "description": "a label"}
+    ),
+    tool("summarize_orders", "Summarise what the orders cost."),
+    tool("transfer_to_sam", "Hand the conversation to Sam, who handles garden design and planting advice."),
+]
+
+
+def test_a_plea_for_help_goes_to_the_agent_who_handles_it() -> None:
+    for text in ("I'm overwhelmed, could somebody help me with the planting?", "help me design the garden"):
+        assert called(reply(text, tools=NURSERY)) == ("transfer_to_sam", {}), text
+    # help with what no agent handles is no handoff
+    assert not any(
+        isinstance(e, ToolCall) and e.name == "transfer_to_sam" for e in reply("help me", tools=NURSERY)
+    )
+
+
+def test_what_things_are_for_filters_a_listing_by_label() -> None:
+    assert called(reply("whats on for the allotment rn", tools=NURSERY)) == (
+        "list_orders",
+        {"tag": "allotment"},
+    )
+    assert called(reply("what's on for december?", tools=NURSERY))[1] == {}  # a month is no label
+
+
+def test_a_repair_after_a_full_stop_or_said_with_nah() -> None:
+    assert (
+        phrasing.request(
+            "Book the hall for Monday. No, wait, make that Tuesday, the caretaker is off Monday."
+        )
+        == "Book the hall for Tuesday"
+    )
+    assert phrasing.request("book the hall for Monday, nah, Tuesday") == "book the hall for Tuesday"
+    # a new sentence that only says no is no repair
+    assert phrasing.request("Move it to Monday. No, it's fine") == "Move it to Monday. No, it's fine"

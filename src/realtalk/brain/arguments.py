@@ -92,7 +92,7 @@ _LEAD_IN = re.compile(
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
     r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
     r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
-    r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
+    r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+|help\s+(?:me|us)\s+(?:to\s+)?)+",
     re.I,
 )
 _REQUEST_VERBS = lexicon.words(
@@ -645,7 +645,10 @@ _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group
 _LABELLED = re.compile(
     # Not a contraction's tail: "how's things" names no "s" label.
     r"(?<![\w'’])([a-z]{2,})(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b"
-    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
+    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$"
+    # "what's on for school?", "anything due for work": what the things are for
+    r"|\b(?:what's|whats|what\s+is|anything|what\s+have\s+i\s+got|what've\s+i\s+got)\s+(?:on|due|left|planned)"
+    r"\s+for\s+(?:my\s+|the\s+)?([a-z]{3,})\b",
     re.I,
 )
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
@@ -658,14 +661,19 @@ def _label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) 
     if not param.words & _LABELS:
         return None
     for match in utterance.matches(_LABELLED):
-        word = match.group(1) or match.group(2)
+        at = next(i for i in range(1, 4) if match.group(i))
+        word = match.group(at)
         bare = word.lower()
-        if bare in lexicon.STOPWORDS or bare in _NOT_LABELS or bare in extract.WHEN_WORDS:
+        if (
+            bare in lexicon.STOPWORDS
+            or bare in _NOT_LABELS
+            or bare in extract.WHEN_WORDS
+            or bare in extract.MONTHS
+        ):
             continue
         if lexicon.stem(bare) in vocabulary or lexicon.stem(bare) in param.hints:
             continue
-        start = match.start(1) if match.group(1) else match.start(2)
-        return Found(bare, ((start, start + len(word)),))
+        return Found(bare, ((match.start(at), match.end(at)),))
     return None
 
 

@@ -30,6 +30,7 @@ from . import (
     dialogue,
     entities,
     extract,
+    handoff,
     held,
     images,
     intent,
@@ -539,6 +540,9 @@ class Turn:
     def route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
+        helper = handoff.helper(self.tools, text)
+        if helper is not None:  # "can somebody help me organise my day?": the agent for that
+            return helper, Filled({})
         question = intent.is_question(text)
         tools = [t for t in self.tools if not (question and intent.writes(t))]
         referent = None if choosing.opens_new(tools, text) else self.referent(text)

@@ -47,7 +47,7 @@ _MEANT = re.compile(
 )
 # What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
 _CORRECTION_LEAD = re.compile(
-    r"^\W*(?:(?:no|nope|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
+    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
     r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
     r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,

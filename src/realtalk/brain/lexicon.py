@@ -73,7 +73,8 @@ timer alarm countdown wake
 volume louder quieter loud quiet mute
 direction route navigate distance map
 convert conversion
-flight plane airline fly airport
+flight airplane aeroplane airline fly airport
+plan organise organize arrange
 hotel stay lodging
 balance account money bank
 transfer human agent representative operator escalate

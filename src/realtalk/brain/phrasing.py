@@ -21,7 +21,7 @@ _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just"
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
 _SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
-              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before"}  # fmt: skip
+              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before", "rn": "right now"}  # fmt: skip
 _SHORT = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b", re.I)
 # "cross the passport off" -> "cross off the passport": the particle rejoins its verb.
 _SPLIT_PHRASAL = re.compile(
@@ -94,12 +94,15 @@ _PREFACE = re.compile(
 # "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
 # words after the marker take the place of the phrase they repair: the one after the last preposition.
 _REPAIR = re.compile(
-    r"\s*[,;]\s*(?:no\s*,|no\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b"
+    r"\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|(?:no|nah)\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b"
     r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
     r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
     re.I,
 )
 _PREPOSITION = lexicon.words("on for at by to until till in before after from")
+_A_CLAUSE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|won't|isn't|aren't|because|since|cos)\b|'(?:s|re)\b", re.I
+)
 _REPAIR_WORDS, _REPAIR_REACH = 6, 4
 """A repair is a short phrase; the phrase it repairs opens at most this many words from the marker."""
 # "Stick it on my list, would you?": a polite tag after an imperative asks for it to be done.
@@ -259,11 +262,18 @@ def _repaired(text: str) -> str:
     """The utterance with a mid-sentence repair made: "put it on Friday, no wait, make that Saturday"
     is "put it on Saturday" (the words after the last preposition before the marker are replaced)."""
     found = _REPAIR.search(text)
-    if found is None or len(found.group("fix").split()) > _REPAIR_WORDS:
+    fix = found.group("fix").strip() if found is not None else ""
+    first, _, then = fix.partition(",")
+    if _A_CLAUSE.search(then) or len(fix.split()) > _REPAIR_WORDS:
+        fix = first.strip()  # "make that Thursday, the post office is shut tomorrow": the repair, then why
+    if found is None or len(fix.split()) > _REPAIR_WORDS:
         return text
+    marker = text[found.start() : found.start("fix")]
+    if "." in marker and not re.search(r"\b(?:wait|make|mean|meant|rather)\b", marker, re.I):
+        return text  # "Move it to Monday. No, it's fine": a new sentence, not a repair
     words = text[: found.start()].split()
     near = range(len(words) - 1, max(0, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
     if at is None or at == len(words) - 1:
         return text
-    return " ".join([*words[: at + 1], found.group("fix").strip()])
+    return " ".join([*words[: at + 1], fix])

@@ -15,7 +15,8 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("thanks", r"\b(?:thanks|thank\s+you|cheers|appreciate\s+it|thx)\b"),
         ("capabilities", r"\b(?:what\s+(?:can|do|else\s+can)\s+you\s+do|how\s+can\s+you\s+help"
                          r"|what\s+are\s+you\s+(?:able|capable)|what\s+can\s+i\s+ask|what\s+are\s+my\s+options"
-                         r"|what\s+can\s+you\s+help|what\s+services)\b|^\s*help(?:\s+me)?\W*$"),
+                         r"|what\s+can\s+you\s+help|what\s+services)\b"
+                         r"|^\W*(?:(?:can|could|will|would)\s+you\s+)?help(?:\s+me)?(?:\s+please)?\W*$"),
         ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
         ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
