@@ -11,7 +11,7 @@ from realtalk.brain import intent, phrasing, yes_no
 from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_dialogue import after
 from tests.brain.test_unseen_capabilities import EVENTS, HELD, RECIPES
-from tests.brain.toolbox import called, reply, said, tool
+from tests.brain.toolbox import TASKS, called, reply, said, tool
 
 SUBSCRIPTIONS = [
     tool(
@@ -203,3 +203,38 @@ def test_a_repair_after_a_full_stop_or_said_with_nah() -> None:
     assert phrasing.request("book the hall for Monday, nah, Tuesday") == "book the hall for Tuesday"
     # a new sentence that only says no is no repair
     assert phrasing.request("Move it to Monday. No, it's fine") == "Move it to Monday. No, it's fine"
+
+
+def test_of_two_codes_the_last_is_meant_and_parts_go_where_their_words_put_them() -> None:
+    assert called(reply("four four one nine oh two, no sorry, four four one nine oh three", tools=SAFE)) == (
+        "open_safe",
+        {"pin": "441903"},
+    )
+    history = [Message("user", "it ends with 0 5 5"), Message("assistant", "Sure. What's the PIN?")]
+    assert called(reply("and the first three are 7 7 1", tools=SAFE, history=history)) == (
+        "open_safe",
+        {"pin": "771055"},
+    )
+
+
+def test_questions_about_the_rules_are_answered_from_the_instructions() -> None:
+    greeting = "Greet the player with 'Welcome aboard. The safe opens with a six digit PIN.'"
+    for text in ("What happens if I get it wrong?", "is there a time limit?", "how many tries do I get"):
+        assert "six digit PIN" in said(reply(text, tools=SAFE, instructions=greeting)), text
+
+
+def test_slot_answers_said_loosely() -> None:
+    table = [
+        tool("rate_film", "Rate a film.", ["stars"], stars={"type": "string", "enum": ["low", "mid", "high"]})
+    ]
+    asked = [Message("user", "rate a film"), Message("assistant", "Sure. Which stars: low, mid or high?")]
+    assert called(reply("the highest", tools=table, history=asked)) == ("rate_film", {"stars": "high"})
+    asked = [Message("user", "add a task"), Message("assistant", "Sure. What's the title?")]
+    assert called(reply("it's to water the ferns", tools=TASKS, history=asked)) == (
+        "add_task",
+        {"title": "water the ferns"},
+    )
+
+
+def test_the_date_asked_alone_is_told_not_listed() -> None:
+    assert said(reply("what's the date today?", tools=GARDEN)).startswith("Today is Sunday")

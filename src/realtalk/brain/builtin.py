@@ -144,8 +144,8 @@ class Turn:
             talk = "ok" if bare else "no"
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = self._pending() if talk in (None, "ok", "no", "filler") else None
-        if talk == "exclaim":
-            return replies.say(self._small_talk(talk))
+        if talk == "exclaim" or (talk in ("time", "date") and small_talk.only(talk, text)):
+            return replies.say(self._small_talk(talk))  # "what's the date today?" lists nothing
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending.asked) if pending is not None else self._small_talk(talk))
         answered = _answered(pending, text, self.now) if pending is not None else None
@@ -697,6 +697,9 @@ class Turn:
 # "... and tag it shopping": "and" before a verb with a pronoun object opens another clause.
 
 
+_IT_IS = re.compile(r"^\W*(?:it's|it\s+is|its|that's|that\s+is)\s+(?:to\s+)?", re.I)
+
+
 class Pending(NamedTuple):
     """A call we asked a value for: the tool, the values so far, the one asked, and what the user
     said since the request (the request first)."""
@@ -715,7 +718,8 @@ def _answered(pending: Pending, text: str, now: datetime) -> Filled | None:
     if asked.kind == "text":
         # After the tool's own verb, so that a verb the answer opens with stays ("call mum").
         verb = next(iter(lexicon.name_words(tool.name)), "")
-        whole = arguments.fill(tool, f"{verb} {text}", now)
+        title = _IT_IS.sub("", text) or text  # "it's to clean the gutters": the title is what follows
+        whole = arguments.fill(tool, f"{verb} {title}", now)
         if asked.name in whole.arguments:
             values = {**filled.arguments, **whole.arguments}
             return Filled(values, [p for p in filled.missing if p.name not in values], whole.invalid)

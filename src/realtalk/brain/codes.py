@@ -17,6 +17,8 @@ from . import arguments, extract, intent, lexicon, validation
 from .arguments import Param
 from .base import ToolSpec
 
+_FRONT = re.compile(r"\b(?:first|begins?|beginning|starts?|starting|opens?\s+with)\b", re.I)
+_BACK = re.compile(r"\b(?:last|ends?|ending|finish(?:es)?|finishing)\b", re.I)
 _HOW_LONG = re.compile(
     r"\bhow\s+(?:many\s+(?:digits?|numbers?|characters?|letters?|figures?)|long)\b"
     r"|\b(?:number|count)\s+of\s+(?:digits?|numbers?|characters?)\b",
@@ -45,11 +47,14 @@ def joined(param: Param, said: Sequence[str], now: datetime) -> str | None:
     digits = [str(p.value) if p is not None else "" for p in parts]
     if not digits[-1] or len(digits[-1]) >= needed:
         return None
-    code = ""
-    for part in reversed(digits):
-        code = part + code
-        if len(code) >= needed:
+    taken: list[tuple[str, str]] = []
+    for text, part in zip(reversed(said), reversed(digits), strict=True):
+        taken.insert(0, (text, part))
+        if sum(len(p) for _, p in taken) >= needed:
             break
+    # "the last two are 3 and 8" ... "the first two are 1 1": each part where its words put it
+    place = {text: 0 if _FRONT.search(text) else 2 if _BACK.search(text) else 1 for text, _ in taken}
+    code = "".join(part for text, part in sorted(taken, key=lambda t: place[t[0]]))
     fits = len(code) == needed and validation.problem(param.spec, code) is None
     return code if fits else None
 

@@ -258,7 +258,8 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
             continue
         if digits and run and _bridges(matches[at:]):
             continue  # "triple 7, then 2", "8 and 1": the code goes on after the word
-        if _code_value(run) and len(_code_value(run)) > len(_code_value(best)):
+        # Of codes as long, the last said is meant: "1 2 3 4, no sorry, 1 2 4 3".
+        if _code_value(run) and len(_code_value(run)) >= len(_code_value(best)):
             best = run
         run = []
     value = _code_value(best)
@@ -536,7 +537,7 @@ def enum(utterance: Utterance, options: Sequence[Any]) -> Found | None:
         return next((Found(n.value, n.spans) for n in numbers(utterance) if n.value in options), None)
     for option in sorted(options, key=lambda o: -len(str(o))):
         for spoken in _spoken_forms(str(option)):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(spoken)}(?:s|es)?(?![\w-])", re.IGNORECASE)
+            pattern = re.compile(rf"(?<![\w-]){re.escape(spoken)}(?:s|es|est)?(?![\w-])", re.IGNORECASE)
             match = next(utterance.matches(pattern), None)
             if match is not None:
                 return Found(option, (match.span(),))

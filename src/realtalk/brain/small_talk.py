@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
+
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -31,7 +33,12 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "What are the rules?", "what am I supposed to do in here?": how this conversation works.
         ("rules", r"\b(?:what\s+(?:are|were)\s+the\s+rules|explain\s+the\s+rules"
                   r"|how\s+does\s+(?:this|it|the\s+game)\s+work|how\s+do\s+i\s+(?:play|win|get\s+out)|what(?:'s|\s+is)\s+the\s+(?:goal|point|aim))\b"
-                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
+                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"
+                  # "what happens if I get it wrong?", "is there a time limit?", "how many tries do I get?"
+                  r"|\bwhat\s+happens\s+(?:if|when)\s+i\b|\bis\s+there\s+an?\s+(?:time\s+)?limit\b"
+                  r"|\bhow\s+many\s+(?:guesses|tries|attempts|goes|chances|lives)\b"
+                  r"|\b(?:do|can|will)\s+i\s+get\s+(?:unlimited|infinite|more|another|extra)\s+"
+                  r"(?:guesses|tries|attempts|goes|chances)\b"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
                      r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"
                      # "Morning!", "evening, all": the greeting said without its "good".
@@ -58,3 +65,13 @@ GO_ON = re.compile(
 )
 
 ASKS_MORE = re.compile(r"\b(?:rest|more|else|others?|go\s+on|keep\s+going|continue|next)\b", re.I)
+
+
+_NOW = frozenset(lexicon.stem(w) for w in ("today", "now", "please", "exactly", "again", "right"))
+
+
+def only(intent: str, text: str) -> bool:
+    """Whether `text` is that small talk and nothing more ("what's the date today?", not "what is
+    today looking like?")."""
+    pattern = dict(INTENTS)[intent]
+    return bool(pattern.search(text)) and not set(lexicon.content_stems(pattern.sub(" ", text))) - _NOW
