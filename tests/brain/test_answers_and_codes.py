@@ -238,3 +238,14 @@ def test_slot_answers_said_loosely() -> None:
 
 def test_the_date_asked_alone_is_told_not_listed() -> None:
     assert said(reply("what's the date today?", tools=GARDEN)).startswith("Today is Sunday")
+
+
+def test_a_request_with_only_a_placeholder_asks_what() -> None:
+    for text in ("I need to remember something.", "remind me to do something"):
+        assert said(reply(text, tools=TASKS)).endswith("What's the title?"), text
+
+
+def test_a_repair_reaches_the_preposition_the_sentence_opens_with() -> None:
+    assert phrasing.request("On Monday... no, no, the Tuesday, at ten in the morning.") == (
+        "On the Tuesday, at ten in the morning"
+    )

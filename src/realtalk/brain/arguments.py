@@ -303,8 +303,10 @@ def _body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
 
 
 def _vague(value: str) -> bool:
+    """ "something", "a thing", and a request's own verb before one ("remember something")."""
     words = lexicon.tokens(value)
-    return bool(words) and all(w in _VAGUE for w in words)
+    placeholder = [w for w in words if w in _VAGUE]
+    return bool(placeholder) and all(w in _VAGUE or w in _REQUEST_VERBS or w == "do" for w in words)
 
 
 def _vocabulary(tool: ToolSpec) -> frozenset[str]:

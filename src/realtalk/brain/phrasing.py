@@ -264,15 +264,15 @@ def _repaired(text: str) -> str:
     found = _REPAIR.search(text)
     fix = found.group("fix").strip() if found is not None else ""
     first, _, then = fix.partition(",")
-    if _A_CLAUSE.search(then) or len(fix.split()) > _REPAIR_WORDS:
+    if _A_CLAUSE.search(then) or len(then.split()) > _REPAIR_WORDS:
         fix = first.strip()  # "make that Thursday, the post office is shut tomorrow": the repair, then why
-    if found is None or len(fix.split()) > _REPAIR_WORDS:
+    if found is None or len(first.split()) > _REPAIR_WORDS:
         return text
     marker = text[found.start() : found.start("fix")]
     if "." in marker and not re.search(r"\b(?:wait|make|mean|meant|rather)\b", marker, re.I):
         return text  # "Move it to Monday. No, it's fine": a new sentence, not a repair
     words = text[: found.start()].split()
-    near = range(len(words) - 1, max(0, len(words) - 1 - _REPAIR_REACH), -1)
+    near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
     if at is None or at == len(words) - 1:
         return text
