@@ -249,3 +249,21 @@ def test_a_repair_reaches_the_preposition_the_sentence_opens_with() -> None:
     assert phrasing.request("On Monday... no, no, the Tuesday, at ten in the morning.") == (
         "On the Tuesday, at ten in the morning"
     )
+
+
+def test_can_i_asks_for_a_thing_but_not_for_what_is_possible() -> None:
+    assert called(reply("can I add repot the fern please", tools=TASKS)) == (
+        "add_task",
+        {"title": "repot the fern"},
+    )
+    for text in ("Can I add more than one recipe?", "could I add several recipes at once?"):
+        assert not any(
+            isinstance(e, ToolCall) and e.name == "add_recipe" for e in reply(text, tools=RECIPES)
+        ), text
+
+
+def test_a_statement_of_how_things_are_writes_nothing() -> None:
+    held = ["Standup with the design team", "Lunch with Priya"]
+    for text in ("the design team is always off on Fridays", "lunch with Priya is usually closed on Mondays",
+                 "board night is Thursday round here"):  # fmt: skip
+        assert not any(isinstance(e, ToolCall) for e in reply(text, tools=EVENTS, known=held)), text

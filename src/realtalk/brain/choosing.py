@@ -251,6 +251,8 @@ _SUBJECT_FIRST = re.compile(
     r"|that's|the|my|our|your)\b",
     re.I,
 )
+# "Bin day is Tuesday round here": a noun, then "is": a statement of fact, not an imperative.
+_SAYS_WHAT_IS = re.compile(r"^\W*(?:[\w'-]+\s+){1,3}(?:is|are|was|were)\b", re.I)
 _INTERJECTION = re.compile(
     r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
 )
@@ -262,7 +264,8 @@ def new_thing(
     """ "Schedule team lunch for Thursday", "plan a picnic on Sunday": an imperative whose verb
     no tool is named by, with a time and a thing that is none of the held ones, asks for the one
     tool that creates things with a time (a statement, "it's going to rain tomorrow", does not)."""
-    if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)):
+    said = _INTERJECTION.sub("", text)
+    if _SUBJECT_FIRST.match(said) or _SAYS_WHAT_IS.match(said):
         return None
     makers = [
         t for t in tools if intent.creates(t) and any(p.kind in TIME_KINDS for p in arguments.params_of(t))
