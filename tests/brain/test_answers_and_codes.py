@@ -267,3 +267,18 @@ def test_a_statement_of_how_things_are_writes_nothing() -> None:
     for text in ("the design team is always off on Fridays", "lunch with Priya is usually closed on Mondays",
                  "board night is Thursday round here"):  # fmt: skip
         assert not any(isinstance(e, ToolCall) for e in reply(text, tools=EVENTS, known=held)), text
+
+
+def test_digits_put_in_place_one_at_a_time() -> None:
+    text = "first digit is 4, second is 4, then 1, 9 and nought, and the last is 2"
+    assert called(reply(text, tools=SAFE)) == ("open_safe", {"pin": "441902"})
+    history = [
+        Message("user", "the first number is 3, the second is 9"),
+        Message("assistant", "Sure. What's the PIN?"),
+    ]
+    assert called(
+        reply("third is 1, fourth is 4, then 5 and the last is 6", tools=SAFE, history=history)
+    ) == (
+        "open_safe",
+        {"pin": "391456"},
+    )

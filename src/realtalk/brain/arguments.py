@@ -352,7 +352,13 @@ def _value(
         return _take(utterance, found, param)
     if kind == "code":
         digits = validation.digits_only(param.spec)
-        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3, digits=digits), param)
+        found = extract.code(utterance, min_length=1 if answer else 3, digits=digits)
+        size = validation.digit_count(param.spec)
+        if size and (found is None or len(str(found.value)) < size):
+            # "first number is 3, second is 9, third is 1 and the last is 4": digits put in place
+            placed = extract.placed_digits(utterance)
+            found = placed if placed is not None and len(str(placed.value)) == size else found
+        value = _take(utterance, found, param)
         if value is not None and param.spec.get("type") == "integer":
             return int(value) if value.isdigit() else None
         return value

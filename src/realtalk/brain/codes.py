@@ -43,7 +43,7 @@ def joined(param: Param, said: Sequence[str], now: datetime) -> str | None:
     if param.kind != "code" or size is None or not said:
         return None
     needed = size[0]
-    parts = [extract.code(extract.Utterance(s, now), min_length=1, digits=True) for s in said]
+    parts = [_part(extract.Utterance(s, now)) for s in said]
     digits = [str(p.value) if p is not None else "" for p in parts]
     if not digits[-1] or len(digits[-1]) >= needed:
         return None
@@ -57,6 +57,12 @@ def joined(param: Param, said: Sequence[str], now: datetime) -> str | None:
     code = "".join(part for text, part in sorted(taken, key=lambda t: place[t[0]]))
     fits = len(code) == needed and validation.problem(param.spec, code) is None
     return code if fits else None
+
+
+def _part(utterance: extract.Utterance) -> extract.Found | None:
+    """The digits one utterance gives of a code: the digits it puts in place ("third is 1 and the
+    last is 4"), else its longest run."""
+    return extract.placed_digits(utterance) or extract.code(utterance, min_length=1, digits=True)
 
 
 def length_answer(tools: Sequence[ToolSpec], text: str) -> str | None:

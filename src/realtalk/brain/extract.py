@@ -19,7 +19,7 @@ import dateparser
 
 from . import lexicon
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+_UNITS = {"zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9}  # fmt: skip
 _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
           "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
@@ -279,6 +279,20 @@ def _bridges(rest: Sequence[re.Match[str] | None]) -> bool:
         if word not in _BRIDGE:
             return _DIGITS_TOKEN.fullmatch(word) is not None and match is not rest[0]
     return False
+
+
+_COUNT_AFTER = re.compile(r"\b(?:first|last|next|other|1st)\s+\d\b", re.I)
+
+
+def placed_digits(utterance: Utterance) -> Found | None:
+    """Every digit said, in order, when they are said one at a time and put in place ("first number
+    is 3, second is 9", "the last is 4"): a count after "first" or "last" ("the first two are ...")
+    is no digit of it."""
+    counts = {m.end() - 1 for m in _COUNT_AFTER.finditer(utterance.text)}
+    found = [m for m in utterance.matches(re.compile(r"(?<![\w.:])\d+(?![\w.:])")) if m.start() not in counts]
+    if not found or any(len(m.group(0)) > 1 for m in found):
+        return None
+    return Found("".join(m.group(0) for m in found), tuple(m.span() for m in found))
 
 
 def _one_digit(run: list[tuple[str, int, int]], following: re.Match[str] | None) -> bool:
