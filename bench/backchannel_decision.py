@@ -37,6 +37,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.evaluation import audio as au
 from realtalk.evaluation import noise as noises
-from realtalk.session import backchannel
+from realtalk.session import backchannel, input_audio
 from realtalk.session.backchannel import LISTENING_CUE
 from realtalk.session.effects import Effect, Generate, PredictTurnEnd, Send, Transcribe
 from realtalk.session.session import RealtimeSession
@@ -113,8 +114,9 @@ class Replay:
     cancelled: bool = False
     heard: list[str] = field(default_factory=list)
     """What Whisper made of the held speech, with its scores."""
-    judged: list[tuple[Transcription, float, bool]] = field(default_factory=list)
-    """What the session judged: Whisper's reading, the speech's length (ms), the verdict."""
+    judged: list[tuple[Transcription, float, float | None, bool]] = field(default_factory=list)
+    """What the session judged: Whisper's reading, the speech's length (ms), how open its sound was
+    (`vowel.vowel_lift_db`), the verdict."""
 
     @property
     def right(self) -> bool:
@@ -220,7 +222,7 @@ def build_clips(cache: Path, splits: tuple[str, ...]) -> list[Clip]:
     return clips
 
 
-Rule = Callable[[Transcription, float], bool]
+Rule = Callable[[Transcription, float, float | None], bool]
 
 
 def replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, rule: Rule | None = None) -> Replay:
@@ -229,9 +231,9 @@ def replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, rule: Rule
     result = Replay(clip)
     judge = rule or backchannel.is_feedback
 
-    def judged(heard: Transcription, speech_ms: float) -> bool:
-        verdict = judge(heard, speech_ms)
-        result.judged.append((heard, speech_ms, verdict))
+    def judged(heard: Transcription, speech_ms: float, vowel_db: float | None = None) -> bool:
+        verdict = judge(heard, speech_ms, vowel_db)
+        result.judged.append((heard, speech_ms, vowel_db, verdict))
         return verdict
 
     with mock.patch.object(backchannel, "is_feedback", judged):
@@ -279,24 +281,42 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
 
 @dataclass(frozen=True)
 class Setting:
-    """A candidate decision (`--choose`): the longest speech that may be feedback, and whether a
-    hesitation ("um") heard alone counts as feedback."""
+    """A candidate decision (`--choose`): the longest speech that may be feedback, and how far a
+    sound Whisper wrote as a hum may open towards a vowel and still be one (None: its sound is not
+    asked, the transcript alone decides)."""
 
     max_ms: int
-    hesitations: bool
+    open_vowel_db: float | None
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
-        phrases = backchannel.BACKCHANNEL_WORDS | (HESITATIONS if self.hesitations else frozenset())
-        with (
-            mock.patch.object(backchannel, "MAX_BACKCHANNEL_MS", self.max_ms),
-            mock.patch.object(backchannel, "BACKCHANNEL_WORDS", phrases),
-        ):
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(mock.patch.object(backchannel, "MAX_BACKCHANNEL_MS", self.max_ms))
+            if self.open_vowel_db is None:
+                stack.enter_context(mock.patch.object(input_audio, "vowel_lift_db", lambda *_: None))
+            else:
+                stack.enter_context(mock.patch.object(backchannel, "OPEN_VOWEL_DB", self.open_vowel_db))
             yield
 
 
-HESITATIONS = frozenset({"um", "umm", "erm", "er"})
-SETTINGS = tuple(Setting(ms, h) for ms in (800, 1000, 1200, 1500) for h in (False, True))
+SETTINGS = tuple(Setting(ms, db) for ms in (1000, 1200, 1500) for db in (None, 0.0, 2.0, 4.0, 6.0, 8.0))
+
+
+@contextlib.contextmanager
+def timed(module: Any, name: str) -> Iterator[list[float]]:
+    """`module.name` timed at every call (ms) while inside."""
+    costs: list[float] = []
+    original = getattr(module, name)
+
+    def measured(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args)
+        finally:
+            costs.append((time.perf_counter() - started) * 1000)
+
+    with mock.patch.object(module, name, measured):
+        yield costs
 
 
 def shares(replays: list[Replay], split: str) -> tuple[float, float]:
@@ -310,10 +330,16 @@ def shares(replays: list[Replay], split: str) -> tuple[float, float]:
 def choose(results: dict[Setting, tuple[float, float]]) -> Setting:
     """By rule, on dev: among the settings that cancel >= 98 % of the interruptions (or, when none
     does, those that cancel the most), the one that resumes the most feedback; ties go to the
-    shorter wait (a long interruption cancels sooner), then to hesitations not counting."""
+    shorter wait (a long interruption cancels sooner), then to the sound not asked, then to the
+    middle of the tied vowel bounds (the farthest from what dev put on either side)."""
     best = max(cancelled for _, cancelled in results.values())
     safe = [s for s, (_, cancelled) in results.items() if cancelled >= min(0.98, best)]
-    return max(safe, key=lambda s: (results[s][0], -s.max_ms, not s.hesitations))
+    top = max((results[s][0], -s.max_ms) for s in safe)
+    tied = sorted(
+        (s for s in safe if (results[s][0], -s.max_ms) == top),
+        key=lambda s: -1e9 if s.open_vowel_db is None else s.open_vowel_db,
+    )
+    return tied[0] if tied[0].open_vowel_db is None else tied[(len(tied) - 1) // 2]
 
 
 def table(replays: list[Replay], splits: tuple[str, ...]) -> Iterator[str]:
@@ -346,7 +372,7 @@ def main() -> None:
         if args.choose:
             dev = [c for c in clips if c.split == "dev"]
             results: dict[Setting, tuple[float, float]] = {}
-            print("| longest feedback | um counts | dev feedback resumed | dev interruptions cancelled |")
+            print("| longest feedback | hum's vowel ≤ | dev feedback resumed | dev interruptions cancelled |")
             print("|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
@@ -354,9 +380,11 @@ def main() -> None:
                 results[setting] = shares(done, "dev")
                 resumed, cancelled = results[setting]
                 shown = f"{100 * resumed:.1f} % | {100 * cancelled:.1f} %"
-                print(f"| {setting.max_ms} ms | {setting.hesitations} | {shown} |")
+                bound = "not asked" if setting.open_vowel_db is None else f"{setting.open_vowel_db:g} dB"
+                print(f"| {setting.max_ms} ms | {bound} | {shown} |")
             print(f"chosen on dev: {choose(results)}")
-        replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
+        with timed(input_audio, "vowel_lift_db") as costs:
+            replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
     finally:
         engines.save()
     if args.show:
@@ -366,13 +394,16 @@ def main() -> None:
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as out:
             for r in replays:
-                for heard, ms, verdict in r.judged or [(None, None, None)]:
+                for heard, ms, vowel, verdict in r.judged or [(None, None, None, None)]:
                     row = {
                         "id": r.clip.id, "split": r.clip.split, "kind": r.clip.kind, "cancelled": r.cancelled,
                         "text": heard and heard.text, "lp": heard and heard.log_prob,
-                        "nsp": heard and heard.no_speech_prob, "ms": ms, "verdict": verdict,
+                        "nsp": heard and heard.no_speech_prob, "ms": ms, "vowel": vowel, "verdict": verdict,
                     }  # fmt: skip
                     out.write(json.dumps(row) + "\n")
+    if costs:
+        p50, p95 = np.percentile(costs, [50, 95])
+        print(f"vowel measure on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(costs)} decisions)")
     kinds = Counter((r.clip.split, r.clip.kind) for r in replays)
     print(f"{len(replays)} clips: " + ", ".join(f"{s} {k} {n}" for (s, k), n in sorted(kinds.items())))
     print("\n".join(table(replays, splits)))

@@ -10,8 +10,10 @@ most sense of (`session/hypotheses.py`), with its extra latency over greedy; "(a
 choice without putting words back. First, how often putting words back would change the turns as
 written (false rewrites). `--second-model base` also pools base's readings with tiny.en's
 (`engines/pooled_stt.py`, `REALTALK_STT_SECOND_MODEL`), with its extra latency over tiny.en's
-n-best alone. Run from the repository root:
-`python bench/eval_wer.py [--half dev dev2] [--beam N] [--nbest N] [--second-model base] [--limit N]`.
+n-best alone. For the turns that say a code the tools take (4 digits for the Escape Room's door), how many
+chosen readings give that code, as the brain reads it. Run from the repository root:
+`python bench/eval_wer.py [--half dev dev2] [--app escape-room] [--beam N] [--nbest N]
+[--second-model base] [--limit N]`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import jiwer
@@ -34,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from conversation_eval import VOICES, load, speak  # noqa: E402
 from realtalk.apps import builtin_apps  # noqa: E402
+from realtalk.brain import extract  # noqa: E402
 from realtalk.engines.base import Hypothesis, NBestSpeechToText  # noqa: E402
 from realtalk.engines.pooled_stt import PooledStt  # noqa: E402
 from realtalk.engines.whisper_stt import WhisperStt, packaged_model_dir  # noqa: E402
@@ -56,8 +60,9 @@ def main() -> None:
         "--second-model", choices=["tiny.en", "base"], help="also pool its readings (PooledStt)"
     )
     parser.add_argument("--limit", type=int, help="at most this many turns")
+    parser.add_argument("--app", choices=["task-manager", "escape-room"], help="only this app's turns")
     args = parser.parse_args()
-    turns = [turn for half in args.half for turn in _turns(half)][: args.limit]
+    turns = [turn for half in args.half for turn in _turns(half) if args.app in (None, turn[3])][: args.limit]
     audio = [
         soxr.resample(np.frombuffer(speak(text, voice, seed), "<i2").astype(np.float32) / 32768, 24000, 16000)
         for text, voice, seed, _, _ in turns
@@ -95,15 +100,17 @@ def main() -> None:
         engines.append((f"+ pooled with {args.second_model}", PooledStt(engine, second)))
     single: list[float] = []
     for label, recogniser in engines:
-        heard, as_heard, took, found = [], [], [], 0
-        for samples, ref, (*_, app, names) in zip(audio, reference, turns, strict=True):
+        heard, as_heard, took, found, codes = [], [], [], 0, []
+        for samples, ref, (text, *_, app, names) in zip(audio, reference, turns, strict=True):
             start = time.perf_counter()
             prompt = with_known(expecting[app].prompt(), names)
             readings = recogniser.transcribe_nbest(
                 samples, language="en", prompt=prompt, n=args.nbest
             ).alternatives
-            heard.append(words(choose(readings, expecting[app], names).text))
+            chosen = choose(readings, expecting[app], names).text
             took.append(1000 * (time.perf_counter() - start))
+            heard.append(words(chosen))
+            codes.append((spoken_code(text, expecting[app]), spoken_code(chosen, expecting[app])))
             as_heard.append(words(best(readings, expecting[app], names).text))
             found += any(words(r.text) == ref for r in readings)
         print(f"  {'(as heard)':19} WER {jiwer.wer(reference, as_heard):.3f}; words put back in "
@@ -111,6 +118,8 @@ def main() -> None:
         report(label, reference, heard, took, titles)
         print(f"  {'':19} said word for word among the readings: {found}/{len(turns)} turns; "
               f"chosen: {sum(r == h for r, h in zip(reference, heard, strict=True))}")  # fmt: skip
+        said = [(w, h) for w, h in codes if w is not None]
+        print(f"  {'':19} codes heard as said: {sum(w == h for w, h in said)}/{len(said)} turns that say one")
         base = single or greedy
         extra = [n - g for n, g in zip(took, base, strict=True)]
         print(f"  {'':19} extra latency over {'one model' if single else 'greedy'}: median "
@@ -135,6 +144,13 @@ def typed_rewrites(
           f"median {median:.2f} ms, p95 {p95:.2f} ms per turn")  # fmt: skip
     for change in changed:
         print(f"  {change}")
+
+
+def spoken_code(text: str, expecting: Expectation) -> str | None:
+    """The code of digits `text` gives (as the brain reads one), if the tools take one and it fits."""
+    code = extract.code(extract.Utterance(text, datetime.now()), min_length=1, digits=True)
+    lengths = {n for w in expecting.wanted for n in w.lengths}
+    return code.value if code is not None and len(code.value) in lengths else None
 
 
 def _turns(half: str) -> list[tuple[str, str, int, str, list[str]]]:

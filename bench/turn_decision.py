@@ -393,8 +393,8 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     scores of the pause's transcript (how sure it was of the words, `sure_words`, and how likely
     it would have ended the sentence there, `full_stop`) over the fourth round's front around
     `auto` (Smart Turn, fade, no-speech), and the full stop asked only below a Smart Turn
-    probability (`sure_turn`); `low` and `high` are kept as they were, so `choose` moves `auto`
-    only. (The fourth round's whole grid, 171 settings, took 8.6 min.)"""
+    probability (`sure_turn`); the sixth adds longer waits (`settle_ms` 2 and 2.4 s) on that
+    front. (The fourth round's whole grid, 171 settings, took 8.6 min.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
     for confident, falling, clear in (
@@ -412,6 +412,14 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     for full_stop in (0.6, 0.7, 0.8):
         for sure_turn in (0.9, 0.95):
             yield turn_detection.SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, None, full_stop, sure_turn)
+    # Sixth round: longer waits for the pauses that do not end at once (the fifth round's cuts were
+    # mostly 1.5 s pauses outlasting the 1.6 s wait), on the front around `auto`. (`low` with a 2 s
+    # wait cuts none of dev's turns but answers every one after 2.1 s; as `low` anchors `choose`,
+    # it would leave `auto` no quick end at all, so `low` is kept as it was.)
+    for settle in (2000, 2400):
+        yield turn_detection.SemanticTiming(0.5, -18.0, settle, settle, 0.1)
+        yield turn_detection.SemanticTiming(0.5, -18.0, settle, settle, 0.1, None, 0.6, 0.9)
+        yield turn_detection.SemanticTiming(0.5, -15.0, settle, settle, 0.1, None, 0.6, 0.9)
 
 
 def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:

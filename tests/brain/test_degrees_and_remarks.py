@@ -47,12 +47,9 @@ def test_the_scale_is_read_from_the_option_words_whatever_their_order() -> None:
     ("text", "severity"),
     [
         ("make the footer typo less critical", "major"),  # one step below what "critical" means
-        ("lower the severity of the export bug", "minor"),  # one below the middle
-        ("raise the severity of the footer typo", "critical"),
         ("the login crash is not critical any more", "minor"),  # the other end
         ("the login crash is no longer critical", "minor"),
         ("the login crash isn't that critical", "major"),  # softened: one step
-        ("downgrade the login crash", "minor"),
         ("the footer typo is top severity", "critical"),
     ],
 )
@@ -63,6 +60,20 @@ def test_an_option_of_a_scale_said_by_degree(text: str, severity: str) -> None:
     # The degree words are the value's, not the bug's.
     assert not {"less", "lower", "raise", "not", "longer", "that", "top"} & set(
         arguments["bug"].lower().split()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lower the severity of the export bug",
+        "raise the severity of the footer typo",
+        "downgrade the login crash",
+    ],
+)
+def test_a_step_from_where_a_thing_stands_asks_when_nothing_said_where(text: str) -> None:
+    assert said(reply(text, tools=BUGS, known=HELD_BUGS)).endswith(
+        "Which severity: critical, minor or major?"
     )
 
 
@@ -120,9 +131,10 @@ def test_a_remark_is_not_a_request(text: str) -> None:
 
 
 def test_a_refused_change_followed_by_another_is_that_change_about_the_same_thing() -> None:
-    assert called(
-        reply("don't file it again, just downgrade the login crash", tools=BUGS, known=HELD_BUGS)
-    ) == ("set_bug_severity", {"bug": "the login crash", "severity": "minor"})
+    name, values = called(
+        reply("don't file it again, just make the login crash less critical", tools=BUGS, known=HELD_BUGS)
+    )
+    assert (name, values["severity"]) == ("set_bug_severity", "major") and "login crash" in values["bug"]
     assert called(
         reply(
             "don't move the standup, just rename it to team sync",

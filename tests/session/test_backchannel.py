@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from realtalk.engines.base import Transcription
-from realtalk.session.backchannel import MAX_BACKCHANNEL_MS, is_backchannel, is_feedback, listening_prompt
+from realtalk.session.backchannel import (
+    MAX_BACKCHANNEL_MS,
+    OPEN_VOWEL_DB,
+    is_backchannel,
+    is_feedback,
+    listening_prompt,
+)
 from realtalk.session.hearing import MAX_CHARS
 
 
@@ -35,6 +41,21 @@ def test_feedback_is_short() -> None:
     assert is_feedback(Transcription("Mm-hm."), 1000), "a drawn-out hum is still feedback"
     assert not is_feedback(Transcription("Mm-hm."), MAX_BACKCHANNEL_MS + 1), "as long as a sentence"
     assert not is_feedback(Transcription("No."), 300)
+
+
+def test_a_hum_is_judged_by_its_sound() -> None:
+    shut, opened = OPEN_VOWEL_DB - 5, OPEN_VOWEL_DB + 5
+    assert is_feedback(Transcription("Mm-hm."), 600, shut)
+    assert not is_feedback(Transcription("Mm-hm."), 600, opened), '"Mom" written as a hum'
+    assert not is_feedback(Transcription("Mm."), 600, opened)
+    assert is_feedback(Transcription("Um..."), 600, shut), "a hum Whisper wrote as a hesitation"
+    assert not is_feedback(Transcription("Um..."), 600, opened), "someone taking the floor"
+    assert is_feedback(Transcription("Mm-hm."), 600, None), "not measured: the words decide"
+    assert not is_feedback(Transcription("Um..."), 600, None)
+    assert is_feedback(Transcription("Yeah."), 600, opened), "feedback with a vowel is still feedback"
+    assert is_feedback(Transcription("Mm-hm, yeah."), 600, opened)
+    assert not is_feedback(Transcription("Wait."), 600, shut), "words are words however they sound"
+    assert not is_feedback(Transcription("Mm-hm."), MAX_BACKCHANNEL_MS + 1, shut)
 
 
 def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:

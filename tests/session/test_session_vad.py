@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 
+import numpy as np
 import pytest
+import soxr
 
 from realtalk.engines.base import Transcription
+from realtalk.engines.piper_tts import PiperTts
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
 from realtalk.session.effects import (
@@ -264,6 +267,29 @@ def test_a_backchannel_holds_the_reply_and_resumes_it(vad: SileroVad) -> None:
     assert "response.output_audio.delta" in kinds(session.response_audio(rid, silence(100)))
     done = [e.event for e in session.response_completed(rid) if isinstance(e, Send)][-1]
     assert done["type"] == "response.done" and done["response"]["status"] == "completed"
+
+
+@pytest.fixture(scope="module")
+def tts() -> PiperTts:
+    return PiperTts()
+
+
+def spoken(tts: PiperTts, text: str) -> bytes:
+    samples = tts.synthesize(text).astype(np.float32) / 32768
+    return pcm24k(soxr.resample(samples, tts.sample_rate, 16_000))
+
+
+@pytest.mark.parametrize(("said", "resumed"), [("Mm-hm.", True), ("Mom.", False)])
+def test_what_whisper_wrote_as_a_hum_is_judged_by_its_sound(
+    vad: SileroVad, tts: PiperTts, said: str, resumed: bool
+) -> None:
+    session, _ = replying_session(vad)
+    effects = append(session, silence(200) + spoken(tts, said) + silence(300))
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]  # the last pause's
+    effects = session.transcription_completed(
+        job.item_id, Transcription("Mm-hm."), speculative=True, epoch=job.epoch
+    )
+    assert ("response.done" not in kinds(effects)) is resumed, "a hum plays on, a word with a vowel cancels"
 
 
 def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad) -> None:

@@ -7,6 +7,7 @@ from realtalk.session.turn_detection import (
     SemanticTiming,
     TurnDetector,
     TurnEvent,
+    WhisperScores,
     pause_wait_ms,
     sounds_unfinished,
     transcript_ending,
@@ -54,7 +55,7 @@ def test_semantic_turn_ends_when_the_model_the_transcript_and_the_fade_say_finis
     assert detector.update(0.0, 352) is None
     detector.speech_ends(pause, -30.0)
     assert detector.sounds_complete(pause, 0.95, 352) is None, "the transcript is not in yet"
-    ended = detector.heard(pause, "Book a table for two.", 384, no_speech=0.05)
+    ended = detector.heard(pause, "Book a table for two.", 384, WhisperScores(0.05))
     assert ended == TurnEvent("speech_stopped", 320)
     assert not detector.speaking
 
@@ -63,7 +64,7 @@ def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:
     timing = SEMANTIC_TIMING["auto"]
     detector = semantic_detector()
     pause = detector.pause_id
-    assert detector.heard(pause, "Book a table for two.", 416, no_speech=0.05) is None
+    assert detector.heard(pause, "Book a table for two.", 416, WhisperScores(0.05)) is None
     assert detector.sounds_complete(pause, 0.3, 448) is None, "finished-sounding, but not confidently"
     assert detector.update(0.0, 320 + timing.settle_ms - FRAME_MS) is None
     assert detector.update(0.0, 320 + timing.settle_ms) == TurnEvent("speech_stopped", 320)
@@ -78,12 +79,13 @@ def test_verdicts_that_come_after_the_wait_end_the_turn_at_once() -> None:
 
 
 def test_speech_after_a_pause_takes_back_its_shorter_wait() -> None:
-    detector = semantic_detector()
+    timing = SemanticTiming(0.9, None, 700, 2000)
+    detector = semantic_detector(timing)
     pause = detector.pause_id
     detector.heard(pause, "Book a table for two.", 400)
     detector.sounds_complete(pause, 0.7, 400)  # settle: 700 ms
     detector.update(0.9, 448)  # speech resumed: the next pause waits for its own verdicts
-    assert detector.update(0.0, 448 + SEMANTIC_TIMING["auto"].settle_ms) is None
+    assert detector.update(0.0, 448 + timing.settle_ms) is None
     assert detector.speaking
 
 
@@ -213,16 +215,19 @@ def test_transcript_ending(text: str, ending: str) -> None:
 
 def test_the_wait_shortens_with_confidence() -> None:
     timing = SEMANTIC_TIMING["auto"]
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, 0.05) == 0
-    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0, 0.05) == timing.settle_ms
-    assert pause_wait_ms(timing, 0.3, "Book a table for two.", -30.0, 0.05) == timing.settle_ms
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, 0.3) == timing.settle_ms
-    assert pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, 0.05, full_stop=0.9) == 0
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, WhisperScores(0.05)) == 0
+    assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0, WhisperScores(0.05)) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.3, "Book a table for two.", -30.0, WhisperScores(0.05)) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, WhisperScores(0.3)) == timing.settle_ms
+    assert pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, WhisperScores(0.05, full_stop=0.9)) == 0
     assert (
-        pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, 0.05, full_stop=0.2) == timing.settle_ms
+        pause_wait_ms(timing, 0.7, "Book a table for two.", -30.0, WhisperScores(0.05, full_stop=0.2))
+        == timing.settle_ms
     ), "Smart Turn unsure and Whisper would have gone on"
-    assert pause_wait_ms(timing, 0.99, "Book a table for", -30.0, 0.05) == timing.max_silence_ms
-    assert timing.settle_ms < timing.max_silence_ms
+    assert (
+        pause_wait_ms(timing, 0.99, "Book a table for", -30.0, WhisperScores(0.05)) == timing.max_silence_ms
+    )
+    assert timing.settle_ms <= timing.max_silence_ms
     low = SEMANTIC_TIMING["low"]
     assert pause_wait_ms(low, 0.99, "Book a table for two.", -30.0) == low.settle_ms, "low never ends at once"
     high = SEMANTIC_TIMING["high"]
@@ -245,42 +250,52 @@ def test_the_quick_end_can_ask_that_the_speech_faded() -> None:
 
 def test_the_quick_end_can_ask_that_whisper_heard_speech() -> None:
     timing = SemanticTiming(0.9, None, 700, 2000, clear_speech=0.15)
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, 0.05) == 0
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, 0.4) == timing.settle_ms, "doubted"
-    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, None) == timing.settle_ms, "not said"
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, WhisperScores(0.05)) == 0
+    assert (
+        pause_wait_ms(timing, 0.95, "Book a table for two.", None, WhisperScores(0.4)) == timing.settle_ms
+    ), "doubted"
+    assert pause_wait_ms(timing, 0.95, "Book a table for two.", None, WhisperScores()) == timing.settle_ms, (
+        "not said"
+    )
     detector = semantic_detector(timing)
     pause = detector.pause_id
-    assert detector.heard(pause, "Book a table for two.", 416, 0.4) is None
+    assert detector.heard(pause, "Book a table for two.", 416, WhisperScores(0.4)) is None
     assert detector.sounds_complete(pause, 0.95, 416) is None, "Whisper doubted it: it settles"
     detector = semantic_detector(timing)
-    assert detector.heard(pause, "Book a table for two.", 416, 0.05) is None
+    assert detector.heard(pause, "Book a table for two.", 416, WhisperScores(0.05)) is None
     assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
 
 
 def test_the_quick_end_can_ask_whisper_for_sure_words_and_a_full_stop() -> None:
     timing = SemanticTiming(0.5, None, 1600, 2000, sure_words=-0.6, full_stop=0.5)
     sentence = "Had he married a more amiable woman."
-    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3, full_stop=0.95) == 0
-    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3, full_stop=0.1) == timing.settle_ms, (
-        "Whisper would rather have gone on than end the sentence here"
+    assert pause_wait_ms(timing, 0.9, sentence, scores=WhisperScores(log_prob=-0.3, full_stop=0.95)) == 0
+    assert (
+        pause_wait_ms(timing, 0.9, sentence, scores=WhisperScores(log_prob=-0.3, full_stop=0.1))
+        == timing.settle_ms
+    ), "Whisper would rather have gone on than end the sentence here"
+    assert (
+        pause_wait_ms(timing, 0.9, sentence, scores=WhisperScores(log_prob=-0.9, full_stop=0.95))
+        == timing.settle_ms
+    ), "words heard unsurely"
+    assert pause_wait_ms(timing, 0.9, sentence, scores=WhisperScores(log_prob=-0.3)) == timing.settle_ms, (
+        "no full stop known"
     )
-    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.9, full_stop=0.95) == timing.settle_ms, (
-        "words heard unsurely"
-    )
-    assert pause_wait_ms(timing, 0.9, sentence, log_prob=-0.3) == timing.settle_ms, "no full stop known"
-    assert pause_wait_ms(timing, 0.9, "Had he married a", log_prob=-0.3, full_stop=0.95) == (
-        timing.max_silence_ms
-    ), "the words still say it goes on"
+    assert pause_wait_ms(
+        timing, 0.9, "Had he married a", scores=WhisperScores(log_prob=-0.3, full_stop=0.95)
+    ) == (timing.max_silence_ms), "the words still say it goes on"
     overruled = SemanticTiming(0.5, None, 1600, 2000, full_stop=0.5, sure_turn=0.95)
-    assert pause_wait_ms(overruled, 0.97, sentence, full_stop=0.1) == 0, "Smart Turn sure: Whisper not asked"
-    assert pause_wait_ms(overruled, 0.9, sentence, full_stop=0.1) == overruled.settle_ms
-    assert pause_wait_ms(overruled, 0.9, sentence, full_stop=0.8) == 0
+    assert pause_wait_ms(overruled, 0.97, sentence, scores=WhisperScores(full_stop=0.1)) == 0, (
+        "Smart Turn sure: Whisper not asked"
+    )
+    assert pause_wait_ms(overruled, 0.9, sentence, scores=WhisperScores(full_stop=0.1)) == overruled.settle_ms
+    assert pause_wait_ms(overruled, 0.9, sentence, scores=WhisperScores(full_stop=0.8)) == 0
     detector = semantic_detector(timing)
     pause = detector.pause_id
-    assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.2) is None
+    assert detector.heard(pause, sentence, 416, WhisperScores(0.05, log_prob=-0.3, full_stop=0.2)) is None
     assert detector.sounds_complete(pause, 0.9, 416) is None, "no full stop: it settles"
     detector = semantic_detector(timing)
-    assert detector.heard(pause, sentence, 416, 0.05, log_prob=-0.3, full_stop=0.8) is None
+    assert detector.heard(pause, sentence, 416, WhisperScores(0.05, log_prob=-0.3, full_stop=0.8)) is None
     assert detector.sounds_complete(pause, 0.9, 416) == TurnEvent("speech_stopped", 320)
 
 

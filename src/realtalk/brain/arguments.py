@@ -208,6 +208,11 @@ _WHICH = re.compile(r"\W*which\b", re.I)
 """A description that opens with "which" names a held thing ("which task, by its words")."""
 
 
+def names_a_held_thing(param: Param) -> bool:
+    """Whether the parameter names a thing held already ("which task, by its words")."""
+    return bool(_WHICH.match(_described(param)))
+
+
 def _described(param: Param) -> str:
     return str(param.spec.get("description", ""))
 
@@ -457,13 +462,36 @@ def _by_degree(param: Param, utterance: Utterance) -> Found | None:
     options = list(param.spec["enum"])
     if degree.order(options) is None:
         return None
-    standing = {
+    return degree.said(utterance, options, _standing(param), param.words, param.spec.get("default"))
+
+
+def scale_way(param: Param, text: str, now: datetime) -> tuple[int, bool]:
+    """(+1 or -1 when the words move an ordered option one step from where it stands, else 0;
+    whether they say where it stands), as `degree.way`."""
+    options = list(param.spec.get("enum") or [])
+    if param.kind != "enum" or degree.order(options) is None:
+        return 0, False
+    by_degree = _by_degree(param, Utterance(text, now))
+    for named in (
+        extract.enum(Utterance(text, now), options),
+        _described_option(param, Utterance(text, now)),
+    ):
+        if named is not None and (by_degree is None or not _overlap(by_degree, named)):
+            return (
+                0,
+                False,
+            )  # "bump it up to high priority", "it's pretty important, bump it up": said outright
+    return degree.way(Utterance(text, now), options, _standing(param), param.words)
+
+
+def _standing(param: Param) -> dict[str, Any]:
+    """The stems of the words the description says stand for an option ("high if urgent")."""
+    return {
         lexicon.stem(word.lower()): option
-        for option in options
+        for option in param.spec["enum"]
         for word in described_words(param.spec, re.escape(str(option)))
         if " " not in word
     }
-    return degree.said(utterance, options, standing, param.words, param.spec.get("default"))
 
 
 def described_words(spec: object, value: str = r"\w+") -> list[str]:

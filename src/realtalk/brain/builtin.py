@@ -35,8 +35,10 @@ from . import (
     images,
     intent,
     lexicon,
+    moves,
     persona,
     phrasing,
+    relative,
     replies,
     results,
     routing,
@@ -51,6 +53,11 @@ from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
 
 _BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
 _MAX_QUESTION_ROUNDS = 4
+_OBLIGED = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|right|oh)\W+)*(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
+    r"(?P<rest>(?P<verb>[a-z]+)\s+(?P<object>[^,.;!?]+))",
+    re.I,
+)
 
 # "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
 _VAGUE_REQUEST = re.compile(
@@ -100,13 +107,15 @@ class Turn:
             self.messages[-1] = replace(self.messages[-1], role="user")
         self.persona = persona.parse(request.instructions)
         self.tools: list[ToolSpec] = [] if request.tool_choice == "none" else list(request.tools)
+        self.looked_up = False
+        """Whether the conversation ends with the result of a look-up made for this request."""
 
     def reply(self) -> list[BrainEvent]:
         if self.persona.directive:
             return replies.say(self.persona.directive)
         spoken_results = self._tool_results()
         if spoken_results:
-            return replies.say(spoken_results)
+            return self._continued() or replies.say(spoken_results)
         last = self.messages[-1] if self.messages else None
         if last is None or last.role != "user":
             if any(m.role == "assistant" for m in self.messages):
@@ -122,10 +131,46 @@ class Turn:
             return [replies.call(forced, arguments.fill(forced, text, self.now).arguments)]
         return self._answer(text)
 
+    def _continued(self) -> list[BrainEvent] | None:
+        """The change a request asked for, once the look-up it was waiting on has answered: a step
+        or a move from where a thing stands ("push yoga back a day") when the conversation had not
+        said where, so that the thing was read first (`_look_up`)."""
+        at = max((i for i, m in enumerate(self.messages) if m.role == "user"), default=-1)
+        after = self.messages[at + 1 :]
+        if at < 0 or len(after) != 2 or len(after[0].tool_calls) != 1 or after[1].role != "tool":
+            return None
+        call, text = after[0].tool_calls[0], phrasing.request(self.messages[at].content.strip())
+        before = Turn(replace(self.request, messages=self.messages[: at + 1]), self.now).route(text)
+        if not isinstance(before, tuple) or intent.writes(before[0]) or before[0].name != call.name:
+            return None
+        if results.parse(call.arguments) != before[1].arguments:
+            return None  # not the look-up this request makes
+        now_known = Turn(self.request, self.now)
+        now_known.looked_up = True
+        choice = now_known.route(text)
+        if not isinstance(choice, tuple) or not intent.writes(choice[0]):
+            return None
+        return replies.act(*choice)  # what the look-up did not tell is asked for
+
+    def _look_up(self, tool: ToolSpec, thing: object) -> tuple[ToolSpec, Filled] | None:
+        """The one tool that reads a thing by its name, called with the thing first when a change to
+        it starts from where it stands and the conversation has not said where (once only)."""
+        name = held.target(tool, None)
+        reader = held.reading_one(self.tools, name) if not self.looked_up and isinstance(thing, str) else None
+        which = held.target(reader[0], name) if reader is not None else None
+        param = next((p for p in arguments.params_of(reader[0]) if p.name == which), None) if reader else None
+        if reader is None or param is None or not arguments.names_a_held_thing(param):
+            return None  # only a tool that reads a held thing by its words ("which task")
+        return reader[0], Filled({param.name: thing})
+
     def _answer(self, text: str) -> list[BrainEvent]:
         scripted = self.persona.rule_for(text) or codes.length_answer(self.tools, text)
         if scripted:
             return replies.say(scripted)
+        rest = small_talk.without_asides(text)
+        if rest == "":  # "Ugh, what a day. I'm absolutely knackered."
+            return replies.say(self._small_talk("exclaim"))
+        text = rest or text
         reading_on = self._continuation(text)
         if isinstance(reading_on, ToolCall):
             return [reading_on]
@@ -144,8 +189,13 @@ class Turn:
             talk = "ok" if bare else "no"
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = self._pending() if talk in (None, "ok", "no", "filler") else None
-        if talk == "exclaim" or (talk in ("time", "date") and small_talk.only(talk, text)):
-            return replies.say(self._small_talk(talk))  # "what's the date today?" lists nothing
+        if (
+            talk == "exclaim"
+            or (talk in ("time", "date") and small_talk.only(talk, text))  # "what's the date today?"
+            or (talk == "how_are_you" and small_talk.about_you(text))
+        ):
+            # "How's your day going?" asks about us, never for a summary of the user's day.
+            return replies.say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending.asked) if pending is not None else self._small_talk(talk))
         answered = _answered(pending, text, self.now) if pending is not None else None
@@ -402,8 +452,8 @@ class Turn:
             ):  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
                 return [replies.call(last.tool, {**last.arguments, entity: named})]
         rest = dialogue.correction(text)
-        if rest is not None and _BARE_HOUR.match(rest):
-            rest = f"at {rest}"  # "no, 6" after a time: the hour
+        if rest is not None and _BARE_HOUR.match(extract.words_to_numbers(rest)):
+            rest = f"at {extract.words_to_numbers(rest)}"  # "no, 6" after a time: the hour
         amended = self._amend(rest or text, corrects=rest is not None) if not pending else None
         if amended is not None:
             return amended
@@ -487,8 +537,10 @@ class Turn:
         a correction's lead-in ("no", "actually") that could not be a new request."""
         last = self.last
         entity = held.entity_param(last) if last is not None else None
-        if last is None or entity is None or not intent.writes(last.tool) or intent.is_question(text):
+        if last is None or entity is None or intent.is_question(text):
             return None  # a question never writes
+        if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
+            return None  # after a listing, values go on with no one thing
         if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(self.tools, text)):
             return None  # a request of its own
         value = last.entity(entity)
@@ -501,14 +553,19 @@ class Turn:
             }
             if given:
                 kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in given.items()}
-                return replies.act(last.tool, Filled({**last.arguments, entity: value, **kept}))
+                again = Filled({**last.arguments, entity: value, **kept})
+                return replies.act(last.tool, self._settled(last.tool, again, text, value))
         changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
         found = held.by_reference(changers, text, self.now, entity)
         if found is None:
             return None
         tool, filled = found
         kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
-        return replies.act(tool, Filled({**kept, entity: value}))
+        return replies.act(tool, self._settled(tool, Filled({**kept, entity: value}), text, value))
+
+    def _settled(self, tool: ToolSpec, filled: Filled, text: str, thing: str | None) -> Filled:
+        """`relative.settle` in this conversation: a step along a scale from where the thing stands."""
+        return relative.settle(tool, filled, text, self.now, self.messages, self.tools, thing)
 
     def referent(self, text: str) -> tuple[str, str | None, str] | None:
         """What "it", "that one" or "the second one" stands for: (the utterance with "it" in its
@@ -527,8 +584,8 @@ class Turn:
             return None
         name = held.entity_param(last)
         value = last.entity(name) if name is not None else None
-        if name is not None and value is not None:
-            return text, name, value
+        if name is not None and value is not None and not (listed and held.filters_by(last.tool, name)):
+            return text, name, value  # (a listing's filter, "tagged family", is not the thing listed)
         if len(listed) == 1:
             return text, None, listed[0]
         # "Anything about the picnic?" read out two; "that one" is the one the question named.
@@ -544,6 +601,21 @@ class Turn:
         if helper is not None:  # "can somebody help me organise my day?": the agent for that
             return helper, Filled({})
         question = intent.is_question(text)
+        text = self._own_change(text) or text
+        move = moves.said(text, question)
+        if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
+            referent = self.referent(text) if not move.thing else None
+            moved = moves.request(
+                move, self.tools, self.now, self.messages, self.request.known, referent and referent[2]
+            )
+            if moved is not None and moves.by(move) is not None and moved[1].missing:
+                # "push yoga back a day": where it stands now is read first
+                return (
+                    self._look_up(moved[0], moved[1].arguments.get(held.target(moved[0], None) or ""))
+                    or moved
+                )
+            if moved is not None:
+                return moved
         tools = [t for t in self.tools if not (question and intent.writes(t))]
         referent = None if choosing.opens_new(tools, text) else self.referent(text)
         if referent is not None:
@@ -556,8 +628,15 @@ class Turn:
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)
+        if not question and referent is None and not (isinstance(choice, tuple) and intent.writes(choice[0])):
+            # "Make the train tickets the day after tomorrow", "let's get the tickets booked by Friday":
+            # a held thing and a value that one tool changes, whatever tool the other words fit.
+            choice = held.changed_by_value(tools, text, self.now, self.request.known) or choice
         if choice is None and not question and referent is None:
             choice = choosing.new_thing(tools, text, self.now, self.request.known)
+        if not question and referent is None and choosing.by_meaning_alone(tools, text, choice):
+            # "Hoover the stairs": an errand, though a tool that reads is nearest in meaning.
+            choice = choosing.errand(tools, text, self.now, self.request.known) or choice
         if question and referent is not None and (choice is None or dialogue.points_back(text)):
             # "what about the first one?", "when is it due?": the one reader by name, given the thing.
             choice = held.reading_one(tools, referent[1]) or choice
@@ -605,7 +684,29 @@ class Turn:
             values = {**filled.arguments, name: referent[2]}
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)
-        return tool, filled
+        last = self.last
+        entity = held.entity_param(last) if last is not None else None
+        last_thing = last.entity(entity) if last is not None and entity is not None else None
+        settled = self._settled(tool, filled, text, last_thing)
+        dropped = [p for p in settled.missing if p.name in filled.arguments]
+        if dropped:  # "lower the priority of the yoga class": where it stands now is read first
+            return self._look_up(tool, settled.arguments.get(name or "")) or (tool, settled)
+        return tool, settled
+
+    def _own_change(self, text: str) -> str | None:
+        """ "I need to move the call": what one must do to a held thing with a tool's own verb is a
+        request for that tool ("move the call"), not a new thing to remember."""
+        found = _OBLIGED.match(text)
+        if found is None or not self.request.known:
+            return None
+        verb = routing.base_form(found.group("verb").lower())
+        changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
+        if not any(verb in (routing.verb_of(t), routing.described_verb(t)) for t in changers):
+            return None
+        thing = found.group("object")
+        match = entities.closest(thing, self.request.known)
+        named = entities.tied(thing, self.request.known) or (match is not None and match.sure)
+        return found.group("rest") if named else None
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

@@ -254,7 +254,8 @@ _SUBJECT_FIRST = re.compile(
 # "Bin day is Tuesday round here": a noun, then "is": a statement of fact, not an imperative.
 _SAYS_WHAT_IS = re.compile(r"^\W*(?:[\w'-]+\s+){1,3}(?:is|are|was|were)\b", re.I)
 _INTERJECTION = re.compile(
-    r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right)\b\W*){1,4}", re.I
+    r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right|haha|ha|lol|hehe)\b\W*){1,4}",
+    re.I,
 )
 
 
@@ -283,3 +284,71 @@ def new_thing(
     values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
     return None if any(entities.held(v, known) for v in values) else (makers[0], filled)
+
+
+_TO_DO = lexicon.concepts(lexicon.stem("errand"))
+"""The idea of a thing to do (task, to-do, reminder, chore, errand), from the lexicon's groups."""
+_ASKED_OF_US = lexicon.words("me us you yourself")
+# After a verb comes its object; after "nice", "good" or "ta" comes one of these.
+_NOT_AN_OBJECT = lexicon.words("and or very much so too really enough then one stuff thing though again")
+_LONGEST_ERRAND = 16
+"""Words in the longest bare errand ("email Sue about moving the rota to the week after next")."""
+# Words that make a clause a statement (a subject and its verb), which an imperative has none of.
+_FINITE = lexicon.words(
+    "would will can could should might must shall is are was were am i'm it's that's he's she's they're we're"
+    " you're there's i've we've they've i'd we'd"
+)
+
+
+def errand(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Buy batteries", "email Sue about the rota": a bare imperative that no tool is named or meant
+    for, in an app whose one creating tool keeps things to do (its words say task, to-do or
+    reminder), is a thing to do, added with its verb; not a statement, not words asked of the agent
+    ("tell me a joke"), not a held thing, and not what sounds like chat."""
+    if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)) or intent.is_question(text):
+        return None
+    makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not _on_a_held_thing(t)]
+    words = lexicon.tokens(_INTERJECTION.sub("", text))
+    if (
+        len(makers) != 1
+        or not 2 <= len(words) <= _LONGEST_ERRAND
+        or words[0] in lexicon.STOPWORDS
+        or words[0].isdigit()
+    ):
+        return None
+    if words[1] in _ASKED_OF_US or words[1] in _NOT_AN_OBJECT or _FINITE & set(words):
+        return None  # "tell me a joke"; "my nan would love you" is said of someone, not asked
+    verb = next(iter(lexicon.name_words(makers[0].name)), "")
+    filled = arguments.fill(makers[0], f"{verb} {text}", now)
+    values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS and p.required
+              and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
+    if filled.missing or not values or any(entities.held(v, known) for v in values):
+        return None
+    meant = semantic.similarities(makers, text)
+    if meant is not None and meant[1] - meant[0][0] >= _CHAT_MARGIN:
+        return None  # "sing me a song", "guess what": said to the agent, not a thing to do
+    return makers[0], filled
+
+
+def _keeps_to_dos(tool: ToolSpec) -> bool:
+    said = {lexicon.stem(w) for w in [*lexicon.name_words(tool.name), *lexicon.tokens(tool.description)]}
+    return any(lexicon.concepts(w) & _TO_DO for w in said)
+
+
+def _on_a_held_thing(tool: ToolSpec) -> bool:
+    """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
+    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))
+
+
+def by_meaning_alone(
+    tools: Sequence[ToolSpec], text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] | None
+) -> bool:
+    """Whether no tool was chosen, or one that only reads and that the words do not name (chosen
+    by meaning alone): an imperative may then be an errand."""
+    if choice is None:
+        return True
+    if isinstance(choice, list) or intent.writes(choice[0]):
+        return False
+    return all(m.score < routing.THRESHOLD for m in routing.rank([choice[0]], text))

@@ -34,6 +34,7 @@ _BETWEEN = lexicon.words("the a an its it's this that's their his her my of")
 _VERBS_DOWN = lexicon.words("downgrade downgraded deprioritise deprioritize demote")
 _VERBS_UP = lexicon.words("upgrade upgraded prioritise prioritize")
 _AFTER = lexicon.words("any more anymore")
+_NUDGE = lexicon.words("bump bumped knock knocked kick kicked notch crank cranked ratchet dial turn")
 _WORD = re.compile(r"[a-z']+", re.I)
 _REACH = 3
 """How many words a degree word may stand before (or after) the word it is about."""
@@ -63,6 +64,37 @@ def said(
     words that stand for an option ("urgent" -> high) to it; `scale_words` are the stems of the
     scale's own name ("priority"); `default` is where a comparative starts when its word is the
     scale's name."""
+    found = _said(utterance, options, standing, scale_words, default)
+    return found[0] if found is not None else None
+
+
+def way(
+    utterance: Utterance, options: Sequence[Any], standing: Mapping[str, Any], scale_words: frozenset[str]
+) -> tuple[int, bool]:
+    """(+1 or -1 when the words move the value one step up or down the scale from where it stands,
+    else 0; whether they also say where it stands: "less urgent" is one below urgent, while "lower
+    the priority", "make it higher" and "bump it up a notch" start from wherever it is)."""
+    found = _said(utterance, options, standing, scale_words, None)
+    return (found[1], found[2]) if found is not None else (0, False)
+
+
+def step(options: Sequence[Any], current: Any, way: int) -> Any | None:
+    """The option one step up (`way` 1) or down (-1) the scale from `current`, or None."""
+    scale = order(options)
+    if scale is None or current not in scale:
+        return None
+    return scale[_step(scale.index(current), way, len(scale))]
+
+
+def _said(
+    utterance: Utterance,
+    options: Sequence[Any],
+    standing: Mapping[str, Any],
+    scale_words: frozenset[str],
+    default: Any,
+) -> tuple[Found, int, bool] | None:
+    """`said`, the way a comparative moves (0 for an option said outright), and whether the words
+    name the option it moves from."""
     scale = order(options)
     if scale is None:
         return None
@@ -86,28 +118,50 @@ def said(
             last += 1  # "urgent any more", "high priority"
         found = _degree(words, at, last, stands, middle, len(scale))
         if found is not None:
-            step, first, last = found
-            return Found(scale[step], ((words[first][1], words[last][2]),))
-    for word, start, end in words:  # "downgrade the passport": the verb alone says which way
+            index, first, last, moved = found
+            return Found(scale[index], ((words[first][1], words[last][2]),)), moved, stands is not None
+    for at, (word, start, end) in enumerate(words):  # "downgrade the passport": the verb alone says which way
         if word in _VERBS_DOWN or word in _VERBS_UP:
-            return Found(scale[_step(middle, -1 if word in _VERBS_DOWN else 1, len(scale))], ((start, end),))
+            moved = -1 if word in _VERBS_DOWN else 1
+            return Found(scale[_step(middle, moved, len(scale))], ((start, end),)), moved, False
+        # "bump it up a notch", "knock it down": a verb of nudging and the way, the scale unnamed
+        ahead = [w for w, _, _ in words[at + 1 : at + 1 + _REACH]]
+        if word in _NUDGE and ("up" in ahead or "down" in ahead):
+            moved = (
+                1
+                if "up" in ahead and ("down" not in ahead or ahead.index("up") < ahead.index("down"))
+                else -1
+            )
+            way_at = at + 1 + ahead.index("up" if moved > 0 else "down")
+            way_start, way_end = words[way_at][1], words[way_at][2]
+            if [w for w, _, _ in words[way_at + 1 : way_at + 3]] in (
+                ["a", "notch"],
+                ["a", "level"],
+                ["a", "bit"],
+            ):
+                way_end = words[way_at + 2][2]
+            # The verb and the way, not the thing between them ("knock *the export one* down a notch").
+            spans = ((start, end), (way_start, way_end))
+            return Found(scale[_step(middle, moved, len(scale))], spans), moved, False
     return None
 
 
 def _degree(
     words: Sequence[tuple[str, int, int]], at: int, last: int, stands: int | None, middle: int, size: int
-) -> tuple[int, int, int] | None:
-    """(the option's index, the first and last word said) when a degree word goes with the words from
-    `at` to `last`, which stand for the option `stands` (None: the scale's name)."""
+) -> tuple[int, int, int, int] | None:
+    """(the option's index, the first and last word said, the way a comparative moves or 0) when a
+    degree word goes with the words from `at` to `last`, which stand for the option `stands` (None:
+    the scale's name)."""
     before = [w for w, _, _ in words[max(0, at - _REACH) : at]]
     near = next((i for i in range(len(before) - 1, -1, -1) if before[i] not in _BETWEEN | _SOFT), None)
     if near is not None:
         word, first = before[near], at - len(before) + near
         softened = any(w in _SOFT for w in before[near + 1 :])
         if word in _TOP or word in _BOTTOM:
-            return (size - 1 if word in _TOP else 0), first, last
+            return (size - 1 if word in _TOP else 0), first, last, 0
         if word in _DOWN or word in _UP:
-            return _step(middle if stands is None else stands, -1 if word in _DOWN else 1, size), first, last
+            moved = -1 if word in _DOWN else 1
+            return _step(middle if stands is None else stands, moved, size), first, last, moved
         if word == "longer" and first > 0 and words[first - 1][0] == "no":  # "no longer urgent"
             word, first = "no", first - 1
         if word in _NOT:
@@ -116,13 +170,14 @@ def _degree(
             if stands is not None and stands == (size - 1) / 2:
                 return None  # "not normal" says which way no more than "normal" does
             if softened:
-                return _step(size - 1 if stands is None else stands, -1 if high else 1, size), first, last
-            return (0 if high else size - 1), first, last
+                return _step(size - 1 if stands is None else stands, -1 if high else 1, size), first, last, 0
+            return (0 if high else size - 1), first, last, 0
     after = [w for w, _, _ in words[last + 1 : last + 1 + _REACH]]
     way = next((w for w in after if w not in _BETWEEN), None)
     if way is not None and (way in _DOWN or way in _UP) and stands is None:  # "the priority down"
         end = last + 1 + after.index(way)
-        return _step(middle, -1 if way in _DOWN else 1, size), at, end
+        moved = -1 if way in _DOWN else 1
+        return _step(middle, moved, size), at, end, moved
     return None
 
 

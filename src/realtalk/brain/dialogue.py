@@ -30,7 +30,9 @@ from .base import Message, ToolCall, ToolSpec
 _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
-_REFERENCE = re.compile(r"\b(?:it|that|this|them|those|these|that\s+one|this\s+one|the\s+same\s+one)\b", re.I)
+_REFERENCE = re.compile(
+    r"\b(?:it|its|that|this|them|those|these|that\s+one|this\s+one|the\s+same\s+one)\b", re.I
+)
 # "undo", "oops, undo that", "that was the wrong one, undo it", "no, put it back": a short utterance.
 _UNDO = re.compile(
     r"\b(?:undo|revert|reverse)\b|\b(?:put|change|set)\s+it\s+back\b"
@@ -52,6 +54,7 @@ _CORRECTION_LEAD = re.compile(
     r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,
 )
+_NOT_THE_OLD = re.compile(r",?\s+not\s+[^,.;]+?\W*$", re.I)
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "fifth": 4, "5th": 4, "last": -1}  # fmt: skip
 _NUMBERED = {"one": 0, "1": 0, "two": 1, "2": 1, "three": 2, "3": 2, "four": 3, "4": 3, "five": 4, "5": 4}
@@ -221,6 +224,7 @@ def correction(text: str) -> str | None:
     when the utterance does not open like one."""
     found = _CORRECTION_LEAD.match(text)
     rest = text[found.end() :].strip() if found else ""
+    rest = _NOT_THE_OLD.sub("", rest) or rest  # "three, not two": the old value goes
     return rest or None
 
 
@@ -307,7 +311,15 @@ _REWORDED = re.compile(
 )
 
 
+# "The boots one should really say return the boots", "X ought to read Y": the words X should have.
+_SHOULD_SAY = re.compile(
+    r"^\W*(?P<thing>.+?)\s+(?:should|ought\s+to|needs\s+to)\s+(?:really\s+|actually\s+|just\s+)?(?:say|read"
+    r"|be\s+called|be\s+named)\s+(?P<words>\w.*?)(?:,?\s+instead)?\W*$",
+    re.I,
+)
+
+
 def reworded(text: str) -> tuple[str, str] | None:
-    """(the thing, its new words) of "change X so it says Y", or None."""
-    found = _REWORDED.match(text)
+    """(the thing, its new words) of "change X so it says Y" or "X should say Y", or None."""
+    found = _REWORDED.match(text) or _SHOULD_SAY.match(text)
     return (found.group("thing"), found.group("words")) if found else None

@@ -17,7 +17,7 @@ from typing import Any
 
 import dateparser
 
-from . import lexicon
+from . import calendar_words, lexicon
 
 _UNITS = {"zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9}  # fmt: skip
@@ -27,7 +27,6 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS}
-_DIGIT_WORDS = "|".join([*_UNITS, "oh"])
 # "the blue one", "which one": a pronoun, not the number 1.
 _BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no", "another", "other",
                        "last", "next", "some", "a", "big", "small", "new", "old", "same"}  # fmt: skip
@@ -35,18 +34,19 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
              "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
              "nineteenth": 19, "twentieth": 20, "thirtieth": 30}  # fmt: skip
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = calendar_words.WEEKDAYS
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")  # fmt: skip
 _MONTH = "|".join(MONTHS)
-_WEEKDAY = "|".join(WEEKDAYS)
-_DAYPARTS = {"morning": 9, "afternoon": 15, "evening": 19, "tonight": 20, "night": 21}
-_PM_HINTS = {"afternoon", "evening", "tonight", "night", "dinner", "supper", "pm"}
+_DAYPARTS = {"morning": 9, "am": 9, "lunchtime": 12, "afternoon": 15, "arvo": 15, "pm": 15, "evening": 19,
+             "tonight": 20, "night": 21}  # fmt: skip
+_PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "night", "dinner", "supper", "pm"}
 _AM_HINTS = {"morning", "breakfast", "am"}
 # Words that are about when, never part of a place or a name.
 WHEN_WORDS = frozenset(
     {*WEEKDAYS, *_DAYPARTS, "today", "tomorrow", "yesterday", "week", "weekend", "month", "year", "noon",
-     "midnight", "am", "pm", "o'clock", "oclock", "minute", "minutes", "hour", "hours", "day", "days"}
+     "midnight", "am", "pm", "o'clock", "oclock", "minute", "minutes", "hour", "hours", "day", "days",
+     "fortnight", "fortnights", "ish", "tmrw"}
 )  # fmt: skip
 
 
@@ -71,24 +71,49 @@ def _ordinal_to_digits(match: re.Match[str]) -> str:
     return f"{match.group('before') or ''}{value}{suffix}"
 
 
+_SPOKEN_NUMBER_HYPHEN = re.compile(
+    rf"\b(oh|{'|'.join(_NUMBER_WORDS)})-(?=(?:oh|hundred|{'|'.join(_NUMBER_WORDS)})\b)", re.IGNORECASE
+)
+_CLOCK_BEFORE_A_DAY = re.compile(
+    rf"\b([01]?\d|2[0-3])\.([0-5]\d)\b(?=\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|morning|afternoon|evening"
+    rf"|{calendar_words.WEEKDAY})\b)",
+    re.IGNORECASE,
+)
+
+
 def normalize(raw: str) -> str:
     """Spoken text with numbers in digits and punctuation reduced to what carries meaning."""
     text = raw.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text, flags=re.IGNORECASE)  # p.m. -> pm
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 55,123 -> 55123
+    text = re.sub(r"(?<=\w)-ish\b|(?<=\d)ish\b", " ish", text, flags=re.IGNORECASE)  # "four-ish", "5ish"
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text, flags=re.IGNORECASE)  # 3pm -> 3 pm
     # A clock time as speech recognisers write it: "7.30 pm", "730 pm", "at 7.30" -> 7:30.
     text = re.sub(r"\b(1[0-2]|0?[1-9])\.?([0-5]\d)(?= (?:am|pm)\b)", r"\1:\2", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(at [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b((?:at|by|around|about|before|until|till) [012]?\d)\.([0-5]\d)\b", r"\1:\2", text, flags=re.I
+    )
+    text = _CLOCK_BEFORE_A_DAY.sub(r"\1:\2", text)  # "7.45 tomorrow morning"
+    text = re.sub(r"\s@\s*(?=\d)", " at ", text)  # typed "tomorrow @ 9"
     text = re.sub(r"[^\w\s'@.:/%$+-]", " ", text)
     text = re.sub(r"(?<!\w)[.'/:]|[.'/:@-](?!\w)|(?<!\w)-(?!\d)", " ", text)
     # "twenty-five", "to-do" come apart; other hyphenated words stay as said ("check-up").
     text = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|to)-(?=[^\W\d])", r"\1 ", text,
                   flags=re.IGNORECASE)  # fmt: skip
-    # "nine-zero-zero-one": digits said one by one, joined as one word.
-    text = re.sub(rf"\b({_DIGIT_WORDS})-(?=(?:{_DIGIT_WORDS})\b)", r"\1 ", text, flags=re.IGNORECASE)
+    text = _SPOKEN_NUMBER_HYPHEN.sub(r"\1 ", text)  # "nine-thirty", "oh-eight-hundred"
     text = _ORDINAL.sub(_ordinal_to_digits, text)
+    # "four-ish", "like nine-ish": about that hour.
+    text = re.sub(
+        r"\b(?:(?:like|about|around)\s+)?(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})-?ish\b",
+        r"around \1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = words_to_numbers(text)
+    # "half two" is half past two (British), not a half of something.
+    text = re.sub(
+        r"\bhalf\s+(?=(?:1[0-2]|[1-9])\b(?!\s*(?:[a-z]+s\b|%|an?\b)))", "half past ", text, flags=re.I
+    )
     # Speech recognisers write "four thousand two hundred and twelve" as "4,200 and 12".
     text = re.sub(r"\b(\d*[1-9]00) and (\d{1,2})\b", lambda m: str(int(m[1]) + int(m[2])), text)
     text = re.sub(
@@ -222,7 +247,7 @@ _NUMBER = re.compile(r"(?<![\w.:/$-])(-?)\$?(\d+(?:\.\d+)?)%?(?![\w:/]|\.\d)")
 
 # A clock time ("9 am", "9 o'clock", "9 in the morning") says when, not how many.
 _CLOCK_AFTER = re.compile(
-    r"\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|o'?clock\b|in\s+the\s+(?:morning|afternoon|evening)\b|tonight\b)",
+    r"\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|o'?clock\b|ish\b|in\s+the\s+(?:morning|afternoon|evening)\b|tonight\b)",
     re.I,
 )
 
@@ -309,58 +334,294 @@ def _code_value(run: list[tuple[str, int, int]]) -> str:
 
 # ---------------------------------------------------------------- dates and times
 
+_LEAD = r"(?:(?:at|by|before|around|about|from|until|till|say)\s+){0,2}"
+"""Words before a clock time that belong to it ("at about 4"): the time takes them along."""
+_ISH = r"(?:\s+ish\b)?"
+_NOT_AN_AMOUNT = (
+    r"(?!\s*(?:[%$]|percent|minutes?|mins?|hours?|days?|weeks?|months?|years?|[a-z]+\s+(?:street|road)\b))"
+)
+_WEEKDAY_SAID = calendar_words.WEEKDAY
 _TIME_PATTERNS = [
-    # "half past 3", "quarter to 9", "ten to eleven", "20 past 4" (not "from 10 to 11": a span)
+    # "half past 3", "quarter to 9", "ten to eleven", "20 past 4", American "quarter of 5" (not "from 10
+    # to 11": a span)
     re.compile(
-        r"\b(?:(?:at|by|around)\s+)?(?<!from\s)(?<!between\s)(half|quarter|[1-5]?\d)\s+(?:minutes\s+)?(past|to|after)"
-        r"\s+(\d{1,2})(?:\s*(am|pm))?\b(?!\s*(?:minutes|hours|days|weeks|%|percent))",
+        r"\b(?:(?:at|by|around|about)\s+)?(?<!from\s)(?<!between\s)(?P<n>half|quarter|[1-5]?\d)\s+(?:minutes\s+)?"
+        r"(?P<rel>past|to|after|of)\s+(?:(?P<h>\d{1,2})|(?P<noon>noon|midday|midnight))(?:\s*(?P<ap>am|pm))?\b"
+        r"(?!\s*(?:minutes|hours|days|weeks|%|percent))",
         re.I,
     ),
-    re.compile(r"\b(?:(?:at|by|around|from|until|till)\s+)?(\d{1,2})(?:[:\s](\d{2}))?\s*(am|pm)\b", re.I),
-    re.compile(r"\b(?:(?:at|by|around)\s+)?(\d{1,2}):(\d{2})\b", re.I),
-    re.compile(r"\b(?:(?:at|by|around)\s+)?(noon|midday|midnight)\b", re.I),
-    re.compile(r"\b(\d{1,2})\s+o'?clock\b", re.I),
+    # "at nine oh five": minutes under ten said with "oh", beside a word that says it is a time.
     re.compile(
-        r"\b(?:at|by|around|say)\s+(\d{1,2})(?:\s+(\d{2}))?(?:\s+o'?clock)?\b"
-        r"(?!\s*(?:[%$]|people|persons|guests|percent|degrees|dollars|euros|items|[a-z]+\s+(?:street|road)))",
+        r"\b(?:at|by|around|about|until|till|before)\s+(?P<h>1[0-2]|0?[1-9])\s0\s(?P<m>[1-9])\b(?!\s*\d)",
         re.I,
     ),
-    # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day.
     re.compile(
-        r"\b(?:to|till|until)\s+(\d{1,2})(?:\s+(\d{2}))?(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
+        rf"\b(?P<h>1[0-2]|0?[1-9])\s0\s(?P<m>[1-9])(?=\s+(?:today|tomorrow|tonight|this|in\s+the|on|next"
+        rf"|{_WEEKDAY_SAID})\b)",
+        re.I,
+    ),
+    re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:[:\s](?P<m>\d{{2}}))?\s*(?P<ap>am|pm)\b{_ISH}", re.I),
+    re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})\b{_ISH}", re.I),
+    re.compile(rf"\b{_LEAD}(?:12\s+)?(?P<word>noon|midday|midnight)\b{_ISH}", re.I),
+    re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})\s+o'?clock\b{_ISH}", re.I),
+    # British "half two" is 2:30 (where "half past one" would be 1:30).
+    re.compile(rf"\b{_LEAD}(?P<half>half)\s+(?P<h>\d{{1,2}})\b{_ISH}{_NOT_AN_AMOUNT}", re.I),
+    re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?\s+ish\b", re.I),
+    re.compile(
+        rf"\b(?:at|by|before|around|about|say)\s+{_LEAD}(?P<h>\d{{1,2}})(?:\s+(?P<m>\d{{2}}))?(?:\s+o'?clock)?\b{_ISH}"
+        rf"(?!\s*(?:people|persons|guests|degrees|dollars|euros|items)){_NOT_AN_AMOUNT}",
+        re.I,
+    ),
+    # "eight in the morning", "8 tomorrow evening", "twelve thirty tomorrow": an hour said before when.
+    re.compile(
+        rf"\b(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight"
+        rf"|(?:this|tomorrow|{_WEEKDAY_SAID})\s+(?:morning|afternoon|evening|night))\b)",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?P<h>1[0-2]|0?[1-9])\s(?P<m>[0-5]\d)(?=\s+(?:today|tomorrow|tonight|this|on|next|{_WEEKDAY_SAID})\b)",
+        re.I,
+    ),
+    # "friday two thirty", "tomorrow 10 30": hour and minutes after the day they are on.
+    re.compile(
+        rf"\b(?:today|tomorrow|tonight|{_WEEKDAY_SAID})\s+(?P<h>[01]?\d|2[0-3])\s(?P<m>[0-5]\d)\b", re.I
+    ),
+    # The 24-hour clock said as hundreds: "oh eight hundred", "0800", "fourteen hundred hours".
+    re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?P<m>[0-5]\d)\s+(?P<hours>hours|hrs)\b", re.I),
+    re.compile(r"\b(?P<zero>0\s?)(?P<h>[1-9])(?P<m>[0-5]\d)\b(?!\s*\d)", re.I),
+    # "four and a half in the afternoon", as a learner of English may say half past four.
+    re.compile(
+        r"\b(?:(?:at|by|around|about|to)\s+(?:the\s+)?)?(?P<h>\d{1,2})\s+and\s+(?:a\s+)?(?P<half>half)\b"
+        r"(?=\s+(?:(?:of|in)\s+the\s+(?:morning|afternoon|evening)|am|pm|o'?clock|tonight|today|tomorrow)\b)",
+        re.I,
+    ),
+    # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day
+    # (not "3 to 1", a score or a range, nor "up to 11", a most).
+    re.compile(
+        r"(?<!\d\s)(?<!\bup\s)\b(?:to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
+        r"(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
+        re.I,
+    ),
+    # "this time tomorrow": the hour and minute it is now, on that day.
+    re.compile(
+        rf"\b(?P<word>this\s+time)(?=\s+(?:tomorrow|next|on|{_WEEKDAY_SAID})\b)|(?<=tomorrow\s)(?P<now>this\s+time)\b",
         re.I,
     ),
 ]
 _DAYPART = re.compile(
-    r"\b(?:(?:in\s+the|this)\s+)?(morning|afternoon|evening|tonight|night)\b|\b(first\s+thing)(?:\s+in\s+the\s+morning)?\b",
+    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|night|lunchtime|lunch\s+time|am|pm)\b"
+    r"|(?<!the\s)\b(?P<first>first\s+thing)(?:\s+in\s+the\s+morning)?\b",
     re.I,
 )
-_RELATIVE_TIME = re.compile(r"\bin\s+(\d+|an?|half\s+an)\s+(minutes?|mins?|hours?)\b", re.I)
-_DATE_PATTERNS = [
-    re.compile(
-        r"\b(?:(?:by|before|at|for|until)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:month|week)\b", re.I
+# "tomorrow morning", "friday evening": the day says it is meant as a time, not as a greeting or a noun.
+_DAY_BEFORE = re.compile(rf"\b(?:today|tomorrow|tmrw|tonight|{_WEEKDAY_SAID}|\d+(?:st|nd|rd|th)?)\s+$", re.I)
+_AMOUNT = calendar_words.AMOUNT
+_SPAN = (
+    rf"(?P<n>{_AMOUNT})(?P<and_half>\s+and\s+a\s+half)?\s+(?P<unit>minutes?|mins?|hours?|hrs?)"
+    r"(?P<half>\s+and\s+a\s+half)?"
+)
+"""How long from now: "2 hours", "an hour and a half", "4 and a half hours"."""
+_RELATIVE_TIME = [
+    re.compile(rf"\b(?:in|within)\s+{_SPAN}(?:'?s?\s+time)?\b", re.I),
+    re.compile(rf"\b{_SPAN}\s+from\s+now\b", re.I),
+]
+# Words that may follow a day or a time that is meant as one ("the 5th instead", "at 9 sharp").
+_AFTER_A_MOMENT = frozenset({"instead", "sharp", "ish", "works", "work", "latest", "onwards", "okay", "fine"})
+
+
+@dataclass(frozen=True)
+class _Days:
+    """A way of naming a day, and its date counted from today's."""
+
+    pattern: re.Pattern[str]
+    resolve: Callable[[re.Match[str], date], date | None]
+    described: bool = False
+    """Whether a noun after it makes it a description instead ("the second one", "christmas tree")."""
+
+
+def _base(word: str | None, today: date) -> date:
+    """The day a count of days or weeks starts from: "tomorrow", "friday", otherwise today."""
+    word = (word or "today").lower()
+    if word in ("today", "tonight", "now"):
+        return today
+    if word in ("tomorrow", "tmrw", "tmr"):
+        return today + timedelta(days=1)
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    return calendar_words.coming(calendar_words.weekday_index(word), today)
+
+
+def _offset(match: re.Match[str], today: date) -> date:
+    """ "in a fortnight", "two weeks from friday", "a week on wednesday", "in 3 months"."""
+    count = calendar_words.amount(match["n"])
+    unit = match["unit"].lower().rstrip("s")
+    base = _base(match.groupdict().get("base"), today)
+    if unit in ("month", "year"):
+        return calendar_words.add_months(base, round(count * (12 if unit == "year" else 1)))
+    return base + timedelta(days=round(count * {"day": 1, "week": 7, "fortnight": 14}[unit]))
+
+
+def _edge(match: re.Match[str], today: date) -> date:
+    """ "the end of next month", "the start of next week", "the beginning of may"."""
+    which = "end" if match["edge"].lower() == "end" else "start"
+    period = match["period"].lower()
+    if period in MONTHS:
+        return calendar_words.month_edge(which, MONTHS.index(period) + 1, today)
+    return calendar_words.edge(which, period, bool(match["next"]), today)
+
+
+def _week_after(match: re.Match[str], today: date) -> date:
+    """British "tuesday week", "tomorrow week", and "tuesday after next": a week after that day."""
+    return _base(match["base"], today) + timedelta(weeks=1)
+
+
+def _weekday(match: re.Match[str], today: date) -> date:
+    """ "friday", "next friday", "this coming friday": the coming one; "last friday": the one before;
+    "friday next week": next week's."""
+    weekday = calendar_words.weekday_index(match["wd"])
+    which = (match.groupdict().get("which") or "").lower()
+    if which == "next" and match.group(0).lower().endswith("week"):
+        return calendar_words.in_next_week(weekday, today)
+    return calendar_words.coming(weekday, today) - timedelta(weeks=which == "last")
+
+
+def _month_day(match: re.Match[str], today: date) -> date | None:
+    """ "december the 3rd", "3 march", "dec 3rd 2027": that day, next year's once it has passed."""
+    month = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(match["month"].lower()[:3]))
+    year = int(match["year"]) if match["year"] else today.year
+    try:
+        day = date(year, month, int(match["day"]))
+        return day if day >= today or match["year"] else day.replace(year=year + 1)
+    except ValueError:  # "february 30th"
+        return None
+
+
+def _day_of_month(match: re.Match[str], today: date) -> date | None:
+    """ "the 5th" (this month's, or the next month's that has one), "the 15th of next month"."""
+    which = (match.groupdict().get("which") or "").lower()
+    months_on = {"next": 1, "this": 0}.get(which)
+    return calendar_words.day_of_month(int(match["day"]), today, months_on)
+
+
+def _weekend(match: re.Match[str], today: date) -> date:
+    """The coming weekend's Saturday; "next weekend" said at the weekend is the one after it."""
+    return calendar_words.weekend(today, following=bool(match["next"]) and today.weekday() >= 5)
+
+
+def _parsed_day(match: re.Match[str], today: date) -> date | None:
+    parsed = _parse(match.group(0), datetime.combine(today, time()))
+    return parsed.date() if parsed else None
+
+
+_MONTH_SAID = rf"{_MONTH}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+_DAYS = [
+    _Days(
+        re.compile(
+            r"\b(?:(?:by|before|at|for|until|till)\s+)?(?:the\s+)?(?P<edge>end|start|beginning)\s+of\s+"
+            rf"(?:the\s+|this\s+)?(?P<next>next\s+)?(?P<period>day|week|month|year|{_MONTH})\b",
+            re.I,
+        ),
+        _edge,
     ),
-    re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I),
-    re.compile(
-        rf"\b(?:a|one|two)\s+(?:weeks?|fortnight)\s+(?:today|tomorrow|(?:on\s+)?(?:{_WEEKDAY}))\b", re.I
+    _Days(
+        re.compile(rf"\b(?:on\s+)?(?P<name>{calendar_words.HOLIDAY})\b", re.I),
+        lambda match, today: calendar_words.holiday(match["name"], today),
+        described=True,
     ),
-    re.compile(r"\b(?:today|tonight|tomorrow|tmrw|yesterday)\b", re.I),
-    re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\s+(?:next|this)\s+week\b", re.I),
-    re.compile(rf"\b(?:next|this|coming|last)\s+(?:{_WEEKDAY})\b", re.I),
-    re.compile(r"\bin\s+(?:\d+|an?)\s+(?:days?|weeks?|months?|years?)\b", re.I),
-    re.compile(r"\b(?:\d+|an?)\s+(?:days?|weeks?)\s+from\s+(?:now|today)\b", re.I),
-    re.compile(
-        rf"\b(?:on\s+)?(?:the\s+)?(?:{_MONTH})\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+\d{{4}})?\b", re.I
+    _Days(
+        re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), lambda _, today: today + timedelta(days=2)
     ),
-    re.compile(
-        rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})(?:\s+\d{{4}})?\b", re.I
+    _Days(
+        re.compile(
+            rf"\b(?P<n>{_AMOUNT})\s+(?P<unit>weeks?|fortnights?|months?|years?)\s+(?:on\s+|from\s+)?"
+            rf"(?P<base>today|tomorrow|tmrw|now|{_WEEKDAY_SAID})\b",
+            re.I,
+        ),
+        _offset,
     ),
-    re.compile(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.I),
-    re.compile(rf"\b(?:on\s+)?(?:{_WEEKDAY})\b", re.I),
+    _Days(
+        re.compile(
+            rf"\b(?:on\s+)?(?:next\s+|this\s+)?(?P<base>{_WEEKDAY_SAID}|tomorrow|today)\s+week\b", re.I
+        ),
+        _week_after,
+    ),
+    _Days(
+        re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<base>{_WEEKDAY_SAID})\s+after\s+next\b", re.I), _week_after
+    ),
+    _Days(
+        re.compile(
+            rf"\b(?:in|within)\s+(?P<n>{_AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\b(?:'?s?\s+time\b)?",
+            re.I,
+        ),
+        _offset,
+    ),
+    _Days(
+        re.compile(
+            rf"\b(?P<n>{_AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)(?:'?s?\s+time)?\s+from\s+"
+            rf"(?P<base>now|today|tomorrow|{_WEEKDAY_SAID})\b",
+            re.I,
+        ),
+        _offset,
+    ),
+    _Days(
+        re.compile(r"\b(?P<base>today|tonight|tomorrow|tmrw|tmr|yesterday)\b", re.I),
+        lambda match, today: _base(match["base"], today),
+    ),
+    _Days(
+        re.compile(rf"\b(?:on\s+)?(?P<wd>{_WEEKDAY_SAID})\s+(?P<which>next|this)\s+week\b", re.I), _weekday
+    ),
+    _Days(
+        re.compile(rf"\b(?P<which>next|this\s+coming|this|coming|last)\s+(?P<wd>{_WEEKDAY_SAID})\b", re.I),
+        _weekday,
+    ),
+    _Days(
+        re.compile(
+            rf"\b(?:on\s+)?(?:the\s+)?(?P<month>{_MONTH_SAID})\.?\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            r"(?:\s+(?P<year>\d{4})\b)?",
+            re.I,
+        ),
+        _month_day,
+    ),
+    _Days(
+        re.compile(
+            rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_SAID})\b"
+            r"(?:\s+(?P<year>\d{4})\b)?",
+            re.I,
+        ),
+        _month_day,
+    ),
+    _Days(
+        re.compile(
+            r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>next|this|the)\s+month\b",
+            re.I,
+        ),
+        _day_of_month,
+    ),
+    _Days(
+        re.compile(r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.I),
+        _day_of_month,
+        described=True,
+    ),
+    _Days(re.compile(rf"\b(?:on\s+)?(?P<wd>{_WEEKDAY_SAID})\b", re.I), _weekday),
+    _Days(
+        re.compile(rf"\b(?:on|by|next|this|until|till)\s+(?P<wd>{calendar_words.SHY_WEEKDAY})\b", re.I),
+        _weekday,
+    ),
+    _Days(
+        re.compile(
+            rf"\b(?P<wd>{calendar_words.SHY_WEEKDAY})\b(?=\s+(?:at\b|morning|afternoon|evening|night|\d))",
+            re.I,
+        ),
+        _weekday,
+    ),
     # A stretch said with a day in it ("next week, say Wednesday"): the day is meant.
-    re.compile(r"\b(?:next|this|coming|last)\s+(?:week(?:end)?|month|year)\b", re.I),
-    re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+)?weekend\b", re.I),
-    re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.I),
+    _Days(re.compile(r"\b(?:next|coming|last)\s+(?:week|month|year)\b", re.I), _parsed_day),
+    _Days(
+        re.compile(r"\b(?:on\s+|at\s+the\s+|this\s+|over\s+the\s+|the\s+)?(?P<next>next\s+)?weekend\b", re.I),
+        _weekend,
+        described=True,
+    ),
+    _Days(re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.I), _parsed_day),
 ]
 
 
@@ -368,23 +629,16 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
     """A date and/or time as ISO text; `part` is "datetime", "date" or "time". With `keeps_day` (a
     value that changes an existing thing's moment), a time said without a day stays a time alone
     ("16:00"): the thing keeps its own day, which only the tool knows."""
-    relative = next(utterance.matches(_RELATIVE_TIME), None) if part != "date" else None
+    relative = _first(utterance, _RELATIVE_TIME) if part != "date" else None
     found: tuple[datetime, tuple[tuple[int, int], ...], bool] | None
     if relative is not None:
-        moment = _parse(_relative_phrase(relative.group(0)), utterance.now)
-        found = (moment, (relative.span(),), True) if moment else None
+        found = (_relative_moment(relative, utterance.now), (relative.span(),), True)
     else:
         found = _calendar(utterance, part)
     if found is None:
         return None
     moment, spans, timed = found
-    if (
-        keeps_day
-        and part == "datetime"
-        and timed
-        and relative is None
-        and _first(utterance, _DATE_PATTERNS) is None
-    ):
+    if keeps_day and part == "datetime" and timed and relative is None and _day_said(utterance) is None:
         return Found(moment.strftime("%H:%M"), spans)
     if part == "date" or not timed:
         # A day alone stays a day: the tool knows best what time that means (a task keeps its own).
@@ -392,91 +646,200 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
     return Found(moment.strftime("%H:%M") if part == "time" else moment.isoformat(timespec="seconds"), spans)
 
 
+def _relative_moment(match: re.Match[str], now: datetime) -> datetime:
+    """ "in an hour and a half", "three quarters of an hour from now"."""
+    count = calendar_words.amount(match["n"]) + (0.5 if match["half"] or match["and_half"] else 0)
+    return now + timedelta(minutes=round(count * (60 if match["unit"].lower().startswith("h") else 1)))
+
+
 def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:
     """The moment a day phrase and/or a time phrase name ("next friday at 7 pm")."""
-    day = _first(utterance, _DATE_PATTERNS)
-    clock = _first(utterance, _TIME_PATTERNS) if part != "date" else None
-    daypart = next(utterance.matches(_DAYPART), None) if part != "date" else None
-    hour_minute = _clock(clock, set(lexicon.tokens(utterance.text))) if clock else None
+    now = utterance.now
+    said = _day_said(utterance)
+    clock = _clock_said(utterance) if part != "date" else None
+    daypart = _first(utterance, [_DAYPART], _is_daypart) if part != "date" else None
+    hour_minute = _clock(clock, set(lexicon.tokens(utterance.text)), now) if clock else None
     if hour_minute is None and daypart is not None:
-        hour_minute = (_DAYPARTS[(daypart.group(1) or "morning").lower()], 0)
-    on = _day(day.group(0), utterance.now) if day else None
+        named = (daypart["part"] or "morning").lower().replace(" ", "")
+        hour_minute = (_DAYPARTS[named], 0, True)
+    on = said[1].resolve(said[0], now.date()) if said else None
+    if on is not None and clock is not None and (clock.groupdict().get("word") or "").lower() == "midnight":
+        on += timedelta(days=1)  # "midnight tonight", "by midnight on friday": the midnight that ends the day
     if (part == "time" and hour_minute is None) or (on is None and hour_minute is None):
         return None
+    hour, minute, sure = hour_minute or (0, 0, True)
+    if not sure and hour < 12 and on in (None, now.date()) and (hour, minute) <= (now.hour, now.minute):
+        # "at 7" said at half six in the evening: 7 pm, when it is that near; otherwise 7 am next.
+        evening = datetime.combine(now.date(), time(hour + 12, minute))
+        if on is not None or timedelta(0) < evening - now <= _NEAR_EVENING:
+            hour += 12
     if on is None:
         # A time alone means its next occurrence.
-        now = utterance.now
-        on = now.date() + timedelta(days=hour_minute is not None and hour_minute <= (now.hour, now.minute))
-    hour, minute = hour_minute or (0, 0)
-    spans = tuple(m.span() for m in (day, clock, daypart) if m is not None)
+        on = now.date() + timedelta(days=hour_minute is not None and (hour, minute) <= (now.hour, now.minute))
+    spans = tuple(m.span() for m in (said[0] if said else None, clock, daypart) if m is not None)
     return datetime.combine(on, time(hour, minute)), spans, hour_minute is not None
 
 
-def _first(utterance: Utterance, patterns: Sequence[re.Pattern[str]]) -> re.Match[str] | None:
-    return next((m for p in patterns for m in utterance.matches(p)), None)
+_NEAR_EVENING = timedelta(hours=6)
 
 
-def _clock(match: re.Match[str], hints: set[str]) -> tuple[int, int]:
-    words = [g.lower() for g in match.groups() if g]
-    if words[0] in ("noon", "midday"):
-        return 12, 0
-    if words[0] == "midnight":
-        return 0, 0
-    if len(words) > 2 and words[1] in ("past", "to", "after"):
-        hour = int(words[2])
-        minute = {"half": 30, "quarter": 15}.get(words[0]) or int(words[0])
-        if words[1] == "to":
-            hour, minute = hour - 1, 60 - minute
-        words = [str(hour % 12 or 12), str(minute), *words[3:]]
-    hour = int(words[0])
-    minute = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
-    meridiem = words[-1] if words[-1] in ("am", "pm") else None
-    if meridiem is None and hour <= 12:
-        # No am/pm: the day part or the meal says which; otherwise 1 to 6 are afternoon hours.
-        meridiem = "pm" if hints & _PM_HINTS else "am" if hints & _AM_HINTS else ("pm" if hour <= 6 else None)
+def _day_said(utterance: Utterance) -> tuple[re.Match[str], _Days] | None:
+    """The first way of naming a day that is said, with the words that name it; one that is part of
+    a thing's name ("move the friday meeting to monday") only when no other is."""
+    text, named = utterance.text, None
+    for days in _DAYS:
+        for match in utterance.matches(days.pattern):
+            before, after = _around(text, match)
+            if re.search(r"\bsince\s+$", before, re.I) or re.match(r"(?:'s\b|\s+ago\b)", after, re.I):
+                continue  # "since last week", "two days ago", "tomorrow's meeting": not when to do it
+            if days.described and (_noun_after(after) or _NOT_A_DAY_AFTER.match(after)):
+                continue
+            if _names_a_thing(before, after):
+                named = named or (match, days)
+                continue
+            return match, days
+    return named
+
+
+def _clock_said(utterance: Utterance) -> re.Match[str] | None:
+    """The first clock time said; one that is part of a thing's name ("move the 3 o'clock to 4",
+    "my 9 am") only when no other is."""
+    text, named = utterance.text, None
+    for pattern in _TIME_PATTERNS:
+        for match in utterance.matches(pattern):
+            if not _is_clock(text, match):
+                continue
+            if _names_a_thing(*_around(text, match)):
+                named = named or match
+                continue
+            return match
+    return named
+
+
+_NOT_A_DAY_AFTER = re.compile(rf"\s+(?:1|one|ones|of(?!\s+(?:{_MONTH}|next|this|the)\b))\b", re.I)
+"""After an ordinal: "the second one", "the first of many" are not days of the month."""
+
+
+def _names_a_thing(before: str, after: str) -> bool:
+    """Whether a day or a time is part of a thing's name: "the friday meeting", "my 9 am", "the 3 o'clock"."""
+    owned = re.search(r"\b(?:the|my|your|our|their|his|her)\s+$", before, re.I)
+    if owned is None:
+        return False
+    # "the friday meeting", "move the 3 o'clock to 4"; but "on the friday, at 9" is a day said.
+    return (
+        not owned.group(0).lower().startswith("the")
+        or _noun_after(after)
+        or bool(re.match(r"\s+to\b", after))
+    )
+
+
+def _around(text: str, match: re.Match[str]) -> tuple[str, str]:
+    """A few words before and after a match: what says how it is meant, read in constant time."""
+    return text[max(0, match.start() - 40) : match.start()], text[match.end() : match.end() + 40]
+
+
+def _noun_after(after: str) -> bool:
+    """Whether the words after a number or a name begin with a noun it describes ("5 people")."""
+    following = re.match(r"\s+([a-z][\w']*)", after, re.I)
+    if following is None:
+        return False
+    word = following.group(1).lower()
+    return not (word in lexicon.STOPWORDS or word in WHEN_WORDS or word in _AFTER_A_MOMENT or word in MONTHS)
+
+
+def _is_clock(text: str, match: re.Match[str]) -> bool:
+    """Whether a clock-like match is a time: "3 to 1" is a score and "by 2 votes" a margin."""
+    groups = match.groupdict()
+    if groups.get("h") and int(groups["h"]) > 23:
+        return False
+    said = match.group(0).lower()
+    if groups.get("rel"):
+        minutes = groups["n"].lower()
+        said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in said
+        if not said_minutes or not 1 <= int(groups["h"] or 12) <= 12:
+            return False
+        relation = groups["rel"].lower()
+        if relation == "of" and minutes == "half":
+            return False
+        if ((minutes.isdigit() and relation == "to") or relation == "of") and not _said_as_clock(text, match):
+            return False  # "5 to 2" is a score or a range, "a quarter of 3" a share, unless said as a time
+    bare = not any(groups.get(name) for name in ("ap", "word", "now", "zero", "hours")) and not re.search(
+        ":|clock", said
+    )
+    return not (bare and not said.startswith("at ") and _noun_after(_around(text, match)[1]))
+
+
+_WHEN_AFTER = re.compile(rf"\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|{_WEEKDAY_SAID})\b", re.I)
+
+
+def _said_as_clock(text: str, match: re.Match[str]) -> bool:
+    """Whether "N to H" is a time, not a score or a range ("5 to 2"): "at" or a day beside it says so,
+    or it is all that is said (an answer)."""
+    return bool(
+        re.match(r"(?:at|by|around|about)\s", match.group(0), re.I)
+        or match["ap"]
+        or _WHEN_AFTER.match(text, match.end())
+        or (match.start(), match.end()) == (0, len(text))
+    )
+
+
+def _is_daypart(text: str, match: re.Match[str]) -> bool:
+    """Whether "morning" and the like say when: not in "good morning" or "a morning person"."""
+    before, after = _around(text, match)
+    if after.startswith("'s"):
+        return False  # "tonight's dinner", "this morning's meeting"
+    part = (match["part"] or "").lower()
+    if part in ("am", "pm"):  # "monday am": a morning only when a day is named before it
+        named_day = _DAY_BEFORE.search(before) is not None and not before.rstrip()[-1:].isdigit()
+        return named_day and not re.match(r"\s+i\b", after, re.I)  # not "tuesday, am i free?"
+    if match["lead"] or part == "tonight" or _DAY_BEFORE.search(before):
+        return True
+    if re.search(r"\b(?:good|last)\s+$", before, re.I):
+        return False
+    return not _noun_after(after)
+
+
+def _first(
+    utterance: Utterance,
+    patterns: Sequence[re.Pattern[str]],
+    fits: Callable[[str, re.Match[str]], bool] = lambda text, match: True,
+) -> re.Match[str] | None:
+    return next((m for p in patterns for m in utterance.matches(p) if fits(utterance.text, m)), None)
+
+
+def _clock(match: re.Match[str], hints: set[str], now: datetime) -> tuple[int, int, bool]:
+    """(hour, minute, whether morning or afternoon is certain) of a clock time said."""
+    said = {name: value.lower() for name, value in match.groupdict().items() if value}
+    if "now" in said or "word" in said:
+        word = said.get("word", "this time")
+        if word.startswith("this"):
+            return now.hour, now.minute, True
+        return (0 if word == "midnight" else 12), 0, True
+    if "noon" in said:  # "quarter to midnight", "five past noon"
+        minutes = {"half": 30, "quarter": 15}.get(said["n"]) or int(said["n"])
+        at = (0 if said["noon"] == "midnight" else 720) + (
+            minutes if said["rel"] in ("past", "after") else -minutes
+        )
+        return at % 1440 // 60, at % 60, True
+    hour, minute = int(said["h"]), int(said.get("m", 0))
+    if "half" in said:
+        minute = 30
+    if "rel" in said:
+        minute = {"half": 30, "quarter": 15}.get(said["n"]) or int(said["n"])
+        if said["rel"] in ("to", "of"):
+            hour, minute = (hour - 2) % 12 + 1, 60 - minute
+    # "14:30", "08:00", "oh eight hundred", "1400 hours": the 24-hour clock needs no am or pm.
+    twenty_four = hour > 12 or said["h"].startswith("0") or "zero" in said or "hours" in said
+    meridiem = said.get("ap")
+    if meridiem is None and not twenty_four:
+        meridiem = "pm" if hints & _PM_HINTS else "am" if hints & _AM_HINTS else None
+        if meridiem is None and 1 <= hour <= 6:
+            meridiem = "pm"  # no am or pm, no day part or meal: 1 to 6 are afternoon hours
     if meridiem == "pm" and hour < 12:
         hour += 12
     elif meridiem == "am" and hour == 12:
         hour = 0
-    return min(hour, 23), min(minute, 59)
-
-
-def _day(phrase: str, now: datetime) -> date | None:
-    phrase = re.sub(r"^(?:on|at)\s+", "", phrase.lower())
-    end = re.search(r"end\s+of\s+(?:the\s+|this\s+)?(month|week)", phrase)
-    if end is not None:
-        if end.group(1) == "week":
-            return now.date() + timedelta(days=(6 - now.weekday()) % 7)
-        following = (now.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return (following - timedelta(days=1)).date()
-    ahead = re.fullmatch(r"(a|one|two)\s+(weeks?|fortnight)\s+(?:on\s+)?(.+)", phrase)
-    if ahead is not None:  # "a week today", "a fortnight on friday": that day, a week or two on
-        weeks = 2 if ahead.group(1) == "two" or ahead.group(2) == "fortnight" else 1
-        start = _day(ahead.group(3), now)
-        return start + timedelta(weeks=weeks) if start is not None else None
-    day_of_month = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
-    if day_of_month:
-        # "the 5th" is this month's 5th, or next month's once it has passed.
-        day = int(day_of_month.group(1))
-        year, month = now.year, now.month
-        if day < now.day:
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    if "weekend" in phrase:
-        return now.date() + timedelta(days=(5 - now.weekday()) % 7)
-    phrase = re.sub(r"\b(?:coming|this)\s+(?=" + _WEEKDAY + ")", "next ", phrase)
-    phrase = re.sub(r"\b(" + _WEEKDAY + r")\s+(?:next|this)\s+week\b", r"next \1", phrase)
-    phrase = phrase.replace("tonight", "today").replace("tmrw", "tomorrow")
-    phrase = re.sub(r"\b(\d+|an?)\s+(days?|weeks?)\s+from\s+(?:now|today)", r"in \1 \2", phrase)
-    parsed = _parse(phrase, now)
-    return parsed.date() if parsed else None
-
-
-def _relative_phrase(phrase: str) -> str:
-    return re.sub(r"half\s+an\s+hour", "30 minutes", phrase.lower()).replace("mins", "minutes")
+    return min(hour, 23), min(minute, 59), meridiem is not None or twenty_four or hour == 0
 
 
 def _parse(phrase: str, now: datetime) -> datetime | None:

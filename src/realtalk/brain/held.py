@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from . import arguments, dialogue, entities, intent, lexicon
+from . import arguments, dialogue, entities, extract, intent, lexicon
 from .arguments import Filled, Param
 from .base import ToolSpec
 
@@ -199,4 +199,49 @@ def renamer(tools: Sequence[ToolSpec], named_by: str | None = None) -> tuple[Too
         words = set(lexicon.name_words(named_by or which))
         if others[0].kind in NAMING_KINDS and words & set(lexicon.name_words(others[0].name)):
             found.append((tool, which, others[0].name))
+    return found[0] if len(found) == 1 else None
+
+
+def filters_by(tool: ToolSpec, name: str) -> bool:
+    """Whether `name` is an optional filter of a tool that reads ("tagged family"), not a thing's name."""
+    param = next((p for p in arguments.params_of(tool) if p.name == name), None)
+    return param is not None and not param.required and not intent.writes(tool)
+
+
+def changed_by_value(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Make the train tickets the day after tomorrow": words that name one held thing surely and
+    give a typed value (a date, an option) that exactly one tool changing a held thing takes beside
+    it ask for that tool; the thing is the held name."""
+    if len(text) > LONGEST_NAME or not known:
+        return None
+    named = held_part(Filled({"thing": text}), "thing", known).arguments["thing"]
+    match = entities.closest(named, known) if named != text else None
+    if match is None or not match.sure or entities.tied(named, known):
+        return None
+    before, _, after = text.partition(named)
+    following = next(iter(lexicon.tokens(after)), "")
+    changers = [t for t in tools if intent.writes(t) and not intent.creates(t)]
+    own = {lexicon.stem(w) for w in lexicon.tokens(match.name)}
+    options = {
+        str(o).lower() for t in changers for p in arguments.params_of(t) for o in p.spec.get("enum") or []
+    }
+    when = extract.when(extract.Utterance(after, now), "datetime") if following in _ARTICLES else None
+    if (following in _ARTICLES and (when is None or min(a for a, _ in when.spans) > 1)) or (
+        following not in lexicon.STOPWORDS | options and lexicon.stem(following) not in own
+    ):
+        return None  # "call | the plumber": the words go on naming something else
+    rest = f"{before} {after}"
+    found = []
+    for tool in changers:
+        name = target(tool, None)
+        others = [p for p in arguments.params_of(tool) if p.required and p.name != name]
+        filled = arguments.fill(tool, rest, now)
+        if (
+            name is not None
+            and others
+            and all(p.kind in arguments.TYPED_KINDS and p.name in filled.arguments for p in others)
+        ):
+            found.append((tool, Filled({**filled.arguments, name: match.name})))
     return found[0] if len(found) == 1 else None

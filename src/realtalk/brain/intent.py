@@ -17,8 +17,8 @@ from .base import ToolSpec
 _REQUEST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
     # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make)\b"
-    r"(?!\s+(?:more\s+than|multiple|several|as\s+many|any\s+number|unlimited|lots\s+of|a\s+lot\s+of)\b)"
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
+    r"|chat)\b(?!\s+(?:more\s+than|multiple|several|as\s+many|any\s+number|unlimited|lots\s+of|a\s+lot\s+of)\b)"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
     re.I,
@@ -41,7 +41,7 @@ WRITE_VERBS = lexicon.words(
     """add create make new insert save store record register put delete remove cancel drop erase clear
     discard update change modify edit move reschedule postpone set mark complete finish tick rename tag
     label assign book reserve order buy purchase send post pay transfer schedule write submit log
-    upload archive close reset enable disable turn switch"""
+    upload archive close reset enable disable turn switch file"""
 )
 
 
@@ -133,7 +133,7 @@ def reports_not_done(text: str) -> str | None:
 def creates(tool: ToolSpec) -> bool:
     """Whether `tool` makes something new (a reference to the last thing is not a request for it)."""
     verb = routing.base_form((lexicon.name_words(tool.name) or [""])[0])
-    return verb in {"add", "create", "new", "make", "insert", "register"}
+    return verb in {"add", "create", "new", "make", "insert", "register", "file"}
 
 
 _REFUSED = re.compile(

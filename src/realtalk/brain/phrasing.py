@@ -94,7 +94,8 @@ _PREFACE = re.compile(
 # "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
 # words after the marker take the place of the phrase they repair: the one after the last preposition.
 _REPAIR = re.compile(
-    r"\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|(?:no|nah)\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b"
+    r"\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|(?:no|nah)\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b"
+    r"|i\s+mean[t]?\b|sorry\s*,"
     r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
     r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
     re.I,
@@ -222,7 +223,7 @@ def request(text: str) -> str:
         obliged = _OBLIGED.match(content)
         text = f"add {content[obliged.end() :].strip()}" if obliged else f"{pronoun.group('verb')} {content}"
     polite = _WONDER.match(text)
-    if polite is not None:  # "is it possible to move X?" asks for X to be moved
+    if polite is not None:  # "is it possible to move X?": the frame made a request a question
         text = text[polite.end() :].replace("?", ".")
     text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
     text = _TO_BE_DONE.sub("is due", text)

@@ -138,6 +138,13 @@ def verb_of(tool: ToolSpec) -> str:
     return lexicon.stem((lexicon.name_words(tool.name) or [""])[0])
 
 
+def described_verb(tool: ToolSpec) -> str:
+    """The verb the tool's description opens with ("Move (reschedule) a task ..." -> move), or ""."""
+    words = lexicon.tokens(tool.description)
+    verb = base_form(words[0]) if words else ""
+    return verb if verb in VERBS else ""
+
+
 def starts_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
     """Whether the request opens with the verb of one of the tools' names ("delete it", "list ...")."""
     lead = _leading_stems(text)

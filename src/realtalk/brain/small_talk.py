@@ -7,6 +7,14 @@ import re
 
 from . import lexicon
 
+# A question about the agent itself, not the user's agenda ("your day", not "my day").
+ABOUT_YOU = (
+    r"\bhow(?:'s|\s+is|\s+was|\s+has)\s+your\s+(?:day|morning|afternoon|evening|weekend|week|night)\b"
+    r"|\bwhat\s+(?:have|'ve)\s+you\s+been\s+(?:up\s+to|doing)\b|\bwhat\s+are\s+you\s+(?:up\s+to|doing)\b"
+    r"|\b(?:are\s+you\s+)?having\s+a\s+(?:good|nice|great|busy)\s+(?:day|one|week|time)\b"
+    r"|\bhow\s+(?:are|were)\s+you\s+(?:today|keeping|getting\s+on)\b|\bwhat(?:'s|\s+is)\s+new\s+with\s+you\b"
+)
+
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -14,7 +22,7 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                    r"|don't\s+bother)\b"),
         ("bye", r"\b(?:bye|goodbye|good\s+bye|see\s+you|talk\s+to\s+you\s+later|that's\s+all|that\s+is\s+all"
                 r"|have\s+a\s+(?:good|great|nice)\s+(?:day|night|one|evening))\b"),
-        ("thanks", r"\b(?:thanks|thank\s+you|cheers|appreciate\s+it|thx)\b"),
+        ("thanks", r"\b(?:thanks|thank\s+you|cheers|appreciate\s+it|thx)\b|^\W*ta(?:\s+very\s+much)?\W*$"),
         ("capabilities", r"\b(?:what\s+(?:can|do|else\s+can)\s+you\s+do|how\s+can\s+you\s+help"
                          r"|what\s+are\s+you\s+(?:able|capable)|what\s+can\s+i\s+ask|what\s+are\s+my\s+options"
                          r"|what\s+can\s+you\s+help|what\s+services)\b"
@@ -22,8 +30,9 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
         ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
-                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything)"
-                        r"|how(?:'s|\s+is|\s+was)\s+your\s+(?:day|week|weekend|morning|evening|night))\b"),
+                        r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything))\b"
+                        # "How's your day going?", "what have you been up to?": about the agent's own day.
+                        rf"|{ABOUT_YOU}"),
         ("repeat", r"\b(?:repeat\s+(?:that|it)|say\s+(?:that|it)\s+again|what\s+did\s+you\s+say|come\s+again"
                    r"|^\s*pardon|^\s*sorry\s+what)\b"),
         ("time", r"\b(?:what(?:'s|\s+is)\s+the\s+time|what\s+time\s+is\s+it|current\s+time"
@@ -75,3 +84,45 @@ def only(intent: str, text: str) -> bool:
     today looking like?")."""
     pattern = dict(INTENTS)[intent]
     return bool(pattern.search(text)) and not set(lexicon.content_stems(pattern.sub(" ", text))) - _NOW
+
+
+_ABOUT_YOU = re.compile(ABOUT_YOU, re.I)
+
+
+def about_you(text: str) -> bool:
+    """ "How's your day going?": a question about the agent itself (small talk, never a summary)."""
+    return bool(_ABOUT_YOU.search(text))
+
+
+# "Ugh, what a day.", "I'm absolutely knackered.", "I'm feeling totally swamped.": how the user is,
+# said before a request or alone; it asks for nothing.
+_EXCLAIMED = dict(INTENTS)["exclaim"]
+_FEELING = re.compile(
+    r"^\W*(?:(?:ugh|oh|honestly|god|man|phew|well|gosh|wow)\W+)*(?:i'm|i\s+am|i\s+feel|i'm\s+feeling|i've\s+been"
+    r"|i\s+was)\s+(?:(?:so|really|totally|absolutely|a\s+bit|completely|just|utterly|quite|pretty|very)\s+)*"
+    r"[a-z'-]+(?:\s+(?:today|tonight|now|lately|honestly))?\W*$",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def without_asides(text: str) -> str | None:
+    """The request after sentences that only say how the user is ("I'm feeling swamped. Can I talk
+    to the coach?" -> the question); "" when every sentence is such an aside; None when none is."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    at = 0
+    while at < len(sentences) and (_EXCLAIMED.match(sentences[at]) or _feeling(sentences[at])):
+        at += 1
+    return " ".join(sentences[at:]) if at else None
+
+
+_NOT_FEELINGS = frozenset(
+    {"done", "good", "fine", "ok", "okay", "ready", "back", "here", "finished", "sorted", "sure"}
+)
+
+
+def _feeling(sentence: str) -> bool:
+    """ "I'm absolutely knackered": how the user feels ("I'm done", "I'm good" answer us instead)."""
+    found = _FEELING.match(sentence)
+    words = re.findall(r"[a-z'-]+", sentence.lower())
+    return found is not None and not _NOT_FEELINGS & set(words)

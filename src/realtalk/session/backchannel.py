@@ -9,7 +9,9 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
 - it stops within `MAX_BACKCHANNEL_MS` and its transcript (taken in the pause, speculatively,
   with a prompt that ends in listener feedback: `listening_prompt`) is a backchannel phrase or
   nothing at all (a cough, a door): the reply resumes where it paused and the speech is dropped,
-  never committed as a user turn.
+  never committed as a user turn. Where Whisper wrote only a hum, the sound has the last word:
+  a hum is said with the lips shut, a word ("Mom", often written "Mm-hm.") has a vowel
+  (`vowel.vowel_lift_db`).
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -53,6 +55,13 @@ _HUM = re.compile(
     r"|h+[aeu]+h*(?:-?h+[aeu]+h*)*"  # laughs: "ha-ha", "hahaha", "heh", "huh-huh"
 )
 """Hums and laughs however Whisper spells them."""
+_CLOSED = re.compile(r"h*m+(?:-?h*m+)*|u+m+")
+"""What Whisper writes for a sound made with the lips shut: a hum ("Mm-hm.", "Hmm."), or "Um..."
+(which it also writes for a hum)."""
+OPEN_VOWEL_DB = 4.0
+"""A sound Whisper wrote as a hum is a word when its vowel band rises this far above its nasal one
+(`vowel.vowel_lift_db`): on dev every hum stayed under -0.1 dB and every "Mom" over 8.8 dB, in
+clean audio and in noise (chosen on dev: `bench/backchannel_decision.py --choose`)."""
 
 
 LISTENING_CUE = "Mm-hm."
@@ -82,10 +91,20 @@ def is_backchannel(transcript: str) -> bool:
     return len(words) <= 3 and all(w in BACKCHANNEL_WORDS or _HUM.fullmatch(w) for w in units)
 
 
-def is_feedback(heard: Transcription, speech_ms: float) -> bool:
-    """Whether speech held over the reply, `speech_ms` long, in which Whisper heard `heard`, was
-    listener feedback (or no words at all) rather than an interruption."""
-    return speech_ms <= MAX_BACKCHANNEL_MS and is_backchannel(heard.text)
+def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None = None) -> bool:
+    """Whether speech held over the reply, `speech_ms` long, in which Whisper heard `heard` and whose
+    vowel band rose `vowel_db` above its nasal one (None: not measured), was listener feedback (or no
+    words at all) rather than an interruption.
+
+    A transcript of hums alone is taken at its sound: feedback when the lips stayed shut, a word
+    when a vowel opened them. "Um" counts only as a hum (lips shut): said with its vowel, it is
+    someone taking the floor."""
+    if speech_ms > MAX_BACKCHANNEL_MS:
+        return False
+    units = _WORD.findall(heard.text.lower())
+    if vowel_db is not None and units and all(_CLOSED.fullmatch(u) for u in units):
+        return vowel_db <= OPEN_VOWEL_DB
+    return is_backchannel(heard.text)
 
 
 class Backchannels:
@@ -129,12 +148,13 @@ class Backchannels:
         self.holding = True
         return True
 
-    def speech_heard(self, heard: Transcription, speech_ms: float) -> bool:
-        """The speech paused and this is what Whisper heard. True: a backchannel, to be dropped."""
+    def speech_heard(self, heard: Transcription, speech_ms: float, vowel_db: float | None = None) -> bool:
+        """The speech paused and this is what Whisper heard (and how open its sound was, see
+        `is_feedback`). True: a backchannel, to be dropped."""
         if not self.holding:
             return False
         self.holding = False
-        if is_feedback(heard, speech_ms):
+        if is_feedback(heard, speech_ms, vowel_db):
             self._resume()
             return True
         self._interrupt()

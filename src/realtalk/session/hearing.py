@@ -14,12 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..brain import lexicon
 from ..brain.base import ToolSpec
+from .values import Wanted
 
 UNSURE_LOG_PROB = -0.75
 """A transcript whose average log-probability per token is below this is one the recogniser was
 unsure of (`Message.heard_unsure`). On the evaluation's dev turns readings heard right scored
 -0.1 to -0.6, garbled ones ("Add it being over poop" for "Anything overdue?") -0.8 to -1."""
+
+EXAMPLE_DIGITS = "1470369258147036"
+"""Digits for the prompt's example code: all ten, in no order a player would guess first."""
 
 MAX_CHARS = 600
 """About 150 tokens: Whisper keeps at most 223 tokens of prompt, and a long one slows decoding."""
@@ -42,6 +47,9 @@ class Expectation:
     the prompt."""
     verbs: tuple[str, ...] = ()
     """What the tools do: the first word of their names and of their descriptions ("mark")."""
+    wanted: tuple[Wanted, ...] = ()
+    """The parameters a reading's values are checked against (`values`): codes of digits, and what
+    the agent's last question asks for."""
 
     @classmethod
     def of(
@@ -54,12 +62,9 @@ class Expectation:
         names: list[str] = []
         described: list[str] = []
         verbs: list[str] = []
-        for tool in tools:
-            if isinstance(tool, ToolSpec):
-                name, description, parameters = tool.name, tool.description, tool.parameters
-            else:
-                name, description = str(tool.get("name") or ""), str(tool.get("description") or "")
-                parameters = tool.get("parameters") or {}
+        specs = [tool if isinstance(tool, ToolSpec) else _spec(tool) for tool in tools]
+        for tool in specs:
+            name, description, parameters = tool.name, tool.description, tool.parameters
             words.append(name.replace("_", " ").strip())
             described.append(description)
             verbs += [text.replace("_", " ").split()[0] for text in (name, description) if text.split()]
@@ -70,16 +75,41 @@ class Expectation:
                     words += [str(o) for o in spec.get("enum") or [] if isinstance(o, str)]
                     described.append(str(spec.get("description") or ""))
         described.append(instructions or "")  # last: long ones must not crowd out the tools' words
+        said = (agent_said or "").strip()
         return cls(
-            _unique(words), (agent_said or "").strip(), _unique(names), _unique(described), _unique(verbs)
+            _unique(words),
+            said,
+            _unique(names),
+            _unique(described),
+            _unique(verbs),
+            Wanted.of(specs, said),
         )
 
     def prompt(self) -> str | None:
-        """The tools' vocabulary, then the agent's last words; None when there is neither."""
+        """The tools' vocabulary, then the agent's last words, then a code written as digits when
+        the tools take one; None when there is none of these."""
         vocabulary = ", ".join(self.vocabulary)
-        parts = [f"{vocabulary}." if vocabulary else "", self.agent_said]
+        parts = [f"{vocabulary}." if vocabulary else "", self.agent_said, self._code_example()]
         prompt = " ".join(p for p in parts if p)
         return prompt[-MAX_CHARS:] or None
+
+    def _code_example(self) -> str:
+        """ "Code: 1 4 7 0." for a 4-digit code: Whisper writes digits said one by one as words, or
+        runs them into numbers ("77001"), unless its prompt shows them written one by one."""
+        code = next((w for w in self.wanted if w.lengths), None)
+        if code is None:
+            return ""
+        digits = " ".join(EXAMPLE_DIGITS[: min(code.lengths)])
+        return f"{lexicon.humanize(code.param.name).capitalize()}: {digits}."
+
+
+def _spec(tool: dict[str, Any]) -> ToolSpec:
+    parameters = tool.get("parameters")
+    return ToolSpec(
+        str(tool.get("name") or ""),
+        str(tool.get("description") or ""),
+        parameters if isinstance(parameters, dict) else {},
+    )
 
 
 def _unique(words: Iterable[str]) -> tuple[str, ...]:

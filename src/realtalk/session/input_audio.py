@@ -35,7 +35,8 @@ from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .prosody import final_drop_db
-from .turn_detection import TurnDetector
+from .turn_detection import TurnDetector, WhisperScores
+from .vowel import vowel_lift_db
 
 SAMPLE_RATE = 16_000
 """Rate of the session's internal input audio (what VAD and STT take)."""
@@ -83,7 +84,7 @@ class InputAudio:
         on_early_transcript: Callable[[str], bool],
         on_transcribed: Callable[[], None],
         on_speaking: Callable[[float], None] = lambda _: None,
-        on_pause_heard: Callable[[Transcription, float], bool] = lambda _, __: False,
+        on_pause_heard: Callable[[Transcription, float, float | None], bool] = lambda *_: False,
         on_onset: Callable[[], None] = lambda: None,
         on_onset_unconfirmed: Callable[[], None] = lambda: None,
         held: Callable[[], bool] = lambda: False,
@@ -92,8 +93,9 @@ class InputAudio:
         when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
         `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
-        `on_pause_heard`: what Whisper heard in the speech before a pause, and how long it lasted (ms);
-        True drops the speech (a backchannel) instead of letting it become a turn.
+        `on_pause_heard`: what Whisper heard in the speech before a pause, how long it lasted (ms)
+        and, for held speech, how open its sound was (`vowel.vowel_lift_db`); True drops the speech
+        (a backchannel) instead of letting it become a turn.
         `on_onset`: a provisional onset (`onset.py`), before VAD confirms it; `on_onset_unconfirmed`:
         VAD did not confirm it in time (no `speech_started` followed).
         `held`: the speech is held over the agent's reply, to be judged a backchannel or not; its
@@ -317,18 +319,13 @@ class InputAudio:
                     self._finish_transcription(item_id, result)
                 elif self._speech_item_id == item_id:
                     unbroken = spec[1] == self._turns.pause_id  # else the speaker went on: not a backchannel
-                    if unbroken and self._on_pause_heard(result, spec[1] - self._onset_ms):
+                    if unbroken and self._on_pause_heard(
+                        result, spec[1] - self._onset_ms, self._vowel(spec[1])
+                    ):
                         self._drop_speech(spec[1])
                         return
                     self._measure_fade(spec[1])
-                    ended = self._turns.heard(
-                        spec[1],
-                        result.text,
-                        self.ms_total,
-                        result.no_speech_prob,
-                        log_prob=result.log_prob,
-                        full_stop=result.full_stop_prob,
-                    )
+                    ended = self._turns.heard(spec[1], result.text, self.ms_total, WhisperScores.of(result))
                     if ended is not None:
                         self._end_turn(ended.at_ms)
                     elif unbroken and self._on_early_transcript(result.text.strip()):
@@ -345,6 +342,10 @@ class InputAudio:
         ended = self._turns.sounds_complete(pause_id, probability, self.ms_total)
         if ended is not None:
             self._end_turn(ended.at_ms)
+
+    def _vowel(self, speech_end_ms: float) -> float | None:
+        """How open the held speech's sound was (only held speech is judged by it)."""
+        return vowel_lift_db(self._utterance(speech_end_ms), SAMPLE_RATE) if self._held() else None
 
     def _measure_fade(self, pause_id: float) -> None:
         """How the speech before the current pause faded, measured as a verdict on it arrives: by

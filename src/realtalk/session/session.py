@@ -92,7 +92,7 @@ class RealtimeSession:
             on_early_transcript=self._prefetch,
             on_transcribed=self._generate_if_ready,
             on_speaking=lambda ms: self._backchannels.speech_going_on(ms),
-            on_pause_heard=lambda heard, ms: self._backchannels.speech_heard(heard, ms),
+            on_pause_heard=lambda heard, ms, vowel: self._backchannels.speech_heard(heard, ms, vowel),
             on_onset=self._onset,
             on_onset_unconfirmed=lambda: self._backchannels.end_duck(),
             held=lambda: self._backchannels.holding,

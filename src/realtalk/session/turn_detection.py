@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..engines.base import Transcription
 from .noise_floor import NoiseFloor
 
 # Silero's own recommendation: leave speech only when the probability drops 0.15 below the
@@ -68,9 +69,10 @@ SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
     # full_stop, sure_turn]
     "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
-    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more.
-    "medium": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
-    "auto": SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more. Every
+    # other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth round).
+    "medium": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    "auto": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
@@ -176,20 +178,31 @@ def transcript_ending(transcript: str) -> Ending:
     return "closed"
 
 
+@dataclass(frozen=True)
+class WhisperScores:
+    """What Whisper said of a pause's transcript besides the words (see `SemanticTiming`); None
+    where it did not say."""
+
+    no_speech: float | None = None
+    log_prob: float | None = None
+    full_stop: float | None = None
+
+    @classmethod
+    def of(cls, heard: Transcription) -> WhisperScores:
+        return cls(heard.no_speech_prob, heard.log_prob, heard.full_stop_prob)
+
+
 def pause_wait_ms(
     timing: SemanticTiming,
     probability: float,
     transcript: str,
     drop_db: float | None = None,
-    no_speech: float | None = None,
-    *,
-    log_prob: float | None = None,
-    full_stop: float | None = None,
+    scores: WhisperScores = WhisperScores(),
 ) -> int:
     """How long the pause must last to end the turn, from the model's verdict, the transcript (and
-    Whisper's scores on it: `no_speech`, `log_prob`, `full_stop`, see `SemanticTiming`) and how
-    the speech before the pause ended (`drop_db`, see `SemanticTiming.falling_db`). A score the
-    timing asks about but Whisper did not give keeps the turn from ending at once."""
+    Whisper's `scores` on it) and how the speech before the pause ended (`drop_db`, see
+    `SemanticTiming.falling_db`). A score the timing asks about but Whisper did not give keeps the
+    turn from ending at once."""
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
@@ -197,10 +210,13 @@ def pause_wait_ms(
         ending == "closed"
         and probability >= timing.confident
         and _at_most(drop_db, timing.falling_db)
-        and _at_most(no_speech, timing.clear_speech)
+        and _at_most(scores.no_speech, timing.clear_speech)
         and (
             (timing.sure_turn is not None and probability >= timing.sure_turn)
-            or (_at_least(log_prob, timing.sure_words) and _at_least(full_stop, timing.full_stop))
+            or (
+                _at_least(scores.log_prob, timing.sure_words)
+                and _at_least(scores.full_stop, timing.full_stop)
+            )
         )
     )
     return 0 if quick else timing.settle_ms
@@ -212,15 +228,6 @@ def _at_most(value: float | None, bound: float | None) -> bool:
 
 def _at_least(value: float | None, bound: float | None) -> bool:
     return bound is None or (value is not None and value >= bound)
-
-
-@dataclass(frozen=True)
-class WhisperScores:
-    """What Whisper said of a pause's transcript besides the words (`Transcription`)."""
-
-    no_speech: float | None
-    log_prob: float | None
-    full_stop: float | None
 
 
 @dataclass(frozen=True)
@@ -315,16 +322,13 @@ class TurnDetector:
         pause_id: float,
         transcript: str,
         now_ms: float,
-        no_speech: float | None = None,
-        *,
-        log_prob: float | None = None,
-        full_stop: float | None = None,
+        scores: WhisperScores = WhisperScores(),
     ) -> TurnEvent | None:
         """The transcript of the speech before the pause `pause_id` (and Whisper's scores on it, see
         `pause_wait_ms`); may end the turn now."""
         if self.semantic is None or not self.speaking or pause_id != self._last_speech_end_ms:
             return None
-        self._transcript = (pause_id, transcript, WhisperScores(no_speech, log_prob, full_stop))
+        self._transcript = (pause_id, transcript, scores)
         return self._verdicts_in(now_ms)
 
     def speech_ends(self, pause_id: float, drop_db: float | None) -> None:
@@ -348,15 +352,7 @@ class TurnDetector:
             return None
         drop = self._drop[1] if self._drop is not None and self._drop[0] == pause else None
         _, transcript, scores = self._transcript
-        self._wait_ms = pause_wait_ms(
-            self.semantic,
-            self._probability[1],
-            transcript,
-            drop,
-            scores.no_speech,
-            log_prob=scores.log_prob,
-            full_stop=scores.full_stop,
-        )
+        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], transcript, drop, scores)
         if now_ms - pause >= self._wait_ms:
             return self._stop()
         return None

@@ -1,0 +1,197 @@
+"""Whether a reading's values fit what the session's tools take.
+
+Whisper's score weighs sound and English, not the tools: of "The code is 77001" and "The code in
+7 7 0 1" it prefers the first, which no 4-digit code fits. A reading gains a point when it gives
+a value that its parameter's JSON schema accepts, loses one when it gives only values the schemas
+refuse, and neither for saying none (a single digit is no attempt at a longer code: "one more,
+please" heard as "1 more, please"). The parameters listened for, from the schemas alone (`Wanted.of`):
+
+- a code of digits (a `pattern` of digits, or a description that states its digits, "the 4-digit
+  code", as `brain/validation.py` reads it), always: a bare string of digits asks for the one
+  tool that takes it (`brain/choosing.py`);
+- any other parameter only when the agent's last words ask for it: by its name ("What's the
+  code?", "What are the tags?") or by its kind ("When should it be?" for a date or time, "How
+  many?" for a number).
+
+Digits said one by one are often heard as words that sound like them ("fine, fine, fine, fine",
+"Nero Nero Nero Nero", "3 or 8 5"): a run of digits and such words exactly as long as a code the
+tools take is written as its digits (`digits_put_back`); the run's length is what makes it a code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from ..brain import arguments, extract, lexicon, validation
+from ..brain.base import ToolSpec
+
+MAX_CODE_DIGITS = 16
+"""Longest code whose length is read from its pattern (card numbers are 16 digits)."""
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
+"""Digits as words: the brain reads these itself, so a run of them alone stays as heard."""
+_SOUNDS_LIKE = {"o": "0", "or": "0", "nero": "0", "won": "1", "to": "2", "too": "2", "free": "3", "tree": "3",
+                "for": "4", "fore": "4", "fine": "5", "sick": "6", "ate": "8", "nein": "9"}  # fmt: skip
+"""What tiny.en writes for a digit said alone among others (heard in the evaluation's spoken codes:
+"fine" for 5, "Nero" and "or" for 0, "free" for 3)."""
+_NUMERAL = re.compile(r"\d+(?:[.-]\d+)*")
+_WHEN_QUESTION = re.compile(r"\b(?:when|what\s+time|which\s+day|what\s+day|what\s+date|how\s+soon)\b", re.I)
+_NUMBER_QUESTION = re.compile(r"\b(?:how\s+many|how\s+much|what\s+number|which\s+number)\b", re.I)
+_QUESTION = re.compile(r"[^.!?]*\?\s*$")
+_WHEN_KINDS = ("datetime", "date", "time")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A parameter a turn may give a value for, and the digit counts it takes when it is a code."""
+
+    param: arguments.Param
+    lengths: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, tools: Iterable[ToolSpec], agent_said: str) -> tuple[Wanted, ...]:
+        """The codes of digits the tools take, and the parameters the agent's last question asks for."""
+        question = _QUESTION.search(agent_said)
+        asked = question.group(0) if question else ""
+        asked_stems = {lexicon.stem(w) for w in lexicon.tokens(asked)}
+        when, number = bool(_WHEN_QUESTION.search(asked)), bool(_NUMBER_QUESTION.search(asked))
+        return tuple(
+            wanted
+            for tool in tools
+            for wanted in _listened(tool.name, json.dumps(tool.parameters, sort_keys=True, default=str))
+            if wanted.lengths
+            or (wanted.param.words & asked_stems)
+            or (when and wanted.param.kind in _WHEN_KINDS)
+            or (number and wanted.param.kind == "number")
+        )
+
+    def fit(self, value: Any) -> int:
+        """1 if this parameter's schema accepts `value`, -1 if it refuses it, 0 for no value."""
+        if value is None or (self.lengths and len(str(value)) < min(2, *self.lengths)):
+            return 0
+        return -1 if validation.problem(self.param.spec, value) else 1
+
+    @property
+    def reads(self) -> tuple[str, bool, bool]:
+        """How its value is read from words: parameters alike read the same value (`fit`)."""
+        return self.param.kind, bool(self.lengths), self.param.spec.get("type") == "integer"
+
+
+_CHECKED = frozenset({"code", "number", *_WHEN_KINDS})
+"""Kinds whose value a reading carries unmistakably, so that a wrong one shows."""
+
+
+@lru_cache(maxsize=256)
+def _listened(name: str, parameters: str) -> tuple[Wanted, ...]:
+    """A tool's parameters that may be listened for (read once per distinct tool: a session sends
+    the same tools every turn, and this runs on the event loop)."""
+    tool = ToolSpec(name, "", json.loads(parameters))
+    return tuple(
+        Wanted(p, _code_lengths(p))
+        for p in arguments.params_of(tool)
+        if p.kind in _CHECKED or _code_lengths(p)
+    )
+
+
+def _value(param: arguments.Param, utterance: extract.Utterance, digits: bool) -> Any:
+    if param.kind in _WHEN_KINDS:
+        found = extract.when(utterance, param.kind)
+        return None if found is None else found.value
+    if param.kind == "number" and not digits:
+        numbers = extract.numbers(utterance)
+        if not numbers:
+            return None
+        number = numbers[0].value
+        return int(number) if param.spec.get("type") == "integer" and number == int(number) else number
+    code = extract.code(utterance, min_length=1, digits=digits)
+    if code is None:
+        return None
+    if param.spec.get("type") == "integer":
+        return int(code.value) if code.value.isdigit() else code.value
+    return code.value
+
+
+def _code_lengths(param: arguments.Param) -> frozenset[int]:
+    """The digit counts a code of digits takes (its stated digits, or the lengths its pattern allows
+    a string of zeros); none for anything else."""
+    if param.kind not in ("code", "number", "text", "entity"):
+        return frozenset()
+    stated = validation.stated_digits(str(param.spec.get("description", "")))
+    if stated is not None and param.kind == "code":
+        return frozenset({stated})
+    pattern = param.spec.get("pattern")
+    if not isinstance(pattern, str):
+        return frozenset()
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return frozenset()
+    if compiled.search("a") or compiled.search("aaaa"):
+        return frozenset()  # letters fit too: not a code of digits
+    return frozenset(n for n in range(1, MAX_CODE_DIGITS + 1) if compiled.search("0" * n))
+
+
+def fit(text: str, wanted: Sequence[Wanted], now: datetime) -> int:
+    """1 if `text` gives any parameter listened for a value it accepts, else -1 if it gives one a
+    value it refuses, else 0 (several tools may take the same value: a due date is counted once)."""
+    utterance = extract.Utterance(text, now)
+    read: dict[tuple[str, bool, bool], Any] = {}
+    for w in wanted:
+        if w.reads not in read:  # four tools' due dates: one date to read (dateparser takes ms)
+            read[w.reads] = _value(w.param, utterance, bool(w.lengths))
+    fits = [w.fit(read[w.reads]) for w in wanted]
+    return max(fits) if any(f > 0 for f in fits) else min(fits, default=0)
+
+
+def digits_put_back(text: str, wanted: Sequence[Wanted]) -> str:
+    """`text` with a run of digits and words that sound like digits, exactly as long as a code the
+    tools take, written as those digits: "Open it with fine, fine, fine, fine" -> "... 5 5 5 5"."""
+    lengths = {n for w in wanted for n in w.lengths}
+    if not lengths:
+        return text
+    tokens = list(re.finditer(r"\S+", text))
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        run, digits = _digit_run(tokens, i)
+        if len(digits) in lengths and _misheard(tokens[i : i + run]):
+            start, end = tokens[i].start(), tokens[i + run - 1].end()
+            trailing = re.search(r"[.,!?;:]+$", text[start:end])
+            out.append(" ".join(digits) + (trailing.group(0) if trailing else ""))
+            i += run
+        else:
+            out.append(tokens[i].group(0))
+            i += 1
+    return " ".join(out)
+
+
+def _digit_run(tokens: Sequence[re.Match[str]], start: int) -> tuple[int, str]:
+    """How many tokens from `start` on are digits or digit-like words, and the digits they say."""
+    digits = ""
+    count = 0
+    for token in tokens[start:]:
+        word = token.group(0).strip(",.!?;:").lower()
+        if _NUMERAL.fullmatch(word):
+            digits += re.sub(r"\D", "", word)
+        elif word in _DIGIT_WORDS or word in _SOUNDS_LIKE:
+            digits += _DIGIT_WORDS.get(word) or _SOUNDS_LIKE[word]
+        else:
+            break
+        count += 1
+        if token.group(0)[-1:] in ".!?":
+            break  # a sentence ends: the next one's numbers are another value
+    return count, digits
+
+
+def _misheard(tokens: Sequence[re.Match[str]]) -> bool:
+    """Whether a run needs writing as digits: a word that only sounds like one, or digits run into a
+    decimal ("0.042")."""
+    words = [t.group(0).strip(",.!?;:").lower() for t in tokens]
+    return any(w in _SOUNDS_LIKE or "." in w for w in words)
