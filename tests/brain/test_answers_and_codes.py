@@ -59,7 +59,14 @@ def test_yes_in_any_dialect_confirms(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["yeah nah", "Better not, actually.", "Och no, I'll hang on to it.", "I'd rather you didn't", "nahi"],
+    [
+        "yeah nah",
+        "Better not, actually.",
+        "Och no, I'll hang on to it.",
+        "I'd rather you didn't",
+        "nahi",
+        "Nah love, keep it",
+    ],
 )
 def test_no_in_any_dialect_leaves_it(text: str) -> None:
     assert "leave it" in said(reply(text, tools=SUBSCRIPTIONS, history=ASKED)).lower()

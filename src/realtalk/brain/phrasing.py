@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import extract, lexicon
+from . import extract, lexicon, yes_no
 
 _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
@@ -217,7 +217,11 @@ def request(text: str) -> str:
         text = _ADDITIVE_TAIL.sub("", text) or text
     text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
-    if pronoun is not None and len(pronoun.group("content").split()) >= 2:
+    if (
+        pronoun is not None
+        and len(pronoun.group("content").split()) >= 2
+        and yes_no.bare(pronoun.group("content")) is None  # "nah mate, keep it" answers us
+    ):
         # "I've got to file my taxes, can you note that?": something to do is a new thing to remember.
         content = pronoun.group("content")
         obliged = _OBLIGED.match(content)
