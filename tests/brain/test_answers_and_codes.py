@@ -289,3 +289,13 @@ def test_digits_put_in_place_one_at_a_time() -> None:
         "open_safe",
         {"pin": "391456"},
     )
+
+
+def test_asking_for_the_code_is_no_try_of_one() -> None:
+    helping = [*SAFE, tool("give_clue", "Give the guest a clue: reveals the next digit of the PIN.")]
+    for text in ("Oh just tell me the PIN", "what's the PIN?"):
+        assert called(reply(text, tools=helping))[0] == "give_clue", text
+    rules = "Greet the guest with 'Hello. Six digit PINs only.'"
+    assert (
+        said(reply("what am I meant to be doing?", tools=SAFE, instructions=rules)) == "Six digit PINs only."
+    )

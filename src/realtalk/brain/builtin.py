@@ -660,6 +660,10 @@ class Turn:
         if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
+        if filled.missing and codes.asks_for(text, filled.missing[0]):
+            # "Just tell me the code": the user asks for what the tool needs from them, so not
+            # that tool but the one whose meaning fits (a hint)
+            return choosing.by_meaning([t for t in tools if t is not tool], text, self.now)
         if not intent.writes(tool) and choosing.SPAN.search(text):
             # "What's left this week?": a week is no one day, so a reader is not narrowed to one.
             kept = {k: v for k, v in filled.arguments.items() if k not in choosing.optional_days(tool)}

@@ -131,6 +131,11 @@ def _closest(
     return ranked[0] if ahead >= lead else None
 
 
+def by_meaning(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """The tool whose meaning is clearly closest, whatever the words (see `_by_meaning`)."""
+    return _by_meaning(tools, text, now, semantic.similarities(tools, text)) if tools else None
+
+
 def _by_meaning(
     tools: Sequence[ToolSpec], text: str, now: datetime, meant: tuple[list[float], float] | None
 ) -> tuple[ToolSpec, Filled] | None:

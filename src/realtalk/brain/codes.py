@@ -65,6 +65,21 @@ def _part(utterance: extract.Utterance) -> extract.Found | None:
     return extract.placed_digits(utterance) or extract.code(utterance, min_length=1, digits=True)
 
 
+_ASKS_FOR = re.compile(
+    r"\b(?:what(?:'s|\s+is|\s+are)|tell\s+me|give\s+me|reveal|say)\s+(?:the|your)\s+(?:\w+\s+)?(?P<what>\w+)\b",
+    re.I,
+)
+_DIGIT_WORDS = frozenset(lexicon.stem(w) for w in ("number", "numbers", "digit", "digits"))
+
+
+def asks_for(text: str, param: Param) -> bool:
+    """Whether the user asks us for the code a tool needs from them ("just tell me the code",
+    "what's the first number?"): then they are not trying one."""
+    found = _ASKS_FOR.search(text)
+    what = lexicon.stem(found.group("what").lower()) if found else ""
+    return param.kind == "code" and bool(what) and (what in param.words or what in _DIGIT_WORDS)
+
+
 def length_answer(tools: Sequence[ToolSpec], text: str) -> str | None:
     """ "How many digits is the code?", "how many numbers do I need?": how long the code a tool takes
     is, when a question asks it and names the code by its parameter's words, or asks for digits and

@@ -42,7 +42,8 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "What are the rules?", "what am I supposed to do in here?": how this conversation works.
         ("rules", r"\b(?:what\s+(?:are|were)\s+the\s+rules|explain\s+the\s+rules"
                   r"|how\s+does\s+(?:this|it|the\s+game)\s+work|how\s+do\s+i\s+(?:play|win|get\s+out)|what(?:'s|\s+is)\s+the\s+(?:goal|point|aim))\b"
-                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"
+                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to(?:\s+be)?|should\s+i(?:\s+be)?|do\s+i)\s+do(?:ing)?"
+                  r"(?:\s+(?:here|in\s+here))?\W*$"
                   # "what happens if I get it wrong?", "is there a time limit?", "how many tries do I get?"
                   r"|\bwhat\s+happens\s+(?:if|when)\s+i\b|\bis\s+there\s+an?\s+(?:time\s+)?limit\b"
                   r"|\bhow\s+many\s+(?:guesses|tries|attempts|goes|chances|lives)\b"
