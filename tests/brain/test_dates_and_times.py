@@ -93,6 +93,7 @@ def test_ish_is_not_left_as_a_word_or_a_number() -> None:
         ("midnight tonight", MONDAY, "2026-12-01T00:00:00"),  # the midnight that ends the day
         ("Thursday arvo", MONDAY, "2026-12-03T15:00:00"),  # Australian afternoon
         ("Monday AM", MONDAY, "2026-12-07T09:00:00"),
+        ("tonite at 8", MONDAY, "2026-11-30T20:00:00"),
         ("Tuesday, am I free?", MONDAY, "2026-12-01"),  # "am" a verb here
         ("tomorrow @ 9", MONDAY, "2026-12-01T09:00:00"),
     ],
@@ -127,6 +128,7 @@ def test_an_hour_without_am_or_pm_is_the_next_likely_one(said: str, now: datetim
         ("Tuesday week", MONDAY, "2026-12-08"),
         ("next Tuesday week", MONDAY, "2026-12-08"),
         ("Monday week", FRIDAY_EVENING, "2026-12-14"),
+        ("Monday fortnight", FRIDAY_EVENING, "2026-12-21"),
         ("Wednesday next week", MONDAY, "2026-12-09"),
         ("Monday next week", FRIDAY_EVENING, "2026-12-07"),
         ("the Tuesday after next", MONDAY, "2026-12-08"),
@@ -149,6 +151,10 @@ def test_weeks_and_fortnights(said: str, now: datetime, value: str) -> None:
         ("by the end of the year", MONDAY, "2026-12-31"),
         ("at the start of next month", MONDAY, "2026-12-01"),
         ("by the end of June", MONDAY, "2027-06-30"),
+        ("on the last day of next month", MONDAY, "2026-12-31"),
+        ("the first day of next month", MONDAY, "2026-12-01"),
+        ("the first Monday in January", MONDAY, "2027-01-04"),
+        ("the last Friday of the month", MONDAY, "2026-12-25"),  # November's has passed
         ("the 15th of next month", MONDAY, "2026-12-15"),
         ("the 31st", SATURDAY_MONTH_END, "2027-03-31"),  # February has none: March's
     ],
@@ -198,6 +204,7 @@ def test_named_days_and_short_forms(said: str, now: datetime, value: str) -> Non
         "it weighs 2 and a half kilos",
         "we spent a quarter of 3 grand",
         "turn it up to 11",
+        "how about double seven one nine",  # a code said digit by digit
         "read the weekend papers",
     ],
 )
@@ -214,6 +221,7 @@ def test_words_that_name_no_day_or_time(said: str) -> None:
         ("move my 9am to 10", "2026-12-01T10:00:00"),
         ("move the 3 o'clock to 4", "2026-11-30T16:00:00"),
         ("book the 9 o'clock slot", "2026-12-01T09:00:00"),  # the only time said, though it names a slot
+        ("move my meeting with Sarah from 2 to 3", "2026-11-30T15:00:00"),
     ],
 )
 def test_a_day_or_time_that_names_a_thing_is_not_the_one_meant(said: str, value: str) -> None:

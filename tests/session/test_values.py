@@ -44,6 +44,17 @@ def test_a_code_too_short_or_with_letters_loses_and_saying_none_is_neutral() -> 
     assert fit("1 2 3 4 5 6", six, NOW) == 1 and fit("1 2 3 4", six, NOW) == -1
 
 
+def test_a_pattern_is_read_as_so_many_digits_never_run() -> None:
+    def lengths(pattern: str) -> list[frozenset[int]]:
+        tool = ToolSpec("t", "", {"properties": {"pin": {"type": "string", "pattern": pattern}}})
+        return [w.lengths for w in Expectation.of([tool], None).wanted]
+
+    assert lengths(r"^\d{4,6}$") == [frozenset({4, 5, 6})]
+    assert lengths(r"\d{12,}") == [frozenset(range(12, 17))]
+    # Letters, or a pattern that would take seconds to search (nested repeats): no code of digits.
+    assert lengths("^[A-Z]{3}[0-9]{3}$") == [] and lengths(r"^((\d+)+)+1$") == []
+
+
 def test_a_value_is_listened_for_only_when_the_agent_asks_for_it() -> None:
     assert Expectation.of(TASKS, "Added Buy milk. What else?").wanted == ()
     when = Expectation.of(TASKS, "Sure. When should it be?")
@@ -61,9 +72,14 @@ def test_digits_heard_as_words_that_sound_like_them_make_a_code_of_the_right_len
     assert digits_put_back("Alright, try Nero Nero Nero Nero.", wanted) == "Alright, try 0 0 0 0."
     assert digits_put_back("Let's try 3 or 8, 5.", wanted) == "Let's try 3 0 8 5."
     assert digits_put_back("Nero 0.42, please.", wanted) == "0 0 4 2, please."
+    # A run too long by a sound-alike at one end: that one is the word it is.
+    assert digits_put_back("Enter fine fine fine fine for me.", wanted) == "Enter 5 5 5 5 for me."
     # Digits or words for them (the brain reads both), not a code's length, no code wanted: as heard.
     for text in (
         "two seven seven one",
+        "Try 71 ate 2",
+        "Enter 5 5 5 5 for me.",
+        "to 5 5 5 5 for",
         "Is it 5 or 6?",
         "I want to go for a walk.",
         "Another one, please.",

@@ -86,11 +86,22 @@ def edge(which: str, period: str, following: bool, today: date) -> date:
 
 def month_edge(which: str, month: int, today: date) -> date:
     """The last (`which` "end") or first day of the named month, this year's unless it is over."""
-    first = date(today.year, month, 1)
-    last = add_months(first, 1) - timedelta(days=1)
-    if last < today:
-        first, last = first.replace(year=today.year + 1), last.replace(year=today.year + 1)
+    for year in (today.year, today.year + 1):
+        first = date(year, month, 1)
+        last = add_months(first, 1) - timedelta(days=1)
+        if last >= today:
+            break
     return last if which == "end" else first
+
+
+def nth_weekday(weekday: int, nth: int, month: date) -> date | None:
+    """The `nth` (1 to 5, or -1 for the last) such weekday of `month`'s month ("the first monday")."""
+    first = month.replace(day=1)
+    if nth < 0:
+        last = add_months(first, 1) - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
+    return day if day.month == first.month else None
 
 
 def add_months(day: date, months: int) -> date:

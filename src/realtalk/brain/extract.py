@@ -39,8 +39,8 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december")  # fmt: skip
 _MONTH = "|".join(MONTHS)
 _DAYPARTS = {"morning": 9, "am": 9, "lunchtime": 12, "afternoon": 15, "arvo": 15, "pm": 15, "evening": 19,
-             "tonight": 20, "night": 21}  # fmt: skip
-_PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "night", "dinner", "supper", "pm"}
+             "tonight": 20, "tonite": 20, "night": 21}  # fmt: skip
+_PM_HINTS = {"afternoon", "arvo", "evening", "tonight", "tonite", "night", "dinner", "supper", "pm"}
 _AM_HINTS = {"morning", "breakfast", "am"}
 # Words that are about when, never part of a place or a name.
 WHEN_WORDS = frozenset(
@@ -102,13 +102,6 @@ def normalize(raw: str) -> str:
                   flags=re.IGNORECASE)  # fmt: skip
     text = _SPOKEN_NUMBER_HYPHEN.sub(r"\1 ", text)  # "nine-thirty", "oh-eight-hundred"
     text = _ORDINAL.sub(_ordinal_to_digits, text)
-    # "four-ish", "like nine-ish": about that hour.
-    text = re.sub(
-        r"\b(?:(?:like|about|around)\s+)?(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})-?ish\b",
-        r"around \1",
-        text,
-        flags=re.IGNORECASE,
-    )
     text = words_to_numbers(text)
     # "half two" is half past two (British), not a half of something.
     text = re.sub(
@@ -366,7 +359,9 @@ _TIME_PATTERNS = [
     re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})\s+o'?clock\b{_ISH}", re.I),
     # British "half two" is 2:30 (where "half past one" would be 1:30).
     re.compile(rf"\b{_LEAD}(?P<half>half)\s+(?P<h>\d{{1,2}})\b{_ISH}{_NOT_AN_AMOUNT}", re.I),
-    re.compile(rf"\b{_LEAD}(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?\s+ish\b", re.I),
+    re.compile(
+        rf"\b{_LEAD}(?:like\s+)?(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?\s+ish\b", re.I
+    ),  # "like nine-ish"
     re.compile(
         rf"\b(?:at|by|before|around|about|say)\s+{_LEAD}(?P<h>\d{{1,2}})(?:\s+(?P<m>\d{{2}}))?(?:\s+o'?clock)?\b{_ISH}"
         rf"(?!\s*(?:people|persons|guests|degrees|dollars|euros|items)){_NOT_AN_AMOUNT}",
@@ -396,9 +391,9 @@ _TIME_PATTERNS = [
         re.I,
     ),
     # "move it to 3", "push the call to 10 tomorrow": an hour that a move ends at, said last or before a day
-    # (not "3 to 1", a score or a range, nor "up to 11", a most).
+    # (not "3 to 1", a score or a range unless it is "from 2 to 3", nor "up to 11", a most).
     re.compile(
-        r"(?<!\d\s)(?<!\bup\s)\b(?:to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
+        r"(?<!\bup\s)\b(?P<move>to|till|until)\s+(?P<h>\d{1,2})(?:\s+(?P<m>\d{2}))?"
         r"(?=\s*(?:$|[?!.,]|(?:today|tomorrow|tonight|on|this|next)\b))",
         re.I,
     ),
@@ -409,7 +404,7 @@ _TIME_PATTERNS = [
     ),
 ]
 _DAYPART = re.compile(
-    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|night|lunchtime|lunch\s+time|am|pm)\b"
+    r"\b(?P<lead>(?:in\s+the|this)\s+)?(?P<part>morning|afternoon|arvo|evening|tonight|tonite|night|lunchtime|lunch\s+time|am|pm)\b"
     r"|(?<!the\s)\b(?P<first>first\s+thing)(?:\s+in\s+the\s+morning)?\b",
     re.I,
 )
@@ -442,7 +437,7 @@ class _Days:
 def _base(word: str | None, today: date) -> date:
     """The day a count of days or weeks starts from: "tomorrow", "friday", otherwise today."""
     word = (word or "today").lower()
-    if word in ("today", "tonight", "now"):
+    if word in ("today", "tonight", "tonite", "now"):
         return today
     if word in ("tomorrow", "tmrw", "tmr"):
         return today + timedelta(days=1)
@@ -463,7 +458,7 @@ def _offset(match: re.Match[str], today: date) -> date:
 
 def _edge(match: re.Match[str], today: date) -> date:
     """ "the end of next month", "the start of next week", "the beginning of may"."""
-    which = "end" if match["edge"].lower() == "end" else "start"
+    which = "end" if match["edge"].lower().startswith(("end", "last")) else "start"
     period = match["period"].lower()
     if period in MONTHS:
         return calendar_words.month_edge(which, MONTHS.index(period) + 1, today)
@@ -471,8 +466,11 @@ def _edge(match: re.Match[str], today: date) -> date:
 
 
 def _week_after(match: re.Match[str], today: date) -> date:
-    """British "tuesday week", "tomorrow week", and "tuesday after next": a week after that day."""
-    return _base(match["base"], today) + timedelta(weeks=1)
+    """British "tuesday week", "monday fortnight", "tomorrow week", and "tuesday after next": a week
+    (or two) after that day."""
+    return _base(match["base"], today) + timedelta(
+        weeks=2 if match.group(0).lower().endswith("fortnight") else 1
+    )
 
 
 def _weekday(match: re.Match[str], today: date) -> date:
@@ -503,6 +501,23 @@ def _day_of_month(match: re.Match[str], today: date) -> date | None:
     return calendar_words.day_of_month(int(match["day"]), today, months_on)
 
 
+def _nth_weekday(match: re.Match[str], today: date) -> date | None:
+    """ "the first monday of next month", "the last friday in june": in that month, the next such
+    month's once it has passed ("the last friday of the month" said after it)."""
+    weekday = calendar_words.weekday_index(match["wd"])
+    nth = -1 if match["nth"].lower() == "last" else int(match["nth"][0])
+    first = today.replace(day=1)
+    if match["month"]:
+        named = first.replace(month=MONTHS.index(match["month"].lower()) + 1)
+        months = [named, named.replace(year=today.year + 1)]
+    elif match["which"].lower() == "next":
+        months = [calendar_words.add_months(first, 1)]
+    else:
+        months = [first, calendar_words.add_months(first, 1)]
+    days = (calendar_words.nth_weekday(weekday, nth, month) for month in months)
+    return next((day for day in days if day is not None and day >= today), None)
+
+
 def _weekend(match: re.Match[str], today: date) -> date:
     """The coming weekend's Saturday; "next weekend" said at the weekend is the one after it."""
     return calendar_words.weekend(today, following=bool(match["next"]) and today.weekday() >= 5)
@@ -517,7 +532,7 @@ _MONTH_SAID = rf"{_MONTH}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
 _DAYS = [
     _Days(
         re.compile(
-            r"\b(?:(?:by|before|at|for|until|till)\s+)?(?:the\s+)?(?P<edge>end|start|beginning)\s+of\s+"
+            r"\b(?:(?:by|before|at|for|until|till)\s+)?(?:the\s+)?(?P<edge>end|start|beginning|(?:last|first)\s+day)\s+of\s+"
             rf"(?:the\s+|this\s+)?(?P<next>next\s+)?(?P<period>day|week|month|year|{_MONTH})\b",
             re.I,
         ),
@@ -541,12 +556,21 @@ _DAYS = [
     ),
     _Days(
         re.compile(
-            rf"\b(?:on\s+)?(?:next\s+|this\s+)?(?P<base>{_WEEKDAY_SAID}|tomorrow|today)\s+week\b", re.I
+            rf"\b(?:on\s+)?(?:next\s+|this\s+)?(?P<base>{_WEEKDAY_SAID}|tomorrow|today)\s+(?:week|fortnight)\b",
+            re.I,
         ),
         _week_after,
     ),
     _Days(
         re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<base>{_WEEKDAY_SAID})\s+after\s+next\b", re.I), _week_after
+    ),
+    _Days(
+        re.compile(
+            rf"\b(?:on\s+)?the\s+(?P<nth>[1-5](?:st|nd|rd|th)|last)\s+(?P<wd>{_WEEKDAY_SAID})\s+(?:of|in)\s+"
+            rf"(?:(?P<month>{_MONTH})|(?P<which>next|this|the)\s+month)\b",
+            re.I,
+        ),
+        _nth_weekday,
     ),
     _Days(
         re.compile(
@@ -564,7 +588,7 @@ _DAYS = [
         _offset,
     ),
     _Days(
-        re.compile(r"\b(?P<base>today|tonight|tomorrow|tmrw|tmr|yesterday)\b", re.I),
+        re.compile(r"\b(?P<base>today|tonight|tonite|tomorrow|tmrw|tmr|yesterday)\b", re.I),
         lambda match, today: _base(match["base"], today),
     ),
     _Days(
@@ -750,23 +774,34 @@ def _noun_after(after: str) -> bool:
 def _is_clock(text: str, match: re.Match[str]) -> bool:
     """Whether a clock-like match is a time: "3 to 1" is a score and "by 2 votes" a margin."""
     groups = match.groupdict()
+    said = match.group(0).lower()
+    before, after = _around(text, match)
     if groups.get("h") and int(groups["h"]) > 23:
         return False
-    said = match.group(0).lower()
-    if groups.get("rel"):
-        minutes = groups["n"].lower()
-        said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in said
-        if not said_minutes or not 1 <= int(groups["h"] or 12) <= 12:
-            return False
-        relation = groups["rel"].lower()
-        if relation == "of" and minutes == "half":
-            return False
-        if ((minutes.isdigit() and relation == "to") or relation == "of") and not _said_as_clock(text, match):
-            return False  # "5 to 2" is a score or a range, "a quarter of 3" a share, unless said as a time
+    if (
+        groups.get("move")
+        and re.search(r"\d\s+$", before)
+        and not re.search(r"\bfrom\s+\S+\s+$", before, re.I)
+    ):
+        return False  # "3 to 1", "20 to 30 plates": a score or a range, unless "from 2 to 3"
+    if groups.get("rel") and not _minutes_to_an_hour(text, match):
+        return False
     bare = not any(groups.get(name) for name in ("ap", "word", "now", "zero", "hours")) and not re.search(
         ":|clock", said
     )
-    return not (bare and not said.startswith("at ") and _noun_after(_around(text, match)[1]))
+    if bare and re.match(r"\s+\d", after):
+        return False  # "how about 7 7 1 9": digits said one by one, a code
+    return not (bare and not said.startswith("at ") and _noun_after(after))
+
+
+def _minutes_to_an_hour(text: str, match: re.Match[str]) -> bool:
+    """Whether "N past/to/of H" is a time: minutes people say (5, 10, quarter, half) to an hour, and
+    for "N to H" or "quarter of H" something that says it is a time ("5 to 2" may be a score)."""
+    minutes, relation = match["n"].lower(), match["rel"].lower()
+    said_minutes = minutes in ("half", "quarter") or int(minutes) % 5 == 0 or "minute" in match.group(0)
+    if not said_minutes or not 1 <= int(match["h"] or 12) <= 12 or (relation == "of" and minutes == "half"):
+        return False
+    return not ((minutes.isdigit() and relation == "to") or relation == "of") or _said_as_clock(text, match)
 
 
 _WHEN_AFTER = re.compile(rf"\s+(?:today|tomorrow|tonight|this|in\s+the|on|next|{_WEEKDAY_SAID})\b", re.I)
@@ -792,7 +827,7 @@ def _is_daypart(text: str, match: re.Match[str]) -> bool:
     if part in ("am", "pm"):  # "monday am": a morning only when a day is named before it
         named_day = _DAY_BEFORE.search(before) is not None and not before.rstrip()[-1:].isdigit()
         return named_day and not re.match(r"\s+i\b", after, re.I)  # not "tuesday, am i free?"
-    if match["lead"] or part == "tonight" or _DAY_BEFORE.search(before):
+    if match["lead"] or part in ("tonight", "tonite") or _DAY_BEFORE.search(before):
         return True
     if re.search(r"\b(?:good|last)\s+$", before, re.I):
         return False

@@ -6,6 +6,10 @@ prompt is what the agent said last (it names the tasks, the options, the questio
 and the vocabulary of the session's tools: their names, and the values their parameters take.
 Server-side tools may also name the things they hold (the Task Manager's task titles, read when
 the audio is heard, off the event loop): Whisper then hears "dry cleaning" in a new conversation.
+Where a tool takes a code of digits, the prompt ends with one written digit by digit ("Code: 1 4 7
+0."): tiny.en otherwise writes digits said one by one as words that sound like them ("fine" for
+five) or runs them into numbers ("77001"); on the evaluation's spoken codes it wrote 154 of 193
+digits right with the example, 120 without (docs/benchmarks.md, "Hearing, round 8").
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from ..brain import arguments, extract, lexicon, validation
 from ..brain.base import ToolSpec
 
 MAX_CODE_DIGITS = 16
-"""Longest code whose length is read from its pattern (card numbers are 16 digits)."""
+"""Longest code a pattern's lengths are read to (card numbers are 16 digits)."""
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                 "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
@@ -41,11 +41,15 @@ _SOUNDS_LIKE = {"o": "0", "or": "0", "nero": "0", "won": "1", "to": "2", "too": 
                 "for": "4", "fore": "4", "fine": "5", "sick": "6", "ate": "8", "nein": "9"}  # fmt: skip
 """What tiny.en writes for a digit said alone among others (heard in the evaluation's spoken codes:
 "fine" for 5, "Nero" and "or" for 0, "free" for 3)."""
+_SMALL_WORDS = frozenset({"o", "or", "to", "too", "for"})
+"""Sound-alikes as often the small word itself, beside a code ("... 5 5 5 for me", "try to 1 2 3 4")."""
 _NUMERAL = re.compile(r"\d+(?:[.-]\d+)*")
 _WHEN_QUESTION = re.compile(r"\b(?:when|what\s+time|which\s+day|what\s+day|what\s+date|how\s+soon)\b", re.I)
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+many|how\s+much|what\s+number|which\s+number)\b", re.I)
-_QUESTION = re.compile(r"[^.!?]*\?\s*$")
 _WHEN_KINDS = ("datetime", "date", "time")
+_DIGITS_PATTERN = re.compile(r"\^?(?:\\d|\[0-9\])\{(?P<low>\d{1,2})(?P<comma>,(?P<high>\d{1,2})?)?\}\$?")
+"""A pattern of so many digits, as schemas write one: "^\\d{4}$", "^[0-9]{4,6}$". Read, not run: a
+client's pattern may take seconds to search (nested repeats), and tools are read on the event loop."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,8 @@ class Wanted:
     @classmethod
     def of(cls, tools: Iterable[ToolSpec], agent_said: str) -> tuple[Wanted, ...]:
         """The codes of digits the tools take, and the parameters the agent's last question asks for."""
-        question = _QUESTION.search(agent_said)
-        asked = question.group(0) if question else ""
+        said = agent_said.rstrip()[-300:]  # a question is its last sentence, and short
+        asked = re.split(r"[.!?]\s", said)[-1] if said.endswith("?") else ""
         asked_stems = {lexicon.stem(w) for w in lexicon.tokens(asked)}
         when, number = bool(_WHEN_QUESTION.search(asked)), bool(_NUMBER_QUESTION.search(asked))
         return tuple(
@@ -119,23 +123,22 @@ def _value(param: arguments.Param, utterance: extract.Utterance, digits: bool) -
 
 
 def _code_lengths(param: arguments.Param) -> frozenset[int]:
-    """The digit counts a code of digits takes (its stated digits, or the lengths its pattern allows
-    a string of zeros); none for anything else."""
+    """The digit counts a code of digits takes (its stated digits, or its pattern's); none for
+    anything else."""
     if param.kind not in ("code", "number", "text", "entity"):
         return frozenset()
     stated = validation.stated_digits(str(param.spec.get("description", "")))
     if stated is not None and param.kind == "code":
         return frozenset({stated})
     pattern = param.spec.get("pattern")
-    if not isinstance(pattern, str):
+    shape = _DIGITS_PATTERN.fullmatch(pattern) if isinstance(pattern, str) else None
+    if shape is None:
         return frozenset()
-    try:
-        compiled = re.compile(pattern)
-    except re.error:
-        return frozenset()
-    if compiled.search("a") or compiled.search("aaaa"):
-        return frozenset()  # letters fit too: not a code of digits
-    return frozenset(n for n in range(1, MAX_CODE_DIGITS + 1) if compiled.search("0" * n))
+    low = int(shape.group("low"))
+    high = MAX_CODE_DIGITS if shape.group("comma") else low  # "{4,}": any length from 4
+    if shape.group("high"):
+        high = int(shape.group("high"))
+    return frozenset(range(max(low, 1), min(high, MAX_CODE_DIGITS) + 1))
 
 
 def fit(text: str, wanted: Sequence[Wanted], now: datetime) -> int:
@@ -151,47 +154,75 @@ def fit(text: str, wanted: Sequence[Wanted], now: datetime) -> int:
 
 
 def digits_put_back(text: str, wanted: Sequence[Wanted]) -> str:
-    """`text` with a run of digits and words that sound like digits, exactly as long as a code the
-    tools take, written as those digits: "Open it with fine, fine, fine, fine" -> "... 5 5 5 5"."""
+    """`text` with a run of digits said one by one and words that sound like digits, exactly as long
+    as a code the tools take, written as those digits: "Open it with fine, fine, fine, fine" -> "...
+    5 5 5 5". A run with a number in it ("71 ate 2") stays as heard; in one too long, a sound-alike
+    at one end is taken for the word it is ("fine fine fine fine for me": "for" is "for")."""
     lengths = {n for w in wanted for n in w.lengths}
     if not lengths:
         return text
-    tokens = list(re.finditer(r"\S+", text))
+    words = text.split()
     out: list[str] = []
     i = 0
-    while i < len(tokens):
-        run, digits = _digit_run(tokens, i)
-        if len(digits) in lengths and _misheard(tokens[i : i + run]):
-            start, end = tokens[i].start(), tokens[i + run - 1].end()
-            trailing = re.search(r"[.,!?;:]+$", text[start:end])
-            out.append(" ".join(digits) + (trailing.group(0) if trailing else ""))
-            i += run
-        else:
-            out.append(tokens[i].group(0))
+    while i < len(words):
+        run = _digit_run(words[i:])
+        if not run:
+            out.append(words[i])
             i += 1
+            continue
+        out += _as_code(words[i : i + run], lengths)
+        i += run
     return " ".join(out)
 
 
-def _digit_run(tokens: Sequence[re.Match[str]], start: int) -> tuple[int, str]:
-    """How many tokens from `start` on are digits or digit-like words, and the digits they say."""
-    digits = ""
+def _as_code(run: list[str], lengths: set[int]) -> list[str]:
+    """A run of digit-like words, its code written as digits where a code's length fits (see
+    `digits_put_back`)."""
+    spans = [(0, len(run))]
+    if len(_digits(run)) not in lengths:
+        small = [_word(run[0]) in _SMALL_WORDS, _word(run[-1]) in _SMALL_WORDS]
+        trimmed = [(a, b) for (a, b), ok in zip([(1, len(run)), (0, len(run) - 1)], small, strict=True) if ok]
+        spans = [(a, b) for a, b in trimmed if len(_digits(run[a:b])) in lengths]
+    if len(spans) != 1 or not _misheard(run[spans[0][0] : spans[0][1]]):
+        return run  # no code, two ways to read one, or one the brain reads as it is
+    a, b = spans[0]
+    trailing = re.search(r"[.,!?;:]+$", run[b - 1])
+    return [*run[:a], " ".join(_digits(run[a:b])) + (trailing.group(0) if trailing else ""), *run[b:]]
+
+
+def _digit_run(words: Sequence[str]) -> int:
+    """How many words from the first on are digits or digit-like words, to a sentence's end."""
     count = 0
-    for token in tokens[start:]:
-        word = token.group(0).strip(",.!?;:").lower()
-        if _NUMERAL.fullmatch(word):
-            digits += re.sub(r"\D", "", word)
-        elif word in _DIGIT_WORDS or word in _SOUNDS_LIKE:
-            digits += _DIGIT_WORDS.get(word) or _SOUNDS_LIKE[word]
-        else:
+    for word in words:
+        if not (
+            _NUMERAL.fullmatch(_word(word)) or _word(word) in _DIGIT_WORDS or _word(word) in _SOUNDS_LIKE
+        ):
             break
         count += 1
-        if token.group(0)[-1:] in ".!?":
+        if word[-1:] in ".!?":
             break  # a sentence ends: the next one's numbers are another value
-    return count, digits
+    return count
 
 
-def _misheard(tokens: Sequence[re.Match[str]]) -> bool:
+def _digits(run: Sequence[str]) -> str:
+    """The digits a run of digit-like words says; "" when a number of several digits is among them
+    (not digits said one by one)."""
+    digits = ""
+    for word in map(_word, run):
+        if _NUMERAL.fullmatch(word):
+            if len(word) > 1 and "." not in word:
+                return ""
+            digits += re.sub(r"\D", "", word)
+        else:
+            digits += _DIGIT_WORDS.get(word) or _SOUNDS_LIKE[word]
+    return digits
+
+
+def _misheard(words: Sequence[str]) -> bool:
     """Whether a run needs writing as digits: a word that only sounds like one, or digits run into a
     decimal ("0.042")."""
-    words = [t.group(0).strip(",.!?;:").lower() for t in tokens]
-    return any(w in _SOUNDS_LIKE or "." in w for w in words)
+    return any(_word(w) in _SOUNDS_LIKE or "." in _word(w) for w in words)
+
+
+def _word(token: str) -> str:
+    return token.strip(",.!?;:").lower()
