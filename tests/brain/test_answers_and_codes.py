@@ -76,6 +76,7 @@ def test_the_last_word_of_an_answer_decides_and_a_request_is_no_answer() -> None
     assert yes_no.answer("yes... no wait") is False
     assert yes_no.answer("no, no, go ahead") is True
     assert yes_no.answer("no worries") is True  # "no" inside a phrase that agrees
+    assert yes_no.answer("oh don't do that") is False  # "do that" inside a phrase that refuses
     assert yes_no.answer("add milk, please") is None  # opens with a request, not an answer
     assert yes_no.bare("yep, and list them") is None  # an answer that goes on to ask for more
 

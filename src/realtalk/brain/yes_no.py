@@ -27,6 +27,7 @@ _AGREE = (
 )
 _REFUSE = (
     r"(?:best|better|rather|i'?d\s+(?:rather|better))\s+not|not\s+(?:really|now|yet|today|at\s+all|that|this)"
+    r"|(?:don'?t|do\s+not)\s+(?:do\s+(?:it|that)|go\s+ahead|go\s+for\s+it)"
     r"|no\s+way|no\s+thanks?|no\s+thank\s+you|don'?t\s+bother|hold\s+(?:on|off|it)|hang\s+on"
     r"|leave\s+it|let\s+it\s+be|keep\s+it|never\s*mind|forget\s+it|scratch\s+that|on\s+second\s+thoughts?"
     r"|changed\s+my\s+mind|i'?d\s+rather\s+you\s+didn'?t|(?:i'?m\s+)?not\s+sure|i'?m\s+(?:good|fine|ok(?:ay)?)"
