@@ -300,3 +300,21 @@ def test_asking_for_the_code_is_no_try_of_one() -> None:
     assert (
         said(reply("what am I meant to be doing?", tools=SAFE, instructions=rules)) == "Six digit PINs only."
     )
+
+
+def test_a_yes_or_no_slot_is_answered_in_any_dialect() -> None:
+    table = [
+        tool(
+            "book_court",
+            "Book a tennis court.",
+            ["day", "floodlit"],
+            day={"type": "string", "format": "date"},
+            floodlit={"type": "boolean", "description": "a court with floodlights"},
+        )
+    ]
+    question = said(reply("book a court for Friday", tools=table))
+    assert question.endswith("yes or no?")
+    asked = [Message("user", "book a court for Friday"), Message("assistant", question)]
+    for text, lit in (("nah yeah, go on", True), ("yeah nah", False), ("aye", True), ("best not", False)):
+        name, values = called(reply(text, tools=table, history=asked))
+        assert name == "book_court" and values["floodlit"] is lit, text

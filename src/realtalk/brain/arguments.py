@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import degree, extract, lexicon, validation
+from . import degree, extract, lexicon, validation, yes_no
 from .base import ToolSpec
 from .extract import Found, Utterance
 
@@ -519,8 +519,9 @@ def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
         said = [*words, *described_words(param.spec, "true")]  # "true if late": late is overdue
         found = extract.flag(utterance, {lexicon.stem(w) for w in said if " " not in w})
         found = found or extract.flag_phrase(utterance, [w for w in said if " " in w])
-    if found is None and answer:
-        found = extract.yes_no(utterance)  # the answer to "Do you want it outdoor, yes or no?"
+    if found is None and answer:  # the answer to "Do you want it outdoor, yes or no?", in any dialect
+        said = yes_no.answer(utterance.text)
+        found = Found(said, ((0, len(utterance.text)),)) if said is not None else extract.yes_no(utterance)
     value = utterance.take(found) if found else None
     return value if isinstance(value, bool) else None
 
