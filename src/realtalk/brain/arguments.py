@@ -520,8 +520,10 @@ def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
         found = extract.flag(utterance, {lexicon.stem(w) for w in said if " " not in w})
         found = found or extract.flag_phrase(utterance, [w for w in said if " " in w])
     if found is None and answer:  # the answer to "Do you want it outdoor, yes or no?", in any dialect
-        said = yes_no.answer(utterance.text)
-        found = Found(said, ((0, len(utterance.text)),)) if said is not None else extract.yes_no(utterance)
+        agreed = yes_no.answer(utterance.text)
+        found = (
+            Found(agreed, ((0, len(utterance.text)),)) if agreed is not None else extract.yes_no(utterance)
+        )
     value = utterance.take(found) if found else None
     return value if isinstance(value, bool) else None
 
