@@ -213,6 +213,21 @@ def test_words_that_name_no_day_or_time(said: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        "in 10000 years",
+        "in 100000 months",
+        "in 99999999999 days",
+        "5000000 weeks from friday",
+        "in 99999999999 hours",
+    ],
+)
+def test_a_moment_past_the_calendars_end_is_no_moment(said: str) -> None:
+    """Anyone may type "in 10000 years": it names no date a datetime can hold, and raises nothing."""
+    assert read(said) is None
+
+
+@pytest.mark.parametrize(
     ("said", "value"),
     [
         ("move tomorrow's meeting to Friday", "2026-12-04"),

@@ -65,3 +65,11 @@ def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:
     assert listening_prompt(None) == "Mm-hm."
     long = listening_prompt("x" * 2 * MAX_CHARS)
     assert len(long) == MAX_CHARS and long.endswith(" Mm-hm."), "the cue survives a long prompt"
+
+
+def test_a_long_run_of_one_letter_is_judged_in_linear_time() -> None:
+    """ "mmm...m" that ends in another letter: no trying every way to cut the run into runs (with
+    nested repeats 25 letters took a second, each one more doubling it: 10,000 would never end)."""
+    for said in ("m" * 10_000 + "a", "hm" * 5_000 + "-kay", "ha" * 5_000 + "x", "uh" * 5_000 + "m"):
+        assert not is_backchannel(said)
+        assert is_feedback(Transcription(said), 500, -10.0) is False

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import soxr
 
+from realtalk.audio.g711 import ulaw_encode
 from realtalk.engines.base import Transcription
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.engines.silero_vad import SileroVad
@@ -210,7 +211,7 @@ def test_semantic_vad_waits_for_an_unfinished_turn(vad: SileroVad) -> None:
 
 
 def replying_session(
-    vad: SileroVad, *, server_playout: bool = False, semantic: bool = True
+    vad: SileroVad, *, server_playout: bool = False, semantic: bool = True, input_format: str = "audio/pcm"
 ) -> tuple[RealtimeSession, str]:
     """A session whose reply is talking: semantic_vad (backchannels on by default), else server_vad."""
     session = RealtimeSession(model="m", vad=vad.stream(), server_playout=server_playout)
@@ -221,7 +222,12 @@ def replying_session(
                 "type": "session.update",
                 "session": {
                     "type": "realtime",
-                    "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}},
+                    "audio": {
+                        "input": {
+                            "turn_detection": {"type": "semantic_vad"},
+                            "format": {"type": input_format},
+                        }
+                    },
                 },
             }
         )
@@ -290,6 +296,23 @@ def test_what_whisper_wrote_as_a_hum_is_judged_by_its_sound(
         job.item_id, Transcription("Mm-hm."), speculative=True, epoch=job.epoch
     )
     assert ("response.done" not in kinds(effects)) is resumed, "a hum plays on, a word with a vowel cancels"
+
+
+def test_a_hum_over_a_telephone_line_is_judged_by_its_transcript(vad: SileroVad, tts: PiperTts) -> None:
+    """A telephone channel (300-3400 Hz, G.711 at 8 kHz) cuts the nasal murmur that tells a hum from
+    an open vowel: band-limited so, Piper's "Mm-hm." would measure as a word and cancel the reply."""
+    samples = tts.synthesize("Mm-hm.").astype(np.float32) / 32768
+    line = np.fft.rfft(soxr.resample(samples, tts.sample_rate, 8_000))
+    hz = np.fft.rfftfreq(2 * (len(line) - 1), 1 / 8_000)
+    line[(hz < 300) | (hz > 3400)] = 0
+    hum = ulaw_encode((np.fft.irfft(line) * 32767).astype(np.int16))
+    session, _ = replying_session(vad, input_format="audio/pcmu")
+    effects = append(session, b"\xff" * 1600 + hum + b"\xff" * 2400)
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
+    effects = session.transcription_completed(
+        job.item_id, Transcription("Mm-hm."), speculative=True, epoch=job.epoch
+    )
+    assert "response.done" not in kinds(effects), "resumed"
 
 
 def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad) -> None:

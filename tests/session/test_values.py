@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from realtalk.brain.base import ToolSpec
 from realtalk.engines.base import Hypothesis
 from realtalk.session.hearing import Expectation
 from realtalk.session.hypotheses import choose
-from realtalk.session.values import digits_put_back, fit
+from realtalk.session.values import digits_put_back, fit, fits
 
 DOOR = ToolSpec(
     "unlock_door",
@@ -29,6 +30,22 @@ def test_a_reading_whose_code_fits_the_schema_wins_over_a_likelier_one_that_does
     assert choose(readings, Expectation.of([DOOR], None)).text == "The code in 7 7 0 1."
     # Without a tool that takes a 4-digit code, sound alone decides.
     assert choose(readings, Expectation.of(TASKS, None)).text == "The code is 77001."
+
+
+def test_a_code_one_reading_alone_gives_gains_nothing_over_readings_that_heard_none() -> None:
+    """The prompt's example code can pull one reading of "Another one, please." into a code (heard
+    in a hint's context); a code that another reading, or a second recogniser, also gives still wins."""
+    door = Expectation.of([DOOR], "The first digit is 5. 3 more to find.")
+    heard = [Hypothesis("I heard the one please.", -1.01), Hypothesis("1 3 3 1. Please.", -1.05)]
+    assert choose([*heard, Hypothesis("1 please.", -1.17)], door).text == "I heard the one please."
+    assert choose([*heard, Hypothesis("It's 1 3 3 1.", -1.2)], door).text == "1 3 3 1. Please."
+    assert choose([heard[0], replace(heard[1], votes=2)], door).text == "1 3 3 1. Please."
+    # A value other than a code is not in the prompt's example: one reading alone giving it counts.
+    when = Expectation.of(TASKS, "Sure. When should it be?")
+    assert fits([Hypothesis("Tomorrow at 3.", -0.5), Hypothesis("To morrow.", -0.4)], when.wanted, NOW) == [
+        1,
+        0,
+    ]
 
 
 def test_a_code_too_short_or_with_letters_loses_and_saying_none_is_neutral() -> None:

@@ -422,6 +422,12 @@ def _widen(utterance: Utterance, span: tuple[int, int], hints: frozenset[str]) -
     return start, end
 
 
+def described_option(param: Param, text: str, now: datetime) -> Any | None:
+    """The option the parameter's description explains the words stand for, or None."""
+    found = _described_option(param, Utterance(text, now))
+    return found.value if found is not None else None
+
+
 def _described_option(param: Param, utterance: Utterance) -> Found | None:
     """An option the description explains: "high if urgent or important" makes "it's urgent" high."""
     options = {str(o).lower(): o for o in param.spec.get("enum") or []}

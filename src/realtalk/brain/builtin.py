@@ -35,6 +35,7 @@ from . import (
     images,
     intent,
     lexicon,
+    lookup,
     moves,
     persona,
     phrasing,
@@ -53,11 +54,7 @@ from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
 
 _BARE_HOUR = re.compile(r"^\W*(?:1[0-2]|[1-9])(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?\W*$", re.I)
 _MAX_QUESTION_ROUNDS = 4
-_OBLIGED = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|oh)\W+)*(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
-    r"(?P<rest>(?P<verb>[a-z]+)\s+(?P<object>[^,.;!?]+))",
-    re.I,
-)
+
 
 # "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
 _VAGUE_REQUEST = re.compile(
@@ -115,7 +112,7 @@ class Turn:
             return replies.say(self.persona.directive)
         spoken_results = self._tool_results()
         if spoken_results:
-            return self._continued() or replies.say(spoken_results)
+            return lookup.continued(self) or replies.say(spoken_results)
         last = self.messages[-1] if self.messages else None
         if last is None or last.role != "user":
             if any(m.role == "assistant" for m in self.messages):
@@ -130,38 +127,6 @@ class Turn:
         if forced is not None:
             return [replies.call(forced, arguments.fill(forced, text, self.now).arguments)]
         return self._answer(text)
-
-    def _continued(self) -> list[BrainEvent] | None:
-        """The change a request asked for, once the look-up it was waiting on has answered: a step
-        or a move from where a thing stands ("push yoga back a day") when the conversation had not
-        said where, so that the thing was read first (`_look_up`)."""
-        at = max((i for i, m in enumerate(self.messages) if m.role == "user"), default=-1)
-        after = self.messages[at + 1 :]
-        if at < 0 or len(after) != 2 or len(after[0].tool_calls) != 1 or after[1].role != "tool":
-            return None
-        call, text = after[0].tool_calls[0], phrasing.request(self.messages[at].content.strip())
-        before = Turn(replace(self.request, messages=self.messages[: at + 1]), self.now).route(text)
-        if not isinstance(before, tuple) or intent.writes(before[0]) or before[0].name != call.name:
-            return None
-        if results.parse(call.arguments) != before[1].arguments:
-            return None  # not the look-up this request makes
-        now_known = Turn(self.request, self.now)
-        now_known.looked_up = True
-        choice = now_known.route(text)
-        if not isinstance(choice, tuple) or not intent.writes(choice[0]):
-            return None
-        return replies.act(*choice)  # what the look-up did not tell is asked for
-
-    def _look_up(self, tool: ToolSpec, thing: object) -> tuple[ToolSpec, Filled] | None:
-        """The one tool that reads a thing by its name, called with the thing first when a change to
-        it starts from where it stands and the conversation has not said where (once only)."""
-        name = held.target(tool, None)
-        reader = held.reading_one(self.tools, name) if not self.looked_up and isinstance(thing, str) else None
-        which = held.target(reader[0], name) if reader is not None else None
-        param = next((p for p in arguments.params_of(reader[0]) if p.name == which), None) if reader else None
-        if reader is None or param is None or not arguments.names_a_held_thing(param):
-            return None  # only a tool that reads a held thing by its words ("which task")
-        return reader[0], Filled({param.name: thing})
 
     def _answer(self, text: str) -> list[BrainEvent]:
         scripted = self.persona.rule_for(text) or codes.length_answer(self.tools, text)
@@ -212,7 +177,10 @@ class Turn:
             )
         ):
             return replies.act(pending.tool, answered)
-        still = None if intent.is_question(text) else intent.reports_not_done(self.messages[-1].content)
+        said = self.messages[-1].content
+        still = (
+            None if intent.is_question(text) else intent.reports_not_done(said)
+        ) or intent.back_on_the_list(said)
         reopener = held.reopener(self.tools) if still is not None else None
         if still is not None and reopener is not None:  # never marked done; reopened when named
             reopened = held.reopen(*reopener, still, self.request.known)
@@ -229,7 +197,10 @@ class Turn:
         if held.small_talk_tag(text, self.request.known):
             return replies.say(self._small_talk(talk or "exclaim"))
         each = (
-            several.each_clause(self, text) or several.each_new(self, text) or several.each_held(self, text)
+            several.each_clause(self, text)
+            or several.each_new(self, text)
+            or several.each_held(self, text)
+            or several.each_after_named(self, text)
         )
         if each is not None:
             return each
@@ -416,7 +387,7 @@ class Turn:
         renamed = self._renamed(text, last, entity)
         if renamed is not None:
             return renamed
-        shifted = self._shifted(text, last, entity)
+        shifted = moves.shifted(self.tools, text, last, entity, self.now)
         if shifted is not None:
             return shifted
         instead = dialogue.meant_instead(text) or self._held_instead(text, last, entity)
@@ -486,29 +457,6 @@ class Turn:
         match = entities.closest(thing, self.request.known)
         name = match.name if match is not None and match.sure else thing
         return self._act(tool, arguments.Filled({which: name, new: words}))
-
-    def _shifted(self, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
-        """ "Make it an hour earlier", "push it back a day": the thing just talked about moved by that
-        much from the moment the last call or its result gave it, by the one tool that moves a thing."""
-        delta = dialogue.shift(text)
-        value = last.entity(entity) if entity is not None else None
-        movers = [
-            (tool, which, when)
-            for tool in self.tools
-            if intent.writes(tool) and not intent.creates(tool) and (which := held.target(tool, None))
-            for when in arguments.params_of(tool)
-            if when.required and when.kind == "datetime"
-        ]
-        if delta is None or value is None or len(movers) != 1 or intent.is_question(text):
-            return None
-        tool, which, when = movers[0]
-        said = (
-            [last.arguments.get(when.name), *last.result.values(), last.said] if last.result else [last.said]
-        )
-        moment = next((m for s in said if isinstance(s, str) and (m := _moment(s, self.now))), None)
-        if moment is None:
-            return None
-        return [replies.call(tool, {which: value, when.name: (moment + delta).isoformat(timespec="seconds")})]
 
     def _named_among(self, text: str, names: Sequence[str | None]) -> str | None:
         """The one of `names` (a thing asked about, its alternatives) that words alone name: no verb
@@ -601,7 +549,7 @@ class Turn:
         if helper is not None:  # "can somebody help me organise my day?": the agent for that
             return helper, Filled({})
         question = intent.is_question(text)
-        text = self._own_change(text) or text
+        text = held.own_change(self.tools, text, self.request.known) or text
         move = moves.said(text, question)
         if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
             referent = self.referent(text) if not move.thing else None
@@ -611,7 +559,7 @@ class Turn:
             if moved is not None and moves.by(move) is not None and moved[1].missing:
                 # "push yoga back a day": where it stands now is read first
                 return (
-                    self._look_up(moved[0], moved[1].arguments.get(held.target(moved[0], None) or ""))
+                    lookup.look_up(self, moved[0], moved[1].arguments.get(held.target(moved[0], None) or ""))
                     or moved
                 )
             if moved is not None:
@@ -623,12 +571,16 @@ class Turn:
             last = self.last
             if last is not None and intent.creates(last.tool):  # what was just created is not created again
                 tools = [t for t in tools if t.name != last.tool.name]
+            elif dialogue.points_back(text):  # "make it half two": "it" is no new thing, unless "add it"
+                tools = [
+                    t for t in tools if not intent.creates(t) or routing.starts_with_a_verb_of([t], text)
+                ]
         meaning = f"{text} done" if intent.reports_done(text) else None
         changed = held.by_reference(tools, text, self.now, referent[1]) if referent is not None else None
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)
-        if not question and referent is None and not (isinstance(choice, tuple) and intent.writes(choice[0])):
+        if not question and referent is None and not choosing.asked_to_change(text, choice):
             # "Make the train tickets the day after tomorrow", "let's get the tickets booked by Friday":
             # a held thing and a value that one tool changes, whatever tool the other words fit.
             choice = held.changed_by_value(tools, text, self.now, self.request.known) or choice
@@ -641,7 +593,9 @@ class Turn:
             # "what about the first one?", "when is it due?": the one reader by name, given the thing.
             choice = held.reading_one(tools, referent[1]) or choice
         if choice is None and question:
-            choice = choosing.by_filter(tools, text, self.now) or choosing.look_up(tools, text, self.now)
+            choice = choosing.by_filter(tools, text, self.now, self.tools) or choosing.look_up(
+                tools, text, self.now
+            )
         if question and not isinstance(choice, tuple):
             # "What's the story with the ladder?": a question that names one held thing is about it.
             choice = held.held_reader(tools, text, self.now, self.request.known) or choice
@@ -664,6 +618,8 @@ class Turn:
             # "Just tell me the code": the user asks for what the tool needs from them, so not
             # that tool but the one whose meaning fits (a hint)
             return choosing.by_meaning([t for t in tools if t is not tool], text, self.now)
+        if not intent.writes(tool):  # "which can wait?": words another tool's option explains
+            filled = choosing.with_shared_words(self.tools, tool, filled, text, self.now)
         if not intent.writes(tool) and choosing.SPAN.search(text):
             # "What's left this week?": a week is no one day, so a reader is not narrowed to one.
             kept = {k: v for k, v in filled.arguments.items() if k not in choosing.optional_days(tool)}
@@ -694,23 +650,8 @@ class Turn:
         settled = self._settled(tool, filled, text, last_thing)
         dropped = [p for p in settled.missing if p.name in filled.arguments]
         if dropped:  # "lower the priority of the yoga class": where it stands now is read first
-            return self._look_up(tool, settled.arguments.get(name or "")) or (tool, settled)
+            return lookup.look_up(self, tool, settled.arguments.get(name or "")) or (tool, settled)
         return tool, settled
-
-    def _own_change(self, text: str) -> str | None:
-        """ "I need to move the call": what one must do to a held thing with a tool's own verb is a
-        request for that tool ("move the call"), not a new thing to remember."""
-        found = _OBLIGED.match(text)
-        if found is None or not self.request.known:
-            return None
-        verb = routing.base_form(found.group("verb").lower())
-        changers = [t for t in self.tools if intent.writes(t) and not intent.creates(t)]
-        if not any(verb in (routing.verb_of(t), routing.described_verb(t)) for t in changers):
-            return None
-        thing = found.group("object")
-        match = entities.closest(thing, self.request.known)
-        named = entities.tied(thing, self.request.known) or (match is not None and match.sure)
-        return found.group("rest") if named else None
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:
@@ -843,17 +784,3 @@ def _with_code(filled: Filled, asked: Param, said: Sequence[str], now: datetime)
     missing = [p for p in filled.missing if p.name != asked.name]
     invalid = {k: v for k, v in filled.invalid.items() if k != asked.name}
     return Filled({**filled.arguments, asked.name: code}, missing, invalid)
-
-
-def _moment(said: str, now: datetime) -> datetime | None:
-    """The date and time a value or a sentence gives ("2026-12-03T08:30", "due Thursday December 3 at
-    8:30 AM"), when it gives both (a day alone has no hour to move by)."""
-    found = extract.when(extract.Utterance(said[: held.LONGEST_NAME], now), "datetime")
-    iso = next((v for v in (said, str(found.value) if found else "") if _ISO_MOMENT.fullmatch(v)), None)
-    try:
-        return datetime.fromisoformat(iso) if iso is not None else None
-    except ValueError:  # "2026-19-39T..."
-        return None
-
-
-_ISO_MOMENT = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d(?::[0-5]\d)?")

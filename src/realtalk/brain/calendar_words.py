@@ -7,6 +7,7 @@ Monday ("Wednesday next week" said on a Friday is five days on), and "end of the
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 
@@ -105,15 +106,11 @@ def nth_weekday(weekday: int, nth: int, month: date) -> date | None:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day (31 January + 1 month = 28 February)."""
+    """The same day `months` later, or that month's last day (31 January + 1 month = 28 February);
+    ValueError past the year 9999."""
     year, month = divmod(day.month - 1 + months, 12)
     year, month = day.year + year, month + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("every month has a 28th")
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def day_of_month(day: int, today: date, months_on: int | None = None) -> date | None:

@@ -180,13 +180,16 @@ def look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSp
     return (readers[0], filled) if not filled.missing else None
 
 
-def by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+def by_filter(
+    tools: Sequence[ToolSpec], text: str, now: datetime, siblings: Sequence[ToolSpec] = ()
+) -> tuple[ToolSpec, Filled] | None:
     """A question whose words set an option of exactly one reading tool ("anything urgent today?"
-    sets list_due_tasks' priority): it asks for that tool, filtered so."""
+    sets list_due_tasks' priority): it asks for that tool, filtered so. `siblings` are the other
+    tools, whose descriptions of the same option say what more words stand for."""
     counted: list[tuple[int, ToolSpec, Filled]] = []
     days_only = True
     for tool in tools:
-        filled = arguments.fill(tool, text, now)
+        filled = with_shared_words(siblings, tool, arguments.fill(tool, text, now), text, now)
         # An optional free-form value is only filled when named ("tagged work", "anything health
         # related?"), so it sets a filter as surely as a typed one.
         kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments
@@ -205,6 +208,24 @@ def by_filter(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
         # Any of them only reads, so the closest in meaning is taken however slightly closer.
         return _closest(found, dict(zip(names, meant[0], strict=True)), lead=0.0) if meant else None
     return found[0] if found else None
+
+
+def with_shared_words(
+    tools: Sequence[ToolSpec], tool: ToolSpec, filled: Filled, text: str, now: datetime
+) -> Filled:
+    """`filled` with an option another tool's parameter of the same name and options explains ("low
+    if it can wait" for a new task's priority says what "which can wait?" filters by)."""
+    values = dict(filled.arguments)
+    for param in arguments.params_of(tool):
+        if param.kind != "enum" or param.name in values:
+            continue
+        for other in (q for t in tools if t is not tool for q in arguments.params_of(t)):
+            same = other.name == param.name and other.spec.get("enum") == param.spec.get("enum")
+            found = arguments.described_option(other, text, now) if same else None
+            if found is not None:
+                values[param.name] = found
+                break
+    return Filled(values, filled.missing, filled.invalid) if values != filled.arguments else filled
 
 
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
@@ -314,7 +335,7 @@ def errand(
     ("tell me a joke"), not a held thing, and not what sounds like chat."""
     if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)) or intent.is_question(text):
         return None
-    makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not _on_a_held_thing(t)]
+    makers = [t for t in tools if intent.creates(t) and _keeps_to_dos(t) and not held.adds_to_held(t)]
     words = lexicon.tokens(_INTERJECTION.sub("", text))
     if (
         len(makers) != 1
@@ -342,11 +363,6 @@ def _keeps_to_dos(tool: ToolSpec) -> bool:
     return any(lexicon.concepts(w) & _TO_DO for w in said)
 
 
-def _on_a_held_thing(tool: ToolSpec) -> bool:
-    """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
-    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))
-
-
 def by_meaning_alone(
     tools: Sequence[ToolSpec], text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] | None
 ) -> bool:
@@ -357,3 +373,11 @@ def by_meaning_alone(
     if isinstance(choice, list) or intent.writes(choice[0]):
         return False
     return all(m.score < routing.THRESHOLD for m in routing.rank([choice[0]], text))
+
+
+def asked_to_change(text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] | None) -> bool:
+    """Whether the words chose a tool that changes a held thing, or the creating one by its own verb
+    ("add buy milk tomorrow"): then a held thing among them is not what is changed."""
+    if not isinstance(choice, tuple) or not intent.writes(choice[0]):
+        return False
+    return not intent.creates(choice[0]) or routing.starts_with_a_verb_of([choice[0]], text)

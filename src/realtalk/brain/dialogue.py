@@ -313,7 +313,7 @@ _REWORDED = re.compile(
 
 # "The boots one should really say return the boots", "X ought to read Y": the words X should have.
 _SHOULD_SAY = re.compile(
-    r"^\W*(?P<thing>.+?)\s+(?:should|ought\s+to|needs\s+to)\s+(?:really\s+|actually\s+|just\s+)?(?:say|read"
+    r"^\W*(?P<thing>[^,;]{1,80}?)\s+(?:should|ought\s+to|needs\s+to)\s+(?:really\s+|actually\s+|just\s+)?(?:say|read"
     r"|be\s+called|be\s+named)\s+(?P<words>\w.*?)(?:,?\s+instead)?\W*$",
     re.I,
 )

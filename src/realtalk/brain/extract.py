@@ -446,14 +446,18 @@ def _base(word: str | None, today: date) -> date:
     return calendar_words.coming(calendar_words.weekday_index(word), today)
 
 
-def _offset(match: re.Match[str], today: date) -> date:
-    """ "in a fortnight", "two weeks from friday", "a week on wednesday", "in 3 months"."""
+def _offset(match: re.Match[str], today: date) -> date | None:
+    """ "in a fortnight", "two weeks from friday", "a week on wednesday", "in 3 months"; None past
+    the calendar's end ("in 10000 years")."""
     count = calendar_words.amount(match["n"])
     unit = match["unit"].lower().rstrip("s")
     base = _base(match.groupdict().get("base"), today)
-    if unit in ("month", "year"):
-        return calendar_words.add_months(base, round(count * (12 if unit == "year" else 1)))
-    return base + timedelta(days=round(count * {"day": 1, "week": 7, "fortnight": 14}[unit]))
+    try:
+        if unit in ("month", "year"):
+            return calendar_words.add_months(base, round(count * (12 if unit == "year" else 1)))
+        return base + timedelta(days=round(count * {"day": 1, "week": 7, "fortnight": 14}[unit]))
+    except (OverflowError, ValueError):
+        return None
 
 
 def _edge(match: re.Match[str], today: date) -> date:
@@ -656,7 +660,8 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
     relative = _first(utterance, _RELATIVE_TIME) if part != "date" else None
     found: tuple[datetime, tuple[tuple[int, int], ...], bool] | None
     if relative is not None:
-        found = (_relative_moment(relative, utterance.now), (relative.span(),), True)
+        moment = _relative_moment(relative, utterance.now)
+        found = (moment, (relative.span(),), True) if moment else None
     else:
         found = _calendar(utterance, part)
     if found is None:
@@ -670,10 +675,13 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
     return Found(moment.strftime("%H:%M") if part == "time" else moment.isoformat(timespec="seconds"), spans)
 
 
-def _relative_moment(match: re.Match[str], now: datetime) -> datetime:
-    """ "in an hour and a half", "three quarters of an hour from now"."""
+def _relative_moment(match: re.Match[str], now: datetime) -> datetime | None:
+    """ "in an hour and a half", "three quarters of an hour from now"; None past the calendar's end."""
     count = calendar_words.amount(match["n"]) + (0.5 if match["half"] or match["and_half"] else 0)
-    return now + timedelta(minutes=round(count * (60 if match["unit"].lower().startswith("h") else 1)))
+    try:
+        return now + timedelta(minutes=round(count * (60 if match["unit"].lower().startswith("h") else 1)))
+    except OverflowError:
+        return None
 
 
 def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from . import arguments, dialogue, entities, extract, intent, lexicon
+from . import arguments, dialogue, entities, extract, intent, lexicon, routing
 from .arguments import Filled, Param
 from .base import ToolSpec
 
@@ -245,3 +245,31 @@ def changed_by_value(
         ):
             found.append((tool, Filled({**filled.arguments, name: match.name})))
     return found[0] if len(found) == 1 else None
+
+
+def adds_to_held(tool: ToolSpec) -> bool:
+    """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
+    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))
+
+
+_OBLIGED = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|right|oh)\W+)*(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
+    r"(?P<rest>(?P<verb>[a-z]+)\s+(?P<object>[^,.;!?]+))",
+    re.I,
+)
+
+
+def own_change(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> str | None:
+    """ "I need to move the call": what one must do to a held thing with a tool's own verb is a
+    request for that tool ("move the call"), not a new thing to remember."""
+    found = _OBLIGED.match(text)
+    if found is None or not known:
+        return None
+    verb = routing.base_form(found.group("verb").lower())
+    changers = [t for t in tools if intent.writes(t) and not intent.creates(t)]
+    if not any(verb in (routing.verb_of(t), routing.described_verb(t)) for t in changers):
+        return None
+    thing = found.group("object")[:LONGEST_NAME]
+    match = entities.closest(thing, known)
+    named = entities.tied(thing, known) or (match is not None and match.sure)
+    return found.group("rest") if named else None

@@ -164,3 +164,29 @@ _REMARK = re.compile(
 def remarks(text: str) -> bool:
     """Whether `text` tells of what might have been or what keeps happening: a remark, not a request."""
     return bool(_REMARK.search(text))
+
+
+# "Can you put it back on the list?", "add the gate back on my list": a thing done made to do again.
+_BACK_ON = re.compile(
+    r"\b(?:put|add|stick|pop|get)\s+(?P<what>[^,.;!?]{1,80}?)\s+back\s+(?:on(?:to)?|in)\s+(?:the|my)\s+(?:\w+\s+)?list\b",
+    re.I,
+)
+_STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out|so|well|oh|oops|actually|anyway)\b\W*", re.I)
+_IT = re.compile(r"^\W*(?:it|that|this|that\s+one)\W*$", re.I)
+
+
+def back_on_the_list(text: str) -> str | None:
+    """What "put X back on the list" asks to reopen, in its words (for "it", the clause before:
+    "turns out the garden gate's still broken, can you put it back on the list?"), or None."""
+    found = _BACK_ON.search(text)
+    if found is None:
+        return None
+    what = found.group("what")
+    if _IT.match(what):
+        clauses = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
+        # "the garden gate's still broken": the clause's subject is the thing
+        subject = (
+            re.split(r"'s\b|\s+(?:is|are|was|were|still|isn't|hasn't)\b", clauses[-1])[0] if clauses else ""
+        )
+        return _STORY_LEAD.sub("", subject).strip() or None
+    return what

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import arguments, current, entities, extract, held, intent, lexicon
+from . import arguments, current, dialogue, entities, extract, held, intent, lexicon, replies
 from .arguments import Filled
-from .base import Message, ToolSpec
+from .base import BrainEvent, Message, ToolSpec
 
 _EARLIER = lexicon.words("forward forwards up earlier sooner ahead")
 _LATER = lexicon.words("back backwards off later")
@@ -25,7 +25,7 @@ _LEAD = r"^\W*" + lexicon.run_of(
     r"|i\s+want\s+to|i\s+need\s+to|we\s+need\s+to"
 )
 # The thing moved: words up to a clause's end ("move the gutters to Saturday and bump it up" is two).
-_THING = r"(?:(?!\b(?:and|to|then|but|at|on)\b)[^,;])+?"
+_THING = r"(?:(?!\b(?:and|to|then|but|at|on)\b)[^,;]){1,80}?"
 _MOVE = re.compile(
     _LEAD + r"(?P<verb>bring|pull|move|push|put|shift|set|bump|kick|knock)\s+"
     r"(?:(?P<way_first>forwards?|back|up|off)\s+(?P<first>"
@@ -48,7 +48,7 @@ _AMOUNT = re.compile(
 )
 # "Could the accountant call be an hour later?", "can it be a day earlier?": a move asked as a question.
 _BE_SHIFTED = re.compile(
-    r"^\W*(?:can|could|would|will)\s+(?P<thing>.+?)\s+be\s+(?:moved\s+|made\s+)?(?P<rest>(?:half\s+an?|an?|one|two"
+    r"^\W*(?:can|could|would|will)\s+(?P<thing>[^,;]{1,80}?)\s+be\s+(?:moved\s+|made\s+)?(?P<rest>(?:half\s+an?|an?|one|two"
     r"|three|four|five|six|\d+)\s+(?:minute|hour|day|week)s?)\s+(?P<way>earlier|later|sooner)\W*$",
     re.I,
 )
@@ -153,3 +153,21 @@ def request(
         values |= to(tool, when, move, now).arguments
     missing = [p for p in arguments.params_of(tool) if p.required and p.name not in values]
     return tool, Filled(values, missing)
+
+
+def shifted(
+    tools: Sequence[ToolSpec], text: str, last: dialogue.LastAction, entity: str | None, now: datetime
+) -> list[BrainEvent] | None:
+    """ "Make it an hour earlier", "push it back a day": the thing just talked about moved by that much
+    from the moment the last call or its result gave it, by the one tool that moves a thing."""
+    delta = dialogue.shift(text)
+    value = last.entity(entity) if entity is not None else None
+    found = mover(tools)
+    if delta is None or value is None or found is None or intent.is_question(text):
+        return None
+    tool, which, when = found
+    said = [last.arguments.get(when.name), *last.result.values(), last.said] if last.result else [last.said]
+    moment = next((m for s in said if isinstance(s, str) and (m := current.at_moment(s, now))), None)
+    if moment is None:
+        return None
+    return [replies.call(tool, {which: value, when.name: (moment + delta).isoformat(timespec="seconds")})]

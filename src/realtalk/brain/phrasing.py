@@ -150,6 +150,13 @@ _ON_THE_LIST = re.compile(
     r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\b(?P<rest>.*)$",
     re.I,
 )
+# "Knock the tap off the list": off a list is away from it; ticked or crossed off is done, else gone.
+_OFF_THE_LIST = re.compile(
+    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+(?P<what>[^,.;!?]{{1,80}}?)\s+off\s+(?:of\s+)?(?:my|the|your|our)\s+"
+    r"(?:[\w-]+\s+)?list\b",
+    re.I,
+)
+_TICKING = lexicon.words("tick cross check mark")
 _PUTTING = lexicon.words("put stick pop throw get write")
 _READING = lexicon.words("read check see view show list display review find look search tell give")
 _NO_THING = lexicon.words("what what's whatever everything anything something all stuff things it")
@@ -247,6 +254,10 @@ def request(text: str) -> str:
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
     text = _A_REMINDER.sub("add ", text, count=1)
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
+    off = _OFF_THE_LIST.match(text)
+    if off is not None:
+        verb = "tick off" if off.group("verb").lower() in _TICKING else "delete"
+        text = f"{off.group('ask')}{verb} {off.group('what')}{text[off.end() :]}"
     listed = _ON_THE_LIST.match(text)
     if listed is not None and _puts_on_list(listed.group("verb"), listed.group("what")):
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"

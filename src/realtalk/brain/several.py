@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import dialogue, held, intent, lexicon, replies, validation
-from .base import BrainEvent, ToolCall
+from . import dialogue, entities, held, intent, lexicon, replies, routing, validation
+from .arguments import Filled
+from .base import BrainEvent, ToolCall, ToolSpec
 
 if TYPE_CHECKING:
     from .builtin import Turn
@@ -23,6 +24,10 @@ _COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
 _COUNTED = re.compile(
     r"^\W*(?:.*?\b)?(?P<verb>[a-z]+)\s+(?:these\s+|the\s+following\s+)?(?P<count>two|three|four|[234]|a\s+couple\s+of|a\s+few)"
     r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
+    re.I,
+)
+_FOR_ALL = re.compile(
+    r"[.!;]\s*(?:(?:and|oh)\s+)?(?:both|all|each)(?:\s+of\s+them)?(?:\s+(?:are|is|need\s+doing|due))?\s+(?P<values>[^.!?]{1,80})\W*$",
     re.I,
 )
 _BY_COMMA = re.compile(r"\s*[,;]\s*(?:and\s+)?")
@@ -79,6 +84,10 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
         return None
     wanted = _COUNTS.get(found.group("count").lower())
     said = found.group("items").strip(" .!")
+    # "... Both for tomorrow.": a last sentence about all of them goes with each.
+    shared = _FOR_ALL.search(said)
+    together = shared.group("values") if shared is not None else ""
+    said = said[: shared.start()].strip(" .!") if shared is not None else said
     items = [i for i in _BY_COMMA.split(said) if i]
     if len(items) != wanted:  # "buy stamps and post the parcel": "and" alone parts them too
         items = [i for i in _BY_COMMA_OR_AND.split(said) if i]
@@ -86,10 +95,65 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
         return None
     calls: list[BrainEvent] = []
     for item in items:
-        choice = turn.route(f"{found.group('verb')} {item}")
+        choice = turn.route(f"{found.group('verb')} {item} {together}".strip())
         if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
             return None
         if validation.call_problem(choice[0].parameters, choice[1].arguments):
             return None
         calls.append(replies.call(choice[0], choice[1].arguments))
     return calls
+
+
+_AND_THEN = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+|please\s+|can\s+you\s+|could\s+you\s+)*", re.I)
+
+
+def each_after_named(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Move the gutters to Saturday at eight and bump it up to high priority", "push yoga to
+    Wednesday and add a note to bring my mat": a change to a held thing named in the first clause,
+    then clauses that open with a tool's verb, each a change to that same thing."""
+    parts = _AND_THEN.split(text)
+    if not 2 <= len(parts) <= _MAX_CLAUSES or intent.is_question(text):
+        return None
+    if not all(routing.starts_with_a_verb_of(turn.tools, p) or _PRONOUN_CLAUSE.match(p) for p in parts[1:]):
+        return None
+    first = turn.route(parts[0])
+    if (
+        not isinstance(first, tuple)
+        or first[1].missing
+        or not intent.writes(first[0])
+        or intent.creates(first[0])
+    ):
+        return None
+    name = held.target(first[0], None)
+    value = first[1].arguments.get(name) if name is not None else None
+    match = entities.closest(value, turn.request.known) if isinstance(value, str) else None
+    if match is None or not match.sure:
+        return None
+    calls: list[BrainEvent] = [replies.call(first[0], first[1].arguments)]
+    for part in parts[1:]:
+        choice = _aimed(turn, part, match.name)
+        if choice is None or choice[1].missing:
+            return None
+        if validation.call_problem(choice[0].parameters, choice[1].arguments):
+            return None
+        calls.append(replies.call(choice[0], choice[1].arguments))
+    return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
+
+def _aimed(turn: Turn, clause: str, thing: str) -> tuple[ToolSpec, Filled] | None:
+    """A clause about `thing` ("bump it up to high", "add a note to bring my mat"): "it" is the thing,
+    and words it took for a thing are, when they name none held, its free-text value."""
+    choice = turn.route(clause)
+    if not isinstance(choice, tuple) or (intent.creates(choice[0]) and not held.adds_to_held(choice[0])):
+        return None
+    tool, filled = choice
+    name = held.target(tool, None)
+    said = filled.arguments.get(name) if name is not None else None
+    if name is None or (isinstance(said, str) and entities.held(said, turn.request.known)):
+        return None
+    body = next((p for p in filled.missing if p.kind == "text"), None)
+    values = {**filled.arguments, name: thing}
+    if body is not None and isinstance(said, str) and not dialogue.pronoun_led(said):
+        values[body.name] = said
+    missing = [p for p in filled.missing if p.name not in values]
+    return tool, Filled(values, missing, filled.invalid)

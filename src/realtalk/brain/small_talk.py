@@ -125,5 +125,4 @@ _NOT_FEELINGS = frozenset(
 def _feeling(sentence: str) -> bool:
     """ "I'm absolutely knackered": how the user feels ("I'm done", "I'm good" answer us instead)."""
     found = _FEELING.match(sentence)
-    words = re.findall(r"[a-z'-]+", sentence.lower())
-    return found is not None and not _NOT_FEELINGS & set(words)
+    return found is not None and not _NOT_FEELINGS & set(re.findall(r"[a-z'-]+", sentence.lower()))

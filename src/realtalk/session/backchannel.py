@@ -48,14 +48,18 @@ _PHRASE = re.compile(r"\b(?:i see|got it|go on)\b")
 """Feedback of two words, which only together are feedback: a lone "I..." starts a sentence."""
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
+_HUMMED = r"h*+m++(?:-?h*+m++)*+"  # "MMMHM", "mmm-hmm", "hmmm", "mm-hm-hm"
+"""A hum with the lips shut. Its runs are possessive (`++`, `*+`): unlike `h*m+(?:-?h*m+)*`, a long
+"mmm...m" that ends in another letter is rejected at once, not after trying every way of cutting
+it into runs (30 letters took seconds, on the event loop)."""
 _HUM = re.compile(
-    r"h*m+(?:-?h*m+)*"  # "MMMHM", "mmm-hmm", "hmmm", "mm-hm-hm"
-    r"|u+h*(?:-?h*u+h+)*"  # "uhhuh", "uh-uh" (Whisper's spelling of many a "uh-huh")
-    r"|a+h+|o+h+"  # "ahh", "ohh"
-    r"|h+[aeu]+h*(?:-?h+[aeu]+h*)*"  # laughs: "ha-ha", "hahaha", "heh", "huh-huh"
+    rf"{_HUMMED}"
+    r"|u++h*+(?:-?h*+u++h++)*+"  # "uhhuh", "uh-uh" (Whisper's spelling of many a "uh-huh")
+    r"|a++h++|o++h++"  # "ahh", "ohh"
+    r"|h++[aeu]++(?:(?:-h++|h++(?:-h++)?)[aeu]++)*+h*+"  # laughs: "ha-ha", "hahaha", "heh", "huh-huh"
 )
 """Hums and laughs however Whisper spells them."""
-_CLOSED = re.compile(r"h*m+(?:-?h*m+)*|u+m+")
+_CLOSED = re.compile(rf"{_HUMMED}|u++m++")
 """What Whisper writes for a sound made with the lips shut: a hum ("Mm-hm.", "Hmm."), or "Um..."
 (which it also writes for a hum)."""
 OPEN_VOWEL_DB = 4.0

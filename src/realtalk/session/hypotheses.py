@@ -13,7 +13,8 @@ only; the conversation knows more. A reading gains, over its average log-probabi
 
 A reading also gains `VALUE_WEIGHT` when it gives a value that the tools' schemas accept, and
 loses it when it gives only values they refuse (`values`): "The code in 7 7 0 1" over "The code
-is 77001" where the door takes 4 digits, a date over none after "When should it be?".
+is 77001" where the door takes 4 digits, a date over none after "When should it be?"; a code
+gains only when another reading, or a second recogniser, gives it too.
 
 With two recognisers pooled (`engines/pooled_stt.py`), a reading both gave word for word gains
 `VOTE_WEIGHT` for each further recogniser that gave it: two models with different errors rarely
@@ -91,16 +92,18 @@ def best(readings: Sequence[Hypothesis], expecting: Expectation, known: Iterable
     """The reading that scores best by sound and by fit (the first of equals), as it was heard."""
     if len(readings) <= 1:
         return readings[0]
-    fits, now = Fit(expecting, known), datetime.now()
-    return max(
-        readings,
-        key=lambda r: (
-            r.log_prob
-            + FIT_WEIGHT * fits.of(r.text)
-            + VALUE_WEIGHT * values.fit(r.text, expecting.wanted, now)
-            + VOTE_WEIGHT * (r.votes - 1)
+    fits = Fit(expecting, known)
+    valued = values.fits(readings, expecting.wanted, datetime.now())
+    reading, _ = max(
+        zip(readings, valued, strict=True),
+        key=lambda rv: (
+            rv[0].log_prob
+            + FIT_WEIGHT * fits.of(rv[0].text)
+            + VALUE_WEIGHT * rv[1]
+            + VOTE_WEIGHT * (rv[0].votes - 1)
         ),
     )
+    return reading
 
 
 class Fit:

@@ -36,7 +36,7 @@ from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .prosody import final_drop_db
 from .turn_detection import TurnDetector, WhisperScores
-from .vowel import vowel_lift_db
+from .vowel import MIN_INPUT_RATE, vowel_lift_db
 
 SAMPLE_RATE = 16_000
 """Rate of the session's internal input audio (what VAD and STT take)."""
@@ -344,8 +344,11 @@ class InputAudio:
             self._end_turn(ended.at_ms)
 
     def _vowel(self, speech_end_ms: float) -> float | None:
-        """How open the held speech's sound was (only held speech is judged by it)."""
-        return vowel_lift_db(self._utterance(speech_end_ms), SAMPLE_RATE) if self._held() else None
+        """How open the held speech's sound was (only held speech is judged by it, and not over a
+        telephone line: `vowel.MIN_INPUT_RATE`)."""
+        if not self._held() or self.input_format.rate < MIN_INPUT_RATE:
+            return None
+        return vowel_lift_db(self._utterance(speech_end_ms), SAMPLE_RATE)
 
     def _measure_fade(self, pause_id: float) -> None:
         """How the speech before the current pause faded, measured as a verdict on it arrives: by

@@ -4,7 +4,9 @@ Whisper's score weighs sound and English, not the tools: of "The code is 77001" 
 7 7 0 1" it prefers the first, which no 4-digit code fits. A reading gains a point when it gives
 a value that its parameter's JSON schema accepts, loses one when it gives only values the schemas
 refuse, and neither for saying none (a single digit is no attempt at a longer code: "one more,
-please" heard as "1 more, please"). The parameters listened for, from the schemas alone (`Wanted.of`):
+please" heard as "1 more, please"). A code gains only when another reading gives it too (`fits`):
+the prompt's example code can pull one reading into a code never said. The parameters listened
+for, from the schemas alone (`Wanted.of`):
 
 - a code of digits (a `pattern` of digits, or a description that states its digits, "the 4-digit
   code", as `brain/validation.py` reads it), always: a bare string of digits asks for the one
@@ -30,6 +32,7 @@ from typing import Any
 
 from ..brain import arguments, extract, lexicon, validation
 from ..brain.base import ToolSpec
+from ..engines.base import Hypothesis
 
 MAX_CODE_DIGITS = 16
 """Longest code a pattern's lengths are read to (card numbers are 16 digits)."""
@@ -144,13 +147,43 @@ def _code_lengths(param: arguments.Param) -> frozenset[int]:
 def fit(text: str, wanted: Sequence[Wanted], now: datetime) -> int:
     """1 if `text` gives any parameter listened for a value it accepts, else -1 if it gives one a
     value it refuses, else 0 (several tools may take the same value: a due date is counted once)."""
+    return _verdict(text, wanted, now)[0]
+
+
+def fits(readings: Sequence[Hypothesis], wanted: Sequence[Wanted], now: datetime) -> list[int]:
+    """Each reading's `fit`, a code accepted counting only when another reading gives it too (or a
+    second recogniser gave the reading): the prompt shows an example code (`hearing.py`), and a code
+    one reading alone gives may be the example's pull, not the speaker's ("1 3 3 1. Please." for
+    "Another one, please.", among readings that heard none). Other values, and values refused,
+    count as they are."""
+    read = [_verdict(r.text, wanted, now) for r in readings]
+    return [
+        0
+        if verdict > 0
+        and reading.votes < 2
+        and all(code for _, _, code in accepted)
+        and not any(accepted & other for j, (_, other) in enumerate(read) if j != i)
+        else verdict
+        for i, (reading, (verdict, accepted)) in enumerate(zip(readings, read, strict=True))
+    ]
+
+
+def _verdict(
+    text: str, wanted: Sequence[Wanted], now: datetime
+) -> tuple[int, frozenset[tuple[str, str, bool]]]:
+    """`fit`'s verdict, and the values accepted (the parameter's name, the value, whether a code)."""
     utterance = extract.Utterance(text, now)
     read: dict[tuple[str, bool, bool], Any] = {}
     for w in wanted:
         if w.reads not in read:  # four tools' due dates: one date to read (dateparser takes ms)
             read[w.reads] = _value(w.param, utterance, bool(w.lengths))
     fits = [w.fit(read[w.reads]) for w in wanted]
-    return max(fits) if any(f > 0 for f in fits) else min(fits, default=0)
+    accepted = frozenset(
+        (w.param.name, str(read[w.reads]), bool(w.lengths))
+        for w, f in zip(wanted, fits, strict=True)
+        if f > 0
+    )
+    return (max(fits) if any(f > 0 for f in fits) else min(fits, default=0)), accepted
 
 
 def digits_put_back(text: str, wanted: Sequence[Wanted]) -> str:

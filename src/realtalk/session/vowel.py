@@ -22,6 +22,11 @@ LOUDEST_DB = 10.0
 NASAL_HZ = (60.0, 500.0)
 VOWEL_HZ = (700.0, 1500.0)
 MIN_FRAMES = 3
+MIN_INPUT_RATE = 16_000
+"""Input sampled slower (G.711 at 8 kHz) is telephone audio, whose channel passes 300-3400 Hz and
+so cuts most of the nasal band: band-limited so, Piper's "Mhm." and "Hmm." measure 3.8 to 8.0 dB
+(-4.9 to -8.9 in full band), 9 of 10 words by `backchannel.OPEN_VOWEL_DB`. The session does not
+take the measure there; the transcript decides, as it did before the measure."""
 
 
 def vowel_lift_db(audio: Float32Audio, sample_rate: int) -> float | None:

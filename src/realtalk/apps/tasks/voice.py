@@ -336,7 +336,9 @@ def summarize_day(
     parts = [f"{len(due)} due" + (f": {_briefly(due, day_known=True)}" if due else "")]
     if overdue:
         parts.append(f"{len(overdue)} overdue: {_briefly(overdue)}")
-    return {"message": f"For {_say_day(start.date())}, you have " + "; and ".join(parts) + "."}
+    message = f"For {_say_day(start.date())}, you have " + "; and ".join(parts) + "."
+    # The day's own tasks, in order, so that "move that one" or "the second one" can name one of them.
+    return {"message": message, **({"titles": [t.title for t in due]} if due else {})}
 
 
 def _briefly(tasks: list[Task], day_known: bool = False) -> str:
