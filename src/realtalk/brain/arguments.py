@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import degree, extract, lexicon, validation
+from . import degree, extract, lexicon, validation, yes_no
 from .base import ToolSpec
 from .extract import Found, Utterance
 
@@ -91,8 +91,8 @@ _LEAD_IN = re.compile(
     r"|i\s+suppose)\s+"
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
     r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
-    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
-    r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)+",
+    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|(?:can|could|may)\s+i\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
+    r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+|help\s+(?:me|us)\s+(?:to\s+)?)+",
     re.I,
 )
 _REQUEST_VERBS = lexicon.words(
@@ -195,6 +195,8 @@ def _kind(name: str, spec: dict[str, Any]) -> str:
         return "code" if kind == "integer" and name_words & {"pin", "code", "otp", "zip"} else "number"
     if kind not in (None, "string"):
         return "unsupported"  # objects: too structured to fill from words
+    if validation.digits_only(spec):
+        return "code"  # a pattern of digits ("^[0-9]{3}$"), whatever the parameter is called
     for words in (name_words, description_words):
         found = _when_kind(words) or next((k for k, hints in _HINTS if words & hints), None)
         if found:
@@ -306,8 +308,10 @@ def _body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
 
 
 def _vague(value: str) -> bool:
+    """ "something", "a thing", and a request's own verb before one ("remember something")."""
     words = lexicon.tokens(value)
-    return bool(words) and all(w in _VAGUE for w in words)
+    placeholder = [w for w in words if w in _VAGUE]
+    return bool(placeholder) and all(w in _VAGUE or w in _REQUEST_VERBS or w == "do" for w in words)
 
 
 def _vocabulary(tool: ToolSpec) -> frozenset[str]:
@@ -352,8 +356,14 @@ def _value(
             found = found and Found(found.value, ((0, len(utterance.text)),))
         return _take(utterance, found, param)
     if kind == "code":
-        digits = validation.stated_digits(str(param.spec.get("description", ""))) is not None
-        value = _take(utterance, extract.code(utterance, min_length=1 if answer else 3, digits=digits), param)
+        digits = validation.digits_only(param.spec)
+        found = extract.code(utterance, min_length=1 if answer else 3, digits=digits)
+        size = validation.digit_count(param.spec)
+        if size and (found is None or len(str(found.value)) < size):
+            # "first number is 3, second is 9, third is 1 and the last is 4": digits put in place
+            placed = extract.placed_digits(utterance)
+            found = placed if placed is not None and len(str(placed.value)) == size else found
+        value = _take(utterance, found, param)
         if value is not None and param.spec.get("type") == "integer":
             return int(value) if value.isdigit() else None
         return value
@@ -515,8 +525,11 @@ def _boolean(param: Param, utterance: Utterance, answer: bool) -> bool | None:
         said = [*words, *described_words(param.spec, "true")]  # "true if late": late is overdue
         found = extract.flag(utterance, {lexicon.stem(w) for w in said if " " not in w})
         found = found or extract.flag_phrase(utterance, [w for w in said if " " in w])
-    if found is None and answer:
-        found = extract.yes_no(utterance)  # the answer to "Do you want it outdoor, yes or no?"
+    if found is None and answer:  # the answer to "Do you want it outdoor, yes or no?", in any dialect
+        agreed = yes_no.answer(utterance.text)
+        found = (
+            Found(agreed, ((0, len(utterance.text)),)) if agreed is not None else extract.yes_no(utterance)
+        )
     value = utterance.take(found) if found else None
     return value if isinstance(value, bool) else None
 
@@ -677,7 +690,10 @@ _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group
 _LABELLED = re.compile(
     # Not a contraction's tail: "how's things" names no "s" label.
     r"(?<![\w'’])([a-z]{2,})(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b"
-    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$",
+    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$"
+    # "what's on for school?", "anything due for work": what the things are for
+    r"|\b(?:what's|whats|what\s+is|anything|what\s+have\s+i\s+got|what've\s+i\s+got)\s+(?:on|due|left|planned)"
+    r"\s+for\s+(?:my\s+|the\s+)?([a-z]{3,})\b",
     re.I,
 )
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
@@ -690,14 +706,19 @@ def _label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) 
     if not param.words & _LABELS:
         return None
     for match in utterance.matches(_LABELLED):
-        word = match.group(1) or match.group(2)
+        at = next(i for i in range(1, 4) if match.group(i))
+        word = match.group(at)
         bare = word.lower()
-        if bare in lexicon.STOPWORDS or bare in _NOT_LABELS or bare in extract.WHEN_WORDS:
+        if (
+            bare in lexicon.STOPWORDS
+            or bare in _NOT_LABELS
+            or bare in extract.WHEN_WORDS
+            or bare in extract.MONTHS
+        ):
             continue
         if lexicon.stem(bare) in vocabulary or lexicon.stem(bare) in param.hints:
             continue
-        start = match.start(1) if match.group(1) else match.start(2)
-        return Found(bare, ((start, start + len(word)),))
+        return Found(bare, ((match.start(at), match.end(at)),))
     return None
 
 

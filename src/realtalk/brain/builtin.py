@@ -17,17 +17,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import NamedTuple
 
 from . import (
     arguments,
     choosing,
+    codes,
     dialogue,
     entities,
     extract,
     follow_up,
+    handoff,
     held,
     images,
     intent,
@@ -43,6 +46,7 @@ from . import (
     semantic,
     several,
     small_talk,
+    yes_no,
 )
 from .arguments import Filled, Param
 from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
@@ -123,7 +127,7 @@ class Turn:
         return self._answer(text)
 
     def _answer(self, text: str) -> list[BrainEvent]:
-        scripted = self.persona.rule_for(text)
+        scripted = self.persona.rule_for(text) or codes.length_answer(self.tools, text)
         if scripted:
             return replies.say(scripted)
         rest = small_talk.without_asides(text)
@@ -144,21 +148,25 @@ class Turn:
         if intent.refuses_writing(text):
             return replies.say("Okay, I won't change anything. Just tell me when you're ready.")
         talk = next((name for name, pattern in small_talk.INTENTS if pattern.search(text)), None)
+        if talk is None and (bare := yes_no.bare(text)) is not None:  # "aye, go on then", "yeah nah"
+            talk = "ok" if bare else "no"
         # A bare "yes" or "no" may answer our question; other small talk never does.
         pending = self._pending() if talk in (None, "ok", "no", "filler") else None
-        if talk == "exclaim" or (talk == "how_are_you" and small_talk.about_you(text)):
+        if (
+            talk == "exclaim"
+            or (talk in ("time", "date") and small_talk.only(talk, text))  # "what's the date today?"
+            or (talk == "how_are_you" and small_talk.about_you(text))
+        ):
             # "How's your day going?" asks about us, never for a summary of the user's day.
             return replies.say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
-            return replies.say(replies.ask(pending[2]) if pending is not None else self._small_talk(talk))
-        answered = _answered(*pending, text, self.now) if pending is not None else None
-        if pending is not None and (answered is None or pending[2].name in answered.invalid):
-            answered = dialogue.code_in_parts(self.messages, pending[2], text) or answered
+            return replies.say(replies.ask(pending.asked) if pending is not None else self._small_talk(talk))
+        answered = _answered(pending, text, self.now) if pending is not None else None
         if (
             pending is not None
             and answered is not None
             and (
-                pending[2].kind != "text"  # "high" to "which priority?" is not a new request
+                pending.asked.kind != "text"  # "high" to "which priority?" is not a new request
                 or not (
                     intent.is_question(text)
                     or dialogue.correction(text) is not None
@@ -166,7 +174,7 @@ class Turn:
                 )  # "call mum, it's urgent" to "what's the title?" is; "delete it instead" is not
             )
         ):
-            return replies.act(pending[0], answered)
+            return replies.act(pending.tool, answered)
         said = self.messages[-1].content
         still = (
             None if intent.is_question(text) else intent.reports_not_done(said)
@@ -201,7 +209,7 @@ class Turn:
         if choice is not None:
             return self._act(*choice)
         if pending is not None:
-            tool, filled, asked = pending
+            tool, filled, asked, _ = pending
             return replies.act(
                 tool, answered or arguments.fill_answer(tool, asked.name, text, filled.arguments, self.now)
             )
@@ -296,7 +304,7 @@ class Turn:
             return None  # not about our question: the utterance stands on its own
         return self._act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: name}))
 
-    def _pending(self) -> tuple[ToolSpec, Filled, Param] | None:
+    def _pending(self) -> Pending | None:
         """The tool call we are collecting arguments for, if our last turn asked for one.
 
         Replays the conversation: a request, routed as it was when it was said, then our question
@@ -318,11 +326,30 @@ class Turn:
                     arguments.question(filled.missing[0])
                 ):
                     break
+                said = [t.content for t in turns[: i + 2 : 2]]
                 if i + 1 == len(turns):
-                    return tool, filled, filled.missing[0]
-                asked = filled.missing[0].name
-                filled = arguments.fill_answer(tool, asked, turns[i + 1].content, filled.arguments, self.now)
+                    asked = filled.missing[0]
+                    return Pending(tool, filled, asked, self._asked_before(start, said, asked))
+                asked = filled.missing[0]
+                filled = arguments.fill_answer(tool, asked.name, said[-1], filled.arguments, self.now)
+                filled = _with_code(filled, asked, said, self.now)
         return None
+
+    def _asked_before(self, start: int, said: list[str], asked: Param) -> list[str]:
+        """`said`, after what the user said to the same question of ours before the request at
+        `start` ("it starts with 2" ... "then 6" ... : parts of one value)."""
+        question = arguments.question(asked)
+        while start >= 2 and self.messages[start - 2].role == "user":
+            before = self.messages[start - 1]
+            if (
+                before.role != "assistant"
+                or before.tool_calls
+                or not before.content.strip().endswith(question)
+            ):
+                break
+            start -= 2
+            said = [self.messages[start].content, *said]
+        return said
 
     def _reworded(self, text: str) -> list[BrainEvent] | None:
         """ "Change the parcel one so it says ...": the thing's new words, by the tool that renames."""
@@ -370,6 +397,9 @@ class Turn:
     def route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
+        helper = handoff.helper(self.tools, text)
+        if helper is not None:  # "can somebody help me organise my day?": the agent for that
+            return helper, Filled({})
         question = intent.is_question(text)
         text = held.own_change(self.tools, text, self.request.known) or text
         move = moves.said(text, question)
@@ -436,6 +466,10 @@ class Turn:
         if not isinstance(choice, tuple):
             return choice
         tool, filled = choice
+        if filled.missing and codes.asks_for(text, filled.missing[0]):
+            # "Just tell me the code": the user asks for what the tool needs from them, so not
+            # that tool but the one whose meaning fits (a hint)
+            return choosing.by_meaning([t for t in tools if t is not tool], text, self.now)
         if not intent.writes(tool):  # "which can wait?": words another tool's option explains
             filled = choosing.with_shared_words(self.tools, tool, filled, text, self.now)
         if not intent.writes(tool) and choosing.SPAN.search(text):
@@ -491,7 +525,7 @@ class Turn:
         A result that leaves some unsaid (a long list) offers the rest as `more`: the arguments to
         call the same tool with next. Asked for more after a result that offered none, we say so.
         """
-        if not small_talk.GO_ON.match(text) or (
+        if not (small_talk.GO_ON.match(text) or yes_no.bare(text)) or (
             dialogue.means_other(text) and self.last and self.last.alternatives()
         ):
             return None
@@ -561,15 +595,44 @@ class Turn:
 # "... and tag it shopping": "and" before a verb with a pronoun object opens another clause.
 
 
-def _answered(tool: ToolSpec, filled: Filled, asked: Param, text: str, now: datetime) -> Filled | None:
+_IT_IS = re.compile(r"^\W*(?:it's|it\s+is|its|that's|that\s+is)\s+(?:to\s+)?", re.I)
+
+
+class Pending(NamedTuple):
+    """A call we asked a value for: the tool, the values so far, the one asked, and what the user
+    said since the request (the request first)."""
+
+    tool: ToolSpec
+    filled: Filled
+    asked: Param
+    said: list[str]
+
+
+def _answered(pending: Pending, text: str, now: datetime) -> Filled | None:
     """The call's arguments once `text` answers our question for `asked`, when it does. A free-text
-    answer is read like a request of its own ("pay the gas bill on Tuesday": a title and a day)."""
+    answer is read like a request of its own ("pay the gas bill on Tuesday": a title and a day); a
+    code may be the rest of one said in parts."""
+    tool, filled, asked, said = pending
     if asked.kind == "text":
         # After the tool's own verb, so that a verb the answer opens with stays ("call mum").
         verb = next(iter(lexicon.name_words(tool.name)), "")
-        whole = arguments.fill(tool, f"{verb} {text}", now)
+        title = _IT_IS.sub("", text) or text  # "it's to clean the gutters": the title is what follows
+        whole = arguments.fill(tool, f"{verb} {title}", now)
         if asked.name in whole.arguments:
             values = {**filled.arguments, **whole.arguments}
             return Filled(values, [p for p in filled.missing if p.name not in values], whole.invalid)
-    answer = arguments.fill_answer(tool, asked.name, text, filled.arguments, now)
+    answer = _with_code(
+        arguments.fill_answer(tool, asked.name, text, filled.arguments, now), asked, [*said, text], now
+    )
     return answer if asked.name in answer.arguments else None
+
+
+def _with_code(filled: Filled, asked: Param, said: Sequence[str], now: datetime) -> Filled:
+    """`filled`, with the code the last utterances give together ("8 1" ... "then 4 0") when the
+    last alone is too short for it."""
+    code = codes.joined(asked, said, now) if asked.name not in filled.arguments else None
+    if code is None:
+        return filled
+    missing = [p for p in filled.missing if p.name != asked.name]
+    invalid = {k: v for k, v in filled.invalid.items() if k != asked.name}
+    return Filled({**filled.arguments, asked.name: code}, missing, invalid)

@@ -131,6 +131,11 @@ def _closest(
     return ranked[0] if ahead >= lead else None
 
 
+def by_meaning(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """The tool whose meaning is clearly closest, whatever the words (see `_by_meaning`)."""
+    return _by_meaning(tools, text, now, semantic.similarities(tools, text)) if tools else None
+
+
 def _by_meaning(
     tools: Sequence[ToolSpec], text: str, now: datetime, meant: tuple[list[float], float] | None
 ) -> tuple[ToolSpec, Filled] | None:
@@ -145,7 +150,9 @@ def _by_meaning(
     ranked = sorted(zip(scores, range(len(tools)), strict=True), reverse=True)
     best, index = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    if best < _MEANING_FLOOR or best < chat - _CHAT_MARGIN or best - runner_up < _MEANING_LEAD:
+    # A statement ("I had a great day") must sound more like the tool than like chat to ask for it.
+    margin = 0.0 if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)) else _CHAT_MARGIN
+    if best < _MEANING_FLOOR or best < chat - margin or best - runner_up < _MEANING_LEAD:
         return None
     return tools[index], arguments.fill(tools[index], text, now)
 
@@ -236,17 +243,19 @@ def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
     """The one tool that takes a code, when the words are mostly digits ("4 8 2 1", "482 ion"): a bare
     value of a kind only one tool takes asks for that tool."""
     takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
-    words = lexicon.tokens(extract.normalize(text))
-    digits = [w for w in words if w.isdigit()]
-    if len(takers) != 1 or not digits:
+    if len(takers) != 1:
         return None
     # "I reckon the first digit is a three", "it starts with a six": a longer sentence that places
     # digits in a code, or names the code's own words, gives part of one (and it is asked for).
     hints = {h for p in arguments.params_of(takers[0]) if p.kind == "code" for h in p.hints}
-    placed = _PLACES_DIGITS.search(text) or hints & {lexicon.stem(w) for w in words}
-    if len(words) > 2 * len(digits) + 4 and not placed:
-        return None
-    return takers[0], arguments.fill(takers[0], text, now)
+    # "Could it be 1962? That's the year I was married.": the sentence that holds the digits counts.
+    for sentence in re.split(r"(?<=[.?!;])\s+", text):
+        words = lexicon.tokens(extract.normalize(sentence))
+        digits = [w for w in words if w.isdigit()]
+        placed = _PLACES_DIGITS.search(sentence) or hints & {lexicon.stem(w) for w in words}
+        if digits and (len(words) <= 2 * len(digits) + 4 or placed):
+            return takers[0], arguments.fill(takers[0], text, now)
+    return None
 
 
 _PLACES_DIGITS = re.compile(
@@ -268,6 +277,8 @@ _SUBJECT_FIRST = re.compile(
     r"|that's|the|my|our|your)\b",
     re.I,
 )
+# "Bin day is Tuesday round here": a noun, then "is": a statement of fact, not an imperative.
+_SAYS_WHAT_IS = re.compile(r"^\W*(?:[\w'-]+\s+){1,3}(?:is|are|was|were)\b", re.I)
 _INTERJECTION = re.compile(
     r"^\W*(?:(?:ugh|oh|ah|aw|well|so|man|god|gosh|wow|hmm|okay|ok|yeah|right|haha|ha|lol|hehe)\b\W*){1,4}",
     re.I,
@@ -280,7 +291,8 @@ def new_thing(
     """ "Schedule team lunch for Thursday", "plan a picnic on Sunday": an imperative whose verb
     no tool is named by, with a time and a thing that is none of the held ones, asks for the one
     tool that creates things with a time (a statement, "it's going to rain tomorrow", does not)."""
-    if _SUBJECT_FIRST.match(_INTERJECTION.sub("", text)):
+    said = _INTERJECTION.sub("", text)
+    if _SUBJECT_FIRST.match(said) or _SAYS_WHAT_IS.match(said):
         return None
     makers = [
         t for t in tools if intent.creates(t) and any(p.kind in TIME_KINDS for p in arguments.params_of(t))

@@ -24,18 +24,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from . import arguments, extract, results, validation
+from . import arguments, extract, results, yes_no
 from .base import Message, ToolCall, ToolSpec
 
-_YES = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|confirm(?:ed)?|absolutely|definitely|of\s+course"
-    r"|go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|that's\s+right|that\s+one)\b(?!\s+(?:the\s+)?other)",
-    re.I,
-)
-_NO = re.compile(
-    r"^\W*(?:no|nope|nah|don't|do\s+not|cancel|stop|wait|never\s*mind|leave\s+it|keep\s+it|not\s+(?:that|now))\b",
-    re.I,
-)
 _OTHER = re.compile(
     r"\b(?:the\s+other(?:\s+one)?|not\s+(?:that|this)\s+one|the\s+different\s+one|the\s+second\s+one)\b", re.I
 )
@@ -58,7 +49,7 @@ _MEANT = re.compile(
 )
 # What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
 _CORRECTION_LEAD = re.compile(
-    r"^\W*(?:(?:no|nope|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
+    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
     r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
     r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,
@@ -175,11 +166,11 @@ def confirmation_param(tool: ToolSpec) -> str | None:
 
 
 def says_yes(text: str) -> bool:
-    return bool(_YES.search(text)) and not _NO.search(text)
+    return yes_no.answer(text) is True
 
 
 def says_no(text: str) -> bool:
-    return bool(_NO.search(text))
+    return yes_no.answer(text) is False
 
 
 def means_other(text: str) -> bool:
@@ -332,21 +323,3 @@ def reworded(text: str) -> tuple[str, str] | None:
     """(the thing, its new words) of "change X so it says Y" or "X should say Y", or None."""
     found = _REWORDED.match(text) or _SHOULD_SAY.match(text)
     return (found.group("thing"), found.group("words")) if found else None
-
-
-def code_in_parts(messages: Sequence[Message], asked: arguments.Param, text: str) -> arguments.Filled | None:
-    """ "Seven, three..." then "two, five" to our question for a code of stated length: the digits
-    said in the turns since the request, joined, when together they are the whole code."""
-    length = validation.stated_digits(str(asked.spec.get("description", "")))
-    if asked.kind != "code" or length is None:
-        return None
-    said = [text]
-    for at in range(len(messages) - 2, 0, -2):
-        ours, theirs = messages[at], messages[at - 1]
-        if ours.role != "assistant" or theirs.role != "user" or ours.tool_calls:
-            break
-        said.insert(0, theirs.content)
-        if not ours.content.strip().endswith(arguments.question(asked)):
-            break
-    digits = "".join(d for s in said for d in re.findall(r"\d", extract.normalize(s)))
-    return arguments.Filled({asked.name: digits}) if len(digits) == length and len(said) > 1 else None

@@ -19,7 +19,7 @@ import dateparser
 
 from . import calendar_words, lexicon
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+_UNITS = {"zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9}  # fmt: skip
 _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
           "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
@@ -267,20 +267,50 @@ def code(utterance: Utterance, min_length: int = 3, digits: bool = False) -> Fou
     best: list[tuple[str, int, int]] = []
     run: list[tuple[str, int, int]] = []
     matches = [*re.finditer(r"\S+", utterance.text), None]
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
+    for at, (match, following) in enumerate(zip(matches, [*matches[1:], None], strict=True)):
         word = "" if match is None else match.group(0)
         if digits and word.lower() in _SOUNDS_LIKE_A_DIGIT and _one_digit(run, following):
             word = _SOUNDS_LIKE_A_DIGIT[word.lower()]  # between digits said one by one: a digit misheard
         if match is not None and token.fullmatch(word) and utterance.free(match.start(), match.end()):
             run.append((word, match.start(), match.end()))
             continue
-        if _code_value(run) and len(_code_value(run)) > len(_code_value(best)):
+        if digits and run and _bridges(matches[at:]):
+            continue  # "triple 7, then 2", "8 and 1": the code goes on after the word
+        # Of codes as long, the last said is meant: "1 2 3 4, no sorry, 1 2 4 3".
+        if _code_value(run) and len(_code_value(run)) >= len(_code_value(best)):
             best = run
         run = []
     value = _code_value(best)
     if len(value) < min_length:
         return None
     return Found(value, ((best[0][1], best[-1][2]),))
+
+
+_BRIDGE = frozenset({"then", "and", "followed", "by", "next", "after", "that"})
+
+
+def _bridges(rest: Sequence[re.Match[str] | None]) -> bool:
+    """Whether the words from here on are words that link digits ("and then", "followed by") and
+    then a digit."""
+    for match in rest:
+        word = "" if match is None else match.group(0).lower()
+        if word not in _BRIDGE:
+            return _DIGITS_TOKEN.fullmatch(word) is not None and match is not rest[0]
+    return False
+
+
+_COUNT_AFTER = re.compile(r"\b(?:first|last|next|other|1st)\s+\d\b", re.I)
+
+
+def placed_digits(utterance: Utterance) -> Found | None:
+    """Every digit said, in order, when they are said one at a time and put in place ("first number
+    is 3, second is 9", "the last is 4"): a count after "first" or "last" ("the first two are ...")
+    is no digit of it."""
+    counts = {m.end() - 1 for m in _COUNT_AFTER.finditer(utterance.text)}
+    found = [m for m in utterance.matches(re.compile(r"(?<![\w.:])\d+(?![\w.:])")) if m.start() not in counts]
+    if not found or any(len(m.group(0)) > 1 for m in found):
+        return None
+    return Found("".join(m.group(0) for m in found), tuple(m.span() for m in found))
 
 
 def _one_digit(run: list[tuple[str, int, int]], following: re.Match[str] | None) -> bool:
@@ -927,7 +957,7 @@ def enum(utterance: Utterance, options: Sequence[Any]) -> Found | None:
         return next((Found(n.value, n.spans) for n in numbers(utterance) if n.value in options), None)
     for option in sorted(options, key=lambda o: -len(str(o))):
         for spoken in _spoken_forms(str(option)):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(spoken)}(?:s|es)?(?![\w-])", re.IGNORECASE)
+            pattern = re.compile(rf"(?<![\w-]){re.escape(spoken)}(?:s|es|est)?(?![\w-])", re.IGNORECASE)
             match = next(utterance.matches(pattern), None)
             if match is not None:
                 return Found(option, (match.span(),))

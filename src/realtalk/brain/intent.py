@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
-from . import lexicon, routing
+from . import extract, lexicon, routing
 from .base import ToolSpec
 
 _REQUEST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak|chat)\b"
+    # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
+    r"|chat)\b(?!\s+(?:more\s+than|multiple|several|as\s+many|any\s+number|unlimited|lots\s+of|a\s+lot\s+of)\b)"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
     re.I,
@@ -89,9 +91,18 @@ def tag_statement(text: str) -> str | None:
     return found.group("statement") if found else None
 
 
+# "The tip is closed on Sundays", "the gym's always shut": how things usually are, not a report.
+_HABITUAL = re.compile(
+    r"\b(?:always|usually|normally|never|every|on\s+(?:"
+    + "|".join(extract.WEEKDAYS)
+    + r")s|at\s+weekends)\b",
+    re.I,
+)
+
+
 def reports_done(text: str) -> bool:
     """ "I already picked up the dry cleaning", "the bill is paid": a report that something is done."""
-    return not is_question(text) and bool(_DONE_REPORT.search(text))
+    return not is_question(text) and bool(_DONE_REPORT.search(text)) and not _HABITUAL.search(text)
 
 
 _NOT_DONE = re.compile(

@@ -73,7 +73,8 @@ timer alarm countdown wake
 volume louder quieter loud quiet mute
 direction route navigate distance map
 convert conversion
-flight plane airline fly airport
+flight airplane aeroplane airline fly airport
+plan organise organize arrange
 hotel stay lodging
 balance account money bank
 transfer human agent representative operator escalate
@@ -208,7 +209,7 @@ def name_words(name: str) -> list[str]:
 
 
 _ABBREVIATIONS = {"lat": "latitude", "lng": "longitude", "lon": "longitude", "qty": "quantity",
-                  "num": "number", "id": "ID", "dob": "date of birth", "addr": "address",
+                  "num": "number", "id": "ID", "pin": "PIN", "dob": "date of birth", "addr": "address",
                   "tz": "time zone", "temp": "temperature", "msg": "message", "desc": "description",
                   "url": "link", "pct": "percent"}  # fmt: skip
 

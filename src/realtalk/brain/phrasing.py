@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import extract, lexicon
+from . import extract, lexicon, yes_no
 
 _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
@@ -21,7 +21,7 @@ _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just"
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
 _SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
-              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before"}  # fmt: skip
+              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before", "rn": "right now"}  # fmt: skip
 _SHORT = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b", re.I)
 # "cross the passport off" -> "cross off the passport": the particle rejoins its verb.
 _SPLIT_PHRASAL = re.compile(
@@ -42,11 +42,27 @@ _FRAME = re.compile(
 _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
-    r"|(?:would|is)\s+it\s+(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
+    r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can))"
     rf"\s+{lexicon.run_of(r'maybe|please|just|possibly|perhaps|kindly')}",
     re.I,
 )
+# "I was wondering if I'd put milk on", "do you know whether the bill's paid", "can you tell me when
+# the MOT is", "the bins are Tuesday, right": a question said inside a statement or a request, or
+# as a statement with a tag, asks all the same (and never writes).
+_NOT_KNOWING = (
+    r"(?:i\s+(?:was\s+|am\s+|'m\s+)?wonder(?:ing)?|(?:i'm|i\s+am)?\s*not\s+(?:sure|certain)"
+    r"|i\s+(?:can't|cannot|don't|do\s+not)\s+(?:remember|recall)|i\s+forg[eo]t|i\s+need\s+to\s+know"
+    r"|(?:do|does|would|could|did)\s+you\s+(?:happen\s+to\s+)?know|(?:any|no)\s+idea|just\s+checking)"
+)
+_EMBEDDED = re.compile(
+    r"^\W*(?:(?:just|so|oh|hey|and|also|ok(?:ay)?|sorry)\W+)*"
+    rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
+    rf"|(?:{_NOT_KNOWING}|(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:tell\s+me|check|see|find\s+out"
+    r"|let\s+me\s+know))\s+(?:if|whether)\s+(?!(?:you|u)\s+(?:could|can|would|will|might)\b|to\b))",
+    re.I,
+)
+_TAGGED = re.compile(r"^(?P<statement>.*\w)\s*,\s*(?:right|yeah|yes|no|innit|eh|correct|true)\W*$", re.I)
 # "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
 _INSTEAD = re.compile(
     r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
@@ -78,12 +94,16 @@ _PREFACE = re.compile(
 # "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
 # words after the marker take the place of the phrase they repair: the one after the last preposition.
 _REPAIR = re.compile(
-    r"\s*[,;]\s*(?:no\s*,|no\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b|i\s+mean[t]?\b|sorry\s*,"
+    r"\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|(?:no|nah)\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b"
+    r"|i\s+mean[t]?\b|sorry\s*,"
     r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
     r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
     re.I,
 )
 _PREPOSITION = lexicon.words("on for at by to until till in before after from")
+_A_CLAUSE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|won't|isn't|aren't|because|since|cos)\b|'(?:s|re)\b", re.I
+)
 _REPAIR_WORDS, _REPAIR_REACH = 6, 4
 """A repair is a short phrase; the phrase it repairs opens at most this many words from the marker."""
 # "Stick it on my list, would you?": a polite tag after an imperative asks for it to be done.
@@ -196,17 +216,26 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
+    asked = _EMBEDDED.match(text) or _TAGGED.match(text)
+    if asked is not None:
+        question = text[asked.end() :] if asked.re is _EMBEDDED else asked.group("statement")
+        return f"{question.strip().rstrip('.!?')}?" if question.strip() else text
     if _VERB_ON_IT.search(text):
         text = _ADDITIVE_TAIL.sub("", text) or text
     text = _PREFACE.sub("", text, count=1)
     pronoun = _PRONOUN_REQUEST.match(text)
-    if pronoun is not None and len(pronoun.group("content").split()) >= 2:
+    if (
+        pronoun is not None
+        and len(pronoun.group("content").split()) >= 2
+        and yes_no.bare(pronoun.group("content")) is None  # "nah mate, keep it" answers us
+    ):
         # "I've got to file my taxes, can you note that?": something to do is a new thing to remember.
         content = pronoun.group("content")
         obliged = _OBLIGED.match(content)
         text = f"add {content[obliged.end() :].strip()}" if obliged else f"{pronoun.group('verb')} {content}"
-    unframed = _WONDER.sub("", text)
-    text = unframed.rstrip(" ?") if unframed != text else text  # the frame made a request a question
+    polite = _WONDER.match(text)
+    if polite is not None:  # "is it possible to move X?": the frame made a request a question
+        text = text[polite.end() :].replace("?", ".")
     text = _DISCARD.sub(r"\g<ask>delete", text, count=1)
     text = _TO_BE_DONE.sub("is due", text)
     instead = _INSTEAD.match(text)
@@ -249,11 +278,18 @@ def _repaired(text: str) -> str:
     """The utterance with a mid-sentence repair made: "put it on Friday, no wait, make that Saturday"
     is "put it on Saturday" (the words after the last preposition before the marker are replaced)."""
     found = _REPAIR.search(text)
-    if found is None or len(found.group("fix").split()) > _REPAIR_WORDS:
+    fix = found.group("fix").strip() if found is not None else ""
+    first, _, then = fix.partition(",")
+    if _A_CLAUSE.search(then) or len(then.split()) > _REPAIR_WORDS:
+        fix = first.strip()  # "make that Thursday, the post office is shut tomorrow": the repair, then why
+    if found is None or len(first.split()) > _REPAIR_WORDS:
         return text
+    marker = text[found.start() : found.start("fix")]
+    if "." in marker and not re.search(r"\b(?:wait|make|mean|meant|rather)\b", marker, re.I):
+        return text  # "Move it to Monday. No, it's fine": a new sentence, not a repair
     words = text[: found.start()].split()
-    near = range(len(words) - 1, max(0, len(words) - 1 - _REPAIR_REACH), -1)
+    near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
     if at is None or at == len(words) - 1:
         return text
-    return " ".join([*words[: at + 1], found.group("fix").strip()])
+    return " ".join([*words[: at + 1], fix])

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import arguments, lexicon
+from . import arguments, extract, lexicon
 from .base import ToolSpec
 
 THRESHOLD = 2.0
@@ -31,7 +31,15 @@ class Match:
 def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     """The tools by how well `text` asks for them, best first (ties keep the tools' order)."""
     verbs = {verb_of(t) for t in tools}
-    stems = set(lexicon.content_stems(_asking_part(text, verbs)))
+    asks = _ASKS.search(text) is not None
+    # "My car is making a funny noise": what something is doing is told, not asked for.
+    told = text if asks else _PROGRESSIVE.sub(r"\1", text)
+    stems = set(lexicon.content_stems(_asking_part(told, verbs)))
+    if not (_MY_TIME.search(text) or asks) or _YOUR_TIME.search(text):
+        # Words for when ("day", "today") say when, not which tool, in a remark: "lovely day for it",
+        # "it's been a long day", "how's your day?" ask for no summary of the day; "my day" and
+        # "what's today looking like?" ask about the user's agenda.
+        stems -= _WHEN
     lead = _leading_stems(text)
     plain = _plainest(tools, lead)
     new = _introduces_new(text)
@@ -47,6 +55,13 @@ def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
     return sorted(matches, key=lambda m: -m.score)
 
 
+_WHEN = frozenset(lexicon.stem(w) for w in extract.WHEN_WORDS)
+_TIME_OF = r"\s+(?:\w+\s+)?(?:day|week|weekend|morning|afternoon|evening|month)\b"
+_MY_TIME = re.compile(rf"\b(?:my|our){_TIME_OF}", re.I)
+_YOUR_TIME = re.compile(rf"\byour{_TIME_OF}", re.I)
+# A question ("what's today looking like?"), not an exclamation ("what a week!").
+_ASKS = re.compile(r"^\W*(?:what(?!\s+an?\b)|what's|whats|how|how's|when|which|anything|any)\b|\?\s*$", re.I)
+_PROGRESSIVE = re.compile(r"\b(is|are|am|was|were|'s|'re|'m)\s+(?:still\s+|just\s+|always\s+)?\w+ing\b", re.I)
 _NEW_THING = 2.0
 """Less for a tool that changes an existing thing when the request's object is a new one ("a haircut")."""
 _INDEFINITE = re.compile(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
+
 # A question about the agent itself, not the user's agenda ("your day", not "my day").
 ABOUT_YOU = (
     r"\bhow(?:'s|\s+is|\s+was|\s+has)\s+your\s+(?:day|morning|afternoon|evening|weekend|week|night)\b"
@@ -23,7 +25,8 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("thanks", r"\b(?:thanks|thank\s+you|cheers|appreciate\s+it|thx)\b|^\W*ta(?:\s+very\s+much)?\W*$"),
         ("capabilities", r"\b(?:what\s+(?:can|do|else\s+can)\s+you\s+do|how\s+can\s+you\s+help"
                          r"|what\s+are\s+you\s+(?:able|capable)|what\s+can\s+i\s+ask|what\s+are\s+my\s+options"
-                         r"|what\s+can\s+you\s+help|what\s+services)\b|^\s*help(?:\s+me)?\W*$"),
+                         r"|what\s+can\s+you\s+help|what\s+services)\b"
+                         r"|^\W*(?:(?:can|could|will|would)\s+you\s+)?help(?:\s+me)?(?:\s+please)?\W*$"),
         ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
         ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
@@ -39,7 +42,13 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "What are the rules?", "what am I supposed to do in here?": how this conversation works.
         ("rules", r"\b(?:what\s+(?:are|were)\s+the\s+rules|explain\s+the\s+rules"
                   r"|how\s+does\s+(?:this|it|the\s+game)\s+work|how\s+do\s+i\s+(?:play|win|get\s+out)|what(?:'s|\s+is)\s+the\s+(?:goal|point|aim))\b"
-                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to|should\s+i|do\s+i)\s+do\s+(?:here|in\s+here)\W*$"),
+                  r"|\bwhat\s+(?:am\s+i\s+(?:supposed|meant)\s+to(?:\s+be)?|should\s+i(?:\s+be)?|do\s+i)\s+do(?:ing)?"
+                  r"(?:\s+(?:here|in\s+here))?\W*$"
+                  # "what happens if I get it wrong?", "is there a time limit?", "how many tries do I get?"
+                  r"|\bwhat\s+happens\s+(?:if|when)\s+i\b|\bis\s+there\s+an?\s+(?:time\s+)?limit\b"
+                  r"|\bhow\s+many\s+(?:guesses|tries|attempts|goes|chances|lives)\b"
+                  r"|\b(?:do|can|will)\s+i\s+get\s+(?:unlimited|infinite|more|another|extra)\s+"
+                  r"(?:guesses|tries|attempts|goes|chances)\b"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
                      r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"
                      # "Morning!", "evening, all": the greeting said without its "good".
@@ -49,8 +58,9 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ok", r"^\W*(?:(?:so|well|oh)\W+)?(?:ok|okay|cool|great|nice|perfect|alright|all\s+right|got\s+it"
                r"|sounds\s+good|awesome|good|fine|yes|yeah|yep|yup|sure|sure\s+thing|go\s+for\s+it|go\s+ahead|absolutely|definitely"
                r"|of\s+course|fair\s+enough)\W*$"),
-        # "What a day!", "ugh, what a mess": an exclamation, no question.
-        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*what\s+an?\s+\w+(?:\s+\w+)?\W*$"),
+        # "What a day!", "ugh, what a mess", "what a lovely day for it": an exclamation, no question.
+        ("exclaim", r"^\W*(?:(?:ugh|oh|wow|god|man|gosh|phew|well|so)\W+)*"
+                    r"what\s+an?\s+\w+(?:\s+\w+){0,4}\W*$"),
         # "um", "so, well...": nothing asked yet.
         ("filler", r"^\W*(?:(?:u+m+|u+h+|e+r+m*|h+m+|so|well|like|and)\W*)+$"),
     )
@@ -65,6 +75,17 @@ GO_ON = re.compile(
 )
 
 ASKS_MORE = re.compile(r"\b(?:rest|more|else|others?|go\s+on|keep\s+going|continue|next)\b", re.I)
+
+
+_NOW = frozenset(lexicon.stem(w) for w in ("today", "now", "please", "exactly", "again", "right"))
+
+
+def only(intent: str, text: str) -> bool:
+    """Whether `text` is that small talk and nothing more ("what's the date today?", not "what is
+    today looking like?")."""
+    pattern = dict(INTENTS)[intent]
+    return bool(pattern.search(text)) and not set(lexicon.content_stems(pattern.sub(" ", text))) - _NOW
+
 
 _ABOUT_YOU = re.compile(ABOUT_YOU, re.I)
 

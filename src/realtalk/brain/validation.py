@@ -22,7 +22,7 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 
 def problem(spec: dict[str, Any], value: Any) -> str | None:
     """Why `value` does not fit the parameter schema `spec` (in words to say), or None if it fits."""
-    digits = stated_digits(str(spec.get("description", "")))
+    digits = digit_count(spec)
     if digits and isinstance(value, str | int) and not re.fullmatch(rf"\d{{{digits}}}", str(value)):
         return f"that doesn't sound like {digits} digits"
     error = jsonschema.exceptions.best_match(_validator(_frozen(spec)).iter_errors(value))
@@ -48,6 +48,23 @@ def stated_digits(description: str) -> int | None:
         return None
     word = match.group(1).lower()
     return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+_DIGIT_PATTERN = re.compile(r"^\^?(?:\\d|\[0-9\])(?:\{(?P<count>\d+)\}|\{\d+,\d*\}|\+)\$?$")
+
+
+def digit_count(spec: dict[str, Any]) -> int | None:
+    """How many digits a parameter takes, when its description ("the 4-digit code") or its pattern
+    (`^[0-9]{4}$`) says."""
+    stated = stated_digits(str(spec.get("description", "")))
+    found = _DIGIT_PATTERN.match(str(spec.get("pattern", "")))
+    count = found.group("count") if found is not None else None
+    return stated if stated is not None else int(count) if count else None
+
+
+def digits_only(spec: dict[str, Any]) -> bool:
+    """Whether a parameter takes digits and nothing else (by its description or its pattern)."""
+    return digit_count(spec) is not None or _DIGIT_PATTERN.match(str(spec.get("pattern", ""))) is not None
 
 
 def _frozen(schema: dict[str, Any]) -> str:
