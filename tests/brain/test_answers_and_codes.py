@@ -50,8 +50,9 @@ LOCKERS = [
 
 @pytest.mark.parametrize(
     "text",
-    ["Ay, crack on then.", "nah yeah, do it", "Haan ji.", "if you insist", "sure, why not", "I don't mind"],
-)
+    ["Ay, crack on then.", "nah yeah, do it", "Haan ji.", "if you insist", "sure, why not", "I don't mind",
+     "I'm fine with that", "yeah, we're happy with that"],
+)  # fmt: skip
 def test_yes_in_any_dialect_confirms(text: str) -> None:
     name, values = called(reply(text, tools=SUBSCRIPTIONS, history=ASKED))
     assert name == "cancel_subscription" and values == {"service": "Film streaming plan", "confirm": True}
@@ -66,6 +67,7 @@ def test_yes_in_any_dialect_confirms(text: str) -> None:
         "I'd rather you didn't",
         "nahi",
         "Nah love, keep it",
+        "I'm good, thanks",
     ],
 )
 def test_no_in_any_dialect_leaves_it(text: str) -> None:

@@ -14,7 +14,8 @@ import re
 
 # At each place the alternation takes the first phrase that fits, so longer phrases come first.
 _AGREE = (
-    r"i\s+don'?t\s+mind|don'?t\s+mind|no\s+(?:problem|worries|bother|doubt)|why\s+not|by\s+all\s+means"
+    r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:good|fine|ok(?:ay)?|happy|cool)\s+with\b"  # not "I'm good" (no)
+    r"|i\s+don'?t\s+mind|don'?t\s+mind|no\s+(?:problem|worries|bother|doubt)|why\s+not|by\s+all\s+means"
     r"|if\s+you\s+(?:must|like|want|insist|would|could|please)|(?:i\s+)?(?:suppose|guess|think)\s+so"
     r"|go\s+(?:on|ahead|for\s+it)|crack\s+on|on\s+you\s+go|get\s+on\s+with\s+it|do\s+it|please\s+do|(?:that|it)(?:'s|\s+is|\s+would\s+be)\s+"
     r"(?:right|correct|fine|ok(?:ay)?|good|great|lovely|grand|perfect)|that\s+one|of\s+course|sure\s+thing"
