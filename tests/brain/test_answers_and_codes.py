@@ -158,6 +158,18 @@ def test_an_embedded_question_is_asked_and_a_polite_frame_still_requests() -> No
     )
 
 
+def test_a_request_with_a_tag_that_agrees_is_still_a_request() -> None:
+    # "..., right?" after a statement asks; after a request it only looks for agreement.
+    assert called(reply("remind me to call mum tomorrow, yes", tools=TASKS)) == (
+        "add_task",
+        {"title": "call mum", "due": "2026-11-23"},
+    )
+    assert called(reply("mark the passport done, right", tools=TASKS, known=["Renew passport"]))[0] == (
+        "complete_task"
+    )
+    assert intent.is_question(phrasing.request("Bin day is Tuesday, yeah"))
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -63,6 +63,13 @@ _EMBEDDED = re.compile(
     re.I,
 )
 _TAGGED = re.compile(r"^(?P<statement>.*\w)\s*,\s*(?:right|yeah|yes|no|innit|eh|correct|true)\W*$", re.I)
+# What a tagged statement opens with or says ("the bins are Tuesday, right"); a request with a tag
+# ("add milk, yeah", "mark the passport done, right") is still a request.
+_STATES = re.compile(
+    r"^\W*(?:i|i'm|i've|it|it's|we|we're|you|you're|they|they're|he|she|there|there's|this|that|that's"
+    r"|the|my|our|your|his|her|their)\b|\b(?:is|are|was|were|isn't|aren't|wasn't|weren't)\b",
+    re.I,
+)
 # "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
 _INSTEAD = re.compile(
     r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
@@ -216,7 +223,12 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
-    asked = _EMBEDDED.match(text) or _TAGGED.match(text)
+    tagged = _TAGGED.match(text)
+    if tagged is not None and not _STATES.search(tagged.group("statement")):
+        # "add milk, yeah": a request with a tag that agrees is the request ("delete it, no" stays)
+        agrees = yes_no.answer(text[tagged.end("statement") :]) is True
+        text, tagged = (tagged.group("statement") if agrees else text), None
+    asked = _EMBEDDED.match(text) or tagged
     if asked is not None:
         question = text[asked.end() :] if asked.re is _EMBEDDED else asked.group("statement")
         return f"{question.strip().rstrip('.!?')}?" if question.strip() else text
