@@ -225,3 +225,18 @@ def test_a_last_sentence_about_all_the_new_things_goes_with_each() -> None:
     calls = [json.loads(e.arguments) for e in events if isinstance(e, ToolCall)]
     assert [c["due"] for c in calls] == ["2026-11-27", "2026-11-27"]
     assert all("both" not in c["chore"].lower() for c in calls)
+
+
+def test_a_done_report_in_other_words_marks_the_held_chore_done() -> None:
+    chores = [
+        tool("add_chore", "Add a chore to the rota.", ["chore"], chore={"type": "string"}),
+        tool("complete_chore", "Mark a chore as done, or reopen it.", ["chore"],
+             chore={"type": "string", "description": "which chore"}),
+    ]  # fmt: skip
+    held = ["Pay the water bill", "Collect the parcel from the depot", "Wash the car"]
+    for text in (
+        "Already I paid the water bill.",
+        "That's the water bill paid, at last.",
+        "I've been to the depot this morning and picked up the parcel.",
+    ):
+        assert called(reply(text, tools=chores, known=held))[0] == "complete_chore", text

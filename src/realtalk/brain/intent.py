@@ -72,7 +72,7 @@ def writes(tool: ToolSpec) -> bool:
 
 
 _DONE_REPORT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|yes|right|alright|all\s+right|oh|ah|anyway|great|phew|good\s+news)\W+)*"
+    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|yes|right|alright|all\s+right|oh|ah|anyway|great|phew|good\s+news|already)\W+)*"
     r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
     r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
@@ -80,7 +80,13 @@ _DONE_REPORT = re.compile(
     r"|rung|rang|written|taken|given|thrown|hung|dug|chosen|spoken|shown|sewn|mown|ridden|driven|eaten"
     r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b"
     r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:\w+[^e\W]ed|paid|done|finished|sorted"
-    r"|taken\s+care\s+of|sent|bought|made)\b",
+    r"|taken\s+care\s+of|sent|bought|made)\b"
+    # "that's the council tax paid": the thing, then what became of it
+    r"|^\W*(?:that's|that\s+is|there's)\s+(?:the|my|our)\s+[\w' ]{1,40}?\s+"
+    r"(?:paid|done|sorted|finished|sent)\b"
+    # "I've been to the chemist and picked up my tablets": the errand, then what was done on it
+    r"|^\W*(?:i've|i\s+have|we've|we\s+have|i|we)\s+(?:just\s+)?(?:been|gone|went)\s+to\b[^.?!]*?\band\s+"
+    r"(?:\w+[^e\W]ed|paid|got|bought|sent|took|fed|dropped)\b",
     re.I,
 )
 
