@@ -240,3 +240,15 @@ def test_a_done_report_in_other_words_marks_the_held_chore_done() -> None:
         "I've been to the depot this morning and picked up the parcel.",
     ):
         assert called(reply(text, tools=chores, known=held))[0] == "complete_chore", text
+
+
+def test_a_done_report_that_names_another_thing_sharing_one_word_asks() -> None:
+    chores = [
+        tool("complete_chore", "Mark a chore as done, or reopen it.", ["chore"],
+             chore={"type": "string", "description": "which chore"}),
+    ]  # fmt: skip
+    held = ["Swap the night rota with Sam", "Water the plants"]
+    events = reply("Six-day rota done. I'm worn out.", tools=chores, known=held)
+    assert not any(isinstance(e, ToolCall) for e in events)
+    assert said(events) == "Did you mean Swap the night rota with Sam?"
+    assert called(reply("Plants done.", tools=chores, known=held))[0] == "complete_chore"

@@ -258,6 +258,10 @@ class Turn:
             match = entities.closest(value, self.request.known)
             if match is not None and not match.sure:
                 return param.name, match.name, [match.name]
+            request = self.messages[-1] if self.messages else None
+            thing = intent.done_thing(request.content) if request and request.role == "user" else None
+            if match is not None and thing is not None and entities.mostly_other(thing, match.name):
+                return param.name, match.name, [match.name]  # "twelve-hour shift done": another shift?
         return None
 
     def _meant(self, text: str) -> list[BrainEvent] | None:

@@ -65,6 +65,14 @@ def held(words: str, known: Sequence[str]) -> bool:
     return bool(heard) and any(heard <= {lexicon.stem(w) for w in _content(name)} for name in known)
 
 
+def mostly_other(words: str, name: str) -> bool:
+    """Whether more of the words are not the name's own than are ("twelve-hour shift" of "Swap
+    weekend shift with Deepa"): words that describe some other thing that shares one of its words."""
+    own = {lexicon.stem(w) for w in _content(name)}
+    heard = [lexicon.stem(w) for w in _content(words)]
+    return sum(w not in own for w in heard) > sum(w in own for w in heard)
+
+
 def _content(text: str) -> list[str]:
     return [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
 

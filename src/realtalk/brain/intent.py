@@ -111,6 +111,24 @@ def reports_done(text: str) -> bool:
     return not is_question(text) and bool(_DONE_REPORT.search(text)) and not _HABITUAL.search(text)
 
 
+# "Twelve-hour shift done.": a thing named first, then that it is done (not "I've done it").
+_THING_DONE = re.compile(
+    r"^\W*(?:that's\s+|that\s+is\s+|there's\s+)?(?P<thing>[\w'-]+(?:\s+[\w'-]+){0,5}?)"
+    r"\s+(?:is\s+|are\s+|'s\s+)?(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|paid)\b",
+    re.I,
+)
+_SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|it|i've|we've|i'm)\b", re.I)
+
+
+def done_thing(text: str) -> str | None:
+    """The words that name the thing a "X done" report is about ("twelve-hour shift" of "Twelve-hour
+    shift done. I'm shattered."), or None where the report has a subject of its own ("I paid it")."""
+    found = _THING_DONE.match(text)
+    if found is None or _SUBJECT.search(found.group("thing")):
+        return None
+    return found.group("thing")
+
+
 _NOT_DONE = re.compile(
     r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
     r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
