@@ -252,3 +252,11 @@ def test_a_done_report_that_names_another_thing_sharing_one_word_asks() -> None:
     assert not any(isinstance(e, ToolCall) for e in events)
     assert said(events) == "Did you mean Swap the night rota with Sam?"
     assert called(reply("Plants done.", tools=chores, known=held))[0] == "complete_chore"
+
+
+def test_remember_for_me_that_i_have_got_to_adds_what_follows() -> None:
+    chores = [tool("add_chore", "Add a chore to the rota.", ["chore"], chore={"type": "string"})]
+    text = "I'm hopeless with these, but could you remember for me that I've got to descale the kettle?"
+    name, values = called(reply(text, tools=chores))
+    assert name == "add_chore"
+    assert values["chore"].startswith("descale") and values["chore"].endswith("kettle")

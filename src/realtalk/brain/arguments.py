@@ -86,7 +86,7 @@ _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 # What people say before the request proper: "okay so could you please ...".
 _LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|also|now|then|just|possibly|maybe"
+    r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|but|also|now|then|just|possibly|maybe"
     r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|great|cool|perfect|i\s+guess|i\s+think"
     r"|i\s+suppose)\s+"
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"

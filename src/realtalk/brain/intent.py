@@ -15,7 +15,7 @@ from . import extract, lexicon, routing
 from .base import ToolSpec
 
 _REQUEST = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
+    r"^\W*(?:(?:ok(?:ay)?|so|and|but|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
     # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
     r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
     r"|chat)\b(?!\s+(?:more\s+than|multiple|several|as\s+many|any\s+number|unlimited|lots\s+of|a\s+lot\s+of)\b)"

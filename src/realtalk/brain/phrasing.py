@@ -121,8 +121,8 @@ _VERB_ON_IT = re.compile(r"\b[a-z]+\s+(?:it|them)\s+\w", re.I)
 _NOT_CHANGING = lexicon.words("forget worry bother mind panic care know think let remind hesitate be")
 # "... put down that I should call the plumber", "make a note to myself to email Priya": add what follows.
 _ADD_WHAT_FOLLOWS = re.compile(
-    r"\b(?:(?:put|write|note|jot)\s+down|note|add|remember)\s+that\s+(?:i|we)\s+(?:should|need\s+to|have\s+to"
-    r"|must|ought\s+to|gotta)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
+    r"\b(?:(?:put|write|note|jot)\s+down|note|add|remember)(?:\s+for\s+me)?\s+that\s+(?:i|we)"
+    r"(?:\s+(?:should|need\s+to|have\s+to|must|ought\s+to|gotta|have\s+got\s+to|got\s+to)|'ve\s+got\s+to)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
     re.I,
 )
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
