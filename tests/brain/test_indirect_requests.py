@@ -260,3 +260,11 @@ def test_remember_for_me_that_i_have_got_to_adds_what_follows() -> None:
     name, values = called(reply(text, tools=chores))
     assert name == "add_chore"
     assert values["chore"].startswith("descale") and values["chore"].endswith("kettle")
+
+
+def test_take_it_off_with_no_list_is_gone_and_stick_on_the_list_colon_adds() -> None:
+    assert phrasing.request("I think I'd better take the stew off.") == "I think I'd better delete the stew."
+    assert phrasing.request("could you knock the stew off?") == "could you delete the stew?"
+    assert phrasing.request("tick the stew off") == "tick off the stew"
+    assert phrasing.request("Bung on the list: descale the kettle.") == "add descale the kettle."
+    assert phrasing.request("check on the list: the kettle?") == "check on the list: the kettle?"

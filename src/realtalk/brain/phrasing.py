@@ -163,6 +163,18 @@ _OFF_THE_LIST = re.compile(
     r"(?:[\w-]+\s+)?list\b",
     re.I,
 )
+# "I'd better take the cards off" (rejoined "take off the cards"): off, with no list said, is gone too.
+_TAKEN_OFF = re.compile(
+    rf"^(?P<ask>\W*{_ASKING}(?:i\s+think\s+)?(?:i'd\s+better\s+|i\s+(?:want|need)\s+to\s+|let's\s+)?)"
+    r"(?:take|knock|strike)\s+off\s+(?=(?:the|my|that|those|these)\s)",
+    re.I,
+)
+# "Stick on the list: the car's MOT": the list first, then what goes on it.
+_LIST_FIRST = re.compile(
+    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\s*[:,-]\s*"
+    r"(?P<what>.+)$",
+    re.I,
+)
 _TICKING = lexicon.words("tick cross check mark")
 _PUTTING = lexicon.words("put stick pop throw get write")
 _READING = lexicon.words("read check see view show list display review find look search tell give")
@@ -270,6 +282,11 @@ def request(text: str) -> str:
     if off is not None:
         verb = "tick off" if off.group("verb").lower() in _TICKING else "delete"
         text = f"{off.group('ask')}{verb} {off.group('what')}{text[off.end() :]}"
+    else:
+        text = _TAKEN_OFF.sub(r"\g<ask>delete ", text, count=1)
+    first = _LIST_FIRST.match(text)
+    if first is not None and _puts_on_list(first.group("verb"), first.group("what")):
+        text = f"{first.group('ask')}add {first.group('what')}"
     listed = _ON_THE_LIST.match(text)
     if listed is not None and _puts_on_list(listed.group("verb"), listed.group("what")):
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
