@@ -77,7 +77,8 @@ MOVED = after(
     ("text", "start"),
     [("bring it forward a day", "2026-11-24T12:30:00"), ("push it back by two hours", "2026-11-25T14:30:00"),
      ("move lunch with Priya up half an hour", "2026-11-25T12:00:00"),
-     ("bring lunch forward to Tuesday", "2026-11-24"), ("postpone it till Friday", "2026-11-27")],
+     ("bring lunch forward to Tuesday", "2026-11-24"), ("postpone it till Friday", "2026-11-27"),
+     ("please prepone it by one hour", "2026-11-25T11:30:00")],
 )  # fmt: skip
 def test_a_phrasal_move_goes_by_its_amount_or_to_its_day(text: str, start: str) -> None:
     name, values = called(reply(text, tools=EVENTS, history=MOVED, known=HELD_EVENTS))

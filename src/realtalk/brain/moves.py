@@ -17,8 +17,9 @@ from .base import BrainEvent, Message, ToolSpec
 
 _EARLIER = lexicon.words("forward forwards up earlier sooner ahead")
 _LATER = lexicon.words("back backwards off later")
+_BEFORE = lexicon.words("prepone advance")
 # A verb of moving, its object, then the way ("bring the dentist forward"), or the way first ("push
-# back the meeting"); a verb that is a move later by itself ("postpone the meeting").
+# back the meeting"); a verb that is a move by itself ("postpone the meeting", "prepone the demo").
 _PARTICLE = r"(?P<way>forwards?|back(?:wards)?|up|off|earlier|later|sooner|ahead)"
 _LEAD = r"^\W*" + lexicon.run_of(
     r"please|can\s+(?:you|we)|could\s+(?:you|we)|would\s+you|will\s+you|just|ok(?:ay)?|and|so|let's|i'd\s+like\s+to"
@@ -39,7 +40,7 @@ _MOVE = re.compile(
     re.I,
 )
 _DELAY = re.compile(
-    _LEAD + r"(?P<verb>postpone|delay|defer)\s+(?P<thing>.+?)"
+    _LEAD + r"(?P<verb>postpone|delay|defer|prepone|advance)\s+(?P<thing>.+?)"
     r"(?P<rest>\s+(?:by|to|till|until|for|a|an|\d|half)\b.*?)?\W*$",
     re.I,
 )
@@ -93,7 +94,8 @@ def _said(text: str) -> Move | None:
         return None
     found = _DELAY.match(text)
     if found is not None:
-        return Move(_PRONOUN.sub("", found.group("thing")).strip(), 1, (found.group("rest") or "").strip())
+        way = -1 if found.group("verb").lower() in _BEFORE else 1  # "prepone": the opposite of postpone
+        return Move(_PRONOUN.sub("", found.group("thing")).strip(), way, (found.group("rest") or "").strip())
     return None
 
 
