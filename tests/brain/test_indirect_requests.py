@@ -268,3 +268,18 @@ def test_take_it_off_with_no_list_is_gone_and_stick_on_the_list_colon_adds() -> 
     assert phrasing.request("tick the stew off") == "tick off the stew"
     assert phrasing.request("Bung on the list: descale the kettle.") == "add descale the kettle."
     assert phrasing.request("check on the list: the kettle?") == "check on the list: the kettle?"
+
+
+def test_renaming_as_new_words_that_hold_a_to_keeps_them_whole() -> None:
+    renaming = tool("rename_chore", "Rename a chore.", ["title", "new_title"],
+                    title={"type": "string", "description": "which chore"},
+                    new_title={"type": "string", "description": "the new title"})  # fmt: skip
+    held = ["Take the bottles to the tip", "Wash the car"]
+    name, values = called(
+        reply("The bottles, rename it as take the glass to the tip.", tools=[renaming], known=held)
+    )
+    assert name == "rename_chore" and values["new_title"] == "take the glass to the tip"
+    assert called(reply("rename wash the car to wash the van", tools=[renaming], known=held))[1] == {
+        "title": "wash the car",
+        "new_title": "wash the van",
+    }

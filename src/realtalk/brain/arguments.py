@@ -770,9 +770,10 @@ def _texts(
     values: dict[str, Any] = {}
     renamed = next((p for p in texts if "new" in lexicon.name_words(p.name)), None)
     before = next((p for p in texts if p is not renamed), None)
-    parts = re.match(r"(.+)\s+(?:to|as|into)\s+(.+)$", rest, re.I) if renamed and before else None
+    # "rename X to Y": the new value follows the last "to" (Y may hold none); after "as"/"into", the
+    # first of them ("rename it as tickets to Pune"), as Y may hold a "to".
+    parts = re.match(r"(.+?)\s+(?:as|into)\s+(.+)$", rest, re.I) or re.match(r"(.+)\s+to\s+(.+)$", rest, re.I)
     if renamed is not None and before is not None and parts is not None:
-        # "rename X to Y": the new value follows the last "to", what is renamed comes before it.
         return {before.name: _clean_text(parts.group(1), vocabulary), renamed.name: parts.group(2).strip()}
     aimed = _aimed_body(rest, vocabulary)
     target = next((p for p in texts if p.words & _BODY), None)
