@@ -283,3 +283,10 @@ def test_renaming_as_new_words_that_hold_a_to_keeps_them_whole() -> None:
         "title": "wash the car",
         "new_title": "wash the van",
     }
+
+
+def test_a_note_on_a_held_thing_that_says_something_is_its_body() -> None:
+    assert (
+        phrasing.request("Would you make a little note on the kettle one that it needs descaler?")
+        == "Would you make a little note on the kettle one saying it needs descaler?"
+    )

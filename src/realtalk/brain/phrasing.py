@@ -210,9 +210,11 @@ _A_REMINDER = re.compile(
 )
 
 
-# "Put a note on the ladder one: the receipt is in the glovebox": the colon opens what the note says.
+# "Put a note on the ladder one: the receipt is in the glovebox": the colon opens what the note says,
+# as "that" does in "a little note on the Oliver one that he's a shepherd".
 _COLON_BODY = re.compile(
-    r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:note|comment|message|memo)\s+(?:to|on|for|onto)\s+[^:]{1,80}?)\s*:\s+(?=\S)",
+    r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:little\s+|quick\s+|short\s+)?(?:note|comment|message|memo)\s+"
+    r"(?:to|on|for|onto)\s+[^:,]{1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
     re.I,
 )
 
