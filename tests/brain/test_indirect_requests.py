@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from realtalk.brain import extract, phrasing
+from realtalk.brain import extract, intent, phrasing
 from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_degrees_and_remarks import BUGS, HELD_BUGS, HELD_EVENTS
 from tests.brain.test_degrees_and_remarks import RENAME as RENAME_EVENT
@@ -252,6 +252,7 @@ def test_a_done_report_that_names_another_thing_sharing_one_word_asks() -> None:
     assert not any(isinstance(e, ToolCall) for e in events)
     assert said(events) == "Did you mean Swap the night rota with Sam?"
     assert called(reply("Plants done.", tools=chores, known=held))[0] == "complete_chore"
+    assert intent.done_thing("the second one is done") is None  # a pointer back names no other thing
 
 
 def test_remember_for_me_that_i_have_got_to_adds_what_follows() -> None:

@@ -117,12 +117,17 @@ _THING_DONE = re.compile(
     r"\s+(?:is\s+|are\s+|'s\s+)?(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|paid)\b",
     re.I,
 )
-_SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|it|i've|we've|i'm)\b", re.I)
+# A subject of its own ("I paid it"), or a pointer back ("the first one is done"): no words for the thing.
+_SUBJECT = re.compile(
+    r"\b(?:i|we|you|they|he|she|it|i've|we've|i'm|that|this|one|ones|first|second|third|fourth|fifth|last|next"
+    r"|other)\b",
+    re.I,
+)
 
 
 def done_thing(text: str) -> str | None:
     """The words that name the thing a "X done" report is about ("twelve-hour shift" of "Twelve-hour
-    shift done. I'm shattered."), or None where the report has a subject of its own ("I paid it")."""
+    shift done. I'm shattered."), or None where it names none (`_SUBJECT`: "I paid it", "the first one")."""
     found = _THING_DONE.match(text)
     if found is None or _SUBJECT.search(found.group("thing")):
         return None
