@@ -310,3 +310,23 @@ def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:
     detector.speech_ends(pause, -30.0)
     assert detector.heard(pause, "Book a table for two.", 416) is None
     assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
+
+
+@pytest.mark.parametrize(
+    ("probability", "transcript", "drop_db", "scores"),
+    [
+        (0.99, "Book a table for two.", -30.0, WhisperScores(0.05, full_stop=0.9)),
+        (0.7, "Book a table for two.", -25.0, WhisperScores(0.05, full_stop=0.3)),
+        (0.3, "Book a table", -10.0, WhisperScores()),
+        (0.95, "Book a table for", -30.0, WhisperScores(0.05)),
+    ],
+)
+def test_low_eagerness_never_ends_a_turn_sooner_than_the_others(
+    probability: float, transcript: str, drop_db: float, scores: WhisperScores
+) -> None:
+    """Low is the patient setting: whatever the pause, it waits at least as long as auto and medium."""
+    low = pause_wait_ms(SEMANTIC_TIMING["low"], probability, transcript, drop_db, scores)
+    for eagerness in ("auto", "medium", "high"):
+        assert low >= pause_wait_ms(SEMANTIC_TIMING[eagerness], probability, transcript, drop_db, scores), (
+            eagerness
+        )

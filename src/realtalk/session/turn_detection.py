@@ -68,7 +68,9 @@ class SemanticTiming:
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
     # full_stop, sure_turn]
-    "low": SemanticTiming(1.01, None, 1600, 2000),  # never at once: every pause waits 1.6 s
+    # Never at once: every pause waits 2 s, so low is never quicker to end a turn than auto (the
+    # sixth round's sweep: 0 % of dev's turns cut).
+    "low": SemanticTiming(1.01, None, 2000, 2000),
     # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more. Every
     # other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth round).
     "medium": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
