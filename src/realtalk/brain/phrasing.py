@@ -12,6 +12,7 @@ than the whole story. Nothing here knows a tool: it is English sentence structur
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from . import extract, lexicon, yes_no
 
@@ -115,6 +116,16 @@ _REPAIR_WORDS, _REPAIR_REACH = 6, 4
 """A repair is a short phrase; the phrase it repairs opens at most this many words from the marker."""
 # "Stick it on my list, would you?": a polite tag after an imperative asks for it to be done.
 _POLITE_TAG = re.compile(r"\s*,\s*(?:please\s+)?(?:would|could|will|can|won't)\s+you(?:\s+please)?\W*$", re.I)
+# "..., if you can", "when you get a chance", "no rush though": a hedge or a discourse particle said
+# around the request asks nothing and names nothing, so it never reaches a title.
+_HEDGE = re.compile(
+    r"\s*,?\s*\b(?:if\s+(?:you\s+)?(?:can|could|possible|poss|you\s+(?:don't|do\s+not)\s+mind"
+    r"|(?:it's|that's)\s+(?:ok(?:ay)?|alright|all\s+right|no\s+bother))"
+    r"|when(?:ever)?\s+you\s+(?:can|(?:get|have)\s+(?:a|the)\s+(?:chance|sec|second|minute|moment)))"
+    r"(?=\s*(?:[,.;!?]|$))"
+    r"|(?<!\beven)(?<!\bas)\s+(?:though|tho|anyway|anyhow)\b(?=\s*(?:[,.;!?]|$))",
+    re.I,
+)
 # "Tag it finance as well": an additive adverb after a change to the thing referred to is no value.
 _ADDITIVE_TAIL = re.compile(r"(?<=\w)\s*,?\s+(?:as\s+well|too)\W*$", re.I)
 _VERB_ON_IT = re.compile(r"\b[a-z]+\s+(?:it|them)\s+\w", re.I)
@@ -175,8 +186,15 @@ _LIST_FIRST = re.compile(
     r"(?P<what>.+)$",
     re.I,
 )
+# "Chuck take the ute in for a service on for Thursday arvo": put on (the list) for a day.
+_PUT_ON_FOR = re.compile(
+    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+(?P<what>(?!(?:it|that|this|them)\b)[^,.;!?]+?)\s+on"
+    r"\s+(?P<when>(?:for|by)\s+.+)$",
+    re.I,
+)
 _TICKING = lexicon.words("tick cross check mark")
-_PUTTING = lexicon.words("put stick pop throw get write")
+_PUTTING = lexicon.words("put stick pop throw get write chuck bung whack shove slap")
+_PUTTING_ON = _PUTTING - {"get", "write"}
 _READING = lexicon.words("read check see view show list display review find look search tell give")
 _NO_THING = lexicon.words("what what's whatever everything anything something all stuff things it")
 _ADDING = lexicon.concepts(lexicon.stem("add"))
@@ -237,6 +255,7 @@ def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
     text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
+    text = _HEDGE.sub("", text).strip(" ,") or text
     tagged = _TAGGED.match(text)
     if tagged is not None and not _STATES.search(tagged.group("statement")):
         # "add milk, yeah": a request with a tag that agrees is the request ("delete it, no" stays)
@@ -289,6 +308,13 @@ def request(text: str) -> str:
     first = _LIST_FIRST.match(text)
     if first is not None and _puts_on_list(first.group("verb"), first.group("what")):
         text = f"{first.group('ask')}add {first.group('what')}"
+    put_on = _PUT_ON_FOR.match(text)
+    if (
+        put_on is not None
+        and put_on.group("verb").lower() in _PUTTING_ON
+        and extract.when(extract.Utterance(put_on.group("when"), datetime.now()), "datetime") is not None
+    ):
+        text = f"{put_on.group('ask')}add {put_on.group('what')} {put_on.group('when')}"
     listed = _ON_THE_LIST.match(text)
     if listed is not None and _puts_on_list(listed.group("verb"), listed.group("what")):
         text = f"{listed.group('ask')}add {listed.group('what')}{listed.group('rest')}"
