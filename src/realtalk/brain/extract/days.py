@@ -35,7 +35,7 @@ def _base(word: str | None, today: date) -> date:
     word = (word or "today").lower()
     if word in ("today", "tonight", "tonite", "now"):
         return today
-    if word in ("tomorrow", "tmrw", "tmr"):
+    if word in ("tomorrow", "tmrw", "tmr") or word.endswith(" morn"):
         return today + timedelta(days=1)
     if word == "yesterday":
         return today - timedelta(days=1)
@@ -188,7 +188,10 @@ DAYS = [
         _offset,
     ),
     Days(
-        re.compile(r"\b(?P<base>today|tonight|tonite|tomorrow|tmrw|tmr|yesterday)\b", re.I),
+        # Scots "the morn" is tomorrow ("in the morn" is a morning).
+        re.compile(
+            r"\b(?P<base>today|tonight|tonite|tomorrow|tmrw|tmr|yesterday|(?<!\bin\s)the\s+morn)\b", re.I
+        ),
         lambda match, today: _base(match["base"], today),
     ),
     Days(re.compile(rf"\b(?:on\s+)?(?P<wd>{_WEEKDAY_SAID})\s+(?P<which>next|this)\s+week\b", re.I), _weekday),

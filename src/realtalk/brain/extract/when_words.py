@@ -18,7 +18,7 @@ AM_HINTS = {"morning", "breakfast", "am"}
 WHEN_WORDS = frozenset(
     {*WEEKDAYS, *DAYPARTS, "today", "tomorrow", "yesterday", "week", "weekend", "month", "year", "noon",
      "midnight", "am", "pm", "o'clock", "oclock", "minute", "minutes", "hour", "hours", "day", "days",
-     "fortnight", "fortnights", "ish", "tmrw"}
+     "fortnight", "fortnights", "ish", "tmrw", "morn"}
 )  # fmt: skip
 
 
