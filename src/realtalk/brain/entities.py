@@ -11,6 +11,7 @@ own than words that are, the brain asks "Did you mean ...?" first.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ def closest(words: str, known: Sequence[str]) -> Match | None:
     heard = _content(words)
     best: tuple[float, int, int, str] | None = None
     for name in known:
-        own = _content(name)
+        own = _own(name)
         likeness = [max((_likeness(word, w) for w in own), default=0.0) for word in heard]
         exact = likeness.count(1.0)
         score = (sum(likeness), exact, len(likeness) - likeness.count(0.0) - exact, name)
@@ -51,7 +52,7 @@ def tied(words: str, known: Sequence[str]) -> list[str]:
     heard = _content(words)
     scored = []
     for name in dict.fromkeys(known):
-        own = {lexicon.stem(w) for w in _content(name)}
+        own = {lexicon.stem(w) for w in _own(name)}
         scored.append((sum(lexicon.stem(w) in own for w in heard), name))
     best = max((score for score, _ in scored), default=0)
     names = [name for score, name in scored if score == best]
@@ -62,19 +63,32 @@ def held(words: str, known: Sequence[str]) -> bool:
     """Whether the words name a held thing: every content word of theirs is one of its name's
     ("the bill" for "Pay the water bill", not "call mum" for "Call the dentist")."""
     heard = {lexicon.stem(w) for w in _content(words)}
-    return bool(heard) and any(heard <= {lexicon.stem(w) for w in _content(name)} for name in known)
+    return bool(heard) and any(heard <= {lexicon.stem(w) for w in _own(name)} for name in known)
 
 
 def mostly_other(words: str, name: str) -> bool:
     """Whether more of the words are not the name's own than are ("twelve-hour shift" of "Swap
     weekend shift with Deepa"): words that describe some other thing that shares one of its words."""
-    own = {lexicon.stem(w) for w in _content(name)}
+    own = {lexicon.stem(w) for w in _own(name)}
     heard = [lexicon.stem(w) for w in _content(words)]
     return sum(w not in own for w in heard) > sum(w in own for w in heard)
 
 
 def _content(text: str) -> list[str]:
     return [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
+
+
+def _own(name: str) -> list[str]:
+    """A held name's content words, the initials of each two or three in a row and each two written
+    as one: "PR" names "Review Sam's pull request", "pickup" "Pick up Nan" (as people shorten)."""
+    words = [w for w in lexicon.tokens(name) if not w[0].isdigit()]
+    shortened = {
+        "".join(w[0] for w in words[i : i + size])
+        for size in (2, 3)
+        for i in range(len(words) - size + 1)
+        if words[i] not in lexicon.STOPWORDS and words[i + size - 1] not in lexicon.STOPWORDS
+    } | {one + two for one, two in itertools.pairwise(words) if "'" not in one}
+    return [*_content(name), *sorted(shortened - set(words))]
 
 
 def _likeness(heard: str, word: str) -> float:

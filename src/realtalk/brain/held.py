@@ -74,6 +74,8 @@ def several_held(value: str, known: Sequence[str]) -> list[str] | None:
     return parts if 2 <= len(parts) <= MAX_OPTIONS and len(names) == len(parts) else None
 
 
+_PREDICATES = lexicon.words("needs wants ought gotta")
+"""Words after a held name that say something of it ("Sam's PR needs doing by Wednesday")."""
 _MAX_NAME_WORDS = 16
 """The most words searched for a held name inside a longer value (runs of them grow as its square)."""
 _ARTICLES = frozenset({"the", "my", "a", "an", "our", "this", "that"})
@@ -229,7 +231,7 @@ def changed_by_value(
     }
     when = extract.when(extract.Utterance(after, now), "datetime") if following in _ARTICLES else None
     if (following in _ARTICLES and (when is None or min(a for a, _ in when.spans) > 1)) or (
-        following not in lexicon.STOPWORDS | options and lexicon.stem(following) not in own
+        following not in lexicon.STOPWORDS | options | _PREDICATES and lexicon.stem(following) not in own
     ):
         return None  # "call | the plumber": the words go on naming something else
     rest = f"{before} {after}"

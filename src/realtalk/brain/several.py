@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import dialogue, entities, held, intent, lexicon, replies, routing, validation
+from . import dialogue, entities, held, intent, lexicon, phrasing, replies, routing, validation
 from .arguments import Filled
 from .base import BrainEvent, ToolCall, ToolSpec
 
@@ -28,6 +28,13 @@ _COUNTED = re.compile(
 )
 _FOR_ALL = re.compile(
     r"[.!;]\s*(?:(?:and|oh)\s+)?(?:both|all|each)(?:\s+of\s+them)?(?:\s+(?:are|is|need\s+doing|due))?\s+(?P<values>[^.!?]{1,80})\W*$",
+    re.I,
+)
+# "Add grab bait and ice, and fill up the boat, both for Saturday": things listed after a verb, then
+# what goes with each of them; "both" counts them.
+_SHARED_TAIL = re.compile(
+    r"^\W*(?P<verb>[a-z]+)\s+(?P<items>[^.!?]+?)\s*,\s*(?:and\s+)?(?P<count>both|all|each)(?:\s+of\s+them)?"
+    r"(?:\s+(?:are|is|need\s+doing|due))?\s+(?P<values>[^,.!?]{1,80})\W*$",
     re.I,
 )
 _BY_COMMA = re.compile(r"\s*[,;]\s*(?:and\s+)?")
@@ -79,14 +86,14 @@ def each_held(turn: Turn, text: str) -> list[BrainEvent] | None:
 def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
     """ "Add two things: buy stamps, and post the parcel": a counted list of new things after a
     creating verb is one new thing each, made one after the other."""
-    found = _COUNTED.match(text)
+    found = _COUNTED.match(text) or _SHARED_TAIL.match(text)
     if found is None or intent.is_question(text):
         return None
-    wanted = _COUNTS.get(found.group("count").lower())
+    wanted = _COUNTS.get(found.group("count").lower().split()[0])
     said = found.group("items").strip(" .!")
     # "... Both for tomorrow.": a last sentence about all of them goes with each.
     shared = _FOR_ALL.search(said)
-    together = shared.group("values") if shared is not None else ""
+    together = shared.group("values") if shared is not None else found.groupdict().get("values") or ""
     said = said[: shared.start()].strip(" .!") if shared is not None else said
     items = [i for i in _BY_COMMA.split(said) if i]
     if len(items) != wanted:  # "buy stamps and post the parcel": "and" alone parts them too
@@ -109,12 +116,33 @@ _AND_THEN = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+|please\s+|can\s+you\s+
 
 def each_after_named(turn: Turn, text: str) -> list[BrainEvent] | None:
     """ "Move the gutters to Saturday at eight and bump it up to high priority", "push yoga to
-    Wednesday and add a note to bring my mat": a change to a held thing named in the first clause,
-    then clauses that open with a tool's verb, each a change to that same thing."""
+    Wednesday and add a note to bring my mat", "Sam's PR needs doing by Wednesday and it's top
+    priority now": a change to a held thing named in the first clause, then clauses that open with a
+    tool's verb or say what "it" is now, each a change to that same thing. A first clause that only
+    states the change ("Nan's pickup is at three now, and can you note ...") is no story before the
+    request: the whole utterance is read when the request alone is not."""
+    said = turn.messages[-1].content if turn.messages else ""
+    for whole in dict.fromkeys((text, phrasing.tidy(said))):
+        calls = _each_after_named(turn, whole)
+        if calls is not None:
+            return calls
+    return None
+
+
+_IT_IS_NOW = re.compile(r"^\W*(?:it's|it\s+is|it'll\s+be|it\s+will\s+be|that's|that\s+is)\s+\w", re.I)
+
+
+def _each_after_named(turn: Turn, text: str) -> list[BrainEvent] | None:
     parts = _AND_THEN.split(text)
     if not 2 <= len(parts) <= _MAX_CLAUSES or intent.is_question(text):
         return None
-    if not all(routing.starts_with_a_verb_of(turn.tools, p) or _PRONOUN_CLAUSE.match(p) for p in parts[1:]):
+    if not all(
+        routing.starts_with_a_verb_of(turn.tools, p)
+        or _PRONOUN_CLAUSE.match(p)
+        or _IT_IS_NOW.match(p)
+        or _opens_with_a_change(turn.tools, p)
+        for p in parts[1:]
+    ):
         return None
     first = turn.route(parts[0])
     if (
@@ -138,6 +166,15 @@ def each_after_named(turn: Turn, text: str) -> list[BrainEvent] | None:
             return None
         calls.append(replies.call(choice[0], choice[1].arguments))
     return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
+
+def _opens_with_a_change(tools: list[ToolSpec], clause: str) -> bool:
+    """Whether a clause opens with a word of the name of a tool that changes a held thing, said as
+    a verb: "note she's on the coach" (add_task_note), "tag it work"."""
+    first = next(iter(lexicon.tokens(clause)), "")
+    changers = [t for t in tools if intent.writes(t) and (not intent.creates(t) or held.adds_to_held(t))]
+    words = {lexicon.stem(w) for t in changers for w in lexicon.name_words(t.name)}
+    return first not in lexicon.STOPWORDS and lexicon.stem(first) in words
 
 
 def _aimed(turn: Turn, clause: str, thing: str) -> tuple[ToolSpec, Filled] | None:

@@ -1,0 +1,123 @@
+"""Round 10's classes of commands, on tools the apps don't have (a home-maintenance ticket tracker):
+hedges and asides stay out of values ("if you can", "no rush though"); a held thing named by an
+abbreviation or a compound ("the HP", "the lightbulb"); several changes to one held thing said in
+one breath as statements ("X needs doing by Wednesday and it's urgent now"); Scots "the morn"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from realtalk.brain import extract
+from realtalk.brain.base import ToolCall
+from tests.brain.toolbox import NOW, called, reply, tool
+
+WHICH = {"type": "string", "description": "which ticket, by its words"}
+DUE = {"type": "string", "format": "date-time", "description": "when it must be done"}
+URGENCY = {
+    "type": "string",
+    "enum": ["low", "normal", "high"],
+    "description": "high if urgent; low if it can wait",
+}
+TICKETS = [
+    tool(
+        "create_ticket",
+        "Create a new maintenance ticket (a job to do around the house).",
+        ["summary"],
+        summary={"type": "string", "description": "the job, e.g. fix the gate"},
+        due=DUE,
+        urgency=URGENCY,
+        labels={"type": "array", "items": {"type": "string"}, "description": "labels, e.g. garden"},
+    ),
+    tool(
+        "reschedule_ticket",
+        "Move a ticket to a new due date and time.",
+        ["ticket", "due"],
+        ticket=WHICH,
+        due=DUE,
+    ),
+    tool(
+        "set_ticket_urgency",
+        "Change how urgent a ticket is.",
+        ["ticket", "urgency"],
+        ticket=WHICH,
+        urgency=URGENCY,
+    ),
+    tool(
+        "comment_on_ticket",
+        "Add a comment to an existing ticket.",
+        ["ticket", "comment"],
+        ticket=WHICH,
+        comment={"type": "string", "description": "the comment"},
+    ),
+    tool("list_tickets", "List the open tickets.", day={"type": "string"}),
+]
+HELD = ["Replace the hallway light bulb", "Service the heat pump", "Check the fire alarm"]
+
+
+def _calls(text: str) -> list[tuple[str, dict[str, object]]]:
+    events = reply(text, tools=TICKETS, known=HELD)
+    assert events and all(isinstance(e, ToolCall) for e in events), events
+    return [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [("Create a ticket to bleed the radiators, if you can.", "bleed the radiators"),
+     ("Could you create a ticket to descale the kettle when you get a chance", "descale the kettle"),
+     ("create a ticket to clear the gutters by Thursday, if that's okay", "clear the gutters")],
+)  # fmt: skip
+def test_a_hedge_around_a_command_stays_out_of_its_values(text: str, summary: str) -> None:
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "create_ticket" and values["summary"] == summary
+
+
+def test_a_discourse_particle_after_a_value_stays_out_of_the_title() -> None:
+    name, values = called(reply("Create a ticket to sweep the chimney, no rush though.", tools=TICKETS))
+    assert name == "create_ticket" and values == {"summary": "sweep the chimney", "urgency": "low"}
+
+
+def test_two_changes_to_a_thing_named_by_its_initials_said_as_statements() -> None:
+    calls = _calls("The HP service needs doing by Wednesday at noon and it's urgent now.")
+    assert calls == [
+        ("reschedule_ticket", {"ticket": "Service the heat pump", "due": "2026-11-25T12:00:00"}),
+        ("set_ticket_urgency", {"urgency": "high", "ticket": "Service the heat pump"}),
+    ]
+
+
+def test_a_statement_of_a_new_time_then_a_request_about_the_same_thing() -> None:
+    calls = _calls(
+        "The hallway lightbulb is quarter to three now, and can you comment that the ladder's in the shed."
+    )
+    assert [name for name, _ in calls] == ["reschedule_ticket", "comment_on_ticket"]
+    assert all(values["ticket"] == HELD[0] for _, values in calls)
+    assert calls[0][1]["due"] == "14:45" and "ladder" in str(calls[1][1]["comment"])
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [("feed the hens the morn", "2026-11-23"), ("feed the hens the morn at 8", "2026-11-23T08:00:00")],
+)
+def test_the_morn_is_tomorrow(said: str, day: str) -> None:
+    found = extract.when(extract.Utterance(said, NOW), "datetime")
+    assert found is not None and found.value == day
+
+
+def test_in_the_morn_is_no_day() -> None:
+    found = extract.when(extract.Utterance("feed the hens in the morn", NOW), "date")
+    assert found is None
+
+
+def test_things_listed_then_what_goes_with_each_are_each_a_new_thing() -> None:
+    calls = _calls("Add fix the gate and the latch, and fix the fence, both for Saturday.")
+    assert calls == [
+        ("create_ticket", {"summary": "fix the gate and the latch", "due": "2026-11-28"}),
+        ("create_ticket", {"summary": "fix the fence", "due": "2026-11-28"}),
+    ]
+
+
+def test_a_thing_put_on_for_a_day_is_new() -> None:
+    name, values = called(reply("Bung paint the shed on for Thursday arvo, no rush.", tools=TICKETS))
+    assert name == "create_ticket"
+    assert values == {"summary": "paint the shed", "due": "2026-11-26T15:00:00", "urgency": "low"}
