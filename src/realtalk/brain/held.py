@@ -231,7 +231,9 @@ def changed_by_value(
     }
     when = extract.when(extract.Utterance(after, now), "datetime") if following in _ARTICLES else None
     if (following in _ARTICLES and (when is None or min(a for a, _ in when.spans) > 1)) or (
-        following not in lexicon.STOPWORDS | options | _PREDICATES and lexicon.stem(following) not in own
+        following
+        and following not in lexicon.STOPWORDS | options | _PREDICATES
+        and lexicon.stem(following) not in own
     ):
         return None  # "call | the plumber": the words go on naming something else
     rest = f"{before} {after}"
@@ -243,7 +245,10 @@ def changed_by_value(
         if (
             name is not None
             and others
-            and all(p.kind in parameters.TYPED_KINDS and p.name in filled.arguments for p in others)
+            # a list is filled only beside its own name ("a money label"), as sure as a typed value
+            and all(
+                p.kind in {*parameters.TYPED_KINDS, "list"} and p.name in filled.arguments for p in others
+            )
         ):
             found.append((tool, Filled({**filled.arguments, name: match.name})))
     return found[0] if len(found) == 1 else None

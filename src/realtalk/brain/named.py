@@ -24,6 +24,9 @@ def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found
         names += ["tag", "label"]
     if not names:
         return None
+    filed = next(utterance.matches(_FILED_UNDER), None) if param.words & _LABELS else None
+    if filed is not None and filed["value"].lower() not in lexicon.STOPWORDS:
+        return Found(filed["value"], (filed.span(),))
     forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
@@ -82,6 +85,12 @@ def _before_target(words: list[tuple[str, int, int]], start: int) -> list[tuple[
     return kept
 
 
+# "put it under errands", "file this under work", "under the garden label": a label by where it is filed.
+_FILED_UNDER = re.compile(
+    r"\b(?:(?:put|stick|pop|keep|list|chuck|bung)\s+(?:it|this|that|them)\s+|filed?\s+(?:(?:it|this|that|them)\s+)?"
+    r"|(?:it\s+)?goes\s+)under\s+(?:the\s+)?(?P<value>[a-z][\w-]*)(?:\s+(?:tag|label|heading|category|section))?\b",
+    re.I,
+)
 _TARGET_PREPOSITIONS = frozenset({"to", "on", "onto", "for"})
 _OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an)\s+([a-z]+)\s+$", re.I)
