@@ -136,6 +136,13 @@ _ADD_WHAT_FOLLOWS = re.compile(
     r"(?:\s+(?:should|need\s+to|have\s+to|must|ought\s+to|gotta|have\s+got\s+to|got\s+to)|'ve\s+got\s+to)\s+|\bmake\s+(?:a\s+)?note\s+(?:to\s+(?:myself|self)\s+)?to\s+",
     re.I,
 )
+# "For the car service, note that I should ask about the brakes": a thing put first, then a note on it.
+_NOTE_ON_FRONTED = re.compile(
+    rf"^\W*(?:for|about|on|re|regarding|with|as\s+for)\s+(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
+    r"(?:note(?:\s+down)?|jot\s+down|write\s+down|(?P<verb>comment)|(?:add|put|leave)\s+a\s+(?P<noun>note|comment))"
+    r"\s+(?:that\s+|saying\s+)?(?P<body>\S.*)$",
+    re.I,
+)
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
 _PRONOUN_REQUEST = re.compile(
     rf"^(?P<content>.+?)[,.;!?]?\s+{_ASKING}"
@@ -292,6 +299,10 @@ def request(text: str) -> str:
         thing = instead.group("object")
         rest = instead.group("rest")
         text = rest if _PRONOUN.fullmatch(thing) else _PRONOUN.sub(thing, rest, count=1)
+    fronted = _NOTE_ON_FRONTED.match(text)
+    if fronted is not None:
+        noun = (fronted.group("noun") or fronted.group("verb") or "note").lower()
+        text = f"add a {noun} to {fronted.group('thing')} saying {fronted.group('body')}"
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:
