@@ -121,3 +121,58 @@ def test_a_thing_put_on_for_a_day_is_new() -> None:
     name, values = called(reply("Bung paint the shed on for Thursday arvo, no rush.", tools=TICKETS))
     assert name == "create_ticket"
     assert values == {"summary": "paint the shed", "due": "2026-11-26T15:00:00", "urgency": "low"}
+
+
+def test_a_label_said_by_where_it_is_filed_is_a_label_not_words_of_the_title() -> None:
+    name, values = called(
+        reply("Create a ticket to fix the leak under the sink, file it under plumbing.", tools=TICKETS)
+    )
+    assert name == "create_ticket" and values == {
+        "summary": "fix the leak under the sink",
+        "labels": ["plumbing"],
+    }
+
+
+LABEL_TICKET = tool(
+    "label_ticket",
+    "Label an existing ticket with one or more labels.",
+    ["ticket", "labels"],
+    ticket=WHICH,
+    labels={"type": "array", "items": {"type": "string"}, "description": "the labels to add"},
+)
+
+
+def test_a_label_put_on_a_held_thing_labels_it_whatever_the_verb() -> None:
+    name, values = called(
+        reply("Slap an outdoor tag on the heat pump.", tools=[*TICKETS, LABEL_TICKET], known=HELD)
+    )
+    assert name == "label_ticket" and values == {"labels": ["outdoor"], "ticket": "Service the heat pump"}
+
+
+def test_a_note_on_a_thing_put_first_goes_on_that_thing_in_its_own_words() -> None:
+    name, values = called(
+        reply("For the fire alarm, comment that we need two nine-volt batteries.", tools=TICKETS, known=HELD)
+    )
+    assert name == "comment_on_ticket"
+    assert values == {"ticket": "the fire alarm", "comment": "we need two nine-volt batteries"}
+
+
+def test_a_note_said_with_a_new_thing_keeps_its_words_as_said() -> None:
+    name, values = called(
+        reply(
+            "Add a job to bake scones for the fete with a note saying three dozen, cheese ones.",
+            tools=TASK_WITH_NOTES,
+        )
+    )
+    assert name == "add_job" and values["notes"] == "three dozen, cheese ones"
+
+
+TASK_WITH_NOTES = [
+    tool(
+        "add_job",
+        "Add a new job to the list.",
+        ["title"],
+        title={"type": "string", "description": "what to do"},
+        notes={"type": "string", "description": "a note to keep with it"},
+    )
+]

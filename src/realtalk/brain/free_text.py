@@ -91,9 +91,10 @@ def body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
     found = next(utterance.matches(_BODY_MARKER), None)
     if found is None or found.start() == 0 or _AIMED_BODY.search(utterance.text) is not None:
         return {}
-    body = utterance.text[found.end() :].strip()
-    if not body:
+    if not utterance.text[found.end() :].strip():
         return {}
+    # What the body says keeps its words as said ("two dozen", not "2 dozen").
+    body = utterance.said_from(found.end())
     utterance.take(Found(body, ((found.start(), len(utterance.text)),)))
     return {target.name: body}
 
@@ -127,12 +128,12 @@ def text_values(
     aimed = _aimed_body(rest, vocabulary)
     target = next((p for p in texts if p.words & _BODY), None)
     if aimed is not None and target is not None:
-        values[target.name], rest = aimed[1], aimed[0]
+        values[target.name], rest = _as_said(utterance, aimed[1]), aimed[0]
     body = None if aimed is not None else _BODY_MARKER.search(rest)
     if body is not None:
         target = next((p for p in texts if p.words & _BODY), None)
         if target is not None:
-            values[target.name] = rest[body.end() :].strip()
+            values[target.name] = _as_said(utterance, rest[body.end() :].strip())
             rest = rest[: body.start()]
     subject = _SUBJECT_MARKER.search(rest) if any(p.words & _SUBJECTS for p in texts) else None
     if subject is not None:
@@ -147,6 +148,12 @@ def text_values(
         if text:
             values[first.name] = text
     return {k: v for k, v in values.items() if v}
+
+
+def _as_said(utterance: Utterance, body: str) -> str:
+    """A body that ends the utterance, in the words it was said in ("two dozen", not "2 dozen")."""
+    at = utterance.text.rfind(body) if body else -1
+    return utterance.said_from(at) if at >= 0 and at + len(body) == len(utterance.text.rstrip()) else body
 
 
 def _clean_text(text: str, vocabulary: frozenset[str]) -> str:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from typing import Any
 
 from .spoken import normalize
@@ -27,9 +28,26 @@ class Utterance:
     """One user utterance, normalised, with the stretches already used by a parameter."""
 
     def __init__(self, raw: str, now: datetime) -> None:
+        self.raw = raw
         self.text = normalize(raw)
         self.now = now
         self._taken: list[tuple[int, int]] = []
+
+    def said_from(self, start: int) -> str:
+        """The words from `start` (in the normalised text) to the end, as they were said: "two dozen,
+        chocolate chip" where the normalised text reads "2 dozen chocolate chip". The two texts'
+        words are aligned; a word normalising changed maps to the words it came from."""
+        normal = self.text.lower().split()
+        raw = self.raw.split()
+        at = len(self.text[:start].split())
+        if at >= len(normal):
+            return ""
+        bare = [re.sub(r"[^\w'@.:/%$+-]|(?<!\w)[.'/:]|[.'/:@-](?!\w)", "", w).lower() for w in raw]
+        for tag, i1, i2, j1, _ in SequenceMatcher(None, normal, bare, autojunk=False).get_opcodes():
+            if i1 <= at < i2 or (i1 == at == i2):
+                first = j1 + (at - i1 if tag == "equal" else 0)
+                return " ".join(raw[first:]).strip(" .!?")
+        return " ".join(normal[at:])
 
     def free(self, start: int, end: int) -> bool:
         """Whether no used word lies between `start` and `end`."""
