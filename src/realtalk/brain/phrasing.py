@@ -250,9 +250,23 @@ _NO_OBJECT = frozenset(
 )
 
 
+# "at like 10", "around, like, six": a hedging "like" after a preposition says nothing.
+_HEDGING_LIKE = re.compile(
+    r"\b(at|around|about|by|till|until|before|after|for)\s*,?\s+like\s*,?\s+(?=\w)", re.I
+)
+# "Change 'chase payment' to 'final reminder'": both names quoted, the old and the new.
+_QUOTED_RENAME = re.compile(
+    r"^\W*(?:(?:can|could|would|will)\s+you\s+|please\s+)*(?:change|rename|retitle|edit|switch)\s+"
+    r"(?:the\s+task\s+|the\s+one\s+)?(?:['\"‘“])(?P<old>[^'\"’”]+)['\"’”]\s+(?:to|into|as)\s+"
+    r"['\"‘“](?P<new>[^'\"’”]+)['\"’”]\W*$",
+    re.I,
+)
+
+
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
+    text = _HEDGING_LIKE.sub(r"\1 ", text)
     text = _SHORT.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     text = _SPLIT_PHRASAL.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2).strip()}", text)
     return " ".join(text.split()).strip(" ,")
@@ -261,6 +275,9 @@ def tidy(text: str) -> str:
 def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
+    quoted = _QUOTED_RENAME.match(text)
+    if quoted is not None:  # "as" parts the two names where "to" may be inside the new one
+        return f"rename {quoted.group('old')} as {quoted.group('new')}"
     text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
     text = _HEDGE.sub("", text).strip(" ,") or text
     tagged = _TAGGED.match(text)
