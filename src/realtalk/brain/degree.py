@@ -172,6 +172,8 @@ def _degree(
             if softened:
                 return _step(size - 1 if stands is None else stands, -1 if high else 1, size), first, last, 0
             return (0 if high else size - 1), first, last, 0
+    if stands is None and at > 0 and words[at - 1][0] in ("a", "an"):
+        return size - 1, at - 1, last, 0  # "make it a priority": one that counts, the top
     after = [w for w, _, _ in words[last + 1 : last + 1 + _REACH]]
     way = next((w for w in after if w not in _BETWEEN), None)
     if way is not None and (way in _DOWN or way in _UP) and stands is None:  # "the priority down"
