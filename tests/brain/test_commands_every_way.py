@@ -176,3 +176,61 @@ TASK_WITH_NOTES = [
         notes={"type": "string", "description": "a note to keep with it"},
     )
 ]
+
+
+def test_a_rename_with_both_names_quoted_keeps_each_whole() -> None:
+    rename = tool(
+        "rename_ticket",
+        "Rename a ticket: change its summary to new words.",
+        ["ticket", "new_summary"],
+        ticket=WHICH,
+        new_summary={"type": "string", "description": "its new summary"},
+    )
+    name, values = called(
+        reply(
+            "Change 'check the fire alarm' to 'test the alarm next to the stairs'.",
+            tools=[*TICKETS, rename],
+            known=HELD,
+        )
+    )
+    assert name == "rename_ticket"
+    assert values == {"ticket": "check the fire alarm", "new_summary": "test the alarm next to the stairs"}
+
+
+def test_a_hedging_like_before_a_time_is_dropped() -> None:
+    name, values = called(reply("create a ticket to reset the router tonight at like 9", tools=TICKETS))
+    assert name == "create_ticket" and values == {"summary": "reset the router", "due": "2026-11-22T21:00:00"}
+
+
+def test_making_a_thing_a_priority_puts_it_at_the_top() -> None:
+    ranked = tool(
+        "rank_ticket",
+        "Set a ticket's priority.",
+        ["ticket", "priority"],
+        ticket=WHICH,
+        priority={"type": "string", "enum": ["low", "medium", "high"]},
+    )
+    tools = [*TICKETS, ranked]
+    name, values = called(
+        reply("The heat pump needs looking at, make it a priority.", tools=tools, known=HELD)
+    )
+    assert name == "rank_ticket" and values["priority"] == "high"
+    assert called(reply("the fire alarm is not a priority", tools=tools, known=HELD))[1]["priority"] == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [("The heat pump service is going to have to wait till Tuesday.", "2026-11-24"),
+     ("The plumber's off sick, so the fire alarm check will have to wait until Friday", "2026-11-27")],
+)  # fmt: skip
+def test_a_thing_that_has_to_wait_is_moved(text: str, due: str) -> None:
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == due and values["ticket"] in HELD
+
+
+def test_a_thing_that_has_to_be_later_asks_when() -> None:
+    events = reply(
+        "Something came up, so the heat pump service will have to be later", tools=TICKETS, known=HELD
+    )
+    assert not any(isinstance(e, ToolCall) for e in events)
+    assert "When should it be?" in "".join(getattr(e, "text", "") for e in events)

@@ -53,6 +53,15 @@ _BE_SHIFTED = re.compile(
     r"|three|four|five|six|\d+)\s+(?:minute|hour|day|week)s?)\s+(?P<way>earlier|later|sooner)\W*$",
     re.I,
 )
+# "The fish supplier call's going to have to wait till tomorrow", "so the call about the fete will have
+# to be later": a move said as what must happen to the thing (after a reason, when one is given).
+_MUST_WAIT = re.compile(
+    r"^(?:.*?(?:[,;]\s*(?:so\s+|but\s+|and\s+)?|\b(?:so|but)\s+))?(?P<thing>[^,;]{1,80}?)"
+    r"(?:'s|'ll|\s+is|\s+will)?\s+(?:(?:going\s+to|gonna)\s+)?(?:have\s+to|has\s+to|need\s+to|must)\s+"
+    r"(?:wait|be\s+(?P<way>later|earlier|sooner|put\s+off|pushed\s+back|moved))"
+    r"(?P<rest>\s+(?:till|until|to|for|by)\b.*?)?\W*$",
+    re.I,
+)
 _SENTENCES = re.compile(r"[^.!?]+[.!?]*")
 _PRONOUN = re.compile(r"^\W*(?:it|that|this|that\s+one|this\s+one|them)\W*$", re.I)
 
@@ -92,6 +101,11 @@ def _said(text: str) -> Move | None:
         if way and (particle != "up" or found.group("verb").lower() in ("move", "bring", "pull")):
             return Move(_PRONOUN.sub("", thing).strip(), way, rest)
         return None
+    found = _MUST_WAIT.match(text)
+    if found is not None:
+        way = -1 if (found.group("way") or "").lower() in _EARLIER else 1
+        rest = re.sub(r"^\s*(?:till|until)\b", "to", found.group("rest") or "", flags=re.I)
+        return Move(_PRONOUN.sub("", found.group("thing")).strip(), way, rest.strip())
     found = _DELAY.match(text)
     if found is not None:
         way = -1 if found.group("verb").lower() in _BEFORE else 1  # "prepone": the opposite of postpone
