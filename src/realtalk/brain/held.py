@@ -75,8 +75,9 @@ def several_held(value: str, known: Sequence[str]) -> list[str] | None:
     return parts if 2 <= len(parts) <= MAX_OPTIONS and len(names) == len(parts) else None
 
 
-_PREDICATES = lexicon.words("needs wants ought gotta")
-"""Words after a held name that say something of it ("Sam's PR needs doing by Wednesday")."""
+_PREDICATES = lexicon.words("needs wants ought gotta under")
+"""Words after a held name that say something of it ("Sam's PR needs doing by Wednesday", "put the
+sweep under house")."""
 _MAX_NAME_WORDS = 16
 """The most words searched for a held name inside a longer value (runs of them grow as its square)."""
 _ARTICLES = frozenset({"the", "my", "a", "an", "our", "this", "that"})

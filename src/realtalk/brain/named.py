@@ -24,9 +24,9 @@ def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found
         names += ["tag", "label"]
     if not names:
         return None
-    filed = next(utterance.matches(_FILED_UNDER), None) if param.words & _LABELS else None
-    if filed is not None and filed["value"].lower() not in lexicon.STOPWORDS:
-        return Found(filed["value"], (filed.span(),))
+    filed = _filed_under(utterance) if param.words & _LABELS else None
+    if filed is not None:
+        return filed
     forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
     marker = re.compile(rf"\b(?:{forms})\b", re.I)
     found = None
@@ -91,6 +91,27 @@ _FILED_UNDER = re.compile(
     r"|(?:it\s+)?goes\s+)under\s+(?:the\s+)?(?P<value>[a-z][\w-]*)(?:\s+(?:tag|label|heading|category|section))?\b",
     re.I,
 )
+# "Would you put the chimney sweep under 'house'?", "the tyres both go under car": a bare label that
+# ends the request, after a verb of putting (not "put the bucket under the sink": a place has "the").
+_UNDER_AT_END = re.compile(r"\bunder\s+(?P<value>[a-z][\w-]*)(?=(?:\s+please)?\s*$)", re.I)
+_PUTTING = re.compile(r"\b(?:put|stick|pop|file|filed|list|go|goes|belongs?)\b", re.I)
+
+
+def _filed_under(utterance: Utterance) -> Found | None:
+    """A label said by where the thing is filed: the label, and the words that say so."""
+    filed = next(utterance.matches(_FILED_UNDER), None)
+    if filed is not None and filed["value"].lower() not in lexicon.STOPWORDS:
+        return Found(filed["value"], (filed.span(),))
+    under = next(utterance.matches(_UNDER_AT_END), None)
+    if (
+        under is not None
+        and under["value"].lower() not in lexicon.STOPWORDS
+        and _PUTTING.search(utterance.text, 0, under.start())
+    ):
+        return Found(under["value"], (under.span(),))
+    return None
+
+
 _TARGET_PREPOSITIONS = frozenset({"to", "on", "onto", "for"})
 _OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an)\s+([a-z]+)\s+$", re.I)
