@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import dialogue, entities, held, intent, lexicon, phrasing, replies, routing, validation
+from . import dialogue, entities, extract, held, intent, lexicon, phrasing, replies, routing, validation
 from .arguments import Filled
 from .base import BrainEvent, ToolCall, ToolSpec
 
@@ -87,6 +87,8 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
     """ "Add two things: buy stamps, and post the parcel": a counted list of new things after a
     creating verb is one new thing each, made one after the other."""
     found = _COUNTED.match(text) or _SHARED_TAIL.match(text)
+    if found is None and not intent.is_question(text):
+        return _each_dated(turn, text)
     if found is None or intent.is_question(text):
         return None
     wanted = _COUNTS.get(found.group("count").lower().split()[0])
@@ -106,6 +108,33 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
         if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
             return None
         if validation.call_problem(choice[0].parameters, choice[1].arguments):
+            return None
+        calls.append(replies.call(choice[0], choice[1].arguments))
+    return calls
+
+
+_DATED_ITEM = re.compile(r"\b(?:on|by|for|at|before|until|till|this|next|tomorrow|today|tonight)\b", re.I)
+
+
+def _each_dated(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Add swimming kit for Josh on Tuesday and Ellie's costume for the nativity by Friday": new
+    things joined by "and" after a creating verb, each with its own day, are one new thing each."""
+    verb, _, said = text.strip().partition(" ")
+    parts = [p for p in re.split(r"\s*,?\s+and\s+", said.strip(" .!")) if p]
+    if not 2 <= len(parts) <= _MAX_CLAUSES:
+        return None
+    calls: list[BrainEvent] = []
+    for part in parts:
+        day = _DATED_ITEM.search(part)
+        if day is None or extract.when(extract.Utterance(part[day.start() :], turn.now), "datetime") is None:
+            return None
+        choice = turn.route(f"{verb} {part}")
+        if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
+            return None
+        said_verb = routing.starts_with_a_verb_of([choice[0]], text) or bool(
+            lexicon.concepts(lexicon.stem(verb.lower())) & lexicon.concepts(lexicon.stem("add"))
+        )
+        if not said_verb or validation.call_problem(choice[0].parameters, choice[1].arguments):
             return None
         calls.append(replies.call(choice[0], choice[1].arguments))
     return calls
