@@ -230,7 +230,10 @@ _ADD_TO_LIST = re.compile(
 # "I'd like a reminder to back up my laptop", "put in a reminder for the vet": the new thing is what follows.
 _A_REMINDER = re.compile(
     r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
-    r"(?:a|an|another)\s+(?:new\s+)?(?:reminder|task|to-?do|item)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+",
+    r"(?:a|an|another)\s+(?:new\s+)?(?:reminder|task|to-?do|item)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
+    # "pop a note in for me to take the books back": a note put in for the speaker is a reminder
+    r"|\b(?:put|pop|stick|leave|make|write|jot)\s+(?:in\s+|down\s+)?(?:a|an)\s+(?:quick\s+|little\s+)?(?:note|reminder)"
+    r"(?:\s+in\s+for\s+me|\s+in|\s+for\s+me)\s+to\s+(?=[a-z])",
     re.I,
 )
 
