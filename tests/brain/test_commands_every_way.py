@@ -234,3 +234,37 @@ def test_a_thing_that_has_to_be_later_asks_when() -> None:
     )
     assert not any(isinstance(e, ToolCall) for e in events)
     assert "When should it be?" in "".join(getattr(e, "text", "") for e in events)
+
+
+def test_a_held_thing_put_under_a_bare_label_is_labelled() -> None:
+    tools = [*TICKETS, LABEL_TICKET]
+    name, values = called(
+        reply("Would you put the heat pump under 'outdoor', please?", tools=tools, known=HELD)
+    )
+    assert name == "label_ticket" and values == {"labels": ["outdoor"], "ticket": "Service the heat pump"}
+    name, values = called(reply("create a ticket to put the bucket under the sink", tools=TICKETS))
+    assert name == "create_ticket" and "labels" not in values  # a place, not a label
+
+
+def test_new_things_joined_by_and_each_with_its_own_day_are_each_new() -> None:
+    calls = _calls("Add fix the gate for Josh on Tuesday and mend the fence for the party by Friday.")
+    assert calls == [
+        ("create_ticket", {"summary": "fix the gate for Josh", "due": "2026-11-24"}),
+        ("create_ticket", {"summary": "mend the fence for the party", "due": "2026-11-27"}),
+    ]
+
+
+def test_a_note_popped_in_for_the_speaker_is_a_new_thing() -> None:
+    name, values = called(
+        reply("Could you pop a note in for me to fix the gate on Thursday morning, about ten?", tools=TICKETS)
+    )
+    assert name == "create_ticket" and values == {"summary": "fix the gate", "due": "2026-11-26T10:00:00"}
+
+
+DONE = tool("complete_ticket", "Mark a ticket as done (complete, finished).", ["ticket"], ticket=WHICH)
+
+
+@pytest.mark.parametrize("text", ["Finally serviced the heat pump!", "heat pump's been serviced gg"])
+def test_a_report_of_done_without_its_subject_closes_the_thing(text: str) -> None:
+    name, values = called(reply(text, tools=[*TICKETS, DONE], known=HELD))
+    assert name == "complete_ticket" and "heat pump" in str(values["ticket"])

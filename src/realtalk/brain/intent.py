@@ -79,7 +79,9 @@ _DONE_REPORT = re.compile(
     # irregular past participles: "I've rung the plumber", "we've mown the lawn"
     r"|rung|rang|written|taken|given|thrown|hung|dug|chosen|spoken|shown|sewn|mown|ridden|driven|eaten"
     r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b"
-    r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:\w+[^e\W]ed|paid|done|finished|sorted"
+    # "Finally sent Harriet the drafts!": a diary's report, its subject dropped, after "finally" or "just"
+    r"|^\W*(?:finally|just|already)\s+(?:\w+[^e\W]ed|paid|did|sent|bought|rang|took|wrote|gave|went|made|sold|fed)\b"
+    r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:[\w-]+[^e\W]ed|paid|done|finished|sorted"
     r"|taken\s+care\s+of|sent|bought|made)\b"
     # "that's the council tax paid": the thing, then what became of it
     r"|^\W*(?:that's|that\s+is|there's)\s+(?:the|my|our)\s+[\w' ]{1,40}?\s+"
