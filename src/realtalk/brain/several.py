@@ -22,7 +22,7 @@ _PRONOUN_CLAUSE = re.compile(
 _MAX_CLAUSES = 3
 _COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
 _COUNTED = re.compile(
-    r"^\W*(?:.*?\b)?(?P<verb>[a-z]+)\s+(?:these\s+|the\s+following\s+)?(?P<count>two|three|four|[234]|a\s+couple\s+of|a\s+few)"
+    r"^\W*(?:(?:.*?\b)?(?P<verb>[a-z]+)\s+)?(?:these\s+|the\s+following\s+)?(?P<count>two|three|four|[234]|a\s+couple\s+of|a\s+few)"
     r"\s+(?:more\s+|new\s+)?(?:things|tasks|items|reminders|to-?dos|jobs|bits)\s*(?:for\s+me\s*)?[:,-]?\s+(?P<items>.+)$",
     re.I,
 )
@@ -104,7 +104,8 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
         return None
     calls: list[BrainEvent] = []
     for item in items:
-        choice = turn.route(f"{found.group('verb')} {item} {together}".strip())
+        # "Two things: ..." said with no verb asks to add them
+        choice = turn.route(f"{found.group('verb') or 'add'} {item} {together}".strip())
         if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):
             return None
         if validation.call_problem(choice[0].parameters, choice[1].arguments):
