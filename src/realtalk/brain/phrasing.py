@@ -42,7 +42,7 @@ _FRAME = re.compile(
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
-    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+you\s+(?:could|can|would)"
+    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
     r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can))"
     rf"\s+{lexicon.run_of(r'maybe|please|just|possibly|perhaps|kindly')}",
@@ -60,7 +60,7 @@ _EMBEDDED = re.compile(
     r"^\W*(?:(?:just|so|oh|hey|and|also|ok(?:ay)?|sorry)\W+)*"
     rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
     rf"|(?:{_NOT_KNOWING}|(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:tell\s+me|check|see|find\s+out"
-    r"|let\s+me\s+know))\s+(?:if|whether)\s+(?!(?:you|u)\s+(?:could|can|would|will|might)\b|to\b))",
+    r"|let\s+me\s+know))\s+(?:if|whether)\s+(?!(?:you|u|we)\s+(?:could|can|would|will|might)\b|to\b))",
     re.I,
 )
 _TAGGED = re.compile(r"^(?P<statement>.*\w)\s*,\s*(?:right|yeah|yes|no|innit|eh|correct|true)\W*$", re.I)
