@@ -268,3 +268,35 @@ DONE = tool("complete_ticket", "Mark a ticket as done (complete, finished).", ["
 def test_a_report_of_done_without_its_subject_closes_the_thing(text: str) -> None:
     name, values = called(reply(text, tools=[*TICKETS, DONE], known=HELD))
     assert name == "complete_ticket" and "heat pump" in str(values["ticket"])
+
+
+def test_a_counted_list_said_without_a_verb_adds_each() -> None:
+    calls = _calls("Two things: create a ticket to fix the gate on Saturday, and mend the fence.")
+    assert [name for name, _ in calls] == ["create_ticket", "create_ticket"]
+    assert calls[0][1]["due"] == "2026-11-28" and calls[1][1] == {"summary": "mend the fence"}
+
+
+def test_a_polite_wondering_if_we_could_is_a_request_not_a_question() -> None:
+    name, values = called(
+        reply("I was wondering if we could move the heat pump service to Friday?", tools=TICKETS, known=HELD)
+    )
+    assert name == "reschedule_ticket" and values == {"ticket": "heat pump service", "due": "2026-11-27"}
+
+
+DELETE = tool(
+    "delete_ticket",
+    "Delete (remove) a ticket; asks the user to confirm first.",
+    ["ticket"],
+    ticket=WHICH,
+    confirm={"type": "boolean", "description": "true once the user has said yes"},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool_name"),
+    [("The fire alarm got replaced, so please delete that one.", "delete_ticket"),
+     ("The fire alarm, I check it already yesterday. Close it please.", "complete_ticket")],
+)  # fmt: skip
+def test_that_one_is_the_thing_the_same_utterance_named(text: str, tool_name: str) -> None:
+    name, values = called(reply(text, tools=[*TICKETS, DELETE, DONE], known=HELD))
+    assert name == tool_name and "fire alarm" in str(values["ticket"]).lower()

@@ -488,7 +488,13 @@ class Turn:
             filled = held.held_part(filled, name, self.request.known)
         said = filled.arguments.get(name) if name is not None else None
         pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
-        if referent is None and pronoun and name is not None and not intent.creates(tool):
+        pointed = pronoun or (said is None and dialogue.refers_back(text))
+        named = held.named_in(self._said(), self.request.known) if pointed and referent is None else None
+        if named is not None and name is not None and not intent.creates(tool):
+            # "The shower chair arrived, so please delete that one": "that one" is the thing named before
+            missing = [p for p in filled.missing if p.name != name]
+            filled = Filled({**filled.arguments, name: named}, missing, filled.invalid)
+        elif referent is None and pronoun and name is not None and not intent.creates(tool):
             # "mark it done" with nothing to refer to: which one is asked for
             values = {k: v for k, v in filled.arguments.items() if k != name}
             missing = [p for p in parameters.params_of(tool) if p.required and p.name not in values]
@@ -510,6 +516,11 @@ class Turn:
         if dropped:  # "lower the priority of the yoga class": where it stands now is read first
             return lookup.look_up(self, tool, settled.arguments.get(name or "")) or (tool, settled)
         return tool, settled
+
+    def _said(self) -> str:
+        """The user's last message as said (the request inside it may be only part of it)."""
+        last = self.messages[-1] if self.messages else None
+        return last.content if last is not None and last.role == "user" else ""
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

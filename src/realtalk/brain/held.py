@@ -108,6 +108,16 @@ def held_part(filled: Filled, name: str | None, known: Sequence[str]) -> Filled:
     )
 
 
+def named_in(text: str, known: Sequence[str]) -> str | None:
+    """The one held thing the words name surely among others ("The shower chair arrived, so ..."), or
+    None: what "it" or "that one" stands for when the same utterance named it."""
+    value = held_part(Filled({"thing": text}), "thing", known).arguments["thing"]
+    match = entities.closest(value, known) if value != text else None
+    if match is None or not match.sure or entities.tied(value, known):
+        return None
+    return match.name
+
+
 def reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, Filled] | None:
     """The one tool that reads a thing by its name alone, to be given the thing referred to."""
     readers = [

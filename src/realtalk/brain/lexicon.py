@@ -51,7 +51,7 @@ update change modify edit move reschedule adjust push postpone delay bump shift
 tag label
 priority prioritise prioritize deprioritise deprioritize urgency downgrade upgrade
 urgent urgently rush hurry asap pressing
-complete done finish tick mark
+complete done finish tick mark close
 book reserve reservation booking appointment table
 time clock hour
 unlock open lock door code entry
