@@ -44,7 +44,8 @@ _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
     r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
-    r"|do\s+you\s+think\s+you\s+(?:could|can))"
+    r"|do\s+you\s+think\s+you\s+(?:could|can)"
+    r"|(?:would|could)\s+you\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough|a\s+dear)\s+(?:as\s+)?(?:and\s+)?to)"
     rf"\s+{lexicon.run_of(r'maybe|please|just|possibly|perhaps|kindly')}",
     re.I,
 )
