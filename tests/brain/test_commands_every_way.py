@@ -300,3 +300,35 @@ DELETE = tool(
 def test_that_one_is_the_thing_the_same_utterance_named(text: str, tool_name: str) -> None:
     name, values = called(reply(text, tools=[*TICKETS, DELETE, DONE], known=HELD))
     assert name == tool_name and "fire alarm" in str(values["ticket"]).lower()
+
+
+def test_would_you_be_so_kind_as_to_asks_for_it() -> None:
+    safe = tool(
+        "open_safe",
+        "Try a PIN on the hotel safe.",
+        ["pin"],
+        pin={"type": "string", "description": "the 4-digit PIN"},
+    )
+    assert called(reply("Would you be so kind as to try nine, one, one, four for me?", tools=[safe])) == (
+        "open_safe",
+        {"pin": "9114"},
+    )
+
+
+def test_new_words_quoted_then_what_they_replace() -> None:
+    rename = tool(
+        "rename_ticket",
+        "Rename a ticket: change its summary to new words.",
+        ["summary", "new_summary"],
+        summary=WHICH,
+        new_summary={"type": "string", "description": "its new summary"},
+    )
+    name, values = called(
+        reply(
+            "The alarm one should say 'Test the smoke alarm', not check.",
+            tools=[*TICKETS, rename],
+            known=HELD,
+        )
+    )
+    assert name == "rename_ticket"
+    assert values == {"summary": "Check the fire alarm", "new_summary": "Test the smoke alarm"}

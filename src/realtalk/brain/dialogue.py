@@ -304,9 +304,14 @@ def shift(text: str) -> timedelta | None:
 
 
 # "Change the parcel one so it says collect it from the depot", "edit X to read Y": X gets new words.
+# The new words, quoted or not, then what they replace ("'Ring Gwen about the supper', not the fete").
+_WORDS_INSTEAD = (
+    r"(?P<quote>['\"‘“])?(?P<words>\w.*?)(?(quote)['\"’”])"
+    r"(?:,?\s+(?:instead|not\s+[^,;.]{1,40}|rather\s+than\s+[^,;.]{1,40}))?\W*$"
+)
 _REWORDED = re.compile(
     r"^\W*(?:(?:could|can|would|will)\s+you\s+)?(?:please\s+)?(?:change|edit|update|reword|alter|fix)\s+(?P<thing>.+?)\s+(?:so\s+(?:that\s+)?it\s+"
-    r"(?:says|reads)|to\s+(?:say|read))\s+(?P<words>\w.*?)(?:,?\s+instead)?\W*$",
+    r"(?:says|reads)|to\s+(?:say|read))\s+" + _WORDS_INSTEAD,
     re.I,
 )
 
@@ -314,7 +319,7 @@ _REWORDED = re.compile(
 # "The boots one should really say return the boots", "X ought to read Y": the words X should have.
 _SHOULD_SAY = re.compile(
     r"^\W*(?P<thing>[^,;]{1,80}?)\s+(?:should|ought\s+to|needs\s+to)\s+(?:really\s+|actually\s+|just\s+)?(?:say|read"
-    r"|be\s+called|be\s+named)\s+(?P<words>\w.*?)(?:,?\s+instead)?\W*$",
+    r"|be\s+called|be\s+named)\s+" + _WORDS_INSTEAD,
     re.I,
 )
 
