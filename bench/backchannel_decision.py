@@ -428,7 +428,7 @@ def main() -> None:
                 resumed, cancelled = results[setting]
                 print(f"| {setting} | {100 * resumed:.1f} % | {100 * cancelled:.1f} % |")
             print(f"chosen on {', '.join(TUNED)}: {choose(results)}")
-        with timed(input_audio, "vowel_lift_db") as costs:
+        with timed(input_audio, "vowel_lift_db") as costs, timed(backchannel, "is_feedback") as decisions:
             replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
     finally:
         engines.save()
@@ -446,9 +446,10 @@ def main() -> None:
                         "nsp": heard and heard.no_speech_prob, "ms": ms, "vowel": vowel, "verdict": verdict,
                     }  # fmt: skip
                     out.write(json.dumps(row) + "\n")
-    if costs:
-        p50, p95 = np.percentile(costs, [50, 95])
-        print(f"vowel measure on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(costs)} decisions)")
+    for name, spent in (("vowel measure", costs), ("decision on the words", decisions)):
+        if spent:
+            p50, p95 = np.percentile(spent, [50, 95])
+            print(f"{name} on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(spent)} decisions)")
     kinds = Counter((r.clip.split, r.clip.kind) for r in replays)
     print(f"{len(replays)} clips: " + ", ".join(f"{s} {k} {n}" for (s, k), n in sorted(kinds.items())))
     print("\n".join(table(replays, splits)))
