@@ -90,11 +90,12 @@ def test_a_word_that_sounds_like_a_hum_is_judged_as_one(heard: str) -> None:
 
 def test_a_phrase_over_shut_lips_is_a_hum_made_words() -> None:
     shut, opened = SHUT_PHRASE_DB - 1, SHUT_PHRASE_DB + 1
-    assert is_feedback(Transcription("In a king."), 600, shut)
-    assert is_feedback(Transcription("Am I kidding?"), 600, shut)
-    assert not is_feedback(Transcription("In a king."), 600, opened), "words said aloud open the mouth"
-    assert not is_feedback(Transcription("In a king."), 600, None), "not measured: the words decide"
-    assert not is_feedback(Transcription("Wait, no."), 600, shut - 10), "a short phrase is words"
+    assert is_feedback(Transcription("In a king."), LONG_HUM_MS, shut)
+    assert is_feedback(Transcription("Am I kidding?"), LONG_HUM_MS, shut)
+    assert not is_feedback(Transcription("In a king."), LONG_HUM_MS, opened), "words open the mouth"
+    assert not is_feedback(Transcription("In a king."), LONG_HUM_MS, None), "not measured: the words decide"
+    assert not is_feedback(Transcription("Wait, no."), LONG_HUM_MS, shut - 10), "a short phrase is words"
+    assert not is_feedback(Transcription("Have missed it."), LONG_HUM_MS - 200, shut), "said quickly"
     assert not is_feedback(Transcription("In a king."), MAX_BACKCHANNEL_MS + 1, shut)
 
 

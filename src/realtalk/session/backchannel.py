@@ -81,10 +81,12 @@ feedback word, or to a hum, to count as one: "Yay." and "Yipp." for "yeah" and "
 0.80-0.82 (swept 0.8-0.9)."""
 SHUT_PHRASE_WORDS = 3
 SHUT_PHRASE_DB = -6.0
-"""A phrase of `SHUT_PHRASE_WORDS` or more words over speech whose vowel band stayed this far under
-its nasal one is a hum Whisper made words of ("In a king.", "Am I kidding?": -6.4 to -17.7 dB):
-words said aloud open the mouth somewhere (the closest, a recorded "ten of clubs", -5.8 dB; the
-margin is thin, and most of tiny.en's phrases for hums measure -4 to 3.5 dB, out of its reach)."""
+"""A phrase of `SHUT_PHRASE_WORDS` or more words over speech of at least `LONG_HUM_MS` whose vowel
+band stayed this far under its nasal one is a hum Whisper made words of ("In a tune.", "Am I
+kidding?": -6.4 to -17.7 dB, 640-768 ms): words said aloud open the mouth somewhere (the closest, a
+recorded "ten of clubs", -5.8 dB; the margin is thin, and most of tiny.en's phrases for hums
+measure -4 to 3.5 dB, out of its reach). Three words in less time are said quickly, not hummed: a
+recorded first word heard as "Have missed it." (384 ms, -7.5 dB) was cancelled only so."""
 
 
 LISTENING_CUE = "Mm-hm."
@@ -143,7 +145,8 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
         return vowel_db <= OPEN_VOWEL_DB or speech_ms >= LONG_HUM_MS
     if is_backchannel(heard.text) or (len(units) == 1 and sounds_like(units[0], _FEEDBACK_SOUNDS)):
         return True
-    return vowel_db is not None and len(units) >= SHUT_PHRASE_WORDS and vowel_db <= SHUT_PHRASE_DB
+    phrase = len(units) >= SHUT_PHRASE_WORDS and speech_ms >= LONG_HUM_MS
+    return phrase and vowel_db is not None and vowel_db <= SHUT_PHRASE_DB
 
 
 class Backchannels:
