@@ -216,7 +216,7 @@ def _aimed(turn: Turn, clause: str, thing: str) -> tuple[ToolSpec, Filled] | Non
     tool, filled = choice
     name = held.target(tool, None)
     said = filled.arguments.get(name) if name is not None else None
-    if name is None or (isinstance(said, str) and entities.held(said, turn.request.known)):
+    if name is None or (isinstance(said, str) and said != thing and entities.held(said, turn.request.known)):
         return None
     body = next((p for p in filled.missing if p.kind == "text"), None)
     values = {**filled.arguments, name: thing}
