@@ -332,3 +332,11 @@ def test_new_words_quoted_then_what_they_replace() -> None:
     )
     assert name == "rename_ticket"
     assert values == {"summary": "Check the fire alarm", "new_summary": "Test the smoke alarm"}
+
+
+def test_a_clause_about_it_after_a_named_change_changes_the_same_thing() -> None:
+    calls = _calls("Move the fire alarm check to Saturday at eight and bump it up to high urgency.")
+    assert calls == [
+        ("reschedule_ticket", {"ticket": "fire alarm check", "due": "2026-11-28T08:00:00"}),
+        ("set_ticket_urgency", {"urgency": "high", "ticket": "Check the fire alarm"}),
+    ]
