@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -441,37 +441,18 @@ def timing_as(eagerness: str, timing: turn_detection.SemanticTiming) -> Iterator
 
 
 def candidates() -> Iterator[turn_detection.SemanticTiming]:
-    """The fused decision's parameters swept by `--roc`. The fifth round sweeps Whisper's own
-    scores of the pause's transcript (how sure it was of the words, `sure_words`, and how likely
-    it would have ended the sentence there, `full_stop`) over the fourth round's front around
-    `auto` (Smart Turn, fade, no-speech), and the full stop asked only below a Smart Turn
-    probability (`sure_turn`); the sixth adds longer waits (`settle_ms` 2 and 2.4 s) on that
-    front. (The fourth round's whole grid, 171 settings, took 8.6 min.)"""
+    """The fused decision's parameters swept by `--roc`. The eighth round adds to the sixth round's
+    `auto` a second way to end at once, Whisper sure of a full stop after words that read finished
+    whatever Smart Turn and the no-speech probability say (`doubted_full_stop`), with or without a
+    fade (`doubted_falling_db`). (The earlier rounds' grids and fronts are in
+    docs/benchmarks.md; the fourth round's whole grid, 171 settings, took 8.6 min on 169 turns.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
-    for confident, falling, clear in (
-        (0.5, -18.0, 0.1),
-        (0.5, -15.0, 0.1),
-        (0.5, -12.0, 0.1),
-        (0.0, -15.0, 0.1),
-        (0.0, -12.0, 0.1),
-        (0.5, -15.0, None),
-    ):
-        for full_stop in (None, 0.5, 0.6, 0.7, 0.8, 0.9):
-            for sure in (None, -0.6):
-                yield turn_detection.SemanticTiming(confident, falling, 1600, 2000, clear, sure, full_stop)
-    # The full stop asked only where Smart Turn is unsure: it is low on finished lists and numbers.
-    for full_stop in (0.6, 0.7, 0.8):
-        for sure_turn in (0.9, 0.95):
-            yield turn_detection.SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, None, full_stop, sure_turn)
-    # Sixth round: longer waits for the pauses that do not end at once (the fifth round's cuts were
-    # mostly 1.5 s pauses outlasting the 1.6 s wait), on the front around `auto`. (`low` with a 2 s
-    # wait cuts none of dev's turns but answers every one after 2.1 s; as `low` anchors `choose`,
-    # it would leave `auto` no quick end at all, so `low` is kept as it was.)
-    for settle in (2000, 2400):
-        yield turn_detection.SemanticTiming(0.5, -18.0, settle, settle, 0.1)
-        yield turn_detection.SemanticTiming(0.5, -18.0, settle, settle, 0.1, None, 0.6, 0.9)
-        yield turn_detection.SemanticTiming(0.5, -15.0, settle, settle, 0.1, None, 0.6, 0.9)
+    auto = turn_detection.SEMANTIC_TIMING["auto"]
+    yield auto
+    for falling in (None, -15.0, -18.0):
+        for doubted in (0.85, 0.88, 0.9, 0.92, 0.95):
+            yield replace(auto, doubted_full_stop=doubted, doubted_falling_db=falling)
 
 
 def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:
@@ -486,9 +467,9 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
     )
     print(
         "| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait | no speech ≤ "
-        "| log-prob ≥ | full stop ≥ | unless Smart Turn ≥ |"
+        "| log-prob ≥ | full stop ≥ | unless Smart Turn ≥ | or full stop ≥ | with fade |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     best = float("inf")
     for share, p50, p95, t in points:
         front = p50 < best
@@ -496,7 +477,7 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         mark = "*" if front else " "
         setting = (
             f"{t.confident} | {t.falling_db} | {t.settle_ms} ms | {t.clear_speech} | {t.sure_words} | "
-            f"{t.full_stop} | {t.sure_turn}"
+            f"{t.full_stop} | {t.sure_turn} | {t.doubted_full_stop} | {t.doubted_falling_db}"
         )
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
     for eagerness, timing in choose(points).items():
