@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..brain.sounds import _Sound  # the brain's sounds-alike comparison, reused as it is
+from ..brain.sounds import Sound
 from ..engines.base import Transcription
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
 from .hearing import MAX_CHARS
@@ -116,14 +116,14 @@ def is_backchannel(transcript: str) -> bool:
     return len(words) <= 3 and all(w in BACKCHANNEL_WORDS or _HUM.fullmatch(w) for w in units)
 
 
-_FEEDBACK_SOUNDS = tuple(_Sound.of(w) for w in sorted(BACKCHANNEL_WORDS) if not _CLOSED.fullmatch(w))
+_FEEDBACK_SOUNDS = tuple(Sound.of(w) for w in sorted(BACKCHANNEL_WORDS) if not _CLOSED.fullmatch(w))
 """Feedback words said with the mouth open: a word that sounds like a hum is judged as one, by its sound."""
-_HUM_SOUNDS = tuple(_Sound.of(w) for w in ("mm", "mm-hm", "hmm"))
+_HUM_SOUNDS = tuple(Sound.of(w) for w in ("mm", "mm-hm", "hmm"))
 
 
-def sounds_like(word: str, sounds: tuple[_Sound, ...]) -> bool:
+def sounds_like(word: str, sounds: tuple[Sound, ...]) -> bool:
     """Whether a heard word sounds like one of `sounds` (`FEEDBACK_ALIKE`)."""
-    heard = _Sound.of(word)
+    heard = Sound.of(word)
     return any(heard.likeness(s) >= FEEDBACK_ALIKE for s in sounds)
 
 
