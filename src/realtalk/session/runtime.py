@@ -16,12 +16,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from ..audio.convert import OutputEncoder
-from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
+from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, Message, TextDelta, ToolCall
 from ..engines.base import (
     Hypothesis,
     ImageTextReader,
@@ -56,7 +56,7 @@ from .effects import (
     Transcribe,
 )
 from .hearing import with_known
-from .hypotheses import choose, mood_disputed
+from .hypotheses import Judge, choose, mood_disputed
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -100,6 +100,15 @@ class AudioPlayer(Protocol):
     def resume(self) -> None:
         """Play on from where `pause` stopped."""
         ...
+
+
+@runtime_checkable
+class Understanding(Protocol):
+    """A brain that can tell, without acting, how well it understands a request's last message:
+    -1 (it could only say it can't help, or ask), 0, or 1 (it would act on it). The built-in brain
+    can (`brain/understanding.py`); a language model's reply is too slow to ask for each reading."""
+
+    def understands(self, request: BrainRequest) -> int: ...
 
 
 class StageObserver(Protocol):
@@ -364,10 +373,28 @@ class SessionRuntime:
             return replace(heard, text=choose((only,), job.expecting, known).text)
         heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
         readings = heard.alternatives or (Hypothesis(heard.text, 0.0),)
-        chosen = choose(readings, job.expecting, known)
+        chosen = choose(readings, job.expecting, known, self._judge(job.context, known))
         return replace(
             heard, text=chosen.text, log_prob=chosen.log_prob, disputed=mood_disputed(readings, chosen)
         )
+
+    def _judge(self, context: BrainRequest | None, known: list[str]) -> Judge | None:
+        """How well the brain understands a reading as the user's turn, when it can say without
+        acting (`Understanding`); a brain that fails to say counts it as unclear."""
+        brain = self._brain
+        if context is None or not isinstance(brain, Understanding):
+            return None
+        request = replace(context, known=tuple(known))
+
+        def judge(text: str) -> int:
+            try:
+                turn = Message("user", text)
+                return brain.understands(replace(request, messages=(*request.messages, turn)))
+            except Exception:  # the verdict only helps: the readings are still weighed by sound
+                log.exception("session %s: the brain's dry run failed", self.session.id)
+                return 0
+
+        return judge
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent

@@ -1,0 +1,65 @@
+"""What the built-in brain makes of a reading of the user's turn, told from its reply, not acted on.
+
+Speech recognition gives a few readings of one utterance that sound alike ("Anything overdue?"
+and "Add it being over do"); the session weighs, among those it cannot tell apart by sound, how
+well the brain understands each (`session/hypotheses.py`). The reply is worked out as for the
+turn itself (`Turn.reply` keeps no state and runs nothing: a call is only decided, never made),
+then read:
+
+- `UNDERSTOOD`: tool calls only, each fitting its schema, each naming a thing the tools hold
+  when it names one (a question the tools answer is a call that reads);
+- `NOT_UNDERSTOOD`: an apology ("Sorry, I can't help with that offline", "Sorry, that doesn't
+  sound like 4 digits"), a clarification ("Did you mean ...?", "Which one ...?", "Do you want me
+  to A or B?"), or a call naming a thing no held name fits;
+- `UNCLEAR` otherwise: a call that makes a new thing (any words make a title: "Add it being over
+  poop" is no sign of being understood), small talk, a question for a missing argument.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from . import entities, held, intent, validation
+from .base import BrainEvent, BrainRequest, TextDelta, ToolCall, ToolSpec
+
+UNDERSTOOD = 1
+UNCLEAR = 0
+NOT_UNDERSTOOD = -1
+
+_CLARIFIES = re.compile(
+    r"^\W*sorry\b|\bdid you (?:mean|say)\b|\bwhich one\b|\bdo you want me to\b"
+    r"|\bwhat would you like me to do with\b",
+    re.I,
+)
+"""The replies of `builtin.Turn` that say it did not understand, or asks which of several things
+was meant (a test keeps these in step with the brain's own wording)."""
+
+
+def verdict(request: BrainRequest, reply: Sequence[BrainEvent]) -> int:
+    """How well the brain understood the request's last message, by its `reply` (see the module)."""
+    calls = [e for e in reply if isinstance(e, ToolCall)]
+    if calls:
+        tools = {t.name: t for t in request.tools}
+        verdicts = [_call(c, tools.get(c.name), request.known) for c in calls]
+        return min(verdicts)
+    said = "".join(e.text for e in reply if isinstance(e, TextDelta))
+    return NOT_UNDERSTOOD if _CLARIFIES.search(said) else UNCLEAR
+
+
+def _call(call: ToolCall, tool: ToolSpec | None, known: Sequence[str]) -> int:
+    """A call's verdict: understood when it fits its schema and finds the held thing it names;
+    unclear when it makes a new thing (any words make a title)."""
+    try:
+        values = json.loads(call.arguments)
+    except json.JSONDecodeError:
+        return NOT_UNDERSTOOD
+    if tool is None or not isinstance(values, dict) or validation.call_problem(tool.parameters, values):
+        return NOT_UNDERSTOOD
+    if intent.creates(tool):
+        return UNCLEAR
+    named = values.get(held.target(tool, None) or "")
+    if known and isinstance(named, str) and entities.closest(named, known) is None:
+        return NOT_UNDERSTOOD
+    return UNDERSTOOD
