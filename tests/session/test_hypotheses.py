@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
+from typing import Any
 
 import numpy as np
 
-from realtalk.brain.base import ToolSpec
+from realtalk.brain.base import BrainEvent, BrainRequest, TextDelta, ToolSpec
+from realtalk.brain.builtin import BuiltinBrain
 from realtalk.engines.base import Hypothesis
 from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation
@@ -17,10 +20,12 @@ from realtalk.session.hypotheses import (
     UNDERSTOOD_WEIGHT,
     VOTE_WEIGHT,
     Fit,
+    Judge,
     best,
     choose,
     mood_disputed,
 )
+from realtalk.session.runtime import SessionRuntime
 from realtalk.session.session import RealtimeSession
 from tests.session.test_session_core import QuietVad
 
@@ -198,3 +203,44 @@ def test_a_turn_is_heard_with_the_request_a_reply_would_get_without_it() -> None
         ("assistant", "assistant said"),
     ]
     assert [t.name for t in job.context.tools] == ["archive_photo"]
+
+
+class Talking:
+    """A brain that only streams replies (a language model's): it cannot say without replying."""
+
+    name = "talking"
+
+    async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
+        yield TextDelta("Hello.")
+
+
+class Refusing:
+    """A brain that fails when asked what it makes of a reading."""
+
+    name = "refusing"
+
+    def understands(self, request: BrainRequest) -> int:
+        raise RuntimeError("no dry run today")
+
+
+async def _ignore(event: dict[str, Any]) -> None:
+    return None
+
+
+def test_the_runtime_asks_a_brain_that_can_say_and_no_other() -> None:
+    def judge_of(brain: object, context: BrainRequest | None) -> Judge | None:
+        session = RealtimeSession(model="realtalk", vad=QuietVad())
+        made = SessionRuntime(session, stt=None, tts=None, brain=brain, store=None, send=_ignore)  # type: ignore[arg-type]
+        return made._judge(context, ["Water the plants"])
+
+    title = {"properties": {"title": {"type": "string"}}, "required": ["title"]}
+    tools = [ToolSpec("complete_task", "Mark a task as done.", title)]
+    context = BrainRequest("", [], tools)
+    judge = judge_of(BuiltinBrain(), context)
+    assert judge is not None
+    assert judge("Mark water the plants as done.") == 1  # the held names reach the dry run
+    assert judge("What's the capital of France?") == -1
+    assert judge_of(BuiltinBrain(), None) is None  # a client's own prompt: nothing to judge by
+    assert judge_of(Talking(), context) is None  # a language model is not asked
+    refusing = judge_of(Refusing(), context)
+    assert refusing is not None and refusing("Mark water the plants as done.") == 0

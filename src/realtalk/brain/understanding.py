@@ -6,13 +6,16 @@ well the brain understands each (`session/hypotheses.py`). The reply is worked o
 turn itself (`Turn.reply` keeps no state and runs nothing: a call is only decided, never made),
 then read:
 
-- `UNDERSTOOD`: tool calls only, each fitting its schema, each naming a thing the tools hold
-  when it names one (a question the tools answer is a call that reads);
+- `UNDERSTOOD`: tool calls only, each fitting its schema and naming a thing the tools hold
+  ("The car service is done" completes "Book the car service"; a "yes" to our "Shall I delete
+  X?" deletes X);
 - `NOT_UNDERSTOOD`: an apology ("Sorry, I can't help with that offline", "Sorry, that doesn't
   sound like 4 digits"), a clarification ("Did you mean ...?", "Which one ...?", "Do you want me
   to A or B?"), or a call naming a thing no held name fits;
-- `UNCLEAR` otherwise: a call that makes a new thing (any words make a title: "Add it being over
-  poop" is no sign of being understood), small talk, a question for a missing argument.
+- `UNCLEAR` otherwise: a call that makes a new thing or names none (any words make a title, and
+  a list reads whatever was asked: "Add it being over poop" and "can you but get new running
+  shoes on my list?" are no sign of being understood), small talk, a question for a missing
+  argument.
 """
 
 from __future__ import annotations
@@ -49,17 +52,15 @@ def verdict(request: BrainRequest, reply: Sequence[BrainEvent]) -> int:
 
 
 def _call(call: ToolCall, tool: ToolSpec | None, known: Sequence[str]) -> int:
-    """A call's verdict: understood when it fits its schema and finds the held thing it names;
-    unclear when it makes a new thing (any words make a title)."""
+    """A call's verdict: understood when it fits its schema and finds the held thing it names, not
+    understood when no held name fits; unclear when it makes a new thing or names none."""
     try:
         values = json.loads(call.arguments)
     except json.JSONDecodeError:
         return NOT_UNDERSTOOD
     if tool is None or not isinstance(values, dict) or validation.call_problem(tool.parameters, values):
         return NOT_UNDERSTOOD
-    if intent.creates(tool):
-        return UNCLEAR
     named = values.get(held.target(tool, None) or "")
-    if known and isinstance(named, str) and entities.closest(named, known) is None:
-        return NOT_UNDERSTOOD
-    return UNDERSTOOD
+    if intent.creates(tool) or not known or not isinstance(named, str):
+        return UNCLEAR
+    return UNDERSTOOD if entities.closest(named, known) is not None else NOT_UNDERSTOOD
