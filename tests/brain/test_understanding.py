@@ -12,6 +12,7 @@ NAME = {"type": "string", "description": "which album, by its words"}
 TOOLS = [
     tool("archive_album", "Archive a photo album.", ["name"], name=NAME),
     tool("list_albums", "List the photo albums."),
+    tool("find_album", "Look up one photo album by its name.", ["name"], name=NAME),
     tool("create_album", "Create a new photo album.", ["name"], name={"type": "string"}),
     DOOR,
 ]
@@ -30,8 +31,9 @@ def test_a_fitting_call_on_a_held_thing_is_understood() -> None:
     assert understands("Archive the summer in Porto album") == UNDERSTOOD
 
 
-def test_a_call_on_a_thing_no_held_name_fits_is_not_understood() -> None:
+def test_a_call_on_a_thing_no_held_name_fits_is_not_understood_and_one_only_alike_is_unclear() -> None:
     assert understands("Archive the winter in Oslo album") == NOT_UNDERSTOOD
+    assert understands("Find the album Grammars Earthday") == UNCLEAR  # "Grandma's birthday", by sound alone
 
 
 def test_what_the_brain_can_only_refuse_or_ask_about_is_not_understood() -> None:

@@ -6,9 +6,9 @@ well the brain understands each (`session/hypotheses.py`). The reply is worked o
 turn itself (`Turn.reply` keeps no state and runs nothing: a call is only decided, never made),
 then read:
 
-- `UNDERSTOOD`: tool calls only, each fitting its schema and naming a thing the tools hold
-  ("The car service is done" completes "Book the car service"; a "yes" to our "Shall I delete
-  X?" deletes X);
+- `UNDERSTOOD`: tool calls only, each fitting its schema and surely naming a thing the tools
+  hold ("The car service is done" completes "Book the car service"; a "yes" to our "Shall I
+  delete X?" deletes X);
 - `NOT_UNDERSTOOD`: an apology ("Sorry, I can't help with that offline", "Sorry, that doesn't
   sound like 4 digits"), or a call naming a thing no held name fits;
 - `UNCLEAR` otherwise: a call that makes a new thing or names none (any words make a title, and
@@ -51,8 +51,10 @@ def verdict(request: BrainRequest, reply: Sequence[BrainEvent]) -> int:
 
 
 def _call(call: ToolCall, tool: ToolSpec | None, known: Sequence[str]) -> int:
-    """A call's verdict: understood when it fits its schema and finds the held thing it names, not
-    understood when no held name fits; unclear when it makes a new thing or names none."""
+    """A call's verdict: understood when it fits its schema and surely finds the held thing it
+    names (`entities.Match.sure`), not understood when no held name fits; unclear when a name
+    fits only by words that sound alike ("the met thing" for "Book a vet appointment": the tool
+    may not find it), or it makes a new thing or names none."""
     try:
         values = json.loads(call.arguments)
     except json.JSONDecodeError:
@@ -62,4 +64,5 @@ def _call(call: ToolCall, tool: ToolSpec | None, known: Sequence[str]) -> int:
     named = values.get(held.target(tool, None) or "")
     if intent.creates(tool) or not known or not isinstance(named, str):
         return UNCLEAR
-    return UNDERSTOOD if entities.closest(named, known) is not None else NOT_UNDERSTOOD
+    match = entities.closest(named, known)
+    return NOT_UNDERSTOOD if match is None else UNDERSTOOD if match.sure else UNCLEAR
