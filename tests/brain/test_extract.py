@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from realtalk.brain import arguments, extract
+from realtalk.brain import arguments, extract, parameters
 from realtalk.brain.extract import Utterance
 from tests.brain.toolbox import NOW, tool
 
@@ -178,7 +178,7 @@ def test_required_parameters_that_cannot_be_filled_are_missing() -> None:
     strict = tool("strict", "", ["count", "email"], **PARAMS.parameters["properties"])
     filled = arguments.fill(strict, "hello", NOW)
     assert [p.name for p in filled.missing] == ["email", "count"]
-    assert [arguments.question(p) for p in filled.missing] == [
+    assert [parameters.question(p) for p in filled.missing] == [
         "What's the email?",
         "What's the number of guests?",
     ]

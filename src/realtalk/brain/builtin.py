@@ -37,6 +37,7 @@ from . import (
     lexicon,
     lookup,
     moves,
+    parameters,
     persona,
     phrasing,
     relative,
@@ -49,8 +50,9 @@ from . import (
     understanding,
     yes_no,
 )
-from .arguments import Filled, Param
+from .arguments import Filled
 from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
+from .parameters import Param
 
 _MAX_QUESTION_ROUNDS = 4
 
@@ -254,7 +256,7 @@ class Turn:
         if not self.request.known or filled.missing or not intent.writes(tool) or intent.creates(tool):
             return None
         confirms = dialogue.confirmation_param(tool) is not None
-        for param in arguments.params_of(tool):
+        for param in parameters.params_of(tool):
             value = filled.arguments.get(param.name)
             if param.kind not in held.NAMING_KINDS or not isinstance(value, str):
                 continue
@@ -333,7 +335,7 @@ class Turn:
             tool, filled = choice
             for i in range(1, len(turns), 2):
                 if not filled.missing or not turns[i].content.strip().endswith(
-                    arguments.question(filled.missing[0])
+                    parameters.question(filled.missing[0])
                 ):
                     break
                 said = [t.content for t in turns[: i + 2 : 2]]
@@ -348,7 +350,7 @@ class Turn:
     def _asked_before(self, start: int, said: list[str], asked: Param) -> list[str]:
         """`said`, after what the user said to the same question of ours before the request at
         `start` ("it starts with 2" ... "then 6" ... : parts of one value)."""
-        question = arguments.question(asked)
+        question = parameters.question(asked)
         while start >= 2 and self.messages[start - 2].role == "user":
             before = self.messages[start - 1]
             if (
@@ -495,7 +497,7 @@ class Turn:
         if referent is None and pronoun and name is not None and not intent.creates(tool):
             # "mark it done" with nothing to refer to: which one is asked for
             values = {k: v for k, v in filled.arguments.items() if k != name}
-            missing = [p for p in arguments.params_of(tool) if p.required and p.name not in values]
+            missing = [p for p in parameters.params_of(tool) if p.required and p.name not in values]
             return tool, Filled(values, missing, filled.invalid)
         # "also mark the car service done": a thing the words name stands; "it" is the thing referred to.
         if (

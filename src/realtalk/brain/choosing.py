@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from . import arguments, entities, extract, held, intent, lexicon, routing, semantic
+from . import arguments, entities, extract, held, intent, lexicon, options, parameters, routing, semantic
 from .arguments import Filled
 from .base import ToolSpec
 
@@ -48,15 +48,15 @@ def choose(
         # half a point that the words asked for this tool.
         typed = sum(
             1.0
-            if p.kind in arguments.TYPED_KINDS and "default" not in p.spec
+            if p.kind in parameters.TYPED_KINDS and "default" not in p.spec
             else 0.5
             if p.kind == "entity"
             else 0.0
-            for p in arguments.params_of(match.tool)
+            for p in parameters.params_of(match.tool)
             if p.name in filled.arguments and not p.required
         ) + sum(
-            p.kind in arguments.TYPED_KINDS and "default" not in p.spec
-            for p in arguments.params_of(match.tool)
+            p.kind in parameters.TYPED_KINDS and "default" not in p.spec
+            for p in parameters.params_of(match.tool)
             if p.name in filled.arguments and p.required
         )
         # Meaning breaks near-ties between tools that share words ("note" in a new task's request).
@@ -103,7 +103,7 @@ def _aimed_at(tool: ToolSpec, filled: Filled, text: str, known: Sequence[str]) -
     """Whether the thing `tool` would create is said as the object of "to", "on" or "onto" and is
     one of the things held already (`known`): the place a value goes, not a new thing."""
     said = extract.normalize(text).lower()
-    for param in arguments.params_of(tool):
+    for param in parameters.params_of(tool):
         value = filled.arguments.get(param.name)
         # A held name is short; a long value (a pasted text) is no name, and is not searched for.
         if not (param.required and param.kind in held.NAMING_KINDS and isinstance(value, str) and value):
@@ -161,7 +161,7 @@ def by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
     """ "Make the footer typo less critical", "not critical any more": a scale's option said by degree
     is a change to something held, so it asks for the one tool that changes that option (not the
     one that creates a thing with it), when the words name no tool."""
-    found = [t for t in tools if arguments.by_degree(t, text, now)]
+    found = [t for t in tools if options.by_degree(t, text, now)]
     changers = [t for t in found if intent.writes(t) and not intent.creates(t)]
     one = changers if len(changers) == 1 else found
     return (one[0], arguments.fill(one[0], text, now)) if len(one) == 1 else None
@@ -170,7 +170,7 @@ def by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[Tool
 def look_up(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """A question about one of the user's things ("when is my dentist appointment?") for the one tool
     that reads a thing by its words, unless the question sounds like chat."""
-    readers = [t for t in tools if [p.kind for p in arguments.params_of(t) if p.required] == ["text"]]
+    readers = [t for t in tools if [p.kind for p in parameters.params_of(t) if p.required] == ["text"]]
     if len(readers) != 1 or not (_FIRST_PERSON.search(text) or ABOUT_A_THING.search(text)):
         return None
     meant = semantic.similarities(readers, text)
@@ -192,7 +192,7 @@ def by_filter(
         filled = with_shared_words(siblings, tool, arguments.fill(tool, text, now), text, now)
         # An optional free-form value is only filled when named ("tagged work", "anything health
         # related?"), so it sets a filter as surely as a typed one.
-        kinds = [p.kind for p in arguments.params_of(tool) if p.name in filled.arguments
+        kinds = [p.kind for p in parameters.params_of(tool) if p.name in filled.arguments
                  and (p.kind != "entity" or not p.required)]  # fmt: skip
         filters = sum(kind in _FILTER_KINDS for kind in kinds)
         if not filled.missing and filters:
@@ -216,12 +216,12 @@ def with_shared_words(
     """`filled` with an option another tool's parameter of the same name and options explains ("low
     if it can wait" for a new task's priority says what "which can wait?" filters by)."""
     values = dict(filled.arguments)
-    for param in arguments.params_of(tool):
+    for param in parameters.params_of(tool):
         if param.kind != "enum" or param.name in values:
             continue
-        for other in (q for t in tools if t is not tool for q in arguments.params_of(t)):
+        for other in (q for t in tools if t is not tool for q in parameters.params_of(t)):
             same = other.name == param.name and other.spec.get("enum") == param.spec.get("enum")
-            found = arguments.described_option(other, text, now) if same else None
+            found = options.described_option(other, text, now) if same else None
             if found is not None:
                 values[param.name] = found
                 break
@@ -236,18 +236,18 @@ SPAN = re.compile(r"\b(?:this|the|next|coming|rest\s+of\s+the)\s+(?:week|weekend
 
 
 def optional_days(tool: ToolSpec) -> set[str]:
-    return {p.name for p in arguments.params_of(tool) if p.kind in ("date", "datetime") and not p.required}
+    return {p.name for p in parameters.params_of(tool) if p.kind in ("date", "datetime") and not p.required}
 
 
 def _by_value(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """The one tool that takes a code, when the words are mostly digits ("4 8 2 1", "482 ion"): a bare
     value of a kind only one tool takes asks for that tool."""
-    takers = [t for t in tools if any(p.kind == "code" and p.required for p in arguments.params_of(t))]
+    takers = [t for t in tools if any(p.kind == "code" and p.required for p in parameters.params_of(t))]
     if len(takers) != 1:
         return None
     # "I reckon the first digit is a three", "it starts with a six": a longer sentence that places
     # digits in a code, or names the code's own words, gives part of one (and it is asked for).
-    hints = {h for p in arguments.params_of(takers[0]) if p.kind == "code" for h in p.hints}
+    hints = {h for p in parameters.params_of(takers[0]) if p.kind == "code" for h in p.hints}
     # "Could it be 1962? That's the year I was married.": the sentence that holds the digits counts.
     for sentence in re.split(r"(?<=[.?!;])\s+", text):
         words = lexicon.tokens(extract.normalize(sentence))
@@ -295,11 +295,11 @@ def new_thing(
     if _SUBJECT_FIRST.match(said) or _SAYS_WHAT_IS.match(said):
         return None
     makers = [
-        t for t in tools if intent.creates(t) and any(p.kind in TIME_KINDS for p in arguments.params_of(t))
+        t for t in tools if intent.creates(t) and any(p.kind in TIME_KINDS for p in parameters.params_of(t))
     ]
     if len(makers) != 1:
         return None
-    timed = [p for p in arguments.params_of(makers[0]) if p.kind in TIME_KINDS]
+    timed = [p for p in parameters.params_of(makers[0]) if p.kind in TIME_KINDS]
     # The verb is the thing's own ("call mum tomorrow" is a call to make), unless it only says
     # that something is arranged for a time ("schedule team lunch": the lunch is the thing).
     verb = next(iter(lexicon.name_words(makers[0].name)), "")
@@ -307,7 +307,7 @@ def new_thing(
     filled = arguments.fill(makers[0], text if arranged else f"{verb} {text}", now)
     if filled.missing or not any(p.name in filled.arguments for p in timed):
         return None
-    values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS
+    values = [v for p in parameters.params_of(makers[0]) if p.kind in held.NAMING_KINDS
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
     return None if any(entities.held(v, known) for v in values) else (makers[0], filled)
 
@@ -348,7 +348,7 @@ def errand(
         return None  # "tell me a joke"; "my nan would love you" is said of someone, not asked
     verb = next(iter(lexicon.name_words(makers[0].name)), "")
     filled = arguments.fill(makers[0], f"{verb} {text}", now)
-    values = [v for p in arguments.params_of(makers[0]) if p.kind in held.NAMING_KINDS and p.required
+    values = [v for p in parameters.params_of(makers[0]) if p.kind in held.NAMING_KINDS and p.required
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
     if filled.missing or not values or any(entities.held(v, known) for v in values):
         return None

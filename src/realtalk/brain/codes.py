@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from . import arguments, extract, intent, lexicon, validation
-from .arguments import Param
+from . import extract, intent, lexicon, parameters, validation
 from .base import ToolSpec
+from .parameters import Param
 
 _FRONT = re.compile(r"\b(?:first|begins?|beginning|starts?|starting|opens?\s+with)\b", re.I)
 _BACK = re.compile(r"\b(?:last|ends?|ending|finish(?:es)?|finishing)\b", re.I)
@@ -91,7 +91,7 @@ def length_answer(tools: Sequence[ToolSpec], text: str) -> str | None:
     sized = [
         (param, size)
         for tool in tools
-        for param in arguments.params_of(tool)
+        for param in parameters.params_of(tool)
         if param.kind == "code" and (size := length(param)) is not None
     ]
     named = [(p, s) for p, s in sized if p.words & words]

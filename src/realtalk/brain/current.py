@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from . import arguments, entities, extract, intent, lexicon, results
-from .arguments import Param
+from . import entities, extract, intent, lexicon, parameters, results
 from .base import Message, ToolCall, ToolSpec
+from .parameters import Param
 
 _NAME_KEYS = ("title", "name", "label", "id")
 _SENTENCE = re.compile(r"[^.;!?]+")
@@ -128,9 +128,8 @@ def _actions(messages: Sequence[Message]) -> Iterator[tuple[ToolCall, Any, str]]
 
 
 def _names(tool: ToolSpec | None, values: dict[str, Any], result: Any) -> list[str]:
-    naming = (
-        {p.name for p in arguments.params_of(tool) if p.kind in ("text", "entity", "name")} if tool else set()
-    )
+    params = parameters.params_of(tool) if tool else []
+    naming = {p.name for p in params if p.kind in ("text", "entity", "name")}
     names = [str(v) for k, v in values.items() if k in naming and isinstance(v, str)]
     if isinstance(result, dict):
         names += [str(result[k]) for k in _NAME_KEYS if isinstance(result.get(k), str)]
@@ -183,5 +182,5 @@ def _same(thing: str, name: str) -> bool:
 def _default(tool: ToolSpec | None, key: str | None) -> Any | None:
     if tool is None or key is None:
         return None
-    spec = arguments.properties_of(tool).get(key)
+    spec = parameters.properties_of(tool).get(key)
     return spec.get("default") if isinstance(spec, dict) else None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from . import arguments, extract, results, yes_no
+from . import arguments, extract, parameters, results, yes_no
 from .base import Message, ToolCall, ToolSpec
 
 _OTHER = re.compile(
@@ -159,7 +159,7 @@ def last_action(messages: Sequence[Message], tools: Sequence[ToolSpec]) -> LastA
 
 def confirmation_param(tool: ToolSpec) -> str | None:
     """The tool's boolean parameter that says the user agreed ("confirm"), if it has one."""
-    for param in arguments.params_of(tool):
+    for param in parameters.params_of(tool):
         if param.kind == "boolean" and (param.words & arguments.CONFIRMATIONS or "yes" in param.hints):
             return param.name
     return None

@@ -19,6 +19,7 @@ from . import (
     intent,
     lexicon,
     moves,
+    parameters,
     replies,
     routing,
     validation,
@@ -104,7 +105,7 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     amended = _amend(turn, rest or text, corrects=rest is not None) if not pending else None
     if amended is not None:
         return amended
-    required = [p for p in arguments.params_of(last.tool) if p.required]
+    required = [p for p in parameters.params_of(last.tool) if p.required]
     if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
         return [replies.call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
     return None
@@ -164,8 +165,8 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
         filled = arguments.fill(last.tool, text, turn.now)
         given = {
             p.name: filled.arguments[p.name]
-            for p in arguments.params_of(last.tool)
-            if p.name != entity and p.name in filled.arguments and p.kind in arguments.TYPED_KINDS
+            for p in parameters.params_of(last.tool)
+            if p.name != entity and p.name in filled.arguments and p.kind in parameters.TYPED_KINDS
         }
         if given:
             kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in given.items()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import arguments, lexicon, routing
+from . import lexicon, parameters, routing
 from .base import ToolSpec
 
 _HANDING = frozenset(lexicon.stem(w) for w in ("transfer", "handoff", "hand", "escalate", "route", "connect"))
@@ -48,7 +48,7 @@ def handoffs(tools: Sequence[ToolSpec]) -> list[ToolSpec]:
     return [
         t
         for t in tools
-        if routing.verb_of(t) in _HANDING and not any(p.required for p in arguments.params_of(t))
+        if routing.verb_of(t) in _HANDING and not any(p.required for p in parameters.params_of(t))
     ]
 
 

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from . import arguments, dialogue, entities, extract, intent, lexicon, routing
-from .arguments import Filled, Param
+from . import arguments, dialogue, entities, extract, intent, lexicon, parameters, routing
+from .arguments import Filled
 from .base import ToolSpec
+from .parameters import Param
 
 LONGEST_NAME = 200
 """Characters of the longest value compared with the held names as a whole."""
@@ -44,7 +45,7 @@ def reopener(tools: Sequence[ToolSpec]) -> tuple[ToolSpec, Param] | None:
     found = [
         (tool, flag)
         for tool in tools
-        for flag in arguments.params_of(tool)
+        for flag in parameters.params_of(tool)
         if flag.kind == "boolean" and flag.hints & _REOPEN and intent.writes(tool)
     ]
     return found[0] if len(found) == 1 and target(found[0][0], None) is not None else None
@@ -110,7 +111,7 @@ def reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, 
         t
         for t in tools
         if not intent.writes(t)
-        and [p.name for p in arguments.params_of(t) if p.required] == [target(t, name)]
+        and [p.name for p in parameters.params_of(t) if p.required] == [target(t, name)]
     ]
     return (readers[0], Filled()) if len(readers) == 1 else None
 
@@ -118,7 +119,7 @@ def reading_one(tools: Sequence[ToolSpec], name: str | None) -> tuple[ToolSpec, 
 def target(tool: ToolSpec, name: str | None) -> str | None:
     """The parameter of `tool` that names the thing referred to: `name` when it takes one so called,
     else its first required name-like parameter."""
-    params = arguments.params_of(tool)
+    params = parameters.params_of(tool)
     if name is not None and any(p.name == name for p in params):
         return name
     return next((p.name for p in params if p.required and p.kind in NAMING_KINDS), None)
@@ -136,22 +137,21 @@ def by_reference(
     said = set(lexicon.content_stems(text))
     found = []
     for tool in tools:
-        params = arguments.params_of(tool)
+        params = parameters.params_of(tool)
         name = target(tool, entity)
         others = [p for p in params if p.required and p.name != name]
         if name is None or not others:
             continue
         filled = arguments.fill(tool, text, now)
-        if all(
-            p.name in filled.arguments and (p.kind in arguments.TYPED_KINDS or p.words & said) for p in others
-        ):
+        typed = parameters.TYPED_KINDS
+        if all(p.name in filled.arguments and (p.kind in typed or p.words & said) for p in others):
             found.append((tool, filled))
     return found[0] if len(found) == 1 else None
 
 
 def entity_param(last: dialogue.LastAction) -> str | None:
     """The parameter that named what the last action was about ("title"), if the result says."""
-    return next((p.name for p in arguments.params_of(last.tool) if last.entity(p.name) is not None
+    return next((p.name for p in parameters.params_of(last.tool) if last.entity(p.name) is not None
                  and p.kind in NAMING_KINDS), None)  # fmt: skip
 
 
@@ -160,12 +160,12 @@ def held_reader(
 ) -> tuple[ToolSpec, Filled] | None:
     """The one tool that reads a thing by its name, for words that name exactly one of the
     things the tools hold (`known`) by their own words."""
-    readers = [t for t in tools if not intent.writes(t) and [p.kind for p in arguments.params_of(t)
+    readers = [t for t in tools if not intent.writes(t) and [p.kind for p in parameters.params_of(t)
                if p.required] in (["text"], ["entity"], ["name"])]  # fmt: skip
     if len(readers) != 1 or not known:
         return None
     filled = arguments.fill(readers[0], text, now)
-    name = next((p.name for p in arguments.params_of(readers[0]) if p.required), "")
+    name = next((p.name for p in parameters.params_of(readers[0]) if p.required), "")
     value = filled.arguments.get(name)
     if not isinstance(value, str) or entities.tied(value, known):
         return None
@@ -193,7 +193,7 @@ def renamer(tools: Sequence[ToolSpec], named_by: str | None = None) -> tuple[Too
     found = []
     for tool in tools:
         which = target(tool, None)
-        others = [p for p in arguments.params_of(tool) if p.required and p.name != which]
+        others = [p for p in parameters.params_of(tool) if p.required and p.name != which]
         if which is None or not intent.writes(tool) or intent.creates(tool) or len(others) != 1:
             continue
         words = set(lexicon.name_words(named_by or which))
@@ -204,7 +204,7 @@ def renamer(tools: Sequence[ToolSpec], named_by: str | None = None) -> tuple[Too
 
 def filters_by(tool: ToolSpec, name: str) -> bool:
     """Whether `name` is an optional filter of a tool that reads ("tagged family"), not a thing's name."""
-    param = next((p for p in arguments.params_of(tool) if p.name == name), None)
+    param = next((p for p in parameters.params_of(tool) if p.name == name), None)
     return param is not None and not param.required and not intent.writes(tool)
 
 
@@ -225,7 +225,7 @@ def changed_by_value(
     changers = [t for t in tools if intent.writes(t) and not intent.creates(t)]
     own = {lexicon.stem(w) for w in lexicon.tokens(match.name)}
     options = {
-        str(o).lower() for t in changers for p in arguments.params_of(t) for o in p.spec.get("enum") or []
+        str(o).lower() for t in changers for p in parameters.params_of(t) for o in p.spec.get("enum") or []
     }
     when = extract.when(extract.Utterance(after, now), "datetime") if following in _ARTICLES else None
     if (following in _ARTICLES and (when is None or min(a for a, _ in when.spans) > 1)) or (
@@ -236,12 +236,12 @@ def changed_by_value(
     found = []
     for tool in changers:
         name = target(tool, None)
-        others = [p for p in arguments.params_of(tool) if p.required and p.name != name]
+        others = [p for p in parameters.params_of(tool) if p.required and p.name != name]
         filled = arguments.fill(tool, rest, now)
         if (
             name is not None
             and others
-            and all(p.kind in arguments.TYPED_KINDS and p.name in filled.arguments for p in others)
+            and all(p.kind in parameters.TYPED_KINDS and p.name in filled.arguments for p in others)
         ):
             found.append((tool, Filled({**filled.arguments, name: match.name})))
     return found[0] if len(found) == 1 else None
@@ -249,7 +249,7 @@ def changed_by_value(
 
 def adds_to_held(tool: ToolSpec) -> bool:
     """Whether the tool adds to a thing held already ("add a note to a task": its "which task")."""
-    return any(p.required and arguments.names_a_held_thing(p) for p in arguments.params_of(tool))
+    return any(p.required and parameters.names_a_held_thing(p) for p in parameters.params_of(tool))
 
 
 _OBLIGED = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import arguments, held, intent, phrasing, replies, results
+from . import held, intent, parameters, phrasing, replies, results
 from .arguments import Filled
 from .base import BrainEvent, ToolSpec
 
@@ -52,7 +52,7 @@ def look_up(turn: Turn, tool: ToolSpec, thing: object) -> tuple[ToolSpec, Filled
     name = held.target(tool, None)
     reader = held.reading_one(turn.tools, name) if not turn.looked_up and isinstance(thing, str) else None
     which = held.target(reader[0], name) if reader is not None else None
-    param = next((p for p in arguments.params_of(reader[0]) if p.name == which), None) if reader else None
-    if reader is None or param is None or not arguments.names_a_held_thing(param):
+    param = next((p for p in parameters.params_of(reader[0]) if p.name == which), None) if reader else None
+    if reader is None or param is None or not parameters.names_a_held_thing(param):
         return None
     return reader[0], Filled({param.name: thing})

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import arguments, current, dialogue, entities, extract, held, intent, lexicon, replies
+from . import arguments, current, dialogue, entities, extract, held, intent, lexicon, parameters, replies
 from .arguments import Filled
 from .base import BrainEvent, Message, ToolSpec
 
@@ -109,19 +109,19 @@ def by(move: Move) -> timedelta | None:
     return move.way * timedelta(**{f"{unit}s": amount})
 
 
-def mover(tools: Sequence[ToolSpec]) -> tuple[ToolSpec, str, arguments.Param] | None:
+def mover(tools: Sequence[ToolSpec]) -> tuple[ToolSpec, str, parameters.Param] | None:
     """The one tool that moves a held thing: (it, the parameter for the thing, the date-time one)."""
     found = [
         (tool, which, when)
         for tool in tools
         if intent.writes(tool) and not intent.creates(tool) and (which := held.target(tool, None))
-        for when in arguments.params_of(tool)
+        for when in parameters.params_of(tool)
         if when.required and when.kind == "datetime"
     ]
     return found[0] if len(found) == 1 else None
 
 
-def to(tool: ToolSpec, when: arguments.Param, move: Move, now: datetime) -> Filled:
+def to(tool: ToolSpec, when: parameters.Param, move: Move, now: datetime) -> Filled:
     """The new moment the rest of the words name ("to Friday", "till 5 pm"), as the tool's value."""
     words = re.sub(r"^\W*(?:to|till|until|for)\b", "", move.rest, flags=re.I).strip()
     filled = arguments.fill_answer(tool, when.name, words, {}, now) if words else Filled()
@@ -153,7 +153,7 @@ def request(
             values[when.name] = (moment + delta).isoformat(timespec="seconds")
     elif delta is None and move.rest:
         values |= to(tool, when, move, now).arguments
-    missing = [p for p in arguments.params_of(tool) if p.required and p.name not in values]
+    missing = [p for p in parameters.params_of(tool) if p.required and p.name not in values]
     return tool, Filled(values, missing)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from . import arguments, current, degree, held, intent
+from . import current, degree, held, intent, options, parameters
 from .arguments import Filled
 from .base import Message, ToolSpec
 
@@ -26,8 +26,8 @@ def settle(
     that names no thing ("lower the priority") is about `last_thing`, the one just talked about."""
     if not intent.writes(tool) or intent.creates(tool):
         return filled  # a new thing starts where the words put it
-    params = arguments.params_of(tool)
-    ways = {p.name: arguments.scale_way(p, text, now) for p in params if p.name in filled.arguments}
+    params = parameters.params_of(tool)
+    ways = {p.name: options.scale_way(p, text, now) for p in params if p.name in filled.arguments}
     ways = {name: found for name, found in ways.items() if found[0]}
     if not ways:
         return filled

@@ -7,9 +7,10 @@ import json
 import re
 import secrets
 
-from . import arguments, validation
-from .arguments import Filled, Param
+from . import parameters, validation
+from .arguments import Filled
 from .base import BrainEvent, TextDelta, ToolCall, ToolSpec
+from .parameters import Param
 
 _CHUNK_WORDS = 5
 
@@ -26,7 +27,7 @@ def act(tool: ToolSpec, filled: Filled) -> list[BrainEvent]:
 
 def ask(param: Param, problem: str | None = None) -> str:
     """Our question for a parameter; `_pending` knows it by the question at its end."""
-    return f"{'Sorry, ' + problem + '.' if problem else 'Sure.'} {arguments.question(param)}"
+    return f"{'Sorry, ' + problem + '.' if problem else 'Sure.'} {parameters.question(param)}"
 
 
 def call(tool: ToolSpec, values: dict[str, object]) -> ToolCall:

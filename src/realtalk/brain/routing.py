@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import arguments, extract, lexicon
+from . import extract, lexicon, options, parameters
 from .base import ToolSpec
 
 THRESHOLD = 2.0
@@ -89,7 +89,7 @@ def _changes_one(tool: ToolSpec, new: set[str]) -> bool:
     """`changes_one`, given the words of the new object the request introduces."""
     if not new:
         return False
-    required = [p for p in arguments.params_of(tool) if p.required]
+    required = [p for p in parameters.params_of(tool) if p.required]
     described = str(required[0].spec.get("description", "")).lower() if required else ""
     named = {lexicon.stem(w) for w in lexicon.name_words(tool.name)}
     return described.startswith("which") and not new & named
@@ -215,11 +215,11 @@ def _weight(word: str, part: set[str], same: float, synonym: float) -> float:
 
 def _parameter_stems(tool: ToolSpec) -> set[str]:
     stems: set[str] = set()
-    for name, spec in arguments.properties_of(tool).items():
+    for name, spec in parameters.properties_of(tool).items():
         stems |= {lexicon.stem(w) for w in lexicon.name_words(name)}
         if isinstance(spec, dict):
             stems |= {lexicon.stem(str(v).lower()) for v in spec.get("enum") or [] if len(str(v)) > 1}
-            stems |= {lexicon.stem(w.lower()) for w in arguments.described_words(spec) if " " not in w}
+            stems |= {lexicon.stem(w.lower()) for w in options.described_words(spec) if " " not in w}
     return stems
 
 

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from . import arguments, lexicon
+from . import lexicon, parameters
 from .base import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def available() -> bool:
 def tool_text(tool: ToolSpec) -> str:
     """What a tool says about itself, as one passage to compare requests with."""
     parts = [lexicon.humanize(tool.name) + ".", tool.description.strip()]
-    for param in arguments.params_of(tool):
+    for param in parameters.params_of(tool):
         described = str(param.spec.get("description", "")).strip()
         parts.append(
             f"{lexicon.humanize(param.name)}: {described}" if described else lexicon.humanize(param.name)

@@ -30,8 +30,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from ..brain import arguments, extract, lexicon, validation
+from ..brain import extract, lexicon, validation
 from ..brain.base import ToolSpec
+from ..brain.parameters import Param, params_of
 from ..engines.base import Hypothesis
 
 MAX_CODE_DIGITS = 16
@@ -59,7 +60,7 @@ client's pattern may take seconds to search (nested repeats), and tools are read
 class Wanted:
     """A parameter a turn may give a value for, and the digit counts it takes when it is a code."""
 
-    param: arguments.Param
+    param: Param
     lengths: frozenset[int] = frozenset()
 
     @classmethod
@@ -101,13 +102,11 @@ def _listened(name: str, parameters: str) -> tuple[Wanted, ...]:
     the same tools every turn, and this runs on the event loop)."""
     tool = ToolSpec(name, "", json.loads(parameters))
     return tuple(
-        Wanted(p, _code_lengths(p))
-        for p in arguments.params_of(tool)
-        if p.kind in _CHECKED or _code_lengths(p)
+        Wanted(p, _code_lengths(p)) for p in params_of(tool) if p.kind in _CHECKED or _code_lengths(p)
     )
 
 
-def _value(param: arguments.Param, utterance: extract.Utterance, digits: bool) -> Any:
+def _value(param: Param, utterance: extract.Utterance, digits: bool) -> Any:
     if param.kind in _WHEN_KINDS:
         found = extract.when(utterance, param.kind)
         return None if found is None else found.value
@@ -125,7 +124,7 @@ def _value(param: arguments.Param, utterance: extract.Utterance, digits: bool) -
     return code.value
 
 
-def _code_lengths(param: arguments.Param) -> frozenset[int]:
+def _code_lengths(param: Param) -> frozenset[int]:
     """The digit counts a code of digits takes (its stated digits, or its pattern's); none for
     anything else."""
     if param.kind not in ("code", "number", "text", "entity"):

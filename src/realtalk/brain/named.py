@@ -1,0 +1,123 @@
+"""A value said beside the parameter's own name ("tag it family", "a work tag on X") or as a
+label before the things it marks ("any work stuff?")."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from . import extract, lexicon
+from .extract import Found, Utterance
+from .free_text import LEAD_IN
+from .parameters import Param
+
+_MARKER_FILLER = re.compile(
+    r"^(?:(?:it|that|this|that\s+one|this\s+one|them|as|with|to|for|under|the)\s+)+", re.I
+)
+
+
+def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found | None:
+    """The words after the parameter's own name, as said: "tag it family", "tagged as work", "labelled
+    home" (the last mention counts: "tag water the plants with garden" is tagged garden)."""
+    names = [w for w in lexicon.name_words(param.name) if len(w) > 2]
+    if param.kind == "list":  # a list of words is tags by any name: "tagged work and home"
+        names += ["tag", "label"]
+    if not names:
+        return None
+    forms = "|".join(rf"{re.escape(n.removesuffix('s'))}(?:s|ged|ed|led|d)?" for n in names)
+    marker = re.compile(rf"\b(?:{forms})\b", re.I)
+    found = None
+    lead_in = LEAD_IN.match(utterance.text.lstrip())  # "could you tag the X": X is still the object
+    opening = len(utterance.text) - len(utterance.text.lstrip()) + (lead_in.end() if lead_in else 0)
+    for match in utterance.matches(marker):
+        # "a work tag on X": the value said before the name, as an adjective. Each mention reads only
+        # the few words around it, so that a long text naming it again and again stays linear.
+        before = _ADJECTIVE_BEFORE.search(utterance.text, max(0, match.start() - 80), match.start())
+        if (
+            before is not None
+            and before.group(1).lower() not in lexicon.STOPWORDS
+            and utterance.free(before.start(), match.end())
+        ):
+            return Found(
+                before.group(1),
+                ((before.start(), match.end()),),
+            )
+        words = list(itertools.islice(utterance.words(match.end()), _NAMED_WINDOW))
+        rest = " ".join(w for w, _, _ in words)
+        named = re.search(r"\b(?:with|as)\s+", rest, re.I)
+        if named is None and match.start() <= opening and _OBJECT_AFTER.match(rest):
+            continue  # "Tag the electricity bill": the verb's object, the thing to tag, not a tag
+        split = named or _MARKER_FILLER.match(rest)
+        start = match.end() + 1 + (split.end() if split else 0)
+        # "tag it home": the marker and its filler go; "tag X with home": X stays for another parameter.
+        cut = match.end() + 1 + named.start() if named else match.end()
+        kept = [(w, b, e) for w, b, e in _before_target(words, start) if w.lower() not in lexicon.STOPWORDS][
+            :max_words
+        ]
+        if kept:
+            value = (
+                " and ".join(w for w, _, _ in kept)
+                if param.kind == "list"
+                else " ".join(w for w, _, _ in kept)
+            )
+            found = Found(value, ((match.start(), match.end()), (cut, kept[-1][2])))
+    return found
+
+
+def _before_target(words: list[tuple[str, int, int]], start: int) -> list[tuple[str, int, int]]:
+    """The words from `start` up to a preposition that brings in what the value goes on (in "add
+    the tag paperwork to the insurance renewal" the tag is "paperwork", the rest names the thing),
+    or up to the next clause."""
+    kept: list[tuple[str, int, int]] = []
+    for i, (word, begin, end) in enumerate(words):
+        if begin < start:
+            continue
+        if kept and (word.lower() in _TARGET_PREPOSITIONS or word.lower() in extract.WHEN_WORDS):
+            break  # "tagged work due friday": the day is another value's
+        # "tag it sport and make it high priority": a verb with a pronoun for its object starts
+        # another clause, and the value ends before it.
+        if kept and i + 1 < len(words) and words[i + 1][0].lower() in ("it", "that", "this"):
+            break
+        kept.append((word, begin, end))
+    return kept
+
+
+_TARGET_PREPOSITIONS = frozenset({"to", "on", "onto", "for"})
+_OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an)\s+([a-z]+)\s+$", re.I)
+_NAMED_WINDOW = 16
+"""How many words after a parameter's name may hold its value ("tag X with home": X and the value)."""
+_LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
+_LABELLED = re.compile(
+    # Not a contraction's tail: "how's things" names no "s" label.
+    r"(?<![\w'’])([a-z]{2,})(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b"
+    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$"
+    # "what's on for school?", "anything due for work": what the things are for
+    r"|\b(?:what's|whats|what\s+is|anything|what\s+have\s+i\s+got|what've\s+i\s+got)\s+(?:on|due|left|planned)"
+    r"\s+for\s+(?:my\s+|the\s+)?([a-z]{3,})\b",
+    re.I,
+)
+_NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
+
+
+def label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) -> Found | None:
+    """A label said as a modifier: "any work stuff?", "my family tasks", "anything health related?",
+    "any errands?" (for a filter
+    whose name says it is a tag or label; words the tool itself uses, like "priority", are not one)."""
+    if not param.words & _LABELS:
+        return None
+    for match in utterance.matches(_LABELLED):
+        at = next(i for i in range(1, 4) if match.group(i))
+        word = match.group(at)
+        bare = word.lower()
+        if (
+            bare in lexicon.STOPWORDS
+            or bare in _NOT_LABELS
+            or bare in extract.WHEN_WORDS
+            or bare in extract.MONTHS
+        ):
+            continue
+        if lexicon.stem(bare) in vocabulary or lexicon.stem(bare) in param.hints:
+            continue
+        return Found(bare, ((match.start(at), match.end(at)),))
+    return None
