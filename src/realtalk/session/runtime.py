@@ -352,11 +352,11 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
-    def _hear(self, job: Transcribe) -> Transcription:
-        """Speech to text, listening also for the names the server's tools hold (in a worker).
-
-        With what the conversation expects at hand, misheard words are put back to the words it
-        knows, and of a recogniser's best few readings the one it makes most sense of is taken
+    def _listen(self, job: Transcribe) -> tuple[Transcription, list[str]]:
+        """What the recogniser heard (its best few readings when the conversation chooses), prompted
+        also with the names the server's tools hold, and those names (in a worker, in the
+        recogniser's turn). With what the conversation expects at hand, `_choose` then puts
+        misheard words back to the words it knows and takes the reading it makes most sense of
         (`hypotheses`)."""
         prompt, known = job.prompt, []
         if job.expecting is not None and self._tools.vocabulary is not None:
@@ -365,13 +365,25 @@ class SessionRuntime:
                 prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
+        if job.expecting is None or not self._chooses():
+            return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
+        assert isinstance(self._stt, NBestSpeechToText)
+        return self._stt.transcribe_nbest(
+            job.audio, language=job.language, prompt=prompt, n=self._readings
+        ), known
+
+    def _chooses(self) -> bool:
+        return self._readings >= 2 and isinstance(self._stt, NBestSpeechToText)
+
+    def _choose(self, job: Transcribe, heard: Transcription, known: list[str]) -> Transcription:
+        """The reading the conversation makes most sense of, its misheard words put back (in a
+        worker, outside the recogniser's turn: the brain's dry runs take tens of milliseconds, while
+        another session's speech may be waiting for Whisper)."""
         if job.expecting is None:
-            return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
-        if self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
-            heard = self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+            return heard
+        if not self._chooses():
             only = Hypothesis(heard.text, heard.log_prob or 0.0)
             return replace(heard, text=choose((only,), job.expecting, known).text)
-        heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
         readings = heard.alternatives or (Hypothesis(heard.text, 0.0),)
         chosen = choose(readings, job.expecting, known, self._judge(job.context, known))
         return replace(
@@ -414,7 +426,12 @@ class SessionRuntime:
                         Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
                     )
                 else:
-                    result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
+                    heard, known = await self._scheduler.run(
+                        Priority.URGENT, self._listen, job, exclusive=self._stt
+                    )
+                    result = heard
+                    if job.expecting is not None:  # chosen beside Whisper, not in its turn
+                        result = await self._scheduler.run(Priority.URGENT, self._choose, job, heard, known)
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:
