@@ -244,3 +244,15 @@ def test_the_runtime_asks_a_brain_that_can_say_and_no_other() -> None:
     assert judge_of(Talking(), context) is None  # a language model is not asked
     refusing = judge_of(Refusing(), context)
     assert refusing is not None and refusing("Mark water the plants as done.") == 0
+
+
+def test_a_reading_whose_values_were_weighed_gets_no_verdict() -> None:
+    """The brain would count a code again: its values' fit (`values`) already weighed it."""
+    door = ToolSpec("unlock_door", "", {"properties": {"code": {"type": "string", "pattern": "^[0-9]{4}$"}}})
+    refused = Hypothesis("Enter 1 2 3.", -0.30)
+    fitting = Hypothesis("Enter 1 2 3 3.", -0.35)
+    chat = Hypothesis("And there we are.", -0.40)
+    judge = Verdicts(Enter=1, And=-1)
+    chosen = choose([refused, fitting, chat], Expectation.of([door], None), judge=judge)
+    assert judge.asked == ["And there we are."]
+    assert chosen.text == choose([refused, fitting, chat], Expectation.of([door], None)).text
