@@ -47,6 +47,7 @@ from . import (
     semantic,
     several,
     small_talk,
+    understanding,
     yes_no,
 )
 from .arguments import Filled
@@ -89,6 +90,11 @@ class BuiltinBrain:
     def reply(self, request: BrainRequest) -> list[BrainEvent]:
         """The whole reply at once (`stream` yields these events)."""
         return Turn(request, self._clock()).reply()
+
+    def understands(self, request: BrainRequest) -> int:
+        """How well the request's last message is understood (`understanding`): a dry run of the
+        reply, nothing called, nothing kept."""
+        return understanding.verdict(request, self.reply(request))
 
 
 class Turn:
