@@ -178,23 +178,25 @@ TASK_WITH_NOTES = [
 ]
 
 
+RENAME = tool(
+    "rename_ticket",
+    "Rename a ticket: change its summary to new words.",
+    ["summary", "new_summary"],
+    summary=WHICH,
+    new_summary={"type": "string", "description": "its new summary"},
+)
+
+
 def test_a_rename_with_both_names_quoted_keeps_each_whole() -> None:
-    rename = tool(
-        "rename_ticket",
-        "Rename a ticket: change its summary to new words.",
-        ["ticket", "new_summary"],
-        ticket=WHICH,
-        new_summary={"type": "string", "description": "its new summary"},
-    )
     name, values = called(
         reply(
             "Change 'check the fire alarm' to 'test the alarm next to the stairs'.",
-            tools=[*TICKETS, rename],
+            tools=[*TICKETS, RENAME],
             known=HELD,
         )
     )
     assert name == "rename_ticket"
-    assert values == {"ticket": "check the fire alarm", "new_summary": "test the alarm next to the stairs"}
+    assert values == {"summary": "check the fire alarm", "new_summary": "test the alarm next to the stairs"}
 
 
 def test_a_hedging_like_before_a_time_is_dropped() -> None:
@@ -316,17 +318,10 @@ def test_would_you_be_so_kind_as_to_asks_for_it() -> None:
 
 
 def test_new_words_quoted_then_what_they_replace() -> None:
-    rename = tool(
-        "rename_ticket",
-        "Rename a ticket: change its summary to new words.",
-        ["summary", "new_summary"],
-        summary=WHICH,
-        new_summary={"type": "string", "description": "its new summary"},
-    )
     name, values = called(
         reply(
             "The alarm one should say 'Test the smoke alarm', not check.",
-            tools=[*TICKETS, rename],
+            tools=[*TICKETS, RENAME],
             known=HELD,
         )
     )
