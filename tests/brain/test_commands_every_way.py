@@ -335,3 +335,16 @@ def test_a_clause_about_it_after_a_named_change_changes_the_same_thing() -> None
         ("reschedule_ticket", {"ticket": "fire alarm check", "due": "2026-11-28T08:00:00"}),
         ("set_ticket_urgency", {"urgency": "high", "ticket": "Check the fire alarm"}),
     ]
+
+
+def test_held_things_named_together_then_what_goes_for_each() -> None:
+    tools = [*TICKETS, LABEL_TICKET]
+    calls = [
+        (e.name, json.loads(e.arguments))
+        for e in reply("The heat pump and the fire alarm both go under yearly.", tools=tools, known=HELD)
+        if isinstance(e, ToolCall)
+    ]
+    assert calls == [
+        ("label_ticket", {"ticket": "Service the heat pump", "labels": ["yearly"]}),
+        ("label_ticket", {"ticket": "Check the fire alarm", "labels": ["yearly"]}),
+    ]

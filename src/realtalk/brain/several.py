@@ -69,6 +69,8 @@ def each_held(turn: Turn, text: str) -> list[BrainEvent] | None:
     if intent.is_question(text) or " and " not in text.lower():
         return None
     choice = turn.route(text)
+    if choice is None:
+        return _each_subject(turn, text)
     if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
         return None
     tool, filled = choice
@@ -81,6 +83,29 @@ def each_held(turn: Turn, text: str) -> list[BrainEvent] | None:
     if any(validation.call_problem(tool.parameters, a) for a in each):
         return None
     return [replies.call(tool, a) for a in each]
+
+
+_SUBJECT_THEN = re.compile(
+    r"^\W*(?P<things>.+?)\s+(?:both|all|each)\s+(?P<said>(?:go|goes|need|needs|are|should)\b.*)$", re.I
+)
+
+
+def _each_subject(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "The tyres and the licence disc both go under car": held things named together as the
+    subject, then what is said of each, is one change to each, by the same tool."""
+    found = _SUBJECT_THEN.match(text)
+    parts = held.several_held(found.group("things"), turn.request.known) if found is not None else None
+    if found is None or parts is None:
+        return None
+    calls: list[BrainEvent] = []
+    for part in parts:
+        choice = turn.route(f"{part} {found.group('said')}")
+        if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
+            return None
+        if intent.creates(choice[0]) or validation.call_problem(choice[0].parameters, choice[1].arguments):
+            return None
+        calls.append(replies.call(choice[0], choice[1].arguments))
+    return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == 1 else None
 
 
 def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
