@@ -47,6 +47,7 @@ from . import (
     semantic,
     several,
     small_talk,
+    topic,
     yes_no,
 )
 from .arguments import Filled
@@ -196,6 +197,9 @@ class Turn:
             return reworded
         if held.small_talk_tag(text, self.request.known):
             return replies.say(self._small_talk(talk or "exclaim"))
+        about = topic.about(self.tools, text, self.request.known)  # "Oh, the window cleaner."
+        if about is not None:
+            return replies.say(about) if isinstance(about, str) else self._act(*about)
         each = (
             several.each_clause(self, text)
             or several.each_new(self, text)
@@ -380,7 +384,9 @@ class Turn:
         thing it read out."""
         last = self.last
         if last is None:
-            return None
+            # "What about the window cleaner?" we asked: "put it to Tuesday" is about it.
+            thing = topic.asked(self.messages, self.request.known)
+            return (text, None, thing) if thing is not None and dialogue.refers_back(text) else None
         listed = last.listed()
         placed = dialogue.ordinal(text)
         if placed is not None and listed:

@@ -279,6 +279,22 @@ def new_words(text: str) -> str | None:
     return found.group("words") if found else None
 
 
+# "Change it to ring Mum and Dad", "switch that to collect the parcel": new words, or a new value
+# ("change it to Tuesday"), which only the words themselves tell apart.
+_CHANGED_TO = re.compile(
+    r"^\W*(?:(?:no|wait|sorry|actually|oh|ok(?:ay)?|can\s+you|could\s+you|please)\W+)*"
+    r"(?:change|switch|alter|amend|update|edit)\s+(?:it|that|this|the\s+(?:title|name|wording))\s+(?:to|into)\s+"
+    r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
+    re.I,
+)
+
+
+def changed_to(text: str) -> str | None:
+    """What "change it to X" says the thing becomes, a value or new words, or None."""
+    found = _CHANGED_TO.match(text)
+    return found.group("words") if found else None
+
+
 # "An hour earlier", "push it back a day", "two weeks later", "bring it forward 30 minutes": a move by
 # an amount from where the thing stands now.
 _AMOUNT = r"(?P<n{0}>half\s+an?|an?|\d+)\s+(?P<unit{0}>minute|hour|day|week)s?"

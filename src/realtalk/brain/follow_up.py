@@ -114,7 +114,7 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
 def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
     """ "No wait, call it clean up the wiki": new words for the thing just named or created, given
     to the tool that takes a thing's new words (the last one again, when it was that tool)."""
-    words = dialogue.new_words(dialogue.correction(text) or text)
+    words = dialogue.new_words(dialogue.correction(text) or text) or _new_words_to(turn, text)
     value = last.entity(entity) if entity is not None else None
     renaming = held.renamer(turn.tools, entity) if words is not None and entity is not None else None
     if words is None or value is None or renaming is None:
@@ -122,7 +122,26 @@ def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | Non
     tool, which, new = renaming
     if tool.name == last.tool.name:
         return [replies.call(tool, {**last.arguments, new: words})]
-    return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
+    # After adding it, or reading it ("you know the ring Mum one?"): the thing itself gets them.
+    told = intent.creates(last.tool) or not intent.writes(last.tool)
+    return [replies.call(tool, {which: value, new: words})] if told else None
+
+
+def _new_words_to(turn: Turn, text: str) -> str | None:
+    """The words "change it to X" gives, when X is new words for the thing: no value a tool that
+    changes things takes (a day, an option), and no other held thing ("change it to the vet one")."""
+    words = dialogue.changed_to(text)
+    if words is None or entities.held(words, turn.request.known):
+        return None
+    changers = [t for t in turn.tools if intent.writes(t) and not intent.creates(t)]
+    for tool in changers:
+        filled = arguments.fill(tool, words, turn.now)
+        if any(
+            p.kind in parameters.TYPED_KINDS and p.name in filled.arguments
+            for p in parameters.params_of(tool)
+        ):
+            return None
+    return words
 
 
 def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:

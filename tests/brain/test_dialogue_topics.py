@@ -1,0 +1,97 @@
+"""Dialogue over turns, on tools the apps don't have (a library's loans, a bike workshop): a turn
+that only names a held thing makes it the topic, and the next turn's command is about it; "change
+it to ..." gives new words or a new value as the words say."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtalk.brain import topic
+from realtalk.brain.base import Message
+from tests.brain.test_dialogue import after
+from tests.brain.toolbox import called, reply, said, tool
+
+BOOK = {"type": "string", "description": "which loan, by its words"}
+UNTIL = {"type": "string", "format": "date-time", "description": "when it is due back"}
+LOANS = [
+    tool("borrow_book", "Add a book borrowed from the library.", ["book"], book={"type": "string"}),
+    tool("find_loan", "Look up one loan: when it is due back and any notes.", ["book"], book=BOOK),
+    tool(
+        "renew_loan",
+        "Move the date a loan is due back (renew it).",
+        ["book", "until"],
+        book=BOOK,
+        until=UNTIL,
+    ),
+    tool(
+        "rename_loan",
+        "Give a loan new words.",
+        ["book", "new_book"],
+        book=BOOK,
+        new_book={"type": "string", "description": "its new words"},
+    ),
+    tool(
+        "note_loan",
+        "Add a note to a loan.",
+        ["book", "note"],
+        book=BOOK,
+        note={"type": "string", "description": "the note to add"},
+    ),
+]
+HELD = ["Return the road atlas", "Collect the bread cookbook on hold", "Pay the late fine"]
+READ = after(
+    "find_loan",
+    {"book": "Return the road atlas"},
+    {"book": "Return the road atlas", "until": "2026-11-20T00:00:00", "overdue": True},
+    "Return the road atlas is due back Friday November 20, overdue.",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Oh, the road atlas.", "Regarding the atlas...", "You know the road atlas one?",
+     "right, so, the atlas thing", "As for the atlas"],
+)  # fmt: skip
+def test_a_turn_that_only_names_a_held_thing_reads_it(text: str) -> None:
+    assert called(reply(text, tools=LOANS, known=HELD)) == ("find_loan", {"book": "Return the road atlas"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["return the road atlas", "the atlas is lost", "the atlas and the fine", "the cookbook or the fine",
+     "oh, the weather"],
+)  # fmt: skip
+def test_words_that_say_more_than_a_held_name_are_no_topic(text: str) -> None:
+    assert topic.named(text, HELD) is None
+
+
+def test_the_next_command_is_about_the_topic() -> None:
+    assert called(reply("could you put it to Friday?", tools=LOANS, history=READ, known=HELD)) == (
+        "renew_loan",
+        {"book": "Return the road atlas", "until": "2026-11-27"},
+    )
+    name, values = called(reply("Add a note that the cover is torn.", tools=LOANS, history=READ, known=HELD))
+    assert (name, values["book"]) == ("note_loan", "Return the road atlas")
+    assert values["note"].endswith("the cover is torn")
+
+
+def test_change_it_to_new_words_renames_and_to_a_value_changes_it() -> None:
+    assert called(
+        reply("Change it to return the atlas and the map.", tools=LOANS, history=READ, known=HELD)
+    ) == (
+        "rename_loan",
+        {"book": "Return the road atlas", "new_book": "return the atlas and the map"},
+    )
+    name, values = called(reply("Change it to Friday.", tools=LOANS, history=READ, known=HELD))
+    assert (name, values["until"][:10]) == ("renew_loan", "2026-11-27")
+
+
+def test_without_a_reader_we_ask_what_about_it_and_the_next_turn_is_about_it() -> None:
+    tools = [t for t in LOANS if t.name != "find_loan"]
+    asked = said(reply("Oh, the bread cookbook.", tools=tools, known=HELD))
+    assert asked == "What about Collect the bread cookbook on hold?"
+    history = [Message("user", "Oh, the bread cookbook."), Message("assistant", asked)]
+    assert called(reply("could you put it to Friday?", tools=tools, history=history, known=HELD)) == (
+        "renew_loan",
+        {"book": "Collect the bread cookbook on hold", "until": "2026-11-27"},
+    )
