@@ -9,6 +9,7 @@ import pytest
 from realtalk.brain import topic
 from realtalk.brain.base import Message
 from tests.brain.test_dialogue import after
+from tests.brain.test_unseen_capabilities import EVENTS
 from tests.brain.toolbox import called, reply, said, tool
 
 BOOK = {"type": "string", "description": "which loan, by its words"}
@@ -94,4 +95,21 @@ def test_without_a_reader_we_ask_what_about_it_and_the_next_turn_is_about_it() -
     assert called(reply("could you put it to Friday?", tools=tools, history=history, known=HELD)) == (
         "renew_loan",
         {"book": "Collect the bread cookbook on hold", "until": "2026-11-27"},
+    )
+
+
+CHOIR = ["Choir practice at the church", "Choir concert in town", "Piano lesson"]
+
+
+def test_which_of_several_is_asked_before_a_missing_value_and_both_answers_are_kept() -> None:
+    request = "I need to move choir."
+    asked = said(reply(request, tools=EVENTS, known=CHOIR))
+    assert asked.endswith("Did you mean Choir practice at the church?") and "Choir concert in town" in asked
+    history = [Message("user", request), Message("assistant", asked)]
+    when = said(reply("The concert one.", tools=EVENTS, history=history, known=CHOIR))
+    assert when == "Sure. When should it be?"
+    history += [Message("user", "The concert one."), Message("assistant", when)]
+    assert called(reply("Monday at 9.", tools=EVENTS, history=history, known=CHOIR)) == (
+        "move_event",
+        {"title": "Choir concert in town", "start": "2026-11-23T09:00:00"},
     )

@@ -250,8 +250,10 @@ class Turn:
         """(the parameter, the known name, the names it may be) when the call would change a thing
         it is unsure of: one its words only sound like, or one of several held things they fit
         equally well ("mark the call done" with two calls held: a guess would write the wrong one).
-        A tool that asks its own confirmation first names the thing itself, so a tie does not ask."""
-        if not self.request.known or filled.missing or not intent.writes(tool) or intent.creates(tool):
+        A tool that asks its own confirmation first names the thing itself, so a tie does not ask.
+        Which of several is asked before any value still missing ("move the call": which call,
+        then when); how sure a name is, once nothing is."""
+        if not self.request.known or not intent.writes(tool) or intent.creates(tool):
             return None
         confirms = dialogue.confirmation_param(tool) is not None
         for param in parameters.params_of(tool):
@@ -261,6 +263,8 @@ class Turn:
             tied = [] if confirms else entities.tied(value, self.request.known)[: held.MAX_OPTIONS]
             if tied:
                 return param.name, tied[0], tied
+            if filled.missing:
+                continue
             match = entities.closest(value, self.request.known)
             if match is not None and not match.sure:
                 return param.name, match.name, [match.name]
@@ -300,19 +304,14 @@ class Turn:
         if unsure is None or not isinstance(choice, tuple):
             return None
         tool, filled = choice
-        if asked is not None and dialogue.says_yes(text):
-            return replies.act(
-                tool, replace(filled, arguments={**filled.arguments, unsure[0]: asked.group(1)})
-            )
-        others = [n for n in unsure[2] if n != asked.group(1)] if asked is not None else []
-        if others and dialogue.means_other(text):  # "no, the other one": of the names we told
-            return replies.act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: others[0]}))
-        name = _YES_OR_NO.sub("", text).strip(" .,!?")
-        if asked is not None and dialogue.says_no(text) and not name:
+        name = _picked(said[-2], text, unsure[2], self.request.known)
+        if name is None and asked is not None and dialogue.says_no(text):
             return replies.say(f"Sorry. {_WHICH_ONE}")
-        if not name or entities.closest(name, self.request.known) is None:
+        if name is None:
             return None  # not about our question: the utterance stands on its own
-        return self._act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: name}))
+        filled = replace(filled, arguments={**filled.arguments, unsure[0]: name})
+        # One of the names we told is sure; other words are checked like any others.
+        return replies.act(tool, filled) if name in unsure[2] else self._act(tool, filled)
 
     def _pending(self) -> Pending | None:
         """The tool call we are collecting arguments for, if our last turn asked for one.
@@ -332,6 +331,17 @@ class Turn:
                 continue
             tool, filled = choice
             for i in range(1, len(turns), 2):
+                # "I need to move the call" / "... Did you mean Call the vet?" / "The vet one." /
+                # "When should it be?": which thing was settled before what it still needed.
+                unsure = earlier.unsure(tool, filled) if i + 1 < len(turns) else None
+                name = (
+                    _picked(turns[i].content, turns[i + 1].content, unsure[2], self.request.known)
+                    if unsure
+                    else None
+                )
+                if unsure is not None and name is not None:
+                    filled = replace(filled, arguments={**filled.arguments, unsure[0]: name})
+                    continue
                 if not filled.missing or not turns[i].content.strip().endswith(
                     parameters.question(filled.missing[0])
                 ):
@@ -637,6 +647,24 @@ def _answered(pending: Pending, text: str, now: datetime) -> Filled | None:
         arguments.fill_answer(tool, asked.name, text, filled.arguments, now), asked, [*said, text], now
     )
     return answer if asked.name in answer.arguments else None
+
+
+def _picked(asked: str, answer: str, names: Sequence[str], known: Sequence[str]) -> str | None:
+    """The thing an answer to our "Did you mean X?" (or "Which one did you mean?") picks: X for
+    yes, another of `names` for "the other one", else the name it says; None when it says none."""
+    did = _DID_YOU_MEAN.search(asked.strip())
+    if did is None and not asked.strip().endswith(_WHICH_ONE):
+        return None
+    if did is not None and dialogue.says_yes(answer):
+        return did.group(1)
+    others = [n for n in names if did is None or n != did.group(1)]
+    if did is not None and others and dialogue.means_other(answer):  # of the names we told
+        return others[0]
+    name = _YES_OR_NO.sub("", answer).strip(" .,!?")
+    match = entities.closest(name, known) if name else None
+    if match is None:
+        return None
+    return match.name if match.sure and not entities.tied(name, known) else name  # "the vet one"
 
 
 def _with_code(filled: Filled, asked: Param, said: Sequence[str], now: datetime) -> Filled:
