@@ -4,10 +4,12 @@ it to ..." gives new words or a new value as the words say."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from realtalk.brain import topic
-from realtalk.brain.base import Message
+from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_dialogue import after
 from tests.brain.test_unseen_capabilities import EVENTS
 from tests.brain.toolbox import called, reply, said, tool
@@ -15,7 +17,7 @@ from tests.brain.toolbox import called, reply, said, tool
 BOOK = {"type": "string", "description": "which loan, by its words"}
 UNTIL = {"type": "string", "format": "date-time", "description": "when it is due back"}
 LOANS = [
-    tool("borrow_book", "Add a book borrowed from the library.", ["book"], book={"type": "string"}),
+    tool("add_loan", "Add a book borrowed from the library.", ["book"], book={"type": "string"}),
     tool("find_loan", "Look up one loan: when it is due back and any notes.", ["book"], book=BOOK),
     tool(
         "renew_loan",
@@ -113,3 +115,25 @@ def test_which_of_several_is_asked_before_a_missing_value_and_both_answers_are_k
         "move_event",
         {"title": "Choir concert in town", "start": "2026-11-23T09:00:00"},
     )
+
+
+def test_both_of_them_are_the_things_just_read_out_that_the_question_named() -> None:
+    listing = [
+        Message("user", "Which choir things have I got?"),
+        *after(
+            "list_events",
+            {},
+            {"events": [{"title": n} for n in CHOIR]},
+            "You have Choir practice at the church, Choir concert in town and Piano lesson.",
+        )[1:],
+    ]
+    events = reply("Move both of them to Monday at 9.", tools=EVENTS, history=listing, known=CHOIR)
+    assert [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)] == [
+        ("move_event", {"title": "Choir practice at the church", "start": "2026-11-23T09:00:00"}),
+        ("move_event", {"title": "Choir concert in town", "start": "2026-11-23T09:00:00"}),
+    ]
+    # "both" of three read out, with a question that named none of them: which two is not said.
+    listing[0] = Message("user", "What's on?")
+    events = reply("Move both of them to Monday at 9.", tools=EVENTS, history=listing, known=CHOIR)
+    assert sum(isinstance(e, ToolCall) for e in events) < 2
+

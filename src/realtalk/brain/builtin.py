@@ -205,6 +205,7 @@ class Turn:
             or several.each_new(self, text)
             or several.each_held(self, text)
             or several.each_after_named(self, text)
+            or several.each_listed(self, text)
         )
         if each is not None:
             return each
