@@ -137,3 +137,17 @@ def test_both_of_them_are_the_things_just_read_out_that_the_question_named() -> 
     events = reply("Move both of them to Monday at 9.", tools=EVENTS, history=listing, known=CHOIR)
     assert sum(isinstance(e, ToolCall) for e in events) < 2
 
+
+def test_a_correction_that_undoes_the_change_and_asks_for_a_new_thing_does_both() -> None:
+    renamed = after(
+        "rename_loan",
+        {"book": "atlas", "new_book": "return the map"},
+        {"book": "return the map", "undo": {"book": "return the map", "new_book": "Return the road atlas"}},
+        "Renamed Return the road atlas to return the map.",
+    )
+    text = "No, sorry, put the atlas back how it was, I meant add a new one for the map."
+    events = reply(text, tools=LOANS, history=renamed, known=["return the map", *HELD[1:]])
+    assert [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)] == [
+        ("rename_loan", {"book": "return the map", "new_book": "Return the road atlas"}),
+        ("add_loan", {"book": "return the map"}),
+    ]

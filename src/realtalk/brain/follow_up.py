@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import (
     arguments,
@@ -25,7 +25,7 @@ from . import (
     validation,
 )
 from .arguments import Filled
-from .base import BrainEvent, ToolCall
+from .base import BrainEvent, ToolCall, ToolSpec
 
 if TYPE_CHECKING:
     from .builtin import Turn
@@ -71,6 +71,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     shifted = moves.shifted(turn.tools, text, last, entity, turn.now)
     if shifted is not None:
         return shifted
+    redone = _undone_for_another(turn, text, last, undo, pending)
+    if redone is not None:
+        return redone
     instead = dialogue.meant_instead(text) or _held_instead(turn, text, last, entity)
     if instead is not None and entity is not None:
         amended = _amend(turn, instead, corrects=True)  # "I meant 5 pm": a value, not another thing
@@ -109,6 +112,41 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
         return [replies.call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
     return None
+
+
+def _undone_for_another(
+    turn: Turn, text: str, last: dialogue.LastAction, undo: dict[str, Any] | None, pending: bool
+) -> list[BrainEvent] | None:
+    """ "No, sorry, put the tap back how it was, I meant add a new one for the shower": what was
+    meant is a request of its own (it opens with a tool's verb), so the last change is undone and
+    that request made instead."""
+    meant = dialogue.meant_instead(text)
+    verb = routing.base_form(next(iter(lexicon.tokens(meant or "")), ""))
+    verbs = {v for t in turn.tools for v in (routing.verb_of(t), routing.described_verb(t))}
+    if meant is None or not undo or pending or not {verb, lexicon.stem(verb)} & verbs:
+        return None
+    choice = turn.route(meant)
+    if not isinstance(choice, tuple) or choice[1].missing:
+        return None
+    tool, filled = choice
+    values = {**filled.arguments, **_the_one_meant(tool, filled, last)}
+    if validation.call_problem(tool.parameters, values):
+        return None
+    return [replies.call(last.tool, undo), replies.call(tool, values)]
+
+
+def _the_one_meant(tool: ToolSpec, filled: Filled, last: dialogue.LastAction) -> dict[str, str]:
+    """ "A new one for the shower" after renaming the tap to "fix the shower": the new thing is
+    called by the words given to the wrong one, when its own words are some of them."""
+    name = held.target(tool, None) if intent.creates(tool) else None
+    said = filled.arguments.get(name) if name is not None else None
+    if name is None or not isinstance(said, str):
+        return {}
+    words = set(lexicon.content_stems(said)) - {"one"}
+    entity = held.entity_param(last)
+    given = [v for k, v in last.arguments.items() if k != entity and isinstance(v, str)]
+    shared = [v for v in given if words <= set(lexicon.content_stems(v))]
+    return {name: shared[0]} if len(shared) == 1 else {}
 
 
 def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
