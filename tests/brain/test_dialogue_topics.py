@@ -21,7 +21,7 @@ LOANS = [
     tool("find_loan", "Look up one loan: when it is due back and any notes.", ["book"], book=BOOK),
     tool(
         "renew_loan",
-        "Move the date a loan is due back (renew it).",
+        "Move a loan to a new due date and time (renew it).",
         ["book", "until"],
         book=BOOK,
         until=UNTIL,
@@ -151,3 +151,14 @@ def test_a_correction_that_undoes_the_change_and_asks_for_a_new_thing_does_both(
         ("rename_loan", {"book": "return the map", "new_book": "Return the road atlas"}),
         ("add_loan", {"book": "return the map"}),
     ]
+
+
+def test_a_moment_said_after_adding_a_thing_is_the_new_things_not_a_held_one_its_words_mention() -> None:
+    added = after("add_loan", {"book": "Bird guide"}, {"book": "Bird guide"}, "Added Bird guide.")
+    text = "Friday, before the moving date, say ten in the morning."  # a changer's words too
+    assert called(
+        reply(text, tools=LOANS, history=added, known=[*HELD, "Book the moving date", "Bird guide"])
+    ) == (
+        "renew_loan",
+        {"book": "Bird guide", "until": "2026-11-27T10:00:00"},
+    )

@@ -203,6 +203,21 @@ def _held_instead(turn: Turn, text: str, last: dialogue.LastAction, entity: str 
     return None if entities.held(named, [value]) else named
 
 
+_BEFORE_A_MOMENT = frozenset(
+    {"and", "oh", "um", "uh", "so", "ok", "okay", "on", "for", "by", "at", "due", "its", "it's"}
+)
+
+
+def _opens_with_a_moment(text: str, turn: Turn) -> bool:
+    """ "Wednesday, before my shift, say half six" after adding a thing: words that open with when
+    go on with the new thing, whatever held thing the words after them mention."""
+    found = extract.when(extract.Utterance(text, turn.now), "datetime")
+    if found is None:
+        return False
+    start = min(a for a, _ in found.spans)
+    return all(w in _BEFORE_A_MOMENT for w in lexicon.tokens(text[:start]))
+
+
 def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
     """A correction of the last change, or values that go on with it ("no, make it Thursday",
     "actually high priority", "I meant 5 pm", "tomorrow at 7" after adding): the same change made
@@ -215,7 +230,11 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
         return None  # a question never writes
     if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
         return None  # after a listing, values go on with no one thing
-    if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(turn.tools, text)):
+    if (
+        not corrects
+        and not (intent.creates(last.tool) and _opens_with_a_moment(text, turn))
+        and any(m.score >= routing.THRESHOLD for m in routing.rank(turn.tools, text))
+    ):
         return None  # a request of its own
     value = last.entity(entity)
     if not intent.creates(last.tool):
