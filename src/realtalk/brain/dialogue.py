@@ -267,8 +267,8 @@ def keep_day(old: Any, new: Any, text: str) -> Any:
 
 # "Call it clean up the wiki", "rename it to X", "name it X instead": new words for the thing.
 _NEW_WORDS = re.compile(
-    r"^\W*(?:(?:no|wait|sorry|actually|oh)\W+)*(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+(?:to\s+|as\s+)?"
-    r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
+    r"^\W*(?:(?:no|wait|sorry|actually|oh|and|also|so)\W+)*(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+"
+    r"(?:to\s+|as\s+)?['\"‘“]?(?P<words>\w.*?)['\"’”]?(?:\s+instead)?\W*$",
     re.I,
 )
 
