@@ -65,6 +65,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
             if undo
             else replies.say("Sorry, I can't undo that. Anything else?")
         )
+    again = _read_again(turn, text, last)
+    if again is not None:
+        return again
     renamed = _renamed(turn, text, last, entity)
     if renamed is not None:
         return renamed
@@ -112,6 +115,33 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     if not required and dialogue.asks_again(text) and len(lexicon.tokens(text)) <= 6:
         return [replies.call(last.tool, last.arguments)]  # "another one": a hint, a joke, a fact
     return None
+
+
+# "And tomorrow?", "what about Friday?", "how about for work then?": the same again, for another value.
+_AND_FOR = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|right)\W+)*(?:(?:what|how)\s+about|and|what\s+of)\b\W*(?:for\s+)?", re.I
+)
+_AND_FOR_WORDS = 4
+
+
+def _read_again(turn: Turn, text: str, last: dialogue.LastAction) -> list[BrainEvent] | None:
+    """ "Give me a rundown of today." ... "And tomorrow?": after a reading, a few words that only
+    give another value for one of its typed or optional parameters read again with it."""
+    lead = _AND_FOR.match(text)
+    if intent.writes(last.tool) or lead is None:
+        return None
+    rest = text[lead.end() :]
+    if not 0 < len(lexicon.tokens(rest)) <= _AND_FOR_WORDS:
+        return None
+    filled = arguments.fill(last.tool, rest, turn.now)
+    given = {
+        p.name: filled.arguments[p.name]
+        for p in parameters.params_of(last.tool)
+        if p.name in filled.arguments and (p.kind in parameters.TYPED_KINDS or not p.required)
+    }
+    if not given or all(last.arguments.get(k) == v for k, v in given.items()):
+        return None
+    return [replies.call(last.tool, {**last.arguments, **given})]
 
 
 def _undone_for_another(
