@@ -427,6 +427,8 @@ class Turn:
         text = held.own_change(self.tools, text, self.request.known) or text
         move = moves.said(text, question)
         if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
+            if dialogue.ordinal(move.thing) is not None and self.referent(move.thing) is not None:
+                move = replace(move, thing="")  # "push the second one back": of those just read out
             referent = self.referent(text) if not move.thing else None
             moved = moves.request(
                 move, self.tools, self.now, self.messages, self.request.known, referent and referent[2]

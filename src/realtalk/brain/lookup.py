@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import held, intent, parameters, phrasing, replies, results
+from . import dialogue, held, intent, parameters, phrasing, replies, results
 from .arguments import Filled
 from .base import BrainEvent, ToolSpec
 
@@ -29,7 +29,11 @@ def continued(turn: Turn) -> list[BrainEvent] | None:
     if at < 0 or len(after) != 2 or len(after[0].tool_calls) != 1 or after[1].role != "tool":
         return None
     call, text = after[0].tool_calls[0], phrasing.request(messages[at].content.strip())
-    before = Turn(replace(turn.request, messages=messages[: at + 1]), turn.now).route(text)
+    asked = Turn(replace(turn.request, messages=messages[: at + 1]), turn.now)
+    before = asked.route(text)
+    placed = dialogue.ordinal(text)
+    if placed is not None and asked.referent(text) is not None:
+        text = placed[1]  # "push the second one back": after the look-up, "it" is the one looked up
     if not isinstance(before, tuple) or intent.writes(before[0]) or before[0].name != call.name:
         return None
     if results.parse(call.arguments) != before[1].arguments:
