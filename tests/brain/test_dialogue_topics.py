@@ -162,3 +162,79 @@ def test_a_moment_said_after_adding_a_thing_is_the_new_things_not_a_held_one_its
         "renew_loan",
         {"book": "Bird guide", "until": "2026-11-27T10:00:00"},
     )
+
+
+def test_call_it_new_words_in_quotes_after_and_renames_what_was_just_added() -> None:
+    added = after("add_loan", {"book": "Bird guide"}, {"book": "Bird guide"}, "Added Bird guide.")
+    text = "Oh, and call it 'the bird guide, second edition' instead."
+    assert called(reply(text, tools=LOANS, history=added, known=[*HELD, "Bird guide"])) == (
+        "rename_loan",
+        {"book": "Bird guide", "new_book": "the bird guide, second edition"},
+    )
+
+
+@pytest.mark.parametrize("text", ["And tomorrow?", "What about Tuesday?", "and for Tuesday then?"])
+def test_and_another_value_after_a_reading_reads_again_with_it(text: str) -> None:
+    listed = after("list_events", {"day": "2026-11-22"}, {"events": []}, "Nothing on today.")
+    name, values = called(reply(text, tools=EVENTS, history=listed, known=CHOIR))
+    assert name == "list_events" and values["day"] in ("2026-11-23", "2026-11-24")
+
+
+LABELLED = [
+    *LOANS,
+    tool(
+        "list_loans",
+        "List the loans, or those with a label.",
+        label={"type": "string", "description": "only loans with this label"},
+    ),
+    tool(
+        "label_loan",
+        "Label a loan.",
+        ["book", "labels"],
+        book=BOOK,
+        labels={
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "the labels (tags) to add",
+        },
+    ),
+]
+MAPS = [
+    Message("user", "What's labelled maps?"),
+    *after(
+        "list_loans",
+        {"label": "maps"},
+        {"loans": [{"title": n} for n in HELD[:2]]},
+        "You have 2 loans labelled maps.",
+    )[1:],
+]
+
+
+def test_both_of_them_after_a_filtered_listing_are_all_it_read_out() -> None:
+    events = reply("Label both of them urgent as well.", tools=LABELLED, history=MAPS, known=HELD)
+    assert [json.loads(e.arguments) for e in events if isinstance(e, ToolCall)] == [
+        {"labels": ["urgent"], "book": HELD[0]},
+        {"labels": ["urgent"], "book": HELD[1]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("until", "moved"), [("2026-11-25T10:00:00", "2026-12-02T10:00:00"), ("2026-11-25", "2026-12-02")]
+)
+def test_the_second_one_moved_by_an_amount_is_looked_up_then_moved(until: str, moved: str) -> None:
+    text = "Push the second one back a week."
+    looked = reply(text, tools=LABELLED, history=MAPS, known=HELD)
+    assert called(looked) == ("find_loan", {"book": HELD[1]})
+    call = looked[0]
+    assert isinstance(call, ToolCall)
+    history = [
+        *MAPS,
+        Message("user", text),
+        Message("assistant", tool_calls=(call,)),
+        Message("tool", json.dumps({"book": HELD[1], "until": until}), tool_call_id=call.call_id),
+    ]
+    assert called(reply(None, tools=LABELLED, history=history, known=HELD)) == (
+        "renew_loan",
+        {"book": HELD[1], "until": moved},
+    )

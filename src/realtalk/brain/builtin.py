@@ -107,6 +107,8 @@ class Turn:
         self.tools: list[ToolSpec] = [] if request.tool_choice == "none" else list(request.tools)
         self.looked_up = False
         """Whether the conversation ends with the result of a look-up made for this request."""
+        self.referred: str | None = None
+        """The thing "it" stands for, when the caller has worked it out ("both of them": each in turn)."""
 
     def reply(self) -> list[BrainEvent]:
         if self.persona.directive:
@@ -393,6 +395,8 @@ class Turn:
         stead, the parameter that named it in the last action or None, the thing). An ordinal counts
         in what the last result read out; "it" is the thing the last action was about, or the one
         thing it read out."""
+        if self.referred is not None:
+            return (text, None, self.referred) if dialogue.refers_back(text) else None
         last = self.last
         if last is None:
             # "What about the window cleaner?" we asked: "put it to Tuesday" is about it.

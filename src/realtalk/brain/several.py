@@ -178,13 +178,20 @@ def each_listed(turn: Turn, text: str) -> list[BrainEvent] | None:
     listed = last.listed()
     asked = next((m.content for m in reversed(turn.messages[:-1]) if m.role == "user"), "")
     words = set(lexicon.content_stems(asked))
-    named = [n for n in listed if words & set(lexicon.content_stems(n))] or listed
+    # A listing the question filtered ("what's tagged car?") read out what it named, all of it.
+    named = (
+        listed if last.arguments else [n for n in listed if words & set(lexicon.content_stems(n))] or listed
+    )
     wanted = _COUNTS.get((found.group("count") or found.group(0).split()[0]).lower())
     if not 2 <= len(named) <= held.MAX_OPTIONS + 2 or (wanted is not None and len(named) != wanted):
         return None
+    from .builtin import Turn  # each thing in turn is "it"
+
     calls: list[BrainEvent] = []
     for name in named:
-        choice = turn.route(f"{text[: found.start()]}{name}{text[found.end() :]}")
+        each = Turn(turn.request, turn.now)
+        each.referred = name
+        choice = each.route(f"{text[: found.start()]}it{text[found.end() :]}")
         if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
             return None
         tool, filled = choice
