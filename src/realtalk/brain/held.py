@@ -31,12 +31,15 @@ def double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Fil
     thing = " ".join(head)
     if not head or not entities.held(thing, known) or entities.held(value, known):
         return filled
+    if lexicon.stem(tail.lower()) in _POINTING:
+        return filled  # "tag the vendor chasing thing": the word points at the thing, it is no tag
     if entities.closest(tail, [n for n in known if entities.held(thing, [n])]) is not None:
         return filled  # "tag the domain renewal": a form of the name's own word ("Renew the domain")
     values = {**filled.arguments, name: thing, lists[0].name: [tail]}
     return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
 
 
+_POINTING = frozenset(lexicon.stem(w) for w in ("thing", "one", "stuff", "business", "item", "bit"))
 _REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfinished"))
 
 
