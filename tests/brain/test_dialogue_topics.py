@@ -238,3 +238,56 @@ def test_the_second_one_moved_by_an_amount_is_looked_up_then_moved(until: str, m
         "renew_loan",
         {"book": HELD[1], "until": moved},
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["I need a new loan.", "Can you add a loan for me, eh?", "Oh great, another thing to add."]
+)
+def test_a_new_thing_named_by_no_words_of_its_own_is_asked_for(text: str) -> None:
+    assert said(reply(text, tools=LOANS, known=HELD)) == "Sure. What's the book?"
+
+
+def test_a_word_that_points_at_the_thing_is_no_value_and_the_missing_one_is_asked_for() -> None:
+    request = "Can you label the road atlas thing?"
+    asked = said(reply(request, tools=LABELLED, known=HELD))
+    assert asked == "Sure. What are the labels?"
+    history = [Message("user", request), Message("assistant", asked)]
+    name, values = called(reply("Urgent.", tools=LABELLED, history=history, known=HELD))
+    assert (name, values["labels"]) == ("label_loan", ["Urgent"]) and "atlas" in values["book"]
+
+
+def test_ah_no_make_it_an_hour_corrects_the_time_just_given() -> None:
+    added = after(
+        "create_event",
+        {"title": "choir practice", "start": "2026-11-23T10:00:00"},
+        {"title": "choir practice", "start": "2026-11-23T10:00:00"},
+        "Added choir practice tomorrow at 10 AM.",
+    )
+    assert called(reply("Ah no, make it eleven", tools=EVENTS, history=added, known=["choir practice"])) == (
+        "move_event",
+        {"start": "2026-11-23T11:00:00", "title": "choir practice"},
+    )
+
+
+def test_i_meant_other_words_after_renaming_renames_again() -> None:
+    renamed = after(
+        "rename_loan",
+        {"book": "atlas", "new_book": "return the atlas"},
+        {
+            "book": "return the atlas",
+            "undo": {"book": "return the atlas", "new_book": "Return the road atlas"},
+        },
+        "Renamed Return the road atlas to return the atlas.",
+    )
+    text = "No sorry, I meant 'return the atlas and the map'"
+    assert called(reply(text, tools=LOANS, history=renamed, known=["return the atlas", *HELD[1:]])) == (
+        "rename_loan",
+        {"book": "return the atlas", "new_book": "return the atlas and the map"},
+    )
+
+
+def test_put_something_down_for_a_day_asks_what() -> None:
+    assert (
+        said(reply("Can you put something down for me for Tuesday?", tools=EVENTS))
+        == "Sure. What's the title?"
+    )

@@ -49,7 +49,7 @@ _MEANT = re.compile(
 )
 # What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
 _CORRECTION_LEAD = re.compile(
-    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
+    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|ah|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
     r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
     r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,
@@ -231,8 +231,8 @@ def correction(text: str) -> str | None:
 def meant_instead(text: str) -> str | None:
     """What a correction says was meant ("no, I meant Ben" -> "Ben"), or None."""
     found = _MEANT.search(text)
-    what = found.group("what") if found else None
-    return None if what is None or what.lower() in _NOT_A_NAME else what
+    what = found.group("what").strip("'\"‘’“”") if found else None  # "I meant 'back up the drive'"
+    return None if not what or what.lower() in _NOT_A_NAME else what
 
 
 # "no, the plumber", "wrong one, the gas bill", "no, the other one... the plumber": a lead-in that

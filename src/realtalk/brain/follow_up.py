@@ -86,6 +86,12 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         if renaming is not None:  # "sorry, I meant almond milk" after adding oat milk: its new words
             tool, which, words = renaming
             return [replies.call(tool, {which: last.entity(entity), words: instead})]
+        renamer = held.renamer([last.tool], entity)
+        if renamer is not None:  # "no, I meant 'back up the laptop too'" after renaming: other new words
+            tool, which, words = renamer
+            return [
+                replies.call(tool, {which: last.arguments.get(words) or last.entity(entity), words: instead})
+            ]
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
     also = dialogue.also_for(text)
@@ -131,8 +137,8 @@ def _read_again(turn: Turn, text: str, last: dialogue.LastAction) -> list[BrainE
     if intent.writes(last.tool) or lead is None:
         return None
     rest = text[lead.end() :]
-    if not 0 < len(lexicon.tokens(rest)) <= _AND_FOR_WORDS:
-        return None
+    if not 0 < len(lexicon.tokens(rest)) <= _AND_FOR_WORDS or dialogue.ordinal(rest) is not None:
+        return None  # "what about the first one?" is about a thing read out, not another reading
     filled = arguments.fill(last.tool, rest, turn.now)
     given = {
         p.name: filled.arguments[p.name]
