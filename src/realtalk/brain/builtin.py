@@ -457,7 +457,12 @@ class Turn:
                     t for t in tools if not intent.creates(t) or routing.starts_with_a_verb_of([t], text)
                 ]
         meaning = f"{text} done" if intent.reports_done(text) else None
-        changed = held.by_reference(tools, text, self.now, referent[1]) if referent is not None else None
+        # "I did it this morning": a report of done, whatever moment it says, is no change of moment.
+        changed = (
+            held.by_reference(tools, text, self.now, referent[1])
+            if referent is not None and not meaning
+            else None
+        )
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)

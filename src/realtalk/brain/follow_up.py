@@ -266,6 +266,8 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
         return None  # a question never writes
     if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
         return None  # after a listing, values go on with no one thing
+    if not corrects and intent.reports_done(text):
+        return None  # "well I did it this morning, so tick it off": done, not a new moment
     if (
         not corrects
         and not (intent.creates(last.tool) and _opens_with_a_moment(text, turn))
