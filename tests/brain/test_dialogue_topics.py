@@ -291,3 +291,14 @@ def test_put_something_down_for_a_day_asks_what() -> None:
         said(reply("Can you put something down for me for Tuesday?", tools=EVENTS))
         == "Sure. What's the title?"
     )
+
+
+def test_a_report_of_done_after_reading_a_thing_marks_it_done_whatever_moment_it_says() -> None:
+    tools = [*LOANS, tool("complete_loan", "Mark a loan as done (returned).", ["book"], book=BOOK)]
+    text = "Right, well I did it this morning actually, so tick it off."
+    assert called(reply(text, tools=tools, history=READ, known=HELD)) == ("complete_loan", {"book": HELD[0]})
+
+
+def test_yes_is_no_answer_to_what_a_thing_is_called() -> None:
+    history = [Message("user", "I need a new loan."), Message("assistant", "Sure. What's the book?")]
+    assert said(reply("Yep.", tools=LOANS, history=history, known=HELD)).endswith("What's the book?")

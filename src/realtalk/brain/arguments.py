@@ -106,7 +106,7 @@ _VAGUE = lexicon.words(
     "a an the some any one this that it something anything thing things stuff whatever someone somebody"
 )
 # Words around a placeholder that add nothing to it: "another thing", "a new task for me, eh".
-_INTERJECTIONS = lexicon.words("eh oh great um uh hmm well okay ok so right")
+_INTERJECTIONS = lexicon.words("eh oh great um uh hmm well okay ok so right yes yep yeah yup sure no nope")
 _EMPTY = lexicon.words("do new another down") | _INTERJECTIONS | lexicon.STOPWORDS  # "put something down"
 
 
