@@ -302,3 +302,15 @@ def test_a_report_of_done_after_reading_a_thing_marks_it_done_whatever_moment_it
 def test_yes_is_no_answer_to_what_a_thing_is_called() -> None:
     history = [Message("user", "I need a new loan."), Message("assistant", "Sure. What's the book?")]
     assert said(reply("Yep.", tools=LOANS, history=history, known=HELD)).endswith("What's the book?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The road atlas came back, so please move that one to Friday.",
+        "About the atlas: move that one to Friday.",
+    ],
+)
+def test_that_one_in_the_last_clause_is_the_held_thing_an_earlier_clause_named(text: str) -> None:
+    name, values = called(reply(text, tools=LOANS, known=HELD))
+    assert (name, values["book"], values["until"][:10]) == ("renew_loan", HELD[0], "2026-11-27")

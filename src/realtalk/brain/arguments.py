@@ -115,11 +115,13 @@ def _vague(value: str, things: frozenset[str]) -> bool:
     a request's own verb or an interjection beside one ("remember something", "oh great, another
     thing to add"), or an interjection alone."""
     words = lexicon.tokens(value)
-    placeholder = [w for w in words if w in _VAGUE or lexicon.stem(w) in things]
-    said = placeholder or (words and all(w in _INTERJECTIONS for w in words))  # "eh" alone is no title
-    return bool(said) and all(
-        w in _VAGUE or w in REQUEST_VERBS or w in _EMPTY or lexicon.stem(w) in things for w in words
-    )
+    if any(w in _VAGUE for w in words) and all(
+        w in _VAGUE or w in REQUEST_VERBS or w in _EMPTY for w in words
+    ):
+        return True  # "remember something": a request's verb may go with a placeholder
+    if any(lexicon.stem(w) in things for w in words):  # "a new task", but not "the call task"
+        return all(w in _EMPTY or w in _VAGUE or lexicon.stem(w) in things for w in words)
+    return bool(words) and all(w in _INTERJECTIONS for w in words)  # "eh" alone is no title
 
 
 def _value(
