@@ -36,13 +36,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from conversation_eval import VOICES, load, speak  # noqa: E402
-from realtalk.apps import builtin_apps  # noqa: E402
+from realtalk.apps import App, builtin_apps  # noqa: E402
 from realtalk.brain import extract  # noqa: E402
+from realtalk.brain.base import BrainRequest, Message  # noqa: E402
+from realtalk.brain.builtin import BuiltinBrain  # noqa: E402
 from realtalk.engines.base import Hypothesis, NBestSpeechToText  # noqa: E402
 from realtalk.engines.pooled_stt import PooledStt  # noqa: E402
 from realtalk.engines.whisper_stt import WhisperStt, packaged_model_dir  # noqa: E402
 from realtalk.session.hearing import Expectation, with_known  # noqa: E402
-from realtalk.session.hypotheses import Fit, best, choose, put_back  # noqa: E402
+from realtalk.session.hypotheses import Fit, Judge, best, choose, put_back  # noqa: E402
 
 
 def words(text: str) -> str:
@@ -99,8 +101,9 @@ def main() -> None:
         )
         engines.append((f"+ pooled with {args.second_model}", PooledStt(engine, second)))
     single: list[float] = []
+    brain = BuiltinBrain()
     for label, recogniser in engines:
-        heard, as_heard, took, found, codes = [], [], [], 0, []
+        heard, as_heard, took, found, codes, understood, judging, dry_runs = [], [], [], 0, [], [], [], []
         for samples, ref, (text, *_, app, names) in zip(audio, reference, turns, strict=True):
             start = time.perf_counter()
             prompt = with_known(expecting[app].prompt(), names)
@@ -110,6 +113,15 @@ def main() -> None:
             chosen = choose(readings, expecting[app], names).text
             took.append(1000 * (time.perf_counter() - start))
             heard.append(words(chosen))
+            asked: list[str] = []
+            judge = first_turn_judge(brain, apps[app], names, asked)
+            start = time.perf_counter()
+            choose(readings, expecting[app], names)
+            plain = time.perf_counter() - start
+            start = time.perf_counter()
+            understood.append(words(choose(readings, expecting[app], names, judge).text))
+            dry_runs.append(len(asked))
+            judging.append(1000 * (time.perf_counter() - start - plain))
             codes.append((spoken_code(text, expecting[app]), spoken_code(chosen, expecting[app])))
             as_heard.append(words(best(readings, expecting[app], names).text))
             found += any(words(r.text) == ref for r in readings)
@@ -118,6 +130,12 @@ def main() -> None:
         report(label, reference, heard, took, titles)
         print(f"  {'':19} said word for word among the readings: {found}/{len(turns)} turns; "
               f"chosen: {sum(r == h for r, h in zip(reference, heard, strict=True))}")  # fmt: skip
+        print(f"  {'+ understood':19} WER {jiwer.wer(reference, understood):.3f}; chosen otherwise by the "
+              f"brain's dry runs in {sum(u != h for u, h in zip(understood, heard, strict=True))} turns; "
+              f"heard word for word {sum(r == u for r, u in zip(reference, understood, strict=True))}; "
+              f"their extra latency: median {statistics.median(judging):.0f} ms, "
+              f"p95 {float(np.percentile(judging, 95)):.0f} ms per turn, {sum(dry_runs)} dry runs "
+              f"in {sum(n > 0 for n in dry_runs)} turns")  # fmt: skip
         said = [(w, h) for w, h in codes if w is not None]
         print(f"  {'':19} codes heard as said: {sum(w == h for w, h in said)}/{len(said)} turns that say one")
         base = single or greedy
@@ -125,6 +143,20 @@ def main() -> None:
         print(f"  {'':19} extra latency over {'one model' if single else 'greedy'}: median "
               f"{statistics.median(extra):.0f} ms, p95 {float(np.percentile(extra, 95)):.0f} ms")  # fmt: skip
         single = took
+
+
+def first_turn_judge(brain: BuiltinBrain, app: App, names: list[str], asked: list[str]) -> Judge:
+    """The brain's verdict on a reading as the first turn of a conversation with `app` (a case's
+    later turns are judged without the turns before them: an approximation of a session's); the
+    readings it is asked about are added to `asked`."""
+    instructions = str(app.session.get("instructions") or "")
+    tools = app.tools.specs()
+
+    def judge(text: str) -> int:
+        asked.append(text)
+        return brain.understands(BrainRequest(instructions, [Message("user", text)], tools, known=names))
+
+    return judge
 
 
 def typed_rewrites(

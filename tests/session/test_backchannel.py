@@ -6,8 +6,10 @@ import pytest
 
 from realtalk.engines.base import Transcription
 from realtalk.session.backchannel import (
+    LONG_HUM_MS,
     MAX_BACKCHANNEL_MS,
     OPEN_VOWEL_DB,
+    SHUT_PHRASE_DB,
     is_backchannel,
     is_feedback,
     listening_prompt,
@@ -45,17 +47,56 @@ def test_feedback_is_short() -> None:
 
 def test_a_hum_is_judged_by_its_sound() -> None:
     shut, opened = OPEN_VOWEL_DB - 5, OPEN_VOWEL_DB + 5
-    assert is_feedback(Transcription("Mm-hm."), 600, shut)
-    assert not is_feedback(Transcription("Mm-hm."), 600, opened), '"Mom" written as a hum'
-    assert not is_feedback(Transcription("Mm."), 600, opened)
-    assert is_feedback(Transcription("Um..."), 600, shut), "a hum Whisper wrote as a hesitation"
-    assert not is_feedback(Transcription("Um..."), 600, opened), "someone taking the floor"
-    assert is_feedback(Transcription("Mm-hm."), 600, None), "not measured: the words decide"
-    assert not is_feedback(Transcription("Um..."), 600, None)
-    assert is_feedback(Transcription("Yeah."), 600, opened), "feedback with a vowel is still feedback"
-    assert is_feedback(Transcription("Mm-hm, yeah."), 600, opened)
-    assert not is_feedback(Transcription("Wait."), 600, shut), "words are words however they sound"
+    assert is_feedback(Transcription("Mm-hm."), 400, shut)
+    assert not is_feedback(Transcription("Mm-hm."), 400, opened), '"Mom" written as a hum'
+    assert not is_feedback(Transcription("Mm."), 400, opened)
+    assert is_feedback(Transcription("Um..."), 400, shut), "a hum Whisper wrote as a hesitation"
+    assert not is_feedback(Transcription("Um..."), 400, opened), "someone taking the floor"
+    assert is_feedback(Transcription("Mm-hm."), 400, None), "not measured: the words decide"
+    assert not is_feedback(Transcription("Um..."), 400, None)
+    assert is_feedback(Transcription("Yeah."), 400, opened), "feedback with a vowel is still feedback"
+    assert is_feedback(Transcription("Mm-hm, yeah."), 400, opened)
+    assert not is_feedback(Transcription("Wait."), 400, shut), "words are words however they sound"
     assert not is_feedback(Transcription("Mm-hm."), MAX_BACKCHANNEL_MS + 1, shut)
+
+
+def test_a_long_hum_is_feedback_whatever_its_vowel() -> None:
+    opened = OPEN_VOWEL_DB + 3
+    assert is_feedback(Transcription("Mm-hm."), LONG_HUM_MS, opened), "two hums, one opening a little"
+    assert not is_feedback(Transcription("Mm-hm."), LONG_HUM_MS - 150, opened), '"Mom" is one syllable'
+    assert not is_feedback(Transcription("Mm-hm."), MAX_BACKCHANNEL_MS + 1, opened)
+
+
+@pytest.mark.parametrize("heard", ["Yay.", "Yipp.", "Uh-oh.", "A-ha."])
+def test_a_word_that_sounds_like_feedback_is_feedback(heard: str) -> None:
+    assert is_feedback(Transcription(heard), 400, None)
+    assert is_feedback(Transcription(heard), 400, OPEN_VOWEL_DB + 5), "however open"
+
+
+@pytest.mark.parametrize(
+    "heard", ["Wait.", "No.", "Nope.", "4.", "Four.", "Mom.", "John.", "Aww.", "Stop.", "What?", "Nine."]
+)
+def test_interruptions_do_not_sound_like_feedback(heard: str) -> None:
+    assert not is_feedback(Transcription(heard), 400, None)
+    assert not is_feedback(Transcription(heard), 400, OPEN_VOWEL_DB + 5)
+
+
+@pytest.mark.parametrize("heard", ["Hum.", "Ham."])
+def test_a_word_that_sounds_like_a_hum_is_judged_as_one(heard: str) -> None:
+    assert is_feedback(Transcription(heard), 400, OPEN_VOWEL_DB - 5), "a hum with the lips shut"
+    assert not is_feedback(Transcription(heard), 400, OPEN_VOWEL_DB + 5), "a word with its vowel"
+    assert not is_feedback(Transcription(heard), 400, None), "not measured: the words decide"
+
+
+def test_a_phrase_over_shut_lips_is_a_hum_made_words() -> None:
+    shut, opened = SHUT_PHRASE_DB - 1, SHUT_PHRASE_DB + 1
+    assert is_feedback(Transcription("In a king."), LONG_HUM_MS, shut)
+    assert is_feedback(Transcription("Am I kidding?"), LONG_HUM_MS, shut)
+    assert not is_feedback(Transcription("In a king."), LONG_HUM_MS, opened), "words open the mouth"
+    assert not is_feedback(Transcription("In a king."), LONG_HUM_MS, None), "not measured: the words decide"
+    assert not is_feedback(Transcription("Wait, no."), LONG_HUM_MS, shut - 10), "a short phrase is words"
+    assert not is_feedback(Transcription("Have missed it."), LONG_HUM_MS - 200, shut), "said quickly"
+    assert not is_feedback(Transcription("In a king."), MAX_BACKCHANNEL_MS + 1, shut)
 
 
 def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:

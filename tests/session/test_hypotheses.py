@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
+from typing import Any
 
 import numpy as np
 
-from realtalk.brain.base import ToolSpec
+from realtalk.brain.base import BrainEvent, BrainRequest, TextDelta, ToolSpec
+from realtalk.brain.builtin import BuiltinBrain
 from realtalk.engines.base import Hypothesis
 from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation
 from realtalk.session.hypotheses import (
     DISPUTE_MARGIN,
     FIT_WEIGHT,
+    MAX_JUDGED,
+    UNDERSTOOD_WEIGHT,
     VOTE_WEIGHT,
     Fit,
+    Judge,
     best,
     choose,
     mood_disputed,
 )
+from realtalk.session.runtime import SessionRuntime
 from realtalk.session.session import RealtimeSession
 from tests.session.test_session_core import QuietVad
 
@@ -85,6 +92,41 @@ def test_a_reading_two_recognisers_gave_outweighs_a_slightly_likelier_one() -> N
     assert choose(far, Expectation.of([], None)).text == "Put it on track or make it."
 
 
+class Verdicts:
+    """A brain's verdicts by reading, and which readings it was asked about."""
+
+    def __init__(self, **verdicts: int) -> None:
+        self.verdicts = verdicts
+        self.asked: list[str] = []
+
+    def __call__(self, text: str) -> int:
+        self.asked.append(text)
+        return self.verdicts.get(text.split()[0].strip(",.?"), 0)
+
+
+def test_of_close_readings_the_one_the_brain_understands_wins() -> None:
+    misheard = Hypothesis("Add it being over poop.", -0.30)
+    said = Hypothesis("Anything overdue?", -0.30 - UNDERSTOOD_WEIGHT)  # within reach of a verdict's step
+    judge = Verdicts(Add=-1, Anything=1)
+    assert choose([misheard, said], Expectation.of([], None), judge=judge).text == "Anything overdue?"
+    assert sorted(judge.asked) == ["Add it being over poop.", "Anything overdue?"]
+    # Without a brain to ask, or where the brain makes the same of both, the sound decides.
+    assert choose([misheard, said], Expectation.of([], None)).text == misheard.text
+    assert choose([misheard, said], Expectation.of([], None), judge=Verdicts()).text == misheard.text
+
+
+def test_the_brain_is_asked_only_about_a_few_readings_within_reach_of_the_best() -> None:
+    close = [Hypothesis(f"Reading {n}.", -0.30 - n / 100) for n in range(5)]
+    far = Hypothesis("Far off.", -0.30 - DISPUTE_MARGIN - 0.01)
+    judge = Verdicts(Far=1)
+    assert choose([*close, far], Expectation.of([], None), judge=judge).text == "Reading 0."
+    assert judge.asked == [r.text for r in close[:MAX_JUDGED]]
+    # One reading within reach (or several that read the same) has nothing to be told apart from.
+    alone = Verdicts()
+    choose([close[0], far, Hypothesis(close[0].text, -0.31)], Expectation.of([], None), judge=alone)
+    assert alone.asked == []
+
+
 def test_a_command_is_disputed_by_a_close_reading_that_asks() -> None:
     told = Hypothesis("Then I add something about printer ink.", -0.31)
     asked = Hypothesis("Did I add something about printer ink?", -0.35)
@@ -136,3 +178,81 @@ def test_a_session_puts_misheard_words_back_to_its_tools_words_before_choosing()
     assert (
         choose([Hypothesis("Take it to the market.", -0.2)], job.expecting).text == "Take it to the market."
     )
+
+
+def test_a_turn_is_heard_with_the_request_a_reply_would_get_without_it() -> None:
+    """The brain is asked about each reading as the next turn of the conversation so far."""
+    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    session.start()
+    tool = {"type": "function", "name": "archive_photo", "parameters": {"type": "object", "properties": {}}}
+    audio = {"input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}}
+    session.handle_event(
+        {"type": "session.update", "session": {"type": "realtime", "tools": [tool], "audio": audio}}
+    )
+    for role, kind in (("user", "input_text"), ("assistant", "output_text")):
+        item = {"type": "message", "role": role, "content": [{"type": kind, "text": f"{role} said"}]}
+        session.handle_event({"type": "conversation.item.create", "item": item})
+    pcm = np.zeros(24000, dtype=np.int16).tobytes()
+    session.handle_event({"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()})
+    job = next(
+        e for e in session.handle_event({"type": "input_audio_buffer.commit"}) if isinstance(e, Transcribe)
+    )
+    assert job.context is not None
+    assert [(m.role, m.content) for m in job.context.messages] == [
+        ("user", "user said"),
+        ("assistant", "assistant said"),
+    ]
+    assert [t.name for t in job.context.tools] == ["archive_photo"]
+
+
+class Talking:
+    """A brain that only streams replies (a language model's): it cannot say without replying."""
+
+    name = "talking"
+
+    async def stream(self, request: BrainRequest) -> AsyncIterator[BrainEvent]:
+        yield TextDelta("Hello.")
+
+
+class Refusing:
+    """A brain that fails when asked what it makes of a reading."""
+
+    name = "refusing"
+
+    def understands(self, request: BrainRequest) -> int:
+        raise RuntimeError("no dry run today")
+
+
+async def _ignore(event: dict[str, Any]) -> None:
+    return None
+
+
+def test_the_runtime_asks_a_brain_that_can_say_and_no_other() -> None:
+    def judge_of(brain: object, context: BrainRequest | None) -> Judge | None:
+        session = RealtimeSession(model="realtalk", vad=QuietVad())
+        made = SessionRuntime(session, stt=None, tts=None, brain=brain, store=None, send=_ignore)  # type: ignore[arg-type]
+        return made._judge(context, ["Water the plants"])
+
+    title = {"properties": {"title": {"type": "string"}}, "required": ["title"]}
+    tools = [ToolSpec("complete_task", "Mark a task as done.", title)]
+    context = BrainRequest("", [], tools)
+    judge = judge_of(BuiltinBrain(), context)
+    assert judge is not None
+    assert judge("Mark water the plants as done.") == 1  # the held names reach the dry run
+    assert judge("What's the capital of France?") == -1
+    assert judge_of(BuiltinBrain(), None) is None  # a client's own prompt: nothing to judge by
+    assert judge_of(Talking(), context) is None  # a language model is not asked
+    refusing = judge_of(Refusing(), context)
+    assert refusing is not None and refusing("Mark water the plants as done.") == 0
+
+
+def test_a_reading_whose_values_were_weighed_gets_no_verdict() -> None:
+    """The brain would count a code again: its values' fit (`values`) already weighed it."""
+    door = ToolSpec("unlock_door", "", {"properties": {"code": {"type": "string", "pattern": "^[0-9]{4}$"}}})
+    refused = Hypothesis("Enter 1 2 3.", -0.30)
+    fitting = Hypothesis("Enter 1 2 3 3.", -0.35)
+    chat = Hypothesis("And there we are.", -0.40)
+    judge = Verdicts(Enter=1, And=-1)
+    chosen = choose([refused, fitting, chat], Expectation.of([door], None), judge=judge)
+    assert judge.asked == ["And there we are."]
+    assert chosen.text == choose([refused, fitting, chat], Expectation.of([door], None)).text

@@ -9,6 +9,7 @@ import pytest
 
 from realtalk.brain.builtin import BuiltinBrain
 from realtalk.config import Settings
+from realtalk.engines.base import Transcription
 from realtalk.engines.loader import load_speech_engines
 from realtalk.engines.whisper_stt import WhisperStt
 from realtalk.session.effects import Transcribe
@@ -35,6 +36,11 @@ def runtime(registry: ToolRegistry, readings: int) -> tuple[SessionRuntime, Whis
     return made, stt
 
 
+def hear(runtime: SessionRuntime, job: Transcribe) -> Transcription:
+    """What the runtime takes the turn to say: Whisper's readings, then the choice among them."""
+    return runtime._choose(job, *runtime._listen(job))
+
+
 async def _ignore(event: dict[str, Any]) -> None:
     return None
 
@@ -45,13 +51,13 @@ def test_a_turn_is_one_of_whispers_readings_prompted_with_the_names_the_tools_ho
     hearing, stt = runtime(registry, readings=5)
     audio = load_wav_16k(librivox_clips()[0][0])
     expecting = Expectation(("set task priority", "high"))
-    heard = hearing._hear(Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting))
+    heard = hear(hearing, Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting))
     assert asked == ["names"]
     readings = stt.transcribe_nbest(audio, prompt=with_known(expecting.prompt(), NAMES), n=5).alternatives
     assert heard.text in [r.text for r in readings] and "Dashwood" in heard.text
     # One reading: Whisper's greedy one, as without the choice.
     greedy, _ = runtime(registry, readings=1)
-    alone = greedy._hear(Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting))
+    alone = hear(greedy, Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting))
     assert alone.text == stt.transcribe(audio, prompt=with_known(expecting.prompt(), NAMES)).text
     assert not alone.alternatives
 
@@ -63,7 +69,7 @@ def test_a_failing_vocabulary_or_a_clients_prompt_still_hears() -> None:
     hearing, stt = runtime(ToolRegistry(vocabulary=broken), readings=5)
     audio = load_wav_16k(librivox_clips()[0][0])
     expecting = Expectation(("set task priority",))
-    assert "Dashwood" in hearing._hear(Transcribe("item", audio, expecting=expecting)).text
+    assert "Dashwood" in hear(hearing, Transcribe("item", audio, expecting=expecting)).text
     # The client's own prompt: no choice, no names, Whisper's reading as asked.
-    own = hearing._hear(Transcribe("item", audio, prompt="Sense and Sensibility."))
+    own = hear(hearing, Transcribe("item", audio, prompt="Sense and Sensibility."))
     assert own.text == stt.transcribe(audio, prompt="Sense and Sensibility.").text and not own.alternatives

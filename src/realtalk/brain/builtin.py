@@ -49,6 +49,7 @@ from . import (
     several,
     small_talk,
     topic,
+    understanding,
     yes_no,
 )
 from .arguments import Filled
@@ -82,6 +83,11 @@ class BuiltinBrain:
     def reply(self, request: BrainRequest) -> list[BrainEvent]:
         """The whole reply at once (`stream` yields these events)."""
         return Turn(request, self._clock()).reply()
+
+    def understands(self, request: BrainRequest) -> int:
+        """How well the request's last message is understood (`understanding`): a dry run of the
+        reply, nothing called, nothing kept."""
+        return understanding.verdict(request, self.reply(request))
 
 
 class Turn:

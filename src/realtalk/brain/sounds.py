@@ -69,7 +69,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
 @dataclass(frozen=True)
-class _Sound:
+class Sound:
     """Words as they are compared: their letters run together, and the Metaphone key of those."""
 
     words: tuple[str, ...]
@@ -80,11 +80,11 @@ class _Sound:
     """Whether the tools or the instructions say it (a held name's word alone is not)."""
 
     @classmethod
-    def of(cls, *words: str, tool: bool = True) -> _Sound:
+    def of(cls, *words: str, tool: bool = True) -> Sound:
         letters = "".join(words).lower()
         return cls(words, letters, jellyfish.metaphone(letters), tool)
 
-    def likeness(self, other: _Sound) -> float:
+    def likeness(self, other: Sound) -> float:
         """How alike the two sound (their keys' edit distance) and are spelt (Jaro-Winkler), 0-1."""
         longest = max(len(self.key), len(other.key))
         sound = 1 - jellyfish.levenshtein_distance(self.key, other.key) / longest if longest else 0.0
@@ -128,11 +128,11 @@ class Vocabulary:
         # name's only with the name's neighbouring word ("email Serat"), or "electrician" would be
         # the held "electricity".
         self._sounds = [
-            _Sound.of(w, tool=lower in said)
+            Sound.of(w, tool=lower in said)
             for lower, w in {**held, **{w: w for w in said}}.items()
             if len(lower) >= MIN_LETTERS and lower not in lexicon.STOPWORDS
-        ] + [_Sound.of(*pair) for pair in self._pairs]
-        self._verbs = [_Sound.of(v.lower()) for v in dict.fromkeys(verbs) if v]
+        ] + [Sound.of(*pair) for pair in self._pairs]
+        self._verbs = [Sound.of(v.lower()) for v in dict.fromkeys(verbs) if v]
         self._foreign = {
             s.letters for s in self._sounds if len(s.words) == 1 and not self._known_word(s.letters)
         }
@@ -179,7 +179,7 @@ class Vocabulary:
         with_it = _WITH_IT.fullmatch(word)
         followed_by = set(lower[i + 1 : i + 2])
         if with_it and word not in lexicon.STOPWORDS and opens[i] and not followed_by & _OBJECTS:
-            verb = _closest(_Sound.of(with_it.group(1)), self._verbs)
+            verb = _closest(Sound.of(with_it.group(1)), self._verbs)
             if verb is not None and verb[0] >= ALIKE:
                 return 1, f"{verb[1].words[0]} it"
         return None
@@ -196,7 +196,7 @@ class Vocabulary:
             strange = {w for w in span if not self._known_word(w)}
             unknown = bool(strange)
             name = any(named[i : i + length])
-            heard = _Sound.of(*span)
+            heard = Sound.of(*span)
             fitting = [
                 s
                 for s in self._sounds
@@ -215,7 +215,7 @@ class Vocabulary:
     def _neighbour(self, lower: list[str], i: int) -> str | None:
         """A held name's word that the word at `i` sounds like, when the word beside it is that
         word's neighbour in the name ("job" beside "flu" for "Book the flu jab")."""
-        heard = _Sound.of(lower[i])
+        heard = Sound.of(lower[i])
         if len(heard.letters) < MIN_LETTERS - 1:
             return None
         beside = {lower[at] for at in (i - 1, i + 1) if 0 <= at < len(lower)}
@@ -227,12 +227,12 @@ class Vocabulary:
                     and lower[at] == anchor.lower()
                     and (anchor.lower() not in self._openers or not self._known_word(lower[i]))
                     and not {anchor.lower(), meant.lower()} & lexicon.STOPWORDS
-                    and heard.likeness(_Sound.of(meant)) >= NEIGHBOUR
+                    and heard.likeness(Sound.of(meant)) >= NEIGHBOUR
                 ):
                     return meant
         return None
 
-    def _joins(self, span: list[str], sound: _Sound) -> bool:
+    def _joins(self, span: list[str], sound: Sound) -> bool:
         """Whether plain English words heard apart may be joined into `sound`: into one word that
         is not plain English itself (Whisper writes the words it knows, and splits those it does
         not into ones it does: "overdue" as "over do"; "remind me" is never "reminder")."""
@@ -243,12 +243,12 @@ class Vocabulary:
         return word not in lexicon.STOPWORDS and lexicon.stem(word) in self._stems
 
 
-def _closest(heard: _Sound, sounds: Iterable[_Sound]) -> tuple[float, _Sound] | None:
+def _closest(heard: Sound, sounds: Iterable[Sound]) -> tuple[float, Sound] | None:
     """The sound most like `heard` (the first of equals), with its likeness."""
     return max(((heard.likeness(s), s) for s in sounds), key=lambda found: found[0], default=None)
 
 
-def _only_differ_in(span: list[str], sound: _Sound, strange: set[str]) -> bool:
+def _only_differ_in(span: list[str], sound: Sound, strange: set[str]) -> bool:
     """Whether the span's words are a held name's pair of words but for words English does not
     know, `strange` ("email Serat" for "Email Sarah", not "biskit and" for "Biscuit in")."""
     differ = [heard for heard, meant in zip(span, sound.words, strict=True) if heard != meant.lower()]

@@ -56,6 +56,9 @@ class Transcribe:
     expecting: Expectation | None = None
     """The prompt is what the conversation knows (this), not the client's: the server's tools may
     add to it, and it chooses among the recogniser's readings."""
+    context: BrainRequest | None = None
+    """The request a reply would get now, without this turn: the brain is asked what it makes of
+    each close reading as this turn (`hypotheses.understood`)."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import numpy as np
 from ..audio.convert import InputDecoder
 from ..audio.formats import AudioFormat
 from ..audio.sample_buffer import SampleBuffer
-from ..brain.base import ToolSpec
+from ..brain.base import BrainRequest, ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
@@ -88,6 +88,7 @@ class InputAudio:
         on_onset: Callable[[], None] = lambda: None,
         on_onset_unconfirmed: Callable[[], None] = lambda: None,
         held: Callable[[], bool] = lambda: False,
+        context: Callable[[], BrainRequest | None] = lambda: None,
     ) -> None:
         """`on_early_transcript`: a speculative transcript arrived while the pause goes on; True
         when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
@@ -100,6 +101,7 @@ class InputAudio:
         VAD did not confirm it in time (no `speech_started` followed).
         `held`: the speech is held over the agent's reply, to be judged a backchannel or not; its
         pauses are transcribed expecting listener feedback (`listening_prompt`).
+        `context`: the request a reply would get now, without the turn being heard (`Transcribe`).
         """
         self._out = out
         self._conversation = conversation
@@ -121,6 +123,7 @@ class InputAudio:
         self._on_onset = on_onset
         self._on_onset_unconfirmed = on_onset_unconfirmed
         self._held = held
+        self._context = context
         self._onset_ms = 0.0
         self._noise = NoiseFloor()
         """The room's noise, learnt once per session (settings changes keep it)."""
@@ -548,6 +551,7 @@ class InputAudio:
             "language": transcription.get("language"),
             "prompt": expecting.prompt(),
             "expecting": expecting,
+            "context": self._context(),
         }
 
     def _transcription_enabled(self) -> bool:

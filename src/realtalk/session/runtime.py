@@ -16,12 +16,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from ..audio.convert import OutputEncoder
-from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, TextDelta, ToolCall
+from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, Message, TextDelta, ToolCall
 from ..engines.base import (
     Hypothesis,
     ImageTextReader,
@@ -56,7 +56,7 @@ from .effects import (
     Transcribe,
 )
 from .hearing import with_known
-from .hypotheses import choose, mood_disputed
+from .hypotheses import Judge, choose, mood_disputed
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -100,6 +100,15 @@ class AudioPlayer(Protocol):
     def resume(self) -> None:
         """Play on from where `pause` stopped."""
         ...
+
+
+@runtime_checkable
+class Understanding(Protocol):
+    """A brain that can tell, without acting, how well it understands a request's last message:
+    -1 (it could only say it can't help, or ask), 0, or 1 (it would act on it). The built-in brain
+    can (`brain/understanding.py`); a language model's reply is too slow to ask for each reading."""
+
+    def understands(self, request: BrainRequest) -> int: ...
 
 
 class StageObserver(Protocol):
@@ -343,11 +352,11 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
-    def _hear(self, job: Transcribe) -> Transcription:
-        """Speech to text, listening also for the names the server's tools hold (in a worker).
-
-        With what the conversation expects at hand, misheard words are put back to the words it
-        knows, and of a recogniser's best few readings the one it makes most sense of is taken
+    def _listen(self, job: Transcribe) -> tuple[Transcription, list[str]]:
+        """What the recogniser heard (its best few readings when the conversation chooses), prompted
+        also with the names the server's tools hold, and those names (in a worker, in the
+        recogniser's turn). With what the conversation expects at hand, `_choose` then puts
+        misheard words back to the words it knows and takes the reading it makes most sense of
         (`hypotheses`)."""
         prompt, known = job.prompt, []
         if job.expecting is not None and self._tools.vocabulary is not None:
@@ -356,18 +365,48 @@ class SessionRuntime:
                 prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
+        if job.expecting is None or not self._chooses():
+            return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
+        assert isinstance(self._stt, NBestSpeechToText)
+        return self._stt.transcribe_nbest(
+            job.audio, language=job.language, prompt=prompt, n=self._readings
+        ), known
+
+    def _chooses(self) -> bool:
+        return self._readings >= 2 and isinstance(self._stt, NBestSpeechToText)
+
+    def _choose(self, job: Transcribe, heard: Transcription, known: list[str]) -> Transcription:
+        """The reading the conversation makes most sense of, its misheard words put back (in a
+        worker, outside the recogniser's turn: the brain's dry runs take tens of milliseconds, while
+        another session's speech may be waiting for Whisper)."""
         if job.expecting is None:
-            return self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
-        if self._readings < 2 or not isinstance(self._stt, NBestSpeechToText):
-            heard = self._stt.transcribe(job.audio, language=job.language, prompt=prompt)
+            return heard
+        if not self._chooses():
             only = Hypothesis(heard.text, heard.log_prob or 0.0)
             return replace(heard, text=choose((only,), job.expecting, known).text)
-        heard = self._stt.transcribe_nbest(job.audio, language=job.language, prompt=prompt, n=self._readings)
         readings = heard.alternatives or (Hypothesis(heard.text, 0.0),)
-        chosen = choose(readings, job.expecting, known)
+        chosen = choose(readings, job.expecting, known, self._judge(job.context, known))
         return replace(
             heard, text=chosen.text, log_prob=chosen.log_prob, disputed=mood_disputed(readings, chosen)
         )
+
+    def _judge(self, context: BrainRequest | None, known: list[str]) -> Judge | None:
+        """How well the brain understands a reading as the user's turn, when it can say without
+        acting (`Understanding`); a brain that fails to say counts it as unclear."""
+        brain = self._brain
+        if context is None or not isinstance(brain, Understanding):
+            return None
+        request = replace(context, known=tuple(known))
+
+        def judge(text: str) -> int:
+            try:
+                turn = Message("user", text)
+                return brain.understands(replace(request, messages=(*request.messages, turn)))
+            except Exception:  # the verdict only helps: the readings are still weighed by sound
+                log.exception("session %s: the brain's dry run failed", self.session.id)
+                return 0
+
+        return judge
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
@@ -387,7 +426,12 @@ class SessionRuntime:
                         Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
                     )
                 else:
-                    result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
+                    heard, known = await self._scheduler.run(
+                        Priority.URGENT, self._listen, job, exclusive=self._stt
+                    )
+                    result = heard
+                    if job.expecting is not None:  # chosen beside Whisper, not in its turn
+                        result = await self._scheduler.run(Priority.URGENT, self._choose, job, heard, known)
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:

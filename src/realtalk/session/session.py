@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..audio.formats import PCM16_24K, AudioFormat
-from ..brain.base import Message, ToolCall, ToolSpec
+from ..brain.base import BrainRequest, Message, ToolCall, ToolSpec
 from ..engines.base import Transcription, VadStream
 from ..protocol.client_events import validate_client_event
 from ..protocol.errors import ProtocolError
@@ -96,6 +96,7 @@ class RealtimeSession:
             on_onset=self._onset,
             on_onset_unconfirmed=lambda: self._backchannels.end_duck(),
             held=lambda: self._backchannels.holding,
+            context=self._reply_context,
         )
         self._responses = Responses(
             self._out,
@@ -462,6 +463,14 @@ class RealtimeSession:
         messages = [*request.messages, Message("user", text)]
         self._out.append(Prefetch(replace(request, messages=messages), response.plan))
         return True
+
+    def _reply_context(self) -> BrainRequest:
+        """The request a reply would get now, less the turn being heard (its text is not in yet)."""
+        request = self._responses.brain_request(self._responses.plan({}))
+        messages = list(request.messages)
+        if messages and messages[-1].role == "user" and not messages[-1].content:
+            messages.pop()
+        return replace(request, messages=messages)
 
     def _response_started(self) -> None:
         self._idle_deadline = None

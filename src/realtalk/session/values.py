@@ -155,7 +155,20 @@ def fits(readings: Sequence[Hypothesis], wanted: Sequence[Wanted], now: datetime
     one reading alone gives may be the example's pull, not the speaker's ("1 3 3 1. Please." for
     "Another one, please.", among readings that heard none). Other values, and values refused,
     count as they are."""
-    read = [_verdict(r.text, wanted, now) for r in readings]
+    return supported(readings, weigh(readings, wanted, now))
+
+
+Weighed = tuple[int, frozenset[tuple[str, str, bool]]]
+"""A reading's `fit` before support is asked for, and the values it gave that fit."""
+
+
+def weigh(readings: Sequence[Hypothesis], wanted: Sequence[Wanted], now: datetime) -> list[Weighed]:
+    """Each reading's values weighed (0: it gives none the tools' schemas weigh)."""
+    return [_verdict(r.text, wanted, now) for r in readings]
+
+
+def supported(readings: Sequence[Hypothesis], read: Sequence[Weighed]) -> list[int]:
+    """`fits` from the readings' values weighed (`weigh`)."""
     return [
         0
         if verdict > 0
@@ -167,9 +180,7 @@ def fits(readings: Sequence[Hypothesis], wanted: Sequence[Wanted], now: datetime
     ]
 
 
-def _verdict(
-    text: str, wanted: Sequence[Wanted], now: datetime
-) -> tuple[int, frozenset[tuple[str, str, bool]]]:
+def _verdict(text: str, wanted: Sequence[Wanted], now: datetime) -> Weighed:
     """`fit`'s verdict, and the values accepted (the parameter's name, the value, whether a code)."""
     utterance = extract.Utterance(text, now)
     read: dict[tuple[str, bool, bool], Any] = {}
