@@ -15,6 +15,9 @@ The material, widened from `turn_taking.py`'s 18 cases:
   and digits read out); split by recording as `turn_taking.py` splits it (`TEST_SOURCES`),
   the recordings it does not use go to dev;
 - `dev-piper`: conversational requests synthesised by Piper (dev only; not recorded speech);
+- `dev-read`: finished declarative statements of the kind Smart Turn doubts (read narration
+  and plain statements, no question or request shape), synthesised by Piper at two speeds and
+  two espeak-ng voices (test is recorded speech only, so no voice of it is heard here);
 - each clip complete, and once per word gap between 10 % and 90 % of its speech (quiet
   stretches of >= 40 ms, 20 dB down) with 600, 900, 1200 or 1500 ms of silence spliced in;
 - `test-bench`: `turn_taking.py`'s own complete and pause cases of the test half, as before.
@@ -31,11 +34,12 @@ import base64
 import contextlib
 import hashlib
 import pickle
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +92,25 @@ PIPER_SENTENCES = (
     "If it rains on Saturday, we'll stay inside and watch a movie.",
     "Tell me a joke about penguins.",
 )
-SPLITS = ("dev", "dev-piper", "test", "test-bench")
+READ_SENTENCES = (
+    "She had always been a quiet girl with a great deal of sense.",
+    "The house stood at the end of a long and narrow lane.",
+    "His father had left him a small estate in the country.",
+    "They walked together along the river until the evening grew cold.",
+    "The old man was not unkind to his neighbours in the village.",
+    "Her sister had married a clergyman from the north of England.",
+    "It was the finest summer anyone in the parish could remember.",
+    "The letter arrived three days after the funeral.",
+    "My brother works at the hospital on the other side of town.",
+    "The meeting was moved to the second floor last week.",
+    "We spent most of the afternoon cleaning out the garage.",
+    "The train was late again because of the snow.",
+)
+"""Finished statements of the kind Smart Turn doubts (`dev-read`); none is a test sentence."""
+READ_VOICES = (("piper", 1.0), ("piper", 0.85), ("en-gb-x-rp", 1.0), ("en-us+f3", 1.0))
+"""(voice, speed): Piper's one voice at a reading pace, or an espeak-ng voice."""
+SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
+DEV_SPLITS = ("dev", "dev-piper", "dev-read")
 EAGERNESS = ("high", "auto", "low")
 
 
@@ -166,6 +188,29 @@ def _piper_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
+def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
+    """`dev-read`'s statements, each voice's clips kept like Piper's above."""
+    folder = cache / "read"
+    folder.mkdir(parents=True, exist_ok=True)
+    tts: PiperTts | None = None
+    clips = []
+    for voice, speed in READ_VOICES:
+        for index, sentence in enumerate(READ_SENTENCES):
+            path = folder / f"{voice}-{speed}-{index:02d}.wav"
+            if not path.exists():
+                if voice == "piper":
+                    tts = tts or PiperTts()
+                    pcm = tts.synthesize(sentence, speed=speed).astype(np.float32) / 32768.0
+                    samples = soxr.resample(pcm, tts.sample_rate, au.SAMPLE_RATE)
+                else:
+                    with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+                        subprocess.run(["espeak-ng", "-v", voice, "-w", wav.name, sentence], check=True)
+                        samples = au.load_wav_16k(wav.name)
+                au.write_wav_16k(path, np.asarray(samples, dtype=np.float32))
+            clips.append((f"read-{voice}-{speed}-{index:02d}", au.load_wav_16k(path)))
+    return clips
+
+
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     cases: list[Material] = []
     recordings = [
@@ -178,6 +223,9 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     if "dev-piper" in splits:
         for name, clip in _piper_clips(cache):
             cases += _clip_cases(name, "dev-piper", clip)
+    if "dev-read" in splits:
+        for name, clip in _read_clips(cache):
+            cases += _clip_cases(name, "dev-read", clip)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -315,7 +363,11 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
             elif isinstance(effect, Transcribe):
                 text, report = engines.heard(session, effect)
                 if effect.speculative:
-                    result.verdicts.append(f"@{session.input_ms - case.speech_end_ms:+.0f} {text.text!r}")
+                    stop = text.full_stop_prob
+                    result.verdicts.append(
+                        f"@{session.input_ms - case.speech_end_ms:+.0f} {text.text!r} "
+                        f"stop={stop if stop is None else round(stop, 2)} ns={text.no_speech_prob}"
+                    )
                 due.append(report)
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
@@ -389,37 +441,18 @@ def timing_as(eagerness: str, timing: turn_detection.SemanticTiming) -> Iterator
 
 
 def candidates() -> Iterator[turn_detection.SemanticTiming]:
-    """The fused decision's parameters swept by `--roc`. The fifth round sweeps Whisper's own
-    scores of the pause's transcript (how sure it was of the words, `sure_words`, and how likely
-    it would have ended the sentence there, `full_stop`) over the fourth round's front around
-    `auto` (Smart Turn, fade, no-speech), and the full stop asked only below a Smart Turn
-    probability (`sure_turn`); the sixth adds longer waits (`settle_ms` 2 and 2.4 s) on that
-    front. (The fourth round's whole grid, 171 settings, took 8.6 min.)"""
+    """The fused decision's parameters swept by `--roc`. The eighth round adds to the sixth round's
+    `auto` a second way to end at once, Whisper sure of a full stop after words that read finished
+    whatever Smart Turn and the no-speech probability say (`doubted_full_stop`), with or without a
+    fade (`doubted_falling_db`). (The earlier rounds' grids and fronts are in
+    docs/benchmarks.md; the fourth round's whole grid, 171 settings, took 8.6 min on 169 turns.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
-    for confident, falling, clear in (
-        (0.5, -18.0, 0.1),
-        (0.5, -15.0, 0.1),
-        (0.5, -12.0, 0.1),
-        (0.0, -15.0, 0.1),
-        (0.0, -12.0, 0.1),
-        (0.5, -15.0, None),
-    ):
-        for full_stop in (None, 0.5, 0.6, 0.7, 0.8, 0.9):
-            for sure in (None, -0.6):
-                yield turn_detection.SemanticTiming(confident, falling, 1600, 2000, clear, sure, full_stop)
-    # The full stop asked only where Smart Turn is unsure: it is low on finished lists and numbers.
-    for full_stop in (0.6, 0.7, 0.8):
-        for sure_turn in (0.9, 0.95):
-            yield turn_detection.SemanticTiming(0.5, -18.0, 1600, 2000, 0.1, None, full_stop, sure_turn)
-    # Sixth round: longer waits for the pauses that do not end at once (the fifth round's cuts were
-    # mostly 1.5 s pauses outlasting the 1.6 s wait), on the front around `auto`. (`low` with a 2 s
-    # wait cuts none of dev's turns but answers every one after 2.1 s; as `low` anchors `choose`,
-    # it would leave `auto` no quick end at all, so `low` is kept as it was.)
-    for settle in (2000, 2400):
-        yield turn_detection.SemanticTiming(0.5, -18.0, settle, settle, 0.1)
-        yield turn_detection.SemanticTiming(0.5, -18.0, settle, settle, 0.1, None, 0.6, 0.9)
-        yield turn_detection.SemanticTiming(0.5, -15.0, settle, settle, 0.1, None, 0.6, 0.9)
+    auto = turn_detection.SEMANTIC_TIMING["auto"]
+    yield auto
+    for falling in (None, -15.0, -18.0):
+        for doubted in (0.85, 0.88, 0.9, 0.92, 0.95):
+            yield replace(auto, doubted_full_stop=doubted, doubted_falling_db=falling)
 
 
 def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]) -> None:
@@ -434,9 +467,9 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
     )
     print(
         "| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait | no speech ≤ "
-        "| log-prob ≥ | full stop ≥ | unless Smart Turn ≥ |"
+        "| log-prob ≥ | full stop ≥ | unless Smart Turn ≥ | or full stop ≥ | with fade |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     best = float("inf")
     for share, p50, p95, t in points:
         front = p50 < best
@@ -444,7 +477,7 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         mark = "*" if front else " "
         setting = (
             f"{t.confident} | {t.falling_db} | {t.settle_ms} ms | {t.clear_speech} | {t.sure_words} | "
-            f"{t.full_stop} | {t.sure_turn}"
+            f"{t.full_stop} | {t.sure_turn} | {t.doubted_full_stop} | {t.doubted_falling_db}"
         )
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
     for eagerness, timing in choose(points).items():
@@ -475,7 +508,7 @@ def main() -> None:
     parser.add_argument("--split", action="append", choices=SPLITS, help="default: all")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
-        "--roc", action="store_true", help="sweep the decision's parameters on dev + dev-piper"
+        "--roc", action="store_true", help="sweep the decision's parameters on the dev splits"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
     parser.add_argument(
@@ -489,7 +522,7 @@ def main() -> None:
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
     splits = tuple(args.split or SPLITS)
     engines = CachedEngines(args.cache / "results.pickle")
-    cases = build_cases(args.cache, splits + (("dev", "dev-piper") if args.roc else ()))
+    cases = build_cases(args.cache, splits + (DEV_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
     started = time.perf_counter()
     print("| eagerness | split | pauses cut | complete cut | turn end after speech p50 / p95, complete |")
@@ -514,7 +547,7 @@ def main() -> None:
                         end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
-            roc([c for c in cases if c.split in ("dev", "dev-piper")], engines, vad)
+            roc([c for c in cases if c.split in DEV_SPLITS], engines, vad)
     finally:
         engines.save()
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")

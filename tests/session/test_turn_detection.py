@@ -330,3 +330,28 @@ def test_low_eagerness_never_ends_a_turn_sooner_than_the_others(
         assert low >= pause_wait_ms(SEMANTIC_TIMING[eagerness], probability, transcript, drop_db, scores), (
             eagerness
         )
+
+
+def test_whisper_sure_of_a_full_stop_ends_a_doubted_turn_at_once() -> None:
+    timing = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, doubted_full_stop=0.9, doubted_falling_db=-15.0)
+    statement = "He was not an ill disposed young man."
+    sure_stop = WhisperScores(0.3, full_stop=0.95)
+    assert pause_wait_ms(timing, 0.05, statement, -16.0, sure_stop) == 0, (
+        "Smart Turn's doubt and Whisper's no-speech overruled"
+    )
+    assert pause_wait_ms(timing, 0.05, statement, -16.0, WhisperScores(0.05, full_stop=0.8)) == (
+        timing.settle_ms
+    ), "Whisper not sure enough of the full stop"
+    assert pause_wait_ms(timing, 0.05, statement, -10.0, sure_stop) == timing.settle_ms, "did not fade"
+    assert pause_wait_ms(timing, 0.05, statement, None, sure_stop) == timing.settle_ms, "too short to tell"
+    assert pause_wait_ms(timing, 0.05, "He was not an", -16.0, sure_stop) == timing.max_silence_ms
+    assert pause_wait_ms(timing, 0.05, "Eggs, milk, bread.", -16.0, sure_stop) == timing.settle_ms, (
+        "a list not closed may go on"
+    )
+    assert pause_wait_ms(timing, 0.05, statement, -16.0, WhisperScores(0.05)) == timing.settle_ms, (
+        "no full stop known"
+    )
+    no_fade = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, doubted_full_stop=0.9)
+    assert pause_wait_ms(no_fade, 0.05, statement, None, sure_stop) == 0, "the fade need not be asked"
+    unset = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1)
+    assert pause_wait_ms(unset, 0.05, statement, -25.0, sure_stop) == unset.settle_ms, "not asked: waits"

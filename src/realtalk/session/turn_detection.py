@@ -57,6 +57,13 @@ class SemanticTiming:
     sure_turn: float | None = None
     """Turn-end model probability at or above which `sure_words` and `full_stop` are not asked
     (Whisper's doubts overruled); None: always asked."""
+    doubted_full_stop: float | None = None
+    """Whisper's full-stop probability at or above which a pause whose words read finished ends at
+    once whatever the turn-end model and the no-speech probability say (the model doubts finished
+    read statements, "He was not an ill disposed young man." 0.05; Whisper hears synthetic voices
+    less surely); None: never."""
+    doubted_falling_db: float | None = None
+    """The fade `doubted_full_stop` also asks for (as `falling_db`); None: not asked."""
 
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
@@ -208,9 +215,15 @@ def pause_wait_ms(
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
-    quick = (
-        ending == "closed"
-        and probability >= timing.confident
+    if ending != "closed":
+        return timing.settle_ms
+    whisper_sure = (
+        timing.doubted_full_stop is not None
+        and _at_least(scores.full_stop, timing.doubted_full_stop)
+        and _at_most(drop_db, timing.doubted_falling_db)
+    )
+    quick = whisper_sure or (
+        probability >= timing.confident
         and _at_most(drop_db, timing.falling_db)
         and _at_most(scores.no_speech, timing.clear_speech)
         and (
