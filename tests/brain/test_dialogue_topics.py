@@ -263,10 +263,11 @@ def test_ah_no_make_it_an_hour_corrects_the_time_just_given() -> None:
         {"title": "choir practice", "start": "2026-11-23T10:00:00"},
         "Added choir practice tomorrow at 10 AM.",
     )
-    assert called(reply("Ah no, make it eleven", tools=EVENTS, history=added, known=["choir practice"])) == (
-        "move_event",
-        {"start": "2026-11-23T11:00:00", "title": "choir practice"},
-    )
+    for text in ("Ah no, make it eleven", "Ah no, make it eleven."):
+        assert called(reply(text, tools=EVENTS, history=added, known=["choir practice"])) == (
+            "move_event",
+            {"start": "2026-11-23T11:00:00", "title": "choir practice"},
+        )
 
 
 def test_i_meant_other_words_after_renaming_renames_again() -> None:
@@ -314,3 +315,21 @@ def test_yes_is_no_answer_to_what_a_thing_is_called() -> None:
 def test_that_one_in_the_last_clause_is_the_held_thing_an_earlier_clause_named(text: str) -> None:
     name, values = called(reply(text, tools=LOANS, known=HELD))
     assert (name, values["book"], values["until"][:10]) == ("renew_loan", HELD[0], "2026-11-27")
+
+
+def test_a_note_stuck_on_it_goes_on_the_thing_though_its_tool_adds() -> None:
+    tools = [
+        *(t for t in LOANS if t.name != "note_loan"),
+        tool(
+            "add_loan_note",
+            "Add a note to a loan.",
+            ["book", "text"],
+            book=BOOK,
+            text={"type": "string", "description": "the note"},
+        ),
+    ]
+    text = "Stick a note on it saying the cover is torn."
+    name, values = called(reply(text, tools=tools, history=READ, known=HELD))
+    assert (name, values["book"]) == ("add_loan_note", HELD[0]) and values["text"].endswith(
+        "the cover is torn"
+    )

@@ -363,7 +363,11 @@ class Turn:
                 tools = [t for t in tools if t.name != last.tool.name]
             elif dialogue.points_back(text):  # "make it half two": "it" is no new thing, unless "add it"
                 tools = [
-                    t for t in tools if not intent.creates(t) or routing.starts_with_a_verb_of([t], text)
+                    t
+                    for t in tools
+                    if not intent.creates(t)
+                    or held.adds_to_held(t)  # "stick a note on it": a note goes on the thing
+                    or routing.starts_with_a_verb_of([t], text)
                 ]
         meaning = f"{text} done" if intent.reports_done(text) else None
         # "I did it this morning": a report of done, whatever moment it says, is no change of moment.

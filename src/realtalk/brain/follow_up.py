@@ -112,8 +112,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         if named is not None and entity is not None:  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
             return [replies.call(last.tool, {**last.arguments, entity: named})]
     rest = dialogue.correction(text)
-    if rest is not None and _BARE_HOUR.match(extract.words_to_numbers(rest)):
-        rest = f"at {extract.words_to_numbers(rest)}"  # "no, 6" after a time: the hour
+    hour = extract.words_to_numbers(rest.strip(" .!?")) if rest is not None else ""
+    if _BARE_HOUR.match(hour):
+        rest = f"at {hour}"  # "no, 6" or "make it ten." after a time: the hour
     amended = _amend(turn, rest or text, corrects=rest is not None) if not pending else None
     if amended is not None:
         return amended
