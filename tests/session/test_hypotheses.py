@@ -121,6 +121,12 @@ def test_the_brain_is_asked_only_about_a_few_readings_within_reach_of_the_best()
     judge = Verdicts(Far=1)
     assert choose([*close, far], Expectation.of([], None), judge=judge).text == "Reading 0."
     assert judge.asked == [r.text for r in close[:MAX_JUDGED]]
+    # A reading still disputed but further behind than a verdict could lift it is not asked about.
+    beyond = Hypothesis("Beyond reach.", -0.30 - 2 * UNDERSTOOD_WEIGHT - 0.01)
+    assert 2 * UNDERSTOOD_WEIGHT + 0.01 < DISPUTE_MARGIN
+    judge = Verdicts(Beyond=1, Reading=-1)
+    assert choose([close[0], beyond], Expectation.of([], None), judge=judge).text == "Reading 0."
+    assert judge.asked == []
     # One reading within reach (or several that read the same) has nothing to be told apart from.
     alone = Verdicts()
     choose([close[0], far, Hypothesis(close[0].text, -0.31)], Expectation.of([], None), judge=alone)
