@@ -76,7 +76,12 @@ def test_a_word_that_sounds_like_feedback_is_feedback(heard: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "heard", ["Wait.", "No.", "Nope.", "4.", "Four.", "Mom.", "John.", "Aww.", "Stop.", "What?", "Nine."]
+    "heard",
+    # "Create." to "Real.": one-word answers that sound like "great", "exactly", "true", "totally", "really".
+    [
+        *("Wait.", "No.", "Nope.", "4.", "Four.", "Mom.", "John.", "Aww.", "Stop.", "What?", "Nine."),
+        *("Create.", "Exact.", "Try.", "Total.", "Real."),
+    ],
 )
 def test_interruptions_do_not_sound_like_feedback(heard: str) -> None:
     assert not is_feedback(Transcription(heard), 400, None)

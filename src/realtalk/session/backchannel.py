@@ -11,8 +11,8 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
   nothing at all (a cough, a door): the reply resumes where it paused and the speech is dropped,
   never committed as a user turn. Where Whisper wrote only a hum, the sound has the last word:
   a hum is said with the lips shut, a word ("Mom", often written "Mm-hm.") has a vowel
-  (`vowel.vowel_lift_db`). A lone word that sounds like feedback is feedback ("Yay." for a
-  "yeah"), and a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too.
+  (`vowel.vowel_lift_db`). A lone non-word that sounds like feedback is feedback ("Yay."
+  for a "yeah"), and a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too.
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..brain.sounds import Sound
+from ..brain.sounds import Sound, english
 from ..engines.base import Transcription
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
 from .hearing import MAX_CHARS
@@ -129,6 +129,14 @@ def sounds_like(word: str, sounds: tuple[Sound, ...]) -> bool:
     return any(heard.likeness(s) >= FEEDBACK_ALIKE for s in sounds)
 
 
+def _misheard_feedback(word: str) -> bool:
+    """Whether a lone word is a feedback word Whisper could not place: no English word ("Yay.",
+    "Yipp.", "Uh-oh.", "A-ha.") that sounds like one. A word English knows was said as itself: a
+    one-word answer or command ("Create.", "Exact.", "Try.", "Total.") sounds as like "great",
+    "exactly", "true" or "totally" as a misheard "yeah" does like "yeah"."""
+    return not english(word) and sounds_like(word, _FEEDBACK_SOUNDS)
+
+
 def _hummed(word: str) -> bool:
     """Whether Whisper wrote a hum ("Mm-hm", "Um"), or a word that sounds like one ("Hum")."""
     return bool(_CLOSED.fullmatch(word)) or sounds_like(word, _HUM_SOUNDS)
@@ -142,7 +150,7 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     A transcript of hums alone (or of words that sound like one: "Hum.") is taken at its sound:
     feedback when the lips stayed shut or a hum written as one was long (`LONG_HUM_MS`), a word when a vowel
     opened them. "Um" counts only as a hum (lips shut): said with its vowel, it is someone taking
-    the floor. Otherwise the words decide: feedback words, a lone word that sounds like one, or a
+    the floor. Otherwise the words decide: feedback words, a lone non-word that sounds like one, or a
     phrase over shut lips (`SHUT_PHRASE_DB`)."""
     if speech_ms > MAX_BACKCHANNEL_MS:
         return False
@@ -150,7 +158,7 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     if vowel_db is not None and units and all(_hummed(u) for u in units):
         long_hum = speech_ms >= LONG_HUM_MS and all(_HUMMED_RE.fullmatch(u) for u in units)
         return vowel_db <= OPEN_VOWEL_DB or long_hum
-    if is_backchannel(heard.text) or (len(units) == 1 and sounds_like(units[0], _FEEDBACK_SOUNDS)):
+    if is_backchannel(heard.text) or (len(units) == 1 and _misheard_feedback(units[0])):
         return True
     phrase = len(units) >= SHUT_PHRASE_WORDS and speech_ms >= LONG_HUM_MS
     return phrase and vowel_db is not None and vowel_db <= SHUT_PHRASE_DB
