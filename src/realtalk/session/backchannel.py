@@ -134,7 +134,7 @@ def _misheard_feedback(word: str) -> bool:
     "Yipp.", "Uh-oh.", "A-ha.") that sounds like one. A word English knows was said as itself: a
     one-word answer or command ("Create.", "Exact.", "Try.", "Total.") sounds as like "great",
     "exactly", "true" or "totally" as a misheard "yeah" does like "yeah"."""
-    return not english(word) and sounds_like(word, _FEEDBACK_SOUNDS)
+    return sounds_like(word, _FEEDBACK_SOUNDS) and not english(word)
 
 
 def _hummed(word: str) -> bool:
