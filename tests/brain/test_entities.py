@@ -53,14 +53,15 @@ def test_no_asks_again_and_the_name_then_said_is_used() -> None:
     which = said(reply("No.", tools=TASKS, history=history, known=KNOWN))
     assert which == "Sorry. Which one did you mean?"
     history += [Message("user", "No."), Message("assistant", which)]
+    # The held name the words surely name is sent whole.
     assert called(reply("the dry cleaning", tools=TASKS, history=history, known=KNOWN)) == (
         "complete_task",
-        {"title": "the dry cleaning"},
+        {"title": "Pick up dry cleaning"},
     )
     # "No, the passport one" answers both at once.
     assert called(reply("No, the passport one.", tools=TASKS, history=history[:2], known=KNOWN)) == (
         "complete_task",
-        {"title": "the passport one"},
+        {"title": "Renew passport"},
     )
 
 

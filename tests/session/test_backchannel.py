@@ -65,6 +65,8 @@ def test_a_long_hum_is_feedback_whatever_its_vowel() -> None:
     assert is_feedback(Transcription("Mm-hm."), LONG_HUM_MS, opened), "two hums, one opening a little"
     assert not is_feedback(Transcription("Mm-hm."), LONG_HUM_MS - 150, opened), '"Mom" is one syllable'
     assert not is_feedback(Transcription("Mm-hm."), MAX_BACKCHANNEL_MS + 1, opened)
+    assert not is_feedback(Transcription("Um..."), LONG_HUM_MS + 200, opened), "a drawn-out 'um'"
+    assert not is_feedback(Transcription("Home."), LONG_HUM_MS, opened), "a word that only sounds like a hum"
 
 
 @pytest.mark.parametrize("heard", ["Yay.", "Yipp.", "Uh-oh.", "A-ha."])
@@ -74,7 +76,12 @@ def test_a_word_that_sounds_like_feedback_is_feedback(heard: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "heard", ["Wait.", "No.", "Nope.", "4.", "Four.", "Mom.", "John.", "Aww.", "Stop.", "What?", "Nine."]
+    "heard",
+    # "Create." to "Real.": one-word answers that sound like "great", "exactly", "true", "totally", "really".
+    [
+        *("Wait.", "No.", "Nope.", "4.", "Four.", "Mom.", "John.", "Aww.", "Stop.", "What?", "Nine."),
+        *("Create.", "Exact.", "Try.", "Total.", "Real."),
+    ],
 )
 def test_interruptions_do_not_sound_like_feedback(heard: str) -> None:
     assert not is_feedback(Transcription(heard), 400, None)

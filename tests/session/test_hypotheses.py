@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import numpy as np
 
 from realtalk.brain.base import BrainEvent, BrainRequest, TextDelta, ToolSpec
 from realtalk.brain.builtin import BuiltinBrain
-from realtalk.engines.base import Hypothesis
+from realtalk.engines.base import Hypothesis, Transcription
+from realtalk.engines.scheduler import InferenceScheduler, Priority
 from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation
 from realtalk.session.hypotheses import (
@@ -28,6 +31,8 @@ from realtalk.session.hypotheses import (
 from realtalk.session.runtime import SessionRuntime
 from realtalk.session.session import RealtimeSession
 from tests.session.test_session_core import QuietVad
+
+T = TypeVar("T")
 
 TOOLS = [
     ToolSpec("set_task_priority", "", {"properties": {"priority": {"enum": ["low", "medium", "high"]}}}),
@@ -121,6 +126,12 @@ def test_the_brain_is_asked_only_about_a_few_readings_within_reach_of_the_best()
     judge = Verdicts(Far=1)
     assert choose([*close, far], Expectation.of([], None), judge=judge).text == "Reading 0."
     assert judge.asked == [r.text for r in close[:MAX_JUDGED]]
+    # A reading still disputed but further behind than a verdict could lift it is not asked about.
+    beyond = Hypothesis("Beyond reach.", -0.30 - 2 * UNDERSTOOD_WEIGHT - 0.01)
+    assert 2 * UNDERSTOOD_WEIGHT + 0.01 < DISPUTE_MARGIN
+    judge = Verdicts(Beyond=1, Reading=-1)
+    assert choose([close[0], beyond], Expectation.of([], None), judge=judge).text == "Reading 0."
+    assert judge.asked == []
     # One reading within reach (or several that read the same) has nothing to be told apart from.
     alone = Verdicts()
     choose([close[0], far, Hypothesis(close[0].text, -0.31)], Expectation.of([], None), judge=alone)
@@ -256,3 +267,59 @@ def test_a_reading_whose_values_were_weighed_gets_no_verdict() -> None:
     chosen = choose([refused, fitting, chat], Expectation.of([door], None), judge=judge)
     assert judge.asked == ["And there we are."]
     assert chosen.text == choose([refused, fitting, chat], Expectation.of([door], None)).text
+
+
+class Readings:
+    """A recogniser that hears two close readings."""
+
+    name = "readings"
+    sample_rate = 16000
+
+    def transcribe_many(self, utterances: Any) -> list[Transcription]:
+        raise AssertionError("a turn heard with the conversation's expectations is not batched")
+
+    def transcribe(
+        self, audio: Any, *, language: str | None = None, prompt: str | None = None
+    ) -> Transcription:
+        return Transcription("Anything overdue?")
+
+    def transcribe_nbest(
+        self, audio: Any, *, language: str | None = None, prompt: str | None = None, n: int = 4
+    ) -> Transcription:
+        readings = (Hypothesis("Anything overdue?", -0.3), Hypothesis("Add it being over do.", -0.35))
+        return Transcription("Anything overdue?", alternatives=readings)
+
+
+class Recording(InferenceScheduler):
+    """A scheduler that notes which calls waited for a worker."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.ran: list[str] = []
+
+    async def run(self, priority: Priority, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.ran.append(getattr(fn, "__name__", ""))
+        return await super().run(priority, fn, *args, **kwargs)
+
+
+def test_only_a_choice_that_dry_runs_the_brain_waits_for_a_worker_of_its_own() -> None:
+    """Whisper serves one call at a time: the dry runs run after its turn, and a choice without
+    them stays in Whisper's call rather than wait for a worker a second time."""
+    job = Transcribe(
+        "item", np.zeros(1600, np.float32), expecting=Expectation.of([], None), context=BrainRequest("", [])
+    )
+
+    def workers(brain: object, job: Transcribe, readings: int = 5) -> list[str]:
+        scheduler = Recording()
+        session = RealtimeSession(model="realtalk", vad=QuietVad())
+        made = SessionRuntime(
+            session, stt=Readings(), tts=None, brain=brain, store=None, send=_ignore,  # type: ignore[arg-type]
+            scheduler=scheduler, readings=readings,
+        )  # fmt: skip
+        asyncio.run(made._transcribe(job))
+        return scheduler.ran
+
+    assert workers(BuiltinBrain(), job) == ["_listen", "_choose"]
+    assert workers(Talking(), job) == ["_hear"]  # a language model is not asked
+    assert workers(BuiltinBrain(), job, readings=1) == ["_hear"]  # one reading: nothing to choose
+    assert workers(BuiltinBrain(), replace(job, context=None)) == ["_hear"]  # a client's own prompt

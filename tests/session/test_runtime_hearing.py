@@ -38,7 +38,7 @@ def runtime(registry: ToolRegistry, readings: int) -> tuple[SessionRuntime, Whis
 
 def hear(runtime: SessionRuntime, job: Transcribe) -> Transcription:
     """What the runtime takes the turn to say: Whisper's readings, then the choice among them."""
-    return runtime._choose(job, *runtime._listen(job))
+    return runtime._hear(job)
 
 
 async def _ignore(event: dict[str, Any]) -> None:

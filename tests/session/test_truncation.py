@@ -75,6 +75,21 @@ def test_retention_ratio_cuts_deeper_and_keeps_the_cut() -> None:
     assert second.request.messages[0].content == first.request.messages[0].content
 
 
+def test_hearing_a_turn_leaves_the_cut_where_it_was() -> None:
+    """The request a turn's readings are dry-run with (`Transcribe.context`) is a look at the
+    conversation: the reply after it sees what it would have seen without it."""
+    ratio = {"type": "retention_ratio", "retention_ratio": 0.5, "token_limits": {"post_instructions": 440}}
+
+    def seen(looked: bool) -> list[str]:
+        session, _ = long_session(100_000, ratio)
+        if looked:
+            assert session._reply_context().messages
+        user_text(session, f"turn 20 {WORDS}")
+        return [m.content for m in ask(session).request.messages]
+
+    assert seen(looked=True) == seen(looked=False)
+
+
 def test_a_cut_never_orphans_tool_results() -> None:
     call = ToolCall("call_1", "lookup", "{}")
     messages = [

@@ -83,7 +83,8 @@ def _fill(
         arguments.update(text_values(params, utterance, vocabulary, arguments))
     # "Add something", "remind me about a thing": a placeholder says that there is a value, not
     # what it is, so it is asked for.
-    arguments = {k: v for k, v in arguments.items() if not (isinstance(v, str) and _vague(v))}
+    things = frozenset(lexicon.stem(w) for w in lexicon.name_words(tool.name))
+    arguments = {k: v for k, v in arguments.items() if not (isinstance(v, str) and _vague(v, things))}
     invalid = {
         p.name: why
         for p in params
@@ -104,13 +105,23 @@ def _fill(
 _VAGUE = lexicon.words(
     "a an the some any one this that it something anything thing things stuff whatever someone somebody"
 )
+# Words around a placeholder that add nothing to it: "another thing", "a new task for me, eh".
+_INTERJECTIONS = lexicon.words("eh oh great um uh hmm well okay ok so right yes yep yeah yup sure no nope")
+_EMPTY = lexicon.words("do new another down") | _INTERJECTIONS | lexicon.STOPWORDS  # "put something down"
 
 
-def _vague(value: str) -> bool:
-    """ "something", "a thing", and a request's own verb before one ("remember something")."""
+def _vague(value: str, things: frozenset[str]) -> bool:
+    """ "something", "a thing", "a new task" (the tool's own word for what it holds: `things`), and
+    a request's own verb or an interjection beside one ("remember something", "oh great, another
+    thing to add"), or an interjection alone."""
     words = lexicon.tokens(value)
-    placeholder = [w for w in words if w in _VAGUE]
-    return bool(placeholder) and all(w in _VAGUE or w in REQUEST_VERBS or w == "do" for w in words)
+    if any(w in _VAGUE for w in words) and all(
+        w in _VAGUE or w in REQUEST_VERBS or w in _EMPTY for w in words
+    ):
+        return True  # "remember something": a request's verb may go with a placeholder
+    if any(lexicon.stem(w) in things for w in words):  # "a new task", but not "the call task"
+        return all(w in _EMPTY or w in _VAGUE or lexicon.stem(w) in things for w in words)
+    return bool(words) and all(w in _INTERJECTIONS for w in words)  # "eh" alone is no title
 
 
 def _value(

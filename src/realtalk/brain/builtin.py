@@ -9,7 +9,8 @@ out the text in images (`images`), handles small talk, and says plainly what it 
 takes tens of milliseconds (one sentence embedding), in a worker thread.
 
 It keeps no state between calls: the dialogue state is read from the conversation itself
-(`dialogue`: the last tool call and its result; our question for a missing argument).
+(`dialogue`: the last tool call and its result; `answers`: our question for a missing argument,
+or "Did you mean ...?", and the answer to it).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import NamedTuple
 
 from . import (
+    answers,
     arguments,
     choosing,
     codes,
@@ -47,15 +48,12 @@ from . import (
     semantic,
     several,
     small_talk,
+    topic,
     understanding,
     yes_no,
 )
 from .arguments import Filled
 from .base import BrainEvent, BrainRequest, Message, ToolCall, ToolSpec
-from .parameters import Param
-
-_MAX_QUESTION_ROUNDS = 4
-
 
 # "Do something about the passport", "deal with the report": a thing named, but not what to do with it.
 _VAGUE_REQUEST = re.compile(
@@ -63,11 +61,6 @@ _VAGUE_REQUEST = re.compile(
     r"|take\s+care\s+of|something\s+(?:about|with))\s+(?P<what>(?:the|my|that|this)\s+[\w\s'-]{1,40}?)\W*$",
     re.I,
 )
-
-_DID_YOU_MEAN = re.compile(r"(?:^|\. )Did you mean (.+)\?$")
-_DID_YOU_SAY = re.compile(r'Did you say "(.+)"\?$')
-_WHICH_ONE = "Which one did you mean?"
-_YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|nah)\b\W*", re.I)
 
 
 class BuiltinBrain:
@@ -112,6 +105,8 @@ class Turn:
         self.tools: list[ToolSpec] = [] if request.tool_choice == "none" else list(request.tools)
         self.looked_up = False
         """Whether the conversation ends with the result of a look-up made for this request."""
+        self.referred: str | None = None
+        """The thing "it" stands for, when the caller has worked it out ("both of them": each in turn)."""
 
     def reply(self) -> list[BrainEvent]:
         if self.persona.directive:
@@ -126,7 +121,7 @@ class Turn:
             return replies.say(self.persona.introduce())
         if last.images:
             return replies.say(images.read_out(last.images))
-        text = phrasing.request(last.content.strip())
+        text = self.request_in(last.content)
         if not lexicon.tokens(text):
             return replies.say("Sorry, I didn't catch that. Could you say it again?")
         forced = self._forced_tool(text)
@@ -147,7 +142,7 @@ class Turn:
             return [reading_on]
         if reading_on:
             return replies.say(reading_on)
-        meant = self._meant(text)
+        meant = answers.meant(self, text)
         if meant is not None:
             return meant
         followed = follow_up.answer(self, text)
@@ -159,7 +154,7 @@ class Turn:
         if talk is None and (bare := yes_no.bare(text)) is not None:  # "aye, go on then", "yeah nah"
             talk = "ok" if bare else "no"
         # A bare "yes" or "no" may answer our question; other small talk never does.
-        pending = self._pending() if talk in (None, "ok", "no", "filler") else None
+        pending = answers.pending(self) if talk in (None, "ok", "no", "filler") else None
         if (
             talk == "exclaim"
             or (talk in ("time", "date") and small_talk.only(talk, text))  # "what's the date today?"
@@ -169,7 +164,7 @@ class Turn:
             return replies.say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending.asked) if pending is not None else self._small_talk(talk))
-        answered = _answered(pending, text, self.now) if pending is not None else None
+        answered = answers.answered(pending, text, self.now) if pending is not None else None
         if (
             pending is not None
             and answered is not None
@@ -191,7 +186,7 @@ class Turn:
         if still is not None and reopener is not None:  # never marked done; reopened when named
             reopened = held.reopen(*reopener, still, self.request.known)
             return (
-                self._act(*reopened)
+                self.act(*reopened)
                 if reopened
                 else replies.say(f"Okay, it stays to do. {self._capabilities()}")
             )
@@ -202,11 +197,15 @@ class Turn:
             return reworded
         if held.small_talk_tag(text, self.request.known):
             return replies.say(self._small_talk(talk or "exclaim"))
+        about = topic.about(self.tools, text, self.request.known)  # "Oh, the window cleaner."
+        if about is not None:
+            return replies.say(about) if isinstance(about, str) else self.act(*about)
         each = (
             several.each_clause(self, text)
             or several.each_new(self, text)
             or several.each_held(self, text)
             or several.each_after_named(self, text)
+            or several.each_listed(self, text)
         )
         if each is not None:
             return each
@@ -215,7 +214,7 @@ class Turn:
             options = lexicon.join([routing.describe(t) for t in choice], "or")
             return replies.say(f"Do you want me to {options}?")
         if choice is not None:
-            return self._act(*choice)
+            return self.act(*choice)
         if pending is not None:
             tool, filled, asked, _ = pending
             return replies.act(
@@ -233,7 +232,7 @@ class Turn:
             )
         return replies.say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
-    def _act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
+    def act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
         """`replies.act`; but a call that would change something on words speech recognition was unsure
         of asks "Did you say ...?", and one that would change a known thing named by words that
         only sound like its name asks "Did you mean ...?" first (`entities`)."""
@@ -252,8 +251,10 @@ class Turn:
         """(the parameter, the known name, the names it may be) when the call would change a thing
         it is unsure of: one its words only sound like, or one of several held things they fit
         equally well ("mark the call done" with two calls held: a guess would write the wrong one).
-        A tool that asks its own confirmation first names the thing itself, so a tie does not ask."""
-        if not self.request.known or filled.missing or not intent.writes(tool) or intent.creates(tool):
+        A tool that asks its own confirmation first names the thing itself, so a tie does not ask.
+        Which of several is asked before any value still missing ("move the call": which call,
+        then when); how sure a name is, once nothing is."""
+        if not self.request.known or not intent.writes(tool) or intent.creates(tool):
             return None
         confirms = dialogue.confirmation_param(tool) is not None
         for param in parameters.params_of(tool):
@@ -263,6 +264,8 @@ class Turn:
             tied = [] if confirms else entities.tied(value, self.request.known)[: held.MAX_OPTIONS]
             if tied:
                 return param.name, tied[0], tied
+            if filled.missing:
+                continue
             match = entities.closest(value, self.request.known)
             if match is not None and not match.sure:
                 return param.name, match.name, [match.name]
@@ -271,97 +274,6 @@ class Turn:
             if match is not None and thing is not None and entities.mostly_other(thing, match.name):
                 return param.name, match.name, [match.name]  # "twelve-hour shift done": another shift?
         return None
-
-    def _meant(self, text: str) -> list[BrainEvent] | None:
-        """The answer to our "Did you say ...?" (yes acts on it, no asks to hear it again) or "Did
-        you mean X?" (yes acts on X, no asks which one, and a name then, or after "which one?",
-        acts on that). The request is replayed from the conversation."""
-        said = [
-            m.content.strip() if m.role == "assistant" and not m.tool_calls else "" for m in self.messages
-        ]
-        at = len(self.messages) - 3  # the request, before our question and this answer
-        if len(said) >= 3 and _DID_YOU_SAY.search(said[-2]) and self.messages[at].role == "user":
-            if dialogue.says_no(text):
-                return replies.say("Sorry. Could you say it again?")
-            earlier = Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
-            choice = (
-                earlier.route(phrasing.request(self.messages[at].content))
-                if dialogue.says_yes(text)
-                else None
-            )
-            return earlier._act(*choice, heard_checked=True) if isinstance(choice, tuple) else None
-        asked = _DID_YOU_MEAN.search(said[-2]) if len(said) >= 3 else None
-        if len(said) >= 5 and said[-2].endswith(_WHICH_ONE) and _DID_YOU_MEAN.search(said[-4]):
-            at -= 2
-        elif asked is None:
-            return None
-        request = self.messages[at]
-        earlier = Turn(replace(self.request, messages=self.messages[: at + 1]), self.now)
-        choice = earlier.route(phrasing.request(request.content)) if request.role == "user" else None
-        unsure = earlier.unsure(*choice) if isinstance(choice, tuple) else None
-        if unsure is None or not isinstance(choice, tuple):
-            return None
-        tool, filled = choice
-        if asked is not None and dialogue.says_yes(text):
-            return replies.act(
-                tool, replace(filled, arguments={**filled.arguments, unsure[0]: asked.group(1)})
-            )
-        others = [n for n in unsure[2] if n != asked.group(1)] if asked is not None else []
-        if others and dialogue.means_other(text):  # "no, the other one": of the names we told
-            return replies.act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: others[0]}))
-        name = _YES_OR_NO.sub("", text).strip(" .,!?")
-        if asked is not None and dialogue.says_no(text) and not name:
-            return replies.say(f"Sorry. {_WHICH_ONE}")
-        if not name or entities.closest(name, self.request.known) is None:
-            return None  # not about our question: the utterance stands on its own
-        return self._act(tool, replace(filled, arguments={**filled.arguments, unsure[0]: name}))
-
-    def _pending(self) -> Pending | None:
-        """The tool call we are collecting arguments for, if our last turn asked for one.
-
-        Replays the conversation: a request, routed as it was when it was said, then our question
-        and the user's answer, possibly a few times, up to our question that the last message answers.
-        """
-        messages = self.messages
-        for start in range(len(messages) - 3, max(-1, len(messages) - 3 - 2 * _MAX_QUESTION_ROUNDS), -2):
-            turns = messages[start:-1]
-            roles = [m.role for m in turns]
-            if roles != ["user", "assistant"] * (len(turns) // 2) or any(m.tool_calls for m in turns):
-                return None
-            earlier = Turn(replace(self.request, messages=messages[: start + 1]), self.now)
-            choice = earlier.route(phrasing.request(turns[0].content))
-            if not isinstance(choice, tuple):
-                continue
-            tool, filled = choice
-            for i in range(1, len(turns), 2):
-                if not filled.missing or not turns[i].content.strip().endswith(
-                    parameters.question(filled.missing[0])
-                ):
-                    break
-                said = [t.content for t in turns[: i + 2 : 2]]
-                if i + 1 == len(turns):
-                    asked = filled.missing[0]
-                    return Pending(tool, filled, asked, self._asked_before(start, said, asked))
-                asked = filled.missing[0]
-                filled = arguments.fill_answer(tool, asked.name, said[-1], filled.arguments, self.now)
-                filled = _with_code(filled, asked, said, self.now)
-        return None
-
-    def _asked_before(self, start: int, said: list[str], asked: Param) -> list[str]:
-        """`said`, after what the user said to the same question of ours before the request at
-        `start` ("it starts with 2" ... "then 6" ... : parts of one value)."""
-        question = parameters.question(asked)
-        while start >= 2 and self.messages[start - 2].role == "user":
-            before = self.messages[start - 1]
-            if (
-                before.role != "assistant"
-                or before.tool_calls
-                or not before.content.strip().endswith(question)
-            ):
-                break
-            start -= 2
-            said = [self.messages[start].content, *said]
-        return said
 
     def _reworded(self, text: str) -> list[BrainEvent] | None:
         """ "Change the parcel one so it says ...": the thing's new words, by the tool that renames."""
@@ -373,7 +285,7 @@ class Turn:
         thing, words = said
         match = entities.closest(thing, self.request.known)
         name = match.name if match is not None and match.sure else thing
-        return self._act(tool, arguments.Filled({which: name, new: words}))
+        return self.act(tool, arguments.Filled({which: name, new: words}))
 
     def settled(self, tool: ToolSpec, filled: Filled, text: str, thing: str | None) -> Filled:
         """`relative.settle` in this conversation: a step along a scale from where the thing stands."""
@@ -384,9 +296,13 @@ class Turn:
         stead, the parameter that named it in the last action or None, the thing). An ordinal counts
         in what the last result read out; "it" is the thing the last action was about, or the one
         thing it read out."""
+        if self.referred is not None:
+            return (text, None, self.referred) if dialogue.refers_back(text) else None
         last = self.last
         if last is None:
-            return None
+            # "What about the window cleaner?" we asked: "put it to Tuesday" is about it.
+            thing = topic.asked(self.messages, self.request.known)
+            return (text, None, thing) if thing is not None and dialogue.refers_back(text) else None
         listed = last.listed()
         placed = dialogue.ordinal(text)
         if placed is not None and listed:
@@ -406,6 +322,14 @@ class Turn:
         named = [n for n in listed if words & set(lexicon.content_stems(n))]
         return (text, None, named[0]) if len(named) == 1 else None
 
+    def request_in(self, said: str) -> str:
+        """The request in what the user said (`phrasing.request`), with "that one" put as the held
+        thing an earlier clause named ("The shower chair arrived, so please delete that one")
+        when it stands for nothing the conversation said before."""
+        said = said.strip()
+        named = held.named_before(said, self.request.known) if self.referent(said) is None else None
+        return phrasing.request(named or said)
+
     def route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
         talked about for "it"; a report that something is done as a request to mark it so."""
@@ -416,6 +340,8 @@ class Turn:
         text = held.own_change(self.tools, text, self.request.known) or text
         move = moves.said(text, question)
         if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
+            if dialogue.ordinal(move.thing) is not None and self.referent(move.thing) is not None:
+                move = replace(move, thing="")  # "push the second one back": of those just read out
             referent = self.referent(text) if not move.thing else None
             moved = moves.request(
                 move, self.tools, self.now, self.messages, self.request.known, referent and referent[2]
@@ -437,10 +363,19 @@ class Turn:
                 tools = [t for t in tools if t.name != last.tool.name]
             elif dialogue.points_back(text):  # "make it half two": "it" is no new thing, unless "add it"
                 tools = [
-                    t for t in tools if not intent.creates(t) or routing.starts_with_a_verb_of([t], text)
+                    t
+                    for t in tools
+                    if not intent.creates(t)
+                    or held.adds_to_held(t)  # "stick a note on it": a note goes on the thing
+                    or routing.starts_with_a_verb_of([t], text)
                 ]
         meaning = f"{text} done" if intent.reports_done(text) else None
-        changed = held.by_reference(tools, text, self.now, referent[1]) if referent is not None else None
+        # "I did it this morning": a report of done, whatever moment it says, is no change of moment.
+        changed = (
+            held.by_reference(tools, text, self.now, referent[1])
+            if referent is not None and not meaning
+            else None
+        )
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)
@@ -613,49 +548,3 @@ class Turn:
         things = [routing.describe(t) for t in self.tools[:5]]
         more = " and more" if len(self.tools) > 5 else ""
         return f"I can {lexicon.join(things)}{more}. Just ask."
-
-
-# "... and tag it shopping": "and" before a verb with a pronoun object opens another clause.
-
-
-_IT_IS = re.compile(r"^\W*(?:it's|it\s+is|its|that's|that\s+is)\s+(?:to\s+)?", re.I)
-
-
-class Pending(NamedTuple):
-    """A call we asked a value for: the tool, the values so far, the one asked, and what the user
-    said since the request (the request first)."""
-
-    tool: ToolSpec
-    filled: Filled
-    asked: Param
-    said: list[str]
-
-
-def _answered(pending: Pending, text: str, now: datetime) -> Filled | None:
-    """The call's arguments once `text` answers our question for `asked`, when it does. A free-text
-    answer is read like a request of its own ("pay the gas bill on Tuesday": a title and a day); a
-    code may be the rest of one said in parts."""
-    tool, filled, asked, said = pending
-    if asked.kind == "text":
-        # After the tool's own verb, so that a verb the answer opens with stays ("call mum").
-        verb = next(iter(lexicon.name_words(tool.name)), "")
-        title = _IT_IS.sub("", text) or text  # "it's to clean the gutters": the title is what follows
-        whole = arguments.fill(tool, f"{verb} {title}", now)
-        if asked.name in whole.arguments:
-            values = {**filled.arguments, **whole.arguments}
-            return Filled(values, [p for p in filled.missing if p.name not in values], whole.invalid)
-    answer = _with_code(
-        arguments.fill_answer(tool, asked.name, text, filled.arguments, now), asked, [*said, text], now
-    )
-    return answer if asked.name in answer.arguments else None
-
-
-def _with_code(filled: Filled, asked: Param, said: Sequence[str], now: datetime) -> Filled:
-    """`filled`, with the code the last utterances give together ("8 1" ... "then 4 0") when the
-    last alone is too short for it."""
-    code = codes.joined(asked, said, now) if asked.name not in filled.arguments else None
-    if code is None:
-        return filled
-    missing = [p for p in filled.missing if p.name != asked.name]
-    invalid = {k: v for k, v in filled.invalid.items() if k != asked.name}
-    return Filled({**filled.arguments, asked.name: code}, missing, invalid)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from . import entities, extract, intent, lexicon, parameters, results
@@ -61,6 +61,20 @@ def moment(
     return _newest(messages, tools, thing, None, pick, in_words)
 
 
+def day(messages: Sequence[Message], tools: Sequence[ToolSpec], thing: str, now: datetime) -> date | None:
+    """The day the conversation last gave `thing` (a move by whole days needs no hour)."""
+
+    def pick(value: Any) -> date | None:
+        found = (
+            extract.when(extract.Utterance(value[:_LONGEST_SAID], now), "date")
+            if isinstance(value, str)
+            else None
+        )
+        return date.fromisoformat(str(found.value)[:10]) if found is not None else None
+
+    return _newest(messages, tools, thing, None, pick, pick)
+
+
 def at_moment(said: str, now: datetime) -> datetime | None:
     """The date and time a value or a sentence gives ("2026-12-03T08:30", "due Thursday December 3 at
     8:30 AM"), when it gives both."""
@@ -98,8 +112,8 @@ def _newest(
                 return found
         if about:
             given = [values.get(key)] if key is not None else list(values.values())
-            if isinstance(result, dict) and key is not None:
-                given.insert(0, result.get(key))
+            if isinstance(result, dict):  # a look-up's result says where the thing stands
+                given[:0] = [result.get(key)] if key is not None else list(result.values())
             found = next((f for v in given if v is not None and (f := pick(v)) is not None), None)
             if found is not None:
                 return found

@@ -49,7 +49,7 @@ _MEANT = re.compile(
 )
 # What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
 _CORRECTION_LEAD = re.compile(
-    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
+    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|ah|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
     r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
     r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,
@@ -231,8 +231,8 @@ def correction(text: str) -> str | None:
 def meant_instead(text: str) -> str | None:
     """What a correction says was meant ("no, I meant Ben" -> "Ben"), or None."""
     found = _MEANT.search(text)
-    what = found.group("what") if found else None
-    return None if what is None or what.lower() in _NOT_A_NAME else what
+    what = found.group("what").strip("'\"‘’“”") if found else None  # "I meant 'back up the drive'"
+    return None if not what or what.lower() in _NOT_A_NAME else what
 
 
 # "no, the plumber", "wrong one, the gas bill", "no, the other one... the plumber": a lead-in that
@@ -267,8 +267,8 @@ def keep_day(old: Any, new: Any, text: str) -> Any:
 
 # "Call it clean up the wiki", "rename it to X", "name it X instead": new words for the thing.
 _NEW_WORDS = re.compile(
-    r"^\W*(?:(?:no|wait|sorry|actually|oh)\W+)*(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+(?:to\s+|as\s+)?"
-    r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
+    r"^\W*(?:(?:no|wait|sorry|actually|oh|and|also|so)\W+)*(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+"
+    r"(?:to\s+|as\s+)?['\"‘“]?(?P<words>\w.*?)['\"’”]?(?:\s+instead)?\W*$",
     re.I,
 )
 
@@ -276,6 +276,22 @@ _NEW_WORDS = re.compile(
 def new_words(text: str) -> str | None:
     """The new words "call it X" gives a thing, or None."""
     found = _NEW_WORDS.match(text)
+    return found.group("words") if found else None
+
+
+# "Change it to ring Mum and Dad", "switch that to collect the parcel": new words, or a new value
+# ("change it to Tuesday"), which only the words themselves tell apart.
+_CHANGED_TO = re.compile(
+    r"^\W*(?:(?:no|wait|sorry|actually|oh|ok(?:ay)?|can\s+you|could\s+you|please)\W+)*"
+    r"(?:change|switch|alter|amend|update|edit)\s+(?:it|that|this|the\s+(?:title|name|wording))\s+(?:to|into)\s+"
+    r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
+    re.I,
+)
+
+
+def changed_to(text: str) -> str | None:
+    """What "change it to X" says the thing becomes, a value or new words, or None."""
+    found = _CHANGED_TO.match(text)
     return found.group("words") if found else None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import (
     arguments,
@@ -25,7 +25,7 @@ from . import (
     validation,
 )
 from .arguments import Filled
-from .base import BrainEvent, ToolCall
+from .base import BrainEvent, ToolCall, ToolSpec
 
 if TYPE_CHECKING:
     from .builtin import Turn
@@ -65,12 +65,18 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
             if undo
             else replies.say("Sorry, I can't undo that. Anything else?")
         )
+    again = _read_again(turn, text, last)
+    if again is not None:
+        return again
     renamed = _renamed(turn, text, last, entity)
     if renamed is not None:
         return renamed
     shifted = moves.shifted(turn.tools, text, last, entity, turn.now)
     if shifted is not None:
         return shifted
+    redone = _undone_for_another(turn, text, last, undo, pending)
+    if redone is not None:
+        return redone
     instead = dialogue.meant_instead(text) or _held_instead(turn, text, last, entity)
     if instead is not None and entity is not None:
         amended = _amend(turn, instead, corrects=True)  # "I meant 5 pm": a value, not another thing
@@ -80,6 +86,12 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         if renaming is not None:  # "sorry, I meant almond milk" after adding oat milk: its new words
             tool, which, words = renaming
             return [replies.call(tool, {which: last.entity(entity), words: instead})]
+        renamer = held.renamer([last.tool], entity)
+        if renamer is not None:  # "no, I meant 'back up the laptop too'" after renaming: other new words
+            tool, which, words = renamer
+            return [
+                replies.call(tool, {which: last.arguments.get(words) or last.entity(entity), words: instead})
+            ]
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
     also = dialogue.also_for(text)
@@ -100,8 +112,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         if named is not None and entity is not None:  # "Uncle Tom." to "delete Ring Uncle Tom?": asked again
             return [replies.call(last.tool, {**last.arguments, entity: named})]
     rest = dialogue.correction(text)
-    if rest is not None and _BARE_HOUR.match(extract.words_to_numbers(rest)):
-        rest = f"at {extract.words_to_numbers(rest)}"  # "no, 6" after a time: the hour
+    hour = extract.words_to_numbers(rest.strip(" .!?")) if rest is not None else ""
+    if _BARE_HOUR.match(hour):
+        rest = f"at {hour}"  # "no, 6" or "make it ten." after a time: the hour
     amended = _amend(turn, rest or text, corrects=rest is not None) if not pending else None
     if amended is not None:
         return amended
@@ -111,10 +124,72 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     return None
 
 
+# "And tomorrow?", "what about Friday?", "how about for work then?": the same again, for another value.
+_AND_FOR = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|right)\W+)*(?:(?:what|how)\s+about|and|what\s+of)\b\W*(?:for\s+)?", re.I
+)
+_AND_FOR_WORDS = 4
+
+
+def _read_again(turn: Turn, text: str, last: dialogue.LastAction) -> list[BrainEvent] | None:
+    """ "Give me a rundown of today." ... "And tomorrow?": after a reading, a few words that only
+    give another value for one of its typed or optional parameters read again with it."""
+    lead = _AND_FOR.match(text)
+    if intent.writes(last.tool) or lead is None:
+        return None
+    rest = text[lead.end() :]
+    if not 0 < len(lexicon.tokens(rest)) <= _AND_FOR_WORDS or dialogue.ordinal(rest) is not None:
+        return None  # "what about the first one?" is about a thing read out, not another reading
+    filled = arguments.fill(last.tool, rest, turn.now)
+    given = {
+        p.name: filled.arguments[p.name]
+        for p in parameters.params_of(last.tool)
+        if p.name in filled.arguments and (p.kind in parameters.TYPED_KINDS or not p.required)
+    }
+    if not given or all(last.arguments.get(k) == v for k, v in given.items()):
+        return None
+    return [replies.call(last.tool, {**last.arguments, **given})]
+
+
+def _undone_for_another(
+    turn: Turn, text: str, last: dialogue.LastAction, undo: dict[str, Any] | None, pending: bool
+) -> list[BrainEvent] | None:
+    """ "No, sorry, put the tap back how it was, I meant add a new one for the shower": what was
+    meant is a request of its own (it opens with a tool's verb), so the last change is undone and
+    that request made instead."""
+    meant = dialogue.meant_instead(text)
+    verb = routing.base_form(next(iter(lexicon.tokens(meant or "")), ""))
+    verbs = {v for t in turn.tools for v in (routing.verb_of(t), routing.described_verb(t))}
+    if meant is None or not undo or pending or not {verb, lexicon.stem(verb)} & verbs:
+        return None
+    choice = turn.route(meant)
+    if not isinstance(choice, tuple) or choice[1].missing:
+        return None
+    tool, filled = choice
+    values = {**filled.arguments, **_the_one_meant(tool, filled, last)}
+    if validation.call_problem(tool.parameters, values):
+        return None
+    return [replies.call(last.tool, undo), replies.call(tool, values)]
+
+
+def _the_one_meant(tool: ToolSpec, filled: Filled, last: dialogue.LastAction) -> dict[str, str]:
+    """ "A new one for the shower" after renaming the tap to "fix the shower": the new thing is
+    called by the words given to the wrong one, when its own words are some of them."""
+    name = held.target(tool, None) if intent.creates(tool) else None
+    said = filled.arguments.get(name) if name is not None else None
+    if name is None or not isinstance(said, str):
+        return {}
+    words = set(lexicon.content_stems(said)) - {"one"}
+    entity = held.entity_param(last)
+    given = [v for k, v in last.arguments.items() if k != entity and isinstance(v, str)]
+    shared = [v for v in given if words <= set(lexicon.content_stems(v))]
+    return {name: shared[0]} if len(shared) == 1 else {}
+
+
 def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> list[BrainEvent] | None:
     """ "No wait, call it clean up the wiki": new words for the thing just named or created, given
     to the tool that takes a thing's new words (the last one again, when it was that tool)."""
-    words = dialogue.new_words(dialogue.correction(text) or text)
+    words = dialogue.new_words(dialogue.correction(text) or text) or _new_words_to(turn, text)
     value = last.entity(entity) if entity is not None else None
     renaming = held.renamer(turn.tools, entity) if words is not None and entity is not None else None
     if words is None or value is None or renaming is None:
@@ -122,7 +197,26 @@ def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | Non
     tool, which, new = renaming
     if tool.name == last.tool.name:
         return [replies.call(tool, {**last.arguments, new: words})]
-    return [replies.call(tool, {which: value, new: words})] if intent.creates(last.tool) else None
+    # After adding it, or reading it ("you know the ring Mum one?"): the thing itself gets them.
+    told = intent.creates(last.tool) or not intent.writes(last.tool)
+    return [replies.call(tool, {which: value, new: words})] if told else None
+
+
+def _new_words_to(turn: Turn, text: str) -> str | None:
+    """The words "change it to X" gives, when X is new words for the thing: no value a tool that
+    changes things takes (a day, an option), and no other held thing ("change it to the vet one")."""
+    words = dialogue.changed_to(text)
+    if words is None or entities.held(words, turn.request.known):
+        return None
+    changers = [t for t in turn.tools if intent.writes(t) and not intent.creates(t)]
+    for tool in changers:
+        filled = arguments.fill(tool, words, turn.now)
+        if any(
+            p.kind in parameters.TYPED_KINDS and p.name in filled.arguments
+            for p in parameters.params_of(tool)
+        ):
+            return None
+    return words
 
 
 def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:
@@ -146,6 +240,21 @@ def _held_instead(turn: Turn, text: str, last: dialogue.LastAction, entity: str 
     return None if entities.held(named, [value]) else named
 
 
+_BEFORE_A_MOMENT = frozenset(
+    {"and", "oh", "um", "uh", "so", "ok", "okay", "on", "for", "by", "at", "due", "its", "it's"}
+)
+
+
+def _opens_with_a_moment(text: str, turn: Turn) -> bool:
+    """ "Wednesday, before my shift, say half six" after adding a thing: words that open with when
+    go on with the new thing, whatever held thing the words after them mention."""
+    found = extract.when(extract.Utterance(text, turn.now), "datetime")
+    if found is None:
+        return False
+    start = min(a for a, _ in found.spans)
+    return all(w in _BEFORE_A_MOMENT for w in lexicon.tokens(text[:start]))
+
+
 def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
     """A correction of the last change, or values that go on with it ("no, make it Thursday",
     "actually high priority", "I meant 5 pm", "tomorrow at 7" after adding): the same change made
@@ -158,7 +267,13 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
         return None  # a question never writes
     if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
         return None  # after a listing, values go on with no one thing
-    if not corrects and any(m.score >= routing.THRESHOLD for m in routing.rank(turn.tools, text)):
+    if not corrects and intent.reports_done(text):
+        return None  # "well I did it this morning, so tick it off": done, not a new moment
+    if (
+        not corrects
+        and not (intent.creates(last.tool) and _opens_with_a_moment(text, turn))
+        and any(m.score >= routing.THRESHOLD for m in routing.rank(turn.tools, text))
+    ):
         return None  # a request of its own
     value = last.entity(entity)
     if not intent.creates(last.tool):

@@ -31,12 +31,15 @@ def double_object(filled: Filled, name: str | None, known: Sequence[str]) -> Fil
     thing = " ".join(head)
     if not head or not entities.held(thing, known) or entities.held(value, known):
         return filled
+    if lexicon.stem(tail.lower()) in _POINTING:
+        return filled  # "tag the vendor chasing thing": the word points at the thing, it is no tag
     if entities.closest(tail, [n for n in known if entities.held(thing, [n])]) is not None:
         return filled  # "tag the domain renewal": a form of the name's own word ("Renew the domain")
     values = {**filled.arguments, name: thing, lists[0].name: [tail]}
     return Filled(values, [p for p in filled.missing if p is not lists[0]], filled.invalid)
 
 
+_POINTING = frozenset(lexicon.stem(w) for w in ("thing", "one", "stuff", "business", "item", "bit"))
 _REOPEN = frozenset(lexicon.stem(w) for w in ("reopen", "undo", "undone", "unfinished"))
 
 
@@ -291,3 +294,25 @@ def own_change(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> st
     match = entities.closest(thing, known)
     named = entities.tied(thing, known) or (match is not None and match.sure)
     return found.group("rest") if named else None
+
+
+# "The shower chair arrived, so please delete that one": clauses, and "that one" in the last.
+_CLAUSE = re.compile(r"\s*[,;:.!]\s*(?:(?:so|and|then|but)\s+)?|\s+(?:so|and\s+then)\s+", re.I)
+# Only "that one": "it" after a story is read with the whole ("bin the X, I'm not doing it any more").
+_POINTER = re.compile(r"\b(?:that|this)\s+one\b", re.I)
+
+
+def named_before(text: str, known: Sequence[str]) -> str | None:
+    """The last clause, its "that one" put as the held thing an earlier clause surely
+    names ("delete Shower chair", from "The shower chair arrived, so please delete that one"), or None."""
+    clauses = [c for c in _CLAUSE.split(text[:LONGEST_NAME]) if c.strip()]
+    pointer = _POINTER.search(clauses[-1]) if len(clauses) >= 2 else None
+    if pointer is None:
+        return None
+    for clause in clauses[:-1]:
+        named = held_part(Filled({"thing": clause}), "thing", known).arguments["thing"]
+        match = entities.closest(named, known) if named != clause or entities.held(clause, known) else None
+        if match is not None and match.sure and not entities.tied(named, known):
+            last = clauses[-1]
+            return f"{last[: pointer.start()]}{match.name}{last[pointer.end() :]}"
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import held, intent, parameters, phrasing, replies, results
+from . import dialogue, held, intent, parameters, replies, results
 from .arguments import Filled
 from .base import BrainEvent, ToolSpec
 
@@ -28,8 +28,12 @@ def continued(turn: Turn) -> list[BrainEvent] | None:
     after = messages[at + 1 :]
     if at < 0 or len(after) != 2 or len(after[0].tool_calls) != 1 or after[1].role != "tool":
         return None
-    call, text = after[0].tool_calls[0], phrasing.request(messages[at].content.strip())
-    before = Turn(replace(turn.request, messages=messages[: at + 1]), turn.now).route(text)
+    asked = Turn(replace(turn.request, messages=messages[: at + 1]), turn.now)
+    call, text = after[0].tool_calls[0], asked.request_in(messages[at].content)
+    before = asked.route(text)
+    placed = dialogue.ordinal(text)
+    if placed is not None and asked.referent(text) is not None:
+        text = placed[1]  # "push the second one back": after the look-up, "it" is the one looked up
     if not isinstance(before, tuple) or intent.writes(before[0]) or before[0].name != call.name:
         return None
     if results.parse(call.arguments) != before[1].arguments:
@@ -41,7 +45,7 @@ def continued(turn: Turn) -> list[BrainEvent] | None:
         return None
     if messages[at].heard_unsure or now_known.unsure(*choice) is not None:
         # A change on words heard unsurely, or on a thing they only sound like, is asked about before
-        # it is made (`Turn._act`); here the result is spoken, and the change said again is asked.
+        # it is made (`Turn.act`); here the result is spoken, and the change said again is asked.
         return None
     return replies.act(*choice)  # what the look-up did not tell is asked for
 

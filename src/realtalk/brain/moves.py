@@ -163,8 +163,15 @@ def request(
     delta = by(move)
     if delta is not None and thing:
         moment = current.moment(messages, tools, thing, now)
+        day = (
+            current.day(messages, tools, thing, now)
+            if moment is None and delta % timedelta(days=1) == timedelta(0)
+            else None
+        )
         if moment is not None:
             values[when.name] = (moment + delta).isoformat(timespec="seconds")
+        elif day is not None:  # "push it back a week" for a thing due on a day, at no hour
+            values[when.name] = (day + delta).isoformat()
     elif delta is None and move.rest:
         values |= to(tool, when, move, now).arguments
     missing = [p for p in parameters.params_of(tool) if p.required and p.name not in values]

@@ -1,6 +1,6 @@
 """Requests for several things at once: clauses each about the thing just talked about ("make it
-high priority and tag it shopping"), a change to several held things named one after another, and a
-counted list of new things ("add two things: ...")."""
+high priority and tag it shopping"), a change to several held things named one after another, to
+"both of them" just read out, and a counted list of new things ("add two things: ...")."""
 
 from __future__ import annotations
 
@@ -249,3 +249,55 @@ def _aimed(turn: Turn, clause: str, thing: str) -> tuple[ToolSpec, Filled] | Non
         values[body.name] = said
     missing = [p for p in filled.missing if p.name not in values]
     return tool, Filled(values, missing, filled.invalid)
+
+
+# "Push both of them to Friday", "mark all of those done", "move the two of them": the things just read out.
+_THEY = re.compile(
+    r"\b(?:both(?:\s+of\s+(?:them|those|these))?|all\s+(?:of\s+)?(?:them|those|these)|each\s+of\s+(?:them|those)"
+    r"|the\s+(?P<count>two|three|four)\s+of\s+(?:them|those))\b",
+    re.I,
+)
+
+
+def each_listed(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Which calls have I got to make?" ... "Push both of them to Friday": the change, made to each
+    of the things the last result read out that the question named (all of them when it named
+    none), when as many as "both" or "the three of them" say."""
+    found = _THEY.search(text)
+    last = turn.last
+    if found is None or last is None or intent.is_question(text) or intent.writes(last.tool):
+        return None
+    listed = last.listed()
+    asked = next((m.content for m in reversed(turn.messages[:-1]) if m.role == "user"), "")
+    words = set(lexicon.content_stems(asked))
+    # A listing the question filtered ("what's tagged car?") read out what it named, all of it.
+    named = (
+        listed if last.arguments else [n for n in listed if words & set(lexicon.content_stems(n))] or listed
+    )
+    wanted = _COUNTS.get((found.group("count") or found.group(0).split()[0]).lower())
+    if not 2 <= len(named) <= held.MAX_OPTIONS + 2 or (wanted is not None and len(named) != wanted):
+        return None
+    from .builtin import Turn  # each thing in turn is "it"
+
+    calls: list[BrainEvent] = []
+    for name in named:
+        each = Turn(turn.request, turn.now)
+        each.referred = name
+        choice = each.route(f"{text[: found.start()]}it{text[found.end() :]}")
+        if not isinstance(choice, tuple) or choice[1].missing or not intent.writes(choice[0]):
+            return None
+        tool, filled = choice
+        if (
+            intent.creates(tool)
+            or dialogue.confirmation_param(tool)
+            or validation.call_problem(tool.parameters, filled.arguments)
+        ):
+            return None  # a tool that asks first asks about one thing at a time
+        calls.append(replies.call(tool, {**filled.arguments, **_named(tool, name)}))
+    return calls
+
+
+def _named(tool: ToolSpec, name: str) -> dict[str, str]:
+    """The thing's exact name for the parameter that names it (the words routed may be trimmed)."""
+    which = held.target(tool, None)
+    return {which: name} if which is not None else {}

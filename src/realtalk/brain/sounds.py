@@ -106,7 +106,7 @@ class Vocabulary:
         verbs: Iterable[str] = (),
         known_word: Callable[[str], bool] | None = None,
     ) -> None:
-        self._known_word = known_word or _english
+        self._known_word = known_word or english
         names = [n for n in names if n]
         words = (m.group().lower() for text in phrases for m in _WORD.finditer(text))
         said = set(itertools.islice(words, MAX_WORDS))
@@ -269,7 +269,7 @@ def _dictionary() -> frozenset[str]:
     return words()
 
 
-def _english(word: str) -> bool:
+def english(word: str) -> bool:
     """Whether a word, or a form of it, is one the sentence model knows whole ("sister's", "dials",
     "chore": its vocabulary holds "sister", "dial", "chores")."""
     base = word.split("'")[0]

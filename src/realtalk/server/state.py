@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from ..brain.base import Brain
 from ..brain.loader import load_brain
 from ..brain.semantic_cache import SemanticCache
+from ..brain.sounds import english
 from ..config import Settings
 from ..engines import minilm_embedder
 from ..engines.base import ImageTextReader
@@ -135,6 +136,8 @@ class AppState:
         try:
             engines = await asyncio.to_thread(load_speech_engines, self.settings)
             await asyncio.to_thread(warm_up, engines)
+            # The dictionary a backchannel's lone word is looked up in, read on the event loop.
+            await asyncio.to_thread(english, "hello")
         except Exception as exc:
             self.load_error = f"{type(exc).__name__}: {exc}"
             log.exception("loading speech engines failed")

@@ -11,8 +11,8 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
   nothing at all (a cough, a door): the reply resumes where it paused and the speech is dropped,
   never committed as a user turn. Where Whisper wrote only a hum, the sound has the last word:
   a hum is said with the lips shut, a word ("Mom", often written "Mm-hm.") has a vowel
-  (`vowel.vowel_lift_db`). A lone word that sounds like feedback is feedback ("Yay." for a
-  "yeah"), and a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too.
+  (`vowel.vowel_lift_db`). A lone non-word that sounds like feedback is feedback ("Yay."
+  for a "yeah"), and a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too.
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..brain.sounds import Sound
+from ..brain.sounds import Sound, english
 from ..engines.base import Transcription
 from .effects import ClearPlayout, Outbox, PausePlayout, ResumePlayout
 from .hearing import MAX_CHARS
@@ -71,9 +71,10 @@ clean audio and in noise; new voices' hums rose to 5.0 dB and one voice's "Mom" 
 seventh round's sweep over dev, test and holdout took 2 dB, with `LONG_HUM_MS` for the long hums
 (`bench/backchannel_decision.py --choose`)."""
 LONG_HUM_MS = 600
-"""A sound Whisper wrote as a hum that lasted this long is feedback whatever its vowel: a listener's
-"mm-hm" is two hums (704-864 ms on the voices whose hums open towards a vowel), "Mom" one syllable
-(288-512 ms on every voice; 500-700 ms all swept the same)."""
+"""A sound Whisper wrote as a hum ("Mm-hm.", "Hmm.": not "Um...", which a speaker taking the floor
+draws out, nor a word that only sounds like a hum) that lasted this long is feedback whatever its
+vowel: a listener's "mm-hm" is two hums (704-864 ms on the voices whose hums open towards a vowel),
+"Mom" one syllable (288-512 ms on every voice; 500-700 ms all swept the same)."""
 FEEDBACK_ALIKE = 0.85
 """How alike (`brain.sounds`' likeness of sound and spelling, 0-1) a lone heard word must be to a
 feedback word, or to a hum, to count as one: "Yay." and "Yipp." for "yeah" and "yep" 0.88,
@@ -118,6 +119,7 @@ def is_backchannel(transcript: str) -> bool:
 
 _FEEDBACK_SOUNDS = tuple(Sound.of(w) for w in sorted(BACKCHANNEL_WORDS) if not _CLOSED.fullmatch(w))
 """Feedback words said with the mouth open: a word that sounds like a hum is judged as one, by its sound."""
+_HUMMED_RE = re.compile(_HUMMED)
 _HUM_SOUNDS = tuple(Sound.of(w) for w in ("mm", "mm-hm", "hmm"))
 
 
@@ -125,6 +127,14 @@ def sounds_like(word: str, sounds: tuple[Sound, ...]) -> bool:
     """Whether a heard word sounds like one of `sounds` (`FEEDBACK_ALIKE`)."""
     heard = Sound.of(word)
     return any(heard.likeness(s) >= FEEDBACK_ALIKE for s in sounds)
+
+
+def _misheard_feedback(word: str) -> bool:
+    """Whether a lone word is a feedback word Whisper could not place: no English word ("Yay.",
+    "Yipp.", "Uh-oh.", "A-ha.") that sounds like one. A word English knows was said as itself: a
+    one-word answer or command ("Create.", "Exact.", "Try.", "Total.") sounds as like "great",
+    "exactly", "true" or "totally" as a misheard "yeah" does like "yeah"."""
+    return sounds_like(word, _FEEDBACK_SOUNDS) and not english(word)
 
 
 def _hummed(word: str) -> bool:
@@ -138,16 +148,17 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     words at all) rather than an interruption.
 
     A transcript of hums alone (or of words that sound like one: "Hum.") is taken at its sound:
-    feedback when the lips stayed shut or the hum was long (`LONG_HUM_MS`), a word when a vowel
+    feedback when the lips stayed shut or a hum written as one was long (`LONG_HUM_MS`), a word when a vowel
     opened them. "Um" counts only as a hum (lips shut): said with its vowel, it is someone taking
-    the floor. Otherwise the words decide: feedback words, a lone word that sounds like one, or a
+    the floor. Otherwise the words decide: feedback words, a lone non-word that sounds like one, or a
     phrase over shut lips (`SHUT_PHRASE_DB`)."""
     if speech_ms > MAX_BACKCHANNEL_MS:
         return False
     units = _WORD.findall(heard.text.lower())
     if vowel_db is not None and units and all(_hummed(u) for u in units):
-        return vowel_db <= OPEN_VOWEL_DB or speech_ms >= LONG_HUM_MS
-    if is_backchannel(heard.text) or (len(units) == 1 and sounds_like(units[0], _FEEDBACK_SOUNDS)):
+        long_hum = speech_ms >= LONG_HUM_MS and all(_HUMMED_RE.fullmatch(u) for u in units)
+        return vowel_db <= OPEN_VOWEL_DB or long_hum
+    if is_backchannel(heard.text) or (len(units) == 1 and _misheard_feedback(units[0])):
         return True
     phrase = len(units) >= SHUT_PHRASE_WORDS and speech_ms >= LONG_HUM_MS
     return phrase and vowel_db is not None and vowel_db <= SHUT_PHRASE_DB

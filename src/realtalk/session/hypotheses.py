@@ -20,11 +20,12 @@ With two recognisers pooled (`engines/pooled_stt.py`), a reading both gave word 
 `VOTE_WEIGHT` for each further recogniser that gave it: two models with different errors rarely
 make the same one.
 
-Among the readings still within `DISPUTE_MARGIN` of the best, sound can no longer tell; the brain
-can. Up to `MAX_JUDGED` of them are dry-run as the user's turn (`brain/understanding.py`: the
-reply is worked out, nothing is called or kept), and a reading gains `UNDERSTOOD_WEIGHT` when the
-brain would act on it (a call that fits its schema, on a thing the tools hold), loses it when the
-brain could only say it can't help, ask which thing was meant, or call on a thing it cannot find.
+Among readings close to the best, sound can no longer tell; the brain can. Up to `MAX_JUDGED` of
+those a verdict could still raise above the best (within twice `UNDERSTOOD_WEIGHT`) are dry-run
+as the user's turn (`brain/understanding.py`: the reply is worked out, nothing is called or
+kept), and a reading gains `UNDERSTOOD_WEIGHT` when the brain would act on it (a call that fits
+its schema, on a thing the tools hold), loses it when the brain could only say it can't help, ask
+which thing was meant, or call on a thing it cannot find.
 
 A question misheard as a command ("Did I add something about ink?" heard as "Then I add something
 about ink") would write; when a reading within `DISPUTE_MARGIN` of the chosen one asks where the
@@ -75,6 +76,10 @@ UNDERSTOOD_WEIGHT = 0.15
 not understood, -1, to understood, +1: `brain/understanding.py`). Tuned on the dev, dev2, dev6 and
 dev8 halves' spoken cases: 0.15 and 0.3 gained the same 9 of 305, and 0.3 lost one more ("When's
 the met thing?", which the tool could not find, over "Where's the mutton?")."""
+
+_REACH = 2 * UNDERSTOOD_WEIGHT
+"""How far behind the best a reading may score and still be chosen for a verdict (its +1 against
+the best's -1): readings further behind are not dry-run, whatever the brain would make of them."""
 
 MAX_JUDGED = 3
 """Readings the brain is asked about at most per turn: a dry run costs about 25 ms."""
@@ -137,12 +142,12 @@ def understood(
     readings: Sequence[Hypothesis], scores: list[float], valueless: Sequence[bool], judge: Judge
 ) -> list[float]:
     """`scores` with `UNDERSTOOD_WEIGHT` for each step of the brain's understanding (-1, 0, +1) of
-    the best `MAX_JUDGED` distinct readings within `DISPUTE_MARGIN` of the best score; the others
-    are out of reach of a verdict and keep theirs. A reading whose values were weighed (a code, a
-    date asked for) gets none: the brain would count the same values again ("Enter 1 2 3 3" is a
-    call, "Enter 1 2 3" a code refused, for "Enter one two three")."""
+    the best `MAX_JUDGED` distinct readings within `_REACH` of the best score; the others are out
+    of reach of a verdict (it could not make them the best) and keep theirs. A reading whose
+    values were weighed (a code, a date asked for) gets none: the brain would count the same values
+    again ("Enter 1 2 3 3" is a call, "Enter 1 2 3" a code refused, for "Enter one two three")."""
     top = max(scores)
-    near = sorted((i for i, s in enumerate(scores) if s >= top - DISPUTE_MARGIN), key=lambda i: -scores[i])
+    near = sorted((i for i, s in enumerate(scores) if s >= top - _REACH), key=lambda i: -scores[i])
     if len({readings[i].text for i in near}) < 2:
         return scores  # nothing to tell apart
     texts = list(dict.fromkeys(readings[i].text for i in near if valueless[i]))[:MAX_JUDGED]

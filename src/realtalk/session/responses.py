@@ -212,7 +212,8 @@ class Responses:
         response.generating = True
         self._out.append(Generate(response.id, self.brain_request(response), response.plan))
 
-    def brain_request(self, response: Response) -> BrainRequest:
+    def brain_request(self, response: Response, *, keep_cut: bool = True) -> BrainRequest:
+        """What the brain gets for `response`; `keep_cut`: see `Truncation.apply`'s `keep`."""
         known = self._conversation.items
         items = [
             known[i].data if isinstance(i, str) else i
@@ -267,6 +268,7 @@ class Responses:
             self._config().get("truncation") or "auto",
             instructions_tokens=estimate_text_tokens(response.instructions),
             max_output_tokens=response.max_output_tokens,
+            keep=keep_cut,
         )
         return BrainRequest(response.instructions, messages, tools, choice, None, response.max_output_tokens)
 

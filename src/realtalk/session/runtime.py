@@ -375,10 +375,25 @@ class SessionRuntime:
     def _chooses(self) -> bool:
         return self._readings >= 2 and isinstance(self._stt, NBestSpeechToText)
 
+    def _asks_brain(self, job: Transcribe) -> bool:
+        """Whether choosing the turn's reading dry-runs the brain (`_judge`): tens of milliseconds,
+        run in a worker of its own after Whisper's turn. Otherwise the choice takes well under a
+        millisecond and stays in Whisper's call (`_hear`), with no second wait for a worker."""
+        return (
+            job.expecting is not None
+            and job.context is not None
+            and self._chooses()
+            and isinstance(self._brain, Understanding)
+        )
+
+    def _hear(self, job: Transcribe) -> Transcription:
+        """`_listen`, then `_choose`, in one worker call."""
+        return self._choose(job, *self._listen(job))
+
     def _choose(self, job: Transcribe, heard: Transcription, known: list[str]) -> Transcription:
         """The reading the conversation makes most sense of, its misheard words put back (in a
-        worker, outside the recogniser's turn: the brain's dry runs take tens of milliseconds, while
-        another session's speech may be waiting for Whisper)."""
+        worker; outside the recogniser's turn when the brain is asked, `_asks_brain`: its dry runs
+        take tens of milliseconds, while another session's speech may be waiting for Whisper)."""
         if job.expecting is None:
             return heard
         if not self._chooses():
@@ -425,13 +440,13 @@ class SessionRuntime:
                     result = await self._scheduler.run_batched(
                         Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
                     )
-                else:
+                elif self._asks_brain(job):  # the brain's dry runs: beside Whisper, not in its turn
                     heard, known = await self._scheduler.run(
                         Priority.URGENT, self._listen, job, exclusive=self._stt
                     )
-                    result = heard
-                    if job.expecting is not None:  # chosen beside Whisper, not in its turn
-                        result = await self._scheduler.run(Priority.URGENT, self._choose, job, heard, known)
+                    result = await self._scheduler.run(Priority.URGENT, self._choose, job, heard, known)
+                else:
+                    result = await self._scheduler.run(Priority.URGENT, self._hear, job, exclusive=self._stt)
                 self._stage("stt", started, audio_s=result.audio_seconds, speculative=speculative)
         except SchedulerBusy:
             if speculative and job.item_id == self._last_committed:

@@ -465,8 +465,9 @@ class RealtimeSession:
         return True
 
     def _reply_context(self) -> BrainRequest:
-        """The request a reply would get now, less the turn being heard (its text is not in yet)."""
-        request = self._responses.brain_request(self._responses.plan({}))
+        """The request a reply would get now, less the turn being heard (its text is not in yet): a
+        look only, which moves no cut through the conversation (`Truncation`)."""
+        request = self._responses.brain_request(self._responses.plan({}), keep_cut=False)
         messages = list(request.messages)
         if messages and messages[-1].role == "user" and not messages[-1].content:
             messages.pop()

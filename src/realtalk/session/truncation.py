@@ -46,7 +46,10 @@ class Truncation:
         *,
         instructions_tokens: int,
         max_output_tokens: int | None,
+        keep: bool = True,
     ) -> list[Message]:
+        """The messages the brain sees; `keep`: the cut is kept for the next request (False: a
+        look at what a reply would see, which leaves the session's cut where it was)."""
         if setting == "disabled":
             return list(messages)
         budget = self.context_tokens - (max_output_tokens or OUTPUT_RESERVE) - instructions_tokens
@@ -69,7 +72,8 @@ class Truncation:
                 dropped += 1
         while dropped < len(turns) - 1 and turns[dropped].role == "tool":
             dropped += 1  # a tool result without its call is not valid Chat Completions
-        self._dropped = dropped
+        if keep:
+            self._dropped = dropped
         kept: list[Message] = []
         index = 0
         for message in messages:

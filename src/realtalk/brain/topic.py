@@ -1,0 +1,72 @@
+"""A turn that only names a held thing ("Oh, the window cleaner.", "Regarding the client demo...",
+"You know the ring Mum one?") makes it the topic: the one tool that reads a thing by its name tells
+where it stands, or, with none, we ask what about it; the next turn's "it" is the thing.
+
+The built-in brain keeps no memory of its own, so the topic is read back from the conversation:
+after a reading call it is the thing the call was about (`dialogue.LastAction`), after our
+question it is the thing the question names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from . import entities, held, intent
+from .arguments import Filled
+from .base import Message, ToolSpec
+
+# What people say before the thing itself: "oh,", "right, so", "regarding", "you know", "what about".
+_LEAD = re.compile(
+    r"^\W*(?:(?:oh|ah|right|so|ok(?:ay)?|now|well|and|um+|uh+|er+|erm|hey|also|then|yes|yeah)\b\W*"
+    r"|(?:regarding|concerning|re|about|as\s+(?:for|regards|to)|with\s+regard\s+to|on\s+the\s+subject\s+of"
+    r"|(?:what|how)\s+about|you\s+know|(?:do\s+you\s+)?remember)\b\W*)+",
+    re.I,
+)
+# "the ring Mum one", "that thank-you card business", "the demo thing then": words that only point.
+_TAIL = re.compile(r"(?:\s+(?:one|task|thing|item|job|business|then|again|you\s+know))*\W*$", re.I)
+# A noun phrase, not a request: "the window cleaner", "my dentist appointment" (never "pay the bill").
+_NOUN_PHRASE = re.compile(r"^(?:the|my|our|that|this|those|these)\s+\w", re.I)
+_ASKED = re.compile(r"^What about (?P<thing>.+)\?$")
+
+
+def named(text: str, known: Sequence[str]) -> str | None:
+    """The held name that `text` names and says nothing else about, or None."""
+    if len(text) > held.LONGEST_NAME or not known:
+        return None
+    rest = _TAIL.sub("", _LEAD.sub("", text.strip()))
+    if not _NOUN_PHRASE.match(rest) or not entities.held(rest, known) or entities.tied(rest, known):
+        return None
+    match = entities.closest(rest, known)
+    return match.name if match is not None and match.sure else None
+
+
+def told(tools: Sequence[ToolSpec], thing: str) -> tuple[ToolSpec, Filled] | None:
+    """The call that tells where `thing` stands: the one tool that reads a thing by its name alone."""
+    reading = held.reading_one(tools, None)
+    name = held.target(reading[0], None) if reading is not None else None
+    return (reading[0], Filled({name: thing})) if reading is not None and name is not None else None
+
+
+def ask(thing: str) -> str:
+    """What we say when no tool can tell where the thing stands."""
+    return f"What about {thing}?"
+
+
+def asked(messages: Sequence[Message], known: Sequence[str]) -> str | None:
+    """The thing our last words asked about (`ask`), when the utterance (`messages[-1]`) follows them."""
+    said = messages[-2] if len(messages) >= 2 else None
+    if said is None or said.role != "assistant" or said.tool_calls:
+        return None
+    found = _ASKED.match(said.content.strip())
+    thing = found.group("thing") if found else None
+    return thing if thing is not None and thing in known else None
+
+
+def about(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | str | None:
+    """For a turn that only names a held thing: the call that tells its state, or else our
+    question about it (text); None for any other turn. A question ("the dentist one?") too."""
+    thing = named(text, known)
+    if thing is None:
+        return None
+    readers = [t for t in tools if not intent.writes(t)]
+    return told(readers, thing) or ask(thing)
