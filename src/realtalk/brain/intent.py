@@ -29,10 +29,16 @@ _TAG_QUESTION = re.compile(
     r"|was|were)\s+(?:it|they|there|that|he|she|we)\W*$",
     re.I,
 )
+# What people say before a question proper: "wait, did I ...", "hang on, have I ...", "oh, is the ...".
+_LEAD_IN = (
+    r"(?:(?:ok(?:ay)?|so|and|um+|uh+|er+|erm|hmm+|hey|well|also|now|but|oh|ah|wait|actually|sorry|right|alright"
+    r"|anyway|hang\s+on|hold\s+on|one\s+sec(?:ond)?|by\s+the\s+way|btw|quick\s+question|just\s+(?:checking|wondering)"
+    r")\W+)*"
+)
 # An auxiliary opens a question only with a subject after it: "do I have ..." asks, while "do
 # something about X", "do it now" tell (there "do" is the verb, and its object follows).
 _QUESTION_START = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|um+|uh+|hey|well|also|now|but)\W+)*(?:what|what's|whats|which|when|when's|where|"
+    r"^\W*" + _LEAD_IN + r"(?:what|what's|whats|which|when|when's|where|"
     r"who|whose|why|how|is|are|am|was|were|do(?!\s+(?:something|it|that|this|the\s+same)\b)|does|did|have|has|had|any|anything|anyone|isn't|aren't|didn't|"
     r"haven't|hasn't|doesn't|don't\s+i|should|shall\s+i)\b",
     re.I,
