@@ -299,3 +299,12 @@ def test_a_question_after_a_lead_in_only_reads(text: str) -> None:
     held = ["Do the laundry", "Clean the gutters", "Water the ferns"]
     name, _ = called(reply(text, tools=ROTA, known=held))
     assert name in {"find_chore", "list_chores"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Hang on, have I already done the chemistry homework", "wait is the chemistry homework done"]
+)
+def test_a_lead_in_is_no_value_of_the_question(text: str) -> None:
+    """ "wait" is no "low" priority ("low if it can wait"): the question is read without its lead-in."""
+    name, arguments = called(reply(text, tools=TOOLS, known=["Finish chemistry homework", "Clean my room"]))
+    assert name == "find_task" and "chemistry homework" in arguments["title"]

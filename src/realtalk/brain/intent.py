@@ -38,7 +38,7 @@ _LEAD_IN = (
 # An auxiliary opens a question only with a subject after it: "do I have ..." asks, while "do
 # something about X", "do it now" tell (there "do" is the verb, and its object follows).
 _QUESTION_START = re.compile(
-    r"^\W*" + _LEAD_IN + r"(?:what|what's|whats|which|when|when's|where|"
+    r"^\W*(?P<lead>" + _LEAD_IN + r")(?:what|what's|whats|which|when|when's|where|"
     r"who|whose|why|how|is|are|am|was|were|do(?!\s+(?:something|it|that|this|the\s+same)\b)|does|did|have|has|had|any|anything|anyone|isn't|aren't|didn't|"
     r"haven't|hasn't|doesn't|don't\s+i|should|shall\s+i)\b",
     re.I,
@@ -67,6 +67,13 @@ def is_question(text: str) -> bool:
     if _REQUEST.search(text):
         return False
     return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")
+
+
+def without_lead_in(text: str) -> str:
+    """A question without what was said before it ("wait, did I ..." -> "did I ..."): the lead-in
+    names nothing, and its words ("wait") must not be read as a value ("low if it can wait")."""
+    found = _QUESTION_START.search(text)
+    return text[found.end("lead") :] if found is not None and found.group("lead") else text
 
 
 def writes(tool: ToolSpec) -> bool:
