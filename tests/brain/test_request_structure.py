@@ -308,3 +308,16 @@ def test_a_lead_in_is_no_value_of_the_question(text: str) -> None:
     """ "wait" is no "low" priority ("low if it can wait"): the question is read without its lead-in."""
     name, arguments = called(reply(text, tools=TOOLS, known=["Finish chemistry homework", "Clean my room"]))
     assert name == "find_task" and "chemistry homework" in arguments["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Oh wait, could you add empty the bins?", "add_chore"),
+     ("Sorry, can you mark the laundry done?", "finish_chore"),
+     ("Hang on, would you mind adding sweep the yard?", "add_chore")],
+)  # fmt: skip
+def test_a_polite_request_after_a_lead_in_is_done(text: str, name: str) -> None:
+    """The same lead-ins before "could you ..." ask for it to be done: it is no question."""
+    assert not intent.is_question(text)
+    held = ["Do the laundry", "Clean the gutters", "Water the ferns"]
+    assert called(reply(text, tools=ROTA, known=held))[0] == name

@@ -14,13 +14,20 @@ import re
 from . import extract, lexicon, routing
 from .base import ToolSpec
 
+# What people say before a question or a request proper: "wait, did I ...", "hang on, have I ...",
+# "oh, is the ...", "sorry, could you ...".
+_LEAD_IN = (
+    r"(?:(?:ok(?:ay)?|so|and|please|um+|uh+|er+|erm|hmm+|hey|well|also|now|but|oh|ah|wait|actually|sorry|right|alright"
+    r"|anyway|hang\s+on|hold\s+on|one\s+sec(?:ond)?|by\s+the\s+way|btw|quick\s+question|just\s+(?:checking|wondering)"
+    r")\W+)*"
+)
 _REQUEST = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|but|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
+    r"^\W*" + _LEAD_IN + r"(?:can|could|would|will|won't)\s+(?:you|u)\b"
     # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
+    r"|^\W*" + _LEAD_IN + r"(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
     r"|chat)\b(?!\s+(?:more\s+than|multiple|several|as\s+many|any\s+number|unlimited|lots\s+of|a\s+lot\s+of)\b)"
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
+    r"|^\W*" + _LEAD_IN + r"(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
+    r"|^\W*" + _LEAD_IN + r"(?:would|do)\s+you\s+mind\b",
     re.I,
 )
 # "Lovely day, isn't it?": a statement with a question tag asks for agreement, not for facts.
@@ -28,12 +35,6 @@ _TAG_QUESTION = re.compile(
     r"^(?P<statement>.+?),\s*(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|hasn't|haven't|is|are"
     r"|was|were)\s+(?:it|they|there|that|he|she|we)\W*$",
     re.I,
-)
-# What people say before a question proper: "wait, did I ...", "hang on, have I ...", "oh, is the ...".
-_LEAD_IN = (
-    r"(?:(?:ok(?:ay)?|so|and|um+|uh+|er+|erm|hmm+|hey|well|also|now|but|oh|ah|wait|actually|sorry|right|alright"
-    r"|anyway|hang\s+on|hold\s+on|one\s+sec(?:ond)?|by\s+the\s+way|btw|quick\s+question|just\s+(?:checking|wondering)"
-    r")\W+)*"
 )
 # An auxiliary opens a question only with a subject after it: "do I have ..." asks, while "do
 # something about X", "do it now" tell (there "do" is the verb, and its object follows).
