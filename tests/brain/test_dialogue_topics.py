@@ -333,3 +333,10 @@ def test_a_note_stuck_on_it_goes_on_the_thing_though_its_tool_adds() -> None:
     assert (name, values["book"]) == ("add_loan_note", HELD[0]) and values["text"].endswith(
         "the cover is torn"
     )
+
+
+@pytest.mark.parametrize("text", ["Oh, the road atlas loan.", "Right, the late fine loan then"])
+def test_the_tools_own_word_after_a_held_name_only_points(text: str) -> None:
+    """ "loan" is this app's word for what it holds (find_loan), as "task" is another's."""
+    name, arguments = called(reply(text, tools=LOANS, known=HELD))
+    assert name == "find_loan" and arguments["book"] in HELD

@@ -14,7 +14,7 @@ import pytest
 from realtalk.apps import builtin_apps
 from realtalk.brain import intent, phrasing
 from realtalk.brain.base import BrainEvent, Message, ToolCall
-from tests.brain.toolbox import called, reply, said
+from tests.brain.toolbox import called, reply, said, tool
 
 TOOLS = builtin_apps()["task-manager"].tools.specs()
 
@@ -276,3 +276,48 @@ def test_a_long_answer_of_intensifiers_is_read_in_linear_time(word: str) -> None
     asked = [Message("user", "add a task"), Message("assistant", "Sure. What's the title?")]
     reply("hello", tools=TOOLS)  # the sentence model loaded
     assert_linear(lambda n: reply(f"{word} " * n, tools=TOOLS, history=asked), 1_250)
+
+
+CHORE = {"type": "string", "description": "which chore, by its words"}
+ROTA = [
+    tool("add_chore", "Add a chore to the rota.", ["chore"], chore={"type": "string"}),
+    tool("finish_chore", "Mark a chore as done.", ["chore"], chore=CHORE),
+    tool("find_chore", "Look up one chore: whether it is done and who does it.", ["chore"], chore=CHORE),
+    tool("list_chores", "List the chores on the rota.", []),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Wait, did I already do the laundry", "Hang on, have I done the laundry", "Oh, is the laundry done",
+     "Hold on, did I clean the gutters", "Oh wait, is the laundry done?", "Sorry, did I water the ferns"],
+)  # fmt: skip
+def test_a_question_after_a_lead_in_only_reads(text: str) -> None:
+    """A transcript often lacks its question mark; the lead-in ("wait,", "hang on,") must not hide
+    the auxiliary that opens the question, or the question would mark the chore done or add one."""
+    assert intent.is_question(text)
+    held = ["Do the laundry", "Clean the gutters", "Water the ferns"]
+    name, _ = called(reply(text, tools=ROTA, known=held))
+    assert name in {"find_chore", "list_chores"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Hang on, have I already done the chemistry homework", "wait is the chemistry homework done"]
+)
+def test_a_lead_in_is_no_value_of_the_question(text: str) -> None:
+    """ "wait" is no "low" priority ("low if it can wait"): the question is read without its lead-in."""
+    name, arguments = called(reply(text, tools=TOOLS, known=["Finish chemistry homework", "Clean my room"]))
+    assert name == "find_task" and "chemistry homework" in arguments["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Oh wait, could you add empty the bins?", "add_chore"),
+     ("Sorry, can you mark the laundry done?", "finish_chore"),
+     ("Hang on, would you mind adding sweep the yard?", "add_chore")],
+)  # fmt: skip
+def test_a_polite_request_after_a_lead_in_is_done(text: str, name: str) -> None:
+    """The same lead-ins before "could you ..." ask for it to be done: it is no question."""
+    assert not intent.is_question(text)
+    held = ["Do the laundry", "Clean the gutters", "Water the ferns"]
+    assert called(reply(text, tools=ROTA, known=held))[0] == name

@@ -328,7 +328,7 @@ class Turn:
         when it stands for nothing the conversation said before."""
         said = said.strip()
         named = held.named_before(said, self.request.known) if self.referent(said) is None else None
-        return phrasing.request(named or said)
+        return phrasing.request(intent.without_lead_in(named or said))
 
     def route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just

@@ -14,13 +14,20 @@ import re
 from . import extract, lexicon, routing
 from .base import ToolSpec
 
+# What people say before a question or a request proper: "wait, did I ...", "hang on, have I ...",
+# "oh, is the ...", "sorry, could you ...".
+_LEAD_IN = (
+    r"(?:(?:ok(?:ay)?|so|and|please|um+|uh+|er+|erm|hmm+|hey|well|also|now|but|oh|ah|wait|actually|sorry|right|alright"
+    r"|anyway|hang\s+on|hold\s+on|one\s+sec(?:ond)?|by\s+the\s+way|btw|quick\s+question|just\s+(?:checking|wondering)"
+    r")\W+)*"
+)
 _REQUEST = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|but|please|hey|oh|well|also)\W+)*(?:can|could|would|will|won't)\s+(?:you|u)\b"
+    r"^\W*" + _LEAD_IN + r"(?:can|could|would|will|won't)\s+(?:you|u)\b"
     # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
+    r"|^\W*" + _LEAD_IN + r"(?:can|could|may)\s+i\s+(?:have|get|hear|try|add|enter|make|talk|speak"
     r"|chat)\b(?!\s+(?:more\s+than|multiple|several|as\s+many|any\s+number|unlimited|lots\s+of|a\s+lot\s+of)\b)"
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
-    r"|^\W*(?:(?:ok(?:ay)?|so|and|please)\W+)*(?:would|do)\s+you\s+mind\b",
+    r"|^\W*" + _LEAD_IN + r"(?:can|could|shall)\s+we\s+(?!(?:have|see|get)\b)"
+    r"|^\W*" + _LEAD_IN + r"(?:would|do)\s+you\s+mind\b",
     re.I,
 )
 # "Lovely day, isn't it?": a statement with a question tag asks for agreement, not for facts.
@@ -32,7 +39,7 @@ _TAG_QUESTION = re.compile(
 # An auxiliary opens a question only with a subject after it: "do I have ..." asks, while "do
 # something about X", "do it now" tell (there "do" is the verb, and its object follows).
 _QUESTION_START = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|um+|uh+|hey|well|also|now|but)\W+)*(?:what|what's|whats|which|when|when's|where|"
+    r"^\W*(?P<lead>" + _LEAD_IN + r")(?:what|what's|whats|which|when|when's|where|"
     r"who|whose|why|how|is|are|am|was|were|do(?!\s+(?:something|it|that|this|the\s+same)\b)|does|did|have|has|had|any|anything|anyone|isn't|aren't|didn't|"
     r"haven't|hasn't|doesn't|don't\s+i|should|shall\s+i)\b",
     re.I,
@@ -61,6 +68,13 @@ def is_question(text: str) -> bool:
     if _REQUEST.search(text):
         return False
     return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")
+
+
+def without_lead_in(text: str) -> str:
+    """A question without what was said before it ("wait, did I ..." -> "did I ..."): the lead-in
+    names nothing, and its words ("wait") must not be read as a value ("low if it can wait")."""
+    found = _QUESTION_START.search(text)
+    return text[found.end("lead") :] if found is not None and found.group("lead") else text
 
 
 def writes(tool: ToolSpec) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import entities, held, intent
+from . import entities, held, intent, lexicon
 from .arguments import Filled
 from .base import Message, ToolSpec
 
@@ -22,18 +22,22 @@ _LEAD = re.compile(
     r"|(?:what|how)\s+about|you\s+know|(?:do\s+you\s+)?remember)\b\W*)+",
     re.I,
 )
-# "the ring Mum one", "that thank-you card business", "the demo thing then": words that only point.
-_TAIL = re.compile(r"(?:\s+(?:one|task|thing|item|job|business|then|again|you\s+know))*\W*$", re.I)
+# "the ring Mum one", "that thank-you card business", "the demo thing then": words that only point
+# (the tools' own word for what they hold, "the atlas loan", points too: see `named`).
+_TAIL = re.compile(r"(?:\s+(?:one|thing|item|job|business|then|again|you\s+know))*\W*$", re.I)
 # A noun phrase, not a request: "the window cleaner", "my dentist appointment" (never "pay the bill").
 _NOUN_PHRASE = re.compile(r"^(?:the|my|our|that|this|those|these)\s+\w", re.I)
 _ASKED = re.compile(r"^What about (?P<thing>.+)\?$")
 
 
-def named(text: str, known: Sequence[str]) -> str | None:
-    """The held name that `text` names and says nothing else about, or None."""
+def named(text: str, known: Sequence[str], own: frozenset[str] = frozenset()) -> str | None:
+    """The held name that `text` names and says nothing else about, or None. `own` are the stems of
+    the tools' words for what they hold ("task" of find_task): after the name they only point."""
     if len(text) > held.LONGEST_NAME or not known:
         return None
     rest = _TAIL.sub("", _LEAD.sub("", text.strip()))
+    while (last := rest.rpartition(" ")) and " " in last[0] and lexicon.stem(last[2].lower()) in own:
+        rest = _TAIL.sub("", last[0])
     if not _NOUN_PHRASE.match(rest) or not entities.held(rest, known) or entities.tied(rest, known):
         return None
     match = entities.closest(rest, known)
@@ -65,7 +69,8 @@ def asked(messages: Sequence[Message], known: Sequence[str]) -> str | None:
 def about(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[ToolSpec, Filled] | str | None:
     """For a turn that only names a held thing: the call that tells its state, or else our
     question about it (text); None for any other turn. A question ("the dentist one?") too."""
-    thing = named(text, known)
+    own = frozenset(lexicon.stem(w) for t in tools for w in lexicon.name_words(t.name)[1:])
+    thing = named(text, known, own)
     if thing is None:
         return None
     readers = [t for t in tools if not intent.writes(t)]
