@@ -28,7 +28,7 @@ from realtalk.session.hypotheses import (
     choose,
     mood_disputed,
 )
-from realtalk.session.runtime import SessionRuntime
+from realtalk.session.runtime import SessionRuntime, judges_readings
 from realtalk.session.session import RealtimeSession
 from tests.session.test_session_core import QuietVad
 
@@ -192,8 +192,9 @@ def test_a_session_puts_misheard_words_back_to_its_tools_words_before_choosing()
 
 
 def test_a_turn_is_heard_with_the_request_a_reply_would_get_without_it() -> None:
-    """The brain is asked about each reading as the next turn of the conversation so far."""
-    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    """The brain is asked about each reading as the next turn of the conversation so far (only
+    when the session is told a brain will ask: the request is built on the event loop)."""
+    session = RealtimeSession(model="realtalk", vad=QuietVad(), reply_context=True)
     session.start()
     tool = {"type": "function", "name": "archive_photo", "parameters": {"type": "object", "properties": {}}}
     audio = {"input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}}
@@ -214,6 +215,19 @@ def test_a_turn_is_heard_with_the_request_a_reply_would_get_without_it() -> None
         ("assistant", "assistant said"),
     ]
     assert [t.name for t in job.context.tools] == ["archive_photo"]
+
+
+def test_a_turn_carries_no_request_when_no_brain_asks() -> None:
+    session = RealtimeSession(model="realtalk", vad=QuietVad())
+    session.start()
+    audio = {"input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}}
+    session.handle_event({"type": "session.update", "session": {"type": "realtime", "audio": audio}})
+    pcm = np.zeros(24000, dtype=np.int16).tobytes()
+    session.handle_event({"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()})
+    job = next(
+        e for e in session.handle_event({"type": "input_audio_buffer.commit"}) if isinstance(e, Transcribe)
+    )
+    assert job.expecting is not None and job.context is None
 
 
 class Talking:
@@ -323,3 +337,11 @@ def test_only_a_choice_that_dry_runs_the_brain_waits_for_a_worker_of_its_own() -
     assert workers(Talking(), job) == ["_hear"]  # a language model is not asked
     assert workers(BuiltinBrain(), job, readings=1) == ["_hear"]  # one reading: nothing to choose
     assert workers(BuiltinBrain(), replace(job, context=None)) == ["_hear"]  # a client's own prompt
+
+
+def test_only_a_brain_that_understands_with_several_readings_needs_the_request() -> None:
+    """What the server tells the session (`reply_context`) follows the runtime's own rule."""
+    assert judges_readings(BuiltinBrain(), Readings(), 5)
+    assert not judges_readings(BuiltinBrain(), Readings(), 1)  # one reading: nothing to choose
+    assert not judges_readings(Talking(), Readings(), 5)  # a language model is not asked
+    assert not judges_readings(BuiltinBrain(), QuietVad(), 5)  # no best few readings

@@ -21,7 +21,7 @@ from ..protocol.client_events import EXTENSION_PREFIX, decode_json_event, event_
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
 from ..session.config import default_config, merge_config
-from ..session.runtime import SessionRuntime
+from ..session.runtime import SessionRuntime, judges_readings
 from ..session.session import RealtimeSession
 from .capacity import Refusal
 from .costs import price_session
@@ -318,6 +318,7 @@ async def _build_call(
     base = merge_config(default_config(model), state.session_defaults)
     if session_config:
         base = merge_config(base, session_config)
+    brain = state.answer_cache.for_key(state.brain, key_id) if state.answer_cache else state.brain
     session = RealtimeSession(
         model=model,
         vad=state.engines.vad.stream(),
@@ -332,12 +333,13 @@ async def _build_call(
         server_playout=server_playout,
         playout_format=playout_format,
         context_tokens=state.settings.llm_context_tokens,
+        reply_context=judges_readings(brain, state.engines.stt, state.settings.stt_readings),
     )
     runtime_args = {
         "stt": state.engines.stt,
         "turn": state.engines.turn,
         "tts": state.engines.tts,
-        "brain": state.answer_cache.for_key(state.brain, key_id) if state.answer_cache else state.brain,
+        "brain": brain,
         "store": state.store,
         "lead_ms": state.settings.output_audio_lead_ms,
         "tools": state.tools,

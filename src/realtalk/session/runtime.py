@@ -111,6 +111,12 @@ class Understanding(Protocol):
     def understands(self, request: BrainRequest) -> int: ...
 
 
+def judges_readings(brain: object, stt: object, readings: int) -> bool:
+    """Whether a turn's reading is chosen among several by dry runs of `brain`: then each turn's
+    transcription needs the request a reply would get (`RealtimeSession(reply_context=True)`)."""
+    return readings >= 2 and isinstance(stt, NBestSpeechToText) and isinstance(brain, Understanding)
+
+
 class StageObserver(Protocol):
     """Hears how long each engine call took (traces, metrics): wall-clock `time.time()` seconds.
 
@@ -382,8 +388,7 @@ class SessionRuntime:
         return (
             job.expecting is not None
             and job.context is not None
-            and self._chooses()
-            and isinstance(self._brain, Understanding)
+            and judges_readings(self._brain, self._stt, self._readings)
         )
 
     def _hear(self, job: Transcribe) -> Transcription:

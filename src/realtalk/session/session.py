@@ -57,12 +57,16 @@ class RealtimeSession:
         server_playout: bool = False,
         playout_format: AudioFormat = PCM16_24K,
         context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+        reply_context: bool = False,
     ) -> None:
         """`server_playout`: the transport plays reply audio itself (WebRTC, phone calls). Audio then
         leaves as `PlayAudio` effects in `playout_format` instead of `response.output_audio.delta`
         events, input arrives via `feed_audio` in that format, and barge-in truncates the reply at
         what was heard. A phone line's μ-law stays μ-law: no resampling round trip.
         `context_tokens`: the brain's context window, which `truncation` keeps the conversation in.
+        `reply_context`: each `Transcribe` carries the request a reply would get (`_reply_context`),
+        for a brain that judges the turn's readings by dry runs; built on the event loop per turn,
+        so only when some brain reads it.
         """
         server_tools = tuple(server_tools)  # read by the input (its vocabulary) and by the responses
         self.id = session_id or new_id("sess")
@@ -96,7 +100,7 @@ class RealtimeSession:
             on_onset=self._onset,
             on_onset_unconfirmed=lambda: self._backchannels.end_duck(),
             held=lambda: self._backchannels.holding,
-            context=self._reply_context,
+            context=self._reply_context if reply_context else lambda: None,
         )
         self._responses = Responses(
             self._out,
