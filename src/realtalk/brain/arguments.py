@@ -84,7 +84,11 @@ def _fill(
     # "Add something", "remind me about a thing": a placeholder says that there is a value, not
     # what it is, so it is asked for.
     things = frozenset(lexicon.stem(w) for w in lexicon.name_words(tool.name))
-    arguments = {k: v for k, v in arguments.items() if not (isinstance(v, str) and _vague(v, things))}
+    arguments = {
+        k: v
+        for k, v in ((k, _without_placeholders(v, things)) for k, v in arguments.items())
+        if v is not None
+    }
     invalid = {
         p.name: why
         for p in params
@@ -104,13 +108,25 @@ def _fill(
 
 _VAGUE = lexicon.words(
     "a an the some any one this that it something anything thing things stuff whatever someone somebody"
+    " smth sth"
 )
 # Words around a placeholder that add nothing to it: "another thing", "a new task for me, eh".
 _INTERJECTIONS = lexicon.words("eh oh great um uh hmm well okay ok so right yes yep yeah yup sure no nope")
 _EMPTY = lexicon.words("do new another down") | _INTERJECTIONS | lexicon.STOPWORDS  # "put something down"
 
 
-def _vague(value: str, things: frozenset[str]) -> bool:
+def _without_placeholders(value: Any, things: frozenset[str]) -> Any:
+    """`value` without what only holds a place, None when that is all it holds: a list keeps its
+    other items ("tag something for me": no tag yet)."""
+    if isinstance(value, str):
+        return None if vague(value, things) else value
+    if isinstance(value, list) and value:
+        kept = [v for v in value if not (isinstance(v, str) and vague(v, things))]
+        return kept or None
+    return value
+
+
+def vague(value: str, things: frozenset[str] = frozenset()) -> bool:
     """ "something", "a thing", "a new task" (the tool's own word for what it holds: `things`), and
     a request's own verb or an interjection beside one ("remember something", "oh great, another
     thing to add"), or an interjection alone."""

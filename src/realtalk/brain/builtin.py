@@ -412,6 +412,8 @@ class Turn:
                     choice = top.tool, arguments.fill(top.tool, text, self.now)
         if not isinstance(choice, tuple):
             return choice
+        if not question:  # "I need to move something": which thing is asked, for the tool that moves
+            choice = choosing.placeholder_for(tools, choice, text, self.now) or choice
         tool, filled = choice
         if filled.missing and codes.asks_for(text, filled.missing[0]):
             # "Just tell me the code": the user asks for what the tool needs from them, so not

@@ -381,3 +381,23 @@ def asked_to_change(text: str, choice: tuple[ToolSpec, Filled] | list[ToolSpec] 
     if not isinstance(choice, tuple) or not intent.writes(choice[0]):
         return False
     return not intent.creates(choice[0]) or routing.starts_with_a_verb_of([choice[0]], text)
+
+
+def placeholder_for(
+    tools: Sequence[ToolSpec], choice: tuple[ToolSpec, Filled], text: str, now: datetime
+) -> tuple[ToolSpec, Filled] | None:
+    """ "I need to move something", "gotta delete a thing": a new thing would be named only by
+    another tool's verb and a placeholder, so that tool is meant, and which thing is asked for."""
+    tool, filled = choice
+    name = held.target(tool, None) if intent.creates(tool) else None
+    value = filled.arguments.get(name) if name is not None else None
+    words = lexicon.tokens(value) if isinstance(value, str) else []
+    if len(words) < 2 or not arguments.vague(" ".join(words[1:])):
+        return None
+    verb = lexicon.stem(routing.base_form(words[0]))
+    meant = [
+        t
+        for t in tools
+        if t is not tool and verb in (routing.verb_of(t), lexicon.stem(routing.described_verb(t)))
+    ]
+    return (meant[0], arguments.fill(meant[0], text, now)) if len(meant) == 1 else None
