@@ -1,6 +1,7 @@
-"""Unclear requests (round 11), on tools the apps don't have (a gardener's job book): a request that
-only holds a place for its thing asks for it, for the tool whose verb it used ("I need to move
-something")."""
+"""Unclear requests and small talk (round 11), on tools the apps don't have (a gardener's job book):
+a request that only holds a place for its thing asks for it, for the tool whose verb it used ("I
+need to move something"); thanks, goodbye and questions about us said with nothing else are small
+talk, and thanks before a request is only thanks."""
 
 from __future__ import annotations
 
@@ -70,3 +71,19 @@ def test_a_placeholder_is_no_item_of_a_list() -> None:
     assert said(reply("mark beds for something", tools=JOBS, known=HELD)).endswith("?")
     name, values = called(_conversation(["mark beds for something", "the fern", "herbs"]))
     assert (name, values["beds"]) == ("mark_beds", ["herbs"])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Thank you ever so much, dear, that will be all for today.", "Goodbye"),
+     ("cheers, that'll be all", "Goodbye"),
+     ("what sort of things can you help me with?", "I can"),
+     ("wait who even are you", "I'm")],
+)  # fmt: skip
+def test_small_talk_alone_is_answered_as_such(text: str, words: str) -> None:
+    assert said(reply(text, tools=JOBS, known=HELD)).startswith(words)
+
+
+def test_thanks_before_a_request_is_only_thanks() -> None:
+    name, values = called(reply("thanks, now add water the seedlings", tools=JOBS, known=HELD))
+    assert name == "add_job" and values["job"].startswith("water") and "thank" not in values["job"]

@@ -137,6 +137,10 @@ class Turn:
         if rest == "":  # "Ugh, what a day. I'm absolutely knackered."
             return replies.say(self._small_talk("exclaim"))
         text = rest or text
+        social = small_talk.social(text, intent.WRITE_VERBS)  # "Thank you so much, dear, that'll be all."
+        if social is not None:
+            return replies.say(self._small_talk(social))
+        text = small_talk.without_thanks(text)
         reading_on = self._continuation(text)
         if isinstance(reading_on, ToolCall):
             return [reading_on]

@@ -21,13 +21,17 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cancel", r"\b(?:never\s*mind|forget\s+(?:about\s+)?(?:it|that)|cancel\s+(?:that|it)"
                    r"|don't\s+bother)\b"),
         ("bye", r"\b(?:bye|goodbye|good\s+bye|see\s+you|talk\s+to\s+you\s+later|that's\s+all|that\s+is\s+all"
+                r"|that(?:'ll|\s+will|\s+would)\s+be\s+all"
                 r"|have\s+a\s+(?:good|great|nice)\s+(?:day|night|one|evening))\b"),
         ("thanks", r"\b(?:thanks|thank\s+you|cheers|appreciate\s+it|thx)\b|^\W*ta(?:\s+very\s+much)?\W*$"),
         ("capabilities", r"\b(?:what\s+(?:can|do|else\s+can)\s+you\s+do|how\s+can\s+you\s+help"
                          r"|what\s+are\s+you\s+(?:able|capable)|what\s+can\s+i\s+ask|what\s+are\s+my\s+options"
-                         r"|what\s+can\s+you\s+help|what\s+services)\b"
+                         r"|what\s+can\s+you\s+help|what\s+services"
+                         # "what sort of things can you help me with?", "what kind of stuff do you do?"
+                         r"|what\s+(?:sorts?|kinds?|types?)\s+of\s+(?:things|stuff)\s+(?:can|do)\s+you)\b"
                          r"|^\W*(?:(?:can|could|will|would)\s+you\s+)?help(?:\s+me)?(?:\s+please)?\W*$"),
-        ("who", r"\b(?:who\s+are\s+you|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
+        ("who", r"\b(?:who\s+(?:even\s+|exactly\s+|actually\s+|really\s+)?are\s+you"
+                r"|what(?:'s|\s+is)\s+your\s+name|who\s+am\s+i\s+(?:talking|speaking)"
                 r"|who\s+is\s+this|are\s+you\s+(?:a\s+)?(?:robot|bot|human|real|an?\s+ai))\b"),
         ("how_are_you", r"\b(?:how\s+are\s+you|how\s+do\s+you\s+do|how\s+(?:have|'ve)\s+you\s+been"
                         r"|how\s+you\s+doing|how(?:'s|\s+is|\s+are)\s+(?:it\s+going|things|life|everything))\b"
@@ -126,3 +130,37 @@ def _feeling(sentence: str) -> bool:
     """ "I'm absolutely knackered": how the user feels ("I'm done", "I'm good" answer us instead)."""
     found = _FEELING.match(sentence)
     return found is not None and not _NOT_FEELINGS & set(re.findall(r"[a-z'-]+", sentence.lower()))
+
+
+_CLAUSE = re.compile(r"[^,.;!?]+")
+_ADDRESS_WORDS = 2
+"""How long a clause beside small talk may be and still only address us ("dear", "my friend")."""
+_SOCIAL = ("thanks", "bye", "capabilities", "who")
+"""Small talk that is the whole point of an utterance it is in: never a request's words."""
+
+
+def social(text: str, verbs: frozenset[str]) -> str | None:
+    """ "Thank you ever so much, dear, that will be all for today.", "what sort of things can you
+    help me with?": thanks, goodbye or a question about us and nothing else (a short address beside
+    it, with none of the `verbs` that ask for something); the last one said, or None."""
+    clauses = [c.strip() for c in _CLAUSE.findall(text) if c.strip()]
+    said = [next((n for n, p in INTENTS if n in _SOCIAL and p.search(c)), None) for c in clauses]
+    if not any(said):
+        return None
+    for intent, clause in zip(said, clauses, strict=True):
+        words = lexicon.tokens(clause)
+        if intent is None and (len(words) > _ADDRESS_WORDS or set(words) & verbs):
+            return None
+    return [s for s in said if s][-1]
+
+
+_THANKS_FIRST = re.compile(
+    r"^\W*(?:(?:thanks|thank\s+you|cheers|ta|lovely|great|perfect|brilliant)(?:\s+(?:so\s+much|very\s+much|a\s+lot"
+    r"|for\s+that|for\s+doing\s+that|for\s+adding\s+that))?\s*[,.;!]+\s*(?:and\s+|now\s+|also\s+)*)+(?=\w)",
+    re.I,
+)
+
+
+def without_thanks(text: str) -> str:
+    """ "Thanks, now add milk", "cheers for that. And tag it work": the request after thanks."""
+    return _THANKS_FIRST.sub("", text, count=1)
