@@ -260,9 +260,28 @@ def keep_day(old: Any, new: Any, text: str) -> Any:
     (a time alone, "17:00", is put on it)."""
     if not (isinstance(old, str) and isinstance(new, str)) or not re.match(r"\d{4}-\d\d-\d\d", old):
         return new
+    new = _same_half_day(old, new, text)
     if re.fullmatch(r"\d\d:\d\d", new):
         return f"{old[:10]}T{new}:00"
     return new if "T" not in new or _NAMES_A_DAY.search(text) else old[:10] + new[10:]
+
+
+_HALF_DAY = re.compile(
+    r"\b(?:[ap]\.?m\b\.?|morning|afternoon|evening|night|tonight|noon|midday|midnight)", re.I
+)
+
+
+def _same_half_day(old: str, new: str, text: str) -> str:
+    """ "Actually, make it 7" after 6 pm is 7 pm: an hour said without its half of the day stays in
+    the half of the day the old value was in."""
+    at = re.search(r"(?:T|^)(\d\d):(\d\d)", new)
+    was = re.search(r"T(\d\d):", old)
+    if at is None or was is None or _HALF_DAY.search(text):
+        return new
+    hour = int(at.group(1))
+    if int(was.group(1)) >= 12 and 1 <= hour < 12:
+        return f"{new[: at.start(1)]}{hour + 12:02d}{new[at.end(1) :]}"
+    return new
 
 
 # "Call it clean up the wiki", "rename it to X", "name it X instead": new words for the thing.
@@ -295,11 +314,38 @@ def changed_to(text: str) -> str | None:
     return found.group("words") if found else None
 
 
+# "No wait, make that cat food": what the thing is made, a value or words in place of some of its own.
+_MADE = re.compile(
+    r"^\W*(?:(?:no|wait|sorry|actually|oh|oops|hang\s+on)\W+)*make\s+(?:it|that|this)\s+(?!to\b)"
+    r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
+    re.I,
+)
+
+
+def made_into(text: str) -> str | None:
+    """What "make that X" says the thing becomes, a value or new words, or None."""
+    found = _MADE.match(text)
+    return found.group("words") if found else None
+
+
+def in_place(old: str, new: str) -> str:
+    """The thing's words with `new` in place of the words it replaces: "buy dog food" made "cat
+    food" is "buy cat food" (the words end on the same word); else `new` whole."""
+    words, said = old.split(), new.split()
+    ends = [i for i, w in enumerate(words) if w.lower() == said[-1].lower()] if said else []
+    if len(ends) != 1 or ends[0] + 1 < len(said):
+        return new
+    start = ends[0] + 1 - len(said)
+    return " ".join([*words[:start], *said, *words[ends[0] + 1 :]])
+
+
 # "An hour earlier", "push it back a day", "two weeks later", "bring it forward 30 minutes": a move by
 # an amount from where the thing stands now.
 _AMOUNT = r"(?P<n{0}>half\s+an?|an?|\d+)\s+(?P<unit{0}>minute|hour|day|week)s?"
 _SHIFT = re.compile(
     rf"\b{_AMOUNT.format('')}\s+(?P<way>earlier|sooner|later|before|after)\b"
+    # "I meant the day after", "no, the week before": one of them from where it was just put
+    r"|\bthe\s+(?P<unit3>day|week)\s+(?P<way3>after|before)\W*$"
     r"|\b(?:push|move|put|bring|set|shift)\s+(?:it|that|this)\s+(?P<way2>back|forward|on|later|earlier)\s+"
     rf"(?:by\s+)?{_AMOUNT.format('2')}\b",
     re.I,
@@ -312,8 +358,9 @@ def shift(text: str) -> timedelta | None:
     found = _SHIFT.search(extract.words_to_numbers(text))
     if found is None:
         return None
-    n, unit = found.group("n") or found.group("n2"), found.group("unit") or found.group("unit2")
-    way = (found.group("way") or found.group("way2")).lower()
+    n = found.group("n") or found.group("n2") or "a"
+    unit = found.group("unit") or found.group("unit2") or found.group("unit3")
+    way = (found.group("way") or found.group("way2") or found.group("way3")).lower()
     amount = 0.5 if n.lower().startswith("half") else 1.0 if not n.isdigit() else float(n)
     delta = timedelta(**{f"{unit.lower()}s": amount})
     return delta if way in _LATER else -delta

@@ -194,6 +194,7 @@ def _renamed(turn: Turn, text: str, last: dialogue.LastAction, entity: str | Non
     renaming = held.renamer(turn.tools, entity) if words is not None and entity is not None else None
     if words is None or value is None or renaming is None:
         return None
+    words = dialogue.in_place(value, words)  # "make that cat food" after "buy dog food"
     tool, which, new = renaming
     if tool.name == last.tool.name:
         return [replies.call(tool, {**last.arguments, new: words})]
@@ -206,6 +207,14 @@ def _new_words_to(turn: Turn, text: str) -> str | None:
     """The words "change it to X" gives, when X is new words for the thing: no value a tool that
     changes things takes (a day, an option), and no other held thing ("change it to the vet one")."""
     words = dialogue.changed_to(text)
+    made = dialogue.made_into(text) if words is None else None
+    thing = turn.last.entity(held.entity_param(turn.last) or "") if turn.last is not None else None
+    if (
+        made is not None
+        and thing is not None
+        and set(lexicon.content_stems(made)) & set(lexicon.content_stems(thing))
+    ):
+        words = made  # "make that cat food": words in place of some of the thing's own
     if words is None or entities.held(words, turn.request.known):
         return None
     changers = [t for t in turn.tools if intent.writes(t) and not intent.creates(t)]
