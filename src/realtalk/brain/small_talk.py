@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from . import lexicon
+from . import lexicon, yes_no
 
 # A question about the agent itself, not the user's agenda ("your day", not "my day").
 ABOUT_YOU = (
@@ -149,18 +149,20 @@ def social(text: str, verbs: frozenset[str]) -> str | None:
         return None
     for intent, clause in zip(said, clauses, strict=True):
         words = lexicon.tokens(clause)
-        if intent is None and (len(words) > _ADDRESS_WORDS or set(words) & verbs):
+        answers = yes_no.answer(clause) is not None  # "I'm good, thanks" answers "no" to our question
+        if intent is None and (len(words) > _ADDRESS_WORDS or set(words) & verbs or answers):
             return None
     return [s for s in said if s][-1]
 
 
 _THANKS_FIRST = re.compile(
     r"^\W*(?:(?:thanks|thank\s+you|cheers|ta|lovely|great|perfect|brilliant)(?:\s+(?:so\s+much|very\s+much|a\s+lot"
-    r"|for\s+that|for\s+doing\s+that|for\s+adding\s+that))?\s*[,.;!]+\s*(?:and\s+|now\s+|also\s+)*)+(?=\w)",
+    r"|for\s+that|for\s+doing\s+that|for\s+adding\s+that))?(?:,?\s+\w+)?\s*[,.;!]+\s*(?:and\s+|now\s+|also\s+)*)+(?=\w)",
     re.I,
 )
 
 
 def without_thanks(text: str) -> str:
-    """ "Thanks, now add milk", "cheers for that. And tag it work": the request after thanks."""
+    """ "Thanks, now add milk", "thanks, love. Add a note ...": the request after thanks (and a
+    word that addresses us)."""
     return _THANKS_FIRST.sub("", text, count=1)
