@@ -414,6 +414,8 @@ class Turn:
                 asked = next(m.score for m in ranked if m.tool is choice[0])
                 if top.score > asked:
                     choice = top.tool, arguments.fill(top.tool, text, self.now)
+        if question and isinstance(choice, list):  # "what do I even have to do?": a listing or one thing
+            choice = choosing.reading_all(choice, text, self.now, self.request.known) or choice
         if not isinstance(choice, tuple):
             return choice
         if not question:  # "I need to move something": which thing is asked, for the tool that moves

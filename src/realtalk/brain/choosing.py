@@ -15,7 +15,8 @@ from .base import ToolSpec
 _FIRST_PERSON = re.compile(r"\b(?:my|me|i|i've|i'm|i'd)\b", re.I)
 # "When is the dentist call?", "what time is the X?": when or how a particular thing stands.
 ABOUT_A_THING = re.compile(
-    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|has|have"
+    r"^\W*(?:so\s+|and\s+)?(?:when(?:'s|\s+is|\s+are|\s+was)|what\s+(?:time|day|date)\s+is|is|are|was|were|has"
+    r"|have|did|remind\s+me\s+(?:whether|if)"
     r"|what(?:'s|\s+is)\s+the\s+(?:status|deadline|due\s+date|priority|time|date)\s+(?:of|for|on))\s+"
     r"(?:the|that|this)\s+\w+",
     re.I,
@@ -401,3 +402,14 @@ def placeholder_for(
         if t is not tool and verb in (routing.verb_of(t), lexicon.stem(routing.described_verb(t)))
     ]
     return (meant[0], arguments.fill(meant[0], text, now)) if len(meant) == 1 else None
+
+
+def reading_all(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "What do I even have to do?" tied between a tool that reads everything and one that reads
+    a thing by its name: with no held thing named, everything is asked about."""
+    if any(intent.writes(t) for t in tools) or held.named_in(text, known) is not None:
+        return None
+    whole = [t for t in tools if not any(p.required for p in parameters.params_of(t))]
+    return (whole[0], arguments.fill(whole[0], text, now)) if len(whole) == 1 else None

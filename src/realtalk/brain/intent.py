@@ -60,10 +60,31 @@ _SHOW = re.compile(
 )
 
 
+# "Remind me, if you would, whether ...": a hedge set apart by commas says nothing of what is asked.
+_ASIDE = re.compile(
+    r",\s*(?:if|please|perhaps|maybe|you\s+know|i\s+think|i\s+guess|i\s+suppose)\b[^,]{0,25},\s*", re.I
+)
+# "bruh what do i even have to do", "so like when am I seeing Jo": a question word, a verb that asks
+# and its subject, whatever word or two came first.
+_WH_AND_SUBJECT = re.compile(
+    r"^\W*(?P<before>(?:[\w']+\W+){0,2}?)(?:what|which|when|where|who|how\s+many|how\s+much)\s+"
+    r"(?:do|does|did|am|is|are|was|were|have|has|should|must|can)\s+(?:i|we|my|our)\b",
+    re.I,
+)
+
+
+def _asks_after_a_word(text: str) -> bool:
+    """ "bruh what do i even have to do": a question after a word or two that ask for nothing (a
+    verb before it, "check what do I need", makes it a request's object)."""
+    found = _WH_AND_SUBJECT.match(text)
+    before = lexicon.tokens(found.group("before")) if found else []
+    return found is not None and not any(w in WRITE_VERBS or w in routing.VERBS for w in before)
+
+
 def is_question(text: str) -> bool:
     """Whether `text` asks something rather than asking for something to be done. "Show me ..."
     and "list ..." ask to be told, so they count as questions."""
-    if _SHOW.search(text):
+    if _SHOW.search(text) or _SHOW.search(_ASIDE.sub(" ", text)) or _asks_after_a_word(text):
         return True
     if _REQUEST.search(text):
         return False
@@ -73,6 +94,10 @@ def is_question(text: str) -> bool:
 def without_lead_in(text: str) -> str:
     """A question without what was said before it ("wait, did I ..." -> "did I ..."): the lead-in
     names nothing, and its words ("wait") must not be read as a value ("low if it can wait")."""
+    text = _ASIDE.sub(" ", text)  # "remind me, if you would, whether ..."
+    asked = _WH_AND_SUBJECT.match(text)
+    if asked is not None and _asks_after_a_word(text):  # "bruh what do i ...": "bruh" names nothing
+        return text[asked.end("before") :]
     found = _QUESTION_START.search(text)
     return text[found.end("lead") :] if found is not None and found.group("lead") else text
 

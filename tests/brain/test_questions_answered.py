@@ -1,0 +1,45 @@
+"""Questions that must be answered and never write (round 11), on tools the apps don't have (a
+gardener's job book): a question after a word that asks for nothing ("bruh what do i even have to
+do"), a hedge set apart by commas ("remind me, if you would, whether ..."), "were the X ever done?"."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtalk.brain import intent
+from realtalk.brain.base import ToolCall
+from tests.brain.test_unclear_requests import HELD, JOB, JOBS
+from tests.brain.toolbox import called, reply, tool
+
+READERS = [
+    *JOBS,
+    tool("find_job", "Look up one job: when it is due and whether it is done.", ["job"], job=JOB),
+    tool(
+        "note_job",
+        "Add a note to a job.",
+        ["job", "note"],
+        job=JOB,
+        note={"type": "string", "description": "the note to add"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["bruh what do i even have to do", "so like when am I mowing",
+     "Remind me, if you would, whether the fern got repotted.", "were the tomato plants ever fed?"],
+)  # fmt: skip
+def test_a_question_after_other_words_is_a_question(text: str) -> None:
+    assert intent.is_question(text)
+    events = reply(text, tools=READERS, known=HELD)
+    assert all(e.name in ("list_jobs", "find_job") for e in events if isinstance(e, ToolCall))
+
+
+@pytest.mark.parametrize("text", ["add check what do I need", "move what do I need to Friday"])
+def test_a_verb_before_a_question_word_makes_it_a_request(text: str) -> None:
+    assert not intent.is_question(text)
+
+
+def test_whether_a_thing_was_done_looks_it_up() -> None:
+    name, values = called(reply("were the tomato plants ever fed?", tools=READERS, known=HELD))
+    assert name == "find_job" and "tomato plants" in values["job"]
