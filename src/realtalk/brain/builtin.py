@@ -234,6 +234,9 @@ class Turn:
             return replies.say(
                 f"What would you like me to do with {vague.group('what')}? {self._capabilities()}"
             )
+        remarked = topic.remarked_on(self.tools, text, self.request.known)  # "The gate's squeaking again"
+        if remarked is not None:
+            return replies.say(remarked) if isinstance(remarked, str) else self.act(*remarked)
         return replies.say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
@@ -457,6 +460,9 @@ class Turn:
             values = {**filled.arguments, name: referent[2]}
             missing = [p for p in filled.missing if p.name != name]
             filled = Filled(values, missing, filled.invalid)
+        if name is not None and referent is None and (not intent.creates(tool) or held.adds_to_held(tool)):
+            # "Add a note to bring her retainer" after reading one thing: no thing said is that thing.
+            filled = self._implied(filled, name)
         last = self.last
         entity = held.entity_param(last) if last is not None else None
         last_thing = last.entity(entity) if last is not None and entity is not None else None
@@ -465,6 +471,14 @@ class Turn:
         if dropped:  # "lower the priority of the yoga class": where it stands now is read first
             return lookup.look_up(self, tool, settled.arguments.get(name or "")) or (tool, settled)
         return tool, settled
+
+    def _implied(self, filled: Filled, name: str) -> Filled:
+        """`filled` with the thing just talked about as `name`, when that is missing."""
+        implied = self.referent("it") if any(p.name == name for p in filled.missing) else None
+        if implied is None:
+            return filled
+        missing = [p for p in filled.missing if p.name != name]
+        return Filled({**filled.arguments, name: implied[2]}, missing, filled.invalid)
 
     def _said(self) -> str:
         """The user's last message as said (the request inside it may be only part of it)."""

@@ -65,14 +65,15 @@ def day(messages: Sequence[Message], tools: Sequence[ToolSpec], thing: str, now:
     """The day the conversation last gave `thing` (a move by whole days needs no hour)."""
 
     def pick(value: Any) -> date | None:
-        found = (
-            extract.when(extract.Utterance(value[:_LONGEST_SAID], now), "date")
-            if isinstance(value, str)
-            else None
-        )
-        return date.fromisoformat(str(found.value)[:10]) if found is not None else None
+        return day_in(value, now) if isinstance(value, str) else None
 
     return _newest(messages, tools, thing, None, pick, pick)
+
+
+def day_in(said: str, now: datetime) -> date | None:
+    """The day a value or a sentence gives ("2026-12-05", "due Saturday December 5")."""
+    found = extract.when(extract.Utterance(said[:_LONGEST_SAID], now), "date")
+    return date.fromisoformat(str(found.value)[:10]) if found is not None else None
 
 
 def at_moment(said: str, now: datetime) -> datetime | None:

@@ -341,7 +341,7 @@ def in_place(old: str, new: str) -> str:
 
 # "An hour earlier", "push it back a day", "two weeks later", "bring it forward 30 minutes": a move by
 # an amount from where the thing stands now.
-_AMOUNT = r"(?P<n{0}>half\s+an?|an?|\d+)\s+(?P<unit{0}>minute|hour|day|week)s?"
+_AMOUNT = r"(?P<n{0}>half\s+an?|an?\s+couple\s+of|a\s+couple|an?|\d+)\s+(?P<unit{0}>minute|hour|day|week)s?"
 _SHIFT = re.compile(
     rf"\b{_AMOUNT.format('')}\s+(?P<way>earlier|sooner|later|before|after)\b"
     # "I meant the day after", "no, the week before": one of them from where it was just put
@@ -361,7 +361,15 @@ def shift(text: str) -> timedelta | None:
     n = found.group("n") or found.group("n2") or "a"
     unit = found.group("unit") or found.group("unit2") or found.group("unit3")
     way = (found.group("way") or found.group("way2") or found.group("way3")).lower()
-    amount = 0.5 if n.lower().startswith("half") else 1.0 if not n.isdigit() else float(n)
+    amount = (
+        0.5
+        if n.lower().startswith("half")
+        else 2.0
+        if "couple" in n.lower()
+        else 1.0
+        if not n.isdigit()
+        else float(n)
+    )
     delta = timedelta(**{f"{unit.lower()}s": amount})
     return delta if way in _LATER else -delta
 

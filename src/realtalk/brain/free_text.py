@@ -25,6 +25,10 @@ _BODY_MARKER = re.compile(
 # body goes on, then the body (after a word that says so, or after the word for the tool's thing).
 _AIMED_BODY = re.compile(r"(?:\b(?:a|the|this)\s+|^)(?:note|message|comment)\s+(?:to|on|for|onto)\s+", re.I)
 _SAYING = frozenset({"saying", "says", "reading", "that", "which", "to", "say"})
+# A word after "a note to" that opens what to do, not a thing's name: lower case, no determiner.
+_INFINITIVE = re.compile(
+    r"(?!(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those|it|me|him|them|us|task|item)\b)[a-z]+\b"
+)
 
 
 def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None:
@@ -33,6 +37,9 @@ def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None
     if aimed is None:
         return None
     words = rest[aimed.end() :].split()
+    told = any(w.lower() in ("saying", "reading") for w in words)
+    if words and not told and aimed.group().split()[-1].lower() == "to" and _INFINITIVE.match(words[0]):
+        return "", " ".join(words)  # "add a note to bring her retainer": what it says, not where it goes
     for i, word in enumerate(words[:-1]):
         if i and word.lower() in ("saying", "reading"):
             return " ".join(words[:i]), " ".join(words[i + 1 :])

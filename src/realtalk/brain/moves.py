@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from . import arguments, current, dialogue, entities, extract, held, intent, lexicon, parameters, replies
 from .arguments import Filled
@@ -194,14 +194,7 @@ def shifted(
     if moment is not None:
         return [replies.call(tool, {which: value, when.name: (moment + delta).isoformat(timespec="seconds")})]
     # "I meant the day after" a day with no time: whole days move a day alone
-    day = next((d for s in said if isinstance(s, str) and (d := _day_only(s))), None)
+    day = next((d for s in said if isinstance(s, str) and (d := current.day_in(s, now))), None)
     if day is None or delta % timedelta(days=1):
         return None
     return [replies.call(tool, {which: value, when.name: (day + delta).isoformat()})]
-
-
-def _day_only(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if len(value) == len("2026-12-01") else None
-    except ValueError:
-        return None

@@ -75,3 +75,17 @@ def about(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[T
         return None
     readers = [t for t in tools if not intent.writes(t)]
     return told(readers, thing) or ask(thing)
+
+
+def remarked_on(
+    tools: Sequence[ToolSpec], text: str, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | str | None:
+    """ "The gate's squeaking again": a remark that asks for nothing but names one held thing makes
+    it the topic too (the next turn's "make it high priority" is about it); a remark about "my"
+    someone ("my accountant is the worst") is about the person, not a thing held."""
+    said = _LEAD.sub("", text.strip())
+    thing = held.named_in(said, known) if said[:4].lower() == "the " else None
+    if thing is None:
+        return None
+    readers = [t for t in tools if not intent.writes(t)]
+    return told(readers, thing) or ask(thing)
