@@ -1,15 +1,18 @@
 """Corrections in the next turn (round 11), on a gardener's job book: an hour said alone keeps the
 half of the day ("make it 7" after 6 pm), "the day after" moves from where the thing was just put,
-and new words go in place of some of the thing's own ("make that chilli plants")."""
+new words go in place of some of the thing's own ("make that chilli plants"), "no, sorry, is for
+Sunday" amends; "no, I want to remove X" to our question about another thing asks about X; a
+request said with "but don't ... yet" waits for "go for it"."""
 
 from __future__ import annotations
 
 import pytest
 
-from realtalk.brain.base import ToolCall
+from realtalk.brain import answers
+from realtalk.brain.base import Message, ToolCall
 from tests.brain.test_dialogue import after
 from tests.brain.test_unclear_requests import HELD, JOBS
-from tests.brain.toolbox import called, reply
+from tests.brain.toolbox import called, reply, said, tool
 
 ADDED_AT_SIX = after(
     "add_job",
@@ -61,3 +64,53 @@ def test_new_words_go_in_place_of_some_of_the_things_own() -> None:
 def test_make_it_a_value_is_no_new_words() -> None:
     events = reply("no wait, make it Friday", tools=JOBS, history=ADDED, known=HELD)
     assert [e.name for e in events if isinstance(e, ToolCall)] == ["move_job"]
+
+
+ADDED_ON_SATURDAY = after(
+    "add_job",
+    {"job": "buy seed potatoes", "when": "2026-11-28"},
+    {"job": "buy seed potatoes", "when": "2026-11-28"},
+    "Added buy seed potatoes Saturday November 28.",
+)
+
+
+def test_a_correction_with_its_subject_dropped_is_no_question() -> None:
+    assert called(
+        reply("No, sorry, is for Sunday, not Saturday.", tools=JOBS, history=ADDED_ON_SATURDAY, known=HELD)
+    ) == (
+        "move_job",
+        {"job": "buy seed potatoes", "when": "2026-11-29"},
+    )
+
+
+REMOVE = tool(
+    "remove_job",
+    "Remove a job from the book; asks the user to confirm first.",
+    ["job"],
+    job={"type": "string", "description": "which job, by its words"},
+    confirm={"type": "boolean", "description": "true once the user has said yes"},
+)
+ASKED = after(
+    "remove_job",
+    {"job": "the fern"},
+    {"message": "Do you really want to remove Repot the fern?", "job": "Repot the fern"},
+    "Do you really want to remove Repot the fern?",
+)
+
+
+def test_no_to_our_question_then_another_thing_asks_about_that_one() -> None:
+    text = "No no, sorry, I want to remove the lawn one, not the fern."
+    assert called(reply(text, tools=[*JOBS, REMOVE], history=ASKED, known=HELD)) == (
+        "remove_job",
+        {"job": "Mow the back lawn"},
+    )
+    assert "leave it" in said(reply("No, leave it.", tools=[*JOBS, REMOVE], history=ASKED, known=HELD))
+
+
+def test_a_request_said_with_but_dont_yet_waits_for_go_ahead() -> None:
+    first = "Add sow the broad beans, but don't save it yet"
+    waiting = said(reply(first, tools=JOBS, known=HELD))
+    assert waiting == answers.WAITING
+    history = [Message("user", first), Message("assistant", waiting)]
+    name, values = called(reply("ok yeah, go for it", tools=JOBS, history=history, known=HELD))
+    assert name == "add_job" and "broad beans" in values["job"] and "save" not in values["job"]

@@ -19,6 +19,8 @@ from .parameters import Param
 if TYPE_CHECKING:
     from .builtin import Turn
 
+WAITING = "Okay, I won't change anything. Just tell me when you're ready."
+"""What we say to a request not to act (yet): "yes" or "go ahead" to it acts on a deferred request."""
 _MAX_QUESTION_ROUNDS = 4
 _DID_YOU_MEAN = re.compile(r"(?:^|\. )Did you mean (.+)\?$")
 _DID_YOU_SAY = re.compile(r'Did you say "(.+)"\?$')
@@ -181,3 +183,33 @@ def _with_code(filled: Filled, asked: Param, said: Sequence[str], now: datetime)
     missing = [p for p in filled.missing if p.name != asked.name]
     invalid = {k: v for k, v in filled.invalid.items() if k != asked.name}
     return Filled({**filled.arguments, asked.name: code}, missing, invalid)
+
+
+# "I reckon it's 4 0 0 7 but don't put it in yet", "add milk, just don't save it for now": a request,
+# then not to act on it yet.
+_DEFERRED = re.compile(
+    r"^(?P<request>.+?)[,;]?\s+(?:but|just|only)\s+(?:please\s+)?(?:don't|dont|do\s+not)\s+\w+"
+    r"(?:\s+\w+){0,4}?\s+(?:yet|for\s+now|just\s+yet|right\s+now)\W*$",
+    re.I,
+)
+
+
+def deferred(text: str) -> str | None:
+    """The request said with "but don't ... yet", or None."""
+    found = _DEFERRED.match(text.strip())
+    return found.group("request") if found else None
+
+
+def go_ahead(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """ "Ok yeah, go for it" after we waited on a request said with "but don't ... yet": that request,
+    as if said now without its "don't"."""
+    from .builtin import Turn  # the request is worked out again, as it was when it was said
+
+    messages = turn.messages
+    if len(messages) < 3 or not dialogue.says_yes(text) or messages[-2].content.strip() != WAITING:
+        return None
+    request = deferred(messages[-3].content) if messages[-3].role == "user" else None
+    if request is None:
+        return None
+    said = [*messages[:-3], replace(messages[-3], content=request)]
+    return Turn(replace(turn.request, messages=said), turn.now).reply()

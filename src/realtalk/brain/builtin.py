@@ -141,6 +141,11 @@ class Turn:
         if social is not None:
             return replies.say(self._small_talk(social))
         text = small_talk.without_thanks(text)
+        if answers.deferred(text) is not None:  # "it's 4 0 0 7 but don't put it in yet"
+            return replies.say(answers.WAITING)
+        ahead = answers.go_ahead(self, text)  # "ok yeah, go for it"
+        if ahead is not None:
+            return ahead
         reading_on = self._continuation(text)
         if isinstance(reading_on, ToolCall):
             return [reading_on]
@@ -153,7 +158,7 @@ class Turn:
         if followed is not None:
             return followed
         if intent.refuses_writing(text):
-            return replies.say("Okay, I won't change anything. Just tell me when you're ready.")
+            return replies.say(answers.WAITING)
         talk = next((name for name, pattern in small_talk.INTENTS if pattern.search(text)), None)
         if talk is None and (bare := yes_no.bare(text)) is not None:  # "aye, go on then", "yeah nah"
             talk = "ok" if bare else "no"

@@ -225,7 +225,12 @@ def correction(text: str) -> str | None:
     found = _CORRECTION_LEAD.match(text)
     rest = text[found.end() :].strip() if found else ""
     rest = _NOT_THE_OLD.sub("", rest) or rest  # "three, not two": the old value goes
+    if _SUBJECT_DROPPED.match(rest):
+        rest = f"it {rest}"  # "no, sorry, is for Sunday": it is, said without "it" (no question)
     return rest or None
+
+
+_SUBJECT_DROPPED = re.compile(r"(?:is|was|'s)\s+(?:for|on|at|by|due|in|meant\s+for)\b", re.I)
 
 
 def meant_instead(text: str) -> str | None:

@@ -106,6 +106,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         if dialogue.says_yes(text):
             exact = {entity: last.entity(entity)} if entity is not None else {}
             return [replies.call(last.tool, {**last.arguments, **exact, confirm: True})]
+        other = _other_named(turn, text, last.entity(entity)) if entity is not None else None
+        if other is not None and entity is not None:  # "no no, I want to delete the balcony, not the rent"
+            return [replies.call(last.tool, {**last.arguments, entity: other})]
         if dialogue.says_no(text):
             return replies.say("Okay, I'll leave it as it is. Anything else?")
         named = _named_among(turn, text, [last.entity(entity), *others] if entity is not None else [])
@@ -303,3 +306,11 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
     tool, filled = found
     kept = {k: dialogue.keep_day(last.arguments.get(k), v, text) for k, v in filled.arguments.items()}
     return replies.act(tool, turn.settled(tool, Filled({**kept, entity: value}), text, value))
+
+
+def _other_named(turn: Turn, text: str, asked: str | None) -> str | None:
+    """The other held thing a "no" to our question about `asked` goes on to name ("No no, sorry, I
+    want to delete the balcony, not the rent"), or None."""
+    rest = dialogue.correction(text) if dialogue.says_no(text) else None
+    named = held.named_in(rest, turn.request.known) if rest else None
+    return named if named is not None and asked is not None and not entities.held(named, [asked]) else None
