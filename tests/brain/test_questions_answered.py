@@ -43,3 +43,31 @@ def test_a_verb_before_a_question_word_makes_it_a_request(text: str) -> None:
 def test_whether_a_thing_was_done_looks_it_up() -> None:
     name, values = called(reply("were the tomato plants ever fed?", tools=READERS, known=HELD))
     assert name == "find_job" and "tomato plants" in values["job"]
+
+
+RECIPES = [
+    tool(
+        "list_recipes",
+        "List the saved recipes.",
+        label={"type": "string", "description": "only recipes with this label"},
+    ),
+    tool("find_recipe", "Look up one recipe by its name.", ["recipe"], recipe={"type": "string"}),
+    tool("save_recipe", "Save a new recipe.", ["recipe"], recipe={"type": "string"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("any pudding recipes?", "pudding"), ("got any pudding stuff?", "pudding"),
+     ("which of my recipes are for the kids?", "kids"), ("what's on the cards for the kids?", "kids")],
+)  # fmt: skip
+def test_a_label_is_said_beside_the_tools_own_word_for_what_they_hold(text: str, label: str) -> None:
+    assert called(reply(text, tools=RECIPES, known=["Lemon drizzle cake"])) == (
+        "list_recipes",
+        {"label": label},
+    )
+
+
+def test_another_apps_word_for_things_names_no_label() -> None:
+    events = reply("any pudding tasks?", tools=RECIPES, known=["Lemon drizzle cake"])
+    assert not any(isinstance(e, ToolCall) and "label" in e.arguments for e in events)

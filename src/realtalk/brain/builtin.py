@@ -340,7 +340,13 @@ class Turn:
         when it stands for nothing the conversation said before."""
         said = said.strip()
         named = held.named_before(said, self.request.known) if self.referent(said) is None else None
-        return phrasing.request(intent.without_lead_in(named or said))
+        return phrasing.request(intent.without_lead_in(named or said), self._holds)
+
+    def _holds(self, word: str) -> bool:
+        """Whether `word` is one the tools that make things use for what they make ("task")."""
+        makers = [t for t in self.tools if intent.creates(t) and not held.adds_to_held(t)]  # (not notes)
+        made = frozenset().union(*(parameters.vocabulary(t) for t in makers))
+        return parameters.in_vocabulary(word.lower().replace("-", ""), made)
 
     def route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
         """The tool the utterance asks for: only tools that read for a question; the thing just
@@ -407,6 +413,15 @@ class Turn:
             choice = choosing.by_filter(tools, text, self.now, self.tools) or choosing.look_up(
                 tools, text, self.now
             )
+        elif (
+            question
+            and isinstance(choice, tuple)
+            and referent is None
+            and not intent.writes(choice[0])
+            and any(p.required for p in parameters.params_of(choice[0]))
+            and held.named_in(text, self.request.known) is None
+        ):  # "which of my jobs are for the garden?": a look-up of no held thing, a filter said: a listing
+            choice = choosing.by_filter(tools, text, self.now, self.tools) or choice
         if question and not isinstance(choice, tuple):
             # "What's the story with the ladder?": a question that names one held thing is about it.
             choice = held.held_reader(tools, text, self.now, self.request.known) or choice

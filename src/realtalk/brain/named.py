@@ -9,7 +9,7 @@ import re
 from . import extract, lexicon
 from .extract import Found, Utterance
 from .free_text import LEAD_IN
-from .parameters import Param
+from .parameters import Param, in_vocabulary
 
 _MARKER_FILLER = re.compile(
     r"^(?:(?:it|that|this|that\s+one|this\s+one|them|as|with|to|for|under|the)\s+)+", re.I
@@ -119,14 +119,19 @@ _NAMED_WINDOW = 16
 """How many words after a parameter's name may hold its value ("tag X with home": X and the value)."""
 _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))
 _LABELLED = re.compile(
-    # Not a contraction's tail: "how's things" names no "s" label.
-    r"(?<![\w'’])([a-z]{2,})(?:\s+|-)(?:stuff|things|tasks|items|to-?dos|jobs|chores|ones|related)\b"
-    r"|^\W*(?:any|got\s+any)\s+([a-z]+)\W*$"
-    # "what's on for school?", "anything due for work": what the things are for
-    r"|\b(?:what's|whats|what\s+is|anything|what\s+have\s+i\s+got|what've\s+i\s+got)\s+(?:on|due|left|planned)"
-    r"\s+for\s+(?:my\s+|the\s+)?([a-z]{3,})\b",
+    # "what's on for school?", "what's on the cards for the kids?", "which of my jobs are for the
+    # garden?": what the things are for
+    r"\b(?:(?:what's|whats|what\s+is|anything|what\s+have\s+i\s+got|what've\s+i\s+got)\s+"
+    r"(?:on(?:\s+the\s+cards)?|due|left|planned)|which\s+(?:of\s+)?(?:my\s+|the\s+)?(?P<which>[a-z-]+)\s+(?:are|is))"
+    r"\s+for\s+(?:my\s+|the\s+)?(?P<after>[a-z]{3,})\b"
+    r"|^\W*(?:any|got\s+any)\s+(?P<alone>[a-z]+)\W*$"
+    # "any work stuff?", "my family tasks": a word before a word for things (checked in `label_said`);
+    # not a contraction's tail: "how's things" names no "s" label.
+    r"|(?<![\w'’])(?P<before>[a-z]{2,})(?=(?:\s+|-)(?P<noun>[a-z]+(?:-[a-z]+)?)\b)",
     re.I,
 )
+# Words for things in general; the tools' own word for what they hold ("tasks") is read from them.
+_THINGS = lexicon.words("stuff things ones related")
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
 
 
@@ -137,9 +142,12 @@ def label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) -
     if not param.words & _LABELS:
         return None
     for match in utterance.matches(_LABELLED):
-        at = next(i for i in range(1, 4) if match.group(i))
-        word = match.group(at)
-        bare = word.lower()
+        at = next(g for g in ("before", "alone", "after") if match.group(g))
+        things = (match.group("noun") or "").lower()  # ("which of my X are for Y": X are things by shape)
+        held = things.endswith("s") and in_vocabulary(things, vocabulary)  # the tool's "tasks", "chores"
+        if things and not (things in _THINGS or held):
+            continue  # "the work laptop" names a laptop, "my whole list" the list: not things labelled so
+        bare = match.group(at).lower()
         if (
             bare in lexicon.STOPWORDS
             or bare in _NOT_LABELS

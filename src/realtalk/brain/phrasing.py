@@ -12,6 +12,7 @@ than the whole story. Nothing here knows a tool: it is English sentence structur
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from . import extract, lexicon, yes_no
@@ -228,10 +229,11 @@ _ADD_TO_LIST = re.compile(
 )
 
 
-# "I'd like a reminder to back up my laptop", "put in a reminder for the vet": the new thing is what follows.
+# "I'd like a reminder to back up my laptop", "put in a task for the vet": the new thing is what follows
+# (the word for it is one the tools use for what they hold: `request`'s `things`).
 _A_REMINDER = re.compile(
     r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
-    r"(?:a|an|another)\s+(?:new\s+)?(?:reminder|task|to-?do|item)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
+    r"(?:a|an|another)\s+(?:new\s+)?(?P<thing>[a-z]+(?:-[a-z]+)?)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
     # "pop a note in for me to take the books back": a note put in for the speaker is a reminder
     r"|\b(?:put|pop|stick|leave|make|write|jot)\s+(?:in\s+|down\s+)?(?:a|an)\s+(?:quick\s+|little\s+)?(?:note|reminder)"
     r"(?:\s+in\s+for\s+me|\s+in|\s+for\s+me)\s+to\s+(?=[a-z])",
@@ -276,9 +278,10 @@ def tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,")
 
 
-def request(text: str) -> str:
+def request(text: str, things: Callable[[str], bool] = lambda word: False) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
-    when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
+    when it is nothing but a hesitation: "hmm" is not an answer, but it was said). `things` tells a
+    word the tools use for what they hold ("task", "reminder")."""
     quoted = _QUOTED_RENAME.match(text)
     if quoted is not None:  # "as" parts the two names where "to" may be inside the new one
         return f"rename {quoted.group('old')} as {quoted.group('new')}"
@@ -329,7 +332,9 @@ def request(text: str) -> str:
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
-    text = _A_REMINDER.sub("add ", text, count=1)
+    text = _A_REMINDER.sub(
+        lambda m: "add " if not m.group("thing") or things(m.group("thing")) else m[0], text, count=1
+    )
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
     off = _OFF_THE_LIST.match(text)
     if off is not None:
