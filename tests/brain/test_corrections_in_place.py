@@ -2,9 +2,12 @@
 half of the day ("make it 7" after 6 pm), "the day after" moves from where the thing was just put,
 new words go in place of some of the thing's own ("make that chilli plants"), "no, sorry, is for
 Sunday" amends; "no, I want to remove X" to our question about another thing asks about X; a
-request said with "but don't ... yet" waits for "go for it"."""
+request said with "but don't ... yet" waits for "go for it"; "it was the fern I did" undoes the
+last change for the fern; "and what about tomorrow?" reads again for it alone."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -114,3 +117,36 @@ def test_a_request_said_with_but_dont_yet_waits_for_go_ahead() -> None:
     history = [Message("user", first), Message("assistant", waiting)]
     name, values = called(reply("ok yeah, go for it", tools=JOBS, history=history, known=HELD))
     assert name == "add_job" and "broad beans" in values["job"] and "save" not in values["job"]
+
+
+MARK = tool("mark_job_done", "Mark a job as done.", ["job"], job={"type": "string"})
+MARKED = after(
+    "mark_job_done",
+    {"job": "the lawn"},
+    {"job": "Mow the back lawn", "undo": {"job": "Mow the back lawn", "reopen": True}},
+    "Marked Mow the back lawn as done.",
+)
+
+
+def test_it_was_x_i_did_undoes_and_does_x() -> None:
+    events = reply("no, hang on, it was the fern I did", tools=[*JOBS, MARK], history=MARKED, known=HELD)
+    calls = [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+    assert calls == [
+        ("mark_job_done", {"job": "Mow the back lawn", "reopen": True}),
+        ("mark_job_done", {"job": "fern"}),
+    ]
+
+
+LISTED_FOR_A_DAY = after(
+    "list_jobs",
+    {"day": "2026-11-22"},
+    {"jobs": ["Mow the back lawn"]},
+    "You have 1 job today: Mow the back lawn.",
+)
+
+
+def test_and_what_about_another_day_reads_again_for_it() -> None:
+    assert called(reply("and what about tomorrow?", tools=JOBS, history=LISTED_FOR_A_DAY, known=HELD)) == (
+        "list_jobs",
+        {"day": "2026-11-23"},
+    )

@@ -233,9 +233,16 @@ def correction(text: str) -> str | None:
 _SUBJECT_DROPPED = re.compile(r"(?:is|was|'s)\s+(?:for|on|at|by|due|in|meant\s+for)\b", re.I)
 
 
+# "No, hang on, it was the tomatoes I did": the thing meant, put first.
+_CLEFT = re.compile(
+    r"\bit\s+was\s+(?:the\s+|my\s+)?(?P<what>\w[^,.;]*?)\s+(?:that\s+)?i\s+(?:did|meant|finished|wanted|was\s+on\s+about)\W*$",
+    re.I,
+)
+
+
 def meant_instead(text: str) -> str | None:
     """What a correction says was meant ("no, I meant Ben" -> "Ben"), or None."""
-    found = _MEANT.search(text)
+    found = _MEANT.search(text) or _CLEFT.search(text)
     what = found.group("what").strip("'\"‘’“”") if found else None  # "I meant 'back up the drive'"
     return None if not what or what.lower() in _NOT_A_NAME else what
 

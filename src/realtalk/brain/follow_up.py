@@ -151,7 +151,9 @@ def _read_again(turn: Turn, text: str, last: dialogue.LastAction) -> list[BrainE
     }
     if not given or all(last.arguments.get(k) == v for k, v in given.items()):
         return None
-    return [replies.call(last.tool, {**last.arguments, **given})]
+    # "What's overdue?" ... "And what about tomorrow?": the new value asks in place of the old filters
+    required = {p.name for p in parameters.params_of(last.tool) if p.required}
+    return [replies.call(last.tool, {**{k: v for k, v in last.arguments.items() if k in required}, **given})]
 
 
 def _undone_for_another(
