@@ -20,7 +20,12 @@ The material, widened from `turn_taking.py`'s 18 cases:
   two espeak-ng voices (test is recorded speech only, so no voice of it is heard here);
 - each clip complete, and once per word gap between 10 % and 90 % of its speech (quiet
   stretches of >= 40 ms, 20 dB down) with 600, 900, 1200 or 1500 ms of silence spliced in;
-- `test-bench`: `turn_taking.py`'s own complete and pause cases of the test half, as before.
+- `test-bench`: `turn_taking.py`'s own complete and pause cases of the test half, as before;
+- `fresh`: recorded speech no other split uses and no round tuned on, kept for a final check
+  (ninth round): Debian's `asterisk-core-sounds-en-g722`, one woman's (Allison Smith's) studio
+  recordings of a phone system's prompts at 16 kHz (CC-BY-SA-3.0), the finished one-sentence
+  prompts of 6-16 words ("The conference will begin when the leader arrives.", "Which folder
+  should I save the message to?"), cut into complete and pause cases as above.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -32,8 +37,10 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import gzip
 import hashlib
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 import soxr
 
@@ -109,7 +117,11 @@ READ_SENTENCES = (
 """Finished statements of the kind Smart Turn doubts (`dev-read`); none is a test sentence."""
 READ_VOICES = (("piper", 1.0), ("piper", 0.85), ("en-gb-x-rp", 1.0), ("en-us+f3", 1.0))
 """(voice, speed): Piper's one voice at a reading pace, or an espeak-ng voice."""
-SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
+FRESH_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
+FRESH_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
+"""`fresh`'s recordings (asterisk-core-sounds-en-g722) and their transcripts ("name: Text.")."""
+FRESH_WORDS = (6, 16)
+SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
 DEV_SPLITS = ("dev", "dev-piper", "dev-read")
 EAGERNESS = ("high", "auto", "low")
 
@@ -211,6 +223,27 @@ def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
+def _fresh_clips() -> list[tuple[str, Float32Audio]]:
+    """`fresh`'s prompts: one whole sentence each (capitalised, a single final mark, no "..."),
+    6-16 words, in the order of the transcript file."""
+    clips = []
+    with gzip.open(FRESH_TRANSCRIPTS, "rt", encoding="utf-8") as transcripts:
+        lines = transcripts.read().splitlines()
+    for line in lines:
+        name, _, text = line.partition(": ")
+        path = FRESH_DIR / f"{name}.g722"
+        words = len(re.findall(r"[\w']+", text))
+        if (
+            path.is_file()
+            and re.fullmatch(r"[A-Z][^.?!\[]*[^.?!][.?!]", text.strip())
+            and FRESH_WORDS[0] <= words <= FRESH_WORDS[1]
+        ):
+            with av.open(str(path), format="g722") as container:
+                pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+            clips.append((f"fresh-{name}", pcm.astype(np.float32) / 32768.0))
+    return clips
+
+
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     cases: list[Material] = []
     recordings = [
@@ -226,6 +259,9 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     if "dev-read" in splits:
         for name, clip in _read_clips(cache):
             cases += _clip_cases(name, "dev-read", clip)
+    if "fresh" in splits:
+        for name, clip in _fresh_clips():
+            cases += _clip_cases(name, "fresh", clip)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -505,7 +541,7 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the dev splits"
@@ -520,7 +556,10 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    splits = tuple(args.split or SPLITS)
+    # `fresh` is for the final check only: never replayed unless asked for by name.
+    splits = tuple(args.split or (s for s in SPLITS if s != "fresh"))
+    if "fresh" in splits and not FRESH_TRANSCRIPTS.is_file():
+        raise SystemExit("--split fresh needs Debian's asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (DEV_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
