@@ -233,7 +233,10 @@ def test_a_transcript_says_how_sure_whisper_was(stt_trimmed: WhisperStt) -> None
     readings = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3)
     assert readings.no_speech_prob == pytest.approx(heard.no_speech_prob, abs=0.01), "the beam's first step"
     assert heard.full_stop_prob is not None and heard.full_stop_prob > 0.5, "a whole read sentence"
-    assert readings.full_stop_prob is not None and readings.full_stop_prob > 0.5, "the beam's readings end it"
+    assert readings.full_stop_prob is None, "not asked for: no forced decode"
+    judged = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3, full_stop=True)
+    assert judged.text == heard.text, "the beam's best reading is the greedy one here"
+    assert judged.full_stop_prob == pytest.approx(heard.full_stop_prob, abs=0.02), "the same step's scores"
 
 
 @pytest.mark.slow

@@ -81,6 +81,7 @@ def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     effects = append(session, speech + silence(200))
     job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    assert not job.full_stop, "server_vad judges no pause by its words"
     effects = session.transcription_completed(
         job.item_id, Transcription("hello there"), speculative=True, epoch=job.epoch
     )
@@ -120,6 +121,7 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
     job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
+    assert job.full_stop, "`auto` reads Whisper's full stop: the recogniser must report it"
     assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
     heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
     effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)

@@ -59,6 +59,9 @@ class Transcribe:
     context: BrainRequest | None = None
     """The request a reply would get now, without this turn: the brain is asked what it makes of
     each close reading as this turn (`hypotheses.understood`)."""
+    full_stop: bool = False
+    """`semantic_vad` reads the transcript's `full_stop_prob` to judge the pause (a speculative
+    transcript): the recogniser must report it whichever way it hears."""
 
 
 @dataclass(frozen=True)

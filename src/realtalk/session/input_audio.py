@@ -492,8 +492,16 @@ class InputAudio:
         if self._held():
             # No tools' names after the cue (`expecting`): Whisper weighs the prompt's end most.
             hints = {"language": hints["language"], "prompt": listening_prompt(hints["prompt"])}
+        semantic = self._turns.semantic
         self._out.append(
-            Transcribe(item_id, self._utterance(speech_end_ms), **hints, speculative=True, epoch=self._epoch)
+            Transcribe(
+                item_id,
+                self._utterance(speech_end_ms),
+                **hints,
+                speculative=True,
+                epoch=self._epoch,
+                full_stop=semantic is not None and semantic.asks_full_stop,
+            )
         )
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:

@@ -375,7 +375,7 @@ class SessionRuntime:
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
         assert isinstance(self._stt, NBestSpeechToText)
         return self._stt.transcribe_nbest(
-            job.audio, language=job.language, prompt=prompt, n=self._readings
+            job.audio, language=job.language, prompt=prompt, n=self._readings, full_stop=job.full_stop
         ), known
 
     def _chooses(self) -> bool:
