@@ -6,7 +6,7 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the fused decision's parameters
-(pauses cut against turn-end delay) on the dev material, which is where the waits are chosen.
+(pauses cut against turn-end delay) on the tuning material (dev splits and test), where the waits are chosen.
 
 The material, widened from `turn_taking.py`'s 18 cases:
 
@@ -122,8 +122,13 @@ FRESH_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.
 """`fresh`'s recordings (asterisk-core-sounds-en-g722) and their transcripts ("name: Text.")."""
 FRESH_WORDS = (6, 16)
 SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
-DEV_SPLITS = ("dev", "dev-piper", "dev-read")
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
+"""What `--roc` chooses on: the dev splits, and since the eighth round heard it, test."""
 EAGERNESS = ("high", "auto", "low")
+CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
+"""`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
+point the eighth round found on test and the ninth round's `choose` did not take (not adopted),
+replayed beside the adopted settings in one run."""
 
 
 @dataclass(frozen=True)
@@ -499,7 +504,8 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         points.append((result.cut_share, result.percentile(50), result.percentile(95), timing))
     points.sort(key=lambda p: (p[0], p[1]))
     print(
-        "\nROC on dev (`--roc`): each setting's cut turns and complete-utterance turn end; * = on the front"
+        "\nROC on the tuning splits (`--roc`): each setting's cut turns and complete-utterance turn end; "
+        "* = on the front"
     )
     print(
         "| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait | no speech ≤ "
@@ -544,9 +550,10 @@ def main() -> None:
     parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
-        "--roc", action="store_true", help="sweep the decision's parameters on the dev splits"
+        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
+    parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
     parser.add_argument(
         "--cache",
         type=Path,
@@ -561,22 +568,29 @@ def main() -> None:
     if "fresh" in splits and not FRESH_TRANSCRIPTS.is_file():
         raise SystemExit("--split fresh needs Debian's asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
     engines = CachedEngines(args.cache / "results.pickle")
-    cases = build_cases(args.cache, splits + (DEV_SPLITS if args.roc else ()))
+    cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
     started = time.perf_counter()
     print("| eagerness | split | pauses cut | complete cut | turn end after speech p50 / p95, complete |")
     print("|---|---|---|---|---|")
     try:
-        for eagerness in args.eagerness or EAGERNESS:
-            for split in splits:
-                replays = [
-                    replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord()))
-                    for c in cases
-                    if c.split == split
-                ]
+        runs = [(e, e, contextlib.nullcontext()) for e in args.eagerness or EAGERNESS]
+        if args.candidate:
+            runs.append(("auto + full stop 0.9 / -15 dB (not adopted)", "auto", timing_as("auto", CANDIDATE)))
+        for label, eagerness, timing in runs:
+            with timing:
+                results = {
+                    split: [
+                        replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord()))
+                        for c in cases
+                        if c.split == split
+                    ]
+                    for split in splits
+                }
+            for split, replays in results.items():
                 result = outcome(replays)
                 print(
-                    f"| {eagerness} | {split} | {result.pauses_cut}/{result.pauses} | "
+                    f"| {label} | {split} | {result.pauses_cut}/{result.pauses} | "
                     f"{result.complete_cut}/{result.complete} | "
                     f"{result.percentile(50):.0f} / {result.percentile(95):.0f} ms |",
                     flush=True,
@@ -586,7 +600,7 @@ def main() -> None:
                         end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
-            roc([c for c in cases if c.split in DEV_SPLITS], engines, vad)
+            roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)
     finally:
         engines.save()
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
