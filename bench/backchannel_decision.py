@@ -6,8 +6,8 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout` and `holdout2`, new voices heard
-once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
+The material, split by voice and recording (dev / test; `holdout`, `holdout2` and `holdout3`, new
+voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
@@ -24,10 +24,10 @@ at 10 or 20 dB SNR, taking turns):
 Engine results are cached by their input (`--cache`), so a rerun replays in about 15 s
 (about 4 min the first time).
 
-Run from the repository root: `python bench/backchannel_decision.py [--split dev|test|holdout|holdout2]
-[--choose] [--show] [--dump FILE]`. `--choose` first sweeps the decision's settings on the
-splits tuned on (`TUNED`: dev, test and holdout, pooled; the clips must be among `--split`'s) and
-names the one its rule picks (`choose`).
+Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
+[--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3). `--choose` first sweeps
+the decision's settings on the splits tuned on (`TUNED`: dev, test and holdout, pooled; the clips
+must be among `--split`'s) and names the one its rule picks (`choose`).
 """
 
 from __future__ import annotations
@@ -90,12 +90,22 @@ VOICES = {
         ("en-gb-scotland+klatt", 1.0),
         ("en-029+f5", 1.0),
     ),
+    "holdout3": (
+        ("piper", 0.9),
+        ("en-us+m2", 1.0),
+        ("en-gb-x-gbclan+croak", 1.0),
+        ("en-gb-x-gbcwmd+f1", 1.0),
+        ("en-us-nyc+Andy", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
 on all three and made `holdout2` before changing anything, of voices and a speed no other split uses
-(espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`)."""
-SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301}
+(espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`). Every
+English espeak-ng voice is then in use, so the ninth round's `holdout3`, made before any change and
+heard once at its end, pairs them with variants no split uses (`m2`, the creaky `croak`, `f1`,
+`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine)."""
+SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401}
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
     "Sorry,",
