@@ -26,7 +26,7 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
 [--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3). `--choose` first sweeps
-the decision's settings on the splits tuned on (`TUNED`: dev, test and holdout, pooled; the clips
+the decision's settings on the splits tuned on (`TUNED`: dev, test, holdout and holdout2, pooled; the clips
 must be among `--split`'s) and names the one its rule picks (`choose`).
 """
 
@@ -306,24 +306,33 @@ class Setting:
     """A candidate decision (`--choose`): how far a sound Whisper wrote as a hum may open towards a
     vowel and still be one (None: its sound is not asked, the transcript alone decides), how long
     such a sound lasts to be feedback whatever its vowel, how alike a lone word must sound to a
-    feedback word, and how shut the lips must stay under a phrase Whisper wrote (None: not used)."""
+    feedback word, how shut the lips must stay under a phrase Whisper wrote (None: not used), how
+    many readings Whisper gives for held speech (1: its greedy one), and how close to the best a
+    reading that says feedback must be (None: only the best is asked)."""
 
     open_vowel_db: float | None
     long_hum_ms: int | None = None
     alike: float | None = None
     shut_phrase_db: float | None = None
+    readings: int = 1
+    close: float | None = None
     max_ms: int = 1200
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
-        unused = {"LONG_HUM_MS": float("inf"), "FEEDBACK_ALIKE": 2.0, "SHUT_PHRASE_DB": float("-inf")}
+        unused = {
+            "LONG_HUM_MS": float("inf"), "FEEDBACK_ALIKE": 2.0, "SHUT_PHRASE_DB": float("-inf"),
+            "CLOSE_READING": -1.0,
+        }  # fmt: skip
         chosen = {
             "LONG_HUM_MS": self.long_hum_ms,
             "FEEDBACK_ALIKE": self.alike,
             "SHUT_PHRASE_DB": self.shut_phrase_db,
+            "CLOSE_READING": self.close,
         }
         with contextlib.ExitStack() as stack:
             stack.enter_context(mock.patch.object(backchannel, "MAX_BACKCHANNEL_MS", self.max_ms))
+            stack.enter_context(mock.patch.object(input_audio, "HELD_READINGS", self.readings))
             for name, value in chosen.items():
                 stack.enter_context(
                     mock.patch.object(backchannel, name, unused[name] if value is None else value)
@@ -340,22 +349,21 @@ class Setting:
 
         cells = (
             shown(self.open_vowel_db, " dB"), shown(self.long_hum_ms, " ms"), shown(self.alike, ""),
-            shown(self.shut_phrase_db, " dB"),
+            shown(self.shut_phrase_db, " dB"), str(self.readings), shown(self.close, ""),
         )  # fmt: skip
         return " | ".join(cells)
 
 
-SIXTH_ROUND = Setting(4.0)
+SEVENTH_ROUND = Setting(2.0, 600, 0.85, -6.0)
 SETTINGS = (
-    SIXTH_ROUND,
-    *(Setting(db, 600) for db in (1.0, 2.0, 3.0, 4.0)),
-    *(Setting(2.0, ms) for ms in (500, 700)),
-    *(Setting(2.0, 600, alike) for alike in (0.8, 0.85, 0.9)),
-    *(Setting(2.0, 600, 0.85, db) for db in (-8.0, -6.0)),
+    SEVENTH_ROUND,
+    Setting(2.0, 600, 0.85, -6.0, readings=4),
+    *(Setting(2.0, 600, 0.85, -6.0, 4, close) for close in (0.1, 0.2, 0.3, 0.4, 0.5)),
 )
-"""The sixth round's decision, then each of the seventh round's signals added around it."""
-TUNED = ("dev", "test", "holdout")
-"""The splits the seventh round tuned on (their misses were read in earlier rounds)."""
+"""The seventh round's decision, then Whisper's four best readings for held speech: the best alone,
+then any reading this close to it that says feedback (the ninth round's sweep)."""
+TUNED = ("dev", "test", "holdout", "holdout2")
+"""The splits the ninth round tuned on (their misses were read in earlier rounds)."""
 
 
 @contextlib.contextmanager
@@ -427,10 +435,10 @@ def main() -> None:
             tuned = [c for c in clips if c.split in TUNED]
             results: dict[Setting, tuple[float, float]] = {}
             print(
-                "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | feedback resumed | "
-                "interruptions cancelled |"
+                "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | readings | "
+                "close reading ≤ | feedback resumed | interruptions cancelled |"
             )
-            print("|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
                     done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in tuned]

@@ -260,12 +260,19 @@ class CachedEngines:
         return self._results[key]
 
     def transcribe(
-        self, audio: Float32Audio, language: str | None, prompt: str | None
+        self, audio: Float32Audio, language: str | None, prompt: str | None, readings: int = 1
     ) -> tuple[Transcription, float]:
         # "stt2": results since Whisper reports its full-stop probability (older ones lack it). A
         # result recomputed for that keeps the time first measured for the same input, so the
         # replay's timing does not move with the shared machine's load between rounds.
         digest = _digest(audio, f"{language}|{prompt}")
+        if readings > 1:
+            return self._cached(
+                f"nbest{readings}" + digest,
+                lambda: self._engine().stt.transcribe_nbest(
+                    audio, language=language, prompt=prompt, n=readings
+                ),
+            )
         result, took = self._cached(
             "stt2" + digest, lambda: self._engine().stt.transcribe(audio, language=language, prompt=prompt)
         )
@@ -277,7 +284,7 @@ class CachedEngines:
     ) -> tuple[Transcription, tuple[float, Callable[[], list[Effect]]]]:
         """`effect` carried out for `session`: the transcript, and when (on the input clock) the
         call that reports it back is due."""
-        text, took = self.transcribe(effect.audio, effect.language, effect.prompt)
+        text, took = self.transcribe(effect.audio, effect.language, effect.prompt, effect.readings)
 
         def report() -> list[Effect]:
             return session.transcription_completed(

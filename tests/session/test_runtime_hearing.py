@@ -73,3 +73,14 @@ def test_a_failing_vocabulary_or_a_clients_prompt_still_hears() -> None:
     # The client's own prompt: no choice, no names, Whisper's reading as asked.
     own = hear(hearing, Transcribe("item", audio, prompt="Sense and Sensibility."))
     assert own.text == stt.transcribe(audio, prompt="Sense and Sensibility.").text and not own.alternatives
+
+
+def test_speech_over_a_reply_is_heard_as_whispers_few_best_readings() -> None:
+    """Held speech asks for several readings (`Transcribe.readings`), whatever the conversation
+    chooses from: one plain call to Whisper's beam, none chosen among, none batched."""
+    hearing, stt = runtime(ToolRegistry(), readings=1)
+    audio = load_wav_16k(librivox_clips()[0][0])[: 16_000 * 2]
+    heard = hear(hearing, Transcribe("item", audio, prompt="Once upon a time. Mm-hm.", readings=4))
+    beam = stt.transcribe_nbest(audio, prompt="Once upon a time. Mm-hm.", n=4)
+    assert len(heard.alternatives) >= 2 and heard.alternatives == beam.alternatives
+    assert heard.text == beam.text
