@@ -301,12 +301,24 @@ class CachedEngines:
         return self._results[key]
 
     def transcribe(
-        self, audio: Float32Audio, language: str | None, prompt: str | None
+        self,
+        audio: Float32Audio,
+        language: str | None,
+        prompt: str | None,
+        readings: int = 1,
+        full_stop: bool = False,
     ) -> tuple[Transcription, float]:
         # "stt2": results since Whisper reports its full-stop probability (older ones lack it). A
         # result recomputed for that keeps the time first measured for the same input, so the
         # replay's timing does not move with the shared machine's load between rounds.
         digest = _digest(audio, f"{language}|{prompt}")
+        if readings > 1:  # as live: the beam, its full stop read by a forced decode when asked
+            return self._cached(
+                f"nbest{readings}{'fs' if full_stop else ''}" + digest,
+                lambda: self._engine().stt.transcribe_nbest(
+                    audio, language=language, prompt=prompt, n=readings, full_stop=full_stop
+                ),
+            )
         result, took = self._cached(
             "stt2" + digest, lambda: self._engine().stt.transcribe(audio, language=language, prompt=prompt)
         )
@@ -318,7 +330,9 @@ class CachedEngines:
     ) -> tuple[Transcription, tuple[float, Callable[[], list[Effect]]]]:
         """`effect` carried out for `session`: the transcript, and when (on the input clock) the
         call that reports it back is due."""
-        text, took = self.transcribe(effect.audio, effect.language, effect.prompt)
+        text, took = self.transcribe(
+            effect.audio, effect.language, effect.prompt, effect.readings, effect.full_stop
+        )
 
         def report() -> list[Effect]:
             return session.transcription_completed(

@@ -77,6 +77,17 @@ def test_a_failing_vocabulary_or_a_clients_prompt_still_hears() -> None:
     assert own.text == stt.transcribe(audio, prompt="Sense and Sensibility.").text and not own.alternatives
 
 
+def test_speech_over_a_reply_is_heard_as_whispers_few_best_readings() -> None:
+    """Held speech asks for several readings (`Transcribe.readings`), whatever the conversation
+    chooses from: one plain call to Whisper's beam, none chosen among, none batched."""
+    hearing, stt = runtime(ToolRegistry(), readings=1)
+    audio = load_wav_16k(librivox_clips()[0][0])[: 16_000 * 2]
+    heard = hear(hearing, Transcribe("item", audio, prompt="Once upon a time. Mm-hm.", readings=4))
+    beam = stt.transcribe_nbest(audio, prompt="Once upon a time. Mm-hm.", n=4)
+    assert len(heard.alternatives) >= 2 and heard.alternatives == beam.alternatives
+    assert heard.text == beam.text
+
+
 def test_a_pause_judged_by_its_full_stop_is_read_as_the_replay_reads_it() -> None:
     """`semantic_vad` asks for the full stop (`Transcribe.full_stop`): the runtime's n-best reading
     then reports the greedy decode's score, the one `bench/turn_decision.py` replays, not a share
@@ -97,3 +108,7 @@ def test_a_pause_judged_by_its_full_stop_is_read_as_the_replay_reads_it() -> Non
             assert judged.full_stop_prob == pytest.approx(replayed.full_stop_prob, abs=0.02)
         assert hear(hearing, job).full_stop_prob is None
     assert compared >= 2
+    # Speech held over a reply is heard as a few readings too (`Transcribe.readings`): its pause
+    # still gets the score when judged.
+    held = Transcribe("item", whole, readings=4, speculative=True, full_stop=True)
+    assert hear(hearing, held).full_stop_prob == pytest.approx(stt.transcribe(whole).full_stop_prob, abs=0.02)

@@ -13,6 +13,7 @@ from realtalk.engines.base import Transcription
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
+from realtalk.session.backchannel import HELD_READINGS
 from realtalk.session.effects import (
     DropPrefetch,
     Generate,
@@ -323,6 +324,7 @@ def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad)
     job = next(e for e in append(session, silence(300)) if isinstance(e, Transcribe) and e.speculative)
     assert job.prompt is not None and job.prompt.endswith("Once upon a time. Mm-hm.")
     assert job.expecting is None, "no tools' names after the cue"
+    assert job.readings == HELD_READINGS, "Whisper's few best readings, any of which may say feedback"
     effects = session.transcription_completed(
         job.item_id, Transcription("Wait."), speculative=True, epoch=job.epoch
     )
@@ -330,6 +332,7 @@ def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad)
     effects = append(session, short_word() + silence(300))
     job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
     assert job.prompt is None or not job.prompt.endswith("Mm-hm."), "a turn of its own: heard as usual"
+    assert job.readings == 1
 
 
 def test_words_over_the_reply_cancel_it_and_are_answered(vad: SileroVad) -> None:

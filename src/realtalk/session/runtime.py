@@ -371,6 +371,10 @@ class SessionRuntime:
                 prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
+        if job.expecting is None and job.readings > 1 and isinstance(self._stt, NBestSpeechToText):
+            return self._stt.transcribe_nbest(
+                job.audio, language=job.language, prompt=prompt, n=job.readings, full_stop=job.full_stop
+            ), known
         if job.expecting is None or not self._chooses():
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
         assert isinstance(self._stt, NBestSpeechToText)
@@ -440,7 +444,7 @@ class SessionRuntime:
                 # same work later (bench/load_voice.py), so it runs as urgently as a final one.
                 # Whisper serves one call at a time: a worker takes other work meanwhile. A plain
                 # transcript goes in one batch with the other sessions' turns that ended meanwhile.
-                if job.expecting is None and self._batch:
+                if job.expecting is None and job.readings == 1 and self._batch:
                     utterance = partial(Utterance, job.audio, job.language, job.prompt)
                     result = await self._scheduler.run_batched(
                         Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
