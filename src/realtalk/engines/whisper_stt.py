@@ -386,6 +386,7 @@ class WhisperStt:
         if rejected is not None:
             return rejected
         readings: dict[tuple[str, ...], Hypothesis] = {}
+        best: list[int] = []  # the tokens of the reading reported first (`text`)
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             text = _clean(_speech_text(tokenizer, list(tokens), duration))
             words = tuple(w.lower() for w in _WORD.findall(text))
@@ -396,12 +397,13 @@ class WhisperStt:
                 and words not in readings
             ):
                 readings[words] = Hypothesis(text, float(score))
+                best = best or list(tokens)
         if not readings:
             return "full"
         stop = None
         if full_stop:
+            # The reading reported, not the beam's first where that loops or says itself twice.
             prompt_tokens = [*previous, *tokenizer.sot_sequence]
-            best = list(result.sequences_ids[0])
             stop = self._forced_full_stop(encoded, prompt_tokens, language, best, duration)
         return list(readings.values()), language, float(result.no_speech_prob), stop
 
