@@ -441,6 +441,8 @@ class SessionRuntime:
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
+        if urgent:  # the turn is committed: no pause is left to judge by Whisper's full stop
+            job = replace(job, full_stop=False)
         try:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
