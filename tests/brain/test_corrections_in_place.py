@@ -150,3 +150,26 @@ def test_and_what_about_another_day_reads_again_for_it() -> None:
         "list_jobs",
         {"day": "2026-11-23"},
     )
+
+
+SIZE = tool(
+    "set_job_effort",
+    "Set how much effort a job takes.",
+    ["job", "effort"],
+    job={"type": "string"},
+    effort={"type": "string", "enum": ["small", "medium", "big"]},
+)
+SIZED = after(
+    "set_job_effort",
+    {"job": "Mow the back lawn", "effort": "big"},
+    {"job": "Mow the back lawn", "effort": "big"},
+    "Mow the back lawn is now big.",
+)
+
+
+def test_another_value_for_the_change_just_made_amends_it() -> None:
+    text = "On reflection, I have overstated matters; medium will suffice."
+    assert called(reply(text, tools=[*JOBS, SIZE], history=SIZED, known=HELD)) == (
+        "set_job_effort",
+        {"job": "Mow the back lawn", "effort": "medium"},
+    )

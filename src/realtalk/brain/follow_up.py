@@ -281,11 +281,13 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
         return None  # a question never writes
     if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
         return None  # after a listing, values go on with no one thing
-    if not corrects and intent.reports_done(text):
+    once_more = not corrects and _again_for_it(turn, text, last, entity)
+    if not corrects and not once_more and intent.reports_done(text):
         return None  # "well I did it this morning, so tick it off": done, not a new moment
     if (
         not corrects
         and not (intent.creates(last.tool) and _opens_with_a_moment(text, turn))
+        and not once_more
         and any(m.score >= routing.THRESHOLD for m in routing.rank(turn.tools, text))
     ):
         return None  # a request of its own
@@ -316,3 +318,21 @@ def _other_named(turn: Turn, text: str, asked: str | None) -> str | None:
     rest = dialogue.correction(text) if dialogue.says_no(text) else None
     named = held.named_in(rest, turn.request.known) if rest else None
     return named if named is not None and asked is not None and not entities.held(named, [asked]) else None
+
+
+def _again_for_it(turn: Turn, text: str, last: dialogue.LastAction, entity: str) -> bool:
+    """ "On reflection, I have overstated matters; medium will suffice" after setting the priority:
+    the words ask for the change just made, with another value and no other held thing, so they
+    amend it (the rest of the words name nothing)."""
+    if not intent.writes(last.tool) or intent.creates(last.tool):
+        return False
+    filled = arguments.fill(last.tool, text, turn.now)
+    given = [
+        p.name
+        for p in parameters.params_of(last.tool)
+        if p.kind in parameters.TYPED_KINDS
+        and p.name in filled.arguments
+        and filled.arguments[p.name] != last.arguments.get(p.name)
+    ]
+    name = filled.arguments.get(entity)
+    return bool(given) and not (isinstance(name, str) and entities.held(name, turn.request.known))
