@@ -87,3 +87,21 @@ def test_small_talk_alone_is_answered_as_such(text: str, words: str) -> None:
 def test_thanks_before_a_request_is_only_thanks() -> None:
     name, values = called(reply("thanks, now add water the seedlings", tools=JOBS, known=HELD))
     assert name == "add_job" and values["job"].startswith("water") and "thank" not in values["job"]
+
+
+PLAN = tool(
+    "plan_event",
+    "Add an event to the family planner.",
+    ["title"],
+    title={"type": "string", "description": "what is on, e.g. swimming gala"},
+    when=WHEN,
+)
+
+
+def test_a_time_of_day_someone_has_is_a_name_in_an_answer() -> None:
+    asked = said(reply("plan something", tools=[PLAN]))
+    history = [Message("user", "plan something"), Message("assistant", asked)]
+    assert called(reply("Parents' evening.", tools=[PLAN], history=history)) == (
+        "plan_event",
+        {"title": "Parents' evening"},
+    )

@@ -124,6 +124,8 @@ def _asked_before(turn: Turn, start: int, said: list[str], asked: Param) -> list
     return said
 
 
+# "Parents' evening", "the kids' morning": a time of day someone has is the name of an event.
+_OWNED_TIME = re.compile(r"\b\w+(?:'s|s'|’s|s’)\s+(?:morning|afternoon|evening|night|day|week)\b", re.I)
 _IT_IS = re.compile(r"^\W*(?:it's|it\s+is|its|that's|that\s+is)\s+(?:to\s+)?", re.I)
 
 
@@ -146,6 +148,11 @@ def answered(pending: Pending, text: str, now: datetime) -> Filled | None:
         # After the tool's own verb, so that a verb the answer opens with stays ("call mum").
         verb = next(iter(lexicon.name_words(tool.name)), "")
         title = _IT_IS.sub("", text) or text  # "it's to clean the gutters": the title is what follows
+        if _OWNED_TIME.search(title):  # "Parents' evening.": a name, not a time of day
+            return Filled(
+                {**filled.arguments, asked.name: title.strip(" .!")},
+                [p for p in filled.missing if p.name != asked.name],
+            )
         whole = arguments.fill(tool, f"{verb} {title}", now)
         if asked.name in whole.arguments:
             values = {**filled.arguments, **whole.arguments}
