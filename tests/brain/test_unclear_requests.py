@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from realtalk.brain.base import BrainEvent, Message
+from realtalk.brain.base import BrainEvent, Message, ToolCall
 from tests.brain.toolbox import called, reply, said, tool
 
 JOB = {"type": "string", "description": "which job, by its words"}
@@ -105,3 +105,9 @@ def test_a_time_of_day_someone_has_is_a_name_in_an_answer() -> None:
         "plan_event",
         {"title": "Parents' evening"},
     )
+
+
+def test_a_remark_of_how_things_are_adds_nothing() -> None:
+    events = reply("Grim out there today, the puddles are like lakes.", tools=JOBS, known=HELD)
+    assert not any(isinstance(e, ToolCall) for e in events)
+    assert called(reply("plant the garlic on Friday", tools=JOBS, known=HELD))[0] == "add_job"

@@ -293,8 +293,9 @@ def new_thing(
     no tool is named by, with a time and a thing that is none of the held ones, asks for the one
     tool that creates things with a time (a statement, "it's going to rain tomorrow", does not)."""
     said = _INTERJECTION.sub("", text)
-    if _SUBJECT_FIRST.match(said) or _SAYS_WHAT_IS.match(said):
-        return None
+    clauses = re.split(r"[,;.!]\s*", said)
+    if _SUBJECT_FIRST.match(said) or any(_SAYS_WHAT_IS.match(c) for c in clauses):
+        return None  # "Bloody wet out there today, the paddocks are like soup": how things are
     makers = [
         t for t in tools if intent.creates(t) and any(p.kind in TIME_KINDS for p in parameters.params_of(t))
     ]
