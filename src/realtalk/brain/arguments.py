@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import extract, lexicon, parameters, validation, yes_no
+from . import extract, lexicon, openers, parameters, validation, yes_no
 from .base import ToolSpec
 from .extract import Found, Utterance
 from .free_text import REQUEST_VERBS, body_first, text_values
@@ -26,7 +26,9 @@ _DESTINATION = {"destination", "to", "arrival", "target"}
 CONFIRMATIONS = {"confirm", "confirmed", "confirmation", "approve", "approved", "agree", "consent",
                   "proceed", "accept", "accepted", "sure"}  # fmt: skip
 _ANSWER_LEAD_IN = re.compile(
-    r"^(?:(?:um+|uh+|h?mm+|erm?|ok(?:ay)?|sure|yes|yeah|well|so|please|it's|it\s+is|its|that's|that\s+is|it'll\s+be"
+    r"^(?:(?:"
+    + openers.alternation([*openers.USUAL, *openers.AGREEMENT], ("mm+", "sure", "please"))
+    + r"|it's|it\s+is|its|that's|that\s+is|it'll\s+be"
     r"|let's\s+say|make\s+it|call\s+it|my\s+\w+\s+is|the\s+\w+\s+is|i'm|i\s+am|in|at|for|to|the|my)(?:\s+|$))+",
     re.I,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import lexicon
+from . import lexicon, openers
 from .extract import Found, Utterance
 from .parameters import Param, in_vocabulary
 
@@ -47,11 +47,11 @@ def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None
 
 _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
+_HEDGING = ("hi", "hello", "yo", "please", "just", "possibly", "maybe", "perhaps", "kindly", "quickly",
+            "basically", "great", "cool", "perfect", r"i\s+guess", r"i\s+think", r"i\s+suppose")  # fmt: skip
 # What people say before the request proper: "okay so could you please ...".
 LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|but|also|now|then|just|possibly|maybe"
-    r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|great|cool|perfect|i\s+guess|i\s+think"
-    r"|i\s+suppose)\s+"
+    r"^(?:" + openers.alternation([*openers.USUAL, *openers.AGREEMENT], _HEDGING) + r"\b\W*"
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
     r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
     r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|(?:can|could|may)\s+i\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"

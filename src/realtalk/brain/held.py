@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from . import arguments, dialogue, entities, extract, intent, lexicon, parameters, routing
+from . import arguments, dialogue, entities, extract, intent, lexicon, openers, parameters, routing
 from .arguments import Filled
 from .base import ToolSpec
 from .parameters import Param
@@ -274,7 +274,7 @@ def adds_to_held(tool: ToolSpec) -> bool:
 
 
 _OBLIGED = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|oh)\W+)*(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
+    r"^\W*" + openers.run() + r"(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
     r"(?P<rest>(?P<verb>[a-z]+)\s+(?P<object>[^,.;!?]+))",
     re.I,
 )

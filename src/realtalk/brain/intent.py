@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import re
 
-from . import extract, lexicon, routing
+from . import extract, lexicon, openers, routing
 from .base import ToolSpec
 
 # What people say before a question or a request proper: "wait, did I ...", "hang on, have I ...",
 # "oh, is the ...", "sorry, could you ...".
-_LEAD_IN = (
-    r"(?:(?:ok(?:ay)?|so|and|please|um+|uh+|er+|erm|hmm+|hey|well|also|now|but|oh|ah|wait|actually|sorry|right|alright"
-    r"|anyway|hang\s+on|hold\s+on|one\s+sec(?:ond)?|by\s+the\s+way|btw|quick\s+question|just\s+(?:checking|wondering)"
-    r")\W+)*"
-)
+_LEAD_IN = openers.run(also=("please", r"quick\s+question", r"just\s+(?:checking|wondering)"))
 _REQUEST = re.compile(
     r"^\W*" + _LEAD_IN + r"(?:can|could|would|will|won't)\s+(?:you|u)\b"
     # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
@@ -53,7 +49,9 @@ WRITE_VERBS = lexicon.words(
 
 
 _SHOW = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|now)\W+)*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
+    r"^\W*"
+    + openers.run(also=("please",))
+    + r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
     r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview)"
     r"|remind\s+me\s+(?:what|which|when|where|who|how|if|whether|of\s+what))\b",
     re.I,
@@ -70,11 +68,25 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")
 
 
+# "Wait, add milk", "um, hang on - delete it": a request after breaking off, set apart by punctuation
+# ("wait until Friday" is no lead-in); "sorry, three, not two" keeps what makes it a correction.
+_BROKEN_OFF = re.compile(
+    r"^\W*(?:"
+    + openers.alternation([*openers.PAUSES, *openers.HESITATIONS])
+    + r"\b\s*[,;:.!\u2014-]+\s*)+(?=\w)",
+    re.I,
+)
+
+
 def without_lead_in(text: str) -> str:
-    """A question without what was said before it ("wait, did I ..." -> "did I ..."): the lead-in
-    names nothing, and its words ("wait") must not be read as a value ("low if it can wait")."""
+    """A question or request without what was said before it ("wait, did I ..." -> "did I ...",
+    "hang on, add milk" -> "add milk"): the lead-in names nothing, and its words ("wait") must not
+    be read as a value ("low if it can wait") or a title."""
     found = _QUESTION_START.search(text)
-    return text[found.end("lead") :] if found is not None and found.group("lead") else text
+    if found is not None and found.group("lead"):
+        return text[found.end("lead") :]
+    broken_off = _BROKEN_OFF.match(text)
+    return text[broken_off.end() :] if broken_off is not None else text
 
 
 def writes(tool: ToolSpec) -> bool:
@@ -86,8 +98,9 @@ def writes(tool: ToolSpec) -> bool:
 
 
 _DONE_REPORT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|yes|right|alright|all\s+right|oh|ah|anyway|great|phew|good\s+news|already)\W+)*"
-    r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
+    r"^\W*"
+    + openers.run([*openers.USUAL, *openers.AGREEMENT], ("great", "phew", r"good\s+news", "already"))
+    + r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
     r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
     # irregular past participles: "I've rung the plumber", "we've mown the lawn"
@@ -182,7 +195,9 @@ def creates(tool: ToolSpec) -> bool:
 
 
 _REFUSED = re.compile(
-    r"^\W*(?:(?:no|nah|wait|hold\s+on|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|no\s+need\s+to|you\s+don't\s+need\s+to"
+    r"^\W*"
+    + openers.run([*openers.USUAL, *openers.REFUSALS])
+    + r"(?:don't|dont|do\s+not|no\s+need\s+to|you\s+don't\s+need\s+to"
     r"|please\s+don't|never)\s+(?:\w+\s+){0,1}?(?P<verb>[a-z]+)\b",
     re.I,
 )
@@ -216,7 +231,7 @@ _BACK_ON = re.compile(
     r"\b(?:put|add|stick|pop|get)\s+(?P<what>[^,.;!?]{1,80}?)\s+back\s+(?:on(?:to)?|in)\s+(?:the|my)\s+(?:\w+\s+)?list\b",
     re.I,
 )
-_STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out|so|well|oh|oops|actually|anyway)\b\W*", re.I)
+_STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
 _IT = re.compile(r"^\W*(?:it|that|this|that\s+one)\W*$", re.I)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from . import extract, lexicon, yes_no
+from . import extract, lexicon, openers, yes_no
 
 _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
@@ -34,7 +34,7 @@ _SPLIT_PHRASAL = re.compile(
 # A request that starts after some talk: "..., could you (maybe) add", "... so please add".
 _FRAME = re.compile(
     r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
-    rf"(?P<frame>{lexicon.run_of(r'so|and|but|ok(?:ay)?|well|anyway')}"
+    rf"(?P<frame>{openers.run()}"
     r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
     rf"{lexicon.run_of(r'maybe|please|just|also|quickly|kindly')}[a-z]+)",
     re.I,
@@ -58,8 +58,9 @@ _NOT_KNOWING = (
     r"|(?:do|does|would|could|did)\s+you\s+(?:happen\s+to\s+)?know|(?:any|no)\s+idea|just\s+checking)"
 )
 _EMBEDDED = re.compile(
-    r"^\W*(?:(?:just|so|oh|hey|and|also|ok(?:ay)?|sorry)\W+)*"
-    rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
+    r"^\W*"
+    + openers.run(also=("just",))
+    + rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
     rf"|(?:{_NOT_KNOWING}|(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:tell\s+me|check|see|find\s+out"
     r"|let\s+me\s+know))\s+(?:if|whether)\s+(?!(?:you|u|we)\s+(?:could|can|would|will|might)\b|to\b))",
     re.I,
@@ -74,7 +75,9 @@ _STATES = re.compile(
 )
 # "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
 _INSTEAD = re.compile(
-    r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
+    r"^\W*"
+    + openers.run([*openers.USUAL, *openers.REFUSALS])
+    + r"(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
     r"(?P<object>[^,;.]{1,80}?)\s*(?:[,;.]|\s(?=but\b|instead\b|rather\b|just\b))\s*"
     r"(?:(?:just|but|instead|rather|only|please)\s+)*(?P<rest>[a-z].*)$",
     re.I,
@@ -95,7 +98,7 @@ _OBLIGED = re.compile(
 )
 # "Just a quick one, buy batteries", "one more thing: ...": a preface that announces a request.
 _PREFACE = re.compile(
-    r"^\W*(?:(?:just|oh|and|also|ok(?:ay)?|so|right)\W+)*(?:a\s+quick\s+one|quick\s+one|one\s+(?:more|last)\s+thing"
+    r"^\W*" + openers.run(also=("just",)) + r"(?:a\s+quick\s+one|quick\s+one|one\s+(?:more|last)\s+thing"
     r"|another\s+thing|quick\s+question|before\s+i\s+forget)\s*[,:;.!-]+\s*(?=\w)",
     re.I,
 )

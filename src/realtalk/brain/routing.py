@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import extract, lexicon, options, parameters
+from . import extract, lexicon, openers, options, parameters
 from .base import ToolSpec
 
 THRESHOLD = 2.0
@@ -111,9 +111,8 @@ def _asking_part(text: str, verbs: set[str]) -> str:
 
 
 _ARTICLES = lexicon.words("a an the my our this that some another new please")
-_LEAD_INS = lexicon.words(
-    "ok okay so hey please can could would will you i just also now and well um uh er possibly maybe perhaps"
-    " kindly right alright actually basically anyway guess suppose"
+_ASKING = lexicon.words(
+    "please can could would will you i just possibly maybe perhaps kindly basically guess suppose"
 )
 
 
@@ -121,7 +120,7 @@ def _leading_stems(text: str) -> list[str]:
     """The request's first verb and the few words after it: "could you add a high priority task to ..."
     -> add, high, priority, task."""
     words = lexicon.tokens(text)
-    while words and words[0] in _LEAD_INS:
+    while words and openers.is_opener(words[0], also=_ASKING):
         words = words[1:]
     if not words:
         return []

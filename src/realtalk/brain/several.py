@@ -7,7 +7,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import dialogue, entities, extract, held, intent, lexicon, phrasing, replies, routing, validation
+from . import (
+    dialogue,
+    entities,
+    extract,
+    held,
+    intent,
+    lexicon,
+    openers,
+    phrasing,
+    replies,
+    routing,
+    validation,
+)
 from .arguments import Filled
 from .base import BrainEvent, ToolCall, ToolSpec
 
@@ -16,7 +28,7 @@ if TYPE_CHECKING:
 
 _NEXT_CLAUSE = re.compile(r"\s*,?\s+and\s+(?=[a-z]+\s+(?:it|that|this)\b)", re.I)
 _PRONOUN_CLAUSE = re.compile(
-    r"^\W*" + lexicon.run_of(r"also|then|please|and|oh|ok(?:ay)?|now", 3) + r"[a-z]+\s+(?:it|that|this)\b",
+    r"^\W*" + openers.run(also=("please",), most=3) + r"[a-z]+\s+(?:it|that|this)\b",
     re.I,
 )
 _MAX_CLAUSES = 3

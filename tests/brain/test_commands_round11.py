@@ -1,0 +1,42 @@
+"""Round 11's classes of commands, on tools the apps don't have (a home-maintenance ticket tracker,
+shared with round 10's tests): what people open with ("wait,", "hang on -", "um, sorry,") names
+nothing, whatever the place that reads past it (`brain/openers.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtalk.brain import dialogue, intent, openers
+from realtalk.brain.base import ToolCall
+from tests.brain.test_commands_every_way import HELD, TICKETS
+from tests.brain.toolbox import called, reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Wait, create a ticket to oil the hinges", "Hang on - create a ticket to oil the hinges.",
+     "um, sorry, create a ticket to oil the hinges", "Actually, create a ticket to oil the hinges please"],
+)  # fmt: skip
+def test_a_request_after_breaking_off_keeps_the_opener_out_of_its_values(text: str) -> None:
+    # "wait" is also a word of the urgency's description ("low if it can wait"): no value either
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert (name, values) == ("create_ticket", {"summary": "oil the hinges"})
+
+
+def test_an_opener_before_a_question_still_asks() -> None:
+    assert intent.is_question("hold on, which tickets are open?")
+    events = reply("hold on, which tickets are open?", tools=TICKETS, known=HELD)
+    assert [e.name for e in events if isinstance(e, ToolCall)] == ["list_tickets"]
+
+
+def test_wait_with_no_pause_after_it_is_a_word_of_the_request() -> None:
+    assert intent.without_lead_in("wait until Friday to call") == "wait until Friday to call"
+    assert intent.without_lead_in("wait - until Friday") == "until Friday"
+
+
+def test_one_list_with_the_difference_each_place_needs_as_a_parameter() -> None:
+    assert openers.is_opener("ummm") and openers.is_opener("Okay") and not openers.is_opener("no")
+    assert openers.is_opener("no", [*openers.USUAL, *openers.REFUSALS])
+    # a correction opens with a refusal or a break, never a link: "and Saturday" adds
+    assert dialogue.correction("no wait, Saturday") == "Saturday"
+    assert dialogue.correction("and Saturday") is None
