@@ -4,12 +4,14 @@ nothing, whatever the place that reads past it (`brain/openers.py`)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from realtalk.brain import dialogue, intent, openers
+from realtalk.brain import dialogue, held, intent, openers
 from realtalk.brain.base import ToolCall
-from tests.brain.test_commands_every_way import HELD, TICKETS
-from tests.brain.toolbox import called, reply
+from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS
+from tests.brain.toolbox import called, reply, tool
 
 
 @pytest.mark.parametrize(
@@ -40,3 +42,31 @@ def test_one_list_with_the_difference_each_place_needs_as_a_parameter() -> None:
     # a correction opens with a refusal or a break, never a link: "and Saturday" adds
     assert dialogue.correction("no wait, Saturday") == "Saturday"
     assert dialogue.correction("and Saturday") is None
+
+
+CLOSE_TICKET = tool(
+    "close_ticket",
+    "Close a ticket when the job is done, or reopen one.",
+    ["ticket"],
+    ticket={"type": "string", "description": "which ticket, by its words"},
+    reopen={"type": "boolean", "description": "true to reopen a ticket closed by mistake"},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ticket"),
+    [("Oops, I closed off the gutters ticket by mistake, it's not finished.", "the gutters ticket"),
+     ("Argh, the gutters ticket isn't done, the ladder broke. Can you reopen it?", "the gutters ticket"),
+     ("the gutters, I haven't actually cleared them yet, can you put that back on", "the gutters"),
+     ("Right, the gutters overflowed again, put it back as not done.", "the gutters overflowed again")],
+)  # fmt: skip
+def test_a_thing_said_to_be_not_done_after_all_is_reopened(text: str, ticket: str) -> None:
+    # "closed off" is no verb of the tool's words ("closed" is): only the done thing's words name it
+    name, values = called(reply(text, tools=[*TICKETS, CLOSE_TICKET], known=HELD))
+    assert name == "close_ticket" and values["reopen"] is True
+    assert values["ticket"] == ticket
+
+
+def test_a_question_then_a_request_in_its_own_sentence_is_still_a_question() -> None:
+    assert intent.is_question("Did I pay the gas bill? Can you check?")
+    assert not intent.is_question("The gas bill isn't paid. Can you reopen it?")

@@ -58,6 +58,9 @@ _SHOW = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!;])\s+")
+
+
 def is_question(text: str) -> bool:
     """Whether `text` asks something rather than asking for something to be done. "Show me ..."
     and "list ..." ask to be told, so they count as questions."""
@@ -65,7 +68,10 @@ def is_question(text: str) -> bool:
         return True
     if _REQUEST.search(text):
         return False
-    return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")
+    if _QUESTION_START.search(text):
+        return True
+    # "X isn't done, I never hit send. Can you reopen it?": a story that ends in a request asks for it
+    return text.rstrip().endswith("?") and not _REQUEST.search(_SENTENCE_END.split(text.strip())[-1])
 
 
 # "Wait, add milk", "um, hang on - delete it": a request after breaking off, set apart by punctuation
@@ -163,12 +169,21 @@ def done_thing(text: str) -> str | None:
     return found.group("thing")
 
 
+_MARKED_IN_ERROR = re.compile(
+    r"\s+(?:off\s+|as\s+done\s+)?(?:by\s+(?:mistake|accident)|in\s+error|accidentally|too\s+(?:soon|early))\b.*$",
+    re.I,
+)
+_MARKED = re.compile(r"\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\s+(?:off\s+|out\s+)?", re.I)
+"""The subject and verb of "I (accidentally) ticked off X": what follows is what was marked."""
 _NOT_DONE = re.compile(
     r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
     r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
     r"|\b(?:i|we)\s+(?:didn't|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
-    r"|\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)\s+(?:actually\s+|really\s+)?"
-    r"(?:done|finished|paid|sent|sorted)\b",
+    r"|(?:\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)|'s\s+not)\s+(?:actually\s+|really\s+)?"
+    r"(?:done|finished|paid|sent|sorted)\b"
+    # "I ticked off the brand guidelines by mistake": marked done in error
+    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\b(?=[^,.;!?]*\b(?:by\s+(?:mistake|accident)|in\s+error"
+    r"|accidentally|too\s+soon|too\s+early)\b)",
     re.I,
 )
 
@@ -184,8 +199,16 @@ def reports_not_done(text: str) -> str | None:
     after = re.split(r"[,.;!?]|\b(?:yet|after\s+all|either|still|but|so)\b", text[found.end() :], maxsplit=1)[
         0
     ]
-    before = re.split(r"[,.;!?]", text[: found.start()])[-1]
-    return after.strip() if lexicon.content_stems(after) else before.strip()
+    after = _MARKED_IN_ERROR.sub("", re.sub(r"^\s*(?:off|out)\b", "", after))  # "ticked off X by mistake"
+    if lexicon.content_stems(after):
+        return after.strip()
+    # "the library books, I haven't handed them in": the last clause before that names something;
+    # "I ticked off the brand guidelines by mistake, it's not finished": "it" is that clause's object
+    before = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
+    if not before:
+        return ""
+    marked = _MARKED.search(before[-1])
+    return _MARKED_IN_ERROR.sub("", before[-1][marked.end() :] if marked else before[-1]).strip()
 
 
 def creates(tool: ToolSpec) -> bool:
@@ -228,7 +251,11 @@ def remarks(text: str) -> bool:
 
 # "Can you put it back on the list?", "add the gate back on my list": a thing done made to do again.
 _BACK_ON = re.compile(
-    r"\b(?:put|add|stick|pop|get)\s+(?P<what>[^,.;!?]{1,80}?)\s+back\s+(?:on(?:to)?|in)\s+(?:the|my)\s+(?:\w+\s+)?list\b",
+    r"\b(?:put|add|stick|pop|get)\s+(?P<what>[^,.;!?]{1,80}?)\s+back\s+(?:on(?:to)?|in)\s+(?:the|my)\s+(?:\w+\s+)?list\b"
+    r"|\b(?:put|add|stick|pop|get)\s+(?P<what_on>[^,.;!?]{1,80}?)\s+back\s+on(?:to)?\W*$"
+    # "put it back as not done", "mark the gate undone": the state asked for is to do again
+    r"|\b(?:put|mark|set|make|change|turn)\s+(?P<what_as>[^,.;!?]{1,80}?)\s+(?:back\s+)?(?:as\s+|to\s+)?"
+    r"(?:not\s+(?:done|finished|complete|completed)|undone|unfinished|incomplete|to\s+do|open)\W*$",
     re.I,
 )
 _STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
@@ -241,7 +268,7 @@ def back_on_the_list(text: str) -> str | None:
     found = _BACK_ON.search(text)
     if found is None:
         return None
-    what = found.group("what")
+    what = found.group("what") or found.group("what_on") or found.group("what_as")
     if _IT.match(what):
         clauses = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
         # "the garden gate's still broken": the clause's subject is the thing
