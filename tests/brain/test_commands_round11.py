@@ -70,3 +70,26 @@ def test_a_thing_said_to_be_not_done_after_all_is_reopened(text: str, ticket: st
 def test_a_question_then_a_request_in_its_own_sentence_is_still_a_question() -> None:
     assert intent.is_question("Did I pay the gas bill? Can you check?")
     assert not intent.is_question("The gas bill isn't paid. Can you reopen it?")
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [("Create a ticket to fix the gate on tuesday no wait wednesday", "2026-11-25"),
+     ("create a ticket to fix the gate for Monday, nah sorry, for Thursday", "2026-11-26")],
+)  # fmt: skip
+def test_a_repair_said_mid_sentence_replaces_the_value_it_repairs(text: str, due: str) -> None:
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert (name, values) == ("create_ticket", {"summary": "fix the gate", "due": due})
+
+
+def test_a_repair_with_its_own_preposition_replaces_it_too() -> None:
+    text = "Reschedule the heat pump service to tomorrow, no sorry, to Thursday at ten."
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == "2026-11-26T10:00:00"
+    assert "heat pump" in values["ticket"]
+
+
+def test_not_this_word_but_that_one_replaces_the_word_named() -> None:
+    text = "Put the label plumbing on the heat pump ticket, no sorry, not plumbing, heating."
+    name, values = called(reply(text, tools=[*TICKETS, LABEL_TICKET], known=HELD))
+    assert name == "label_ticket" and values["labels"] == ["heating"]

@@ -105,13 +105,19 @@ _PREFACE = re.compile(
 # Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
 # "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
 # words after the marker take the place of the phrase they repair: the one after the last preposition.
+_BROKE_OFF = (
+    r"(?:(?:no|nah|nope)\s*,?\s*(?:wait|sorry|hang\s+on|hold\s+on|actually|oops)\b,?|(?:wait|sorry|actually)\s*,?\s*no\b,?"
+    r"|sorry\s*,?\s*i\s+mean[t]?\b|or\s+rather\b)"
+)
 _REPAIR = re.compile(
-    r"\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|(?:no|nah)\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b"
-    r"|i\s+mean[t]?\b|sorry\s*,"
-    r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
+    rf"(?:\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|{_BROKE_OFF}|sorry\s*,|i\s+mean[t]?\b|make\s+(?:that|it)\b)"
+    # said with no pause before it ("on tuesday no wait wednesday"), the marker must be unmistakable
+    rf"|\s+{_BROKE_OFF})"
+    r"\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
     r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
     re.I,
 )
+_NOT_THAT = re.compile(r"^not\s+(?P<old>[\w' -]{1,40}?)\s*,\s*(?P<new>[\w' -]{1,40})$", re.I)
 _PREPOSITION = lexicon.words("on for at by to until till in before after from")
 _A_CLAUSE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|won't|isn't|aren't|because|since|cos)\b|'(?:s|re)\b", re.I
@@ -379,9 +385,18 @@ def _repaired(text: str) -> str:
     marker = text[found.start() : found.start("fix")]
     if "." in marker and not re.search(r"\b(?:wait|make|mean|meant|rather)\b", marker, re.I):
         return text  # "Move it to Monday. No, it's fine": a new sentence, not a repair
-    words = text[: found.start()].split()
+    before = text[: found.start()]
+    instead = _NOT_THAT.match(fix)
+    if instead is not None:  # "the tag family on X, no sorry, not family, flat": the word named goes
+        old = re.search(
+            rf"\b{re.escape(instead.group('old'))}\b(?!.*\b{re.escape(instead.group('old'))}\b)", before, re.I
+        )
+        return before[: old.start()] + instead.group("new") + before[old.end() :] if old else text
+    words = before.split()
     near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
     if at is None or at == len(words) - 1:
         return text
-    return " ".join([*words[: at + 1], fix])
+    # "to tomorrow, no sorry, to Wednesday": a repair that says its own preposition replaces it too
+    own = fix.split()[0].lower() in _PREPOSITION
+    return " ".join([*words[: at + (0 if own else 1)], fix])
