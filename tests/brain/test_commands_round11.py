@@ -93,3 +93,21 @@ def test_not_this_word_but_that_one_replaces_the_word_named() -> None:
     text = "Put the label plumbing on the heat pump ticket, no sorry, not plumbing, heating."
     name, values = called(reply(text, tools=[*TICKETS, LABEL_TICKET], known=HELD))
     assert name == "label_ticket" and values["labels"] == ["heating"]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [("The heat pump man can't come tomorrow, make it Thursday at 2 in the afternoon", "2026-11-26T14:00:00"),
+     ("Let's do the heat pump service on Friday at 4pm instead", "2026-11-27T16:00:00"),
+     ("can the heat pump service happen on Friday at nine instead of Monday?", "2026-11-27T09:00:00")],
+)  # fmt: skip
+def test_a_held_thing_then_the_value_it_is_to_have_instead_changes_it(text: str, due: str) -> None:
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == due and "heat pump" in values["ticket"]
+
+
+def test_only_a_held_thing_is_made_to_have_a_value_instead() -> None:
+    assert (
+        held.made_instead("the heat pump, make it Friday instead", HELD) == "change the heat pump to Friday"
+    )
+    assert held.made_instead("fix the gate, make it Friday instead", HELD) is None

@@ -316,3 +316,31 @@ def named_before(text: str, known: Sequence[str]) -> str | None:
             last = clauses[-1]
             return f"{last[: pointer.start()]}{match.name}{last[pointer.end() :]}"
     return None
+
+
+# "The plumber can't come tomorrow, make it Thursday at 2", "guitar practice, make it 8 instead", "let's
+# do the accountant call on Friday at 4pm instead", "can the vet call happen at nine instead of half
+# ten?": a held thing, then the value it is to have now (the old one, if said, goes).
+_MADE = re.compile(
+    r"^\W*(?P<thing>[^,;.]{2,80}?)(?:\s+(?:can't|cannot|won't|isn't|is\s+not|doesn't|does\s+not)\b[^,;.]*)?\s*[,;.]\s*"
+    r"(?:(?:so|but|and|then|actually)\s+)?(?:(?:let's|can\s+you|could\s+you|please)\s+)?"
+    r"(?:make|change|set)\s+(?:it|that)\s+(?:to\s+)?(?P<value>[^,;.]+?)(?:\s+instead)?\W*$"
+    r"|^\W*(?:let's\s+(?:do|have)|(?:can|could)\s+(?:we|you)\s+(?:do|have))\s+(?P<thing_done>[^,;.]+?)\s+"
+    r"(?:on|at|for)\s+(?P<value_done>[^,;.]+?)\s+instead\W*$"
+    r"|^\W*(?:can|could)\s+(?P<thing_be>[^,;.]+?)\s+(?:happen|be|go)\s+(?:on|at|for)\s+(?P<value_be>[^,;.?!]+?)"
+    r"\s+instead(?:\s+of\s+[^,;.?!]+)?\W*$",
+    re.I,
+)
+
+
+def made_instead(text: str, known: Sequence[str]) -> str | None:
+    """ "change X to V" for a held thing X said with the value V it is to have instead, or None."""
+    found = _MADE.match(text)
+    if found is None:
+        return None
+    thing = found.group("thing") or found.group("thing_done") or found.group("thing_be")
+    value = found.group("value") or found.group("value_done") or found.group("value_be")
+    match = entities.closest(thing, known)
+    if match is None or not match.sure or entities.tied(thing, known):
+        return None
+    return f"change {thing.strip()} to {value.strip()}"
