@@ -106,7 +106,12 @@ def writes(tool: ToolSpec) -> bool:
 _DONE_REPORT = re.compile(
     r"^\W*"
     + openers.run([*openers.USUAL, *openers.AGREEMENT], ("great", "phew", r"good\s+news", "already"))
-    + r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
+    # "I'm pleased to report that I ...": the news announced first
+    # "The medicine, I already bought it": the thing put first
+    + r"(?:(?:the|my|our)\s+[\w' -]{1,40},\s*)?"
+    r"(?:(?:i'm|i\s+am)\s+(?:very\s+|so\s+)?(?:pleased|happy|glad|delighted|proud|relieved|thrilled)\s+to"
+    r"\s+(?:report|say|announce|tell\s+you)\s+(?:that\s+)?)?"
+    r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
     r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
     # irregular past participles: "I've rung the plumber", "we've mown the lawn"
@@ -114,7 +119,15 @@ _DONE_REPORT = re.compile(
     r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b"
     # "Finally sent Harriet the drafts!": a diary's report, its subject dropped, after "finally" or "just"
     r"|^\W*(?:finally|just|already)\s+(?:\w+[^e\W]ed|paid|did|sent|bought|rang|took|wrote|gave|went|made|sold|fed)\b"
-    r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:[\w-]+[^e\W]ed|paid|done|finished|sorted"
+    # "got the nappies", "paid the nursery and fixed the gate": a past verb (never the same as its
+    # imperative: not "put", "read", "set") opening the turn, then its object
+    r"|^\W*"
+    + openers.run()
+    + r"(?:\w+[^e\W]ed|paid|got|sent|bought|rang|took|wrote|gave|made|sold|fed|did|found"
+    r"|brought|caught|sorted)\s+(?:the|my|our|his|her|their|those|that|this|a|an)\s+\w"
+    # "has, at long last, been completed": an aside between commas may come before what became of it
+    r"|\b(?:has|have|is|are|was|were|'s|'re)(?:\s*,[^,.;]{1,30},)?\s+(?:been\s+|now\s+|already\s+)*"
+    r"(?:[\w-]+[^e\W]ed|paid|done|finished|sorted"
     r"|taken\s+care\s+of|sent|bought|made)\b"
     # "that's the council tax paid": the thing, then what became of it
     r"|^\W*(?:that's|that\s+is|there's)\s+(?:the|my|our)\s+[\w' ]{1,40}?\s+"
@@ -255,7 +268,10 @@ _BACK_ON = re.compile(
     r"|\b(?:put|add|stick|pop|get)\s+(?P<what_on>[^,.;!?]{1,80}?)\s+back\s+on(?:to)?\W*$"
     # "put it back as not done", "mark the gate undone": the state asked for is to do again
     r"|\b(?:put|mark|set|make|change|turn)\s+(?P<what_as>[^,.;!?]{1,80}?)\s+(?:back\s+)?(?:as\s+|to\s+)?"
-    r"(?:not\s+(?:done|finished|complete|completed)|undone|unfinished|incomplete|to\s+do|open)\W*$",
+    r"(?:not\s+(?:done|finished|complete|completed)|undone|unfinished|incomplete|to\s+do|open)\W*$"
+    # "can you open that one up again?", "reopen the kayak one"
+    r"|\b(?:re-?open|open\s+up)\s+(?P<what_re>[^,.;!?]{1,80}?)(?:\s+again)?\W*$"
+    r"|\bopen\s+(?P<what_up>[^,.;!?]{1,80}?)\s+(?:up\s+)?again\W*$",
     re.I,
 )
 _STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
@@ -268,7 +284,9 @@ def back_on_the_list(text: str) -> str | None:
     found = _BACK_ON.search(text)
     if found is None:
         return None
-    what = found.group("what") or found.group("what_on") or found.group("what_as")
+    what = next(
+        found.group(g) for g in ("what", "what_on", "what_as", "what_re", "what_up") if found.group(g)
+    )
     if _IT.match(what):
         clauses = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
         # "the garden gate's still broken": the clause's subject is the thing
