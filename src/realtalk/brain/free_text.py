@@ -54,7 +54,7 @@ LEAD_IN = re.compile(
     r"^(?:" + openers.alternation([*openers.USUAL, *openers.AGREEMENT], _HEDGING) + r"\b\W*"
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
     r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
-    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|(?:can|could|may)\s+i\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
+    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|(?:can|could|may)\s+i\s+|i\s+(?:want|need|(?:would|should)\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+|help\s+(?:me|us)\s+(?:to\s+)?)+",
     re.I,
 )
@@ -86,7 +86,8 @@ def body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
     after other words: taken out of the utterance first, so that its words stay its own."""
     texts = [p for p in params if p.kind == "text"]
     target = next((p for p in texts if p.words & _BODY), None)
-    if target is None or len(texts) < 2:
+    # another parameter takes words too: a title, or a thing by its words ("what to do")
+    if target is None or not any(p.kind in ("text", "entity") and p is not target for p in params):
         return {}
     found = next(utterance.matches(_BODY_MARKER), None)
     if found is None or found.start() == 0 or _AIMED_BODY.search(utterance.text) is not None:

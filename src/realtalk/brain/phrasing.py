@@ -42,7 +42,9 @@ _FRAME = re.compile(
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
-    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
+    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)"
+    r"|(?:i'd|i\s+(?:would|should))\s+be\s+(?:most\s+|very\s+|so\s+|really\s+)?(?:grateful|obliged))"
+    r"\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
     r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can)"
     r"|(?:would|could)\s+you\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough|a\s+dear)\s+(?:as\s+)?(?:and\s+)?to)"
@@ -148,9 +150,14 @@ _ADD_WHAT_FOLLOWS = re.compile(
 )
 # "For the car service, note that I should ask about the brakes": a thing put first, then a note on it.
 _NOTE_ON_FRONTED = re.compile(
-    rf"^\W*(?:for|about|on|re|regarding|with|as\s+for)\s+(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
-    r"(?:note(?:\s+down)?|jot\s+down|write\s+down|(?P<verb>comment)|(?:add|put|leave)\s+a\s+(?P<noun>note|comment))"
-    r"\s+(?:that\s+|saying\s+)?(?P<body>\S.*)$",
+    rf"^\W*(?:for|about|on|re|regarding|concerning|with(?:\s+(?:regard|respect|reference)\s+to)?|as\s+(?:for|regards))"
+    rf"\s+(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
+    r"(?:note(?:\s+down)?|jot\s+down|write\s+down|write(?=\s+that\b)|(?P<verb>comment)"
+    r"|(?:add|put|leave|write|make|jot\s+down|append|attach)\s+a\s+(?:short\s+|quick\s+|little\s+)?(?P<noun>note|comment))"
+    r"(?:\s+(?:that|saying|to\s+the\s+effect\s+that)\b|\s*[:-])?\s*(?P<body>\w.*)$"
+    # "Jot down on the accountant task: ask about the VAT return": the verb, the thing, then the body
+    rf"|^\W*{_ASKING}(?:note|jot|write|scribble|put)(?:\s+down)?\s+(?:on|against|under)\s+"
+    r"(?P<thing_after>[^,;:.]{1,60}?)\s*[:-]\s*(?P<body_after>\w.*)$",
     re.I,
 )
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
@@ -238,6 +245,8 @@ _ADD_TO_LIST = re.compile(
 
 
 # "I'd like a reminder to back up my laptop", "put in a reminder for the vet": the new thing is what follows.
+# "Put down 'ring the vet' for tomorrow": words written down in quotes are a new thing's.
+_DOWN_QUOTED = re.compile(rf"^(?P<ask>\W*{_ASKING})(?:put|jot|write|note|pop)\s+down\s+(?=['\"‘“])", re.I)
 _A_REMINDER = re.compile(
     r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
     r"(?:a|an|another)\s+(?:new\s+)?(?:reminder|task|to-?do|item)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
@@ -250,6 +259,18 @@ _A_REMINDER = re.compile(
 
 # "Put a note on the ladder one: the receipt is in the glovebox": the colon opens what the note says,
 # as "that" does in "a little note on the Oliver one that he's a shepherd".
+# "add X, and put a note on it: Y", "add X. Add a note that Y", "add X, note: Y": a new thing said with
+# a note on it in one breath is a new thing with a note ("add X with a note: Y").
+_NOTE_ON_THE_NEW = re.compile(
+    r"\s*(?:[,.;]\s*(?:and\s+)?|\s+and\s+)(?:(?:also\s+|then\s+|please\s+)?(?:put|add|stick|pop|leave|write|make)\s+"
+    r"(?:a\s+)?(?:little\s+|quick\s+)?(?P<noun>note|comment)(?:\s+(?:on|to)\s+(?:it|that|this))?"
+    r"|(?P<bare>note|comment))\s*(?::|\s+that\b|\s+saying\b)\s*(?=\S)",
+    re.I,
+)
+_STARTS_NEW = re.compile(
+    rf"^\W*{_ASKING}(?:add|new\s+(?:task|item|one|thing)|create|put\s+down|(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+)?to)\b",
+    re.I,
+)
 _COLON_BODY = re.compile(
     r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:little\s+|quick\s+|short\s+)?(?:note|comment|message|memo)\s+"
     r"(?:to|on|for|onto)\s+[^:,]{1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
@@ -268,6 +289,13 @@ _HEDGING_LIKE = re.compile(
     r"\b(at|around|about|by|till|until|before|after|for)\s*,?\s+like\s*,?\s+(?=\w)", re.I
 )
 # "Change 'chase payment' to 'final reminder'": both names quoted, the old and the new.
+# "In the interests of clarity, would you ...", "to be safe, can you ...": an idiom put before a polite
+# request says why, and names nothing the request is about ("for the vet one, can you ..." does).
+_FRONTED_ASIDE = re.compile(
+    r"^\W*(?:in\s+the\s+interests?\s+of|for\s+the\s+sake\s+of|out\s+of|in\s+(?:fairness|truth|any\s+case|that\s+case"
+    r"|the\s+meantime)|to\s+be\s+(?:safe|sure|honest))\b[^,;:]{0,30},\s*(?=(?:please\s+)?(?:would|could|can|will)\s+you\b)",
+    re.I,
+)
 _QUOTED_RENAME = re.compile(
     r"^\W*(?:(?:can|could|would|will)\s+you\s+|please\s+)*(?:change|rename|retitle|edit|switch)\s+"
     r"(?:the\s+task\s+|the\s+one\s+)?(?:['\"‘“])(?P<old>[^'\"’”]+)['\"’”]\s+(?:to|into|as)\s+"
@@ -288,6 +316,7 @@ def tidy(text: str) -> str:
 def request(text: str) -> str:
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said)."""
+    text = _FRONTED_ASIDE.sub("", text, count=1)
     quoted = _QUOTED_RENAME.match(text)
     if quoted is not None:  # "as" parts the two names where "to" may be inside the new one
         return f"rename {quoted.group('old')} as {quoted.group('new')}"
@@ -332,14 +361,19 @@ def request(text: str) -> str:
     fronted = _NOTE_ON_FRONTED.match(text)
     if fronted is not None:
         noun = (fronted.group("noun") or fronted.group("verb") or "note").lower()
-        text = f"add a {noun} to {fronted.group('thing')} saying {fronted.group('body')}"
+        thing = fronted.group("thing") or fronted.group("thing_after")
+        text = f"add a {noun} to {thing} saying {fronted.group('body') or fronted.group('body_after')}"
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
-    text = _A_REMINDER.sub("add ", text, count=1)
+    text = _A_REMINDER.sub("add ", _DOWN_QUOTED.sub(r"\g<ask>add ", text, count=1), count=1)
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
+    if _STARTS_NEW.match(text):
+        text = _NOTE_ON_THE_NEW.sub(
+            lambda m: f" with a {(m.group('noun') or m.group('bare')).lower()}: ", text, count=1
+        )
     off = _OFF_THE_LIST.match(text)
     if off is not None:
         verb = "tick off" if off.group("verb").lower() in _TICKING else "delete"

@@ -92,7 +92,11 @@ def _changes_one(tool: ToolSpec, new: set[str]) -> bool:
     required = [p for p in parameters.params_of(tool) if p.required]
     described = str(required[0].spec.get("description", "")).lower() if required else ""
     named = {lexicon.stem(w) for w in lexicon.name_words(tool.name)}
-    return described.startswith("which") and not new & named
+    # "add a note to X" for comment_on_ticket: a word of the same idea as the tool's own names it too
+    kin = set().union(*(lexicon.concepts(w) for w in named))
+    return (
+        described.startswith("which") and not new & named and not any(lexicon.concepts(w) & kin for w in new)
+    )
 
 
 def _asking_part(text: str, verbs: set[str]) -> str:
