@@ -136,6 +136,12 @@ def _value(
         if by_degree is not None and named is not None and not overlap(by_degree, named):
             # "not that urgent, make it low": the option named outright is meant (both are its words).
             named, by_degree = Found(named.value, named.spans + by_degree.spans), None
+        if by_degree is not None and named is None:
+            # "it can wait, it's not that important": the words the description gives an option ("low
+            # if it can wait") say it outright, beside the words a degree was read from
+            utterance.take(by_degree)
+            described = option_described(param, utterance)
+            by_degree = Found(described.value, described.spans + by_degree.spans) if described else by_degree
         found = by_degree or named or option_described(param, utterance)
         return _take(utterance, found, param)
     if kind == "boolean":
