@@ -5,13 +5,14 @@ nothing, whatever the place that reads past it (`brain/openers.py`)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
-from realtalk.brain import dialogue, held, intent, openers
+from realtalk.brain import dialogue, extract, held, intent, moves, openers
 from realtalk.brain.base import ToolCall
 from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS
-from tests.brain.toolbox import called, reply, tool
+from tests.brain.toolbox import NOW, called, reply, said, tool
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,173 @@ def test_only_a_held_thing_is_made_to_have_a_value_instead() -> None:
         held.made_instead("the heat pump, make it Friday instead", HELD) == "change the heat pump to Friday"
     )
     assert held.made_instead("fix the gate, make it Friday instead", HELD) is None
+
+
+def test_labels_listed_after_with_keep_a_day_word_among_them() -> None:
+    name, values = called(
+        reply("Label the heat pump one with plumbing and weekend", tools=[*TICKETS, LABEL_TICKET], known=HELD)
+    )
+    assert name == "label_ticket" and values["labels"] == ["plumbing", "weekend"]
+
+
+def test_labels_end_at_a_pause_and_what_follows_is_another_value() -> None:
+    text = "Create a ticket to paint the fence, label it garden and outside, low urgency."
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert (name, values) == (
+        "create_ticket",
+        {"summary": "paint the fence", "urgency": "low", "labels": ["garden", "outside"]},
+    )
+
+
+def test_a_held_thing_put_under_several_labels_gets_them_all() -> None:
+    text = "put the fire alarm under safety and electrics"
+    name, values = called(reply(text, tools=[*TICKETS, LABEL_TICKET], known=HELD))
+    assert name == "label_ticket" and values["labels"] == ["safety", "electrics"]
+    assert values["ticket"] == "Check the fire alarm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["checked the fire alarm", "I'm pleased to report that I checked the fire alarm this afternoon.",
+     "Finally tested the fire alarm!"],
+)  # fmt: skip
+def test_a_report_of_done_with_its_subject_dropped_or_announced_first(text: str) -> None:
+    name, values = called(reply(text, tools=[*TICKETS, CLOSE_TICKET], known=HELD))
+    assert name == "close_ticket" and "fire alarm" in values["ticket"] and "reopen" not in values
+
+
+def test_two_things_reported_done_in_one_breath() -> None:
+    events = reply(
+        "serviced the heat pump and checked the fire alarm, finally",
+        tools=[*TICKETS, CLOSE_TICKET],
+        known=HELD,
+    )
+    calls = [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+    assert [name for name, _ in calls] == ["close_ticket", "close_ticket"]
+    assert "heat pump" in calls[0][1]["ticket"] and "fire alarm" in calls[1][1]["ticket"]
+
+
+def test_an_imperative_that_looks_like_a_past_verb_is_no_report() -> None:
+    assert not intent.reports_done("put the fire alarm under safety")
+    assert not intent.reports_done("read the fire alarm manual")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jot down on the heat pump ticket: the filter is in the garage",
+     "For the heat pump, please write a comment: the filter is in the garage."],
+)  # fmt: skip
+def test_a_note_said_after_a_colon_goes_on_the_thing_named(text: str) -> None:
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "comment_on_ticket" and "heat pump" in values["ticket"]
+    assert values["comment"] == "the filter is in the garage"
+
+
+JOB = tool(
+    "create_job",
+    "Create a new job for the crew.",
+    ["job"],
+    job={"type": "string", "description": "what to do"},
+    details={"type": "string", "description": "notes for the crew"},
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["create a job to paint the fence, and put a note on it: the green paint in the shed",
+     "Create a job to paint the fence. Add a note that the green paint is in the shed."],
+)  # fmt: skip
+def test_a_new_thing_said_with_a_note_on_it_in_one_breath(text: str) -> None:
+    name, values = called(reply(text, tools=[JOB]))
+    assert name == "create_job" and "paint" in values["job"] and "fence" in values["job"]
+    assert values["details"].startswith("the green paint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["With regard to the heat pump, please append a comment to the effect that the filter is in the garage.",
+     "For the heat pump, write that the filter is in the garage."],
+)  # fmt: skip
+def test_a_note_in_formal_or_plain_words_after_the_thing_named(text: str) -> None:
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "comment_on_ticket" and "heat pump" in values["ticket"]
+    assert values["comment"] == "the filter is in the garage"
+
+
+def test_formal_frames_around_a_request() -> None:
+    assert (
+        said(reply("I should like to create a ticket.", tools=TICKETS, known=HELD))
+        == "Sure. What's the summary?"
+    )
+    text = "I should be most grateful if you would record that the alarm check has, at last, been completed."
+    name, values = called(reply(text, tools=[*TICKETS, CLOSE_TICKET], known=HELD))
+    assert name == "close_ticket" and "alarm" in values["ticket"]
+    text = "In the interests of clarity, would you create a ticket to oil the hinges?"
+    assert called(reply(text, tools=TICKETS, known=HELD)) == ("create_ticket", {"summary": "oil the hinges"})
+
+
+def test_this_afternoon_is_today_for_a_thing_that_keeps_its_day() -> None:
+    text = "kindly bring the heat pump service forward to this afternoon at four"
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == "2026-11-22T16:00:00"
+
+
+def test_a_held_thing_and_its_new_value_run_together_before_instead() -> None:
+    name, values = called(
+        reply("Can you make the heat pump quarter past three instead?", tools=TICKETS, known=HELD)
+    )
+    assert name == "reschedule_ticket" and values["due"] == "15:15" and "heat pump" in values["ticket"]
+
+
+def test_reopened_by_open_up_again_and_done_with_the_thing_put_first() -> None:
+    text = "Oh, turns out the fire alarm is still beeping, can you open that one up again?"
+    name, values = called(reply(text, tools=[*TICKETS, CLOSE_TICKET], known=HELD))
+    assert name == "close_ticket" and values["reopen"] is True and "fire alarm" in values["ticket"]
+    name, values = called(
+        reply("The fire alarm, I already checked it.", tools=[*TICKETS, CLOSE_TICKET], known=HELD)
+    )
+    assert name == "close_ticket" and "fire alarm" in values["ticket"] and "reopen" not in values
+
+
+@pytest.mark.parametrize(
+    ("said", "moment"),
+    [("at the six of the afternoon", "2026-11-22T18:00:00"),
+     ("for the Saturday at the eight of the night", "2026-11-28T20:00:00")],
+)  # fmt: skip
+def test_an_hour_said_as_in_spanish_or_italian(said: str, moment: str) -> None:
+    found = extract.when(extract.Utterance(said, NOW), "datetime")
+    assert found is not None and found.value == moment
+    assert extract.when(extract.Utterance("one of the morning shifts", NOW), "datetime") is None
+
+
+def test_things_written_down_in_quotes_each_with_its_day_are_each_new() -> None:
+    events = reply(
+        "Put down 'bleed the radiators' for Monday, and 'oil the hinges' for Saturday.",
+        tools=TICKETS,
+        known=HELD,
+    )
+    calls = [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+    assert calls == [
+        ("create_ticket", {"summary": "bleed the radiators", "due": "2026-11-23"}),
+        ("create_ticket", {"summary": "oil the hinges", "due": "2026-11-28"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "thing", "amount"),
+    [("move the heat pump service a day later", "the heat pump service", timedelta(days=1)),
+     ("push the gutter job two hours back", "the gutter job", timedelta(hours=2)),
+     ("The heat pump job has been pushed back a week, same time", "The heat pump job", timedelta(weeks=1)),
+     ("the gate repair got moved up a day", "the gate repair", timedelta(days=-1))],
+)  # fmt: skip
+def test_a_move_by_an_amount_said_before_its_way_or_reported_as_done(
+    text: str, thing: str, amount: timedelta
+) -> None:
+    move = moves.said(text)
+    assert move is not None and move.thing == thing and moves.by(move) == amount
+
+
+def test_the_words_the_description_gives_an_option_beat_a_degree_read_beside_them() -> None:
+    text = "the heat pump service can wait, it's not that urgent really"
+    name, values = called(reply(text, tools=TICKETS, known=HELD))
+    assert name == "set_ticket_urgency" and values["urgency"] == "low"

@@ -333,13 +333,35 @@ _MADE = re.compile(
 )
 
 
+# "Can you make Lily's dentist quarter past three instead?": the thing and its value run together.
+_MADE_RUN = re.compile(
+    r"^\W*(?:(?:can|could|would|will)\s+you\s+|please\s+)*(?:make|have|put|set)\s+(?P<run>[^,;.?!]{3,120}?)\s+instead\W*$",
+    re.I,
+)
+
+
 def made_instead(text: str, known: Sequence[str]) -> str | None:
     """ "change X to V" for a held thing X said with the value V it is to have instead, or None."""
     found = _MADE.match(text)
+    run = _MADE_RUN.match(text) if found is None else None
+    if run is not None:  # the fewest words that surely name a held thing, when none of it is left over
+        words = run.group("run").split()
+        for cut in range(1, len(words)):
+            thing, value = " ".join(words[:cut]), " ".join(words[cut:])
+            match = entities.closest(thing, known)
+            if (
+                match is not None
+                and match.sure
+                and not set(lexicon.content_stems(value)) & set(lexicon.content_stems(match.name))
+            ):
+                return None if entities.tied(thing, known) else f"change {thing} to {value}"
+        return None
     if found is None:
         return None
     thing = found.group("thing") or found.group("thing_done") or found.group("thing_be")
     value = found.group("value") or found.group("value_done") or found.group("value_be")
+    if re.match(r"(?:a|an)\s", value, re.I):
+        return None  # "make it a priority": what it is to be, which the words say as they stand
     match = entities.closest(thing, known)
     if match is None or not match.sure or entities.tied(thing, known):
         return None
