@@ -59,7 +59,7 @@ CLOSE_TICKET = tool(
     [("Oops, I closed off the gutters ticket by mistake, it's not finished.", "the gutters ticket"),
      ("Argh, the gutters ticket isn't done, the ladder broke. Can you reopen it?", "the gutters ticket"),
      ("the gutters, I haven't actually cleared them yet, can you put that back on", "the gutters"),
-     ("Right, the gutters overflowed again, put it back as not done.", "the gutters overflowed again")],
+     ("Right, the gutters overflowed again, put it back as not done.", "the gutters")],
 )  # fmt: skip
 def test_a_thing_said_to_be_not_done_after_all_is_reopened(text: str, ticket: str) -> None:
     # "closed off" is no verb of the tool's words ("closed" is): only the done thing's words name it
@@ -282,3 +282,16 @@ def test_the_words_the_description_gives_an_option_beat_a_degree_read_beside_the
     text = "the heat pump service can wait, it's not that urgent really"
     name, values = called(reply(text, tools=TICKETS, known=HELD))
     assert name == "set_ticket_urgency" and values["urgency"] == "low"
+
+
+def test_reopened_when_someone_did_not_do_it_and_the_thing_is_the_object() -> None:
+    text = "turns out the plumber never fixed the outside tap, can you open that one up again?"
+    name, values = called(reply(text, tools=[*TICKETS, CLOSE_TICKET], known=HELD))
+    assert (name, values) == ("close_ticket", {"ticket": "the outside tap", "reopen": True})
+
+
+def test_remind_me_whether_with_a_hedge_asks_and_writes_nothing() -> None:
+    events = reply(
+        "Remind me, if you would, whether the fire alarm was ever checked.", tools=TICKETS, known=HELD
+    )
+    assert all(not isinstance(e, ToolCall) or e.name == "list_tickets" for e in events)

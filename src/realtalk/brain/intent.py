@@ -53,7 +53,7 @@ _SHOW = re.compile(
     + openers.run(also=("please",))
     + r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
     r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview)"
-    r"|remind\s+me\s+(?:what|which|when|where|who|how|if|whether|of\s+what))\b",
+    r"|remind\s+me\s*,?\s+(?:what|which|when|where|who|how|if|whether|of\s+what))\b",
     re.I,
 )
 
@@ -195,7 +195,7 @@ _NOT_DONE = re.compile(
     r"|(?:\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)|'s\s+not)\s+(?:actually\s+|really\s+)?"
     r"(?:done|finished|paid|sent|sorted)\b"
     # "I ticked off the brand guidelines by mistake": marked done in error
-    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\b(?=[^,.;!?]*\b(?:by\s+(?:mistake|accident)|in\s+error"
+    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\b(?=[^,.;!?]{0,80}?\b(?:by\s+(?:mistake|accident)|in\s+error"
     r"|accidentally|too\s+soon|too\s+early)\b)",
     re.I,
 )
@@ -270,12 +270,17 @@ _BACK_ON = re.compile(
     r"|\b(?:put|mark|set|make|change|turn)\s+(?P<what_as>[^,.;!?]{1,80}?)\s+(?:back\s+)?(?:as\s+|to\s+)?"
     r"(?:not\s+(?:done|finished|complete|completed)|undone|unfinished|incomplete|to\s+do|open)\W*$"
     # "can you open that one up again?", "reopen the kayak one"
-    r"|\b(?:re-?open|open\s+up)\s+(?P<what_re>[^,.;!?]{1,80}?)(?:\s+again)?\W*$"
+    r"|\b(?:re-?open|reinstate|open\s+up)\s+(?P<what_re>[^,.;!?]{1,80}?)(?:\s+again)?\W*$"
     r"|\bopen\s+(?P<what_up>[^,.;!?]{1,80}?)\s+(?:up\s+)?again\W*$",
     re.I,
 )
 _STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
 _IT = re.compile(r"^\W*(?:it|that|this|that\s+one)\W*$", re.I)
+_OWNED = re.compile(
+    r"\b(?:the|my|our|his|her|their)\s+[\w'-]+(?:\s+(?!(?:back|off|up|in|out|yet|again|the|my|our|his|her|their"
+    r"|never|not|did|didn't|got|has|had|have|is|was|\w+ed)\b)[\w'-]+){0,3}",
+    re.I,
+)
 
 
 def back_on_the_list(text: str) -> str | None:
@@ -293,5 +298,9 @@ def back_on_the_list(text: str) -> str | None:
         subject = (
             re.split(r"'s\b|\s+(?:is|are|was|were|still|isn't|hasn't)\b", clauses[-1])[0] if clauses else ""
         )
-        return _STORY_LEAD.sub("", subject).strip() or None
+        subject = _STORY_LEAD.sub("", subject).strip()
+        # "Dave never got the kayak back", "the plumber never fixed the tap": a subject that is someone,
+        # then the thing as the object (the last thing the clause names)
+        owned = _OWNED.findall(subject)
+        return (owned[-1] if owned else subject) or None
     return what

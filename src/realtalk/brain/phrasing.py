@@ -131,7 +131,7 @@ _POLITE_TAG = re.compile(r"\s*,\s*(?:please\s+)?(?:would|could|will|can|won't)\s
 # "..., if you can", "when you get a chance", "no rush though": a hedge or a discourse particle said
 # around the request asks nothing and names nothing, so it never reaches a title.
 _HEDGE = re.compile(
-    r"\s*,?\s*\b(?:if\s+(?:you\s+)?(?:can|could|possible|poss|you\s+(?:don't|do\s+not)\s+mind"
+    r"\s*,?\s*\b(?:if\s+(?:you\s+)?(?:can|could|would|will|please|possible|poss|you\s+(?:don't|do\s+not)\s+mind"
     r"|(?:it's|that's)\s+(?:ok(?:ay)?|alright|all\s+right|no\s+bother))"
     r"|when(?:ever)?\s+you\s+(?:can|(?:get|have)\s+(?:a|the)\s+(?:chance|sec|second|minute|moment)))"
     r"(?=\s*(?:[,.;!?]|$))"
