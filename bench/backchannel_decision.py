@@ -6,8 +6,8 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout` and `holdout2`, new voices heard
-once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
+The material, split by voice and recording (dev / test; `holdout`, `holdout2` and `holdout3`, new
+voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
@@ -24,10 +24,10 @@ at 10 or 20 dB SNR, taking turns):
 Engine results are cached by their input (`--cache`), so a rerun replays in about 15 s
 (about 4 min the first time).
 
-Run from the repository root: `python bench/backchannel_decision.py [--split dev|test|holdout|holdout2]
-[--choose] [--show] [--dump FILE]`. `--choose` first sweeps the decision's settings on the
-splits tuned on (`TUNED`: dev, test and holdout, pooled; the clips must be among `--split`'s) and
-names the one its rule picks (`choose`).
+Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
+[--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3). `--choose` first sweeps
+the decision's settings on the splits tuned on (`TUNED`: dev, test, holdout and holdout2, pooled; the clips
+must be among `--split`'s) and names the one its rule picks (`choose`).
 """
 
 from __future__ import annotations
@@ -90,12 +90,22 @@ VOICES = {
         ("en-gb-scotland+klatt", 1.0),
         ("en-029+f5", 1.0),
     ),
+    "holdout3": (
+        ("piper", 0.9),
+        ("en-us+m2", 1.0),
+        ("en-gb-x-gbclan+croak", 1.0),
+        ("en-gb-x-gbcwmd+f1", 1.0),
+        ("en-us-nyc+Andy", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
 on all three and made `holdout2` before changing anything, of voices and a speed no other split uses
-(espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`)."""
-SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301}
+(espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`). Every
+English espeak-ng voice is then in use, so the ninth round's `holdout3`, made before any change and
+heard once at its end, pairs them with variants no split uses (`m2`, the creaky `croak`, `f1`,
+`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine)."""
+SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401}
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
     "Sorry,",
@@ -296,24 +306,33 @@ class Setting:
     """A candidate decision (`--choose`): how far a sound Whisper wrote as a hum may open towards a
     vowel and still be one (None: its sound is not asked, the transcript alone decides), how long
     such a sound lasts to be feedback whatever its vowel, how alike a lone word must sound to a
-    feedback word, and how shut the lips must stay under a phrase Whisper wrote (None: not used)."""
+    feedback word, how shut the lips must stay under a phrase Whisper wrote (None: not used), how
+    many readings Whisper gives for held speech (1: its greedy one), and how close to the best a
+    reading that says feedback must be (None: only the best is asked)."""
 
     open_vowel_db: float | None
     long_hum_ms: int | None = None
     alike: float | None = None
     shut_phrase_db: float | None = None
+    readings: int = 1
+    close: float | None = None
     max_ms: int = 1200
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
-        unused = {"LONG_HUM_MS": float("inf"), "FEEDBACK_ALIKE": 2.0, "SHUT_PHRASE_DB": float("-inf")}
+        unused = {
+            "LONG_HUM_MS": float("inf"), "FEEDBACK_ALIKE": 2.0, "SHUT_PHRASE_DB": float("-inf"),
+            "CLOSE_READING": -1.0,
+        }  # fmt: skip
         chosen = {
             "LONG_HUM_MS": self.long_hum_ms,
             "FEEDBACK_ALIKE": self.alike,
             "SHUT_PHRASE_DB": self.shut_phrase_db,
+            "CLOSE_READING": self.close,
         }
         with contextlib.ExitStack() as stack:
             stack.enter_context(mock.patch.object(backchannel, "MAX_BACKCHANNEL_MS", self.max_ms))
+            stack.enter_context(mock.patch.object(input_audio, "HELD_READINGS", self.readings))
             for name, value in chosen.items():
                 stack.enter_context(
                     mock.patch.object(backchannel, name, unused[name] if value is None else value)
@@ -330,22 +349,21 @@ class Setting:
 
         cells = (
             shown(self.open_vowel_db, " dB"), shown(self.long_hum_ms, " ms"), shown(self.alike, ""),
-            shown(self.shut_phrase_db, " dB"),
+            shown(self.shut_phrase_db, " dB"), str(self.readings), shown(self.close, ""),
         )  # fmt: skip
         return " | ".join(cells)
 
 
-SIXTH_ROUND = Setting(4.0)
+SEVENTH_ROUND = Setting(2.0, 600, 0.85, -6.0)
 SETTINGS = (
-    SIXTH_ROUND,
-    *(Setting(db, 600) for db in (1.0, 2.0, 3.0, 4.0)),
-    *(Setting(2.0, ms) for ms in (500, 700)),
-    *(Setting(2.0, 600, alike) for alike in (0.8, 0.85, 0.9)),
-    *(Setting(2.0, 600, 0.85, db) for db in (-8.0, -6.0)),
+    SEVENTH_ROUND,
+    Setting(2.0, 600, 0.85, -6.0, readings=4),
+    *(Setting(2.0, 600, 0.85, -6.0, 4, close) for close in (0.1, 0.2, 0.3, 0.4, 0.5)),
 )
-"""The sixth round's decision, then each of the seventh round's signals added around it."""
-TUNED = ("dev", "test", "holdout")
-"""The splits the seventh round tuned on (their misses were read in earlier rounds)."""
+"""The seventh round's decision, then Whisper's four best readings for held speech: the best alone,
+then any reading this close to it that says feedback (the ninth round's sweep)."""
+TUNED = ("dev", "test", "holdout", "holdout2")
+"""The splits the ninth round tuned on (their misses were read in earlier rounds)."""
 
 
 @contextlib.contextmanager
@@ -372,15 +390,28 @@ def pooled(replays: list[Replay]) -> tuple[float, float]:
     return sum(feedback) / max(1, len(feedback)), sum(interruptions) / max(1, len(interruptions))
 
 
+MISSED_FEEDBACK_ALLOWED = 0.10
+LOST_INTERRUPTIONS_ALLOWED = 0.02
+"""The targets' error allowances: ≥ 90 % of feedback resumed, ≥ 98 % of interruptions cancelled."""
+
+
 def choose(results: dict[Setting, tuple[float, float]]) -> Setting:
-    """By rule: among the settings that cancel as many of the interruptions as the most-cancelling
-    one (a real interruption must stay cancelled), the one that resumes the most feedback; ties go
-    to the middle of the tied settings in the sweep's order (the farthest from what the material
-    put on either side of a bound)."""
-    best = max(cancelled for _, cancelled in results.values())
-    safe = [s for s in SETTINGS if s in results and results[s][1] >= best]
-    top = max(results[s][0] for s in safe)
-    tied = [s for s in safe if results[s][0] == top]
+    """By rule: the setting whose errors use the least of the targets' allowances, each kind of
+    error counted against its own (feedback cancelled over 10 %, interruptions resumed over 2 %:
+    one interruption lost weighs as much as five hums cancelled); ties go to the middle of the tied
+    settings in the sweep's order (the farthest from what the material put on either side of a
+    bound). The seventh round's rule (no interruption traded at all) could take no trade, however
+    uneven: the ninth round's sweep traded 2 of 654 interruptions for 17 of 488 hums."""
+
+    def used(setting: Setting) -> float:
+        resumed, cancelled = results[setting]
+        return round(
+            (1 - resumed) / MISSED_FEEDBACK_ALLOWED + (1 - cancelled) / LOST_INTERRUPTIONS_ALLOWED, 9
+        )
+
+    swept = [s for s in SETTINGS if s in results]
+    least = min(used(s) for s in swept)
+    tied = [s for s in swept if used(s) == least]
     return tied[(len(tied) - 1) // 2]
 
 
@@ -417,10 +448,10 @@ def main() -> None:
             tuned = [c for c in clips if c.split in TUNED]
             results: dict[Setting, tuple[float, float]] = {}
             print(
-                "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | feedback resumed | "
-                "interruptions cancelled |"
+                "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | readings | "
+                "close reading ≤ | feedback resumed | interruptions cancelled |"
             )
-            print("|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
                     done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in tuned]

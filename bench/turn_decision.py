@@ -6,7 +6,7 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the fused decision's parameters
-(pauses cut against turn-end delay) on the dev material, which is where the waits are chosen.
+(pauses cut against turn-end delay) on the tuning material (dev splits and test), where the waits are chosen.
 
 The material, widened from `turn_taking.py`'s 18 cases:
 
@@ -20,7 +20,12 @@ The material, widened from `turn_taking.py`'s 18 cases:
   two espeak-ng voices (test is recorded speech only, so no voice of it is heard here);
 - each clip complete, and once per word gap between 10 % and 90 % of its speech (quiet
   stretches of >= 40 ms, 20 dB down) with 600, 900, 1200 or 1500 ms of silence spliced in;
-- `test-bench`: `turn_taking.py`'s own complete and pause cases of the test half, as before.
+- `test-bench`: `turn_taking.py`'s own complete and pause cases of the test half, as before;
+- `fresh`: recorded speech no other split uses and no round tuned on, kept for a final check
+  (ninth round): Debian's `asterisk-core-sounds-en-g722`, one woman's (Allison Smith's) studio
+  recordings of a phone system's prompts at 16 kHz (CC-BY-SA-3.0), the finished one-sentence
+  prompts of 6-16 words ("The conference will begin when the leader arrives.", "Which folder
+  should I save the message to?"), cut into complete and pause cases as above.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -32,8 +37,10 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import gzip
 import hashlib
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 import soxr
 
@@ -109,9 +117,18 @@ READ_SENTENCES = (
 """Finished statements of the kind Smart Turn doubts (`dev-read`); none is a test sentence."""
 READ_VOICES = (("piper", 1.0), ("piper", 0.85), ("en-gb-x-rp", 1.0), ("en-us+f3", 1.0))
 """(voice, speed): Piper's one voice at a reading pace, or an espeak-ng voice."""
-SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
-DEV_SPLITS = ("dev", "dev-piper", "dev-read")
+FRESH_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
+FRESH_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
+"""`fresh`'s recordings (asterisk-core-sounds-en-g722) and their transcripts ("name: Text.")."""
+FRESH_WORDS = (6, 16)
+SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
+"""What `--roc` chooses on: the dev splits, and since the eighth round heard it, test."""
 EAGERNESS = ("high", "auto", "low")
+CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
+"""`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
+point the eighth round found on test and the ninth round's `choose` did not take (not adopted),
+replayed beside the adopted settings in one run."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +228,27 @@ def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
+def _fresh_clips() -> list[tuple[str, Float32Audio]]:
+    """`fresh`'s prompts: one whole sentence each (capitalised, a single final mark, no "..."),
+    6-16 words, in the order of the transcript file."""
+    clips = []
+    with gzip.open(FRESH_TRANSCRIPTS, "rt", encoding="utf-8") as transcripts:
+        lines = transcripts.read().splitlines()
+    for line in lines:
+        name, _, text = line.partition(": ")
+        path = FRESH_DIR / f"{name}.g722"
+        words = len(re.findall(r"[\w']+", text))
+        if (
+            path.is_file()
+            and re.fullmatch(r"[A-Z][^.?!\[]*[^.?!][.?!]", text.strip())
+            and FRESH_WORDS[0] <= words <= FRESH_WORDS[1]
+        ):
+            with av.open(str(path), format="g722") as container:
+                pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+            clips.append((f"fresh-{name}", pcm.astype(np.float32) / 32768.0))
+    return clips
+
+
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     cases: list[Material] = []
     recordings = [
@@ -226,6 +264,9 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     if "dev-read" in splits:
         for name, clip in _read_clips(cache):
             cases += _clip_cases(name, "dev-read", clip)
+    if "fresh" in splits:
+        for name, clip in _fresh_clips():
+            cases += _clip_cases(name, "fresh", clip)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -260,12 +301,24 @@ class CachedEngines:
         return self._results[key]
 
     def transcribe(
-        self, audio: Float32Audio, language: str | None, prompt: str | None
+        self,
+        audio: Float32Audio,
+        language: str | None,
+        prompt: str | None,
+        readings: int = 1,
+        full_stop: bool = False,
     ) -> tuple[Transcription, float]:
         # "stt2": results since Whisper reports its full-stop probability (older ones lack it). A
         # result recomputed for that keeps the time first measured for the same input, so the
         # replay's timing does not move with the shared machine's load between rounds.
         digest = _digest(audio, f"{language}|{prompt}")
+        if readings > 1:  # as live: the beam, its full stop read by a forced decode when asked
+            return self._cached(
+                f"nbest{readings}{'fs' if full_stop else ''}" + digest,
+                lambda: self._engine().stt.transcribe_nbest(
+                    audio, language=language, prompt=prompt, n=readings, full_stop=full_stop
+                ),
+            )
         result, took = self._cached(
             "stt2" + digest, lambda: self._engine().stt.transcribe(audio, language=language, prompt=prompt)
         )
@@ -277,7 +330,9 @@ class CachedEngines:
     ) -> tuple[Transcription, tuple[float, Callable[[], list[Effect]]]]:
         """`effect` carried out for `session`: the transcript, and when (on the input clock) the
         call that reports it back is due."""
-        text, took = self.transcribe(effect.audio, effect.language, effect.prompt)
+        text, took = self.transcribe(
+            effect.audio, effect.language, effect.prompt, effect.readings, effect.full_stop
+        )
 
         def report() -> list[Effect]:
             return session.transcription_completed(
@@ -463,7 +518,8 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         points.append((result.cut_share, result.percentile(50), result.percentile(95), timing))
     points.sort(key=lambda p: (p[0], p[1]))
     print(
-        "\nROC on dev (`--roc`): each setting's cut turns and complete-utterance turn end; * = on the front"
+        "\nROC on the tuning splits (`--roc`): each setting's cut turns and complete-utterance turn end; "
+        "* = on the front"
     )
     print(
         "| turns cut | turn end p50 / p95 | confident | fade (dB) | other pauses wait | no speech ≤ "
@@ -505,12 +561,13 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
-        "--roc", action="store_true", help="sweep the decision's parameters on the dev splits"
+        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
+    parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
     parser.add_argument(
         "--cache",
         type=Path,
@@ -520,24 +577,34 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    splits = tuple(args.split or SPLITS)
+    # `fresh` is for the final check only: never replayed unless asked for by name.
+    splits = tuple(args.split or (s for s in SPLITS if s != "fresh"))
+    if "fresh" in splits and not FRESH_TRANSCRIPTS.is_file():
+        raise SystemExit("--split fresh needs Debian's asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
     engines = CachedEngines(args.cache / "results.pickle")
-    cases = build_cases(args.cache, splits + (DEV_SPLITS if args.roc else ()))
+    cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
     started = time.perf_counter()
     print("| eagerness | split | pauses cut | complete cut | turn end after speech p50 / p95, complete |")
     print("|---|---|---|---|---|")
     try:
-        for eagerness in args.eagerness or EAGERNESS:
-            for split in splits:
-                replays = [
-                    replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord()))
-                    for c in cases
-                    if c.split == split
-                ]
+        runs = [(e, e, contextlib.nullcontext()) for e in args.eagerness or EAGERNESS]
+        if args.candidate:
+            runs.append(("auto + full stop 0.9 / -15 dB (not adopted)", "auto", timing_as("auto", CANDIDATE)))
+        for label, eagerness, timing in runs:
+            with timing:
+                results = {
+                    split: [
+                        replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord()))
+                        for c in cases
+                        if c.split == split
+                    ]
+                    for split in splits
+                }
+            for split, replays in results.items():
                 result = outcome(replays)
                 print(
-                    f"| {eagerness} | {split} | {result.pauses_cut}/{result.pauses} | "
+                    f"| {label} | {split} | {result.pauses_cut}/{result.pauses} | "
                     f"{result.complete_cut}/{result.complete} | "
                     f"{result.percentile(50):.0f} / {result.percentile(95):.0f} ms |",
                     flush=True,
@@ -547,7 +614,7 @@ def main() -> None:
                         end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
-            roc([c for c in cases if c.split in DEV_SPLITS], engines, vad)
+            roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)
     finally:
         engines.save()
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -233,7 +234,38 @@ def test_a_transcript_says_how_sure_whisper_was(stt_trimmed: WhisperStt) -> None
     readings = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3)
     assert readings.no_speech_prob == pytest.approx(heard.no_speech_prob, abs=0.01), "the beam's first step"
     assert heard.full_stop_prob is not None and heard.full_stop_prob > 0.5, "a whole read sentence"
-    assert readings.full_stop_prob is not None and readings.full_stop_prob > 0.5, "the beam's readings end it"
+    assert readings.full_stop_prob is None, "not asked for: no forced decode"
+    judged = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3, full_stop=True)
+    assert judged.text == heard.text, "the beam's best reading is the greedy one here"
+    assert judged.full_stop_prob == pytest.approx(heard.full_stop_prob, abs=0.02), "the same step's scores"
+
+
+@pytest.mark.slow
+def test_the_full_stop_is_the_reported_readings_where_the_beams_first_is_dropped(
+    monkeypatch: pytest.MonkeyPatch, stt_trimmed: WhisperStt
+) -> None:
+    """A beam's first reading that loops or says itself twice is not reported: the full stop is
+    read after the reading that is (`text`), not after the one dropped."""
+    audio = load_wav_16k(librivox_clips()[0][0])[: 16_000 * 2]
+    plain = stt_trimmed.transcribe_nbest(audio, n=4)
+    assert len(plain.alternatives) >= 2
+    dropped = tuple(w.lower() for w in whisper_stt._WORD.findall(plain.text))
+    looped = whisper_stt.looks_looped
+    monkeypatch.setattr(whisper_stt, "looks_looped", lambda words: tuple(words) == dropped or looped(words))
+    forced: list[list[int]] = []
+    force = stt_trimmed._forced_full_stop
+
+    def spy(encoded: Any, prompt: list[int], language: str, tokens: list[int], s: float) -> float | None:
+        forced.append(tokens)
+        return force(encoded, prompt, language, tokens, s)
+
+    monkeypatch.setattr(stt_trimmed, "_forced_full_stop", spy)
+    heard = stt_trimmed.transcribe_nbest(audio, n=4, full_stop=True)
+    assert heard.text == plain.alternatives[1].text, "the first reading dropped"
+    tokenizer, _ = stt_trimmed._tokenizer(heard.language)
+    assert len(forced) == 1
+    read = whisper_stt._speech_text(tokenizer, forced[0], len(audio) / 16_000)
+    assert whisper_stt._clean(read) == heard.text
 
 
 @pytest.mark.slow

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from realtalk.engines.base import Transcription
+from realtalk.engines.base import Hypothesis, Transcription
 from realtalk.session.backchannel import (
+    CLOSE_READING,
     LONG_HUM_MS,
     MAX_BACKCHANNEL_MS,
     OPEN_VOWEL_DB,
@@ -104,6 +105,39 @@ def test_a_phrase_over_shut_lips_is_a_hum_made_words() -> None:
     assert not is_feedback(Transcription("Wait, no."), LONG_HUM_MS, shut - 10), "a short phrase is words"
     assert not is_feedback(Transcription("Have missed it."), LONG_HUM_MS - 200, shut), "said quickly"
     assert not is_feedback(Transcription("In a king."), MAX_BACKCHANNEL_MS + 1, shut)
+
+
+def _read(*readings: tuple[str, float]) -> Transcription:
+    """Whisper's readings, best first, each with its log-probability per token."""
+    return Transcription(readings[0][0], alternatives=tuple(Hypothesis(t, lp) for t, lp in readings))
+
+
+def test_a_close_reading_that_says_feedback_is_feedback() -> None:
+    close, far = -1.0 - CLOSE_READING / 2, -1.0 - 2 * CLOSE_READING
+    assert is_feedback(_read(("Cheer.", -1.0), ("Yeah.", close)), 400, OPEN_VOWEL_DB + 5)
+    assert is_feedback(_read(("I-E.", -1.0), ("IT.", -1.01), ("I see.", close)), 500, None)
+    assert not is_feedback(_read(("Cheer.", -1.0), ("Yeah.", far)), 400, None), "far less likely"
+    assert not is_feedback(_read(("Cheer.", -1.0)), 400, None), "one reading"
+    assert not is_feedback(_read(("Cheer.", -1.0), ("Yeah.", close)), MAX_BACKCHANNEL_MS + 1, None)
+
+
+def test_a_close_reading_of_a_hum_is_judged_by_its_sound_over_long_speech() -> None:
+    shut = OPEN_VOWEL_DB - 5
+    hum = (("Let me turn.", -0.7), ("Mm-hm.", -0.7 - CLOSE_READING / 2))
+    assert is_feedback(_read(*hum), LONG_HUM_MS + 100, shut)
+    assert is_feedback(_read(*hum), LONG_HUM_MS + 100, OPEN_VOWEL_DB + 3), "a long hum, however open"
+    wait = (("Wait.", -0.8), ("Mm.", -0.8 - CLOSE_READING / 2))
+    assert not is_feedback(_read(*wait), 380, shut - 10), "a short closed word has a hum among its readings"
+    mom = (("Mom.", -0.8), ("Um...", -0.8 - CLOSE_READING / 2))
+    assert not is_feedback(_read(*mom), LONG_HUM_MS + 100, OPEN_VOWEL_DB + 5), "'um' said with its vowel"
+
+
+def test_a_close_reading_is_asked_for_its_words_only() -> None:
+    readings = (("Wait more.", -0.75), ("Wait. More. More.", -0.8))
+    assert not is_feedback(_read(*readings), LONG_HUM_MS + 100, SHUT_PHRASE_DB - 3), "no phrase rule"
+    assert not is_feedback(_read(("No.", -1.0), ("Yipp.", -1.05)), 400, None), "no sounds-alike rule"
+    mom = _read(("Mm-hm.", -0.4), ("Yeah.", -0.5))
+    assert not is_feedback(mom, 400, OPEN_VOWEL_DB + 5), "a hum written as one is judged by its sound alone"
 
 
 def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:

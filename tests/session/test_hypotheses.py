@@ -298,7 +298,13 @@ class Readings:
         return Transcription("Anything overdue?")
 
     def transcribe_nbest(
-        self, audio: Any, *, language: str | None = None, prompt: str | None = None, n: int = 4
+        self,
+        audio: Any,
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+        n: int = 4,
+        full_stop: bool = False,
     ) -> Transcription:
         readings = (Hypothesis("Anything overdue?", -0.3), Hypothesis("Add it being over do.", -0.35))
         return Transcription("Anything overdue?", alternatives=readings)

@@ -14,6 +14,7 @@ import pytest
 from realtalk.brain.builtin import BuiltinBrain
 from realtalk.engines.base import Transcription, Utterance
 from realtalk.engines.scheduler import InferenceScheduler, Priority
+from realtalk.session.backchannel import HELD_READINGS
 from realtalk.session.effects import PredictTurnEnd, Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
 from realtalk.session.session import RealtimeSession
@@ -79,6 +80,42 @@ async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued
     await runtime.close()
 
 
+class _NBestStt(_CountingStt):
+    """Also gives several readings, and remembers whether each call was asked for the full stop."""
+
+    name = "nbest"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.full_stops: list[bool] = []
+
+    def transcribe_nbest(
+        self,
+        audio: Any,
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+        n: int = 4,
+        full_stop: bool = False,
+    ) -> Transcription:
+        self.full_stops.append(full_stop)
+        return self.transcribe(audio)
+
+
+async def test_a_committed_turns_transcript_run_late_is_not_asked_for_the_full_stop() -> None:
+    """A speculative transcript put off while the machine was busy runs urgently once its turn is
+    committed: no pause is left to judge, so the recogniser skips the forced full-stop decode."""
+    stt = _NBestStt()
+    runtime = await _started_runtime(InferenceScheduler(workers=1), stt=stt)
+    job = Transcribe(
+        "item_1", np.zeros(1600, np.float32), readings=HELD_READINGS, speculative=True, full_stop=True
+    )
+    await runtime._transcribe(job)
+    await runtime._transcribe(job, urgent=True)
+    assert stt.full_stops == [True, False], "asked while the pause is judged, not once committed"
+    await runtime.close()
+
+
 class _CountingTurnModel:
     """A turn-end model that remembers how much audio each verdict was asked about."""
 
@@ -110,13 +147,18 @@ async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> 
 
 
 @pytest.mark.parametrize("batch", [True, False])
-async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is_off(batch: bool) -> None:
+@pytest.mark.parametrize("readings", [1, HELD_READINGS])
+async def test_turns_that_end_together_share_one_whisper_call_unless_batching_is_off(
+    batch: bool, readings: int
+) -> None:
+    """Speech held over a reply asks for a few readings (`Transcribe.readings`): from a recogniser
+    that gives one, it is a plain transcript like any other, batched as well."""
     scheduler = InferenceScheduler(workers=1)
     stt = _CountingStt()
     runtimes = [await _started_runtime(scheduler, stt=stt, batch=batch) for _ in range(3)]
     async with _worker_held(scheduler):
         for runtime in runtimes:
-            runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32))])
+            runtime.submit([Transcribe("item_1", np.zeros(1600, np.float32), readings=readings)])
             await runtime.drain()
         await _until(lambda: scheduler.pending == len(runtimes))
     await _until(lambda: len(stt.heard) == len(runtimes))

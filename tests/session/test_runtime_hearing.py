@@ -3,6 +3,7 @@ expects, with the names the server's tools hold."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from realtalk.config import Settings
 from realtalk.engines.base import Transcription
 from realtalk.engines.loader import load_speech_engines
 from realtalk.engines.whisper_stt import WhisperStt
+from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
 from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation, with_known
 from realtalk.session.runtime import SessionRuntime
@@ -73,3 +75,40 @@ def test_a_failing_vocabulary_or_a_clients_prompt_still_hears() -> None:
     # The client's own prompt: no choice, no names, Whisper's reading as asked.
     own = hear(hearing, Transcribe("item", audio, prompt="Sense and Sensibility."))
     assert own.text == stt.transcribe(audio, prompt="Sense and Sensibility.").text and not own.alternatives
+
+
+def test_speech_over_a_reply_is_heard_as_whispers_few_best_readings() -> None:
+    """Held speech asks for several readings (`Transcribe.readings`), whatever the conversation
+    chooses from: one plain call to Whisper's beam, none chosen among, none batched."""
+    hearing, stt = runtime(ToolRegistry(), readings=1)
+    audio = load_wav_16k(librivox_clips()[0][0])[: 16_000 * 2]
+    heard = hear(hearing, Transcribe("item", audio, prompt="Once upon a time. Mm-hm.", readings=4))
+    beam = stt.transcribe_nbest(audio, prompt="Once upon a time. Mm-hm.", n=4)
+    assert len(heard.alternatives) >= 2 and heard.alternatives == beam.alternatives
+    assert heard.text == beam.text
+
+
+def test_a_pause_judged_by_its_full_stop_is_read_as_the_replay_reads_it() -> None:
+    """`semantic_vad` asks for the full stop (`Transcribe.full_stop`): the runtime's n-best reading
+    then reports the greedy decode's score, the one `bench/turn_decision.py` replays, not a share
+    of the beam; a transcript nobody judges a pause by does not pay for it."""
+    hearing, stt = runtime(ToolRegistry(), readings=5)
+    whole = load_wav_16k(librivox_clips()[0][0])  # "And Mr. John Dashwood had then leisure..."
+    start, end = speech_bounds_ms(whole)
+    gaps = [at for at in word_gaps_ms(whole) if start + 0.1 * (end - start) < at < end][:4]
+    expecting = Expectation.of([], None)
+    compared = 0
+    for audio in [whole, *(whole[: int(at * 16)] for at in gaps)]:
+        job = Transcribe("item", audio, prompt=expecting.prompt(), expecting=expecting, speculative=True)
+        judged = hear(hearing, replace(job, full_stop=True))
+        replayed = stt.transcribe(audio, prompt=expecting.prompt())
+        assert judged.full_stop_prob is not None and replayed.full_stop_prob is not None
+        if judged.alternatives[0].text == replayed.text:  # the beam's best is the greedy reading
+            compared += 1
+            assert judged.full_stop_prob == pytest.approx(replayed.full_stop_prob, abs=0.02)
+        assert hear(hearing, job).full_stop_prob is None
+    assert compared >= 2
+    # Speech held over a reply is heard as a few readings too (`Transcribe.readings`): its pause
+    # still gets the score when judged.
+    held = Transcribe("item", whole, readings=4, speculative=True, full_stop=True)
+    assert hear(hearing, held).full_stop_prob == pytest.approx(stt.transcribe(whole).full_stop_prob, abs=0.02)

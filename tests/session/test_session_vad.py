@@ -13,6 +13,7 @@ from realtalk.engines.base import Transcription
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.engines.silero_vad import SileroVad
 from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
+from realtalk.session.backchannel import HELD_READINGS
 from realtalk.session.effects import (
     DropPrefetch,
     Generate,
@@ -81,6 +82,7 @@ def test_prefetch_matches_the_reply_it_predicts(vad: SileroVad) -> None:
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     effects = append(session, speech + silence(200))
     job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
+    assert not job.full_stop, "server_vad judges no pause by its words"
     effects = session.transcription_completed(
         job.item_id, Transcription("hello there"), speculative=True, epoch=job.epoch
     )
@@ -120,6 +122,7 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
     job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
+    assert job.full_stop, "`auto` reads Whisper's full stop: the recogniser must report it"
     assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
     heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
     effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)
@@ -321,6 +324,7 @@ def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad)
     job = next(e for e in append(session, silence(300)) if isinstance(e, Transcribe) and e.speculative)
     assert job.prompt is not None and job.prompt.endswith("Once upon a time. Mm-hm.")
     assert job.expecting is None, "no tools' names after the cue"
+    assert job.readings == HELD_READINGS, "Whisper's few best readings, any of which may say feedback"
     effects = session.transcription_completed(
         job.item_id, Transcription("Wait."), speculative=True, epoch=job.epoch
     )
@@ -328,6 +332,7 @@ def test_speech_over_the_reply_is_transcribed_expecting_feedback(vad: SileroVad)
     effects = append(session, short_word() + silence(300))
     job = next(e for e in effects if isinstance(e, Transcribe) and e.speculative)
     assert job.prompt is None or not job.prompt.endswith("Mm-hm."), "a turn of its own: heard as usual"
+    assert job.readings == 1
 
 
 def test_words_over_the_reply_cancel_it_and_are_answered(vad: SileroVad) -> None:

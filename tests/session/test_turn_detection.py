@@ -355,3 +355,11 @@ def test_whisper_sure_of_a_full_stop_ends_a_doubted_turn_at_once() -> None:
     assert pause_wait_ms(no_fade, 0.05, statement, None, sure_stop) == 0, "the fade need not be asked"
     unset = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1)
     assert pause_wait_ms(unset, 0.05, statement, -25.0, sure_stop) == unset.settle_ms, "not asked: waits"
+
+
+def test_a_timing_says_whether_its_decision_reads_the_full_stop() -> None:
+    """The recogniser pays a forced decode for the full stop only where the decision reads it."""
+    assert not SEMANTIC_TIMING["low"].asks_full_stop and not SEMANTIC_TIMING["high"].asks_full_stop
+    assert SemanticTiming(0.5, None, 1600, 2000, full_stop=0.6).asks_full_stop
+    assert SemanticTiming(0.5, None, 1600, 2000, doubted_full_stop=0.9).asks_full_stop
+    assert not SemanticTiming(0.5, None, 1600, 2000, clear_speech=0.1).asks_full_stop

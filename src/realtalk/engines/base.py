@@ -107,9 +107,16 @@ class NBestSpeechToText(SpeechToText, Protocol):
     """A recogniser that can also give its best few readings, for the conversation to choose from."""
 
     def transcribe_nbest(
-        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+        self,
+        audio: Float32Audio,
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+        n: int = 4,
+        full_stop: bool = False,
     ) -> Transcription:
-        """`transcribe`, with up to `n` readings in `alternatives` (at least the one of `text`)."""
+        """`transcribe`, with up to `n` readings in `alternatives` (at least the one of `text`);
+        with `full_stop`, the best reading's `full_stop_prob` (else it may be None)."""
         ...
 
 

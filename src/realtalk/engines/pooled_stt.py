@@ -49,12 +49,18 @@ class PooledStt:
         return self.first.transcribe_many(utterances)
 
     def transcribe_nbest(
-        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+        self,
+        audio: Float32Audio,
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+        n: int = 4,
+        full_stop: bool = False,
     ) -> Transcription:
         """Up to `n` readings of each model; one heard by both appears once, with two votes and the
         better of its scores. `text` is the first model's best; silence stays the first's one reading.
         Without a `language`, the second hears the one the first heard."""
-        heard = self.first.transcribe_nbest(audio, language=language, prompt=prompt, n=n)
+        heard = self.first.transcribe_nbest(audio, language=language, prompt=prompt, n=n, full_stop=full_stop)
         # One utterance, one language: a multilingual second model left to detect it on a short,
         # unusual voice may pick another (espeak-ng's English heard as French).
         also = self.second.transcribe_nbest(audio, language=language or heard.language, prompt=prompt, n=n)

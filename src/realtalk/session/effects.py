@@ -59,6 +59,13 @@ class Transcribe:
     context: BrainRequest | None = None
     """The request a reply would get now, without this turn: the brain is asked what it makes of
     each close reading as this turn (`hypotheses.understood`)."""
+    readings: int = 1
+    """How many of the recogniser's best readings to report (`alternatives`), where it can give
+    several: speech held over a reply asks for a few (`backchannel.HELD_READINGS`), as any reading
+    nearly as likely as the best may say it was feedback."""
+    full_stop: bool = False
+    """`semantic_vad` reads the transcript's `full_stop_prob` to judge the pause (a speculative
+    transcript): the recogniser must report it whichever way it hears."""
 
 
 @dataclass(frozen=True)

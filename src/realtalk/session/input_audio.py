@@ -27,7 +27,7 @@ from ..brain.base import BrainRequest, ToolSpec
 from ..engines.base import Float32Audio, Transcription, VadStream
 from ..protocol.errors import ProtocolError
 from ..protocol.ids import new_id
-from .backchannel import listening_prompt
+from .backchannel import HELD_READINGS, listening_prompt
 from .config import TurnDetectionSettings
 from .conversation import Conversation, Item, wire_item
 from .effects import DropPrefetch, Outbox, PredictTurnEnd, SaveItem, Transcribe
@@ -491,9 +491,21 @@ class InputAudio:
         hints = self._stt_hints()
         if self._held():
             # No tools' names after the cue (`expecting`): Whisper weighs the prompt's end most.
-            hints = {"language": hints["language"], "prompt": listening_prompt(hints["prompt"])}
+            hints = {
+                "language": hints["language"],
+                "prompt": listening_prompt(hints["prompt"]),
+                "readings": HELD_READINGS,
+            }
+        semantic = self._turns.semantic
         self._out.append(
-            Transcribe(item_id, self._utterance(speech_end_ms), **hints, speculative=True, epoch=self._epoch)
+            Transcribe(
+                item_id,
+                self._utterance(speech_end_ms),
+                **hints,
+                speculative=True,
+                epoch=self._epoch,
+                full_stop=semantic is not None and semantic.asks_full_stop,
+            )
         )
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:

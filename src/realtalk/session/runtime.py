@@ -371,15 +371,26 @@ class SessionRuntime:
                 prompt = with_known(prompt, known)
             except Exception:  # the names only help: without them the words are still heard
                 log.exception("session %s: the tools' vocabulary failed", self.session.id)
-        if job.expecting is None or not self._chooses():
+        n = self._readings_asked(job)
+        if n == 1:
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
         assert isinstance(self._stt, NBestSpeechToText)
         return self._stt.transcribe_nbest(
-            job.audio, language=job.language, prompt=prompt, n=self._readings
+            job.audio, language=job.language, prompt=prompt, n=n, full_stop=job.full_stop
         ), known
 
     def _chooses(self) -> bool:
         return self._readings >= 2 and isinstance(self._stt, NBestSpeechToText)
+
+    def _readings_asked(self, job: Transcribe) -> int:
+        """How many readings `_listen` asks the recogniser for: those the conversation chooses
+        from, or those the job asks for (`Transcribe.readings`, held speech); 1, a plain
+        transcript, where the recogniser gives only one."""
+        if not isinstance(self._stt, NBestSpeechToText):
+            return 1
+        if job.expecting is not None:
+            return self._readings if self._chooses() else 1
+        return job.readings
 
     def _asks_brain(self, job: Transcribe) -> bool:
         """Whether choosing the turn's reading dry-runs the brain (`_judge`): tens of milliseconds,
@@ -430,6 +441,8 @@ class SessionRuntime:
 
     async def _transcribe(self, job: Transcribe, *, urgent: bool = False) -> None:
         speculative = job.speculative and not urgent
+        if urgent:  # the turn is committed: no pause is left to judge by Whisper's full stop
+            job = replace(job, full_stop=False)
         try:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
@@ -440,7 +453,7 @@ class SessionRuntime:
                 # same work later (bench/load_voice.py), so it runs as urgently as a final one.
                 # Whisper serves one call at a time: a worker takes other work meanwhile. A plain
                 # transcript goes in one batch with the other sessions' turns that ended meanwhile.
-                if job.expecting is None and self._batch:
+                if job.expecting is None and self._readings_asked(job) == 1 and self._batch:
                     utterance = partial(Utterance, job.audio, job.language, job.prompt)
                     result = await self._scheduler.run_batched(
                         Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt

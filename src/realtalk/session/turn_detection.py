@@ -65,6 +65,12 @@ class SemanticTiming:
     doubted_falling_db: float | None = None
     """The fade `doubted_full_stop` also asks for (as `falling_db`); None: not asked."""
 
+    @property
+    def asks_full_stop(self) -> bool:
+        """Whether a pause's decision reads Whisper's full-stop probability (which costs the
+        n-best recogniser a forced decode of its best reading, `WhisperStt.transcribe_nbest`)."""
+        return self.full_stop is not None or self.doubted_full_stop is not None
+
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium". Chosen by rule from the trade-off of pauses cut against turn-end delay on
