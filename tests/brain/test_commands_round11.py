@@ -28,6 +28,7 @@ def test_a_request_after_breaking_off_keeps_the_opener_out_of_its_values(text: s
 
 def test_an_opener_before_a_question_still_asks() -> None:
     assert intent.is_question("hold on, which tickets are open?")
+    assert intent.is_question("bruh what do i even have to do")  # no comma, no question mark
     events = reply("hold on, which tickets are open?", tools=TICKETS, known=HELD)
     assert [e.name for e in events if isinstance(e, ToolCall)] == ["list_tickets"]
 
@@ -295,3 +296,16 @@ def test_remind_me_whether_with_a_hedge_asks_and_writes_nothing() -> None:
         "Remind me, if you would, whether the fire alarm was ever checked.", tools=TICKETS, known=HELD
     )
     assert all(not isinstance(e, ToolCall) or e.name == "list_tickets" for e in events)
+
+
+def test_another_new_thing_after_a_pause_and_also() -> None:
+    events = reply("create a ticket to oil the hinges, and also sweep the chimney", tools=TICKETS, known=HELD)
+    calls = [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+    assert calls == [
+        ("create_ticket", {"summary": "oil the hinges"}),
+        ("create_ticket", {"summary": "sweep the chimney"}),
+    ]
+    name, values = called(
+        reply("create a ticket to oil the hinges and also the gate", tools=TICKETS, known=HELD)
+    )
+    assert (name, values) == ("create_ticket", {"summary": "oil the hinges and also the gate"})
