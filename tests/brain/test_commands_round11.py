@@ -11,7 +11,7 @@ import pytest
 
 from realtalk.brain import dialogue, extract, held, intent, moves, openers
 from realtalk.brain.base import ToolCall
-from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS
+from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS, WHICH
 from tests.brain.toolbox import NOW, called, reply, said, tool
 
 
@@ -309,3 +309,20 @@ def test_another_new_thing_after_a_pause_and_also() -> None:
         reply("create a ticket to oil the hinges and also the gate", tools=TICKETS, known=HELD)
     )
     assert (name, values) == ("create_ticket", {"summary": "oil the hinges and also the gate"})
+
+
+def test_what_an_unheld_thing_needs_is_a_new_thing_to_do() -> None:
+    name, values = called(reply("The garden shed needs a new lock by Friday.", tools=TICKETS, known=HELD))
+    assert name == "create_ticket" and "shed" in values["summary"] and values["due"] == "2026-11-27"
+    name, values = called(reply("The heat pump needs doing by Friday.", tools=TICKETS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == "2026-11-27"
+
+
+def test_a_parameter_described_with_a_possessive_is_asked_for_plainly() -> None:
+    rename = tool(
+        "rename_ticket", "Rename a ticket.", ["ticket", "new_summary"], ticket=WHICH,
+        new_summary={"type": "string", "description": "its new summary"},
+    )  # fmt: skip
+    assert said(reply("rename the heat pump ticket", tools=[*TICKETS, rename], known=HELD)).endswith(
+        "What's the new summary?"
+    )

@@ -366,3 +366,21 @@ def made_instead(text: str, known: Sequence[str]) -> str | None:
     if match is None or not match.sure or entities.tied(thing, known):
         return None
     return f"change {thing.strip()} to {value.strip()}"
+
+
+# "The smoke alarm needs a new battery by Friday": something a thing needs, said of no held thing, is a
+# new thing to do (of a held thing it is a change: "Sam's PR needs doing by Wednesday").
+_NEEDS = re.compile(r"^\W*(?:the|my|our)\s+(?P<thing>[\w' -]{2,40}?)\s+(?:needs|wants)\s+(?!to\b)\w", re.I)
+
+
+def new_need(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> str | None:
+    """ "add X" for a statement of what an unheld thing needs, when one tool creates, or None."""
+    found = _NEEDS.match(text)
+    if found is None or sum(intent.creates(t) and not adds_to_held(t) for t in tools) != 1:
+        return None
+    match = entities.closest(found.group("thing"), known)
+    return (
+        None
+        if match is not None and (match.sure or entities.tied(found.group("thing"), known))
+        else f"add {text}"
+    )
