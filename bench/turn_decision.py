@@ -147,6 +147,12 @@ class Replay:
     material: Material
     commits_ms: list[float] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
+    judged: int = 0
+    """Pauses whose transcript was asked for the full stop (`Transcribe.full_stop`)..."""
+    spared: int = 0
+    """...and of them, those whose turn-end verdict said the decision would not read it."""
+    spared_early: int = 0
+    """...those whose words alone said so (before any turn-end verdict)."""
 
     @property
     def cut_off(self) -> bool:
@@ -333,6 +339,9 @@ class CachedEngines:
         text, took = self.transcribe(
             effect.audio, effect.language, effect.prompt, effect.readings, effect.full_stop
         )
+        if effect.full_stop and effect.verdict is not None and not effect.verdict.needs_full_stop([text]):
+            # As live, where the turn-end verdict came in first: the score goes unread, and unasked.
+            text = replace(text, full_stop_prob=None)
 
         def report() -> list[Effect]:
             return session.transcription_completed(
@@ -417,6 +426,11 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
                 result.commits_ms.append(session.input_ms)
             elif isinstance(effect, Transcribe):
                 text, report = engines.heard(session, effect)
+                if effect.full_stop and effect.verdict is not None:
+                    result.judged += 1
+                    result.spared += not effect.verdict.needs_full_stop([text])
+                    words_alone = turn_detection.reads_full_stop(effect.verdict.timing, [text], None)
+                    result.spared_early += not words_alone
                 if effect.speculative:
                     stop = text.full_stop_prob
                     result.verdicts.append(
@@ -426,6 +440,8 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
                 due.append(report)
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
+                if effect.verdict is not None:  # in before the transcript's beam is done, as live
+                    effect.verdict.probability = probability
                 result.verdicts.append(f"p={probability:.2f}")
                 due.append((session.input_ms + took, lambda e=effect, p=probability: predicted(e, p)))
 
@@ -585,6 +601,8 @@ def main() -> None:
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
     started = time.perf_counter()
+    spares: list[str] = []
+    """How many judged pauses skip reading the full stop, per run and split."""
     print("| eagerness | split | pauses cut | complete cut | turn end after speech p50 / p95, complete |")
     print("|---|---|---|---|---|")
     try:
@@ -609,6 +627,13 @@ def main() -> None:
                     f"{result.percentile(50):.0f} / {result.percentile(95):.0f} ms |",
                     flush=True,
                 )
+                judged = sum(r.judged for r in replays)
+                if judged:
+                    spared, early = sum(r.spared for r in replays), sum(r.spared_early for r in replays)
+                    spares.append(
+                        f"{label} | {split}: the full stop read on {judged - spared}/{judged} judged pauses; "
+                        f"{spared} spared the forced decode ({early} by their words alone)"
+                    )
                 if args.verbose:
                     for r in replays:
                         end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
@@ -617,6 +642,7 @@ def main() -> None:
             roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)
     finally:
         engines.save()
+    print("", *spares, sep="\n")
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 
 

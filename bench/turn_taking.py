@@ -15,14 +15,17 @@ Cases are split into a dev half (tune on it) and a test half (report it, never t
 source recording, so no test sentence was heard while tuning.
 
 Run from the repository root: `python bench/turn_taking.py [--split dev|test] [--kind KIND]
-[--config NAME] [--out DIR]` (`--kind backchannel --kind interruption`: the barge-in cases only,
-~3 min; `--config semantic-high` / `semantic-low`: the other eagerness settings).
+[--config NAME] [--out DIR] [--against REV]` (`--kind backchannel --kind interruption`: the
+barge-in cases only, ~3 min; `--config semantic-high` / `semantic-low`: the other eagerness
+settings; `--against main`: the same cases also on a second server running git revision REV's
+code, each case on both in turn, its rows labelled `config@REV`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import tempfile
 from dataclasses import replace
@@ -221,6 +224,7 @@ async def main() -> None:
     parser.add_argument("--config", action="append", choices=sorted(CONFIGS), help="default: the first two")
     parser.add_argument("--kind", action="append", choices=CASE_KINDS, help="run these kinds of case only")
     parser.add_argument("--out", type=Path, help="where the material and report go (default: a temp dir)")
+    parser.add_argument("--against", metavar="REV", help="also a server running this git revision's code")
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
@@ -228,34 +232,52 @@ async def main() -> None:
     scenario = load_scenario(build_material(out))
     if args.kind:
         scenario = replace(scenario, cases=[c for c in scenario.cases if c.kind in args.kind])
-    server = None
+    servers = []
     if args.url:
-        base = args.url
+        bases = {"": args.url}
     else:
-        server = start_server(out / "server")
-        base = server.http_url
+        servers.append(start_server(out / "server"))
+        bases = {"": servers[0].http_url}
+    if args.against:
+        servers.append(start_server(out / "server-against", PYTHONPATH=str(_source_of(args.against, out))))
+        bases[f"@{args.against}"] = servers[-1].http_url
 
     def progress(result: CaseResult) -> None:
         stages = "  ".join(f"{k} {v:.0f}" for k, v in result.stages.items())
         status = result.error or ", ".join(f"{k}={v}" for k, v in result.outcome.items())
         print(f"  {result.case.id:30s} {result.config:14s} {status}  {stages}", flush=True)
 
+    results: list[CaseResult] = []
     try:
-        results = await run_scenario(
-            scenario,
-            realtime_url(base, "bench"),
-            args.key,
-            split=args.split,
-            configs=args.config or DEFAULT_CONFIGS,
-            progress=progress,
-        )
+        # Each case on every server in turn, the first server changing per case, so the shared
+        # machine's load drifts hit them alike.
+        for index, case in enumerate(scenario.split(args.split)):
+            labels = list(bases)
+            for label in labels[index % len(labels) :] + labels[: index % len(labels)]:
+                for result in await run_scenario(
+                    replace(scenario, cases=[case]),
+                    realtime_url(bases[label], "bench"),
+                    args.key,
+                    configs=args.config or DEFAULT_CONFIGS,
+                ):
+                    results.append(replace(result, config=result.config + label))
+                    progress(results[-1])
     finally:
-        if server is not None:
+        for server in servers:
             server.stop()
     print()
     print(text_table(results))
     write_report(results, out / "report.html", "Turn-taking: silence window vs semantic end of turn")
     print(f"\nreport: {out / 'report.html'}")
+
+
+def _source_of(revision: str, out: Path) -> Path:
+    """Git revision `revision`'s `src/`, exported under `out` (what its server imports)."""
+    target = out / f"src-{revision.replace('/', '_')}"
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", revision, "src"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ def test_readings_both_gave_carry_two_votes(stt_trimmed: WhisperStt, stt_full: W
     assert set(words) >= {normalize_text(r.text) for r in alone.alternatives}
     assert sorted(r.votes for r in heard.alternatives) == [1] * (len(words) - 1) + [2]
     assert pooled.transcribe(audio).text == alone.text  # plain transcripts are the first's alone
+    # Asked whether to read the full stop with the first's readings only, it reads it: the turn
+    # may be one of the second's readings, which the question never saw.
+    assert pooled.transcribe_nbest(audio, n=4, full_stop=lambda beam: False).full_stop_prob is not None
 
 
 def test_pooling_counts_each_reading_once_and_leaves_out_a_lone_echo_of_the_prompt() -> None:

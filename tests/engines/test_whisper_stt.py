@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from realtalk.engines import whisper_stt
-from realtalk.engines.base import Utterance
+from realtalk.engines.base import Transcription, Utterance
 from realtalk.engines.whisper_stt import WhisperStt, looks_looped
 from realtalk.evaluation.audio import speech_bounds_ms, word_gaps_ms
 from realtalk.session.backchannel import is_backchannel, listening_prompt
@@ -238,6 +238,18 @@ def test_a_transcript_says_how_sure_whisper_was(stt_trimmed: WhisperStt) -> None
     judged = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3, full_stop=True)
     assert judged.text == heard.text, "the beam's best reading is the greedy one here"
     assert judged.full_stop_prob == pytest.approx(heard.full_stop_prob, abs=0.02), "the same step's scores"
+    # Asked with the beam's readings whether the score is wanted: no forced decode where it is not.
+    asked: list[Transcription] = []
+
+    def unwanted(beam: Transcription) -> bool:
+        asked.append(beam)
+        return False
+
+    spared = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3, full_stop=unwanted)
+    assert spared.full_stop_prob is None and spared.alternatives == readings.alternatives
+    assert [h.alternatives for h in asked] == [readings.alternatives] and asked[0].full_stop_prob is None
+    wanted = stt_trimmed.transcribe_nbest(load_wav_16k(path), n=3, full_stop=lambda h: True)
+    assert wanted.full_stop_prob == judged.full_stop_prob
 
 
 @pytest.mark.slow

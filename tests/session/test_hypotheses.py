@@ -12,7 +12,7 @@ import numpy as np
 
 from realtalk.brain.base import BrainEvent, BrainRequest, TextDelta, ToolSpec
 from realtalk.brain.builtin import BuiltinBrain
-from realtalk.engines.base import Hypothesis, Transcription
+from realtalk.engines.base import FullStopAsked, Hypothesis, Transcription
 from realtalk.engines.scheduler import InferenceScheduler, Priority
 from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation
@@ -304,7 +304,7 @@ class Readings:
         language: str | None = None,
         prompt: str | None = None,
         n: int = 4,
-        full_stop: bool = False,
+        full_stop: FullStopAsked = False,
     ) -> Transcription:
         readings = (Hypothesis("Anything overdue?", -0.3), Hypothesis("Add it being over do.", -0.35))
         return Transcription("Anything overdue?", alternatives=readings)

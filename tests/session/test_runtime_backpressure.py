@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 
 from realtalk.brain.builtin import BuiltinBrain
-from realtalk.engines.base import Transcription, Utterance
+from realtalk.engines.base import FullStopAsked, Transcription, Utterance
 from realtalk.engines.scheduler import InferenceScheduler, Priority
 from realtalk.session.backchannel import HELD_READINGS
 from realtalk.session.effects import PredictTurnEnd, Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
 from realtalk.session.session import RealtimeSession
+from realtalk.session.turn_detection import SEMANTIC_TIMING, PauseVerdict
 from tests.session.test_session_core import QuietVad
 
 
@@ -81,7 +82,8 @@ async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued
 
 
 class _NBestStt(_CountingStt):
-    """Also gives several readings, and remembers whether each call was asked for the full stop."""
+    """Also gives several readings (one finished sentence), and remembers whether each call read
+    the full stop (where asked with a function of the readings, what it said)."""
 
     name = "nbest"
 
@@ -96,10 +98,12 @@ class _NBestStt(_CountingStt):
         language: str | None = None,
         prompt: str | None = None,
         n: int = 4,
-        full_stop: bool = False,
+        full_stop: FullStopAsked = False,
     ) -> Transcription:
-        self.full_stops.append(full_stop)
-        return self.transcribe(audio)
+        self.heard.append(len(audio))
+        heard = Transcription("Book a table for two.", no_speech_prob=0.05)
+        self.full_stops.append(full_stop if isinstance(full_stop, bool) else full_stop(heard))
+        return heard
 
 
 async def test_a_committed_turns_transcript_run_late_is_not_asked_for_the_full_stop() -> None:
@@ -122,12 +126,38 @@ class _CountingTurnModel:
     sample_rate = 16_000
     name = "counting"
 
-    def __init__(self) -> None:
+    def __init__(self, probability: float = 0.5) -> None:
         self.heard: list[int] = []
+        self.probability = probability
 
     def completion_probability(self, audio: Any) -> float:
         self.heard.append(len(audio))
-        return 0.5
+        return self.probability
+
+
+@pytest.mark.parametrize(("probability", "read"), [(0.95, False), (0.7, True)])
+async def test_a_pauses_turn_end_verdict_in_first_spares_the_full_stop_it_will_not_read(
+    probability: float, read: bool
+) -> None:
+    """The session asks the turn-end model first (`_speculate`): the runtime leaves its verdict in
+    the pause's `PauseVerdict`, so the recogniser, on the worker next, reads the full stop only
+    where the decision will (Smart Turn sure of a finished sentence: it will not)."""
+    scheduler = InferenceScheduler(workers=1)
+    stt, model = _NBestStt(), _CountingTurnModel(probability)
+    runtime = await _started_runtime(scheduler, stt=stt, turn=model)
+    verdict = PauseVerdict(SEMANTIC_TIMING["auto"])
+    audio = np.zeros(1600, np.float32)
+    job = Transcribe(
+        "item_1", audio, readings=HELD_READINGS, speculative=True, full_stop=True, verdict=verdict
+    )
+    async with _worker_held(scheduler):
+        runtime.submit([PredictTurnEnd("item_1", audio, 100.0, verdict), job])
+        await runtime.drain()
+        await _until(lambda: scheduler.pending == 2)
+    await _until(lambda: bool(stt.full_stops))
+    assert model.heard == [1600] and verdict.probability == probability
+    assert stt.full_stops == [read]
+    await runtime.close()
 
 
 async def test_a_newer_pause_skips_the_stale_turn_end_verdict_still_queued() -> None:

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import pytest
 
+from realtalk.engines.base import Transcription
 from realtalk.session.turn_detection import (
     SEMANTIC_TIMING,
+    PauseVerdict,
     SemanticTiming,
     TurnDetector,
     TurnEvent,
     WhisperScores,
     pause_wait_ms,
+    reads_full_stop,
     sounds_unfinished,
     transcript_ending,
 )
@@ -363,3 +369,62 @@ def test_a_timing_says_whether_its_decision_reads_the_full_stop() -> None:
     assert SemanticTiming(0.5, None, 1600, 2000, full_stop=0.6).asks_full_stop
     assert SemanticTiming(0.5, None, 1600, 2000, doubted_full_stop=0.9).asks_full_stop
     assert not SemanticTiming(0.5, None, 1600, 2000, clear_speech=0.1).asks_full_stop
+
+
+def test_a_pause_skips_the_full_stop_where_the_decision_would_not_read_it() -> None:
+    auto = SEMANTIC_TIMING["auto"]
+    finished = Transcription("Book a table for two.", no_speech_prob=0.05)
+    assert reads_full_stop(auto, [finished], 0.7), "Smart Turn unsure: the full stop decides"
+    assert not reads_full_stop(auto, [finished], 0.95), "Smart Turn sure: Whisper's doubts overruled"
+    assert not reads_full_stop(auto, [finished], 0.3), "ruled unfinished: it waits whatever the score"
+    assert reads_full_stop(auto, [finished], None), "no verdict yet: any, so read it"
+    for unfinished in ("Book a table for", "If it rains on Saturday."):
+        assert not reads_full_stop(auto, [Transcription(unfinished, no_speech_prob=0.05)], None), unfinished
+    unclear = Transcription("Book a table for two.", no_speech_prob=0.5)
+    assert not reads_full_stop(auto, [unclear], 0.7), "speech broken off at a gap waits whatever the score"
+    open_reading = Transcription("Book a table for", no_speech_prob=0.05)
+    assert reads_full_stop(auto, [open_reading, finished], 0.7), "any reading the conversation may choose"
+    assert not reads_full_stop(SEMANTIC_TIMING["high"], [finished], 0.7), "high never reads it"
+    doubted = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, doubted_full_stop=0.9, doubted_falling_db=-15.0)
+    assert reads_full_stop(doubted, [unclear], 0.3), "Whisper's own full stop overrules the doubts"
+    verdict = PauseVerdict(auto)
+    assert verdict.needs_full_stop([finished])
+    verdict.probability = 0.95
+    assert not verdict.needs_full_stop([finished])
+
+
+@pytest.mark.parametrize(
+    "timing",
+    [
+        SEMANTIC_TIMING["auto"],
+        SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, doubted_full_stop=0.9, doubted_falling_db=-15.0),
+        SemanticTiming(0.5, None, 1600, 2000, sure_words=-0.6, full_stop=0.5),
+    ],
+)
+def test_a_skipped_full_stop_never_changes_the_decision(timing: SemanticTiming) -> None:
+    """Wherever the score is said not to be read, every score gives the same wait, whatever the
+    fade measured later (and whatever the probability, where it was not in)."""
+    texts = ("Book a table for two.", "Book a table for", "If it rains on Saturday.", "Yes")
+    grid = itertools.product(
+        texts,
+        (None, 0.05, 0.1, 0.5),  # no-speech probability
+        (None, -0.3, -0.9),  # log-probability
+        (None, 0.0, 0.49, 0.5, 0.7, 0.9, 0.97),  # turn-end probability (None: not in)
+    )
+    skipped = 0
+    for text, no_speech, log_prob, probability in grid:
+        heard = Transcription(text, no_speech_prob=no_speech, log_prob=log_prob)
+        if reads_full_stop(timing, [heard], probability):
+            continue
+        skipped += 1
+        scores = WhisperScores.of(heard)
+        for p, drop in itertools.product(
+            [probability] if probability is not None else [0.0, 0.5, 0.7, 0.9, 0.97],
+            (None, -30.0, -18.0, -16.0, -15.0, -10.0),
+        ):
+            waits = {
+                pause_wait_ms(timing, p, text, drop, replace(scores, full_stop=stop))
+                for stop in (None, 0.0, 0.3, 0.5, 0.6, 0.9, 1.0)
+            }
+            assert len(waits) == 1, (text, no_speech, log_prob, p, drop, waits)
+    assert skipped > 100

@@ -7,7 +7,7 @@ state (the VAD's recurrent state) lives in a separate stream object so the model
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -102,6 +102,11 @@ class SpeechToText(Protocol):
         ...
 
 
+FullStopAsked = bool | Callable[[Transcription], bool]
+"""Whether `transcribe_nbest` reads the best reading's `full_stop_prob`: always, never, or where
+this function of the readings (in `alternatives`, before the score is read) says so."""
+
+
 @runtime_checkable
 class NBestSpeechToText(SpeechToText, Protocol):
     """A recogniser that can also give its best few readings, for the conversation to choose from."""
@@ -113,7 +118,7 @@ class NBestSpeechToText(SpeechToText, Protocol):
         language: str | None = None,
         prompt: str | None = None,
         n: int = 4,
-        full_stop: bool = False,
+        full_stop: FullStopAsked = False,
     ) -> Transcription:
         """`transcribe`, with up to `n` readings in `alternatives` (at least the one of `text`);
         with `full_stop`, the best reading's `full_stop_prob` (else it may be None)."""

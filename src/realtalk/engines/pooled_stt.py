@@ -18,7 +18,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from realtalk.engines.base import Float32Audio, Hypothesis, NBestSpeechToText, Transcription, Utterance
+from realtalk.engines.base import (
+    Float32Audio,
+    FullStopAsked,
+    Hypothesis,
+    NBestSpeechToText,
+    Transcription,
+    Utterance,
+)
 
 _WORD = re.compile(r"[\w']+")
 
@@ -55,12 +62,15 @@ class PooledStt:
         language: str | None = None,
         prompt: str | None = None,
         n: int = 4,
-        full_stop: bool = False,
+        full_stop: FullStopAsked = False,
     ) -> Transcription:
         """Up to `n` readings of each model; one heard by both appears once, with two votes and the
         better of its scores. `text` is the first model's best; silence stays the first's one reading.
         Without a `language`, the second hears the one the first heard."""
-        heard = self.first.transcribe_nbest(audio, language=language, prompt=prompt, n=n, full_stop=full_stop)
+        # Asked at all, the first reads its full stop: the reading chosen may be the second's, which
+        # a function of the first's readings alone could not account for.
+        asked = full_stop is not False
+        heard = self.first.transcribe_nbest(audio, language=language, prompt=prompt, n=n, full_stop=asked)
         # One utterance, one language: a multilingual second model left to detect it on a short,
         # unusual voice may pick another (espeak-ng's English heard as French).
         also = self.second.transcribe_nbest(audio, language=language or heard.language, prompt=prompt, n=n)

@@ -32,7 +32,7 @@ from faster_whisper.tokenizer import _LANGUAGE_CODES, Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 from numpy.typing import NDArray
 
-from realtalk.engines.base import Float32Audio, Hypothesis, Transcription, Utterance
+from realtalk.engines.base import Float32Audio, FullStopAsked, Hypothesis, Transcription, Utterance
 from realtalk.engines.packaged import package_file
 
 SAMPLE_RATE = 16_000
@@ -329,7 +329,7 @@ class WhisperStt:
         language: str | None = None,
         prompt: str | None = None,
         n: int = 4,
-        full_stop: bool = False,
+        full_stop: FullStopAsked = False,
     ) -> Transcription:
         """`transcribe` with Whisper's `n` best readings in `alternatives`, best first. Blocking.
 
@@ -337,31 +337,25 @@ class WhisperStt:
         `transcribe`'s, readings that loop are dropped, and readings that differ only in case and
         punctuation count once. Without the trimmed window, or when the guard rejects the best,
         the one reading is the full window's (`transcribe`'s fallback, without a second trimmed
-        decode of the same window). With `full_stop`, `full_stop_prob` is the best reading's as
-        the greedy `transcribe` reads it (`_forced_full_stop`); without, None.
+        decode of the same window). With `full_stop` (or where, asked with the beam's readings,
+        it says so), `full_stop_prob` is the best reading's as the greedy `transcribe` reads it
+        (`_forced_full_stop`); without, None.
         """
         samples = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(-1))
         duration = samples.shape[0] / SAMPLE_RATE
         if not (self.trim and 0 < duration <= MAX_TRIMMED_S and n > 1):
             single = self.transcribe(samples, language=language, prompt=prompt)
-            stop = single.full_stop_prob if full_stop else None
+            # The greedy decode read the score already: nothing to spare.
+            stop = single.full_stop_prob if full_stop is not False else None
             return replace(single, alternatives=(Hypothesis(single.text, 0.0),), full_stop_prob=stop)
         prompt = prompt.strip() if prompt and prompt.strip() else None
         requested = self._requested_language(language)
         with self._lock:
             found = self._nbest_trimmed(samples, requested, prompt, n, full_stop)
-            if isinstance(found, tuple):
+            if isinstance(found, Transcription):
                 self.stats.trimmed += 1
                 self.stats.last_path = "trimmed"
-                readings, language, no_speech, stop = found
-                return Transcription(
-                    readings[0].text,
-                    language,
-                    duration,
-                    tuple(readings),
-                    no_speech_prob=no_speech,
-                    full_stop_prob=stop,
-                )
+                return found
             self.stats.fallbacks += 1
             self.stats.last_path = "fallback"
             text, language = (
@@ -373,10 +367,15 @@ class WhisperStt:
         return Transcription(text, language, duration, (Hypothesis(text, 0.0),))
 
     def _nbest_trimmed(
-        self, samples: NDArray[np.float32], language: str | None, prompt: str | None, n: int, full_stop: bool
-    ) -> tuple[list[Hypothesis], str, float, float | None] | Literal["silence", "full"]:
-        """The readings, the language, the no-speech probability and (with `full_stop`) the
-        full-stop probability; or what the guard decided."""
+        self,
+        samples: NDArray[np.float32],
+        language: str | None,
+        prompt: str | None,
+        n: int,
+        full_stop: FullStopAsked,
+    ) -> Transcription | Literal["silence", "full"]:
+        """The readings, with the full-stop probability where `full_stop` asks for it; or what the
+        guard decided."""
         duration = samples.shape[0] / SAMPLE_RATE
         previous = self._previous_tokens(prompt)
         encoded = self._encode_trimmed([samples])
@@ -400,12 +399,20 @@ class WhisperStt:
                 best = best or list(tokens)
         if not readings:
             return "full"
-        stop = None
-        if full_stop:
+        alternatives = tuple(readings.values())
+        heard = Transcription(
+            alternatives[0].text,
+            language,
+            duration,
+            alternatives,
+            no_speech_prob=float(result.no_speech_prob),
+        )
+        if full_stop is True or (full_stop is not False and full_stop(heard)):
             # The reading reported, not the beam's first where that loops or says itself twice.
             prompt_tokens = [*previous, *tokenizer.sot_sequence]
             stop = self._forced_full_stop(encoded, prompt_tokens, language, best, duration)
-        return list(readings.values()), language, float(result.no_speech_prob), stop
+            heard = replace(heard, full_stop_prob=stop)
+        return heard
 
     def _forced_full_stop(
         self, encoded: Any, prompt_tokens: list[int], language: str, tokens: list[int], duration: float

@@ -17,6 +17,7 @@ from ..brain.base import BrainRequest, ToolCall
 from ..engines.base import Float32Audio
 from ..protocol.ids import new_id
 from .hearing import Expectation
+from .turn_detection import PauseVerdict
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ class Transcribe:
     nearly as likely as the best may say it was feedback."""
     full_stop: bool = False
     """`semantic_vad` reads the transcript's `full_stop_prob` to judge the pause (a speculative
-    transcript): the recogniser must report it whichever way it hears."""
+    transcript): the recogniser must report it whichever way it hears, unless `verdict` says the
+    decision will not read it."""
+    verdict: PauseVerdict | None = None
+    """The turn-end model's verdict on the same pause (`PredictTurnEnd.verdict`), once it is in."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ class PredictTurnEnd:
     item_id: str
     audio: Float32Audio
     pause_id: float
+    verdict: PauseVerdict | None = None
+    """Where the pause's transcript may skip reading the full stop (`Transcribe.verdict`): the
+    runtime sets the probability here as soon as the model gives it."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .prosody import final_drop_db
-from .turn_detection import TurnDetector, WhisperScores
+from .turn_detection import PauseVerdict, TurnDetector, WhisperScores
 from .vowel import MIN_INPUT_RATE, vowel_lift_db
 
 SAMPLE_RATE = 16_000
@@ -435,9 +435,6 @@ class InputAudio:
             after = SPECULATE_AFTER_MS if self._turns.semantic is None else SEMANTIC_SPECULATE_AFTER_MS
             if self._turns.silence_so_far_ms(self.ms_total) >= after and (spec is None or spec[1] != pause):
                 self._speculate(self._speech_item_id, pause)
-                if self._turns.semantic is not None:
-                    recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
-                    self._out.append(PredictTurnEnd(self._speech_item_id, recent, pause))
 
     def _drop_speech(self, speech_end_ms: float) -> None:
         """The speech was not a turn (a backchannel): it ends here and is never committed."""
@@ -497,6 +494,13 @@ class InputAudio:
                 "readings": HELD_READINGS,
             }
         semantic = self._turns.semantic
+        full_stop = semantic is not None and semantic.asks_full_stop
+        # The pause's two verdicts share this: the turn-end model's, asked first and quick (~10-30
+        # ms against the beam's ~100+), may spare the transcript the forced decode of its full stop.
+        verdict = PauseVerdict(semantic) if semantic is not None and full_stop else None
+        if semantic is not None:
+            recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
+            self._out.append(PredictTurnEnd(item_id, recent, speech_end_ms, verdict))
         self._out.append(
             Transcribe(
                 item_id,
@@ -504,7 +508,8 @@ class InputAudio:
                 **hints,
                 speculative=True,
                 epoch=self._epoch,
-                full_stop=semantic is not None and semantic.asks_full_stop,
+                full_stop=full_stop,
+                verdict=verdict,
             )
         )
 

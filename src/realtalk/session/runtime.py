@@ -23,6 +23,7 @@ import numpy as np
 from ..audio.convert import OutputEncoder
 from ..brain.base import Brain, BrainError, BrainEvent, BrainRequest, Message, TextDelta, ToolCall
 from ..engines.base import (
+    FullStopAsked,
     Hypothesis,
     ImageTextReader,
     NBestSpeechToText,
@@ -56,7 +57,7 @@ from .effects import (
     Transcribe,
 )
 from .hearing import with_known
-from .hypotheses import Judge, choose, mood_disputed
+from .hypotheses import Judge, choose, mood_disputed, put_back
 from .reply import ReplyStream, Spoken
 from .session import RealtimeSession
 
@@ -376,8 +377,24 @@ class SessionRuntime:
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
         assert isinstance(self._stt, NBestSpeechToText)
         return self._stt.transcribe_nbest(
-            job.audio, language=job.language, prompt=prompt, n=n, full_stop=job.full_stop
+            job.audio, language=job.language, prompt=prompt, n=n, full_stop=self._full_stop_asked(job, known)
         ), known
+
+    def _full_stop_asked(self, job: Transcribe, known: list[str]) -> FullStopAsked:
+        """Whether the recogniser reads the full stop (`Transcribe.full_stop`): where the pause's
+        turn-end verdict is in by the time the beam's readings are, only if the decision may read
+        it with the transcript `_choose` will make of one of them (`PauseVerdict.needs_full_stop`)."""
+        verdict = job.verdict
+        if not job.full_stop or verdict is None:
+            return job.full_stop
+
+        def asked(heard: Transcription) -> bool:
+            if job.expecting is None:  # `_choose` keeps the best reading as heard
+                return verdict.needs_full_stop([heard])
+            readings = put_back(_readings(heard), job.expecting, known)
+            return verdict.needs_full_stop(replace(heard, text=r.text, log_prob=r.log_prob) for r in readings)
+
+        return asked
 
     def _chooses(self) -> bool:
         return self._readings >= 2 and isinstance(self._stt, NBestSpeechToText)
@@ -415,7 +432,7 @@ class SessionRuntime:
         if not self._chooses():
             only = Hypothesis(heard.text, heard.log_prob or 0.0)
             return replace(heard, text=choose((only,), job.expecting, known).text)
-        readings = heard.alternatives or (Hypothesis(heard.text, 0.0),)
+        readings = _readings(heard)
         chosen = choose(readings, job.expecting, known, self._judge(job.context, known))
         return replace(
             heard, text=chosen.text, log_prob=chosen.log_prob, disputed=mood_disputed(readings, chosen)
@@ -490,13 +507,20 @@ class SessionRuntime:
         assert self._turn is not None
         try:
             # The turn's end waits on this verdict: it is never put off as speculative work.
-            probability = await self._scheduler.run(
-                Priority.URGENT, self._turn.completion_probability, job.audio
-            )
+            probability = await self._scheduler.run(Priority.URGENT, self._judge_pause, job)
         except Exception:
             log.exception("session %s: turn-end model failed", self.session.id)
             return  # the pause then ends the turn only at the longest wait
         self.submit(self.session.turn_end_predicted(job.item_id, job.pause_id, probability))
+
+    def _judge_pause(self, job: PredictTurnEnd) -> float:
+        """The turn-end model's verdict (in a worker), left at once where the pause's transcript,
+        heard on another worker, may read it (`PauseVerdict`)."""
+        assert self._turn is not None
+        probability = self._turn.completion_probability(job.audio)
+        if job.verdict is not None:
+            job.verdict.probability = probability
+        return probability
 
     async def _read_image(self, job: ReadImage) -> None:
         if self._images is None:
@@ -686,3 +710,8 @@ class SessionRuntime:
 async def _said(text: str) -> AsyncIterator[BrainEvent]:
     """A fixed line as a brain stream (a filler while a tool runs)."""
     yield TextDelta(text)
+
+
+def _readings(heard: Transcription) -> tuple[Hypothesis, ...]:
+    """The readings a transcript is chosen among (the one heard where the recogniser gave no others)."""
+    return heard.alternatives or (Hypothesis(heard.text, 0.0),)

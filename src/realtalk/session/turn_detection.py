@@ -14,8 +14,10 @@ models. Two ways to end a turn:
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..engines.base import Transcription
@@ -241,6 +243,48 @@ def pause_wait_ms(
         )
     )
     return 0 if quick else timing.settle_ms
+
+
+def reads_full_stop(
+    timing: SemanticTiming, heard: Iterable[Transcription], probability: float | None
+) -> bool:
+    """Whether Whisper's full-stop probability can change how long a pause must last
+    (`pause_wait_ms`) when its transcript is one of `heard` (the recogniser's readings before the
+    score is read: the conversation chooses among them after) and the turn-end model said
+    `probability` (None: not yet, so any). The fade is measured as the last verdict comes in, so
+    any. The probability and the fade count only against the timing's bounds, so one value per
+    side of each bound stands for all (a value on a bound passes it); the wait only shortens as
+    the full stop grows, so none and a certain one stand for every score."""
+    if not timing.asks_full_stop:
+        return False
+    bounds = (-math.inf, timing.confident, timing.sure_turn)
+    probabilities = [probability] if probability is not None else [p for p in bounds if p is not None]
+    drops = {None, timing.falling_db, timing.doubted_falling_db}
+    for transcription in heard:
+        text, scores = transcription.text, WhisperScores.of(transcription)
+        unsure, sure = replace(scores, full_stop=None), replace(scores, full_stop=1.0)
+        for p in probabilities:
+            for drop in drops:
+                if pause_wait_ms(timing, p, text, drop, unsure) != pause_wait_ms(timing, p, text, drop, sure):
+                    return True
+    return False
+
+
+@dataclass
+class PauseVerdict:
+    """The turn-end model's probability on one pause, shared by the effects that ask about it
+    (`Transcribe.verdict`, `PredictTurnEnd.verdict`): the runtime sets it as the model answers,
+    and the recogniser, between its beam and the forced decode that reads the full stop, skips
+    that decode where the decision will not read it (`needs_full_stop`). A worker writes the one
+    attribute once and another reads it whole, so it needs no lock; read before it is set, it is
+    None and the score is read, as without a verdict."""
+
+    timing: SemanticTiming
+    probability: float | None = None
+
+    def needs_full_stop(self, heard: Iterable[Transcription]) -> bool:
+        """Whether the decision may read the full stop of a transcript among `heard` (`reads_full_stop`)."""
+        return reads_full_stop(self.timing, heard, self.probability)
 
 
 def _at_most(value: float | None, bound: float | None) -> bool:
