@@ -326,3 +326,10 @@ def test_a_parameter_described_with_a_possessive_is_asked_for_plainly() -> None:
     assert said(reply("rename the heat pump ticket", tools=[*TICKETS, rename], known=HELD)).endswith(
         "What's the new summary?"
     )
+
+
+def test_words_quoted_after_adding_are_new_even_beside_a_held_name() -> None:
+    name, values = called(reply("add 'bleed the heat pump' for Monday", tools=TICKETS, known=HELD))
+    assert (name, values) == ("create_ticket", {"summary": "bleed the heat pump", "due": "2026-11-23"})
+    name, values = called(reply("move 'service the heat pump' to Monday", tools=TICKETS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == "2026-11-23"

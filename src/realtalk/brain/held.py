@@ -224,6 +224,9 @@ def filters_by(tool: ToolSpec, name: str) -> bool:
     return param is not None and not param.required and not intent.writes(tool)
 
 
+_VERB_THEN_QUOTE = re.compile(r"^\W*(?:please\s+)?(?P<verb>[a-z]+)\s+['\"‘“]", re.I)
+
+
 def changed_by_value(
     tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
 ) -> tuple[ToolSpec, Filled] | None:
@@ -232,6 +235,12 @@ def changed_by_value(
     it ask for that tool; the thing is the held name."""
     if len(text) > LONGEST_NAME or not known:
         return None
+    quoted = _VERB_THEN_QUOTE.match(text)
+    if quoted is not None and (
+        lexicon.concepts(lexicon.stem(quoted["verb"].lower())) & lexicon.concepts(lexicon.stem("add"))
+        or any(intent.creates(t) and routing.verb_of(t) == quoted["verb"].lower() for t in tools)
+    ):
+        return None  # "add 'bleed the heat pump' for Monday": words quoted after adding are a new thing's
     named = held_part(Filled({"thing": text}), "thing", known).arguments["thing"]
     match = entities.closest(named, known) if named != text else None
     if match is None or not match.sure or entities.tied(named, known):
