@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import extract, lexicon, parameters, validation, yes_no
+from . import extract, lexicon, openers, parameters, validation, yes_no
 from .base import ToolSpec
 from .extract import Found, Utterance
 from .free_text import REQUEST_VERBS, body_first, text_values
@@ -26,7 +26,9 @@ _DESTINATION = {"destination", "to", "arrival", "target"}
 CONFIRMATIONS = {"confirm", "confirmed", "confirmation", "approve", "approved", "agree", "consent",
                   "proceed", "accept", "accepted", "sure"}  # fmt: skip
 _ANSWER_LEAD_IN = re.compile(
-    r"^(?:(?:um+|uh+|h?mm+|erm?|ok(?:ay)?|sure|yes|yeah|well|so|please|it's|it\s+is|its|that's|that\s+is|it'll\s+be"
+    r"^(?:(?:"
+    + openers.alternation([*openers.USUAL, *openers.AGREEMENT], ("mm+", "sure", "please"))
+    + r"|it's|it\s+is|its|that's|that\s+is|it'll\s+be"
     r"|let's\s+say|make\s+it|call\s+it|my\s+\w+\s+is|the\s+\w+\s+is|i'm|i\s+am|in|at|for|to|the|my)(?:\s+|$))+",
     re.I,
 )
@@ -150,6 +152,12 @@ def _value(
         if by_degree is not None and named is not None and not overlap(by_degree, named):
             # "not that urgent, make it low": the option named outright is meant (both are its words).
             named, by_degree = Found(named.value, named.spans + by_degree.spans), None
+        if by_degree is not None and named is None:
+            # "it can wait, it's not that important": the words the description gives an option ("low
+            # if it can wait") say it outright, beside the words a degree was read from
+            utterance.take(by_degree)
+            described = option_described(param, utterance)
+            by_degree = Found(described.value, described.spans + by_degree.spans) if described else by_degree
         found = by_degree or named or option_described(param, utterance)
         return _take(utterance, found, param)
     if kind == "boolean":

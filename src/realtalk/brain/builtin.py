@@ -354,6 +354,11 @@ class Turn:
         helper = handoff.helper(self.tools, text)
         if helper is not None:  # "can somebody help me organise my day?": the agent for that
             return helper, Filled({})
+        text = (
+            held.made_instead(text, self.request.known)
+            or held.new_need(self.tools, text, self.request.known)
+            or text
+        )
         question = intent.is_question(text)
         text = held.own_change(self.tools, text, self.request.known) or text
         move = moves.said(text, question)

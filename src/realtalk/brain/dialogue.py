@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from . import arguments, extract, parameters, results, yes_no
+from . import arguments, extract, openers, parameters, results, yes_no
 from .base import Message, ToolCall, ToolSpec
 
 _OTHER = re.compile(
@@ -40,17 +40,22 @@ _UNDO = re.compile(
     re.I,
 )
 _UNDO_WORDS = 8
+_CORRECTING = (*openers.REFUSALS, *openers.INTERRUPTIONS, *openers.HESITATIONS, "oh", "ah", r"ok(?:ay)?")
+"""What a correction may open with: never a link ("and Saturday" adds to what was said)."""
+_REFUSING = (*openers.USUAL, *openers.REFUSALS)
 # "no, I meant Ben", "sorry, not that, the Ben one": a correction that names what was meant instead.
 _MEANT = re.compile(
-    r"(?:^|[,.;!]\s*|\b(?:sorry|oops|no|nope|wait|actually|oh)\W+)(?:i\s+meant?|i\s+said|i\s+was\s+talking\s+about"
+    r"(?:^|[,.;!]\s*|\b" + openers.alternation(_CORRECTING) + r"\W+)"
+    r"(?:i\s+meant?|i\s+said|i\s+was\s+talking\s+about"
     r"|not\s+(?:that|this)(?:\s+one)?\W+(?!.*\bother\b)|no\W+(?!the\s+other\b)(?=the\s+\w+(?:\s+\w+)?\s+one\W*$))"
     r"\s*(?:the\s+)?(?P<what>.+?)(?:\s+(?:one|task|instead|not\s+.+))*\W*$",
     re.I,
 )
 # What a correction opens with: "no,", "actually", "sorry, make that", "change it to": the rest amends.
 _CORRECTION_LEAD = re.compile(
-    r"^\W*(?:(?:no|nope|nah|naw|wait|actually|sorry|oops|oh|ah|hmm|um|ok(?:ay)?|great|rather|instead|i\s+mean"
-    r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
+    r"^\W*(?:"
+    + openers.alternation(_CORRECTING, ("great", "rather", "instead", r"i\s+mean"))
+    + r"\b\W*|(?:make\s+(?:it|that)|change\s+(?:it|that)\s+to|set\s+(?:it|that)\s+to)\b\W*"
     r"|not\s+[^,.;]+[,.;]\s*)+",  # "not Wednesday, Thursday"
     re.I,
 )
@@ -249,9 +254,9 @@ def meant_instead(text: str) -> str | None:
 
 # "no, the plumber", "wrong one, the gas bill", "no, the other one... the plumber": a lead-in that
 # says the last thing was the wrong one, then words that may name the right one.
+_WRONG_ONE = (r"wrong(?:\s+one)?", r"not\s+(?:that|this)(?:\s+one)?", r"the\s+other(?:\s+one)?")
 _WRONG_THEN = re.compile(
-    r"^\W*(?:(?:no|nope|nah|sorry|oops|wait|actually|wrong(?:\s+one)?|not\s+(?:that|this)(?:\s+one)?"
-    r"|the\s+other(?:\s+one)?)\W+)+(?P<what>[^,.;!?]+?)\W*$",
+    r"^\W*(?:" + openers.alternation(_CORRECTING, _WRONG_ONE) + r"\W+)+(?P<what>[^,.;!?]+?)\W*$",
     re.I,
 )
 
@@ -298,7 +303,7 @@ def _same_half_day(old: str, new: str, text: str) -> str:
 
 # "Call it clean up the wiki", "rename it to X", "name it X instead": new words for the thing.
 _NEW_WORDS = re.compile(
-    r"^\W*(?:(?:no|wait|sorry|actually|oh|and|also|so)\W+)*(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+"
+    r"^\W*" + openers.run(_REFUSING) + r"(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+"
     r"(?:to\s+|as\s+)?['\"‘“]?(?P<words>\w.*?)['\"’”]?(?:\s+instead)?\W*$",
     re.I,
 )
@@ -313,8 +318,10 @@ def new_words(text: str) -> str | None:
 # "Change it to ring Mum and Dad", "switch that to collect the parcel": new words, or a new value
 # ("change it to Tuesday"), which only the words themselves tell apart.
 _CHANGED_TO = re.compile(
-    r"^\W*(?:(?:no|wait|sorry|actually|oh|ok(?:ay)?|can\s+you|could\s+you|please)\W+)*"
-    r"(?:change|switch|alter|amend|update|edit)\s+(?:it|that|this|the\s+(?:title|name|wording))\s+(?:to|into)\s+"
+    r"^\W*"
+    + openers.run(_REFUSING, (r"can\s+you", r"could\s+you", "please"))
+    + r"(?:change|switch|alter|amend|update|edit)\s+(?:it|that|this|the\s+(?:title|name|wording))"
+    r"\s+(?:to|into)\s+"
     r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
     re.I,
 )

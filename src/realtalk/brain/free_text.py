@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import lexicon
+from . import lexicon, openers
 from .extract import Found, Utterance
 from .parameters import Param, in_vocabulary
 
@@ -54,14 +54,14 @@ def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None
 
 _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
+_HEDGING = ("hi", "hello", "yo", "please", "just", "possibly", "maybe", "perhaps", "kindly", "quickly",
+            "basically", "great", "cool", "perfect", r"i\s+guess", r"i\s+think", r"i\s+suppose")  # fmt: skip
 # What people say before the request proper: "okay so could you please ...".
 LEAD_IN = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|um+|uh+|er+|hey|hi|hello|yo|please|yes|yeah|well|and|but|also|now|then|just|possibly|maybe"
-    r"|perhaps|kindly|quickly|right|alright|actually|basically|anyway|great|cool|perfect|i\s+guess|i\s+think"
-    r"|i\s+suppose)\s+"
+    r"^(?:" + openers.alternation([*openers.USUAL, *openers.AGREEMENT], _HEDGING) + r"\b\W*"
     r"|(?:do|did|have|has|should|shall)\s+i\s+(?:still\s+|already\s+|actually\s+|ever\s+)*(?:need\s+to\s+|have\s+to\s+)?"
     r"|(?:what|how)\s+about\s+|(?:are|is)\s+there\s+(?:a|an|any)\s+"
-    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|(?:can|could|may)\s+i\s+|i\s+(?:want|need|would\s+like|wanna)\s+(?:you\s+)?to\s+"
+    r"|(?:would|do)\s+you\s+mind\s+|(?:can|could|would|will)\s+you\s+|(?:can|could|shall)\s+we\s+|(?:can|could|may)\s+i\s+|i\s+(?:want|need|(?:would|should)\s+like|wanna)\s+(?:you\s+)?to\s+"
     r"|i'd\s+like\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+|help\s+(?:me|us)\s+(?:to\s+)?)+",
     re.I,
 )
@@ -93,7 +93,8 @@ def body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
     after other words: taken out of the utterance first, so that its words stay its own."""
     texts = [p for p in params if p.kind == "text"]
     target = next((p for p in texts if p.words & _BODY), None)
-    if target is None or len(texts) < 2:
+    # another parameter takes words too: a title, or a thing by its words ("what to do")
+    if target is None or not any(p.kind in ("text", "entity") and p is not target for p in params):
         return {}
     found = next(utterance.matches(_BODY_MARKER), None)
     if found is None or found.start() == 0 or _AIMED_BODY.search(utterance.text) is not None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from . import arguments, dialogue, entities, extract, intent, lexicon, parameters, routing
+from . import arguments, dialogue, entities, extract, intent, lexicon, openers, parameters, routing
 from .arguments import Filled
 from .base import ToolSpec
 from .parameters import Param
@@ -224,6 +224,9 @@ def filters_by(tool: ToolSpec, name: str) -> bool:
     return param is not None and not param.required and not intent.writes(tool)
 
 
+_VERB_THEN_QUOTE = re.compile(r"^\W*(?:please\s+)?(?P<verb>[a-z]+)\s+['\"‘“]", re.I)
+
+
 def changed_by_value(
     tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
 ) -> tuple[ToolSpec, Filled] | None:
@@ -232,6 +235,12 @@ def changed_by_value(
     it ask for that tool; the thing is the held name."""
     if len(text) > LONGEST_NAME or not known:
         return None
+    quoted = _VERB_THEN_QUOTE.match(text)
+    if quoted is not None and (
+        lexicon.concepts(lexicon.stem(quoted["verb"].lower())) & lexicon.concepts(lexicon.stem("add"))
+        or any(intent.creates(t) and routing.verb_of(t) == quoted["verb"].lower() for t in tools)
+    ):
+        return None  # "add 'bleed the heat pump' for Monday": words quoted after adding are a new thing's
     named = held_part(Filled({"thing": text}), "thing", known).arguments["thing"]
     match = entities.closest(named, known) if named != text else None
     if match is None or not match.sure or entities.tied(named, known):
@@ -274,7 +283,7 @@ def adds_to_held(tool: ToolSpec) -> bool:
 
 
 _OBLIGED = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|oh)\W+)*(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
+    r"^\W*" + openers.run() + r"(?:i|we)\s+(?:need|have|want|ought|'ve\s+got|got|must)\s+(?:to\s+)?"
     r"(?P<rest>(?P<verb>[a-z]+)\s+(?P<object>[^,.;!?]+))",
     re.I,
 )
@@ -316,3 +325,71 @@ def named_before(text: str, known: Sequence[str]) -> str | None:
             last = clauses[-1]
             return f"{last[: pointer.start()]}{match.name}{last[pointer.end() :]}"
     return None
+
+
+# "The plumber can't come tomorrow, make it Thursday at 2", "guitar practice, make it 8 instead", "let's
+# do the accountant call on Friday at 4pm instead", "can the vet call happen at nine instead of half
+# ten?": a held thing, then the value it is to have now (the old one, if said, goes).
+_MADE = re.compile(
+    r"^\W*(?P<thing>[^,;.]{2,80}?)(?:\s+(?:can't|cannot|won't|isn't|is\s+not|doesn't|does\s+not)\b[^,;.]*)?\s*[,;.]\s*"
+    r"(?:(?:so|but|and|then|actually)\s+)?(?:(?:let's|can\s+you|could\s+you|please)\s+)?"
+    r"(?:make|change|set)\s+(?:it|that)\s+(?:to\s+)?(?P<value>[^,;.]+?)(?:\s+instead)?\W*$"
+    r"|^\W*(?:let's\s+(?:do|have)|(?:can|could)\s+(?:we|you)\s+(?:do|have))\s+(?P<thing_done>[^,;.]+?)\s+"
+    r"(?:on|at|for)\s+(?P<value_done>[^,;.]+?)\s+instead\W*$"
+    r"|^\W*(?:can|could)\s+(?P<thing_be>[^,;.]+?)\s+(?:happen|be|go)\s+(?:on|at|for)\s+(?P<value_be>[^,;.?!]+?)"
+    r"\s+instead(?:\s+of\s+[^,;.?!]+)?\W*$",
+    re.I,
+)
+
+
+# "Can you make Lily's dentist quarter past three instead?": the thing and its value run together.
+_MADE_RUN = re.compile(
+    r"^\W*(?:(?:can|could|would|will)\s+you\s+|please\s+)*(?:make|have|put|set)\s+(?P<run>[^,;.?!]{3,120}?)\s+instead\W*$",
+    re.I,
+)
+
+
+def made_instead(text: str, known: Sequence[str]) -> str | None:
+    """ "change X to V" for a held thing X said with the value V it is to have instead, or None."""
+    found = _MADE.match(text)
+    run = _MADE_RUN.match(text) if found is None else None
+    if run is not None:  # the fewest words that surely name a held thing, when none of it is left over
+        words = run.group("run").split()
+        for cut in range(1, len(words)):
+            thing, value = " ".join(words[:cut]), " ".join(words[cut:])
+            match = entities.closest(thing, known)
+            if (
+                match is not None
+                and match.sure
+                and not set(lexicon.content_stems(value)) & set(lexicon.content_stems(match.name))
+            ):
+                return None if entities.tied(thing, known) else f"change {thing} to {value}"
+        return None
+    if found is None:
+        return None
+    thing = found.group("thing") or found.group("thing_done") or found.group("thing_be")
+    value = found.group("value") or found.group("value_done") or found.group("value_be")
+    if re.match(r"(?:a|an)\s", value, re.I):
+        return None  # "make it a priority": what it is to be, which the words say as they stand
+    match = entities.closest(thing, known)
+    if match is None or not match.sure or entities.tied(thing, known):
+        return None
+    return f"change {thing.strip()} to {value.strip()}"
+
+
+# "The smoke alarm needs a new battery by Friday": something a thing needs, said of no held thing, is a
+# new thing to do (of a held thing it is a change: "Sam's PR needs doing by Wednesday").
+_NEEDS = re.compile(r"^\W*(?:the|my|our)\s+(?P<thing>[\w' -]{2,40}?)\s+(?:needs|wants)\s+(?!to\b)\w", re.I)
+
+
+def new_need(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> str | None:
+    """ "add X" for a statement of what an unheld thing needs, when one tool creates, or None."""
+    found = _NEEDS.match(text)
+    if found is None or sum(intent.creates(t) and not adds_to_held(t) for t in tools) != 1:
+        return None
+    match = entities.closest(found.group("thing"), known)
+    return (
+        None
+        if match is not None and (match.sure or entities.tied(found.group("thing"), known))
+        else f"add {text}"
+    )

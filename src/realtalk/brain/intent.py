@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import re
 
-from . import extract, lexicon, routing
+from . import extract, lexicon, openers, routing
 from .base import ToolSpec
 
 # What people say before a question or a request proper: "wait, did I ...", "hang on, have I ...",
 # "oh, is the ...", "sorry, could you ...".
-_LEAD_IN = (
-    r"(?:(?:ok(?:ay)?|so|and|please|um+|uh+|er+|erm|hmm+|hey|well|also|now|but|oh|ah|wait|actually|sorry|right|alright"
-    r"|anyway|hang\s+on|hold\s+on|one\s+sec(?:ond)?|by\s+the\s+way|btw|quick\s+question|just\s+(?:checking|wondering)"
-    r")\W+)*"
-)
+_LEAD_IN = openers.run(also=("please", r"quick\s+question", r"just\s+(?:checking|wondering)"))
 _REQUEST = re.compile(
     r"^\W*" + _LEAD_IN + r"(?:can|could|would|will|won't)\s+(?:you|u)\b"
     # "can I add milk?" asks for it; "can I add more than one tag?" asks what is possible
@@ -53,11 +49,16 @@ WRITE_VERBS = lexicon.words(
 
 
 _SHOW = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|please|hey|now)\W+)*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
+    r"^\W*"
+    + openers.run(also=("please",))
+    + r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|list|read"
     r"|tell\s+me|let\s+me\s+(?:see|hear|know)|give\s+me\s+(?:a|the)\s+(?:list|rundown|summary|overview)"
-    r"|remind\s+me\s+(?:what|which|when|where|who|how|if|whether|of\s+what))\b",
+    r"|remind\s+me\s*,?\s+(?:what|which|when|where|who|how|if|whether|of\s+what))\b",
     re.I,
 )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!;])\s+")
 
 
 # "Remind me, if you would, whether ...": a hedge set apart by commas says nothing of what is asked.
@@ -88,18 +89,35 @@ def is_question(text: str) -> bool:
         return True
     if _REQUEST.search(text):
         return False
-    return bool(_QUESTION_START.search(text)) or text.rstrip().endswith("?")
+    if _QUESTION_START.search(text):
+        return True
+    # "X isn't done, I never hit send. Can you reopen it?": a story that ends in a request asks for it
+    return text.rstrip().endswith("?") and not _REQUEST.search(_SENTENCE_END.split(text.strip())[-1])
+
+
+# "Wait, add milk", "um, hang on - delete it": a request after breaking off, set apart by punctuation
+# ("wait until Friday" is no lead-in); "sorry, three, not two" keeps what makes it a correction.
+_BROKEN_OFF = re.compile(
+    r"^\W*(?:"
+    + openers.alternation([*openers.PAUSES, *openers.HESITATIONS])
+    + r"\b\s*[,;:.!\u2014-]+\s*)+(?=\w)",
+    re.I,
+)
 
 
 def without_lead_in(text: str) -> str:
-    """A question without what was said before it ("wait, did I ..." -> "did I ..."): the lead-in
-    names nothing, and its words ("wait") must not be read as a value ("low if it can wait")."""
+    """A question or request without what was said before it ("wait, did I ..." -> "did I ...",
+    "hang on, add milk" -> "add milk"): the lead-in names nothing, and its words ("wait") must not
+    be read as a value ("low if it can wait") or a title."""
     text = _ASIDE.sub(" ", text)  # "remind me, if you would, whether ..."
     asked = _WH_AND_SUBJECT.match(text)
     if asked is not None and _asks_after_a_word(text):  # "bruh what do i ...": "bruh" names nothing
         return text[asked.end("before") :]
     found = _QUESTION_START.search(text)
-    return text[found.end("lead") :] if found is not None and found.group("lead") else text
+    if found is not None and found.group("lead"):
+        return text[found.end("lead") :]
+    broken_off = _BROKEN_OFF.match(text)
+    return text[broken_off.end() :] if broken_off is not None else text
 
 
 def writes(tool: ToolSpec) -> bool:
@@ -111,7 +129,13 @@ def writes(tool: ToolSpec) -> bool:
 
 
 _DONE_REPORT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|well|yeah|yes|right|alright|all\s+right|oh|ah|anyway|great|phew|good\s+news|already)\W+)*"
+    r"^\W*"
+    + openers.run([*openers.USUAL, *openers.AGREEMENT], ("great", "phew", r"good\s+news", "already"))
+    # "I'm pleased to report that I ...": the news announced first
+    # "The medicine, I already bought it": the thing put first
+    + r"(?:(?:the|my|our)\s+[\w' -]{1,40},\s*)?"
+    r"(?:(?:i'm|i\s+am)\s+(?:very\s+|so\s+)?(?:pleased|happy|glad|delighted|proud|relieved|thrilled)\s+to"
+    r"\s+(?:report|say|announce|tell\s+you)\s+(?:that\s+)?)?"
     r"(?:i|we|i've|we've|i\s+have|we\s+have)\s+(?:just\s+|already\s+"
     r"|finally\s+|now\s+)*(?:\w+[^e\W]ed|paid|did|done|got|went|made|bought|sent|took|wrote|gave|ran|fed|sold|drove|met"
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
@@ -120,7 +144,15 @@ _DONE_REPORT = re.compile(
     r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b"
     # "Finally sent Harriet the drafts!": a diary's report, its subject dropped, after "finally" or "just"
     r"|^\W*(?:finally|just|already)\s+(?:\w+[^e\W]ed|paid|did|sent|bought|rang|took|wrote|gave|went|made|sold|fed)\b"
-    r"|\b(?:has|have|is|are|was|were|'s|'re)\s+(?:been\s+|now\s+|already\s+)*(?:[\w-]+[^e\W]ed|paid|done|finished|sorted"
+    # "got the nappies", "paid the nursery and fixed the gate": a past verb (never the same as its
+    # imperative: not "put", "read", "set") opening the turn, then its object
+    r"|^\W*"
+    + openers.run()
+    + r"(?:\w+[^e\W]ed|paid|got|sent|bought|rang|took|wrote|gave|made|sold|fed|did|found"
+    r"|brought|caught|sorted)\s+(?:the|my|our|his|her|their|those|that|this|a|an)\s+\w"
+    # "has, at long last, been completed": an aside between commas may come before what became of it
+    r"|\b(?:has|have|is|are|was|were|'s|'re)(?:\s*,[^,.;]{1,30},)?\s+(?:been\s+|now\s+|already\s+)*"
+    r"(?:[\w-]+[^e\W]ed|paid|done|finished|sorted"
     r"|taken\s+care\s+of|sent|bought|made)\b"
     # "that's the council tax paid": the thing, then what became of it
     r"|^\W*(?:that's|that\s+is|there's)\s+(?:the|my|our)\s+[\w' ]{1,40}?\s+"
@@ -175,12 +207,21 @@ def done_thing(text: str) -> str | None:
     return found.group("thing")
 
 
+_MARKED_IN_ERROR = re.compile(
+    r"\s+(?:off\s+|as\s+done\s+)?(?:by\s+(?:mistake|accident)|in\s+error|accidentally|too\s+(?:soon|early))\b.*$",
+    re.I,
+)
+_MARKED = re.compile(r"\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\s+(?:off\s+|out\s+)?", re.I)
+"""The subject and verb of "I (accidentally) ticked off X": what follows is what was marked."""
 _NOT_DONE = re.compile(
     r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
     r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
     r"|\b(?:i|we)\s+(?:didn't|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
-    r"|\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)\s+(?:actually\s+|really\s+)?"
-    r"(?:done|finished|paid|sent|sorted)\b",
+    r"|(?:\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)|'s\s+not)\s+(?:actually\s+|really\s+)?"
+    r"(?:done|finished|paid|sent|sorted)\b"
+    # "I ticked off the brand guidelines by mistake": marked done in error
+    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\b(?=[^,.;!?]{0,80}?\b(?:by\s+(?:mistake|accident)|in\s+error"
+    r"|accidentally|too\s+soon|too\s+early)\b)",
     re.I,
 )
 
@@ -196,8 +237,16 @@ def reports_not_done(text: str) -> str | None:
     after = re.split(r"[,.;!?]|\b(?:yet|after\s+all|either|still|but|so)\b", text[found.end() :], maxsplit=1)[
         0
     ]
-    before = re.split(r"[,.;!?]", text[: found.start()])[-1]
-    return after.strip() if lexicon.content_stems(after) else before.strip()
+    after = _MARKED_IN_ERROR.sub("", re.sub(r"^\s*(?:off|out)\b", "", after))  # "ticked off X by mistake"
+    if lexicon.content_stems(after):
+        return after.strip()
+    # "the library books, I haven't handed them in": the last clause before that names something;
+    # "I ticked off the brand guidelines by mistake, it's not finished": "it" is that clause's object
+    before = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
+    if not before:
+        return ""
+    marked = _MARKED.search(before[-1])
+    return _MARKED_IN_ERROR.sub("", before[-1][marked.end() :] if marked else before[-1]).strip()
 
 
 def creates(tool: ToolSpec) -> bool:
@@ -207,7 +256,9 @@ def creates(tool: ToolSpec) -> bool:
 
 
 _REFUSED = re.compile(
-    r"^\W*(?:(?:no|nah|wait|hold\s+on|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|no\s+need\s+to|you\s+don't\s+need\s+to"
+    r"^\W*"
+    + openers.run([*openers.USUAL, *openers.REFUSALS])
+    + r"(?:don't|dont|do\s+not|no\s+need\s+to|you\s+don't\s+need\s+to"
     r"|please\s+don't|never)\s+(?:\w+\s+){0,1}?(?P<verb>[a-z]+)\b",
     re.I,
 )
@@ -238,11 +289,23 @@ def remarks(text: str) -> bool:
 
 # "Can you put it back on the list?", "add the gate back on my list": a thing done made to do again.
 _BACK_ON = re.compile(
-    r"\b(?:put|add|stick|pop|get)\s+(?P<what>[^,.;!?]{1,80}?)\s+back\s+(?:on(?:to)?|in)\s+(?:the|my)\s+(?:\w+\s+)?list\b",
+    r"\b(?:put|add|stick|pop|get)\s+(?P<what>[^,.;!?]{1,80}?)\s+back\s+(?:on(?:to)?|in)\s+(?:the|my)\s+(?:\w+\s+)?list\b"
+    r"|\b(?:put|add|stick|pop|get)\s+(?P<what_on>[^,.;!?]{1,80}?)\s+back\s+on(?:to)?\W*$"
+    # "put it back as not done", "mark the gate undone": the state asked for is to do again
+    r"|\b(?:put|mark|set|make|change|turn)\s+(?P<what_as>[^,.;!?]{1,80}?)\s+(?:back\s+)?(?:as\s+|to\s+)?"
+    r"(?:not\s+(?:done|finished|complete|completed)|undone|unfinished|incomplete|to\s+do|open)\W*$"
+    # "can you open that one up again?", "reopen the kayak one"
+    r"|\b(?:re-?open|reinstate|open\s+up)\s+(?P<what_re>[^,.;!?]{1,80}?)(?:\s+again)?\W*$"
+    r"|\bopen\s+(?P<what_up>[^,.;!?]{1,80}?)\s+(?:up\s+)?again\W*$",
     re.I,
 )
-_STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out|so|well|oh|oops|actually|anyway)\b\W*", re.I)
+_STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
 _IT = re.compile(r"^\W*(?:it|that|this|that\s+one)\W*$", re.I)
+_OWNED = re.compile(
+    r"\b(?:the|my|our|his|her|their)\s+[\w'-]+(?:\s+(?!(?:back|off|up|in|out|yet|again|the|my|our|his|her|their"
+    r"|never|not|did|didn't|got|has|had|have|is|was|\w+ed)\b)[\w'-]+){0,3}",
+    re.I,
+)
 
 
 def back_on_the_list(text: str) -> str | None:
@@ -251,12 +314,18 @@ def back_on_the_list(text: str) -> str | None:
     found = _BACK_ON.search(text)
     if found is None:
         return None
-    what = found.group("what")
+    what = next(
+        found.group(g) for g in ("what", "what_on", "what_as", "what_re", "what_up") if found.group(g)
+    )
     if _IT.match(what):
         clauses = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
         # "the garden gate's still broken": the clause's subject is the thing
         subject = (
             re.split(r"'s\b|\s+(?:is|are|was|were|still|isn't|hasn't)\b", clauses[-1])[0] if clauses else ""
         )
-        return _STORY_LEAD.sub("", subject).strip() or None
+        subject = _STORY_LEAD.sub("", subject).strip()
+        # "Dave never got the kayak back", "the plumber never fixed the tap": a subject that is someone,
+        # then the thing as the object (the last thing the clause names)
+        owned = _OWNED.findall(subject)
+        return (owned[-1] if owned else subject) or None
     return what

@@ -11,7 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import arguments, current, dialogue, entities, extract, held, intent, lexicon, parameters, replies
+from . import (
+    arguments,
+    current,
+    dialogue,
+    entities,
+    extract,
+    held,
+    intent,
+    lexicon,
+    openers,
+    parameters,
+    replies,
+)
 from .arguments import Filled
 from .base import BrainEvent, Message, ToolSpec
 
@@ -21,10 +33,10 @@ _BEFORE = lexicon.words("prepone advance")
 # A verb of moving, its object, then the way ("bring the dentist forward"), or the way first ("push
 # back the meeting"); a verb that is a move by itself ("postpone the meeting", "prepone the demo").
 _PARTICLE = r"(?P<way>forwards?|back(?:wards)?|up|off|earlier|later|sooner|ahead)"
-_LEAD = r"^\W*" + lexicon.run_of(
-    r"please|can\s+(?:you|we)|could\s+(?:you|we)|would\s+you|will\s+you|just|ok(?:ay)?|and|so|let's|i'd\s+like\s+to"
-    r"|i\s+want\s+to|i\s+need\s+to|we\s+need\s+to"
-)
+_LEAD = r"^\W*" + openers.run(
+    also=(r"please", "kindly", "just", r"can\s+(?:you|we)", r"could\s+(?:you|we)", r"would\s+you",
+          r"will\s+you", "let's", r"i'd\s+like\s+to", r"i\s+want\s+to", r"i\s+need\s+to", r"we\s+need\s+to")
+)  # fmt: skip
 # The thing moved: words up to a clause's end ("move the gutters to Saturday and bump it up" is two).
 _THING = r"(?:(?!\b(?:and|to|then|but|at|on)\b)[^,;]){1,80}?"
 _MOVE = re.compile(
@@ -62,6 +74,24 @@ _MUST_WAIT = re.compile(
     r"(?P<rest>\s+(?:till|until|to|for|by)\b.*?)?\W*$",
     re.I,
 )
+_COUNT = r"(?:by\s+)?(?:half\s+an?|an?|one|two|three|four|five|six|seven|\d+)\s+(?:minute|hour|day|week)s?"
+# "move the cake order a day later", "push the call two hours back": the amount before the way.
+_AMOUNT_FIRST = re.compile(
+    _LEAD
+    + r"(?:move|push|put|shift|bump|bring|set|kick)\s+(?P<thing>[^,;]{1,80}?)\s+(?P<rest>"
+    + _COUNT
+    + r")\s+"
+    r"(?P<way>earlier|later|sooner|forwards?|back(?:wards)?|ahead)\W*$",
+    re.I,
+)
+# "Biscuit's vet appointment has been pushed back a week, same time", "the demo got moved up a day": a
+# move reported as done to the thing, which the list is to follow.
+_REPORTED = re.compile(
+    r"^\W*(?P<thing>[^,;]{1,80}?)\s+(?:(?:has|have|'s)\s+been|is|was|got)\s+(?:pushed|moved|put|bumped|shifted|brought"
+    r"|pulled|kicked)\s+(?P<way>back|forwards?|up|later|earlier|off)(?P<rest>\s+" + _COUNT + r")?"
+    r"(?:\s*,?\s*(?:at\s+the\s+)?same\s+time)?\W*$",
+    re.I,
+)
 _SENTENCES = re.compile(r"[^.!?]+[.!?]*")
 _PRONOUN = re.compile(r"^\W*(?:it|that|this|that\s+one|this\s+one|them)\W*$", re.I)
 
@@ -90,6 +120,10 @@ def said(text: str, question: bool = False) -> Move | None:
 
 
 def _said(text: str) -> Move | None:
+    found = _AMOUNT_FIRST.match(text) or _REPORTED.match(text)
+    if found is not None:
+        way = -1 if found.group("way").lower() in _EARLIER else 1
+        return Move(_PRONOUN.sub("", found.group("thing")).strip(), way, (found.group("rest") or "").strip())
     found = _MOVE.match(text)
     if found is not None:
         particle = (found.group("way") or found.group("way_first") or "").lower()

@@ -54,9 +54,11 @@ def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found
         start = match.end() + 1 + (split.end() if split else 0)
         # "tag it home": the marker and its filler go; "tag X with home": X stays for another parameter.
         cut = match.end() + 1 + named.start() if named else match.end()
-        kept = [(w, b, e) for w, b, e in _before_target(words, start) if w.lower() not in lexicon.STOPWORDS][
-            :max_words
-        ]
+        kept = [
+            (w, b, e)
+            for w, b, e in _before_target(words, start, utterance)
+            if w.lower() not in lexicon.STOPWORDS
+        ][:max_words]
         if kept:
             value = (
                 " and ".join(w for w, _, _ in kept)
@@ -67,15 +69,22 @@ def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found
     return found
 
 
-def _before_target(words: list[tuple[str, int, int]], start: int) -> list[tuple[str, int, int]]:
+def _before_target(
+    words: list[tuple[str, int, int]], start: int, utterance: Utterance
+) -> list[tuple[str, int, int]]:
     """The words from `start` up to a preposition that brings in what the value goes on (in "add
     the tag paperwork to the insurance renewal" the tag is "paperwork", the rest names the thing),
-    or up to the next clause."""
+    or up to the next clause ("tag it money and health, low priority": the priority is another's)."""
     kept: list[tuple[str, int, int]] = []
     for i, (word, begin, end) in enumerate(words):
         if begin < start:
             continue
-        if kept and (word.lower() in _TARGET_PREPOSITIONS or word.lower() in extract.WHEN_WORDS):
+        if kept and utterance.pause_after(kept[-1][2]):
+            break
+        listed = kept and words[i - 1][0].lower() == "and"  # "with home and weekend": one more of them
+        if kept and (
+            word.lower() in _TARGET_PREPOSITIONS or (word.lower() in extract.WHEN_WORDS and not listed)
+        ):
             break  # "tagged work due friday": the day is another value's
         # "tag it sport and make it high priority": a verb with a pronoun for its object starts
         # another clause, and the value ends before it.
@@ -88,12 +97,15 @@ def _before_target(words: list[tuple[str, int, int]], start: int) -> list[tuple[
 # "put it under errands", "file this under work", "under the garden label": a label by where it is filed.
 _FILED_UNDER = re.compile(
     r"\b(?:(?:put|stick|pop|keep|list|chuck|bung)\s+(?:it|this|that|them)\s+|filed?\s+(?:(?:it|this|that|them)\s+)?"
-    r"|(?:it\s+)?goes\s+)under\s+(?:the\s+)?(?P<value>[a-z][\w-]*)(?:\s+(?:tag|label|heading|category|section))?\b",
+    r"|(?:it\s+)?goes\s+)under\s+(?:the\s+)?(?P<value>[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+)[a-z][\w-]*){0,3})"
+    r"(?:\s+(?:tag|label|heading|category|section)s?)?\b",
     re.I,
 )
 # "Would you put the chimney sweep under 'house'?", "the tyres both go under car": a bare label that
 # ends the request, after a verb of putting (not "put the bucket under the sink": a place has "the").
-_UNDER_AT_END = re.compile(r"\bunder\s+(?P<value>[a-z][\w-]*)(?=(?:\s+please)?\s*$)", re.I)
+_UNDER_AT_END = re.compile(
+    r"\bunder\s+(?P<value>[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+)[a-z][\w-]*){0,3})(?=(?:\s+please)?\s*$)", re.I
+)
 _PUTTING = re.compile(r"\b(?:put|stick|pop|file|filed|list|go|goes|belongs?)\b", re.I)
 
 

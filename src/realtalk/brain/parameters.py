@@ -161,4 +161,5 @@ def question(param: Param) -> str:
         return "For which day?"
     if param.kind == "time":
         return "At what time?"
+    label = re.sub(r"^(?:the|its|their|a|an)\s+", "", label, flags=re.I)  # "its new title": "the new title"
     return f"What are the {label}?" if param.kind == "list" else f"What's the {label}?"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from . import extract, lexicon, yes_no
+from . import extract, lexicon, openers, yes_no
 
 _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
@@ -35,7 +35,7 @@ _SPLIT_PHRASAL = re.compile(
 # A request that starts after some talk: "..., could you (maybe) add", "... so please add".
 _FRAME = re.compile(
     r"(?:^|[,.;!?]\s*|\s(?:and|so|but|then)\s+)"
-    rf"(?P<frame>{lexicon.run_of(r'so|and|but|ok(?:ay)?|well|anyway')}"
+    rf"(?P<frame>{openers.run()}"
     r"(?:(?:can|could|would|will)\s+you|i\s+need\s+you\s+to|i'd\s+like\s+you\s+to|please)\s+"
     rf"{lexicon.run_of(r'maybe|please|just|also|quickly|kindly')}[a-z]+)",
     re.I,
@@ -43,7 +43,9 @@ _FRAME = re.compile(
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
-    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)|i'd\s+be\s+grateful)\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
+    r"|it\s+would\s+be\s+(?:great|nice|good|helpful)"
+    r"|(?:i'd|i\s+(?:would|should))\s+be\s+(?:most\s+|very\s+|so\s+|really\s+)?(?:grateful|obliged))"
+    r"\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
     r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can)"
     r"|(?:would|could)\s+you\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough|a\s+dear)\s+(?:as\s+)?(?:and\s+)?to)"
@@ -59,8 +61,9 @@ _NOT_KNOWING = (
     r"|(?:do|does|would|could|did)\s+you\s+(?:happen\s+to\s+)?know|(?:any|no)\s+idea|just\s+checking)"
 )
 _EMBEDDED = re.compile(
-    r"^\W*(?:(?:just|so|oh|hey|and|also|ok(?:ay)?|sorry)\W+)*"
-    rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
+    r"^\W*"
+    + openers.run(also=("just",))
+    + rf"(?:{_NOT_KNOWING}\s+(?=(?:when|what|which|where|who|how)\b)"  # "tell me when ..." asks already
     rf"|(?:{_NOT_KNOWING}|(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:tell\s+me|check|see|find\s+out"
     r"|let\s+me\s+know))\s+(?:if|whether)\s+(?!(?:you|u|we)\s+(?:could|can|would|will|might)\b|to\b))",
     re.I,
@@ -75,7 +78,9 @@ _STATES = re.compile(
 )
 # "Don't delete it, just mark it done": the request is what follows the refusal, about its object.
 _INSTEAD = re.compile(
-    r"^\W*(?:(?:no|nah|wait|actually|ok(?:ay)?)\W+)*(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
+    r"^\W*"
+    + openers.run([*openers.USUAL, *openers.REFUSALS])
+    + r"(?:don't|dont|do\s+not|please\s+don't)\s+(?P<verb>[a-z]+)\s+"
     r"(?P<object>[^,;.]{1,80}?)\s*(?:[,;.]|\s(?=but\b|instead\b|rather\b|just\b))\s*"
     r"(?:(?:just|but|instead|rather|only|please)\s+)*(?P<rest>[a-z].*)$",
     re.I,
@@ -96,20 +101,26 @@ _OBLIGED = re.compile(
 )
 # "Just a quick one, buy batteries", "one more thing: ...": a preface that announces a request.
 _PREFACE = re.compile(
-    r"^\W*(?:(?:just|oh|and|also|ok(?:ay)?|so|right)\W+)*(?:a\s+quick\s+one|quick\s+one|one\s+(?:more|last)\s+thing"
+    r"^\W*" + openers.run(also=("just",)) + r"(?:a\s+quick\s+one|quick\s+one|one\s+(?:more|last)\s+thing"
     r"|another\s+thing|quick\s+question|before\s+i\s+forget)\s*[,:;.!-]+\s*(?=\w)",
     re.I,
 )
 # Verbs whose refusal is no change refused ("don't forget to ...", "don't worry, ...").
 # "On Friday, no wait, make that Saturday", "at 5, sorry, I mean 6": a repair said mid-sentence. The
 # words after the marker take the place of the phrase they repair: the one after the last preposition.
+_BROKE_OFF = (
+    r"(?:(?:no|nah|nope)\s*,?\s*(?:wait|sorry|hang\s+on|hold\s+on|actually|oops)\b,?|(?:wait|sorry|actually)\s*,?\s*no\b,?"
+    r"|sorry\s*,?\s*i\s+mean[t]?\b|or\s+rather\b)"
+)
 _REPAIR = re.compile(
-    r"\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|(?:no|nah)\s+wait\b,?|wait\s*,?\s*no\b,?|sorry\s*,?\s*i\s+mean[t]?\b"
-    r"|i\s+mean[t]?\b|sorry\s*,"
-    r"|or\s+rather\b|make\s+(?:that|it)\b)\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
+    rf"(?:\s*[,;.]\s*(?:(?:no|nah)\s*,(?:\s*wait\b,?)?|{_BROKE_OFF}|sorry\s*,|i\s+mean[t]?\b|make\s+(?:that|it)\b)"
+    # said with no pause before it ("on tuesday no wait wednesday"), the marker must be unmistakable
+    rf"|\s+{_BROKE_OFF})"
+    r"\s*(?:(?:make\s+(?:that|it)|i\s+mean[t]?|rather)\s+)?"
     r"(?P<fix>[^,;.]+(?:,\s*[^,;.]+)?)\W*$",
     re.I,
 )
+_NOT_THAT = re.compile(r"^not\s+(?P<old>[\w' -]{1,40}?)\s*,\s*(?P<new>[\w' -]{1,40})$", re.I)
 _PREPOSITION = lexicon.words("on for at by to until till in before after from")
 _A_CLAUSE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|won't|isn't|aren't|because|since|cos)\b|'(?:s|re)\b", re.I
@@ -121,7 +132,7 @@ _POLITE_TAG = re.compile(r"\s*,\s*(?:please\s+)?(?:would|could|will|can|won't)\s
 # "..., if you can", "when you get a chance", "no rush though": a hedge or a discourse particle said
 # around the request asks nothing and names nothing, so it never reaches a title.
 _HEDGE = re.compile(
-    r"\s*,?\s*\b(?:if\s+(?:you\s+)?(?:can|could|possible|poss|you\s+(?:don't|do\s+not)\s+mind"
+    r"\s*,?\s*\b(?:if\s+(?:you\s+)?(?:can|could|would|will|please|possible|poss|you\s+(?:don't|do\s+not)\s+mind"
     r"|(?:it's|that's)\s+(?:ok(?:ay)?|alright|all\s+right|no\s+bother))"
     r"|when(?:ever)?\s+you\s+(?:can|(?:get|have)\s+(?:a|the)\s+(?:chance|sec|second|minute|moment)))"
     r"(?=\s*(?:[,.;!?]|$))"
@@ -140,9 +151,14 @@ _ADD_WHAT_FOLLOWS = re.compile(
 )
 # "For the car service, note that I should ask about the brakes": a thing put first, then a note on it.
 _NOTE_ON_FRONTED = re.compile(
-    rf"^\W*(?:for|about|on|re|regarding|with|as\s+for)\s+(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
-    r"(?:note(?:\s+down)?|jot\s+down|write\s+down|(?P<verb>comment)|(?:add|put|leave)\s+a\s+(?P<noun>note|comment))"
-    r"\s+(?:that\s+|saying\s+)?(?P<body>\S.*)$",
+    rf"^\W*(?:for|about|on|re|regarding|concerning|with(?:\s+(?:regard|respect|reference)\s+to)?|as\s+(?:for|regards))"
+    rf"\s+(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
+    r"(?:note(?:\s+down)?|jot\s+down|write\s+down|write(?=\s+that\b)|(?P<verb>comment)"
+    r"|(?:add|put|leave|write|make|jot\s+down|append|attach)\s+a\s+(?:short\s+|quick\s+|little\s+)?(?P<noun>note|comment))"
+    r"(?:\s+(?:that|saying|to\s+the\s+effect\s+that)\b|\s*[:-])?\s*(?P<body>\w.*)$"
+    # "Jot down on the accountant task: ask about the VAT return": the verb, the thing, then the body
+    rf"|^\W*{_ASKING}(?:note|jot|write|scribble|put)(?:\s+down)?\s+(?:on|against|under)\s+"
+    r"(?P<thing_after>[^,;:.]{1,60}?)\s*[:-]\s*(?P<body_after>\w.*)$",
     re.I,
 )
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
@@ -229,6 +245,8 @@ _ADD_TO_LIST = re.compile(
 )
 
 
+# "Put down 'ring the vet' for tomorrow": words written down in quotes are a new thing's.
+_DOWN_QUOTED = re.compile(rf"^(?P<ask>\W*{_ASKING})(?:put|jot|write|note|pop)\s+down\s+(?=['\"‘“])", re.I)
 # "I'd like a reminder to back up my laptop", "put in a task for the vet": the new thing is what follows
 # (the word for it is one the tools use for what they hold: `request`'s `things`).
 _A_REMINDER = re.compile(
@@ -243,6 +261,18 @@ _A_REMINDER = re.compile(
 
 # "Put a note on the ladder one: the receipt is in the glovebox": the colon opens what the note says,
 # as "that" does in "a little note on the Oliver one that he's a shepherd".
+# "add X, and put a note on it: Y", "add X. Add a note that Y", "add X, note: Y": a new thing said with
+# a note on it in one breath is a new thing with a note ("add X with a note: Y").
+_NOTE_ON_THE_NEW = re.compile(
+    r"\s*(?:[,.;]\s*(?:and\s+)?|\s+and\s+)(?:(?:also\s+|then\s+|please\s+)?(?:put|add|stick|pop|leave|write|make)\s+"
+    r"(?:a\s+)?(?:little\s+|quick\s+)?(?P<noun>note|comment)(?:\s+(?:on|to)\s+(?:it|that|this))?"
+    r"|(?P<bare>note|comment))\s*(?::|\s+that\b|\s+saying\b)\s*(?=\S)",
+    re.I,
+)
+_STARTS_NEW = re.compile(
+    rf"^\W*{_ASKING}(?:add|new\s+(?:task|item|one|thing)|create|put\s+down|(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+)?to)\b",
+    re.I,
+)
 _COLON_BODY = re.compile(
     r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:little\s+|quick\s+|short\s+)?(?:note|comment|message|memo)\s+"
     r"(?:to|on|for|onto)\s+[^:,]{1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
@@ -261,6 +291,13 @@ _HEDGING_LIKE = re.compile(
     r"\b(at|around|about|by|till|until|before|after|for)\s*,?\s+like\s*,?\s+(?=\w)", re.I
 )
 # "Change 'chase payment' to 'final reminder'": both names quoted, the old and the new.
+# "In the interests of clarity, would you ...", "to be safe, can you ...": an idiom put before a polite
+# request says why, and names nothing the request is about ("for the vet one, can you ..." does).
+_FRONTED_ASIDE = re.compile(
+    r"^\W*(?:in\s+the\s+interests?\s+of|for\s+the\s+sake\s+of|out\s+of|in\s+(?:fairness|truth|any\s+case|that\s+case"
+    r"|the\s+meantime)|to\s+be\s+(?:safe|sure|honest))\b[^,;:]{0,30},\s*(?=(?:please\s+)?(?:would|could|can|will)\s+you\b)",
+    re.I,
+)
 _QUOTED_RENAME = re.compile(
     r"^\W*(?:(?:can|could|would|will)\s+you\s+|please\s+)*(?:change|rename|retitle|edit|switch)\s+"
     r"(?:the\s+task\s+|the\s+one\s+)?(?:['\"‘“])(?P<old>[^'\"’”]+)['\"’”]\s+(?:to|into|as)\s+"
@@ -282,6 +319,7 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     """The plain request an utterance makes (the utterance itself when it is already plain, or
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said). `things` tells a
     word the tools use for what they hold ("task", "reminder")."""
+    text = _FRONTED_ASIDE.sub("", text, count=1)
     quoted = _QUOTED_RENAME.match(text)
     if quoted is not None:  # "as" parts the two names where "to" may be inside the new one
         return f"rename {quoted.group('old')} as {quoted.group('new')}"
@@ -326,16 +364,22 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     fronted = _NOTE_ON_FRONTED.match(text)
     if fronted is not None:
         noun = (fronted.group("noun") or fronted.group("verb") or "note").lower()
-        text = f"add a {noun} to {fronted.group('thing')} saying {fronted.group('body')}"
+        thing = fronted.group("thing") or fronted.group("thing_after")
+        text = f"add a {noun} to {thing} saying {fronted.group('body') or fronted.group('body_after')}"
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:
         text = f"{front.group('rest').rstrip(' .!')} {front.group('when')}"
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
+    text = _DOWN_QUOTED.sub(r"\g<ask>add ", text, count=1)
     text = _A_REMINDER.sub(
         lambda m: "add " if not m.group("thing") or things(m.group("thing")) else m[0], text, count=1
     )
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
+    if _STARTS_NEW.match(text):
+        text = _NOTE_ON_THE_NEW.sub(
+            lambda m: f" with a {(m.group('noun') or m.group('bare')).lower()}: ", text, count=1
+        )
     off = _OFF_THE_LIST.match(text)
     if off is not None:
         verb = "tick off" if off.group("verb").lower() in _TICKING else "delete"
@@ -381,9 +425,18 @@ def _repaired(text: str) -> str:
     marker = text[found.start() : found.start("fix")]
     if "." in marker and not re.search(r"\b(?:wait|make|mean|meant|rather)\b", marker, re.I):
         return text  # "Move it to Monday. No, it's fine": a new sentence, not a repair
-    words = text[: found.start()].split()
+    before = text[: found.start()]
+    instead = _NOT_THAT.match(fix)
+    if instead is not None:  # "the tag family on X, no sorry, not family, flat": the word named goes
+        old = re.search(
+            rf"\b{re.escape(instead.group('old'))}\b(?!.*\b{re.escape(instead.group('old'))}\b)", before, re.I
+        )
+        return before[: old.start()] + instead.group("new") + before[old.end() :] if old else text
+    words = before.split()
     near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
     if at is None or at == len(words) - 1:
         return text
-    return " ".join([*words[: at + 1], fix])
+    # "to tomorrow, no sorry, to Wednesday": a repair that says its own preposition replaces it too
+    own = fix.split()[0].lower() in _PREPOSITION
+    return " ".join([*words[: at + (0 if own else 1)], fix])

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import extract, lexicon, options, parameters
+from . import extract, lexicon, openers, options, parameters
 from .base import ToolSpec
 
 THRESHOLD = 2.0
@@ -92,7 +92,11 @@ def _changes_one(tool: ToolSpec, new: set[str]) -> bool:
     required = [p for p in parameters.params_of(tool) if p.required]
     described = str(required[0].spec.get("description", "")).lower() if required else ""
     named = {lexicon.stem(w) for w in lexicon.name_words(tool.name)}
-    return described.startswith("which") and not new & named
+    # "add a note to X" for comment_on_ticket: a word of the same idea as the tool's own names it too
+    kin = set().union(*(lexicon.concepts(w) for w in named))
+    return (
+        described.startswith("which") and not new & named and not any(lexicon.concepts(w) & kin for w in new)
+    )
 
 
 def _asking_part(text: str, verbs: set[str]) -> str:
@@ -111,9 +115,8 @@ def _asking_part(text: str, verbs: set[str]) -> str:
 
 
 _ARTICLES = lexicon.words("a an the my our this that some another new please")
-_LEAD_INS = lexicon.words(
-    "ok okay so hey please can could would will you i just also now and well um uh er possibly maybe perhaps"
-    " kindly right alright actually basically anyway guess suppose"
+_ASKING = lexicon.words(
+    "please can could would will you i just possibly maybe perhaps kindly basically guess suppose"
 )
 
 
@@ -121,7 +124,7 @@ def _leading_stems(text: str) -> list[str]:
     """The request's first verb and the few words after it: "could you add a high priority task to ..."
     -> add, high, priority, task."""
     words = lexicon.tokens(text)
-    while words and words[0] in _LEAD_INS:
+    while words and openers.is_opener(words[0], also=_ASKING):
         words = words[1:]
     if not words:
         return []

@@ -7,7 +7,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import dialogue, entities, extract, held, intent, lexicon, phrasing, replies, routing, validation
+from . import (
+    dialogue,
+    entities,
+    extract,
+    held,
+    intent,
+    lexicon,
+    openers,
+    phrasing,
+    replies,
+    routing,
+    validation,
+)
 from .arguments import Filled
 from .base import BrainEvent, ToolCall, ToolSpec
 
@@ -16,7 +28,7 @@ if TYPE_CHECKING:
 
 _NEXT_CLAUSE = re.compile(r"\s*,?\s+and\s+(?=[a-z]+\s+(?:it|that|this)\b)", re.I)
 _PRONOUN_CLAUSE = re.compile(
-    r"^\W*" + lexicon.run_of(r"also|then|please|and|oh|ok(?:ay)?|now", 3) + r"[a-z]+\s+(?:it|that|this)\b",
+    r"^\W*" + openers.run(also=("please",), most=3) + r"[a-z]+\s+(?:it|that|this)\b",
     re.I,
 )
 _MAX_CLAUSES = 3
@@ -139,20 +151,27 @@ def each_new(turn: Turn, text: str) -> list[BrainEvent] | None:
     return calls
 
 
+_ALSO = re.compile(r"\s*[,;]\s*(?:and\s+)?also\s+", re.I)
 _DATED_ITEM = re.compile(r"\b(?:on|by|for|at|before|until|till|this|next|tomorrow|today|tonight)\b", re.I)
 
 
 def _each_dated(turn: Turn, text: str) -> list[BrainEvent] | None:
     """ "Add swimming kit for Josh on Tuesday and Ellie's costume for the nativity by Friday": new
-    things joined by "and" after a creating verb, each with its own day, are one new thing each."""
+    things joined by "and" after a creating verb, each with its own day (or after ", and also"), are
+    one new thing each."""
     verb, _, said = text.strip().partition(" ")
-    parts = [p for p in re.split(r"\s*,?\s+and\s+", said.strip(" .!")) if p]
+    # "add milk to the list, and also pick up the parcel": "also" after a pause says another comes
+    also = [p for p in _ALSO.split(said.strip(" .!")) if p]
+    parts = also if len(also) > 1 else [p for p in re.split(r"\s*,?\s+and\s+", said.strip(" .!")) if p]
     if not 2 <= len(parts) <= _MAX_CLAUSES:
         return None
     calls: list[BrainEvent] = []
     for part in parts:
         day = _DATED_ITEM.search(part)
-        if day is None or extract.when(extract.Utterance(part[day.start() :], turn.now), "datetime") is None:
+        undated = (
+            day is None or extract.when(extract.Utterance(part[day.start() :], turn.now), "datetime") is None
+        )
+        if undated and len(also) < 2:
             return None
         choice = turn.route(f"{verb} {part}")
         if not isinstance(choice, tuple) or choice[1].missing or not intent.creates(choice[0]):

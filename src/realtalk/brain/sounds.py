@@ -36,7 +36,7 @@ from functools import cache
 
 import jellyfish
 
-from . import lexicon
+from . import lexicon, openers
 
 ALIKE = 0.8
 """Similarity (0-1, sound and spelling averaged) from which a heard span is taken for a word."""
@@ -56,7 +56,7 @@ _DETERMINERS = lexicon.words("a an the my your his her its our their this that t
 """Words that open a noun phrase: a word before one is not the first part of a longer word
 ("renew my" is not "rename")."""
 
-_LEADS = lexicon.words("and so then now just please okay ok also yes yeah well oh right")
+_LEADS = (*openers.USUAL, *openers.AGREEMENT, "just", "please")
 """Words after which a command's verb may follow in a clause ("and market done", "please target it")."""
 
 _OBJECTS = lexicon.words("me you him her us them")
@@ -142,7 +142,7 @@ class Vocabulary:
         """`text` with each misheard span replaced by the vocabulary's words it sounds like."""
         found = list(_WORD.finditer(text))
         lower = [m.group().lower() for m in found]
-        opens = [_opens_clause(text, m.start()) or (i > 0 and found[i - 1].group().lower() in _LEADS)
+        opens = [_opens_clause(text, m.start()) or (i > 0 and openers.is_opener(found[i - 1].group(), _LEADS))
                  for i, m in enumerate(found)]  # fmt: skip
         named = [m.group()[0].isupper() and not opened for m, opened in zip(found, opens, strict=True)]
         out, at, i = [], 0, 0

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import entities, held, intent, lexicon
+from . import entities, held, intent, lexicon, openers
 from .arguments import Filled
 from .base import Message, ToolSpec
 
 # What people say before the thing itself: "oh,", "right, so", "regarding", "you know", "what about".
 _LEAD = re.compile(
-    r"^\W*(?:(?:oh|ah|right|so|ok(?:ay)?|now|well|and|um+|uh+|er+|erm|hey|also|then|yes|yeah)\b\W*"
+    r"^\W*(?:" + openers.alternation([*openers.USUAL, *openers.AGREEMENT]) + r"\b\W*"
     r"|(?:regarding|concerning|re|about|as\s+(?:for|regards|to)|with\s+regard\s+to|on\s+the\s+subject\s+of"
     r"|(?:what|how)\s+about|you\s+know|(?:do\s+you\s+)?remember)\b\W*)+",
     re.I,

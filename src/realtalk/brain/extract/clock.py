@@ -51,6 +51,8 @@ TIME_PATTERNS = [
         rf"(?!\s*(?:people|persons|guests|degrees|dollars|euros|items)){_NOT_AN_AMOUNT}",
         re.I,
     ),
+    # "the six of the afternoon", "the eight of the night": the hour said as in Spanish or Italian
+    re.compile(r"(?<=\bthe\s)(?P<h>\d{1,2})(?=\s+of\s+the\s+(?:morning|afternoon|evening|night)\b)", re.I),
     # "eight in the morning", "8 tomorrow evening", "twelve thirty tomorrow": an hour said before when.
     re.compile(
         rf"\b(?P<h>\d{{1,2}})(?:\s(?P<m>[0-5]\d))?(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight"

@@ -28,7 +28,14 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
     if found is None:
         return None
     moment, spans, timed = found
-    if keeps_day and part == "datetime" and timed and relative is None and _day_said(utterance) is None:
+    if (
+        keeps_day
+        and part == "datetime"
+        and timed
+        and relative is None
+        and _day_said(utterance) is None
+        and not _THIS_DAYPART.search(utterance.text)  # "this afternoon at four" is today's
+    ):
         return Found(moment.strftime("%H:%M"), spans)
     if part == "date" or not timed:
         # A day alone stays a day: the tool knows best what time that means (a task keeps its own).
@@ -74,6 +81,7 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
 
 
 _NEAR_EVENING = timedelta(hours=6)
+_THIS_DAYPART = re.compile(r"\bthis\s+(?:morning|afternoon|evening|lunchtime|lunch\s+time)\b", re.I)
 
 
 def _day_said(utterance: Utterance) -> tuple[re.Match[str], Days] | None:
