@@ -402,10 +402,18 @@ class Turn:
         choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
         if choice is None:
             choice = choosing.by_degree(tools, text, self.now)
-        if not question and referent is None and not choosing.asked_to_change(text, choice):
+        by_value = (
+            None
+            if question or referent is not None
+            else held.changed_by_value(tools, text, self.now, self.request.known)
+        )
+        if by_value is not None and (
+            not choosing.asked_to_change(text, choice)
+            or held.named_better(choice, by_value, self.request.known)
+        ):
             # "Make the train tickets the day after tomorrow", "let's get the tickets booked by Friday":
             # a held thing and a value that one tool changes, whatever tool the other words fit.
-            choice = held.changed_by_value(tools, text, self.now, self.request.known) or choice
+            choice = by_value
         if choice is None and not question and referent is None:
             choice = choosing.new_thing(tools, text, self.now, self.request.known)
         if not question and referent is None and choosing.by_meaning_alone(tools, text, choice):
