@@ -187,7 +187,8 @@ JOB = tool(
 @pytest.mark.parametrize(
     "text",
     ["create a job to paint the fence, and put a note on it: the green paint in the shed",
-     "Create a job to paint the fence. Add a note that the green paint is in the shed."],
+     "Create a job to paint the fence. Add a note that the green paint is in the shed.",
+     "New job to paint the fence, and put a note on it: the green paint in the shed"],
 )  # fmt: skip
 def test_a_new_thing_said_with_a_note_on_it_in_one_breath(text: str) -> None:
     name, values = called(reply(text, tools=[JOB]))

@@ -57,8 +57,16 @@ def test_the_day_after_moves_from_where_it_was_just_put(text: str, when: str) ->
 ADDED = after("add_job", {"job": "feed the tomato plants"}, {"job": "feed the tomato plants"}, "Added it.")
 
 
-def test_new_words_go_in_place_of_some_of_the_things_own() -> None:
-    assert called(reply("no wait, make that chilli plants", tools=JOBS, history=ADDED, known=HELD)) == (
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no wait, make that chilli plants",
+        "Nope, hold on, make that chilli plants",
+        "uh, make that chilli plants",
+    ],
+)
+def test_new_words_go_in_place_of_some_of_the_things_own(text: str) -> None:
+    assert called(reply(text, tools=JOBS, history=ADDED, known=HELD)) == (
         "rename_job",
         {"job": "feed the tomato plants", "new_job": "feed the chilli plants"},
     )

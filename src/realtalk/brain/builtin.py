@@ -25,25 +25,23 @@ from datetime import datetime
 from . import (
     answers,
     arguments,
-    choosing,
     codes,
     dialogue,
     entities,
     extract,
     follow_up,
-    handoff,
     held,
     images,
     intent,
     lexicon,
     lookup,
-    moves,
     parameters,
     persona,
     phrasing,
     relative,
     replies,
     results,
+    route,
     routing,
     semantic,
     several,
@@ -349,166 +347,8 @@ class Turn:
         return parameters.in_vocabulary(word.lower().replace("-", ""), made)
 
     def route(self, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | None:
-        """The tool the utterance asks for: only tools that read for a question; the thing just
-        talked about for "it"; a report that something is done as a request to mark it so."""
-        helper = handoff.helper(self.tools, text)
-        if helper is not None:  # "can somebody help me organise my day?": the agent for that
-            return helper, Filled({})
-        text = (
-            held.made_instead(text, self.request.known)
-            or held.new_need(self.tools, text, self.request.known)
-            or text
-        )
-        question = intent.is_question(text)
-        text = held.own_change(self.tools, text, self.request.known) or text
-        move = moves.said(text, question)
-        if move is not None:  # "bring it forward a day", "push the dentist back": earlier or later
-            if dialogue.ordinal(move.thing) is not None and self.referent(move.thing) is not None:
-                move = replace(move, thing="")  # "push the second one back": of those just read out
-            referent = self.referent(text) if not move.thing else None
-            moved = moves.request(
-                move, self.tools, self.now, self.messages, self.request.known, referent and referent[2]
-            )
-            if moved is not None and moves.by(move) is not None and moved[1].missing:
-                # "push yoga back a day": where it stands now is read first
-                return (
-                    lookup.look_up(self, moved[0], moved[1].arguments.get(held.target(moved[0], None) or ""))
-                    or moved
-                )
-            if moved is not None:
-                return moved
-        tools = [t for t in self.tools if not (question and intent.writes(t))]
-        referent = None if choosing.opens_new(tools, text) else self.referent(text)
-        if referent is not None:
-            text = referent[0]
-            last = self.last
-            if last is not None and intent.creates(last.tool):  # what was just created is not created again
-                tools = [t for t in tools if t.name != last.tool.name]
-            elif dialogue.points_back(text):  # "make it half two": "it" is no new thing, unless "add it"
-                tools = [
-                    t
-                    for t in tools
-                    if not intent.creates(t)
-                    or held.adds_to_held(t)  # "stick a note on it": a note goes on the thing
-                    or routing.starts_with_a_verb_of([t], text)
-                ]
-        meaning = f"{text} done" if intent.reports_done(text) else None
-        # "I did it this morning": a report of done, whatever moment it says, is no change of moment.
-        changed = (
-            held.by_reference(tools, text, self.now, referent[1])
-            if referent is not None and not meaning
-            else None
-        )
-        choice = changed or choosing.choose(tools, text, self.now, meaning, self.request.known)
-        if choice is None:
-            choice = choosing.by_degree(tools, text, self.now)
-        if not question and referent is None and not choosing.asked_to_change(text, choice):
-            # "Make the train tickets the day after tomorrow", "let's get the tickets booked by Friday":
-            # a held thing and a value that one tool changes, whatever tool the other words fit.
-            choice = held.changed_by_value(tools, text, self.now, self.request.known) or choice
-        if choice is None and not question and referent is None:
-            choice = choosing.new_thing(tools, text, self.now, self.request.known)
-        if not question and referent is None and choosing.by_meaning_alone(tools, text, choice):
-            # "Hoover the stairs": an errand, though a tool that reads is nearest in meaning.
-            choice = choosing.errand(tools, text, self.now, self.request.known) or choice
-        if question and referent is not None and (choice is None or dialogue.points_back(text)):
-            # "what about the first one?", "when is it due?": the one reader by name, given the thing.
-            choice = held.reading_one(tools, referent[1]) or choice
-        if choice is None and question:
-            choice = choosing.by_filter(tools, text, self.now, self.tools) or choosing.look_up(
-                tools, text, self.now
-            )
-        elif (
-            question
-            and isinstance(choice, tuple)
-            and referent is None
-            and not intent.writes(choice[0])
-            and any(p.required for p in parameters.params_of(choice[0]))
-            and held.named_in(text, self.request.known) is None
-        ):  # "which of my jobs are for the garden?": a look-up of no held thing, a filter said: a listing
-            choice = choosing.by_filter(tools, text, self.now, self.tools) or choice
-        if question and not isinstance(choice, tuple):
-            # "What's the story with the ladder?": a question that names one held thing is about it.
-            choice = held.held_reader(tools, text, self.now, self.request.known) or choice
-        elif question and isinstance(choice, tuple) and choosing.ABOUT_A_THING.search(text):
-            # "When is the report due?" asks about that thing, even where a listing shares its words.
-            choice = choosing.look_up(tools, text, self.now) or choice
-        if not question and isinstance(choice, tuple) and not intent.writes(choice[0]):
-            # "Remind me.": a command whose words ask most for a tool that writes is not answered by
-            # one that reads because a value is still missing: the missing value is asked for.
-            ranked = routing.rank(tools, text)
-            top = ranked[0] if ranked else None
-            if top is not None and top.score >= routing.THRESHOLD and intent.writes(top.tool):
-                asked = next(m.score for m in ranked if m.tool is choice[0])
-                if top.score > asked:
-                    choice = top.tool, arguments.fill(top.tool, text, self.now)
-        if question and isinstance(choice, list):  # "what do I even have to do?": a listing or one thing
-            choice = choosing.reading_all(choice, text, self.now, self.request.known) or choice
-        if not isinstance(choice, tuple):
-            return choice
-        if not question:  # "I need to move something": which thing is asked, for the tool that moves
-            choice = choosing.placeholder_for(tools, choice, text, self.now) or choice
-        tool, filled = choice
-        if filled.missing and codes.asks_for(text, filled.missing[0]):
-            # "Just tell me the code": the user asks for what the tool needs from them, so not
-            # that tool but the one whose meaning fits (a hint)
-            return choosing.by_meaning([t for t in tools if t is not tool], text, self.now)
-        if not intent.writes(tool):  # "which can wait?": words another tool's option explains
-            filled = choosing.with_shared_words(self.tools, tool, filled, text, self.now)
-        if not intent.writes(tool) and choosing.SPAN.search(text):
-            # "What's left this week?": a week is no one day, so a reader is not narrowed to one.
-            kept = {k: v for k, v in filled.arguments.items() if k not in choosing.optional_days(tool)}
-            filled = Filled(kept, filled.missing, filled.invalid)
-        name = held.target(tool, referent[1] if referent is not None else None)
-        filled = held.double_object(filled, name, self.request.known)
-        if not intent.creates(tool):
-            filled = held.held_part(filled, name, self.request.known)
-        said = filled.arguments.get(name) if name is not None else None
-        pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
-        pointed = pronoun or (said is None and dialogue.refers_back(text))
-        named = held.named_in(self._said(), self.request.known) if pointed and referent is None else None
-        if named is not None and name is not None and not intent.creates(tool):
-            # "The shower chair arrived, so please delete that one": "that one" is the thing named before
-            missing = [p for p in filled.missing if p.name != name]
-            filled = Filled({**filled.arguments, name: named}, missing, filled.invalid)
-        elif referent is None and pronoun and name is not None and not intent.creates(tool):
-            # "mark it done" with nothing to refer to: which one is asked for
-            values = {k: v for k, v in filled.arguments.items() if k != name}
-            missing = [p for p in parameters.params_of(tool) if p.required and p.name not in values]
-            return tool, Filled(values, missing, filled.invalid)
-        # "also mark the car service done": a thing the words name stands; "it" is the thing referred to.
-        if (
-            referent is not None
-            and name is not None
-            and (said is None or pronoun or dialogue.points_back(text))
-        ):
-            values = {**filled.arguments, name: referent[2]}
-            missing = [p for p in filled.missing if p.name != name]
-            filled = Filled(values, missing, filled.invalid)
-        if name is not None and referent is None and (not intent.creates(tool) or held.adds_to_held(tool)):
-            # "Add a note to bring her retainer" after reading one thing: no thing said is that thing.
-            filled = self._implied(filled, name)
-        last = self.last
-        entity = held.entity_param(last) if last is not None else None
-        last_thing = last.entity(entity) if last is not None and entity is not None else None
-        settled = self.settled(tool, filled, text, last_thing)
-        dropped = [p for p in settled.missing if p.name in filled.arguments]
-        if dropped:  # "lower the priority of the yoga class": where it stands now is read first
-            return lookup.look_up(self, tool, settled.arguments.get(name or "")) or (tool, settled)
-        return tool, settled
-
-    def _implied(self, filled: Filled, name: str) -> Filled:
-        """`filled` with the thing just talked about as `name`, when that is missing."""
-        implied = self.referent("it") if any(p.name == name for p in filled.missing) else None
-        if implied is None:
-            return filled
-        missing = [p for p in filled.missing if p.name != name]
-        return Filled({**filled.arguments, name: implied[2]}, missing, filled.invalid)
-
-    def _said(self) -> str:
-        """The user's last message as said (the request inside it may be only part of it)."""
-        last = self.messages[-1] if self.messages else None
-        return last.content if last is not None and last.role == "user" else ""
+        """The tool the utterance asks for (`route.route`)."""
+        return route.route(self, text)
 
     @functools.cached_property
     def last(self) -> dialogue.LastAction | None:

@@ -335,7 +335,7 @@ def changed_to(text: str) -> str | None:
 
 # "No wait, make that cat food": what the thing is made, a value or words in place of some of its own.
 _MADE = re.compile(
-    r"^\W*(?:(?:no|wait|sorry|actually|oh|oops|hang\s+on)\W+)*make\s+(?:it|that|this)\s+(?!to\b)"
+    r"^\W*" + openers.run(_CORRECTING) + r"make\s+(?:it|that|this)\s+(?!to\b)"
     r"(?P<words>\w.*?)(?:\s+instead)?\W*$",
     re.I,
 )

@@ -227,6 +227,21 @@ def filters_by(tool: ToolSpec, name: str) -> bool:
 _VERB_THEN_QUOTE = re.compile(r"^\W*(?:please\s+)?(?P<verb>[a-z]+)\s+['\"‘“]", re.I)
 
 
+def named_better(
+    chosen: tuple[ToolSpec, Filled] | list[ToolSpec] | None,
+    by_value: tuple[ToolSpec, Filled],
+    known: Sequence[str],
+) -> bool:
+    """ "Slap an outdoor tag on the heat pump": the words chose the same tool `changed_by_value` did,
+    but took for the thing words that are no held thing's own ("Slap on the heat pump"), where the
+    value named the held thing surely: the held thing's name is the better."""
+    if not isinstance(chosen, tuple) or chosen[0] is not by_value[0]:
+        return False
+    name = target(chosen[0], None)
+    value = chosen[1].arguments.get(name) if name is not None else None
+    return isinstance(value, str) and not entities.held(value, known)
+
+
 def changed_by_value(
     tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
 ) -> tuple[ToolSpec, Filled] | None:

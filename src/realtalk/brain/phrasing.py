@@ -270,9 +270,11 @@ _NOTE_ON_THE_NEW = re.compile(
     re.I,
 )
 _STARTS_NEW = re.compile(
-    rf"^\W*{_ASKING}(?:add|new\s+(?:task|item|one|thing)|create|put\s+down|(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+)?to)\b",
+    rf"^\W*{_ASKING}(?:add|new\s+(?P<noun>[a-z-]+)|create|put\s+down|(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+)?to)\b",
     re.I,
 )
+# "a new one", "a new thing": words for any thing; the tools' own ("task", "job") are read from them.
+_ANY_THING = frozenset(["item", "one", "thing"])
 _COLON_BODY = re.compile(
     r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:little\s+|quick\s+|short\s+)?(?:note|comment|message|memo)\s+"
     r"(?:to|on|for|onto)\s+[^:,]{1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
@@ -376,7 +378,10 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
         lambda m: "add " if not m.group("thing") or things(m.group("thing")) else m[0], text, count=1
     )
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
-    if _STARTS_NEW.match(text):
+    starts = _STARTS_NEW.match(text)
+    if starts is not None and (
+        not starts["noun"] or starts["noun"].lower() in _ANY_THING or things(starts["noun"])
+    ):
         text = _NOTE_ON_THE_NEW.sub(
             lambda m: f" with a {(m.group('noun') or m.group('bare')).lower()}: ", text, count=1
         )
