@@ -23,6 +23,7 @@ from realtalk.session.hearing import MAX_CHARS
     [
         "", "Mm-hm.", "MMMHM", "mmm-hmm", "Hmmm.", "uhhuh", "Ahh.", "Yeah, right.", "I see.",
         "Mm-hm-hm.", "Uh-uh.", "Ha-ha.", "Ha ha!", "Huh-huh.", "M.", "Got it.", "Go on.", "Oh, I see.",
+        "All right.", "Of course.", "Fair enough.", "Makes sense.",
     ],
 )  # fmt: skip
 def test_feedback_however_whisper_spells_it(heard: str) -> None:
@@ -34,6 +35,7 @@ def test_feedback_however_whisper_spells_it(heard: str) -> None:
     [
         "Wait.", "No.", "and the mission", "mom", "Ma.", "yeah yeah yeah okay", "Stop, Tuesday.", "9.",
         "Нет.", "Um...", "Hum.", "Ham.", "Nope.", "I...", "See?", "On it.", "I go.",
+        "All.", "Of course not, stop.", "All right, Tuesday.",
     ],
 )  # fmt: skip
 def test_words_are_an_interruption(heard: str) -> None:

@@ -48,8 +48,9 @@ BACKCHANNEL_WORDS = frozenset(
     """mm-hm mm-hmm mmhm mhm mm hm hmm uh-huh uhhuh uh huh yeah yep yes yup ok okay right sure
     alright wow oh ah aha really true exactly totally cool nice great indeed""".split()  # noqa: SIM905
 )
-_PHRASE = re.compile(r"\b(?:i see|got it|go on)\b")
-"""Feedback of two words, which only together are feedback: a lone "I..." starts a sentence."""
+_PHRASE = re.compile(r"\b(?:i see|got it|go on|all right|of course|fair enough|makes sense)\b")
+"""Feedback of two words, which only together are feedback: a lone "I..." starts a sentence, and
+"All right." is Whisper's spelling of "alright" as often as not."""
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Words, numbers ("9") and words of any script: anything said that is not a hum is words."""
 _HUMMED = r"h*+m++(?:-?h*+m++)*+"  # "MMMHM", "mmm-hmm", "hmmm", "mm-hm-hm"
