@@ -301,6 +301,12 @@ def _same_half_day(old: str, new: str, text: str) -> str:
     return new
 
 
+def _words(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The words `pattern` (one of the "make it X" forms below) names in `text`, or None."""
+    found = pattern.match(text)
+    return found.group("words") if found else None
+
+
 # "Call it clean up the wiki", "rename it to X", "name it X instead": new words for the thing.
 _NEW_WORDS = re.compile(
     r"^\W*" + openers.run(_REFUSING) + r"(?:call|name|rename|title|retitle)\s+(?:it|that|this)\s+"
@@ -311,8 +317,7 @@ _NEW_WORDS = re.compile(
 
 def new_words(text: str) -> str | None:
     """The new words "call it X" gives a thing, or None."""
-    found = _NEW_WORDS.match(text)
-    return found.group("words") if found else None
+    return _words(text, _NEW_WORDS)
 
 
 # "Change it to ring Mum and Dad", "switch that to collect the parcel": new words, or a new value
@@ -329,8 +334,7 @@ _CHANGED_TO = re.compile(
 
 def changed_to(text: str) -> str | None:
     """What "change it to X" says the thing becomes, a value or new words, or None."""
-    found = _CHANGED_TO.match(text)
-    return found.group("words") if found else None
+    return _words(text, _CHANGED_TO)
 
 
 # "No wait, make that cat food": what the thing is made, a value or words in place of some of its own.
@@ -343,8 +347,7 @@ _MADE = re.compile(
 
 def made_into(text: str) -> str | None:
     """What "make that X" says the thing becomes, a value or new words, or None."""
-    found = _MADE.match(text)
-    return found.group("words") if found else None
+    return _words(text, _MADE)
 
 
 def in_place(old: str, new: str) -> str:
