@@ -14,7 +14,7 @@ from typing import Any
 from . import extract, lexicon, openers, parameters, validation, yes_no
 from .base import ToolSpec
 from .extract import Found, Utterance
-from .free_text import REQUEST_VERBS, body_first, text_values
+from .free_text import REQUEST_VERBS, body_first, quoted_first, text_values
 from .named import label_said, named_value
 from .options import described_words, option_by_degree, option_described, overlap
 from .parameters import KINDS, SWITCHES, Param, in_vocabulary, names_a_held_thing, params_of
@@ -68,6 +68,7 @@ def _fill(
         # "..., and note that the centre closes at 4": a body said after its marker is the body's
         # whole, times and numbers included, before other parameters read the words.
         arguments.update(body_first(params, utterance))
+        arguments.update(quoted_first(params, utterance))
         # "tag it weekend": a list its own name introduces is read before the dates and times.
         for param in params:
             items = param.spec.get("items")

@@ -400,7 +400,7 @@ def shift(text: str) -> timedelta | None:
 # The new words, quoted or not, then what they replace ("'Ring Gwen about the supper', not the fete").
 _WORDS_INSTEAD = (
     r"(?P<quote>['\"‘“])?(?P<words>\w.*?)(?(quote)['\"’”])"
-    r"(?:,?\s+(?:instead|not\s+[^,;.]{1,40}|rather\s+than\s+[^,;.]{1,40}))?\W*$"
+    r"(?:,?\s+(?:instead|(?:not|rather\s+than)\s+(?:just\s+|only\s+|simply\s+)?(?P<old>[^,;.]{1,40})))?\W*$"
 )
 _REWORDED = re.compile(
     r"^\W*(?:(?:could|can|would|will)\s+you\s+)?(?:please\s+)?(?:change|edit|update|reword|alter|fix)\s+(?P<thing>.+?)\s+(?:so\s+(?:that\s+)?it\s+"
@@ -409,15 +409,23 @@ _REWORDED = re.compile(
 )
 
 
-# "The boots one should really say return the boots", "X ought to read Y": the words X should have.
+# "The boots one should really say return the boots", "X ought to read Y": the words X should have,
+# in a clause of its own; a person ("you should say sorry") is no thing.
 _SHOULD_SAY = re.compile(
-    r"^\W*(?P<thing>[^,;]{1,80}?)\s+(?:should|ought\s+to|needs\s+to)\s+(?:really\s+|actually\s+|just\s+)?(?:say|read"
+    r"(?:^|[,;:.!?]\s)\W*(?!(?:i|you|we|he|she|they)\b)(?P<thing>[^,;:]{1,80}?)\s+(?:should|ought\s+to|needs\s+to)\s+(?:really\s+|actually\s+|just\s+)?(?:say|read"
     r"|be\s+called|be\s+named)\s+" + _WORDS_INSTEAD,
     re.I,
 )
 
 
 def reworded(text: str) -> tuple[str, str] | None:
-    """(the thing, its new words) of "change X so it says Y" or "X should say Y", or None."""
-    found = _REWORDED.match(text) or _SHOULD_SAY.match(text)
-    return (found.group("thing"), found.group("words")) if found else None
+    """(the thing, its new words) of "change X so it says Y" or "X should say Y", or None. Said in
+    its own clause after a story ("I wrote it down wrong: it ought to say 'Y', not just 'X'"), "it"
+    is the thing whose words the new ones replace."""
+    found = _REWORDED.match(text) or _SHOULD_SAY.search(text)
+    if found is None:
+        return None
+    thing, old = found.group("thing"), found.group("old")
+    if old is not None and re.fullmatch(r"\W*(?:it|that|this)\W*", thing, re.I):
+        thing = old.strip(" '\"‘’“”")
+    return thing, found.group("words")

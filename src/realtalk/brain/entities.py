@@ -12,6 +12,7 @@ own than words that are, the brain asks "Did you mean ...?" first.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,7 +76,13 @@ def mostly_other(words: str, name: str) -> bool:
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
+    """The content words, and each hyphenated word also as one ("thank-you card": "thank" and "you"
+    are common words, "thankyou" names the card, as a held name's words written as one do)."""
+    words = [w for w in lexicon.tokens(text) if w not in lexicon.STOPWORDS and not w[0].isdigit()]
+    return words + [w.replace("-", "").lower() for w in _HYPHENATED.findall(text)]
+
+
+_HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
 
 
 def _own(name: str) -> list[str]:

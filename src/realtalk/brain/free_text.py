@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from . import lexicon, openers
-from .extract import Found, Utterance
-from .parameters import Param, in_vocabulary
+from .extract import Found, Utterance, normalize
+from .parameters import Param, in_vocabulary, names_a_held_thing
 
 _BODY = frozenset(
     lexicon.stem(w)
@@ -107,6 +107,30 @@ def body_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
     return {target.name: body}
 
 
+# "add 'buy rice for Sunday cooking' for Saturday": words put in quotes are one value as said, days
+# and numbers included. A quote opens after a space and closes before one ("Dorothy's" is no quote).
+_QUOTED = re.compile(r"(?:^|(?<=[\s:(]))['\"‘“](?P<words>\w[^\"“”‘’]*?)['\"’”](?=[\s,.;:!?)]|$)")
+
+
+def quoted_first(params: list[Param], utterance: Utterance) -> dict[str, Any]:
+    """The one required free-text parameter's value when the words give it in quotes: taken out of
+    the utterance first, so that no other parameter reads a value inside it. Only a new thing's
+    words: a quote beside a held thing is a value for it ("put the heat pump under 'outdoor'")."""
+    texts = [p for p in params if p.kind == "text" and p.required]
+    if any(names_a_held_thing(p) for p in params):
+        return {}
+    quotes = list(_QUOTED.finditer(utterance.raw))
+    if len(texts) != 1 or len(quotes) != 1:
+        return {}
+    words = quotes[0].group("words").strip()
+    normal = normalize(words)
+    at = utterance.text.find(normal) if normal else -1
+    if at < 0 or not utterance.free(at, at + len(normal)):
+        return {}
+    utterance.take(Found(words, ((at, at + len(normal)),)))
+    return {texts[0].name: words}
+
+
 def text_values(
     params: list[Param], utterance: Utterance, vocabulary: frozenset[str], filled: dict[str, Any]
 ) -> dict[str, Any]:
@@ -122,7 +146,10 @@ def text_values(
             return {}
         key = re.sub(r"^(?:my|the|our|your)\s+", "", pair.group(1).lower())
         return {"key": "_".join(lexicon.tokens(key)), "value": pair.group(2)}
-    if len(texts) == 1:
+    # Once a quote or a marker gave the required text, the rest is no optional text's unless marked
+    # ("Abeg, add 'X'" has no note "Abeg add").
+    quoted = any(p.kind == "text" and p.required and p.name in filled for p in params)
+    if len(texts) == 1 and not quoted:
         text = _clean_text(rest, vocabulary)
         return {texts[0].name: text} if text else {}
     values: dict[str, Any] = {}
@@ -150,7 +177,9 @@ def text_values(
             values[target.name] = _clean_text(rest[subject.end() :], vocabulary)
             rest = rest[: subject.start()]
     # The rest is the required text still unfilled ("add X with a note saying Y": X is the title).
-    first = next((p for p in texts if p.required and p.name not in values), None if values else texts[0])
+    first = next(
+        (p for p in texts if p.required and p.name not in values), None if values or quoted else texts[0]
+    )
     if first is not None:
         text = _clean_text(rest, vocabulary)
         if text:

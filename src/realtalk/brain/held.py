@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from . import arguments, dialogue, entities, extract, intent, lexicon, openers, parameters, routing
+from . import options as options_of
 from .arguments import Filled
 from .base import ToolSpec
 from .parameters import Param
@@ -205,14 +206,23 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|our|us)\b", re.I)
 def renamer(tools: Sequence[ToolSpec], named_by: str | None = None) -> tuple[ToolSpec, str, str] | None:
     """The one tool that gives a held thing new words: (it, the parameter for the thing, the one for
     its new words), a changer whose other required value is named like the parameter that names
-    things (`named_by`, or its own for the thing: "new_title" beside "title")."""
+    things (`named_by`, or its own for the thing: "new_title" beside "title"; or the words a new
+    thing is made with: "summary" beside "ticket" where a ticket is created with a summary)."""
+    made_with = {
+        w
+        for t in tools
+        if intent.creates(t)
+        for p in parameters.params_of(t)
+        if p.required and p.kind in NAMING_KINDS
+        for w in lexicon.name_words(p.name)
+    }
     found = []
     for tool in tools:
         which = target(tool, None)
         others = [p for p in parameters.params_of(tool) if p.required and p.name != which]
         if which is None or not intent.writes(tool) or intent.creates(tool) or len(others) != 1:
             continue
-        words = set(lexicon.name_words(named_by or which))
+        words = set(lexicon.name_words(named_by)) if named_by else {*lexicon.name_words(which), *made_with}
         if others[0].kind in NAMING_KINDS and words & set(lexicon.name_words(others[0].name)):
             found.append((tool, which, others[0].name))
     return found[0] if len(found) == 1 else None
@@ -264,8 +274,10 @@ def changed_by_value(
     following = next(iter(lexicon.tokens(after)), "")
     changers = [t for t in tools if intent.writes(t) and not intent.creates(t)]
     own = {lexicon.stem(w) for w in lexicon.tokens(match.name)}
-    options = {
-        str(o).lower() for t in changers for p in parameters.params_of(t) for o in p.spec.get("enum") or []
+    enums = [p for t in changers for p in parameters.params_of(t) if p.spec.get("enum")]
+    # an option said outright ("high") or by a word its description gives it ("high if urgent")
+    options = {str(o).lower() for p in enums for o in p.spec["enum"]} | {
+        w.lower() for p in enums for w in options_of.described_words(p.spec) if " " not in w
     }
     when = extract.when(extract.Utterance(after, now), "datetime") if following in _ARTICLES else None
     if (following in _ARTICLES and (when is None or min(a for a, _ in when.spans) > 1)) or (
