@@ -46,6 +46,7 @@ from . import (
     semantic,
     several,
     small_talk,
+    story,
     topic,
     understanding,
     yes_no,
@@ -337,7 +338,12 @@ class Turn:
         thing an earlier clause named ("The shower chair arrived, so please delete that one")
         when it stands for nothing the conversation said before."""
         said = said.strip()
-        named = held.named_before(said, self.request.known) if self.referent(said) is None else None
+        named = (
+            held.named_before(said, self.request.known)
+            or story.request_after(self.tools, said, self.request.known, self.now)
+            if self.referent(said) is None
+            else None
+        )  # "..., he opens on Sunday. Shift it to Sunday": the request after a story is its last clause
         return phrasing.request(intent.without_lead_in(named or said), self._holds)
 
     def _holds(self, word: str) -> bool:

@@ -36,13 +36,15 @@ def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found
         # "a work tag on X": the value said before the name, as an adjective. Each mention reads only
         # the few words around it, so that a long text naming it again and again stays linear.
         before = _ADJECTIVE_BEFORE.search(utterance.text, max(0, match.start() - 80), match.start())
+        if before is None or not before.group("article"):
+            before = before if before is not None and _clause_of_its_own(utterance, before, match) else None
         if (
             before is not None
-            and before.group(1).lower() not in lexicon.STOPWORDS
+            and before.group(2).lower() not in lexicon.STOPWORDS
             and utterance.free(before.start(), match.end())
         ):
             return Found(
-                before.group(1),
+                before.group(2),
                 ((before.start(), match.end()),),
             )
         words = list(itertools.islice(utterance.words(match.end()), _NAMED_WINDOW))
@@ -67,6 +69,16 @@ def named_value(param: Param, utterance: Utterance, max_words: int = 3) -> Found
             )
             found = Found(value, ((match.start(), match.end()), (cut, kept[-1][2])))
     return found
+
+
+def _clause_of_its_own(utterance: Utterance, before: re.Match[str], marker: re.Match[str]) -> bool:
+    """ "..., suppliers tag.": the value and the parameter's name make a clause of their own, set
+    apart by pauses (or the ends of the utterance), as "a suppliers tag" is by its article."""
+    start = before.start(2)
+    preceding = utterance.text[:start].rstrip()
+    opens = not preceding or utterance.pause_after(len(preceding))
+    ends = marker.end() >= len(utterance.text.rstrip()) or utterance.pause_after(marker.end())
+    return opens and ends
 
 
 def _before_target(
@@ -126,7 +138,7 @@ def _filed_under(utterance: Utterance) -> Found | None:
 
 _TARGET_PREPOSITIONS = frozenset({"to", "on", "onto", "for"})
 _OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
-_ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an)\s+([a-z]+)\s+$", re.I)
+_ADJECTIVE_BEFORE = re.compile(r"(?:\b(?P<article>a|an)\s+)?\b([a-z]+)\s+$", re.I)
 _NAMED_WINDOW = 16
 """How many words after a parameter's name may hold its value ("tag X with home": X and the value)."""
 _LABELS = frozenset(lexicon.stem(w) for w in ("tag", "label", "category", "group", "list", "project"))

@@ -15,10 +15,12 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from . import extract, lexicon, openers, yes_no
+from . import dialogue, extract, lexicon, openers, yes_no
 
 _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
+_OPENED = openers.run() + _ASKING
+"""The asking after what people open with: "right, stick on the list: ...", "oh, so can you ..."."""
 
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
@@ -89,7 +91,7 @@ _PRONOUN = re.compile(r"\b(?:it|that|this|them)\b", re.I)
 # "Bin the portfolio update", "chuck that": everyday verbs for throwing away, said first, are "delete"
 # ("take the bins out" is not one: there the word is a noun).
 _DISCARD = re.compile(
-    rf"^(?P<ask>\W*{_ASKING})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
+    rf"^(?P<ask>\W*{_OPENED})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
     re.I,
 )
 # "The report needs to be done by Friday": a deadline, said with the word for done; nothing is done yet.
@@ -136,7 +138,9 @@ _HEDGE = re.compile(
     r"|(?:it's|that's)\s+(?:ok(?:ay)?|alright|all\s+right|no\s+bother))"
     r"|when(?:ever)?\s+you\s+(?:can|(?:get|have)\s+(?:a|the)\s+(?:chance|sec|second|minute|moment)))"
     r"(?=\s*(?:[,.;!?]|$))"
-    r"|(?<!\beven)(?<!\bas)\s+(?:though|tho|anyway|anyhow)\b(?=\s*(?:[,.;!?]|$))",
+    r"|(?<!\beven)(?<!\bas)\s+(?:though|tho|anyway|anyhow)\b(?=\s*(?:[,.;!?]|$))"
+    # "..., around noon-ish I suppose.": the speaker's hedge on the whole ends the utterance
+    r"|(?<!\bwhat)(?<!\bwho)(?<!\bwhich)\s+i\s+(?:suppose|guess|reckon|think|imagine)\W*$",
     re.I,
 )
 # "Tag it finance as well": an additive adverb after a change to the thing referred to is no value.
@@ -151,8 +155,9 @@ _ADD_WHAT_FOLLOWS = re.compile(
 )
 # "For the car service, note that I should ask about the brakes": a thing put first, then a note on it.
 _NOTE_ON_FRONTED = re.compile(
-    rf"^\W*(?:for|about|on|re|regarding|concerning|with(?:\s+(?:regard|respect|reference)\s+to)?|as\s+(?:for|regards))"
-    rf"\s+(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
+    # the thing with its preposition, or bare with its article ("The GP appointment, note it's for my back")
+    r"^\W*(?:(?:for|about|on|re|regarding|concerning|with(?:\s+(?:regard|respect|reference)\s+to)?"
+    rf"|as\s+(?:for|regards))\s+|(?=(?:the|my|our)\s))(?P<thing>[^,;:.]{{1,60}}?)\s*[,:;-]\s*{_ASKING}"
     r"(?:note(?:\s+down)?|jot\s+down|write\s+down|write(?=\s+that\b)|(?P<verb>comment)"
     r"|(?:add|put|leave|write|make|jot\s+down|append|attach)\s+a\s+(?:short\s+|quick\s+|little\s+)?(?P<noun>note|comment))"
     r"(?:\s+(?:that|saying|to\s+the\s+effect\s+that)\b|\s*[:-])?\s*(?P<body>\w.*)$"
@@ -189,31 +194,32 @@ _REMIND_WHEN = re.compile(
 # "Put sort out the garage on my list, no rush", "bung milk on my to-do list": to put something on
 # a list is to add it, whatever the verb, unless the verb reads or means another change.
 _ON_THE_LIST = re.compile(
-    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+"
+    rf"^(?P<ask>\W*{_OPENED})(?P<verb>[a-z]+)\s+"
     r"(?P<what>.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\b(?P<rest>.*)$",
     re.I,
 )
 # "Knock the tap off the list": off a list is away from it; ticked or crossed off is done, else gone.
 _OFF_THE_LIST = re.compile(
-    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+(?P<what>[^,.;!?]{{1,80}}?)\s+off\s+(?:of\s+)?(?:my|the|your|our)\s+"
+    # in the first clause, or in a later one ("I shan't be pruning the roses, so take them off my list")
+    rf"^(?P<lead>(?:[^,.;!?]{{0,200}}?[,.;!?]\s+(?:so\s+|and\s+|then\s+)?)?)(?P<ask>\W*{_OPENED})(?P<verb>[a-z]+)\s+(?P<what>[^,.;!?]{{1,80}}?)\s+off\s+(?:of\s+)?(?:my|the|your|our)\s+"
     r"(?:[\w-]+\s+)?list\b",
     re.I,
 )
 # "I'd better take the cards off" (rejoined "take off the cards"): off, with no list said, is gone too.
 _TAKEN_OFF = re.compile(
-    rf"^(?P<ask>\W*{_ASKING}(?:i\s+think\s+)?(?:i'd\s+better\s+|i\s+(?:want|need)\s+to\s+|let's\s+)?)"
+    rf"^(?P<ask>\W*{_OPENED}(?:i\s+think\s+)?(?:i'd\s+better\s+|i\s+(?:want|need)\s+to\s+|let's\s+)?)"
     r"(?:take|knock|strike)\s+off\s+(?=(?:the|my|that|those|these)\s)",
     re.I,
 )
 # "Stick on the list: the car's MOT": the list first, then what goes on it.
 _LIST_FIRST = re.compile(
-    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\s*[:,-]\s*"
+    rf"^(?P<ask>\W*{_OPENED})(?P<verb>[a-z]+)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\s*[:,-]\s*"
     r"(?P<what>.+)$",
     re.I,
 )
 # "Chuck take the ute in for a service on for Thursday arvo": put on (the list) for a day.
 _PUT_ON_FOR = re.compile(
-    rf"^(?P<ask>\W*{_ASKING})(?P<verb>[a-z]+)\s+(?P<what>(?!(?:it|that|this|them)\b)[^,.;!?]+?)\s+on"
+    rf"^(?P<ask>\W*{_OPENED})(?P<verb>[a-z]+)\s+(?P<what>(?!(?:it|that|this|them)\b)[^,.;!?]+?)\s+on"
     r"\s+(?P<when>(?:for|by)\s+.+)$",
     re.I,
 )
@@ -246,7 +252,7 @@ _ADD_TO_LIST = re.compile(
 
 
 # "Put down 'ring the vet' for tomorrow": words written down in quotes are a new thing's.
-_DOWN_QUOTED = re.compile(rf"^(?P<ask>\W*{_ASKING})(?:put|jot|write|note|pop)\s+down\s+(?=['\"‘“])", re.I)
+_DOWN_QUOTED = re.compile(rf"^(?P<ask>\W*{_OPENED})(?:put|jot|write|note|pop)\s+down\s+(?=['\"‘“])", re.I)
 # "I'd like a reminder to back up my laptop", "put in a task for the vet": the new thing is what follows
 # (the word for it is one the tools use for what they hold: `request`'s `things`).
 _A_REMINDER = re.compile(
@@ -288,9 +294,11 @@ _NO_OBJECT = frozenset(
 )
 
 
-# "at like 10", "around, like, six": a hedging "like" after a preposition says nothing.
+# "at like 10", "around, like, six", "could you, like, add": a hedging "like" after a preposition, or
+# set apart after "you", says nothing.
 _HEDGING_LIKE = re.compile(
-    r"\b(at|around|about|by|till|until|before|after|for)\s*,?\s+like\s*,?\s+(?=\w)", re.I
+    r"\b(at|around|about|by|till|until|before|after|for)\s*,?\s+like\s*,?\s+(?=\w)|\b(you)\s*,\s*like\s*,\s*(?=\w)",
+    re.I,
 )
 # "Change 'chase payment' to 'final reminder'": both names quoted, the old and the new.
 # "In the interests of clarity, would you ...", "to be safe, can you ...": an idiom put before a polite
@@ -311,7 +319,7 @@ _QUOTED_RENAME = re.compile(
 def tidy(text: str) -> str:
     """Fillers out, shorthand spelled out, split phrasal verbs joined."""
     text = _FILLER.sub(" ", text)
-    text = _HEDGING_LIKE.sub(r"\1 ", text)
+    text = _HEDGING_LIKE.sub(lambda m: f"{m.group(1) or m.group(2)} ", text)
     text = _SHORT.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     text = _SPLIT_PHRASAL.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2).strip()}", text)
     return " ".join(text.split()).strip(" ,")
@@ -375,7 +383,14 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     text = _ADD_TO_LIST.sub(r"\g<verb> ", text, count=1)
     text = _DOWN_QUOTED.sub(r"\g<ask>add ", text, count=1)
     text = _A_REMINDER.sub(
-        lambda m: "add " if not m.group("thing") or things(m.group("thing")) else m[0], text, count=1
+        # "add a thing to call Marek": a placeholder for the thing is as good as the tools' word
+        lambda m: (
+            "add "
+            if not m.group("thing") or things(m.group("thing")) or m.group("thing").lower() in _ANY_THING
+            else m[0]
+        ),
+        text,
+        count=1,
     )
     text = _COLON_BODY.sub(r"\g<lead> saying ", text, count=1)
     starts = _STARTS_NEW.match(text)
@@ -388,7 +403,7 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     off = _OFF_THE_LIST.match(text)
     if off is not None:
         verb = "tick off" if off.group("verb").lower() in _TICKING else "delete"
-        text = f"{off.group('ask')}{verb} {off.group('what')}{text[off.end() :]}"
+        text = f"{off.group('lead')}{off.group('ask')}{verb} {off.group('what')}{text[off.end() :]}"
     else:
         text = _TAKEN_OFF.sub(r"\g<ask>delete ", text, count=1)
     first = _LIST_FIRST.match(text)
@@ -440,7 +455,13 @@ def _repaired(text: str) -> str:
     words = before.split()
     near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
-    if at is None or at == len(words) - 1:
+    if at is None:
+        # "add buy oat milk, no wait, make that soya milk, for tomorrow": no preposition, so the
+        # words that end on the repair's last word are what it replaces, and what follows stays
+        rest = fix[len(first) :] if fix != first.strip() else ""
+        fixed = dialogue.in_place(before, first.strip())
+        return f"{fixed}{rest}" if fixed != first.strip() else text
+    if at == len(words) - 1:
         return text
     # "to tomorrow, no sorry, to Wednesday": a repair that says its own preposition replaces it too
     own = fix.split()[0].lower() in _PREPOSITION

@@ -40,7 +40,7 @@ def rank(tools: Sequence[ToolSpec], text: str) -> list[Match]:
         # "it's been a long day", "how's your day?" ask for no summary of the day; "my day" and
         # "what's today looking like?" ask about the user's agenda.
         stems -= _WHEN
-    lead = _leading_stems(text)
+    lead = leading_stems(text)
     plain = _plainest(tools, lead)
     new = _introduces_new(text)
     matches = [
@@ -120,7 +120,7 @@ _ASKING = lexicon.words(
 )
 
 
-def _leading_stems(text: str) -> list[str]:
+def leading_stems(text: str) -> list[str]:
     """The request's first verb and the few words after it: "could you add a high priority task to ..."
     -> add, high, priority, task."""
     words = lexicon.tokens(text)
@@ -150,7 +150,7 @@ def described_verb(tool: ToolSpec) -> str:
 
 def starts_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
     """Whether the request opens with the verb of one of the tools' names ("delete it", "list ...")."""
-    lead = _leading_stems(text)
+    lead = leading_stems(text)
     return bool(lead) and any(lead[0] == verb_of(t) for t in tools)
 
 

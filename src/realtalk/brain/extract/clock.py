@@ -63,9 +63,11 @@ TIME_PATTERNS = [
         rf"\b(?P<h>1[0-2]|0?[1-9])\s(?P<m>[0-5]\d)(?=\s+(?:today|tomorrow|tonight|this|on|next|{_WEEKDAY_SAID})\b)",
         re.I,
     ),
-    # "friday two thirty", "tomorrow 10 30": hour and minutes after the day they are on.
+    # "friday two thirty", "tomorrow 10 30", "tonight, nine": the hour (and minutes) after the day
+    # they are on (an hour alone only last: "tomorrow 3 loaves" is an amount).
     re.compile(
-        rf"\b(?:today|tomorrow|tonight|{_WEEKDAY_SAID})\s+(?P<h>[01]?\d|2[0-3])\s(?P<m>[0-5]\d)\b", re.I
+        rf"\b(?:today|tomorrow|tonight|{_WEEKDAY_SAID})\s+(?P<h>[01]?\d|2[0-3])(?:\s(?P<m>[0-5]\d)\b|\W*$)",
+        re.I,
     ),
     # The 24-hour clock said as hundreds: "oh eight hundred", "0800", "fourteen hundred hours".
     re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?P<m>[0-5]\d)\s+(?P<hours>hours|hrs)\b", re.I),

@@ -1,0 +1,146 @@
+"""Round 12's classes of commands, on tools the apps don't have (round 10's home-maintenance ticket
+tracker, with a tool that changes a ticket's summary and one that drops a ticket): a held thing and a
+word an option's description gives ("urgent"), a rename said as what it ought to say, words in
+quotes, a label said before its name in a clause of its own, openers before a request's frame, a
+request in a later clause, hyphenated words that name one held thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtalk.brain import dialogue, entities, story
+from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS, WHICH
+from tests.brain.test_commands_round11 import CLOSE_TICKET
+from tests.brain.toolbox import NOW, called, reply, tool
+
+SUMMARY = tool(
+    "change_ticket_summary",
+    "Change a ticket's summary to new words.",
+    ["ticket", "summary"],
+    ticket=WHICH,
+    summary={"type": "string", "description": "its new summary"},
+)
+DROP = tool("drop_ticket", "Drop (delete) a ticket for good.", ["ticket"], ticket=WHICH)
+TOOLS = [*TICKETS, LABEL_TICKET, CLOSE_TICKET, SUMMARY, DROP]
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [("Make the heat pump urgent", "high"), ("make the heat pump one urgent please", "high"),
+     ("Make the fire alarm low", "low")],
+)  # fmt: skip
+def test_a_held_thing_and_a_word_an_option_is_described_by_changes_it(text: str, urgency: str) -> None:
+    # "urgent" is no option ("low", "normal", "high"), but the description says "high if urgent":
+    # the held thing is changed, not made again as a new ticket
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "set_ticket_urgency" and values["urgency"] == urgency
+    assert values["ticket"] in HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I typed it wrong, sorry: it ought to say 'Service the heat pump and the boiler', not just "
+     "'Service the heat pump'.",
+     "Oh, the heat pump one should say 'Service the heat pump and the boiler'"],
+)  # fmt: skip
+def test_what_a_thing_ought_to_say_renames_it_by_the_tool_that_changes_its_words(text: str) -> None:
+    # the tool's new words are named as a ticket is made ("summary"), not "new_<name>"
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "change_ticket_summary"
+    assert values == {"ticket": "Service the heat pump", "summary": "Service the heat pump and the boiler"}
+
+
+def test_a_person_told_what_to_say_is_no_rename() -> None:
+    assert dialogue.reworded("I think you should say hello to my mum, she's nice") is None
+    assert dialogue.reworded("Right: the boots one should say return the boots") == (
+        "the boots one",
+        "return the boots",
+    )
+
+
+def test_words_in_quotes_are_the_new_things_whole_day_and_all() -> None:
+    text = "Abeg, create a ticket 'bleed the radiators before Sunday' for Saturday at nine"
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    # the day inside the quote is the summary's; the word before the request is no comment
+    assert (name, values) == (
+        "create_ticket",
+        {"summary": "bleed the radiators before Sunday", "due": "2026-11-28T09:00:00"},
+    )
+
+
+def test_a_quote_beside_a_held_thing_is_still_a_value_for_it() -> None:
+    text = "Would you put the heat pump under 'outdoor', please?"
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "label_ticket" and values["labels"] == ["outdoor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Right, stick on the list: clear the gutters, tomorrow at eight, garden label.",
+     "create a ticket to clear the gutters, garden label, tomorrow at eight"],
+)  # fmt: skip
+def test_a_label_said_before_its_name_in_a_clause_of_its_own_labels(text: str) -> None:
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert (name, values) == (
+        "create_ticket",
+        {"summary": "clear the gutters", "due": "2026-11-23T08:00:00", "labels": ["garden"]},
+    )
+
+
+def test_a_request_to_take_it_off_the_list_in_a_later_clause_drops_it() -> None:
+    text = "I won't be checking the fire alarm this year, so please take it off my list."
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "drop_ticket" and "fire alarm" in values["ticket"]
+
+
+def test_a_hyphenated_word_names_the_one_held_thing_it_is_written_in() -> None:
+    known = [*HELD, "Post the thank-you card", "Collect the new bank card"]
+    assert entities.tied("the thank-you card", known) == []
+    name, values = called(reply("Make the thank-you card low urgency", tools=TOOLS, known=known))
+    assert name == "set_ticket_urgency" and values["urgency"] == "low"
+    assert "thank-you" in values["ticket"]
+
+
+def test_a_repair_with_no_preposition_replaces_the_words_that_end_like_it() -> None:
+    text = "Create a ticket to replace the brass hinge, no wait, make that steel hinge, for tomorrow."
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert (name, values) == ("create_ticket", {"summary": "replace the steel hinge", "due": "2026-11-23"})
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [("The plumber says the heat pump can't be done on Monday, he is away till Thursday. Shift it to "
+      "Thursday, same time.", "2026-11-26"),
+     ("I'm shattered, I'll never manage the fire alarm at quarter past three, move the fire alarm check "
+      "to half three.", "15:30")],
+)  # fmt: skip
+def test_a_request_after_a_story_takes_its_own_values_not_the_storys(text: str, due: str) -> None:
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "reschedule_ticket" and values["due"] == due
+
+
+def test_a_story_that_gives_the_value_the_request_only_points_at_is_read_whole() -> None:
+    # "bump it up" says no value of its own: the story's "pretty important" is the request's
+    text = "The fire alarm's actually become pretty important, bump it up would you"
+    assert story.request_after(TOOLS, text, HELD, NOW) is None
+    # another request before the last clause: not a story ("new ticket: ..., and tag it garden")
+    assert story.request_after(TOOLS, "new ticket: oil the hinges, and label it garden", HELD, NOW) is None
+
+
+def test_a_bare_thing_then_note_is_a_comment_on_it() -> None:
+    name, values = called(
+        reply("The heat pump service, note that the filter is in the shed.", tools=TOOLS, known=HELD)
+    )
+    assert name == "comment_on_ticket" and values["comment"] == "the filter is in the shed"
+
+
+@pytest.mark.parametrize(
+    ("text", "summary", "due"),
+    [("So, um, could you, like, create a ticket to oil the hinges on Wednesday, around noon-ish I suppose.",
+      "oil the hinges", "2026-11-25T12:00:00"),
+     ("Create a ticket to sweep the yard. Tonight, nine.", "sweep the yard", "2026-11-22T21:00:00"),
+     ("could you create a thing to oil the hinges tomorrow, ten", "oil the hinges", "2026-11-23T10:00:00")],
+)  # fmt: skip
+def test_hedges_placeholders_and_a_bare_hour_after_its_day(text: str, summary: str, due: str) -> None:
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert (name, values) == ("create_ticket", {"summary": summary, "due": due})
