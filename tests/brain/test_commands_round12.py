@@ -6,9 +6,12 @@ request in a later clause, hyphenated words that name one held thing."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from realtalk.brain import dialogue, entities, story
+from realtalk.brain import dialogue, entities, handoff, moves, story
+from realtalk.brain.base import ToolCall
 from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS, WHICH
 from tests.brain.test_commands_round11 import CLOSE_TICKET
 from tests.brain.toolbox import NOW, called, reply, tool
@@ -144,3 +147,83 @@ def test_a_bare_thing_then_note_is_a_comment_on_it() -> None:
 def test_hedges_placeholders_and_a_bare_hour_after_its_day(text: str, summary: str, due: str) -> None:
     name, values = called(reply(text, tools=TOOLS, known=HELD))
     assert (name, values) == ("create_ticket", {"summary": summary, "due": due})
+
+
+def test_requests_said_one_after_another_are_each_made() -> None:
+    text = (
+        "Okay, three things: the fire alarm's checked, create a ticket to oil the hinges for Friday, and "
+        "move the heat pump service to Thursday."
+    )
+    events = reply(text, tools=TOOLS, known=HELD)
+    made = [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+    assert [name for name, _ in made] == ["close_ticket", "create_ticket", "reschedule_ticket"]
+    assert made[1][1] == {"summary": "oil the hinges", "due": "2026-11-27"}
+    assert made[2][1]["due"] == "2026-11-26" and "heat pump" in made[2][1]["ticket"]
+
+
+def test_one_request_with_commas_is_still_one() -> None:
+    name, values = called(
+        reply("create a ticket to buy hinges, screws and oil, for Friday", tools=TOOLS, known=HELD)
+    )
+    assert name == "create_ticket" and values["due"] == "2026-11-27"
+
+
+@pytest.mark.parametrize(
+    "text", ["the fire alarm is checked", "The hallway light bulb's replaced now", "the heat pump's serviced"]
+)
+def test_a_held_thing_said_to_be_in_the_state_its_own_verb_names_is_done(text: str) -> None:
+    # "checked" of "Check the fire alarm": the name's own verb, as done (no "I've", no "done")
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "close_ticket" and values.get("reopen") is not True
+
+
+def test_call_it_instead_after_a_held_thing_gives_it_new_words() -> None:
+    text = "the heat pump one, call it 'Service the air source heat pump' instead"
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "change_ticket_summary" and values["summary"] == "Service the air source heat pump"
+
+
+def test_a_held_thing_that_needs_to_be_later_by_an_amount_is_moved() -> None:
+    assert moves.said("The heat pump service needs to be a day later", False) is not None
+    events = reply("The heat pump service needs to be a day later", tools=TOOLS, known=HELD)
+    assert not any(isinstance(e, ToolCall) and e.name == "create_ticket" for e in events)
+
+
+def test_a_polite_frame_after_a_story_opens_the_request_at_its_verb() -> None:
+    text = (
+        "Subject to anything urgent coming in, I'd like you to create a ticket to bleed the radiators, due "
+        "Friday at ten in the morning, and I'd regard it as urgent."
+    )
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert (name, values) == (
+        "create_ticket",
+        {"summary": "bleed the radiators", "due": "2026-11-27T10:00:00", "urgency": "high"},
+    )
+
+
+def test_a_note_against_a_thing_that_says_something_is_a_comment_on_it() -> None:
+    text = "Could you note against the heat pump service that the filter is in the shed."
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert name == "comment_on_ticket" and values["comment"] == "the filter is in the shed"
+    assert "heat pump" in values["ticket"]
+
+
+FOREMAN = tool(
+    "transfer_to_foreman", "Hand the conversation to the foreman, who handles scheduling the crew."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm snowed under. Can I talk to someone about scheduling the crew?",
+     "can I speak to the foreman about scheduling this week?"],
+)  # fmt: skip
+def test_asking_to_talk_to_someone_about_what_an_agent_handles_hands_over(text: str) -> None:
+    name, _ = called(reply(text, tools=[*TOOLS, FOREMAN], known=HELD))
+    assert name == "transfer_to_foreman"
+
+
+def test_an_errand_to_talk_to_someone_is_no_plea_for_help() -> None:
+    text = "create a ticket to talk to the neighbours about scheduling the crew"
+    assert handoff.helper([*TOOLS, FOREMAN], text) is None
+    assert handoff.helper([*TOOLS, FOREMAN], "can I talk to someone about scheduling the crew?") is FOREMAN

@@ -210,6 +210,7 @@ class Turn:
             return replies.say(about) if isinstance(about, str) else self.act(*about)
         each = (
             several.each_clause(self, text)
+            or several.each_request(self, text)  # "add X for Friday, mark Y done, and move Z"
             or several.each_new(self, text)
             or several.each_held(self, text)
             or several.each_after_named(self, text)

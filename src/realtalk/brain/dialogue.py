@@ -418,11 +418,19 @@ _SHOULD_SAY = re.compile(
 )
 
 
+# "the radio mix, call it 'Record the winter mix' instead": a held thing, then what to call it now.
+_CALL_IT = re.compile(
+    r"^\W*(?P<thing>(?:the|my|our|that|this)\s[^,;:]{1,80}?)\s*[,;:-]\s*(?:(?:so|and|just|please)\s+)*"
+    r"(?:call|name|title)\s+it\s+" + _WORDS_INSTEAD,
+    re.I,
+)
+
+
 def reworded(text: str) -> tuple[str, str] | None:
     """(the thing, its new words) of "change X so it says Y" or "X should say Y", or None. Said in
     its own clause after a story ("I wrote it down wrong: it ought to say 'Y', not just 'X'"), "it"
     is the thing whose words the new ones replace."""
-    found = _REWORDED.match(text) or _SHOULD_SAY.search(text)
+    found = _REWORDED.match(text) or _SHOULD_SAY.search(text) or _CALL_IT.match(text)
     if found is None:
         return None
     thing, old = found.group("thing"), found.group("old")

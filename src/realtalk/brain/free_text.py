@@ -70,7 +70,8 @@ REQUEST_VERBS = lexicon.words(
     schedule book get give show post log record ask check start open call text email"""
 )
 # "Add pay rent, it's due on the 1st": once the date went to its parameter, "it's" is left dangling.
-_DANGLING = {"it's", "its", "that's", "which", "it"}
+# "..., and I'd regard it as high priority": a subject left once its clause's value went elsewhere
+_DANGLING = {"it's", "its", "that's", "which", "it", "i", "i'd", "i'm", "we", "we'd"}
 _OBJECT_WORDS = {"a", "an", "the", "my", "new", "another", "this", "some", "me", "up", "us"}
 _CONNECTORS = {"to", "for", "about", "that", "saying", "called", "named", "titled", "on", "with", "of",
                "in", "at", "by", "and", "into", "onto", "as", "please", "is", "from"}  # fmt: skip

@@ -20,7 +20,9 @@ _ASKS_HELP = re.compile(
     r"\bhelp\s+(?:me|us)\b|\b(?:can|could|would|will)\s+(?:you|somebody|someone|anyone|anybody)\s+help\b"
     r"|\b(?:i|we)\s+need\s+(?:some\s+)?help\b|\bneed\s+a\s+hand\b"
     r"|\b(?:i'm|i\s+am|i\s+feel|i'm\s+feeling)\s+(?:so\s+|really\s+|totally\s+|a\s+bit\s+)?"
-    r"(?:stressed|overwhelmed|swamped|snowed\s+under|struggling|lost)\b",
+    r"(?:stressed|overwhelmed|swamped|snowed\s+under|struggling|lost)\b"
+    # "can I talk to someone about planning my day?": asked to talk, not an errand to talk to someone
+    r"|\b(?:(?:can|could|may)\s+i|i'd\s+like\s+to|i\s+(?:want|need)\s+to)\s+(?:talk|speak|chat)\s+(?:to|with)\b",
     re.I,
 )
 _WHO_FOR = re.compile(
@@ -39,6 +41,9 @@ _PLEA = frozenset(
         "overwhelmed",
         "thing",
         "things",
+        "talk",
+        "speak",
+        "chat",
     )
 )
 

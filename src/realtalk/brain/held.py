@@ -234,7 +234,10 @@ def filters_by(tool: ToolSpec, name: str) -> bool:
     return param is not None and not param.required and not intent.writes(tool)
 
 
-_VERB_THEN_QUOTE = re.compile(r"^\W*(?:please\s+)?(?P<verb>[a-z]+)\s+['\"‘“]", re.I)
+# "add 'X' ...", "Abeg, add 'X'": a verb and a quote, after a word set apart or the usual openers.
+_VERB_THEN_QUOTE = re.compile(
+    r"^\W*(?:[\w']+\s*,\s*)?" + openers.run() + r"(?:please\s+)?(?P<verb>[a-z]+)\s+['\"‘“]", re.I
+)
 
 
 def named_better(
@@ -302,6 +305,28 @@ def changed_by_value(
         ):
             found.append((tool, Filled({**filled.arguments, name: match.name})))
     return found[0] if len(found) == 1 else None
+
+
+# "the headphones are clean", "the car's washed now": a thing, then a state.
+_STATE = re.compile(
+    r"^\W*"
+    + openers.run()
+    + r"(?P<thing>[\w' -]{2,60}?)(?:\s+(?:is|are)|'s|'re)\s+(?:now\s+|all\s+|finally\s+)?"
+    r"(?P<state>[a-z]+)(?:\s+(?:up|out|off|down))?(?:\s+(?:now|too|as\s+well|already))?\W*$",
+    re.I,
+)
+
+
+def done_as_named(text: str, known: Sequence[str]) -> bool:
+    """ "The headphones are clean" of "Clean the headphones": a held thing said to be in the state its
+    own first word (its verb) names, as said or as done ("clean", "cleaned"), is done."""
+    found = _STATE.match(text) if len(text) <= LONGEST_NAME else None
+    match = entities.closest(found["thing"], known) if found is not None else None
+    if found is None or match is None or not match.sure or entities.tied(found["thing"], known):
+        return False
+    verb = lexicon.stem((lexicon.tokens(match.name) or [""])[0])
+    state = found["state"].lower()
+    return verb in {lexicon.stem(state), lexicon.stem(re.sub(r"(?:ed|d)$", "", state))}
 
 
 def adds_to_held(tool: ToolSpec) -> bool:

@@ -141,7 +141,7 @@ _DONE_REPORT = re.compile(
     r"|found|brought|caught|swept|left|told|won|put|cut|sorted|finished"
     # irregular past participles: "I've rung the plumber", "we've mown the lawn"
     r"|rung|rang|written|taken|given|thrown|hung|dug|chosen|spoken|shown|sewn|mown|ridden|driven|eaten"
-    r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b"
+    r"|drawn|grown|flown|sung|swum|kept|read|spent|built|lent|bound|fought|sought|taught)\b(?!')"
     # "Finally sent Harriet the drafts!": a diary's report, its subject dropped, after "finally" or "just"
     r"|^\W*(?:finally|just|already)\s+(?:\w+[^e\W]ed|paid|did|sent|bought|rang|took|wrote|gave|went|made|sold|fed)\b"
     # "got the nappies", "paid the nursery and fixed the gate": a past verb (never the same as its

@@ -92,6 +92,15 @@ _REPORTED = re.compile(
     r"(?:\s*,?\s*(?:at\s+the\s+)?same\s+time)?\W*$",
     re.I,
 )
+# "The lunch visit tomorrow needs to be an hour later", "the call should be a day earlier": a move by
+# an amount said as what the thing must be.
+_MUST_BE = re.compile(
+    r"^\W*(?P<thing>[^,;]{1,80}?)\s+(?:needs|has|have|'s\s+got|ought|'ll\s+have|will\s+have|must|should)"
+    r"(?:\s+to)?\s+be\s+(?:moved\s+|made\s+|pushed\s+)?(?P<rest>"
+    + _COUNT
+    + r")\s+(?P<way>earlier|later|sooner)\W*$",
+    re.I,
+)
 _SENTENCES = re.compile(r"[^.!?]+[.!?]*")
 _PRONOUN = re.compile(r"^\W*(?:it|that|this|that\s+one|this\s+one|them)\W*$", re.I)
 
@@ -120,7 +129,7 @@ def said(text: str, question: bool = False) -> Move | None:
 
 
 def _said(text: str) -> Move | None:
-    found = _AMOUNT_FIRST.match(text) or _REPORTED.match(text)
+    found = _AMOUNT_FIRST.match(text) or _REPORTED.match(text) or _MUST_BE.match(text)
     if found is not None:
         way = -1 if found.group("way").lower() in _EARLIER else 1
         return Move(_PRONOUN.sub("", found.group("thing")).strip(), way, (found.group("rest") or "").strip())

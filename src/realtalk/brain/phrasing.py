@@ -42,6 +42,7 @@ _FRAME = re.compile(
     rf"{lexicon.run_of(r'maybe|please|just|also|quickly|kindly')}[a-z]+)",
     re.I,
 )
+_WANT_YOU_TO = re.compile(r"^(?:i\s+need\s+you\s+to|i'd\s+like\s+you\s+to)\s+(?=[a-z])", re.I)
 # "I was wondering if you could maybe put down that I should call the plumber": the frame is polite.
 _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
@@ -161,9 +162,10 @@ _NOTE_ON_FRONTED = re.compile(
     r"(?:note(?:\s+down)?|jot\s+down|write\s+down|write(?=\s+that\b)|(?P<verb>comment)"
     r"|(?:add|put|leave|write|make|jot\s+down|append|attach)\s+a\s+(?:short\s+|quick\s+|little\s+)?(?P<noun>note|comment))"
     r"(?:\s+(?:that|saying|to\s+the\s+effect\s+that)\b|\s*[:-])?\s*(?P<body>\w.*)$"
-    # "Jot down on the accountant task: ask about the VAT return": the verb, the thing, then the body
+    # "Jot down on the accountant task: ask about the VAT return", "note against X that Y": the verb,
+    # the thing, then the body
     rf"|^\W*{_ASKING}(?:note|jot|write|scribble|put)(?:\s+down)?\s+(?:on|against|under)\s+"
-    r"(?P<thing_after>[^,;:.]{1,60}?)\s*[:-]\s*(?P<body_after>\w.*)$",
+    r"(?P<thing_after>[^,;:.]{1,60}?)(?:\s*[:-]\s*|\s+that\s+)(?P<body_after>\w.*)$",
     re.I,
 )
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
@@ -424,8 +426,9 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
         text = f"{remind.group('ask')} {remind.group('rest').rstrip(' .!')} {remind.group('when')}"
     frames = [m for m in _FRAME.finditer(text) if m.start("frame") > 0]
     if frames:
-        # The request proper is the last frame: what came before was the story around it.
-        rest = text[frames[-1].start("frame") :]
+        # The request proper is the last frame: what came before was the story around it ("I'd like
+        # you to add X" asks as "add X" does).
+        rest = _WANT_YOU_TO.sub("", text[frames[-1].start("frame") :], count=1)
         said = re.findall(r"[\w']+", text[frames[-1].end("frame") :].lower())
         if len([w for w in said if w not in _NO_OBJECT]) >= 1 and len(said) >= 2:  # it says what, too
             text = rest

@@ -320,3 +320,67 @@ def _named(tool: ToolSpec, name: str) -> dict[str, str]:
     """The thing's exact name for the parameter that names it (the words routed may be trimmed)."""
     which = held.target(tool, None)
     return {which: name} if which is not None else {}
+
+
+# "Add X for Friday, mark Y done, and move Z to Thursday": requests in one breath, each in a clause
+# of its own; what a counted lead-in says first ("okay, three things:") asks for nothing itself.
+_REQUEST_BREAK = re.compile(r"\s*[,;]\s*(?:and\s+)?(?:then\s+)?(?:also\s+)?|\.\s+(?:and\s+|then\s+|also\s+)*")
+_LEAD_IN = re.compile(r"^[^:]{1,40}:\s*(?=\S)")
+
+
+def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
+    """Several requests said one after another, each a clause that opens with a tool's verb or says a
+    held thing is done ("the prescription's collected"), made one after the other when each is
+    whole (a clause that opens no request goes on the one before: "shift it to Sunday, same time")."""
+    lead = _LEAD_IN.match(text)
+    body = text[lead.end() :] if lead is not None and not _opens_a_request(turn, lead.group(0)) else text
+    requests: list[str] = []
+    for clause in (c for c in _REQUEST_BREAK.split(body[: held.LONGEST_NAME]) if c.strip()):
+        # "new task: X, and tag it clients": a verb on "it" goes on with the thing just said
+        opens = _opens_a_request(turn, clause) and not (requests and _points_back(clause))
+        if requests and not opens:
+            requests[-1] = f"{requests[-1]}, {clause}"
+        elif opens:  # (what comes before the first request is a story: "I spoke with the dairy, ...")
+            requests.append(clause)
+    if not 2 <= len(requests) <= _MAX_CLAUSES + 1 or _points_back(requests[0]):
+        return None  # ("The bus pass, I have topped it up, mark it done": "it" is the story's)
+    calls: list[BrainEvent] = []
+    for request in requests:
+        choice = turn.route(turn.request_in(request))
+        if not isinstance(choice, tuple) or choice[1].missing:
+            return None
+        tool, filled = choice
+        if turn.unsure(tool, filled) is not None or validation.call_problem(
+            tool.parameters, filled.arguments
+        ):
+            return None
+        calls.append(replies.call(tool, filled.arguments))
+    return calls
+
+
+_AUXILIARIES = frozenset(lexicon.stem(w) for w in ("have", "has", "had", "just", "already"))
+
+
+def _points_back(clause: str) -> bool:
+    """Whether the clause's verb is about "it" ("tag it clients", "I have topped it up")."""
+    lead = routing.leading_stems(clause)
+    verb = 1 if lead and lead[0] in _AUXILIARIES else 0  # "I have topped it up": the verb after "have"
+    return len(lead) > verb + 1 and lead[verb + 1] in {"it", "them", "that", "this"}
+
+
+def _opens_a_request(turn: Turn, clause: str) -> bool:
+    """Whether the clause opens with the verb of one of the tools (or a word of the same meaning),
+    asks, or reports a held thing done."""
+    lead = routing.leading_stems(clause)
+    verbs = {routing.verb_of(t) for t in turn.tools} | {
+        lexicon.stem(routing.described_verb(t)) for t in turn.tools
+    }
+    verbs.discard("")
+    meanings = {c for v in verbs for c in lexicon.concepts(v)}
+    if (lead and (lead[0] in verbs or lexicon.concepts(lead[0]) & meanings)) or intent.is_question(clause):
+        return True  # "..., and then tell me what's due tomorrow": a question is one too
+    known = turn.request.known
+    return bool(known) and (
+        (intent.reports_done(clause) and held.named_in(clause, known) is not None)
+        or held.done_as_named(clause, known)
+    )

@@ -70,6 +70,8 @@ def about(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> tuple[T
     """For a turn that only names a held thing: the call that tells its state, or else our
     question about it (text); None for any other turn. A question ("the dentist one?") too."""
     own = frozenset(lexicon.stem(w) for t in tools for w in lexicon.name_words(t.name)[1:])
+    if intent.reports_done(text) or held.done_as_named(text, known):
+        return None  # "the oven is cleaned": the name's own verb says what became of it
     thing = named(text, known, own)
     if thing is None:
         return None
