@@ -227,3 +227,32 @@ def test_an_errand_to_talk_to_someone_is_no_plea_for_help() -> None:
     text = "create a ticket to talk to the neighbours about scheduling the crew"
     assert handoff.helper([*TOOLS, FOREMAN], text) is None
     assert handoff.helper([*TOOLS, FOREMAN], "can I talk to someone about scheduling the crew?") is FOREMAN
+
+
+@pytest.mark.parametrize("text", ["Good morning! Hope you had a nice weekend.", "Lovely weather today"])
+def test_words_far_nearer_to_chat_than_to_any_tool_make_nothing(text: str) -> None:
+    # no verb of a tool, and MiniLM puts them nearer to chatting than to any tool by a wide margin
+    events = reply(text, tools=TOOLS, known=HELD)
+    assert not any(isinstance(e, ToolCall) for e in events)
+
+
+def test_an_errand_with_no_verb_of_a_tool_is_still_made() -> None:
+    name, values = called(reply("pick up the dry cleaning on Friday", tools=TOOLS, known=HELD))
+    assert name == "create_ticket" and values["due"] == "2026-11-27"
+
+
+SAFE = tool(
+    "open_safe",
+    "Try a combination to open the safe.",
+    ["combination"],
+    combination={"type": "string", "description": "the 3-digit combination"},
+)
+CLUE = tool("get_clue", "Give the player a clue.")
+
+
+def test_the_last_clause_that_only_points_back_says_which_tool() -> None:
+    # "clue" names the other tool in the story; "try that" is the request, the code said before it
+    text = "Going by the second clue and the clock stopped at ten past four, it must be 4 1 0, so try it."
+    name, values = called(reply(text, tools=[CLUE, SAFE]))
+    assert (name, values) == ("open_safe", {"combination": "410"})
+    assert called(reply("give me a clue, then try that", tools=[CLUE, SAFE]))[0] == "get_clue"

@@ -7,7 +7,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import arguments, choosing, codes, dialogue, handoff, held, intent, lookup, moves, parameters, routing
+from . import (
+    arguments,
+    choosing,
+    codes,
+    dialogue,
+    handoff,
+    held,
+    intent,
+    lookup,
+    moves,
+    parameters,
+    routing,
+    semantic,
+    story,
+)
 from .arguments import Filled
 from .base import ToolSpec
 
@@ -86,6 +100,21 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
     if not question and referent is None and choosing.by_meaning_alone(tools, text, choice):
         # "Hoover the stairs": an errand, though a tool that reads is nearest in meaning.
         choice = choosing.errand(tools, text, turn.now, turn.request.known) or choice
+    if (
+        isinstance(choice, tuple)
+        and intent.creates(choice[0])
+        and not question
+        and referent is None
+        and not routing.starts_with_a_verb_of(tools, text)
+        and semantic.just_chat(tools, text)
+    ):  # "Good morning! Hope you had a nice weekend.": no verb of a tool, and nearest to chat by far
+        choice = None
+    last_verb = story.pointed_tool(tools, text) if not question and referent is None else None
+    if last_verb is not None and (not isinstance(choice, tuple) or choice[0] is not last_verb):
+        # "given the first hint, it must be one two one five, so try that": the last clause's verb
+        # says which tool, and what was said before it gives the values
+        filled = arguments.fill(last_verb, text, turn.now)
+        choice = (last_verb, filled) if not filled.missing else choice
     if question and referent is not None and (choice is None or dialogue.points_back(text)):
         # "what about the first one?", "when is it due?": the one reader by name, given the thing.
         choice = held.reading_one(tools, referent[1]) or choice

@@ -82,3 +82,17 @@ def similarities(tools: Sequence[ToolSpec], text: str) -> tuple[list[float], flo
         scores.append(float(np.max(vectors[at : at + len(group)] @ said)))
         at += len(group)
     return scores, chat
+
+
+CHAT_MARGIN = 0.15
+"""How much closer to just chatting than to every tool an utterance must be to count as chat alone
+(measured on the tuning halves: "Good morning! Hope you had a nice weekend." 0.34 closer, "Lovely
+weather today" 0.39; errands said with no verb of a tool, "call mum" and "pick up the dry cleaning",
+are 0.06 and 0.01 closer)."""
+
+
+def just_chat(tools: Sequence[ToolSpec], text: str) -> bool:
+    """Whether `text` is far closer in meaning to chatting than to any of the tools (False when the
+    model is not installed)."""
+    found = similarities(tools, text)
+    return found is not None and bool(found[0]) and found[1] - max(found[0]) >= CHAT_MARGIN

@@ -71,3 +71,17 @@ def _opens_with_a_verb_of(tools: Sequence[ToolSpec], clause: str) -> bool:
     verbs = {routing.verb_of(t) for t in tools} | {lexicon.stem(routing.described_verb(t)) for t in tools}
     verbs.discard("")
     return said in verbs or bool(lexicon.concepts(said) & {c for v in verbs for c in lexicon.concepts(v)})
+
+
+def pointed_tool(tools: Sequence[ToolSpec], text: str) -> ToolSpec | None:
+    """The one tool whose verb opens the last clause when that clause only points back at what was
+    said before it ("..., it must be one two one five, so try that"), or None: a tool named in the
+    story ("given the first hint") is not what the last clause asks for."""
+    clauses = [c for c in _CLAUSE.split(text[: held.LONGEST_NAME]) if c.strip()]
+    if len(clauses) < 2:
+        return None
+    words = lexicon.tokens(clauses[-1][_ASKING.match(clauses[-1]).end() :])  # type: ignore[union-attr]
+    if len(words) != 2 or words[1] not in ("that", "it", "this"):
+        return None
+    meant = [t for t in tools if _opens_with_a_verb_of([t], clauses[-1])]
+    return meant[0] if len(meant) == 1 else None
