@@ -7,11 +7,13 @@ request in a later clause, hyphenated words that name one held thing."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
 from realtalk.brain import dialogue, entities, handoff, moves, story
-from realtalk.brain.base import ToolCall
+from realtalk.brain.base import BrainRequest, Message, ToolCall
+from realtalk.brain.builtin import BuiltinBrain
 from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS, WHICH
 from tests.brain.test_commands_round11 import CLOSE_TICKET
 from tests.brain.toolbox import NOW, called, reply, tool
@@ -256,3 +258,15 @@ def test_the_last_clause_that_only_points_back_says_which_tool() -> None:
     name, values = called(reply(text, tools=[CLUE, SAFE]))
     assert (name, values) == ("open_safe", {"combination": "410"})
     assert called(reply("give me a clue, then try that", tools=[CLUE, SAFE]))[0] == "get_clue"
+
+
+@pytest.mark.parametrize("hour", [9, 15, 16])
+def test_an_hour_alone_for_a_thing_that_keeps_its_day_does_not_depend_on_the_clock(hour: int) -> None:
+    # "at nine" at 3 pm once read 9 pm (the evening was near); a held thing keeps its own day, which
+    # only the tool knows, so how near this evening is says nothing about it
+    said = [Message("user", "can the heat pump service happen at nine instead of half ten?")]
+    request = BrainRequest("", said, TICKETS, "auto", known=HELD)
+    events = BuiltinBrain(clock=lambda: datetime(2026, 11, 22, hour, 5)).reply(request)
+    assert [(e.name, json.loads(e.arguments)["due"]) for e in events if isinstance(e, ToolCall)] == [
+        ("reschedule_ticket", "09:00")
+    ]

@@ -332,8 +332,9 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
     """Several requests said one after another, each a clause that opens with a tool's verb or says a
     held thing is done ("the prescription's collected"), made one after the other when each is
     whole (a clause that opens no request goes on the one before: "shift it to Sunday, same time")."""
-    lead = _LEAD_IN.match(text)
-    body = text[lead.end() :] if lead is not None and not _opens_a_request(turn, lead.group(0)) else text
+    said = turn.messages[-1].content if turn.messages and turn.messages[-1].role == "user" else text
+    lead = _LEAD_IN.match(said)  # (the words as said: each clause is read as a request of its own)
+    body = said[lead.end() :] if lead is not None and not _opens_a_request(turn, lead.group(0)) else said
     requests: list[str] = []
     for clause in (c for c in _REQUEST_BREAK.split(body[: held.LONGEST_NAME]) if c.strip()):
         # "new task: X, and tag it clients": a verb on "it" goes on with the thing just said
@@ -342,8 +343,12 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
             requests[-1] = f"{requests[-1]}, {clause}"
         elif opens:  # (what comes before the first request is a story: "I spoke with the dairy, ...")
             requests.append(clause)
-    if not 2 <= len(requests) <= _MAX_CLAUSES + 1 or _points_back(requests[0]):
-        return None  # ("The bus pass, I have topped it up, mark it done": "it" is the story's)
+    if (
+        not 2 <= len(requests) <= _MAX_CLAUSES + 1
+        or _points_back(requests[0])  # ("The bus pass, I have topped it up, mark it done": the story's "it")
+        or all(intent.is_question(r) for r in requests)  # questions in one breath are one question
+    ):
+        return None
     calls: list[BrainEvent] = []
     for request in requests:
         choice = turn.route(turn.request_in(request))

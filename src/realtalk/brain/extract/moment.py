@@ -24,7 +24,7 @@ def when(utterance: Utterance, part: str, keeps_day: bool = False) -> Found | No
         moment = relative_moment(relative, utterance.now)
         found = (moment, (relative.span(),), True) if moment else None
     else:
-        found = _calendar(utterance, part)
+        found = _calendar(utterance, part, keeps_day)
     if found is None:
         return None
     moment, spans, timed = found
@@ -52,8 +52,11 @@ def relative_moment(match: re.Match[str], now: datetime) -> datetime | None:
         return None
 
 
-def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:
-    """The moment a day phrase and/or a time phrase name ("next friday at 7 pm")."""
+def _calendar(
+    utterance: Utterance, part: str, keeps_day: bool = False
+) -> tuple[datetime, tuple[tuple[int, int], ...], bool] | None:
+    """The moment a day phrase and/or a time phrase name ("next friday at 7 pm"). With `keeps_day`
+    and no day said, the thing keeps its own day, so how near the evening now is says nothing."""
     now = utterance.now
     said = _day_said(utterance)
     clock = _clock_said(utterance) if part != "date" else None
@@ -68,7 +71,13 @@ def _calendar(utterance: Utterance, part: str) -> tuple[datetime, tuple[tuple[in
     if (part == "time" and hour_minute is None) or (on is None and hour_minute is None):
         return None
     hour, minute, sure = hour_minute or (0, 0, True)
-    if not sure and hour < 12 and on in (None, now.date()) and (hour, minute) <= (now.hour, now.minute):
+    if (
+        not sure
+        and hour < 12
+        and on in (None, now.date())
+        and (hour, minute) <= (now.hour, now.minute)
+        and not (keeps_day and on is None)
+    ):
         # "at 7" said at half six in the evening: 7 pm, when it is that near; otherwise 7 am next.
         evening = datetime.combine(now.date(), time(hour + 12, minute))
         if on is not None or timedelta(0) < evening - now <= _NEAR_EVENING:
