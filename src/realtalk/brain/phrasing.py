@@ -335,7 +335,7 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     quoted = _QUOTED_RENAME.match(text)
     if quoted is not None:  # "as" parts the two names where "to" may be inside the new one
         return f"rename {quoted.group('old')} as {quoted.group('new')}"
-    text = _POLITE_TAG.sub("", _repaired(tidy(text) or text)) or text
+    text = _POLITE_TAG.sub("", repaired(tidy(text) or text)) or text
     text = _HEDGE.sub("", text).strip(" ,") or text
     tagged = _TAGGED.match(text)
     if tagged is not None and not _STATES.search(tagged.group("statement")):
@@ -435,7 +435,7 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     return text
 
 
-def _repaired(text: str) -> str:
+def repaired(text: str) -> str:
     """The utterance with a mid-sentence repair made: "put it on Friday, no wait, make that Saturday"
     is "put it on Saturday" (the words after the last preposition before the marker are replaced)."""
     found = _REPAIR.search(text)

@@ -333,7 +333,8 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
     held thing is done ("the prescription's collected"), made one after the other when each is
     whole (a clause that opens no request goes on the one before: "shift it to Sunday, same time")."""
     said = turn.messages[-1].content if turn.messages and turn.messages[-1].role == "user" else text
-    lead = _LEAD_IN.match(said)  # (the words as said: each clause is read as a request of its own)
+    said = phrasing.repaired(said)  # (the words as said, repaired: each clause is read as a request)
+    lead = _LEAD_IN.match(said)
     body = said[lead.end() :] if lead is not None and not _opens_a_request(turn, lead.group(0)) else said
     requests: list[str] = []
     for clause in (c for c in _REQUEST_BREAK.split(body[: held.LONGEST_NAME]) if c.strip()):
