@@ -351,6 +351,7 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
     ):
         return None
     calls: list[BrainEvent] = []
+    things: list[str] = []
     for request in requests:
         choice = turn.route(turn.request_in(request))
         if not isinstance(choice, tuple) or choice[1].missing:
@@ -361,7 +362,11 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
         ):
             return None
         calls.append(replies.call(tool, filled.arguments))
-    return calls
+        name = held.target(tool, None) if not intent.creates(tool) else None
+        match = entities.closest(str(filled.arguments.get(name, "")), turn.request.known) if name else None
+        things += [match.name] if match is not None else []
+    # "Delete the gym membership task, I have cancelled the gym": a reason about the same thing
+    return calls if len(set(things)) == len(things) else None
 
 
 _AUXILIARIES = frozenset(lexicon.stem(w) for w in ("have", "has", "had", "just", "already"))
