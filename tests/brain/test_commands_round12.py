@@ -270,3 +270,9 @@ def test_an_hour_alone_for_a_thing_that_keeps_its_day_does_not_depend_on_the_clo
     assert [(e.name, json.loads(e.arguments)["due"]) for e in events if isinstance(e, ToolCall)] == [
         ("reschedule_ticket", "09:00")
     ]
+
+
+def test_a_done_report_about_the_thing_a_request_names_is_its_reason() -> None:
+    # "I have checked the fire alarm" gives the reason for dropping it: one request, not two
+    events = reply("Drop the fire alarm ticket, I have checked the fire alarm.", tools=TOOLS, known=HELD)
+    assert [e.name for e in events if isinstance(e, ToolCall)] == ["drop_ticket"]
