@@ -37,6 +37,9 @@ def choose(
     `meaning` is what the words mean when it says more than they do ("I paid the bill" is done)."""
     candidates = []
     meant = semantic.similarities(tools, text)
+_CHAT_NOT_NEW = 0.35
+"""How much closer to chat than to the tool that makes things words with a time must be to make
+nothing: a wider margin than an errand's, since a time said is itself a sign of a thing to do."""
     closeness = dict(zip((t.name for t in tools), meant[0], strict=True)) if meant else {}
     for match in routing.rank(tools, meaning or text):
         if match.score < routing.THRESHOLD:
@@ -311,7 +314,12 @@ def new_thing(
         return None
     values = [v for p in parameters.params_of(makers[0]) if p.kind in held.NAMING_KINDS
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
-    return None if any(entities.held(v, known) for v in values) else (makers[0], filled)
+    if any(entities.held(v, known) for v in values):
+        return None
+    meant = semantic.similarities(makers, text)
+    if meant is not None and meant[1] - meant[0][0] >= _CHAT_NOT_NEW:
+        return None  # "Good morning! Hope you had a nice weekend.": a time in what is only chat
+    return makers[0], filled
 
 
 _TO_DO = lexicon.concepts(lexicon.stem("errand"))
