@@ -205,7 +205,13 @@ def by_filter(
     most = max((n for n, _, _ in counted), default=0)
     found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
     meant = semantic.similarities([tool for tool, _ in found], text) if found else None
-    if meant is not None and days_only and max(meant[0]) < meant[1] and not _FIRST_PERSON.search(text):
+    if (
+        meant is not None
+        and days_only
+        and max(meant[0]) < meant[1]
+        and not _FIRST_PERSON.search(text)
+        and not _only_when(text)  # "Tomorrow?" asks what there is then: nothing else is said
+    ):
         return None  # a day alone, and it sounds like chat: "what's the weather tomorrow?"
     if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
         names = [tool.name for tool, _ in found]
@@ -230,6 +236,14 @@ def with_shared_words(
                 values[param.name] = found
                 break
     return Filled(values, filled.missing, filled.invalid) if values != filled.arguments else filled
+
+
+def _only_when(text: str) -> bool:
+    """Whether every word but the small ones says when ("Tomorrow?", "and on Friday?")."""
+    return all(
+        w in lexicon.STOPWORDS or w in extract.WHEN_WORDS or w in extract.MONTHS or w.isdigit()
+        for w in lexicon.tokens(text)
+    )
 
 
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")

@@ -143,7 +143,7 @@ _LABELLED = re.compile(
     re.I,
 )
 # Words for things in general; the tools' own word for what they hold ("tasks") is read from them.
-_THINGS = lexicon.words("stuff things ones related")
+_THINGS = lexicon.words("stuff things ones related items entries")
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
 
 
