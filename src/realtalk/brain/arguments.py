@@ -176,8 +176,12 @@ def _value(
         return _take(utterance, found, param)
     if kind == "code":
         digits = validation.digits_only(param.spec)
-        found = extract.code(utterance, min_length=1 if answer else 3, digits=digits)
         size = validation.digit_count(param.spec)
+        # A code of a stated length is tried with two digits too ("try one two"), so that it is
+        # asked for again saying how long it is, not as if nothing had been said.
+        found = extract.code(
+            utterance, min_length=1 if answer else 2 if digits and size else 3, digits=digits
+        )
         if size and (found is None or len(str(found.value)) < size):
             # "first number is 3, second is 9, third is 1 and the last is 4": digits put in place
             placed = extract.placed_digits(utterance)

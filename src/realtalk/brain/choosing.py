@@ -8,7 +8,19 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from . import arguments, entities, extract, held, intent, lexicon, options, parameters, routing, semantic
+from . import (
+    arguments,
+    codes,
+    entities,
+    extract,
+    held,
+    intent,
+    lexicon,
+    options,
+    parameters,
+    routing,
+    semantic,
+)
 from .arguments import Filled
 from .base import ToolSpec
 
@@ -25,6 +37,9 @@ _MEANING_WEIGHT = 1.0
 """Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
 _MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
 """A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
+_CHAT_NOT_NEW = 0.35
+"""How much closer to chat than to the tool that makes things words with a time must be to make
+nothing: a wider margin than an errand's, since a time said is itself a sign of a thing to do."""
 _TIE_LEAD = 0.03
 """How much closer in meaning one of the tools the words tie must be to be taken without asking."""
 
@@ -37,9 +52,6 @@ def choose(
     `meaning` is what the words mean when it says more than they do ("I paid the bill" is done)."""
     candidates = []
     meant = semantic.similarities(tools, text)
-_CHAT_NOT_NEW = 0.35
-"""How much closer to chat than to the tool that makes things words with a time must be to make
-nothing: a wider margin than an errand's, since a time said is itself a sign of a thing to do."""
     closeness = dict(zip((t.name for t in tools), meant[0], strict=True)) if meant else {}
     for match in routing.rank(tools, meaning or text):
         if match.score < routing.THRESHOLD:
@@ -146,7 +158,13 @@ def _by_meaning(
     """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
     if meant is None:
         return None
-    kept = [i for i, tool in enumerate(tools) if not routing.changes_one(tool, text)]
+    # "What's the first digit?" asks us for what a tool needs from the user: not that tool.
+    kept = [
+        i
+        for i, tool in enumerate(tools)
+        if not routing.changes_one(tool, text)
+        and not any(p.required and codes.asks_for(text, p) for p in parameters.params_of(tool))
+    ]
     tools, meant = [tools[i] for i in kept], ([meant[0][i] for i in kept], meant[1])
     if not tools:
         return None
@@ -220,6 +238,14 @@ def by_filter(
     return found[0] if found else None
 
 
+def _only_when(text: str) -> bool:
+    """Whether every word but the small ones says when ("Tomorrow?", "and on Friday?")."""
+    return all(
+        w in lexicon.STOPWORDS or w in extract.WHEN_WORDS or w in extract.MONTHS or w.isdigit()
+        for w in lexicon.tokens(text)
+    )
+
+
 def with_shared_words(
     tools: Sequence[ToolSpec], tool: ToolSpec, filled: Filled, text: str, now: datetime
 ) -> Filled:
@@ -236,14 +262,6 @@ def with_shared_words(
                 values[param.name] = found
                 break
     return Filled(values, filled.missing, filled.invalid) if values != filled.arguments else filled
-
-
-def _only_when(text: str) -> bool:
-    """Whether every word but the small ones says when ("Tomorrow?", "and on Friday?")."""
-    return all(
-        w in lexicon.STOPWORDS or w in extract.WHEN_WORDS or w in extract.MONTHS or w.isdigit()
-        for w in lexicon.tokens(text)
-    )
 
 
 _FILTER_KINDS = ("enum", "boolean", "date", "datetime", "entity")
