@@ -171,6 +171,7 @@ class Turn:
             return replies.say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending.asked) if pending is not None else self._small_talk(talk))
+            or (talk == "rules" and intent.is_question(text))  # how it works here, never a tool's call
         answered = answers.answered(pending, text, self.now) if pending is not None else None
         if (
             pending is not None
