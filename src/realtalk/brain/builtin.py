@@ -196,6 +196,8 @@ class Turn:
             return (
                 self.act(*reopened)
                 if reopened
+        referred = self.referent("it") if still is not None and self.names_the_kind(still) else None
+        still = referred[2] if referred is not None else still  # "Please reinstate the task."
                 else replies.say(f"Okay, it stays to do. {self._capabilities()}")
             )
         if intent.remarks(text) and not intent.is_question(text):
@@ -339,9 +341,14 @@ class Turn:
         when it stands for nothing the conversation said before."""
         said = said.strip()
         named = held.named_before(said, self.request.known) if self.referent(said) is None else None
-        return phrasing.request(intent.without_lead_in(named or said), self._holds)
+        return phrasing.request(intent.without_lead_in(named or said), self.holds)
 
-    def _holds(self, word: str) -> bool:
+    def names_the_kind(self, said: str) -> bool:
+        """Whether words are only "the" and the tools' word for what they hold ("the task"): "it"."""
+        words = lexicon.tokens(said)
+        return len(words) == 2 and words[0] in ("the", "that", "this") and self.holds(words[1])
+
+    def holds(self, word: str) -> bool:
         """Whether `word` is one the tools that make things use for what they make ("task")."""
         makers = [t for t in self.tools if intent.creates(t) and not held.adds_to_held(t)]  # (not notes)
         made = frozenset().union(*(parameters.vocabulary(t) for t in makers))

@@ -80,7 +80,11 @@ _GOES_ON = re.compile(r"^\W*(?:(?:oh|and|also|plus|with|oh\s+and)\b\W*)+", re.I)
 # The other thing, by its words: "the dentist one", "my compost bags" (never "it" or "that").
 _ANOTHER = r"(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
 # "and the dentist one too", "also the report": the same again, for another thing.
-_ALSO = re.compile(rf"^\W*(?:and|also|plus)\W+{_ANOTHER}\s+(?:too|as\s+well|also)\W*$", re.I)
+_ALSO = re.compile(
+    rf"^\W*{openers.run(openers.HESITATIONS + openers.DISCOURSE)}(?:and|also|plus)\W+{_ANOTHER}"
+    r"\s+(?:too|as\s+well|also)\W*$",
+    re.I,
+)
 # "Same for the compost bags", "do the same with the gas bill": the last change, for another thing.
 _SAME_FOR = re.compile(
     r"^\W*(?:and\s+|ok(?:ay)?\W+|now\s+)?(?:(?:please\s+)?do\s+)?(?:the\s+)?same\s+(?:goes\s+)?(?:for|with)\s+"

@@ -95,6 +95,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
     also = dialogue.also_for(text)
+    more = _one_more(turn, last, entity, also) if also is not None and entity is not None else None
+    if more is not None:
+        return more
     if also is not None and entity is not None:  # "and the dentist one too": the same for another
         return [
             replies.call(last.tool, {**({} if intent.creates(last.tool) else last.arguments), entity: also})
@@ -231,6 +234,28 @@ def _new_words_to(turn: Turn, text: str) -> str | None:
         ):
             return None
     return words
+
+
+def _one_more(
+    turn: Turn, last: dialogue.LastAction, entity: str | None, also: str | None
+) -> list[BrainEvent] | None:
+    """ "Oh, and Harvard referencing too" after a note on the essay: words that name no held thing
+    are one more of the words the last change gave the same thing (a note, a tag), when it gave
+    one such value."""
+    value = last.entity(entity) if entity is not None else None
+    if also is None or entity is None or value is None or intent.creates(last.tool):
+        return None
+    if entities.held(also, turn.request.known):
+        return None  # "and the dentist one too": the same change for another thing
+    given = [
+        p
+        for p in parameters.params_of(last.tool)
+        if p.name != entity and p.kind in ("text", "list") and last.arguments.get(p.name)
+    ]
+    if len(given) != 1:
+        return None
+    words: object = [also] if given[0].kind == "list" else also
+    return [replies.call(last.tool, {entity: value, given[0].name: words})]
 
 
 def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:

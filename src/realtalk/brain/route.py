@@ -139,6 +139,10 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
         filled = held.held_part(filled, name, turn.request.known)
     said = filled.arguments.get(name) if name is not None else None
     pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
+    if referent is None and isinstance(said, str) and turn.names_the_kind(said):
+        # "Please reinstate the task": the tools' own word for their things, said as "it"
+        referent = turn.referent("it")
+        pronoun = referent is not None
     pointed = pronoun or (said is None and dialogue.refers_back(text))
     named = held.named_in(_said(turn), turn.request.known) if pointed and referent is None else None
     if named is not None and name is not None and not intent.creates(tool):
