@@ -138,7 +138,8 @@ def vague(value: str, things: frozenset[str] = frozenset()) -> bool:
     ):
         return True  # "remember something": a request's verb may go with a placeholder
     if any(lexicon.stem(w) in things for w in words):  # "a new task", but not "the call task"
-        return all(w in _EMPTY or w in _VAGUE or lexicon.stem(w) in things for w in words)
+        # "one task" (its "one" may be written 1 by now) is a placeholder too
+        return all(w in _EMPTY or w in _VAGUE or w == "1" or lexicon.stem(w) in things for w in words)
     return bool(words) and all(w in _INTERJECTIONS for w in words)  # "eh" alone is no title
 
 

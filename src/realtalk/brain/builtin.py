@@ -60,6 +60,11 @@ _VAGUE_REQUEST = re.compile(
     re.I,
 )
 
+# "the one", "that thing": a thing pointed at, not named.
+_UNNAMED = re.compile(
+    r"\b(?:the|that|this)\s+(?:one|thing)\b(?!\s+(?:about|with|for\s+the|called|that|which|where))", re.I
+)
+
 
 class BuiltinBrain:
     """The default, offline brain (see the module docstring)."""
@@ -166,12 +171,12 @@ class Turn:
             talk == "exclaim"
             or (talk in ("time", "date") and small_talk.only(talk, text))  # "what's the date today?"
             or (talk == "how_are_you" and small_talk.about_you(text))
+            or (talk == "rules" and intent.is_question(text))  # how it works here, never a tool's call
         ):
             # "How's your day going?" asks about us, never for a summary of the user's day.
             return replies.say(self._small_talk(talk))
         if talk == "filler":  # "um": not an answer, nor a request; our question stands
             return replies.say(replies.ask(pending.asked) if pending is not None else self._small_talk(talk))
-            or (talk == "rules" and intent.is_question(text))  # how it works here, never a tool's call
         answered = answers.answered(pending, text, self.now) if pending is not None else None
         if (
             pending is not None
@@ -191,13 +196,13 @@ class Turn:
             None if intent.is_question(text) else intent.reports_not_done(said)
         ) or intent.back_on_the_list(said)
         reopener = held.reopener(self.tools) if still is not None else None
+        referred = self.referent("it") if still is not None and self.names_the_kind(still) else None
+        still = referred[2] if referred is not None else still  # "Please reinstate the task."
         if still is not None and reopener is not None:  # never marked done; reopened when named
             reopened = held.reopen(*reopener, still, self.request.known)
             return (
                 self.act(*reopened)
                 if reopened
-        referred = self.referent("it") if still is not None and self.names_the_kind(still) else None
-        still = referred[2] if referred is not None else still  # "Please reinstate the task."
                 else replies.say(f"Okay, it stays to do. {self._capabilities()}")
             )
         if intent.remarks(text) and not intent.is_question(text):
@@ -243,6 +248,9 @@ class Turn:
         remarked = topic.remarked_on(self.tools, text, self.request.known)  # "The gate's squeaking again"
         if remarked is not None:
             return replies.say(remarked) if isinstance(remarked, str) else self.act(*remarked)
+        if self.tools and _UNNAMED.search(text) and not intent.is_question(text):
+            # "Please call the one for me": a request for a thing nothing said names is asked about
+            return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
         return replies.say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
