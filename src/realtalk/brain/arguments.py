@@ -143,6 +143,10 @@ def vague(value: str, things: frozenset[str] = frozenset()) -> bool:
     return bool(words) and all(w in _INTERJECTIONS for w in words)  # "eh" alone is no title
 
 
+# "The first two are nine and one", "and then five, two": part of a code, said in place.
+_PART_OF_A_CODE = re.compile(r"\b(?:first|\d+(?:st|nd|rd|th)|last|then|next|starts?|ends?|begins?)\b", re.I)
+
+
 def _value(
     param: Param, utterance: Utterance, vocabulary: frozenset[str], params: list[Param], answer: bool = False
 ) -> Any:
@@ -180,9 +184,8 @@ def _value(
         size = validation.digit_count(param.spec)
         # A code of a stated length is tried with two digits too ("try one two"), so that it is
         # asked for again saying how long it is, not as if nothing had been said.
-        found = extract.code(
-            utterance, min_length=1 if answer else 2 if digits and size else 3, digits=digits
-        )
+        tried = digits and size and not _PART_OF_A_CODE.search(utterance.text)  # ("the first two are 9, 1")
+        found = extract.code(utterance, min_length=1 if answer else 2 if tried else 3, digits=digits)
         if size and (found is None or len(str(found.value)) < size):
             # "first number is 3, second is 9, third is 1 and the last is 4": digits put in place
             placed = extract.placed_digits(utterance)
