@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from . import extract, lexicon, openers, yes_no
+from . import dialogue, extract, lexicon, openers, yes_no
 
 _ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
 """The asking before a request's verb: "can you", "so could you please", "just"."""
@@ -440,6 +440,12 @@ def _repaired(text: str) -> str:
     words = before.split()
     near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
+    placed = dialogue.in_place(before, first.strip()) if at is None else before
+    if at is None and placed != first.strip():
+        # "Add buy oat milk, no wait, make that soya milk, for tomorrow": the words that end on the
+        # same word are replaced; what follows the repair goes on
+        rest = fix[len(first) :].strip(" ,")
+        return f"{placed}, {rest}" if rest else placed
     if at is None or at == len(words) - 1:
         return text
     # "to tomorrow, no sorry, to Wednesday": a repair that says its own preposition replaces it too
