@@ -309,7 +309,8 @@ _ARRANGING = re.compile(
 TIME_KINDS = ("datetime", "date", "time")
 # A statement opens with its subject ("it's going to rain", "we have ..."); an imperative with its verb.
 _SUBJECT_FIRST = re.compile(
-    r"^\W*(?:i|i'm|i've|i'd|it|it's|its|we|we're|you|you're|they|they're|he|she|there|there's|this|that"
+    # "because I'm definitely going to the gym tonight": a reason given is said of someone too
+    r"^\W*(?:(?:because|cos|'cause|cause|coz|since)\s+)?(?:i|i'm|i've|i'd|it|it's|its|we|we're|you|you're|they|they're|he|she|there|there's|this|that"
     r"|that's|the|my|our|your)\b",
     re.I,
 )
