@@ -100,7 +100,7 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         return more
     if also is not None and entity is not None:  # "and the dentist one too": the same for another
         return [
-            replies.call(last.tool, {**({} if intent.creates(last.tool) else last.arguments), entity: also})
+            replies.call(last.tool, {**({} if _makes_new(last.tool) else last.arguments), entity: also})
         ]
     if dialogue.means_other(text) and others and entity is not None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
@@ -236,6 +236,11 @@ def _new_words_to(turn: Turn, text: str) -> str | None:
     return words
 
 
+def _makes_new(tool: ToolSpec) -> bool:
+    """Whether a tool makes a new thing (a note it adds goes on a held one)."""
+    return intent.creates(tool) and not held.adds_to_held(tool)
+
+
 def _one_more(
     turn: Turn, last: dialogue.LastAction, entity: str | None, also: str | None
 ) -> list[BrainEvent] | None:
@@ -243,7 +248,7 @@ def _one_more(
     are one more of the words the last change gave the same thing (a note, a tag), when it gave
     one such value."""
     value = last.entity(entity) if entity is not None else None
-    if also is None or entity is None or value is None or intent.creates(last.tool):
+    if also is None or entity is None or value is None or _makes_new(last.tool):
         return None
     if entities.held(also, turn.request.known):
         return None  # "and the dentist one too": the same change for another thing
