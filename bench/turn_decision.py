@@ -25,7 +25,12 @@ The material, widened from `turn_taking.py`'s 18 cases:
   (ninth round): Debian's `asterisk-core-sounds-en-g722`, one woman's (Allison Smith's) studio
   recordings of a phone system's prompts at 16 kHz (CC-BY-SA-3.0), the finished one-sentence
   prompts of 6-16 words ("The conference will begin when the leader arrives.", "Which folder
-  should I save the message to?"), cut into complete and pause cases as above.
+  should I save the message to?"), cut into complete and pause cases as above;
+- `fresh2`: the same recordings' prompts `fresh` did not take, kept unheard for the twelfth
+  round's final check: every other prompt of whole sentences (capitalised, ending on a mark, no
+  "..."), 3-30 words: short ones ("You are now muted.", "One moment, please."), two-sentence ones
+  ("That option is invalid. Please try again."), questions ("Change to which folder?"), longer
+  announcements.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -121,9 +126,12 @@ FRESH_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
 FRESH_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
 """`fresh`'s recordings (asterisk-core-sounds-en-g722) and their transcripts ("name: Text.")."""
 FRESH_WORDS = (6, 16)
-SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
-TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
-"""What `--roc` chooses on: the dev splits, and since the eighth round heard it, test."""
+FRESH2_WORDS = (3, 30)
+UNHEARD = ("fresh2",)
+"""Splits kept for a final check: replayed only when asked for by name."""
+SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEARD)
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
+"""What `--roc` chooses on: the dev splits, test (heard in the eighth round) and fresh (ninth)."""
 EAGERNESS = ("high", "auto", "low")
 CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
 """`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
@@ -234,9 +242,10 @@ def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
-def _fresh_clips() -> list[tuple[str, Float32Audio]]:
+def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
     """`fresh`'s prompts: one whole sentence each (capitalised, a single final mark, no "..."),
-    6-16 words, in the order of the transcript file."""
+    6-16 words, in the order of the transcript file; `fresh2`'s: every other prompt of whole
+    sentences (capitalised, ending on a mark, no "..." nor bracket), 3-30 words."""
     clips = []
     with gzip.open(FRESH_TRANSCRIPTS, "rt", encoding="utf-8") as transcripts:
         lines = transcripts.read().splitlines()
@@ -244,14 +253,19 @@ def _fresh_clips() -> list[tuple[str, Float32Audio]]:
         name, _, text = line.partition(": ")
         path = FRESH_DIR / f"{name}.g722"
         words = len(re.findall(r"[\w']+", text))
-        if (
-            path.is_file()
-            and re.fullmatch(r"[A-Z][^.?!\[]*[^.?!][.?!]", text.strip())
-            and FRESH_WORDS[0] <= words <= FRESH_WORDS[1]
-        ):
+        fresh = bool(re.fullmatch(r"[A-Z][^.?!\[]*[^.?!][.?!]", text.strip())) and (
+            FRESH_WORDS[0] <= words <= FRESH_WORDS[1]
+        )
+        fresh2 = (
+            not fresh
+            and bool(re.fullmatch(r"[A-Z][^\[\]]*[.?!]", text.strip()))
+            and "..." not in text
+            and FRESH2_WORDS[0] <= words <= FRESH2_WORDS[1]
+        )
+        if path.is_file() and (fresh if split == "fresh" else fresh2):
             with av.open(str(path), format="g722") as container:
                 pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
-            clips.append((f"fresh-{name}", pcm.astype(np.float32) / 32768.0))
+            clips.append((f"{split}-{name}", pcm.astype(np.float32) / 32768.0))
     return clips
 
 
@@ -270,9 +284,10 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     if "dev-read" in splits:
         for name, clip in _read_clips(cache):
             cases += _clip_cases(name, "dev-read", clip)
-    if "fresh" in splits:
-        for name, clip in _fresh_clips():
-            cases += _clip_cases(name, "fresh", clip)
+    for split in ("fresh", "fresh2"):
+        if split in splits:
+            for name, clip in _fresh_clips(split):
+                cases += _clip_cases(name, split, clip)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -577,7 +592,7 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
@@ -593,10 +608,10 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh` is for the final check only: never replayed unless asked for by name.
-    splits = tuple(args.split or (s for s in SPLITS if s != "fresh"))
-    if "fresh" in splits and not FRESH_TRANSCRIPTS.is_file():
-        raise SystemExit("--split fresh needs Debian's asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
+    # `fresh2` is for the final check only: never replayed unless asked for by name.
+    splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
+    if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
+        raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
