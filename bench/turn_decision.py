@@ -133,10 +133,11 @@ SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEAR
 TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
 """What `--roc` chooses on: the dev splits, test (heard in the eighth round) and fresh (ninth)."""
 EAGERNESS = ("high", "auto", "low")
-CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
-"""`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
-point the eighth round found on test and the ninth round's `choose` did not take (not adopted),
-replayed beside the adopted settings in one run."""
+CANDIDATE = replace(turn_detection.CASCADE, doubted_full_stop=0.9, doubted_falling_db=-15.0)
+"""`--candidate`: main's `auto` before the twelfth round (`turn_detection.CASCADE`), and the same
+with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the point the eighth round
+found on test and the ninth round's `choose` did not take (not adopted), replayed beside the
+adopted settings in one run."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,9 @@ class CachedEngines:
         self._engines: Any = None
         self._results: dict[str, tuple[Any, float]] = pickle.loads(path.read_bytes()) if path.exists() else {}
         self.fresh = 0
+        self.keep_full_stop = False
+        """Report the full stop even where the verdict says the decision will not read it (`--fit`
+        logs every verdict of a timing that never ends at once)."""
 
     def _engine(self) -> Any:
         self._engines = self._engines or load_speech_engines(Settings())
@@ -354,7 +358,8 @@ class CachedEngines:
         text, took = self.transcribe(
             effect.audio, effect.language, effect.prompt, effect.readings, effect.full_stop
         )
-        if effect.full_stop and effect.verdict is not None and not effect.verdict.needs_full_stop([text]):
+        spared = effect.verdict is not None and not effect.verdict.needs_full_stop([text])
+        if effect.full_stop and spared and not self.keep_full_stop:
             # As live, where the turn-end verdict came in first: the score goes unread, and unasked.
             text = replace(text, full_stop_prob=None)
 
@@ -418,7 +423,49 @@ class RecordedVad:
         self._index = self._fed = 0
 
 
-def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: VadRecord) -> Replay:
+@dataclass(frozen=True)
+class JudgedPause:
+    """One pause as `turn_detection.pause_wait_ms` judged it: when (input ms), and on what."""
+
+    at_ms: float
+    probability: float
+    transcript: str
+    drop_db: float | None
+    scores: turn_detection.WhisperScores
+
+
+@contextlib.contextmanager
+def judged_pauses(session: RealtimeSession, log: list[JudgedPause]) -> Iterator[None]:
+    """Every pause `session`'s detector judges inside is added to `log`, the verdicts unchanged."""
+    original = turn_detection.pause_wait_ms
+
+    def judged(
+        timing: turn_detection.SemanticTiming,
+        probability: float,
+        transcript: str,
+        drop_db: float | None,
+        scores: turn_detection.WhisperScores,
+    ) -> int:  # as `TurnDetector` calls it
+        # Only the detector's judgements: `reads_full_stop` asks too, about made-up verdicts.
+        if sys._getframe(1).f_code is turn_detection.TurnDetector._verdicts_in.__code__:
+            log.append(JudgedPause(session.input_ms, probability, transcript, drop_db, scores))
+        return original(timing, probability, transcript, drop_db, scores)
+
+    turn_detection.pause_wait_ms = judged
+    try:
+        yield
+    finally:
+        turn_detection.pause_wait_ms = original
+
+
+def replay(
+    case: Material,
+    eagerness: str,
+    engines: CachedEngines,
+    vad_record: VadRecord,
+    log: list[JudgedPause] | None = None,
+) -> Replay:
+    """`case` streamed into a session with `eagerness`; each pause judged is added to `log`."""
     result = Replay(case)
     vad = RecordedVad(engines.vad().stream(), vad_record)
     session = RealtimeSession(model="bench", vad=vad, speculative_replies=False)
@@ -461,7 +508,8 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
                 due.append((session.input_ms + took, lambda e=effect, p=probability: predicted(e, p)))
 
     # the first commit decides the case (cut, or the turn's end)
-    feed(session, case.samples, due, carry_out, until=lambda: bool(result.commits_ms))
+    with judged_pauses(session, log) if log is not None else contextlib.nullcontext():
+        feed(session, case.samples, due, carry_out, until=lambda: bool(result.commits_ms))
     return result
 
 
@@ -598,7 +646,9 @@ def main() -> None:
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
-    parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
+    parser.add_argument(
+        "--candidate", action="store_true", help="also main's `auto` before round 12, and `CANDIDATE`"
+    )
     parser.add_argument(
         "--cache",
         type=Path,
@@ -623,7 +673,9 @@ def main() -> None:
     try:
         runs = [(e, e, contextlib.nullcontext()) for e in args.eagerness or EAGERNESS]
         if args.candidate:
-            runs.append(("auto + full stop 0.9 / -15 dB (not adopted)", "auto", timing_as("auto", CANDIDATE)))
+            cascade = timing_as("auto", turn_detection.CASCADE)
+            runs.append(("auto, the cascade (main's until round 12)", "auto", cascade))
+            runs.append(("cascade + full stop 0.9 / -15 dB", "auto", timing_as("auto", CANDIDATE)))
         for label, eagerness, timing in runs:
             with timing:
                 results = {
