@@ -52,6 +52,12 @@ LOGGING = replace(CASCADE, confident=1.01)
 """Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included."""
 MAX_CUT_SHARE = 0.02
 """`choose`'s rule: `auto` may cut 2 points more turns than `low`, which cuts none."""
+VARIANTS = {
+    "fused": FEATURES,
+    "fused, no full stop": tuple(f for f in FEATURES if f != "full_stop"),
+}
+"""What is fitted: every verdict, or all but Whisper's full stop (which costs the live recogniser
+a forced decode of its best reading wherever the decision may read it)."""
 DIRECTIONS = 3000
 """Weight directions tried (seeded): five weights, so a few thousand cover them finely."""
 
@@ -145,16 +151,17 @@ def _operating_point(cases: list[Scored], direction: np.ndarray) -> tuple[float,
     return threshold, float(np.median(ends)), at_once
 
 
-def fit(logged: list[Logged], seed: int = 0) -> FusedVerdicts:
+def fit(logged: list[Logged], used: tuple[str, ...] = FEATURES, seed: int = 0) -> FusedVerdicts:
     """The weights (a direction in the standardised features, drawn at random, seeded) and the
     threshold `choose` would take: the fastest complete-utterance p50 (then the most ending at
     once) cutting at most `MAX_CUT_SHARE` of the turns. Searched directly: a logistic regression
     over every pause (tried first) spends its weights on pauses far from that operating point, and
-    held out ended almost no complete utterance at once."""
+    held out ended almost no complete utterance at once. Features not `used` weigh 0."""
     rows = np.array([_features(p) for case in logged for p in case.pauses if _closed(p)])
     mean, std = rows.mean(axis=0), rows.std(axis=0) + 1e-9
     cases = _scored(logged, mean, std)
     drawn = np.random.default_rng(seed).normal(size=(DIRECTIONS, len(FEATURES)))
+    drawn[:, [i for i, name in enumerate(FEATURES) if name not in used]] = 0.0
     best: tuple[tuple[float, int], np.ndarray, float] | None = None
     for direction in drawn / np.linalg.norm(drawn, axis=1, keepdims=True):
         threshold, p50, at_once = _operating_point(cases, direction)
@@ -215,24 +222,30 @@ def main() -> None:
     print("Leave one split out: fitted on the others, measured on the one left out")
     print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
     print("|---|---|---|---|---|---|")
-    held_out = []
     for split, held in by_split.items():
-        fused = fit([c for c in logged if c.material.split != split])
-        held_out.append(simulate(held, fused_timing(fused)))
         print(row("cascade (main's `auto`)", split, simulate(held, CASCADE)))
-        print(row("fused", split, held_out[-1]), flush=True)
     print(row("cascade (main's `auto`)", "all", simulate(logged, CASCADE)))
-    print(row("fused, each split left out", "all", pool(held_out)))
+    for label, used in VARIANTS.items():
+        held_out = []
+        for split, held in by_split.items():
+            fused = fit([c for c in logged if c.material.split != split], used)
+            held_out.append(simulate(held, fused_timing(fused)))
+            print(row(label, split, held_out[-1]), flush=True)
+        print(row(f"{label}, each split left out", "all", pool(held_out)))
 
-    fused = fit(logged)
     print("\nFitted on every tuning split")
     print("| decision | split | pauses cut | complete cut | turns cut | complete p50 / p95 |")
     print("|---|---|---|---|---|---|")
-    for split, cases in [*by_split.items(), ("all", logged)]:
-        print(row("fused", split, simulate(cases, fused_timing(fused))))
-    names = ", ".join(f"{name} {w:+.4f}" for name, w in zip(FEATURES, fused.weights, strict=True))
-    print(f"\nweights: bias {fused.bias:+.4f}, {names}; threshold {fused.threshold:+.4f}")
-    print(repr(fused))
+    fitted = {label: fit(logged, used) for label, used in VARIANTS.items()}
+    for label, fused in fitted.items():
+        for split, cases in [*by_split.items(), ("all", logged)]:
+            print(row(label, split, simulate(cases, fused_timing(fused))))
+    for label, fused in fitted.items():
+        names = ", ".join(f"{name} {w:+.4f}" for name, w in zip(FEATURES, fused.weights, strict=True))
+        print(f"\n{label}: bias {fused.bias:+.4f}, {names}; threshold {fused.threshold:+.4f}")
+        print(repr(fused))
+        same = fused == turn_detection.SEMANTIC_TIMING["auto"].fused
+        print("(adopted as `auto`'s)" if same else "(not adopted)")
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 
 

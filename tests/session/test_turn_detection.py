@@ -439,9 +439,11 @@ def test_auto_weighs_the_verdicts_together() -> None:
     a finished phone prompt whose speech faded 14 dB (18 asked) with Whisper sure of its words."""
     auto, statement = SEMANTIC_TIMING["auto"], "Please enter your password."
     assert auto.fused is FUSED and SEMANTIC_TIMING["medium"] == auto
-    clear = WhisperScores(no_speech=0.02, log_prob=-0.3, full_stop=0.95)
+    assert not auto.asks_full_stop, "no forced decode for the full stop"
+    clear = WhisperScores(no_speech=0.02, log_prob=-0.2)
     assert pause_wait_ms(auto, 0.6, statement, -14.0, clear) == 0
-    assert pause_wait_ms(CASCADE, 0.6, statement, -14.0, clear) == CASCADE.settle_ms, "the fade's bound"
+    sure_stop = replace(clear, full_stop=0.95)
+    assert pause_wait_ms(CASCADE, 0.6, statement, -14.0, sure_stop) == CASCADE.settle_ms, "the fade's bound"
     unsure_words = replace(clear, log_prob=-1.2)
     assert pause_wait_ms(auto, 0.6, statement, -14.0, unsure_words) == auto.settle_ms
     assert pause_wait_ms(auto, 0.99, "Please enter your", -30.0, clear) == auto.max_silence_ms
