@@ -578,11 +578,13 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     """The fused decision's parameters swept by `--roc`. The eighth round adds to the sixth round's
     `auto` a second way to end at once, Whisper sure of a full stop after words that read finished
     whatever Smart Turn and the no-speech probability say (`doubted_full_stop`), with or without a
-    fade (`doubted_falling_db`). (The earlier rounds' grids and fronts are in
+    fade (`doubted_falling_db`). The twelfth round's weighed verdicts are fitted by
+    `bench/turn_fit.py` and only replayed here. (The earlier rounds' grids and fronts are in
     docs/benchmarks.md; the fourth round's whole grid, 171 settings, took 8.6 min on 169 turns.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
-    auto = turn_detection.SEMANTIC_TIMING["auto"]
+    yield turn_detection.SEMANTIC_TIMING["auto"]  # the verdicts weighed together (twelfth round)
+    auto = turn_detection.CASCADE
     yield auto
     for falling in (None, -15.0, -18.0):
         for doubted in (0.85, 0.88, 0.9, 0.92, 0.95):
@@ -614,6 +616,8 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
             f"{t.confident} | {t.falling_db} | {t.settle_ms} ms | {t.clear_speech} | {t.sure_words} | "
             f"{t.full_stop} | {t.sure_turn} | {t.doubted_full_stop} | {t.doubted_falling_db}"
         )
+        if t.fused is not None:
+            setting = f"weighed (`turn_fit.py`) | | {t.settle_ms} ms | | | | | |"
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
     for eagerness, timing in choose(points).items():
         print(f"{eagerness}: {timing}")
