@@ -61,6 +61,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.fused_turn_end import FUSED, deciding_with
 from bench.turn_taking import TEST_SOURCES, build_material
 from tests.speech_data import DATA_DIR, all_clips
 
@@ -133,11 +134,10 @@ SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEAR
 TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
 """What `--roc` chooses on: the dev splits, test (heard in the eighth round) and fresh (ninth)."""
 EAGERNESS = ("high", "auto", "low")
-CANDIDATE = replace(turn_detection.CASCADE, doubted_full_stop=0.9, doubted_falling_db=-15.0)
-"""`--candidate`: main's `auto` before the twelfth round (`turn_detection.CASCADE`), and the same
-with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the point the eighth round
-found on test and the ninth round's `choose` did not take (not adopted), replayed beside the
-adopted settings in one run."""
+CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
+"""`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
+point the eighth round found on test and the ninth round's `choose` did not take (not adopted),
+replayed beside the adopted settings in one run."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ class CachedEngines:
         self._results: dict[str, tuple[Any, float]] = pickle.loads(path.read_bytes()) if path.exists() else {}
         self.fresh = 0
         self.keep_full_stop = False
-        """Report the full stop even where the verdict says the decision will not read it (`--fit`
+        """Report the full stop even where the verdict says the decision will not read it (`turn_fit.py`
         logs every verdict of a timing that never ends at once)."""
 
     def _engine(self) -> Any:
@@ -579,12 +579,11 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     `auto` a second way to end at once, Whisper sure of a full stop after words that read finished
     whatever Smart Turn and the no-speech probability say (`doubted_full_stop`), with or without a
     fade (`doubted_falling_db`). The twelfth round's weighed verdicts are fitted by
-    `bench/turn_fit.py` and only replayed here. (The earlier rounds' grids and fronts are in
+    `bench/turn_fit.py` (`--fused` replays them). (The earlier rounds' grids and fronts are in
     docs/benchmarks.md; the fourth round's whole grid, 171 settings, took 8.6 min on 169 turns.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
-    yield turn_detection.SEMANTIC_TIMING["auto"]  # the verdicts weighed together (twelfth round)
-    auto = turn_detection.CASCADE
+    auto = turn_detection.SEMANTIC_TIMING["auto"]
     yield auto
     for falling in (None, -15.0, -18.0):
         for doubted in (0.85, 0.88, 0.9, 0.92, 0.95):
@@ -616,8 +615,6 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
             f"{t.confident} | {t.falling_db} | {t.settle_ms} ms | {t.clear_speech} | {t.sure_words} | "
             f"{t.full_stop} | {t.sure_turn} | {t.doubted_full_stop} | {t.doubted_falling_db}"
         )
-        if t.fused is not None:
-            setting = f"weighed (`turn_fit.py`) | | {t.settle_ms} ms | | | | | |"
         print(f"| {mark} {100 * share:.1f} % | {p50:.0f} / {p95:.0f} ms | {setting} |")
     for eagerness, timing in choose(points).items():
         print(f"{eagerness}: {timing}")
@@ -650,8 +647,9 @@ def main() -> None:
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
+    parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
     parser.add_argument(
-        "--candidate", action="store_true", help="also main's `auto` before round 12, and `CANDIDATE`"
+        "--fused", action="store_true", help="also `auto` with the verdicts weighed (`fused_turn_end.FUSED`)"
     )
     parser.add_argument(
         "--cache",
@@ -677,9 +675,9 @@ def main() -> None:
     try:
         runs = [(e, e, contextlib.nullcontext()) for e in args.eagerness or EAGERNESS]
         if args.candidate:
-            cascade = timing_as("auto", turn_detection.CASCADE)
-            runs.append(("auto, the cascade (main's until round 12)", "auto", cascade))
-            runs.append(("cascade + full stop 0.9 / -15 dB", "auto", timing_as("auto", CANDIDATE)))
+            runs.append(("auto + full stop 0.9 / -15 dB (not adopted)", "auto", timing_as("auto", CANDIDATE)))
+        if args.fused:
+            runs.append(("auto, verdicts weighed (not adopted)", "auto", deciding_with(FUSED)))
         for label, eagerness, timing in runs:
             with timing:
                 results = {

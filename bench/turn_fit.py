@@ -9,14 +9,15 @@ in milliseconds: a case ends at the first judged pause the decision ends at once
 speech goes on after it), else where the logged run ended it.
 
 On the log, a linear score of the verdicts of the pauses whose words read finished
-(`turn_fusion.FusedVerdicts`, five weights) and its threshold are chosen as `choose` chooses
+(`fused_turn_end.FusedVerdicts`, five weights) and its threshold are chosen as `choose` chooses
 `auto`: the fastest complete-utterance turn end with at most 2 % of turns cut (`low`, never at
 once, cuts none). Leave one split out: fitted on the other tuning splits, measured on the one left
 out, beside main's `auto` (the cascade of hand-set bounds) replayed from the same log. Then
-fitted on all: the weights to adopt.
+fitted on all: `fused_turn_end.FUSED`, which `turn_decision.py --fused` replays through the
+session (measured on `fresh2` in the twelfth round, and not adopted).
 
-Run from the repository root: `python bench/turn_fit.py` (about 1 min with the engine cache that
-`turn_decision.py` shares; the log is cached too).
+Run from the repository root: `python bench/turn_fit.py` (about 2.5 min with the engine cache
+that `turn_decision.py` shares, 4-5 min more the first time; the log is cached too).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import argparse
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,6 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.fused_turn_end import FEATURES, FUSED, FusedVerdicts, features
 from bench.turn_decision import (
     TUNING_SPLITS,
     CachedEngines,
@@ -45,9 +48,9 @@ from bench.turn_decision import (
 )
 
 from realtalk.session import turn_detection
-from realtalk.session.turn_fusion import FEATURES, FusedVerdicts, features
 
-CASCADE = turn_detection.CASCADE
+CASCADE = turn_detection.SEMANTIC_TIMING["auto"]
+"""Main's `auto`: every verdict past its own hand-set bound."""
 LOGGING = replace(CASCADE, confident=1.01)
 """Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included."""
 MAX_CUT_SHARE = 0.02
@@ -87,25 +90,33 @@ def _closed(pause: JudgedPause) -> bool:
 
 
 def _features(pause: JudgedPause) -> tuple[float, ...]:
-    return features(pause.probability, pause.drop_db, *pause.scores.as_tuple())
+    return features(pause.probability, pause.drop_db, pause.scores)
 
 
-def simulate(logged: list[Logged], timing: turn_detection.SemanticTiming) -> Outcome:
-    """`timing`'s outcome replayed from the log (its waits other than at once must be 2 s)."""
-    assert timing.settle_ms == LOGGING.settle_ms and timing.max_silence_ms == LOGGING.max_silence_ms
+def cascade(pause: JudgedPause) -> bool:
+    """Whether main's `auto` ends the turn at `pause`."""
+    wait = turn_detection.pause_wait_ms(
+        CASCADE, pause.probability, pause.transcript, pause.drop_db, pause.scores
+    )
+    return wait == 0
+
+
+def weighed(fused: FusedVerdicts) -> Callable[[JudgedPause], bool]:
+    def ends(pause: JudgedPause) -> bool:
+        return fused.wait_ms(CASCADE, pause.probability, pause.transcript, pause.drop_db, pause.scores) == 0
+
+    return ends
+
+
+def simulate(logged: list[Logged], ends_at_once: Callable[[JudgedPause], bool]) -> Outcome:
+    """A decision's outcome replayed from the log (every pause it does not end at once waits 2 s,
+    as `auto`'s do)."""
     cut = {"pause": 0, "complete": 0}
     count = {"pause": 0, "complete": 0}
     ends: list[float] = []
     for case in logged:
         end = case.material.speech_end_ms
-        commit = next(
-            (
-                p.at_ms
-                for p in case.pauses
-                if turn_detection.pause_wait_ms(timing, p.probability, p.transcript, p.drop_db, p.scores) == 0
-            ),
-            case.commit_ms,
-        )
+        commit = next((p.at_ms for p in case.pauses if ends_at_once(p)), case.commit_ms)
         count[case.material.kind] += 1
         cut[case.material.kind] += commit < end
         if case.material.kind == "complete" and commit >= end:
@@ -173,10 +184,6 @@ def fit(logged: list[Logged], used: tuple[str, ...] = FEATURES, seed: int = 0) -
     return FusedVerdicts(float(-weights @ mean), tuple(float(w) for w in weights), threshold)
 
 
-def fused_timing(fused: FusedVerdicts) -> turn_detection.SemanticTiming:
-    return replace(CASCADE, fused=fused)
-
-
 def pool(outcomes: list[Outcome]) -> Outcome:
     return Outcome(
         sum(o.pauses_cut for o in outcomes),
@@ -223,13 +230,13 @@ def main() -> None:
     print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
     print("|---|---|---|---|---|---|")
     for split, held in by_split.items():
-        print(row("cascade (main's `auto`)", split, simulate(held, CASCADE)))
-    print(row("cascade (main's `auto`)", "all", simulate(logged, CASCADE)))
+        print(row("cascade (main's `auto`)", split, simulate(held, cascade)))
+    print(row("cascade (main's `auto`)", "all", simulate(logged, cascade)))
     for label, used in VARIANTS.items():
         held_out = []
         for split, held in by_split.items():
             fused = fit([c for c in logged if c.material.split != split], used)
-            held_out.append(simulate(held, fused_timing(fused)))
+            held_out.append(simulate(held, weighed(fused)))
             print(row(label, split, held_out[-1]), flush=True)
         print(row(f"{label}, each split left out", "all", pool(held_out)))
 
@@ -239,13 +246,12 @@ def main() -> None:
     fitted = {label: fit(logged, used) for label, used in VARIANTS.items()}
     for label, fused in fitted.items():
         for split, cases in [*by_split.items(), ("all", logged)]:
-            print(row(label, split, simulate(cases, fused_timing(fused))))
+            print(row(label, split, simulate(cases, weighed(fused))))
     for label, fused in fitted.items():
         names = ", ".join(f"{name} {w:+.4f}" for name, w in zip(FEATURES, fused.weights, strict=True))
         print(f"\n{label}: bias {fused.bias:+.4f}, {names}; threshold {fused.threshold:+.4f}")
         print(repr(fused))
-        same = fused == turn_detection.SEMANTIC_TIMING["auto"].fused
-        print("(adopted as `auto`'s)" if same else "(not adopted)")
+        print("(`fused_turn_end.FUSED`, replayed by `turn_decision.py --fused`)" if fused == FUSED else "")
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 
 

@@ -18,7 +18,7 @@ from realtalk.session.backchannel import HELD_READINGS
 from realtalk.session.effects import PredictTurnEnd, Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
 from realtalk.session.session import RealtimeSession
-from realtalk.session.turn_detection import CASCADE, PauseVerdict
+from realtalk.session.turn_detection import SEMANTIC_TIMING, PauseVerdict
 from tests.session.test_session_core import QuietVad
 
 
@@ -145,7 +145,7 @@ async def test_a_pauses_turn_end_verdict_in_first_spares_the_full_stop_it_will_n
     scheduler = InferenceScheduler(workers=1)
     stt, model = _NBestStt(), _CountingTurnModel(probability)
     runtime = await _started_runtime(scheduler, stt=stt, turn=model)
-    verdict = PauseVerdict(CASCADE)
+    verdict = PauseVerdict(SEMANTIC_TIMING["auto"])
     audio = np.zeros(1600, np.float32)
     job = Transcribe(
         "item_1", audio, readings=HELD_READINGS, speculative=True, full_stop=True, verdict=verdict

@@ -18,7 +18,7 @@ from realtalk.session.effects import Transcribe
 from realtalk.session.hearing import Expectation, with_known
 from realtalk.session.runtime import SessionRuntime
 from realtalk.session.session import RealtimeSession
-from realtalk.session.turn_detection import CASCADE, PauseVerdict
+from realtalk.session.turn_detection import SEMANTIC_TIMING, PauseVerdict
 from realtalk.tools.registry import ToolRegistry
 from tests.session.test_session_core import QuietVad
 from tests.speech_data import librivox_clips, load_wav_16k
@@ -115,7 +115,7 @@ def test_a_pause_judged_by_its_full_stop_is_read_as_the_replay_reads_it() -> Non
     assert hear(hearing, held).full_stop_prob == pytest.approx(stt.transcribe(whole).full_stop_prob, abs=0.02)
     # The pause's turn-end verdict in first (`Transcribe.verdict`): read only where the decision
     # will read it, on the reading `_choose` makes of the beam's.
-    verdict = PauseVerdict(CASCADE, probability=0.95)
+    verdict = PauseVerdict(SEMANTIC_TIMING["auto"], probability=0.95)
     job = Transcribe("item", whole, prompt=expecting.prompt(), expecting=expecting, speculative=True)
     judged_job = replace(job, full_stop=True, verdict=verdict)
     assert hear(hearing, judged_job).full_stop_prob is None, "Smart Turn sure: Whisper's doubts overruled"

@@ -122,11 +122,10 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
     job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert ask.item_id == job.item_id and len(ask.audio) > len(job.audio) - 16000 * 0.25
-    assert not job.full_stop and job.verdict is None, "`auto` never reads Whisper's full stop"
+    assert job.full_stop, "`auto` reads Whisper's full stop: the recogniser must report it"
+    assert job.verdict is not None and ask.verdict is job.verdict, "one verdict: read where the beam is done"
     assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.9))
-    heard = Transcription(
-        "He was not an ill-disposed young man.", no_speech_prob=0.05, log_prob=-0.3, full_stop_prob=0.95
-    )
+    heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
     effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)
     assert kinds(effects)[:3] == [
         "input_audio_buffer.speech_stopped",

@@ -7,8 +7,6 @@ import pytest
 
 from realtalk.engines.base import Transcription
 from realtalk.session.turn_detection import (
-    CASCADE,
-    FUSED,
     SEMANTIC_TIMING,
     PauseVerdict,
     SemanticTiming,
@@ -20,7 +18,6 @@ from realtalk.session.turn_detection import (
     sounds_unfinished,
     transcript_ending,
 )
-from realtalk.session.turn_fusion import FEATURES, FusedVerdicts, features
 
 FRAME_MS = 32.0
 
@@ -51,7 +48,7 @@ def test_short_pause_does_not_end_the_turn_and_hysteresis_holds() -> None:
     assert run(probabilities, silence_ms=500) == [("speech_started", 0)]
 
 
-def semantic_detector(timing: SemanticTiming = CASCADE) -> TurnDetector:
+def semantic_detector(timing: SemanticTiming = SEMANTIC_TIMING["auto"]) -> TurnDetector:
     detector = TurnDetector(0.5, 500, FRAME_MS, semantic=timing)
     for index in range(10):  # 320 ms of speech
         detector.update(0.9, (index + 1) * FRAME_MS)
@@ -70,7 +67,7 @@ def test_semantic_turn_ends_when_the_model_the_transcript_and_the_fade_say_finis
 
 
 def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:
-    timing = CASCADE
+    timing = SEMANTIC_TIMING["auto"]
     detector = semantic_detector()
     pause = detector.pause_id
     assert detector.heard(pause, "Book a table for two.", 416, WhisperScores(0.05)) is None
@@ -82,7 +79,7 @@ def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:
 def test_verdicts_that_come_after_the_wait_end_the_turn_at_once() -> None:
     detector = semantic_detector()
     pause = detector.pause_id
-    late = 320 + CASCADE.settle_ms + 100
+    late = 320 + SEMANTIC_TIMING["auto"].settle_ms + 100
     assert detector.heard(pause, "Book a table for two.", late) is None
     assert detector.sounds_complete(pause, 0.7, late) == TurnEvent("speech_stopped", 320)
 
@@ -104,7 +101,7 @@ def test_semantic_turn_waits_for_an_unfinished_sentence_up_to_the_maximum() -> N
     assert detector.heard(pause, "I'd like to book a table for", 400) is None
     assert detector.sounds_complete(pause, 0.95, 400) is None
     assert sounds_unfinished("I'd like a table for... um")
-    longest = CASCADE.max_silence_ms
+    longest = SEMANTIC_TIMING["auto"].max_silence_ms
     assert detector.update(0.0, 320 + longest - FRAME_MS) is None
     assert detector.update(0.0, 320 + longest) == TurnEvent("speech_stopped", 320)
 
@@ -223,7 +220,7 @@ def test_transcript_ending(text: str, ending: str) -> None:
 
 
 def test_the_wait_shortens_with_confidence() -> None:
-    timing = CASCADE
+    timing = SEMANTIC_TIMING["auto"]
     assert pause_wait_ms(timing, 0.95, "Book a table for two.", -30.0, WhisperScores(0.05)) == 0
     assert pause_wait_ms(timing, 0.95, "Eggs, milk, bread.", -30.0, WhisperScores(0.05)) == timing.settle_ms
     assert pause_wait_ms(timing, 0.3, "Book a table for two.", -30.0, WhisperScores(0.05)) == timing.settle_ms
@@ -375,7 +372,7 @@ def test_a_timing_says_whether_its_decision_reads_the_full_stop() -> None:
 
 
 def test_a_pause_skips_the_full_stop_where_the_decision_would_not_read_it() -> None:
-    auto = CASCADE
+    auto = SEMANTIC_TIMING["auto"]
     finished = Transcription("Book a table for two.", no_speech_prob=0.05)
     assert reads_full_stop(auto, [finished], 0.7), "Smart Turn unsure: the full stop decides"
     assert not reads_full_stop(auto, [finished], 0.95), "Smart Turn sure: Whisper's doubts overruled"
@@ -399,7 +396,6 @@ def test_a_pause_skips_the_full_stop_where_the_decision_would_not_read_it() -> N
 @pytest.mark.parametrize(
     "timing",
     [
-        CASCADE,
         SEMANTIC_TIMING["auto"],
         SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, doubted_full_stop=0.9, doubted_falling_db=-15.0),
         SemanticTiming(0.5, None, 1600, 2000, sure_words=-0.6, full_stop=0.5),
@@ -432,35 +428,3 @@ def test_a_skipped_full_stop_never_changes_the_decision(timing: SemanticTiming) 
             }
             assert len(waits) == 1, (text, no_speech, log_prob, p, drop, waits)
     assert skipped > 100
-
-
-def test_auto_weighs_the_verdicts_together() -> None:
-    """A strong verdict makes up for a weak one where the cascade asked each to pass its own bound:
-    a finished phone prompt whose speech faded 14 dB (18 asked) with Whisper sure of its words."""
-    auto, statement = SEMANTIC_TIMING["auto"], "Please enter your password."
-    assert auto.fused is FUSED and SEMANTIC_TIMING["medium"] == auto
-    assert not auto.asks_full_stop, "no forced decode for the full stop"
-    clear = WhisperScores(no_speech=0.02, log_prob=-0.2)
-    assert pause_wait_ms(auto, 0.6, statement, -14.0, clear) == 0
-    sure_stop = replace(clear, full_stop=0.95)
-    assert pause_wait_ms(CASCADE, 0.6, statement, -14.0, sure_stop) == CASCADE.settle_ms, "the fade's bound"
-    unsure_words = replace(clear, log_prob=-1.2)
-    assert pause_wait_ms(auto, 0.6, statement, -14.0, unsure_words) == auto.settle_ms
-    assert pause_wait_ms(auto, 0.99, "Please enter your", -30.0, clear) == auto.max_silence_ms
-    assert pause_wait_ms(auto, 0.99, "If it rains on Saturday.", -30.0, clear) == auto.settle_ms
-    assert pause_wait_ms(auto, 0.99, statement, -30.0, WhisperScores()) == auto.settle_ms, (
-        "scores Whisper did not give never end a turn sooner"
-    )
-
-
-def test_a_missing_verdict_counts_as_the_worst_and_each_feature_is_bounded() -> None:
-    worst = features(0.5, None, None, None, None)
-    assert worst == features(0.5, 0.0, 1.0, -3.0, 0.0)
-    assert features(1.0, -90.0, 0.0, -9.0, 1.0) == features(0.999, -40.0, 0.001, -3.0, 0.999)
-    fused = FusedVerdicts(0.0, tuple(1.0 if f == "full_stop" else 0.0 for f in FEATURES), 0.0)
-    assert fused.ends_turn(0.5, None, None, None, 0.6) and not fused.ends_turn(0.5, None, None, None, 0.4)
-    assert SemanticTiming(1.01, None, 2000, 2000, fused=fused).asks_full_stop
-    no_full_stop = replace(fused, weights=(1.0, 0.0, 0.0, 0.0, 0.0))
-    assert not SemanticTiming(0.5, None, 2000, 2000, full_stop=0.6, fused=no_full_stop).asks_full_stop, (
-        "weighed together, the bounds go unread"
-    )

@@ -22,7 +22,6 @@ from typing import Literal
 
 from ..engines.base import Transcription
 from .noise_floor import NoiseFloor
-from .turn_fusion import FADE_RANGE_DB, FusedVerdicts
 
 # Silero's own recommendation: leave speech only when the probability drops 0.15 below the
 # threshold, so a voice hovering around the threshold doesn't flap.
@@ -67,56 +66,30 @@ class SemanticTiming:
     less surely); None: never."""
     doubted_falling_db: float | None = None
     """The fade `doubted_full_stop` also asks for (as `falling_db`); None: not asked."""
-    fused: FusedVerdicts | None = None
-    """Where set, a pause whose words read finished ends at once when the verdicts weighed
-    together say so (`turn_fusion.py`), and every bound above but `settle_ms` and
-    `max_silence_ms` goes unread."""
 
     @property
     def asks_full_stop(self) -> bool:
         """Whether a pause's decision reads Whisper's full-stop probability (which costs the
         n-best recogniser a forced decode of its best reading, `WhisperStt.transcribe_nbest`)."""
-        if self.fused is not None:
-            return self.fused.reads_full_stop
         return self.full_stop is not None or self.doubted_full_stop is not None
 
 
-CASCADE = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9)
-"""`auto` up to the eleventh round: where Smart Turn is at least 0.5 but below 0.9, Whisper must
-also have given a full stop of 0.6 or more; the speech must have faded 18 dB and Whisper's
-no-speech probability be at most 0.1. Every other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses
-outlasted the wait (sixth round). `bench/turn_fit.py` replays it beside `FUSED`."""
-FUSED = FusedVerdicts(
-    0.9123803356569454,
-    (
-        0.1725751677445715,  # the turn-end model's log-odds
-        -0.014571510626207698,  # the fade, per dB
-        -0.060607086712893235,  # Whisper's log-odds of no speech
-        2.473434057226659,  # its average log-probability per token
-        0.0,  # its log-odds of a full stop: not read
-    ),
-    0.8460217280026086,
-)
-"""`auto` since the twelfth round: the same verdicts weighed together (`turn_fusion.py`), the
-weights and threshold fitted by `python bench/turn_fit.py` on the six tuning splits. Whisper's
-full stop is left out: fitted with it, the decision was no better offline (1.8 % against 1.9 %
-of turns cut, complete p50 564 against 592 ms; held out, 3.3 % against 3.4 %), and live it would
-cost a forced decode on about half the judged pauses (the cascade read it on 5 %)."""
-
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium". Chosen by rule from the trade-off of pauses cut against turn-end delay on
-# the tuning material (`python bench/turn_decision.py --roc`, `bench/turn_fit.py`,
-# docs/benchmarks.md): low cuts fewest, auto/medium is the fastest within 2 points of low's share
-# of cut turns, high the fastest whose other pauses wait only 1 s. The confident end comes right
-# after the verdicts (~100 ms of silence, then the transcript and the model).
+# the dev material (`python bench/turn_decision.py --roc`, docs/benchmarks.md): low cuts fewest,
+# auto/medium is the fastest within 2 points of low's share of cut turns, high the fastest whose
+# other pauses wait only 1 s. The confident end comes right after the verdicts (~100 ms of
+# silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
     # full_stop, sure_turn]
     # Never at once: every pause waits 2 s, so low is never quicker to end a turn than auto (the
     # sixth round's sweep: 0 % of dev's turns cut).
     "low": SemanticTiming(1.01, None, 2000, 2000),
-    "medium": replace(CASCADE, fused=FUSED),
-    "auto": replace(CASCADE, fused=FUSED),
+    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more. Every
+    # other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth round).
+    "medium": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    "auto": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
@@ -235,9 +208,6 @@ class WhisperScores:
     def of(cls, heard: Transcription) -> WhisperScores:
         return cls(heard.no_speech_prob, heard.log_prob, heard.full_stop_prob)
 
-    def as_tuple(self) -> tuple[float | None, float | None, float | None]:
-        return self.no_speech, self.log_prob, self.full_stop
-
 
 def pause_wait_ms(
     timing: SemanticTiming,
@@ -255,9 +225,6 @@ def pause_wait_ms(
         return timing.max_silence_ms
     if ending != "closed":
         return timing.settle_ms
-    if timing.fused is not None:
-        at_once = timing.fused.ends_turn(probability, drop_db, *scores.as_tuple())
-        return 0 if at_once else timing.settle_ms
     whisper_sure = (
         timing.doubted_full_stop is not None
         and _at_least(scores.full_stop, timing.doubted_full_stop)
@@ -287,14 +254,12 @@ def reads_full_stop(
     `probability` (None: not yet, so any). The fade is measured as the last verdict comes in, so
     any. The probability and the fade count only against the timing's bounds, so one value per
     side of each bound stands for all (a value on a bound passes it); the wait only shortens as
-    the full stop grows, so none and a certain one stand for every score. Weighed together
-    (`SemanticTiming.fused`), the score is monotone in each verdict, so the ends of their ranges
-    stand for all."""
+    the full stop grows, so none and a certain one stand for every score."""
     if not timing.asks_full_stop:
         return False
-    bounds = (-math.inf, timing.confident, timing.sure_turn) + ((0.0, 1.0) if timing.fused else ())
+    bounds = (-math.inf, timing.confident, timing.sure_turn)
     probabilities = [probability] if probability is not None else [p for p in bounds if p is not None]
-    drops = {None, timing.falling_db, timing.doubted_falling_db, *(FADE_RANGE_DB if timing.fused else ())}
+    drops = {None, timing.falling_db, timing.doubted_falling_db}
     for transcription in heard:
         text, scores = transcription.text, WhisperScores.of(transcription)
         unsure, sure = replace(scores, full_stop=None), replace(scores, full_stop=1.0)
