@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout`, `holdout2` and `holdout3`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout4`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,7 +25,7 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3). `--choose` first sweeps
+[--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3, holdout4). `--choose` first sweeps
 the decision's settings on the splits tuned on (`TUNED`: dev, test, holdout and holdout2, pooled; the clips
 must be among `--split`'s) and names the one its rule picks (`choose`).
 """
@@ -97,6 +97,14 @@ VOICES = {
         ("en-gb-x-gbcwmd+f1", 1.0),
         ("en-us-nyc+Andy", 1.0),
     ),
+    "holdout4": (
+        ("piper", 0.8),
+        ("en-us+klatt4", 1.0),
+        ("en-us-nyc+m5", 1.0),
+        ("en-gb-x-gbclan+Mr serious", 1.0),
+        ("en-gb-x-rp+Gene", 1.0),
+        ("en-gb-scotland+steph", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -104,8 +112,11 @@ on all three and made `holdout2` before changing anything, of voices and a speed
 (espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`). Every
 English espeak-ng voice is then in use, so the ninth round's `holdout3`, made before any change and
 heard once at its end, pairs them with variants no split uses (`m2`, the creaky `croak`, `f1`,
-`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine)."""
-SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401}
+`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine). The twelfth
+round's `holdout4`, made the same way before any change, takes five more variants on five accents
+(Klatt's `klatt4`, `m5`, `Mr serious`, `Gene`, `steph`; `+travis` was left out, Whisper heard
+little of it) and Piper at 0.8, slower than any split."""
+SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501}
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
     "Sorry,",
