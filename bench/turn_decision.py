@@ -6,7 +6,8 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the fused decision's parameters
-(pauses cut against turn-end delay) on the tuning material (dev splits and test), where the waits are chosen.
+(pauses cut against turn-end delay) on the tuning material (dev splits, test and fresh), where
+the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
 The material, widened from `turn_taking.py`'s 18 cases:
 
@@ -644,7 +645,7 @@ def main() -> None:
     parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
-        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
+        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh2)"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
     parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
