@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout`, `holdout2` and `holdout3`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout4`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,9 +25,11 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3). `--choose` first sweeps
-the decision's settings on the splits tuned on (`TUNED`: dev, test, holdout and holdout2, pooled; the clips
-must be among `--split`'s) and names the one its rule picks (`choose`).
+[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout, holdout2, holdout3, holdout4).
+`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout3,
+pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
+`--vowels` prints each voice's vowel lift on its clean hums, "Mom" and a few words
+(`vowel_scale`) and stops.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from realtalk.session import backchannel, input_audio
 from realtalk.session.backchannel import LISTENING_CUE
 from realtalk.session.effects import Effect, Generate, PredictTurnEnd, Send, Transcribe
 from realtalk.session.session import RealtimeSession
+from realtalk.session.vowel import vowel_lift_db
 
 LEAD_MS = 400
 TAIL_MS = 2500
@@ -97,6 +100,14 @@ VOICES = {
         ("en-gb-x-gbcwmd+f1", 1.0),
         ("en-us-nyc+Andy", 1.0),
     ),
+    "holdout4": (
+        ("piper", 0.8),
+        ("en-us+klatt4", 1.0),
+        ("en-us-nyc+m5", 1.0),
+        ("en-gb-x-gbclan+Mr serious", 1.0),
+        ("en-gb-x-rp+Gene", 1.0),
+        ("en-gb-scotland+steph", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -104,8 +115,11 @@ on all three and made `holdout2` before changing anything, of voices and a speed
 (espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`). Every
 English espeak-ng voice is then in use, so the ninth round's `holdout3`, made before any change and
 heard once at its end, pairs them with variants no split uses (`m2`, the creaky `croak`, `f1`,
-`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine)."""
-SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401}
+`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine). The twelfth
+round's `holdout4`, made the same way before any change, takes five more variants on five accents
+(Klatt's `klatt4`, `m5`, `Mr serious`, `Gene`, `steph`; `+travis` was left out, Whisper heard
+little of it) and Piper at 0.8, slower than any split."""
+SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501}
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
     "Sorry,",
@@ -362,8 +376,9 @@ SETTINGS = (
 )
 """The seventh round's decision, then Whisper's four best readings for held speech: the best alone,
 then any reading this close to it that says feedback (the ninth round's sweep)."""
-TUNED = ("dev", "test", "holdout", "holdout2")
-"""The splits the ninth round tuned on (their misses were read in earlier rounds)."""
+TUNED = ("dev", "test", "holdout", "holdout2", "holdout3")
+"""The splits tuned on: every split whose misses have been read (the ninth round's four, and
+`holdout3` from the twelfth round on); `holdout4` is not among them."""
 
 
 @contextlib.contextmanager
@@ -427,6 +442,27 @@ def table(replays: list[Replay], splits: tuple[str, ...]) -> Iterator[str]:
         yield f"| {split} | {' | '.join(cells)} |"
 
 
+SCALE_WORDS = {
+    "hums": ("Mm-hm.", "Mhm.", "Hmm."), "Mom": ("Mom.",), "words": ("Not Tuesday.", "Wait.", "No."),
+}  # fmt: skip
+
+
+def vowel_scale(cache: Path, splits: tuple[str, ...]) -> Iterator[str]:
+    """Each voice's vowel lift (`vowel.vowel_lift_db`) on its clean hums, "Mom" and three words: the
+    scale the hum and phrase bounds are read on. Within a voice "Mom" stands well over its hums;
+    across voices the whole scale moves (the twelfth round: by about 30 dB)."""
+    tts: list[PiperTts] = []
+    yield "| split | voice | " + " | ".join(SCALE_WORDS) + " |"
+    yield "|---|---|" + "---|" * len(SCALE_WORDS)
+    for split in splits:
+        for voice, speed in VOICES[split]:
+            cells = []
+            for texts in SCALE_WORDS.values():
+                lifts = [vowel_lift_db(_spoken(cache, t, voice, speed, tts), au.SAMPLE_RATE) for t in texts]
+                cells.append(" / ".join("-" if lift is None else f"{lift:.1f}" for lift in lifts))
+            yield f"| {split} | {voice}@{speed} | {' | '.join(cells)} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", action="append", choices=tuple(VOICES))
@@ -435,11 +471,15 @@ def main() -> None:
         "--choose", action="store_true", help="sweep the decision's settings on the tuned splits first"
     )
     parser.add_argument("--dump", type=Path, help="write what was judged, per clip, as JSON lines")
+    parser.add_argument("--vowels", action="store_true", help="print each voice's vowel lift, then stop")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "realtalk-bench" / "backchannels"
     )
     args = parser.parse_args()
     splits = tuple(args.split or ("dev", "test"))
+    if args.vowels:
+        print("\n".join(vowel_scale(args.cache, splits)))
+        return
     engines = CachedEngines(args.cache / "engines.pickle")
     clips = build_clips(args.cache, splits)
     vad: dict[str, VadRecord] = {}
