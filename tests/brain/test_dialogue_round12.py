@@ -265,3 +265,15 @@ def test_a_move_by_an_amount_starts_from_the_time_read_out_for_that_one() -> Non
         "Push the second one back half an hour.", tools=[*LOG, MOVE], history=LISTED_TWO, known=HELD
     )
     assert called(events) == ("move_chore", {"chore": "Count the geese", "when": "2026-11-23T13:00:00"})
+
+
+def test_which_thing_is_asked_first_when_the_words_name_none_held() -> None:
+    first = "Please move the matter."
+    asked = said(reply(first, tools=[*LOG, MOVE], known=HELD))
+    assert asked.endswith("?") and "when" not in asked.lower()
+    history = [Message("user", first), Message("assistant", asked)]
+    answer = "The geese. To Friday, at four in the afternoon."
+    assert called(reply(answer, tools=[*LOG, MOVE], history=history, known=HELD)) == (
+        "move_chore",
+        {"chore": "geese", "when": "2026-11-27T16:00:00"},
+    )

@@ -7,7 +7,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import arguments, choosing, codes, dialogue, handoff, held, intent, lookup, moves, parameters, routing
+from . import (
+    arguments,
+    choosing,
+    codes,
+    dialogue,
+    entities,
+    handoff,
+    held,
+    intent,
+    lookup,
+    moves,
+    parameters,
+    routing,
+)
 from .arguments import Filled
 from .base import ToolSpec
 
@@ -169,7 +182,25 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
     dropped = [p for p in settled.missing if p.name in filled.arguments]
     if dropped:  # "lower the priority of the yoga class": where it stands now is read first
         return lookup.look_up(turn, tool, settled.arguments.get(name or "")) or (tool, settled)
-    return tool, settled
+    return tool, _which_first(turn, tool, settled, name)
+
+
+def _which_first(turn: Turn, tool: ToolSpec, filled: Filled, name: str | None) -> Filled:
+    """ "Please reschedule the matter": when the words name no held thing and a value is still to
+    be asked, which thing is asked first (the answer may name it and give the value together)."""
+    value = filled.arguments.get(name) if name is not None else None
+    if (
+        not filled.missing
+        or not isinstance(value, str)
+        or not turn.request.known
+        or not intent.writes(tool)
+        or intent.creates(tool)
+        or entities.closest(value, turn.request.known) is not None
+    ):
+        return filled
+    param = next(p for p in parameters.params_of(tool) if p.name == name)
+    kept = {k: v for k, v in filled.arguments.items() if k != name}
+    return Filled(kept, [param, *filled.missing], filled.invalid)
 
 
 def _implied(turn: Turn, filled: Filled, name: str) -> Filled:
