@@ -191,6 +191,7 @@ def _which_first(turn: Turn, tool: ToolSpec, filled: Filled, name: str | None) -
     value = filled.arguments.get(name) if name is not None else None
     if (
         not filled.missing
+        or any(p.kind not in parameters.TYPED_KINDS for p in filled.missing)  # (words may be the thing's)
         or not isinstance(value, str)
         or not turn.request.known
         or not intent.writes(tool)
