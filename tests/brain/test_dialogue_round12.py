@@ -277,3 +277,30 @@ def test_which_thing_is_asked_first_when_the_words_name_none_held() -> None:
         "move_chore",
         {"chore": "geese", "when": "2026-11-27T16:00:00"},
     )
+
+
+RENAME = tool(
+    "rename_chore",
+    "Rename a chore (give it new words).",
+    ["chore", "new_words"],
+    chore={"type": "string", "description": "which chore"},
+    new_words={"type": "string", "description": "its new words"},
+)
+RENAMED = after(
+    "rename_chore",
+    {"chore": "Refill the nut feeder", "new_words": "Refill the seed feeder"},
+    {
+        "message": "Renamed Refill the nut feeder to Refill the seed feeder.",
+        "chore": "Refill the nut feeder",
+        "undo": {"chore": "Refill the seed feeder", "new_words": "Refill the nut feeder"},
+    },
+    "Renamed Refill the nut feeder to Refill the seed feeder.",
+)
+
+
+def test_going_back_to_what_a_change_replaced_undoes_it() -> None:
+    tools = [*LOG, RENAME]
+    assert called(reply("Hmm, no, the nut one after all.", tools=tools, history=RENAMED, known=HELD)) == (
+        "rename_chore",
+        {"chore": "Refill the seed feeder", "new_words": "Refill the nut feeder"},
+    )

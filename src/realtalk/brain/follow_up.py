@@ -65,6 +65,8 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
             if undo
             else replies.say("Sorry, I can't undo that. Anything else?")
         )
+    if undo and _back_to_before(text, last, undo):  # "Hmm, no, the curtain after all."
+        return [replies.call(last.tool, undo)]
     again = _read_again(turn, text, last)
     if again is not None:
         return again
@@ -99,9 +101,7 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     if more is not None:
         return more
     if also is not None and entity is not None:  # "and the dentist one too": the same for another
-        return [
-            replies.call(last.tool, {**({} if _makes_new(last.tool) else last.arguments), entity: also})
-        ]
+        return [replies.call(last.tool, {**({} if _makes_new(last.tool) else last.arguments), entity: also})]
     if dialogue.means_other(text) and others and entity is not None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: others[0]})]
@@ -234,6 +234,27 @@ def _new_words_to(turn: Turn, text: str) -> str | None:
         ):
             return None
     return words
+
+
+_AFTER_ALL = re.compile(r"\bafter\s+all\b|\b(?:go|put\s+it|change\s+it|set\s+it)\s+back\s+to\b", re.I)
+
+
+def _back_to_before(text: str, last: dialogue.LastAction, undo: dict[str, Any]) -> bool:
+    """ "No, the curtain after all" after renaming the curtain: words that name what the last change
+    took away (a value it replaced, not the thing it was about), said as going back to it, undo it."""
+    if _AFTER_ALL.search(text) is None:
+        return False
+    entity = held.entity_param(last)
+
+    def words(values: dict[str, Any]) -> set[str]:
+        return {
+            w
+            for k, v in values.items()
+            if k != entity and isinstance(v, str)
+            for w in lexicon.content_stems(v)
+        }
+
+    return bool(set(lexicon.content_stems(text)) & (words(undo) - words(last.arguments)))
 
 
 def _makes_new(tool: ToolSpec) -> bool:
