@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout` to `holdout4`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout5`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts, five on `holdout4`);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` and `holdout5`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,7 +25,7 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout, holdout2, holdout3, holdout4).
+[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout5).
 `--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout3,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom" and a few words
@@ -108,6 +108,14 @@ VOICES = {
         ("en-gb-x-rp+Gene", 1.0),
         ("en-gb-scotland+steph", 1.0),
     ),
+    "holdout5": (
+        ("piper", 0.95),
+        ("en-029+Jacky", 1.0),
+        ("en-us+iven3", 1.0),
+        ("en-gb-x-gbcwmd+michel", 1.0),
+        ("en-gb-x-rp+Andrea", 1.0),
+        ("en-us-nyc+klatt2", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -118,8 +126,13 @@ heard once at its end, pairs them with variants no split uses (`m2`, the creaky 
 `Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine). The twelfth
 round's `holdout4`, made the same way before any change, takes five more variants on five accents
 (Klatt's `klatt4`, `m5`, `Mr serious`, `Gene`, `steph`; `+travis` was left out, Whisper heard
-little of it) and Piper at 0.8, slower than any split."""
-SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501}
+little of it) and Piper at 0.8, slower than any split. The twelfth round's second part made
+`holdout5` before judging held speech against the speaker's own voice, the same way: five more
+variants on five accents (`Jacky`, `iven3`, `michel`, `Andrea`, Klatt's `klatt2`; each heard by
+tiny.en in a sentence of its own) and Piper at 0.95, a speed no split uses."""
+SOUND_SEEDS = {
+    "dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501, "holdout5": 601,
+}  # fmt: skip
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
     "Sorry,",
