@@ -411,12 +411,16 @@ class Setting:
 NINTH_ROUND = Setting(2.0, 600, 0.85, -6.0, 4, 0.3)
 SETTINGS = (
     NINTH_ROUND,
-    *(Setting(2.0, 600, 0.85, -6.0, 4, 0.3, typical) for typical in (6.9, 7.9, 8.9, 9.9, 10.9)),
+    *(
+        Setting(2.0, 600, 0.85, -6.0, 4, 0.3, typical)
+        for typical in (-0.1, 0.9, 1.9, 2.9, 3.9, 4.9, 5.9, 6.9, 7.9, 8.9, 9.9)
+    ),
 )
 """The ninth round's decision (the measure read as it is), then held speech read against the
-speaker's earlier turn, an ordinary turn taken to measure this much (dev's median: 8.9 dB): a
-higher level reads held speech more open, so moves both of the hum and phrase bounds down (the
-twelfth round's second sweep; the ninth's swept the close reading, 0.1-0.5)."""
+speaker's earlier turn, an ordinary turn taken to measure this much (`speaker_voice.TYPICAL_TURN_DB`;
+dev's median is 8.9 dB): a lower level reads held speech more shut, as moving both of the hum and
+phrase bounds up by as much for every voice (the twelfth round's second sweep; the ninth's swept
+the close reading, 0.1-0.5)."""
 TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4")
 """The splits tuned on: every split whose misses have been read (the ninth round's four,
 `holdout3` from the twelfth round on, `holdout4` from its second part); `holdout5` is not among
@@ -541,7 +545,11 @@ def main() -> None:
                 resumed, cancelled = results[setting]
                 print(f"| {setting} | {100 * resumed:.1f} % | {100 * cancelled:.1f} % |")
             print(f"chosen on {', '.join(TUNED)}: {choose(results)}")
-        with timed(input_audio, "vowel_lift_db") as costs, timed(backchannel, "is_feedback") as decisions:
+        with (
+            timed(input_audio, "vowel_lift_db") as costs,
+            timed(backchannel, "is_feedback") as decisions,
+            timed(speaker_voice, "vowel_lift_db") as learning,
+        ):
             replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
     finally:
         engines.save()
@@ -559,10 +567,11 @@ def main() -> None:
                         "nsp": heard and heard.no_speech_prob, "ms": ms, "vowel": vowel, "verdict": verdict,
                     }  # fmt: skip
                     out.write(json.dumps(row) + "\n")
-    for name, spent in (("vowel measure", costs), ("decision on the words", decisions)):
+    spent_on = (("vowel measure", costs), ("decision on the words", decisions), ("a turn learnt", learning))
+    for name, spent in spent_on:
         if spent:
             p50, p95 = np.percentile(spent, [50, 95])
-            print(f"{name} on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(spent)} decisions)")
+            print(f"{name} on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(spent)} calls)")
     kinds = Counter((r.clip.split, r.clip.kind) for r in replays)
     print(f"{len(replays)} clips: " + ", ".join(f"{s} {k} {n}" for (s, k), n in sorted(kinds.items())))
     print("\n".join(table(replays, splits)))
