@@ -28,8 +28,8 @@ Run from the repository root: `python bench/backchannel_decision.py [--split SPL
 [--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout5).
 `--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout4,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
-`--vowels` prints each voice's vowel lift on its clean hums, "Mom" and a few words
-(`vowel_scale`) and stops.
+`--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
+turn (`vowel_scale`) and stops.
 """
 
 from __future__ import annotations
@@ -490,13 +490,15 @@ def table(replays: list[Replay], splits: tuple[str, ...]) -> Iterator[str]:
 
 SCALE_WORDS = {
     "hums": ("Mm-hm.", "Mhm.", "Hmm."), "Mom": ("Mom.",), "words": ("Not Tuesday.", "Wait.", "No."),
+    "earlier turn": (REFERENCE_TURN,),
 }  # fmt: skip
 
 
 def vowel_scale(cache: Path, splits: tuple[str, ...]) -> Iterator[str]:
-    """Each voice's vowel lift (`vowel.vowel_lift_db`) on its clean hums, "Mom" and three words: the
-    scale the hum and phrase bounds are read on. Within a voice "Mom" stands well over its hums;
-    across voices the whole scale moves (the twelfth round: by about 30 dB)."""
+    """Each voice's vowel lift (`vowel.vowel_lift_db`) on its clean hums, "Mom", three words and its
+    earlier turn (`REFERENCE_TURN`): the scale the hum and phrase bounds are read on. Within a voice
+    "Mom" stands well over its hums; across voices the whole scale moves (the twelfth round: by
+    about 30 dB), and the earlier turn with it, roughly (`speaker_voice`)."""
     tts: list[PiperTts] = []
     yield "| split | voice | " + " | ".join(SCALE_WORDS) + " |"
     yield "|---|---|" + "---|" * len(SCALE_WORDS)
