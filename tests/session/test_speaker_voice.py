@@ -23,7 +23,11 @@ def test_before_the_first_turn_the_measure_is_read_as_it_is() -> None:
     assert voice.relative(3.5) == 3.5
     assert voice.relative(None) is None
     voice.heard_turn(voiced(20, OPEN_A))  # too short to measure: still no reference
+    voice.heard_turn(np.zeros(RATE, dtype=np.float32))  # silence committed: no voice in it
+    voice.heard_turn(np.zeros(0, dtype=np.float32))
     assert voice.relative(3.5) == 3.5
+    voice.heard_turn(0.01 * voiced(900, OPEN_A))  # a quiet voice is still one
+    assert voice.relative(3.5) != 3.5
 
 
 def test_held_speech_is_moved_by_how_far_the_users_turns_sit_from_the_typical() -> None:

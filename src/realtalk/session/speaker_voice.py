@@ -14,12 +14,17 @@ from __future__ import annotations
 from collections import deque
 from statistics import median
 
+import numpy as np
+
 from ..engines.base import Float32Audio
 from .vowel import vowel_lift_db
 
 TURN_WINDOW_MS = 3000
 """Only a turn's last 3 s are measured: enough vowels for the measure, and its cost on the event
 loop bounded (~0.5 ms) however long the turn."""
+SILENT_PEAK = 1e-3
+"""A committed turn that never peaks over -60 dBFS holds no voice (a client committing silence):
+its measure would be the room's, so it is not learnt."""
 REFERENCE_TURNS = 5
 """The reference is the median of the user's last this many turns: one turn said oddly (a shout,
 a whisper, a cough in it) moves it little."""
@@ -41,7 +46,10 @@ class SpeakerVoice:
 
     def heard_turn(self, audio: Float32Audio) -> None:
         """The user's turn was committed: learn their voice from it."""
-        lift = vowel_lift_db(audio[-TURN_WINDOW_MS * self._sample_rate // 1000 :], self._sample_rate)
+        window = audio[-TURN_WINDOW_MS * self._sample_rate // 1000 :]
+        if not len(window) or float(np.max(np.abs(window))) < SILENT_PEAK:
+            return
+        lift = vowel_lift_db(window, self._sample_rate)
         if lift is not None:
             self._turns.append(lift)
 
