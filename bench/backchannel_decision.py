@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout`, `holdout2` and `holdout3`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout5`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` and `holdout5`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,9 +25,11 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE]` (SPLIT: dev, test, holdout, holdout2, holdout3). `--choose` first sweeps
-the decision's settings on the splits tuned on (`TUNED`: dev, test, holdout and holdout2, pooled; the clips
-must be among `--split`'s) and names the one its rule picks (`choose`).
+[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout5).
+`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout4,
+pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
+`--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
+turn (`vowel_scale`) and stops.
 """
 
 from __future__ import annotations
@@ -59,10 +61,12 @@ from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.evaluation import audio as au
 from realtalk.evaluation import noise as noises
-from realtalk.session import backchannel, input_audio
+from realtalk.session import backchannel, input_audio, speaker_voice
 from realtalk.session.backchannel import LISTENING_CUE
 from realtalk.session.effects import Effect, Generate, PredictTurnEnd, Send, Transcribe
 from realtalk.session.session import RealtimeSession
+from realtalk.session.speaker_voice import SpeakerVoice
+from realtalk.session.vowel import vowel_lift_db
 
 LEAD_MS = 400
 TAIL_MS = 2500
@@ -97,6 +101,22 @@ VOICES = {
         ("en-gb-x-gbcwmd+f1", 1.0),
         ("en-us-nyc+Andy", 1.0),
     ),
+    "holdout4": (
+        ("piper", 0.8),
+        ("en-us+klatt4", 1.0),
+        ("en-us-nyc+m5", 1.0),
+        ("en-gb-x-gbclan+Mr serious", 1.0),
+        ("en-gb-x-rp+Gene", 1.0),
+        ("en-gb-scotland+steph", 1.0),
+    ),
+    "holdout5": (
+        ("piper", 0.95),
+        ("en-029+Jacky", 1.0),
+        ("en-us+iven3", 1.0),
+        ("en-gb-x-gbcwmd+michel", 1.0),
+        ("en-gb-x-rp+Andrea", 1.0),
+        ("en-us-nyc+klatt2", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -104,8 +124,16 @@ on all three and made `holdout2` before changing anything, of voices and a speed
 (espeak-ng's MBROLA voices are left out: without their packages `en-uk` speaks as `en-gb`). Every
 English espeak-ng voice is then in use, so the ninth round's `holdout3`, made before any change and
 heard once at its end, pairs them with variants no split uses (`m2`, the creaky `croak`, `f1`,
-`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine)."""
-SOUND_SEEDS = {"dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401}
+`Andy`) and Piper at 0.9 (no recorded human feedback words exist on the machine). The twelfth
+round's `holdout4`, made the same way before any change, takes five more variants on five accents
+(Klatt's `klatt4`, `m5`, `Mr serious`, `Gene`, `steph`; `+travis` was left out, Whisper heard
+little of it) and Piper at 0.8, slower than any split. The twelfth round's second part made
+`holdout5` before judging held speech against the speaker's own voice, the same way: five more
+variants on five accents (`Jacky`, `iven3`, `michel`, `Andrea`, Klatt's `klatt2`; each heard by
+tiny.en in a sentence of its own) and Piper at 0.95, a speed no split uses."""
+SOUND_SEEDS = {
+    "dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501, "holdout5": 601,
+}  # fmt: skip
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
     "Sorry,",
@@ -116,6 +144,8 @@ AGENT_SAID = (
 NOISES: tuple[tuple[noises.NoiseKind, float], ...] = (("pink", 10), ("hum", 20), ("white", 10), ("hum", 10))
 """Babble is left out: six talkers' speech alone, at 10-20 dB, cancels a reply (VAD hears speech)."""
 SPEECH_LEVEL_DB = noises.REFERENCE_SPEECH_DB
+REFERENCE_TURN = "I'd like to book a table for two on Friday evening, please."
+"""The user's turn before the reply each clip is heard over, in the clip's voice."""
 FIRST_WORD_MS = (250, 700)
 """A recording's first word ends at its first word gap in this span after the speech starts."""
 
@@ -128,6 +158,10 @@ class Clip:
     """`spoken` (a backchannel), `sound` (non-speech) or `interruption`."""
     samples: Float32Audio
     agent_said: str
+    reference: Float32Audio | None = None
+    """An earlier turn by the same speaker, in the same room (`speaker_voice`): `REFERENCE_TURN` in
+    the clip's voice, the rest of a recording after its first word, a voice of the split for
+    non-speech."""
 
 
 @dataclass
@@ -202,12 +236,13 @@ def _sounds(seed: int) -> dict[str, Float32Audio]:
     }
 
 
-def _first_word(samples: Float32Audio) -> Float32Audio | None:
+def _first_word(samples: Float32Audio) -> tuple[Float32Audio, Float32Audio] | None:
+    """A recording's first word, and the rest of it (the speaker's reference)."""
     start, _ = au.speech_bounds_ms(samples)
     gaps = [g for g in au.word_gaps_ms(samples) if start + FIRST_WORD_MS[0] <= g <= start + FIRST_WORD_MS[1]]
     if not gaps:
         return None
-    return samples[int(max(0, start - 30) * 16) : int(gaps[0] * 16)]
+    return samples[int(max(0, start - 30) * 16) : int(gaps[0] * 16)], samples[int(gaps[0] * 16) :]
 
 
 def _level(samples: Float32Audio, level_db: float) -> Float32Audio:
@@ -218,29 +253,36 @@ def _level(samples: Float32Audio, level_db: float) -> Float32Audio:
 def build_clips(cache: Path, splits: tuple[str, ...]) -> list[Clip]:
     """Every clip of `splits`, clean and in noise, with the lead-in and tail it is streamed with."""
     tts: list[PiperTts] = []
-    raw: list[tuple[str, str, str, Float32Audio]] = []  # (id, split, kind, samples)
+    raw: list[tuple[str, str, str, Float32Audio, Float32Audio]] = []  # (id, split, kind, samples, reference)
     for split in splits:
+        references = []
         for voice, speed in VOICES[split]:
+            reference = _level(_spoken(cache, REFERENCE_TURN, voice, speed, tts), SPEECH_LEVEL_DB)
+            references.append(reference)
             for kind, texts in (("spoken", SPOKEN_BACKCHANNELS), ("interruption", INTERRUPTIONS)):
                 for text in texts:
-                    clip = _spoken(cache, text, voice, speed, tts)
-                    raw.append((f"{voice}@{speed}:{text}", split, kind, _level(clip, SPEECH_LEVEL_DB)))
-        for name, sound in _sounds(SOUND_SEEDS[split]).items():
-            raw.append((f"sound:{name}", split, "sound", sound))
+                    clip = _level(_spoken(cache, text, voice, speed, tts), SPEECH_LEVEL_DB)
+                    raw.append((f"{voice}@{speed}:{text}", split, kind, clip, reference))
+        for index, (name, sound) in enumerate(_sounds(SOUND_SEEDS[split]).items()):
+            raw.append((f"sound:{name}", split, "sound", sound, references[index % len(references)]))
     for path, _ in all_clips():
         split = "test" if any(path.stem.endswith(s) for s in TEST_SOURCES) else "dev"
-        word = _first_word(au.load_wav_16k(path)) if split in splits else None
-        if word is not None:
-            raw.append((f"recorded:{path.stem}", split, "interruption", _level(word, SPEECH_LEVEL_DB)))
+        parts = _first_word(au.load_wav_16k(path)) if split in splits else None
+        if parts is not None:
+            word, rest = (_level(part, SPEECH_LEVEL_DB) for part in parts)
+            raw.append((f"recorded:{path.stem}", split, "interruption", word, rest))
     clips = []
-    for index, (name, split, kind, samples) in enumerate(raw):
+    for index, (name, split, kind, samples, reference) in enumerate(raw):
         stream = np.concatenate([au.silence(LEAD_MS), samples, au.silence(TAIL_MS)]).astype(np.float32)
         said = AGENT_SAID[index % len(AGENT_SAID)]
-        clips.append(Clip(name, split, kind, stream, said))
+        clips.append(Clip(name, split, kind, stream, said, reference))
         noise_kind, snr = NOISES[index % len(NOISES)]
         noise = noises.generate(noise_kind, len(stream), seed=index)
         noisy = noises.mix(stream, noise, snr, SPEECH_LEVEL_DB)
-        clips.append(Clip(f"{name}+{noise_kind}{snr:.0f}", split, kind, noisy, AGENT_SAID[(index + 1) % 4]))
+        in_room = noises.generate(noise_kind, len(reference), seed=index + len(raw))
+        noisy_reference = noises.mix(reference, in_room, snr, SPEECH_LEVEL_DB)
+        noisy_said = AGENT_SAID[(index + 1) % 4]
+        clips.append(Clip(f"{name}+{noise_kind}{snr:.0f}", split, kind, noisy, noisy_said, noisy_reference))
     return clips
 
 
@@ -265,6 +307,10 @@ def replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, rule: Rule
 def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: Replay) -> Replay:
     session = RealtimeSession(model="bench", vad=RecordedVad(engines.vad().stream(), vad_record))
     session.start()
+    if clip.reference is not None:
+        # The user's earlier turn, learnt as the session learns a committed one (not replayed: the
+        # reply it got is not what is measured here).
+        session._input.voice.heard_turn(clip.reference)
     detection = {"type": "semantic_vad", "create_response": False}
     session.handle_event(
         {"type": "session.update", "session": {"audio": {"input": {"turn_detection": detection}}}}
@@ -307,8 +353,10 @@ class Setting:
     vowel and still be one (None: its sound is not asked, the transcript alone decides), how long
     such a sound lasts to be feedback whatever its vowel, how alike a lone word must sound to a
     feedback word, how shut the lips must stay under a phrase Whisper wrote (None: not used), how
-    many readings Whisper gives for held speech (1: its greedy one), and how close to the best a
-    reading that says feedback must be (None: only the best is asked)."""
+    many readings Whisper gives for held speech (1: its greedy one), how close to the best a
+    reading that says feedback must be (None: only the best is asked), and the ordinary turn's
+    level the held speech is read against (`speaker_voice.TYPICAL_TURN_DB`; None: the speaker's
+    earlier turn is not learnt, the measure is read as it is)."""
 
     open_vowel_db: float | None
     long_hum_ms: int | None = None
@@ -316,6 +364,7 @@ class Setting:
     shut_phrase_db: float | None = None
     readings: int = 1
     close: float | None = None
+    typical_turn_db: float | None = None
     max_ms: int = 1200
 
     @contextlib.contextmanager
@@ -341,6 +390,10 @@ class Setting:
                 stack.enter_context(mock.patch.object(input_audio, "vowel_lift_db", lambda *_: None))
             else:
                 stack.enter_context(mock.patch.object(backchannel, "OPEN_VOWEL_DB", self.open_vowel_db))
+            if self.typical_turn_db is None:
+                stack.enter_context(mock.patch.object(SpeakerVoice, "heard_turn", lambda *_: None))
+            else:
+                stack.enter_context(mock.patch.object(speaker_voice, "TYPICAL_TURN_DB", self.typical_turn_db))
             yield
 
     def __str__(self) -> str:
@@ -350,20 +403,28 @@ class Setting:
         cells = (
             shown(self.open_vowel_db, " dB"), shown(self.long_hum_ms, " ms"), shown(self.alike, ""),
             shown(self.shut_phrase_db, " dB"), str(self.readings), shown(self.close, ""),
+            shown(self.typical_turn_db, " dB"),
         )  # fmt: skip
         return " | ".join(cells)
 
 
-SEVENTH_ROUND = Setting(2.0, 600, 0.85, -6.0)
+NINTH_ROUND = Setting(2.0, 600, 0.85, -6.0, 4, 0.3)
 SETTINGS = (
-    SEVENTH_ROUND,
-    Setting(2.0, 600, 0.85, -6.0, readings=4),
-    *(Setting(2.0, 600, 0.85, -6.0, 4, close) for close in (0.1, 0.2, 0.3, 0.4, 0.5)),
+    NINTH_ROUND,
+    *(
+        Setting(2.0, 600, 0.85, -6.0, 4, 0.3, typical)
+        for typical in (-0.1, 0.9, 1.9, 2.9, 3.9, 4.9, 5.9, 6.9, 7.9, 8.9, 9.9)
+    ),
 )
-"""The seventh round's decision, then Whisper's four best readings for held speech: the best alone,
-then any reading this close to it that says feedback (the ninth round's sweep)."""
-TUNED = ("dev", "test", "holdout", "holdout2")
-"""The splits the ninth round tuned on (their misses were read in earlier rounds)."""
+"""The ninth round's decision (the measure read as it is), then held speech read against the
+speaker's earlier turn, an ordinary turn taken to measure this much (`speaker_voice.TYPICAL_TURN_DB`;
+dev's median is 8.9 dB): a lower level reads held speech more shut, as moving both of the hum and
+phrase bounds up by as much for every voice (the twelfth round's second sweep; the ninth's swept
+the close reading, 0.1-0.5)."""
+TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4")
+"""The splits tuned on: every split whose misses have been read (the ninth round's four,
+`holdout3` from the twelfth round on, `holdout4` from its second part); `holdout5` is not among
+them."""
 
 
 @contextlib.contextmanager
@@ -427,6 +488,29 @@ def table(replays: list[Replay], splits: tuple[str, ...]) -> Iterator[str]:
         yield f"| {split} | {' | '.join(cells)} |"
 
 
+SCALE_WORDS = {
+    "hums": ("Mm-hm.", "Mhm.", "Hmm."), "Mom": ("Mom.",), "words": ("Not Tuesday.", "Wait.", "No."),
+    "earlier turn": (REFERENCE_TURN,),
+}  # fmt: skip
+
+
+def vowel_scale(cache: Path, splits: tuple[str, ...]) -> Iterator[str]:
+    """Each voice's vowel lift (`vowel.vowel_lift_db`) on its clean hums, "Mom", three words and its
+    earlier turn (`REFERENCE_TURN`): the scale the hum and phrase bounds are read on. Within a voice
+    "Mom" stands well over its hums; across voices the whole scale moves (the twelfth round: by
+    about 30 dB), and the earlier turn with it, roughly (`speaker_voice`)."""
+    tts: list[PiperTts] = []
+    yield "| split | voice | " + " | ".join(SCALE_WORDS) + " |"
+    yield "|---|---|" + "---|" * len(SCALE_WORDS)
+    for split in splits:
+        for voice, speed in VOICES[split]:
+            cells = []
+            for texts in SCALE_WORDS.values():
+                lifts = [vowel_lift_db(_spoken(cache, t, voice, speed, tts), au.SAMPLE_RATE) for t in texts]
+                cells.append(" / ".join("-" if lift is None else f"{lift:.1f}" for lift in lifts))
+            yield f"| {split} | {voice}@{speed} | {' | '.join(cells)} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", action="append", choices=tuple(VOICES))
@@ -435,11 +519,15 @@ def main() -> None:
         "--choose", action="store_true", help="sweep the decision's settings on the tuned splits first"
     )
     parser.add_argument("--dump", type=Path, help="write what was judged, per clip, as JSON lines")
+    parser.add_argument("--vowels", action="store_true", help="print each voice's vowel lift, then stop")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "realtalk-bench" / "backchannels"
     )
     args = parser.parse_args()
     splits = tuple(args.split or ("dev", "test"))
+    if args.vowels:
+        print("\n".join(vowel_scale(args.cache, splits)))
+        return
     engines = CachedEngines(args.cache / "engines.pickle")
     clips = build_clips(args.cache, splits)
     vad: dict[str, VadRecord] = {}
@@ -449,9 +537,9 @@ def main() -> None:
             results: dict[Setting, tuple[float, float]] = {}
             print(
                 "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | readings | "
-                "close reading ≤ | feedback resumed | interruptions cancelled |"
+                "close reading ≤ | ordinary turn | feedback resumed | interruptions cancelled |"
             )
-            print("|---|---|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
                     done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in tuned]
@@ -459,7 +547,11 @@ def main() -> None:
                 resumed, cancelled = results[setting]
                 print(f"| {setting} | {100 * resumed:.1f} % | {100 * cancelled:.1f} % |")
             print(f"chosen on {', '.join(TUNED)}: {choose(results)}")
-        with timed(input_audio, "vowel_lift_db") as costs, timed(backchannel, "is_feedback") as decisions:
+        with (
+            timed(input_audio, "vowel_lift_db") as costs,
+            timed(backchannel, "is_feedback") as decisions,
+            timed(speaker_voice, "vowel_lift_db") as learning,
+        ):
             replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
     finally:
         engines.save()
@@ -477,10 +569,11 @@ def main() -> None:
                         "nsp": heard and heard.no_speech_prob, "ms": ms, "vowel": vowel, "verdict": verdict,
                     }  # fmt: skip
                     out.write(json.dumps(row) + "\n")
-    for name, spent in (("vowel measure", costs), ("decision on the words", decisions)):
+    spent_on = (("vowel measure", costs), ("decision on the words", decisions), ("a turn learnt", learning))
+    for name, spent in spent_on:
         if spent:
             p50, p95 = np.percentile(spent, [50, 95])
-            print(f"{name} on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(spent)} decisions)")
+            print(f"{name} on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(spent)} calls)")
     kinds = Counter((r.clip.split, r.clip.kind) for r in replays)
     print(f"{len(replays)} clips: " + ", ".join(f"{s} {k} {n}" for (s, k), n in sorted(kinds.items())))
     print("\n".join(table(replays, splits)))

@@ -6,7 +6,8 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the fused decision's parameters
-(pauses cut against turn-end delay) on the tuning material (dev splits and test), where the waits are chosen.
+(pauses cut against turn-end delay) on the tuning material (dev splits, test and fresh), where
+the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
 The material, widened from `turn_taking.py`'s 18 cases:
 
@@ -25,7 +26,12 @@ The material, widened from `turn_taking.py`'s 18 cases:
   (ninth round): Debian's `asterisk-core-sounds-en-g722`, one woman's (Allison Smith's) studio
   recordings of a phone system's prompts at 16 kHz (CC-BY-SA-3.0), the finished one-sentence
   prompts of 6-16 words ("The conference will begin when the leader arrives.", "Which folder
-  should I save the message to?"), cut into complete and pause cases as above.
+  should I save the message to?"), cut into complete and pause cases as above;
+- `fresh2`: the same recordings' prompts `fresh` did not take, kept unheard for the twelfth
+  round's final check: every other prompt of whole sentences (capitalised, ending on a mark, no
+  "..."), 3-30 words: short ones ("You are now muted.", "One moment, please."), two-sentence ones
+  ("That option is invalid. Please try again."), questions ("Change to which folder?"), longer
+  announcements.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -56,6 +62,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.fused_turn_end import FUSED, deciding_with
 from bench.turn_taking import TEST_SOURCES, build_material
 from tests.speech_data import DATA_DIR, all_clips
 
@@ -121,9 +128,12 @@ FRESH_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
 FRESH_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
 """`fresh`'s recordings (asterisk-core-sounds-en-g722) and their transcripts ("name: Text.")."""
 FRESH_WORDS = (6, 16)
-SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
-TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench")
-"""What `--roc` chooses on: the dev splits, and since the eighth round heard it, test."""
+FRESH2_WORDS = (3, 30)
+UNHEARD = ("fresh2",)
+"""Splits kept for a final check: replayed only when asked for by name."""
+SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEARD)
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
+"""What `--roc` chooses on: the dev splits, test (heard in the eighth round) and fresh (ninth)."""
 EAGERNESS = ("high", "auto", "low")
 CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
 """`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
@@ -234,9 +244,10 @@ def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
-def _fresh_clips() -> list[tuple[str, Float32Audio]]:
+def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
     """`fresh`'s prompts: one whole sentence each (capitalised, a single final mark, no "..."),
-    6-16 words, in the order of the transcript file."""
+    6-16 words, in the order of the transcript file; `fresh2`'s: every other prompt of whole
+    sentences (capitalised, ending on a mark, no "..." nor bracket), 3-30 words."""
     clips = []
     with gzip.open(FRESH_TRANSCRIPTS, "rt", encoding="utf-8") as transcripts:
         lines = transcripts.read().splitlines()
@@ -244,14 +255,19 @@ def _fresh_clips() -> list[tuple[str, Float32Audio]]:
         name, _, text = line.partition(": ")
         path = FRESH_DIR / f"{name}.g722"
         words = len(re.findall(r"[\w']+", text))
-        if (
-            path.is_file()
-            and re.fullmatch(r"[A-Z][^.?!\[]*[^.?!][.?!]", text.strip())
-            and FRESH_WORDS[0] <= words <= FRESH_WORDS[1]
-        ):
+        fresh = bool(re.fullmatch(r"[A-Z][^.?!\[]*[^.?!][.?!]", text.strip())) and (
+            FRESH_WORDS[0] <= words <= FRESH_WORDS[1]
+        )
+        fresh2 = (
+            not fresh
+            and bool(re.fullmatch(r"[A-Z][^\[\]]*[.?!]", text.strip()))
+            and "..." not in text
+            and FRESH2_WORDS[0] <= words <= FRESH2_WORDS[1]
+        )
+        if path.is_file() and (fresh if split == "fresh" else fresh2):
             with av.open(str(path), format="g722") as container:
                 pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
-            clips.append((f"fresh-{name}", pcm.astype(np.float32) / 32768.0))
+            clips.append((f"{split}-{name}", pcm.astype(np.float32) / 32768.0))
     return clips
 
 
@@ -270,9 +286,10 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     if "dev-read" in splits:
         for name, clip in _read_clips(cache):
             cases += _clip_cases(name, "dev-read", clip)
-    if "fresh" in splits:
-        for name, clip in _fresh_clips():
-            cases += _clip_cases(name, "fresh", clip)
+    for split in ("fresh", "fresh2"):
+        if split in splits:
+            for name, clip in _fresh_clips(split):
+                cases += _clip_cases(name, split, clip)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -293,6 +310,9 @@ class CachedEngines:
         self._engines: Any = None
         self._results: dict[str, tuple[Any, float]] = pickle.loads(path.read_bytes()) if path.exists() else {}
         self.fresh = 0
+        self.keep_full_stop = False
+        """Report the full stop even where the verdict says the decision will not read it (`turn_fit.py`
+        logs every verdict of a timing that never ends at once)."""
 
     def _engine(self) -> Any:
         self._engines = self._engines or load_speech_engines(Settings())
@@ -339,7 +359,8 @@ class CachedEngines:
         text, took = self.transcribe(
             effect.audio, effect.language, effect.prompt, effect.readings, effect.full_stop
         )
-        if effect.full_stop and effect.verdict is not None and not effect.verdict.needs_full_stop([text]):
+        spared = effect.verdict is not None and not effect.verdict.needs_full_stop([text])
+        if effect.full_stop and spared and not self.keep_full_stop:
             # As live, where the turn-end verdict came in first: the score goes unread, and unasked.
             text = replace(text, full_stop_prob=None)
 
@@ -403,7 +424,49 @@ class RecordedVad:
         self._index = self._fed = 0
 
 
-def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: VadRecord) -> Replay:
+@dataclass(frozen=True)
+class JudgedPause:
+    """One pause as `turn_detection.pause_wait_ms` judged it: when (input ms), and on what."""
+
+    at_ms: float
+    probability: float
+    transcript: str
+    drop_db: float | None
+    scores: turn_detection.WhisperScores
+
+
+@contextlib.contextmanager
+def judged_pauses(session: RealtimeSession, log: list[JudgedPause]) -> Iterator[None]:
+    """Every pause `session`'s detector judges inside is added to `log`, the verdicts unchanged."""
+    original = turn_detection.pause_wait_ms
+
+    def judged(
+        timing: turn_detection.SemanticTiming,
+        probability: float,
+        transcript: str,
+        drop_db: float | None,
+        scores: turn_detection.WhisperScores,
+    ) -> int:  # as `TurnDetector` calls it
+        # Only the detector's judgements: `reads_full_stop` asks too, about made-up verdicts.
+        if sys._getframe(1).f_code is turn_detection.TurnDetector._verdicts_in.__code__:
+            log.append(JudgedPause(session.input_ms, probability, transcript, drop_db, scores))
+        return original(timing, probability, transcript, drop_db, scores)
+
+    turn_detection.pause_wait_ms = judged
+    try:
+        yield
+    finally:
+        turn_detection.pause_wait_ms = original
+
+
+def replay(
+    case: Material,
+    eagerness: str,
+    engines: CachedEngines,
+    vad_record: VadRecord,
+    log: list[JudgedPause] | None = None,
+) -> Replay:
+    """`case` streamed into a session with `eagerness`; each pause judged is added to `log`."""
     result = Replay(case)
     vad = RecordedVad(engines.vad().stream(), vad_record)
     session = RealtimeSession(model="bench", vad=vad, speculative_replies=False)
@@ -446,7 +509,8 @@ def replay(case: Material, eagerness: str, engines: CachedEngines, vad_record: V
                 due.append((session.input_ms + took, lambda e=effect, p=probability: predicted(e, p)))
 
     # the first commit decides the case (cut, or the turn's end)
-    feed(session, case.samples, due, carry_out, until=lambda: bool(result.commits_ms))
+    with judged_pauses(session, log) if log is not None else contextlib.nullcontext():
+        feed(session, case.samples, due, carry_out, until=lambda: bool(result.commits_ms))
     return result
 
 
@@ -515,7 +579,8 @@ def candidates() -> Iterator[turn_detection.SemanticTiming]:
     """The fused decision's parameters swept by `--roc`. The eighth round adds to the sixth round's
     `auto` a second way to end at once, Whisper sure of a full stop after words that read finished
     whatever Smart Turn and the no-speech probability say (`doubted_full_stop`), with or without a
-    fade (`doubted_falling_db`). (The earlier rounds' grids and fronts are in
+    fade (`doubted_falling_db`). The twelfth round's weighed verdicts are fitted by
+    `bench/turn_fit.py` (`--fused` replays them). (The earlier rounds' grids and fronts are in
     docs/benchmarks.md; the fourth round's whole grid, 171 settings, took 8.6 min on 169 turns.)"""
     yield turn_detection.SEMANTIC_TIMING["low"]
     yield turn_detection.SEMANTIC_TIMING["high"]
@@ -577,13 +642,16 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
-        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh)"
+        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh2)"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
     parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
+    parser.add_argument(
+        "--fused", action="store_true", help="also `auto` with the verdicts weighed (`fused_turn_end.FUSED`)"
+    )
     parser.add_argument(
         "--cache",
         type=Path,
@@ -593,10 +661,10 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh` is for the final check only: never replayed unless asked for by name.
-    splits = tuple(args.split or (s for s in SPLITS if s != "fresh"))
-    if "fresh" in splits and not FRESH_TRANSCRIPTS.is_file():
-        raise SystemExit("--split fresh needs Debian's asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
+    # `fresh2` is for the final check only: never replayed unless asked for by name.
+    splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
+    if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
+        raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
@@ -609,6 +677,8 @@ def main() -> None:
         runs = [(e, e, contextlib.nullcontext()) for e in args.eagerness or EAGERNESS]
         if args.candidate:
             runs.append(("auto + full stop 0.9 / -15 dB (not adopted)", "auto", timing_as("auto", CANDIDATE)))
+        if args.fused:
+            runs.append(("auto, verdicts weighed (not adopted)", "auto", deciding_with(FUSED)))
         for label, eagerness, timing in runs:
             with timing:
                 results = {

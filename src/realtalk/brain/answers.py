@@ -175,6 +175,9 @@ def _picked(asked: str, answer: str, names: Sequence[str], known: Sequence[str])
     if did is not None and others and dialogue.means_other(answer):  # of the names we told
         return others[0]
     name = _YES_OR_NO.sub("", answer).strip(" .,!?")
+    told = entities.closest(name, names) if name and len(names) > 1 else None
+    if told is not None and told.sure and not entities.tied(name, names):
+        return told.name  # "Mrs Adeyemi's.": of the names we told, whatever else shares its words
     match = entities.closest(name, known) if name else None
     if match is None:
         return None

@@ -139,8 +139,13 @@ def vague(value: str, things: frozenset[str] = frozenset()) -> bool:
     ):
         return True  # "remember something": a request's verb may go with a placeholder
     if any(lexicon.stem(w) in things for w in words):  # "a new task", but not "the call task"
-        return all(w in _EMPTY or w in _VAGUE or lexicon.stem(w) in things for w in words)
+        # "one task" (its "one" may be written 1 by now) is a placeholder too
+        return all(w in _EMPTY or w in _VAGUE or w == "1" or lexicon.stem(w) in things for w in words)
     return bool(words) and all(w in _INTERJECTIONS for w in words)  # "eh" alone is no title
+
+
+# "The first two are nine and one", "and then five, two": part of a code, said in place.
+_PART_OF_A_CODE = re.compile(r"\b(?:first|\d+(?:st|nd|rd|th)|last|then|next|starts?|ends?|begins?)\b", re.I)
 
 
 def _value(
@@ -177,8 +182,11 @@ def _value(
         return _take(utterance, found, param)
     if kind == "code":
         digits = validation.digits_only(param.spec)
-        found = extract.code(utterance, min_length=1 if answer else 3, digits=digits)
         size = validation.digit_count(param.spec)
+        # A code of a stated length is tried with two digits too ("try one two"), so that it is
+        # asked for again saying how long it is, not as if nothing had been said.
+        tried = digits and size and not _PART_OF_A_CODE.search(utterance.text)  # ("the first two are 9, 1")
+        found = extract.code(utterance, min_length=1 if answer else 2 if tried else 3, digits=digits)
         if size and (found is None or len(str(found.value)) < size):
             # "first number is 3, second is 9, third is 1 and the last is 4": digits put in place
             placed = extract.placed_digits(utterance)

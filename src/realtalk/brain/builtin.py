@@ -61,6 +61,11 @@ _VAGUE_REQUEST = re.compile(
     re.I,
 )
 
+# "the one", "that thing": a thing pointed at, not named.
+_UNNAMED = re.compile(
+    r"\b(?:the|that|this)\s+(?:one|thing)\b(?!\s+(?:about|with|for\s+the|called|that|which|where))", re.I
+)
+
 
 class BuiltinBrain:
     """The default, offline brain (see the module docstring)."""
@@ -167,6 +172,7 @@ class Turn:
             talk == "exclaim"
             or (talk in ("time", "date") and small_talk.only(talk, text))  # "what's the date today?"
             or (talk == "how_are_you" and small_talk.about_you(text))
+            or (talk == "rules" and intent.is_question(text))  # how it works here, never a tool's call
         ):
             # "How's your day going?" asks about us, never for a summary of the user's day.
             return replies.say(self._small_talk(talk))
@@ -191,6 +197,8 @@ class Turn:
             None if intent.is_question(text) else intent.reports_not_done(said)
         ) or intent.back_on_the_list(said)
         reopener = held.reopener(self.tools) if still is not None else None
+        referred = self.referent("it") if still is not None and self.names_the_kind(still) else None
+        still = referred[2] if referred is not None else still  # "Please reinstate the task."
         if still is not None and reopener is not None:  # never marked done; reopened when named
             reopened = held.reopen(*reopener, still, self.request.known)
             return (
@@ -242,6 +250,9 @@ class Turn:
         remarked = topic.remarked_on(self.tools, text, self.request.known)  # "The gate's squeaking again"
         if remarked is not None:
             return replies.say(remarked) if isinstance(remarked, str) else self.act(*remarked)
+        if self.tools and _UNNAMED.search(text) and not intent.is_question(text):
+            # "Please call the one for me": a request for a thing nothing said names is asked about
+            return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
         return replies.say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
@@ -345,9 +356,14 @@ class Turn:
             if self.referent(said) is None
             else None
         )  # "..., he opens on Sunday. Shift it to Sunday": the request after a story is its last clause
-        return phrasing.request(intent.without_lead_in(named or said), self._holds)
+        return phrasing.request(intent.without_lead_in(named or said), self.holds)
 
-    def _holds(self, word: str) -> bool:
+    def names_the_kind(self, said: str) -> bool:
+        """Whether words are only "the" and the tools' word for what they hold ("the task"): "it"."""
+        words = lexicon.tokens(said)
+        return len(words) == 2 and words[0] in ("the", "that", "this") and self.holds(words[1])
+
+    def holds(self, word: str) -> bool:
         """Whether `word` is one the tools that make things use for what they make ("task")."""
         makers = [t for t in self.tools if intent.creates(t) and not held.adds_to_held(t)]  # (not notes)
         made = frozenset().union(*(parameters.vocabulary(t) for t in makers))

@@ -8,7 +8,19 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from . import arguments, entities, extract, held, intent, lexicon, options, parameters, routing, semantic
+from . import (
+    arguments,
+    codes,
+    entities,
+    extract,
+    held,
+    intent,
+    lexicon,
+    options,
+    parameters,
+    routing,
+    semantic,
+)
 from .arguments import Filled
 from .base import ToolSpec
 
@@ -25,6 +37,9 @@ _MEANING_WEIGHT = 1.0
 """Points for a tool's closeness in meaning (cosine 0..1) next to its word score (a name word is 3)."""
 _MEANING_FLOOR, _MEANING_LEAD, _CHAT_MARGIN, _CHAT_QUESTION = 0.28, 0.05, 0.15, 0.5
 """A tool found by meaning alone: this close, this far ahead of the next, and not much further than chat."""
+_CHAT_NOT_NEW = 0.35
+"""How much closer to chat than to the tool that makes things words with a time must be to make
+nothing: a wider margin than an errand's, since a time said is itself a sign of a thing to do."""
 _TIE_LEAD = 0.03
 """How much closer in meaning one of the tools the words tie must be to be taken without asking."""
 
@@ -143,7 +158,13 @@ def _by_meaning(
     """The tool whose meaning is clearly closest when none shares the words ("give me a clue")."""
     if meant is None:
         return None
-    kept = [i for i, tool in enumerate(tools) if not routing.changes_one(tool, text)]
+    # "What's the first digit?" asks us for what a tool needs from the user: not that tool.
+    kept = [
+        i
+        for i, tool in enumerate(tools)
+        if not routing.changes_one(tool, text)
+        and not any(p.required and codes.asks_for(text, p) for p in parameters.params_of(tool))
+    ]
     tools, meant = [tools[i] for i in kept], ([meant[0][i] for i in kept], meant[1])
     if not tools:
         return None
@@ -202,13 +223,27 @@ def by_filter(
     most = max((n for n, _, _ in counted), default=0)
     found = [(tool, filled) for n, tool, filled in counted if n == most]  # the one that takes all said
     meant = semantic.similarities([tool for tool, _ in found], text) if found else None
-    if meant is not None and days_only and max(meant[0]) < meant[1] and not _FIRST_PERSON.search(text):
+    if (
+        meant is not None
+        and days_only
+        and max(meant[0]) < meant[1]
+        and not _FIRST_PERSON.search(text)
+        and not _only_when(text)  # "Tomorrow?" asks what there is then: nothing else is said
+    ):
         return None  # a day alone, and it sounds like chat: "what's the weather tomorrow?"
     if len(found) > 1:  # "what's the plan for tomorrow?": the day fits a listing and a summary
         names = [tool.name for tool, _ in found]
         # Any of them only reads, so the closest in meaning is taken however slightly closer.
         return _closest(found, dict(zip(names, meant[0], strict=True)), lead=0.0) if meant else None
     return found[0] if found else None
+
+
+def _only_when(text: str) -> bool:
+    """Whether every word but the small ones says when ("Tomorrow?", "and on Friday?")."""
+    return all(
+        w in lexicon.STOPWORDS or w in extract.WHEN_WORDS or w in extract.MONTHS or w.isdigit()
+        for w in lexicon.tokens(text)
+    )
 
 
 def with_shared_words(
@@ -274,7 +309,8 @@ _ARRANGING = re.compile(
 TIME_KINDS = ("datetime", "date", "time")
 # A statement opens with its subject ("it's going to rain", "we have ..."); an imperative with its verb.
 _SUBJECT_FIRST = re.compile(
-    r"^\W*(?:i|i'm|i've|i'd|it|it's|its|we|we're|you|you're|they|they're|he|she|there|there's|this|that"
+    # "because I'm definitely going to the gym tonight": a reason given is said of someone too
+    r"^\W*(?:(?:because|cos|'cause|cause|coz|since)\s+)?(?:i|i'm|i've|i'd|it|it's|its|we|we're|you|you're|they|they're|he|she|there|there's|this|that"
     r"|that's|the|my|our|your)\b",
     re.I,
 )
@@ -311,7 +347,12 @@ def new_thing(
         return None
     values = [v for p in parameters.params_of(makers[0]) if p.kind in held.NAMING_KINDS
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
-    return None if any(entities.held(v, known) for v in values) else (makers[0], filled)
+    if any(entities.held(v, known) for v in values):
+        return None
+    meant = semantic.similarities(makers, text)
+    if meant is not None and meant[1] - meant[0][0] >= _CHAT_NOT_NEW:
+        return None  # "Good morning! Hope you had a nice weekend.": a time in what is only chat
+    return makers[0], filled
 
 
 _TO_DO = lexicon.concepts(lexicon.stem("errand"))

@@ -104,7 +104,12 @@ def _newest(
         about = any(_same(thing, n) for n in names)
         # What the result says about it, then what the call set (a result may say it better).
         for sentence in _SENTENCE.findall(said):
-            found = in_words(sentence) if about or _mentions(sentence, thing) else None
+            mentioned = not about and _mentions(sentence, thing)
+            found = (
+                in_words(_its_part(sentence, thing) if mentioned else sentence)
+                if about or mentioned
+                else None
+            )
             if found is not None:
                 return found
         if isinstance(result, dict):
@@ -188,6 +193,17 @@ def _mentions(sentence: str, thing: str) -> bool:
     """Whether a sentence names the thing, and no more than a clause around it (a listing of
     several things in one sentence says nothing about which has which value)."""
     return len(re.split(r",|\band\b", sentence)) <= 4 and entities.held(thing, [sentence])
+
+
+def _its_part(sentence: str, thing: str) -> str:
+    """Of a sentence that reads out several things ("due tomorrow: A at 8 AM, B at 12:30 PM"), the
+    heading and the one item that names the thing ("due tomorrow: B at 12:30 PM"); else all of it."""
+    for group in sentence.split(";"):
+        *heads, items = re.split(r":\s+", group)  # (not the colon of "12:30")
+        named = [item for item in items.split(",") if entities.held(thing, [item])] if heads else []
+        if len(named) == 1:
+            return f"{': '.join(heads)}: {named[0].strip()}"
+    return sentence
 
 
 def _same(thing: str, name: str) -> bool:

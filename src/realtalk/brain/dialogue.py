@@ -80,7 +80,11 @@ _GOES_ON = re.compile(r"^\W*(?:(?:oh|and|also|plus|with|oh\s+and)\b\W*)+", re.I)
 # The other thing, by its words: "the dentist one", "my compost bags" (never "it" or "that").
 _ANOTHER = r"(?:(?:the|my)\s+)?(?P<what>(?!it\b|that\b|this\b)\w.*?)(?:\s+(?:one|task))?"
 # "and the dentist one too", "also the report": the same again, for another thing.
-_ALSO = re.compile(rf"^\W*(?:and|also|plus)\W+{_ANOTHER}\s+(?:too|as\s+well|also)\W*$", re.I)
+_ALSO = re.compile(
+    rf"^\W*{openers.run(openers.HESITATIONS + openers.DISCOURSE)}(?:and|also|plus)\W+{_ANOTHER}"
+    r"\s+(?:too|as\s+well|also)\W*$",
+    re.I,
+)
 # "Same for the compost bags", "do the same with the gas bill": the last change, for another thing.
 _SAME_FOR = re.compile(
     r"^\W*(?:and\s+|ok(?:ay)?\W+|now\s+)?(?:(?:please\s+)?do\s+)?(?:the\s+)?same\s+(?:goes\s+)?(?:for|with)\s+"
@@ -350,15 +354,41 @@ def made_into(text: str) -> str | None:
     return _words(text, _MADE)
 
 
+_X_NOT_Y = re.compile(r"^(?P<new>.+?),?\s+not\s+(?:the\s+|a\s+|an\s+)?(?P<old>[\w' -]+?)\W*$", re.I)
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
 def in_place(old: str, new: str) -> str:
     """The thing's words with `new` in place of the words it replaces: "buy dog food" made "cat
-    food" is "buy cat food" (the words end on the same word); else `new` whole."""
+    food" is "buy cat food" (the words end on the same word), "buy a new shower curtain" made "a
+    shower head, not a curtain" is "buy a new shower head" (the words named go); else `new` whole."""
+    instead = _X_NOT_Y.match(new)
+    if instead is not None:
+        return _named_replaced(old, instead.group("new"), instead.group("old")) or new
     words, said = old.split(), new.split()
     ends = [i for i, w in enumerate(words) if w.lower() == said[-1].lower()] if said else []
     if len(ends) != 1 or ends[0] + 1 < len(said):
         return new
     start = ends[0] + 1 - len(said)
     return " ".join([*words[:start], *said, *words[ends[0] + 1 :]])
+
+
+def _named_replaced(thing: str, new: str, gone: str) -> str | None:
+    """`thing` with the words `gone` replaced by `new`, less the words of `new` the thing already has
+    just before them ("shower curtain", "shower head" for "curtain": "shower head")."""
+    words, said = thing.split(), [w for w in new.split() if w.lower() not in _ARTICLES]
+    out = gone.split()
+    starts = [i for i in range(len(words) - len(out) + 1)
+              if [w.lower() for w in words[i : i + len(out)]] == [w.lower() for w in out]]  # fmt: skip
+    if len(starts) != 1 or not said:
+        return None
+    at = starts[0]
+    shared = next(
+        (k for k in range(min(len(said), at), 0, -1)
+         if [w.lower() for w in words[at - k : at]] == [w.lower() for w in said[:k]]),
+        0,
+    )  # fmt: skip
+    return " ".join([*words[:at], *said[shared:], *words[at + len(out) :]])
 
 
 # "An hour earlier", "push it back a day", "two weeks later", "bring it forward 30 minutes": a move by

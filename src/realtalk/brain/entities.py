@@ -50,6 +50,8 @@ def tied(words: str, known: Sequence[str]) -> list[str]:
     """The known names the words fit equally best by their own words, when more than one does:
     "the call" with "Call the plumber" and "Call the bank" held names neither more than the other,
     so which one is meant has to be asked (a name that fits by more of its words wins outright)."""
+    if any(words.strip().lower() == name.strip().lower() for name in known):
+        return []  # a name said whole ("Go to the gym", read out just now) is that one
     heard = _content(words)
     scored = []
     for name in dict.fromkeys(known):

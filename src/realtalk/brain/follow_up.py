@@ -65,6 +65,8 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
             if undo
             else replies.say("Sorry, I can't undo that. Anything else?")
         )
+    if undo and _back_to_before(text, last, undo):  # "Hmm, no, the curtain after all."
+        return [replies.call(last.tool, undo)]
     again = _read_again(turn, text, last)
     if again is not None:
         return again
@@ -95,10 +97,11 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: instead})]
     also = dialogue.also_for(text)
+    more = _one_more(turn, last, entity, also) if also is not None and entity is not None else None
+    if more is not None:
+        return more
     if also is not None and entity is not None:  # "and the dentist one too": the same for another
-        return [
-            replies.call(last.tool, {**({} if intent.creates(last.tool) else last.arguments), entity: also})
-        ]
+        return [replies.call(last.tool, {**({} if _makes_new(last.tool) else last.arguments), entity: also})]
     if dialogue.means_other(text) and others and entity is not None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: others[0]})]
@@ -231,6 +234,54 @@ def _new_words_to(turn: Turn, text: str) -> str | None:
         ):
             return None
     return words
+
+
+_AFTER_ALL = re.compile(r"\bafter\s+all\b|\b(?:go|put\s+it|change\s+it|set\s+it)\s+back\s+to\b", re.I)
+
+
+def _back_to_before(text: str, last: dialogue.LastAction, undo: dict[str, Any]) -> bool:
+    """ "No, the curtain after all" after renaming the curtain: words that name what the last change
+    took away (a value it replaced, not the thing it was about), said as going back to it, undo it."""
+    if _AFTER_ALL.search(text) is None:
+        return False
+    entity = held.entity_param(last)
+
+    def words(values: dict[str, Any]) -> set[str]:
+        return {
+            w
+            for k, v in values.items()
+            if k != entity and isinstance(v, str)
+            for w in lexicon.content_stems(v)
+        }
+
+    return bool(set(lexicon.content_stems(text)) & (words(undo) - words(last.arguments)))
+
+
+def _makes_new(tool: ToolSpec) -> bool:
+    """Whether a tool makes a new thing (a note it adds goes on a held one)."""
+    return intent.creates(tool) and not held.adds_to_held(tool)
+
+
+def _one_more(
+    turn: Turn, last: dialogue.LastAction, entity: str | None, also: str | None
+) -> list[BrainEvent] | None:
+    """ "Oh, and Harvard referencing too" after a note on the essay: words that name no held thing
+    are one more of the words the last change gave the same thing (a note, a tag), when it gave
+    one such value."""
+    value = last.entity(entity) if entity is not None else None
+    if also is None or entity is None or value is None or _makes_new(last.tool):
+        return None
+    if entities.held(also, turn.request.known):
+        return None  # "and the dentist one too": the same change for another thing
+    given = [
+        p
+        for p in parameters.params_of(last.tool)
+        if p.name != entity and p.kind in ("text", "list") and last.arguments.get(p.name)
+    ]
+    if len(given) != 1:
+        return None
+    words: object = [also] if given[0].kind == "list" else also
+    return [replies.call(last.tool, {entity: value, given[0].name: words})]
 
 
 def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:

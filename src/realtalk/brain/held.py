@@ -359,23 +359,29 @@ def own_change(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> st
 
 # "The shower chair arrived, so please delete that one": clauses, and "that one" in the last.
 _CLAUSE = re.compile(r"\s*[,;:.!]\s*(?:(?:so|and|then|but)\s+)?|\s+(?:so|and\s+then)\s+", re.I)
-# Only "that one": "it" after a story is read with the whole ("bin the X, I'm not doing it any more").
+# Only "that one": "it" after a story is read with the whole ("bin the X, I'm not doing it any more");
+# but a question's "it" asks about the thing before it ("The school fees, when is it due?").
 _POINTER = re.compile(r"\b(?:that|this)\s+one\b", re.I)
+_ASKED_IT = re.compile(r"\bit\b", re.I)
+_ASKS = re.compile(r"^\W*(?:when|what|where|which|how|is|was|has|had|did|does|are|were)\b", re.I)
 
 
 def named_before(text: str, known: Sequence[str]) -> str | None:
     """The last clause, its "that one" put as the held thing an earlier clause surely
     names ("delete Shower chair", from "The shower chair arrived, so please delete that one"), or None."""
     clauses = [c for c in _CLAUSE.split(text[:LONGEST_NAME]) if c.strip()]
-    pointer = _POINTER.search(clauses[-1]) if len(clauses) >= 2 else None
+    last = clauses[-1] if len(clauses) >= 2 else ""
+    asks = _ASKS.match(last) is not None and intent.is_question(last)
+    pointer = _POINTER.search(last) or (_ASKED_IT.search(last) if asks else None)
     if pointer is None:
         return None
     for clause in clauses[:-1]:
         named = held_part(Filled({"thing": clause}), "thing", known).arguments["thing"]
         match = entities.closest(named, known) if named != clause or entities.held(clause, known) else None
         if match is not None and match.sure and not entities.tied(named, known):
-            last = clauses[-1]
-            return f"{last[: pointer.start()]}{match.name}{last[pointer.end() :]}"
+            # A question keeps the words it was asked with ("when is the school fees due?").
+            said = named if pointer.re is _ASKED_IT else match.name
+            return f"{last[: pointer.start()]}{said}{last[pointer.end() :]}"
     return None
 
 

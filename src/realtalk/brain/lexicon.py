@@ -42,6 +42,7 @@ STOPWORDS = words(
 _GROUPS = """
 weather forecast temperature rain snow sunny cloudy hot cold degree humid humidity wind umbrella
 search find look lookup seek query browse
+list enumerate itemise itemize
 add create make put insert save store record register jot attach stick
 note comment memo annotation
 remember memory memorize recall save store

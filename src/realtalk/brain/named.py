@@ -95,9 +95,11 @@ def _before_target(
             break
         listed = kept and words[i - 1][0].lower() == "and"  # "with home and weekend": one more of them
         if kept and (
-            word.lower() in _TARGET_PREPOSITIONS or (word.lower() in extract.WHEN_WORDS and not listed)
+            word.lower() in _TARGET_PREPOSITIONS
+            or (word.lower() in extract.WHEN_WORDS and not listed)
+            or word.lower() in _HOW_THINGS_STAND
         ):
-            break  # "tagged work due friday": the day is another value's
+            break  # "tagged work due friday": the day is another value's; "tagged admin still to do"
         # "tag it sport and make it high priority": a verb with a pronoun for its object starts
         # another clause, and the value ends before it.
         if kept and i + 1 < len(words) and words[i + 1][0].lower() in ("it", "that", "this"):
@@ -116,9 +118,13 @@ _FILED_UNDER = re.compile(
 # "Would you put the chimney sweep under 'house'?", "the tyres both go under car": a bare label that
 # ends the request, after a verb of putting (not "put the bucket under the sink": a place has "the").
 _UNDER_AT_END = re.compile(
-    r"\bunder\s+(?P<value>[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+)[a-z][\w-]*){0,3})(?=(?:\s+please)?\s*$)", re.I
+    r"\bunder\s+(?P<value>[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+)[a-z][\w-]*){0,3})(?=(?:\s+please)?\W*$)", re.I
 )
-_PUTTING = re.compile(r"\b(?:put|stick|pop|file|filed|list|go|goes|belongs?)\b", re.I)
+# A verb of putting, or a question of what is there ("what's outstanding under money?").
+_PUTTING = re.compile(
+    r"\b(?:put|stick|pop|file|filed|list|go|goes|belongs?)\b|^\W*(?:what's|whats|what|which|anything|any)\b",
+    re.I,
+)
 
 
 def _filed_under(utterance: Utterance) -> Found | None:
@@ -137,6 +143,8 @@ def _filed_under(utterance: Utterance) -> Found | None:
 
 
 _TARGET_PREPOSITIONS = frozenset({"to", "on", "onto", "for"})
+_HOW_THINGS_STAND = lexicon.words("still yet left outstanding remaining pending due overdue open done")
+"""Words that say how the things labelled stand, never part of the label."""
 _OBJECT_AFTER = re.compile(r"(?:the|my|our|your)\s+\w+", re.I)
 _ADJECTIVE_BEFORE = re.compile(r"(?:\b(?P<article>a|an)\s+)?\b([a-z]+)\s+$", re.I)
 _NAMED_WINDOW = 16
@@ -149,13 +157,15 @@ _LABELLED = re.compile(
     r"(?:on(?:\s+the\s+cards)?|due|left|planned)|which\s+(?:of\s+)?(?:my\s+|the\s+)?(?P<which>[a-z-]+)\s+(?:are|is))"
     r"\s+for\s+(?:my\s+|the\s+)?(?P<after>[a-z]{3,})\b"
     r"|^\W*(?:any|got\s+any)\s+(?P<alone>[a-z]+)\W*$"
+    # "those items pertaining to teaching", "anything to do with the kids": what the things are about
+    r"|\b(?:pertaining|relating|related)\s+to\s+(?:my\s+|the\s+)?(?P<about>[a-z]{3,})\W*$"
     # "any work stuff?", "my family tasks": a word before a word for things (checked in `label_said`);
     # not a contraction's tail: "how's things" names no "s" label.
     r"|(?<![\w'’])(?P<before>[a-z]{2,})(?=(?:\s+|-)(?P<noun>[a-z]+(?:-[a-z]+)?)\b)",
     re.I,
 )
 # Words for things in general; the tools' own word for what they hold ("tasks") is read from them.
-_THINGS = lexicon.words("stuff things ones related")
+_THINGS = lexicon.words("stuff things ones related items entries")
 _NOT_LABELS = lexicon.words("other more new old open done all any every some these those what which my your")
 
 
@@ -166,7 +176,7 @@ def label_said(param: Param, utterance: Utterance, vocabulary: frozenset[str]) -
     if not param.words & _LABELS:
         return None
     for match in utterance.matches(_LABELLED):
-        at = next(g for g in ("before", "alone", "after") if match.group(g))
+        at = next(g for g in ("before", "alone", "after", "about") if match.group(g))
         things = (match.group("noun") or "").lower()  # ("which of my X are for Y": X are things by shape)
         held = things.endswith("s") and in_vocabulary(things, vocabulary)  # the tool's "tasks", "chores"
         if things and not (things in _THINGS or held):

@@ -458,13 +458,13 @@ def repaired(text: str) -> str:
     words = before.split()
     near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
     at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
-    if at is None:
-        # "add buy oat milk, no wait, make that soya milk, for tomorrow": no preposition, so the
-        # words that end on the repair's last word are what it replaces, and what follows stays
-        rest = fix[len(first) :] if fix != first.strip() else ""
-        fixed = dialogue.in_place(before, first.strip())
-        return f"{fixed}{rest}" if fixed != first.strip() else text
-    if at == len(words) - 1:
+    placed = dialogue.in_place(before, first.strip()) if at is None else before
+    if at is None and placed != first.strip():
+        # "Add buy oat milk, no wait, make that soya milk, for tomorrow": the words that end on the
+        # same word are replaced; what follows the repair goes on
+        rest = fix[len(first) :].strip(" ,")
+        return f"{placed}, {rest}" if rest else placed
+    if at is None or at == len(words) - 1:
         return text
     # "to tomorrow, no sorry, to Wednesday": a repair that says its own preposition replaces it too
     own = fix.split()[0].lower() in _PREPOSITION

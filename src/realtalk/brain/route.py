@@ -12,6 +12,7 @@ from . import (
     choosing,
     codes,
     dialogue,
+    entities,
     handoff,
     held,
     intent,
@@ -169,6 +170,10 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
         filled = held.held_part(filled, name, turn.request.known)
     said = filled.arguments.get(name) if name is not None else None
     pronoun = isinstance(said, str) and dialogue.pronoun_led(said)
+    if referent is None and isinstance(said, str) and turn.names_the_kind(said):
+        # "Please reinstate the task": the tools' own word for their things, said as "it"
+        referent = turn.referent("it")
+        pronoun = referent is not None
     pointed = pronoun or (said is None and dialogue.refers_back(text))
     named = held.named_in(_said(turn), turn.request.known) if pointed and referent is None else None
     if named is not None and name is not None and not intent.creates(tool):
@@ -195,7 +200,26 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
     dropped = [p for p in settled.missing if p.name in filled.arguments]
     if dropped:  # "lower the priority of the yoga class": where it stands now is read first
         return lookup.look_up(turn, tool, settled.arguments.get(name or "")) or (tool, settled)
-    return tool, settled
+    return tool, _which_first(turn, tool, settled, name)
+
+
+def _which_first(turn: Turn, tool: ToolSpec, filled: Filled, name: str | None) -> Filled:
+    """ "Please reschedule the matter": when the words name no held thing and a value is still to
+    be asked, which thing is asked first (the answer may name it and give the value together)."""
+    value = filled.arguments.get(name) if name is not None else None
+    if (
+        not filled.missing
+        or any(p.kind not in parameters.TYPED_KINDS for p in filled.missing)  # (words may be the thing's)
+        or not isinstance(value, str)
+        or not turn.request.known
+        or not intent.writes(tool)
+        or intent.creates(tool)
+        or entities.closest(value, turn.request.known) is not None
+    ):
+        return filled
+    param = next(p for p in parameters.params_of(tool) if p.name == name)
+    kept = {k: v for k, v in filled.arguments.items() if k != name}
+    return Filled(kept, [param, *filled.missing], filled.invalid)
 
 
 def _implied(turn: Turn, filled: Filled, name: str) -> Filled:

@@ -31,6 +31,7 @@ _CHAT = (
     "what do you think about music?",
     "how far is it to the moon?",
     "what is the capital of France?",
+    "lovely day out there, isn't it?",
 )
 
 

@@ -52,7 +52,11 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"|\bwhat\s+happens\s+(?:if|when)\s+i\b|\bis\s+there\s+an?\s+(?:time\s+)?limit\b"
                   r"|\bhow\s+many\s+(?:guesses|tries|attempts|goes|chances|lives)\b"
                   r"|\b(?:do|can|will)\s+i\s+get\s+(?:unlimited|infinite|more|another|extra)\s+"
-                  r"(?:guesses|tries|attempts|goes|chances)\b"),
+                  r"(?:guesses|tries|attempts|goes|chances)\b"
+                  # "do I have to say the code digit by digit?", "how should I give the answer?": how
+                  # a value is to be given, not the value
+                  r"|\b(?:how\s+(?:do|should|must|can)\s+i|(?:do|must|should)\s+i\s+(?:have|need)\s+to)\s+"
+                  r"(?:say|give|enter|type|spell|put\s+in|read\s+out)\s+(?:the|my|it|them)\b"),
         ("greeting", r"^\W*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b"
                      r"(?:\W+\w+){0,4}\W*$|\bare\s+you\s+(?:still\s+)?there\b"
                      # "Morning!", "evening, all": the greeting said without its "good".

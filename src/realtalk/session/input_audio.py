@@ -35,6 +35,7 @@ from .hearing import UNSURE_LOG_PROB, Expectation
 from .noise_floor import NoiseFloor
 from .onset import OnsetWatch
 from .prosody import final_drop_db
+from .speaker_voice import SpeakerVoice
 from .turn_detection import PauseVerdict, TurnDetector, WhisperScores
 from .vowel import MIN_INPUT_RATE, vowel_lift_db
 
@@ -128,6 +129,8 @@ class InputAudio:
         self._noise = NoiseFloor()
         """The room's noise, learnt once per session (settings changes keep it)."""
         self._onsets = OnsetWatch(self._noise, SAMPLE_RATE)
+        self.voice = SpeakerVoice(SAMPLE_RATE)
+        """The user's own voice, learnt from their committed turns (settings changes keep it)."""
         self.ms_total = 0.0
         """Input audio heard so far in this session (the clock of `audio_start_ms` / `audio_end_ms`)."""
         self.configure()
@@ -347,11 +350,11 @@ class InputAudio:
             self._end_turn(ended.at_ms)
 
     def _vowel(self, speech_end_ms: float) -> float | None:
-        """How open the held speech's sound was (only held speech is judged by it, and not over a
-        telephone line: `vowel.MIN_INPUT_RATE`)."""
+        """How open the held speech's sound was, against the user's own turns (`speaker_voice`; only
+        held speech is judged by it, and not over a telephone line: `vowel.MIN_INPUT_RATE`)."""
         if not self._held() or self.input_format.rate < MIN_INPUT_RATE:
             return None
-        return vowel_lift_db(self._utterance(speech_end_ms), SAMPLE_RATE)
+        return self.voice.relative(vowel_lift_db(self._utterance(speech_end_ms), SAMPLE_RATE))
 
     def _measure_fade(self, pause_id: float) -> None:
         """How the speech before the current pause faded, measured as a verdict on it arrives: by
@@ -515,6 +518,8 @@ class InputAudio:
 
     def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
         audio = self._utterance(speech_end_ms)
+        if self.input_format.rate >= MIN_INPUT_RATE:
+            self.voice.heard_turn(audio)
         raw = bytes(self._raw_input)
         self.reset()
         self._buffer_start_ms = self.ms_total

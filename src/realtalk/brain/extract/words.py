@@ -118,13 +118,21 @@ def flag_phrase(utterance: Utterance, phrases: Sequence[str]) -> Found | None:
     """`flag` for phrases said whole ("past due"), which their words alone do not mean."""
     if not phrases:
         return None
-    pattern = re.compile(
-        r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b", re.I
-    )
+    pattern = re.compile(r"\b(?:" + "|".join(_phrase_said(p) for p in phrases) + r")\b", re.I)
     said = next(utterance.matches(pattern), None)
     if said is None:
         return None
     return Found(_NEGATION.search(utterance.text[: said.start()]) is None, (said.span(),))
+
+
+# "Due" said as the date it names: "past due" is "past its date", "past the due date", "gone past
+# the deadline".
+_DUE = r"(?:(?:its|the|their|his|her|my|your)\s+)?(?:due\s+)?(?:due|date|deadline)"
+
+
+def _phrase_said(phrase: str) -> str:
+    """A phrase's words as a pattern, "due" in it as any way of saying the date something is due."""
+    return r"\s+".join(_DUE if w.lower() == "due" else re.escape(w) for w in phrase.split())
 
 
 # "Don't forget to ..." asks for a reminder; it says no to nothing.

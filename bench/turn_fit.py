@@ -1,0 +1,259 @@
+"""Semantic end of turn: the pause's verdicts weighed together, fitted and checked split by split.
+
+`bench/turn_decision.py` replays each case through the session; here each case of the tuning
+splits is replayed once with a timing that never ends a turn at once but reads every verdict, and
+every pause the detector judges is logged (when, the turn-end model's probability, the transcript,
+the fade, Whisper's scores). Since the verdicts do not depend on the decision, and `auto` waits
+the same 2 s on every pause it does not end at once, any decision is then replayed from the log
+in milliseconds: a case ends at the first judged pause the decision ends at once (cut if the
+speech goes on after it), else where the logged run ended it.
+
+On the log, a linear score of the verdicts of the pauses whose words read finished
+(`fused_turn_end.FusedVerdicts`, five weights) and its threshold are chosen as `choose` chooses
+`auto`: the fastest complete-utterance turn end with at most 2 % of turns cut (`low`, never at
+once, cuts none). Leave one split out: fitted on the other tuning splits, measured on the one left
+out, beside main's `auto` (the cascade of hand-set bounds) replayed from the same log. Then
+fitted on all: `fused_turn_end.FUSED`, which `turn_decision.py --fused` replays through the
+session (measured on `fresh2` in the twelfth round, and not adopted).
+
+Run from the repository root: `python bench/turn_fit.py` (about 2.5 min with the engine cache
+that `turn_decision.py` shares, 4-5 min more the first time; the log is cached too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.fused_turn_end import FEATURES, FUSED, FusedVerdicts, features
+from bench.turn_decision import (
+    TUNING_SPLITS,
+    CachedEngines,
+    JudgedPause,
+    Material,
+    Outcome,
+    VadRecord,
+    build_cases,
+    replay,
+    timing_as,
+)
+
+from realtalk.session import turn_detection
+
+CASCADE = turn_detection.SEMANTIC_TIMING["auto"]
+"""Main's `auto`: every verdict past its own hand-set bound."""
+LOGGING = replace(CASCADE, confident=1.01)
+"""Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included."""
+MAX_CUT_SHARE = 0.02
+"""`choose`'s rule: `auto` may cut 2 points more turns than `low`, which cuts none."""
+VARIANTS = {
+    "fused": FEATURES,
+    "fused, no full stop": tuple(f for f in FEATURES if f != "full_stop"),
+}
+"""What is fitted: every verdict, or all but Whisper's full stop (which costs the live recogniser
+a forced decode of its best reading wherever the decision may read it)."""
+DIRECTIONS = 3000
+"""Weight directions tried (seeded): five weights, so a few thousand cover them finely."""
+
+
+@dataclass(frozen=True)
+class Logged:
+    material: Material
+    pauses: tuple[JudgedPause, ...]
+    commit_ms: float
+    """Where the logged run (never at once) ended the turn."""
+
+
+def log_cases(cases: list[Material], engines: CachedEngines) -> list[Logged]:
+    engines.keep_full_stop = True
+    logged = []
+    with timing_as("auto", LOGGING):
+        for case in cases:
+            pauses: list[JudgedPause] = []
+            result = replay(case, "auto", engines, VadRecord(), pauses)
+            logged.append(Logged(case, tuple(pauses), result.commits_ms[0]))
+    engines.keep_full_stop = False
+    return logged
+
+
+def _closed(pause: JudgedPause) -> bool:
+    return turn_detection.transcript_ending(pause.transcript) == "closed"
+
+
+def _features(pause: JudgedPause) -> tuple[float, ...]:
+    return features(pause.probability, pause.drop_db, pause.scores)
+
+
+def cascade(pause: JudgedPause) -> bool:
+    """Whether main's `auto` ends the turn at `pause`."""
+    wait = turn_detection.pause_wait_ms(
+        CASCADE, pause.probability, pause.transcript, pause.drop_db, pause.scores
+    )
+    return wait == 0
+
+
+def weighed(fused: FusedVerdicts) -> Callable[[JudgedPause], bool]:
+    def ends(pause: JudgedPause) -> bool:
+        return fused.wait_ms(CASCADE, pause.probability, pause.transcript, pause.drop_db, pause.scores) == 0
+
+    return ends
+
+
+def simulate(logged: list[Logged], ends_at_once: Callable[[JudgedPause], bool]) -> Outcome:
+    """A decision's outcome replayed from the log (every pause it does not end at once waits 2 s,
+    as `auto`'s do)."""
+    cut = {"pause": 0, "complete": 0}
+    count = {"pause": 0, "complete": 0}
+    ends: list[float] = []
+    for case in logged:
+        end = case.material.speech_end_ms
+        commit = next((p.at_ms for p in case.pauses if ends_at_once(p)), case.commit_ms)
+        count[case.material.kind] += 1
+        cut[case.material.kind] += commit < end
+        if case.material.kind == "complete" and commit >= end:
+            ends.append(commit - end)
+    return Outcome(cut["pause"], count["pause"], cut["complete"], count["complete"], tuple(ends))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One case's pauses whose words read finished, as standardised features: those before the
+    speech ended, and those after it with when (ms after the end of speech)."""
+
+    complete: bool
+    before: np.ndarray
+    after: list[tuple[float, np.ndarray]]
+    commit_ms: float
+    """The logged run's turn end, after the speech."""
+
+
+def _scored(logged: list[Logged], mean: np.ndarray, std: np.ndarray) -> list[Scored]:
+    cases = []
+    for case in logged:
+        end = case.material.speech_end_ms
+        closed = [(p.at_ms - end, (np.array(_features(p)) - mean) / std) for p in case.pauses if _closed(p)]
+        before = np.array([x for at, x in closed if at < 0]).reshape(-1, len(FEATURES))
+        after = [(at, x) for at, x in closed if at >= 0]
+        cases.append(Scored(case.material.kind == "complete", before, after, case.commit_ms - end))
+    return cases
+
+
+def _operating_point(cases: list[Scored], direction: np.ndarray) -> tuple[float, float, int]:
+    """The lowest threshold on `direction`'s score that cuts at most `MAX_CUT_SHARE` of the turns
+    (a case is cut when a pause before its speech ended scores at or above it), the complete
+    utterances' turn-end p50 there, and how many of them end at once."""
+    highest = np.sort([float((c.before @ direction).max(initial=-np.inf)) for c in cases])[::-1]
+    allowed = int(MAX_CUT_SHARE * len(cases))
+    threshold = float(highest[allowed]) + 1e-6  # above it, whatever the rounding of the raw weights
+    ends = []
+    for case in cases:
+        if case.complete and not (case.before @ direction >= threshold).any():
+            ends.append(next((at for at, x in case.after if x @ direction >= threshold), case.commit_ms))
+    at_once = sum(end < case.commit_ms for end, case in zip(ends, cases, strict=False))
+    return threshold, float(np.median(ends)), at_once
+
+
+def fit(logged: list[Logged], used: tuple[str, ...] = FEATURES, seed: int = 0) -> FusedVerdicts:
+    """The weights (a direction in the standardised features, drawn at random, seeded) and the
+    threshold `choose` would take: the fastest complete-utterance p50 (then the most ending at
+    once) cutting at most `MAX_CUT_SHARE` of the turns. Searched directly: a logistic regression
+    over every pause (tried first) spends its weights on pauses far from that operating point, and
+    held out ended almost no complete utterance at once. Features not `used` weigh 0."""
+    rows = np.array([_features(p) for case in logged for p in case.pauses if _closed(p)])
+    mean, std = rows.mean(axis=0), rows.std(axis=0) + 1e-9
+    cases = _scored(logged, mean, std)
+    drawn = np.random.default_rng(seed).normal(size=(DIRECTIONS, len(FEATURES)))
+    drawn[:, [i for i, name in enumerate(FEATURES) if name not in used]] = 0.0
+    best: tuple[tuple[float, int], np.ndarray, float] | None = None
+    for direction in drawn / np.linalg.norm(drawn, axis=1, keepdims=True):
+        threshold, p50, at_once = _operating_point(cases, direction)
+        if best is None or (p50, -at_once) < best[0]:
+            best = ((p50, -at_once), direction, threshold)
+    assert best is not None
+    _, direction, threshold = best
+    weights = direction / std
+    return FusedVerdicts(float(-weights @ mean), tuple(float(w) for w in weights), threshold)
+
+
+def pool(outcomes: list[Outcome]) -> Outcome:
+    return Outcome(
+        sum(o.pauses_cut for o in outcomes),
+        sum(o.pauses for o in outcomes),
+        sum(o.complete_cut for o in outcomes),
+        sum(o.complete for o in outcomes),
+        tuple(e for o in outcomes for e in o.ends_ms),
+    )
+
+
+def row(label: str, split: str, result: Outcome) -> str:
+    return (
+        f"| {label} | {split} | {result.pauses_cut}/{result.pauses} | "
+        f"{result.complete_cut}/{result.complete} | "
+        f"{100 * result.cut_share:.1f} % | {result.percentile(50):.0f} / {result.percentile(95):.0f} ms |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "realtalk" / "turn-decision",
+        help="engine results (shared with turn_decision.py) and the log",
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    log_path = args.cache / "judged-pauses.pickle"
+    engines = CachedEngines(args.cache / "results.pickle")
+    if log_path.exists():
+        logged: list[Logged] = pickle.loads(log_path.read_bytes())
+    else:
+        try:
+            logged = log_cases(build_cases(args.cache, TUNING_SPLITS), engines)
+        finally:
+            engines.save()
+        log_path.write_bytes(pickle.dumps(logged))
+    by_split = {s: [c for c in logged if c.material.split == s] for s in TUNING_SPLITS}
+    judged = sum(len(c.pauses) for c in logged)
+    print(f"{len(logged)} turns, {judged} judged pauses ({time.perf_counter() - started:.0f} s)\n")
+
+    print("Leave one split out: fitted on the others, measured on the one left out")
+    print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
+    print("|---|---|---|---|---|---|")
+    for split, held in by_split.items():
+        print(row("cascade (main's `auto`)", split, simulate(held, cascade)))
+    print(row("cascade (main's `auto`)", "all", simulate(logged, cascade)))
+    for label, used in VARIANTS.items():
+        held_out = []
+        for split, held in by_split.items():
+            fused = fit([c for c in logged if c.material.split != split], used)
+            held_out.append(simulate(held, weighed(fused)))
+            print(row(label, split, held_out[-1]), flush=True)
+        print(row(f"{label}, each split left out", "all", pool(held_out)))
+
+    print("\nFitted on every tuning split")
+    print("| decision | split | pauses cut | complete cut | turns cut | complete p50 / p95 |")
+    print("|---|---|---|---|---|---|")
+    fitted = {label: fit(logged, used) for label, used in VARIANTS.items()}
+    for label, fused in fitted.items():
+        for split, cases in [*by_split.items(), ("all", logged)]:
+            print(row(label, split, simulate(cases, weighed(fused))))
+    for label, fused in fitted.items():
+        names = ", ".join(f"{name} {w:+.4f}" for name, w in zip(FEATURES, fused.weights, strict=True))
+        print(f"\n{label}: bias {fused.bias:+.4f}, {names}; threshold {fused.threshold:+.4f}")
+        print(repr(fused))
+        print("(`fused_turn_end.FUSED`, replayed by `turn_decision.py --fused`)" if fused == FUSED else "")
+    print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
+
+
+if __name__ == "__main__":
+    main()
