@@ -276,3 +276,19 @@ def test_a_done_report_about_the_thing_a_request_names_is_its_reason() -> None:
     # "I have checked the fire alarm" gives the reason for dropping it: one request, not two
     events = reply("Drop the fire alarm ticket, I have checked the fire alarm.", tools=TOOLS, known=HELD)
     assert [e.name for e in events if isinstance(e, ToolCall)] == ["drop_ticket"]
+
+
+RENAME_TICKET = tool(
+    "rename_ticket",
+    "Rename a ticket.",
+    ["ticket", "new_summary"],
+    ticket=WHICH,
+    new_summary={"type": "string", "description": "its new summary"},
+)
+
+
+def test_the_lead_ins_to_is_not_where_a_rename_splits() -> None:
+    text = "I want to rename the heat pump one to service the boiler"
+    name, values = called(reply(text, tools=[*TICKETS, RENAME_TICKET], known=HELD))
+    assert name == "rename_ticket" and values["new_summary"] == "service the boiler"
+    assert "heat pump" in values["ticket"]

@@ -158,6 +158,9 @@ def text_values(
     before = next((p for p in texts if p is not renamed), None)
     # "rename X to Y": the new value follows the last "to" (Y may hold none); after "as"/"into", the
     # first of them ("rename it as tickets to Pune"), as Y may hold a "to".
+    # ("I want to rename X": the lead-in's "to" is none of them)
+    lead_in = LEAD_IN.match(rest)
+    rest = rest[lead_in.end() :] if lead_in is not None else rest
     parts = re.match(r"(.+?)\s+(?:as|into)\s+(.+)$", rest, re.I) or re.match(r"(.+)\s+to\s+(.+)$", rest, re.I)
     if renamed is not None and before is not None and parts is not None:
         return {before.name: _clean_text(parts.group(1), vocabulary), renamed.name: parts.group(2).strip()}
