@@ -11,7 +11,8 @@ import soxr
 from realtalk.session.session import RealtimeSession
 from realtalk.session.speaker_voice import REFERENCE_TURNS, TURN_WINDOW_MS, TYPICAL_TURN_DB, SpeakerVoice
 from realtalk.session.vowel import vowel_lift_db
-from tests.session.test_session_core import QuietVad
+from tests.session.test_session_core import QuietVad, events
+from tests.session.test_session_limits import LevelVad
 from tests.session.test_vowel import NASAL_MURMUR, OPEN_A, RATE, voiced
 
 DARK = ((300.0, 60.0), (650.0, 80.0), (1000.0, 100.0))
@@ -63,16 +64,34 @@ def test_only_a_turns_end_is_measured() -> None:
     assert voice.relative(0.0) == pytest.approx(TYPICAL_TURN_DB - dark, abs=0.5)  # type: ignore[operator]
 
 
-def test_a_session_learns_the_voice_from_a_committed_turn() -> None:
+def _pcm(audio: np.ndarray) -> str:
+    """16 kHz test audio as a client's `input_audio_buffer.append` (24 kHz PCM16, base64)."""
+    pcm = (np.clip(soxr.resample(audio, RATE, 24_000), -1, 1) * 32767).astype(np.int16).tobytes()
+    return base64.b64encode(pcm).decode()
+
+
+def test_a_session_learns_the_voice_from_a_turn_vad_heard() -> None:
+    session = RealtimeSession(model="realtalk", vad=LevelVad())
+    session.start()
+    assert session._input.voice.relative(0.0) == 0.0
+    silence = np.zeros(RATE, dtype=np.float32)
+    turn = np.concatenate([silence, voiced(900, DARK), silence])  # the pause ends it
+    out = session.handle_event({"type": "input_audio_buffer.append", "audio": _pcm(turn)})
+    assert "input_audio_buffer.committed" in [e["type"] for e in events(out)]
+    dark = vowel_lift_db(voiced(900, DARK), RATE)
+    assert session._input.voice.relative(0.0) == pytest.approx(TYPICAL_TURN_DB - dark, abs=1.0)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("turn_detection", [None, {"type": "server_vad"}])
+def test_audio_vad_never_called_speech_is_not_learnt(turn_detection: dict[str, str] | None) -> None:
+    """A client's commit (or an idle timeout's) of what VAD never heard as speech: the room, or
+    audio with no turn detection at all, is not taken for the user's voice."""
     session = RealtimeSession(model="realtalk", vad=QuietVad())
     session.start()
     session.handle_event(
-        {"type": "session.update", "session": {"audio": {"input": {"turn_detection": None}}}}
+        {"type": "session.update", "session": {"audio": {"input": {"turn_detection": turn_detection}}}}
     )
+    session.handle_event({"type": "input_audio_buffer.append", "audio": _pcm(voiced(900, DARK))})
+    out = session.handle_event({"type": "input_audio_buffer.commit"})
+    assert "input_audio_buffer.committed" in [e["type"] for e in events(out)]
     assert session._input.voice.relative(0.0) == 0.0
-    turn = soxr.resample(voiced(900, DARK), RATE, 24_000)
-    pcm = (np.clip(turn, -1, 1) * 32767).astype(np.int16).tobytes()
-    session.handle_event({"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()})
-    session.handle_event({"type": "input_audio_buffer.commit"})
-    dark = vowel_lift_db(voiced(900, DARK), RATE)
-    assert session._input.voice.relative(0.0) == pytest.approx(TYPICAL_TURN_DB - dark, abs=1.0)  # type: ignore[operator]
