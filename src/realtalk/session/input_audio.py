@@ -524,7 +524,8 @@ class InputAudio:
         judged) is not."""
         audio = self._utterance(speech_end_ms)
         if spoken and self.input_format.rate >= MIN_INPUT_RATE:
-            self.voice.heard_turn(audio)
+            speech_ms = (self.ms_total if speech_end_ms is None else speech_end_ms) - self._onset_ms
+            self.voice.heard_turn(audio, speech_ms)
         raw = bytes(self._raw_input)
         self.reset()
         self._buffer_start_ms = self.ms_total
