@@ -23,8 +23,9 @@ TURN_WINDOW_MS = 3000
 """Only a turn's last 3 s are measured: enough vowels for the measure, and its cost on the event
 loop bounded (~0.5 ms) however long the turn."""
 SILENT_PEAK = 1e-3
-"""A committed turn that never peaks over -60 dBFS holds no voice (a client committing silence):
-its measure would be the room's, so it is not learnt."""
+"""A turn that never peaks over -60 dBFS holds no voice: its measure would be the room's (digital
+silence measures 0 dB), so it is not learnt. The session hands over only turns VAD heard as
+speech (`InputAudio._commit`), so this guards the measure, not the session's commits."""
 MIN_TURN_SPEECH_MS = 700
 """A turn with less speech than this (VAD's onset to its end) is not learnt: a one-word answer
 ("Yes.", "No.", ~370 ms) rests the measure on one syllable, and measured 9-12 dB under the same
