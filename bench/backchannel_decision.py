@@ -310,7 +310,8 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
     if clip.reference is not None:
         # The user's earlier turn, learnt as the session learns a committed one (not replayed: the
         # reply it got is not what is measured here).
-        session._input.voice.heard_turn(clip.reference)
+        start_ms, end_ms = au.speech_bounds_ms(clip.reference)
+        session._input.voice.heard_turn(clip.reference, end_ms - start_ms)
     detection = {"type": "semantic_vad", "create_response": False}
     session.handle_event(
         {"type": "session.update", "session": {"audio": {"input": {"turn_detection": detection}}}}

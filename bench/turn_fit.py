@@ -155,10 +155,11 @@ def _operating_point(cases: list[Scored], direction: np.ndarray) -> tuple[float,
     allowed = int(MAX_CUT_SHARE * len(cases))
     threshold = float(highest[allowed]) + 1e-6  # above it, whatever the rounding of the raw weights
     ends = []
+    at_once = 0
     for case in cases:
         if case.complete and not (case.before @ direction >= threshold).any():
             ends.append(next((at for at, x in case.after if x @ direction >= threshold), case.commit_ms))
-    at_once = sum(end < case.commit_ms for end, case in zip(ends, cases, strict=False))
+            at_once += ends[-1] < case.commit_ms
     return threshold, float(np.median(ends)), at_once
 
 

@@ -228,7 +228,7 @@ class InputAudio:
                     "item_id": item_id,
                 }
             )
-            self._commit(item_id, speech_end_ms=None)
+            self._commit(item_id, speech_end_ms=None, spoken=True)
             self._on_turn_ended()
             return
         raise ProtocolError(
@@ -255,12 +255,13 @@ class InputAudio:
                 f"{MIN_COMMIT_MS}ms of audio, but buffer only has {ms:.2f}ms of audio.",
                 code="input_audio_buffer_commit_empty",
             )
+        spoken = self._speech_item_id is not None
         item_id = self._speech_item_id or new_id("item")
         self._speech_item_id = None
         self._prefetched_pause = None  # the turn is committed: its prepared reply may still answer it
         self._turns.reset()
         self._samples.append(self._decoder.flush())  # the resampler's held-back samples: this turn's
-        self._commit(item_id, speech_end_ms=None)
+        self._commit(item_id, speech_end_ms=None, spoken=spoken)
 
     def clear(self) -> None:
         """`input_audio_buffer.clear`."""
@@ -286,7 +287,7 @@ class InputAudio:
                 "audio_end_ms": now_ms,
             }
         )
-        self._commit(item_id, speech_end_ms=None)
+        self._commit(item_id, speech_end_ms=None, spoken=False)
         if self._conversation.pending:
             self._conversation.pending.discard(item_id)
             self._out.effects = [
@@ -462,7 +463,7 @@ class InputAudio:
         self._out.send(
             {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": speech_end_ms, "item_id": item_id}
         )
-        self._commit(item_id, speech_end_ms=speech_end_ms)
+        self._commit(item_id, speech_end_ms=speech_end_ms, spoken=True)
         self._on_turn_ended()
 
     def _trim_preroll(self) -> None:
@@ -516,10 +517,15 @@ class InputAudio:
             )
         )
 
-    def _commit(self, item_id: str, speech_end_ms: float | None) -> None:
+    def _commit(self, item_id: str, speech_end_ms: float | None, *, spoken: bool) -> None:
+        """Make the buffer a user item. `spoken`: VAD heard speech in it, so it is the user's voice
+        to learn (`speaker_voice`); an idle timeout's or a client's commit of what VAD never called
+        speech (room noise, or any audio without turn detection, where held speech is never
+        judged) is not."""
         audio = self._utterance(speech_end_ms)
-        if self.input_format.rate >= MIN_INPUT_RATE:
-            self.voice.heard_turn(audio)
+        if spoken and self.input_format.rate >= MIN_INPUT_RATE:
+            speech_ms = (self.ms_total if speech_end_ms is None else speech_end_ms) - self._onset_ms
+            self.voice.heard_turn(audio, speech_ms)
         raw = bytes(self._raw_input)
         self.reset()
         self._buffer_start_ms = self.ms_total
