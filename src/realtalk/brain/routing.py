@@ -148,6 +148,18 @@ def described_verb(tool: ToolSpec) -> str:
     return verb if verb in VERBS else ""
 
 
+def opens_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
+    """Whether the words open with the verb of one of the tools' names or descriptions, or a word of
+    the same meaning ("shift" for "move", "new task: ..." for "add")."""
+    lead = leading_stems(text)
+    if not lead:
+        return False
+    verbs = {verb_of(t) for t in tools} | {lexicon.stem(described_verb(t)) for t in tools}
+    verbs.discard("")
+    meanings = {c for v in verbs for c in lexicon.concepts(v)}
+    return lead[0] in verbs or bool(lexicon.concepts(lead[0]) & meanings)
+
+
 def starts_with_a_verb_of(tools: Sequence[ToolSpec], text: str) -> bool:
     """Whether the request opens with the verb of one of the tools' names ("delete it", "list ...")."""
     lead = leading_stems(text)

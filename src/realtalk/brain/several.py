@@ -382,13 +382,7 @@ def _points_back(clause: str) -> bool:
 def _opens_a_request(turn: Turn, clause: str) -> bool:
     """Whether the clause opens with the verb of one of the tools (or a word of the same meaning),
     asks, or reports a held thing done."""
-    lead = routing.leading_stems(clause)
-    verbs = {routing.verb_of(t) for t in turn.tools} | {
-        lexicon.stem(routing.described_verb(t)) for t in turn.tools
-    }
-    verbs.discard("")
-    meanings = {c for v in verbs for c in lexicon.concepts(v)}
-    if (lead and (lead[0] in verbs or lexicon.concepts(lead[0]) & meanings)) or intent.is_question(clause):
+    if routing.opens_with_a_verb_of(turn.tools, clause) or intent.is_question(clause):
         return True  # "..., and then tell me what's due tomorrow": a question is one too
     known = turn.request.known
     return bool(known) and (

@@ -63,14 +63,8 @@ def _values_differ(tool: ToolSpec, request: str, said: str, now: datetime) -> bo
 
 
 def _opens_with_a_verb_of(tools: Sequence[ToolSpec], clause: str) -> bool:
-    """Whether the clause opens with a tool's verb, or a word of the same meaning ("shift" for "move")."""
-    lead = routing.leading_stems(clause[_ASKING.match(clause).end() :])  # type: ignore[union-attr]
-    if not lead:
-        return False
-    said = lead[0]  # "new task: ..." is "add"
-    verbs = {routing.verb_of(t) for t in tools} | {lexicon.stem(routing.described_verb(t)) for t in tools}
-    verbs.discard("")
-    return said in verbs or bool(lexicon.concepts(said) & {c for v in verbs for c in lexicon.concepts(v)})
+    """Whether the clause, its asking aside, opens with a tool's verb (`routing.opens_with_a_verb_of`)."""
+    return routing.opens_with_a_verb_of(tools, clause[_ASKING.match(clause).end() :])  # type: ignore[union-attr]
 
 
 def pointed_tool(tools: Sequence[ToolSpec], text: str) -> ToolSpec | None:
