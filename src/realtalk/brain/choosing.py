@@ -349,8 +349,7 @@ def new_thing(
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
     if any(entities.held(v, known) for v in values):
         return None
-    meant = semantic.similarities(makers, text)
-    if meant is not None and meant[1] - meant[0][0] >= _CHAT_NOT_NEW:
+    if semantic.just_chat(makers, text, _CHAT_NOT_NEW):
         return None  # "Good morning! Hope you had a nice weekend.": a time in what is only chat
     return makers[0], filled
 

@@ -92,8 +92,8 @@ weather today" 0.39; errands said with no verb of a tool, "call mum" and "pick u
 are 0.06 and 0.01 closer)."""
 
 
-def just_chat(tools: Sequence[ToolSpec], text: str) -> bool:
-    """Whether `text` is far closer in meaning to chatting than to any of the tools (False when the
-    model is not installed)."""
+def just_chat(tools: Sequence[ToolSpec], text: str, margin: float = CHAT_MARGIN) -> bool:
+    """Whether `text` is closer in meaning to chatting than to any of the tools by `margin` or more
+    (False when the model is not installed)."""
     found = similarities(tools, text)
-    return found is not None and bool(found[0]) and found[1] - max(found[0]) >= CHAT_MARGIN
+    return found is not None and bool(found[0]) and found[1] - max(found[0]) >= margin
