@@ -163,6 +163,21 @@ def test_requests_said_one_after_another_are_each_made() -> None:
     assert made[2][1]["due"] == "2026-11-26" and "heat pump" in made[2][1]["ticket"]
 
 
+def test_requests_said_after_a_long_story_are_read_whole() -> None:
+    # past the length of a name (200 characters), the requests are not cut short: no summary cut
+    # mid-word, no request left off the end
+    text = (
+        "Okay, so I have been thinking about the whole house and everything that still needs doing around "
+        "it this week, three things: the fire alarm's checked, create a ticket to oil the hinges on the back "
+        "gate for Friday, and move the heat pump service to Thursday."
+    )
+    events = reply(text, tools=TOOLS, known=HELD)
+    made = [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+    assert [name for name, _ in made] == ["close_ticket", "create_ticket", "reschedule_ticket"]
+    assert made[1][1] == {"summary": "oil the hinges on the back gate", "due": "2026-11-27"}
+    assert made[2][1]["due"] == "2026-11-26" and "heat pump" in made[2][1]["ticket"]
+
+
 def test_one_request_with_commas_is_still_one() -> None:
     name, values = called(
         reply("create a ticket to buy hinges, screws and oil, for Friday", tools=TOOLS, known=HELD)

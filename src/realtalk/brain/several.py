@@ -326,6 +326,8 @@ def _named(tool: ToolSpec, name: str) -> dict[str, str]:
 # of its own; what a counted lead-in says first ("okay, three things:") asks for nothing itself.
 _REQUEST_BREAK = re.compile(r"\s*[,;]\s*(?:and\s+)?(?:then\s+)?(?:also\s+)?|\.\s+(?:and\s+|then\s+|also\s+)*")
 _LEAD_IN = re.compile(r"^[^:]{1,40}:\s*(?=\S)")
+_LONGEST_REQUESTS = held.LONGEST_NAME * (_MAX_CLAUSES + 1)
+"""Characters of the longest run of requests read one by one: each as long as a name may be."""
 
 
 def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
@@ -336,8 +338,10 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
     said = phrasing.repaired(said)  # (the words as said, repaired: each clause is read as a request)
     lead = _LEAD_IN.match(said)
     body = said[lead.end() :] if lead is not None and not _opens_a_request(turn, lead.group(0)) else said
+    if len(body) > _LONGEST_REQUESTS:
+        return None  # (never cut short: its last request would be made with its words cut)
     requests: list[str] = []
-    for clause in (c for c in _REQUEST_BREAK.split(body[: held.LONGEST_NAME]) if c.strip()):
+    for clause in (c for c in _REQUEST_BREAK.split(body) if c.strip()):
         # "new task: X, and tag it clients": a verb on "it" goes on with the thing just said
         opens = _opens_a_request(turn, clause) and not (requests and _points_back(clause))
         if requests and not opens:

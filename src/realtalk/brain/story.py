@@ -25,7 +25,7 @@ def request_after(tools: Sequence[ToolSpec], text: str, known: Sequence[str], no
     thing, gives that tool values other than the story's (`_values_differ`) and names the thing (or
     says "it" for the one held thing the story named), while no earlier clause asks for anything
     ("new task: ..."); else None."""
-    clauses = [c for c in _CLAUSE.split(text[: held.LONGEST_NAME]) if c.strip()]
+    clauses = _clauses(text)
     changers = [t for t in tools if intent.writes(t) and not intent.creates(t) and held.target(t, None)]
     at = next(
         (i for i in range(len(clauses) - 1, 0, -1) if _opens_with_a_verb_of(changers, clauses[i])), None
@@ -46,6 +46,12 @@ def request_after(tools: Sequence[ToolSpec], text: str, known: Sequence[str], no
     if len(named) != 1:
         return None
     return f"{last[: pointer.start()]}{named.pop()}{last[pointer.end() :]}"
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of `text`; none when it is longer than the longest name: the request is the last
+    clause, and a text cut short would give a cut one in its place ("..., shift it to Sund")."""
+    return [c for c in _CLAUSE.split(text) if c.strip()] if len(text) <= held.LONGEST_NAME else []
 
 
 def _values_differ(tool: ToolSpec, request: str, said: str, now: datetime) -> bool:
@@ -71,7 +77,7 @@ def pointed_tool(tools: Sequence[ToolSpec], text: str) -> ToolSpec | None:
     """The one tool whose verb opens the last clause when that clause only points back at what was
     said before it ("..., it must be one two one five, so try that"), or None: a tool named in the
     story ("given the first hint") is not what the last clause asks for."""
-    clauses = [c for c in _CLAUSE.split(text[: held.LONGEST_NAME]) if c.strip()]
+    clauses = _clauses(text)
     if len(clauses) < 2:
         return None
     words = lexicon.tokens(clauses[-1][_ASKING.match(clauses[-1]).end() :])  # type: ignore[union-attr]
