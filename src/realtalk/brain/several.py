@@ -63,16 +63,23 @@ def each_clause(turn: Turn, text: str) -> list[BrainEvent] | None:
     for clause in clauses:
         if not _PRONOUN_CLAUSE.match(clause) or turn.referent(clause) is None:
             return None
-        choice = turn.route(clause)
-        if not isinstance(choice, tuple) or choice[1].missing:
+        made = _whole_call(turn, clause)
+        if made is None:
             return None
-        tool, filled = choice
-        if turn.unsure(tool, filled) is not None or validation.call_problem(
-            tool.parameters, filled.arguments
-        ):
-            return None
-        calls.append(replies.call(tool, filled.arguments))
+        calls.append(made[1])
     return calls if len({c.name for c in calls if isinstance(c, ToolCall)}) == len(calls) else None
+
+
+def _whole_call(turn: Turn, clause: str) -> tuple[tuple[ToolSpec, Filled], ToolCall] | None:
+    """The call `clause` asks for alone, when it is whole (no value missing), sure and fits the
+    tool's schema; else None: one request of several that would ask something stops them all."""
+    choice = turn.route(clause)
+    if not isinstance(choice, tuple) or choice[1].missing:
+        return None
+    tool, filled = choice
+    if turn.unsure(tool, filled) is not None or validation.call_problem(tool.parameters, filled.arguments):
+        return None
+    return choice, replies.call(tool, filled.arguments)
 
 
 def each_held(turn: Turn, text: str) -> list[BrainEvent] | None:
@@ -357,15 +364,11 @@ def each_request(turn: Turn, text: str) -> list[BrainEvent] | None:
     calls: list[BrainEvent] = []
     things: list[str] = []
     for request in requests:
-        choice = turn.route(turn.request_in(request))
-        if not isinstance(choice, tuple) or choice[1].missing:
+        made = _whole_call(turn, turn.request_in(request))
+        if made is None:
             return None
-        tool, filled = choice
-        if turn.unsure(tool, filled) is not None or validation.call_problem(
-            tool.parameters, filled.arguments
-        ):
-            return None
-        calls.append(replies.call(tool, filled.arguments))
+        (tool, filled), call = made
+        calls.append(call)
         name = held.target(tool, None) if not intent.creates(tool) else None
         match = entities.closest(str(filled.arguments.get(name, "")), turn.request.known) if name else None
         things += [match.name] if match is not None else []
