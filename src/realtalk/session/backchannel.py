@@ -184,9 +184,11 @@ def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | No
     a short closed word, "Wait." or "No.", has "Mm." among its readings and shut lips). Only the
     readings' words are asked, not the rules for misheard words: the readings of "Wait, no,
     Tuesday" include a phrase over shut lips ("Wait. More. More.")."""
-    best, *others = heard.alternatives or (None,)
+    if len(heard.alternatives) < 2:
+        return False
+    best, *others = heard.alternatives
     for reading in others:
-        if best is None or reading.log_prob < best.log_prob - CLOSE_READING:
+        if reading.log_prob < best.log_prob - CLOSE_READING:
             continue
         units = _WORD.findall(reading.text.lower())
         if units and all(_hummed(u) for u in units):
