@@ -296,7 +296,8 @@ def test_remind_me_whether_with_a_hedge_asks_and_writes_nothing() -> None:
     events = reply(
         "Remind me, if you would, whether the fire alarm was ever checked.", tools=TICKETS, known=HELD
     )
-    assert all(not isinstance(e, ToolCall) or e.name == "list_tickets" for e in events)
+    # a reply, and no call but the listing ("all" of no events at all passed before)
+    assert events and [e.name for e in events if isinstance(e, ToolCall)] in ([], ["list_tickets"])
 
 
 def test_another_new_thing_after_a_pause_and_also() -> None:

@@ -16,7 +16,7 @@ from realtalk.brain.base import BrainRequest, Message, ToolCall
 from realtalk.brain.builtin import BuiltinBrain
 from tests.brain.test_commands_every_way import HELD, LABEL_TICKET, TICKETS, WHICH
 from tests.brain.test_commands_round11 import CLOSE_TICKET
-from tests.brain.toolbox import NOW, called, reply, tool
+from tests.brain.toolbox import NOW, called, reply, said, tool
 
 SUMMARY = tool(
     "change_ticket_summary",
@@ -203,7 +203,9 @@ def test_call_it_instead_after_a_held_thing_gives_it_new_words() -> None:
 def test_a_held_thing_that_needs_to_be_later_by_an_amount_is_moved() -> None:
     assert moves.said("The heat pump service needs to be a day later", False) is not None
     events = reply("The heat pump service needs to be a day later", tools=TOOLS, known=HELD)
-    assert not any(isinstance(e, ToolCall) and e.name == "create_ticket" for e in events)
+    # no new ticket: it is moved, or where it stands now is read, or when asked (no events passed before)
+    calls = [e.name for e in events if isinstance(e, ToolCall)]
+    assert calls in (["reschedule_ticket"], ["list_tickets"]) or (not calls and said(events).endswith("?"))
 
 
 def test_a_polite_frame_after_a_story_opens_the_request_at_its_verb() -> None:

@@ -32,7 +32,9 @@ READERS = [
 def test_a_question_after_other_words_is_a_question(text: str) -> None:
     assert intent.is_question(text)
     events = reply(text, tools=READERS, known=HELD)
-    assert all(e.name in ("list_jobs", "find_job") for e in events if isinstance(e, ToolCall))
+    # one reader is called: with no call at all, "all" of none would pass
+    calls = [e.name for e in events if isinstance(e, ToolCall)]
+    assert len(calls) == 1 and calls[0] in ("list_jobs", "find_job")
 
 
 @pytest.mark.parametrize("text", ["add check what do I need", "move what do I need to Friday"])

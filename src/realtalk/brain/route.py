@@ -178,8 +178,7 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
     named = held.named_in(_said(turn), turn.request.known) if pointed and referent is None else None
     if named is not None and name is not None and not intent.creates(tool):
         # "The shower chair arrived, so please delete that one": "that one" is the thing named before
-        missing = [p for p in filled.missing if p.name != name]
-        filled = Filled({**filled.arguments, name: named}, missing, filled.invalid)
+        filled = _given(filled, name, named)
     elif referent is None and pronoun and name is not None and not intent.creates(tool):
         # "mark it done" with nothing to refer to: which one is asked for
         values = {k: v for k, v in filled.arguments.items() if k != name}
@@ -187,9 +186,7 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
         return tool, Filled(values, missing, filled.invalid)
     # "also mark the car service done": a thing the words name stands; "it" is the thing referred to.
     if referent is not None and name is not None and (said is None or pronoun or dialogue.points_back(text)):
-        values = {**filled.arguments, name: referent[2]}
-        missing = [p for p in filled.missing if p.name != name]
-        filled = Filled(values, missing, filled.invalid)
+        filled = _given(filled, name, referent[2])
     if name is not None and referent is None and (not intent.creates(tool) or held.adds_to_held(tool)):
         # "Add a note to bring her retainer" after reading one thing: no thing said is that thing.
         filled = _implied(turn, filled, name)
@@ -225,10 +222,13 @@ def _which_first(turn: Turn, tool: ToolSpec, filled: Filled, name: str | None) -
 def _implied(turn: Turn, filled: Filled, name: str) -> Filled:
     """`filled` with the thing just talked about as `name`, when that is missing."""
     implied = turn.referent("it") if any(p.name == name for p in filled.missing) else None
-    if implied is None:
-        return filled
+    return filled if implied is None else _given(filled, name, implied[2])
+
+
+def _given(filled: Filled, name: str, value: str) -> Filled:
+    """`filled` with `value` as `name`, which is then no longer missing."""
     missing = [p for p in filled.missing if p.name != name]
-    return Filled({**filled.arguments, name: implied[2]}, missing, filled.invalid)
+    return Filled({**filled.arguments, name: value}, missing, filled.invalid)
 
 
 def _said(turn: Turn) -> str:

@@ -34,7 +34,7 @@ def request_after(tools: Sequence[ToolSpec], text: str, known: Sequence[str], no
         return None
     # the request and what it goes on to say ("shift it to Sunday, same time")
     last = ", ".join(clauses[at:])
-    last = last[_ASKING.match(last).end() :]  # type: ignore[union-attr]
+    last = _unasked(last)
     if not any(_values_differ(t, last, text, now) for t in changers if _opens_with_a_verb_of([t], last)):
         return None
     if held.named_in(clauses[at], known) is not None:
@@ -70,7 +70,12 @@ def _values_differ(tool: ToolSpec, request: str, said: str, now: datetime) -> bo
 
 def _opens_with_a_verb_of(tools: Sequence[ToolSpec], clause: str) -> bool:
     """Whether the clause, its asking aside, opens with a tool's verb (`routing.opens_with_a_verb_of`)."""
-    return routing.opens_with_a_verb_of(tools, clause[_ASKING.match(clause).end() :])  # type: ignore[union-attr]
+    return routing.opens_with_a_verb_of(tools, _unasked(clause))
+
+
+def _unasked(clause: str) -> str:
+    """The clause without what opens it and its asking ("oh, can you shift it" -> "shift it")."""
+    return _ASKING.sub("", clause, count=1)  # (`_ASKING` is anchored, and matches every clause)
 
 
 def pointed_tool(tools: Sequence[ToolSpec], text: str) -> ToolSpec | None:
@@ -80,7 +85,7 @@ def pointed_tool(tools: Sequence[ToolSpec], text: str) -> ToolSpec | None:
     clauses = _clauses(text)
     if len(clauses) < 2:
         return None
-    words = lexicon.tokens(clauses[-1][_ASKING.match(clauses[-1]).end() :])  # type: ignore[union-attr]
+    words = lexicon.tokens(_unasked(clauses[-1]))
     if len(words) != 2 or words[1] not in ("that", "it", "this"):
         return None
     meant = [t for t in tools if _opens_with_a_verb_of([t], clauses[-1])]
