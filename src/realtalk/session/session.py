@@ -243,6 +243,12 @@ class RealtimeSession:
         self._input.transcription_completed(item_id, result, speculative=speculative, epoch=epoch)
         return self._out.drain()
 
+    def transcript_ahead(self, item_id: str, result: Transcription, *, epoch: int) -> list[Effect]:
+        """A speculative transcript's words, before the recogniser has read its full stop: the
+        `transcription_completed` that follows brings the score (see `InputAudio.transcript_ahead`)."""
+        self._input.transcript_ahead(item_id, result, epoch=epoch)
+        return self._out.drain()
+
     def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> list[Effect]:
         """The turn-end model's verdict on a pause of the user's turn (`PredictTurnEnd`)."""
         self._input.turn_end_predicted(item_id, pause_id, probability)
