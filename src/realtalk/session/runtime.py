@@ -267,7 +267,10 @@ class SessionRuntime:
                 prefetched = self._prefetched
                 if saving and (prefetched is None or prefetched[:2] != (effect.request, effect.audio)):
                     self._drop_prefetch()
-                    reply = self._reply(self._timed_brain(effect.request, speculative=False), effect.audio)
+                    # Its first piece only until taken up (`ReplyStream`): the rest would take the
+                    # CPU from the saves.
+                    brain = self._timed_brain(effect.request, speculative=False)
+                    reply = self._reply(brain, effect.audio, speculative=True)
                     self._prefetched = (effect.request, effect.audio, reply)
                 return
 
