@@ -82,7 +82,7 @@ class InputAudio:
         playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
-        on_early_transcript: Callable[[str], bool],
+        on_early_transcript: Callable[[str, bool], bool],
         on_transcribed: Callable[[], None],
         on_speaking: Callable[[float], None] = lambda _: None,
         on_pause_heard: Callable[[Transcription, float, float | None], bool] = lambda *_: False,
@@ -91,7 +91,8 @@ class InputAudio:
         held: Callable[[], bool] = lambda: False,
         context: Callable[[], BrainRequest | None] = lambda: None,
     ) -> None:
-        """`on_early_transcript`: a speculative transcript arrived while the pause goes on; True
+        """`on_early_transcript`: a speculative transcript arrived while the pause goes on (its
+        words, and whether the recogniser was unsure of them, as the turn's item will say); True
         when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
         `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
@@ -338,7 +339,7 @@ class InputAudio:
                     elif (
                         unbroken
                         and self._prefetched_pause != spec[1]  # prepared with the words ahead
-                        and self._on_early_transcript(result.text.strip())
+                        and self._on_early_transcript(result.text.strip(), heard_unsure(result))
                     ):
                         self._prefetched_pause = spec[1]
             return
@@ -361,7 +362,7 @@ class InputAudio:
             self._speech_item_id == item_id
             and spec[1] == self._turns.pause_id
             and not self._held()  # held speech is judged a backchannel or not first
-            and self._on_early_transcript(result.text.strip())
+            and self._on_early_transcript(result.text.strip(), heard_unsure(result))
         ):
             self._prefetched_pause = spec[1]
 
@@ -617,9 +618,7 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
-        record.heard_unsure = result.disputed or (
-            result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
-        )
+        record.heard_unsure = heard_unsure(result)
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))
@@ -649,6 +648,11 @@ class InputAudio:
                 )
             )
         self._on_transcribed()
+
+
+def heard_unsure(result: Transcription) -> bool:
+    """Whether the recogniser was unsure of a transcript (`Item.heard_unsure`)."""
+    return result.disputed or (result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB)
 
 
 def _level_db(frame: Float32Audio) -> float:

@@ -456,8 +456,9 @@ class RealtimeSession:
     def _generate_if_ready(self) -> None:
         self._responses.maybe_generate()
 
-    def _prefetch(self, text: str) -> bool:
-        """Ask for the reply this turn would get if it ended now (see `Prefetch`); whether it did."""
+    def _prefetch(self, text: str, unsure: bool) -> bool:
+        """Ask for the reply this turn would get if it ended now with these words, heard unsure or
+        not (see `Prefetch`); whether it did."""
         detection = self._input.detection
         if (
             not self._speculative_replies
@@ -470,7 +471,7 @@ class RealtimeSession:
             return False
         response = self._responses.plan({})
         request = self._responses.brain_request(response)
-        messages = [*request.messages, Message("user", text)]
+        messages = [*request.messages, Message("user", text, heard_unsure=unsure)]
         self._out.append(Prefetch(replace(request, messages=messages), response.plan))
         return True
 
