@@ -716,7 +716,8 @@ def main() -> None:
                     )
                 if args.verbose:
                     for r in replays:
-                        end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
+                        ended = r.turn_end_ms
+                        end = "cut" if r.cut_off else "no turn" if ended is None else f"{ended:.0f} ms"
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
             roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)
