@@ -31,7 +31,7 @@ Part of the sans-I/O session, like `InputAudio` and `Responses`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..brain.sounds import Sound, english
 from ..engines.base import Transcription
@@ -202,15 +202,21 @@ def _close_words(heard: Transcription) -> bool:
     words, none of them a hum or feedback: "Wait." under "Mm.", "And this..." under "Mm-hm." for a
     recorded first word. Asked only of short speech: a short closed word and a short hum are alike
     in sound, and Whisper's readings are what is left to tell them."""
-    if len(heard.alternatives) < 2:
-        return False
+    return any(
+        units and _said(text) and not any(_hummed(u) for u in units)
+        for text, units in _close_readings(heard, WORDS_UNDER_HUM)
+    )
+
+
+def _close_readings(heard: Transcription, within: float) -> Iterator[tuple[str, list[str]]]:
+    """Whisper's other readings of `heard` within `within` of its best's log-probability per token,
+    best first, each with its words."""
+    if not heard.alternatives:
+        return
     best, *others = heard.alternatives
     for reading in others:
-        units = _WORD.findall(reading.text.lower())
-        close = reading.log_prob >= best.log_prob - WORDS_UNDER_HUM
-        if close and units and _said(reading.text) and not any(_hummed(u) for u in units):
-            return True
-    return False
+        if reading.log_prob >= best.log_prob - within:
+            yield reading.text, _WORD.findall(reading.text.lower())
 
 
 def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None) -> bool:
@@ -227,20 +233,17 @@ def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | No
     there the readings agree on the words, and differ only on how often they were said."""
     if len(heard.alternatives) < 2:
         return False
-    best, *others = heard.alternatives
-    said = _said(best.text)
-    if said and len(said) < len(set(_units(best.text))):
+    best = heard.alternatives[0].text
+    said = _said(best)
+    if said and len(said) < len(set(_units(best))):
         return False
-    for reading in others:
-        if reading.log_prob < best.log_prob - CLOSE_READING:
-            continue
-        units = _WORD.findall(reading.text.lower())
+    for text, units in _close_readings(heard, CLOSE_READING):
         if units and all(_hummed(u) for u in units):
-            if speech_ms >= LONG_HUM_MS and is_feedback(Transcription(reading.text), speech_ms, vowel_db):
+            if speech_ms >= LONG_HUM_MS and is_feedback(Transcription(text), speech_ms, vowel_db):
                 return True
-        elif units and is_backchannel(reading.text):
+        elif units and is_backchannel(text):
             return True
-        elif units and set(_units(reading.text)) <= said:
+        elif units and set(_units(text)) <= said:
             return False
     return False
 
