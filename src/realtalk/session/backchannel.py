@@ -199,7 +199,8 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
 
 def _close_words(heard: Transcription) -> bool:
     """Whether, under a best reading of hums, another nearly as likely (`WORDS_UNDER_HUM`) says
-    words, none of them a hum or feedback: "Wait." under "Mm.", "And this..." under "Mm-hm." for a
+    words beyond feedback, none of them a hum ("Okay, wait." counts; "Yeah." and "Mm, wait." do
+    not): "Wait." under "Mm.", "And this..." under "Mm-hm." for a
     recorded first word. Asked only of short speech: a short closed word and a short hum are alike
     in sound, and Whisper's readings are what is left to tell them."""
     return any(
@@ -227,8 +228,9 @@ def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | No
     Tuesday" include a phrase over shut lips ("Wait. More. More.").
 
     Another reading stands in for a best one Whisper misheard whole ("Cheer." for "yeah"), so it is
-    not asked where the best says feedback and then more ("Okay done." for "hold on", "Yeah, I..."
-    for "nine"): a listener who goes on past the feedback word takes the floor. Nor does it count
+    not asked where the best says feedback and other words too, in either order ("Okay done." for
+    "hold on", "Yeah, I..." for "nine"): a listener who says more than the feedback word takes
+    the floor. Nor does it count
     below a reading that says the best's words again ("No." under "No. No.", above "Oh. Oh."):
     there the readings agree on the words, and differ only on how often they were said."""
     if len(heard.alternatives) < 2:
