@@ -154,48 +154,37 @@ def test_semantic_vad_does_not_end_at_once_where_the_speech_stopped_at_full_voic
     assert "input_audio_buffer.speech_stopped" in kinds(effects), "it settles"
 
 
-@pytest.mark.parametrize(
-    ("probability", "full_stop", "ends"),
-    [
-        (0.7, 0.95, "with the score"),  # Smart Turn unsure: the full stop decides
-        (0.7, 0.3, None),
-        (0.95, 0.3, "with the words"),  # Smart Turn sure: no score could keep the turn waiting
-    ],
-)
-def test_a_pause_whose_full_stop_is_read_after_its_words_is_judged_as_one_report_would(
-    vad: SileroVad, probability: float, full_stop: float, ends: str | None
+@pytest.mark.parametrize("full_stop", [0.95, 0.3])
+def test_a_pause_whose_full_stop_is_read_after_its_words_is_judged_when_the_score_arrives(
+    vad: SileroVad, full_stop: float
 ) -> None:
     """The recogniser reads the full stop after its beam (`SessionRuntime._hear_ahead`): the words
-    come first, end the turn where no score could keep it waiting, else prepare the reply, and
-    the score decides the rest, as the words and the score in one report would."""
+    come first and prepare the reply, and the pause is judged, as one report would judge it, when
+    the score arrives (Smart Turn unsure: the full stop decides)."""
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
     scored = replace(heard, full_stop_prob=full_stop)
-    ended: list[str | None] = []
+    ended = []
     for ahead in (False, True):
         session = semantic_session(vad)
         effects = append(session, speech + silence(300))
         ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]
         job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
-        assert not session.turn_end_predicted(ask.item_id, ask.pause_id, probability)
-        prefetched: list[Prefetch] = []
-        ended.append(None)
+        assert not session.turn_end_predicted(ask.item_id, ask.pause_id, 0.7)
+        prefetched: list[object] = []
         if ahead:
             effects = session.transcript_ahead(job.item_id, heard, epoch=job.epoch)
+            assert "input_audio_buffer.speech_stopped" not in kinds(effects), "judged with the score"
             prefetched = [e for e in effects if isinstance(e, Prefetch)]
-            if "input_audio_buffer.speech_stopped" in kinds(effects):
-                ended[-1] = "with the words"
-            else:
-                assert len(prefetched) == 1, "the reply is prepared while the score is read"
+            assert len(prefetched) == 1, "the reply is prepared while the score is read"
         effects = session.transcription_completed(job.item_id, scored, speculative=True, epoch=job.epoch)
-        if "input_audio_buffer.speech_stopped" in kinds(effects):
-            ended[-1] = "with the score"
-            if ahead:
-                assert not any(isinstance(e, Prefetch | DropPrefetch) for e in effects), "prepared once"
+        ended.append("input_audio_buffer.speech_stopped" in kinds(effects))
+        if ahead:
+            assert not any(isinstance(e, Prefetch | DropPrefetch) for e in effects), "prepared once"
+            if ended[-1]:
                 generate = next(e for e in effects if isinstance(e, Generate))
-                assert generate.request == prefetched[0].request
-    assert ended[0] == (ends and "with the score"), "one report"
-    assert ended[1] == ends
+                assert generate.request == prefetched[0].request  # type: ignore[attr-defined]
+    assert ended == [full_stop >= 0.6] * 2, "the same verdict as the words and the score together"
 
 
 def settling_pause(session: RealtimeSession, log_prob: float | None = None) -> Prefetch:

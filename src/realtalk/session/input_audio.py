@@ -348,27 +348,23 @@ class InputAudio:
 
     def transcript_ahead(self, item_id: str, result: Transcription, *, epoch: int) -> None:
         """The words of a pause's speculative transcript whose full stop the recogniser is still
-        reading (`Transcribe.full_stop`; the score follows with `transcription_completed`). They
-        are judged now with the verdicts in, as a score not given: a turn that ends at once without
-        it ends at once with any (`pause_wait_ms` only shortens as the full stop grows), so this
-        ends the turns that no score could keep waiting (the turn-end model's verdict, which spares
-        the forced decode where it comes first, came in after the beam), and leaves the others for
-        the score. Meanwhile an open pause prepares its reply, and a turn committed since takes the
-        words."""
+        reading (`Transcribe.full_stop`): the pause is judged when the `transcription_completed`
+        that brings the score arrives, from the same verdicts and the fade measured then, as if the
+        words had come with it. Meanwhile a turn committed since takes the words, and an open pause
+        prepares its reply, so that a turn the score ends at once finds its reply under way."""
         spec = self._speculated.get(item_id)
         if spec is None or spec[0] != epoch:
             return
         self._speculated[item_id] = (epoch, spec[1], result)
         if item_id in self._conversation.pending:
             self._finish_transcription(item_id, result)
-        elif self._speech_item_id == item_id and spec[1] == self._turns.pause_id and not self._held():
-            # (Held speech is judged a backchannel or not first, with the score.)
-            self._measure_fade(spec[1])
-            ended = self._turns.heard(spec[1], result.text, self.ms_total, WhisperScores.of(result))
-            if ended is not None:
-                self._end_turn(ended.at_ms)
-            elif self._on_early_transcript(result.text.strip(), heard_unsure(result)):
-                self._prefetched_pause = spec[1]
+        elif (
+            self._speech_item_id == item_id
+            and spec[1] == self._turns.pause_id
+            and not self._held()  # held speech is judged a backchannel or not first
+            and self._on_early_transcript(result.text.strip(), heard_unsure(result))
+        ):
+            self._prefetched_pause = spec[1]
 
     def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> None:
         """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""

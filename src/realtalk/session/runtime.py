@@ -567,9 +567,8 @@ class SessionRuntime:
     async def _hear_ahead(self, job: Transcribe) -> tuple[Transcription, asyncio.Future[Readings] | None]:
         """A pause's transcript whose full stop the decision may read: the recogniser reads the
         score after its beam, by a forced decode of the best reading (`WhisperStt._forced_full_stop`,
-        50-80 ms), so the readings come out first (`_listen`'s `ahead`): the reading is chosen, a
-        turn no score could keep waiting ends, and the reply is prepared
-        (`RealtimeSession.transcript_ahead`), while it runs. Returns the
+        50-80 ms), so the readings come out first (`_listen`'s `ahead`) and the reading is chosen,
+        and the reply prepared (`RealtimeSession.transcript_ahead`), while it runs. Returns the
         chosen transcript and, where the score is still being read, the call that reads it."""
         loop = asyncio.get_running_loop()
         ahead: asyncio.Future[Readings] = loop.create_future()

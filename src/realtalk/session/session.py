@@ -244,9 +244,8 @@ class RealtimeSession:
         return self._out.drain()
 
     def transcript_ahead(self, item_id: str, result: Transcription, *, epoch: int) -> list[Effect]:
-        """A speculative transcript's words, before the recogniser has read its full stop: they end
-        the turn where no score could keep it waiting, and the `transcription_completed` that
-        follows brings the score (see `InputAudio.transcript_ahead`)."""
+        """A speculative transcript's words, before the recogniser has read its full stop: the
+        `transcription_completed` that follows brings the score (see `InputAudio.transcript_ahead`)."""
         self._input.transcript_ahead(item_id, result, epoch=epoch)
         return self._out.drain()
 
