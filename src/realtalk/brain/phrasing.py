@@ -17,8 +17,9 @@ from datetime import datetime
 
 from . import dialogue, extract, lexicon, openers, yes_no
 
-_ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
-"""The asking before a request's verb: "can you", "so could you please", "just"."""
+_ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|(?:can|could|may)\s+i|please|just|do")
+"""The asking before a request's verb: "can you", "so could you please", "just", "can I", and the
+emphatic "do" ("do jot down that ...")."""
 _OPENED = openers.run() + _ASKING
 """The asking after what people open with: "right, stick on the list: ...", "oh, so can you ..."."""
 
@@ -165,7 +166,10 @@ _NOTE_ON_FRONTED = re.compile(
     # "Jot down on the accountant task: ask about the VAT return", "note against X that Y": the verb,
     # the thing, then the body
     rf"|^\W*{_ASKING}(?:note|jot|write|scribble|put)(?:\s+down)?\s+(?:on|against|under)\s+"
-    r"(?P<thing_after>[^,;:.]{1,60}?)(?:\s*[:-]\s*|\s+that\s+)(?P<body_after>\w.*)$",
+    r"(?P<thing_after>[^,;:.]{1,60}?)(?:\s*[:-]\s*|\s+that\s+)(?P<body_after>\w.*)$"
+    # "Can I add to the Priya one that she said ...": words added to a thing named, not to the list
+    rf"|^\W*{_ASKING}add\s+to\s+(?P<thing_to>(?:the|my)\s+(?![^,;:.]*\blist\b)[^,;:.]{{1,60}}?)"
+    r"(?:\s*[:-]\s*|\s+that\s+)(?P<body_to>\w[^?!]*)(?:[?!].*)?$",
     re.I,
 )
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
@@ -285,7 +289,7 @@ _STARTS_NEW = re.compile(
 _ANY_THING = frozenset(["item", "one", "thing"])
 _COLON_BODY = re.compile(
     r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:little\s+|quick\s+|short\s+)?(?:note|comment|message|memo)\s+"
-    r"(?:to|on|for|onto)\s+[^:,]{1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
+    r"(?:to|on|for|onto)\s+(?:(?!\bsaying\b)[^:,]){1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
     re.I,
 )
 
@@ -376,8 +380,9 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     fronted = _NOTE_ON_FRONTED.match(text)
     if fronted is not None:
         noun = (fronted.group("noun") or fronted.group("verb") or "note").lower()
-        thing = fronted.group("thing") or fronted.group("thing_after")
-        text = f"add a {noun} to {thing} saying {fronted.group('body') or fronted.group('body_after')}"
+        thing = fronted.group("thing") or fronted.group("thing_after") or fronted.group("thing_to")
+        body = fronted.group("body") or fronted.group("body_after") or fronted.group("body_to")
+        text = f"add a {noun} to {thing} saying {body}"
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:
