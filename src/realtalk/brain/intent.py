@@ -214,9 +214,9 @@ _MARKED_IN_ERROR = re.compile(
 _MARKED = re.compile(r"\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\s+(?:off\s+|out\s+)?", re.I)
 """The subject and verb of "I (accidentally) ticked off X": what follows is what was marked."""
 _NOT_DONE = re.compile(
-    r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
+    r"\b(?:i|we)\s+(?:haven'?t|have\s+not|hadn'?t)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
     r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
-    r"|\b(?:i|we)\s+(?:didn't|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
+    r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
     r"|(?:\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)|'s\s+not)\s+(?:actually\s+|really\s+)?"
     r"(?:done|finished|paid|sent|sorted)\b"
     # "I ticked off the brand guidelines by mistake": marked done in error
@@ -238,7 +238,7 @@ def reports_not_done(text: str) -> str | None:
         0
     ]
     after = _MARKED_IN_ERROR.sub("", re.sub(r"^\s*(?:off|out)\b", "", after))  # "ticked off X by mistake"
-    if lexicon.content_stems(after):
+    if lexicon.content_stems(after) and not _POINTING.match(after):  # ("I haven't finished it at all")
         return after.strip()
     # "the library books, I haven't handed them in": the last clause before that names something;
     # "I ticked off the brand guidelines by mistake, it's not finished": "it" is that clause's object
@@ -301,6 +301,9 @@ _BACK_ON = re.compile(
 )
 _STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
 _IT = re.compile(r"^\W*(?:it|that|this|that\s+one)\W*$", re.I)
+_POINTING = re.compile(r"^\W*(?:it|that|this|them)\b", re.I)
+_POINTS_AT_IT = re.compile(r"\s(?:it|them)\b", re.I)
+_ASKING_TAIL = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?$|\bplease\s+$", re.I)
 _OWNED = re.compile(
     r"\b(?:the|my|our|his|her|their)\s+[\w'-]+(?:\s+(?!(?:back|off|up|in|out|yet|again|the|my|our|his|her|their"
     r"|never|not|did|didn't|got|has|had|have|is|was|\w+ed)\b)[\w'-]+){0,3}",
@@ -318,7 +321,12 @@ def back_on_the_list(text: str) -> str | None:
         found.group(g) for g in ("what", "what_on", "what_as", "what_re", "what_up") if found.group(g)
     )
     if _IT.match(what):
-        clauses = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
+        # "..., can u make it not done": the asking is no clause; "the agency wants it again": a
+        # clause that points back itself names nothing
+        told = _ASKING_TAIL.sub("", text[: found.start()])
+        clauses = [
+            c for c in re.split(r"[,.;!?]", told) if lexicon.content_stems(c) and not _POINTS_AT_IT.search(c)
+        ]
         # "the garden gate's still broken": the clause's subject is the thing
         subject = (
             re.split(r"'s\b|\s+(?:is|are|was|were|still|isn't|hasn't)\b", clauses[-1])[0] if clauses else ""
