@@ -184,6 +184,18 @@ def reports_done(text: str) -> bool:
     return not is_question(text) and bool(_DONE_REPORT.search(text)) and not _HABITUAL.search(text)
 
 
+_ASKS_DONE = re.compile(
+    r"\b(?:cross|tick|check|knock|strike|scratch|mark)\s+(?:it|that|this|them|that\s+one|this\s+one)\s+off\b",
+    re.I,
+)
+
+
+def asks_done(text: str) -> bool:
+    """ "Right, cross that off. Went this morning": a thing pointed at, asked to be ticked off (the
+    phrasal verb split by its pronoun); what is said after it is no new moment."""
+    return not is_question(text) and bool(_ASKS_DONE.search(text))
+
+
 # "Twelve-hour shift done.": a thing named first, then that it is done (not "I've done it").
 _THING_DONE = re.compile(
     r"^\W*(?:that's\s+|that\s+is\s+|there's\s+)?(?P<thing>[\w'-]+(?:\s+[\w'-]+){0,5}?)"

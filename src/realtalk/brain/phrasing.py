@@ -93,7 +93,7 @@ _PRONOUN = re.compile(r"\b(?:it|that|this|them)\b", re.I)
 # "Bin the portfolio update", "chuck that": everyday verbs for throwing away, said first, are "delete"
 # ("take the bins out" is not one: there the word is a noun).
 _DISCARD = re.compile(
-    rf"^(?P<ask>\W*{_OPENED})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
+    rf"^(?P<ask>\W*{_OPENED})(?:bin|chuck|axe|nix|junk|dump|yeet|nuke)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
     re.I,
 )
 # "The report needs to be done by Friday": a deadline, said with the word for done; nothing is done yet.
