@@ -105,10 +105,22 @@ _BROKEN_OFF = re.compile(
 )
 
 
+# "I don't want to waste a guess, but ...", "sorry, this is probably silly, but ...": the speaker's
+# hedge about themselves, conceded before the request.
+_CONCEDED = re.compile(
+    r"^\W*"
+    + openers.run(also=("sorry",))
+    + r"(?:i\s+(?:don'?t|do\s+not)\s+(?:want|mean)\s+to|i\s+know|i\s+hate\s+to"
+    r"|this\s+(?:is|might\s+be|may\s+be|sounds)|it's\s+(?:probably|maybe|a\s+bit)|(?:i'm\s+)?not\s+sure\s+(?:if|whether))\b[^.;:?!]{0,80}?\bbut\b[\s,]*(?=\w)",
+    re.I,
+)
+
+
 def without_lead_in(text: str) -> str:
     """A question or request without what was said before it ("wait, did I ..." -> "did I ...",
     "hang on, add milk" -> "add milk"): the lead-in names nothing, and its words ("wait") must not
     be read as a value ("low if it can wait") or a title."""
+    text = _CONCEDED.sub("", text, count=1)
     text = _ASIDE.sub(" ", text)  # "remind me, if you would, whether ..."
     asked = _WH_AND_SUBJECT.match(text)
     if asked is not None and _asks_after_a_word(text):  # "bruh what do i ...": "bruh" names nothing

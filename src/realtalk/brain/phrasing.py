@@ -49,7 +49,8 @@ _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)"
     r"|(?:i'd|i\s+(?:would|should))\s+be\s+(?:most\s+|very\s+|so\s+|really\s+)?(?:grateful|obliged))"
-    r"\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
+    r"\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)(?:\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough)"
+    r"\s+as\s+to)?"  # "I wonder if you would be so kind as to ...": the same frame, twice as polite
     r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can)"
     r"|(?:would|could)\s+you\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough|a\s+dear)\s+(?:as\s+)?(?:and\s+)?to)"
@@ -263,7 +264,8 @@ _DOWN_QUOTED = re.compile(rf"^(?P<ask>\W*{_OPENED})(?:put|jot|write|note|pop)\s+
 # (the word for it is one the tools use for what they hold: `request`'s `things`).
 _A_REMINDER = re.compile(
     r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
-    r"(?:a|an|another)\s+(?:new\s+)?(?P<thing>[a-z]+(?:-[a-z]+)?)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
+    r"(?:a|an|another)\s+(?:new\s+)?(?P<thing>[a-z]+(?:-[a-z]+)?)(?:\s+for\s+me)?"  # ("a reminder for me to")
+    r"\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
     # "pop a note in for me to take the books back": a note put in for the speaker is a reminder
     r"|\b(?:put|pop|stick|leave|make|write|jot)\s+(?:in\s+|down\s+)?(?:a|an)\s+(?:quick\s+|little\s+)?(?:note|reminder)"
     r"(?:\s+in\s+for\s+me|\s+in|\s+for\s+me)\s+to\s+(?=[a-z])",
