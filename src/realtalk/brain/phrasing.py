@@ -464,7 +464,11 @@ def repaired(text: str) -> str:
         return before[: old.start()] + instead.group("new") + before[old.end() :] if old else text
     words = before.split()
     near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
-    at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
+    # "to Thursday at eight, no sorry, Friday at eight": a repair with a preposition inside it
+    # replaces as many phrases as it says ("Thursday at eight", not only "eight")
+    inner = sum(w.lower() in _PREPOSITION for w in fix.split()[1:])
+    opened = [i for i in near if words[i].lower() in _PREPOSITION]
+    at = opened[min(inner, len(opened) - 1)] if opened else None
     placed = dialogue.in_place(before, first.strip()) if at is None else before
     if at is None and placed != first.strip():
         # "Add buy oat milk, no wait, make that soya milk, for tomorrow": the words that end on the
