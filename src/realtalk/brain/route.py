@@ -155,6 +155,9 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
         return choice
     if not question:  # "I need to move something": which thing is asked, for the tool that moves
         choice = choosing.placeholder_for(tools, choice, text, turn.now) or choice
+    renamed = None if question else held.renamed_instead(tools, choice, text, turn.now, turn.request.known)
+    if renamed is not None:  # "Change the pandesal to ensaymada, same time": new words, no new moment
+        return renamed
     tool, filled = choice
     if filled.missing and codes.asks_for(text, filled.missing[0]):
         # "Just tell me the code": the user asks for what the tool needs from them, so not
