@@ -26,6 +26,11 @@ _REQUEST = re.compile(
     r"|^\W*" + _LEAD_IN + r"(?:would|do)\s+you\s+mind\b",
     re.I,
 )
+# "..., so could it be two o'clock instead?": a change asked for as a question of what may be.
+_INSTEAD = re.compile(
+    r"\b(?:can|could)\s+(?:it|that|this|the\s+[\w'-]+(?:\s+[\w'-]+){0,3})\s+be\s+(?!done|finished|ready|sorted)[^?.!,;]{1,40}?\binstead\b",
+    re.I,
+)
 # "Lovely day, isn't it?": a statement with a question tag asks for agreement, not for facts.
 _TAG_QUESTION = re.compile(
     r"^(?P<statement>.+?),\s*(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|hasn't|haven't|is|are"
@@ -87,7 +92,7 @@ def is_question(text: str) -> bool:
     and "list ..." ask to be told, so they count as questions."""
     if _SHOW.search(text) or _SHOW.search(_ASIDE.sub(" ", text)) or _asks_after_a_word(text):
         return True
-    if _REQUEST.search(text):
+    if _REQUEST.search(text) or _INSTEAD.search(text):
         return False
     if _QUESTION_START.search(text):
         return True
