@@ -121,11 +121,15 @@ _CONCEDED = re.compile(
 )
 
 
+# "Do the needful and put X as high priority": the idiom asks for what follows to be done.
+_NEEDFUL = re.compile(r"^\W*(?:(?:please|kindly)\s+)*do\s+the\s+needful\s*(?:,\s*|\s+and\s+)(?=\w)", re.I)
+
+
 def without_lead_in(text: str) -> str:
     """A question or request without what was said before it ("wait, did I ..." -> "did I ...",
     "hang on, add milk" -> "add milk"): the lead-in names nothing, and its words ("wait") must not
     be read as a value ("low if it can wait") or a title."""
-    text = _CONCEDED.sub("", text, count=1)
+    text = _NEEDFUL.sub("", _CONCEDED.sub("", text, count=1), count=1)
     text = _ASIDE.sub(" ", text)  # "remind me, if you would, whether ..."
     asked = _WH_AND_SUBJECT.match(text)
     if asked is not None and _asks_after_a_word(text):  # "bruh what do i ...": "bruh" names nothing
