@@ -86,14 +86,15 @@ class _NBestStt(_CountingStt):
     """Also gives several readings (one finished sentence), and remembers whether each call read
     the full stop (where asked with a function of the readings, what it said). With `scored`, a
     full stop asked for is read only once that is set, as a forced decode takes its time after
-    the beam."""
+    the beam; with `fails` too, that decode then fails."""
 
     name = "nbest"
 
-    def __init__(self, scored: threading.Event | None = None) -> None:
+    def __init__(self, scored: threading.Event | None = None, *, fails: bool = False) -> None:
         super().__init__()
         self.full_stops: list[bool] = []
         self.scored = scored
+        self.fails = fails
 
     def transcribe_nbest(
         self,
@@ -109,6 +110,8 @@ class _NBestStt(_CountingStt):
         self.full_stops.append(full_stop if isinstance(full_stop, bool) else full_stop(heard))
         if self.full_stops[-1] and self.scored is not None:
             assert self.scored.wait(5)
+            if self.fails:
+                raise RuntimeError("the forced decode failed")
             return replace(heard, full_stop_prob=0.95)
         return heard
 
@@ -185,18 +188,20 @@ class _Reports(RealtimeSession):
         return []
 
 
-@pytest.mark.parametrize(("probability", "reports"), [
-    (None, [("ahead", None), ("completed", 0.95)]),  # the verdict not in: the score may decide
-    (0.95, [("completed", None)]),  # Smart Turn sure: the decision will not read the score
+@pytest.mark.parametrize(("probability", "fails", "reports"), [
+    (None, False, [("ahead", None), ("completed", 0.95)]),  # the verdict not in: the score may decide
+    (0.95, False, [("completed", None)]),  # Smart Turn sure: the decision will not read the score
+    (None, True, [("ahead", None), ("completed", None)]),  # the score failed: judged on the words
 ])  # fmt: skip
 async def test_a_pauses_words_are_reported_while_its_full_stop_is_read(
-    probability: float | None, reports: list[tuple[str, float | None]]
+    probability: float | None, fails: bool, reports: list[tuple[str, float | None]]
 ) -> None:
     """The forced decode that reads the full stop runs after the beam (50-80 ms): the words go to
     the session first, so the reading is chosen and the reply prepared meanwhile, and the score
-    follows with the transcript whole, which the pause is judged on."""
+    follows with the transcript whole, which the pause is judged on (without the score where
+    reading it failed, as where it is not asked)."""
     scored = threading.Event()
-    stt, session = _NBestStt(scored), _Reports()
+    stt, session = _NBestStt(scored, fails=fails), _Reports()
     runtime = SessionRuntime(
         session,
         stt=stt,

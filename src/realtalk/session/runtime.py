@@ -554,12 +554,12 @@ class SessionRuntime:
         self.submit(self.session.transcript_ahead(job.item_id, result, epoch=job.epoch))
         try:
             heard, _ = await reading
-        except Exception:  # the words are in: the pause waits as it would without the score
+            scored = replace(result, full_stop_prob=heard.full_stop_prob)
+        except Exception:  # the pause is judged on its words, as where the score is not asked
             log.exception("session %s: reading the full stop failed", self.session.id)
-            return
+            scored = result
         finally:
             reading.cancel()  # a newer pause superseded this one: its score is not wanted
-        scored = replace(result, full_stop_prob=heard.full_stop_prob)
         self.submit(
             self.session.transcription_completed(job.item_id, scored, speculative=True, epoch=job.epoch)
         )
