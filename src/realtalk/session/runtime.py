@@ -266,12 +266,9 @@ class SessionRuntime:
             elif isinstance(effect, Generate):
                 prefetched = self._prefetched
                 if saving and (prefetched is None or prefetched[:2] != (effect.request, effect.audio)):
-                    self._drop_prefetch()
                     # Its first piece only until taken up (`ReplyStream`): the rest would take the
                     # CPU from the saves.
-                    brain = self._timed_brain(effect.request, speculative=False)
-                    reply = self._reply(brain, effect.audio, speculative=True)
-                    self._prefetched = (effect.request, effect.audio, reply)
+                    self._prefetch(effect.request, effect.audio, speculative=False)
                 return
 
     async def _flush_saves(self) -> None:
@@ -311,11 +308,7 @@ class SessionRuntime:
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
-            self._drop_prefetch()
-            reply = self._reply(
-                self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
-            )
-            self._prefetched = (effect.request, effect.audio, reply)
+            self._prefetch(effect.request, effect.audio, speculative=True)
         elif isinstance(effect, DropPrefetch):
             self._drop_prefetch()
         elif isinstance(effect, Generate):
@@ -688,6 +681,13 @@ class SessionRuntime:
                 first_token_s = time.time() - started
             yield event
         self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
+
+    def _prefetch(self, request: BrainRequest, plan: AudioPlan | None, *, speculative: bool) -> None:
+        """Start the reply to `request` ahead of its `Generate` (`_reply_for` takes it up), in place
+        of any prepared before; `speculative`: for a turn not yet ended (the brain's stage says so)."""
+        self._drop_prefetch()
+        reply = self._reply(self._timed_brain(request, speculative=speculative), plan, speculative=True)
+        self._prefetched = (request, plan, reply)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
