@@ -336,12 +336,8 @@ class InputAudio:
                     ended = self._turns.heard(spec[1], result.text, self.ms_total, WhisperScores.of(result))
                     if ended is not None:
                         self._end_turn(ended.at_ms)
-                    elif (
-                        unbroken
-                        and self._prefetched_pause != spec[1]  # prepared with the words ahead
-                        and self._on_early_transcript(result.text.strip(), heard_unsure(result))
-                    ):
-                        self._prefetched_pause = spec[1]
+                    elif unbroken:
+                        self._prepare_reply(spec[1], result)
             return
         if item_id in self._conversation.pending:
             self._finish_transcription(item_id, result)
@@ -362,9 +358,16 @@ class InputAudio:
             self._speech_item_id == item_id
             and spec[1] == self._turns.pause_id
             and not self._held()  # held speech is judged a backchannel or not first
-            and self._on_early_transcript(result.text.strip(), heard_unsure(result))
         ):
-            self._prefetched_pause = spec[1]
+            self._prepare_reply(spec[1], result)
+
+    def _prepare_reply(self, pause_id: float, result: Transcription) -> None:
+        """The reply the turn would get if it ended at this pause with these words, asked for once
+        a pause (the words ahead of the full stop may have asked for it already)."""
+        if self._prefetched_pause != pause_id and self._on_early_transcript(
+            result.text.strip(), heard_unsure(result)
+        ):
+            self._prefetched_pause = pause_id
 
     def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> None:
         """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""
