@@ -180,3 +180,12 @@ def test_do_the_needful_asks_for_what_follows() -> None:
     text = "Do the needful and put the fire alarm as high urgency."
     name, values = called(reply(text, tools=TOOLS, known=HELD))
     assert (name, values["urgency"]) == ("set_ticket_urgency", "high") and "fire alarm" in values["ticket"]
+
+
+def test_a_greeting_that_asks_for_something_in_the_same_sentence_keeps_it() -> None:
+    # only a sentence that is nothing but the greeting is left out: the thanks after the request is
+    # not what was asked
+    text = "Morning, create a ticket to clear the gutters tomorrow at 3pm. Cheers!"
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert (name, values["due"]) == ("create_ticket", "2026-11-23T15:00:00")
+    assert "gutters" in values["summary"]
