@@ -143,6 +143,11 @@ def test_a_held_thing_changed_to_words_that_are_no_moment_takes_them_in_its_name
         "change_ticket_summary",
         {"ticket": "Service the heat pump", "summary": "Service the heat exchanger"},
     )
+    # the new words said with an article take the old ones' place, not after "the"
+    assert called(reply("Change the heat pump to a heat exchanger, same time", tools=tools, known=HELD)) == (
+        "change_ticket_summary",
+        {"ticket": "Service the heat pump", "summary": "Service the heat exchanger"},
+    )
     # a moment is no new words
     chosen = (SUMMARY, Filled({"ticket": "the heat pump"}, [parameters.params_of(SUMMARY)[1]]))
     assert held.renamed_instead(tools, chosen, "Change the heat pump to Friday", NOW, HELD) is None
