@@ -143,6 +143,11 @@ def test_a_held_thing_changed_to_words_that_are_no_moment_takes_them_in_its_name
         "change_ticket_summary",
         {"ticket": "Service the heat pump", "summary": "Service the heat exchanger"},
     )
+    # the new words said with an article take the old ones' place, not after "the"
+    assert called(reply("Change the heat pump to a heat exchanger, same time", tools=tools, known=HELD)) == (
+        "change_ticket_summary",
+        {"ticket": "Service the heat pump", "summary": "Service the heat exchanger"},
+    )
     # a moment is no new words
     chosen = (SUMMARY, Filled({"ticket": "the heat pump"}, [parameters.params_of(SUMMARY)[1]]))
     assert held.renamed_instead(tools, chosen, "Change the heat pump to Friday", NOW, HELD) is None
@@ -180,3 +185,12 @@ def test_do_the_needful_asks_for_what_follows() -> None:
     text = "Do the needful and put the fire alarm as high urgency."
     name, values = called(reply(text, tools=TOOLS, known=HELD))
     assert (name, values["urgency"]) == ("set_ticket_urgency", "high") and "fire alarm" in values["ticket"]
+
+
+def test_a_greeting_that_asks_for_something_in_the_same_sentence_keeps_it() -> None:
+    # only a sentence that is nothing but the greeting is left out: the thanks after the request is
+    # not what was asked
+    text = "Morning, create a ticket to clear the gutters tomorrow at 3pm. Cheers!"
+    name, values = called(reply(text, tools=TOOLS, known=HELD))
+    assert (name, values["due"]) == ("create_ticket", "2026-11-23T15:00:00")
+    assert "gutters" in values["summary"]

@@ -364,7 +364,7 @@ def in_place(old: str, new: str) -> str:
     shower head, not a curtain" is "buy a new shower head" (the words named go); else `new` whole."""
     instead = _X_NOT_Y.match(new)
     if instead is not None:
-        return _named_replaced(old, instead.group("new"), instead.group("old")) or new
+        return named_replaced(old, instead.group("new"), instead.group("old")) or new
     words, said = old.split(), new.split()
     ends = [i for i, w in enumerate(words) if w.lower() == said[-1].lower()] if said else []
     if len(ends) != 1 or ends[0] + 1 < len(said):
@@ -373,7 +373,7 @@ def in_place(old: str, new: str) -> str:
     return " ".join([*words[:start], *said, *words[ends[0] + 1 :]])
 
 
-def _named_replaced(thing: str, new: str, gone: str) -> str | None:
+def named_replaced(thing: str, new: str, gone: str) -> str | None:
     """`thing` with the words `gone` replaced by `new`, less the words of `new` the thing already has
     just before them ("shower curtain", "shower head" for "curtain": "shower head")."""
     words, said = thing.split(), [w for w in new.split() if w.lower() not in _ARTICLES]

@@ -470,8 +470,8 @@ def renamed_instead(
     moment, or the new words) and "change X to Y" gives words that are no moment: Y takes X's place
     in its name."""
     found = _CHANGED_TO.match(text)
-    renaming = renamer(tools)
-    if found is None or renaming is None or not chosen[1].missing:
+    renaming = renamer(tools) if found is not None and chosen[1].missing else None
+    if found is None or renaming is None:
         return None
     if chosen[0] is not renaming[0] and not any(p.kind in parameters.TYPED_KINDS for p in chosen[1].missing):
         return None
@@ -483,6 +483,4 @@ def renamed_instead(
         return None  # "change the dentist to Friday" is a move
     tool, which, words = renaming
     bare = re.sub(r"^(?:the|my|our)\s+", "", old, flags=re.I)
-    at = match.name.lower().find(bare.lower())
-    renamed = match.name[:at] + new + match.name[at + len(bare) :] if at >= 0 else new
-    return tool, Filled({which: match.name, words: renamed})
+    return tool, Filled({which: match.name, words: dialogue.named_replaced(match.name, new, bare) or new})

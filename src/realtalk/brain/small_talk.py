@@ -130,12 +130,22 @@ def without_greeting(text: str) -> str:
     (a greeting alone is left to be answered)."""
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     at = 0
-    while at + 1 < len(sentences) and _GREETED.match(sentences[at]):
+    while at + 1 < len(sentences) and _only_greets(sentences[at]):
         at += 1
     return " ".join(sentences[at:]) if at else text
 
 
-_GREETED = dict(INTENTS)["greeting"]
+_GREETING_WORDS = frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "greetings", "good", "morning",
+                             "afternoon", "evening"})  # fmt: skip
+
+
+def _only_greets(sentence: str) -> bool:
+    """ "Good morning, Sam.": a greeting with at most a short address beside it ("Morning, add milk to
+    the list." greets too, but asks for something)."""
+    rest = [w for w in lexicon.tokens(sentence) if w not in _GREETING_WORDS]
+    return only("greeting", sentence) and len(rest) <= _ADDRESS_WORDS
+
+
 _NOT_FEELINGS = frozenset(
     {"done", "good", "fine", "ok", "okay", "ready", "back", "here", "finished", "sorted", "sure"}
 )
