@@ -456,8 +456,12 @@ def repaired(text: str) -> str:
         )
         return before[: old.start()] + instead.group("new") + before[old.end() :] if old else text
     words = before.split()
-    near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
-    at = next((i for i in near if words[i].lower() in _PREPOSITION), None)
+    # "to Thursday at eight, no sorry, Friday at eight": a repair with phrases of its own replaces as
+    # many phrases as it says, each opening on a preposition
+    phrases = 1 + sum(w.lower() in _PREPOSITION for w in first.split()[1:])
+    near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH * phrases), -1)
+    openings = [i for i in near if words[i].lower() in _PREPOSITION]
+    at = openings[min(phrases, len(openings)) - 1] if openings else None
     placed = dialogue.in_place(before, first.strip()) if at is None else before
     if at is None and placed != first.strip():
         # "Add buy oat milk, no wait, make that soya milk, for tomorrow": the words that end on the
