@@ -67,6 +67,10 @@ _UNNAMED = re.compile(
 )
 
 
+# "one for school", "the thing about the van": a value that points at a thing by what it is for.
+_POINTED = re.compile(r"^\W*(?:the\s+|that\s+)?(?:one|1|thing)\s+(?:for|about|with|from)\b", re.I)
+
+
 class BuiltinBrain:
     """The default, offline brain (see the module docstring)."""
 
@@ -263,12 +267,28 @@ class Turn:
         calls = not filled.missing  # asking for what is missing changes nothing yet
         if calls and not heard_checked and last is not None and last.heard_unsure and intent.writes(tool):
             return replies.say(f'Sorry, I may have misheard. Did you say "{last.content.strip()}"?')
+        if calls and self._pointed_at_nothing(tool, filled):
+            return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
         unsure = self.unsure(tool, filled)
         if unsure is None:
             return replies.act(tool, filled)
         _, name, names = unsure
         held = f"I have {lexicon.join(names)}. " if len(names) > 1 else ""
         return replies.say(f"{held}Did you mean {name}?")
+
+    def _pointed_at_nothing(self, tool: ToolSpec, filled: Filled) -> bool:
+        """Whether a change would be made on "the one for school" when no held thing is for school:
+        a thing pointed at, not named, and nothing held that the words fit."""
+        if not self.request.known or not intent.writes(tool) or intent.creates(tool):
+            return False
+        return any(
+            isinstance(value, str)
+            and _POINTED.match(value) is not None
+            and entities.closest(value, self.request.known) is None
+            for p in parameters.params_of(tool)
+            if p.kind in held.NAMING_KINDS
+            for value in [filled.arguments.get(p.name)]
+        )
 
     def unsure(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
         """(the parameter, the known name, the names it may be) when the call would change a thing

@@ -177,6 +177,12 @@ def concepts(word_stem: str) -> frozenset[int]:
     return _CONCEPTS.get(word_stem, frozenset())
 
 
+def synonyms(word_stem: str) -> frozenset[str]:
+    """The stems that share a synonym group with `word_stem` ("task": "chore", "errand", ...)."""
+    groups = concepts(word_stem)
+    return frozenset(w for w, g in _CONCEPTS.items() if g & groups)
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order, plus joined pairs ("look up" -> "lookup")
     and what phrases mean ("cross off" -> "done")."""
