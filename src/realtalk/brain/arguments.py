@@ -305,6 +305,10 @@ def _number(param: Param, utterance: Utterance, params: list[Param]) -> int | fl
     candidates = [
         n for n in extract.numbers(utterance) if all(nearness(n, r) <= nearness(n, param) for r in rivals)
     ]
+    if not param.required and "default" in param.spec:
+        # An optional number the schema has a default for ("start": how many were already read) is
+        # set only when said beside its words: "Be quick, I'm on in ten" gives a listing no start.
+        candidates = [n for n in candidates if nearness(n, param) > 0]
     if not candidates:
         return None
     best = max(candidates, key=lambda n: nearness(n, param))  # the first of equals: the earliest

@@ -445,6 +445,38 @@ def placeholder_for(
     return (meant[0], arguments.fill(meant[0], text, now)) if len(meant) == 1 else None
 
 
+# "Read me everything", "go through the whole lot": all the things held, as the object of a request.
+_EVERYTHING = re.compile(
+    r"(?<!that's\s)(?<!that\sis\s)(?<!how's\s)(?<!how\sis\s)(?<!how\sare\s)\b(?:everything|all\s+of\s+(?:it|them)|the\s+(?:whole\s+)?lot)\b"
+    r"(?!'s|\s+(?:is|was|ok|okay|fine|good|alright|else|done)\b)",
+    re.I,
+)
+
+
+_ALL = re.compile(r"\b(?:all|every|everything)\b", re.I)
+
+
+def everything(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Can you just read me everything, so I know where I stand?": all the things held, asked
+    for with no verb of a tool that writes and no held thing named, are read by the tool that reads
+    them all (one that needs no value; the nearest in meaning of several)."""
+    if _EVERYTHING.search(text) is None or held.named_in(text, known) is not None:
+        return None
+    if routing.starts_with_a_verb_of([t for t in tools if intent.writes(t)], text):
+        return None  # "delete everything", "mark all of them done"
+    whole = [
+        t for t in tools if not intent.writes(t) and not any(p.required for p in parameters.params_of(t))
+    ]
+    said_all = [t for t in whole if _ALL.search(t.description)]  # "List the open tasks: all, ..."
+    whole = said_all or whole
+    meant = semantic.similarities(whole, text) if len(whole) > 1 else None
+    if meant:
+        whole = [max(zip(meant[0], whole, strict=True), key=lambda m: m[0])[1]]
+    return (whole[0], arguments.fill(whole[0], text, now)) if whole else None
+
+
 def reading_all(
     tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
 ) -> tuple[ToolSpec, Filled] | None:
