@@ -414,7 +414,9 @@ class Turn:
         call the same tool with next. Asked for more after a result that offered none, we say so.
         """
         if not (small_talk.GO_ON.match(text) or yes_no.bare(text)) or (
-            dialogue.means_other(text) and self.last and self.last.alternatives()
+            dialogue.means_other(text)
+            and self.last
+            and (self.last.alternatives() or follow_up.other_held(self, text))
         ):
             return None
         if (

@@ -111,6 +111,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     if dialogue.means_other(text) and others and entity is not None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: others[0]})]
+    other = other_held(turn, text)
+    if other is not None and entity is not None and not intent.writes(last.tool):
+        return [replies.call(last.tool, {**last.arguments, entity: other})]  # "and the other call?"
     if pending and confirm is not None:
         if dialogue.says_yes(text):
             exact = {entity: last.entity(entity)} if entity is not None else {}
@@ -290,6 +293,29 @@ def _one_more(
         return None
     words: object = [also] if given[0].kind == "list" else also
     return [replies.call(last.tool, {entity: value, given[0].name: words})]
+
+
+_OTHER_KIND = re.compile(r"\bthe\s+other\s+(?P<kind>[a-z]{3,})\b", re.I)
+
+
+def other_held(turn: Turn, text: str) -> str | None:
+    """ "When am I ringing the merchant?" ... "and the other call?": the one other held thing that
+    shares the word said with the thing just read, or None."""
+    last, said = turn.last, _OTHER_KIND.search(text)
+    entity = held.entity_param(last) if last is not None else None
+    thing = last.entity(entity) if last is not None and entity is not None else None
+    if said is None or thing is None or said["kind"].lower() == "one":
+        return None
+    kind = lexicon.stem(said["kind"])
+    if kind not in lexicon.content_stems(thing):
+        return None
+    same = set(lexicon.content_stems(thing))
+    others = [
+        k
+        for k in turn.request.known
+        if kind in lexicon.content_stems(k) and set(lexicon.content_stems(k)) != same
+    ]
+    return others[0] if len(others) == 1 else None
 
 
 def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:

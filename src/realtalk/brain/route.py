@@ -16,6 +16,7 @@ from . import (
     handoff,
     held,
     intent,
+    lexicon,
     lookup,
     moves,
     parameters,
@@ -77,7 +78,11 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
                 or held.adds_to_held(t)  # "stick a note on it": a note goes on the thing
                 or routing.starts_with_a_verb_of([t], text)
             ]
-    done = intent.reports_done(text) or held.done_as_named(text, turn.request.known)
+    done = (
+        intent.reports_done(text)
+        or held.done_as_named(text, turn.request.known)
+        or "done" in lexicon.phrase_meanings(lexicon.tokens(text))  # "cross that off. Went this morning"
+    )
     meaning = f"{text} done" if done else None
     # "I did it this morning": a report of done, whatever moment it says, is no change of moment.
     changed = (
