@@ -25,7 +25,7 @@ _OPENED = openers.run() + _ASKING
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
 _SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
-              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before", "rn": "right now", "ye": "you",
+              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before", "rn": "right now",
               "k": "ok"}  # fmt: skip
 _SHORT = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b", re.I)
 # "cross the passport off" -> "cross off the passport": the particle rejoins its verb.
