@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout` to `holdout5`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout6`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` and `holdout5`);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` to `holdout6`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,8 +25,8 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout5).
-`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout4,
+[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout6).
+`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout5,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
 turn (`vowel_scale`) and stops.
@@ -117,6 +117,14 @@ VOICES = {
         ("en-gb-x-rp+Andrea", 1.0),
         ("en-us-nyc+klatt2", 1.0),
     ),
+    "holdout6": (
+        ("piper", 1.05),
+        ("en-us+Denis", 1.0),
+        ("en-gb-x-gbclan+m6", 1.0),
+        ("en-us-nyc+adam", 1.0),
+        ("en-gb+linda", 1.0),
+        ("en-gb-x-gbcwmd+m1", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -130,9 +138,13 @@ round's `holdout4`, made the same way before any change, takes five more variant
 little of it) and Piper at 0.8, slower than any split. The twelfth round's second part made
 `holdout5` before judging held speech against the speaker's own voice, the same way: five more
 variants on five accents (`Jacky`, `iven3`, `michel`, `Andrea`, Klatt's `klatt2`; each heard by
-tiny.en in a sentence of its own) and Piper at 0.95, a speed no split uses."""
+tiny.en in a sentence of its own) and Piper at 0.95, a speed no split uses. The thirteenth round's
+`holdout6`, made before any change to the decision, the same way: `Denis`, `m6` (Lancaster), `adam`
+(New York), `linda` (a woman's voice, British), `m1` (West Midlands), each heard by tiny.en in a
+sentence of its own, and Piper at 1.05."""
 SOUND_SEEDS = {
     "dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501, "holdout5": 601,
+    "holdout6": 701,
 }  # fmt: skip
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
@@ -355,9 +367,11 @@ class Setting:
     such a sound lasts to be feedback whatever its vowel, how alike a lone word must sound to a
     feedback word, how shut the lips must stay under a phrase Whisper wrote (None: not used), how
     many readings Whisper gives for held speech (1: its greedy one), how close to the best a
-    reading that says feedback must be (None: only the best is asked), and the ordinary turn's
+    reading that says feedback must be (None: only the best is asked), the ordinary turn's
     level the held speech is read against (`speaker_voice.TYPICAL_TURN_DB`; None: the speaker's
-    earlier turn is not learnt, the measure is read as it is)."""
+    earlier turn is not learnt, the measure is read as it is), and how close to a short hum a
+    reading that says words must be to make it a word (`backchannel.WORDS_UNDER_HUM`; None: not
+    asked)."""
 
     open_vowel_db: float | None
     long_hum_ms: int | None = None
@@ -366,19 +380,21 @@ class Setting:
     readings: int = 1
     close: float | None = None
     typical_turn_db: float | None = None
+    words_under_hum: float | None = None
     max_ms: int = 1200
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
         unused = {
             "LONG_HUM_MS": float("inf"), "FEEDBACK_ALIKE": 2.0, "SHUT_PHRASE_DB": float("-inf"),
-            "CLOSE_READING": -1.0,
+            "CLOSE_READING": -1.0, "WORDS_UNDER_HUM": float("-inf"),
         }  # fmt: skip
         chosen = {
             "LONG_HUM_MS": self.long_hum_ms,
             "FEEDBACK_ALIKE": self.alike,
             "SHUT_PHRASE_DB": self.shut_phrase_db,
             "CLOSE_READING": self.close,
+            "WORDS_UNDER_HUM": self.words_under_hum,
         }
         with contextlib.ExitStack() as stack:
             stack.enter_context(mock.patch.object(backchannel, "MAX_BACKCHANNEL_MS", self.max_ms))
@@ -404,28 +420,23 @@ class Setting:
         cells = (
             shown(self.open_vowel_db, " dB"), shown(self.long_hum_ms, " ms"), shown(self.alike, ""),
             shown(self.shut_phrase_db, " dB"), str(self.readings), shown(self.close, ""),
-            shown(self.typical_turn_db, " dB"),
+            shown(self.typical_turn_db, " dB"), shown(self.words_under_hum, ""),
         )  # fmt: skip
         return " | ".join(cells)
 
 
-NINTH_ROUND = Setting(2.0, 600, 0.85, -6.0, 4, 0.3)
 SETTINGS = (
-    NINTH_ROUND,
-    *(
-        Setting(2.0, 600, 0.85, -6.0, 4, 0.3, typical)
-        for typical in (-0.1, 0.9, 1.9, 2.9, 3.9, 4.9, 5.9, 6.9, 7.9, 8.9, 9.9)
-    ),
+    *(Setting(2.0, 600, 0.85, -6.0, 4, close, 2.9) for close in (0.2, 0.3, 0.4)),
+    *(Setting(2.0, 600, 0.85, -6.0, 4, 0.3, 2.9, words) for words in (0.1, 0.2, 0.3)),
 )
-"""The ninth round's decision (the measure read as it is), then held speech read against the
-speaker's earlier turn, an ordinary turn taken to measure this much (`speaker_voice.TYPICAL_TURN_DB`;
-dev's median is 8.9 dB): a lower level reads held speech more shut, as moving both of the hum and
-phrase bounds up by as much for every voice (the twelfth round's second sweep; the ninth's swept
-the close reading, 0.1-0.5)."""
-TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4")
+"""The twelfth round's knobs (held speech read against the speaker's earlier turn) with the close
+reading at 0.2-0.4, then a short hum's reading that says words asked within 0.1-0.3 (the
+thirteenth round's sweep; the ninth swept the close reading, 0.1-0.5, the twelfth the ordinary
+turn's level, -0.1-9.9 dB)."""
+TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 """The splits tuned on: every split whose misses have been read (the ninth round's four,
-`holdout3` from the twelfth round on, `holdout4` from its second part); `holdout5` is not among
-them."""
+`holdout3` from the twelfth round on, `holdout4` from its second part, `holdout5` from the
+thirteenth round); `holdout6` is not among them."""
 
 
 @contextlib.contextmanager
@@ -538,9 +549,10 @@ def main() -> None:
             results: dict[Setting, tuple[float, float]] = {}
             print(
                 "| hum's vowel ≤ | long hum ≥ | sounds alike ≥ | phrase's vowel ≤ | readings | "
-                "close reading ≤ | ordinary turn | feedback resumed | interruptions cancelled |"
+                "close reading ≤ | ordinary turn | words under a hum ≤ | feedback resumed | "
+                "interruptions cancelled |"
             )
-            print("|---|---|---|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
                     done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in tuned]

@@ -11,6 +11,7 @@ from realtalk.session.backchannel import (
     MAX_BACKCHANNEL_MS,
     OPEN_VOWEL_DB,
     SHUT_PHRASE_DB,
+    WORDS_UNDER_HUM,
     is_backchannel,
     is_feedback,
     listening_prompt,
@@ -140,6 +141,33 @@ def test_a_close_reading_is_asked_for_its_words_only() -> None:
     assert not is_feedback(_read(("No.", -1.0), ("Yipp.", -1.05)), 400, None), "no sounds-alike rule"
     mom = _read(("Mm-hm.", -0.4), ("Yeah.", -0.5))
     assert not is_feedback(mom, 400, OPEN_VOWEL_DB + 5), "a hum written as one is judged by its sound alone"
+
+
+def test_feedback_and_then_words_is_not_made_feedback_by_another_reading() -> None:
+    close = -1.3 - CLOSE_READING / 2
+    assert not is_feedback(_read(("Okay done.", -1.3), ("Go on.", close)), 450, None), "takes the floor"
+    assert not is_feedback(_read(("Yeah, I...", -1.3), ("Yeah, yeah.", close)), 540, None)
+    misheard = (("So on.", -1.3 + CLOSE_READING / 4), ("Show on.", -1.3), ("Sure.", close))
+    assert is_feedback(_read(*misheard), 450, None), "misheard whole"
+
+
+def test_readings_that_agree_on_the_words_are_not_outweighed_by_feedback() -> None:
+    step = CLOSE_READING / 4
+    no = _read(("No. No.", -0.9), ("No.", -0.9 - step), ("Oh. Oh.", -0.9 - 2 * step))
+    assert not is_feedback(no, 350, None), "the readings agree it was 'no'"
+    oh = _read(("No. No.", -0.9), ("Oh. Oh.", -0.9 - step), ("No.", -0.9 - 2 * step))
+    assert is_feedback(oh, 350, None), "the feedback reading comes first"
+    cheer = _read(("Cheer.", -0.9), ("Cheers.", -0.9 - step), ("Yeah.", -0.9 - 2 * step))
+    assert is_feedback(cheer, 350, None), "another word is not the same words"
+
+
+def test_a_short_hum_with_words_close_behind_is_a_closed_word() -> None:
+    shut, close, far = OPEN_VOWEL_DB - 10, -1.2 - WORDS_UNDER_HUM / 2, -1.2 - 2 * WORDS_UNDER_HUM
+    assert not is_feedback(_read(("Mm.", -1.2), ("Wait.", close)), 380, shut), '"Wait." written "Mm."'
+    assert is_feedback(_read(("Mm.", -1.2), ("Wait.", far)), 380, shut), "far less likely"
+    assert is_feedback(_read(("Mm.", -1.2), ("Mm-hm.", close)), 380, shut), "another hum"
+    assert is_feedback(_read(("Mm-hm.", -0.7), ("Mm-hm. Yeah.", close)), 380, shut), "feedback words"
+    assert is_feedback(_read(("Mm-hm.", -1.2), ("And this...", close)), LONG_HUM_MS, shut), "a long hum"
 
 
 def test_speech_over_the_reply_is_heard_expecting_feedback() -> None:
