@@ -238,3 +238,20 @@ def test_a_short_day_said_last_after_to_is_the_day(text: str, day: str) -> None:
     )
     name, values = called(reply(text, tools=[*YARD, FIND], history=moved, known=HELD))
     assert name == "move_job" and values["due"].startswith(day)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"), [("Wha's on Saturday?", "2026-11-28"), ("And whit's on the morn?", "2026-11-23")]
+)
+def test_a_question_no_rule_reads_that_says_a_day_is_read_for_that_day(text: str, day: str) -> None:
+    assert called(reply(text, tools=YARD, known=HELD)) == ("list_jobs", {"day": day})
+
+
+def test_a_question_on_another_topic_reads_nothing() -> None:
+    assert said(reply("what's the weather tomorrow?", tools=YARD, known=HELD))
+
+
+def test_a_question_with_no_value_is_not_guessed_at() -> None:
+    assert said(
+        reply("Is it the blue key?", tools=[*ROOM, tool("get_clue", "Give a clue to the hatch code.")])
+    )

@@ -25,6 +25,7 @@ from datetime import datetime
 from . import (
     answers,
     arguments,
+    choosing,
     codes,
     dialogue,
     entities,
@@ -257,6 +258,9 @@ class Turn:
         if self.tools and _UNNAMED.search(text) and not intent.is_question(text):
             # "Please call the one for me": a request for a thing nothing said names is asked about
             return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
+        read = choosing.reader_asked(self.tools, text, self.now) if intent.is_question(text) else None
+        if read is not None:  # a question no rule understood: the reader nearest in meaning
+            return self.act(*read)
         return replies.say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:

@@ -179,6 +179,39 @@ def _by_meaning(
     return tools[index], arguments.fill(tools[index], text, now)
 
 
+def reader_asked(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """ "And whit's on the morn?", "Whit's on Saturday?": a question no rule understood that says a
+    value a tool that only reads takes (a day), and little else, is answered by that reader (the
+    nearest in meaning of several). Reading writes nothing, so a guess costs an answer, never data;
+    a question with no such value is not guessed at ("Is it the blue key?" is no hint request)."""
+    unread = _unread_words(tools, text, now)
+    if _ABOUT_US.search(text) or len(unread) > 1 or any(lexicon.concepts(w) for w in unread):
+        return None  # about us ("what did you do yesterday?"), or a topic of its own ("the weather")
+    valued = []
+    for tool in (t for t in tools if not intent.writes(t)):
+        filled = arguments.fill(tool, text, now)
+        typed = [p for p in parameters.params_of(tool) if p.kind in parameters.TYPED_KINDS]
+        if not filled.missing and not filled.invalid and any(p.name in filled.arguments for p in typed):
+            valued.append((tool, filled))
+    meant = semantic.similarities([tool for tool, _ in valued], text) if len(valued) > 1 else None
+    if meant is not None:
+        return valued[max(range(len(valued)), key=lambda i: meant[0][i])]
+    return valued[0] if valued else None
+
+
+_ABOUT_US = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)
+
+
+def _unread_words(tools: Sequence[ToolSpec], text: str, now: datetime) -> set[str]:
+    """The content words of `text` that are neither a value it gives nor a word the tools use."""
+    said = extract.Utterance(text, now)
+    found = extract.when(said, "datetime")
+    spans = found.spans if found is not None else ()
+    kept = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(said.text))
+    vocabulary = {lexicon.stem(w) for t in tools for w in lexicon.tokens(semantic.tool_text(t))}
+    return {w for w in lexicon.content_stems(kept) if w not in vocabulary}
+
+
 def by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """ "Make the footer typo less critical", "not critical any more": a scale's option said by degree
     is a change to something held, so it asks for the one tool that changes that option (not the
