@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout` to `holdout6`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout7`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` to `holdout6`);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` to `holdout7`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,7 +25,7 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout6).
+[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout7).
 `--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout5,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
@@ -125,6 +125,14 @@ VOICES = {
         ("en-gb+linda", 1.0),
         ("en-gb-x-gbcwmd+m1", 1.0),
     ),
+    "holdout7": (
+        ("piper", 1.25),
+        ("en-us+Alicia", 1.0),
+        ("en-gb-scotland+Michael", 1.0),
+        ("en-029+ed", 1.0),
+        ("en-gb+aunty", 1.0),
+        ("en-gb-x-gbclan+m8", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -141,10 +149,13 @@ variants on five accents (`Jacky`, `iven3`, `michel`, `Andrea`, Klatt's `klatt2`
 tiny.en in a sentence of its own) and Piper at 0.95, a speed no split uses. The thirteenth round's
 `holdout6`, made before any change to the decision, the same way: `Denis`, `m6` (Lancaster), `adam`
 (New York), `linda` (a woman's voice, British), `m1` (West Midlands), each heard by tiny.en in a
-sentence of its own, and Piper at 1.05."""
+sentence of its own, and Piper at 1.05. `holdout7` was made by the lead after the thirteenth round's
+change was merged, to hear main's decision and the one before it once on voices nobody tuned on:
+`Alicia` (American), `Michael` (Scottish), `ed` (Caribbean), `aunty` (British), `m8` (Lancaster),
+each heard by tiny.en in a sentence of its own, and Piper at 1.25."""
 SOUND_SEEDS = {
     "dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501, "holdout5": 601,
-    "holdout6": 701,
+    "holdout6": 701, "holdout7": 801,
 }  # fmt: skip
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (

@@ -166,7 +166,8 @@ def test_a_short_hum_with_words_close_behind_is_a_closed_word() -> None:
     assert not is_feedback(_read(("Mm.", -1.2), ("Wait.", close)), 380, shut), '"Wait." written "Mm."'
     assert is_feedback(_read(("Mm.", -1.2), ("Wait.", far)), 380, shut), "far less likely"
     assert is_feedback(_read(("Mm.", -1.2), ("Mm-hm.", close)), 380, shut), "another hum"
-    assert is_feedback(_read(("Mm-hm.", -0.7), ("Mm-hm. Yeah.", close)), 380, shut), "feedback words"
+    assert is_feedback(_read(("Mm.", -1.2), ("Mm-hm. Yeah.", close)), 380, shut), "feedback words"
+    assert is_feedback(_read(("Mm.", -1.2), ("Yeah.", close)), 380, shut), "a feedback word"
     assert is_feedback(_read(("Mm-hm.", -1.2), ("And this...", close)), LONG_HUM_MS, shut), "a long hum"
 
 

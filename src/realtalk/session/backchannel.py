@@ -31,7 +31,7 @@ Part of the sans-I/O session, like `InputAudio` and `Responses`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..brain.sounds import Sound, english
 from ..engines.base import Transcription
@@ -199,18 +199,25 @@ def is_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None =
 
 def _close_words(heard: Transcription) -> bool:
     """Whether, under a best reading of hums, another nearly as likely (`WORDS_UNDER_HUM`) says
-    words, none of them a hum or feedback: "Wait." under "Mm.", "And this..." under "Mm-hm." for a
+    words beyond feedback, none of them a hum ("Okay, wait." counts; "Yeah." and "Mm, wait." do
+    not): "Wait." under "Mm.", "And this..." under "Mm-hm." for a
     recorded first word. Asked only of short speech: a short closed word and a short hum are alike
     in sound, and Whisper's readings are what is left to tell them."""
-    if len(heard.alternatives) < 2:
-        return False
+    return any(
+        units and _said(text) and not any(_hummed(u) for u in units)
+        for text, units in _close_readings(heard, WORDS_UNDER_HUM)
+    )
+
+
+def _close_readings(heard: Transcription, within: float) -> Iterator[tuple[str, list[str]]]:
+    """Whisper's other readings of `heard` within `within` of its best's log-probability per token,
+    best first, each with its words."""
+    if not heard.alternatives:
+        return
     best, *others = heard.alternatives
     for reading in others:
-        units = _WORD.findall(reading.text.lower())
-        close = reading.log_prob >= best.log_prob - WORDS_UNDER_HUM
-        if close and units and _said(reading.text) and not any(_hummed(u) for u in units):
-            return True
-    return False
+        if reading.log_prob >= best.log_prob - within:
+            yield reading.text, _WORD.findall(reading.text.lower())
 
 
 def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | None) -> bool:
@@ -221,26 +228,24 @@ def _close_feedback(heard: Transcription, speech_ms: float, vowel_db: float | No
     Tuesday" include a phrase over shut lips ("Wait. More. More.").
 
     Another reading stands in for a best one Whisper misheard whole ("Cheer." for "yeah"), so it is
-    not asked where the best says feedback and then more ("Okay done." for "hold on", "Yeah, I..."
-    for "nine"): a listener who goes on past the feedback word takes the floor. Nor does it count
+    not asked where the best says feedback and other words too, in either order ("Okay done." for
+    "hold on", "Yeah, I..." for "nine"): a listener who says more than the feedback word takes
+    the floor. Nor does it count
     below a reading that says the best's words again ("No." under "No. No.", above "Oh. Oh."):
     there the readings agree on the words, and differ only on how often they were said."""
     if len(heard.alternatives) < 2:
         return False
-    best, *others = heard.alternatives
-    said = _said(best.text)
-    if said and len(said) < len(set(_units(best.text))):
+    best = heard.alternatives[0].text
+    said = _said(best)
+    if said and len(said) < len(set(_units(best))):
         return False
-    for reading in others:
-        if reading.log_prob < best.log_prob - CLOSE_READING:
-            continue
-        units = _WORD.findall(reading.text.lower())
+    for text, units in _close_readings(heard, CLOSE_READING):
         if units and all(_hummed(u) for u in units):
-            if speech_ms >= LONG_HUM_MS and is_feedback(Transcription(reading.text), speech_ms, vowel_db):
+            if speech_ms >= LONG_HUM_MS and is_feedback(Transcription(text), speech_ms, vowel_db):
                 return True
-        elif units and is_backchannel(reading.text):
+        elif units and is_backchannel(text):
             return True
-        elif units and set(_units(reading.text)) <= said:
+        elif units and set(_units(text)) <= said:
             return False
     return False
 
