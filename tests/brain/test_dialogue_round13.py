@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from realtalk.brain import phrasing
+from realtalk.brain.base import Message
 from tests.brain.test_dialogue import after
 from tests.brain.toolbox import TASKS, called, reply, said, tool
 
@@ -254,4 +255,24 @@ def test_a_question_on_another_topic_reads_nothing() -> None:
 def test_a_question_with_no_value_is_not_guessed_at() -> None:
     assert said(
         reply("Is it the blue key?", tools=[*ROOM, tool("get_clue", "Give a clue to the hatch code.")])
+    )
+
+
+TWO_LATE = after(
+    "list_jobs",
+    {},
+    {"message": "You have 2 jobs late: Antifoul the hull; Varnish the tiller.",
+     "titles": ["Antifoul the hull", "Varnish the tiller"]},
+    "You have 2 jobs late: Antifoul the hull; Varnish the tiller.",
+)  # fmt: skip
+
+
+def test_that_one_after_a_listing_of_two_asks_which() -> None:
+    finish = tool("finish_job", "Mark a job as done (complete, finished).", ["job"], job=JOB)
+    question = said(reply("ok mark that one done", tools=[*YARD, finish], history=TWO_LATE, known=HELD))
+    assert "Antifoul the hull" in question and "Varnish the tiller" in question and question.endswith("?")
+    asked = [*TWO_LATE, Message("user", "ok mark that one done"), Message("assistant", question)]
+    assert called(reply("the tiller one", tools=[*YARD, finish], history=asked, known=HELD)) == (
+        "finish_job",
+        {"job": "Varnish the tiller"},
     )

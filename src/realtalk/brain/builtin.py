@@ -294,6 +294,28 @@ class Turn:
             for value in [filled.arguments.get(p.name)]
         )
 
+    def _pointed_among_listed(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
+        """`unsure` for "ok mark that one done" after a listing of two: the request points back at
+        one of the things the last result read out ("that one", "it") and nothing says which."""
+        last = self.messages[-1] if self.messages else None
+        listed = self.last.listed() if self.last is not None else []
+        if (
+            last is None
+            or last.role != "user"
+            or not 2 <= len(listed) <= held.MAX_OPTIONS
+            or not intent.writes(tool)
+            or intent.creates(tool)
+            or not dialogue.points_back(last.content)
+            or self.referent(last.content) is not None
+        ):
+            return None
+        for param in parameters.params_of(tool):
+            value = filled.arguments.get(param.name)
+            if param.kind in held.NAMING_KINDS and isinstance(value, str):
+                match = entities.closest(value, listed)
+                return None if match is not None and match.sure else (param.name, listed[0], listed)
+        return None
+
     def unsure(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
         """(the parameter, the known name, the names it may be) when the call would change a thing
         it is unsure of: one its words only sound like, or one of several held things they fit
@@ -303,6 +325,9 @@ class Turn:
         then when); how sure a name is, once nothing is."""
         if not self.request.known or not intent.writes(tool) or intent.creates(tool):
             return None
+        among = self._pointed_among_listed(tool, filled)
+        if among is not None:
+            return among
         confirms = dialogue.confirmation_param(tool) is not None
         for param in parameters.params_of(tool):
             value = filled.arguments.get(param.name)
