@@ -398,7 +398,7 @@ class Turn:
         """The request in what the user said (`phrasing.request`), with "that one" put as the held
         thing an earlier clause named ("The shower chair arrived, so please delete that one")
         when it stands for nothing the conversation said before."""
-        said = said.strip()
+        said = small_talk.without_greeting(said.strip())
         named = (
             held.named_before(said, self.request.known)
             or story.request_after(self.tools, said, self.request.known, self.now)

@@ -15,6 +15,7 @@ from . import (
     dialogue,
     entities,
     extract,
+    free_text,
     held,
     intent,
     lexicon,
@@ -366,6 +367,7 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
         return None  # a question never writes
     if not intent.writes(last.tool) and held.filters_by(last.tool, entity):
         return None  # after a listing, values go on with no one thing
+    text = free_text.without_body(text)  # "add a note to it: the number is 0207 946 0321": no new time
     once_more = not corrects and _again_for_it(turn, text, last, entity)
     if not corrects and not once_more and intent.reports_done(text):
         return None  # "well I did it this morning, so tick it off": done, not a new moment

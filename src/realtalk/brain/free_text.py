@@ -52,6 +52,18 @@ def _aimed_body(rest: str, vocabulary: frozenset[str]) -> tuple[str, str] | None
     return " ".join(words), ""
 
 
+# "a note on the Joanne one saying she wants my Saturday night": where what a note says begins.
+_SAID_BODY = re.compile(r"\s+(?:saying|that\s+says|reading)\s+(?=\S)|\s*:\s*(?=\S)", re.I)
+
+
+def without_body(text: str) -> str:
+    """`text` without what a note aimed at a thing says ("a note on X saying Y" -> "a note on X"):
+    the body's days and values are its words, never a change to the thing."""
+    aimed = _AIMED_BODY.search(text)
+    said = _SAID_BODY.search(text, aimed.end()) if aimed is not None else None
+    return text[: said.start()] if said is not None else text
+
+
 _SUBJECTS = frozenset({"subject", "topic", "about", "regard"})
 _SUBJECT_MARKER = re.compile(r"\b(?:about|regarding|with the subject|subject|titled|called)\s+", re.I)
 _HEDGING = ("hi", "hello", "yo", "please", "just", "possibly", "maybe", "perhaps", "kindly", "quickly",

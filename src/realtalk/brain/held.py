@@ -451,3 +451,38 @@ def new_need(tools: Sequence[ToolSpec], text: str, known: Sequence[str]) -> str 
         if match is not None and (match.sure or entities.tied(found.group("thing"), known))
         else f"add {text}"
     )
+
+
+# "Change the pandesal to ensaymada, same time": a held thing changed to words, not to a moment.
+_CHANGED_TO = re.compile(
+    r"^\W*"
+    + openers.run(also=("please",))
+    + r"(?:change|switch|swap|turn)\s+(?P<old>[^,.;!?]+?)\s+(?:to|into|for)\s+"
+    r"(?P<new>[^,.;!?]+)",
+    re.I,
+)
+
+
+def renamed_instead(
+    tools: Sequence[ToolSpec], chosen: tuple[ToolSpec, Filled], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """The tool that gives a held thing new words, when the tool chosen still wants a value (a
+    moment, or the new words) and "change X to Y" gives words that are no moment: Y takes X's place
+    in its name."""
+    found = _CHANGED_TO.match(text)
+    renaming = renamer(tools)
+    if found is None or renaming is None or not chosen[1].missing:
+        return None
+    if chosen[0] is not renaming[0] and not any(p.kind in parameters.TYPED_KINDS for p in chosen[1].missing):
+        return None
+    old, new = found["old"].strip(), found["new"].strip()
+    match = entities.closest(old, known)
+    if match is None or not match.sure or entities.tied(old, known):
+        return None
+    if extract.when(extract.Utterance(new, now), "datetime") is not None:
+        return None  # "change the dentist to Friday" is a move
+    tool, which, words = renaming
+    bare = re.sub(r"^(?:the|my|our)\s+", "", old, flags=re.I)
+    at = match.name.lower().find(bare.lower())
+    renamed = match.name[:at] + new + match.name[at + len(bare) :] if at >= 0 else new
+    return tool, Filled({which: match.name, words: renamed})

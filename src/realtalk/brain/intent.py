@@ -26,6 +26,11 @@ _REQUEST = re.compile(
     r"|^\W*" + _LEAD_IN + r"(?:would|do)\s+you\s+mind\b",
     re.I,
 )
+# "..., so could it be two o'clock instead?": a change asked for as a question of what may be.
+_INSTEAD = re.compile(
+    r"\b(?:can|could)\s+(?:it|that|this|the\s+[\w'-]+(?:\s+[\w'-]+){0,3})\s+be\s+(?!done|finished|ready|sorted)[^?.!,;]{1,40}?\binstead\b",
+    re.I,
+)
 # "Lovely day, isn't it?": a statement with a question tag asks for agreement, not for facts.
 _TAG_QUESTION = re.compile(
     r"^(?P<statement>.+?),\s*(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|hasn't|haven't|is|are"
@@ -87,7 +92,7 @@ def is_question(text: str) -> bool:
     and "list ..." ask to be told, so they count as questions."""
     if _SHOW.search(text) or _SHOW.search(_ASIDE.sub(" ", text)) or _asks_after_a_word(text):
         return True
-    if _REQUEST.search(text):
+    if _REQUEST.search(text) or _INSTEAD.search(text):
         return False
     if _QUESTION_START.search(text):
         return True
@@ -105,10 +110,26 @@ _BROKEN_OFF = re.compile(
 )
 
 
+# "I don't want to waste a guess, but ...", "sorry, this is probably silly, but ...": the speaker's
+# hedge about themselves, conceded before the request.
+_CONCEDED = re.compile(
+    r"^\W*"
+    + openers.run(also=("sorry",))
+    + r"(?:i\s+(?:don'?t|do\s+not)\s+(?:want|mean)\s+to|i\s+know|i\s+hate\s+to"
+    r"|this\s+(?:is|might\s+be|may\s+be|sounds)|it's\s+(?:probably|maybe|a\s+bit)|(?:i'm\s+)?not\s+sure\s+(?:if|whether))\b[^.;:?!]{0,80}?\bbut\b[\s,]*(?=\w)",
+    re.I,
+)
+
+
+# "Do the needful and put X as high priority": the idiom asks for what follows to be done.
+_NEEDFUL = re.compile(r"^\W*(?:(?:please|kindly)\s+)*do\s+the\s+needful\s*(?:,\s*|\s+and\s+)(?=\w)", re.I)
+
+
 def without_lead_in(text: str) -> str:
     """A question or request without what was said before it ("wait, did I ..." -> "did I ...",
     "hang on, add milk" -> "add milk"): the lead-in names nothing, and its words ("wait") must not
     be read as a value ("low if it can wait") or a title."""
+    text = _NEEDFUL.sub("", _CONCEDED.sub("", text, count=1), count=1)
     text = _ASIDE.sub(" ", text)  # "remind me, if you would, whether ..."
     asked = _WH_AND_SUBJECT.match(text)
     if asked is not None and _asks_after_a_word(text):  # "bruh what do i ...": "bruh" names nothing
@@ -184,6 +205,18 @@ def reports_done(text: str) -> bool:
     return not is_question(text) and bool(_DONE_REPORT.search(text)) and not _HABITUAL.search(text)
 
 
+_ASKS_DONE = re.compile(
+    r"\b(?:cross|tick|check|knock|strike|scratch|mark)\s+(?:it|that|this|them|that\s+one|this\s+one)\s+off\b",
+    re.I,
+)
+
+
+def asks_done(text: str) -> bool:
+    """ "Right, cross that off. Went this morning": a thing pointed at, asked to be ticked off (the
+    phrasal verb split by its pronoun); what is said after it is no new moment."""
+    return not is_question(text) and bool(_ASKS_DONE.search(text))
+
+
 # "Twelve-hour shift done.": a thing named first, then that it is done (not "I've done it").
 _THING_DONE = re.compile(
     r"^\W*(?:that's\s+|that\s+is\s+|there's\s+)?(?P<thing>[\w'-]+(?:\s+[\w'-]+){0,5}?)"
@@ -214,9 +247,9 @@ _MARKED_IN_ERROR = re.compile(
 _MARKED = re.compile(r"\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+ly\s+)?\w+ed\s+(?:off\s+|out\s+)?", re.I)
 """The subject and verb of "I (accidentally) ticked off X": what follows is what was marked."""
 _NOT_DONE = re.compile(
-    r"\b(?:i|we)\s+(?:haven't|have\s+not|hadn't)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
+    r"\b(?:i|we)\s+(?:haven'?t|have\s+not|hadn'?t)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*"
     r"(?:\w+[^e\W]ed|paid|done|did|got|made|bought|sent|took|wrote|gave|fed|sold|met|found|brought|finished)\b"
-    r"|\b(?:i|we)\s+(?:didn't|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
+    r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+(?:actually\s+|really\s+|even\s+|quite\s+)*(?!(?:think|know|mean|say|want|get|catch|hear|understand|ask|realise|realize|expect|like|see)\b)\w+"
     r"|(?:\b(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been)|'s\s+not)\s+(?:actually\s+|really\s+)?"
     r"(?:done|finished|paid|sent|sorted)\b"
     # "I ticked off the brand guidelines by mistake": marked done in error
@@ -238,7 +271,7 @@ def reports_not_done(text: str) -> str | None:
         0
     ]
     after = _MARKED_IN_ERROR.sub("", re.sub(r"^\s*(?:off|out)\b", "", after))  # "ticked off X by mistake"
-    if lexicon.content_stems(after):
+    if lexicon.content_stems(after) and not _POINTING.match(after):  # ("I haven't finished it at all")
         return after.strip()
     # "the library books, I haven't handed them in": the last clause before that names something;
     # "I ticked off the brand guidelines by mistake, it's not finished": "it" is that clause's object
@@ -301,6 +334,9 @@ _BACK_ON = re.compile(
 )
 _STORY_LEAD = re.compile(r"^\W*(?:(?:it\s+)?turns\s+out\b\W*)?" + openers.run(), re.I)
 _IT = re.compile(r"^\W*(?:it|that|this|that\s+one)\W*$", re.I)
+_POINTING = re.compile(r"^\W*(?:it|that|this|them)\b", re.I)
+_POINTS_AT_IT = re.compile(r"\s(?:it|them)\b", re.I)
+_ASKING_TAIL = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?$|\bplease\s+$", re.I)
 _OWNED = re.compile(
     r"\b(?:the|my|our|his|her|their)\s+[\w'-]+(?:\s+(?!(?:back|off|up|in|out|yet|again|the|my|our|his|her|their"
     r"|never|not|did|didn't|got|has|had|have|is|was|\w+ed)\b)[\w'-]+){0,3}",
@@ -318,7 +354,12 @@ def back_on_the_list(text: str) -> str | None:
         found.group(g) for g in ("what", "what_on", "what_as", "what_re", "what_up") if found.group(g)
     )
     if _IT.match(what):
-        clauses = [c for c in re.split(r"[,.;!?]", text[: found.start()]) if lexicon.content_stems(c)]
+        # "..., can u make it not done": the asking is no clause; "the agency wants it again": a
+        # clause that points back itself names nothing
+        told = _ASKING_TAIL.sub("", text[: found.start()])
+        clauses = [
+            c for c in re.split(r"[,.;!?]", told) if lexicon.content_stems(c) and not _POINTS_AT_IT.search(c)
+        ]
         # "the garden gate's still broken": the clause's subject is the thing
         subject = (
             re.split(r"'s\b|\s+(?:is|are|was|were|still|isn't|hasn't)\b", clauses[-1])[0] if clauses else ""

@@ -122,10 +122,16 @@ def said(text: str, question: bool = False) -> Move | None:
         if found is not None:
             way = -1 if found.group("way").lower() in _EARLIER else 1
             return Move(found.group("thing"), way, found.group("rest"))
-        move = None if question else _said(sentence)
+        move = None if question else _said(sentence) or _said(_REASON_AFTER.sub("", sentence))
         if move is not None:
             return move
     return None
+
+
+# "Push Mrs Whitfield back an hour, I'm still under this sink": why, said after the move.
+_REASON_AFTER = re.compile(
+    r",\s*(?:i'm|i\s+am|i've|i\s+have|i'll|we're|we've|cos|because|since)\b[^,;:]*$", re.I
+)
 
 
 def _said(text: str) -> Move | None:

@@ -118,7 +118,10 @@ _FILED_UNDER = re.compile(
 # "Would you put the chimney sweep under 'house'?", "the tyres both go under car": a bare label that
 # ends the request, after a verb of putting (not "put the bucket under the sink": a place has "the").
 _UNDER_AT_END = re.compile(
-    r"\bunder\s+(?P<value>[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+)[a-z][\w-]*){0,3})(?=(?:\s+please)?\W*$)", re.I
+    r"\bunder\s+(?P<value>[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+)[a-z][\w-]*){0,3})"
+    # "Put the overtime form under payroll tag also": the label's own word and an additive may follow
+    r"(?=(?:\s+(?:tag|label|heading|category|section)s?)?(?:\s+(?:also|too|as\s+well))?(?:\s+please)?\W*$)",
+    re.I,
 )
 # A verb of putting, or a question of what is there ("what's outstanding under money?").
 _PUTTING = re.compile(

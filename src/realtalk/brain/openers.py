@@ -15,8 +15,8 @@ from functools import lru_cache
 
 HESITATIONS = (r"u+m+", r"u+h+", r"e+r+m*", r"h+m+")
 """Sounds made while thinking."""
-DISCOURSE = (r"ok(?:ay)?", "so", "well", "oh", "ah", "hey", "right", "alright", r"all\s+right", "anyway",
-             "bruh")  # fmt: skip
+DISCOURSE = (r"ok(?:ay)?", r"kk?", "so", "well", "oh", "ah", "hey", "right", "alright", r"all\s+right",
+             "anyway", "bruh")  # fmt: skip
 """Words that open a turn and mean nothing by themselves."""
 LINKS = ("and", "but", "also", "now", "then")
 """Words that join the turn to what went before."""

@@ -17,16 +17,16 @@ from datetime import datetime
 
 from . import dialogue, extract, lexicon, openers, yes_no
 
-_ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|please|just")
-"""The asking before a request's verb: "can you", "so could you please", "just"."""
+_ASKING = lexicon.run_of(r"(?:so\s+)?(?:can|could|would|will)\s+you|(?:can|could|may)\s+i|please|just|do")
+"""The asking before a request's verb: "can you", "so could you please", "just", "can I", and the
+emphatic "do" ("do jot down that ...")."""
 _OPENED = openers.run() + _ASKING
 """The asking after what people open with: "right, stick on the list: ...", "oh, so can you ..."."""
 
 # Hesitations and fillers carry nothing; "like" and "you know" are left alone (they can mean something).
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;!?]))(?:u+m+|u+h+m*|e+r+m*|h+m+|mm+)(?:[\s,.;!?]+|$)", re.I)
 _SHORTHAND = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "r": "are",
-              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before", "rn": "right now",
-              "k": "ok"}  # fmt: skip
+              "2morrow": "tomorrow", "tmr": "tomorrow", "b4": "before", "rn": "right now"}  # fmt: skip
 _SHORT = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b", re.I)
 # "cross the passport off" -> "cross off the passport": the particle rejoins its verb.
 _SPLIT_PHRASAL = re.compile(
@@ -49,7 +49,8 @@ _WONDER = re.compile(
     r"^\s*(?:(?:i\s+(?:was|am|'m)\s+wondering|i\s+wonder|do\s+you\s+think|i'd\s+(?:really\s+)?appreciate\s+it"
     r"|it\s+would\s+be\s+(?:great|nice|good|helpful)"
     r"|(?:i'd|i\s+(?:would|should))\s+be\s+(?:most\s+|very\s+|so\s+|really\s+)?(?:grateful|obliged))"
-    r"\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)"
+    r"\s+(?:if|whether)\s+(?:you|we)\s+(?:could|can|would)(?:\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough)"
+    r"\s+as\s+to)?"  # "I wonder if you would be so kind as to ...": the same frame, twice as polite
     r"|(?:would|is)\s+(?:it\s+)?(?:be\s+)?possible\s+(?:for\s+you\s+)?to|(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)"
     r"|do\s+you\s+think\s+you\s+(?:could|can)"
     r"|(?:would|could)\s+you\s+be\s+(?:so\s+kind|kind\s+enough|good\s+enough|a\s+dear)\s+(?:as\s+)?(?:and\s+)?to)"
@@ -93,7 +94,7 @@ _PRONOUN = re.compile(r"\b(?:it|that|this|them)\b", re.I)
 # "Bin the portfolio update", "chuck that": everyday verbs for throwing away, said first, are "delete"
 # ("take the bins out" is not one: there the word is a noun).
 _DISCARD = re.compile(
-    rf"^(?P<ask>\W*{_OPENED})(?:bin|chuck|axe|nix|junk|dump)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
+    rf"^(?P<ask>\W*{_OPENED})(?:bin|chuck|axe|nix|junk|dump|yeet|nuke)(?=\s+(?:the|my|that|this|it|those|these|them)\b(?!.*\bout\b))",
     re.I,
 )
 # "The report needs to be done by Friday": a deadline, said with the word for done; nothing is done yet.
@@ -166,7 +167,10 @@ _NOTE_ON_FRONTED = re.compile(
     # "Jot down on the accountant task: ask about the VAT return", "note against X that Y": the verb,
     # the thing, then the body
     rf"|^\W*{_ASKING}(?:note|jot|write|scribble|put)(?:\s+down)?\s+(?:on|against|under)\s+"
-    r"(?P<thing_after>[^,;:.]{1,60}?)(?:\s*[:-]\s*|\s+that\s+)(?P<body_after>\w.*)$",
+    r"(?P<thing_after>[^,;:.]{1,60}?)(?:\s*[:-]\s*|\s+that\s+)(?P<body_after>\w.*)$"
+    # "Can I add to the Priya one that she said ...": words added to a thing named, not to the list
+    rf"|^\W*{_ASKING}add\s+to\s+(?P<thing_to>(?:the|my)\s+(?![^,;:.]*\blist\b)[^,;:.]{{1,60}}?)"
+    r"(?:\s*[:-]\s*|\s+that\s+)(?P<body_to>\w[^?!]*)(?:[?!].*)?$",
     re.I,
 )
 # "the lawn needs mowing, can you add that?": the request's object is the clause before it.
@@ -260,7 +264,8 @@ _DOWN_QUOTED = re.compile(rf"^(?P<ask>\W*{_OPENED})(?:put|jot|write|note|pop)\s+
 # (the word for it is one the tools use for what they hold: `request`'s `things`).
 _A_REMINDER = re.compile(
     r"\b(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|set(?:\s+up)?|create|make|add|put\s+in|get)\s+"
-    r"(?:a|an|another)\s+(?:new\s+)?(?P<thing>[a-z]+(?:-[a-z]+)?)\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
+    r"(?:a|an|another)\s+(?:new\s+)?(?P<thing>[a-z]+(?:-[a-z]+)?)(?:\s+for\s+me)?"  # ("a reminder for me to")
+    r"\s+(?:to|about|for|that\s+i\s+(?:should|need\s+to))\s+"
     # "pop a note in for me to take the books back": a note put in for the speaker is a reminder
     r"|\b(?:put|pop|stick|leave|make|write|jot)\s+(?:in\s+|down\s+)?(?:a|an)\s+(?:quick\s+|little\s+)?(?:note|reminder)"
     r"(?:\s+in\s+for\s+me|\s+in|\s+for\s+me)\s+to\s+(?=[a-z])",
@@ -286,7 +291,7 @@ _STARTS_NEW = re.compile(
 _ANY_THING = frozenset(["item", "one", "thing"])
 _COLON_BODY = re.compile(
     r"\b(?P<lead>(?:(?:a|the|this)\s+)?(?:little\s+|quick\s+|short\s+)?(?:note|comment|message|memo)\s+"
-    r"(?:to|on|for|onto)\s+[^:,]{1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
+    r"(?:to|on|for|onto)\s+(?:(?!\bsaying\b)[^:,]){1,80}?)(?:\s*:|\s+that)\s+(?=\S)",
     re.I,
 )
 
@@ -386,8 +391,9 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     fronted = _NOTE_ON_FRONTED.match(text)
     if fronted is not None:
         noun = (fronted.group("noun") or fronted.group("verb") or "note").lower()
-        thing = fronted.group("thing") or fronted.group("thing_after")
-        text = f"add a {noun} to {thing} saying {fronted.group('body') or fronted.group('body_after')}"
+        thing = fronted.group("thing") or fronted.group("thing_after") or fronted.group("thing_to")
+        body = fronted.group("body") or fronted.group("body_after") or fronted.group("body_to")
+        text = f"add a {noun} to {thing} saying {body}"
     text = _ADD_WHAT_FOLLOWS.sub("add ", text, count=1)
     front = _FRONT_TIME.match(text)
     if front is not None:
@@ -466,12 +472,12 @@ def repaired(text: str) -> str:
         )
         return before[: old.start()] + instead.group("new") + before[old.end() :] if old else text
     words = before.split()
-    # "to Thursday at eight, no sorry, Friday at eight": a repair with phrases of its own replaces as
-    # many phrases as it says, each opening on a preposition
-    phrases = 1 + sum(w.lower() in _PREPOSITION for w in first.split()[1:])
-    near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH * phrases), -1)
-    openings = [i for i in near if words[i].lower() in _PREPOSITION]
-    at = openings[min(phrases, len(openings)) - 1] if openings else None
+    near = range(len(words) - 1, max(-1, len(words) - 1 - _REPAIR_REACH), -1)
+    # "to Thursday at eight, no sorry, Friday at eight": a repair with a preposition inside it
+    # replaces as many phrases as it says ("Thursday at eight", not only "eight")
+    inner = sum(w.lower() in _PREPOSITION for w in fix.split()[1:])
+    opened = [i for i in near if words[i].lower() in _PREPOSITION]
+    at = opened[min(inner, len(opened) - 1)] if opened else None
     placed = dialogue.in_place(before, first.strip()) if at is None else before
     if at is None and placed != first.strip():
         # "Add buy oat milk, no wait, make that soya milk, for tomorrow": the words that end on the

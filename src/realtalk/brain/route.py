@@ -4,6 +4,7 @@ held thing's own words put in for the tool's "which" parameter (`route`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,10 @@ from . import (
     codes,
     dialogue,
     entities,
+    free_text,
     handoff,
     held,
     intent,
-    lexicon,
     lookup,
     moves,
     parameters,
@@ -78,11 +79,7 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
                 or held.adds_to_held(t)  # "stick a note on it": a note goes on the thing
                 or routing.starts_with_a_verb_of([t], text)
             ]
-    done = (
-        intent.reports_done(text)
-        or held.done_as_named(text, turn.request.known)
-        or "done" in lexicon.phrase_meanings(lexicon.tokens(text))  # "cross that off. Went this morning"
-    )
+    done = intent.reports_done(text) or intent.asks_done(text) or held.done_as_named(text, turn.request.known)
     meaning = f"{text} done" if done else None
     # "I did it this morning": a report of done, whatever moment it says, is no change of moment.
     changed = (
@@ -96,7 +93,7 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
     by_value = (
         None
         if question or referent is not None
-        else held.changed_by_value(tools, text, turn.now, turn.request.known)
+        else held.changed_by_value(tools, free_text.without_body(text), turn.now, turn.request.known)
     )
     if by_value is not None and (
         not choosing.asked_to_change(text, choice) or held.named_better(choice, by_value, turn.request.known)
@@ -161,6 +158,9 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
         return choice
     if not question:  # "I need to move something": which thing is asked, for the tool that moves
         choice = choosing.placeholder_for(tools, choice, text, turn.now) or choice
+    renamed = None if question else held.renamed_instead(tools, choice, text, turn.now, turn.request.known)
+    if renamed is not None:  # "Change the pandesal to ensaymada, same time": new words, no new moment
+        return renamed
     tool, filled = choice
     if filled.missing and codes.asks_for(text, filled.missing[0]):
         # "Just tell me the code": the user asks for what the tool needs from them, so not
@@ -184,8 +184,9 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
         pronoun = referent is not None
     pointed = pronoun or (said is None and dialogue.refers_back(text))
     named = held.named_in(_said(turn), turn.request.known) if pointed and referent is None else None
-    if named is not None and name is not None and not intent.creates(tool):
+    if named is not None and name is not None and (not intent.creates(tool) or _onto_held(turn, tool)):
         # "The shower chair arrived, so please delete that one": "that one" is the thing named before
+        # ("..., so would you put in a note on it that ...": a note goes on it too)
         filled = _given(filled, name, named)
     elif referent is None and pronoun and name is not None and not intent.creates(tool):
         # "mark it done" with nothing to refer to: which one is asked for
@@ -237,6 +238,19 @@ def _given(filled: Filled, name: str, value: str) -> Filled:
     """`filled` with `value` as `name`, which is then no longer missing."""
     missing = [p for p in filled.missing if p.name != name]
     return Filled({**filled.arguments, name: value}, missing, filled.invalid)
+
+
+_NEW_FIRST = re.compile(r"^\W*(?:(?:a|another)\s+)?new\s+[a-z]+", re.I)
+
+
+def _onto_held(turn: Turn, tool: ToolSpec) -> bool:
+    """Whether a tool that adds to a held thing goes on the one the utterance named, not on a new
+    thing the utterance opened with ("new task, buy paper, and put a note on it": the new one)."""
+    said = _said(turn)
+    makers = [t for t in turn.tools if intent.creates(t) and not held.adds_to_held(t)]
+    return held.adds_to_held(tool) and not (
+        _NEW_FIRST.match(said) or routing.starts_with_a_verb_of(makers, said)
+    )
 
 
 def _said(turn: Turn) -> str:

@@ -125,6 +125,17 @@ def without_asides(text: str) -> str | None:
     return " ".join(sentences[at:]) if at else None
 
 
+def without_greeting(text: str) -> str:
+    """ "Good morning. I wonder if you could ...": the request after a sentence that only greets us
+    (a greeting alone is left to be answered)."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    at = 0
+    while at + 1 < len(sentences) and _GREETED.match(sentences[at]):
+        at += 1
+    return " ".join(sentences[at:]) if at else text
+
+
+_GREETED = dict(INTENTS)["greeting"]
 _NOT_FEELINGS = frozenset(
     {"done", "good", "fine", "ok", "okay", "ready", "back", "here", "finished", "sorted", "sure"}
 )

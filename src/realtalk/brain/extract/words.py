@@ -71,10 +71,18 @@ def enum(utterance: Utterance, options: Sequence[Any]) -> Found | None:
     for option in sorted(options, key=lambda o: -len(str(o))):
         for spoken in _spoken_forms(str(option)):
             pattern = re.compile(rf"(?<![\w-]){re.escape(spoken)}(?:s|es|est)?(?![\w-])", re.IGNORECASE)
-            match = next(utterance.matches(pattern), None)
+            # "it doesn't need to be high again": an option denied is not the one asked for
+            said = (m for m in utterance.matches(pattern) if not _DENIED.search(utterance.text[: m.start()]))
+            match = next(said, None)
             if match is not None:
                 return Found(option, (match.span(),))
     return None
+
+
+_DENIED = re.compile(
+    r"(?:\bnot|n't|\bno\s+longer|\bnever)\s+(?:(?:need|needs|have|has)\s+to\s+)?(?:be\s+)?(?:so\s+|that\s+|too\s+)?$",
+    re.I,
+)
 
 
 # Single-letter and short unit options are said as words: ["C", "F"] is "celsius" or "fahrenheit".
