@@ -31,7 +31,10 @@ The material, widened from `turn_taking.py`'s 18 cases:
   round's final check: every other prompt of whole sentences (capitalised, ending on a mark, no
   "..."), 3-30 words: short ones ("You are now muted.", "One moment, please."), two-sentence ones
   ("That option is invalid. Please try again."), questions ("Change to which folder?"), longer
-  announcements.
+  announcements;
+- `fresh3`: another speaker, kept unheard for the thirteenth round's final check: the voice of
+  ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front Left",
+  "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings).
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -129,7 +132,9 @@ FRESH_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.
 """`fresh`'s recordings (asterisk-core-sounds-en-g722) and their transcripts ("name: Text.")."""
 FRESH_WORDS = (6, 16)
 FRESH2_WORDS = (3, 30)
-UNHEARD = ("fresh2",)
+FRESH3_DIR = Path("/usr/share/sounds/alsa")
+"""`fresh3`'s recordings (alsa-utils): each file's name is what it says ("Front_Left.wav")."""
+UNHEARD = ("fresh2", "fresh3")
 """Splits kept for a final check: replayed only when asked for by name."""
 SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEARD)
 TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
@@ -290,6 +295,9 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
         if split in splits:
             for name, clip in _fresh_clips(split):
                 cases += _clip_cases(name, split, clip)
+    if "fresh3" in splits:
+        for path in sorted(FRESH3_DIR.glob("*.wav")):
+            cases += _clip_cases(f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path))
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -642,10 +650,10 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2 and fresh3")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
-        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits (not fresh2)"
+        "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits"
     )
     parser.add_argument("--verbose", action="store_true", help="each case's verdicts")
     parser.add_argument("--candidate", action="store_true", help="also `auto` with `CANDIDATE`'s full stop")
@@ -661,10 +669,12 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh2` is for the final check only: never replayed unless asked for by name.
+    # `fresh2` and `fresh3` are for final checks only: never replayed unless asked for by name.
     splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
     if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
         raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
+    if "fresh3" in splits and not FRESH3_DIR.is_dir():
+        raise SystemExit("fresh3 needs alsa-utils (scripts/setup.sh --dev)")
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
@@ -706,7 +716,8 @@ def main() -> None:
                     )
                 if args.verbose:
                     for r in replays:
-                        end = "cut" if r.cut_off else f"{r.turn_end_ms:.0f} ms"
+                        ended = r.turn_end_ms
+                        end = "cut" if r.cut_off else "no turn" if ended is None else f"{ended:.0f} ms"
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
             roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)

@@ -14,6 +14,8 @@ if [ "$dev" = 1 ]; then
   [ -d /usr/share/pocketsphinx/test/data/librivox ] || need_apt+=(pocketsphinx-testdata)
   # bench/turn_decision.py's `fresh` split: recorded phone prompts, 16 kHz (CC-BY-SA-3.0).
   [ -d /usr/share/asterisk/sounds/en_US_f_Allison ] || need_apt+=(asterisk-core-sounds-en-g722)
+  # ...and its `fresh3` split: ALSA's speaker-test voice saying the channel names (GPL-2).
+  [ -d /usr/share/sounds/alsa ] || need_apt+=(alsa-utils)
   # The browser tests drive Debian's Chromium with Playwright (no browser download).
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Storage tests run a throwaway PostgreSQL server.

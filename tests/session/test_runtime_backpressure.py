@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from realtalk.brain.builtin import BuiltinBrain
 from realtalk.engines.base import FullStopAsked, Transcription, Utterance
 from realtalk.engines.scheduler import InferenceScheduler, Priority
 from realtalk.session.backchannel import HELD_READINGS
-from realtalk.session.effects import PredictTurnEnd, Send, Transcribe
+from realtalk.session.effects import Effect, PredictTurnEnd, Send, Transcribe
 from realtalk.session.runtime import MAX_QUEUED_BATCHES, SessionRuntime
 from realtalk.session.session import RealtimeSession
 from realtalk.session.turn_detection import SEMANTIC_TIMING, PauseVerdict
@@ -83,13 +84,17 @@ async def test_a_newer_pause_skips_the_stale_speculative_transcript_still_queued
 
 class _NBestStt(_CountingStt):
     """Also gives several readings (one finished sentence), and remembers whether each call read
-    the full stop (where asked with a function of the readings, what it said)."""
+    the full stop (where asked with a function of the readings, what it said). With `scored`, a
+    full stop asked for is read only once that is set, as a forced decode takes its time after
+    the beam; with `fails` too, that decode then fails."""
 
     name = "nbest"
 
-    def __init__(self) -> None:
+    def __init__(self, scored: threading.Event | None = None, *, fails: bool = False) -> None:
         super().__init__()
         self.full_stops: list[bool] = []
+        self.scored = scored
+        self.fails = fails
 
     def transcribe_nbest(
         self,
@@ -103,6 +108,11 @@ class _NBestStt(_CountingStt):
         self.heard.append(len(audio))
         heard = Transcription("Book a table for two.", no_speech_prob=0.05)
         self.full_stops.append(full_stop if isinstance(full_stop, bool) else full_stop(heard))
+        if self.full_stops[-1] and self.scored is not None:
+            assert self.scored.wait(5)
+            if self.fails:
+                raise RuntimeError("the forced decode failed")
+            return replace(heard, full_stop_prob=0.95)
         return heard
 
 
@@ -157,6 +167,71 @@ async def test_a_pauses_turn_end_verdict_in_first_spares_the_full_stop_it_will_n
     await _until(lambda: bool(stt.full_stops))
     assert model.heard == [1600] and verdict.probability == probability
     assert stt.full_stops == [read]
+    await runtime.close()
+
+
+class _Reports(RealtimeSession):
+    """A session that only notes the transcripts reported to it: ahead of their full stop or not."""
+
+    def __init__(self) -> None:
+        super().__init__(model="realtalk", vad=QuietVad())
+        self.reports: list[tuple[str, float | None]] = []
+
+    def transcript_ahead(self, item_id: str, result: Transcription, *, epoch: int) -> list[Effect]:
+        self.reports.append(("ahead", result.full_stop_prob))
+        return []
+
+    def transcription_completed(
+        self, item_id: str, result: Transcription, *, speculative: bool = False, epoch: int = 0
+    ) -> list[Effect]:
+        self.reports.append(("completed", result.full_stop_prob))
+        return []
+
+
+@pytest.mark.parametrize(("probability", "fails", "reports"), [
+    (None, False, [("ahead", None), ("completed", 0.95)]),  # the verdict not in: the score may decide
+    (0.95, False, [("completed", None)]),  # Smart Turn sure: the decision will not read the score
+    (None, True, [("ahead", None), ("completed", None)]),  # the score failed: judged on the words
+])  # fmt: skip
+async def test_a_pauses_words_are_reported_while_its_full_stop_is_read(
+    probability: float | None, fails: bool, reports: list[tuple[str, float | None]]
+) -> None:
+    """The forced decode that reads the full stop runs after the beam (50-80 ms): the words go to
+    the session first, so the reading is chosen and the reply prepared meanwhile, and the score
+    follows with the transcript whole, which the pause is judged on (without the score where
+    reading it failed, as where it is not asked)."""
+    scored = threading.Event()
+    stt, session = _NBestStt(scored, fails=fails), _Reports()
+    runtime = SessionRuntime(
+        session,
+        stt=stt,
+        tts=None,  # type: ignore[arg-type]
+        brain=BuiltinBrain(),
+        store=None,
+        send=_ignore,
+        scheduler=InferenceScheduler(workers=2),
+    )
+    await runtime.start([])
+    verdict = PauseVerdict(SEMANTIC_TIMING["auto"], probability)
+    runtime.submit(
+        [
+            Transcribe(
+                "item_1",
+                np.zeros(1600, np.float32),
+                readings=HELD_READINGS,
+                speculative=True,
+                epoch=1,
+                full_stop=True,
+                verdict=verdict,
+            )
+        ]
+    )
+    await _until(lambda: bool(session.reports))
+    assert session.reports == reports[:1], "the words before the score"
+    scored.set()
+    await _until(lambda: len(session.reports) == len(reports))
+    await asyncio.sleep(0.05)
+    assert session.reports == reports
     await runtime.close()
 
 

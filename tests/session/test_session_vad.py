@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -153,23 +154,61 @@ def test_semantic_vad_does_not_end_at_once_where_the_speech_stopped_at_full_voic
     assert "input_audio_buffer.speech_stopped" in kinds(effects), "it settles"
 
 
-def settling_pause(session: RealtimeSession) -> Prefetch:
-    """Speech, a pause, and verdicts that make the turn wait (finished-sounding, not confidently)."""
+@pytest.mark.parametrize("full_stop", [0.95, 0.3])
+def test_a_pause_whose_full_stop_is_read_after_its_words_is_judged_when_the_score_arrives(
+    vad: SileroVad, full_stop: float
+) -> None:
+    """The recogniser reads the full stop after its beam (`SessionRuntime._hear_ahead`): the words
+    come first and prepare the reply, and the pause is judged, as one report would judge it, when
+    the score arrives (Smart Turn unsure: the full stop decides)."""
+    speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
+    heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
+    scored = replace(heard, full_stop_prob=full_stop)
+    ended = []
+    for ahead in (False, True):
+        session = semantic_session(vad)
+        effects = append(session, speech + silence(300))
+        ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]
+        job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
+        assert not session.turn_end_predicted(ask.item_id, ask.pause_id, 0.7)
+        prefetched: list[object] = []
+        if ahead:
+            effects = session.transcript_ahead(job.item_id, heard, epoch=job.epoch)
+            assert "input_audio_buffer.speech_stopped" not in kinds(effects), "judged with the score"
+            prefetched = [e for e in effects if isinstance(e, Prefetch)]
+            assert len(prefetched) == 1, "the reply is prepared while the score is read"
+        effects = session.transcription_completed(job.item_id, scored, speculative=True, epoch=job.epoch)
+        ended.append("input_audio_buffer.speech_stopped" in kinds(effects))
+        if ahead:
+            assert not any(isinstance(e, Prefetch | DropPrefetch) for e in effects), "prepared once"
+            if ended[-1]:
+                generate = next(e for e in effects if isinstance(e, Generate))
+                assert generate.request == prefetched[0].request  # type: ignore[attr-defined]
+    assert ended == [full_stop >= 0.6] * 2, "the same verdict as the words and the score together"
+
+
+def settling_pause(session: RealtimeSession, log_prob: float | None = None) -> Prefetch:
+    """Speech, a pause, and verdicts that make the turn wait (finished-sounding, not confidently);
+    Whisper's average log-probability of the words, `log_prob`."""
     speech = pcm24k(load_wav_16k(librivox_clips()[1][0]))
     effects = append(session, speech + silence(300))
     ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]  # the last pause's
     job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert not session.turn_end_predicted(ask.item_id, ask.pause_id, 0.7)
-    effects = session.transcription_completed(
-        job.item_id, Transcription("He was not an ill-disposed young man."), speculative=True, epoch=job.epoch
-    )
+    heard = Transcription("He was not an ill-disposed young man.", log_prob=log_prob)
+    effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)
     assert "input_audio_buffer.speech_stopped" not in kinds(effects)
     return next(e for e in effects if isinstance(e, Prefetch))
 
 
-def test_semantic_vad_answers_a_settling_turn_with_the_reply_prepared_in_its_pause(vad: SileroVad) -> None:
+@pytest.mark.parametrize("log_prob", [None, -1.0])
+def test_semantic_vad_answers_a_settling_turn_with_the_reply_prepared_in_its_pause(
+    vad: SileroVad, log_prob: float | None
+) -> None:
+    """Words Whisper was unsure of (-1.0) are told to the brain as such (`Message.heard_unsure`),
+    in the prepared reply's request as in the turn's own."""
     session = semantic_session(vad)
-    prefetch = settling_pause(session)
+    prefetch = settling_pause(session, log_prob)
     effects: list[object] = []
     while "input_audio_buffer.speech_stopped" not in kinds(effects):
         assert not any(isinstance(e, Generate | DropPrefetch) for e in effects)

@@ -82,7 +82,7 @@ class InputAudio:
         playout_format: AudioFormat | None,
         on_speech_started: Callable[[], None],
         on_turn_ended: Callable[[], None],
-        on_early_transcript: Callable[[str], bool],
+        on_early_transcript: Callable[[str, bool], bool],
         on_transcribed: Callable[[], None],
         on_speaking: Callable[[float], None] = lambda _: None,
         on_pause_heard: Callable[[Transcription, float, float | None], bool] = lambda *_: False,
@@ -91,7 +91,8 @@ class InputAudio:
         held: Callable[[], bool] = lambda: False,
         context: Callable[[], BrainRequest | None] = lambda: None,
     ) -> None:
-        """`on_early_transcript`: a speculative transcript arrived while the pause goes on; True
+        """`on_early_transcript`: a speculative transcript arrived while the pause goes on (its
+        words, and whether the recogniser was unsure of them, as the turn's item will say); True
         when a reply is being prepared for it (`DropPrefetch` follows if the user speaks on).
         `on_transcribed`: an item's transcript is in (or failed), so its text is known.
         `on_speaking`: the user's speech has lasted this many ms so far (every VAD frame).
@@ -335,11 +336,38 @@ class InputAudio:
                     ended = self._turns.heard(spec[1], result.text, self.ms_total, WhisperScores.of(result))
                     if ended is not None:
                         self._end_turn(ended.at_ms)
-                    elif unbroken and self._on_early_transcript(result.text.strip()):
-                        self._prefetched_pause = spec[1]
+                    elif unbroken:
+                        self._prepare_reply(spec[1], result)
             return
         if item_id in self._conversation.pending:
             self._finish_transcription(item_id, result)
+
+    def transcript_ahead(self, item_id: str, result: Transcription, *, epoch: int) -> None:
+        """The words of a pause's speculative transcript whose full stop the recogniser is still
+        reading (`Transcribe.full_stop`): the pause is judged when the `transcription_completed`
+        that brings the score arrives, from the same verdicts and the fade measured then, as if the
+        words had come with it. Meanwhile a turn committed since takes the words, and an open pause
+        prepares its reply, so that a turn the score ends at once finds its reply under way."""
+        spec = self._speculated.get(item_id)
+        if spec is None or spec[0] != epoch:
+            return
+        self._speculated[item_id] = (epoch, spec[1], result)
+        if item_id in self._conversation.pending:
+            self._finish_transcription(item_id, result)
+        elif (
+            self._speech_item_id == item_id
+            and spec[1] == self._turns.pause_id
+            and not self._held()  # held speech is judged a backchannel or not first
+        ):
+            self._prepare_reply(spec[1], result)
+
+    def _prepare_reply(self, pause_id: float, result: Transcription) -> None:
+        """The reply the turn would get if it ended at this pause with these words, asked for once
+        a pause (the words ahead of the full stop may have asked for it already)."""
+        if self._prefetched_pause != pause_id and self._on_early_transcript(
+            result.text.strip(), heard_unsure(result)
+        ):
+            self._prefetched_pause = pause_id
 
     def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> None:
         """The turn-end model's verdict on a pause (see `PredictTurnEnd`)."""
@@ -593,9 +621,7 @@ class InputAudio:
             return
         text = result.text.strip()
         record.text = text
-        record.heard_unsure = result.disputed or (
-            result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB
-        )
+        record.heard_unsure = heard_unsure(result)
         if self._transcription_enabled():
             record.data["content"][0]["transcript"] = text
             self._out.append(SaveItem(wire_item(record), None))
@@ -625,6 +651,11 @@ class InputAudio:
                 )
             )
         self._on_transcribed()
+
+
+def heard_unsure(result: Transcription) -> bool:
+    """Whether the recogniser was unsure of a transcript (`Item.heard_unsure`)."""
+    return result.disputed or (result.log_prob is not None and result.log_prob < UNSURE_LOG_PROB)
 
 
 def _level_db(frame: Float32Audio) -> float:

@@ -64,6 +64,8 @@ from .session import RealtimeSession
 log = logging.getLogger(__name__)
 
 SendEvent = Callable[[dict[str, Any]], Awaitable[None]]
+Readings = tuple[Transcription, list[str]]
+"""What the recogniser heard (its readings) and the names the tools hold, as `_listen` gives them."""
 
 AUDIO_CHUNK_MS = 200
 """Size of one `response.output_audio.delta`. Each delta costs the event loop a WebSocket frame
@@ -240,15 +242,34 @@ class SessionRuntime:
         while True:
             effects = await self._queue.get()
             try:
+                self._start_reply(effects)
                 for effect in effects:
                     await self._carry_out(effect)
                 self._run_deferred()
             except Exception:
                 log.exception("session %s: effect failed", self.session.id)
+                self._drop_prefetch()  # a reply started for what was skipped
             finally:
                 self._queue.task_done()
                 if self._queue.qsize() <= MAX_QUEUED_BATCHES // 2:
                     self._room.set()
+
+    def _start_reply(self, effects: list[Effect]) -> None:
+        """A reply this batch orders behind a save (the turn's items, written before the client
+        hears of them: 10-45 ms each on a busy disk) starts now, as a reply prepared in a pause
+        does (`Prefetch`): its `Generate`, carried out in order after the saves, takes it up
+        (`_reply_for`), so nothing it says is sent before them."""
+        saving = False
+        for effect in effects:
+            if isinstance(effect, SaveItem | DeleteItem):
+                saving = self._store is not None
+            elif isinstance(effect, Generate):
+                prefetched = self._prefetched
+                if saving and (prefetched is None or prefetched[:2] != (effect.request, effect.audio)):
+                    # Its first piece only until taken up (`ReplyStream`): the rest would take the
+                    # CPU from the saves.
+                    self._prefetch(effect.request, effect.audio, speculative=False)
+                return
 
     async def _flush_saves(self) -> None:
         # On disconnect the client is gone, but anything it was told about must still be saved.
@@ -287,11 +308,7 @@ class SessionRuntime:
         elif isinstance(effect, ReadImage):
             self._spawn(self._read_image(effect))
         elif isinstance(effect, Prefetch):
-            self._drop_prefetch()
-            reply = self._reply(
-                self._timed_brain(effect.request, speculative=True), effect.audio, speculative=True
-            )
-            self._prefetched = (effect.request, effect.audio, reply)
+            self._prefetch(effect.request, effect.audio, speculative=True)
         elif isinstance(effect, DropPrefetch):
             self._drop_prefetch()
         elif isinstance(effect, Generate):
@@ -359,12 +376,13 @@ class SessionRuntime:
             self._deferred = None
             self._spawn(self._transcribe(job, urgent=True))
 
-    def _listen(self, job: Transcribe) -> tuple[Transcription, list[str]]:
+    def _listen(self, job: Transcribe, ahead: Callable[[Readings], None] | None = None) -> Readings:
         """What the recogniser heard (its best few readings when the conversation chooses), prompted
         also with the names the server's tools hold, and those names (in a worker, in the
         recogniser's turn). With what the conversation expects at hand, `_choose` then puts
         misheard words back to the words it knows and takes the reading it makes most sense of
-        (`hypotheses`)."""
+        (`hypotheses`). `ahead` gets the readings before a full stop the recogniser goes on to read
+        (`_hear_ahead`)."""
         prompt, known = job.prompt, []
         if job.expecting is not None and self._tools.vocabulary is not None:
             try:
@@ -377,22 +395,35 @@ class SessionRuntime:
             return self._stt.transcribe(job.audio, language=job.language, prompt=prompt), known
         assert isinstance(self._stt, NBestSpeechToText)
         return self._stt.transcribe_nbest(
-            job.audio, language=job.language, prompt=prompt, n=n, full_stop=self._full_stop_asked(job, known)
+            job.audio,
+            language=job.language,
+            prompt=prompt,
+            n=n,
+            full_stop=self._full_stop_asked(job, known, ahead),
         ), known
 
-    def _full_stop_asked(self, job: Transcribe, known: list[str]) -> FullStopAsked:
+    def _full_stop_asked(
+        self, job: Transcribe, known: list[str], ahead: Callable[[Readings], None] | None = None
+    ) -> FullStopAsked:
         """Whether the recogniser reads the full stop (`Transcribe.full_stop`): where the pause's
         turn-end verdict is in by the time the beam's readings are, only if the decision may read
-        it with the transcript `_choose` will make of one of them (`PauseVerdict.needs_full_stop`)."""
+        it with the transcript `_choose` will make of one of them (`PauseVerdict.needs_full_stop`).
+        Where it does, `ahead` gets the readings first."""
         verdict = job.verdict
         if not job.full_stop or verdict is None:
             return job.full_stop
 
         def asked(heard: Transcription) -> bool:
             if job.expecting is None:  # `_choose` keeps the best reading as heard
-                return verdict.needs_full_stop([heard])
-            readings = put_back(_readings(heard), job.expecting, known)
-            return verdict.needs_full_stop(replace(heard, text=r.text, log_prob=r.log_prob) for r in readings)
+                needed = verdict.needs_full_stop([heard])
+            else:
+                readings = put_back(_readings(heard), job.expecting, known)
+                needed = verdict.needs_full_stop(
+                    replace(heard, text=r.text, log_prob=r.log_prob) for r in readings
+                )
+            if needed and ahead is not None:
+                ahead((heard, known))
+            return needed
 
         return asked
 
@@ -408,6 +439,11 @@ class SessionRuntime:
         if job.expecting is not None:
             return self._readings if self._chooses() else 1
         return job.readings
+
+    def _reads_ahead(self, job: Transcribe) -> bool:
+        """Whether the recogniser may read the full stop of the job's best reading only after its
+        beam, depending on the pause's turn-end verdict (`_hear_ahead`)."""
+        return job.full_stop and job.verdict is not None and self._readings_asked(job) > 1
 
     def _asks_brain(self, job: Transcribe) -> bool:
         """Whether choosing the turn's reading dry-runs the brain (`_judge`): tens of milliseconds,
@@ -460,6 +496,8 @@ class SessionRuntime:
         speculative = job.speculative and not urgent
         if urgent:  # the turn is committed: no pause is left to judge by Whisper's full stop
             job = replace(job, full_stop=False)
+        reading: asyncio.Future[Readings] | None = None
+        """The recogniser's call still reading the full stop of `result` (`_hear_ahead`)."""
         try:
             if len(job.audio) == 0:
                 result = Transcription(text="", audio_seconds=0.0)
@@ -475,6 +513,8 @@ class SessionRuntime:
                     result = await self._scheduler.run_batched(
                         Priority.URGENT, self._stt.transcribe_many, utterance, exclusive=self._stt
                     )
+                elif speculative and self._reads_ahead(job):
+                    result, reading = await self._hear_ahead(job)
                 elif self._asks_brain(job):  # the brain's dry runs: beside Whisper, not in its turn
                     heard, known = await self._scheduler.run(
                         Priority.URGENT, self._listen, job, exclusive=self._stt
@@ -497,11 +537,50 @@ class SessionRuntime:
             if not speculative or job.item_id == self._last_committed:
                 self.submit(self.session.transcription_failed(job.item_id, f"Transcription failed: {exc}"))
             return
-        self.submit(
-            self.session.transcription_completed(
-                job.item_id, result, speculative=job.speculative, epoch=job.epoch
+        if reading is None:
+            self.submit(
+                self.session.transcription_completed(
+                    job.item_id, result, speculative=job.speculative, epoch=job.epoch
+                )
             )
+            return
+        self.submit(self.session.transcript_ahead(job.item_id, result, epoch=job.epoch))
+        try:
+            heard, _ = await reading
+            scored = replace(result, full_stop_prob=heard.full_stop_prob)
+        except Exception:  # the pause is judged on its words, as where the score is not asked
+            log.exception("session %s: reading the full stop failed", self.session.id)
+            scored = result
+        finally:
+            reading.cancel()  # a newer pause superseded this one: its score is not wanted
+        self.submit(
+            self.session.transcription_completed(job.item_id, scored, speculative=True, epoch=job.epoch)
         )
+
+    async def _hear_ahead(self, job: Transcribe) -> tuple[Transcription, asyncio.Future[Readings] | None]:
+        """A pause's transcript whose full stop the decision may read: the recogniser reads the
+        score after its beam, by a forced decode of the best reading (`WhisperStt._forced_full_stop`,
+        50-80 ms), so the readings come out first (`_listen`'s `ahead`) and the reading is chosen,
+        and the reply prepared (`RealtimeSession.transcript_ahead`), while it runs. Returns the
+        chosen transcript and, where the score is still being read, the call that reads it."""
+        loop = asyncio.get_running_loop()
+        ahead: asyncio.Future[Readings] = loop.create_future()
+
+        def readings_in(readings: Readings) -> None:  # in the recogniser's worker
+            loop.call_soon_threadsafe(_resolve, ahead, readings)
+
+        reading = asyncio.ensure_future(
+            self._scheduler.run(Priority.URGENT, self._listen, job, readings_in, exclusive=self._stt)
+        )
+        try:
+            await asyncio.wait((ahead, reading), return_when=asyncio.FIRST_COMPLETED)
+            if not ahead.done():  # not read after all (the turn-end verdict came in first): one report
+                heard, known = reading.result()
+                return await self._scheduler.run(Priority.URGENT, self._choose, job, heard, known), None
+            return await self._scheduler.run(Priority.URGENT, self._choose, job, *ahead.result()), reading
+        except BaseException:
+            reading.cancel()
+            raise
 
     async def _predict_turn_end(self, job: PredictTurnEnd) -> None:
         assert self._turn is not None
@@ -602,6 +681,13 @@ class SessionRuntime:
                 first_token_s = time.time() - started
             yield event
         self._stage("brain", started, first_token_s=first_token_s or 0.0, speculative=speculative)
+
+    def _prefetch(self, request: BrainRequest, plan: AudioPlan | None, *, speculative: bool) -> None:
+        """Start the reply to `request` ahead of its `Generate` (`_reply_for` takes it up), in place
+        of any prepared before; `speculative`: for a turn not yet ended (the brain's stage says so)."""
+        self._drop_prefetch()
+        reply = self._reply(self._timed_brain(request, speculative=speculative), plan, speculative=True)
+        self._prefetched = (request, plan, reply)
 
     def _drop_prefetch(self) -> None:
         if self._prefetched is not None:
@@ -705,6 +791,11 @@ class SessionRuntime:
         if tail:
             self.submit(self.session.response_audio(response_id, tail))
         return calls
+
+
+def _resolve(future: asyncio.Future[Readings], readings: Readings) -> None:
+    if not future.done():
+        future.set_result(readings)
 
 
 async def _said(text: str) -> AsyncIterator[BrainEvent]:

@@ -243,6 +243,12 @@ class RealtimeSession:
         self._input.transcription_completed(item_id, result, speculative=speculative, epoch=epoch)
         return self._out.drain()
 
+    def transcript_ahead(self, item_id: str, result: Transcription, *, epoch: int) -> list[Effect]:
+        """A speculative transcript's words, before the recogniser has read its full stop: the
+        `transcription_completed` that follows brings the score (see `InputAudio.transcript_ahead`)."""
+        self._input.transcript_ahead(item_id, result, epoch=epoch)
+        return self._out.drain()
+
     def turn_end_predicted(self, item_id: str, pause_id: float, probability: float) -> list[Effect]:
         """The turn-end model's verdict on a pause of the user's turn (`PredictTurnEnd`)."""
         self._input.turn_end_predicted(item_id, pause_id, probability)
@@ -450,8 +456,9 @@ class RealtimeSession:
     def _generate_if_ready(self) -> None:
         self._responses.maybe_generate()
 
-    def _prefetch(self, text: str) -> bool:
-        """Ask for the reply this turn would get if it ended now (see `Prefetch`); whether it did."""
+    def _prefetch(self, text: str, unsure: bool) -> bool:
+        """Ask for the reply this turn would get if it ended now with these words, heard unsure or
+        not (see `Prefetch`); whether it did."""
         detection = self._input.detection
         if (
             not self._speculative_replies
@@ -464,7 +471,7 @@ class RealtimeSession:
             return False
         response = self._responses.plan({})
         request = self._responses.brain_request(response)
-        messages = [*request.messages, Message("user", text)]
+        messages = [*request.messages, Message("user", text, heard_unsure=unsure)]
         self._out.append(Prefetch(replace(request, messages=messages), response.plan))
         return True
 
