@@ -86,10 +86,13 @@ def _fill(
         arguments.update(text_values(params, utterance, vocabulary, arguments))
     # "Add something", "remind me about a thing": a placeholder says that there is a value, not
     # what it is, so it is asked for.
-    things = frozenset(lexicon.stem(w) for w in lexicon.name_words(tool.name))
-    arguments = {
+    things, named = _things(tool), frozenset(lexicon.stem(w) for w in lexicon.name_words(tool.name))
+    required = {p.name for p in params if p.required and p.kind in ("text", "entity", "name")}
+    arguments = {  # ("tag it errands": an errand is a task, but a tag is no placeholder)
         k: v
-        for k, v in ((k, _without_placeholders(v, things)) for k, v in arguments.items())
+        for k, v in (
+            (k, _without_placeholders(v, things if k in required else named)) for k, v in arguments.items()
+        )
         if v is not None
     }
     invalid = {
@@ -111,11 +114,18 @@ def _fill(
 
 _VAGUE = lexicon.words(
     "a an the some any one this that it something anything thing things stuff whatever someone somebody"
-    " smth sth"
+    " smth sth job item entry"
 )
 # Words around a placeholder that add nothing to it: "another thing", "a new task for me, eh".
 _INTERJECTIONS = lexicon.words("eh oh great um uh hmm well okay ok so right yes yep yeah yup sure no nope")
 _EMPTY = lexicon.words("do new another down") | _INTERJECTIONS | lexicon.STOPWORDS  # "put something down"
+
+
+def _things(tool: ToolSpec) -> frozenset[str]:
+    """The words a tool's name uses for what it holds, and their synonyms ("task": "chore", "job")."""
+    named = [lexicon.stem(w) for w in lexicon.name_words(tool.name)]
+    verb = named[0] if len(named) > 1 else None
+    return frozenset(named).union(*(lexicon.synonyms(w) for w in named if w != verb))
 
 
 def _without_placeholders(value: Any, things: frozenset[str]) -> Any:
@@ -129,10 +139,19 @@ def _without_placeholders(value: Any, things: frozenset[str]) -> Any:
     return value
 
 
+_BUT = re.compile(r",?\s+but\s+", re.I)
+_TOLD = re.compile(r"\s*(?:that|which)?\s*\bi\s+(?:told|mentioned|said|talked)\b.*$", re.I)
+
+
 def vague(value: str, things: frozenset[str] = frozenset()) -> bool:
     """ "something", "a thing", "a new task" (the tool's own word for what it holds: `things`), and
     a request's own verb or an interjection beside one ("remember something", "oh great, another
     thing to add"), or an interjection alone."""
+    # "something but I'm not sure of the date", "it, the one I told you": what follows only
+    # qualifies the placeholder, or points to a talk we never had
+    head = _TOLD.sub("", _BUT.split(value, maxsplit=1)[0])
+    if head != value:
+        return vague(head, things)
     words = lexicon.tokens(value)
     if any(w in _VAGUE for w in words) and all(
         w in _VAGUE or w in REQUEST_VERBS or w in _EMPTY for w in words
@@ -286,6 +305,10 @@ def _number(param: Param, utterance: Utterance, params: list[Param]) -> int | fl
     candidates = [
         n for n in extract.numbers(utterance) if all(nearness(n, r) <= nearness(n, param) for r in rivals)
     ]
+    if not param.required and "default" in param.spec:
+        # An optional number the schema has a default for ("start": how many were already read) is
+        # set only when said beside its words: "Be quick, I'm on in ten" gives a listing no start.
+        candidates = [n for n in candidates if nearness(n, param) > 0]
     if not candidates:
         return None
     best = max(candidates, key=lambda n: nearness(n, param))  # the first of equals: the earliest

@@ -25,6 +25,7 @@ from datetime import datetime
 from . import (
     answers,
     arguments,
+    choosing,
     codes,
     dialogue,
     entities,
@@ -65,6 +66,10 @@ _VAGUE_REQUEST = re.compile(
 _UNNAMED = re.compile(
     r"\b(?:the|that|this)\s+(?:one|thing)\b(?!\s+(?:about|with|for\s+the|called|that|which|where))", re.I
 )
+
+
+# "one for school", "the thing about the van": a value that points at a thing by what it is for.
+_POINTED = re.compile(r"^\W*(?:the\s+|that\s+)?(?:one|1|thing)\s+(?:for|about|with|from)\b", re.I)
 
 
 class BuiltinBrain:
@@ -253,6 +258,9 @@ class Turn:
         if self.tools and _UNNAMED.search(text) and not intent.is_question(text):
             # "Please call the one for me": a request for a thing nothing said names is asked about
             return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
+        read = choosing.reader_asked(self.tools, text, self.now) if intent.is_question(text) else None
+        if read is not None:  # a question no rule understood: the reader nearest in meaning
+            return self.act(*read)
         return replies.say(f"Sorry, I can't help with that offline. {self._capabilities()}")
 
     def act(self, tool: ToolSpec, filled: Filled, heard_checked: bool = False) -> list[BrainEvent]:
@@ -263,12 +271,50 @@ class Turn:
         calls = not filled.missing  # asking for what is missing changes nothing yet
         if calls and not heard_checked and last is not None and last.heard_unsure and intent.writes(tool):
             return replies.say(f'Sorry, I may have misheard. Did you say "{last.content.strip()}"?')
+        if calls and self._pointed_at_nothing(tool, filled):
+            return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
         unsure = self.unsure(tool, filled)
         if unsure is None:
             return replies.act(tool, filled)
         _, name, names = unsure
         held = f"I have {lexicon.join(names)}. " if len(names) > 1 else ""
         return replies.say(f"{held}Did you mean {name}?")
+
+    def _pointed_at_nothing(self, tool: ToolSpec, filled: Filled) -> bool:
+        """Whether a change would be made on "the one for school" when no held thing is for school:
+        a thing pointed at, not named, and nothing held that the words fit."""
+        if not self.request.known or not intent.writes(tool) or intent.creates(tool):
+            return False
+        return any(
+            isinstance(value, str)
+            and _POINTED.match(value) is not None
+            and entities.closest(value, self.request.known) is None
+            for p in parameters.params_of(tool)
+            if p.kind in held.NAMING_KINDS
+            for value in [filled.arguments.get(p.name)]
+        )
+
+    def _pointed_among_listed(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
+        """`unsure` for "ok mark that one done" after a listing of two: the request points back at
+        one of the things the last result read out ("that one", "it") and nothing says which."""
+        last = self.messages[-1] if self.messages else None
+        listed = self.last.listed() if self.last is not None else []
+        if (
+            last is None
+            or last.role != "user"
+            or not 2 <= len(listed) <= held.MAX_OPTIONS
+            or not intent.writes(tool)
+            or intent.creates(tool)
+            or not dialogue.points_back(last.content)
+            or self.referent(last.content) is not None
+        ):
+            return None
+        for param in parameters.params_of(tool):
+            value = filled.arguments.get(param.name)
+            if param.kind in held.NAMING_KINDS and isinstance(value, str):
+                match = entities.closest(value, listed)
+                return None if match is not None and match.sure else (param.name, listed[0], listed)
+        return None
 
     def unsure(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
         """(the parameter, the known name, the names it may be) when the call would change a thing
@@ -279,6 +325,9 @@ class Turn:
         then when); how sure a name is, once nothing is."""
         if not self.request.known or not intent.writes(tool) or intent.creates(tool):
             return None
+        among = self._pointed_among_listed(tool, filled)
+        if among is not None:
+            return among
         confirms = dialogue.confirmation_param(tool) is not None
         for param in parameters.params_of(tool):
             value = filled.arguments.get(param.name)
@@ -394,7 +443,9 @@ class Turn:
         call the same tool with next. Asked for more after a result that offered none, we say so.
         """
         if not (small_talk.GO_ON.match(text) or yes_no.bare(text)) or (
-            dialogue.means_other(text) and self.last and self.last.alternatives()
+            dialogue.means_other(text)
+            and self.last
+            and (self.last.alternatives() or follow_up.other_held(self, text))
         ):
             return None
         if (

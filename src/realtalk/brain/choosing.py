@@ -179,6 +179,39 @@ def _by_meaning(
     return tools[index], arguments.fill(tools[index], text, now)
 
 
+def reader_asked(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
+    """ "And whit's on the morn?", "Whit's on Saturday?": a question no rule understood that says a
+    value a tool that only reads takes (a day), and little else, is answered by that reader (the
+    nearest in meaning of several). Reading writes nothing, so a guess costs an answer, never data;
+    a question with no such value is not guessed at ("Is it the blue key?" is no hint request)."""
+    unread = _unread_words(tools, text, now)
+    if _ABOUT_US.search(text) or len(unread) > 1 or any(lexicon.concepts(w) for w in unread):
+        return None  # about us ("what did you do yesterday?"), or a topic of its own ("the weather")
+    valued = []
+    for tool in (t for t in tools if not intent.writes(t)):
+        filled = arguments.fill(tool, text, now)
+        typed = [p for p in parameters.params_of(tool) if p.kind in parameters.TYPED_KINDS]
+        if not filled.missing and not filled.invalid and any(p.name in filled.arguments for p in typed):
+            valued.append((tool, filled))
+    meant = semantic.similarities([tool for tool, _ in valued], text) if len(valued) > 1 else None
+    if meant is not None:
+        return valued[max(range(len(valued)), key=lambda i: meant[0][i])]
+    return valued[0] if valued else None
+
+
+_ABOUT_US = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)
+
+
+def _unread_words(tools: Sequence[ToolSpec], text: str, now: datetime) -> set[str]:
+    """The content words of `text` that are neither a value it gives nor a word the tools use."""
+    said = extract.Utterance(text, now)
+    found = extract.when(said, "datetime")
+    spans = found.spans if found is not None else ()
+    kept = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(said.text))
+    vocabulary = {lexicon.stem(w) for t in tools for w in lexicon.tokens(semantic.tool_text(t))}
+    return {w for w in lexicon.content_stems(kept) if w not in vocabulary}
+
+
 def by_degree(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[ToolSpec, Filled] | None:
     """ "Make the footer typo less critical", "not critical any more": a scale's option said by degree
     is a change to something held, so it asks for the one tool that changes that option (not the
@@ -443,6 +476,38 @@ def placeholder_for(
         if t is not tool and verb in (routing.verb_of(t), lexicon.stem(routing.described_verb(t)))
     ]
     return (meant[0], arguments.fill(meant[0], text, now)) if len(meant) == 1 else None
+
+
+# "Read me everything", "go through the whole lot": all the things held, as the object of a request.
+_EVERYTHING = re.compile(
+    r"(?<!that's\s)(?<!that\sis\s)(?<!how's\s)(?<!how\sis\s)(?<!how\sare\s)\b(?:everything|all\s+of\s+(?:it|them)|the\s+(?:whole\s+)?lot)\b"
+    r"(?!'s|\s+(?:is|was|ok|okay|fine|good|alright|else|done)\b)",
+    re.I,
+)
+
+
+_ALL = re.compile(r"\b(?:all|every|everything)\b", re.I)
+
+
+def everything(
+    tools: Sequence[ToolSpec], text: str, now: datetime, known: Sequence[str]
+) -> tuple[ToolSpec, Filled] | None:
+    """ "Can you just read me everything, so I know where I stand?": all the things held, asked
+    for with no verb of a tool that writes and no held thing named, are read by the tool that reads
+    them all (one that needs no value; the nearest in meaning of several)."""
+    if _EVERYTHING.search(text) is None or held.named_in(text, known) is not None:
+        return None
+    if routing.starts_with_a_verb_of([t for t in tools if intent.writes(t)], text):
+        return None  # "delete everything", "mark all of them done"
+    whole = [
+        t for t in tools if not intent.writes(t) and not any(p.required for p in parameters.params_of(t))
+    ]
+    said_all = [t for t in whole if _ALL.search(t.description)]  # "List the open tasks: all, ..."
+    whole = said_all or whole
+    meant = semantic.similarities(whole, text) if len(whole) > 1 else None
+    if meant:
+        whole = [max(zip(meant[0], whole, strict=True), key=lambda m: m[0])[1]]
+    return (whole[0], arguments.fill(whole[0], text, now)) if whole else None
 
 
 def reading_all(

@@ -239,6 +239,20 @@ def correction(text: str) -> str | None:
     return rest or None
 
 
+_AMENDING = re.compile(r"\b" + openers.alternation((*openers.REFUSALS, *openers.AMENDS)) + r"\b", re.I)
+_ONLY = re.compile(r"^\W*(?:just|only|simply)\s+", re.I)
+
+
+def amended(text: str) -> str | None:
+    """The words a correction gives when its lead-in refuses or amends ("wait no, chem test
+    revision", "Sorry, just 'Renew driver's licence', not both" -> "Renew driver's licence"), or None."""
+    rest = correction(text)
+    found = _CORRECTION_LEAD.match(text)
+    if rest is None or found is None or not _AMENDING.search(found.group()):
+        return None
+    return _ONLY.sub("", rest).strip(" .!'\"‘’“”") or None
+
+
 _SUBJECT_DROPPED = re.compile(r"(?:is|was|'s)\s+(?:for|on|at|by|due|in|meant\s+for)\b", re.I)
 
 

@@ -80,7 +80,11 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     redone = _undone_for_another(turn, text, last, undo, pending)
     if redone is not None:
         return redone
-    instead = dialogue.meant_instead(text) or _held_instead(turn, text, last, entity)
+    instead = (
+        dialogue.meant_instead(text)
+        or _held_instead(turn, text, last, entity)
+        or _words_instead(turn, text, last, entity)
+    )
     if instead is not None and entity is not None:
         amended = _amend(turn, instead, corrects=True)  # "I meant 5 pm": a value, not another thing
         if amended is not None:
@@ -89,8 +93,10 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
         if renaming is not None:  # "sorry, I meant almond milk" after adding oat milk: its new words
             tool, which, words = renaming
             return [replies.call(tool, {which: last.entity(entity), words: instead})]
-        renamer = held.renamer([last.tool], entity)
-        if renamer is not None:  # "no, I meant 'back up the laptop too'" after renaming: other new words
+        renamer = held.renamer(turn.tools, entity) or held.renamer(turn.tools)
+        if (
+            renamer is not None and renamer[0].name == last.tool.name
+        ):  # "no, I meant 'back up the laptop too'" after renaming: other new words
             tool, which, words = renamer
             return [
                 replies.call(tool, {which: last.arguments.get(words) or last.entity(entity), words: instead})
@@ -106,6 +112,9 @@ def _events(turn: Turn, text: str) -> list[BrainEvent] | None:
     if dialogue.means_other(text) and others and entity is not None:
         calls = [replies.call(last.tool, undo)] if undo and not pending else []
         return [*calls, replies.call(last.tool, {**last.arguments, entity: others[0]})]
+    other = other_held(turn, text)
+    if other is not None and entity is not None and not intent.writes(last.tool):
+        return [replies.call(last.tool, {**last.arguments, entity: other})]  # "and the other call?"
     if pending and confirm is not None:
         if dialogue.says_yes(text):
             exact = {entity: last.entity(entity)} if entity is not None else {}
@@ -224,17 +233,19 @@ def _new_words_to(turn: Turn, text: str) -> str | None:
         and set(lexicon.content_stems(made)) & set(lexicon.content_stems(thing))
     ):
         words = made  # "make that cat food": words in place of some of the thing's own
-    if words is None or entities.held(words, turn.request.known):
+    if words is None or entities.held(words, turn.request.known) or _gives_a_value(turn, words):
         return None
-    changers = [t for t in turn.tools if intent.writes(t) and not intent.creates(t)]
-    for tool in changers:
-        filled = arguments.fill(tool, words, turn.now)
-        if any(
-            p.kind in parameters.TYPED_KINDS and p.name in filled.arguments
-            for p in parameters.params_of(tool)
-        ):
-            return None
     return words
+
+
+def _gives_a_value(turn: Turn, words: str) -> bool:
+    """Whether words give a value a tool that changes things takes (a day, an option)."""
+    changers = [t for t in turn.tools if intent.writes(t) and not intent.creates(t)]
+    return any(
+        p.kind in parameters.TYPED_KINDS and p.name in arguments.fill(tool, words, turn.now).arguments
+        for tool in changers
+        for p in parameters.params_of(tool)
+    )
 
 
 _AFTER_ALL = re.compile(r"\bafter\s+all\b|\b(?:go|put\s+it|change\s+it|set\s+it)\s+back\s+to\b", re.I)
@@ -283,6 +294,29 @@ def _one_more(
         return None
     words: object = [also] if given[0].kind == "list" else also
     return [replies.call(last.tool, {entity: value, given[0].name: words})]
+
+
+_OTHER_KIND = re.compile(r"\bthe\s+other\s+(?P<kind>[a-z]{3,})\b", re.I)
+
+
+def other_held(turn: Turn, text: str) -> str | None:
+    """ "When am I ringing the merchant?" ... "and the other call?": the one other held thing that
+    shares the word said with the thing just read, or None."""
+    last, said = turn.last, _OTHER_KIND.search(text)
+    entity = held.entity_param(last) if last is not None else None
+    thing = last.entity(entity) if last is not None and entity is not None else None
+    if said is None or thing is None or said["kind"].lower() == "one":
+        return None
+    kind = lexicon.stem(said["kind"])
+    if kind not in lexicon.content_stems(thing):
+        return None
+    same = set(lexicon.content_stems(thing))
+    others = [
+        k
+        for k in turn.request.known
+        if kind in lexicon.content_stems(k) and set(lexicon.content_stems(k)) != same
+    ]
+    return others[0] if len(others) == 1 else None
 
 
 def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | None:
@@ -367,10 +401,43 @@ def _amend(turn: Turn, text: str, corrects: bool) -> list[BrainEvent] | None:
 
 def _other_named(turn: Turn, text: str, asked: str | None) -> str | None:
     """The other held thing a "no" to our question about `asked` goes on to name ("No no, sorry, I
-    want to delete the balcony, not the rent"), or None."""
+    want to delete the balcony, not the rent"; "no wait, the pipe bender, not the MOT"), or None."""
     rest = dialogue.correction(text) if dialogue.says_no(text) else None
-    named = held.named_in(rest, turn.request.known) if rest else None
+    named = (
+        (held.named_in(rest, turn.request.known) or _only_named(rest, turn.request.known)) if rest else None
+    )
     return named if named is not None and asked is not None and not entities.held(named, [asked]) else None
+
+
+def _only_named(words: str, known: Sequence[str]) -> str | None:
+    """The held thing words that are only its name ("the pipe bender") surely name, or None."""
+    match = entities.closest(words, known)
+    return match.name if match is not None and match.sure and not entities.tied(words, known) else None
+
+
+def _words_instead(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
+    """ "Wait no, chem test revision" after renaming chem homework to chem revision: after a lead-in
+    that refuses or amends, words that restate some of the words the last change gave (a new name,
+    or the thing it made) and are no held thing, no request and no value a changing tool takes are
+    the words meant in their place."""
+    rest = dialogue.amended(text)
+    if rest is None or entity is None:
+        return None
+    given = [
+        v
+        for p in parameters.params_of(last.tool)
+        if (p.name != entity or intent.creates(last.tool)) and p.kind in held.NAMING_KINDS
+        for v in [last.arguments.get(p.name)]
+        if isinstance(v, str)
+    ]
+    restated = set(lexicon.content_stems(rest)) & {w for v in given for w in lexicon.content_stems(v)}
+    if not restated or intent.is_question(rest) or routing.starts_with_a_verb_of(turn.tools, rest):
+        return None
+    changed = [set(lexicon.content_stems(v)) for v in given]  # the thing itself, as it now stands
+    others = [k for k in turn.request.known if set(lexicon.content_stems(k)) not in changed]
+    if dialogue.refers_back(rest) or dialogue.means_other(rest) or entities.held(rest, others):
+        return None
+    return None if _gives_a_value(turn, rest) else rest
 
 
 def _again_for_it(turn: Turn, text: str, last: dialogue.LastAction, entity: str) -> bool:

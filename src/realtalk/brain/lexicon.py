@@ -127,7 +127,18 @@ def leading_phrase(spoken: Sequence[str], start: int = 0) -> tuple[int, str] | N
         meaning = _PHRASE_INDEX.get(tuple(spoken[start : start + length]))
         if meaning is not None:
             return length, meaning
+    # "cross that off", "tick them both off": a pronoun between a phrasal verb and its "off"
+    for between in (1, 2):
+        said = spoken[start + 1 : start + 1 + between]
+        end = start + 1 + between
+        if end < len(spoken) and spoken[end] == "off" and said and said[0] in _POINTERS:
+            meaning = _PHRASE_INDEX.get((spoken[start], "off"))
+            if meaning is not None and all(w in _POINTERS or w in ("one", "both", "all") for w in said):
+                return between + 2, meaning
     return None
+
+
+_POINTERS = frozenset({"it", "that", "this", "them", "those", "these"})
 
 
 def phrase_meanings(spoken: Sequence[str]) -> list[str]:
@@ -175,6 +186,12 @@ _LONGEST_PHRASE = max(len(p) for p in _PHRASE_INDEX)
 def concepts(word_stem: str) -> frozenset[int]:
     """The synonym groups a stem belongs to (empty when none)."""
     return _CONCEPTS.get(word_stem, frozenset())
+
+
+def synonyms(word_stem: str) -> frozenset[str]:
+    """The stems that share a synonym group with `word_stem` ("task": "chore", "errand", ...)."""
+    groups = concepts(word_stem)
+    return frozenset(w for w, g in _CONCEPTS.items() if g & groups)
 
 
 def content_stems(text: str) -> list[str]:

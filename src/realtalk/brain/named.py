@@ -157,7 +157,8 @@ _LABELLED = re.compile(
     # "what's on for school?", "what's on the cards for the kids?", "which of my jobs are for the
     # garden?": what the things are for
     r"\b(?:(?:what's|whats|what\s+is|anything|what\s+have\s+i\s+got|what've\s+i\s+got)\s+"
-    r"(?:on(?:\s+the\s+cards)?|due|left|planned)|which\s+(?:of\s+)?(?:my\s+|the\s+)?(?P<which>[a-z-]+)\s+(?:are|is))"
+    r"(?:on(?:\s+the\s+cards)?|due|left|planned)|which\s+(?:of\s+)?(?:my\s+|the\s+)?(?P<which>[a-z-]+)\s+(?:are|is)"
+    r"|everything|all\s+(?:the\s+|my\s+)?(?:stuff|things))"  # "show me everything for family"
     r"\s+for\s+(?:my\s+|the\s+)?(?P<after>[a-z]{3,})\b"
     r"|^\W*(?:any|got\s+any)\s+(?P<alone>[a-z]+)\W*$"
     # "those items pertaining to teaching", "anything to do with the kids": what the things are about

@@ -316,6 +316,13 @@ _FRONTED_ASIDE = re.compile(
     r"|the\s+meantime)|to\s+be\s+(?:safe|sure|honest))\b[^,;:]{0,30},\s*(?=(?:please\s+)?(?:would|could|can|will)\s+you\b)",
     re.I,
 )
+# "Okay, I don't want to waste a guess, but, um, could it be 0017?": what one says of oneself, then
+# "but" and a question: the question is what is asked.
+_SELF_THEN_ASKED = re.compile(
+    rf"^\W*{openers.run()}(?:i|i'm|i've|i'd|i'll)\b[^.;?!]{{0,80}}?,?\s+but\b\W*{openers.run()}"
+    r"(?P<asked>(?:could|can|would|will|is|are|was|might|may|should|do|does)\b[^?]*\?)\W*$",
+    re.I,
+)
 _QUOTED_RENAME = re.compile(
     r"^\W*(?:(?:can|could|would|will)\s+you\s+|please\s+)*(?:change|rename|retitle|edit|switch)\s+"
     r"(?:the\s+task\s+|the\s+one\s+)?(?:['\"‘“])(?P<old>[^'\"’”]+)['\"’”]\s+(?:to|into|as)\s+"
@@ -338,6 +345,8 @@ def request(text: str, things: Callable[[str], bool] = lambda word: False) -> st
     when it is nothing but a hesitation: "hmm" is not an answer, but it was said). `things` tells a
     word the tools use for what they hold ("task", "reminder")."""
     text = _FRONTED_ASIDE.sub("", text, count=1)
+    asked_after = _SELF_THEN_ASKED.match(text)
+    text = asked_after.group("asked") if asked_after is not None else text
     quoted = _QUOTED_RENAME.match(text)
     if quoted is not None:  # "as" parts the two names where "to" may be inside the new one
         return f"rename {quoted.group('old')} as {quoted.group('new')}"

@@ -63,6 +63,9 @@ def route(turn: Turn, text: str) -> tuple[ToolSpec, Filled] | list[ToolSpec] | N
             return moved
     tools = [t for t in turn.tools if not (question and intent.writes(t))]
     referent = None if choosing.opens_new(tools, text) else turn.referent(text)
+    whole = choosing.everything(tools, text, turn.now, turn.request.known) if referent is None else None
+    if whole is not None:  # "read me everything": the listing, whatever tool the other words fit
+        return whole
     if referent is not None:
         text = referent[0]
         last = turn.last

@@ -69,9 +69,18 @@ TIME_PATTERNS = [
         rf"\b(?:today|tomorrow|tonight|{_WEEKDAY_SAID})\s+(?P<h>[01]?\d|2[0-3])(?:\s(?P<m>[0-5]\d)\b|\W*$)",
         re.I,
     ),
+    # "Tuesday first thing, eight", "tmrw after school, like 4": an hour said last, after a pause,
+    # pins down the day or the part of it said before
+    re.compile(
+        rf"\b(?:today|tomorrow|tmrw|tonight|{_WEEKDAY_SAID}|morning|afternoon|evening|night|first\s+thing"
+        rf"|after\s+\w+)\W+(?:(?:like|say|maybe|about|around|probably)\s+)?(?P<h>1[0-2]|0?[1-9])"
+        r"(?:\s(?P<m>[0-5]\d))?\W*$",
+        re.I,
+    ),
     # The 24-hour clock said as hundreds: "oh eight hundred", "0800", "fourteen hundred hours".
     re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?P<m>[0-5]\d)\s+(?P<hours>hours|hrs)\b", re.I),
-    re.compile(r"\b(?P<zero>0\s?)(?P<h>[1-9])(?P<m>[0-5]\d)\b(?!\s*\d)", re.I),
+    # (not the tail of a longer number said in groups: "0207 946 0321" is a phone number)
+    re.compile(r"(?<!\d\s)\b(?P<zero>0\s?)(?P<h>[1-9])(?P<m>[0-5]\d)\b(?!\s*\d)", re.I),
     # "four and a half in the afternoon", as a learner of English may say half past four.
     re.compile(
         r"\b(?:(?:at|by|around|about|to)\s+(?:the\s+)?)?(?P<h>\d{1,2})\s+and\s+(?:a\s+)?(?P<half>half)\b"

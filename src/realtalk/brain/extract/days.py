@@ -232,6 +232,8 @@ DAYS = [
         re.compile(rf"\b(?:on|by|next|this|until|till)\s+(?P<wd>{calendar_words.SHY_WEEKDAY})\b", re.I),
         _weekday,
     ),
+    # "push that to sat": a short form said last, after where a move goes, is the day
+    Days(re.compile(rf"\b(?:to|for)\s+(?P<wd>{calendar_words.SHY_WEEKDAY})\W*$", re.I), _weekday),
     Days(
         re.compile(
             rf"\b(?P<wd>{calendar_words.SHY_WEEKDAY})\b(?=\s+(?:at\b|morning|afternoon|evening|night|\d))",

@@ -135,12 +135,14 @@ def flag_phrase(utterance: Utterance, phrases: Sequence[str]) -> Found | None:
 
 # "Due" said as the date it names: "past due" is "past its date", "past the due date", "gone past
 # the deadline".
-_DUE = r"(?:(?:its|the|their|his|her|my|your)\s+)?(?:due\s+)?(?:due|date|deadline)"
+_DUE = r"(?:(?:its|the|their|his|her|my|your)\s+)?(?:due\s+)?(?:due|date|deadline|time)"
+# "past" said as the verb it comes from: "has passed its time".
+_SAID_AS = {"due": _DUE, "past": r"(?:past|passed)"}
 
 
 def _phrase_said(phrase: str) -> str:
     """A phrase's words as a pattern, "due" in it as any way of saying the date something is due."""
-    return r"\s+".join(_DUE if w.lower() == "due" else re.escape(w) for w in phrase.split())
+    return r"\s+".join(_SAID_AS.get(w.lower(), re.escape(w)) for w in phrase.split())
 
 
 # "Don't forget to ..." asks for a reminder; it says no to nothing.
