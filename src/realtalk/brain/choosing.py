@@ -193,10 +193,14 @@ def reader_asked(tools: Sequence[ToolSpec], text: str, now: datetime) -> tuple[T
         typed = [p for p in parameters.params_of(tool) if p.kind in parameters.TYPED_KINDS]
         if not filled.missing and not filled.invalid and any(p.name in filled.arguments for p in typed):
             valued.append((tool, filled))
-    meant = semantic.similarities([tool for tool, _ in valued], text) if len(valued) > 1 else None
-    if meant is not None:
-        return valued[max(range(len(valued)), key=lambda i: meant[0][i])]
-    return valued[0] if valued else None
+    return valued[_nearest([tool for tool, _ in valued], text)] if valued else None
+
+
+def _nearest(tools: Sequence[ToolSpec], text: str) -> int:
+    """The index of the one of `tools` nearest `text` in meaning (the first of equals; the first
+    when there is one, or no model to say)."""
+    meant = semantic.similarities(tools, text) if len(tools) > 1 else None
+    return max(range(len(tools)), key=lambda i: meant[0][i]) if meant is not None else 0
 
 
 _ABOUT_US = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)
@@ -504,10 +508,10 @@ def everything(
     ]
     said_all = [t for t in whole if _ALL.search(t.description)]  # "List the open tasks: all, ..."
     whole = said_all or whole
-    meant = semantic.similarities(whole, text) if len(whole) > 1 else None
-    if meant:
-        whole = [max(zip(meant[0], whole, strict=True), key=lambda m: m[0])[1]]
-    return (whole[0], arguments.fill(whole[0], text, now)) if whole else None
+    if not whole:
+        return None
+    tool = whole[_nearest(whole, text)]
+    return tool, arguments.fill(tool, text, now)
 
 
 def reading_all(
