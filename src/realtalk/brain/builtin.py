@@ -68,6 +68,8 @@ _UNNAMED = re.compile(
 )
 
 
+# What we ask when a request points at a held thing that no words of it name.
+_WHICH_ONE = "Sorry, I'm not sure which one you mean. Which one is it?"
 # "one for school", "the thing about the van": a value that points at a thing by what it is for.
 _POINTED = re.compile(r"^\W*(?:the\s+|that\s+)?(?:one|1|thing)\s+(?:for|about|with|from)\b", re.I)
 
@@ -257,7 +259,7 @@ class Turn:
             return replies.say(remarked) if isinstance(remarked, str) else self.act(*remarked)
         if self.tools and _UNNAMED.search(text) and not intent.is_question(text):
             # "Please call the one for me": a request for a thing nothing said names is asked about
-            return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
+            return replies.say(_WHICH_ONE)
         read = choosing.reader_asked(self.tools, text, self.now) if intent.is_question(text) else None
         if read is not None:  # a question no rule understood: the reader nearest in meaning
             return self.act(*read)
@@ -272,7 +274,7 @@ class Turn:
         if calls and not heard_checked and last is not None and last.heard_unsure and intent.writes(tool):
             return replies.say(f'Sorry, I may have misheard. Did you say "{last.content.strip()}"?')
         if calls and self._pointed_at_nothing(tool, filled):
-            return replies.say("Sorry, I'm not sure which one you mean. Which one is it?")
+            return replies.say(_WHICH_ONE)
         unsure = self.unsure(tool, filled)
         if unsure is None:
             return replies.act(tool, filled)
