@@ -74,6 +74,11 @@ class SemanticTiming:
         return self.full_stop is not None or self.doubted_full_stop is not None
 
 
+_MEDIUM = SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9)
+"""`medium` and `auto`: where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6
+or more. Every other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth
+round)."""
+
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium". Chosen by rule from the trade-off of pauses cut against turn-end delay on
 # the dev material (`python bench/turn_decision.py --roc`, docs/benchmarks.md): low cuts fewest,
@@ -86,10 +91,8 @@ SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # Never at once: every pause waits 2 s, so low is never quicker to end a turn than auto (the
     # sixth round's sweep: 0 % of dev's turns cut).
     "low": SemanticTiming(1.01, None, 2000, 2000),
-    # Where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6 or more. Every
-    # other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth round).
-    "medium": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
-    "auto": SemanticTiming(0.5, -18.0, 2000, 2000, 0.1, full_stop=0.6, sure_turn=0.9),
+    "medium": _MEDIUM,
+    "auto": _MEDIUM,
     "high": SemanticTiming(0.0, -15.0, 1000, 2000),  # the fade and the words alone
 }
 
