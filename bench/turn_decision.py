@@ -5,7 +5,7 @@ every number. This replays complete utterances, and the same with a mid-sentence
 in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whisper and Smart
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
-of speech a finished turn ends, and with `--roc` the trade-off of the fused decision's parameters
+of speech a finished turn ends, and with `--roc` the trade-off of the decision's parameters
 (pauses cut against turn-end delay) on the tuning material (dev splits, test and fresh), where
 the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
@@ -584,7 +584,7 @@ def timing_as(eagerness: str, timing: turn_detection.SemanticTiming) -> Iterator
 
 
 def candidates() -> Iterator[turn_detection.SemanticTiming]:
-    """The fused decision's parameters swept by `--roc`. The eighth round adds to the sixth round's
+    """The decision's parameters swept by `--roc`. The eighth round adds to the sixth round's
     `auto` a second way to end at once, Whisper sure of a full stop after words that read finished
     whatever Smart Turn and the no-speech probability say (`doubted_full_stop`), with or without a
     fade (`doubted_falling_db`). The twelfth round's weighed verdicts are fitted by

@@ -6,7 +6,7 @@ models. Two ways to end a turn:
 - silence (`server_vad`): the turn ends `silence_duration_ms` after the last speech frame;
 - semantics (`semantic_vad`): during a pause the session asks a turn-end model whether the
   audio so far sounds finished, gets the pause's speculative transcript, and measures how the
-  speech before it faded (`prosody.py`). Fused, they set how long the pause must last
+  speech before it faded (`prosody.py`). Together they set how long the pause must last
   (`pause_wait_ms`): a turn the model is sure of, whose words read finished and whose speech
   faded, ends as soon as the verdicts are in; one whose words stop mid-sentence waits
   `SemanticTiming.max_silence_ms`; any other `settle_ms`.
