@@ -298,15 +298,14 @@ class Turn:
 
     def _pointed_among_listed(self, tool: ToolSpec, filled: Filled) -> tuple[str, str, list[str]] | None:
         """`unsure` for "ok mark that one done" after a listing of two: the request points back at
-        one of the things the last result read out ("that one", "it") and nothing says which."""
+        one of the things the last result read out ("that one", "it") and nothing says which (`unsure`
+        has made sure the tool changes a held thing)."""
         last = self.messages[-1] if self.messages else None
         listed = self.last.listed() if self.last is not None else []
         if (
             last is None
             or last.role != "user"
             or not 2 <= len(listed) <= held.MAX_OPTIONS
-            or not intent.writes(tool)
-            or intent.creates(tool)
             or not dialogue.points_back(last.content)
             or self.referent(last.content) is not None
         ):

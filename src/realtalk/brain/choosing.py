@@ -431,8 +431,7 @@ def errand(
               and isinstance(v := filled.arguments.get(p.name), str)]  # fmt: skip
     if filled.missing or not values or any(entities.held(v, known) for v in values):
         return None
-    meant = semantic.similarities(makers, text)
-    if meant is not None and meant[1] - meant[0][0] >= _CHAT_MARGIN:
+    if semantic.just_chat(makers, text, _CHAT_MARGIN):
         return None  # "sing me a song", "guess what": said to the agent, not a thing to do
     return makers[0], filled
 

@@ -369,6 +369,9 @@ def made_into(text: str) -> str | None:
 
 
 _X_NOT_Y = re.compile(r"^(?P<new>.+?),?\s+not\s+(?:the\s+|a\s+|an\s+)?(?P<old>[\w' -]+?)\W*$", re.I)
+_LONGEST_X_NOT_Y = 200
+"""The longest words `_X_NOT_Y` reads (as `held.LONGEST_NAME`): its work grows with the square of
+their length, and the words are the client's."""
 _ARTICLES = frozenset({"a", "an", "the"})
 
 
@@ -376,7 +379,7 @@ def in_place(old: str, new: str) -> str:
     """The thing's words with `new` in place of the words it replaces: "buy dog food" made "cat
     food" is "buy cat food" (the words end on the same word), "buy a new shower curtain" made "a
     shower head, not a curtain" is "buy a new shower head" (the words named go); else `new` whole."""
-    instead = _X_NOT_Y.match(new)
+    instead = _X_NOT_Y.match(new) if len(new) <= _LONGEST_X_NOT_Y else None
     if instead is not None:
         return named_replaced(old, instead.group("new"), instead.group("old")) or new
     words, said = old.split(), new.split()

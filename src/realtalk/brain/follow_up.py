@@ -274,14 +274,12 @@ def _makes_new(tool: ToolSpec) -> bool:
     return intent.creates(tool) and not held.adds_to_held(tool)
 
 
-def _one_more(
-    turn: Turn, last: dialogue.LastAction, entity: str | None, also: str | None
-) -> list[BrainEvent] | None:
+def _one_more(turn: Turn, last: dialogue.LastAction, entity: str, also: str) -> list[BrainEvent] | None:
     """ "Oh, and Harvard referencing too" after a note on the essay: words that name no held thing
     are one more of the words the last change gave the same thing (a note, a tag), when it gave
     one such value."""
-    value = last.entity(entity) if entity is not None else None
-    if also is None or entity is None or value is None or _makes_new(last.tool):
+    value = last.entity(entity)
+    if value is None or _makes_new(last.tool):
         return None
     if entities.held(also, turn.request.known):
         return None  # "and the dentist one too": the same change for another thing
