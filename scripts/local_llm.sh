@@ -16,7 +16,10 @@ usage() { sed -n 2,12p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [[ $# -ge 1 ]] || usage
 MODEL=$1; shift
 PORT=8081
-THREADS=$(nproc)
+# Half the cores by default: RealTalk's own speech engines need the rest, and llama.cpp with more
+# threads than it gets cores slows ~80-fold (its threads wait for each other at every layer:
+# Qwen 0.5B on 2 cores shared with one busy process wrote 0.5 tokens/s with -t 2, 39 with -t 1).
+THREADS=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
 PARALLEL=1
 FETCH_ONLY=0
 while [[ $# -gt 0 ]]; do
@@ -97,5 +100,6 @@ echo "local_llm: serving $MODEL at http://127.0.0.1:$PORT/v1 (REALTALK_LLM_BASE_
 # --jinja: the model's own chat template, which is what turns its tool calls into `tool_calls`.
 # One slot by default: every conversation then reuses the cached instructions and tools (~1,700
 # tokens for the Task Manager); with more, a new conversation may land on a cold slot and wait.
-exec "$SERVER" -m "$GGUF" --jinja -c $((8192 * PARALLEL)) -np "$PARALLEL" -t "$THREADS" \
+# -n 512: a small model sometimes recites its prompt until the context ends; a spoken reply is short.
+exec "$SERVER" -m "$GGUF" --jinja -c $((8192 * PARALLEL)) -np "$PARALLEL" -t "$THREADS" -n 512 \
     --host 127.0.0.1 --port "$PORT"

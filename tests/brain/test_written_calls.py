@@ -80,9 +80,16 @@ async def test_anything_but_calls_is_spoken_as_written(chat: ChatServer, pieces:
     assert events == [TextDelta("".join(pieces))]
 
 
-async def test_without_tools_json_is_spoken_at_once(chat: ChatServer) -> None:
+@pytest.mark.parametrize(
+    "request_",
+    [BrainRequest("", [Message("user", "show me JSON")]), BrainRequest("", ASK.messages, [ADD], "none")],
+    ids=["no-tools", "tool-choice-none"],
+)
+async def test_where_no_call_may_be_made_json_is_spoken_at_once(
+    chat: ChatServer, request_: BrainRequest
+) -> None:
     pieces = ['{"name": "add_task",', ' "arguments": {}}']
-    events = await reply(chat, pieces, BrainRequest("", [Message("user", "show me JSON")]))
+    events = await reply(chat, pieces, request_)
     assert events == [TextDelta(pieces[0]), TextDelta(pieces[1])]
 
 

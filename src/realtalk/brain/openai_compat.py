@@ -71,7 +71,7 @@ class OpenAICompatibleBrain:
         deadline = loop.time() + self.timeout_s
         calls = _ToolCalls()
         hidden = _HiddenReasoning()
-        written = WrittenCalls([tool.name for tool in request.tools])
+        written = WrittenCalls([] if request.tool_choice == "none" else [tool.name for tool in request.tools])
         started = False
         try:
             chunks = await asyncio.wait_for(
