@@ -44,7 +44,7 @@ import soxr
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.turn_decision import TUNING_SPLITS, CachedEngines, JudgedPause, build_cases
-from bench.turn_fit import CASCADE, Logged, cascade, log_cases, pool, row, simulate
+from bench.turn_fit import CASCADE, Logged, cascade, chosen_without, log_cases, pool, row, simulate
 
 from realtalk.engines import whisper_stt
 from realtalk.engines.base import Float32Audio, Transcription
@@ -277,6 +277,8 @@ def main() -> None:
 
 
 def scaled_leave_one_out(by_split: dict[str, list[Logged]], seconds: dict[int, float]) -> None:
+    """The scaled bound's slope and offset chosen on all splits but one (`chosen_without`),
+    measured on the one left out beside main's `auto`."""
     grid = [(slope, offset) for slope in SLOPES for offset in OFFSETS]
     outcomes = [
         {s: simulate(cases, scaled_bound(slope, offset, seconds)) for s, cases in by_split.items()}
@@ -288,21 +290,13 @@ def scaled_leave_one_out(by_split: dict[str, list[Logged]], seconds: dict[int, f
     print("|---|---|---|---|---|---|")
     held_out = []
     for split in by_split:
-        others = [s for s in by_split if s != split]
-        allowed = pool([main_outcomes[s] for s in others])
-        best: tuple[tuple[float, int], int] | None = None
-        for index, result in enumerate(outcomes):
-            trained = pool([result[s] for s in others])
-            cut = trained.pauses_cut + trained.complete_cut
-            if cut <= allowed.pauses_cut + allowed.complete_cut:
-                key = (trained.percentile(50), cut)
-                best = best if best is not None and best[0] <= key else (key, index)
-        if best is None:
+        index = chosen_without(split, outcomes, main_outcomes)
+        if index is None:
             print(row("nothing cuts as few as main", split, main_outcomes[split]))
             held_out.append(main_outcomes[split])
             continue
-        slope, offset = grid[best[1]]
-        held_out.append(outcomes[best[1]][split])
+        slope, offset = grid[index]
+        held_out.append(outcomes[index][split])
         print(row("main's `auto` (no speech <= 0.1)", split, main_outcomes[split]))
         print(row(f"scaled: slope {slope}, log-odds {offset} at 3 s", split, held_out[-1]), flush=True)
     print(row("main's `auto`", "all", pool(list(main_outcomes.values()))))

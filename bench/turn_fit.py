@@ -215,11 +215,26 @@ def bounds_grid() -> list[turn_detection.SemanticTiming]:
     ]
 
 
+def chosen_without(split: str, outcomes: list[dict[str, Outcome]], main: dict[str, Outcome]) -> int | None:
+    """Which decision (its outcomes per split) `choose` would take for `auto` on every split but
+    `split`: no more cut turns than main's `auto` there (main cuts more than 2 % of the pooled
+    tuning turns, so "2 points more than `low`" would allow more cuts than it makes), then the
+    fastest complete-utterance p50, then fewer cuts. None: none cuts as few."""
+    others = [s for s in main if s != split]
+    allowed = pool([main[s] for s in others])
+    best: tuple[tuple[float, int], int] | None = None
+    for index, result in enumerate(outcomes):
+        trained = pool([result[s] for s in others])
+        cut = trained.pauses_cut + trained.complete_cut
+        if cut <= allowed.pauses_cut + allowed.complete_cut:
+            key = (trained.percentile(50), cut)
+            best = best if best is not None and best[0] <= key else (key, index)
+    return None if best is None else best[1]
+
+
 def rechoose_bounds(by_split: dict[str, list[Logged]]) -> None:
-    """Leave one split out: on the other splits, the setting of `bounds_grid` that `choose` would
-    take with no more cut turns than main's `auto` there (main cuts more than 2 % of the pooled
-    tuning turns, so "2 points more than `low`" would allow more cuts than it makes), the fastest
-    complete-utterance p50 (then fewer cuts); measured on the split left out beside main's."""
+    """Leave one split out: the setting of `bounds_grid` chosen on the other splits
+    (`chosen_without`), measured on the split left out beside main's `auto`."""
     grid = bounds_grid()
     outcomes = [{split: simulate(held, ends_with(t)) for split, held in by_split.items()} for t in grid]
     main_outcomes = {split: simulate(held, cascade) for split, held in by_split.items()}
@@ -228,18 +243,10 @@ def rechoose_bounds(by_split: dict[str, list[Logged]]) -> None:
     print("|---|---|---|---|---|---|")
     held_out = []
     for split in by_split:
-        others = [s for s in by_split if s != split]
-        allowed = pool([main_outcomes[s] for s in others])
-        best: tuple[tuple[float, int], int] | None = None
-        for index, result in enumerate(outcomes):
-            trained = pool([result[s] for s in others])
-            cut = trained.pauses_cut + trained.complete_cut
-            if cut <= allowed.pauses_cut + allowed.complete_cut:
-                key = (trained.percentile(50), cut)
-                best = best if best is not None and best[0] <= key else (key, index)
-        assert best is not None  # main's own setting is in the grid
-        chosen = grid[best[1]]
-        held_out.append(outcomes[best[1]][split])
+        index = chosen_without(split, outcomes, main_outcomes)
+        assert index is not None  # main's own setting is in the grid
+        chosen = grid[index]
+        held_out.append(outcomes[index][split])
         print(row("cascade (main's `auto`)", split, main_outcomes[split]))
         setting = ", ".join(f"{name} {getattr(chosen, name)}" for name in BOUNDS)
         print(row(f"re-chosen ({setting})", split, held_out[-1]), flush=True)
