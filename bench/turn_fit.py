@@ -283,6 +283,9 @@ def main() -> None:
     parser.add_argument(
         "--bounds", action="store_true", help="only re-choose the hand-set bounds, leave one split out"
     )
+    parser.add_argument(
+        "--split", action="append", choices=TUNING_SPLITS, help="with --bounds: only these (default: all)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     # Named by the splits: a log of fewer splits (before the fourteenth round) is not reused.
@@ -300,7 +303,7 @@ def main() -> None:
     judged = sum(len(c.pauses) for c in logged)
     print(f"{len(logged)} turns, {judged} judged pauses ({time.perf_counter() - started:.0f} s)\n")
     if args.bounds:
-        rechoose_bounds(by_split)
+        rechoose_bounds({s: by_split[s] for s in args.split or TUNING_SPLITS})
         print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
         return
 
