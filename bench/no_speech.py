@@ -21,8 +21,9 @@ length, `logit(no speech) <= c + slope * ln(3 s / length)` (slope 0: the flat bo
 `turn_fit.py --bounds` chooses: no more cut turns than main's `auto` on the other splits, then the
 fastest complete-utterance p50.
 
-Run from the repository root: `python bench/no_speech.py` (about 1 min to replay with the engine
-cache that `turn_decision.py` shares, then about 3 min of Whisper encoder passes on 2 cores).
+Run from the repository root: `python bench/no_speech.py [--split SPLIT]` (about 1 min to replay
+with the engine cache that `turn_decision.py` shares, then ~7 min of Whisper encoder passes on 2
+loaded cores for the tuning splits; the leave-one-split-out part needs two splits or more).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.turn_decision import TUNING_SPLITS, CachedEngines, JudgedPause, build_cases
+from bench.turn_decision import SPLITS, TUNING_SPLITS, CachedEngines, JudgedPause, build_cases
 from bench.turn_fit import CASCADE, Logged, cascade, chosen_without, log_cases, pool, row, simulate
 
 from realtalk.engines import whisper_stt
@@ -201,11 +202,15 @@ def main() -> None:
         default=Path.home() / ".cache" / "realtalk" / "turn-decision",
         help="engine results",
     )
+    parser.add_argument(
+        "--split", action="append", choices=SPLITS, help="default: the tuning splits (fresh4 only when named)"
+    )
     args = parser.parse_args()
+    splits = tuple(args.split or TUNING_SPLITS)
     started = time.perf_counter()
     engines = HeardEngines(args.cache / "results.pickle")
     try:
-        logged = log_cases(build_cases(args.cache, TUNING_SPLITS), engines)
+        logged = log_cases(build_cases(args.cache, splits), engines)
     finally:
         engines.save()
     seconds = {
@@ -239,7 +244,7 @@ def main() -> None:
     print("No-speech probability, median: finished utterances / mid-sentence pauses (AUC)")
     print("| split | finished / mid | " + " | ".join(VARIANTS) + " |")
     print("|---|---|" + "---|" * len(VARIANTS))
-    for split in (*TUNING_SPLITS, "all"):
+    for split in (*splits, "all"):
         chosen = [r for r in readings if split in ("all", r.split)]
         fin, mid = [r for r in chosen if r.finished], [r for r in chosen if not r.finished]
         cells = []
@@ -265,14 +270,14 @@ def main() -> None:
     print("\nWhere the bound alone decides (every other verdict of `auto` passes): AUC per split, as served")
     print("| split | finished / mid | AUC |")
     print("|---|---|---|")
-    for split in (*TUNING_SPLITS, "all"):
+    for split in (*splits, "all"):
         chosen = [r for r in decisive if split in ("all", r.split)]
         fin = [r.no_speech["as served"] for r in chosen if r.finished]
         mid = [r.no_speech["as served"] for r in chosen if not r.finished]
         print(f"| {split} | {len(fin)} / {len(mid)} | {auc(fin, mid):.2f} |")
 
-    by_split = {s: [c for c in logged if c.material.split == s] for s in TUNING_SPLITS}
-    scaled_leave_one_out(by_split, seconds)
+    if len(splits) > 1:
+        scaled_leave_one_out({s: [c for c in logged if c.material.split == s] for s in splits}, seconds)
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 
 
