@@ -130,6 +130,11 @@ class PlaceCache:
             self.fresh += 1
         return self._words[key]
 
+    def heard_before(self, clip: Float32Audio, gap_ms: float) -> str:
+        """Whisper base's transcript of the clip up to the gap alone: a check of the word times
+        that does not use them (`--spot-check`)."""
+        return " ".join(w for w, _, _ in self.words(clip[: round(gap_ms * SAMPLE_RATE / 1000)]))
+
     def _transcribe(self, clip: Float32Audio) -> list[Word]:
         if self._model is None:
             from faster_whisper import WhisperModel  # only when a clip is new

@@ -860,7 +860,8 @@ def spot_check(cases: list[Material], places: PlaceCache, count: int) -> None:
         print(
             f"{case.id}: {at.label} ({at.source}{', approximate' if at.approximate else ''})\n"
             f"    base heard: {' '.join(heard)} | {' '.join(w for w, _, _ in words[len(heard) :])}\n"
-            f"    read from:  {' '.join(at.before)} | {' '.join(at.after)}"
+            f"    read from:  {' '.join(at.before)} | {' '.join(at.after)}\n"
+            f"    base on the clip up to the gap alone: {places.heard_before(case.clip, case.gap_ms)}"
         )
 
 
