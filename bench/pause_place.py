@@ -20,9 +20,9 @@ password.") is counted too. This labels each gap, by a rule fixed before any cut
    before the first word or after the last: every gap is inside the speech (10-90 %), so there
    its word times are off (a gap inside "representative" placed after it), and no label is made up.
 
-(The hyphens and "after the last" were added after reading the spot check, before reading any
-cut case: as first written, "Call-Forward" left four gaps unplaced and one gap inside the last
-word was labelled `between`.)
+(The hyphens and "after the last" were added after reading the spot check and the first run's
+counts, before reading which cases were cut: as first written, "Call-Forward" left four gaps
+unplaced, and 38 gaps placed after the last word, one inside "representative", read `between`.)
 
 A complete clip cut at a natural gap is placed the same way, the gap being where it was cut.
 Whisper base's words are cached by the clip's audio, like the engine results.
