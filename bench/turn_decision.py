@@ -47,6 +47,10 @@ The material, widened from `turn_taking.py`'s 18 cases:
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
+`--by-place` splits the pauses cut by where the gap falls, inside a sentence or between two
+(`bench/pause_place.py`: Whisper base's word times, the source's punctuation), and `--spot-check
+N` prints N of those labels with the words around the gap, for reading by hand.
+
 Run from the repository root: `python bench/turn_decision.py [--split SPLIT] [--eagerness E] [--roc]`.
 """
 
@@ -58,6 +62,7 @@ import contextlib
 import gzip
 import hashlib
 import pickle
+import random
 import re
 import shutil
 import subprocess
@@ -65,6 +70,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,6 +83,7 @@ import soxr
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fused_turn_end import FUSED, deciding_with
+from bench.pause_place import PlaceCache, place
 from bench.turn_taking import TEST_SOURCES, build_material
 from tests.speech_data import DATA_DIR, all_clips
 
@@ -85,7 +92,7 @@ from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.engines.loader import load_speech_engines
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.evaluation import audio as au
-from realtalk.evaluation.scenario import load_scenario, prepare
+from realtalk.evaluation.scenario import LEAD_IN_MS, load_scenario, prepare
 from realtalk.session import turn_detection
 from realtalk.session.effects import Effect, PredictTurnEnd, Send, Transcribe
 from realtalk.session.prosody import final_drop_db
@@ -251,6 +258,14 @@ class Material:
     samples: Float32Audio
     """What is streamed: lead-in, the clip, the tail."""
     speech_end_ms: float
+    clip: Float32Audio | None = field(default=None, compare=False, repr=False)
+    """The clip as recorded (no pause spliced in), for `--by-place`..."""
+    reference: str | None = None
+    """...its source's transcript, where it gives one..."""
+    gap_ms: float | None = None
+    """...where in the clip the pause is spliced (pause cases)..."""
+    lead_ms: float = LEAD_MS
+    """...and how much is streamed before the clip."""
 
 
 @dataclass
@@ -278,13 +293,13 @@ class Replay:
         return after[0] if after else None
 
 
-def _clip_cases(name: str, split: str, clip: Float32Audio) -> list[Material]:
+def _clip_cases(name: str, split: str, clip: Float32Audio, reference: str | None) -> list[Material]:
     start, end = au.speech_bounds_ms(clip)
     low, high = (start + f * (end - start) for f in MIDDLE)
     gaps = [g for g in au.word_gaps_ms(clip) if low < g < high]
     # The lengths take turns, starting at a different one per clip.
     lengths = [PAUSES_MS[(i + len(name)) % len(PAUSES_MS)] for i in range(len(gaps))]
-    variants = [("complete", [])] + [
+    variants: list[tuple[str, list[tuple[float, float]]]] = [("complete", [])] + [
         (f"pause{i}-{length}", [(gap, length)])
         for i, (gap, length) in enumerate(zip(gaps, lengths, strict=True))
     ]
@@ -299,6 +314,9 @@ def _clip_cases(name: str, split: str, clip: Float32Audio) -> list[Material]:
                 "complete" if not pauses else "pause",
                 samples,
                 LEAD_MS + au.speech_bounds_ms(body)[1],
+                clip,
+                reference,
+                pauses[0][0] if pauses else None,
             )
         )
     return cases
@@ -345,10 +363,10 @@ def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
-def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
+def _fresh_clips(split: str) -> list[tuple[str, Float32Audio, str]]:
     """`fresh`'s prompts: one whole sentence each (capitalised, a single final mark, no "..."),
     6-16 words, in the order of the transcript file; `fresh2`'s: every other prompt of whole
-    sentences (capitalised, ending on a mark, no "..." nor bracket), 3-30 words."""
+    sentences (capitalised, ending on a mark, no "..." nor bracket), 3-30 words; each with its text."""
     clips = []
     with gzip.open(FRESH_TRANSCRIPTS, "rt", encoding="utf-8") as transcripts:
         lines = transcripts.read().splitlines()
@@ -368,7 +386,7 @@ def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
         if path.is_file() and (fresh if split == "fresh" else fresh2):
             with av.open(str(path), format="g722") as container:
                 pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
-            clips.append((f"{split}-{name}", pcm.astype(np.float32) / 32768.0))
+            clips.append((f"{split}-{name}", pcm.astype(np.float32) / 32768.0, text.strip()))
     return clips
 
 
@@ -403,7 +421,7 @@ def _decoded(path: Path) -> Float32Audio:
     return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
 
 
-def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
+def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio, str | None]]:
     """`fresh4`'s clips, kept in the cache as 16 kHz WAVs with their transcripts beside them."""
     folder = cache / "fresh4"
     folder.mkdir(parents=True, exist_ok=True)
@@ -423,43 +441,59 @@ def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
             if clip.transcript is not None:  # written first: the WAV marks the clip done
                 path.with_suffix(".txt").write_text(clip.transcript + "\n", encoding="utf-8")
             au.write_wav_16k(path, samples)
-        clips.append((name, au.load_wav_16k(path)))
+        clips.append((name, au.load_wav_16k(path), clip.transcript))
     return clips
 
 
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     cases: list[Material] = []
     recordings = [
-        (p, "test" if any(p.stem.endswith(s) for s in TEST_SOURCES) else "dev") for p, _ in all_clips()
+        (p, "test" if any(p.stem.endswith(s) for s in TEST_SOURCES) else "dev", text)
+        for p, text in all_clips()
     ]
-    recordings += [(DATA_DIR / name, "dev") for name in EXTRA_RECORDINGS]
-    for path, split in recordings:
+    recordings += [(DATA_DIR / name, "dev", text) for name, text in EXTRA_RECORDINGS.items()]
+    for path, split, text in recordings:
         if split in splits:
-            cases += _clip_cases(path.stem.split("-")[-1].split(".")[-1], split, au.load_wav_16k(path))
+            cases += _clip_cases(path.stem.split("-")[-1].split(".")[-1], split, au.load_wav_16k(path), text)
     if "dev-piper" in splits:
-        for name, clip in _piper_clips(cache):
-            cases += _clip_cases(name, "dev-piper", clip)
+        for (name, clip), sentence in zip(_piper_clips(cache), PIPER_SENTENCES, strict=True):
+            cases += _clip_cases(name, "dev-piper", clip, sentence)
     if "dev-read" in splits:
-        for name, clip in _read_clips(cache):
-            cases += _clip_cases(name, "dev-read", clip)
+        sentences = [s for _ in READ_VOICES for s in READ_SENTENCES]  # in `_read_clips`' order
+        for (name, clip), sentence in zip(_read_clips(cache), sentences, strict=True):
+            cases += _clip_cases(name, "dev-read", clip, sentence)
     for split in ("fresh", "fresh2"):
         if split in splits:
-            for name, clip in _fresh_clips(split):
-                cases += _clip_cases(name, split, clip)
+            for name, clip, text in _fresh_clips(split):
+                cases += _clip_cases(name, split, clip, text)
     if "fresh3" in splits:
         for path in sorted(FRESH3_DIR.glob("*.wav")):
-            cases += _clip_cases(f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path))
+            cases += _clip_cases(
+                f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path), path.stem.replace("_", " ")
+            )
     if "fresh4" in splits:
-        for name, clip in _fresh4_clips(cache):
-            cases += _clip_cases(name, "fresh4", clip)
+        for name, clip, transcript in _fresh4_clips(cache):
+            cases += _clip_cases(name, "fresh4", clip, transcript)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
             if case.kind in ("complete", "pause"):
                 prepared = prepare(case, [])
-                assert prepared.speech_end_ms is not None
+                assert prepared.speech_end_ms is not None and case.audio is not None
+                gap = case.pauses[0][0] if case.pauses else None
+                clip = au.load_wav_16k(case.audio)
                 cases.append(
-                    Material(case.id, "test-bench", case.kind, prepared.samples, prepared.speech_end_ms)
+                    Material(
+                        case.id,
+                        "test-bench",
+                        case.kind,
+                        prepared.samples,
+                        prepared.speech_end_ms,
+                        clip,
+                        case.transcript,
+                        gap,
+                        LEAD_IN_MS,
+                    )
                 )
     return cases
 
@@ -783,6 +817,54 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         print(f"{eagerness}: {timing}")
 
 
+def places_cut(label: str, results: dict[str, list[Replay]], places: PlaceCache) -> list[str]:
+    """`--by-place`'s rows for one run: pauses cut inside a sentence and between two, per split
+    and pooled (`pause_place.place`), complete clips cut at a natural gap the same way, and where
+    the labels came from."""
+    rows = []
+    pooled: Counter[str] = Counter()
+    for split, replays in [*results.items(), ("pooled", [r for rs in results.values() for r in rs])]:
+        counts: Counter[str] = Counter()
+        for r in replays:
+            case = r.material
+            assert case.clip is not None
+            if case.kind == "pause":
+                assert case.gap_ms is not None
+                at = place(places.words(case.clip), case.gap_ms, case.reference)
+                counts[at.label] += 1
+                counts[f"{at.label} cut"] += r.cut_off
+                counts[at.source] += 1
+                counts["approximate"] += at.approximate
+            elif r.cut_off:  # where a complete clip was cut: the natural gap before the commit
+                at = place(places.words(case.clip), r.commits_ms[0] - case.lead_ms, case.reference)
+                counts[f"complete cut {at.label}"] += 1
+        if split != "pooled":
+            pooled += counts
+        c = counts
+        rows.append(
+            f"| {label} | {split} | {c['within cut']}/{c['within']} | {c['between cut']}/{c['between']} | "
+            f"{c['unplaced cut']}/{c['unplaced']} | {c['complete cut within']} / {c['complete cut between']} "
+            f"/ {c['complete cut unplaced']} | {c['reference']} / {c['whisper-base']} ({c['approximate']}) |"
+        )
+    return rows
+
+
+def spot_check(cases: list[Material], places: PlaceCache, count: int) -> None:
+    """`count` pause labels drawn at random (seed 0, whatever was cut), the words around each gap."""
+    pauses = [c for c in cases if c.kind == "pause"]
+    for case in random.Random(0).sample(pauses, min(count, len(pauses))):
+        assert case.clip is not None and case.gap_ms is not None
+        words = places.words(case.clip)
+        heard = [w for w, start, end in words if (start + end) / 2 * 1000 < case.gap_ms]
+        at = place(words, case.gap_ms, case.reference)
+        print(
+            f"{case.id}: {at.label} ({at.source}{', approximate' if at.approximate else ''})\n"
+            f"    base heard: {' '.join(heard)} | {' '.join(w for w, _, _ in words[len(heard) :])}\n"
+            f"    read from:  {' '.join(at.before)} | {' '.join(at.after)}\n"
+            f"    base on the clip up to the gap alone: {places.heard_before(case.clip, case.gap_ms)}"
+        )
+
+
 Point = tuple[float, float, float, turn_detection.SemanticTiming]
 """(share of turns cut, turn end p50, p95, the setting)."""
 
@@ -815,6 +897,14 @@ def main() -> None:
         "--fused", action="store_true", help="also `auto` with the verdicts weighed (`fused_turn_end.FUSED`)"
     )
     parser.add_argument(
+        "--by-place",
+        action="store_true",
+        help="pauses cut inside a sentence and between two, apart (labels: bench/pause_place.py)",
+    )
+    parser.add_argument(
+        "--spot-check", type=int, default=0, metavar="N", help="print N pause labels drawn at random"
+    )
+    parser.add_argument(
         "--cache",
         type=Path,
         default=Path.home() / ".cache" / "realtalk" / "turn-decision",
@@ -832,6 +922,8 @@ def main() -> None:
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
+    places = PlaceCache(args.cache / "places.pickle")
+    by_place: list[str] = []
     started = time.perf_counter()
     spares: list[str] = []
     """How many judged pauses skip reading the full stop, per run and split."""
@@ -853,6 +945,8 @@ def main() -> None:
                     ]
                     for split in splits
                 }
+            if args.by_place:
+                by_place += places_cut(label, results, places)
             for split, replays in results.items():
                 result = outcome(replays)
                 print(
@@ -875,8 +969,25 @@ def main() -> None:
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
             roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)
+        if by_place:
+            print(
+                "\nWhere the cut pauses are (`--by-place`): cut / all, by where the gap falls; complete"
+                " clips cut at a gap within / between / unplaced; labels from the source's transcript /"
+                " Whisper base's (approximate: aligned inside a mismatch)"
+            )
+            print(
+                "| eagerness | split | within a sentence | between sentences | unplaced | complete cut ",
+                end="",
+            )
+            print("| labels |")
+            print("|---|---|---|---|---|---|---|")
+            print(*by_place, sep="\n")
+        if args.spot_check:
+            print()
+            spot_check(cases, places, args.spot_check)
     finally:
         engines.save()
+        places.save()
     print("", *spares, sep="\n")
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 
