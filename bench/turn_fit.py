@@ -23,6 +23,7 @@ that `turn_decision.py` shares, 4-5 min more the first time; the log is cached t
 from __future__ import annotations
 
 import argparse
+import itertools
 import pickle
 import sys
 import time
@@ -74,13 +75,15 @@ class Logged:
 
 
 def log_cases(cases: list[Material], engines: CachedEngines) -> list[Logged]:
+    """Each case that makes a turn, logged (`fresh3`'s "Noise" never does: VAD hears no speech)."""
     engines.keep_full_stop = True
     logged = []
     with timing_as("auto", LOGGING):
         for case in cases:
             pauses: list[JudgedPause] = []
             result = replay(case, "auto", engines, VadRecord(), pauses)
-            logged.append(Logged(case, tuple(pauses), result.commits_ms[0]))
+            if result.commits_ms:
+                logged.append(Logged(case, tuple(pauses), result.commits_ms[0]))
     engines.keep_full_stop = False
     return logged
 
@@ -93,12 +96,20 @@ def _features(pause: JudgedPause) -> tuple[float, ...]:
     return features(pause.probability, pause.drop_db, pause.scores)
 
 
-def cascade(pause: JudgedPause) -> bool:
-    """Whether main's `auto` ends the turn at `pause`."""
-    wait = turn_detection.pause_wait_ms(
-        CASCADE, pause.probability, pause.transcript, pause.drop_db, pause.scores
-    )
-    return wait == 0
+def ends_with(timing: turn_detection.SemanticTiming) -> Callable[[JudgedPause], bool]:
+    """Whether `timing`'s cascade ends the turn at a pause."""
+
+    def ends(pause: JudgedPause) -> bool:
+        wait = turn_detection.pause_wait_ms(
+            timing, pause.probability, pause.transcript, pause.drop_db, pause.scores
+        )
+        return wait == 0
+
+    return ends
+
+
+cascade = ends_with(CASCADE)
+"""Whether main's `auto` ends the turn at a pause."""
 
 
 def weighed(fused: FusedVerdicts) -> Callable[[JudgedPause], bool]:
@@ -185,6 +196,64 @@ def fit(logged: list[Logged], used: tuple[str, ...] = FEATURES, seed: int = 0) -
     return FusedVerdicts(float(-weights @ mean), tuple(float(w) for w in weights), threshold)
 
 
+BOUNDS = {
+    "confident": (0.5, 0.7, 0.9, 0.95),
+    "falling_db": (-12.0, -15.0, -18.0, -21.0, -24.0),
+    "clear_speech": (0.1, 0.15, 0.2, 0.25, 0.3, None),
+    "full_stop": (None, 0.5, 0.6, 0.7, 0.8, 0.9),
+    "sure_turn": (0.9, 0.95, None),
+}
+"""`--bounds`: the hand-set bounds of `auto`'s cascade re-chosen (2160 settings), Whisper's no-speech
+bound (`clear_speech`) loosened or dropped among them (fourteenth round)."""
+
+
+def bounds_grid() -> list[turn_detection.SemanticTiming]:
+    names = list(BOUNDS)
+    return [
+        replace(CASCADE, **dict(zip(names, values, strict=True)))
+        for values in itertools.product(*BOUNDS.values())
+    ]
+
+
+def chosen_without(split: str, outcomes: list[dict[str, Outcome]], main: dict[str, Outcome]) -> int | None:
+    """Which decision (its outcomes per split) `choose` would take for `auto` on every split but
+    `split`: no more cut turns than main's `auto` there (main cuts more than 2 % of the pooled
+    tuning turns, so "2 points more than `low`" would allow more cuts than it makes), then the
+    fastest complete-utterance p50, then fewer cuts. None: none cuts as few."""
+    others = [s for s in main if s != split]
+    allowed = pool([main[s] for s in others])
+    best: tuple[tuple[float, int], int] | None = None
+    for index, result in enumerate(outcomes):
+        trained = pool([result[s] for s in others])
+        cut = trained.pauses_cut + trained.complete_cut
+        if cut <= allowed.pauses_cut + allowed.complete_cut:
+            key = (trained.percentile(50), cut)
+            best = best if best is not None and best[0] <= key else (key, index)
+    return None if best is None else best[1]
+
+
+def rechoose_bounds(by_split: dict[str, list[Logged]]) -> None:
+    """Leave one split out: the setting of `bounds_grid` chosen on the other splits
+    (`chosen_without`), measured on the split left out beside main's `auto`."""
+    grid = bounds_grid()
+    outcomes = [{split: simulate(held, ends_with(t)) for split, held in by_split.items()} for t in grid]
+    main_outcomes = {split: simulate(held, cascade) for split, held in by_split.items()}
+    print("\nThe hand-set bounds re-chosen, leave one split out (`--bounds`)")
+    print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
+    print("|---|---|---|---|---|---|")
+    held_out = []
+    for split in by_split:
+        index = chosen_without(split, outcomes, main_outcomes)
+        assert index is not None  # main's own setting is in the grid
+        chosen = grid[index]
+        held_out.append(outcomes[index][split])
+        print(row("cascade (main's `auto`)", split, main_outcomes[split]))
+        setting = ", ".join(f"{name} {getattr(chosen, name)}" for name in BOUNDS)
+        print(row(f"re-chosen ({setting})", split, held_out[-1]), flush=True)
+    print(row("cascade (main's `auto`)", "all", pool(list(main_outcomes.values()))))
+    print(row("re-chosen, each split left out", "all", pool(held_out)))
+
+
 def pool(outcomes: list[Outcome]) -> Outcome:
     return Outcome(
         sum(o.pauses_cut for o in outcomes),
@@ -211,9 +280,16 @@ def main() -> None:
         default=Path.home() / ".cache" / "realtalk" / "turn-decision",
         help="engine results (shared with turn_decision.py) and the log",
     )
+    parser.add_argument(
+        "--bounds", action="store_true", help="only re-choose the hand-set bounds, leave one split out"
+    )
+    parser.add_argument(
+        "--split", action="append", choices=TUNING_SPLITS, help="with --bounds: only these (default: all)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    log_path = args.cache / "judged-pauses.pickle"
+    # Named by the splits: a log of fewer splits (before the fourteenth round) is not reused.
+    log_path = args.cache / f"judged-pauses-{len(TUNING_SPLITS)}-splits.pickle"
     engines = CachedEngines(args.cache / "results.pickle")
     if log_path.exists():
         logged: list[Logged] = pickle.loads(log_path.read_bytes())
@@ -226,6 +302,10 @@ def main() -> None:
     by_split = {s: [c for c in logged if c.material.split == s] for s in TUNING_SPLITS}
     judged = sum(len(c.pauses) for c in logged)
     print(f"{len(logged)} turns, {judged} judged pauses ({time.perf_counter() - started:.0f} s)\n")
+    if args.bounds:
+        rechoose_bounds({s: by_split[s] for s in args.split or TUNING_SPLITS})
+        print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
+        return
 
     print("Leave one split out: fitted on the others, measured on the one left out")
     print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
