@@ -8,7 +8,9 @@ turn), with light noise, and heard by the server's own Whisper.
 
 Every tool call is checked against its JSON schema, and every question case against the task list
 (a question never writes). `--llm-base-url` runs the same cases against an OpenAI-compatible
-endpoint instead of the built-in brain. Run from the repository root:
+endpoint instead of the built-in brain (`--llm-timeout-s` for a slow local one); the summary counts
+the replies the built-in brain gave after a fallback, from the server's /metrics, and times each
+turn. Run from the repository root:
 
     python bench/conversation_eval.py --half dev|dev2|dev3|test|holdout [--spoken] \
         [--llm-base-url URL --llm-model M]
