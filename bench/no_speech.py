@@ -38,7 +38,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import ctranslate2
 import numpy as np
 import soxr
 
@@ -98,18 +97,9 @@ class FirstStep:
         self.tokenizer, _ = self.stt._tokenizer("en")
 
     def no_speech(self, audio: Float32Audio, prompt: str | None, min_window_s: float) -> float:
-        lead = round(whisper_stt.LEAD_SILENCE_S * RATE)
-        tail = round(whisper_stt.TAIL_SILENCE_S * RATE)
-        hop = 2 * whisper_stt._HOP
-        length = -(-max(lead + len(audio) + tail, round(min_window_s * RATE)) // hop) * hop
-        window = np.zeros(length, dtype=np.float32)
-        window[lead : lead + len(audio)] = audio
-        model = self.stt._model
-        features = model.feature_extractor(window)[:, : length // whisper_stt._HOP]
-        stacked = np.ascontiguousarray(features[None], dtype=np.float32)
-        encoded = model.model.encode(ctranslate2.StorageView.from_array(stacked), to_cpu=False)
+        encoded = self.stt._encode_trimmed([audio], min_window_s)
         start = [*self.stt._previous_tokens(prompt), *self.tokenizer.sot_sequence]
-        result = model.model.generate(
+        result = self.stt._model.model.generate(
             encoded, [start], max_length=len(start) + 1, return_no_speech_prob=True, beam_size=1
         )[0]
         return float(result.no_speech_prob)
