@@ -38,14 +38,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import ctranslate2
 import numpy as np
 import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.turn_decision import SPLITS, TUNING_SPLITS, CachedEngines, JudgedPause, build_cases
-from bench.turn_fit import CASCADE, Logged, cascade, chosen_without, log_cases, pool, row, simulate
+from bench.turn_fit import CASCADE, chosen_each_left_out, ends_with, log_cases
 
 from realtalk.engines import whisper_stt
 from realtalk.engines.base import Float32Audio, Transcription
@@ -98,18 +97,9 @@ class FirstStep:
         self.tokenizer, _ = self.stt._tokenizer("en")
 
     def no_speech(self, audio: Float32Audio, prompt: str | None, min_window_s: float) -> float:
-        lead = round(whisper_stt.LEAD_SILENCE_S * RATE)
-        tail = round(whisper_stt.TAIL_SILENCE_S * RATE)
-        hop = 2 * whisper_stt._HOP
-        length = -(-max(lead + len(audio) + tail, round(min_window_s * RATE)) // hop) * hop
-        window = np.zeros(length, dtype=np.float32)
-        window[lead : lead + len(audio)] = audio
-        model = self.stt._model
-        features = model.feature_extractor(window)[:, : length // whisper_stt._HOP]
-        stacked = np.ascontiguousarray(features[None], dtype=np.float32)
-        encoded = model.model.encode(ctranslate2.StorageView.from_array(stacked), to_cpu=False)
+        encoded = self.stt._encode_trimmed([audio], min_window_s)
         start = [*self.stt._previous_tokens(prompt), *self.tokenizer.sot_sequence]
-        result = model.model.generate(
+        result = self.stt._model.model.generate(
             encoded, [start], max_length=len(start) + 1, return_no_speech_prob=True, beam_size=1
         )[0]
         return float(result.no_speech_prob)
@@ -154,19 +144,14 @@ VARIANTS: dict[str, Callable[[FirstStep, Float32Audio, str | None], float]] = {
 last 400 ms (a finished last word should make Whisper surer of speech than the clip without it)."""
 
 
+loose = ends_with(replace(CASCADE, clear_speech=None))
+"""Whether every verdict of main's `auto` but the no-speech bound passes (then the bound alone decides)."""
+
+
 def _matters(pause: JudgedPause) -> bool:
     """Words that read finished and Smart Turn at `auto`'s bound: where no-speech may decide."""
     closed = turn_detection.transcript_ending(pause.transcript) == "closed"
     return closed and pause.probability >= CASCADE.confident and pause.scores.no_speech is not None
-
-
-def _decides(pause: JudgedPause) -> bool:
-    """Every other verdict of main's `auto` passes: the no-speech bound alone decides."""
-    loose = replace(CASCADE, clear_speech=None)
-    wait = turn_detection.pause_wait_ms(
-        loose, pause.probability, pause.transcript, pause.drop_db, pause.scores
-    )
-    return wait == 0
 
 
 def auc(finished: list[float], mid: list[float]) -> float:
@@ -179,17 +164,13 @@ def auc(finished: list[float], mid: list[float]) -> float:
 
 def scaled_bound(slope: float, offset: float, seconds: dict[int, float]) -> Callable[[JudgedPause], bool]:
     """`auto` with the no-speech bound scaled by the length of the audio heard (`seconds`, by pause)."""
-    loose = replace(CASCADE, clear_speech=None)
 
     def ends(pause: JudgedPause) -> bool:
         length = seconds.get(id(pause))
         if length is None or pause.scores.no_speech is None:
             return False
         bound = offset + slope * math.log(3.0 / length)
-        wait = turn_detection.pause_wait_ms(
-            loose, pause.probability, pause.transcript, pause.drop_db, pause.scores
-        )
-        return wait == 0 and _log_odds(pause.scores.no_speech) <= bound
+        return loose(pause) and _log_odds(pause.scores.no_speech) <= bound
 
     return ends
 
@@ -237,7 +218,7 @@ def main() -> None:
                 for name, read in VARIANTS.items()
             }
             readings.append(Reading(case.material.split, finished, len(audio) / RATE, values))
-            if _decides(pause):
+            if loose(pause):
                 decisive.append(readings[-1])
     print(f"{len(readings)} pauses read again ({time.perf_counter() - started:.0f} s)\n")
 
@@ -277,35 +258,16 @@ def main() -> None:
         print(f"| {split} | {len(fin)} / {len(mid)} | {auc(fin, mid):.2f} |")
 
     if len(splits) > 1:
-        scaled_leave_one_out({s: [c for c in logged if c.material.split == s] for s in splits}, seconds)
+        chosen_each_left_out(
+            "The no-speech bound scaled by the audio's length, leave one split out",
+            {s: [c for c in logged if c.material.split == s] for s in splits},
+            {
+                f"scaled: slope {slope}, log-odds {offset} at 3 s": scaled_bound(slope, offset, seconds)
+                for slope in SLOPES
+                for offset in OFFSETS
+            },
+        )
     print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
-
-
-def scaled_leave_one_out(by_split: dict[str, list[Logged]], seconds: dict[int, float]) -> None:
-    """The scaled bound's slope and offset chosen on all splits but one (`chosen_without`),
-    measured on the one left out beside main's `auto`."""
-    grid = [(slope, offset) for slope in SLOPES for offset in OFFSETS]
-    outcomes = [
-        {s: simulate(cases, scaled_bound(slope, offset, seconds)) for s, cases in by_split.items()}
-        for slope, offset in grid
-    ]
-    main_outcomes = {s: simulate(cases, cascade) for s, cases in by_split.items()}
-    print("\nThe no-speech bound scaled by the audio's length, leave one split out")
-    print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
-    print("|---|---|---|---|---|---|")
-    held_out = []
-    for split in by_split:
-        index = chosen_without(split, outcomes, main_outcomes)
-        if index is None:
-            print(row("nothing cuts as few as main", split, main_outcomes[split]))
-            held_out.append(main_outcomes[split])
-            continue
-        slope, offset = grid[index]
-        held_out.append(outcomes[index][split])
-        print(row("main's `auto` (no speech <= 0.1)", split, main_outcomes[split]))
-        print(row(f"scaled: slope {slope}, log-odds {offset} at 3 s", split, held_out[-1]), flush=True)
-    print(row("main's `auto`", "all", pool(list(main_outcomes.values()))))
-    print(row("scaled, each split left out", "all", pool(held_out)))
 
 
 if __name__ == "__main__":

@@ -822,7 +822,6 @@ def places_cut(label: str, results: dict[str, list[Replay]], places: PlaceCache)
     and pooled (`pause_place.place`), complete clips cut at a natural gap the same way, and where
     the labels came from."""
     rows = []
-    pooled: Counter[str] = Counter()
     for split, replays in [*results.items(), ("pooled", [r for rs in results.values() for r in rs])]:
         counts: Counter[str] = Counter()
         for r in replays:
@@ -838,8 +837,6 @@ def places_cut(label: str, results: dict[str, list[Replay]], places: PlaceCache)
             elif r.cut_off:  # where a complete clip was cut: the natural gap before the commit
                 at = place(places.words(case.clip), r.commits_ms[0] - case.lead_ms, case.reference)
                 counts[f"complete cut {at.label}"] += 1
-        if split != "pooled":
-            pooled += counts
         c = counts
         rows.append(
             f"| {label} | {split} | {c['within cut']}/{c['within']} | {c['between cut']}/{c['between']} | "

@@ -232,26 +232,42 @@ def chosen_without(split: str, outcomes: list[dict[str, Outcome]], main: dict[st
     return None if best is None else best[1]
 
 
-def rechoose_bounds(by_split: dict[str, list[Logged]]) -> None:
-    """Leave one split out: the setting of `bounds_grid` chosen on the other splits
-    (`chosen_without`), measured on the split left out beside main's `auto`."""
-    grid = bounds_grid()
-    outcomes = [{split: simulate(held, ends_with(t)) for split, held in by_split.items()} for t in grid]
+def chosen_each_left_out(
+    title: str, by_split: dict[str, list[Logged]], decisions: dict[str, Callable[[JudgedPause], bool]]
+) -> None:
+    """Leave one split out: of `decisions` (by their row's label), the one chosen on the other
+    splits (`chosen_without`), measured on the split left out beside main's `auto`."""
+    labels = list(decisions)
+    outcomes = [
+        {split: simulate(held, decisions[label]) for split, held in by_split.items()} for label in labels
+    ]
     main_outcomes = {split: simulate(held, cascade) for split, held in by_split.items()}
-    print("\nThe hand-set bounds re-chosen, leave one split out (`--bounds`)")
+    print(f"\n{title}")
     print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
     print("|---|---|---|---|---|---|")
     held_out = []
     for split in by_split:
         index = chosen_without(split, outcomes, main_outcomes)
-        assert index is not None  # main's own setting is in the grid
-        chosen = grid[index]
+        if index is None:
+            print(row("nothing cuts as few as main", split, main_outcomes[split]))
+            held_out.append(main_outcomes[split])
+            continue
         held_out.append(outcomes[index][split])
-        print(row("cascade (main's `auto`)", split, main_outcomes[split]))
-        setting = ", ".join(f"{name} {getattr(chosen, name)}" for name in BOUNDS)
-        print(row(f"re-chosen ({setting})", split, held_out[-1]), flush=True)
-    print(row("cascade (main's `auto`)", "all", pool(list(main_outcomes.values()))))
-    print(row("re-chosen, each split left out", "all", pool(held_out)))
+        print(row("main's `auto`", split, main_outcomes[split]))
+        print(row(labels[index], split, held_out[-1]), flush=True)
+    print(row("main's `auto`", "all", pool(list(main_outcomes.values()))))
+    print(row("chosen, each split left out", "all", pool(held_out)))
+
+
+def rechoose_bounds(by_split: dict[str, list[Logged]]) -> None:
+    """`--bounds`: a setting of `bounds_grid` chosen with each split left out."""
+    decisions = {
+        "re-chosen (" + ", ".join(f"{name} {getattr(t, name)}" for name in BOUNDS) + ")": ends_with(t)
+        for t in bounds_grid()
+    }
+    chosen_each_left_out(
+        "The hand-set bounds re-chosen, leave one split out (`--bounds`)", by_split, decisions
+    )
 
 
 def pool(outcomes: list[Outcome]) -> Outcome:

@@ -490,11 +490,11 @@ class WhisperStt:
             for result, language, budget in zip(results, languages, budgets, strict=True)
         ]
 
-    def _encode_trimmed(self, batch: list[NDArray[np.float32]]) -> Any:
+    def _encode_trimmed(self, batch: list[NDArray[np.float32]], min_window_s: float = MIN_WINDOW_S) -> Any:
         lead = round(LEAD_SILENCE_S * SAMPLE_RATE)
         tail = round(TAIL_SILENCE_S * SAMPLE_RATE)
         longest = max(samples.shape[0] for samples in batch)
-        length = max(lead + longest + tail, round(MIN_WINDOW_S * SAMPLE_RATE))
+        length = max(lead + longest + tail, round(min_window_s * SAMPLE_RATE))
         length = -(-length // (2 * _HOP)) * (2 * _HOP)
         features = []
         for samples in batch:
