@@ -8,7 +8,9 @@ turn), with light noise, and heard by the server's own Whisper.
 
 Every tool call is checked against its JSON schema, and every question case against the task list
 (a question never writes). `--llm-base-url` runs the same cases against an OpenAI-compatible
-endpoint instead of the built-in brain. Run from the repository root:
+endpoint instead of the built-in brain (`--llm-timeout-s` for a slow local one); the summary counts
+the replies the built-in brain gave after a fallback, from the server's /metrics, and times each
+turn. Run from the repository root:
 
     python bench/conversation_eval.py --half dev|dev2|dev3|test|holdout [--spoken] \
         [--llm-base-url URL --llm-model M]
@@ -31,6 +33,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import wave
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,7 +50,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live_server import API_KEY, LiveServer, free_port  # noqa: E402
+from tests.live_server import API_KEY, LiveServer, free_port, scrape  # noqa: E402
 
 from realtalk.apps import builtin_apps  # noqa: E402
 
@@ -55,6 +58,8 @@ EVAL = ROOT / "bench" / "eval"
 VOICES = ("en-us+m3", "en-gb+f3", "en-us+f4", "en-gb-scotland+m5")
 """espeak-ng voices: none of them is the agent's Piper voice."""
 SNR_DB = 20.0
+REPLY_WAIT_S = 600
+"""The longest wait for a server event: a local LLM on two cores can think for minutes."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -97,6 +102,8 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     schema_violations: list[str] = field(default_factory=list)
     wrote: bool = False
+    latencies: list[float] = field(default_factory=list)
+    """Seconds from each `response.create` to the reply's last `response.done` (tool calls included)."""
 
     @property
     def passed(self) -> bool:
@@ -238,9 +245,10 @@ class Runner:
             item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
             await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
         await ws.send(json.dumps({"type": "response.create"}))
+        asked = time.perf_counter()
         reply = ""
         while True:
-            event = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            event = json.loads(await asyncio.wait_for(ws.recv(), REPLY_WAIT_S))
             if event["type"] == "conversation.item.input_audio_transcription.completed":
                 outcome.heard.append(event["transcript"])
             elif event["type"] == "response.output_text.delta":
@@ -251,6 +259,7 @@ class Runner:
                     self.record(outcome, call["name"], call["arguments"])
                 if not calls:
                     outcome.replies.append(reply.strip())
+                    outcome.latencies.append(time.perf_counter() - asked)
                     return
                 reply = ""
 
@@ -294,11 +303,15 @@ def select(cases: list[dict[str, Any]], ids: list[str] | None, limit: int | None
 
 
 async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str],
-                   ids: list[str] | None = None, limit: int | None = None) -> list[Outcome]:  # fmt: skip
+                   ids: list[str] | None = None, limit: int | None = None,
+                   ) -> tuple[list[Outcome], Counter[str]]:  # fmt: skip
+    """The outcomes, and which brain served the replies and why an LLM was passed over (from each
+    server's /metrics: a reply the built-in brain gave after a fallback is not the LLM's)."""
     cases, fixtures = load(half)
     cases = select(cases, ids, limit)
     today = date.today()
     outcomes: list[Outcome] = []
+    brains: Counter[str] = Counter()
     for app in apps:
         data = Path(tempfile.mkdtemp(prefix="realtalk-conv-eval-"))
         server = LiveServer(data_dir=data, port=free_port(), env=env, extra_args=["--app", app])
@@ -313,19 +326,40 @@ async def evaluate(half: str, spoken: bool, env: dict[str, str], apps: list[str]
                 why = f"\n     {'; '.join(outcome.problems)}" if outcome.problems else ""
                 print(f"{verdict} {case['id']} {case['turns']}{heard} -> {outcome.replies} "
                       f"calls {outcome.calls}{why}", flush=True)  # fmt: skip
+            brains += served_and_fallbacks(scrape(server))
         finally:
             await runner.api.aclose()
             server.stop()
-    return outcomes
+    return outcomes, brains
 
 
-def report(half: str, mode: str, brain: str, outcomes: list[Outcome]) -> dict[str, Any]:
+def served_and_fallbacks(samples: dict[str, float]) -> Counter[str]:
+    """'served by B' and 'fallback: reason' counts from the server's brain metrics."""
+    counts: Counter[str] = Counter()
+    for key, value in samples.items():
+        name, _, labels = key.partition("{")
+        label = dict(pair.split("=", 1) for pair in labels.rstrip("}").split(",") if pair)
+        if name == "realtalk_brain_replies_total":
+            counts[f"served by {label['brain']}"] += int(value)
+        elif name == "realtalk_brain_fallbacks_total":
+            counts[f"fallback: {label['reason']}"] += int(value)
+    return counts
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The `q` quantile of `samples` (nearest rank), 0 when there are none."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def report(half: str, mode: str, brain: str, outcomes: list[Outcome], brains: Counter[str]) -> dict[str, Any]:
     def rate(selected: list[Outcome]) -> str:
         passed = sum(o.passed for o in selected)
         return f"{passed}/{len(selected)} = {passed / len(selected):.0%}" if selected else "-"
 
     by_app = {app: [o for o in outcomes if o.case["app"] == app] for app in ("task-manager", "escape-room")}
     kinds = Counter(o.case["kind"] for o in outcomes)
+    latencies = [seconds for o in outcomes for seconds in o.latencies]
     summary = {
         "half": half,
         "mode": mode,
@@ -336,13 +370,18 @@ def report(half: str, mode: str, brain: str, outcomes: list[Outcome]) -> dict[st
         "by_kind": {kind: rate([o for o in outcomes if o.case["kind"] == kind]) for kind in sorted(kinds)},
         "questions_that_wrote": sum(o.wrote for o in outcomes if o.case["kind"] == "question"),
         "schema_violating_calls": sum(len(o.schema_violations) for o in outcomes),
+        "brains": dict(sorted(brains.items())),
+        "turn_ms_p50": round(1000 * percentile(latencies, 0.5)),
+        "turn_ms_p95": round(1000 * percentile(latencies, 0.95)),
         "failed": [o.case["id"] for o in outcomes if not o.passed],
     }
     print(f"\n{half} half, {mode}, {brain} brain: {summary['all']} "
           f"(Task Manager {summary['task-manager']}, Escape Room {summary['escape-room']})")  # fmt: skip
     print(f"  by kind: {summary['by_kind']}")
     print(f"  questions that wrote: {summary['questions_that_wrote']}; "
-          f"schema-violating calls: {summary['schema_violating_calls']}")  # fmt: skip
+          f"schema-violating calls: {summary['schema_violating_calls']}; "
+          f"turn p50/p95 {summary['turn_ms_p50']}/{summary['turn_ms_p95']} ms; "
+          f"brains {summary['brains']}")  # fmt: skip
     print(f"  failed: {' '.join(summary['failed']) or 'none'}")
     return summary
 
@@ -357,6 +396,9 @@ def main() -> None:
     parser.add_argument("--llm-base-url", help="an OpenAI-compatible endpoint to evaluate instead")
     parser.add_argument("--llm-model", default="gpt-4o-mini")
     parser.add_argument("--llm-api-key")
+    parser.add_argument(
+        "--llm-timeout-s", type=float, help="REALTALK_LLM_TIMEOUT_S: a slow local model's first-token wait"
+    )
     parser.add_argument("--stt-model", help="REALTALK_STT_MODEL for the server (e.g. base)")
     parser.add_argument("--stt-second-model", help="REALTALK_STT_SECOND_MODEL (base)")
     parser.add_argument(
@@ -377,6 +419,8 @@ def main() -> None:
         env |= {"REALTALK_LLM_BASE_URL": args.llm_base_url, "REALTALK_LLM_MODEL": args.llm_model}
         if args.llm_api_key:
             env["REALTALK_LLM_API_KEY"] = args.llm_api_key
+        if args.llm_timeout_s:
+            env["REALTALK_LLM_TIMEOUT_S"] = str(args.llm_timeout_s)
     if args.stt_model:
         env["REALTALK_STT_MODEL"] = args.stt_model
     if args.stt_second_model:
@@ -387,8 +431,8 @@ def main() -> None:
         hearing = env | ({"REALTALK_STT_READINGS": str(readings)} if readings else {})
         mode = ("spoken" if args.spoken else "typed") + (f", {readings} reading(s)" if readings else "")
         for half in ("dev", "test") if args.half == "both" else (args.half,):
-            outcomes = asyncio.run(evaluate(half, args.spoken, hearing, apps, args.ids, args.limit))
-            summary = report(half, mode, brain, outcomes)
+            outcomes, brains = asyncio.run(evaluate(half, args.spoken, hearing, apps, args.ids, args.limit))
+            summary = report(half, mode, brain, outcomes, brains)
             if args.cases:
                 with args.cases.open("a") as out:
                     for o in outcomes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from realtalk.apps.tasks import voice
@@ -92,6 +92,19 @@ def test_moving_a_task_to_another_day_keeps_its_time(tmp_path: Path) -> None:
     assert store.list()[0].due == datetime(2026, 12, 3, 16, 0)
     voice.reschedule_task("quarterly report", "10:30 am")
     assert store.list()[0].due == datetime(2026, 12, 3, 10, 30)
+
+
+def test_a_date_time_with_an_offset_is_our_local_time(tmp_path: Path) -> None:
+    # What an LLM following the schema's `format: date-time` (RFC 3339, offset required) sends.
+    voice.attach_store(TaskStore(f"sqlite:///{tmp_path / 'tasks.db'}"))
+
+    def local(*utc: int) -> datetime:
+        return datetime(*utc, tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+    voice.add_task("Buy milk", "2026-12-01T17:00:00Z")
+    assert voice._store().list()[0].due == local(2026, 12, 1, 17, 0)
+    voice.reschedule_task("milk", "2026-12-03T09:30:00+01:00")
+    assert voice._store().list()[0].due == local(2026, 12, 3, 8, 30)
 
 
 def test_deleting_names_the_other_tasks_it_could_mean(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 
@@ -37,6 +38,7 @@ TIME = ToolSpec(
     "get_time", "The time in a time zone", {"type": "object", "properties": {"tz": {"type": "string"}}}
 )
 HELLO = BrainRequest("", [Message("user", "hi")])
+TODAY = f"{date.today():%A, %B} {date.today().day}, {date.today().year}"
 
 
 async def collect(brain: Brain, request: BrainRequest) -> list[BrainEvent]:
@@ -77,7 +79,7 @@ async def test_streams_text_and_sends_the_conversation_as_chat_messages(chat: Ch
     assert sent["model"] == "llama3" and sent["stream"] is True
     assert sent["temperature"] == 0.3 and sent["max_tokens"] == 50
     assert sent["messages"] == [
-        {"role": "system", "content": "Be brief."},
+        {"role": "system", "content": f"Be brief.\n\nToday is {TODAY}."},
         {"role": "user", "content": "weather in Oslo?"},
         {
             "role": "assistant",
@@ -115,6 +117,12 @@ async def test_no_tools_means_no_tool_fields_and_no_instructions_no_system_messa
     assert "tools" not in sent and "tool_choice" not in sent and "temperature" not in sent
     assert sent["messages"] == [{"role": "user", "content": "hi"}]
     assert chat.headers[0]["authorization"].startswith("Bearer "), "a placeholder key for local servers"
+
+
+async def test_with_tools_and_no_instructions_the_system_message_is_the_date(chat: ChatServer) -> None:
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="m")
+    await collect(brain, BrainRequest("", [Message("user", "weather")], [WEATHER]))
+    assert chat.requests[0]["messages"][0] == {"role": "system", "content": f"Today is {TODAY}."}
 
 
 async def test_streamed_tool_call_fragments_are_joined_per_call(chat: ChatServer) -> None:

@@ -63,7 +63,8 @@ async def test_llm_reply_tool_call_and_fallback(llm_server: LiveServer, chat: Ch
         assert text == "Bonjour from the LLM."
         sent = chat.requests[-1]
         assert sent["model"] == "test-llm"
-        assert sent["messages"][0] == {"role": "system", "content": "You are Ada."}
+        assert sent["messages"][0]["role"] == "system"
+        assert sent["messages"][0]["content"].startswith("You are Ada.\n\nToday is ")
         assert sent["messages"][-1] == {"role": "user", "content": "say hi"}
         assert sent["tools"][0]["function"]["name"] == "get_weather"
 

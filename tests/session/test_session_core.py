@@ -459,6 +459,28 @@ def test_server_tool_runs_and_the_result_is_spoken_in_a_follow_up() -> None:
     )
 
 
+def test_the_last_tool_round_in_a_row_must_answer_in_words() -> None:
+    from realtalk.brain.base import ToolSpec
+    from realtalk.session.responses import MAX_TOOL_ROUNDS
+
+    add = ToolSpec("add_task", "Add a task", {"type": "object", "properties": {}})
+    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[add])
+    session.start()
+    user_text(session, "add buy milk")
+    generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
+    choices = [generate.request.tool_choice]
+    for round_ in range(MAX_TOOL_ROUNDS):  # a model retrying a tool that keeps failing
+        rid = generate.response_id
+        session.response_tool_call(rid, ToolCall(f"call_{round_}", "add_task", "{}"))
+        session.response_completed(rid)
+        effects = session.tool_result(rid, f"call_{round_}", '{"error": "bad date"}')
+        generate = next(e for e in effects if isinstance(e, Generate))
+        choices.append(generate.request.tool_choice)
+        if round_ + 1 == MAX_TOOL_ROUNDS:
+            break
+    assert choices == ["auto"] * MAX_TOOL_ROUNDS + ["none"]
+
+
 def test_tool_result_after_cancel_is_dropped() -> None:
     from realtalk.brain.base import ToolSpec
     from realtalk.session.effects import RunTool

@@ -2,8 +2,9 @@
 
 Streams the reply with the official `openai` client. Endpoints split a tool call's arguments
 across many chunks, so fragments are joined per call index and each call is emitted whole when
-the stream ends. Every failure becomes a `BrainError` whose message names the endpoint but never
-the API key, so `FallbackBrain` can log it and answer with the built-in brain.
+the stream ends; calls a small model wrote as text instead are recognised (`written_calls`).
+Every failure becomes a `BrainError` whose message names the endpoint but never the API key, so
+`FallbackBrain` can log it and answer with the built-in brain.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,6 +34,7 @@ from .base import (
     ToolChoice,
     ToolSpec,
 )
+from .written_calls import WrittenCalls
 
 
 class OpenAICompatibleBrain:
@@ -68,6 +71,7 @@ class OpenAICompatibleBrain:
         deadline = loop.time() + self.timeout_s
         calls = _ToolCalls()
         hidden = _HiddenReasoning()
+        written = WrittenCalls([] if request.tool_choice == "none" else [tool.name for tool in request.tools])
         started = False
         try:
             chunks = await asyncio.wait_for(
@@ -88,14 +92,17 @@ class OpenAICompatibleBrain:
                         # Reasoning tokens show the endpoint is working; they are never spoken.
                         thinking = extra.get("reasoning_content") or extra.get("reasoning")
                         started = started or bool(delta.content or delta.tool_calls or thinking)
-                        text = hidden.feed(delta.content or "")
+                        text = written.feed(hidden.feed(delta.content or ""))
                         if text:
                             yield TextDelta(text)
                         for fragment in delta.tool_calls or []:
                             calls.add(fragment)
-                rest = hidden.flush()
-                if rest:
-                    yield TextDelta(rest)
+                rest = written.feed(hidden.flush())
+                end, written_calls = written.flush()
+                if rest + end:
+                    yield TextDelta(rest + end)
+                for name, arguments in written_calls:
+                    calls.written(name, arguments)
             finally:
                 await chunks.close()  # stop the server generating when the reply is cut short
         except TimeoutError as exc:
@@ -140,12 +147,17 @@ def chat_request(model: str, request: BrainRequest, *, vision: bool = False) -> 
 def chat_messages(request: BrainRequest, *, vision: bool = False) -> list[dict[str, Any]]:
     """The conversation as Chat Completions messages, instructions first as the system message.
 
+    When tools are offered, the system message also says today's date: a model knows no date but
+    its training data's, and fills a tool's date argument ("move it to Thursday") from that. The
+    date alone, not the time, so a local server's cached prompt (the tools after it) lasts a day.
     With `vision`, a user message with images becomes content parts: its text (which still notes
     what OCR read in each image), then the images.
     """
     messages: list[dict[str, Any]] = []
-    if request.instructions:
-        messages.append({"role": "system", "content": request.instructions})
+    today = f"Today is {date.today():%A, %B %-d, %Y}." if request.tools else ""
+    system = "\n\n".join(part for part in (request.instructions, today) if part)
+    if system:
+        messages.append({"role": "system", "content": system})
     for message in request.messages:
         if not (message.content or message.tool_calls or message.role == "tool"):
             continue
@@ -219,6 +231,10 @@ class _ToolCalls:
         if fragment.function is not None:
             call.name += fragment.function.name or ""
             call.arguments += fragment.function.arguments or ""
+
+    def written(self, name: str, arguments: str) -> None:
+        """A call the model wrote as text."""
+        self._calls[f"written {len(self._calls)}"] = _Fragments(name=name, arguments=arguments)
 
     def complete(self) -> Sequence[ToolCall]:
         done = []

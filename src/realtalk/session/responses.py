@@ -24,7 +24,8 @@ from .effects import AudioPlan, ClearPlayout, Generate, Outbox, PlayAudio, RunTo
 from .truncation import Truncation
 from .usage import estimate_audio_tokens, estimate_text_tokens
 
-# Server tools may call more tools; past this many rounds in a row the agent stops and answers.
+# Server tools may call more tools; the last of this many rounds in a row may not call one, so the
+# agent answers in words (a model retrying a failing tool would otherwise leave the user in silence).
 MAX_TOOL_ROUNDS = 4
 # Audio deltas (100 ms each) held while a backchannel is judged; a verdict comes within ~1.5 s,
 # and past this the audio goes out anyway rather than pile up.
@@ -454,7 +455,9 @@ class Responses:
         """Complete the response; if server tools answered in it, a follow-up speaks the answer."""
         self._finish(response, "completed", None)
         if response.tool_outputs and response.tool_round < MAX_TOOL_ROUNDS:
-            follow_up = self.plan(response.params, tool_round=response.tool_round + 1)
+            last = response.tool_round + 1 == MAX_TOOL_ROUNDS
+            params = response.params | {"tool_choice": "none"} if last else response.params
+            follow_up = self.plan(params, tool_round=response.tool_round + 1)
             if not response.in_conversation:
                 follow_up.context = [*response.context]
             self._start(follow_up)

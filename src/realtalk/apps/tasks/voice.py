@@ -77,6 +77,8 @@ def _when(text: str | None, keep_time_of: datetime | None = None) -> datetime | 
         parsed = dateparser.parse(text, languages=["en"], settings={"PREFER_DATES_FROM": "future"})
     if parsed is None:
         raise ToolError(f"I couldn't understand the date '{text}'")
+    if parsed.tzinfo is not None:  # an ISO date-time with an offset ("...T17:00:00Z"): our local time
+        parsed = parsed.astimezone().replace(tzinfo=None)
     if keep_time_of is not None and not _CLOCK.search(text):
         parsed = parsed.replace(hour=keep_time_of.hour, minute=keep_time_of.minute, second=0, microsecond=0)
     elif keep_time_of is not None and not _DAY.search(text):

@@ -1,0 +1,98 @@
+"""Tool calls a small model writes as text (Qwen2.5-Coder's bare JSON), against a real HTTP server
+speaking Chat Completions on loopback: they become calls, and nothing else is taken for one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from realtalk.brain.base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
+from realtalk.brain.openai_compat import OpenAICompatibleBrain
+from tests.chat_server import ChatServer, Scripted
+
+ADD = ToolSpec(
+    "add_task",
+    "Add a task",
+    {"type": "object", "properties": {"title": {"type": "string"}, "due": {"type": "string"}}},
+)
+DELETE = ToolSpec(
+    "delete_task", "Delete a task", {"type": "object", "properties": {"title": {"type": "string"}}}
+)
+ASK = BrainRequest("", [Message("user", "add buy milk tomorrow")], [ADD, DELETE])
+
+
+@pytest.fixture
+def chat() -> Iterator[ChatServer]:
+    with ChatServer() as server:
+        yield server
+
+
+async def reply(chat: ChatServer, pieces: list[str], request: BrainRequest = ASK) -> list[BrainEvent]:
+    chat.replies.append(Scripted(text=pieces))
+    brain = OpenAICompatibleBrain(base_url=chat.base_url, model="qwen")
+    return [event async for event in brain.stream(request)]
+
+
+def calls_of(events: list[BrainEvent]) -> list[tuple[str, dict[str, object]]]:
+    return [(e.name, json.loads(e.arguments)) for e in events if isinstance(e, ToolCall)]
+
+
+async def test_bare_json_with_stray_braces_is_a_call_not_speech(chat: ChatServer) -> None:
+    # Word for word what Qwen2.5-Coder-1.5B wrote through llama.cpp's server for this request.
+    pieces = ["{{", '"', "name", '":', ' "', "add_task", '",', ' "arguments": {"title": "buy milk",',
+              ' "due": "tomorrow"}}}']  # fmt: skip
+    events = await reply(chat, pieces)
+    assert not [e for e in events if isinstance(e, TextDelta)]
+    assert calls_of(events) == [("add_task", {"title": "buy milk", "due": "tomorrow"})]
+    assert all(isinstance(e, ToolCall) and e.call_id.startswith("call_") for e in events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<tool_call>\n{"name": "add_task", "arguments": {"title": "buy milk"}}\n</tool_call>\n'
+        '<tool_call>\n{"name": "delete_task", "arguments": "{\\"title\\": \\"old\\"}"}\n</tool_call>',
+        '```json\n[{"name": "add_task", "parameters": {"title": "buy milk"}},\n'
+        ' {"name": "delete_task", "arguments": {"title": "old"}}]\n```',
+    ],
+    ids=["tags-and-string-arguments", "fenced-list"],
+)
+async def test_tagged_fenced_and_listed_calls_are_each_a_call(chat: ChatServer, text: str) -> None:
+    events = await reply(chat, [text[:7], text[7:30], text[30:]])
+    assert calls_of(events) == [("add_task", {"title": "buy milk"}), ("delete_task", {"title": "old"})]
+    assert not [e for e in events if isinstance(e, TextDelta)]
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ['{"name": "launch_rocket", ', '"arguments": {}}'],  # not a tool the client offered
+        ['{"name": "add_task", "arguments": {"title": "x"}}', " Done, I added it."],  # words after it
+        ["[laughs]", " Sure, I can help."],
+        ['{"name": "add_task", "arguments": {"title": '],  # cut short: not JSON
+    ],
+    ids=["unknown-tool", "words-after", "bracket-speech", "unfinished"],
+)
+async def test_anything_but_calls_is_spoken_as_written(chat: ChatServer, pieces: list[str]) -> None:
+    events = await reply(chat, pieces)
+    assert events == [TextDelta("".join(pieces))]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [BrainRequest("", [Message("user", "show me JSON")]), BrainRequest("", ASK.messages, [ADD], "none")],
+    ids=["no-tools", "tool-choice-none"],
+)
+async def test_where_no_call_may_be_made_json_is_spoken_at_once(
+    chat: ChatServer, request_: BrainRequest
+) -> None:
+    pieces = ['{"name": "add_task",', ' "arguments": {}}']
+    events = await reply(chat, pieces, request_)
+    assert events == [TextDelta(pieces[0]), TextDelta(pieces[1])]
+
+
+async def test_speech_is_not_held_back(chat: ChatServer) -> None:
+    events = await reply(chat, ["Sure", ", added", " it."])
+    assert events == [TextDelta("Sure"), TextDelta(", added"), TextDelta(" it.")]
