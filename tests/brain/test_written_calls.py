@@ -99,6 +99,14 @@ async def test_speech_is_not_held_back(chat: ChatServer) -> None:
     assert events == [TextDelta("Sure"), TextDelta(", added"), TextDelta(" it.")]
 
 
+async def test_a_named_tool_choice_is_the_only_tool_a_written_call_may_name(chat: ChatServer) -> None:
+    named = BrainRequest("", ASK.messages, [ADD, DELETE], {"type": "function", "name": "add_task"})
+    other = '{"name": "delete_task", "arguments": {"title": "old"}}'
+    assert await reply(chat, [other], named) == [TextDelta(other)]
+    events = await reply(chat, ['{"name": "add_task", "arguments": {"title": "milk"}}'], named)
+    assert calls_of(events) == [("add_task", {"title": "milk"})]
+
+
 def test_text_that_is_no_call_is_spoken_once_its_opening_shows_it() -> None:
     written = WrittenCalls(["add_task"])
     pieces = ["[laughs] Sure,", " I can help with that,", " of course: let me look at your list.", " Now"]
