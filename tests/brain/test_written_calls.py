@@ -10,6 +10,7 @@ import pytest
 
 from realtalk.brain.base import BrainEvent, BrainRequest, Message, TextDelta, ToolCall, ToolSpec
 from realtalk.brain.openai_compat import OpenAICompatibleBrain
+from realtalk.brain.written_calls import WrittenCalls
 from tests.chat_server import ChatServer, Scripted
 
 ADD = ToolSpec(
@@ -96,3 +97,28 @@ async def test_where_no_call_may_be_made_json_is_spoken_at_once(
 async def test_speech_is_not_held_back(chat: ChatServer) -> None:
     events = await reply(chat, ["Sure", ", added", " it."])
     assert events == [TextDelta("Sure"), TextDelta(", added"), TextDelta(" it.")]
+
+
+async def test_a_named_tool_choice_is_the_only_tool_a_written_call_may_name(chat: ChatServer) -> None:
+    named = BrainRequest("", ASK.messages, [ADD, DELETE], {"type": "function", "name": "add_task"})
+    other = '{"name": "delete_task", "arguments": {"title": "old"}}'
+    assert await reply(chat, [other], named) == [TextDelta(other)]
+    events = await reply(chat, ['{"name": "add_task", "arguments": {"title": "milk"}}'], named)
+    assert calls_of(events) == [("add_task", {"title": "milk"})]
+
+
+def test_text_that_is_no_call_is_spoken_once_its_opening_shows_it() -> None:
+    written = WrittenCalls(["add_task"])
+    pieces = ["[laughs] Sure,", " I can help with that,", " of course: let me look at your list.", " Now"]
+    said = [written.feed(piece) for piece in pieces]
+    assert said[:2] == ["", ""] and said[2] == "".join(pieces[:3])
+    assert said[3] == " Now" and written.flush() == ("", [])
+
+
+def test_a_call_that_never_ends_is_held_no_longer_than_a_few_calls_worth() -> None:
+    written = WrittenCalls(["add_task"])
+    opening = '{"name": "add_task", "arguments": {"title": "'
+    said = [written.feed(piece) for piece in [opening, *["x" * 100] * 1000]]
+    first = next(i for i, text in enumerate(said) if text)
+    assert 4000 < len(said[first]) < 4200 and all(said[first + 1 :])
+    assert "".join(said) == opening + "x" * 100_000 and written.flush() == ("", [])

@@ -71,7 +71,7 @@ class OpenAICompatibleBrain:
         deadline = loop.time() + self.timeout_s
         calls = _ToolCalls()
         hidden = _HiddenReasoning()
-        written = WrittenCalls([] if request.tool_choice == "none" else [tool.name for tool in request.tools])
+        written = WrittenCalls(_callable(request))
         started = False
         try:
             chunks = await asyncio.wait_for(
@@ -208,6 +208,15 @@ def chat_tool_choice(choice: ToolChoice) -> Any:
         name = choice.get("name") or (choice.get("function") or {}).get("name")
         return {"type": "function", "function": {"name": name}} if name else "auto"
     return choice if choice in ("auto", "none", "required") else "auto"
+
+
+def _callable(request: BrainRequest) -> list[str]:
+    """The tools a call written as text may name: those `tool_choice` leaves the model."""
+    choice = chat_tool_choice(request.tool_choice)
+    if choice == "none":
+        return []
+    named = choice["function"]["name"] if isinstance(choice, dict) else None
+    return [tool.name for tool in request.tools if named in (None, tool.name)]
 
 
 @dataclass

@@ -4,7 +4,9 @@ Qwen2.5-Coder (in llama.cpp's server and Ollama alike) answers a tool request wi
 `{"name": "add_task", "arguments": {...}}`, often without the `<tool_call>` tags its chat template
 asks for, so the server's parser passes it on as content and a voice agent would read it aloud.
 A reply that starts like JSON, a tag or a code fence is held back until it ends: if all it holds
-is calls to offered tools, they are the reply; otherwise it is spoken as written.
+is calls to offered tools, they are the reply; otherwise it is spoken as written. Held text is
+bounded: a call shows its `{"name":` within the first few dozen characters, and calls to voice
+tools are short, so text that does neither is spoken rather than held until the reply ends.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ _WRAPPING = re.compile(r"</?tool_call>|</?tools>|```(?:json)?")
 _CALL_START = re.compile(r'\{\s*"name"\s*:')
 _LEFTOVER = re.compile(r"[\s{}\[\],]*")
 """What may surround the calls: stray braces (`{{"name": ...}}}`), a list's brackets and commas."""
+_NAME_WITHIN = 64
+"""Characters by which a call's `{"name":` has begun (after `<tool_call>`, a fence, a list's `[`)."""
+_MOST_HELD = 4096
+"""Characters held at most: a few calls' worth; longer text is not calls, or not ones to trust."""
 
 
 class WrittenCalls:
@@ -27,15 +33,15 @@ class WrittenCalls:
         self._tools = tools
         self._held = ""
         self._speaking = not tools
+        self._begun = False
 
     def feed(self, text: str) -> str:
         """The part of `text` to speak now."""
         if self._speaking:
             return text
         self._held += text
-        head = self._held.lstrip()
-        if any(opener.startswith(head) or head.startswith(opener) for opener in _OPENERS):
-            return ""  # a call, or too little yet to tell
+        if self._may_be_calls(self._held.lstrip()):
+            return ""
         self._speaking = True
         return self._take()
 
@@ -49,9 +55,24 @@ class WrittenCalls:
             return "", calls
         return self._take(), []
 
+    def _may_be_calls(self, head: str) -> bool:
+        if len(head) > _MOST_HELD or not any(o.startswith(head) or head.startswith(o) for o in _OPENERS):
+            return False
+        if len(head) < _NAME_WITHIN:
+            return True  # too little yet to tell
+        self._begun = self._begun or _calls_begun(head)
+        return self._begun
+
     def _take(self) -> str:
         text, self._held = self._held, ""
         return text
+
+
+def _calls_begun(text: str) -> bool:
+    """Whether `text` opens with a call's `{"name":`, after only wrapping and stray brackets."""
+    body = _WRAPPING.sub(" ", text)
+    found = _CALL_START.search(body)
+    return found is not None and _LEFTOVER.fullmatch(body, 0, found.start()) is not None
 
 
 def parse(text: str, tools: Collection[str]) -> list[tuple[str, str]]:
