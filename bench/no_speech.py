@@ -43,7 +43,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.turn_decision import SPLITS, TUNING_SPLITS, CachedEngines, JudgedPause, build_cases
+from bench.turn_decision import CACHE, SPLITS, TUNING_SPLITS, CachedEngines, JudgedPause, build_cases
 from bench.turn_fit import CASCADE, chosen_each_left_out, ends_with, log_cases
 
 from realtalk.engines import whisper_stt
@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path.home() / ".cache" / "realtalk" / "turn-decision",
+        default=CACHE,
         help="engine results",
     )
     parser.add_argument(

@@ -98,6 +98,8 @@ from realtalk.session.effects import Effect, PredictTurnEnd, Send, Transcribe
 from realtalk.session.prosody import final_drop_db
 from realtalk.session.session import RealtimeSession
 
+CACHE = Path.home() / ".cache" / "realtalk" / "turn-decision"
+"""Where the engines' results are kept between runs (`--cache`; turn_fit.py and no_speech.py share it)."""
 CHUNK_MS = 20
 LEAD_MS = 500
 TAIL_MS = 3000
@@ -904,7 +906,7 @@ def main() -> None:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path.home() / ".cache" / "realtalk" / "turn-decision",
+        default=CACHE,
         help="engine results",
     )
     args = parser.parse_args()

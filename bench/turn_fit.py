@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fused_turn_end import FEATURES, FUSED, FusedVerdicts, features
 from bench.turn_decision import (
+    CACHE,
     TUNING_SPLITS,
     CachedEngines,
     JudgedPause,
@@ -293,7 +294,7 @@ def main() -> None:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path.home() / ".cache" / "realtalk" / "turn-decision",
+        default=CACHE,
         help="engine results (shared with turn_decision.py) and the log",
     )
     parser.add_argument(
