@@ -323,9 +323,7 @@ def _named_among(turn: Turn, text: str, names: Sequence[str | None]) -> str | No
     options = [n for n in names if n]
     if not options or routing.starts_with_a_verb_of(turn.tools, text) or intent.is_question(text):
         return None
-    match = entities.closest(text, options)
-    tied = entities.tied(text, options)
-    return match.name if match is not None and match.sure and not tied else None
+    return _only_named(text, options)
 
 
 def _held_instead(turn: Turn, text: str, last: dialogue.LastAction, entity: str | None) -> str | None:
