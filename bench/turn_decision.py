@@ -465,16 +465,14 @@ def _fresh_clips(split: str) -> list[tuple[str, Float32Audio, str]]:
 def _package_files(cache: Path, package: str, files: set[tuple[str, str | None]]) -> Path:
     """The folder holding `files` (`member`, `inner`) of a pinned package, fetched at first use:
     each at its `inner` path where it is one inside a zip archive, else at its `member` path."""
-    folder = cache / ("debs" if "==" not in package else "sdists") / package
+    sdist = "==" in package  # pip's pin; apt-get's is `name=version`
+    folder = cache / ("sdists" if sdist else "debs") / package
     if all((folder / (inner or member)).is_file() for member, inner in files):
         return folder
     members = sorted({member for member, _ in files})
     with tempfile.TemporaryDirectory(prefix="realtalk-package-") as tmp:
         unpacked = Path(tmp) / "files"
-        if "==" in package:
-            _sdist_members(package, members, Path(tmp), unpacked)
-        else:
-            _deb_members(package, members, Path(tmp), unpacked)
+        (_sdist_members if sdist else _deb_members)(package, members, Path(tmp), unpacked)
         for member, inner in files:
             if inner is not None:  # out of the archive, which is left behind
                 with zipfile.ZipFile(unpacked / member) as archive, archive.open(inner) as source:
