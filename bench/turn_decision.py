@@ -776,12 +776,18 @@ def replay(
     vad_record: VadRecord,
     log: list[JudgedPause] | None = None,
 ) -> Replay:
-    """`case` streamed into a session with `eagerness`; each pause judged is added to `log`."""
+    """`case` streamed into a session with `semantic_vad` at `eagerness` (or `server_vad`, its silence
+    window); each pause judged is added to `log`."""
     result = Replay(case)
     vad = RecordedVad(engines.vad().stream(), vad_record)
     session = RealtimeSession(model="bench", vad=vad, speculative_replies=False)
     session.start()
-    detection = {"type": "semantic_vad", "eagerness": eagerness, "create_response": False}
+    kind = (
+        {"type": "server_vad"}
+        if eagerness == "server_vad"
+        else {"type": "semantic_vad", "eagerness": eagerness}
+    )
+    detection = {**kind, "create_response": False}
     session.handle_event(
         {"type": "session.update", "session": {"audio": {"input": {"turn_detection": detection}}}}
     )
@@ -1023,7 +1029,12 @@ def main() -> None:
     parser.add_argument(
         "--split", action="append", choices=SPLITS, help="default: all but the unheard splits"
     )
-    parser.add_argument("--eagerness", action="append", choices=("low", "medium", "high", "auto"))
+    parser.add_argument(
+        "--eagerness",
+        action="append",
+        choices=("low", "medium", "high", "auto", "server_vad"),
+        help="server_vad: the 500 ms silence window, for scale",
+    )
     parser.add_argument(
         "--roc", action="store_true", help="sweep the decision's parameters on the tuning splits"
     )

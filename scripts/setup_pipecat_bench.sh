@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The Pipecat 1.14 bot that `bench/load_voice.py --peer pipecat` measures RealTalk against, in its own
-# virtual environment, .venv-pipecat (Pipecat pins its own numpy, openai and websockets, which must not
-# move the project's). A bench tool only: not made by setup.sh, not used by the tests or CI.
-# Reinstalls only when bench/requirements-pipecat.txt changes.
+# The Pipecat 1.14 bot that `bench/load_voice.py --peer pipecat` measures RealTalk against, and
+# Pipecat's end of turn that `bench/peer_turn_decision.py` replays beside RealTalk's
+# (`bench/pipecat_turn.py`), in their own virtual environment, .venv-pipecat (Pipecat pins its own
+# numpy, openai and websockets, which must not move the project's). A bench tool only: not made by
+# setup.sh, not used by the tests or CI. Reinstalls only when bench/requirements-pipecat.txt changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
