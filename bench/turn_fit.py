@@ -16,6 +16,10 @@ out, beside main's `auto` (the cascade of hand-set bounds) replayed from the sam
 fitted on all: `fused_turn_end.FUSED`, which `turn_decision.py --fused` replays through the
 session (measured on `fresh2` in the twelfth round, and not adopted).
 
+`--waits` (fifteenth round) chooses each eagerness's `settle_ms` the same way, leave one split out,
+with the whole session replayed per setting (the log holds one wait); `--bounds` re-chooses
+`auto`'s hand-set bounds (fourteenth).
+
 Run from the repository root: `python bench/turn_fit.py` (about 2.5 min with the engine cache
 that `turn_decision.py` shares, 4-5 min more the first time; the log is cached too).
 """
@@ -45,6 +49,7 @@ from bench.turn_decision import (
     Outcome,
     VadRecord,
     build_cases,
+    outcome,
     replay,
     timing_as,
 )
@@ -271,6 +276,96 @@ def rechoose_bounds(by_split: dict[str, list[Logged]]) -> None:
     )
 
 
+def fewest_cuts(outcomes: dict[str, dict[str, Outcome]], splits: list[str]) -> str:
+    """Of `outcomes`, the one `turn_decision.choose` takes for `low` pooled over `splits`: the fewest
+    cut turns, then the fastest complete-utterance p50 (one that ends no complete utterance within
+    the replayed audio is the slowest)."""
+    pooled = {label: pool([result[s] for s in splits]) for label, result in outcomes.items()}
+    return min(
+        pooled,
+        key=lambda label: (pooled[label].cut_share, np.nan_to_num(pooled[label].percentile(50), nan=np.inf)),
+    )
+
+
+def by_rule(outcomes: dict[str, dict[str, Outcome]], splits: list[str], fewest: float | None = None) -> str:
+    """Of `outcomes` (a decision's per split, by its label), the one `turn_decision.choose` takes for
+    `auto` pooled over `splits`: the fastest complete-utterance p50 within `MAX_CUT_SHARE` of the
+    `fewest` cut turns (default: the fewest among them), then fewer cuts. Where none is so close to
+    `fewest` (`auto`'s quick end alone cuts more than 2 points above `low`, and no wait changes
+    that), within 2 points of the fewest among them."""
+    pooled = {label: pool([result[s] for s in splits]) for label, result in outcomes.items()}
+    least = min(p.cut_share for p in pooled.values())
+    bound = (least if fewest is None or least > fewest + MAX_CUT_SHARE else fewest) + MAX_CUT_SHARE
+    within = [label for label, p in pooled.items() if p.cut_share <= bound + 1e-9]
+    return min(within, key=lambda label: (pooled[label].percentile(50), pooled[label].cut_share))
+
+
+def replayed(
+    cases: list[Material],
+    eagerness: str,
+    timing: turn_detection.SemanticTiming,
+    engines: CachedEngines,
+    vad: dict[str, VadRecord],
+) -> dict[str, Outcome]:
+    """`cases` replayed through the session with `timing` for `eagerness`, per tuning split."""
+    with timing_as(eagerness, timing):
+        replays = [replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord())) for c in cases]
+    return {s: outcome([r for r in replays if r.material.split == s]) for s in TUNING_SPLITS}
+
+
+BEFORE_WAITS = {"low": (2000, 2000), "auto": (2000, 2000)}
+"""(settle, longest wait) of each eagerness before the fifteenth round: 2 s for all."""
+SETTLE_MS = {"low": (2000, 3000, 4000, 8000), "auto": (1500, 2000, 3000, 4000)}
+"""`--waits`: the `settle_ms` tried per eagerness, each up to its `max_silence_ms` (OpenAI's)."""
+
+
+def rechoose_waits(cases: list[Material], engines: CachedEngines) -> None:
+    """`--waits`: each eagerness's `settle_ms` chosen with each split left out (`low`: `fewest_cuts`;
+    `auto`: `by_rule`, within 2 points of the share `low`'s choice cuts there), the whole session
+    replayed per setting: the waits move where a turn ends, so the log cannot replay them."""
+    before: dict[str, dict[str, Outcome]] = {}
+    outcomes: dict[str, dict[str, dict[str, Outcome]]] = {}
+    vad: dict[str, VadRecord] = {}
+    for eagerness, settles in SETTLE_MS.items():
+        timing = turn_detection.SEMANTIC_TIMING[eagerness]
+        settle, longest = BEFORE_WAITS[eagerness]
+        before[eagerness] = replayed(
+            cases, eagerness, replace(timing, settle_ms=settle, max_silence_ms=longest), engines, vad
+        )
+        for split, result in [*before[eagerness].items(), ("all", pool(list(before[eagerness].values())))]:
+            print(row(f"{eagerness} before", split, result), flush=True)
+        outcomes[eagerness] = {}
+        for ms in settles:
+            label = f"{eagerness} settle {ms} / longest {timing.max_silence_ms} ms"
+            outcomes[eagerness][label] = replayed(
+                cases, eagerness, replace(timing, settle_ms=ms), engines, vad
+            )
+            for split, result in [
+                *outcomes[eagerness][label].items(),
+                ("all", pool(list(outcomes[eagerness][label].values()))),
+            ]:
+                print(row(label, split, result), flush=True)
+    splits = list(TUNING_SPLITS)
+    for eagerness in SETTLE_MS:
+        print(f"\n`{eagerness}`'s settle, leave one split out (`--waits`)")
+        print("| decision | split left out | pauses cut | complete cut | turns cut | complete p50 / p95 |")
+        print("|---|---|---|---|---|---|")
+        held_out = []
+        for split in [*splits, None]:
+            others = [s for s in splits if s != split]
+            low = fewest_cuts(outcomes["low"], others)
+            floor = pool([outcomes["low"][low][s] for s in others]).cut_share
+            label = low if eagerness == "low" else by_rule(outcomes[eagerness], others, floor)
+            if split is None:
+                print(row("before", "all", pool(list(before[eagerness].values()))))
+                print(row("chosen, each split left out", "all", pool(held_out)))
+                print(f"On every split: {label}")
+                break
+            held_out.append(outcomes[eagerness][label][split])
+            print(row("before", split, before[eagerness][split]))
+            print(row(label, split, held_out[-1]), flush=True)
+
+
 def pool(outcomes: list[Outcome]) -> Outcome:
     return Outcome(
         sum(o.pauses_cut for o in outcomes),
@@ -301,12 +396,24 @@ def main() -> None:
         "--bounds", action="store_true", help="only re-choose the hand-set bounds, leave one split out"
     )
     parser.add_argument(
+        "--waits", action="store_true", help="only re-choose each eagerness's settle, leave one split out"
+    )
+    parser.add_argument(
         "--split", action="append", choices=TUNING_SPLITS, help="with --bounds: only these (default: all)"
     )
     args = parser.parse_args()
     started = time.perf_counter()
-    # Named by the splits: a log of fewer splits (before the fourteenth round) is not reused.
-    log_path = args.cache / f"judged-pauses-{len(TUNING_SPLITS)}-splits.pickle"
+    if args.waits:
+        engines = CachedEngines(args.cache / "results.pickle")
+        try:
+            rechoose_waits(build_cases(args.cache, TUNING_SPLITS), engines)
+        finally:
+            engines.save()
+        print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
+        return
+    # Named by the splits and the waits: a log of fewer splits or other waits is not reused.
+    waits = f"{LOGGING.settle_ms}-{LOGGING.max_silence_ms}"
+    log_path = args.cache / f"judged-pauses-{len(TUNING_SPLITS)}-splits-{waits}.pickle"
     engines = CachedEngines(args.cache / "results.pickle")
     if log_path.exists():
         logged: list[Logged] = pickle.loads(log_path.read_bytes())

@@ -41,11 +41,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Real recorded speech as 24 kHz PCM16, with silence around it for server VAD.
 
-    LiveKit and @openai/agents-realtime ask for `semantic_vad`, whose turn may wait up to 2 s in
-    a pause (eagerness medium) when it sounds unfinished; the silence after the speech covers that
-    wait, as a live microphone that keeps streaming would."""
+    LiveKit and @openai/agents-realtime ask for `semantic_vad`, whose turn may wait up to 4 s in
+    a pause (eagerness medium, OpenAI's maximum) when it sounds unfinished; the silence after the
+    speech covers that wait, as a live microphone that keeps streaming would."""
     path = tmp_path_factory.mktemp("speech") / "speech.pcm"
-    path.write_bytes(silence(300) + pcm24k(load_wav_16k(librivox_clips()[1][0])) + silence(2500))
+    path.write_bytes(silence(300) + pcm24k(load_wav_16k(librivox_clips()[1][0])) + silence(4500))
     return path
 
 

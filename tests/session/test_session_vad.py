@@ -247,9 +247,12 @@ def test_semantic_vad_waits_for_an_unfinished_turn(vad: SileroVad) -> None:
     )
     assert "input_audio_buffer.speech_stopped" not in kinds(effects)
     assert any(isinstance(e, Prefetch) for e in effects), "the reply is still prepared in the pause"
-    effects = append(session, silence(1200))
+    timing = SEMANTIC_TIMING["auto"]
+    effects = append(session, silence(timing.settle_ms))  # 300 ms more than a settling turn waits
     assert "input_audio_buffer.speech_stopped" not in kinds(effects)
-    effects = append(session, silence(800))  # 300 + 1200 + 800 ms: past auto's 2000 ms
+    effects = append(session, silence(timing.max_silence_ms - timing.settle_ms - 300 - 400))
+    assert "input_audio_buffer.speech_stopped" not in kinds(effects), "words left hanging wait longer"
+    effects = append(session, silence(700))  # past auto's longest wait (OpenAI's 4 s for medium)
     assert "input_audio_buffer.speech_stopped" in kinds(effects)
 
 
@@ -387,7 +390,9 @@ def test_words_over_the_reply_cancel_it_and_are_answered(vad: SileroVad) -> None
     done = next(e.event for e in effects if isinstance(e, Send) and e.event["type"] == "response.done")
     assert done["response"]["status"] == "cancelled"
     assert "conversation.item.truncated" in kinds(effects), "the held audio never played"
-    assert "input_audio_buffer.committed" in kinds(append(session, silence(2500))), "the words are a turn"
+    longest = SEMANTIC_TIMING["auto"].max_silence_ms  # no turn-end verdict here: the longest wait
+    effects = append(session, silence(longest + 500))
+    assert "input_audio_buffer.committed" in kinds(effects), "the words are a turn"
 
 
 def test_long_speech_over_the_reply_cancels_it_without_waiting_for_words(vad: SileroVad) -> None:

@@ -241,6 +241,17 @@ def test_the_wait_shortens_with_confidence() -> None:
     assert high.settle_ms < timing.settle_ms
 
 
+def test_the_longest_waits_are_openais() -> None:
+    """OpenAI documents `semantic_vad`'s maximum waits: low 8 s, medium (and auto) 4 s, high 2 s."""
+    assert {e: t.max_silence_ms for e, t in SEMANTIC_TIMING.items()} == {
+        "low": 8000,
+        "medium": 4000,
+        "auto": 4000,
+        "high": 2000,
+    }
+    assert all(t.settle_ms <= t.max_silence_ms for t in SEMANTIC_TIMING.values())
+
+
 def test_the_quick_end_can_ask_that_the_speech_faded() -> None:
     timing = SemanticTiming(0.9, -18.0, 700, 2000)
     assert pause_wait_ms(timing, 0.95, "Book a table for two.", -25.0) == 0
