@@ -82,11 +82,17 @@ def test_speech_over_a_reply_is_heard_as_whispers_few_best_readings() -> None:
     """Held speech asks for several readings (`Transcribe.readings`), whatever the conversation
     chooses from: one plain call to Whisper's beam, none chosen among, none batched."""
     hearing, stt = runtime(ToolRegistry(), readings=1)
-    audio = load_wav_16k(librivox_clips()[0][0])[: 16_000 * 2]
-    heard = hear(hearing, Transcribe("item", audio, prompt="Once upon a time. Mm-hm.", readings=4))
-    beam = stt.transcribe_nbest(audio, prompt="Once upon a time. Mm-hm.", n=4)
-    assert len(heard.alternatives) >= 2 and heard.alternatives == beam.alternatives
-    assert heard.text == beam.text
+    prompt = "Once upon a time. Mm-hm."
+    # Speech whose beam gives several readings (which clip does depends on the CPU's int8 kernels:
+    # where the guard falls back to the full window there is one).
+    held = (load_wav_16k(path)[: 16_000 * 2] for path, _ in librivox_clips())
+    audio, beam = next(
+        (audio, beam)
+        for audio in held
+        if len((beam := stt.transcribe_nbest(audio, prompt=prompt, n=4)).alternatives) >= 2
+    )
+    heard = hear(hearing, Transcribe("item", audio, prompt=prompt, readings=4))
+    assert heard.alternatives == beam.alternatives and heard.text == beam.text
 
 
 def test_a_pause_judged_by_its_full_stop_is_read_as_the_replay_reads_it() -> None:
