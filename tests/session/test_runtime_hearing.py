@@ -83,8 +83,9 @@ def test_speech_over_a_reply_is_heard_as_whispers_few_best_readings() -> None:
     chooses from: one plain call to Whisper's beam, none chosen among, none batched."""
     hearing, stt = runtime(ToolRegistry(), readings=1)
     prompt = "Once upon a time. Mm-hm."
-    # Speech whose beam gives several readings (which clip does depends on the CPU's int8 kernels:
-    # where the guard falls back to the full window there is one).
+    # Speech whose beam gives several readings: which clip does differs between machines (the first
+    # clip's 2 s gave several where this test was written, one on a later machine, where the guard
+    # falls back to the full window).
     held = (load_wav_16k(path)[: 16_000 * 2] for path, _ in librivox_clips())
     audio, beam = next(
         (audio, beam)
