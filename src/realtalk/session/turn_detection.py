@@ -82,18 +82,19 @@ on every unsure turn (fifteenth). Words that stop mid-sentence wait OpenAI's 4 s
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium"; "low, medium, and high have max timeouts of 8s, 4s, and 2s respectively"
-# (`max_silence_ms`, the wait of words that stop mid-sentence). Chosen by rule from the trade-off
-# of pauses cut against turn-end delay on the dev material (`python bench/turn_decision.py --roc`,
-# docs/benchmarks.md): low cuts fewest, auto/medium is the fastest within 2 points of low's share
-# of cut turns, high the fastest whose other pauses wait only 1 s. The confident end comes right
-# after the verdicts (~100 ms of silence, then the transcript and the model).
+# (`max_silence_ms`, the wait of words that stop mid-sentence). The rest chosen by rule from the
+# trade-off of pauses cut against turn-end delay on the tuning splits (`python bench/turn_decision.py
+# --roc`, `bench/turn_fit.py --waits`, docs/benchmarks.md): low cuts fewest, auto/medium is the
+# fastest within 2 points of the fewest it can cut (its quick end alone cuts 3.3 % of the nine
+# tuning splits' turns, low none), high the fastest whose other pauses wait only 1 s. The confident
+# end comes right after the verdicts (~100 ms of silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
     # full_stop, sure_turn]
-    # Never at once: every pause waits 3 s, so low is never quicker to end a turn than auto. At
-    # 2 s a 1.5 s pause spliced into a natural one, or beside quiet far-field speech VAD misses,
-    # outlasted the wait (4 of fresh4's 102 pauses); at 3 s none of the nine tuning splits' 1125
-    # is cut (fifteenth round, `bench/turn_fit.py --waits`).
+    # Never at once: every pause waits at least 3 s, so low is never quicker to end a turn than
+    # auto. At 2 s a 1.5 s pause spliced into a natural one, or beside quiet far-field speech VAD
+    # misses, outlasted the wait (4 of fresh4's 102 pauses); at 3 s none of the nine tuning splits'
+    # 1125 is cut (fifteenth round, `bench/turn_fit.py --waits`).
     "low": SemanticTiming(1.01, None, 3000, 8000),
     "medium": _MEDIUM,
     "auto": _MEDIUM,
