@@ -6,7 +6,7 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the decision's parameters
-(pauses cut against turn-end delay) on the tuning material (dev splits, test, fresh-fresh3), where
+(pauses cut against turn-end delay) on the tuning material (dev splits, test, fresh-fresh4), where
 the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
 The material, widened from `turn_taking.py`'s 18 cases:
