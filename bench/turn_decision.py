@@ -115,7 +115,8 @@ LEAD_MS = 500
 TAIL_MS = 9000
 """Silence after each clip: longer than the longest wait (`low`'s 8 s), so every turn ends inside the
 replayed audio (with 3 s, a complete utterance that waited longer made no turn and was left out of
-the turn-end percentiles)."""
+the turn-end percentiles). Not `test-bench`'s: its cases keep their scenario's own 3 s tail
+(`realtalk.evaluation.scenario.TAIL_MS`)."""
 PAUSES_MS = (600, 900, 1200, 1500)
 MIDDLE = (0.1, 0.9)
 """Word gaps this far into the speech get a pause spliced in."""
