@@ -281,10 +281,13 @@ def fewest_cuts(outcomes: dict[str, dict[str, Outcome]], splits: list[str]) -> s
     cut turns, then the fastest complete-utterance p50 (one that ends no complete utterance within
     the replayed audio is the slowest)."""
     pooled = {label: pool([result[s] for s in splits]) for label, result in outcomes.items()}
-    return min(
-        pooled,
-        key=lambda label: (pooled[label].cut_share, np.nan_to_num(pooled[label].percentile(50), nan=np.inf)),
-    )
+    return min(pooled, key=lambda label: (pooled[label].cut_share, _p50(pooled[label])))
+
+
+def _p50(result: Outcome) -> float:
+    """The complete-utterance p50, inf where no complete utterance ended within the replayed audio
+    (NaN would compare false both ways and leave `min`'s choice to the order)."""
+    return float(np.nan_to_num(result.percentile(50), nan=np.inf))
 
 
 def by_rule(outcomes: dict[str, dict[str, Outcome]], splits: list[str], fewest: float | None = None) -> str:
@@ -297,7 +300,7 @@ def by_rule(outcomes: dict[str, dict[str, Outcome]], splits: list[str], fewest: 
     least = min(p.cut_share for p in pooled.values())
     bound = (least if fewest is None or least > fewest + MAX_CUT_SHARE else fewest) + MAX_CUT_SHARE
     within = [label for label, p in pooled.items() if p.cut_share <= bound + 1e-9]
-    return min(within, key=lambda label: (pooled[label].percentile(50), pooled[label].cut_share))
+    return min(within, key=lambda label: (_p50(pooled[label]), pooled[label].cut_share))
 
 
 def replayed(
