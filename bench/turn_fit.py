@@ -4,7 +4,8 @@
 splits is replayed once with a timing that never ends a turn at once but reads every verdict, and
 every pause the detector judges is logged (when, the turn-end model's probability, the transcript,
 the fade, Whisper's scores). Since the verdicts do not depend on the decision, and `auto` waits
-the same 2 s on every pause it does not end at once, any decision is then replayed from the log
+the same on every pause it does not end at once (2 s; 4 s where the words read unfinished, whatever
+the verdicts), any decision is then replayed from the log
 in milliseconds: a case ends at the first judged pause the decision ends at once (cut if the
 speech goes on after it), else where the logged run ended it.
 
