@@ -184,7 +184,7 @@ def main() -> None:
         help="engine results",
     )
     parser.add_argument(
-        "--split", action="append", choices=SPLITS, help="default: the tuning splits (fresh4 only when named)"
+        "--split", action="append", choices=SPLITS, help="default: the tuning splits (fresh5 only when named)"
     )
     args = parser.parse_args()
     splits = tuple(args.split or TUNING_SPLITS)

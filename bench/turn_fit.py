@@ -4,7 +4,8 @@
 splits is replayed once with a timing that never ends a turn at once but reads every verdict, and
 every pause the detector judges is logged (when, the turn-end model's probability, the transcript,
 the fade, Whisper's scores). Since the verdicts do not depend on the decision, and `auto` waits
-the same 2 s on every pause it does not end at once, any decision is then replayed from the log
+the same on every pause it does not end at once (2 s; 4 s where the words read unfinished, whatever
+the verdicts), any decision is then replayed from the log
 in milliseconds: a case ends at the first judged pause the decision ends at once (cut if the
 speech goes on after it), else where the logged run ended it.
 
@@ -281,10 +282,13 @@ def fewest_cuts(outcomes: dict[str, dict[str, Outcome]], splits: list[str]) -> s
     cut turns, then the fastest complete-utterance p50 (one that ends no complete utterance within
     the replayed audio is the slowest)."""
     pooled = {label: pool([result[s] for s in splits]) for label, result in outcomes.items()}
-    return min(
-        pooled,
-        key=lambda label: (pooled[label].cut_share, np.nan_to_num(pooled[label].percentile(50), nan=np.inf)),
-    )
+    return min(pooled, key=lambda label: (pooled[label].cut_share, _p50(pooled[label])))
+
+
+def _p50(result: Outcome) -> float:
+    """The complete-utterance p50, inf where no complete utterance ended within the replayed audio
+    (NaN would compare false both ways and leave `min`'s choice to the order)."""
+    return float(np.nan_to_num(result.percentile(50), nan=np.inf))
 
 
 def by_rule(outcomes: dict[str, dict[str, Outcome]], splits: list[str], fewest: float | None = None) -> str:
@@ -297,7 +301,7 @@ def by_rule(outcomes: dict[str, dict[str, Outcome]], splits: list[str], fewest: 
     least = min(p.cut_share for p in pooled.values())
     bound = (least if fewest is None or least > fewest + MAX_CUT_SHARE else fewest) + MAX_CUT_SHARE
     within = [label for label, p in pooled.items() if p.cut_share <= bound + 1e-9]
-    return min(within, key=lambda label: (pooled[label].percentile(50), pooled[label].cut_share))
+    return min(within, key=lambda label: (_p50(pooled[label]), pooled[label].cut_share))
 
 
 def replayed(
