@@ -294,7 +294,7 @@ FRESH5 = (
         for number, text in _WZ_TUTORIAL
     ),
     # Hedgewars' acted character voices, no transcript ships (a file is named for its cue):
-    # each English voice's spoken lines of 2 s or more that are a whole phrase, its longest three
+    # each English voice's spoken lines of 2 s or more that are a whole phrase, up to its longest three
     # (not a laugh, a cry, a song, one word, nor one that trails off; not the Robot's, processed).
     *(
         PackagedClip(_HEDGEWARS, _HEDGEWARS_VOICES.format(voice, cue), f"hedgewars-{voice.lower()}", None)
