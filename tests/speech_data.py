@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from realtalk.engines.base import Transcription
+from realtalk.engines.whisper_stt import WhisperStt
 from realtalk.evaluation.audio import load_wav_16k
 from realtalk.evaluation.wer import normalize_text, word_error_rate
 
@@ -84,3 +86,18 @@ __all__ = [
     "speech_data_available",
     "word_error_rate",
 ]
+
+
+def several_readings(
+    stt: WhisperStt, prompt: str | None = None, n: int = 4
+) -> tuple[NDArray[np.float32], Transcription]:
+    """The first 2 s of the first LibriVox sentence for which Whisper's beam of `n` gives several
+    readings, and those readings. Which sentence does differs between machines: the first gave
+    several where the tests that ask were written, and one (the guard's fallback, or readings the
+    same but for case) on a later machine."""
+    for path, _ in librivox_clips():
+        audio = load_wav_16k(path)[: 16_000 * 2]
+        beam = stt.transcribe_nbest(audio, prompt=prompt, n=n)
+        if len(beam.alternatives) >= 2:
+            return audio, beam
+    raise AssertionError(f"no LibriVox sentence's first 2 s gives {n} beams several readings")

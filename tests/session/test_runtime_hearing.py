@@ -21,7 +21,7 @@ from realtalk.session.session import RealtimeSession
 from realtalk.session.turn_detection import SEMANTIC_TIMING, PauseVerdict
 from realtalk.tools.registry import ToolRegistry
 from tests.session.test_session_core import QuietVad
-from tests.speech_data import librivox_clips, load_wav_16k
+from tests.speech_data import librivox_clips, load_wav_16k, several_readings
 
 pytestmark = pytest.mark.slow
 
@@ -83,15 +83,7 @@ def test_speech_over_a_reply_is_heard_as_whispers_few_best_readings() -> None:
     chooses from: one plain call to Whisper's beam, none chosen among, none batched."""
     hearing, stt = runtime(ToolRegistry(), readings=1)
     prompt = "Once upon a time. Mm-hm."
-    # Speech whose beam gives several readings: which clip does differs between machines (the first
-    # clip's 2 s gave several where this test was written, one on a later machine, where the guard
-    # falls back to the full window).
-    held = (load_wav_16k(path)[: 16_000 * 2] for path, _ in librivox_clips())
-    audio, beam = next(
-        (audio, beam)
-        for audio in held
-        if len((beam := stt.transcribe_nbest(audio, prompt=prompt, n=4)).alternatives) >= 2
-    )
+    audio, beam = several_readings(stt, prompt)
     heard = hear(hearing, Transcribe("item", audio, prompt=prompt, readings=4))
     assert heard.alternatives == beam.alternatives and heard.text == beam.text
 
