@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from realtalk.brain.base import ToolCall
+from realtalk.brain.base import ToolCall, ToolSpec
 from realtalk.engines.base import Float32Audio, Transcription
 from realtalk.protocol.client_events import decode_json_event
 from realtalk.protocol.errors import ProtocolError
@@ -57,6 +57,15 @@ def user_text(session: RealtimeSession, text: str) -> str:
     added = events(effects)[0]
     assert added["type"] == "conversation.item.added"
     return str(added["item"]["id"])
+
+
+def asked_with_tool(tool: ToolSpec, text: str) -> tuple[RealtimeSession, Generate]:
+    """A session offering the server tool `tool`, asked `text` and then for a response."""
+    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[tool])
+    session.start()
+    user_text(session, text)
+    generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
+    return session, generate
 
 
 def test_session_update_merges_and_echoes(session: RealtimeSession) -> None:
@@ -430,14 +439,10 @@ def test_output_audio_buffer_clear_cuts_the_reply(session: RealtimeSession) -> N
 
 
 def test_server_tool_runs_and_the_result_is_spoken_in_a_follow_up() -> None:
-    from realtalk.brain.base import ToolSpec
     from realtalk.session.effects import RunTool
 
     weather = ToolSpec("get_weather", "Weather for a city", {"type": "object", "properties": {}})
-    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[weather])
-    session.start()
-    user_text(session, "weather in paris")
-    generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
+    session, generate = asked_with_tool(weather, "weather in paris")
     assert [t.name for t in generate.request.tools] == ["get_weather"], (
         "server tools are offered to the brain"
     )
@@ -460,14 +465,10 @@ def test_server_tool_runs_and_the_result_is_spoken_in_a_follow_up() -> None:
 
 
 def test_the_last_tool_round_in_a_row_must_answer_in_words() -> None:
-    from realtalk.brain.base import ToolSpec
     from realtalk.session.responses import MAX_TOOL_ROUNDS
 
     add = ToolSpec("add_task", "Add a task", {"type": "object", "properties": {}})
-    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[add])
-    session.start()
-    user_text(session, "add buy milk")
-    generate = next(e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate))
+    session, generate = asked_with_tool(add, "add buy milk")
     choices = [generate.request.tool_choice]
     for round_ in range(MAX_TOOL_ROUNDS):  # a model retrying a tool that keeps failing
         rid = generate.response_id
@@ -480,15 +481,10 @@ def test_the_last_tool_round_in_a_row_must_answer_in_words() -> None:
 
 
 def test_tool_result_after_cancel_is_dropped() -> None:
-    from realtalk.brain.base import ToolSpec
     from realtalk.session.effects import RunTool
 
-    session = RealtimeSession(model="m", vad=QuietVad(), server_tools=[ToolSpec("slow", "", {})])
-    session.start()
-    user_text(session, "do the slow thing")
-    rid = next(
-        e for e in session.handle_event({"type": "response.create"}) if isinstance(e, Generate)
-    ).response_id
+    session, generate = asked_with_tool(ToolSpec("slow", "", {}), "do the slow thing")
+    rid = generate.response_id
     assert any(isinstance(e, RunTool) for e in session.response_tool_call(rid, ToolCall("c1", "slow", "{}")))
     cancelled = session.handle_event({"type": "response.cancel"})
     assert any(isinstance(e, StopGenerating) for e in cancelled)
