@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from realtalk.engines.base import Transcription
-from realtalk.engines.whisper_stt import WhisperStt
 from realtalk.evaluation.audio import load_wav_16k
 from realtalk.evaluation.wer import normalize_text, word_error_rate
+
+if TYPE_CHECKING:  # only named in annotations: importing CTranslate2 is not every user's cost
+    from realtalk.engines.base import Transcription
+    from realtalk.engines.whisper_stt import WhisperStt
 
 DATA_DIR = Path("/usr/share/pocketsphinx/test/data")
 SAMPLE_RATE = 16_000
