@@ -6,13 +6,13 @@ reply, straight into a `RealtimeSession` on the input clock (as `turn_decision.p
 real VAD, Whisper and Smart Turn, each result arriving as many ms after it was asked for as it
 took to compute), and counts how often the reply resumes and how often it is cancelled.
 
-The material, split by voice and recording (dev / test; `holdout` to `holdout7`, new
+The material, split by voice and recording (dev / test; `holdout` to `holdout8`, new
 voices heard once, only when asked for with `--split`), each clip clean and once in noise (pink, hum or white,
 at 10 or 20 dB SNR, taking turns):
 
 - spoken backchannels ("mm-hm", "uh-huh", "yeah", "yep", "right", "okay", "sure", "I see", "mhm",
   "hmm", a laugh) by Piper (the server's one voice, at two speeds per half, one on each holdout) and
-  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` to `holdout7`);
+  espeak-ng voices (three per half, four on the holdouts, five on `holdout4` to `holdout8`);
 - non-speech: a cough, a breath, a throat clear, a knock, a door slam, keyboard clicks
   (generated, other seeds per half);
 - short interruptions ("No", "Stop", "Wait", "Hang on", "Actually, no", "Not Tuesday", numbers,
@@ -25,7 +25,7 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout7).
+[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout8).
 `--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout5,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
@@ -133,6 +133,14 @@ VOICES = {
         ("en-gb+aunty", 1.0),
         ("en-gb-x-gbclan+m8", 1.0),
     ),
+    "holdout8": (
+        ("piper", 0.75),
+        ("en-029+benjamin", 1.0),
+        ("en-gb+steph2", 1.0),
+        ("en-us+quincy", 1.0),
+        ("en-gb-x-rp+david", 1.0),
+        ("en-gb-x-gbcwmd+m4", 1.0),
+    ),
 }
 """(voice, speed): Piper's one voice at its speeds, or an espeak-ng voice. `holdout` was made after
 a fix found by reading test's misses, to be heard once (`--split holdout`); the seventh round tuned
@@ -152,10 +160,14 @@ tiny.en in a sentence of its own) and Piper at 0.95, a speed no split uses. The 
 sentence of its own, and Piper at 1.05. `holdout7` was made by the lead after the thirteenth round's
 change was merged, to hear main's decision and the one before it once on voices nobody tuned on:
 `Alicia` (American), `Michael` (Scottish), `ed` (Caribbean), `aunty` (British), `m8` (Lancaster),
-each heard by tiny.en in a sentence of its own, and Piper at 1.25."""
+each heard by tiny.en in a sentence of its own, and Piper at 1.25. `holdout8` was made by the lead
+before the sixteenth round changed anything, to be heard once at its end: `benjamin` (Caribbean),
+`steph2` (British, a woman's voice), `quincy` (American), `david` (RP), `m4` (West Midlands), each
+heard by tiny.en in `REFERENCE_TURN` (word error rate ≤ 0.17; `belinda`, `anika`, `steph3`, `zac`
+and `shelby` were heard worse and left out), and Piper at 0.75, slower than any split."""
 SOUND_SEEDS = {
     "dev": 1, "test": 101, "holdout": 201, "holdout2": 301, "holdout3": 401, "holdout4": 501, "holdout5": 601,
-    "holdout6": 701, "holdout7": 801,
+    "holdout6": 701, "holdout7": 801, "holdout8": 901,
 }  # fmt: skip
 """The generated non-speech's seed per split: each hears other coughs and doors."""
 AGENT_SAID = (
