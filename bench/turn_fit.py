@@ -435,8 +435,9 @@ quick ends came 1.1-2.6 s into the speech."""
 
 
 def hold_grid() -> dict[str, turn_detection.SemanticTiming]:
-    """`auto` with each hold-back of `HOLD_MS`, both ways of counting, and without (main's)."""
-    grid = {"no hold-back": CASCADE}
+    """`auto` with each hold-back of `HOLD_MS`, both ways of counting, and without (before the
+    sixteenth round)."""
+    grid = {"no hold-back": replace(CASCADE, quick_after_ms=0, quick_since_pause=False)}
     for since_pause in (False, True):
         for ms in HOLD_MS:
             label = f"hold {ms} ms since {'the last pause' if since_pause else 'onset'}"

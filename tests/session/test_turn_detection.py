@@ -65,6 +65,12 @@ def test_semantic_turn_ends_when_the_model_the_transcript_and_the_fade_say_finis
     ended = detector.heard(pause, "Book a table for two.", 2304, WhisperScores(0.05))
     assert ended == TurnEvent("speech_stopped", 2240)
     assert not detector.speaking
+    detector = semantic_detector()
+    detector.speech_ends(320, -30.0)
+    assert detector.sounds_complete(320, 0.95, 352) is None
+    assert detector.heard(320, "Book a table for two.", 384, WhisperScores(0.05)) is None, (
+        "320 ms of speech: too little for `auto`'s quick end, it settles"
+    )
 
 
 def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:
