@@ -64,8 +64,9 @@ from realtalk.session import turn_detection
 
 CASCADE = turn_detection.SEMANTIC_TIMING["auto"]
 """Main's `auto`: every verdict past its own hand-set bound."""
-LOGGING = replace(CASCADE, confident=1.01)
-"""Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included."""
+LOGGING = replace(CASCADE, confident=1.01, quick_since_pause=True)
+"""Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included;
+the speech before each pause counted since the last judged one, as `quick_end_after_ms` counts."""
 MAX_CUT_SHARE = 0.02
 """`choose`'s rule: `auto` may cut 2 points more turns than `low`, which cuts none."""
 VARIANTS = {
@@ -394,7 +395,8 @@ pauses cut (`MAX_CUT_SHARE`)."""
 def ceiling(logged: list[Logged]) -> None:
     """`--ceiling`: how many complete utterances each decision ends at once, and within
     `TARGET_MS`, against how many must for a p50 within it (more than half), and the turns it
-    cuts against the `MAX_CUT_SHARE` allowed: `auto`, and before its hold-back; every pause whose
+    cuts against the `MAX_CUT_SHARE` allowed: `auto`, and with its quick end held back 2 s since
+    the last judged pause (`turn_detection.realtalk.quick_end_after_ms` 2000); every pause whose
     words read finished ending at once (the most the word rules let a quick end fire); and the
     verdicts weighed at the best operating point that cuts at most 2 % (`fit`, on all nine
     splits: tuned on them, so a ceiling, not a held-out number)."""
@@ -406,8 +408,11 @@ def ceiling(logged: list[Logged]) -> None:
     )
     print("|---|---|---|---|---|---|---|")
     decisions = (
-        ("`auto` before the hold-back", ends_with(replace(CASCADE, quick_after_ms=0))),
         ("`auto`", cascade),
+        (
+            "`auto`, quick end after 2 s",
+            ends_with(replace(CASCADE, quick_after_ms=2000, quick_since_pause=True)),
+        ),
         ("every pause whose words read finished", _closed),
         ("the verdicts weighed, best at 2 % cut", weighed(fit(logged))),
     )
@@ -435,9 +440,8 @@ quick ends came 1.1-2.6 s into the speech."""
 
 
 def hold_grid() -> dict[str, turn_detection.SemanticTiming]:
-    """`auto` with each hold-back of `HOLD_MS`, both ways of counting, and without (before the
-    sixteenth round)."""
-    grid = {"no hold-back": replace(CASCADE, quick_after_ms=0, quick_since_pause=False)}
+    """`auto` with each hold-back of `HOLD_MS`, both ways of counting, and without (`auto`)."""
+    grid = {"no hold-back": CASCADE}
     for since_pause in (False, True):
         for ms in HOLD_MS:
             label = f"hold {ms} ms since {'the last pause' if since_pause else 'onset'}"

@@ -48,29 +48,22 @@ def test_short_pause_does_not_end_the_turn_and_hysteresis_holds() -> None:
     assert run(probabilities, silence_ms=500) == [("speech_started", 0)]
 
 
-def semantic_detector(timing: SemanticTiming = SEMANTIC_TIMING["auto"], frames: int = 10) -> TurnDetector:
-    """A detector that has heard `frames` of speech from 0 (320 ms by default)."""
+def semantic_detector(timing: SemanticTiming = SEMANTIC_TIMING["auto"]) -> TurnDetector:
     detector = TurnDetector(0.5, 500, FRAME_MS, semantic=timing)
-    for index in range(frames):
+    for index in range(10):  # 320 ms of speech
         detector.update(0.9, (index + 1) * FRAME_MS)
     return detector
 
 
 def test_semantic_turn_ends_when_the_model_the_transcript_and_the_fade_say_finished() -> None:
-    detector = semantic_detector(frames=70)  # 2240 ms of speech: enough for `auto`'s quick end
-    pause = detector.pause_id
-    assert detector.update(0.0, 2272) is None
-    detector.speech_ends(pause, -30.0)
-    assert detector.sounds_complete(pause, 0.95, 2272) is None, "the transcript is not in yet"
-    ended = detector.heard(pause, "Book a table for two.", 2304, WhisperScores(0.05))
-    assert ended == TurnEvent("speech_stopped", 2240)
-    assert not detector.speaking
     detector = semantic_detector()
-    detector.speech_ends(320, -30.0)
-    assert detector.sounds_complete(320, 0.95, 352) is None
-    assert detector.heard(320, "Book a table for two.", 384, WhisperScores(0.05)) is None, (
-        "320 ms of speech: too little for `auto`'s quick end, it settles"
-    )
+    pause = detector.pause_id
+    assert detector.update(0.0, 352) is None
+    detector.speech_ends(pause, -30.0)
+    assert detector.sounds_complete(pause, 0.95, 352) is None, "the transcript is not in yet"
+    ended = detector.heard(pause, "Book a table for two.", 384, WhisperScores(0.05))
+    assert ended == TurnEvent("speech_stopped", 320)
+    assert not detector.speaking
 
 
 def test_a_less_certain_turn_ends_after_the_settling_wait() -> None:

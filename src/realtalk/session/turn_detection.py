@@ -81,29 +81,22 @@ class SemanticTiming:
         return self.full_stop is not None or self.doubted_full_stop is not None
 
 
-_MEDIUM = SemanticTiming(
-    0.5, -18.0, 2000, 4000, 0.1, full_stop=0.6, sure_turn=0.9, quick_after_ms=2000, quick_since_pause=True
-)
+_MEDIUM = SemanticTiming(0.5, -18.0, 2000, 4000, 0.1, full_stop=0.6, sure_turn=0.9)
 """`medium` and `auto`: where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6
 or more. Every other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth
 round); 3 s and 4 s cut 3 fewer of the nine tuning splits' 1357 turns for a second or two more
-on every unsure turn (fifteenth). Words that stop mid-sentence wait OpenAI's 4 s. No quick end
-before 2 s of speech since the turn's last judged pause: the cut quick ends came 1.1-2.6 s into
-the speech, a phrase that reads finished ("And so my fellow Americans", "He turned sharply and
-faced"). Chosen leave one split out (sixteenth round, `bench/turn_fit.py --hold`): held out, 35 of
-the nine tuning splits' 1357 turns cut where 48 were, complete p50 2072 against 2060 ms (16 cut
-with 2 s on all nine); the cost is the quick end of short finished turns ("Go forward 10
-meters."), which now settle."""
+on every unsure turn (fifteenth). Words that stop mid-sentence wait OpenAI's 4 s. The quick end
+is not held back (`quick_after_ms`): 2 s of it cut fewer turns but made every short command wait
+`settle_ms` (sixteenth round), so it is a client's `turn_detection.realtalk.quick_end_after_ms`."""
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium"; "low, medium, and high have max timeouts of 8s, 4s, and 2s respectively"
 # (`max_silence_ms`, the wait of words that stop mid-sentence). The rest chosen by rule from the
 # trade-off of pauses cut against turn-end delay on the tuning splits (`python bench/turn_decision.py
-# --roc`, `bench/turn_fit.py --waits`, `--hold`, docs/benchmarks.md): low cuts fewest, auto/medium
-# is the fastest within 2 points of low (with its quick end held back after little speech it cuts
-# 1.2 % of the nine tuning splits' turns, low none), high the fastest whose other pauses wait only
-# 1 s. The confident end comes right after the verdicts (~100 ms of silence, then the transcript
-# and the model).
+# --roc`, `bench/turn_fit.py --waits`, docs/benchmarks.md): low cuts fewest, auto/medium is the
+# fastest within 2 points of the fewest it can cut (its quick end alone cuts 3.3 % of the nine
+# tuning splits' turns, low none), high the fastest whose other pauses wait only 1 s. The confident
+# end comes right after the verdicts (~100 ms of silence, then the transcript and the model).
 SEMANTIC_TIMING: dict[str, SemanticTiming] = {
     # eagerness: confident, falling_db, settle_ms, max_silence_ms[, clear_speech, sure_words,
     # full_stop, sure_turn]
