@@ -100,6 +100,7 @@ def deciding_with(fused: FusedVerdicts) -> Iterator[None]:
         transcript: str,
         drop_db: float | None = None,
         scores: turn_detection.WhisperScores | None = None,
+        speech_ms: float = math.inf,  # as `TurnDetector` calls it; `fused` holds nothing back by it
     ) -> int:
         return fused.wait_ms(
             timing, probability, transcript, drop_db, scores or turn_detection.WhisperScores()

@@ -69,6 +69,7 @@ import base64
 import contextlib
 import gzip
 import hashlib
+import math
 import pickle
 import random
 import re
@@ -748,6 +749,8 @@ class JudgedPause:
     transcript: str
     drop_db: float | None
     scores: turn_detection.WhisperScores
+    speech_ms: float = math.inf
+    """The speech before the pause that `quick_after_ms` counts."""
 
 
 @contextlib.contextmanager
@@ -761,11 +764,12 @@ def judged_pauses(session: RealtimeSession, log: list[JudgedPause]) -> Iterator[
         transcript: str,
         drop_db: float | None,
         scores: turn_detection.WhisperScores,
+        speech_ms: float = math.inf,
     ) -> int:  # as `TurnDetector` calls it
         # Only the detector's judgements: `reads_full_stop` asks too, about made-up verdicts.
         if sys._getframe(1).f_code is turn_detection.TurnDetector._verdicts_in.__code__:
-            log.append(JudgedPause(session.input_ms, probability, transcript, drop_db, scores))
-        return original(timing, probability, transcript, drop_db, scores)
+            log.append(JudgedPause(session.input_ms, probability, transcript, drop_db, scores, speech_ms))
+        return original(timing, probability, transcript, drop_db, scores, speech_ms)
 
     turn_detection.pause_wait_ms = judged
     try:

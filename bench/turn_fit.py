@@ -30,8 +30,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import pickle
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,6 +43,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fused_turn_end import FEATURES, FUSED, FusedVerdicts, features
+from bench.pause_place import PlaceCache
 from bench.turn_decision import (
     CACHE,
     TUNING_SPLITS,
@@ -48,9 +51,11 @@ from bench.turn_decision import (
     JudgedPause,
     Material,
     Outcome,
+    Replay,
     VadRecord,
     build_cases,
     outcome,
+    places_cut,
     replay,
     timing_as,
 )
@@ -59,8 +64,9 @@ from realtalk.session import turn_detection
 
 CASCADE = turn_detection.SEMANTIC_TIMING["auto"]
 """Main's `auto`: every verdict past its own hand-set bound."""
-LOGGING = replace(CASCADE, confident=1.01)
-"""Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included."""
+LOGGING = replace(CASCADE, confident=1.01, quick_since_pause=True)
+"""Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included;
+the speech before each pause counted since the last judged one, as `quick_end_after_ms` counts."""
 MAX_CUT_SHARE = 0.02
 """`choose`'s rule: `auto` may cut 2 points more turns than `low`, which cuts none."""
 VARIANTS = {
@@ -108,7 +114,7 @@ def ends_with(timing: turn_detection.SemanticTiming) -> Callable[[JudgedPause], 
 
     def ends(pause: JudgedPause) -> bool:
         wait = turn_detection.pause_wait_ms(
-            timing, pause.probability, pause.transcript, pause.drop_db, pause.scores
+            timing, pause.probability, pause.transcript, pause.drop_db, pause.scores, pause.speech_ms
         )
         return wait == 0
 
@@ -304,6 +310,19 @@ def by_rule(outcomes: dict[str, dict[str, Outcome]], splits: list[str], fewest: 
     return min(within, key=lambda label: (_p50(pooled[label]), pooled[label].cut_share))
 
 
+def replays_by_split(
+    cases: list[Material],
+    eagerness: str,
+    timing: turn_detection.SemanticTiming,
+    engines: CachedEngines,
+    vad: dict[str, VadRecord],
+) -> dict[str, list[Replay]]:
+    """`cases` replayed through the session with `timing` for `eagerness`, per tuning split."""
+    with timing_as(eagerness, timing):
+        replays = [replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord())) for c in cases]
+    return {s: [r for r in replays if r.material.split == s] for s in TUNING_SPLITS}
+
+
 def replayed(
     cases: list[Material],
     eagerness: str,
@@ -311,10 +330,8 @@ def replayed(
     engines: CachedEngines,
     vad: dict[str, VadRecord],
 ) -> dict[str, Outcome]:
-    """`cases` replayed through the session with `timing` for `eagerness`, per tuning split."""
-    with timing_as(eagerness, timing):
-        replays = [replay(c, eagerness, engines, vad.setdefault(c.id, VadRecord())) for c in cases]
-    return {s: outcome([r for r in replays if r.material.split == s]) for s in TUNING_SPLITS}
+    """`replays_by_split`'s outcome per split."""
+    return {s: outcome(r) for s, r in replays_by_split(cases, eagerness, timing, engines, vad).items()}
 
 
 BEFORE_WAITS = {"low": (2000, 2000), "auto": (2000, 2000)}
@@ -370,6 +387,130 @@ def rechoose_waits(cases: list[Material], engines: CachedEngines) -> None:
             print(row(label, split, held_out[-1]), flush=True)
 
 
+TARGET_MS = 350
+"""Issue 11's target: complete utterances answered within 350 ms (p50) with at most 2 % of the
+pauses cut (`MAX_CUT_SHARE`)."""
+
+
+def ceiling(logged: list[Logged]) -> None:
+    """`--ceiling`: how many complete utterances each decision ends at once, and within
+    `TARGET_MS`, against how many must for a p50 within it (more than half), and the turns it
+    cuts against the `MAX_CUT_SHARE` allowed: `auto`, and with its quick end held back 2 s since
+    the last judged pause (`turn_detection.realtalk.quick_end_after_ms` 2000); every pause whose
+    words read finished ending at once (the most the word rules let a quick end fire); and the
+    verdicts weighed at the best operating point that cuts at most 2 % (`fit`, on all nine
+    splits: tuned on them, so a ceiling, not a held-out number)."""
+    allowed = int(MAX_CUT_SHARE * len(logged))
+    print(f"\nThe target's ceiling (`--ceiling`): {len(logged)} turns, at most {allowed} may be cut")
+    print(
+        "| decision | turns cut | complete not cut | ended at once, after the speech p10 / p50 "
+        "| within 350 ms | needed within 350 ms | complete p50 |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    decisions = (
+        ("`auto`", cascade),
+        (
+            "`auto`, quick end after 2 s",
+            ends_with(replace(CASCADE, quick_after_ms=2000, quick_since_pause=True)),
+        ),
+        ("every pause whose words read finished", _closed),
+        ("the verdicts weighed, best at 2 % cut", weighed(fit(logged))),
+    )
+    for label, decision in decisions:
+        result = simulate(logged, decision)
+        at_once = [  # the complete utterances it ends at once after their speech: how long after
+            first.at_ms - case.material.speech_end_ms
+            for case in logged
+            if case.material.kind == "complete"
+            for first in [next((p for p in case.pauses if decision(p)), None)]
+            if first is not None and first.at_ms >= case.material.speech_end_ms
+        ]
+        within = sum(end <= TARGET_MS for end in result.ends_ms)
+        print(
+            f"| {label} | {result.pauses_cut + result.complete_cut} | {len(result.ends_ms)} | "
+            f"{len(at_once)}, {np.percentile(at_once, 10):.0f} / {np.median(at_once):.0f} ms | {within} | "
+            f"{len(result.ends_ms) // 2 + 1} | {result.percentile(50):.0f} ms |"
+        )
+
+
+HOLD_MS = (1000, 1500, 2000, 2500, 3000)
+"""`--hold` (sixteenth round): the speech a turn must have held before a pause may end it at once
+(`quick_after_ms`), counted from the turn's onset or since its last judged pause; round 15's cut
+quick ends came 1.1-2.6 s into the speech."""
+
+
+def hold_grid() -> dict[str, turn_detection.SemanticTiming]:
+    """`auto` with each hold-back of `HOLD_MS`, both ways of counting, and without (`auto`)."""
+    grid = {"no hold-back": CASCADE}
+    for since_pause in (False, True):
+        for ms in HOLD_MS:
+            label = f"hold {ms} ms since {'the last pause' if since_pause else 'onset'}"
+            grid[label] = replace(CASCADE, quick_after_ms=ms, quick_since_pause=since_pause)
+    return grid
+
+
+def clip_of(case: Material) -> str:
+    """The recording a case was cut from (its complete clip and every splice share it)."""
+    return re.sub(r"-(complete|pause\d+-\d+)$", "", case.id)
+
+
+def cut_clips(replays: list[Replay]) -> str:
+    """The clips with a cut turn, each with how many of its cases were cut."""
+    cut = Counter(clip_of(r.material) for r in replays if r.cut_off)
+    return f"{len(cut)} clips: " + ", ".join(f"{clip} {n}" for clip, n in sorted(cut.items()))
+
+
+def rechoose_hold(cases: list[Material], engines: CachedEngines, places: PlaceCache) -> None:
+    """`--hold`: `auto`'s hold-back (`hold_grid`) chosen with each split left out by `by_rule`
+    (within 2 points of the share `low` cuts there), the whole session replayed per setting (a
+    held quick end waits `settle_ms`, and the speech may go on: the log holds one decision).
+    Per split and pooled, tuning (the other eight) and held out, with the pauses cut inside a
+    sentence (`--by-place`) and the clips cut."""
+    vad: dict[str, VadRecord] = {}
+    low = replayed(cases, "low", turn_detection.SEMANTIC_TIMING["low"], engines, vad)
+    print(row("low", "all", pool(list(low.values()))), flush=True)
+    runs: dict[str, dict[str, list[Replay]]] = {}
+    for label, timing in hold_grid().items():
+        runs[label] = replays_by_split(cases, "auto", timing, engines, vad)
+        for split, replays in runs[label].items():
+            print(row(label, split, outcome(replays)))
+        print(row(label, "all", outcome([r for rs in runs[label].values() for r in rs])), flush=True)
+    outcomes = {label: {s: outcome(r) for s, r in run.items()} for label, run in runs.items()}
+    splits = list(TUNING_SPLITS)
+    print("\n`auto`'s hold-back, leave one split out (`--hold`): tuning = the other eight pooled")
+    print("| decision | split | pauses cut | complete cut | turns cut | complete p50 / p95 |")
+    print("|---|---|---|---|---|---|")
+    held_out: dict[str, list[Replay]] = {}
+    for split in splits:
+        others = [s for s in splits if s != split]
+        floor = pool([low[s] for s in others]).cut_share
+        label = by_rule(outcomes, others, floor)
+        held_out[split] = runs[label][split]
+        print(row(f"{label}, tuning", f"all but {split}", pool([outcomes[label][s] for s in others])))
+        print(row("no hold-back, held out", split, outcomes["no hold-back"][split]))
+        print(row(f"{label}, held out", split, outcome(held_out[split])), flush=True)
+    print(row("no hold-back", "all", pool(list(outcomes["no hold-back"].values()))))
+    print(row("chosen, each split left out", "all", outcome([r for rs in held_out.values() for r in rs])))
+    chosen = by_rule(outcomes, splits, pool(list(low.values())).cut_share)
+    print(f"On all nine: {chosen}")
+    print("\nPauses cut by place (`--by-place`)")
+    print("| decision | split | within a sentence | between sentences | unplaced | complete cut | labels |")
+    print("|---|---|---|---|---|---|---|")
+    for label, results in (
+        ("no hold-back", runs["no hold-back"]),
+        ("chosen, each split left out", held_out),
+        (f"{chosen}, on all nine", runs[chosen]),
+    ):
+        print(*places_cut(label, results, places), sep="\n")
+    print("\nCut by clip")
+    for label, results in (
+        ("no hold-back", runs["no hold-back"]),
+        ("chosen, each split left out", held_out),
+        *((lab, run) for lab, run in runs.items() if lab != "no hold-back"),
+    ):
+        print(f"- {label}: {cut_clips([r for rs in results.values() for r in rs])}")
+
+
 def pool(outcomes: list[Outcome]) -> Outcome:
     return Outcome(
         sum(o.pauses_cut for o in outcomes),
@@ -403,10 +544,30 @@ def main() -> None:
         "--waits", action="store_true", help="only re-choose each eagerness's settle, leave one split out"
     )
     parser.add_argument(
+        "--hold",
+        action="store_true",
+        help="only choose `auto`'s hold-back of the quick end after little speech, leave one split out",
+    )
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="only what issue 11's target asks of the quick end, against what the verdicts allow",
+    )
+    parser.add_argument(
         "--split", action="append", choices=TUNING_SPLITS, help="with --bounds: only these (default: all)"
     )
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.hold:
+        engines = CachedEngines(args.cache / "results.pickle")
+        places = PlaceCache(args.cache / "places.pickle")
+        try:
+            rechoose_hold(build_cases(args.cache, TUNING_SPLITS), engines, places)
+        finally:
+            engines.save()
+            places.save()
+        print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
+        return
     if args.waits:
         engines = CachedEngines(args.cache / "results.pickle")
         try:
@@ -430,6 +591,10 @@ def main() -> None:
     by_split = {s: [c for c in logged if c.material.split == s] for s in TUNING_SPLITS}
     judged = sum(len(c.pauses) for c in logged)
     print(f"{len(logged)} turns, {judged} judged pauses ({time.perf_counter() - started:.0f} s)\n")
+    if args.ceiling:
+        ceiling(logged)
+        print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")
+        return
     if args.bounds:
         rechoose_bounds({s: by_split[s] for s in args.split or TUNING_SPLITS})
         print(f"\n({time.perf_counter() - started:.0f} s; {engines.fresh} engine results computed afresh)")

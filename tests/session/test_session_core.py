@@ -15,6 +15,7 @@ from realtalk.protocol.client_events import decode_json_event
 from realtalk.protocol.errors import ProtocolError
 from realtalk.session.effects import Generate, SaveItem, Send, StopGenerating, Transcribe
 from realtalk.session.session import RealtimeSession
+from realtalk.session.turn_detection import SEMANTIC_TIMING
 from tests.realtime_schema import validate_server_event
 
 
@@ -541,3 +542,53 @@ def test_turn_detection_extension_is_kept_and_echoed(session: RealtimeSession) -
     echoed = out[-1]["session"]["audio"]["input"]["turn_detection"]
     assert out[-1]["type"] == "session.updated"
     assert echoed["realtalk"] == {"backchannels": True} and echoed["silence_duration_ms"] == 500
+
+
+def update_turn_detection(session: RealtimeSession, detection: dict[str, Any]) -> list[dict[str, Any]]:
+    return events(
+        session.handle_event(
+            {
+                "type": "session.update",
+                "session": {"type": "realtime", "audio": {"input": {"turn_detection": detection}}},
+            }
+        )
+    )
+
+
+def test_the_quick_end_can_be_held_back_for_a_session(session: RealtimeSession) -> None:
+    out = update_turn_detection(session, {"type": "semantic_vad", "realtalk": {"quick_end_after_ms": 2000}})
+    assert out[-1]["type"] == "session.updated"
+    assert out[-1]["session"]["audio"]["input"]["turn_detection"]["realtalk"] == {"quick_end_after_ms": 2000}
+    timing = session._input.detection.semantic if session._input.detection else None
+    assert timing is not None and timing.quick_after_ms == 2000 and timing.quick_since_pause
+    assert session._input._turns.semantic is timing, "the detector judges pauses with it"
+    update_turn_detection(session, {"type": "semantic_vad", "eagerness": "auto"})
+    assert session._input._turns.semantic == SEMANTIC_TIMING["auto"], "a new turn_detection replaces it"
+
+
+def test_server_vad_accepts_the_quick_end_setting_and_has_no_quick_end(session: RealtimeSession) -> None:
+    out = update_turn_detection(session, {"type": "server_vad", "realtalk": {"quick_end_after_ms": 2000}})
+    assert out[-1]["session"]["audio"]["input"]["turn_detection"]["realtalk"] == {"quick_end_after_ms": 2000}
+    assert session._input._turns.semantic is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("2000", "invalid_type"),
+        (True, "invalid_type"),
+        (2000.0, "invalid_type"),
+        (10_001, "integer_above_max_value"),
+        (-1, "integer_below_min_value"),
+    ],
+)
+def test_a_bad_quick_end_setting_is_an_error_and_changes_nothing(
+    session: RealtimeSession, value: object, code: str
+) -> None:
+    update_turn_detection(session, {"type": "semantic_vad", "realtalk": {"quick_end_after_ms": 1500}})
+    out = update_turn_detection(session, {"type": "semantic_vad", "realtalk": {"quick_end_after_ms": value}})
+    assert [e["type"] for e in out] == ["error"]
+    assert out[0]["error"]["code"] == code
+    assert out[0]["error"]["param"] == "session.audio.input.turn_detection.realtalk.quick_end_after_ms"
+    semantic = session._input._turns.semantic
+    assert semantic is not None and semantic.quick_after_ms == 1500

@@ -103,13 +103,16 @@ def test_speech_during_a_reply_interrupts_it(vad: SileroVad) -> None:
     assert done["response"]["status_details"]["reason"] == "turn_detected"
 
 
-def semantic_session(vad: SileroVad) -> RealtimeSession:
+def semantic_session(vad: SileroVad, realtalk: dict[str, object] | None = None) -> RealtimeSession:
     session = RealtimeSession(model="m", vad=vad.stream())
     session.start()
+    detection: dict[str, object] = {"type": "semantic_vad"}
+    if realtalk is not None:
+        detection["realtalk"] = realtalk
     session.handle_event(
         {
             "type": "session.update",
-            "session": {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}}},
+            "session": {"type": "realtime", "audio": {"input": {"turn_detection": detection}}},
         }
     )
     return session
@@ -135,6 +138,24 @@ def test_semantic_vad_ends_a_finished_turn_after_a_short_pause(vad: SileroVad) -
     ]
     assert "response.created" in kinds(effects)
     assert [e for e in effects if isinstance(e, Transcribe)] == [], "the speculative transcript is the turn's"
+
+
+@pytest.mark.parametrize("hold_ms", [None, 5000])
+def test_a_client_can_hold_the_quick_end_back(vad: SileroVad, hold_ms: int | None) -> None:
+    """A finished turn of 3 s: at once on `auto`, but it settles held back for 5 s of speech."""
+    speech = load_wav_16k(librivox_clips()[1][0])
+    session = semantic_session(vad, None if hold_ms is None else {"quick_end_after_ms": hold_ms})
+    effects = append(session, pcm24k(speech) + silence(300))
+    ask = [e for e in effects if isinstance(e, PredictTurnEnd)][-1]
+    job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
+    assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.95))
+    heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
+    effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)
+    assert ("input_audio_buffer.speech_stopped" in kinds(effects)) == (hold_ms is None)
+    if hold_ms is not None:
+        assert len(speech) / 16 < hold_ms, "less speech than the hold-back"
+        effects = append(session, silence(SEMANTIC_TIMING["auto"].settle_ms))
+        assert "input_audio_buffer.speech_stopped" in kinds(effects), "it settles"
 
 
 def test_semantic_vad_does_not_end_at_once_where_the_speech_stopped_at_full_voice(vad: SileroVad) -> None:

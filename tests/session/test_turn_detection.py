@@ -329,6 +329,53 @@ def test_the_detector_reads_the_fade_of_the_pause_it_is_judging() -> None:
     assert detector.sounds_complete(pause, 0.95, 416) == TurnEvent("speech_stopped", 320)
 
 
+def test_the_quick_end_is_held_back_after_little_speech() -> None:
+    held = SemanticTiming(0.9, None, 700, 2000, quick_after_ms=1000, doubted_full_stop=0.9)
+    sure = WhisperScores(full_stop=0.95)
+    assert pause_wait_ms(held, 0.95, "Book a table for two.", None, sure, speech_ms=999) == held.settle_ms
+    assert pause_wait_ms(held, 0.2, "Book a table for two.", None, sure, speech_ms=999) == held.settle_ms, (
+        "Whisper's sure full stop is held back too"
+    )
+    assert pause_wait_ms(held, 0.95, "Book a table for two.", None, sure, speech_ms=1000) == 0
+    assert pause_wait_ms(held, 0.95, "Book a table for", None, sure, speech_ms=500) == held.max_silence_ms
+    assert pause_wait_ms(replace(held, quick_after_ms=0), 0.95, "Go.", None, sure, speech_ms=100) == 0
+
+
+def judge(detector: TurnDetector, probability: float, now_ms: float) -> TurnEvent | None:
+    """Verdicts on the current pause: the model's `probability`, words that read finished."""
+    pause = detector.pause_id
+    assert detector.heard(pause, "Book a table for two.", now_ms) is None
+    return detector.sounds_complete(pause, probability, now_ms)
+
+
+@pytest.mark.parametrize("since_pause", [False, True])
+def test_the_detector_counts_the_speech_before_a_quick_end(since_pause: bool) -> None:
+    timing = SemanticTiming(0.9, None, 700, 2000, quick_after_ms=1000, quick_since_pause=since_pause)
+    detector = semantic_detector(timing)  # 320 ms of speech from 0
+    assert judge(detector, 0.95, 416) is None, "320 ms of speech: held back"
+    assert detector.update(0.0, 320 + timing.settle_ms) == TurnEvent("speech_stopped", 320), "it settles"
+    detector = semantic_detector(timing)
+    for at in range(352, 1249, 32):  # the speech goes on to 1248 ms, unbroken
+        detector.update(0.9, at)
+    assert judge(detector, 0.95, 1300) == TurnEvent("speech_stopped", 1248)
+    detector = semantic_detector(timing)
+    for at in range(352, 1249, 32):
+        detector.update(0.0 if at < 700 else 0.9, at)  # a pause at 320 ms, on at 672 ms
+        if at == 416:
+            assert judge(detector, 0.3, at) is None, "judged: not sure enough to end"
+    assert judge(detector, 0.95, 1300) == (None if since_pause else TurnEvent("speech_stopped", 1248)), (
+        "576 ms since the judged pause, 1248 ms since the onset"
+    )
+
+
+def test_a_pause_not_judged_does_not_restart_the_count() -> None:
+    timing = SemanticTiming(0.9, None, 700, 2000, quick_after_ms=1000, quick_since_pause=True)
+    detector = semantic_detector(timing)
+    for at in range(352, 1249, 32):
+        detector.update(0.0 if at < 500 else 0.9, at)  # a gap with no verdicts: a word gap
+    assert judge(detector, 0.95, 1300) == TurnEvent("speech_stopped", 1248)
+
+
 @pytest.mark.parametrize(
     ("probability", "transcript", "drop_db", "scores"),
     [

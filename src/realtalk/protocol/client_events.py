@@ -56,7 +56,15 @@ EXTENSION_PREFIX = "realtalk."
 EXTENSION_FIELD = "realtalk"
 """RealTalk's own settings inside an OpenAI object (`turn_detection.realtalk`), namespaced so no
 OpenAI field can ever collide with them."""
-TURN_DETECTION_EXTENSIONS = {"backchannels": bool, "pause_at_onset": bool}
+TURN_DETECTION_EXTENSIONS: dict[str, type[bool] | type[int]] = {
+    "backchannels": bool,
+    "pause_at_onset": bool,
+    "quick_end_after_ms": int,
+}
+"""`turn_detection.realtalk`'s settings and the JSON type each takes (see docs/protocol.md)."""
+QUICK_END_AFTER_MS_MAX = 10_000
+"""`quick_end_after_ms` runs 0 to 10 s: longer than nearly every spoken sentence, where `low`
+(never at once) is the plainer choice."""
 
 
 def decode_json_event(raw: str | bytes) -> dict[str, Any]:
@@ -130,17 +138,39 @@ def _check_turn_detection_extension(path: str, value: object) -> None:
             f"Invalid type for '{path}': expected an object.", code="invalid_type", param=path
         )
     for key, item in value.items():
+        where = f"{path}.{key}"
         expected = TURN_DETECTION_EXTENSIONS.get(key)
         if expected is None:
+            raise ProtocolError(f"Unknown parameter: '{where}'.", code="unknown_parameter", param=where)
+        if not isinstance(item, expected) or (expected is int and isinstance(item, bool)):
             raise ProtocolError(
-                f"Unknown parameter: '{path}.{key}'.", code="unknown_parameter", param=f"{path}.{key}"
-            )
-        if not isinstance(item, expected):
-            raise ProtocolError(
-                f"Invalid type for '{path}.{key}': expected a {expected.__name__}.",
+                # A default instance of the type (False, 0) names it in JSON's words.
+                f"Invalid type for '{where}': expected {_json_type(expected())}, "
+                f"but got {_json_type(item)} instead.",
                 code="invalid_type",
-                param=f"{path}.{key}",
+                param=where,
             )
+        if key == "quick_end_after_ms":
+            _check_range(item, where, 0, QUICK_END_AFTER_MS_MAX)
+
+
+def _check_range(value: int, path: str, low: int, high: int) -> None:
+    """OpenAI's error for an integer out of its range (`integer_above_max_value`, "Expected a value
+    <= 128, but got 130 instead.")."""
+    if value > high:
+        raise ProtocolError(
+            f"Invalid '{path}': integer above maximum value. Expected a value <= {high}, "
+            f"but got {value} instead.",
+            code="integer_above_max_value",
+            param=path,
+        )
+    if value < low:
+        raise ProtocolError(
+            f"Invalid '{path}': integer below minimum value. Expected a value >= {low}, "
+            f"but got {value} instead.",
+            code="integer_below_min_value",
+            param=path,
+        )
 
 
 def _nullable_fields(*roots: object) -> frozenset[str]:

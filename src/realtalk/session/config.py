@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..audio.formats import AudioFormat
@@ -127,7 +127,9 @@ class TurnDetectionSettings:
     create_response: bool
     interrupt_response: bool
     semantic: SemanticTiming | None = None
-    """Set for `semantic_vad`: the turn-end model's say, and the longest wait (by eagerness)."""
+    """Set for `semantic_vad`: the turn-end model's say, and the longest wait (by eagerness), with
+    the quick end held back until `turn_detection.realtalk.quick_end_after_ms` of speech since the
+    turn's last judged pause where the client sets it (`server_vad` has no quick end: ignored)."""
     backchannels: bool = False
     """Speech over a reply holds it until it is judged a backchannel or an interruption
     (`turn_detection.realtalk.backchannels`; on by default for `semantic_vad` only)."""
@@ -143,6 +145,10 @@ class TurnDetectionSettings:
         pause_at_onset = bool(extension.get("pause_at_onset", True))
         if detection.get("type") == "semantic_vad":
             timing = SEMANTIC_TIMING[detection.get("eagerness") or "auto"]
+            if "quick_end_after_ms" in extension:
+                timing = replace(
+                    timing, quick_after_ms=extension["quick_end_after_ms"], quick_since_pause=True
+                )
             return cls(
                 0.5,
                 300,

@@ -8,7 +8,8 @@ models. Two ways to end a turn:
   audio so far sounds finished, gets the pause's speculative transcript, and measures how the
   speech before it faded (`prosody.py`). Together they set how long the pause must last
   (`pause_wait_ms`): a turn the model is sure of, whose words read finished and whose speech
-  faded, ends as soon as the verdicts are in; one whose words stop mid-sentence waits
+  faded, ends as soon as the verdicts are in (after enough speech: `quick_after_ms`); one whose
+  words stop mid-sentence waits
   `SemanticTiming.max_silence_ms`; any other `settle_ms`.
 """
 
@@ -66,6 +67,12 @@ class SemanticTiming:
     less surely); None: never."""
     doubted_falling_db: float | None = None
     """The fade `doubted_full_stop` also asks for (as `falling_db`); None: not asked."""
+    quick_after_ms: int = 0
+    """Speech the turn must have held before a pause for that pause to end it at once (from the
+    turn's onset, or since its last judged pause: `quick_since_pause`); below it the pause waits
+    `settle_ms`. 0: any."""
+    quick_since_pause: bool = False
+    """`quick_after_ms` counts the speech since the turn's last judged pause, not since its onset."""
 
     @property
     def asks_full_stop(self) -> bool:
@@ -78,7 +85,9 @@ _MEDIUM = SemanticTiming(0.5, -18.0, 2000, 4000, 0.1, full_stop=0.6, sure_turn=0
 """`medium` and `auto`: where Smart Turn is below 0.9, Whisper must also have given a full stop 0.6
 or more. Every other pause waits 2 s: at 1.6 s, spliced 1.5 s pauses outlasted the wait (sixth
 round); 3 s and 4 s cut 3 fewer of the nine tuning splits' 1357 turns for a second or two more
-on every unsure turn (fifteenth). Words that stop mid-sentence wait OpenAI's 4 s."""
+on every unsure turn (fifteenth). Words that stop mid-sentence wait OpenAI's 4 s. The quick end
+is not held back (`quick_after_ms`): 2 s of it cut fewer turns but made every short command wait
+`settle_ms` (sixteenth round), so it is a client's `turn_detection.realtalk.quick_end_after_ms`."""
 
 # OpenAI: eagerness "low" lets the user take their time, "high" chunks audio as soon as possible,
 # "auto" is "medium"; "low, medium, and high have max timeouts of 8s, 4s, and 2s respectively"
@@ -223,15 +232,17 @@ def pause_wait_ms(
     transcript: str,
     drop_db: float | None = None,
     scores: WhisperScores = WhisperScores(),
+    speech_ms: float = math.inf,
 ) -> int:
     """How long the pause must last to end the turn, from the model's verdict, the transcript (and
-    Whisper's `scores` on it) and how the speech before the pause ended (`drop_db`, see
-    `SemanticTiming.falling_db`). A score the timing asks about but Whisper did not give keeps the
-    turn from ending at once."""
+    Whisper's `scores` on it), how the speech before the pause ended (`drop_db`, see
+    `SemanticTiming.falling_db`) and how much speech came before it (`speech_ms`, see
+    `SemanticTiming.quick_after_ms`). A score the timing asks about but Whisper did not give keeps
+    the turn from ending at once."""
     ending = transcript_ending(transcript)
     if ending == "open":
         return timing.max_silence_ms
-    if ending != "closed":
+    if ending != "closed" or speech_ms < timing.quick_after_ms:
         return timing.settle_ms
     whisper_sure = (
         timing.doubted_full_stop is not None
@@ -343,6 +354,11 @@ class TurnDetector:
         self._drop: tuple[float, float | None] | None = None
         self._wait_ms: float = self.silence_duration_ms
         """How long the current pause must last to end the turn."""
+        self._speech_from_ms = 0.0
+        """Where the speech `quick_after_ms` counts began: the turn's onset, or where it went on
+        after its last judged pause (`quick_since_pause`)."""
+        self._judged: float | None = None
+        """The last pause whose verdicts were all in (its `pause_id`)."""
         self.noise = noise or NoiseFloor()
 
     @property
@@ -372,11 +388,14 @@ class TurnDetector:
                 self._onset_run = 0
                 self._last_speech_end_ms = frame_end_ms
                 onset = frame_end_ms - needed * self.frame_ms
+                self._speech_from_ms = onset
                 return TurnEvent("speech_started", max(0, int(onset)))
             return None
         if probability >= self.threshold - HYSTERESIS and (
             level_db is None or self.noise.continues(level_db)
         ):
+            if self._judged == self._last_speech_end_ms and self.semantic and self.semantic.quick_since_pause:
+                self._speech_from_ms = frame_end_ms - self.frame_ms  # on after a judged pause
             self._last_speech_end_ms = frame_end_ms
             self._wait_ms = self.silence_duration_ms  # a new pause waits for its own verdicts
         elif frame_end_ms - self._last_speech_end_ms >= self._wait_ms:
@@ -414,6 +433,7 @@ class TurnDetector:
         self.speaking = False
         self._onset_run = 0
         self._probability = self._transcript = self._drop = None
+        self._judged = None
         self._wait_ms = self.silence_duration_ms
 
     def _verdicts_in(self, now_ms: float) -> TurnEvent | None:
@@ -425,7 +445,10 @@ class TurnDetector:
             return None
         drop = self._drop[1] if self._drop is not None and self._drop[0] == pause else None
         _, transcript, scores = self._transcript
-        self._wait_ms = pause_wait_ms(self.semantic, self._probability[1], transcript, drop, scores)
+        self._judged = pause
+        self._wait_ms = pause_wait_ms(
+            self.semantic, self._probability[1], transcript, drop, scores, pause - self._speech_from_ms
+        )
         if now_ms - pause >= self._wait_ms:
             return self._stop()
         return None
