@@ -26,7 +26,7 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
 [--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout8).
-`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout5,
+`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout7,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
 turn (`vowel_scale`) and stops.
@@ -568,10 +568,10 @@ SETTINGS = (
 reading at 0.2-0.4, then a short hum's reading that says words asked within 0.1-0.3 (the
 thirteenth round's sweep; the ninth swept the close reading, 0.1-0.5, the twelfth the ordinary
 turn's level, -0.1-9.9 dB)."""
-TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 """The splits tuned on: every split whose misses have been read (the ninth round's four,
 `holdout3` from the twelfth round on, `holdout4` from its second part, `holdout5` from the
-thirteenth round); `holdout6` is not among them."""
+thirteenth round, `holdout6` and `holdout7` from the sixteenth); `holdout8` is not among them."""
 
 
 @contextlib.contextmanager
