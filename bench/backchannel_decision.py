@@ -25,7 +25,11 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout8).
+[--show] [--dump FILE] [--vowels] [--stt-model MODEL] [--second-model MODEL] [--language CODE]`
+(SPLIT: dev, test, holdout to holdout8; MODEL: tiny.en, base). `--stt-model` and `--second-model`
+hear the held speech as a server with `REALTALK_STT_MODEL` and `REALTALK_STT_SECOND_MODEL` does
+(`HeardBy`); `--language` is the transcription language a client sets (a multilingual Whisper
+left to detect it writes short English in other scripts).
 `--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout7,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
@@ -736,6 +740,13 @@ def main() -> None:
         heard_by = "+".join(filter(None, (args.stt_model, args.second_model)))
         print(
             f"held speech read by {heard_by}: {p50:.0f} / {p95:.0f} ms p50 / p95 ({len(reading_ms)} readings)"
+        )
+    unread = Counter(r.clip.kind for r in replays if r.heard and not r.judged and not r.cancelled)
+    if unread:
+        # Live the reply stays held until the reading is in (or the turn ends), then judged.
+        print(
+            "held speech read but not judged by the end of its clip (counted as resumed): "
+            + ", ".join(f"{kind} {n}" for kind, n in sorted(unread.items()))
         )
     kinds = Counter((r.clip.split, r.clip.kind) for r in replays)
     print(f"{len(replays)} clips: " + ", ".join(f"{s} {k} {n}" for (s, k), n in sorted(kinds.items())))
