@@ -25,8 +25,12 @@ Engine results are cached by their input (`--cache`), so a rerun replays in abou
 (about 4 min the first time).
 
 Run from the repository root: `python bench/backchannel_decision.py [--split SPLIT]... [--choose]
-[--show] [--dump FILE] [--vowels]` (SPLIT: dev, test, holdout to holdout8).
-`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout5,
+[--show] [--dump FILE] [--vowels] [--stt-model MODEL] [--second-model MODEL] [--language CODE]`
+(SPLIT: dev, test, holdout to holdout8; MODEL: tiny.en, base). `--stt-model` and `--second-model`
+hear the held speech as a server with `REALTALK_STT_MODEL` and `REALTALK_STT_SECOND_MODEL` does
+(`HeardBy`); `--language` is the transcription language a client sets (a multilingual Whisper
+left to detect it writes short English in other scripts).
+`--choose` first sweeps the decision's settings on the splits tuned on (`TUNED`: dev to holdout7,
 pooled; the clips must be among `--split`'s) and names the one its rule picks (`choose`).
 `--vowels` prints each voice's vowel lift on its clean hums, "Mom", a few words and its earlier
 turn (`vowel_scale`) and stops.
@@ -53,12 +57,16 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.turn_decision import CachedEngines, RecordedVad, VadRecord, feed
+from bench.turn_decision import CachedEngines, RecordedVad, VadRecord, _digest, feed
 from bench.turn_taking import TEST_SOURCES, _cough, _door_slam
 from tests.speech_data import all_clips
 
-from realtalk.engines.base import Float32Audio, Transcription
+from realtalk.config import Settings
+from realtalk.engines.base import Float32Audio, FullStopAsked, Transcription
+from realtalk.engines.loader import load_speech_engines
 from realtalk.engines.piper_tts import PiperTts
+from realtalk.engines.pooled_stt import PooledStt
+from realtalk.engines.whisper_stt import MODELS
 from realtalk.evaluation import audio as au
 from realtalk.evaluation import noise as noises
 from realtalk.session import backchannel, input_audio, speaker_voice
@@ -208,6 +216,9 @@ class Replay:
     judged: list[tuple[Transcription, float, float | None, bool]] = field(default_factory=list)
     """What the session judged: Whisper's reading, the speech's length (ms), how open its sound was
     (`vowel.vowel_lift_db`), the verdict."""
+    reading_ms: list[float] = field(default_factory=list)
+    """What each reading of the held speech took (ms, as first computed): live, the resume or the
+    cancel waits on it."""
 
     @property
     def right(self) -> bool:
@@ -321,12 +332,114 @@ def build_clips(cache: Path, splits: tuple[str, ...]) -> list[Clip]:
     return clips
 
 
+class HeardBy(CachedEngines):
+    """The cached engines, Whisper's readings taken as a server started with `REALTALK_STT_MODEL=model`
+    (and `REALTALK_STT_SECOND_MODEL=second`) takes them: held speech asks for a few readings
+    (`HELD_READINGS`), which with a second model are both models' pooled (`PooledStt`). Each model's
+    results are cached under keys of its own (tiny.en's under those `CachedEngines` keeps), so the
+    pooled readings are both models' cached ones, and a result's ms are both models' added up (live,
+    the two decode one after the other)."""
+
+    def __init__(self, path: Path, model: str = "tiny.en", second: str | None = None) -> None:
+        super().__init__(path)
+        self.model = model
+        self.second = second
+
+    def transcribe(
+        self,
+        audio: Float32Audio,
+        language: str | None,
+        prompt: str | None,
+        readings: int = 1,
+        full_stop: bool = False,
+    ) -> tuple[Transcription, float]:
+        spent: list[float] = []
+        first = _Recalled(self, self.model, spent)
+        stt = first if self.second is None else PooledStt(first, _Recalled(self, self.second, spent))
+        if readings > 1:
+            text = stt.transcribe_nbest(
+                audio, language=language, prompt=prompt, n=readings, full_stop=full_stop
+            )
+        else:
+            text = stt.transcribe(audio, language=language, prompt=prompt)
+        return text, sum(spent)
+
+    def recalled(
+        self,
+        model: str,
+        audio: Float32Audio,
+        language: str | None,
+        prompt: str | None,
+        readings: int,
+        full_stop: bool,
+    ) -> tuple[Transcription, float]:
+        """`model`'s reading(s) of `audio`, from the cache or computed, and the ms they took."""
+        if model == "tiny.en":
+            return super().transcribe(audio, language, prompt, readings, full_stop)
+        digest = _digest(audio, f"{language}|{prompt}")
+
+        def whisper() -> Any:
+            return load_speech_engines(Settings(stt_model=model)).stt  # loaded once, on the first miss
+
+        if readings == 1:
+            return self._cached(
+                f"{model}:stt" + digest, lambda: whisper().transcribe(audio, language=language, prompt=prompt)
+            )
+        return self._cached(
+            f"{model}:nbest{readings}{'fs' if full_stop else ''}" + digest,
+            lambda: whisper().transcribe_nbest(
+                audio, language=language, prompt=prompt, n=readings, full_stop=full_stop
+            ),
+        )
+
+
+@dataclass
+class _Recalled:
+    """One model of `HeardBy`'s, as a recogniser: its results from the cache, their ms added to `spent`."""
+
+    engines: HeardBy
+    name: str
+    spent: list[float]
+    sample_rate: int = au.SAMPLE_RATE
+
+    def transcribe(
+        self, audio: Float32Audio, *, language: str | None = None, prompt: str | None = None
+    ) -> Transcription:
+        return self._recalled(audio, language, prompt, 1, False)
+
+    def transcribe_nbest(
+        self,
+        audio: Float32Audio,
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+        n: int = 4,
+        full_stop: FullStopAsked = False,
+    ) -> Transcription:
+        assert isinstance(full_stop, bool), "the replay asks for the full stop or not, never by a function"
+        return self._recalled(audio, language, prompt, n, full_stop)
+
+    def _recalled(
+        self, audio: Float32Audio, language: str | None, prompt: str | None, readings: int, full_stop: bool
+    ) -> Transcription:
+        text, took = self.engines.recalled(self.name, audio, language, prompt, readings, full_stop)
+        self.spent.append(took)
+        return text
+
+
 Rule = Callable[[Transcription, float, float | None], bool]
 
 
-def replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, rule: Rule | None = None) -> Replay:
+def replay(
+    clip: Clip,
+    engines: CachedEngines,
+    vad_record: VadRecord,
+    rule: Rule | None = None,
+    language: str | None = None,
+) -> Replay:
     """The clip heard over a talking reply (WebSocket: the session holds the reply's audio), judged
-    by `rule` (the session's own by default)."""
+    by `rule` (the session's own by default), by a session whose client set the transcription's
+    `language` (None: Whisper detects it, as when the client sets none)."""
     result = Replay(clip)
     judge = rule or backchannel.is_feedback
 
@@ -336,10 +449,12 @@ def replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, rule: Rule
         return verdict
 
     with mock.patch.object(backchannel, "is_feedback", judged):
-        return _replay(clip, engines, vad_record, result)
+        return _replay(clip, engines, vad_record, result, language)
 
 
-def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: Replay) -> Replay:
+def _replay(
+    clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: Replay, language: str | None
+) -> Replay:
     session = RealtimeSession(model="bench", vad=RecordedVad(engines.vad().stream(), vad_record))
     session.start()
     if clip.reference is not None:
@@ -347,10 +462,10 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
         # reply it got is not what is measured here).
         start_ms, end_ms = au.speech_bounds_ms(clip.reference)
         session._input.voice.heard_turn(clip.reference, end_ms - start_ms)
-    detection = {"type": "semantic_vad", "create_response": False}
-    session.handle_event(
-        {"type": "session.update", "session": {"audio": {"input": {"turn_detection": detection}}}}
-    )
+    audio_in: dict[str, Any] = {"turn_detection": {"type": "semantic_vad", "create_response": False}}
+    if language is not None:
+        audio_in["transcription"] = {"model": "whisper-1", "language": language}
+    session.handle_event({"type": "session.update", "session": {"audio": {"input": audio_in}}})
     item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Go on."}]}
     session.handle_event({"type": "conversation.item.create", "item": item})
     started = session.handle_event({"type": "response.create"})
@@ -369,6 +484,7 @@ def _replay(clip: Clip, engines: CachedEngines, vad_record: VadRecord, result: R
                     nsp = text.no_speech_prob
                     scores += f" nsp={nsp if nsp is None else round(nsp, 2)}"
                     result.heard.append(f"{text.text!r} {len(effect.audio) / 16:.0f}ms {scores}")
+                    result.reading_ms.append(report[0] - session.input_ms)
                 due.append(report)
             elif isinstance(effect, PredictTurnEnd):
                 probability, took = engines.probability(effect.audio)
@@ -456,10 +572,10 @@ SETTINGS = (
 reading at 0.2-0.4, then a short hum's reading that says words asked within 0.1-0.3 (the
 thirteenth round's sweep; the ninth swept the close reading, 0.1-0.5, the twelfth the ordinary
 turn's level, -0.1-9.9 dB)."""
-TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+TUNED = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 """The splits tuned on: every split whose misses have been read (the ninth round's four,
 `holdout3` from the twelfth round on, `holdout4` from its second part, `holdout5` from the
-thirteenth round); `holdout6` is not among them."""
+thirteenth round, `holdout6` and `holdout7` from the sixteenth); `holdout8` is not among them."""
 
 
 @contextlib.contextmanager
@@ -555,6 +671,9 @@ def main() -> None:
     )
     parser.add_argument("--dump", type=Path, help="write what was judged, per clip, as JSON lines")
     parser.add_argument("--vowels", action="store_true", help="print each voice's vowel lift, then stop")
+    parser.add_argument("--stt-model", choices=MODELS, default="tiny.en", help="as REALTALK_STT_MODEL")
+    parser.add_argument("--second-model", choices=MODELS, help="as REALTALK_STT_SECOND_MODEL")
+    parser.add_argument("--language", help="the transcription language the client sets (default: none)")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "realtalk-bench" / "backchannels"
     )
@@ -563,7 +682,7 @@ def main() -> None:
     if args.vowels:
         print("\n".join(vowel_scale(args.cache, splits)))
         return
-    engines = CachedEngines(args.cache / "engines.pickle")
+    engines = HeardBy(args.cache / "engines.pickle", args.stt_model, args.second_model)
     clips = build_clips(args.cache, splits)
     vad: dict[str, VadRecord] = {}
     try:
@@ -578,7 +697,10 @@ def main() -> None:
             print("|---|---|---|---|---|---|---|---|---|---|")
             for setting in SETTINGS:
                 with setting.applied():
-                    done = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in tuned]
+                    done = [
+                        replay(c, engines, vad.setdefault(c.id, VadRecord()), language=args.language)
+                        for c in tuned
+                    ]
                 results[setting] = pooled(done)
                 resumed, cancelled = results[setting]
                 print(f"| {setting} | {100 * resumed:.1f} % | {100 * cancelled:.1f} % |")
@@ -588,7 +710,9 @@ def main() -> None:
             timed(backchannel, "is_feedback") as decisions,
             timed(speaker_voice, "vowel_lift_db") as learning,
         ):
-            replays = [replay(c, engines, vad.setdefault(c.id, VadRecord())) for c in clips]
+            replays = [
+                replay(c, engines, vad.setdefault(c.id, VadRecord()), language=args.language) for c in clips
+            ]
     finally:
         engines.save()
     if args.show:
@@ -610,6 +734,20 @@ def main() -> None:
         if spent:
             p50, p95 = np.percentile(spent, [50, 95])
             print(f"{name} on the event loop: {p50:.2f} / {p95:.2f} ms p50 / p95 ({len(spent)} calls)")
+    reading_ms = [ms for r in replays for ms in r.reading_ms]
+    if reading_ms:
+        p50, p95 = np.percentile(reading_ms, [50, 95])
+        heard_by = "+".join(filter(None, (args.stt_model, args.second_model)))
+        print(
+            f"held speech read by {heard_by}: {p50:.0f} / {p95:.0f} ms p50 / p95 ({len(reading_ms)} readings)"
+        )
+    unread = Counter(r.clip.kind for r in replays if r.heard and not r.judged and not r.cancelled)
+    if unread:
+        # Live the reply stays held until the reading is in (or the turn ends), then judged.
+        print(
+            "held speech read but not judged by the end of its clip (counted as resumed): "
+            + ", ".join(f"{kind} {n}" for kind, n in sorted(unread.items()))
+        )
     kinds = Counter((r.clip.split, r.clip.kind) for r in replays)
     print(f"{len(replays)} clips: " + ", ".join(f"{s} {k} {n}" for (s, k), n in sorted(kinds.items())))
     print("\n".join(table(replays, splits)))
