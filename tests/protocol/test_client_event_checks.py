@@ -234,6 +234,14 @@ def test_openai_wording_for_wrong_types(client: Client) -> None:
         == "Invalid type for 'session.instructions': expected a string, but got an integer instead."
     )
     assert (error["code"], error["param"]) == ("invalid_type", "session.instructions")
+    detection = {"type": "semantic_vad", "realtalk": {"quick_end_after_ms": 2000.0}}
+    error = error_of(
+        client, {"type": "session.update", "session": {"audio": {"input": {"turn_detection": detection}}}}
+    )
+    assert error["message"] == (
+        "Invalid type for 'session.audio.input.turn_detection.realtalk.quick_end_after_ms': "
+        "expected an integer, but got a decimal number instead."
+    )
     error = error_of(client, {"type": 5})
     assert (error["code"], error["param"]) == ("invalid_type", "type")
     error = error_of(client, {"item_id": "x"})

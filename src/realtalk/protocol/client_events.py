@@ -330,7 +330,7 @@ def _json_type(value: object) -> str:
     if isinstance(value, int):
         return "an integer"
     if isinstance(value, float):
-        return "a number"
+        return "a decimal number"  # OpenAI's word for a JSON number with a point, as in 2000.0
     if isinstance(value, str):
         return "a string"
     if isinstance(value, list):
