@@ -56,15 +56,13 @@ EXTENSION_PREFIX = "realtalk."
 EXTENSION_FIELD = "realtalk"
 """RealTalk's own settings inside an OpenAI object (`turn_detection.realtalk`), namespaced so no
 OpenAI field can ever collide with them."""
-TURN_DETECTION_EXTENSIONS: dict[str, type[bool] | type[int]] = {
+TURN_DETECTION_EXTENSIONS: dict[str, type[bool] | range] = {
     "backchannels": bool,
     "pause_at_onset": bool,
-    "quick_end_after_ms": int,
+    # 0 to 10 s: longer than nearly every spoken sentence, where `low` (never at once) is plainer.
+    "quick_end_after_ms": range(0, 10_001),
 }
-"""`turn_detection.realtalk`'s settings and the JSON type each takes (see docs/protocol.md)."""
-QUICK_END_AFTER_MS_MAX = 10_000
-"""`quick_end_after_ms` runs 0 to 10 s: longer than nearly every spoken sentence, where `low`
-(never at once) is the plainer choice."""
+"""`turn_detection.realtalk`'s settings: a boolean, or an integer in a range (see docs/protocol.md)."""
 
 
 def decode_json_event(raw: str | bytes) -> dict[str, Any]:
@@ -142,31 +140,36 @@ def _check_turn_detection_extension(path: str, value: object) -> None:
         expected = TURN_DETECTION_EXTENSIONS.get(key)
         if expected is None:
             raise ProtocolError(f"Unknown parameter: '{where}'.", code="unknown_parameter", param=where)
-        if not isinstance(item, expected) or (expected is int and isinstance(item, bool)):
-            raise ProtocolError(
-                # A default instance of the type (False, 0) names it in JSON's words.
-                f"Invalid type for '{where}': expected {_json_type(expected())}, "
-                f"but got {_json_type(item)} instead.",
-                code="invalid_type",
-                param=where,
-            )
-        if key == "quick_end_after_ms":
-            _check_range(item, where, 0, QUICK_END_AFTER_MS_MAX)
+        if isinstance(expected, range):
+            if not isinstance(item, int) or isinstance(item, bool):  # JSON's true is no integer
+                raise _wrong_type(where, 0, item)
+            _check_range(item, where, expected)
+        elif not isinstance(item, bool):
+            raise _wrong_type(where, False, item)
 
 
-def _check_range(value: int, path: str, low: int, high: int) -> None:
+def _wrong_type(path: str, example: object, item: object) -> ProtocolError:
+    """OpenAI's error for a value of the wrong JSON type, the type named by an `example` of it."""
+    return ProtocolError(
+        f"Invalid type for '{path}': expected {_json_type(example)}, but got {_json_type(item)} instead.",
+        code="invalid_type",
+        param=path,
+    )
+
+
+def _check_range(value: int, path: str, allowed: range) -> None:
     """OpenAI's error for an integer out of its range (`integer_above_max_value`, "Expected a value
     <= 128, but got 130 instead.")."""
-    if value > high:
+    if value > allowed[-1]:
         raise ProtocolError(
-            f"Invalid '{path}': integer above maximum value. Expected a value <= {high}, "
+            f"Invalid '{path}': integer above maximum value. Expected a value <= {allowed[-1]}, "
             f"but got {value} instead.",
             code="integer_above_max_value",
             param=path,
         )
-    if value < low:
+    if value < allowed[0]:
         raise ProtocolError(
-            f"Invalid '{path}': integer below minimum value. Expected a value >= {low}, "
+            f"Invalid '{path}': integer below minimum value. Expected a value >= {allowed[0]}, "
             f"but got {value} instead.",
             code="integer_below_min_value",
             param=path,
