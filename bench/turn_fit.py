@@ -64,7 +64,7 @@ from realtalk.session import turn_detection
 
 CASCADE = turn_detection.SEMANTIC_TIMING["auto"]
 """Main's `auto`: every verdict past its own hand-set bound."""
-LOGGING = replace(CASCADE, confident=1.01, quick_since_pause=True)
+LOGGING = replace(CASCADE, confident=1.01)
 """Never at once (Smart Turn is never above 1), every verdict asked for, the full stop included;
 the speech before each pause counted since the last judged one, as `quick_end_after_ms` counts."""
 MAX_CUT_SHARE = 0.02
@@ -411,7 +411,7 @@ def ceiling(logged: list[Logged]) -> None:
         ("`auto`", cascade),
         (
             "`auto`, quick end after 2 s",
-            ends_with(replace(CASCADE, quick_after_ms=2000, quick_since_pause=True)),
+            ends_with(replace(CASCADE, quick_after_ms=2000)),
         ),
         ("every pause whose words read finished", _closed),
         ("the verdicts weighed, best at 2 % cut", weighed(fit(logged))),
@@ -435,17 +435,15 @@ def ceiling(logged: list[Logged]) -> None:
 
 HOLD_MS = (1000, 1500, 2000, 2500, 3000)
 """`--hold` (sixteenth round): the speech a turn must have held before a pause may end it at once
-(`quick_after_ms`), counted from the turn's onset or since its last judged pause; round 15's cut
-quick ends came 1.1-2.6 s into the speech."""
+(`quick_after_ms`), counted since its last judged pause; round 15's cut quick ends came 1.1-2.6 s
+into the speech. (The round also counted from the onset, at `981261a`: the same cuts but one.)"""
 
 
 def hold_grid() -> dict[str, turn_detection.SemanticTiming]:
-    """`auto` with each hold-back of `HOLD_MS`, both ways of counting, and without (`auto`)."""
+    """`auto` with each hold-back of `HOLD_MS`, and without (`auto`)."""
     grid = {"no hold-back": CASCADE}
-    for since_pause in (False, True):
-        for ms in HOLD_MS:
-            label = f"hold {ms} ms since {'the last pause' if since_pause else 'onset'}"
-            grid[label] = replace(CASCADE, quick_after_ms=ms, quick_since_pause=since_pause)
+    for ms in HOLD_MS:
+        grid[f"hold {ms} ms since the last pause"] = replace(CASCADE, quick_after_ms=ms)
     return grid
 
 

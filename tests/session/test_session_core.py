@@ -560,7 +560,7 @@ def test_the_quick_end_can_be_held_back_for_a_session(session: RealtimeSession) 
     assert out[-1]["type"] == "session.updated"
     assert out[-1]["session"]["audio"]["input"]["turn_detection"]["realtalk"] == {"quick_end_after_ms": 2000}
     timing = session._input.detection.semantic if session._input.detection else None
-    assert timing is not None and timing.quick_after_ms == 2000 and timing.quick_since_pause
+    assert timing is not None and timing.quick_after_ms == 2000
     assert session._input._turns.semantic is timing, "the detector judges pauses with it"
     update_turn_detection(session, {"type": "semantic_vad", "eagerness": "auto"})
     assert session._input._turns.semantic == SEMANTIC_TIMING["auto"], "a new turn_detection replaces it"

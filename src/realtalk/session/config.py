@@ -146,9 +146,7 @@ class TurnDetectionSettings:
         if detection.get("type") == "semantic_vad":
             timing = SEMANTIC_TIMING[detection.get("eagerness") or "auto"]
             if "quick_end_after_ms" in extension:
-                timing = replace(
-                    timing, quick_after_ms=extension["quick_end_after_ms"], quick_since_pause=True
-                )
+                timing = replace(timing, quick_after_ms=extension["quick_end_after_ms"])
             return cls(
                 0.5,
                 300,

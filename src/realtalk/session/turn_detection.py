@@ -68,11 +68,9 @@ class SemanticTiming:
     doubted_falling_db: float | None = None
     """The fade `doubted_full_stop` also asks for (as `falling_db`); None: not asked."""
     quick_after_ms: int = 0
-    """Speech the turn must have held before a pause for that pause to end it at once (from the
-    turn's onset, or since its last judged pause: `quick_since_pause`); below it the pause waits
-    `settle_ms`. 0: any."""
-    quick_since_pause: bool = False
-    """`quick_after_ms` counts the speech since the turn's last judged pause, not since its onset."""
+    """Speech since the turn's last judged pause (or its onset) before a pause may end it at once;
+    below it the pause waits `settle_ms`. 0: any. (Counted from the onset alone, the sixteenth round
+    measured the same cuts but one.)"""
 
     @property
     def asks_full_stop(self) -> bool:
@@ -356,7 +354,7 @@ class TurnDetector:
         """How long the current pause must last to end the turn."""
         self._speech_from_ms = 0.0
         """Where the speech `quick_after_ms` counts began: the turn's onset, or where it went on
-        after its last judged pause (`quick_since_pause`)."""
+        after its last judged pause."""
         self._judged: float | None = None
         """The last pause whose verdicts were all in (its `pause_id`)."""
         self.noise = noise or NoiseFloor()
@@ -394,7 +392,7 @@ class TurnDetector:
         if probability >= self.threshold - HYSTERESIS and (
             level_db is None or self.noise.continues(level_db)
         ):
-            if self._judged == self._last_speech_end_ms and self.semantic and self.semantic.quick_since_pause:
+            if self._judged == self._last_speech_end_ms:
                 self._speech_from_ms = frame_end_ms - self.frame_ms  # on after a judged pause
             self._last_speech_end_ms = frame_end_ms
             self._wait_ms = self.silence_duration_ms  # a new pause waits for its own verdicts
