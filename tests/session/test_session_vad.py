@@ -150,6 +150,8 @@ def test_a_client_can_hold_the_quick_end_back(vad: SileroVad, hold_ms: int | Non
     job = [e for e in effects if isinstance(e, Transcribe) and e.speculative][-1]
     assert not kinds(session.turn_end_predicted(ask.item_id, ask.pause_id, 0.95))
     heard = Transcription("He was not an ill-disposed young man.", no_speech_prob=0.05)
+    assert job.verdict is not None
+    assert job.verdict.needs_full_stop([heard]) == (hold_ms is None), "held back: no decode of its full stop"
     effects = session.transcription_completed(job.item_id, heard, speculative=True, epoch=job.epoch)
     assert ("input_audio_buffer.speech_stopped" in kinds(effects)) == (hold_ms is None)
     if hold_ms is not None:

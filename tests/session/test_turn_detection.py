@@ -446,6 +446,11 @@ def test_a_pause_skips_the_full_stop_where_the_decision_would_not_read_it() -> N
     assert verdict.needs_full_stop([finished])
     verdict.probability = 0.95
     assert not verdict.needs_full_stop([finished])
+    held = replace(auto, quick_after_ms=2000)
+    assert PauseVerdict(held, speech_ms=2000).needs_full_stop([finished])
+    assert not PauseVerdict(held, speech_ms=1999).needs_full_stop([finished]), (
+        "a pause held back for too little speech settles whatever the full stop says"
+    )
 
 
 @pytest.mark.parametrize(

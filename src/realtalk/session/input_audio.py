@@ -529,7 +529,11 @@ class InputAudio:
         full_stop = semantic is not None and semantic.asks_full_stop
         # The pause's two verdicts share this: the turn-end model's, asked first and quick (~10-30
         # ms against the beam's ~100+), may spare the transcript the forced decode of its full stop.
-        verdict = PauseVerdict(semantic) if semantic is not None and full_stop else None
+        verdict = (
+            PauseVerdict(semantic, speech_ms=self._turns.speech_before(speech_end_ms))
+            if semantic is not None and full_stop
+            else None
+        )
         if semantic is not None:
             recent = self._utterance(None)[-TURN_MODEL_WINDOW_MS * SAMPLE_RATE // 1000 :]
             self._out.append(PredictTurnEnd(item_id, recent, speech_end_ms, verdict))

@@ -263,15 +263,19 @@ def pause_wait_ms(
 
 
 def reads_full_stop(
-    timing: SemanticTiming, heard: Iterable[Transcription], probability: float | None
+    timing: SemanticTiming,
+    heard: Iterable[Transcription],
+    probability: float | None,
+    speech_ms: float = math.inf,
 ) -> bool:
     """Whether Whisper's full-stop probability can change how long a pause must last
     (`pause_wait_ms`) when its transcript is one of `heard` (the recogniser's readings before the
-    score is read: the conversation chooses among them after) and the turn-end model said
-    `probability` (None: not yet, so any). The fade is measured as the last verdict comes in, so
-    any. The probability and the fade count only against the timing's bounds, so one value per
-    side of each bound stands for all (a value on a bound passes it); the wait only shortens as
-    the full stop grows, so none and a certain one stand for every score."""
+    score is read: the conversation chooses among them after), the turn-end model said
+    `probability` (None: not yet, so any) and `speech_ms` of speech came before it
+    (`quick_after_ms`). The fade is measured as the last verdict comes in, so any. The probability
+    and the fade count only against the timing's bounds, so one value per side of each bound
+    stands for all (a value on a bound passes it); the wait only shortens as the full stop grows,
+    so none and a certain one stand for every score."""
     if not timing.asks_full_stop:
         return False
     bounds = (-math.inf, timing.confident, timing.sure_turn)
@@ -282,7 +286,8 @@ def reads_full_stop(
         unsure, sure = replace(scores, full_stop=None), replace(scores, full_stop=1.0)
         for p in probabilities:
             for drop in drops:
-                if pause_wait_ms(timing, p, text, drop, unsure) != pause_wait_ms(timing, p, text, drop, sure):
+                waits = (pause_wait_ms(timing, p, text, drop, s, speech_ms) for s in (unsure, sure))
+                if len(set(waits)) > 1:
                     return True
     return False
 
@@ -298,10 +303,13 @@ class PauseVerdict:
 
     timing: SemanticTiming
     probability: float | None = None
+    speech_ms: float = math.inf
+    """The speech the pause's quick end counts (`TurnDetector.speech_before`): a pause held back
+    for too little settles whatever the full stop says."""
 
     def needs_full_stop(self, heard: Iterable[Transcription]) -> bool:
         """Whether the decision may read the full stop of a transcript among `heard` (`reads_full_stop`)."""
-        return reads_full_stop(self.timing, heard, self.probability)
+        return reads_full_stop(self.timing, heard, self.probability, self.speech_ms)
 
 
 def _at_most(value: float | None, bound: float | None) -> bool:
@@ -358,6 +366,11 @@ class TurnDetector:
         self._judged: float | None = None
         """The last pause whose verdicts were all in (its `pause_id`)."""
         self.noise = noise or NoiseFloor()
+
+    def speech_before(self, pause_ms: float) -> float:
+        """The speech a quick end at the pause from `pause_ms` counts (`quick_after_ms`): since the
+        turn's last judged pause, or its onset."""
+        return pause_ms - self._speech_from_ms
 
     @property
     def pause_id(self) -> float:
@@ -445,7 +458,7 @@ class TurnDetector:
         _, transcript, scores = self._transcript
         self._judged = pause
         self._wait_ms = pause_wait_ms(
-            self.semantic, self._probability[1], transcript, drop, scores, pause - self._speech_from_ms
+            self.semantic, self._probability[1], transcript, drop, scores, self.speech_before(pause)
         )
         if now_ms - pause >= self._wait_ms:
             return self._stop()
