@@ -85,6 +85,7 @@ __all__ = [
     "load_wav_16k",
     "normalize_text",
     "raw_clips",
+    "several_readings",
     "silence_16k",
     "speech_data_available",
     "word_error_rate",
